@@ -1,0 +1,51 @@
+"""Command line: ``innoscope build | run | import | compare | uncertainty | sensitivity | report | serve``.
+
+Each command group lives in its own module and registers itself on ``app``. User errors
+(:class:`~innoscope.errors.InnoscopeError`) print a one-line message to stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from ..errors import InnoscopeError
+
+app = typer.Typer(help="innoscope: transparent composite indices of innovation capacity.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+err = Console(stderr=True)
+
+COMMAND_MODULES = ("build", "data", "uncertainty", "report")
+for _name in COMMAND_MODULES:
+    try:
+        importlib.import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as _e:  # a command module not written yet
+        if _e.name != f"{__name__}.{_name}":
+            raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        app(args=argv, standalone_mode=False)
+    except InnoscopeError as e:
+        err.print(f"[bold red]error:[/] {e}", highlight=False, markup=True)
+        return 1
+    except typer.Exit as e:
+        return e.exit_code
+    except Exception as e:  # click usage errors
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            return e.exit_code
+        if isinstance(e, click.exceptions.Abort):
+            return 1
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

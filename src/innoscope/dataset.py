@@ -1,0 +1,103 @@
+"""Data the engine consumes: a cross-section of entities x indicators.
+
+:class:`CrossSection` is the one cross-section type. COINr's ``iData`` table
+(:meth:`CrossSection.from_idata`) and innoscope's store (panel -> cross-section for a
+reference year) are readers of it. Values are floats; missing is NaN, never a sentinel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .framework import Framework
+
+
+@dataclass
+class CrossSection:
+    """Entities x indicators for one time point, plus names, groups and denominators.
+
+    ``values``: index = entity codes (``uCode``), columns = indicator codes, float.
+    ``names``: entity code -> display name. ``groups``: entity code x group column (labels).
+    ``denominators``: entity code x denominator code (floats). ``flags``: optional per-cell
+    annotations (same shape as ``values``; e.g. ``outdated``, ``lower_bound``, ``imputed``).
+    """
+
+    values: pd.DataFrame
+    names: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    denominators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    flags: pd.DataFrame | None = None
+    years: pd.DataFrame | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        self.values = self.values.astype(float)
+        self.values.index = self.values.index.astype(str)
+        self.values.index.name = "uCode"
+        dup = self.values.index[self.values.index.duplicated()].unique().tolist()
+        if dup:
+            raise DataError(f"{self.source or 'data'}: duplicate entity code(s) {dup}")
+        if self.names.empty:
+            self.names = pd.Series(self.values.index, index=self.values.index)
+        for frame in ("groups", "denominators"):
+            f = getattr(self, frame)
+            if f.empty:
+                setattr(self, frame, pd.DataFrame(index=self.values.index))
+
+    @property
+    def entities(self) -> list[str]:
+        return list(self.values.index)
+
+    def subset(self, entities: list[str]) -> CrossSection:
+        """The same cross-section restricted to ``entities`` (in that order)."""
+        return CrossSection(
+            values=self.values.loc[entities], names=self.names.loc[entities],
+            groups=self.groups.loc[entities], denominators=self.denominators.loc[entities],
+            flags=None if self.flags is None else self.flags.loc[entities],
+            years=None if self.years is None else self.years.loc[entities], source=self.source,
+        )
+
+    @classmethod
+    def from_idata(cls, idata: pd.DataFrame, framework: Framework, *, source: str | None = None) -> CrossSection:
+        """Read COINr's ``iData`` table (``uCode``, ``uName``, ``*_group``, denominators, indicators)."""
+        return _crosssection_from_idata(idata, framework, source=source)
+
+    def to_idata(self) -> pd.DataFrame:
+        """Back to a COINr-style ``iData`` table."""
+        out = pd.concat([self.names.rename("uName"), self.groups, self.denominators, self.values], axis=1)
+        return out.reset_index().rename(columns={"index": "uCode"})
+
+
+def _crosssection_from_idata(idata: pd.DataFrame, fw: Framework, *, source: str | None) -> CrossSection:
+    where = source or "iData"
+    if "uCode" not in idata.columns:
+        raise DataError(f"{where}: no 'uCode' column; iData needs one column of unique entity codes")
+    codes = idata["uCode"]
+    if codes.isna().any():
+        row = int(np.flatnonzero(codes.isna().to_numpy())[0]) + 2
+        raise DataError(f"{where} row {row}, column uCode: empty entity code")
+    idata = idata.set_index(idata["uCode"].astype(str))
+    missing = [c for c in fw.indicators if c not in idata.columns]
+    if missing:
+        raise DataError(f"{where}: indicator column(s) {missing} named in the framework are not in the data")
+    vals = idata[fw.indicators]
+    for col in vals.columns:
+        if not pd.api.types.is_numeric_dtype(vals[col]):
+            conv = pd.to_numeric(vals[col], errors="coerce")
+            bad = vals[col].notna() & conv.isna()
+            if bad.any():
+                pos = int(np.flatnonzero(bad.to_numpy())[0])
+                raise DataError(
+                    f"{where} row {pos + 2}, column {col!r}: value {vals[col].iloc[pos]!r} is not a number"
+                )
+    vals = vals.apply(pd.to_numeric)
+    groups = [c for c in idata.columns if c in fw.groups or c.endswith("_group")]
+    denoms = [c for c in idata.columns if c in fw.denominators]
+    names = idata["uName"].astype(str) if "uName" in idata.columns else pd.Series(idata.index, index=idata.index)
+    cs = CrossSection(values=vals, names=names, groups=idata[groups].copy(),
+                      denominators=idata[denoms].astype(float), source=source)
+    return cs

@@ -1,0 +1,28 @@
+"""Read COINr's ``iData``/``iMeta`` CSV tables as they are (a reader of the one framework and cross-section)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .dataset import CrossSection
+from .errors import DataError
+from .framework import Framework
+
+
+def _read_csv(path: str | Path) -> pd.DataFrame:
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"file {p} does not exist")
+    try:
+        return pd.read_csv(p, keep_default_na=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
+        raise DataError(f"{p}: cannot read as CSV: {e}") from None
+
+
+def read_coinr(data: str | Path, meta: str | Path) -> tuple[Framework, CrossSection]:
+    """Framework and cross-section from COINr-style ``iData.csv`` and ``iMeta.csv``."""
+    fw = Framework.from_imeta(_read_csv(meta), source=str(meta))
+    cs = CrossSection.from_idata(_read_csv(data), fw, source=str(data))
+    return fw, cs

@@ -1,0 +1,105 @@
+"""Run a pipeline spec on a framework and a cross-section, keeping every stage.
+
+``build(framework, data, spec)`` dispatches each step to its stage (a registry by name),
+keeps every output data set under its name (``Raw``, ``Denominated``, ... ``Aggregated``),
+every log and every weight set, and returns a :class:`~innoscope.result.Result`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import pandas as pd
+
+from ..dataset import CrossSection
+from ..errors import SpecError
+from ..framework import Framework
+from . import aggregate, denominate, normalise
+from .base import Context
+from .spec import PipelineSpec, Step
+
+STAGES: dict[str, ModuleType] = {
+    "denominate": denominate,
+    "normalise": normalise,
+    "aggregate": aggregate,
+}
+"""Stage name -> module with ``run(data, ctx, step)``, ``OUTPUT`` and ``METHODS``."""
+
+ALIASES = {"normalize": "normalise", "treatment": "treat", "weights": "weight", "denominator": "denominate"}
+
+
+def register_stage(name: str, module: ModuleType) -> None:
+    """Add a stage module (must define ``run``, ``OUTPUT`` and ``METHODS``)."""
+    for attr in ("run", "OUTPUT", "METHODS"):
+        if not hasattr(module, attr):
+            raise TypeError(f"stage module {module.__name__} lacks {attr}")
+    STAGES[name] = module
+
+
+def stage_module(name: str) -> ModuleType:
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in STAGES:
+        raise SpecError(f"unknown stage {name!r}; valid stages: {', '.join(STAGES)}")
+    return STAGES[key]
+
+
+def _dataset_name(ctx: Context, name: str) -> str:
+    for k in ctx.datasets:
+        if k.lower() == name.lower():
+            return k
+    raise SpecError(f"input data set {name!r} does not exist yet; available: {', '.join(ctx.datasets)}")
+
+
+def validate_spec(spec: PipelineSpec) -> None:
+    """Check stage and method names and parameters before running anything."""
+    for i, step in enumerate(spec.steps, start=1):
+        mod = stage_module(step.stage)
+        reserved = getattr(mod, "STAGE_PARAMS", ())
+        tables = [(step.method, step.params)] + [
+            (o.get("method", step.method), {k: v for k, v in o.items() if k != "method"})
+            for t in (step.by_indicator, step.by_level, step.by_node, step.by_group) for o in t.values()
+        ]
+        default = getattr(mod, "DEFAULT_METHOD", None)
+        for method, params in tables:
+            method = method or default
+            if method is None or method == "none":
+                continue
+            try:
+                mod.METHODS.check_params(method, params, reserved=reserved)
+            except SpecError as e:
+                raise SpecError(f"step {i} ({step.stage}): {e}") from None
+
+
+def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str):
+    """Build the index: run every step of ``spec`` and keep every stage's output."""
+    from ..result import Result
+
+    if not isinstance(spec, PipelineSpec):
+        spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
+    validate_spec(spec)
+    ctx = Context(framework=framework, data=data)
+    ctx.weights["Original"] = pd.Series(framework.weights(), dtype=float)
+    ctx.datasets["Raw"] = data.values.copy()
+    logs: dict[str, dict[str, pd.DataFrame]] = {}
+    last = "Raw"
+    for step in spec.steps:
+        mod = stage_module(step.stage)
+        inp = ctx.datasets[_dataset_name(ctx, step.input)] if step.input else ctx.datasets[last]
+        out = mod.run(inp, ctx, step)
+        name = step.output or mod.OUTPUT
+        if out.weights is not None:
+            ctx.weights[name] = out.weights
+            ctx.active_weights = name
+        if out.data is not None:
+            ctx.datasets[name] = out.data
+            last = name
+        logs[name] = out.log
+    return Result(framework=framework, data=data, spec=spec, datasets=ctx.datasets, logs=logs,
+                  weights=ctx.weights, active_weights=ctx.active_weights)
+
+
+def step(stage: str, method: str | None = None, **params) -> Step:
+    """Convenience for Python users: ``step("normalise", "zscore", m_sd=(0, 1))``."""
+    fields = {k: params.pop(k) for k in ("input", "output", "by_indicator", "by_level", "by_node", "by_group")
+              if k in params}
+    return Step(stage=stage, method=method, params=params, **fields)
