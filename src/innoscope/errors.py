@@ -12,7 +12,7 @@ class InnoscopeError(Exception):
     """Base class for every error a user can cause."""
 
 
-class FrameworkError(InnoscopeError, ValueError):
+class FrameworkError(InnoscopeError):
     """The indicator tree is invalid (duplicate ids, dangling parent, cycle, bad weight...)."""
 
 
