@@ -14,13 +14,14 @@ import pandas as pd
 from ..dataset import CrossSection
 from ..errors import SpecError
 from ..framework import Framework
-from . import aggregate, denominate, normalise
+from . import aggregate, denominate, normalise, weight
 from .base import Context
 from .spec import PipelineSpec, Step
 
 STAGES: dict[str, ModuleType] = {
     "denominate": denominate,
     "normalise": normalise,
+    "weight": weight,
     "aggregate": aggregate,
 }
 """Stage name -> module with ``run(data, ctx, step)``, ``OUTPUT`` and ``METHODS``."""
