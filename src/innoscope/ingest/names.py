@@ -1,0 +1,191 @@
+"""Entity names: fold spelling variants to one key and resolve them to canonical ids.
+
+:func:`fold_name` maps every way of writing a city to one key:
+
+1. NFKC (full-width letters/digits/space -> ASCII), then Traditional -> Simplified (OpenCC ``t2s``);
+2. tone marks removed (``Xī'ān`` -> ``Xi'an``: NFD, drop combining marks), lower case;
+3. administrative suffixes removed: ``市`` and a trailing English ``city`` / ``shi``;
+4. spaces, apostrophes, hyphens, dots and underscores removed (``shen zhen`` = ``Shenzhen``, ``Xi'an`` = ``xian``).
+
+:class:`EntityTable` holds canonical ids with their Chinese, English and pinyin names and aliases; every name is
+folded once into an index, so :meth:`EntityTable.resolve` is a dictionary look-up. An unknown name raises
+:class:`~innoscope.errors.DataError` listing the closest known names (rapidfuzz ``WRatio`` on the folded keys).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from innoscope.errors import DataError
+
+__all__ = ["Entity", "EntityTable", "fold_name"]
+
+_SUFFIX_RE = re.compile(r"(市|\s*city|\s+shi)$")
+_DROP_RE = re.compile(r"[\s'’`\-_.·・]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def fold_name(text: str) -> str:
+    """Folded matching key of a name: ``深圳市``, ``深圳`` (Traditional), ``SHENZHEN``, ``shen zhen`` -> ``深圳``/``shenzhen``."""
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    if any(ord(c) > 0x2E7F for c in s):
+        s = _t2s().convert(s)
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    s = unicodedata.normalize("NFC", s).lower().strip()
+    s = _SUFFIX_RE.sub("", s).strip() or s
+    return _DROP_RE.sub("", s)
+
+
+@dataclass
+class Entity:
+    """One entity: canonical ``id`` (lower-case pinyin for Chinese cities) and the names it is known by."""
+
+    id: str
+    name_zh: str = ""
+    name_en: str = ""
+    pinyin: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [n for n in (self.id, self.name_zh, self.name_en, self.pinyin, *self.aliases) if n]
+
+
+class EntityTable:
+    """Canonical entities and their aliases; :meth:`resolve` maps any known spelling to the id."""
+
+    def __init__(self, entities: Iterable[Entity] = ()):
+        self.entities: dict[str, Entity] = {}
+        self._index: dict[str, str] = {}
+        for e in entities:
+            self.add(e)
+
+    def add(self, entity: Entity) -> None:
+        if entity.id in self.entities:
+            raise DataError(f"duplicate entity id {entity.id!r}")
+        self.entities[entity.id] = entity
+        for name in entity.names():
+            self._register(name, entity.id)
+
+    def add_alias(self, entity_id: str, alias: str) -> None:
+        """Make ``alias`` resolve to ``entity_id``; an alias already bound to another entity is an error."""
+        if entity_id not in self.entities:
+            raise DataError(f"cannot add alias {alias!r}: unknown entity id {entity_id!r}")
+        self._register(alias, entity_id)
+        if alias not in self.entities[entity_id].aliases:
+            self.entities[entity_id].aliases.append(alias)
+
+    def _register(self, name: str, entity_id: str) -> None:
+        key = fold_name(name)
+        if not key:
+            raise DataError(f"empty name for entity {entity_id!r}")
+        other = self._index.get(key)
+        if other is not None and other != entity_id:
+            raise DataError(f"name {name!r} (folded {key!r}) is ambiguous: it names both {other!r} and {entity_id!r}")
+        self._index[key] = entity_id
+
+    def __contains__(self, name: str) -> bool:
+        return fold_name(name) in self._index
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.entities)
+
+    def get(self, name: str) -> str | None:
+        """The id for ``name``, or None."""
+        return self._index.get(fold_name(name))
+
+    def resolve(self, name: str, *, where: str = "") -> str:
+        """The canonical id for ``name``; unknown names raise DataError with the closest known names."""
+        found = self._index.get(fold_name(name))
+        if found is not None:
+            return found
+        loc = f"{where}: " if where else ""
+        raise DataError(f"{loc}unknown entity {name!r}; closest known names: {', '.join(self.closest(name))} "
+                        f"(add an alias with EntityTable.add_alias or the entities file)")
+
+    def closest(self, name: str, limit: int = 3) -> list[str]:
+        """The ``limit`` known names nearest to ``name`` (rapidfuzz WRatio on folded keys), as ``name (id)``."""
+        from rapidfuzz import fuzz, process
+
+        labels = {key: self._label(eid) for key, eid in self._index.items()}
+        hits = process.extract(fold_name(name), list(labels), scorer=fuzz.WRatio, limit=limit * 3)
+        out: list[str] = []
+        seen: set[str] = set()
+        for key, _score, _ in hits:
+            eid = self._index[key]
+            if eid not in seen:
+                seen.add(eid)
+                out.append(labels[key])
+            if len(out) == limit:
+                break
+        return out
+
+    def _label(self, entity_id: str) -> str:
+        e = self.entities[entity_id]
+        names = " / ".join(n for n in (e.name_zh, e.name_en) if n)
+        return f"{names} ({e.id})" if names else e.id
+
+    def resolve_many(self, names: Iterable[str], *, where: str = "") -> list[str]:
+        """Resolve each distinct name once; the first unknown raises (see :meth:`resolve`)."""
+        names = list(names)
+        cache = {n: self.resolve(n, where=where) for n in dict.fromkeys(names)}
+        return [cache[n] for n in names]
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame(
+            [{"id": e.id, "name_zh": e.name_zh, "name_en": e.name_en, "pinyin": e.pinyin,
+              "aliases": "|".join(e.aliases)} for e in self.entities.values()]
+        )
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict]) -> EntityTable:
+        ents = []
+        for r in records:
+            if "id" not in r:
+                raise DataError(f"entity record without an id: {r!r}")
+            ents.append(Entity(id=str(r["id"]), name_zh=str(r.get("name_zh") or ""),
+                               name_en=str(r.get("name_en") or ""), pinyin=str(r.get("pinyin") or ""),
+                               aliases=[str(a) for a in r.get("aliases") or []]))
+        return cls(ents)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> EntityTable:
+        """Read ``entities: [{id, name_zh, name_en, pinyin, aliases: [...]}, ...]``."""
+        text = Path(path).read_text(encoding="utf-8")
+        return cls._from_yaml_text(text, str(path))
+
+    @classmethod
+    def _from_yaml_text(cls, text: str, label: str) -> EntityTable:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise DataError(f"{label}: invalid YAML: {exc}") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("entities"), list):
+            raise DataError(f"{label}: expected a mapping with an 'entities' list")
+        return cls.from_records(doc["entities"])
+
+    @classmethod
+    def default(cls) -> EntityTable:
+        """The bundled table of the 12 cities of the default dataset (``innoscope/data/entities.yaml``)."""
+        text = resources.files("innoscope").joinpath("data/entities.yaml").read_text(encoding="utf-8")
+        return cls._from_yaml_text(text, "innoscope/data/entities.yaml")
