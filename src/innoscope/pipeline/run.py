@@ -14,12 +14,15 @@ import pandas as pd
 from ..dataset import CrossSection
 from ..errors import SpecError
 from ..framework import Framework
-from . import aggregate, denominate, normalise, weight
+from . import aggregate, denominate, impute, normalise, screen, treat, weight
 from .base import Context
 from .spec import PipelineSpec, Step
 
 STAGES: dict[str, ModuleType] = {
     "denominate": denominate,
+    "impute": impute,
+    "screen": screen,
+    "treat": treat,
     "normalise": normalise,
     "weight": weight,
     "aggregate": aggregate,

@@ -1,0 +1,322 @@
+"""Treat: outlier treatment per indicator, as COINr ``Treat()`` (winsorisation, log fallbacks).
+
+The default method, ``winsorise``, is COINr 1.1.14's two-stage process (``Treat.numeric`` with
+``f1 = winsorise``, ``f2 = log_CT``, ``f_pass = check_SkewKurt``):
+
+1. pass if ``|skew| < skew_thresh`` or ``kurt < kurt_thresh`` (Excel-style sample estimators);
+2. if it fails, winsorise up to ``winmax`` points (the direction of the skew says which end);
+3. if it still fails, apply the fallback transform (``log_CT`` by default) to the *original*
+   column (or to the winsorised one with ``combine_treat: true``).
+
+Other methods apply one transform unconditionally: ``log_CT``, ``log_CT_plus``, ``log_CT_orig``,
+``log_GII``, ``log``, ``boxcox``, ``percentile`` (fixed-percentile winsorisation), or ``none``.
+Per-indicator overrides go in ``by_indicator``. Logs: ``Dets_Table`` (COINr's columns),
+``Treated_Points`` (``winhi``/``winlo``/transform name per point) and ``methods``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import StageError
+from ..registry import Registry
+from .base import Context, StageOutput
+from .spec import Step
+
+METHODS = Registry("treat")
+OUTPUT = "Treated"
+DEFAULT_METHOD = "winsorise"
+PARAM_ALIASES = {"max_points": "winmax", "skew": "skew_thresh", "kurtosis": "kurt_thresh", "lambda": "lmbda"}
+"""Alternative spellings accepted in a spec (issue #2's YAML example) -> the kernel's name."""
+STAGE_PARAMS = tuple(PARAM_ALIASES)
+
+
+@dataclass
+class Treatment:
+    """One treated column: new values, a label per point and the details for ``Dets_Table``."""
+
+    x: np.ndarray
+    points: np.ndarray
+    dets: dict[str, Any] = field(default_factory=dict)
+
+
+# -- statistics ----------------------------------------------------------------------------
+def skew(x: np.ndarray) -> float:
+    """Sample skewness, Excel ``SKEW`` / e1071 type 2, NaN removed (COINr ``skew()``).
+
+    ``g1 = sqrt(n) sum d^3 / (sum d^2)^(3/2)``, ``G1 = g1 sqrt(n (n-1)) / (n-2)``, ``d = x - mean x``.
+    """
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n < 3:
+        raise ValueError(f"skewness needs at least 3 non-missing values, got {n}")
+    d = x - x.mean()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = np.sqrt(n) * np.sum(d**3) / np.sum(d**2) ** 1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurt(x: np.ndarray) -> float:
+    """Sample excess kurtosis, Excel ``KURT`` / e1071 type 2, NaN removed (COINr ``kurt()``).
+
+    ``r = n sum d^4 / (sum d^2)^2``, ``G2 = ((n+1)(r-3) + 6)(n-1) / ((n-2)(n-3))``.
+    """
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n < 4:
+        raise ValueError(f"kurtosis needs at least 4 non-missing values, got {n}")
+    d = x - x.mean()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = n * np.sum(d**4) / np.sum(d**2) ** 2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> tuple[Any, float, float]:
+    """COINr ``check_SkewKurt``: pass if ``|skew| < skew_thresh`` OR ``kurt < kurt_thresh`` (NA if undefined)."""
+    sk, kt = skew(x), kurt(x)
+    if np.isnan(sk) or np.isnan(kt):
+        return pd.NA, sk, kt
+    return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
+
+
+def _passes(p: Any) -> bool:
+    return p is not pd.NA and bool(p)
+
+
+# -- transforms (one column in, Treatment out) ---------------------------------------------
+def _labels(n: int, label: str) -> np.ndarray:
+    return np.full(n, label, dtype=object)
+
+
+def _range(x: np.ndarray) -> tuple[float, float]:
+    return float(np.nanmin(x)), float(np.nanmax(x))
+
+
+@METHODS.register("log_CT", aliases=("log_ct",))
+def log_ct(x: np.ndarray) -> Treatment:
+    """COIN Tool log: ``ln(x - min x + 0.01 (max x - min x))``. Source: COINr ``log_CT``."""
+    mn, mx = _range(x)
+    if mx == mn:
+        raise ValueError(f"log_CT is undefined for an indicator with no variation (every value = {mn})")
+    return Treatment(np.log(x - mn + 0.01 * (mx - mn)), _labels(x.size, "log_CT"))
+
+
+@METHODS.register("log_CT_plus", aliases=("log_ct_plus",))
+def log_ct_plus(x: np.ndarray) -> Treatment:
+    """Skew-aware COIN Tool log. Source: COINr ``log_CT_plus``.
+
+    ``a = 0.01 (max - min)``; if skew > 0: ``ln(x - min + a)`` (label ``log_CT``), else
+    ``-ln(max + a - x)`` (label ``log_CT_neg``), so negative skew is reduced too.
+    """
+    mn, mx = _range(x)
+    if mx == mn:
+        raise ValueError(f"log_CT_plus is undefined for an indicator with no variation (every value = {mn})")
+    a = 0.01 * (mx - mn)
+    if skew(x) > 0:
+        return Treatment(np.log(x - mn + a), _labels(x.size, "log_CT"))
+    return Treatment(-np.log(mx + a - x), _labels(x.size, "log_CT_neg"))
+
+
+@METHODS.register("log_CT_orig", aliases=("log_ct_orig",))
+def log_ct_orig(x: np.ndarray) -> Treatment:
+    """Original COIN Tool log: ``ln(x - min x + 1)``. Source: COINr ``log_CT_orig``."""
+    mn, _ = _range(x)
+    return Treatment(np.log(x - mn + 1.0), _labels(x.size, "log_CT_orig"))
+
+
+@METHODS.register("log_GII", aliases=("log_gii", "gii_log"))
+def log_gii(x: np.ndarray) -> Treatment:
+    """GII log: ``ln((max - 1)(x - min)/(max - min) + 1)``.
+
+    Source: Global Innovation Index 2020 technical notes, as in COINr ``log_GII`` (which computes
+    this value but returns the untransformed column, a COINr defect; innoscope returns the
+    transform). Maps ``[min, max]`` onto ``[0, ln max]``; needs ``max > 0``; reverses the order of
+    the values when ``max < 1``.
+    """
+    mn, mx = _range(x)
+    if mx <= 0:
+        raise ValueError(f"the GII log needs a positive maximum; the maximum is {mx}")
+    if mx == mn:
+        raise ValueError(f"log_GII is undefined for an indicator with no variation (every value = {mn})")
+    return Treatment(np.log((mx - 1) * (x - mn) / (mx - mn) + 1), _labels(x.size, "log_GII"))
+
+
+@METHODS.register("log", aliases=("ln",))
+def log_plain(x: np.ndarray) -> Treatment:
+    """Natural log ``ln x``; every value must be positive."""
+    bad = x[~np.isnan(x) & (x <= 0)]
+    if bad.size:
+        raise ValueError(f"log needs positive values; {bad.size} value(s) are <= 0 (smallest {bad.min()})")
+    return Treatment(np.log(x), _labels(x.size, "log"))
+
+
+@METHODS.register("boxcox", aliases=("box_cox",))
+def boxcox(x: np.ndarray, *, lmbda: float = 0.0, makepos: bool = True) -> Treatment:
+    """Box-Cox with a fixed lambda: ``(y^l - 1)/l`` (``ln y`` if ``l = 0``).
+
+    ``y = x - min x + 1`` when ``makepos`` (COIN Tool shift, default), else ``y = x`` (must be > 0).
+    Source: Box & Cox (1964); COINr ``boxcox()``.
+    """
+    if makepos:
+        y = x - np.nanmin(x) + 1.0
+    else:
+        bad = x[~np.isnan(x) & (x <= 0)]
+        if bad.size:
+            raise ValueError(f"Box-Cox with makepos = false needs positive values; {bad.size} value(s) are "
+                             f"<= 0 (smallest {bad.min()})")
+        y = x
+    out = np.log(y) if lmbda == 0 else (y**lmbda - 1.0) / lmbda
+    return Treatment(out, _labels(x.size, "boxcox"))
+
+
+@METHODS.register("percentile", aliases=("winsorise_pct", "quantile", "pct_winsorise"))
+def percentile(x: np.ndarray, *, lower: float = 0.05, upper: float = 0.95) -> Treatment:
+    """Fixed-percentile winsorisation: clip to ``[q(lower), q(upper)]``.
+
+    Quantiles by linear interpolation between order statistics (R ``quantile`` type 7, NumPy's
+    default), NaN ignored. Points moved down are ``winhi``, moved up ``winlo``.
+    """
+    if not 0 <= lower < upper <= 1:
+        raise ValueError(f"need 0 <= lower < upper <= 1, got lower={lower}, upper={upper}")
+    lo, hi = np.nanquantile(x, [lower, upper])
+    out = np.clip(x, lo, hi)
+    pts = _labels(x.size, "")
+    pts[x > hi] = "winhi"
+    pts[x < lo] = "winlo"
+    return Treatment(out, pts, {"percentile.nwin": int((x > hi).sum() + (x < lo).sum()),
+                                "percentile.lo": float(lo), "percentile.hi": float(hi)})
+
+
+def winsorise_points(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0,
+                     kurt_thresh: float = 3.5, force_win: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
+    """COINr ``winsorise()``: returns ``(x', labels, nwin)``.
+
+    While the column fails the skew/kurtosis check (or ``force_win``) and fewer than ``winmax``
+    points are winsorised: if ``skew >= 0`` every point equal to the maximum takes the largest
+    other value, else every point equal to the minimum takes the smallest other value. Ties move
+    together. ``nwin`` = number of points at the last-moved high value(s) + low value(s), as COINr.
+    """
+    x = x.copy()
+    passing = check_skew_kurt(x, skew_thresh, kurt_thresh)[0]
+    imax = imin = np.empty(0, dtype=int)
+    nwin = 0
+    if not _passes(passing) or force_win:
+        while (not _passes(passing) or force_win) and (winmax is None or nwin < winmax):
+            if passing is pd.NA and not force_win:
+                break
+            if skew(x) >= 0:
+                imax = np.flatnonzero(x == np.nanmax(x))
+                x[imax] = np.nanmax(np.delete(x, imax))
+            else:
+                imin = np.flatnonzero(x == np.nanmin(x))
+                x[imin] = np.nanmin(np.delete(x, imin))
+            nwin = imax.size + imin.size
+            passing = check_skew_kurt(x, skew_thresh, kurt_thresh)[0]
+    pts = _labels(x.size, "")
+    pts[imax] = "winhi"
+    pts[imin] = "winlo"
+    return x, pts, nwin
+
+
+def _check_cols(prefix: str, res: tuple[Any, float, float]) -> dict[str, Any]:
+    return {f"{prefix}.Pass": res[0], f"{prefix}.Skew": res[1], f"{prefix}.Kurt": res[2]}
+
+
+@METHODS.register("winsorise", aliases=("winsorize", "coinr", "gii", "winsorise_log"))
+def winsorise(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5,
+              force_win: bool = False, fallback: str | None = "log_CT", fallback_params: dict | None = None,
+              combine_treat: bool = False) -> Treatment:
+    """COINr/GII two-stage treatment (COINr 1.1.14 ``Treat.numeric``, f1 = winsorise, f2 = ``fallback``).
+
+    Check -> winsorise (:func:`winsorise_points`) -> check -> if still failing, ``fallback`` on the
+    original column (``combine_treat: false``, COINr's default) or on the winsorised one. Pass
+    rule: ``|skew| < skew_thresh`` or ``kurt < kurt_thresh``. ``fallback: none`` stops after step 2.
+    """
+    dets = _check_cols("check_SkewKurt0", check_skew_kurt(x, skew_thresh, kurt_thresh))
+    lab1 = _labels(x.size, "")
+    lab2 = _labels(x.size, "")
+    passing = dets["check_SkewKurt0.Pass"]
+    x1 = x
+    if passing is not pd.NA and not passing:
+        x1, lab1, nwin = winsorise_points(x, winmax=winmax, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh,
+                                          force_win=force_win)
+        dets["winsorise.nwin"] = nwin
+        check1 = check_skew_kurt(x1, skew_thresh, kurt_thresh)
+        dets.update(_check_cols("check_SkewKurt1", check1))
+        passing = check1[0]
+    x2 = x1
+    if passing is not pd.NA and not passing and fallback not in (None, "none"):
+        f2 = METHODS.get(fallback)
+        if f2.name in ("winsorise", "percentile"):
+            raise ValueError(f"fallback must be a transform, not {f2.name!r}")
+        t2 = f2(x1 if combine_treat else x, **(fallback_params or {}))
+        x2, lab2 = t2.x, t2.points
+        dets.update(_check_cols("check_SkewKurt2", check_skew_kurt(x2, skew_thresh, kurt_thresh)))
+    pts = np.where(lab2 == "", lab1, lab1 + "+" + lab2)
+    return Treatment(np.asarray(x2, dtype=float), pts, dets)
+
+
+def _apply(m, x: np.ndarray, params: dict[str, Any]) -> Treatment:
+    if m.name == "winsorise":
+        return m(x, **params)
+    before = check_skew_kurt(x)
+    t = m(x, **params)
+    dets = _check_cols("check_SkewKurt0", before)
+    dets.update(t.dets)
+    dets.update(_check_cols("check_SkewKurt1", check_skew_kurt(np.asarray(t.x, float))))
+    return Treatment(np.asarray(t.x, dtype=float), t.points, dets)
+
+
+def _canonical(params: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in params.items():
+        key = PARAM_ALIASES.get(k, k)
+        if key in out:
+            raise StageError("treat", f"parameter {key!r} given twice (as {k!r} and {key!r})")
+        out[key] = v
+    return out
+
+
+def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
+    fw = ctx.framework
+    out = data.copy()
+    rows: list[dict[str, Any]] = []
+    points: dict[str, np.ndarray] = {}
+    used = []
+    for code in data.columns:
+        if code not in fw or fw[code].kind != "indicator":
+            continue
+        method, params = step.resolve(indicator=code)
+        method = method or DEFAULT_METHOD
+        points[code] = _labels(len(data), "")
+        if method == "none":
+            used.append({"iCode": code, "method": "none"})
+            continue
+        params = _canonical(params)
+        m = METHODS.check_params(method, params)
+        x = data[code].to_numpy(float)
+        n_ok = int((~np.isnan(x)).sum())
+        if n_ok < 4:
+            what = "no data (all values missing)" if n_ok == 0 else f"only {n_ok} non-missing value(s)"
+            raise StageError("treat", f"indicator {code!r} has {what}; skewness and kurtosis need at least 4")
+        try:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = _apply(m, x, params)
+        except (ValueError, ZeroDivisionError, FloatingPointError) as e:
+            raise StageError("treat", f"indicator {code!r}, method {m.name!r}: {e}") from None
+        bad = ~np.isnan(x) & ~np.isfinite(t.x)
+        if bad.any():
+            who = list(data.index[bad][:5])
+            raise StageError("treat", f"indicator {code!r}, method {m.name!r}: transform gives non-finite values "
+                             f"for {who} (values {x[bad][:5].tolist()})")
+        out[code] = t.x
+        points[code] = t.points
+        rows.append({"iCode": code, **t.dets})
+        used.append({"iCode": code, "method": m.name, **params})
+    dets = pd.DataFrame(rows)
+    tp = pd.DataFrame(points, index=data.index)
+    return StageOutput(out, {"Dets_Table": dets, "Treated_Points": tp, "methods": pd.DataFrame(used)})
