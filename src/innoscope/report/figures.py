@@ -1,0 +1,143 @@
+"""The report's figures, one function per figure, each returning a :class:`plotly.graph_objects.Figure`.
+
+Every string that comes from user files (entity names, node names) goes through :func:`ptext`,
+which HTML-escapes it: Plotly renders a small HTML subset in labels, and escaped text shows
+literally (``<script>`` stays visible text, never markup).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..result import Result
+from . import model
+from .i18n import node_label, t
+
+FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif"
+COLORS = ("#1f5fa8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b8860b")
+
+
+def ptext(s: Any) -> str:
+    """Escape text for a Plotly label so it is shown literally."""
+    return html.escape(str(s), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420, **kw: Any) -> go.Figure:
+    kw.setdefault("margin", {"l": 10, "r": 10, "t": 50, "b": 30})
+    fig.update_layout(title={"text": ptext(title), "x": 0.01}, height=height, font={"family": FONT, "size": 12},
+                      paper_bgcolor="white", plot_bgcolor="white", **kw)
+    return fig
+
+
+def ranking_bar(result: Result, lang: str, top: int | None = None) -> go.Figure:
+    """Index scores, best first (horizontal bars)."""
+    r = model.ranking_table(result).dropna(subset=["score"])
+    if top:
+        r = r.head(top)
+    labels = [f"{int(k)}. {ptext(n)}" for k, n in zip(r["rank"], r["name"], strict=True)]
+    fig = go.Figure(go.Bar(x=r["score"], y=labels, orientation="h", marker_color=COLORS[0],
+                           text=[f"{v:.1f}" for v in r["score"]], textposition="outside",
+                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=t("score", lang), gridcolor="#eee")
+    root = node_label(result.framework, result.framework.root, lang)
+    return _layout(fig, f"{root}: {t('ranking', lang)}", height=max(300, 22 * len(r) + 90))
+
+
+def rank_intervals(result: Result, table: pd.DataFrame, lang: str) -> go.Figure:
+    """Nominal rank with the uncertainty analysis' rank interval as error bars."""
+    r = table.dropna(subset=["lo", "hi"])
+    labels = [ptext(n) for n in r["name"]]
+    fig = go.Figure(go.Scatter(
+        x=r["rank"], y=labels, mode="markers", marker={"color": COLORS[0], "size": 8},
+        error_x={"type": "data", "symmetric": False, "array": r["hi"] - r["rank"],
+                 "arrayminus": r["rank"] - r["lo"], "color": "#888"},
+        hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=t("rank", lang), gridcolor="#eee")
+    return _layout(fig, t("rank_interval", lang), height=max(300, 20 * len(r) + 90))
+
+
+def framework_sunburst(result: Result, lang: str) -> go.Figure:
+    """The indicator tree; wedge size = effective weight of each indicator in the index."""
+    fw = result.framework
+    ew = model.effective_weights(result)
+    ids = [n.id for n in fw.nodes]
+    fig = go.Figure(go.Sunburst(
+        ids=ids, parents=[fw[c].parent or "" for c in ids], labels=[ptext(node_label(fw, c, lang)) for c in ids],
+        values=[float(ew.get(c, 0.0)) if fw[c].kind == "indicator" else 0.0 for c in ids],
+        branchvalues="remainder", insidetextorientation="radial",
+        hovertext=[ptext(f"{c} · {t('weight', lang)} {100 * ew.get(c, 0.0):.1f}%") for c in ids],
+        hoverinfo="label+text"))
+    return _layout(fig, t("framework", lang), height=620, margin={"l": 0, "r": 0, "t": 40, "b": 0})
+
+
+def pillar_bar(result: Result, code: str, lang: str) -> go.Figure:
+    """One pillar's scores, best first."""
+    s = result.aggregated[code].dropna().sort_values(ascending=False)
+    r = model.rank_desc(s)
+    labels = [f"{int(k)}. {ptext(model.entity_name(result, e))}" for e, k in zip(s.index, r, strict=True)]
+    fig = go.Figure(go.Bar(x=s.to_numpy(), y=labels, orientation="h", marker_color=COLORS[2],
+                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(gridcolor="#eee")
+    return _layout(fig, node_label(result.framework, code, lang), height=max(260, 18 * len(s) + 80))
+
+
+def radar(result: Result, code: str, lang: str, other: str | None = None) -> go.Figure:
+    """An entity's pillar scores against the median of all entities (or against ``other``)."""
+    fw = result.framework
+    lvl = model.radar_level(result)
+    pillars = fw.codes(lvl)
+    theta = [ptext(node_label(fw, p, lang)) for p in pillars]
+    agg = result.aggregated
+    fig = go.Figure()
+
+    def trace(values: np.ndarray, name: str, color: str, dash: str | None = None) -> None:
+        fig.add_trace(go.Scatterpolar(r=list(values) + [values[0]], theta=theta + [theta[0]], name=ptext(name),
+                                      line={"color": color, "dash": dash}, fill="toself" if dash is None else None,
+                                      opacity=0.8))
+
+    trace(agg.loc[code, pillars].to_numpy(float), model.entity_name(result, code), COLORS[0])
+    if other is not None:
+        trace(agg.loc[other, pillars].to_numpy(float), model.entity_name(result, other), COLORS[1])
+    else:
+        trace(agg[pillars].median().to_numpy(float), t("median", lang), "#888", dash="dot")
+    fig.update_layout(polar={"radialaxis": {"visible": True}}, showlegend=True,
+                      legend={"orientation": "h", "y": -0.1})
+    return _layout(fig, model.entity_name(result, code), height=420, margin={"l": 40, "r": 40, "t": 50, "b": 40})
+
+
+def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
+    """Two entities' scores on the index and every pillar, side by side."""
+    fw = result.framework
+    codes = [fw.root, *model.pillar_codes(result)]
+    labels = [ptext(node_label(fw, c, lang)) for c in codes]
+    fig = go.Figure()
+    for e, color in ((a, COLORS[0]), (b, COLORS[1])):
+        fig.add_trace(go.Bar(x=labels, y=result.aggregated.loc[e, codes].to_numpy(float),
+                             name=ptext(model.entity_name(result, e)), marker_color=color,
+                             hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.08})
+    fig.update_yaxes(title=t("score", lang), gridcolor="#eee")
+    fig.update_xaxes(automargin=True)
+    title = t("a_vs_b", lang, a=model.entity_name(result, a), b=model.entity_name(result, b))
+    return _layout(fig, title, height=440)
+
+
+def correlation_heatmap(result: Result, corr: pd.DataFrame, lang: str) -> go.Figure:
+    """Correlations between the index and its pillars (red positive, blue negative)."""
+    fw = result.framework
+    labels = [ptext(node_label(fw, c, lang) if c in fw else c) for c in corr.columns]
+    z = corr.to_numpy(float)
+    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
+                               text=np.round(z, 2), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(automargin=True, tickangle=-40)
+    n = len(labels)
+    return _layout(fig, t("correlation", lang), height=max(380, 28 * n + 160))

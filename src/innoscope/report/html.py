@@ -1,0 +1,119 @@
+"""The self-contained HTML report: one file, Plotly's JS embedded, no network, every user string escaped.
+
+``build_report(result, lang=..., uncertainty=..., compare=...)`` returns the HTML text.
+``report_figures(...)`` gives the figures by name (the same ones the report embeds), which
+:func:`innoscope.report.export.write_figures` writes one file each.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from functools import lru_cache
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from .. import __version__
+from ..result import Result
+from . import figures, model
+from .i18n import check_lang, flag_label, node_label, t
+
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+@lru_cache(maxsize=1)
+def plotly_js() -> str:
+    """Plotly's JS bundle from the installed ``plotly`` package (no CDN)."""
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def script_json(obj: Any) -> Markup:
+    """JSON safe to place inside a ``<script>`` element (``<``, ``>``, ``&``, U+2028/9 escaped)."""
+    text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False, default=str)
+    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):
+        text = text.replace(ch, rep)
+    return Markup(text)  # noqa: S704 - escaped above for the script context
+
+
+def figure_json(fig: go.Figure) -> Markup:
+    return script_json(pio.to_json(fig, validate=False))
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("innoscope.report", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["num"] = model.fmt_num
+    env.filters["pct"] = lambda x: "–" if x is None else f"{100 * float(x):.1f}%"
+    return env
+
+
+def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
+                   compare: tuple[str, str] = ("shenzhen", "hangzhou"), profiles: bool = True) -> dict[str, go.Figure]:
+    """Every figure of the report, by file-friendly name."""
+    lang = check_lang(lang)
+    figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
+    table = model.ranking_table(result, uncertainty)
+    if "lo" in table.columns and table["lo"].notna().any():
+        figs["rank_intervals"] = figures.rank_intervals(result, table, lang)
+    figs["framework"] = figures.framework_sunburst(result, lang)
+    for code in model.pillar_codes(result):
+        figs[f"pillar_{code}"] = figures.pillar_bar(result, code, lang)
+    a, b = model.compare_pair(result, compare)
+    figs["comparison"] = figures.comparison_bar(result, a, b, lang)
+    figs["comparison_radar"] = figures.radar(result, a, lang, other=b)
+    figs["correlation"] = figures.correlation_heatmap(result, model.audit_view(result, lang).corr, lang)
+    if profiles:
+        for e in result.ranking().index:
+            figs[f"profile_{e}"] = figures.radar(result, e, lang)
+    return figs
+
+
+def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
+                 compare: tuple[str, str] = ("shenzhen", "hangzhou")) -> str:
+    """The report as one self-contained HTML document (opens offline; no CDN, no web fonts)."""
+    lang = check_lang(lang)
+    fw = result.framework
+    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare)
+    ranking = model.ranking_table(result, uncertainty)
+    has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()
+    scores, ranks = model.pillar_table(result)
+    pillars = model.pillar_codes(result)
+    a, b = model.compare_pair(result, compare)
+    audit = model.audit_view(result, lang)
+    prov = model.provenance_table(result, lang)
+    ew = model.effective_weights(result)
+    w = result.weights.get(result.active_weights)
+    ctx = {
+        "lang": lang, "t": lambda k, **f: t(k, lang, **f), "flag_label": lambda f: flag_label(f, lang),
+        "title": f"{node_label(fw, fw.root, lang)} · {t('title', lang)}",
+        "root_name": node_label(fw, fw.root, lang),
+        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "version": __version__,
+        "spec_hash": result.spec.hash(), "spec_name": result.spec.name or "",
+        "source": result.data.source or "", "n_entities": len(result.aggregated.index),
+        "n_indicators": len(fw.indicators),
+        "ranking": ranking.reset_index(names="code").to_dict("records"), "has_intervals": has_iv,
+        "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
+        "pillar_rows": [{"code": e, "name": model.entity_name(result, e),
+                         "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
+        "profiles": [model.profile(result, e, lang) for e in result.ranking().index],
+        "cmp": model.comparison(result, a, b, lang, uncertainty),
+        "audit": audit, "audit_flags": audit.flags.to_dict("records"),
+        "prov": prov.to_dict("records"),
+        "steps": model.methodology(result),
+        "weights": [{"code": n.id, "name": node_label(fw, n.id, lang), "level": n.level,
+                     "weight": float(w.get(n.id, n.weight)) if w is not None else n.weight,
+                     "effective": float(ew.get(n.id, float("nan"))), "direction": n.direction if n.kind == "indicator" else None}
+                    for n in sorted(fw.nodes, key=lambda n: -n.level)],
+        "figs": {k: figure_json(v) for k, v in figs.items()},
+        "plotly_config": script_json(PLOTLY_CONFIG),
+        "plotly_js": Markup(plotly_js()),  # noqa: S704 - the installed plotly bundle
+    }
+    return _env().get_template("report.html.j2").render(**ctx)

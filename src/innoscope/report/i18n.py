@@ -1,0 +1,111 @@
+"""Bilingual labels: node names from the framework's ``name_zh``/``name_en``, fixed UI strings here."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..errors import SpecError
+from ..framework import Framework
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[str, ...] = ("zh", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {"zh": "创新能力指数报告", "en": "Innovation capacity index report"},
+    "generated": {"zh": "生成时间", "en": "Generated"},
+    "entities": {"zh": "城市/实体", "en": "Entities"},
+    "entity": {"zh": "城市", "en": "Entity"},
+    "indicators": {"zh": "指标", "en": "Indicators"},
+    "indicator": {"zh": "指标", "en": "Indicator"},
+    "data_source": {"zh": "数据来源", "en": "Data source"},
+    "contents": {"zh": "目录", "en": "Contents"},
+    "ranking": {"zh": "总排名", "en": "Headline ranking"},
+    "rank": {"zh": "排名", "en": "Rank"},
+    "score": {"zh": "得分", "en": "Score"},
+    "name": {"zh": "名称", "en": "Name"},
+    "code": {"zh": "代码", "en": "Code"},
+    "rank_interval": {"zh": "排名区间", "en": "Rank interval"},
+    "rank_interval_note": {"zh": "不确定性分析给出的 5%–95% 排名区间（中位数）。",
+                           "en": "5%-95% rank interval from the uncertainty analysis (median in brackets)."},
+    "no_uncertainty": {"zh": "未进行不确定性分析：排名区间不可用。",
+                       "en": "No uncertainty analysis was run: rank intervals are not available."},
+    "framework": {"zh": "指标体系", "en": "Framework"},
+    "framework_note": {"zh": "扇区大小为各节点在总指数中的有效权重。",
+                       "en": "Wedge size is each node's effective weight in the index."},
+    "pillars": {"zh": "分项排名", "en": "Pillar rankings"},
+    "pillar": {"zh": "分项", "en": "Pillar"},
+    "pillar_note": {"zh": "每格：得分（排名）。", "en": "Each cell: score (rank)."},
+    "profiles": {"zh": "城市画像", "en": "Entity profiles"},
+    "strengths": {"zh": "优势指标", "en": "Strengths"},
+    "weaknesses": {"zh": "短板指标", "en": "Weaknesses"},
+    "value": {"zh": "数值", "en": "Value"},
+    "unit": {"zh": "单位", "en": "Unit"},
+    "per_capita": {"zh": "人均", "en": "Per capita"},
+    "per_km2": {"zh": "每平方公里", "en": "Per km²"},
+    "median": {"zh": "中位数", "en": "Median"},
+    "comparison": {"zh": "城市对比", "en": "Comparison"},
+    "leads": {"zh": "领先", "en": "leads"},
+    "leader": {"zh": "领先者", "en": "Leader"},
+    "difference": {"zh": "差值", "en": "Difference"},
+    "lead_summary": {"zh": "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。",
+                     "en": "{a} leads in {na} pillars, {b} in {nb}."},
+    "prob_outrank": {"zh": "{a} 排名高于 {b} 的概率：{p}", "en": "Probability that {a} outranks {b}: {p}"},
+    "no_prob": {"zh": "未进行不确定性分析：排名高于对方的概率不可用。",
+                "en": "No uncertainty analysis was run: the probability of outranking is not available."},
+    "audit": {"zh": "统计审查", "en": "Statistical audit"},
+    "correlation": {"zh": "相关系数", "en": "Correlation"},
+    "audit_flags": {"zh": "审查提示", "en": "Audit flags"},
+    "no_flags": {"zh": "没有审查提示。", "en": "No audit flags."},
+    "flag": {"zh": "提示", "en": "Flag"},
+    "detail": {"zh": "说明", "en": "Detail"},
+    "data": {"zh": "数据表", "en": "Data table"},
+    "data_note": {"zh": "每个数值附来源、年份、原文摘录与标记。", "en": "Every value with its source, year, excerpt and flags."},
+    "year": {"zh": "年份", "en": "Year"},
+    "source": {"zh": "来源", "en": "Source"},
+    "excerpt": {"zh": "摘录", "en": "Excerpt"},
+    "flags": {"zh": "标记", "en": "Flags"},
+    "methodology": {"zh": "方法说明", "en": "Methodology"},
+    "step": {"zh": "步骤", "en": "Step"},
+    "stage": {"zh": "阶段", "en": "Stage"},
+    "method": {"zh": "方法", "en": "Method"},
+    "parameters": {"zh": "参数", "en": "Parameters"},
+    "formula": {"zh": "公式与出处", "en": "Formula and source"},
+    "overrides": {"zh": "单独设定", "en": "Overrides"},
+    "weights": {"zh": "权重", "en": "Weights"},
+    "weight": {"zh": "权重", "en": "Weight"},
+    "direction": {"zh": "方向", "en": "Direction"},
+    "spec_hash": {"zh": "方法设定哈希", "en": "Spec hash"},
+    "missing": {"zh": "缺失", "en": "missing"},
+    "flag_outdated": {"zh": "数据过时", "en": "outdated"},
+    "flag_lower_bound": {"zh": "下限值", "en": "lower bound"},
+    "flag_imputed": {"zh": "插补值", "en": "imputed"},
+    "flag_conflicting": {"zh": "来源冲突", "en": "conflicting sources"},
+    "flag_missing": {"zh": "缺失", "en": "missing"},
+    "a_vs_b": {"zh": "{a} 对比 {b}", "en": "{a} vs {b}"},
+    "all_entities": {"zh": "全部", "en": "all"},
+    "none": {"zh": "无", "en": "none"},
+}
+
+
+def check_lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise SpecError(f"unknown language {lang!r}; valid: {', '.join(LANGS)}")
+    return lang  # type: ignore[return-value]
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The UI string ``key`` in ``lang`` (``str.format``-ed with ``fmt``)."""
+    s = STRINGS[key][lang]
+    return s.format(**fmt) if fmt else s
+
+
+def node_label(fw: Framework, code: str, lang: str) -> str:
+    """A node's name in ``lang``, falling back to the other language, then to its code."""
+    n = fw[code]
+    first, second = (n.name_zh, n.name_en) if lang == "zh" else (n.name_en, n.name_zh)
+    return first or second or code
+
+
+def flag_label(flag: str, lang: str) -> str:
+    key = f"flag_{flag.strip().lower().replace('-', '_').replace(' ', '_')}"
+    return t(key, lang) if key in STRINGS else flag

@@ -1,0 +1,414 @@
+"""What the report and the dashboard show, computed once from a :class:`~innoscope.result.Result`.
+
+Plain tables and dicts, no HTML: the report's templates and the dashboard's JSON API both read
+these. Optional parts (uncertainty, provenance, the audit module) are used when present and
+skipped with a note when not.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..result import Result, rank_desc
+from .i18n import node_label
+
+FLAG_NAMES = ("outdated", "lower_bound", "imputed", "conflicting")
+_POP = re.compile(r"pop|人口", re.I)
+_AREA = re.compile(r"area|面积|km", re.I)
+
+
+# -- entities -----------------------------------------------------------------------------------
+def entity_name(result: Result, code: str) -> str:
+    name = result.data.names.get(code, code)
+    return str(code) if name is None or (isinstance(name, float) and math.isnan(name)) else str(name)
+
+
+def find_entity(result: Result, key: str) -> str | None:
+    """An entity code from a code or a name (exact, then case-insensitive, then substring)."""
+    codes = list(result.aggregated.index)
+    names = {c: entity_name(result, c) for c in codes}
+    k = str(key).strip()
+    for test in (lambda c: c == k, lambda c: names[c] == k, lambda c: c.lower() == k.lower(),
+                 lambda c: names[c].lower() == k.lower(), lambda c: k.lower() in names[c].lower()):
+        hits = [c for c in codes if test(c)]
+        if hits:
+            return hits[0]
+    return None
+
+
+def resolve_entity(result: Result, key: str) -> str:
+    code = find_entity(result, key)
+    if code is None:
+        some = ", ".join(list(result.aggregated.index)[:8])
+        raise DataError(f"unknown entity {key!r}; entities include: {some}...")
+    return code
+
+
+def compare_pair(result: Result, compare: tuple[str, str]) -> tuple[str, str]:
+    """The two entities to compare: ``compare`` if both exist, else the top two of the ranking."""
+    a, b = (find_entity(result, k) for k in compare)
+    if a is not None and b is not None and a != b:
+        return a, b
+    top = list(result.ranking().index)
+    return top[0], top[1]
+
+
+# -- levels -------------------------------------------------------------------------------------
+def pillar_codes(result: Result) -> list[str]:
+    """Aggregates below the index, top level first (pools before sub-pillars)."""
+    fw = result.framework
+    return [c for lvl in range(fw.n_levels - 1, 1, -1) for c in fw.codes(lvl)]
+
+
+def radar_level(result: Result) -> int:
+    """The highest aggregate level below the index with at least 3 nodes (else level 2)."""
+    fw = result.framework
+    for lvl in range(fw.n_levels - 1, 1, -1):
+        if len(fw.codes(lvl)) >= 3:
+            return lvl
+    return max(2, fw.n_levels - 1)
+
+
+def effective_weights(result: Result) -> pd.Series:
+    """Each node's share of the index: product of its and its ancestors' weights relative to siblings."""
+    fw = result.framework
+    w = result.weights.get(result.active_weights, pd.Series(fw.weights(), dtype=float))
+    out: dict[str, float] = {fw.root: 1.0}
+    for lvl in range(fw.n_levels, 1, -1):
+        for code in fw.codes(lvl):
+            kids = fw.children(code)
+            wk = w.reindex(kids).fillna(0.0).to_numpy(float)
+            tot = wk.sum()
+            for k, v in zip(kids, wk, strict=True):
+                out[k] = out[code] * (v / tot if tot > 0 else 1.0 / len(kids))
+    return pd.Series(out)
+
+
+# -- uncertainty --------------------------------------------------------------------------------
+def _get(obj: Any, *names: str) -> Any:
+    for n in names:
+        if isinstance(obj, dict) and n in obj:
+            return obj[n]
+        v = getattr(obj, n, None)
+        if v is not None:
+            return v() if callable(v) and not isinstance(v, pd.DataFrame) else v
+    return None
+
+
+def rank_intervals(uncertainty: Any, entities: list[str]) -> pd.DataFrame | None:
+    """``lo``, ``median``, ``hi`` rank per entity from an uncertainty result, or None if absent."""
+    if uncertainty is None:
+        return None
+    tab = _get(uncertainty, "rank_intervals", "intervals", "rank_summary")
+    if tab is None and isinstance(uncertainty, pd.DataFrame):
+        tab = uncertainty
+    if not isinstance(tab, pd.DataFrame):
+        return None
+    cols = {c.lower(): c for c in tab.columns}
+
+    def pick(*cands: str) -> str | None:
+        return next((cols[c] for c in cands if c in cols), None)
+
+    lo, hi = pick("lo", "lower", "q05", "q5", "rank_lo", "p05"), pick("hi", "upper", "q95", "rank_hi", "p95")
+    med = pick("median", "q50", "rank_median", "nominal")
+    if lo is None or hi is None:
+        return None
+    if "uCode" in tab.columns:
+        tab = tab.set_index("uCode")
+    out = pd.DataFrame({"lo": tab[lo].astype(float), "hi": tab[hi].astype(float),
+                        "median": tab[med].astype(float) if med else np.nan})
+    return out.reindex(entities)
+
+
+def outrank_probability(uncertainty: Any, a: str, b: str) -> float | None:
+    """P(``a`` ranks better than ``b``) from an uncertainty result, or None if absent."""
+    if uncertainty is None:
+        return None
+    for name in ("prob_outranks", "p_outranks", "outrank_probability"):
+        f = getattr(uncertainty, name, None)
+        if callable(f):
+            try:
+                return float(f(a, b))
+            except (KeyError, ValueError, TypeError):
+                return None
+    mat = _get(uncertainty, "outrank_matrix", "outranking")
+    if isinstance(mat, pd.DataFrame) and a in mat.index and b in mat.columns:
+        return float(mat.loc[a, b])
+    return None
+
+
+# -- tables -------------------------------------------------------------------------------------
+def ranking_table(result: Result, uncertainty: Any = None) -> pd.DataFrame:
+    """The headline ranking: code, name, score, rank and, where computed, the rank interval."""
+    r = result.ranking().copy()
+    r["name"] = [entity_name(result, c) for c in r.index]
+    iv = rank_intervals(uncertainty, list(r.index))
+    if iv is not None:
+        r = r.join(iv)
+    return r
+
+
+def pillar_table(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores and ranks of every pillar, rows in headline-rank order."""
+    codes = pillar_codes(result)
+    order = list(result.ranking().index)
+    s = result.aggregated[codes].reindex(order)
+    return s, rank_desc(s)
+
+
+def denominator_columns(result: Result) -> dict[str, str | None]:
+    """The population and area columns among the denominators, if any."""
+    cols = list(result.data.denominators.columns)
+    names = {c: f"{c} {result.framework.denominators.get(c, '')}" for c in cols}
+    pop = next((c for c in cols if _POP.search(names[c])), None)
+    area = next((c for c in cols if _AREA.search(names[c])), None)
+    return {"population": pop, "area": area}
+
+
+def profile(result: Result, code: str, lang: str, n: int = 3) -> dict[str, Any]:
+    """One entity: pillar scores and ranks, strengths, weaknesses, indicator values (raw, per capita, per km²)."""
+    fw = result.framework
+    lvl = radar_level(result)
+    pillars = fw.codes(lvl)
+    agg = result.aggregated
+    ranks = rank_desc(agg)
+    raw = result.stage("Raw")
+    den = denominator_columns(result)
+    pop = result.data.denominators[den["population"]].get(code) if den["population"] else None
+    area = result.data.denominators[den["area"]].get(code) if den["area"] else None
+    sw = result.strengths_weaknesses(code, n=n)
+    rows = []
+    for ind in fw.indicators:
+        v = float(raw.loc[code, ind]) if ind in raw.columns else np.nan
+        extensive = fw[ind].denominator is not None
+        rows.append({
+            "code": ind, "name": node_label(fw, ind, lang), "pillar": node_label(fw, fw[ind].parent, lang),
+            "value": v, "unit": fw[ind].unit or "", "rank": ranks.loc[code, ind] if ind in ranks.columns else np.nan,
+            "per_capita": v / pop if extensive and pop and not np.isnan(v) else np.nan,
+            "per_km2": v / area if extensive and area and not np.isnan(v) else np.nan,
+        })
+    def sw_rows(t: pd.DataFrame) -> list[dict[str, Any]]:
+        return [{"code": r.iCode, "name": node_label(fw, r.iCode, lang), "rank": r.rank, "value": r.value,
+                 "unit": fw[r.iCode].unit or ""} for r in t.itertuples()]
+    return {
+        "code": code, "name": entity_name(result, code),
+        "index": float(agg.loc[code, fw.root]), "rank": ranks.loc[code, fw.root], "n": int(agg[fw.root].notna().sum()),
+        "radar_level": lvl,
+        "pillars": [{"code": p, "name": node_label(fw, p, lang), "score": float(agg.loc[code, p]),
+                     "rank": ranks.loc[code, p], "median": float(agg[p].median())} for p in pillars],
+        "strengths": sw_rows(sw["strengths"]), "weaknesses": sw_rows(sw["weaknesses"]),
+        "values": rows, "has_per_capita": pop is not None, "has_per_km2": area is not None,
+        "denominators": den,
+    }
+
+
+def comparison(result: Result, a: str, b: str, lang: str, uncertainty: Any = None) -> dict[str, Any]:
+    """Two entities side by side: every pillar and the index, who leads and by how much."""
+    fw = result.framework
+    agg = result.aggregated
+    ranks = rank_desc(agg)
+    rows = []
+    for code in [fw.root, *pillar_codes(result)]:
+        sa, sb = float(agg.loc[a, code]), float(agg.loc[b, code])
+        diff = sa - sb
+        leader = None if np.isnan(diff) or diff == 0 else (a if diff > 0 else b)
+        rows.append({"code": code, "name": node_label(fw, code, lang), "level": fw[code].level,
+                     "a": sa, "b": sb, "diff": diff, "rank_a": ranks.loc[a, code], "rank_b": ranks.loc[b, code],
+                     "leader": leader, "leader_name": entity_name(result, leader) if leader else ""})
+    pillars = [r for r in rows if r["code"] != fw.root]
+    return {"a": a, "b": b, "name_a": entity_name(result, a), "name_b": entity_name(result, b), "rows": rows,
+            "n_a": sum(r["leader"] == a for r in pillars), "n_b": sum(r["leader"] == b for r in pillars),
+            "p_outrank": outrank_probability(uncertainty, a, b)}
+
+
+# -- audit --------------------------------------------------------------------------------------
+@dataclass
+class AuditView:
+    corr: pd.DataFrame
+    """Correlation between the index and every pillar (square, labelled by code)."""
+    flags: pd.DataFrame
+    """Columns ``flag``, ``code``, ``detail``."""
+    method: str
+
+
+def audit_view(result: Result, lang: str) -> AuditView:
+    """Correlations and flags: from :meth:`Result.audit` when the audit module exists, else Pearson via pandas."""
+    fw = result.framework
+    codes = [fw.root, *pillar_codes(result)]
+    flags: list[dict[str, str]] = []
+    method = "Pearson (pandas.DataFrame.corr)"
+    corr = result.aggregated[codes].corr()
+    try:
+        audit = result.audit()
+    except (ImportError, AttributeError, TypeError):
+        audit = None
+    if audit is not None:
+        method = "innoscope.analysis.audit"
+        flags += _audit_flags(audit)
+        c = _get(audit, "corr_aggregates", "corr")
+        if isinstance(c, pd.DataFrame) and set(codes) <= set(c.columns):
+            corr = c.loc[[x for x in codes if x in c.index], codes] if set(codes) <= set(c.index) else corr
+    else:
+        agg = result.aggregated
+        for parent in fw.aggregates:
+            kids = fw.children(parent)
+            for k in kids:
+                r = agg[k].corr(agg[parent])
+                if r < 0:
+                    flags.append({"flag": "negative correlation with parent", "code": k,
+                                  "detail": f"r({k}, {parent}) = {r:.2f}"})
+            if len(kids) > 1:
+                cm = agg[kids].corr().to_numpy()
+                for i in range(len(kids)):
+                    for j in range(i + 1, len(kids)):
+                        if cm[i, j] > 0.9:
+                            flags.append({"flag": "collinear (r > 0.9)", "code": f"{kids[i]}, {kids[j]}",
+                                          "detail": f"r = {cm[i, j]:.2f} within {parent}"})
+    cs_flags = result.data.flags
+    if cs_flags is not None:
+        counts = _flag_counts(cs_flags)
+        for f, n in counts.items():
+            flags.append({"flag": f"data: {f}", "code": "", "detail": f"{n} value(s)"})
+    return AuditView(corr=corr, flags=pd.DataFrame(flags, columns=["flag", "code", "detail"]), method=method)
+
+
+def _audit_flags(audit: Any) -> list[dict[str, str]]:
+    tab = _get(audit, "flags", "warnings")
+    if isinstance(tab, pd.DataFrame):
+        out = []
+        for r in tab.astype(str).to_dict("records"):
+            out.append({"flag": r.get("flag", r.get("type", next(iter(r.values()), ""))),
+                        "code": r.get("code", r.get("iCode", "")), "detail": r.get("detail", r.get("message", ""))})
+        return out
+    if isinstance(tab, list):
+        return [{"flag": str(x), "code": "", "detail": ""} for x in tab]
+    return []
+
+
+def _split_flags(cell: Any) -> list[str]:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NA:
+        return []
+    if isinstance(cell, (list, tuple, set)):
+        return [str(x) for x in cell if str(x)]
+    return [s.strip() for s in re.split(r"[,;|]", str(cell)) if s.strip()]
+
+
+def _flag_counts(flags: pd.DataFrame) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for cell in flags.to_numpy().ravel():
+        for f in _split_flags(cell):
+            counts[f] = counts.get(f, 0) + 1
+    return counts
+
+
+# -- provenance ---------------------------------------------------------------------------------
+def provenance_table(result: Result, lang: str) -> pd.DataFrame:
+    """One row per entity x indicator: value, unit, year, source, excerpt, flags.
+
+    Year and flags come from ``CrossSection.years``/``flags``; source and excerpt from
+    ``CrossSection.provenance`` (a long table with ``entity``/``uCode``, ``indicator``/``iCode``,
+    ``source``, ``excerpt``) when the data layer supplies one, else the data set's source file.
+    Missing values are flagged ``missing``.
+    """
+    fw = result.framework
+    cs = result.data
+    raw = result.stage("Raw")
+    long = raw[fw.indicators].stack(future_stack=True).rename("value").reset_index()
+    long.columns = ["entity", "indicator", "value"]
+    long["name"] = [entity_name(result, e) for e in long["entity"]]
+    long["indicator_name"] = [node_label(fw, i, lang) for i in long["indicator"]]
+    long["unit"] = [fw[i].unit or "" for i in long["indicator"]]
+
+    def cell(frame: pd.DataFrame | None, e: str, i: str) -> Any:
+        if frame is None or e not in frame.index or i not in frame.columns:
+            return None
+        return frame.at[e, i]
+
+    years = [cell(cs.years, e, i) for e, i in zip(long["entity"], long["indicator"], strict=True)]
+    long["year"] = [None if y is None or (isinstance(y, float) and math.isnan(y)) or y is pd.NA
+                    else (int(y) if isinstance(y, (int, float, np.integer, np.floating)) else str(y)) for y in years]
+    long["flags"] = [_split_flags(cell(cs.flags, e, i)) for e, i in zip(long["entity"], long["indicator"], strict=True)]
+    long["source"] = [fw[i].source or cs.source or "" for i in long["indicator"]]
+    long["excerpt"] = ""
+    prov = getattr(cs, "provenance", None)
+    if isinstance(prov, pd.DataFrame) and not prov.empty:
+        p = prov.rename(columns={"uCode": "entity", "iCode": "indicator"})
+        keep = [c for c in ("source", "excerpt", "year", "flags") if c in p.columns]
+        p = p.drop_duplicates(["entity", "indicator"]).set_index(["entity", "indicator"])[keep]
+        key = list(zip(long["entity"], long["indicator"], strict=True))
+        for c in keep:
+            vals = p[c].reindex(pd.MultiIndex.from_tuples(key))
+            got = [v for v in vals]
+            if c == "flags":
+                long[c] = [sorted(set(old) | set(_split_flags(v))) for old, v in zip(long[c], got, strict=True)]
+            else:
+                long[c] = [old if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v
+                           for old, v in zip(long[c], got, strict=True)]
+    long["flags"] = [fl + (["missing"] if np.isnan(v) and "missing" not in fl else [])
+                     for fl, v in zip(long["flags"], long["value"], strict=True)]
+    return long
+
+
+# -- methodology --------------------------------------------------------------------------------
+def methodology(result: Result) -> list[dict[str, Any]]:
+    """Each step of the spec: stage, method, parameters, overrides and the method's formula (its docstring)."""
+    from ..pipeline.run import stage_module
+
+    out = []
+    for i, step in enumerate(result.spec.steps, start=1):
+        mod = stage_module(step.stage)
+        name = step.method or getattr(mod, "DEFAULT_METHOD", None) or _default_method(mod)
+        methods = []
+        names = [name] + [o.get("method") for t in (step.by_indicator, step.by_level, step.by_node, step.by_group)
+                          for o in t.values() if o.get("method")]
+        for nm in dict.fromkeys(n for n in names if n and n != "none"):
+            try:
+                m = mod.METHODS.get(nm)
+            except Exception:  # noqa: BLE001 - a spec the engine accepted; keep the report going
+                continue
+            methods.append({"name": m.name, "formula": inspect.getdoc(m.func) or "", "defaults": dict(m.params)})
+        overrides = {k: v for k in ("by_indicator", "by_level", "by_node", "by_group")
+                     if (v := getattr(step, k))}
+        out.append({"n": i, "stage": step.stage, "method": methods[0]["name"] if methods else (name or "none"),
+                    "params": dict(step.params), "overrides": overrides, "methods": methods,
+                    "module_doc": (inspect.getdoc(mod) or "").split("\n\n")[0], "input": step.input,
+                    "output": step.output or getattr(mod, "OUTPUT", "")})
+    return out
+
+
+_RUN_DEFAULTS = {"denominate": "divide", "normalise": "minmax", "aggregate": "arithmetic"}
+
+
+def _default_method(mod: Any) -> str | None:
+    name = _RUN_DEFAULTS.get(mod.__name__.rsplit(".", 1)[-1])
+    if name and name in mod.METHODS:
+        return name
+    names = mod.METHODS.names()
+    return names[0] if len(names) == 1 else None
+
+
+def fmt_num(x: Any, digits: int = 2) -> str:
+    """A number for display: thousands separators, ``digits`` decimals, '–' for missing."""
+    if x is None or x is pd.NA:
+        return "–"
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(f):
+        return "–"
+    if f == int(f) and abs(f) < 1e15 and digits == 0:
+        return f"{int(f):,}"
+    if abs(f) >= 1e5:
+        return f"{f:,.0f}"
+    if abs(f) > 0 and abs(f) < 10 ** -digits:
+        return f"{f:.{digits}g}" if digits > 0 else f"{f:.2g}"
+    return f"{f:,.{digits}f}"
