@@ -1,10 +1,31 @@
 """Aggregate: combine children into their parent, level by level, up to the index.
 
-Each method is a kernel ``f(X, w, *, ...) -> y`` where ``X`` is entities x children and ``w``
-the children's weights (relative within the group; kernels normalise them over the values
-present). Methods, weights and the data-availability threshold may differ per level
-(``by_level``) and per parent node (``by_node``). Output: the input columns plus one column
-per aggregate, level by level, as COINr's ``Aggregated`` data set.
+Each method is a kernel ``f(X, w, *, params) -> y``: ``X`` is entities x children (NaN =
+missing), ``w`` the children's weights (relative: only ratios matter). Missing values are
+handled as in COINr: a child that is missing for an entity is dropped and the weights are
+renormalised over the children present. Methods, weight sets and the data-availability
+threshold may differ per level (``by_level``) and per parent node (``by_node``); ``weights:
+equal`` ignores weights at that level or node.
+
+Stacked-weights contract (used by the Monte Carlo). The mean-type kernels ``arithmetic``,
+``geometric``, ``harmonic`` and ``generalised`` are pure numpy and accept either ``w`` of
+shape ``(k,)``, returning ``(n,)``, or stacked weights ``W`` of shape ``(k, R)`` (one column per
+replication), returning ``(n, R)``, in one matrix product: with ``P`` the 0/1 matrix of present
+values and missing cells set to 0,
+
+    arithmetic  (X @ W) / (P @ W)
+    geometric   exp((log X @ W) / (P @ W))
+    harmonic    (P @ W) / ((1 / X) @ W)
+    generalised ((X ** p @ W) / (P @ W)) ** (1 / p)
+
+The other kernels (median, Copeland, Mazziotta-Pareto, TOPSIS, VIKOR) take ``w`` of shape
+``(k,)`` only.
+
+Domain errors are never a silent NaN: geometric, harmonic and generalised (p <= 0) means on a
+non-positive value raise :class:`DomainError`, which the stage reports naming the node, the
+entity, the child and the value. Output: the input columns plus one column per aggregate, level
+by level (within a level sorted by code, as COINr's ``Aggregated`` data set). Formulas and
+sources: each kernel's docstring and docs/methods/normalise_aggregate.md.
 """
 
 from __future__ import annotations
@@ -19,17 +40,268 @@ from .spec import Step
 
 METHODS = Registry("aggregate")
 OUTPUT = "Aggregated"
+DEFAULT_METHOD = "arithmetic"
 STAGE_PARAMS = ("weights", "dat_thresh")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""
 
 
-@METHODS.register("arithmetic", aliases=("a_amean", "amean", "mean"))
-def arithmetic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted arithmetic mean ``sum_j w_j x_j / sum_j w_j`` over available ``x_j``. Source: COINr ``a_amean``."""
+class DomainError(ValueError):
+    """A value outside a method's domain (e.g. zero under a geometric mean), at ``X[row, col]``.
+
+    ``row`` or ``col`` is -1 when the fault is not one entity's (row) or one child's (col).
+    """
+
+    def __init__(self, method: str, row: int, col: int, value: float, need: str):
+        self.method, self.row, self.col, self.value, self.need = method, row, col, value, need
+        super().__init__(f"{method} needs {need}; found {value!r} at row {row}, column {col}")
+
+
+def _check_domain(X: np.ndarray, bad: np.ndarray, method: str, need: str) -> None:
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise DomainError(method, int(r), int(c), float(X[r, c]), need)
+
+
+def _prepare(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    X = np.asarray(X, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if X.ndim != 2 or w.shape[0] != X.shape[1] or w.ndim not in (1, 2):
+        raise ValueError(f"X must be (n, k) and w (k,) or (k, R); got X {X.shape}, w {w.shape}")
     present = ~np.isnan(X)
-    wp = np.where(present, w, 0.0)
+    W = w[:, None] if w.ndim == 1 else w
+    return X, present, W, w.ndim == 1
+
+
+def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool, f=None) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        if f is not None:
+            y = f(y)
+    return y[:, 0] if squeeze else y
+
+
+@METHODS.register("arithmetic", aliases=("a_amean", "amean", "mean", "weighted_mean"))
+def arithmetic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted arithmetic mean ``sum_j w_j x_j / sum_j w_j`` over the children present.
+
+    Source: OECD/JRC Handbook (2008) s.6 (linear aggregation); COINr ``a_amean``.
+    """
+    X, P, W, sq = _prepare(X, w)
+    return _finish(np.where(P, X, 0.0) @ W, P @ W, sq)
+
+
+@METHODS.register("geometric", aliases=("a_gmean", "gmean", "geometric_mean"))
+def geometric(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted geometric mean ``exp(sum_j w_j log x_j / sum_j w_j)``; every value must be > 0.
+
+    Source: OECD/JRC Handbook (2008) s.6 (geometric aggregation); COINr ``a_gmean``.
+    """
+    X, P, W, sq = _prepare(X, w)
+    _check_domain(X, P & ~(X > 0), "the geometric mean", "values > 0")
+    L = np.log(np.where(P, X, 1.0))
+    return _finish(L @ W, P @ W, sq, np.exp)
+
+
+@METHODS.register("harmonic", aliases=("a_hmean", "hmean", "harmonic_mean"))
+def harmonic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted harmonic mean ``sum_j w_j / sum_j (w_j / x_j)``; every value must be > 0.
+
+    Source: COINr ``a_hmean`` (which rejects only zeros; negative values are rejected here too,
+    the harmonic mean being a mean of positive numbers).
+    """
+    X, P, W, sq = _prepare(X, w)
+    _check_domain(X, P & ~(X > 0), "the harmonic mean", "values > 0")
+    inv = np.where(P, 1.0 / np.where(P, X, 1.0), 0.0)
+    return _finish(P @ W, inv @ W, sq)
+
+
+@METHODS.register("generalised", aliases=("a_genmean", "genmean", "power_mean", "generalized"))
+def generalised(X: np.ndarray, w: np.ndarray, *, p: float = 1.0) -> np.ndarray:
+    """Weighted power mean ``(sum_j w_j x_j^p / sum_j w_j)^(1/p)``; ``p = 0`` is its limit, the geometric mean.
+
+    p = 1 arithmetic, p -> 0 geometric, p = -1 harmonic. Values must be > 0 for p <= 0 and >= 0
+    otherwise (p = 1 accepts any). Source: COINr ``a_genmean`` (which rejects p = 0); Hardy,
+    Littlewood & Polya, *Inequalities* (1934) ch. 2.
+    """
+    p = float(p)
+    if p == 0:
+        return geometric(X, w)
+    if p == 1:
+        return arithmetic(X, w)
+    X, P, W, sq = _prepare(X, w)
+    if p < 0:
+        _check_domain(X, P & ~(X > 0), f"the power mean with p = {p}", "values > 0")
+    else:
+        _check_domain(X, P & ~(X >= 0), f"the power mean with p = {p}", "values >= 0")
+    Xp = np.where(P, np.where(P, X, 1.0) ** p, 0.0)
+    return _finish(Xp @ W, P @ W, sq, lambda y: y ** (1.0 / p))
+
+
+@METHODS.register("median", aliases=("wmedian", "weighted_median", "a_wmedian"))
+def median(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted median: the value at which the cumulative weight of the sorted children reaches half.
+
+    If the cumulative weight equals exactly half at a value, the mean of it and the next value is
+    taken, so equal weights give the ordinary median. Children with zero weight are ignored.
+    Source: Edgeworth (1888); as the weighted median in the COINr aggregation vignette
+    (``matrixStats::weightedMedian``).
+    """
+    X, P, _, _ = _prepare(X, w)
+    w = np.asarray(w, dtype=float)
+    y = np.full(X.shape[0], np.nan)
+    for i in range(X.shape[0]):
+        keep = P[i] & (w > 0)
+        if not keep.any():
+            continue
+        order = np.argsort(X[i, keep], kind="stable")
+        xs, ws = X[i, keep][order], w[keep][order]
+        cum = np.cumsum(ws) / ws.sum()
+        j = int(np.searchsorted(cum, 0.5 - 1e-12))
+        y[i] = (xs[j] + xs[j + 1]) / 2 if abs(cum[j] - 0.5) <= 1e-12 and j + 1 < xs.size else xs[j]
+    return y
+
+
+@METHODS.register("copeland", aliases=("a_copeland",))
+def copeland(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Copeland score: ``sum_k sign(s_ik - 1/2)``, with ``s_ik`` the weight of the children on which i beats k.
+
+    ``s_ik = sum_j w_j ([x_ij > x_kj] + [x_ij = x_kj] / 2) / sum_j w_j`` over the children both
+    entities have, so ``s_ik + s_ki = 1``. Source: Copeland (1951); Munda & Nardo (2009), Applied
+    Economics 41(12); COINr ``a_copeland`` (same without missing values; COINr sets the lower
+    triangle to ``1 - s`` so with missing values its result depends on the entity order).
+    """
+    X, P, _, _ = _prepare(X, w)
+    w = np.asarray(w, dtype=float)
+    n = X.shape[0]
+    win = np.zeros((n, n))
+    tot = np.zeros((n, n))
+    with np.errstate(invalid="ignore"):
+        for j in range(X.shape[1]):
+            both = P[:, j][:, None] & P[:, j][None, :]
+            xj = X[:, j]
+            gt = (xj[:, None] > xj[None, :]) & both
+            eq = (xj[:, None] == xj[None, :]) & both
+            win += w[j] * (gt + 0.5 * eq)
+            tot += w[j] * both
+        s = np.where(tot > 0, win / np.where(tot > 0, tot, 1.0), 0.5)
+    np.fill_diagonal(s, 0.5)
+    return np.sign(s - 0.5).sum(axis=1)
+
+
+def _row_weights(P: np.ndarray, w: np.ndarray) -> np.ndarray:
+    Wp = np.where(P, w[None, :], 0.0)
+    tot = Wp.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (np.where(present, X, 0.0) * w).sum(axis=1) / wp.sum(axis=1)
+        return np.where(tot > 0, Wp / np.where(tot > 0, tot, 1.0), 0.0)
+
+
+@METHODS.register("mazziotta_pareto", aliases=("mpi", "ci_mpi"))
+def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
+                     standardise: bool = True) -> np.ndarray:
+    """Mazziotta-Pareto Index ``MPI = M_i + penalty * S_i * cv_i`` with ``cv_i = S_i / M_i``.
+
+    If ``standardise``, children are first rescaled to ``z_ij = 100 + 10 (x_ij - M_j) / S_j``
+    (M_j, S_j: mean and population standard deviation of child j). ``M_i`` and ``S_i`` are the
+    weighted mean and weighted population standard deviation of entity i's values. ``penalty`` -1
+    (``"positive"``, default: higher is better, unbalance is penalised) or +1 (``"negative"``).
+    Source: Mazziotta & Pareto (2016), Social Indicators Research 127(3) 983-1003, eqs. (1)-(3).
+    """
+    sign = {"positive": -1, "pos": -1, "negative": 1, "neg": 1}.get(str(penalty).lower(), penalty)
+    if sign not in (-1, 1):
+        raise ValueError(f"penalty must be -1 ('positive') or +1 ('negative'), got {penalty!r}")
+    X, P, _, _ = _prepare(X, w)
+    Z = X
+    if standardise:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mu = np.nanmean(np.where(P, X, np.nan), axis=0)
+            sd = np.sqrt(np.nanmean(np.where(P, (X - mu) ** 2, np.nan), axis=0))
+        flat = np.flatnonzero(~(sd > 0))
+        if flat.size:
+            j = int(flat[0])
+            raise DomainError("Mazziotta-Pareto standardisation", -1, j, float(sd[j]),
+                              "children with some variation (standard deviation > 0)")
+        Z = 100.0 + 10.0 * (X - mu) / sd
+    Wr = _row_weights(P, np.asarray(w, dtype=float))
+    Z0 = np.where(P, Z, 0.0)
+    M = (Wr * Z0).sum(axis=1)
+    S = np.sqrt((Wr * np.where(P, (Z0 - M[:, None]) ** 2, 0.0)).sum(axis=1))
+    has = P.any(axis=1)
+    bad = np.flatnonzero(has & ~(M > 0))
+    if bad.size:
+        raise DomainError("the Mazziotta-Pareto index", int(bad[0]), -1, float(M[bad[0]]),
+                          "a positive mean of the (standardised) children")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(has, M + sign * S * S / M, np.nan)
+
+
+@METHODS.register("topsis")
+def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.ndarray:
+    """TOPSIS closeness ``C_i = D_i^- / (D_i^+ + D_i^-)`` in [0, 1] (1 = best).
+
+    Columns are normalised (``vector``: ``x / sqrt(sum x^2)``; ``minmax``; ``none``), weighted
+    (weights summing to 1), and ``D^+``, ``D^-`` are Euclidean distances to the column-wise best and
+    worst values (every child is higher-is-better after normalisation). Missing children are left
+    out of an entity's distances. Source: Hwang & Yoon, *Multiple Attribute Decision Making*
+    (1981) ch. 3; cross-checked against pymcdm ``TOPSIS``.
+    """
+    X, P, _, _ = _prepare(X, w)
+    w = np.asarray(w, dtype=float)
+    w = w / w.sum()
+    Xn = np.where(P, X, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if normalise == "vector":
+            Xn = Xn / np.sqrt(np.nansum(Xn ** 2, axis=0))
+        elif normalise == "minmax":
+            lo, hi = np.nanmin(Xn, axis=0), np.nanmax(Xn, axis=0)
+            Xn = (Xn - lo) / (hi - lo)
+        elif normalise != "none":
+            raise ValueError(f"normalise must be 'vector', 'minmax' or 'none', got {normalise!r}")
+    V = Xn * w
+    best, worst = np.nanmax(V, axis=0), np.nanmin(V, axis=0)
+    dp = np.sqrt(np.nansum((V - best) ** 2, axis=1))
+    dm = np.sqrt(np.nansum((V - worst) ** 2, axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(dp + dm > 0, dm / (dp + dm), 0.5)
+    return np.where(P.any(axis=1), c, np.nan)
+
+
+@METHODS.register("vikor")
+def vikor(X: np.ndarray, w: np.ndarray, *, v: float = 0.5) -> np.ndarray:
+    """VIKOR, reported as ``1 - Q_i`` so that higher is better (1 = best compromise).
+
+    ``d_ij = (f*_j - x_ij) / (f*_j - f-_j)`` (best f* = column max, worst f- = min),
+    ``S_i = sum_j w_j d_ij``, ``R_i = max_j w_j d_ij`` (weights summing to 1 over the children present),
+    ``Q_i = v (S_i - S*) / (S- - S*) + (1 - v) (R_i - R*) / (R- - R*)``. A child equal for every
+    entity contributes 0; a term whose spread is 0 is 0. Source: Opricovic (1998); Opricovic &
+    Tzeng (2004), EJOR 156(2) 445-455; cross-checked against pymcdm ``VIKOR``.
+    """
+    v = float(v)
+    if not 0 <= v <= 1:
+        raise ValueError(f"v must be in [0, 1], got {v}")
+    X, P, _, _ = _prepare(X, w)
+    Xn = np.where(P, X, np.nan)
+    fstar, fminus = np.nanmax(Xn, axis=0), np.nanmin(Xn, axis=0)
+    spread = fstar - fminus
+    with np.errstate(invalid="ignore", divide="ignore"):
+        D = np.where(spread > 0, (fstar - Xn) / np.where(spread > 0, spread, 1.0), 0.0)
+    WD = np.where(P, _row_weights(P, np.asarray(w, dtype=float)) * D, 0.0)
+    S, R = WD.sum(axis=1), WD.max(axis=1)
+    has = P.any(axis=1)
+
+    def _scaled(a: np.ndarray) -> np.ndarray:
+        lo, hi = a[has].min(), a[has].max()
+        return (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
+
+    Q = v * _scaled(S) + (1 - v) * _scaled(R)
+    return np.where(has, 1.0 - Q, np.nan)
+
+
+def _domain_message(e: DomainError, entities: pd.Index, children: list[str]) -> str:
+    who = f"entity {entities[e.row]!r}" if e.row >= 0 else "the data"
+    what = f"{children[e.col]} = {e.value!r}" if e.col >= 0 else f"{e.value!r}"
+    if e.row < 0:
+        return f"{e.method} needs {e.need}, but {children[e.col]} has {e.value!r}"
+    return f"{e.method} needs {e.need}, but {who} has {what}"
 
 
 def _availability(X: np.ndarray) -> np.ndarray:
@@ -42,10 +314,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     used = []
     for level in range(2, fw.n_levels + 1):
         new = {}
-        for code in fw.codes(level):
+        for code in sorted(fw.codes(level), key=lambda c: (c.casefold(), c)):
             children = fw.children(code)
             method, params = step.resolve(level=level, node=code)
-            method = method or "arithmetic"
+            method = method or DEFAULT_METHOD
             wname = params.pop("weights", None)
             thresh = params.pop("dat_thresh", None)
             m = METHODS.check_params(method, params)
@@ -56,13 +328,19 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             w = _child_weights(ctx, wname, code, children)
             try:
                 y = m(X, w, **params)
-            except ValueError as e:
+            except DomainError as e:
+                raise StageError("aggregate", f"node {code!r} (level {level}), method {m.name!r}: "
+                                 f"{_domain_message(e, out.index, children)}") from None
+            except (ValueError, TypeError) as e:
                 raise StageError("aggregate", f"node {code!r} (level {level}), method {m.name!r}: {e}") from None
             if thresh is not None:
-                y = np.where(_availability(X) < float(thresh), np.nan, y)
+                t = float(thresh)
+                if not 0 <= t <= 1:
+                    raise StageError("aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}")
+                y = np.where(_availability(X) < t, np.nan, y)
             new[code] = y
-            used.append({"iCode": code, "Level": level, "method": m.name, "weights": wname or ctx.active_weights,
-                         "dat_thresh": thresh, **params})
+            used.append({"iCode": code, "Level": level, "method": m.name,
+                         "weights": wname or ctx.active_weights, "dat_thresh": thresh, **params})
         out = pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
     return StageOutput(out, {"methods": pd.DataFrame(used)})
 
@@ -75,6 +353,9 @@ def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[
     if np.isnan(w).any():
         miss = [c for c, v in zip(children, w, strict=True) if np.isnan(v)]
         raise StageError("aggregate", f"weight set {wname or ctx.active_weights!r} has no weight for {miss}")
+    if (w < 0).any():
+        neg = [f"{c} = {v}" for c, v in zip(children, w, strict=True) if v < 0]
+        raise StageError("aggregate", f"node {parent!r}: negative weights ({', '.join(neg)})")
     if w.sum() <= 0:
         raise StageError("aggregate", f"weights of the children of {parent!r} ({', '.join(children)}) sum to "
                          f"{w.sum()}; at least one must be positive")
