@@ -147,7 +147,7 @@ def em_mvn(X: np.ndarray, *, max_iter: int = 500, tol: float = 1e-8, ridge: floa
         if miss[i].any():
             patterns.setdefault(miss[i].tobytes(), []).append(i)
     mu = np.zeros(p)
-    S = pd.DataFrame(Z).corr(min_periods=2).fillna(0.0).to_numpy()
+    S = pd.DataFrame(Z).corr(min_periods=2).fillna(0.0).to_numpy().copy()
     np.fill_diagonal(S, 1.0)
     w, V = np.linalg.eigh(S)
     S = (V * np.clip(w, 1e-3, None)) @ V.T + ridge * np.eye(p)
