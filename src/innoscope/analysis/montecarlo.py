@@ -1,0 +1,497 @@
+"""The shared Monte Carlo engine of the uncertainty and sensitivity analyses: many replications, no loop.
+
+A replication is a row ``u`` of draws on [0, 1) (one per variable of each uncertain input, see
+:mod:`innoscope.analysis.inputs`). The engine never rebuilds the index once per replication:
+
+1. Every distinct combination of the *discrete* choices before aggregation (treatment, imputation,
+   normalisation...) is built once through the ordinary engine (:func:`innoscope.build` with the
+   aggregation step removed): e.g. 5 ``winmax`` x 2 normalisations = 10 builds, whatever N is.
+2. Replications are grouped by their discrete choices. Within a group the weights of every
+   replication are stacked into a matrix ``W`` (R x nodes), so the scores of a parent for all R
+   replications are one product: arithmetic ``(W_c X_c^T) / (W_c P_c^T)``, geometric
+   ``exp((W_c ln X_c^T) / (W_c P_c^T))`` (``P`` = 1 where a child is present), harmonic
+   ``(W_c P_c^T) / (W_c (1/X_c)^T)``. Upper levels combine the (R x n) children arrays the same way.
+3. Ranks of all replications at once: one ``argsort`` along the entity axis, ties given the lowest
+   rank (R's ``ties.method = "min"``, as COINr), NaN kept as NaN.
+4. Replications run in chunks (bounded memory); each chunk returns small accumulators (rank counts,
+   pairwise wins, optional kept ranks) merged in the caller. BLAS is limited to one thread inside a
+   chunk (``threadpoolctl``). Chunks can be spread with any ``concurrent.futures.Executor``.
+
+Every discrete combination and every aggregation alternative is checked on the nominal weights
+*before* any sampling, so an alternative that cannot run (a geometric mean of a normalisation that
+yields values <= 0) is rejected up front with the input names, never skipped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from ..dataset import CrossSection
+from ..errors import InnoscopeError, SpecError, StageError
+from ..framework import Framework
+from ..pipeline.run import ALIASES, build, stage_module, validate_spec
+from ..pipeline.spec import PipelineSpec
+from .inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
+
+FAST = {"arithmetic", "geometric", "harmonic"}
+"""Aggregation methods with a stacked (all replications at once) kernel; others fall back per replication."""
+
+
+def _stage_key(name: str) -> str:
+    return ALIASES.get(name.lower(), name.lower())
+
+
+# -- ranking -----------------------------------------------------------------------------------------
+def rank_rows(Y: np.ndarray) -> np.ndarray:
+    """Rank each row of ``Y`` (R x n) in descending order: 1 = highest, ties get the lowest rank, NaN -> NaN.
+
+    Same as R ``rank(-y, ties.method = "min", na.last = "keep")`` (COINr ``rank_df``) applied to every row.
+    """
+    Y = np.asarray(Y, float)
+    R, n = Y.shape
+    nan = np.isnan(Y)
+    key = np.where(nan, np.inf, -Y)
+    order = np.argsort(key, axis=1, kind="stable")
+    s = np.take_along_axis(key, order, axis=1)
+    new = np.ones((R, n), bool)
+    new[:, 1:] = s[:, 1:] != s[:, :-1]
+    pos = np.broadcast_to(np.arange(n), (R, n))
+    first = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    ranks = np.empty((R, n))
+    np.put_along_axis(ranks, order, first + 1.0, axis=1)
+    ranks[nan] = np.nan
+    return ranks
+
+
+# -- stacked aggregation kernels -------------------------------------------------------------------
+def _present_weights(children: list[np.ndarray], W: np.ndarray) -> np.ndarray:
+    den = 0.0
+    for j, x in enumerate(children):
+        den = den + W[:, j, None] * ~np.isnan(x)
+    return np.broadcast_to(den, (W.shape[0], children[0].shape[-1]))
+
+
+def _check_positive(children: list[np.ndarray], method: str, code: str) -> None:
+    for x in children:
+        if np.nanmin(x) <= 0 if np.isfinite(x).any() else False:
+            raise StageError("aggregate", f"node {code!r}, method {method!r}: values must be > 0 "
+                             f"(min {np.nanmin(x):.6g}); use a normalisation with a positive range")
+
+
+def stacked_aggregate(method: str, children: list[np.ndarray], W: np.ndarray, code: str = "") -> np.ndarray:
+    """Weighted mean of ``k`` children for R replications at once -> (R, n).
+
+    ``children``: k arrays, each (n,) (shared by every replication) or (R, n); ``W``: (R, k) weights.
+    Children that are NaN are left out and the remaining weights renormalised (COINr ``a_amean``,
+    ``a_gmean``, ``a_hmean`` with ``na.rm``).
+
+    * arithmetic: ``sum_j w_j x_j / sum_j w_j``
+    * geometric: ``exp(sum_j w_j ln x_j / sum_j w_j)`` = ``(prod_j x_j^w_j)^(1 / sum_j w_j)``, x > 0
+    * harmonic: ``sum_j w_j / sum_j (w_j / x_j)``, x > 0
+    """
+    if method != "arithmetic":
+        _check_positive(children, method, code)
+    shared = all(x.ndim == 1 for x in children)
+    anynan = any(np.isnan(x).any() for x in children)
+    if method == "arithmetic":
+        f = [np.nan_to_num(x) if anynan else x for x in children]
+    elif method == "geometric":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = [np.nan_to_num(np.log(x)) if anynan else np.log(x) for x in children]
+    else:
+        with np.errstate(divide="ignore"):
+            f = [np.nan_to_num(1.0 / x) if anynan else 1.0 / x for x in children]
+    if shared:
+        num = W @ np.vstack(f)
+        den = W @ np.vstack([~np.isnan(x) for x in children]).astype(float) if anynan else \
+            W.sum(axis=1, keepdims=True)
+    else:
+        num = 0.0
+        for j, x in enumerate(f):
+            num = num + W[:, j, None] * x
+        den = _present_weights(children, W) if anynan else W.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "arithmetic":
+            y = num / den
+        elif method == "geometric":
+            y = np.exp(num / den)
+        else:
+            y = den / num
+    y = np.broadcast_to(y, (W.shape[0], children[0].shape[-1]))
+    if anynan:
+        y = np.where(_present_weights(children, W) > 0, y, np.nan)
+    return np.array(y)
+
+
+def _loop_aggregate(kernel: Callable, params: dict, children: list[np.ndarray], W: np.ndarray,
+                    n: int) -> np.ndarray:
+    """Fallback for methods with no stacked kernel: the registered kernel once per replication."""
+    R = W.shape[0]
+    full = [np.broadcast_to(x, (R, n)) for x in children]
+    out = np.empty((R, n))
+    for r in range(R):
+        out[r] = kernel(np.column_stack([x[r] for x in full]), W[r], **params)
+    return out
+
+
+# -- the prepared engine -------------------------------------------------------------------------------
+@dataclass
+class NodePlan:
+    code: str
+    level: int
+    children: list[str]
+    wcols: np.ndarray
+    method: str
+    params: dict[str, Any]
+    thresh: float | None
+    wname: str | None
+
+
+@dataclass
+class Engine:
+    """Everything a chunk needs, prepared once (picklable, so chunks can run in other processes)."""
+
+    entities: list[str]
+    indicators: list[str]
+    wnodes: list[str]
+    aggregates: list[str]
+    inputs: list[Input]
+    slices: list[slice]
+    pre_inputs: list[int]
+    agg_inputs: list[int]
+    X: dict[tuple, np.ndarray]
+    plans: dict[tuple, list[NodePlan]]
+    w0: dict[tuple, np.ndarray]
+    nominal_ranks: dict[str, np.ndarray]
+    ind_pos: dict[str, int]
+    n_vars: int = 0
+
+    @property
+    def discrete(self) -> list[int]:
+        return [i for i, x in enumerate(self.inputs) if isinstance(x, Discrete)]
+
+    def choices(self, U: np.ndarray) -> np.ndarray:
+        """Index of the chosen alternative of each discrete input (R x n_discrete)."""
+        cols = [self.inputs[i].index(U[:, self.slices[i].start]) for i in self.discrete]
+        return np.column_stack(cols) if cols else np.zeros((len(U), 0), int)
+
+    def keys(self, K: np.ndarray, row: np.ndarray) -> tuple[tuple, tuple]:
+        d = self.discrete
+        pre = tuple(int(row[d.index(i)]) for i in self.pre_inputs)
+        agg = tuple(int(row[d.index(i)]) for i in self.agg_inputs)
+        return pre, agg
+
+    def weights(self, U: np.ndarray, w0: np.ndarray) -> np.ndarray:
+        """Weights of every replication (R x wnodes): nominal, then noise, then exclusions."""
+        W = np.tile(w0, (len(U), 1))
+        pos = {c: j for j, c in enumerate(self.wnodes)}
+        for inp, sl in zip(self.inputs, self.slices, strict=True):
+            if isinstance(inp, WeightNoise):
+                inp.perturb(W, U[:, sl], np.array([pos[c] for c in inp.nodes]))
+        for inp, sl in zip(self.inputs, self.slices, strict=True):
+            if isinstance(inp, Exclusion):
+                cols = np.array([pos[c] for c in inp.indicators])
+                W[:, cols] = np.where(inp.dropped(U[:, sl]), 0.0, W[:, cols])
+        return W
+
+    def scores(self, U: np.ndarray, nodes: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """Scores (R x n) of every aggregate (or of ``nodes``) for the replications ``U``."""
+        R, n = len(U), len(self.entities)
+        want = list(nodes) if nodes is not None else self.aggregates
+        out = {c: np.empty((R, n)) for c in want}
+        K = self.choices(U)
+        if K.shape[1]:
+            uniq, inv = np.unique(K, axis=0, return_inverse=True)
+            inv = inv.ravel()
+        else:
+            uniq, inv = np.zeros((1, 0), int), np.zeros(R, int)
+        for g, row in enumerate(uniq):
+            rows = np.flatnonzero(inv == g)
+            pre, agg = self.keys(K, row)
+            W = self.weights(U[rows], self.w0[pre, agg])
+            vals = aggregate_all(self.X[pre], W, self.plans[agg], self.ind_pos, n)
+            for c in want:
+                out[c][rows] = vals[c]
+        return out
+
+
+def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int],
+                  n: int) -> dict[str, np.ndarray]:
+    """Every aggregate's scores (R x n) from indicator data X (n x indicators) and weights W (R x wnodes)."""
+    from ..pipeline.aggregate import METHODS
+
+    vals: dict[str, np.ndarray] = {}
+    for p in plan:
+        children = [X[:, ind_pos[c]] if c in ind_pos else vals[c] for c in p.children]
+        Wc = W[:, p.wcols]
+        if p.method in FAST and not p.params:
+            y = stacked_aggregate(p.method, children, Wc, p.code)
+        else:
+            y = _loop_aggregate(METHODS.get(p.method).func, p.params, children, Wc, n)
+        if p.thresh is not None:
+            avail = np.mean([~np.isnan(np.broadcast_to(x, y.shape)) for x in children], axis=0)
+            y = np.where(avail < float(p.thresh), np.nan, y)
+        vals[p.code] = y
+    return vals
+
+
+def _without_aggregate(spec: PipelineSpec) -> tuple[PipelineSpec, Any]:
+    steps = list(spec.steps)
+    idx = [i for i, s in enumerate(steps) if _stage_key(s.stage) == "aggregate"]
+    if len(idx) != 1 or idx[0] != len(steps) - 1:
+        raise SpecError("uncertainty analysis needs exactly one 'aggregate' step, as the last step of the spec")
+    agg = steps[idx[0]]
+    return PipelineSpec(steps=steps[:-1], name=spec.name), agg
+
+
+def _plan(fw: Framework, agg_step: Any, wnodes: list[str]) -> list[NodePlan]:
+    from ..pipeline.aggregate import METHODS, STAGE_PARAMS
+
+    pos = {c: j for j, c in enumerate(wnodes)}
+    out = []
+    for level in range(2, fw.n_levels + 1):
+        for code in fw.codes(level):
+            method, params = agg_step.resolve(level=level, node=code)
+            m = METHODS.check_params(method or getattr(stage_module("aggregate"), "DEFAULT_METHOD", "arithmetic"),
+                                     params, reserved=STAGE_PARAMS)
+            wname = params.pop("weights", None)
+            thresh = params.pop("dat_thresh", None)
+            children = fw.children(code)
+            out.append(NodePlan(code, level, children, np.array([pos[c] for c in children]), m.name,
+                                params, thresh, wname))
+    return out
+
+
+def _nominal_weights(fw: Framework, res: Any, plan: list[NodePlan], wnodes: list[str]) -> np.ndarray:
+    w = np.full(len(wnodes), np.nan)
+    for p in plan:
+        if p.wname in ("equal", "none"):
+            w[p.wcols] = 1.0
+            continue
+        key = p.wname or res.active_weights
+        if key not in res.weights:
+            raise SpecError(f"[aggregate] weight set {key!r} does not exist; sets: {', '.join(res.weights)}")
+        ws = res.weights[key].reindex(p.children).to_numpy(float)
+        if np.isnan(ws).any():
+            raise SpecError(f"[aggregate] weight set {key!r} has no weight for some children of {p.code!r}")
+        w[p.wcols] = ws
+    return w
+
+
+def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Sequence[Any] | Any | None = None,
+            *, rng: np.random.Generator | None = None) -> tuple[Engine, Any, PipelineSpec]:
+    """Check the spec and every alternative, build each discrete combination once; return the engine.
+
+    Raises :class:`SpecError` before any sampling if an input is unknown or an alternative cannot run.
+    """
+    rng = rng if rng is not None else np.random.default_rng()
+    if not isinstance(spec, PipelineSpec):
+        spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
+    inputs = parse_inputs(inputs if inputs is not None else spec.uncertainty)
+    base = PipelineSpec(steps=spec.steps, name=spec.name)
+    validate_spec(base)
+    _without_aggregate(base)
+    for inp in inputs:
+        if isinstance(inp, WeightNoise):
+            inp.bind(fw, rng)
+        elif isinstance(inp, Exclusion):
+            inp.bind(fw)
+    for inp in inputs:
+        if not isinstance(inp, Discrete):
+            continue
+        stage_module(inp.stage)
+        for k, label in enumerate(inp.labels):
+            try:
+                validate_spec(inp.apply(base, k))
+            except SpecError as e:
+                raise SpecError(f"uncertain input {inp.name!r}, alternative {label!r}: {e}") from None
+    try:
+        nominal = build(fw, data, base)
+    except InnoscopeError as e:
+        raise SpecError(f"the nominal pipeline does not run: {e}") from None
+
+    disc = [i for i, x in enumerate(inputs) if isinstance(x, Discrete)]
+    agg_inputs = [i for i in disc if _stage_key(inputs[i].stage) == "aggregate"]
+    pre_inputs = [i for i in disc if i not in agg_inputs]
+    wnodes = [n.id for n in fw.nodes if n.parent is not None]
+    entities = list(nominal.aggregated.index)
+
+    def label(i: int, k: int) -> str:
+        return f"{inputs[i].name}={inputs[i].labels[k]}"
+
+    X, results = {}, {}
+    for combo in itertools.product(*[range(len(inputs[i].alternatives)) for i in pre_inputs]):
+        s = base
+        for i, k in zip(pre_inputs, combo, strict=True):
+            s = inputs[i].apply(s, k)
+        pre_spec, _ = _without_aggregate(s)
+        try:
+            res = build(fw, data, pre_spec)
+        except InnoscopeError as e:
+            what = ", ".join(label(i, k) for i, k in zip(pre_inputs, combo, strict=True)) or "nominal"
+            raise SpecError(f"alternative ({what}) cannot run: {e}") from None
+        last = res.datasets[list(res.datasets)[-1]]
+        X[combo] = last.reindex(index=entities, columns=fw.indicators).to_numpy(float)
+        results[combo] = res
+
+    plans, w0 = {}, {}
+    ind_pos = {c: j for j, c in enumerate(fw.indicators)}
+    for combo in itertools.product(*[range(len(inputs[i].alternatives)) for i in agg_inputs]):
+        s = base
+        for i, k in zip(agg_inputs, combo, strict=True):
+            s = inputs[i].apply(s, k)
+        _, agg_step = _without_aggregate(s)
+        plans[combo] = _plan(fw, agg_step, wnodes)
+        for pre, res in results.items():
+            w0[pre, combo] = _nominal_weights(fw, res, plans[combo], wnodes)
+            try:
+                aggregate_all(X[pre], w0[pre, combo][None, :], plans[combo], ind_pos, len(entities))
+            except (InnoscopeError, ValueError) as e:
+                what = ", ".join([label(i, k) for i, k in zip(pre_inputs, pre, strict=True)]
+                                 + [label(i, k) for i, k in zip(agg_inputs, combo, strict=True)])
+                raise SpecError(f"alternatives ({what}) cannot run together: {e}") from None
+
+    slices, start = [], 0
+    for inp in inputs:
+        slices.append(slice(start, start + inp.n_vars))
+        start += inp.n_vars
+    nominal_ranks = {c: rank_rows(nominal.aggregated[c].to_numpy(float)[None, :])[0] for c in fw.aggregates}
+    eng = Engine(entities=entities, indicators=list(fw.indicators), wnodes=wnodes, aggregates=list(fw.aggregates),
+                 inputs=inputs, slices=slices, pre_inputs=pre_inputs, agg_inputs=agg_inputs, X=X, plans=plans,
+                 w0=w0, nominal_ranks=nominal_ranks, ind_pos=ind_pos, n_vars=start)
+    return eng, nominal, base
+
+
+# -- chunked evaluation with accumulators ---------------------------------------------------------------
+@dataclass
+class Accumulator:
+    """What a chunk returns: rank counts per node, pairwise wins, kept per-replication arrays."""
+
+    counts: dict[str, np.ndarray] = field(default_factory=dict)
+    """node -> (n, n + 1) int64: counts[e, r - 1] = replications where entity e has rank r; last column NaN."""
+    wins: dict[str, np.ndarray] = field(default_factory=dict)
+    """node -> (n, n) int64: replications where the row entity ranks strictly better than the column one."""
+    score_sum: dict[str, np.ndarray] = field(default_factory=dict)
+    kept_ranks: dict[str, np.ndarray] = field(default_factory=dict)
+    kept_scores: dict[str, np.ndarray] = field(default_factory=dict)
+    shift: np.ndarray | None = None
+    """Mean absolute rank shift vs nominal of the target node, per replication (COINr's SA target)."""
+
+    def merge(self, other: Accumulator) -> None:
+        for name in ("counts", "wins", "score_sum"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for k, v in theirs.items():
+                mine[k] = mine[k] + v if k in mine else v
+        for name in ("kept_ranks", "kept_scores"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for k, v in theirs.items():
+                mine[k] = np.concatenate([mine[k], v]) if k in mine else v
+        if other.shift is not None:
+            self.shift = other.shift if self.shift is None else np.concatenate([self.shift, other.shift])
+
+
+@dataclass
+class ChunkJob:
+    stat_nodes: list[str]
+    pair_nodes: list[str]
+    keep_nodes: list[str]
+    target: str
+
+
+def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob) -> Accumulator:
+    """Evaluate one chunk of replications (BLAS limited to one thread) and reduce it to accumulators."""
+    with threadpool_limits(limits=1):
+        nodes = list(dict.fromkeys(job.stat_nodes + job.pair_nodes + job.keep_nodes + [job.target]))
+        S = engine.scores(U, nodes)
+        acc = Accumulator()
+        n = len(engine.entities)
+        for c in nodes:
+            rk = rank_rows(S[c])
+            if c in job.stat_nodes:
+                idx = np.where(np.isnan(rk), n, rk - 1).astype(np.int64) + np.arange(n) * (n + 1)
+                acc.counts[c] = np.bincount(idx.ravel(), minlength=n * (n + 1)).reshape(n, n + 1)
+                acc.score_sum[c] = np.nansum(S[c], axis=0)
+            if c in job.pair_nodes:
+                r16 = np.where(np.isnan(rk), n + 1, rk).astype(np.int16)
+                wins = np.zeros((n, n), np.int64)
+                for a in range(n):
+                    wins[a] = (r16[:, a, None] < r16).sum(axis=0)
+                acc.wins[c] = wins
+            if c in job.keep_nodes:
+                acc.kept_ranks[c] = rk.astype(np.float32)
+                acc.kept_scores[c] = S[c]
+            if c == job.target:
+                with np.errstate(invalid="ignore"):
+                    acc.shift = np.nanmean(np.abs(rk - engine.nominal_ranks[c]), axis=1)
+        return acc
+
+
+def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
+               executor: Executor | None = None, progress: Callable[[int], None] | None = None) -> Accumulator:
+    """All replications ``U`` in chunks of ``chunk`` rows, in order, merged into one accumulator."""
+    starts = list(range(0, len(U), chunk))
+    total = Accumulator()
+    if executor is None:
+        for s in starts:
+            total.merge(run_chunk(engine, U[s:s + chunk], job))
+            if progress:
+                progress(min(chunk, len(U) - s))
+        return total
+    futures = [executor.submit(run_chunk, engine, U[s:s + chunk], job) for s in starts]
+    for s, f in zip(starts, futures, strict=True):
+        total.merge(f.result())
+        if progress:
+            progress(min(chunk, len(U) - s))
+    return total
+
+
+def auto_chunk(n_entities: int, n_nodes: int, budget_bytes: float = 256e6) -> int:
+    """Rows per chunk so one chunk's score and rank arrays stay within ``budget_bytes`` (about 6 arrays each)."""
+    per_row = n_entities * max(n_nodes, 1) * 8 * 6
+    return int(max(64, min(20000, budget_bytes // per_row)))
+
+
+def replication_build_inputs(engine: Engine, fw: Framework, base: PipelineSpec, u: np.ndarray
+                             ) -> tuple[Framework, PipelineSpec]:
+    """The (framework, spec) that rebuild replication ``u`` through the ordinary engine.
+
+    Discrete choices are patched into the spec; the replication's weights (after noise and exclusion)
+    become the framework's node weights, and weight steps / named weight sets are dropped from the spec
+    (the weights are already resolved).
+    """
+    u = np.asarray(u, float)[None, :]
+    K = engine.choices(u)
+    spec = base
+    for j, i in enumerate(engine.discrete):
+        spec = engine.inputs[i].apply(spec, int(K[0, j]))
+    pre, agg = engine.keys(K, K[0])
+    W = engine.weights(u, engine.w0[pre, agg])[0]
+    wmap = dict(zip(engine.wnodes, W, strict=True))
+    nodes = [nd.model_copy(update={"weight": float(wmap.get(nd.id, nd.weight))}) for nd in fw.nodes]
+    fw2 = Framework(nodes=nodes, denominators=fw.denominators, groups=fw.groups, level_names=fw.level_names,
+                    source=fw.source)
+    steps = []
+    for s in spec.steps:
+        key = _stage_key(s.stage)
+        if key == "weight":
+            continue
+        if key == "aggregate":
+            s = s.model_copy(deep=True)
+            s.params.pop("weights", None)
+            for table in (s.by_level, s.by_node):
+                for v in table.values():
+                    v.pop("weights", None)
+        steps.append(s)
+    return fw2, PipelineSpec(steps=steps, name=spec.name)
+
+
+def frame(arr: np.ndarray, entities: list[str], name: str = "uCode") -> pd.DataFrame:
+    return pd.DataFrame(arr, index=pd.Index(entities, name=name))
