@@ -29,6 +29,17 @@ def test_imputed_matches_coinr(asem, variant):
                                equal_nan=True)
 
 
+def test_group_mean_by_gdp_group_equals_pandas_groupby(asem):
+    # no COINr reference for GDP_group (variant impute_mean_grp_GDP was not generated):
+    # an independent computation with pandas groupby on COINr's own Denominated set
+    fw, cs = asem
+    den = coinr_ref("base", "dset_Denominated.csv")
+    grp = cs.groups["GDP_group"].reindex(den.index)
+    expected = den.fillna(den.groupby(grp).transform("mean"))
+    got = build(fw, cs, ["denominate", {"impute": {"method": "i_mean_grp", "by": "GDP_group"}}]).stage("Imputed")
+    np.testing.assert_allclose(got.loc[den.index, den.columns].to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+
 def test_every_imputed_cell_is_logged(asem):
     fw, cs = asem
     res = build(fw, cs, VARIANTS["base"])
