@@ -214,3 +214,14 @@ def test_percentile_stage_and_points():
     res = build(fw, cs, [{"treat": {"method": "percentile", "lower": 0.05, "upper": 0.95}}])
     assert res.stage("Treated")["A"].tolist() == [1.0, *range(1, 20), 19.0]
     assert res.logs["Treated"]["Treated_Points"]["A"].tolist() == ["winlo"] + [""] * 19 + ["winhi"]
+
+
+def test_conditional_transform_via_winmax0():
+    # winmax 0 + fallback: the transform runs only when the check fails (COINr's f1 = transform)
+    skewed = np.array([*range(1, 30), 1e3, 1e6])
+    t = treat.winsorise(skewed, winmax=0, fallback="boxcox", fallback_params={"lmbda": 0})
+    np.testing.assert_allclose(t.x, np.log(skewed - 1 + 1))
+    assert t.dets["winsorise.nwin"] == 0 and set(t.points) == {"+boxcox"}
+    flat = np.arange(10.0)
+    t = treat.winsorise(flat, winmax=0, fallback="boxcox")
+    assert np.array_equal(t.x, flat) and set(t.points) == {""}
