@@ -248,8 +248,11 @@ def audit_view(result: Result, lang: str) -> AuditView:
     corr = result.aggregated[codes].corr()
     try:
         audit = result.audit()
-    except (ImportError, AttributeError, TypeError):
+    except ImportError:
         audit = None
+    except Exception as e:  # noqa: BLE001 - the audit is optional; the report says why it is missing
+        audit = None
+        method += f"; innoscope.analysis.audit failed: {e}"
     if audit is not None:
         method = "innoscope.analysis.audit"
         flags += _audit_flags(audit)
@@ -281,16 +284,20 @@ def audit_view(result: Result, lang: str) -> AuditView:
 
 
 def _audit_flags(audit: Any) -> list[dict[str, str]]:
-    tab = _get(audit, "flags", "warnings")
+    """Flags from :class:`innoscope.analysis.audit.Audit`: collinear and negative pairs, denominator links."""
+    out: list[dict[str, str]] = []
+    for attr, label in (("flags_high", "collinear (r > 0.9)"), ("flags_low", "negative correlation (r < -0.4)")):
+        tab = getattr(audit, attr, None)
+        if isinstance(tab, pd.DataFrame):
+            for r in tab.to_dict("records"):
+                out.append({"flag": label, "code": f"{r.get('Ind1', '')}, {r.get('Ind2', '')}",
+                            "detail": f"r = {r.get('Corr', '')} within {r.get('Group', '')}"})
+    tab = getattr(audit, "denom_corr", None)
     if isinstance(tab, pd.DataFrame):
-        out = []
-        for r in tab.astype(str).to_dict("records"):
-            out.append({"flag": r.get("flag", r.get("type", next(iter(r.values()), ""))),
-                        "code": r.get("code", r.get("iCode", "")), "detail": r.get("detail", r.get("message", ""))})
-        return out
-    if isinstance(tab, list):
-        return [{"flag": str(x), "code": "", "detail": ""} for x in tab]
-    return []
+        for r in tab.to_dict("records"):
+            out.append({"flag": "correlated with a denominator", "code": str(r.get("Indicator", r.get("iCode", ""))),
+                        "detail": ", ".join(f"{k} = {v}" for k, v in r.items())})
+    return out
 
 
 def _split_flags(cell: Any) -> list[str]:

@@ -1,0 +1,123 @@
+"""``innoscope report`` (self-contained HTML report, figures) and ``innoscope serve`` (dashboard)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..errors import DataError
+from ..pipeline import PipelineSpec, build
+from . import app
+
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_SPEC = ["denominate", "normalise", "aggregate"]
+
+
+def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: Path | None):
+    """(framework, cross-section, spec, compare pair) from the command's options.
+
+    ``--data iData.csv --meta iMeta.csv``: COINr-style tables. Otherwise the data layer's
+    bundled city data (framework ``three_pools`` unless ``--framework`` names another).
+    """
+    from ..io_coinr import read_coinr
+
+    if meta is not None:
+        if not data:
+            raise DataError("--meta needs --data (a COINr-style iData table)")
+        fw, cs = read_coinr(data[0], meta)
+    else:
+        fw, cs = _bundled(framework, data)
+    sp = PipelineSpec.from_yaml(spec) if spec else _default_spec(framework)
+    return fw, cs, sp
+
+
+def _bundled(framework: str | None, data: list[Path] | None):
+    try:
+        from .data import load_city_data  # the data layer's loader (framework + cited city values)
+    except ImportError:
+        raise DataError("the bundled city data is not available in this build; pass --data iData.csv "
+                        "--meta iMeta.csv (COINr-style tables)") from None
+    return load_city_data(framework=framework or "three_pools", data=data)
+
+
+def _default_spec(framework: str | None) -> PipelineSpec:
+    try:
+        from .data import default_spec
+    except ImportError:
+        return PipelineSpec.from_obj(DEFAULT_SPEC)
+    return default_spec(framework or "three_pools")
+
+
+def _uncertainty(result, runs: int, seed: int):
+    if runs <= 0:
+        return None
+    try:
+        from ..analysis.uncertainty import run_uncertainty
+    except ImportError:
+        err.print("[yellow]uncertainty analysis not available in this build; report without rank intervals[/]")
+        return None
+    return run_uncertainty(result, n=runs, seed=seed)
+
+
+@app.command("report")
+def report_cmd(
+    framework: Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path (default three_pools)")] = None,
+    data: Annotated[list[Path] | None, typer.Option("--data", help="data file(s); with --meta a COINr-style iData CSV")] = None,
+    meta: Annotated[Path | None, typer.Option("--meta", help="COINr-style iMeta CSV (the indicator tree)")] = None,
+    spec: Annotated[Path | None, typer.Option("--spec", help="pipeline spec (YAML)")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")] = Path("report.html"),
+    figures: Annotated[Path | None, typer.Option("--figures", help="also write each figure (HTML, SVG, PNG) to this folder")] = None,
+    compare: Annotated[tuple[str, str], typer.Option("--compare", help="two entities to compare")] = ("shenzhen", "hangzhou"),
+    uncertainty_runs: Annotated[int, typer.Option("--uncertainty", help="Monte Carlo runs for rank intervals (0: none)")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
+) -> None:
+    """Write a self-contained HTML report (opens offline) and optionally every figure."""
+    from ..report import build_report
+    from ..report.i18n import check_lang
+
+    lang = check_lang(lang)
+    fw, cs, sp = load_inputs(framework, data, meta, spec)
+    result = build(fw, cs, sp)
+    unc = _uncertainty(result, uncertainty_runs, seed)
+    html = build_report(result, lang=lang, uncertainty=unc, compare=compare)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    out.print(f"wrote {output} ({len(html) / 1e6:.1f} MB, {len(result.aggregated)} entities)")
+    if figures is not None:
+        from ..report.export import write_figures
+
+        files, note = write_figures(result, figures, lang=lang, uncertainty=unc, compare=compare)
+        out.print(f"wrote {len(files)} figure files to {figures}")
+        if note:
+            err.print(f"[yellow]{note}[/]")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="address to bind (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8050,
+    framework: Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path")] = None,
+    data: Annotated[list[Path] | None, typer.Option("--data", help="data file(s); with --meta a COINr-style iData CSV")] = None,
+    meta: Annotated[Path | None, typer.Option("--meta", help="COINr-style iMeta CSV")] = None,
+    spec: Annotated[Path | None, typer.Option("--spec", help="pipeline spec (YAML)")] = None,
+) -> None:
+    """Run the dashboard (FastAPI + uvicorn): weights, methods, comparison, import, downloads."""
+    import uvicorn
+
+    from ..web.app import create_app
+    from ..web.state import Dataset
+
+    fw, cs, sp = load_inputs(framework, data, meta, spec)
+    label = Path(data[0]).name if meta is not None and data else (framework or "three_pools")
+    ds = Dataset(id="default", label=label, framework=fw, data=cs, spec=sp)
+    ds.base  # noqa: B018 - fail before binding if the build fails
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]binding to {host}: the dashboard is reachable from other machines[/]")
+    out.print(f"innoscope dashboard on http://{host}:{port}/")
+    uvicorn.run(create_app(ds), host=host, port=port, log_level="warning")

@@ -1,0 +1,244 @@
+"""The dashboard's JSON API (FastAPI) and its page.
+
+``create_app(datasets)`` returns the ASGI app; ``innoscope serve`` runs it with uvicorn on
+127.0.0.1. Every what-if calls :func:`innoscope.build` (via :func:`.state.rebuild`); the page
+(``static/``) only displays what the API returns. Plotly's JS is served from the installed
+package; nothing is fetched from the network. User errors come back as 4xx with a ``detail``
+message: 404 unknown data set or entity, 413 oversize upload, 422 everything else invalid.
+The OpenAPI schema is at ``/openapi.json`` (the interactive docs are off: they load from a CDN).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..errors import InnoscopeError
+from ..pipeline.run import stage_module
+from ..report import model
+from ..report.html import build_report, plotly_js
+from ..result import Result, rank_desc
+from .state import Dataset, Datasets, NotFound, rebuild
+from .uploads import SUFFIXES, crosssection_from_upload
+
+STATIC = Path(__file__).parent / "static"
+MAX_UPLOAD = 5 * 1024 * 1024
+
+Weight = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+
+
+class WhatIf(BaseModel):
+    """The choices a what-if makes: weights of any nodes, methods, the entities included."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dataset: str | None = Field(None, max_length=100, description="data set id (default: the first)")
+    weights: dict[str, Weight] = Field(default_factory=dict, description="node code -> weight (>= 0)")
+    normalise: str | None = Field(None, max_length=50, description="normalise method (registry name)")
+    aggregate: str | None = Field(None, max_length=50, description="aggregate method (registry name)")
+    entities: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        None, max_length=5000, description="entity codes to include (default: all)")
+    lang: Literal["zh", "en"] = "zh"
+
+
+class CompareRequest(WhatIf):
+    a: str = Field(..., max_length=200)
+    b: str = Field(..., max_length=200)
+
+
+class ProfileRequest(WhatIf):
+    entity: str = Field(..., max_length=200)
+
+
+def _num(x: Any) -> float | None:
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-ready: NaN -> null, numpy scalars -> Python."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return _num(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, pd.DataFrame):
+        return _clean(obj.to_dict("records"))
+    return obj
+
+
+def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
+    """Ranking rows (index order) with every pillar's score and rank, and the pillar list."""
+    fw = result.framework
+    pillars = model.pillar_codes(result)
+    order = list(result.ranking().index)
+    agg = result.aggregated.reindex(order)
+    ranks = rank_desc(agg[[fw.root, *pillars]])
+    rows = [{"code": e, "name": model.entity_name(result, e), "score": _num(agg.at[e, fw.root]),
+             "rank": _num(ranks.at[e, fw.root]),
+             "pillars": {p: [_num(agg.at[e, p]), _num(ranks.at[e, p])] for p in pillars}} for e in order]
+    return {"root": fw.root, "rows": rows,
+            "pillars": [{"code": p, "name": model.node_label(fw, p, lang), "level": fw[p].level} for p in pillars]}
+
+
+def _download_csv(result: Result) -> bytes:
+    fw = result.framework
+    agg = result.aggregated
+    out = pd.DataFrame({"uCode": agg.index, "uName": [model.entity_name(result, e) for e in agg.index]})
+    for c in [fw.root, *model.pillar_codes(result)]:
+        out[c] = agg[c].to_numpy()
+        out[f"{c}_rank"] = rank_desc(agg[c]).to_numpy()
+    out = out.sort_values(f"{fw.root}_rank", kind="stable")
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def _download_xlsx(result: Result) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        pd.read_csv(io.BytesIO(_download_csv(result)), encoding="utf-8-sig").to_excel(xw, sheet_name="Ranking", index=False)
+        for name, ds in result.datasets.items():
+            ds.rename_axis("uCode").reset_index().to_excel(xw, sheet_name=name[:31], index=False)
+        w = result.weights.get(result.active_weights)
+        if w is not None:
+            w.rename("Weight").rename_axis("iCode").reset_index().to_excel(xw, sheet_name="Weights", index=False)
+    return buf.getvalue()
+
+
+def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
+    """The dashboard app over ``datasets`` (the first is the default)."""
+    if isinstance(datasets, Dataset):
+        datasets = [datasets]
+    store = datasets if isinstance(datasets, Datasets) else Datasets(list(datasets))
+    app = FastAPI(title="innoscope dashboard API", version="1", docs_url=None, redoc_url=None,
+                  description="What-if weights and methods on an innoscope index; every response is "
+                              "computed by innoscope.build.")
+    app.state.datasets = store
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, e: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(e)}, status_code=404)
+
+    @app.exception_handler(InnoscopeError)
+    async def _user_error(_: Request, e: InnoscopeError) -> JSONResponse:
+        return JSONResponse({"detail": str(e)}, status_code=422)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        return Response(plotly_js(), media_type="application/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/api/datasets", summary="The data sets available (bundled, loaded and uploaded)")
+    def list_datasets() -> list[dict[str, Any]]:
+        return [{"id": d.id, "label": d.label, "uploaded": d.uploaded, "n_entities": len(d.data.entities),
+                 "n_indicators": len(d.framework.indicators)} for d in store.all()]
+
+    @app.get("/api/meta", summary="Framework tree, entities, methods and the default comparison of a data set")
+    def meta(dataset: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+        ds = store.get(dataset)
+        fw = ds.framework
+        base = ds.base
+        a, b = model.compare_pair(base, ds.compare)
+        steps = {s.stage: s.method for s in ds.spec.steps}
+        return _clean({
+            "dataset": ds.id, "label": ds.label, "root": fw.root, "n_levels": fw.n_levels,
+            "level_names": fw.level_names,
+            "nodes": [{"code": n.id, "level": n.level, "kind": n.kind, "parent": n.parent, "name_en": n.name_en,
+                       "name_zh": n.name_zh, "weight": n.weight, "unit": n.unit, "direction": n.direction}
+                      for n in fw.nodes],
+            "entities": [{"code": e, "name": model.entity_name(base, e)} for e in ds.data.entities],
+            "methods": {st: stage_module(st).METHODS.names() for st in ("normalise", "aggregate")},
+            "current": {"normalise": steps.get("normalise") or "minmax",
+                        "aggregate": steps.get("aggregate") or "arithmetic"},
+            "compare": [a, b], "spec": ds.spec.to_obj(),
+        })
+
+    @app.post("/api/compute", summary="Rebuild the index for a what-if; ranking and pillar scores")
+    def compute(req: WhatIf) -> dict[str, Any]:
+        ds = store.get(req.dataset)
+        t0 = time.perf_counter()
+        result = rebuild(ds, weights=req.weights, normalise=req.normalise, aggregate=req.aggregate,
+                         entities=req.entities)
+        out = ranking_payload(result, req.lang)
+        out["elapsed_ms"] = round(1000 * (time.perf_counter() - t0), 2)
+        out["dataset"] = ds.id
+        return out
+
+    @app.post("/api/compare", summary="Two entities side by side under a what-if")
+    def compare(req: CompareRequest) -> dict[str, Any]:
+        ds = store.get(req.dataset)
+        result = rebuild(ds, weights=req.weights, normalise=req.normalise, aggregate=req.aggregate,
+                         entities=req.entities)
+        a, b = (model.find_entity(result, k) for k in (req.a, req.b))
+        for key, code in ((req.a, a), (req.b, b)):
+            if code is None:
+                raise NotFound(f"unknown entity {key!r}")
+        return _clean(model.comparison(result, a, b, req.lang))
+
+    @app.post("/api/profile", summary="One entity's pillars, strengths, weaknesses and values")
+    def profile(req: ProfileRequest) -> dict[str, Any]:
+        ds = store.get(req.dataset)
+        result = rebuild(ds, weights=req.weights, normalise=req.normalise, aggregate=req.aggregate,
+                         entities=req.entities)
+        code = model.find_entity(result, req.entity)
+        if code is None:
+            raise NotFound(f"unknown entity {req.entity!r}")
+        return _clean(model.profile(result, code, req.lang))
+
+    @app.post("/api/download/{kind}", summary="The what-if as an HTML report, a CSV or an xlsx workbook",
+              response_class=Response)
+    def download(kind: Literal["report", "csv", "xlsx"], req: WhatIf) -> Response:
+        ds = store.get(req.dataset)
+        result = rebuild(ds, weights=req.weights, normalise=req.normalise, aggregate=req.aggregate,
+                         entities=req.entities)
+        if kind == "report":
+            body, mt, fn = build_report(result, lang=req.lang, compare=ds.compare).encode(), "text/html", "report.html"
+        elif kind == "csv":
+            body, mt, fn = _download_csv(result), "text/csv", "ranking.csv"
+        else:
+            body, fn = _download_xlsx(result), "innoscope.xlsx"
+            mt = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(body, media_type=mt, headers={"Content-Disposition": f'attachment; filename="{fn}"'})
+
+    @app.post("/api/upload", summary="Import an iData table (CSV or xlsx, raw request body) as a new data set",
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+    async def upload(request: Request, filename: Annotated[str, Query(min_length=1, max_length=200)],
+                     dataset: Annotated[str | None, Query(max_length=100)] = None) -> dict[str, Any]:
+        base = store.get(dataset)
+        if not filename.lower().endswith(SUFFIXES):
+            return JSONResponse({"detail": f"{filename}: unsupported file type; upload one of "
+                                           f"{', '.join(SUFFIXES)}"}, status_code=415)
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_upload:
+            return JSONResponse({"detail": f"upload too large: {int(declared)} bytes; limit {max_upload}"},
+                                status_code=413)
+        buf = bytearray()
+        async for chunk in request.stream():
+            buf += chunk
+            if len(buf) > max_upload:
+                return JSONResponse({"detail": f"upload too large: over {max_upload} bytes"}, status_code=413)
+        cs = crosssection_from_upload(bytes(buf), filename, base.framework)
+        ds = store.add_upload(base, cs, label=f"{filename} ({len(cs.entities)})")
+        return {"dataset": ds.id, "label": ds.label, "n_entities": len(cs.entities)}
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

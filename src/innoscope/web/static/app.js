@@ -1,0 +1,313 @@
+// innoscope dashboard: every number comes from the JSON API (/api/*), which calls innoscope.build.
+// All text from data files is inserted with textContent (never innerHTML); labels given to
+// Plotly are HTML-escaped so they show literally.
+(function () {
+  "use strict";
+  var I18N = {
+    zh: {dataset: "数据集", language: "语言", normalise: "标准化", aggregate: "聚合", rank_by: "排名依据", reset: "重置",
+      dl_report: "下载报告", upload: "导入数据 (CSV/xlsx, iData)", import: "导入", weights: "权重", entities: "城市/实体",
+      all: "全选", none: "全不选", rank: "排名", name: "名称", score: "得分", change: "变化", comparison: "城市对比",
+      pillar: "分项", difference: "差值", leader: "领先者", index: "总指数", recomputed: "重新计算用时",
+      ranking: "排名", leads: "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。", uploaded: "已导入", loading: "计算中…", indicators: "指标权重"},
+    en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
+      reset: "Reset", dl_report: "Download report", upload: "Import data (CSV/xlsx, iData)", import: "Import",
+      weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
+      change: "Change", comparison: "Comparison", pillar: "Pillar", difference: "Difference", leader: "Leader",
+      index: "Index", recomputed: "recomputed in", ranking: "Ranking",
+      leads: "{a} leads in {na} pillars, {b} in {nb}.", uploaded: "imported", loading: "computing…", indicators: "indicator weights"}
+  };
+  var FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif";
+  var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null};
+  var $ = function (id) { return document.getElementById(id); };
+
+  function tr(key) { return (I18N[state.lang] || I18N.zh)[key] || key; }
+  function esc(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
+  function fmt(x, d) { return (x === null || x === undefined) ? "–" : Number(x).toFixed(d === undefined ? 2 : d); }
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function nodeName(code) {
+    var n = state.meta.byCode[code];
+    if (!n) return code;
+    return (state.lang === "zh" ? (n.name_zh || n.name_en) : (n.name_en || n.name_zh)) || code;
+  }
+  function entityName(code) { var e = state.meta.entityByCode[code]; return e ? e.name : code; }
+
+  function api(path, body) {
+    var opts = body === undefined ? {} : {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
+    return fetch(path, opts).then(function (r) {
+      if (r.ok) return r;
+      return r.json().catch(function () { return {detail: r.status + " " + r.statusText}; }).then(function (j) {
+        var d = j.detail;
+        if (Array.isArray(d)) d = d.map(function (x) { return (x.loc || []).join(".") + ": " + x.msg; }).join("\n");
+        throw new Error(String(d));
+      });
+    });
+  }
+
+  function applyI18n() {
+    document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+    document.querySelectorAll("[data-i18n]").forEach(function (e) { e.textContent = tr(e.getAttribute("data-i18n")); });
+  }
+
+  function whatIf() {
+    var w = {};
+    Object.keys(state.weights).forEach(function (k) { if (state.weights[k] !== state.base[k]) w[k] = state.weights[k]; });
+    var ents = [];
+    document.querySelectorAll("#entities input").forEach(function (c) { if (c.checked) ents.push(c.value); });
+    var all = ents.length === state.meta.entities.length;
+    return {dataset: state.meta.dataset, weights: w, normalise: $("normalise").value, aggregate: $("aggregate").value,
+      entities: all ? null : ents, lang: state.lang};
+  }
+
+  function setStatus(kind, text) {
+    var s = $("status");
+    s.dataset.state = kind;
+    s.textContent = text;
+  }
+
+  // -- building the controls -------------------------------------------------------------------
+  function fillSelect(sel, items, value) {
+    sel.replaceChildren();
+    items.forEach(function (it) {
+      var o = el("option", it[1]);
+      o.value = it[0];
+      sel.appendChild(o);
+    });
+    if (value !== undefined) sel.value = value;
+  }
+
+  function buildSliders() {
+    var box = $("sliders");
+    box.replaceChildren();
+    var m = state.meta;
+    function add(parent, n, depth) {
+      var row = el("div", null, "slider l" + depth);
+      var lab = el("label", nodeName(n.code));
+      lab.title = n.code;
+      var inp = document.createElement("input");
+      inp.type = "range"; inp.min = "0"; inp.max = String(Math.max(5, 2 * n.weight)); inp.step = "0.1";
+      inp.value = String(n.weight); inp.dataset.code = n.code; inp.id = "w-" + n.code;
+      lab.htmlFor = inp.id;
+      var v = el("span", fmt(n.weight, 1), "v");
+      inp.addEventListener("input", function () {
+        state.weights[n.code] = Number(inp.value);
+        v.textContent = fmt(inp.value, 1);
+        schedule();
+      });
+      row.appendChild(lab); row.appendChild(inp); row.appendChild(v);
+      parent.appendChild(row);
+    }
+    function walk(code, parent, depth) {
+      m.children[code].forEach(function (c) {
+        var n = m.byCode[c];
+        if (n.kind === "indicator") return;
+        add(parent, n, depth);
+        var kids = m.children[c];
+        if (kids.length && m.byCode[kids[0]].kind === "indicator") {
+          var det = el("details");
+          det.appendChild(el("summary", nodeName(c) + " · " + tr("indicators")));
+          kids.forEach(function (k) { add(det, m.byCode[k], 1); });
+          parent.appendChild(det);
+        } else {
+          walk(c, parent, Math.max(1, depth - 1));
+        }
+      });
+    }
+    walk(m.root, box, 3);
+  }
+
+  function buildEntities() {
+    var box = $("entities");
+    box.replaceChildren();
+    state.meta.entities.forEach(function (e) {
+      var lab = el("label");
+      var c = document.createElement("input");
+      c.type = "checkbox"; c.checked = true; c.value = e.code;
+      c.addEventListener("change", schedule);
+      lab.appendChild(c);
+      lab.appendChild(document.createTextNode(" " + e.name));
+      box.appendChild(lab);
+    });
+  }
+
+  function buildRankBy() {
+    var m = state.meta;
+    var items = [[m.root, nodeName(m.root)]];
+    m.nodes.forEach(function (n) { if (n.kind === "aggregate" && n.code !== m.root) items.push([n.code, nodeName(n.code)]); });
+    fillSelect($("rankby"), items, $("rankby").value || m.root);
+  }
+
+  function buildCompare() {
+    var items = state.meta.entities.map(function (e) { return [e.code, e.name]; });
+    var a = $("cmp-a").value || state.meta.compare[0], b = $("cmp-b").value || state.meta.compare[1];
+    fillSelect($("cmp-a"), items, a);
+    fillSelect($("cmp-b"), items, b);
+  }
+
+  function loadMeta(dataset) {
+    return api("/api/meta" + (dataset ? "?dataset=" + encodeURIComponent(dataset) : "")).then(function (r) { return r.json(); }).then(function (m) {
+      m.byCode = {}; m.children = {};
+      m.nodes.forEach(function (n) { m.byCode[n.code] = n; m.children[n.code] = []; });
+      m.nodes.forEach(function (n) { if (n.parent) m.children[n.parent].push(n.code); });
+      m.entityByCode = {};
+      m.entities.forEach(function (e) { m.entityByCode[e.code] = e; });
+      state.meta = m;
+      state.weights = {}; state.base = {};
+      m.nodes.forEach(function (n) { state.weights[n.code] = n.weight; state.base[n.code] = n.weight; });
+      state.baseRanks = {};
+      $("title").textContent = "innoscope · " + nodeName(m.root);
+      fillSelect($("normalise"), m.methods.normalise.map(function (x) { return [x, x]; }), m.current.normalise);
+      fillSelect($("aggregate"), m.methods.aggregate.map(function (x) { return [x, x]; }), m.current.aggregate);
+      $("rankby").value = ""; $("cmp-a").value = ""; $("cmp-b").value = "";
+      buildSliders(); buildEntities(); buildRankBy(); buildCompare();
+    });
+  }
+
+  function loadDatasets(select) {
+    return api("/api/datasets").then(function (r) { return r.json(); }).then(function (list) {
+      fillSelect($("dataset"), list.map(function (d) { return [d.id, d.label]; }), select);
+    });
+  }
+
+  // -- recompute ---------------------------------------------------------------------------------
+  function schedule() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(refresh, 60);
+  }
+
+  function refresh() {
+    var seq = ++state.seq;
+    var body = whatIf();
+    setStatus("loading", tr("loading"));
+    var cmp = Object.assign({}, body, {a: $("cmp-a").value, b: $("cmp-b").value});
+    Promise.all([api("/api/compute", body).then(function (r) { return r.json(); }),
+                 api("/api/compare", cmp).then(function (r) { return r.json(); })]).then(function (res) {
+      if (seq !== state.seq) return;
+      $("error").textContent = "";
+      renderRanking(res[0]);
+      renderCompare(res[1]);
+      setStatus("ok", tr("recomputed") + " " + res[0].elapsed_ms + " ms");
+      $("status").dataset.seq = String(seq);
+    }).catch(function (e) {
+      if (seq !== state.seq) return;
+      $("error").textContent = e.message;
+      setStatus("error", "error");
+      $("status").dataset.seq = String(seq);
+    });
+  }
+
+  function renderRanking(p) {
+    var by = $("rankby").value || p.root;
+    var rows = p.rows.map(function (r) {
+      var s = by === p.root ? [r.score, r.rank] : (r.pillars[by] || [null, null]);
+      return {code: r.code, name: r.name, score: s[0], rank: s[1]};
+    });
+    rows.sort(function (x, y) {
+      if (x.rank === null) return 1; if (y.rank === null) return -1;
+      return x.rank - y.rank || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+    });
+    if (!state.baseRanks[by]) { state.baseRanks[by] = {}; rows.forEach(function (r) { state.baseRanks[by][r.code] = r.rank; }); }
+    $("ranking-title").textContent = tr("ranking") + ": " + nodeName(by);
+    var tb = $("rank-table").tBodies[0];
+    tb.replaceChildren();
+    rows.forEach(function (r) {
+      var trow = el("tr");
+      trow.dataset.code = r.code;
+      trow.appendChild(el("td", fmt(r.rank, 0), "num"));
+      trow.appendChild(el("td", r.name, "entity-name"));
+      trow.appendChild(el("td", fmt(r.score), "num"));
+      var b0 = state.baseRanks[by][r.code], d = (b0 == null || r.rank == null) ? null : b0 - r.rank;
+      trow.appendChild(el("td", d ? (d > 0 ? "▲" + d : "▼" + (-d)) : "", "num " + (d > 0 ? "up" : d < 0 ? "down" : "")));
+      tb.appendChild(trow);
+    });
+    var shown = rows.filter(function (r) { return r.score !== null; });
+    Plotly.react("rank-chart", [{type: "bar", orientation: "h", x: shown.map(function (r) { return r.score; }),
+      y: shown.map(function (r) { return fmt(r.rank, 0) + ". " + esc(r.name); }), marker: {color: "#1f5fa8"},
+      hovertemplate: "%{y}: %{x:.2f}<extra></extra>"}],
+      {height: Math.max(320, 20 * shown.length + 60), margin: {l: 10, r: 10, t: 10, b: 30}, font: {family: FONT, size: 11},
+       yaxis: {autorange: "reversed", automargin: true}, xaxis: {gridcolor: "#eee"}, plot_bgcolor: "white"},
+      {displaylogo: false, responsive: true});
+  }
+
+  function renderCompare(c) {
+    $("cmp-ha").textContent = c.name_a;
+    $("cmp-hb").textContent = c.name_b;
+    $("cmp-summary").textContent = tr("leads").replace("{a}", c.name_a).replace("{b}", c.name_b)
+      .replace("{na}", c.n_a).replace("{nb}", c.n_b);
+    var tb = $("cmp-table").tBodies[0];
+    tb.replaceChildren();
+    c.rows.forEach(function (r) {
+      var row = el("tr");
+      row.appendChild(el("td", nodeName(r.code)));
+      row.appendChild(el("td", fmt(r.a, 1) + " (" + fmt(r.rank_a, 0) + ")", "num"));
+      row.appendChild(el("td", fmt(r.b, 1) + " (" + fmt(r.rank_b, 0) + ")", "num"));
+      row.appendChild(el("td", fmt(r.diff, 1), "num"));
+      row.appendChild(el("td", r.leader_name, r.leader === c.a ? "lead-a" : "lead-b"));
+      tb.appendChild(row);
+    });
+    var x = c.rows.map(function (r) { return esc(nodeName(r.code)); });
+    Plotly.react("cmp-chart", [
+      {type: "bar", name: esc(c.name_a), x: x, y: c.rows.map(function (r) { return r.a; }), marker: {color: "#1f5fa8"}},
+      {type: "bar", name: esc(c.name_b), x: x, y: c.rows.map(function (r) { return r.b; }), marker: {color: "#d9822b"}}],
+      {barmode: "group", height: 380, margin: {l: 40, r: 10, t: 10, b: 10}, font: {family: FONT, size: 11},
+       legend: {orientation: "h", y: 1.1}, xaxis: {automargin: true}, yaxis: {gridcolor: "#eee"}, plot_bgcolor: "white"},
+      {displaylogo: false, responsive: true});
+  }
+
+  // -- downloads and uploads -----------------------------------------------------------------
+  function download(kind) {
+    api("/api/download/" + kind, whatIf()).then(function (r) {
+      var name = (r.headers.get("Content-Disposition") || "").replace(/.*filename="([^"]+)".*/, "$1") || kind;
+      return r.blob().then(function (b) {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(b); a.download = name;
+        document.body.appendChild(a); a.click(); a.remove();
+        setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+      });
+    }).catch(function (e) { $("error").textContent = e.message; });
+  }
+
+  function upload() {
+    var f = $("upload-file").files[0];
+    $("upload-error").textContent = ""; $("upload-msg").textContent = "";
+    if (!f) return;
+    var url = "/api/upload?filename=" + encodeURIComponent(f.name) + "&dataset=" + encodeURIComponent(state.meta.dataset);
+    fetch(url, {method: "POST", headers: {"Content-Type": "application/octet-stream"}, body: f}).then(function (r) {
+      return r.json().catch(function () { return {detail: r.status + " " + r.statusText}; }).then(function (j) {
+        if (!r.ok) {
+          var d = j.detail;
+          if (Array.isArray(d)) d = d.map(function (x) { return (x.loc || []).join(".") + ": " + x.msg; }).join("\n");
+          throw new Error(String(d));
+        }
+        return j;
+      });
+    }).then(function (j) {
+      $("upload-msg").textContent = tr("uploaded") + ": " + j.label;
+      return loadDatasets(j.dataset).then(function () { return loadMeta(j.dataset); }).then(refresh);
+    }).catch(function (e) { $("upload-error").textContent = e.message; });
+  }
+
+  // -- wiring ------------------------------------------------------------------------------------
+  $("lang").addEventListener("change", function () {
+    state.lang = $("lang").value; applyI18n(); buildSliders(); buildRankBy();
+    $("title").textContent = "innoscope · " + nodeName(state.meta.root); refresh();
+  });
+  ["normalise", "aggregate", "cmp-a", "cmp-b"].forEach(function (id) { $(id).addEventListener("change", refresh); });
+  $("rankby").addEventListener("change", refresh);
+  $("dataset").addEventListener("change", function () { loadMeta($("dataset").value).then(refresh); });
+  $("reset").addEventListener("click", function () { loadMeta(state.meta.dataset).then(refresh); });
+  $("ent-all").addEventListener("click", function () { document.querySelectorAll("#entities input").forEach(function (c) { c.checked = true; }); schedule(); });
+  $("ent-none").addEventListener("click", function () { document.querySelectorAll("#entities input").forEach(function (c) { c.checked = false; }); schedule(); });
+  $("dl-report").addEventListener("click", function () { download("report"); });
+  $("dl-csv").addEventListener("click", function () { download("csv"); });
+  $("dl-xlsx").addEventListener("click", function () { download("xlsx"); });
+  $("upload-btn").addEventListener("click", upload);
+
+  applyI18n();
+  loadDatasets().then(function () { return loadMeta(); }).then(refresh)
+    .catch(function (e) { $("error").textContent = e.message; setStatus("error", "error"); });
+})();
