@@ -24,7 +24,8 @@ are level 1), so every indicator must sit at the same depth. Per node: ``id``, `
 ``weight`` (> 0), ``description``, ``source``, ``params`` (free mapping for methods); per indicator also
 ``unit`` (required, known), ``direction`` (+1 higher is better, -1 lower is better), ``denominator`` (a
 declared denominator or another indicator), ``target``, ``select`` (which source rows define the
-indicator, kept in ``params["select"]``) and ``related`` (data series shown beside it, ``params["related"]``).
+indicator, kept in ``params["select"]``) ``variants`` (series measuring the same quantity under another definition, compared with it) and
+``related`` (context series shown beside it); both are kept in ``params``.
 
 Every error names the node and the line of the file: duplicate ids, dangling parents, cycles, unknown
 denominators, non-positive weights, unknown units, unknown keys, wrong types.
@@ -115,6 +116,7 @@ class _NodeSpec(BaseModel):
     source: str | None = None
     select: dict[str, Any] | None = None
     related: list[str] | None = None
+    variants: list[str] | None = None
     params: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -382,7 +384,7 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
                     raise FrameworkError(f"{src}: {_where(spec.id, m, 'denominator')}: unknown denominator "
                                          f"{spec.denominator!r}; known: {', '.join(known) or 'none'}")
         else:
-            for k in ("unit", "direction", "denominator", "target", "select", "related"):
+            for k in ("unit", "direction", "denominator", "target", "select", "related", "variants"):
                 if getattr(spec, k) is not None:
                     raise FrameworkError(f"{src}: {_where(spec.id, m, k)}: {k!r} is for indicators; "
                                          f"{spec.id!r} is an aggregate")
@@ -391,6 +393,8 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
             params["select"] = dict(spec.select)
         if spec.related:
             params["related"] = list(spec.related)
+        if spec.variants:
+            params["variants"] = list(spec.variants)
         nodes.append(Node(
             id=spec.id, level=levels[spec.id], kind=kind, parent=spec.parent, name_en=spec.name_en,
             name_zh=spec.name_zh, weight=spec.weight, direction=spec.direction or 1, unit=spec.unit,
