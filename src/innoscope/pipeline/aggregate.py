@@ -219,7 +219,7 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
         if flat.size:
             j = int(flat[0])
             raise DomainError("Mazziotta-Pareto standardisation", -1, j, float(sd[j]),
-                              "children with some variation (standard deviation > 0)")
+                              "a standard deviation > 0 for every child")
         Z = 100.0 + 10.0 * (X - mu) / sd
     Wr = _row_weights(P, np.asarray(w, dtype=float))
     Z0 = np.where(P, Z, 0.0)
@@ -297,11 +297,10 @@ def vikor(X: np.ndarray, w: np.ndarray, *, v: float = 0.5) -> np.ndarray:
 
 
 def _domain_message(e: DomainError, entities: pd.Index, children: list[str]) -> str:
-    who = f"entity {entities[e.row]!r}" if e.row >= 0 else "the data"
-    what = f"{children[e.col]} = {e.value!r}" if e.col >= 0 else f"{e.value!r}"
     if e.row < 0:
         return f"{e.method} needs {e.need}, but {children[e.col]} has {e.value!r}"
-    return f"{e.method} needs {e.need}, but {who} has {what}"
+    what = f"{children[e.col]} = {e.value!r}" if e.col >= 0 else repr(e.value)
+    return f"{e.method} needs {e.need}, but entity {entities[e.row]!r} has {what}"
 
 
 def _availability(X: np.ndarray) -> np.ndarray:
