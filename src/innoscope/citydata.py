@@ -159,7 +159,9 @@ def _sources(b: CityBuild, entity: str, series: list[str], comparable: set[str],
         if used is not None and int(r["line"]) == int(used["line"]):
             continue
         rel = ""
-        if used is not None and r["indicator"] in comparable:
+        if used is not None and r["indicator"] in comparable and r["unit"] in ("rank", "world rank"):
+            rel = "confirms" if r["value"] == used["value"] else f"differs (rank {fmt(r['value'])})"
+        elif used is not None and r["indicator"] in comparable:
             rel = _relation(float(r["value"]), float(used["value"]), bool(r["lower_bound"]),
                             bool(used["lower_bound"]))
             if rel and r["indicator"] != used["indicator"]:

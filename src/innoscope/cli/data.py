@@ -1,0 +1,470 @@
+"""``innoscope run | import | list | compare | export``: the data layer's commands.
+
+``run`` with no argument builds the default index (framework ``three_pools`` on the bundled cited city
+data, pipeline spec ``data/specs/default.yaml``), prints the ranking and the Shenzhen–Hangzhou comparison
+and writes a plain HTML report. Names resolve through the entity table (深圳 = 深圳市 = Shenzhen).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..citydata import (
+    DEFAULT_WINDOW,
+    CityBuild,
+    compare_cities,
+    default_build,
+    default_framework_path,
+    default_spec_path,
+    fmt,
+    seed_claims,
+)
+from ..errors import DataError, ImportFailed
+from ..framework import Framework
+from ..ingest.cities import COLUMNS as CITY_COLUMNS
+from ..ingest.cities import bundled_path, import_cities
+from ..ingest.names import EntityTable
+from ..pipeline import PipelineSpec
+from . import app
+
+DEFAULT_STORE = "innoscope.duckdb"
+
+
+def _out() -> Console:
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "200"))
+    return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+# -- shared loaders (also used by ``innoscope report`` / ``serve``) ---------------------------------------
+def framework_path(framework: str | Path | None) -> Path:
+    """A bundled framework by name (``three_pools``) or a YAML path."""
+    if framework is None:
+        return default_framework_path()
+    p = Path(framework)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.is_file():
+            raise DataError(f"framework file {p} does not exist")
+        return p
+    bundled = resources.files("innoscope").joinpath(f"data/frameworks/{framework}.yaml")
+    if not bundled.is_file():
+        names = sorted(f.name.removesuffix(".yaml") for f in
+                       resources.files("innoscope").joinpath("data/frameworks").iterdir() if f.name.endswith(".yaml"))
+        raise DataError(f"no bundled framework {framework!r}; bundled: {', '.join(names)} (or give a YAML path)")
+    return Path(str(bundled))
+
+
+def default_spec(framework: str | None = None) -> PipelineSpec:
+    """The default pipeline spec of the bundled data (the same for every bundled framework)."""
+    return PipelineSpec.from_yaml(default_spec_path())
+
+
+def load_city_data(framework: str | None = "three_pools", data: list[Path] | None = None):
+    """(framework, cross-section) of the cited city data (bundled, or the raw cited files given)."""
+    b = _build(framework=framework, data=data)
+    return b.framework, b.cross_section
+
+
+def _observations(data: list[Path] | None, fw: Framework, encoding: str | None = None) -> pd.DataFrame | None:
+    if not data:
+        return None
+    units = {c: fw[c].unit for c in fw.indicators if fw[c].unit}
+    frames = [import_cities(p, units=units, encoding=encoding).observations for p in data]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _store_observations(store: Path) -> pd.DataFrame:
+    if not store.exists():
+        raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+    from ..store import Store
+
+    st = Store(str(store))
+    obs = st.observations()
+    if obs.empty:
+        raise DataError(f"store {store} holds no observations")
+    return obs
+
+
+def _build(*, framework: str | None = None, spec: Path | None = None, data: list[Path] | None = None,
+           store: Path | None = None, year: int | None = None, window: int | None = DEFAULT_WINDOW,
+           policy: str = "quality") -> CityBuild:
+    fw = Framework.from_yaml(str(framework_path(framework)))
+    obs = _store_observations(store) if store is not None else None
+    if obs is None and data and len(data) > 1:
+        obs = _observations(data, fw)
+    if obs is None:
+        return default_build(data=data[0] if data else None, framework=fw, spec=spec, year=year, window=window,
+                             policy=policy)
+    return default_build(observations=obs, framework=fw, spec=spec, year=year, window=window, policy=policy)
+
+
+def _resolve_city(b: CityBuild, name: str) -> str:
+    ent = b.entities.get(name)
+    if ent is None:
+        raise DataError(f"unknown city {name!r}; did you mean {' or '.join(b.entities.closest(name))}?")
+    return ent
+
+
+# -- printing ------------------------------------------------------------------------------------
+def _print_ranking(out: Console, b: CityBuild, top: int | None) -> None:
+    fw = b.framework
+    pools = fw.codes(2)
+    agg = b.result.aggregated
+    t = Table(title=f"{fw[fw.root].name_zh} {fw[fw.root].name_en}: reference year {b.year}, "
+                    f"window {b.window} years, policy {b.policy}", title_justify="left")
+    for col in ("rank", "city", "", "index", *[fw[p].name_zh for p in pools], "indicators", "pools",
+                "outdated"):
+        t.add_column(col, justify="right" if col not in ("city", "") else "left")
+    rk = b.ranking()
+    ranked = rk[rk["rank"].notna()]
+    unranked = rk[rk["rank"].isna()]
+    for code, r in (ranked.head(top) if top else ranked).iterrows():
+        t.add_row(str(int(r["rank"])), escape(r["name"]), escape(r["name_en"]), f"{r['score']:.1f}",
+                  *[_score(agg.at[code, p]) for p in pools], f"{r['indicators']}/{r['n_indicators']}",
+                  f"{r['pools']}/{r['n_pools']}", str(r["outdated"]))
+    for code, r in unranked.iterrows():
+        t.add_row("—", escape(r["name"]), escape(r["name_en"]), "not ranked",
+                  *[_score(agg.at[code, p]) for p in pools], f"{r['indicators']}/{r['n_indicators']}",
+                  f"{r['pools']}/{r['n_pools']}", str(r["outdated"]))
+    out.print(t)
+    if len(unranked):
+        out.print(f"not ranked (fewer than 3 of {len(pools)} pools scored): "
+                  f"{escape(', '.join(unranked['name']))}")
+
+
+def _score(x: float) -> str:
+    return "—" if pd.isna(x) else f"{x:.1f}"
+
+
+def _used(side: dict) -> str:
+    v = side["value"]
+    if not np.isfinite(v):
+        return "—"
+    year = "" if side["year"] is None or pd.isna(side["year"]) else f" ({int(side['year'])})"
+    flags = f" [{side['flags']}]" if side["flags"] else ""
+    return f"{side['qualifier']}{fmt(v)}{year}{flags}"
+
+
+def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> None:
+    cmp = compare_cities(b, a, c)
+    na, nb = cmp["names"][cmp["a"]], cmp["names"][cmp["b"]]
+    lead = {cmp["a"]: na, cmp["b"]: nb}
+    t = Table(title=f"{na} vs {nb}: pools (0-100) and index, reference year {cmp['year']}", title_justify="left")
+    for col in ("pool", na, nb, f"rank {na}", f"rank {nb}", "leads"):
+        t.add_column(escape(col))
+    for p in cmp["pools"]:
+        t.add_row(escape(f"{p['name_zh']} {p['name_en']}"), _score(p["a"]), _score(p["b"]),
+                  _score(p["rank_a"]).removesuffix(".0"), _score(p["rank_b"]).removesuffix(".0"),
+                  escape(lead.get(p["leader"], p["leader"])))
+    out.print(t)
+    t = Table(title=escape(f"{na} vs {nb}: indicators (value used (year) [flags]; per million residents, per km²)"),
+              title_justify="left")
+    for col in ("pool", "indicator", "unit", na, nb, "ratio", "leads", f"{na} /1M", f"{nb} /1M", f"{na} /km²",
+                f"{nb} /km²"):
+        t.add_column(escape(col), overflow="fold")
+    for r in cmp["indicators"]:
+        t.add_row(escape(b.framework[r["pool"]].name_zh), escape(f"{r['name_zh']} ({r['code']})"),
+                  escape(r["unit"] or ""), escape(_used(r["a"])), escape(_used(r["b"])),
+                  "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.2f}",
+                  escape(lead.get(r["leader"], r["leader"])),
+                  fmt(r["a"]["per_million"]), fmt(r["b"]["per_million"]), fmt(r["a"]["per_km2"], 3),
+                  fmt(r["b"]["per_km2"], 3))
+    out.print(t)
+    if not sources:
+        out.print(f"every source of each value: innoscope compare {escape(na.split()[0])} {escape(nb.split()[0])}")
+        return
+    t = Table(title="every other source (relation to the value used; seed = the founding article)",
+              title_justify="left", show_lines=False)
+    for col in ("indicator", "city", "series", "value", "year", "kind", "vs value used", "source", "definition note"):
+        t.add_column(col, overflow="fold")
+    for r in cmp["indicators"]:
+        for key in ("a", "b"):
+            srcs = r[key]["sources"]
+            if not srcs and np.isfinite(r[key]["value"]):
+                t.add_row(escape(r["code"]), escape(cmp["names"][cmp[key]]), "", "", "", "",
+                          "no other source", "", "")
+            for s in srcs:
+                kind = "seed article" if s["seed"] else ("LOW-QUALITY" if s["low_quality"] else "")
+                t.add_row(escape(r["code"]), escape(cmp["names"][cmp[key]]), escape(s["indicator"]),
+                          escape(f"{s['qualifier']}{fmt(s['value'])} {s['unit']}"), escape(str(s["year"])), kind,
+                          escape(s["relation"]), escape(_short(s["title"], 40)), escape(_short(s["note"], 90)))
+    out.print(t)
+    sc = seed_claims(b, [cmp["a"], cmp["b"]])
+    if len(sc):
+        t = Table(title="the founding article's figures against independent sources", title_justify="left")
+        for col in ("city", "series", "article", "source series", "source value", "year", "relation", "source"):
+            t.add_column(col, overflow="fold")
+        for _, r in sc.iterrows():
+            t.add_row(escape(b.cross_section.names.get(r["entity"], r["entity"])), escape(r["indicator"]),
+                      fmt(r["claim"]), escape(r["source_indicator"]),
+                      escape(f"{r['qualifier']}{fmt(r['value'])}" if np.isfinite(r["value"]) else "—"),
+                      escape(str(r["year"])), escape(r["relation"]), escape(_short(r["title"], 40)))
+        out.print(t)
+    if cmp["other"]:
+        t = Table(title="other series for these cities (not in the index)", title_justify="left")
+        for col in ("series", "city", "value", "year", "kind", "source", "note"):
+            t.add_column(col, overflow="fold")
+        for o in cmp["other"]:
+            t.add_row(escape(o["indicator"]), escape(cmp["names"][o["entity"]]),
+                      escape(f"{o['qualifier']}{fmt(o['value'])} {o['unit']}"), escape(str(o["year"])),
+                      "seed article" if o["seed"] else "", escape(_short(o["title"], 40)), escape(_short(o["note"], 80)))
+        out.print(t)
+
+
+def _short(s: object, n: int) -> str:
+    s = "" if s is None or (isinstance(s, float) and np.isnan(s)) else str(s)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# -- commands ------------------------------------------------------------------------------------
+FrameworkOpt = Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path "
+                                                                      "(default three_pools)")]
+DataOpt = Annotated[list[Path] | None, typer.Option("--data", help="raw cited city CSV(s) (default: bundled)")]
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="take observations from this DuckDB store")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="reference year (default: latest year in the data)")]
+WindowOpt = Annotated[int, typer.Option("--window", help="years back a value may come from (flagged outdated)")]
+PolicyOpt = Annotated[str, typer.Option("--policy", help="which source wins: quality (non-seed, not low-quality, "
+                                                         "then latest) or latest")]
+
+
+@app.command("run")
+def run_cmd(
+    framework: FrameworkOpt = None,
+    spec: Annotated[Path | None, typer.Option("--spec", help="pipeline spec YAML (default: bundled default)")] = None,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    year: YearOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    policy: PolicyOpt = "quality",
+    report: Annotated[Path, typer.Option("--report", help="plain HTML report to write")] = Path("report.html"),
+    no_report: Annotated[bool, typer.Option("--no-report", help="do not write the report")] = False,
+    compare: Annotated[tuple[str, str], typer.Option("--compare", help="two cities to compare")] = ("深圳", "杭州"),
+    top: Annotated[int | None, typer.Option("--top", help="rows of the ranking to print (default all)")] = None,
+) -> None:
+    """Build the index (default: three_pools on the bundled cited data), print ranking and comparison."""
+    out = _out()
+    b = _build(framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy)
+    if b.imported is not None:
+        out.print(escape(b.imported.summary()))
+    _print_ranking(out, b, top)
+    _print_compare(out, b, *compare, sources=False)
+    if not no_report:
+        from ..report.plain import write_plain_report
+
+        p = write_plain_report(b, report, compare=(_resolve_city(b, compare[0]), _resolve_city(b, compare[1])))
+        out.print(f"wrote {escape(str(p))}")
+
+
+@app.command("compare")
+def compare_cmd(
+    a: Annotated[str, typer.Argument(help="first city (深圳, 深圳市, Shenzhen ...)")],
+    b_: Annotated[str, typer.Argument(metavar="B", help="second city")],
+    framework: FrameworkOpt = None,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    year: YearOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    policy: PolicyOpt = "quality",
+) -> None:
+    """Two cities side by side: per pool and indicator, value used with year and flags, per-capita and
+    per-km² values, ratio, who leads, and every other source with its year and definition note."""
+    b = _build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
+    _resolve_city(b, a)
+    _resolve_city(b, b_)
+    _print_compare(_out(), b, a, b_, sources=True)
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="data file: raw cited city CSV, or CSV/xlsx/parquet (wide or long)")],
+    framework: FrameworkOpt = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="text encoding (default: detected)")] = None,
+    store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet name or 0-based index")] = None,
+    show: Annotated[int, typer.Option("--show", help="issues of the import report to print")] = 20,
+) -> None:
+    """Import a file into the store (all rows or none), with an import report."""
+    out = _out()
+    if not file.is_file():
+        raise DataError(f"{file}: no such file")
+    fw = Framework.from_yaml(str(framework_path(framework))) if framework else None
+    if _is_cited_city_file(file, encoding):
+        units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
+        imp = import_cities(file, units=units, encoding=encoding)
+        long = imp.observations
+        report = imp.report
+        out.print(escape(imp.summary()))
+        sha, label = imp.sha256, imp.source
+    else:
+        from ..ingest.readers import read_table
+
+        sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
+        long = read_table(file, encoding=encoding, sheet=sh)
+        report = long.attrs.get("report", pd.DataFrame())
+        sha, label = long.attrs.get("sha256"), str(file)
+        out.print(f"{escape(str(file))}: {len(long)} values read")
+    if fw is not None:
+        unknown = sorted(set(long["indicator"]) - set(fw.indicators) - set(fw.denominators))
+        if unknown:
+            out.print(f"[yellow]note:[/] {len(unknown)} series are not in framework {escape(str(fw.source))}: "
+                      f"{escape(', '.join(unknown[:12]))}{' ...' if len(unknown) > 12 else ''}")
+    _print_report(out, report, show)
+    from ..store import Store
+
+    st = Store(str(store))
+    try:
+        info = st.import_long(long, source=label, sha256=sha)
+    except ImportFailed:
+        raise
+    except DataError as e:
+        raise ImportFailed(f"{file}: {e}; the store is unchanged") from None
+    out.print(f"imported into {escape(str(store))}: {escape(str(info))}")
+
+
+def _is_cited_city_file(file: Path, encoding: str | None) -> bool:
+    if file.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return False
+    head = file.read_bytes()[:4096]
+    for enc in ([encoding] if encoding else ["utf-8-sig", "gb18030", "big5"]):
+        try:
+            first = head.decode(enc, errors="strict" if len(head) < 4096 else "ignore").splitlines()[0]
+        except (UnicodeDecodeError, IndexError, LookupError):
+            continue
+        cols = [c.strip().strip('"') for c in first.split(",")]
+        return all(c in cols for c in CITY_COLUMNS)
+    return False
+
+
+def _print_report(out: Console, report: pd.DataFrame, show: int) -> None:
+    if report is None or report.empty:
+        return
+    counts = report["severity"].value_counts().to_dict() if "severity" in report else {}
+    out.print(f"import report: {', '.join(f'{v} {k}' for k, v in counts.items())}")
+    if show <= 0:
+        return
+    t = Table(show_header=True)
+    for col in ("line", "severity", "kind", "message"):
+        t.add_column(col, overflow="fold")
+    for _, r in report.head(show).iterrows():
+        t.add_row(str(r.get("line", "")), str(r.get("severity", "")), str(r.get("kind", "")),
+                  escape(str(r.get("message", ""))))
+    out.print(t)
+    if len(report) > show:
+        out.print(f"... {len(report) - show} more (--show N)")
+
+
+@app.command("list")
+def list_cmd(
+    store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
+) -> None:
+    """Bundled frameworks, specs and datasets, and the imports in the store."""
+    out = _out()
+    t = Table(title="bundled", title_justify="left")
+    for col in ("kind", "name", "content"):
+        t.add_column(col)
+    root = resources.files("innoscope").joinpath("data")
+    for f in sorted(root.joinpath("frameworks").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".yaml"):
+            fw = Framework.from_yaml(str(f))
+            t.add_row("framework", f.name.removesuffix(".yaml"),
+                      f"{len(fw.indicators)} indicators in {len(fw.codes(2))} pools")
+    for f in sorted(root.joinpath("specs").iterdir(), key=lambda f: f.name):
+        if f.name.endswith(".yaml"):
+            sp = PipelineSpec.from_yaml(Path(str(f)))
+            t.add_row("spec", f.name.removesuffix(".yaml"), ", ".join(s.stage for s in sp.steps))
+    p = bundled_path()
+    raw = pd.read_csv(p, dtype=str)
+    t.add_row("dataset", "cities (city_indicators.csv)",
+              f"{len(raw)} cited values, {raw['city_zh'].nunique()} cities, {raw['indicator'].nunique()} series, "
+              f"{int(raw['source_url'].str.startswith('seed:').sum())} from the seed article")
+    ents = EntityTable.default()
+    t.add_row("entities", "entities.yaml", ", ".join(f"{e.name_zh} {e.name_en}" for e in ents.entities.values()))
+    out.print(t)
+    if not store.exists():
+        out.print(f"store {escape(str(store))}: not created yet (innoscope import FILE)")
+        return
+    from ..store import Store
+
+    imports = Store(str(store)).imports()
+    t = Table(title=f"imports in {escape(str(store))}", title_justify="left")
+    for col in imports.columns:
+        t.add_column(escape(str(col)))
+    for _, r in imports.iterrows():
+        t.add_row(*[escape(str(v)) for v in r.tolist()])
+    out.print(t)
+
+
+@app.command("export")
+def export_cmd(
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel workbook with every table")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="a .csv file (one row per city) or a folder "
+                                                           "(every table as CSV)")] = None,
+    framework: FrameworkOpt = None,
+    data: DataOpt = None,
+    store: StoreOpt = None,
+    year: YearOpt = None,
+    window: WindowOpt = DEFAULT_WINDOW,
+    policy: PolicyOpt = "quality",
+) -> None:
+    """Export the default build: ranking and scores, values with years and flags, choices, observations."""
+    if xlsx is None and csv is None:
+        raise DataError("nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER")
+    out = _out()
+    b = _build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
+    tables = export_tables(b)
+    if xlsx is not None:
+        xlsx.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(xlsx, engine="openpyxl") as w:
+            for name, df in tables.items():
+                df.to_excel(w, sheet_name=name[:31], index=False)
+        out.print(f"wrote {escape(str(xlsx))} ({len(tables)} sheets)")
+    if csv is not None:
+        if csv.suffix.lower() == ".csv":
+            csv.parent.mkdir(parents=True, exist_ok=True)
+            tables["cities"].to_csv(csv, index=False, encoding="utf-8")
+            out.print(f"wrote {escape(str(csv))}")
+        else:
+            csv.mkdir(parents=True, exist_ok=True)
+            for name, df in tables.items():
+                df.to_csv(csv / f"{name}.csv", index=False, encoding="utf-8")
+            out.print(f"wrote {len(tables)} CSV files to {escape(str(csv))}")
+
+
+def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
+    """Tables of a build: cities (rank, scores, values, years, flags), choices, observations, import report."""
+    fw, cs = b.framework, b.cross_section
+    rk = b.ranking()
+    agg = b.result.aggregated
+    cities = rk[["name", "name_en", "rank", "score", "indicators", "pools", "outdated"]].copy()
+    for p in fw.codes(2):
+        cities[f"score_{p}"] = agg[p]
+    for c in fw.indicators:
+        cities[c] = cs.values[c]
+        cities[f"{c}_year"] = cs.years[c].astype("Int64")
+        cities[f"{c}_flags"] = cs.flags[c]
+    for d in cs.denominators.columns:
+        cities[f"denominator_{d}"] = cs.denominators[d]
+    cities = cities.rename_axis("entity").reset_index()
+    tables = {"cities": cities, "scores": agg.rename_axis("entity").reset_index(),
+              "choices": b.choices.copy(), "observations": b.observations.copy(),
+              "framework": fw.to_imeta()}
+    if b.imported is not None:
+        tables["import_report"] = b.imported.report.copy()
+    meta = pd.DataFrame({"key": ["source", "framework", "spec", "reference_year", "window", "policy"],
+                         "value": [b.source, fw.source, b.spec.to_yaml(), b.year, b.window, b.policy]})
+    tables["about"] = meta
+    return tables
