@@ -167,7 +167,7 @@ class UncertaintyResult:
         node = node or self.framework.root
         if node not in self.kept_ranks:
             raise SpecError(f"ranks of each replication were not kept for {node!r} (pass keep=True)")
-        return pd.DataFrame(self.kept_ranks[node].T, index=pd.Index(self.entities, name="uCode"),
+        return pd.DataFrame(self.kept_ranks[node].T.astype(float), index=pd.Index(self.entities, name="uCode"),
                             columns=[f"r_{i + 1}" for i in range(self.n)])
 
     def chart_data(self, node: str | None = None) -> dict[str, Any]:
