@@ -86,7 +86,7 @@ def audit(result, *, dset: str | None = None, cortype: str = "pearson", high: fl
     agg = _first(result, ("Aggregated",))
     if agg is not None:
         A = result.stage(agg)
-        a.corr_with_parent = pd.concat([get_corr(A, fw, (lv, lv + 1), method=cortype, pval=0, withparent="family")
+        a.corr_with_parent = pd.concat([get_corr(A, fw, lv, method=cortype, pval=0, withparent="family")
                                         for lv in range(1, fw.n_levels)], ignore_index=True)
         a.corr_levels = {lv: get_corr(A, fw, lv, method=cortype, pval=0, make_long=False)
                          for lv in range(2, fw.n_levels)}

@@ -78,12 +78,13 @@ def results_table(data: pd.DataFrame, fw: Framework, groups: pd.DataFrame | None
     """Aggregate scores (or ranks, or ranks within ``use_group``) of every entity, sorted by the
     index (then by group for group ranks), as COINr ``get_results(tab_type = "Aggs")``.
 
-    Scores are rounded to ``nround`` decimals *before* ranking, as COINr does.
+    Scores are rounded to ``nround`` decimals; ranks are of the unrounded scores (as COINr 1.1.14's
+    output: JPN 6.6189 and RUS 6.6160 on ConEcFin rank 47 and 48, not tied).
     """
     if use not in ("scores", "ranks", "groupranks"):
         raise DataError(f"use must be scores, ranks or groupranks, not {use!r}")
     aggs = [c for lv in range(fw.n_levels, 1, -1) for c in sorted(fw.codes(lv), key=lambda c: fw[c].parent or "")]
-    tab = data[aggs].round(nround)
+    tab = data[aggs].round(nround) if use == "scores" else data[aggs].copy()
     if use_group is not None:
         if groups is None or use_group not in groups.columns:
             raise DataError(f"no group column {use_group!r}")

@@ -1,0 +1,27 @@
+"""The audit bundle: every table present, consistent with the single-purpose functions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from innoscope.analysis import Audit
+from tests.analysis.coinr_base import reference_result
+from tests.conftest import coinr_ref
+
+
+def test_result_audit_bundles_the_tables():
+    r = reference_result()
+    a = r.audit(high=0.75, low=-0.5)
+    assert isinstance(a, Audit)
+    tables = a.tables()
+    for name in ("stats_Raw", "stats_Normalised", "data_avail", "corr", "corr_pvalues", "flags_high", "flags_low",
+                 "denom_corr", "cronbach", "pca_importance", "pca_loadings", "effective_weights",
+                 "remove_elements", "corr_with_parent"):
+        assert name in tables, name
+    assert a.flags_high.equals(coinr_ref("analysis", "corr_flags_high_0.75.csv"))
+    cr = a.cronbach.set_index("group")["alpha"]
+    expected = coinr_ref("analysis", "cronbach.csv")["alpha"]
+    assert np.isclose(cr["Conn"], expected.iloc[4], rtol=1e-9)  # Aggregated, Conn, Level 2
+    assert np.isclose(cr["Index"], expected.iloc[7], rtol=1e-9)  # Aggregated, Index, Level 3
+    mad = coinr_ref("analysis", "remove_elements_L2_MeanAbsDiff.csv").set_index("name")["value"]
+    assert np.isclose(a.remove_elements_mad["Social"], mad["Social"], rtol=1e-9)
