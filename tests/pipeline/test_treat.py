@@ -132,7 +132,7 @@ def test_winsorise_stops_at_winmax_then_logs_original():
     assert t.dets["check_SkewKurt1.Pass"] is False
     mn, mx = 1.0, 1e8
     np.testing.assert_allclose(t.x, np.log(x - mn + 0.01 * (mx - mn)), rtol=1e-14)
-    assert t.points.tolist() == ["+log_CT"] * 33 + ["winhi+log_CT"] * 2
+    assert t.labels().tolist() == ["+log_CT"] * 33 + ["winhi+log_CT"] * 2
 
 
 def test_force_win():
@@ -151,7 +151,7 @@ def test_log_ct_and_orig_formulas():
 def test_log_ct_plus_negative_skew():
     x = np.array([0.0, 90, 95, 99, 100])
     np.testing.assert_allclose(treat.log_ct_plus(x).x, -np.log(100 + 1.0 - x))
-    assert treat.log_ct_plus(x).points[0] == "log_CT_neg"
+    assert treat.log_ct_plus(x).labels()[0] == "log_CT_neg"
 
 
 def test_gii_log_hand():
@@ -171,7 +171,7 @@ def test_percentile_5_95_hand():
     x = np.arange(21.0)
     t = treat.percentile(x, lower=0.05, upper=0.95)
     assert t.x[0] == 1 and t.x[-1] == 19 and t.x[1:-1].tolist() == list(range(1, 20))
-    assert t.points[0] == "winlo" and t.points[-1] == "winhi" and set(t.points[1:-1]) == {""}
+    assert t.labels()[0] == "winlo" and t.labels()[-1] == "winhi" and set(t.labels()[1:-1]) == {""}
     assert t.dets["percentile.nwin"] == 2
 
 
@@ -221,7 +221,7 @@ def test_conditional_transform_via_winmax0():
     skewed = np.array([*range(1, 30), 1e3, 1e6])
     t = treat.winsorise(skewed, winmax=0, fallback="boxcox", fallback_params={"lmbda": 0})
     np.testing.assert_allclose(t.x, np.log(skewed - 1 + 1))
-    assert t.dets["winsorise.nwin"] == 0 and set(t.points) == {"+boxcox"}
+    assert t.dets["winsorise.nwin"] == 0 and set(t.labels()) == {"+boxcox"}
     flat = np.arange(10.0)
     t = treat.winsorise(flat, winmax=0, fallback="boxcox")
-    assert np.array_equal(t.x, flat) and set(t.points) == {""}
+    assert np.array_equal(t.x, flat) and set(t.labels()) == {""}

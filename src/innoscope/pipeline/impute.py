@@ -51,13 +51,13 @@ def median(x: np.ndarray) -> np.ndarray:
 
 def _by_group(x: np.ndarray, groups: np.ndarray, stat) -> np.ndarray:
     out = x.copy()
-    labels = pd.Series(groups, dtype=object)
-    known = labels.notna().to_numpy()
-    for g in pd.unique(labels[known]):
-        idx = known & (labels == g).to_numpy()
-        obs = x[idx][~np.isnan(x[idx])]
+    codes, _ = pd.factorize(groups, use_na_sentinel=True)
+    miss = np.isnan(x)
+    for g in range(codes.max() + 1):
+        idx = codes == g
+        obs = x[idx & ~miss]
         if obs.size:
-            out[idx & np.isnan(x)] = stat(obs)
+            out[idx & miss] = stat(obs)
     return out
 
 
@@ -250,6 +250,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                              f"from. Remove it from the framework or skip it (by_indicator: {{{code}: {{method: "
                              f"none}}}})")
     convergence = []
+    filled: dict[str, np.ndarray] = {}
     for code, (name, params) in plan.items():
         if name in BLOCK_METHODS:
             continue
@@ -263,9 +264,15 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 raise SpecError(f"[impute] method {name!r} needs 'by': the entity group column "
                                 f"(one of {', '.join(ctx.data.groups.columns) or 'none'})")
             groups = ctx.groups(data.index, col, "impute").to_numpy(dtype=object)
-            out[code] = m(x, groups)
+            filled[code] = m(x, groups)
         else:
-            out[code] = m(x)
+            filled[code] = m(x)
+    if filled:
+        arr = data.to_numpy(dtype=float, copy=True)
+        pos = {c: j for j, c in enumerate(data.columns)}
+        for c, v in filled.items():
+            arr[:, pos[c]] = v
+        out = pd.DataFrame(arr, index=data.index, columns=data.columns)
     for name in BLOCK_METHODS:
         members = [c for c, (n, _) in plan.items() if n == name]
         if not members:
@@ -291,12 +298,14 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
 
 def _logs(before: pd.DataFrame, after: pd.DataFrame, plan: dict, convergence: list) -> dict[str, pd.DataFrame]:
     cols = list(before.columns)
+    cols_arr = np.asarray(cols, dtype=object)
+    methods = np.asarray([plan[c][0] if c in plan else "none" for c in cols], dtype=object)
     was = before.isna().to_numpy()
     now = after.isna().to_numpy()
     ri, ci = np.nonzero(was & ~now)
     imputed = pd.DataFrame({
-        "uCode": before.index[ri], "iCode": [cols[j] for j in ci],
-        "method": [plan[cols[j]][0] for j in ci], "value": after.to_numpy(float)[ri, ci],
+        "uCode": before.index[ri], "iCode": cols_arr[ci], "method": methods[ci],
+        "value": after.to_numpy(float)[ri, ci],
     })
     ri, ci = np.nonzero(now)
     reasons = []

@@ -40,24 +40,44 @@ class Treatment:
     """One treated column: new values, a label per point and the details for ``Dets_Table``."""
 
     x: np.ndarray
-    points: np.ndarray
+    points: np.ndarray | str
+    """A label per point, or one label for every point."""
     dets: dict[str, Any] = field(default_factory=dict)
+
+    def labels(self) -> np.ndarray:
+        """The label of every point (``""`` = untouched)."""
+        return _labels(self.x.size, self.points) if isinstance(self.points, str) else self.points
 
 
 # -- statistics ----------------------------------------------------------------------------
+def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
+    x = x[~np.isnan(x)]
+    d = x - x.mean()
+    d2 = d * d
+    return x.size, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())
+
+
+def _g1(n: int, s2: float, s3: float) -> float:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g1 = np.sqrt(n) * s3 / np.float64(s2) ** 1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def _g2(n: int, s2: float, s4: float) -> float:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = n * s4 / np.float64(s2) ** 2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
 def skew(x: np.ndarray) -> float:
     """Sample skewness, Excel ``SKEW`` / e1071 type 2, NaN removed (COINr ``skew()``).
 
     ``g1 = sqrt(n) sum d^3 / (sum d^2)^(3/2)``, ``G1 = g1 sqrt(n (n-1)) / (n-2)``, ``d = x - mean x``.
     """
-    x = x[~np.isnan(x)]
-    n = x.size
+    n, s2, s3, _ = _moments(x)
     if n < 3:
         raise ValueError(f"skewness needs at least 3 non-missing values, got {n}")
-    d = x - x.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g1 = np.sqrt(n) * np.sum(d**3) / np.sum(d**2) ** 1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    return _g1(n, s2, s3)
 
 
 def kurt(x: np.ndarray) -> float:
@@ -65,19 +85,18 @@ def kurt(x: np.ndarray) -> float:
 
     ``r = n sum d^4 / (sum d^2)^2``, ``G2 = ((n+1)(r-3) + 6)(n-1) / ((n-2)(n-3))``.
     """
-    x = x[~np.isnan(x)]
-    n = x.size
+    n, s2, _, s4 = _moments(x)
     if n < 4:
         raise ValueError(f"kurtosis needs at least 4 non-missing values, got {n}")
-    d = x - x.mean()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = n * np.sum(d**4) / np.sum(d**2) ** 2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return _g2(n, s2, s4)
 
 
 def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> tuple[Any, float, float]:
     """COINr ``check_SkewKurt``: pass if ``|skew| < skew_thresh`` OR ``kurt < kurt_thresh`` (NA if undefined)."""
-    sk, kt = skew(x), kurt(x)
+    n, s2, s3, s4 = _moments(x)
+    if n < 4:
+        raise ValueError(f"skewness and kurtosis need at least 4 non-missing values, got {n}")
+    sk, kt = _g1(n, s2, s3), _g2(n, s2, s4)
     if np.isnan(sk) or np.isnan(kt):
         return pd.NA, sk, kt
     return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
@@ -88,7 +107,7 @@ def _passes(p: Any) -> bool:
 
 
 # -- transforms (one column in, Treatment out) ---------------------------------------------
-def _labels(n: int, label: str) -> np.ndarray:
+def _labels(n: int, label: str = "") -> np.ndarray:
     return np.full(n, label, dtype=object)
 
 
@@ -102,7 +121,7 @@ def log_ct(x: np.ndarray) -> Treatment:
     mn, mx = _range(x)
     if mx == mn:
         raise ValueError(f"log_CT is undefined for an indicator with no variation (every value = {mn})")
-    return Treatment(np.log(x - mn + 0.01 * (mx - mn)), _labels(x.size, "log_CT"))
+    return Treatment(np.log(x - mn + 0.01 * (mx - mn)), "log_CT")
 
 
 @METHODS.register("log_CT_plus", aliases=("log_ct_plus",))
@@ -117,15 +136,15 @@ def log_ct_plus(x: np.ndarray) -> Treatment:
         raise ValueError(f"log_CT_plus is undefined for an indicator with no variation (every value = {mn})")
     a = 0.01 * (mx - mn)
     if skew(x) > 0:
-        return Treatment(np.log(x - mn + a), _labels(x.size, "log_CT"))
-    return Treatment(-np.log(mx + a - x), _labels(x.size, "log_CT_neg"))
+        return Treatment(np.log(x - mn + a), "log_CT")
+    return Treatment(-np.log(mx + a - x), "log_CT_neg")
 
 
 @METHODS.register("log_CT_orig", aliases=("log_ct_orig",))
 def log_ct_orig(x: np.ndarray) -> Treatment:
     """Original COIN Tool log: ``ln(x - min x + 1)``. Source: COINr ``log_CT_orig``."""
     mn, _ = _range(x)
-    return Treatment(np.log(x - mn + 1.0), _labels(x.size, "log_CT_orig"))
+    return Treatment(np.log(x - mn + 1.0), "log_CT_orig")
 
 
 @METHODS.register("log_GII", aliases=("log_gii", "gii_log"))
@@ -142,7 +161,7 @@ def log_gii(x: np.ndarray) -> Treatment:
         raise ValueError(f"the GII log needs a positive maximum; the maximum is {mx}")
     if mx == mn:
         raise ValueError(f"log_GII is undefined for an indicator with no variation (every value = {mn})")
-    return Treatment(np.log((mx - 1) * (x - mn) / (mx - mn) + 1), _labels(x.size, "log_GII"))
+    return Treatment(np.log((mx - 1) * (x - mn) / (mx - mn) + 1), "log_GII")
 
 
 @METHODS.register("log", aliases=("ln",))
@@ -151,7 +170,7 @@ def log_plain(x: np.ndarray) -> Treatment:
     bad = x[~np.isnan(x) & (x <= 0)]
     if bad.size:
         raise ValueError(f"log needs positive values; {bad.size} value(s) are <= 0 (smallest {bad.min()})")
-    return Treatment(np.log(x), _labels(x.size, "log"))
+    return Treatment(np.log(x), "log")
 
 
 @METHODS.register("boxcox", aliases=("box_cox",))
@@ -170,7 +189,7 @@ def boxcox(x: np.ndarray, *, lmbda: float = 0.0, makepos: bool = True) -> Treatm
                              f"<= 0 (smallest {bad.min()})")
         y = x
     out = np.log(y) if lmbda == 0 else (y**lmbda - 1.0) / lmbda
-    return Treatment(out, _labels(x.size, "boxcox"))
+    return Treatment(out, "boxcox")
 
 
 @METHODS.register("percentile", aliases=("winsorise_pct", "quantile", "pct_winsorise"))
@@ -201,21 +220,21 @@ def winsorise_points(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: floa
     together. ``nwin`` = number of points at the last-moved high value(s) + low value(s), as COINr.
     """
     x = x.copy()
-    passing = check_skew_kurt(x, skew_thresh, kurt_thresh)[0]
+    passing, sk, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
     imax = imin = np.empty(0, dtype=int)
     nwin = 0
     if not _passes(passing) or force_win:
         while (not _passes(passing) or force_win) and (winmax is None or nwin < winmax):
             if passing is pd.NA and not force_win:
                 break
-            if skew(x) >= 0:
+            if sk >= 0:
                 imax = np.flatnonzero(x == np.nanmax(x))
                 x[imax] = np.nanmax(np.delete(x, imax))
             else:
                 imin = np.flatnonzero(x == np.nanmin(x))
                 x[imin] = np.nanmin(np.delete(x, imin))
             nwin = imax.size + imin.size
-            passing = check_skew_kurt(x, skew_thresh, kurt_thresh)[0]
+            passing, sk, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
     pts = _labels(x.size, "")
     pts[imax] = "winhi"
     pts[imin] = "winlo"
@@ -237,8 +256,8 @@ def winsorise(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0
     rule: ``|skew| < skew_thresh`` or ``kurt < kurt_thresh``. ``fallback: none`` stops after step 2.
     """
     dets = _check_cols("check_SkewKurt0", check_skew_kurt(x, skew_thresh, kurt_thresh))
-    lab1 = _labels(x.size, "")
-    lab2 = _labels(x.size, "")
+    lab1: np.ndarray | str = ""
+    lab2: np.ndarray | str = ""
     passing = dets["check_SkewKurt0.Pass"]
     x1 = x
     if passing is not pd.NA and not passing:
@@ -256,8 +275,23 @@ def winsorise(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0
         t2 = f2(x1 if combine_treat else x, **(fallback_params or {}))
         x2, lab2 = t2.x, t2.points
         dets.update(_check_cols("check_SkewKurt2", check_skew_kurt(x2, skew_thresh, kurt_thresh)))
-    pts = np.where(lab2 == "", lab1, lab1 + "+" + lab2)
-    return Treatment(np.asarray(x2, dtype=float), pts, dets)
+    return Treatment(np.asarray(x2, dtype=float), _join_labels(lab1, lab2), dets)
+
+
+def _join_labels(lab1: np.ndarray | str, lab2: np.ndarray | str) -> np.ndarray | str:
+    """COINr's Treated_Points: ``f1`` label alone if ``f2`` left the point, else ``"<f1>+<f2>"``."""
+    if isinstance(lab2, str):
+        if lab2 == "":
+            return lab1
+        if isinstance(lab1, str):
+            return f"{lab1}+{lab2}"
+        out = np.full(lab1.size, "+" + lab2, dtype=object)
+        for u in set(lab1[lab1 != ""]):
+            out[lab1 == u] = f"{u}+{lab2}"
+        return out
+    n = lab2.size
+    lab1 = np.full(n, lab1, dtype=object) if isinstance(lab1, str) else lab1
+    return np.where(lab2 == "", lab1, lab1 + "+" + lab2)
 
 
 def _apply(m, x: np.ndarray, params: dict[str, Any]) -> Treatment:
@@ -284,15 +318,16 @@ def _canonical(params: dict[str, Any]) -> dict[str, Any]:
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
     out = data.copy()
+    treated: dict[str, np.ndarray] = {}
     rows: list[dict[str, Any]] = []
-    points: dict[str, np.ndarray] = {}
+    points: dict[str, np.ndarray | str] = {}
     used = []
     for code in data.columns:
         if code not in fw or fw[code].kind != "indicator":
             continue
         method, params = step.resolve(indicator=code)
         method = method or DEFAULT_METHOD
-        points[code] = _labels(len(data), "")
+        points[code] = ""
         if method == "none":
             used.append({"iCode": code, "method": "none"})
             continue
@@ -313,10 +348,19 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             who = list(data.index[bad][:5])
             raise StageError("treat", f"indicator {code!r}, method {m.name!r}: transform gives non-finite values "
                              f"for {who} (values {x[bad][:5].tolist()})")
-        out[code] = t.x
+        treated[code] = t.x
         points[code] = t.points
         rows.append({"iCode": code, **t.dets})
         used.append({"iCode": code, "method": m.name, **params})
+    if treated:
+        arr = data.to_numpy(dtype=float, copy=True)
+        pos = {c: j for j, c in enumerate(data.columns)}
+        for c, v in treated.items():
+            arr[:, pos[c]] = v
+        out = pd.DataFrame(arr, index=data.index, columns=data.columns)
     dets = pd.DataFrame(rows)
-    tp = pd.DataFrame(points, index=data.index)
+    tp_arr = np.full((len(data), len(points)), "", dtype=object)
+    for j, lab in enumerate(points.values()):
+        tp_arr[:, j] = lab
+    tp = pd.DataFrame(tp_arr, index=data.index, columns=list(points), dtype=object)
     return StageOutput(out, {"Dets_Table": dets, "Treated_Points": tp, "methods": pd.DataFrame(used)})
