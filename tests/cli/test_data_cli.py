@@ -1,0 +1,100 @@
+"""The data layer's commands through ``innoscope.cli.main`` (same entry point as the console script)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from innoscope.cli import main
+from innoscope.ingest.cities import bundled_path
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "250")
+    return tmp_path
+
+
+def test_run_prints_ranking_and_writes_report(here, capsys):
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "深圳" in out and "杭州" in out and "Shenzhen" in out
+    # the ranking lists ranks 1.. with the index score; Beijing, Shenzhen and Shanghai have all 4 pools
+    ranked = re.findall(r"│\s+(\d+) │ (\S+)\s+│", out)
+    assert [r for r, _ in ranked][:3] == ["1", "2", "3"] and len(ranked) >= 8
+    assert {"深圳", "杭州"} <= {name for _, name in ranked}
+    assert "not ranked" in out and "reference year 2025" in out
+    html = (here / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "深圳" in html and "杭州" in html
+    assert "<script" not in html and "http://" not in html.split("<body>")[0]
+
+
+def test_report_escapes_source_text(here, capsys):
+    raw = (bundled_path()).read_text(encoding="utf-8")
+    evil = raw.replace("2023年广东省科技经费投入公报", "<script>alert(1)</script>&", 1)
+    assert evil != raw
+    (here / "evil.csv").write_text(evil, encoding="utf-8")
+    assert main(["run", "--data", "evil.csv", "--report", "r.html"]) == 0
+    html = (here / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in html
+
+
+def test_compare_shows_article_figures_beside_sources(here, capsys):
+    assert main(["compare", "深圳", "杭州"]) == 0
+    out = capsys.readouterr().out
+    for figure in ("26600", "16500", "1040", "478", "34", "19", "24000", "1027", "476", "32"):
+        assert re.search(rf"\b{figure}\b", out), figure
+    assert "seed article" in out
+    # the article's 2.66万 is consistent with the ">2.4万" lower bound, its HZ 19 unicorns match the 中关村 list,
+    # its SZ 1040 little giants are close to the government's 1025, and HZ's own count of 34 contradicts 19
+    assert "consistent (source gives a lower bound)" in out
+    assert "close (-1.4%)" in out and "contradicts (+79%)" in out
+    assert "no independent source" in out  # Hangzhou's 1.65万 high-tech enterprises
+    assert "/1M" in out and "/km²" in out and "ratio" in out
+
+
+def test_compare_accepts_every_spelling(here, capsys):
+    assert main(["compare", "深圳市", "Hangzhou"]) == 0
+    a = capsys.readouterr().out
+    assert main(["compare", "shenzhen", "杭州"]) == 0
+    assert capsys.readouterr().out == a
+
+
+def test_unknown_city_exits_1_with_suggestion(here, capsys):
+    assert main(["compare", "深川", "杭州"]) == 1
+    cap = capsys.readouterr()
+    assert "did you mean" in cap.err and "深圳" in cap.err and "Traceback" not in cap.err + cap.out
+
+
+def test_export_csv_and_xlsx(here, capsys):
+    assert main(["export", "--csv", "cities.csv", "--xlsx", "all.xlsx"]) == 0
+    df = pd.read_csv(here / "cities.csv")
+    sz = df.set_index("entity").loc["shenzhen"]
+    assert sz["little_giants_valid"] == 1027 and sz["unicorns"] == 32 and sz["rank"] == 2
+    assert sz["high_tech_enterprises_flags"] == "outdated,lower_bound"
+    sheets = pd.read_excel(here / "all.xlsx", sheet_name=None)
+    assert {"cities", "scores", "choices", "observations", "import_report", "about"} <= set(sheets)
+    assert len(sheets["observations"]) == 251
+
+
+def test_export_needs_a_target(here, capsys):
+    assert main(["export"]) == 1
+    assert "nothing to export" in capsys.readouterr().err
+
+
+def test_list_shows_bundled(here, capsys):
+    assert main(["list", "--store", str(here / "none.duckdb")]) == 0
+    out = capsys.readouterr().out
+    assert "three_pools" in out and "251 cited values" in out and "not created yet" in out
+
+
+def test_bad_framework_is_a_clean_error(here, capsys):
+    shutil.copy(bundled_path(), here / "c.csv")
+    (here / "fw.yaml").write_text("index: {id: r, children: [{id: a, unit: furlongs}]}\n", encoding="utf-8")
+    assert main(["run", "--framework", "fw.yaml", "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown unit 'furlongs'" in err and "line 1" in err
