@@ -43,6 +43,7 @@ from ..dataset import CrossSection
 from ..errors import SpecError
 from ..framework import Framework
 from ..pipeline.spec import PipelineSpec
+from .inputs import parse_inputs
 from .montecarlo import ChunkJob, Engine, auto_chunk, prepare, run_chunks
 from .uncertainty import as_generator
 
@@ -177,9 +178,11 @@ def sensitivity(framework: Framework, data: CrossSection, spec: PipelineSpec | d
     if not isinstance(spec, PipelineSpec):
         spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
     rng = as_generator(seed if seed is not None else (spec.uncertainty or {}).get("seed"))
-    engine, nominal, _ = prepare(framework, data, spec, inputs, rng=rng)
-    if len(engine.inputs) < 2:
+    if len(parse_inputs(inputs if inputs is not None else spec.uncertainty)) < 2:
         raise SpecError("a sensitivity analysis needs at least two uncertain inputs (use uncertainty() for one)")
+    if method == "sobol" and (n < 2 or n & (n - 1)):
+        raise SpecError(f"the Sobol design needs N a power of 2 (got {n}); e.g. {1 << max(1, int(n).bit_length())}")
+    engine, nominal, _ = prepare(framework, data, spec, inputs, rng=rng)
     node = node or framework.root
     if node not in engine.aggregates:
         raise SpecError(f"unknown aggregate {node!r}")
