@@ -1,5 +1,7 @@
 """innoscope: transparent composite indices of city innovation capacity, and how sure they are."""
 
+from .analysis.sensitivity import sensitivity
+from .analysis.uncertainty import uncertainty
 from .dataset import CrossSection
 from .errors import DataError, FrameworkError, ImportFailed, InnoscopeError, SpecError, StageError
 from .framework import Framework, Node
@@ -22,5 +24,7 @@ __all__ = [
     "Step",
     "build",
     "read_coinr",
+    "sensitivity",
+    "uncertainty",
 ]
 __version__ = "0.1.0"
