@@ -142,10 +142,13 @@ def em_mvn(X: np.ndarray, *, max_iter: int = 500, tol: float = 1e-8, ridge: floa
     sd = np.where(np.isfinite(sd) & (sd > 0), sd, 1.0)
     Z = (X - loc) / sd
     miss = np.isnan(Z)
-    patterns: dict[bytes, list[int]] = {}
-    for i in range(n):
-        if miss[i].any():
-            patterns.setdefault(miss[i].tobytes(), []).append(i)
+    groups: dict[bytes, list[int]] = {}
+    for i in np.flatnonzero(miss.any(axis=1)):
+        groups.setdefault(miss[i].tobytes(), []).append(i)
+    patterns = []
+    for key, rows in groups.items():
+        mk = np.frombuffer(key, dtype=bool)
+        patterns.append((np.flatnonzero(mk), np.flatnonzero(~mk), np.asarray(rows)))
     mu = np.zeros(p)
     S = pd.DataFrame(Z).corr(min_periods=2).fillna(0.0).to_numpy().copy()
     np.fill_diagonal(S, 1.0)
@@ -167,35 +170,30 @@ def em_mvn(X: np.ndarray, *, max_iter: int = 500, tol: float = 1e-8, ridge: floa
     Zf, _ = _e_step(Z, miss, patterns, mu, S)
     if draw:
         rng = np.random.default_rng(seed)
-        for key, rows in patterns.items():
-            m = np.frombuffer(key, dtype=bool)
-            o = ~m
-            Smm = S[np.ix_(m, m)]
-            if o.any():
-                K = np.linalg.solve(S[np.ix_(o, o)], S[np.ix_(o, m)]).T
-                Smm = Smm - K @ S[np.ix_(o, m)]
-            L = np.linalg.cholesky((Smm + Smm.T) / 2 + 1e-12 * np.eye(m.sum()))
+        P = np.linalg.inv(S)
+        for m, _, rows in patterns:
+            Cmm = np.linalg.inv(P[m[:, None], m])
+            L = np.linalg.cholesky((Cmm + Cmm.T) / 2 + 1e-12 * np.eye(m.size))
             for i in rows:
-                Zf[i, m] += L @ rng.standard_normal(m.sum())
+                Zf[i, m] += L @ rng.standard_normal(m.size)
     out = np.where(miss, Zf * sd + loc, X)
     return out, {"iterations": it, "max_change": float(delta), "converged": converged}
 
 
 def _e_step(Z, miss, patterns, mu, S):
+    """Conditional means and summed conditional covariances, from the precision matrix ``P = S^-1``:
+    ``x_m = mu_m - P_mm^-1 P_mo (x_o - mu_o)``, ``C_mm = P_mm^-1`` (Schur complement; only ``|m|``-sized solves)."""
     Zf = np.where(miss, 0.0, Z)
     C = np.zeros_like(S)
-    for key, rows in patterns.items():
-        m = np.frombuffer(key, dtype=bool)
-        o = ~m
-        rows_ = np.asarray(rows)
-        if o.any():
-            K = np.linalg.solve(S[np.ix_(o, o)], S[np.ix_(o, m)]).T
-            Zf[np.ix_(rows_, m)] = mu[m] + (Zf[np.ix_(rows_, o)] - mu[o]) @ K.T
-            Cmm = S[np.ix_(m, m)] - K @ S[np.ix_(o, m)]
+    P = np.linalg.inv(S)
+    for m, o, rows in patterns:
+        Cmm = np.linalg.inv(P[m[:, None], m])
+        if o.size:
+            K = Cmm @ P[m[:, None], o]
+            Zf[rows[:, None], m] = mu[m] - (Zf[rows[:, None], o] - mu[o]) @ K.T
         else:
-            Zf[np.ix_(rows_, m)] = mu[m]
-            Cmm = S[np.ix_(m, m)]
-        C[np.ix_(m, m)] += Cmm * len(rows)
+            Zf[rows[:, None], m] = mu[m]
+        C[m[:, None], m] += Cmm * rows.size
     return Zf, C
 
 
