@@ -258,3 +258,33 @@ def test_build_stores_and_activates_the_weight_set(asem):
     ch = fw.children("Conn")
     np.testing.assert_allclose(agg["Conn"], agg[ch].mean(axis=1), rtol=1e-12)
     assert isinstance(res.weights["EqualWts"], pd.Series)
+
+
+def test_yaml_spec_with_per_group_methods(asem):
+    fw, cs = asem
+    spec = """
+steps:
+  - normalise: {method: minmax}
+  - weight:
+      method: equal
+      level: [1, 2]
+      output: Mixed
+      by_node:
+        Sust: {method: ahp, matrix: [[1, 3, 3], [0.3333333333333333, 1, 1], [0.3333333333333333, 1, 1]]}
+        Environ: {method: framework}
+  - aggregate: {method: arithmetic}
+"""
+    res = build(fw, cs, spec)
+    w = res.weights["Mixed"]
+    np.testing.assert_allclose(w[["Environ", "Social", "SusEcFin"]], [0.6, 0.2, 0.2], rtol=1e-9)
+    assert (w[fw.children("Conn")] == 1).all()
+    agg = res.stage("Aggregated")
+    expected = agg[["Environ", "Social", "SusEcFin"]].to_numpy() @ np.array([0.6, 0.2, 0.2])
+    np.testing.assert_allclose(agg["Sust"], expected, rtol=1e-12)
+
+
+def test_spec_validation_rejects_bad_weight_parameter(asem):
+    fw, cs = asem
+    with pytest.raises(SpecError, match="step 2 \\(weight\\).*'cr_maxx'"):
+        build(fw, cs, {"steps": [{"normalise": {"method": "minmax"}},
+                                 {"weight": {"method": "ahp", "level": 2, "cr_maxx": 0.2}}]})
