@@ -119,3 +119,8 @@ def test_bad_specs():
         _run(dat_thresh=90)
     with pytest.raises(SpecError, match="valid methods:.*byNA"):
         _run(method="byNaN")
+
+
+def test_screen_has_no_per_indicator_overrides():
+    with pytest.raises(SpecError, match=r"\[screen\] by_indicator is not supported"):
+        build(_fw(), CrossSection(values=DATA), [{"screen": {"by_indicator": {"A": {"dat_thresh": 0.1}}}}])

@@ -225,3 +225,13 @@ def test_conditional_transform_via_winmax0():
     flat = np.arange(10.0)
     t = treat.winsorise(flat, winmax=0, fallback="boxcox")
     assert np.array_equal(t.x, flat) and set(t.labels()) == {""}
+
+
+def test_bad_fallback_and_unsupported_override():
+    fw, cs = _small({"A": [1.0, 2, 3, 4, 50]})
+    with pytest.raises(SpecError, match="unknown treat method 'log10'; valid methods"):
+        build(fw, cs, [{"treat": {"fallback": "log10"}}])
+    with pytest.raises(SpecError, match="method 'boxcox' has no parameter 'power'"):
+        build(fw, cs, [{"treat": {"fallback": "boxcox", "fallback_params": {"power": 2}}}])
+    with pytest.raises(SpecError, match=r"\[treat\] by_level is not supported"):
+        build(fw, cs, [{"treat": {"by_level": {1: {"method": "none"}}}}])

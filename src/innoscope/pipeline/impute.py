@@ -23,6 +23,7 @@ from ..errors import SpecError, StageError
 from ..registry import Registry
 from .base import Context, StageOutput
 from .spec import Step
+from .treat import _no_unsupported_overrides
 
 METHODS = Registry("impute")
 OUTPUT = "Imputed"
@@ -231,6 +232,7 @@ def _blocks(fw, codes: list[str], group_level: int | None) -> list[list[str]]:
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
+    _no_unsupported_overrides(step, "impute", ("by_indicator",))
     fw = ctx.framework
     out = data.copy()
     codes = [c for c in data.columns if c in fw and fw[c].kind == "indicator"]

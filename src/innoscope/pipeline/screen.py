@@ -25,6 +25,7 @@ from ..errors import SpecError
 from ..registry import Registry
 from .base import Context, StageOutput
 from .spec import Step
+from .treat import _no_unsupported_overrides
 
 METHODS = Registry("screen")
 OUTPUT = "Screened"
@@ -82,6 +83,7 @@ def _entities(value: Any, name: str, index: pd.Index) -> list[str]:
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
+    _no_unsupported_overrides(step, "screen", ())
     fw = ctx.framework
     params = dict(step.params)
     method = params.pop("unit_screen", None) or step.method or DEFAULT_METHOD

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import StageError
+from ..errors import SpecError, StageError
 from ..registry import Registry
 from .base import Context, StageOutput
 from .spec import Step
@@ -315,7 +315,15 @@ def _canonical(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _no_unsupported_overrides(step: Step, stage: str, allowed: tuple[str, ...]) -> None:
+    for name in ("by_indicator", "by_level", "by_node", "by_group"):
+        if getattr(step, name) and name not in allowed:
+            raise SpecError(f"[{stage}] {name} is not supported by this stage; use "
+                            f"{' or '.join(allowed) if allowed else 'one method for the whole step'}")
+
+
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
+    _no_unsupported_overrides(step, "treat", ("by_indicator",))
     fw = ctx.framework
     out = data.copy()
     treated: dict[str, np.ndarray] = {}
@@ -333,6 +341,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             continue
         params = _canonical(params)
         m = METHODS.check_params(method, params)
+        fallback = params.get("fallback", "log_CT") if m.name == "winsorise" else None
+        if fallback not in (None, "none"):
+            METHODS.check_params(fallback, params.get("fallback_params") or {})
         x = data[code].to_numpy(float)
         n_ok = int((~np.isnan(x)).sum())
         if n_ok < 4:
