@@ -185,3 +185,11 @@ def test_unknown_parameter_lists_valid():
     cs = _cs({"A": [1.0, np.nan, 3.0]})
     with pytest.raises(SpecError, match="valid parameters: by"):
         build(_fw({"P": [("A", 1)]}), cs, [{"impute": {"method": "group_mean", "group": "G"}}])
+
+
+def test_none_leaves_data_unchanged(asem):
+    fw, cs = asem
+    res = build(fw, cs, ["denominate", {"impute": "none"}])
+    pd.testing.assert_frame_equal(res.stage("Imputed"), res.stage("Denominated"))
+    assert res.logs["Imputed"]["imputed"].empty
+    assert len(res.logs["Imputed"]["remaining"]) == int(res.stage("Denominated").isna().to_numpy().sum())
