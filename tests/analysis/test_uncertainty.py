@@ -219,3 +219,22 @@ def test_no_uncertainty_section_is_an_error(asem):
     fw, cs = asem
     with pytest.raises(SpecError, match="uncertainty"):
         uncertainty(fw, cs, PipelineSpec.from_yaml(SPEC).model_copy(update={"uncertainty": None}), n=10)
+
+
+def test_cli_uncertainty_and_sensitivity_write_their_tables(tmp_path):
+    from innoscope.cli import main
+    from tests.conftest import REF
+
+    data, meta = str(REF / "data" / "ASEM_iData.csv"), str(REF / "data" / "ASEM_iMeta.csv")
+    common = ["--data", data, "--meta", meta, "--spec", str(SPEC), "--seed", "3"]
+    assert main(["uncertainty", *common, "-n", "200", "--out", str(tmp_path / "ua")]) == 0
+    stats = pd.read_csv(tmp_path / "ua" / "rank_stats.csv")
+    assert list(stats.columns) == ["uCode", "nominal", "mean", "median", "q05", "q95"] and len(stats) == 51
+    ref = coinr_ref("sensitivity", "UA_N500_Nominal.csv")
+    assert stats.set_index("uCode")["nominal"].reindex(ref.index).tolist() == ref["Rank"].astype(float).tolist()
+    assert main(["sensitivity", *common, "-n", "64", "--out", str(tmp_path / "sa")]) == 0
+    sobol = pd.read_csv(tmp_path / "sa" / "sobol.csv")
+    assert list(sobol.columns) == ["input", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"]
+    assert sobol["input"].tolist() == ["Winmax", "Normalisation", "Weights", "Aggregation"]
+    assert (tmp_path / "ua" / "uncertainty.json").exists() and (tmp_path / "sa" / "sensitivity.json").exists()
+    assert main(["sensitivity", *common, "-n", "100", "--out", str(tmp_path / "bad")]) == 1
