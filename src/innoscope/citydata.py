@@ -275,8 +275,11 @@ def seed_claims(b: CityBuild, entities: list[str] | None = None) -> pd.DataFrame
                          "qualifier": "", "title": "", "relation": "no independent source", "note": s["notes"]})
             continue
         for _, r in ind.iterrows():
-            rel = _relation(float(r["value"]), float(s["value"]), bool(r["lower_bound"]), bool(s["lower_bound"]),
-                            subject="claim")
+            if r["unit"] in ("rank", "world rank"):
+                rel = "confirms" if r["value"] == s["value"] else f"differs (rank {fmt(r['value'])})"
+            else:
+                rel = _relation(float(r["value"]), float(s["value"]), bool(r["lower_bound"]),
+                                bool(s["lower_bound"]), subject="claim")
             if r["indicator"] != s["indicator"]:
                 rel = f"{rel}; other definition"
             rows.append({"entity": s["entity"], "indicator": s["indicator"], "claim": float(s["value"]),

@@ -150,13 +150,19 @@ def _score(x: float) -> str:
     return "—" if pd.isna(x) else f"{x:.1f}"
 
 
+_SHORT_FLAGS = {"outdated": "old", "year_approximate": "year~", "low_quality": "LQ", "lower_bound": "",
+                "upper_bound": "", "approximate": ""}
+
+
 def _used(side: dict) -> str:
+    """``>24000 (2023) old``: qualifier, value, year and the flags the qualifier does not already show."""
     v = side["value"]
     if not np.isfinite(v):
         return "—"
     year = "" if side["year"] is None or pd.isna(side["year"]) else f" ({int(side['year'])})"
-    flags = f" [{side['flags']}]" if side["flags"] else ""
-    return f"{side['qualifier']}{fmt(v)}{year}{flags}"
+    flags = [_SHORT_FLAGS.get(f, f) for f in str(side["flags"] or "").split(",") if f]
+    flags = [f for f in flags if f]
+    return f"{side['qualifier']}{fmt(v)}{year}" + (f" {','.join(flags)}" if flags else "")
 
 
 def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> None:
@@ -171,19 +177,27 @@ def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool)
                   _score(p["rank_a"]).removesuffix(".0"), _score(p["rank_b"]).removesuffix(".0"),
                   escape(lead.get(p["leader"], p["leader"])))
     out.print(t)
-    t = Table(title=escape(f"{na} vs {nb}: indicators (value used (year) [flags]; per million residents, per km²)"),
+    za, zb = b.cross_section.names[cmp["a"]], b.cross_section.names[cmp["b"]]
+    short = {cmp["a"]: za, cmp["b"]: zb}
+    t = Table(title=escape(f"{na} vs {nb}: value used (year) flags; per million residents and per km² for counts"),
               title_justify="left")
-    for col in ("pool", "indicator", "unit", na, nb, "ratio", "leads", f"{na} /1M", f"{nb} /1M", f"{na} /km²",
-                f"{nb} /km²"):
+    for col in ("indicator", "unit", za, zb, f"{za}/{zb}", "leads", f"{za} /1M", f"{zb} /1M", f"{za} /km²",
+                f"{zb} /km²"):
         t.add_column(escape(col), overflow="fold")
+    pool = None
     for r in cmp["indicators"]:
-        t.add_row(escape(b.framework[r["pool"]].name_zh), escape(f"{r['name_zh']} ({r['code']})"),
-                  escape(r["unit"] or ""), escape(_used(r["a"])), escape(_used(r["b"])),
+        if r["pool"] != pool:
+            pool = r["pool"]
+            t.add_row(f"[bold]{escape(b.framework[pool].name_zh)} {escape(b.framework[pool].name_en)}[/]")
+        t.add_row(escape(r["code"]), escape(r["unit"] or ""), escape(_used(r["a"])), escape(_used(r["b"])),
                   "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.2f}",
-                  escape(lead.get(r["leader"], r["leader"])),
+                  escape(short.get(r["leader"], r["leader"])),
                   fmt(r["a"]["per_million"]), fmt(r["b"]["per_million"]), fmt(r["a"]["per_km2"], 3),
                   fmt(r["b"]["per_km2"], 3))
     out.print(t)
+    out.print("flags: > lower bound, ~ approximate, old = older than the reference year, year~ = approximate "
+              "year, seed = the founding article only, LQ = low-quality source, conflict = another source "
+              "differs for the same year")
     if not sources:
         out.print(f"every source of each value: innoscope compare {escape(na.split()[0])} {escape(nb.split()[0])}")
         return
