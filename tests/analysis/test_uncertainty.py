@@ -238,3 +238,12 @@ def test_cli_uncertainty_and_sensitivity_write_their_tables(tmp_path):
     assert sobol["input"].tolist() == ["Winmax", "Normalisation", "Weights", "Aggregation"]
     assert (tmp_path / "ua" / "uncertainty.json").exists() and (tmp_path / "sa" / "sensitivity.json").exists()
     assert main(["sensitivity", *common, "-n", "100", "--out", str(tmp_path / "bad")]) == 1
+
+
+def test_pairs_subset_at_every_level_equals_full_matrix(asem, coinr_spec):
+    fw, cs = asem
+    full = uncertainty(fw, cs, coinr_spec, n=300, seed=8, pair_levels=[2, 3, 4])
+    two = uncertainty(fw, cs, coinr_spec, n=300, seed=8, pairs=["CHN", "JPN"])
+    for node in fw.aggregates:
+        assert two.prob_outranks("CHN", "JPN", node) == full.prob_outranks("CHN", "JPN", node)
+        assert two.prob_outranks("JPN", "CHN", node) == full.prob_outranks("JPN", "CHN", node)

@@ -404,6 +404,8 @@ class ChunkJob:
     pair_nodes: list[str]
     keep_nodes: list[str]
     target: str
+    pair_idx: np.ndarray | None = None
+    """Entities (positions) among which pairwise wins are counted (default: all)."""
 
 
 def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob) -> Accumulator:
@@ -420,9 +422,11 @@ def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob) -> Accumulator:
                 acc.counts[c] = np.bincount(idx.ravel(), minlength=n * (n + 1)).reshape(n, n + 1)
                 acc.score_sum[c] = np.nansum(S[c], axis=0)
             if c in job.pair_nodes:
-                r16 = np.where(np.isnan(rk), n + 1, rk).astype(np.int16)
-                wins = np.zeros((n, n), np.int64)
-                for a in range(n):
+                sub = rk if job.pair_idx is None else rk[:, job.pair_idx]
+                m = sub.shape[1]
+                r16 = np.where(np.isnan(sub), n + 1, sub).astype(np.int16)
+                wins = np.zeros((m, m), np.int64)
+                for a in range(m):
                     wins[a] = (r16[:, a, None] < r16).sum(axis=0)
                 acc.wins[c] = wins
             if c in job.keep_nodes:

@@ -76,6 +76,8 @@ class UncertaintyResult:
     kept_ranks: dict[str, np.ndarray]
     kept_scores: dict[str, np.ndarray]
     quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
+    pair_entities: list[str] | None = None
+    """Entities of the pairwise matrices (None: every entity)."""
 
     @property
     def n(self) -> int:
@@ -128,7 +130,8 @@ class UncertaintyResult:
         if node not in self.wins:
             raise SpecError(f"pairwise probabilities not computed for {node!r}; computed for: "
                             f"{', '.join(self.wins) or 'none'} (pass pair_levels=)")
-        m = pd.DataFrame(self.wins[node] / self.n, index=self.entities, columns=self.entities)
+        who = self.pair_entities or self.entities
+        m = pd.DataFrame(self.wins[node] / self.n, index=who, columns=who)
         if a is None and b is None:
             return m
         missing = [x for x in (a, b) if x not in m.index]
@@ -184,7 +187,8 @@ class UncertaintyResult:
 def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | str,
                 *, inputs: Sequence[Any] | dict | None = None, n: int | None = None,
                 seed: int | np.random.Generator | None = None, levels: Sequence[int] | None = None,
-                pair_levels: Sequence[int] | None = None, quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+                pair_levels: Sequence[int] | None = None, pairs: Sequence[str] | None = None,
+                quantiles: Sequence[float] = (0.05, 0.5, 0.95),
                 keep: bool | None = None, chunk: int | None = None, executor: Executor | None = None,
                 progress: Callable[[int], None] | None = None) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks.
@@ -192,8 +196,9 @@ def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | d
     ``spec``: the pipeline with an ``uncertainty:`` section (or pass ``inputs=``). ``n``: replications
     (default: the section's ``n``, else 1000). ``levels``: levels with rank statistics (default every
     aggregate level when there are <= 1000 entities, else the index). ``pair_levels``: levels with P(A
-    outranks B) for every pair (default: the index). ``keep``: keep every replication's index ranks
-    (default when N x entities <= 20 million). ``executor``: any ``concurrent.futures.Executor``.
+    outranks B) (default: the index if there are <= 500 entities, else none); ``pairs``: restrict the
+    pairwise probabilities to these entities (e.g. two cities; then every level). ``keep``: keep every
+    replication's index ranks (default when N x entities <= 20 million). ``executor``: any ``concurrent.futures.Executor``.
     """
     if not isinstance(spec, PipelineSpec):
         spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
@@ -208,13 +213,22 @@ def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | d
     if levels is None:
         levels = range(2, fw.n_levels + 1) if n_ent <= 1000 else [fw.n_levels]
     stat_nodes = [c for lv in levels for c in fw.codes(lv)]
-    pair_nodes = [c for lv in (pair_levels if pair_levels is not None else [fw.n_levels]) for c in fw.codes(lv)]
+    if pair_levels is None:
+        pair_levels = range(2, fw.n_levels + 1) if pairs else [fw.n_levels] if n_ent <= 500 else []
+    pair_nodes = [c for lv in pair_levels for c in fw.codes(lv)]
+    pair_idx = None
+    if pairs is not None:
+        unknown = [e for e in pairs if e not in engine.entities]
+        if unknown:
+            raise SpecError(f"pairs: unknown entities {unknown}")
+        pair_idx = np.array([engine.entities.index(e) for e in pairs])
     keep = (n * n_ent <= 20_000_000) if keep is None else keep
     keep_nodes = [fw.root] if keep else []
     U = rng.random((n, engine.n_vars))
     chunk = chunk or auto_chunk(n_ent, len(fw.aggregates))
-    acc = run_chunks(engine, U, ChunkJob(stat_nodes, pair_nodes, keep_nodes, fw.root), chunk=chunk,
+    acc = run_chunks(engine, U, ChunkJob(stat_nodes, pair_nodes, keep_nodes, fw.root, pair_idx), chunk=chunk,
                      executor=executor, progress=progress)
     return UncertaintyResult(framework=fw, nominal=nominal, engine=engine, base=base, U=U, counts=acc.counts,
                              wins=acc.wins, score_sum=acc.score_sum, kept_ranks=acc.kept_ranks,
-                             kept_scores=acc.kept_scores, quantiles=tuple(quantiles))
+                             kept_scores=acc.kept_scores, quantiles=tuple(quantiles),
+                             pair_entities=list(pairs) if pairs is not None else None)

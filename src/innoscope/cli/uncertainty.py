@@ -87,6 +87,8 @@ def uncertainty_cmd(
     workers: Annotated[int, typer.Option("--workers", help="workers for --executor")] = 2,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")] = None,
     top: Annotated[int, typer.Option("--top", help="rows of the summary table")] = 15,
+    pair: Annotated[list[str] | None, typer.Option("--pair", help="entity (give twice): P(A outranks B) at "
+                                                               "every node")] = None,
 ) -> None:
     """Monte Carlo uncertainty analysis: each entity's rank interval under the uncertain choices."""
     from ..analysis.uncertainty import uncertainty
@@ -94,12 +96,14 @@ def uncertainty_cmd(
     fw, cs, sp = _load(data, meta, spec)
     n_rep = int(n or (sp.uncertainty or {}).get("n") or 1000)
     with make_executor(executor, workers, scheduler) as ex, progress_bar("replications", n_rep) as tick:
-        res = uncertainty(fw, cs, sp, n=n_rep, seed=seed, levels=level or None, executor=ex, progress=tick)
+        res = uncertainty(fw, cs, sp, n=n_rep, seed=seed, levels=level or None, executor=ex, progress=tick,
+                          pairs=pair or None)
     outdir.mkdir(parents=True, exist_ok=True)
     stats = res.rank_stats()
     stats[["uCode", "nominal", "mean", "median", "q05", "q95"]].to_csv(outdir / "rank_stats.csv", index=False)
     res.to_df().to_csv(outdir / "rank_stats_levels.csv", index=False)
-    res.prob_outranks().rename_axis("uCode").to_csv(outdir / "prob_outranks.csv")
+    if res.wins:
+        res.prob_outranks().rename_axis("uCode").to_csv(outdir / "prob_outranks.csv")
     res.parameters().to_csv(outdir / "parameters.csv")
     levels = sorted({fw[c].level for c in res.counts})
     _json(outdir / "uncertainty.json", {
@@ -115,6 +119,17 @@ def uncertainty_cmd(
         table.add_row(f"{r.nominal:.0f}", r.uCode, str(names.get(r.uCode, "")), f"{r.median:g}",
                       f"{r.q05:g}-{r.q95:g}", f"{r.mean:.2f}")
     out.print(table)
+    if pair:
+        if len(pair) != 2:
+            raise SpecError("--pair takes exactly two entities (give --pair A --pair B)")
+        a, b = pair
+        pt = Table(title=f"P({a} outranks {b})")
+        for col in ("level", "node", f"P({a} > {b})", f"P({b} > {a})"):
+            pt.add_column(col)
+        for node in sorted(res.wins, key=lambda c: -fw[c].level):
+            pt.add_row(str(fw[node].level), f"{node} {fw[node].name}", f"{res.prob_outranks(a, b, node):.3f}",
+                       f"{res.prob_outranks(b, a, node):.3f}")
+        out.print(pt)
     out.print(f"wrote rank_stats.csv, rank_stats_levels.csv, prob_outranks.csv, parameters.csv, "
               f"uncertainty.json to {outdir}")
 
