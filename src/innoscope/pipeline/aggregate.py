@@ -309,7 +309,10 @@ def _availability(X: np.ndarray) -> np.ndarray:
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
-    out = data.copy()
+    mat = np.asfortranarray(data.to_numpy(dtype=float))
+    cols = {c: mat[:, j] for j, c in enumerate(data.columns)}
+    wcache: dict[str | None, dict[str, float]] = {}
+    order = list(data.columns)
     used = []
     for level in range(2, fw.n_levels + 1):
         new = {}
@@ -320,16 +323,16 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             wname = params.pop("weights", None)
             thresh = params.pop("dat_thresh", None)
             m = METHODS.check_params(method, params)
-            missing = [c for c in children if c not in out.columns]
+            missing = [c for c in children if c not in cols]
             if missing:
                 raise StageError("aggregate", f"node {code!r}: children {missing} are not in the data set")
-            X = out[children].to_numpy(float)
-            w = _child_weights(ctx, wname, code, children)
+            X = np.column_stack([cols[c] for c in children])
+            w = _child_weights(ctx, wname, code, children, wcache)
             try:
                 y = m(X, w, **params)
             except DomainError as e:
                 raise StageError("aggregate", f"node {code!r} (level {level}), method {m.name!r}: "
-                                 f"{_domain_message(e, out.index, children)}") from None
+                                 f"{_domain_message(e, data.index, children)}") from None
             except (ValueError, TypeError) as e:
                 raise StageError("aggregate", f"node {code!r} (level {level}), method {m.name!r}: {e}") from None
             if thresh is not None:
@@ -337,18 +340,23 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 if not 0 <= t <= 1:
                     raise StageError("aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}")
                 y = np.where(_availability(X) < t, np.nan, y)
-            new[code] = y
+            new[code] = np.asarray(y, dtype=float)
             used.append({"iCode": code, "Level": level, "method": m.name,
                          "weights": wname or ctx.active_weights, "dat_thresh": thresh, **params})
-        out = pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+        cols.update(new)
+        order += list(new)
+    out = pd.DataFrame({c: cols[c] for c in order}, index=data.index)
     return StageOutput(out, {"methods": pd.DataFrame(used)})
 
 
-def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str]) -> np.ndarray:
+def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str],
+                   cache: dict[str | None, dict[str, float]]) -> np.ndarray:
     if wname in ("equal", "none"):
         return np.ones(len(children))
-    ws = ctx.weight_set(wname, "aggregate")
-    w = ws.reindex(children).to_numpy(float)
+    if wname not in cache:
+        cache[wname] = ctx.weight_set(wname, "aggregate").astype(float).to_dict()
+    ws = cache[wname]
+    w = np.array([ws.get(c, np.nan) for c in children], dtype=float)
     if np.isnan(w).any():
         miss = [c for c, v in zip(children, w, strict=True) if np.isnan(v)]
         raise StageError("aggregate", f"weight set {wname or ctx.active_weights!r} has no weight for {miss}")

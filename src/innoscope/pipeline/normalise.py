@@ -22,6 +22,7 @@ Formulas and sources are in each kernel's docstring and in docs/methods/normalis
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Sequence
 from typing import Any
@@ -260,8 +261,13 @@ def goalposts(x: np.ndarray, direction: int = 1, *, lower: float | None = None, 
     return _rescale(y, range, scale)
 
 
+@functools.cache
+def _context_args(func: Any) -> frozenset[str]:
+    return frozenset(inspect.signature(func).parameters)
+
+
 def _takes(method: Any, name: str) -> bool:
-    return name in inspect.signature(method.func).parameters
+    return name in _context_args(method.func)
 
 
 def effective_directions(fw: Framework) -> dict[str, int]:
@@ -305,21 +311,21 @@ def _resolve_ref(ref: str, entities: pd.Index, ctx: Context) -> str:
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
-    out = data.copy()
+    values = np.array(data.to_numpy(dtype=float), order="F")
     dirs = effective_directions(fw)
     used = []
-    for code in data.columns:
+    for j, code in enumerate(data.columns):
         if code not in fw or fw[code].kind != "indicator":
             continue
         node = fw[code]
         method, params = step.resolve(indicator=code)
         method = method or DEFAULT_METHOD
         d = dirs[code]
-        x = data[code].to_numpy(float)
+        x = values[:, j].copy()
         if np.isnan(x).all():
             raise StageError("normalise", f"indicator {code!r} has no data (all values missing)")
         if method == "none":
-            out[code] = x * d
+            values[:, j] = x * d
             used.append({"iCode": code, "method": "none", "direction": d})
             continue
         m = METHODS.get(method)
@@ -337,9 +343,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             xin = x * d
         try:
             with np.errstate(divide="ignore", invalid="ignore"):
-                out[code] = m(xin, **params)
+                values[:, j] = m(xin, **params)
         except (ValueError, TypeError, ZeroDivisionError) as e:
             raise StageError("normalise", f"indicator {code!r}, method {m.name!r}: {e}") from None
         params.pop("entities", None)
         used.append({"iCode": code, "method": m.name, "direction": d, **params})
+    out = pd.DataFrame(values, index=data.index, columns=data.columns)
     return StageOutput(out, {"methods": pd.DataFrame(used)})
