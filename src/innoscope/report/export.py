@@ -34,11 +34,15 @@ def safe_name(name: str) -> str:
 
 def write_figures(result: Result, outdir: str | Path, *, lang: str = "zh", uncertainty: Any = None,
                   compare: tuple[str, str] = ("shenzhen", "hangzhou"), static: tuple[str, ...] = ("svg", "png"),
-                  ) -> tuple[list[Path], str | None]:
-    """Write every figure to ``outdir``; return the files and a note if static export was skipped."""
+                  browser: Any = None, profiles: bool = True) -> tuple[list[Path], str | None]:
+    """Write every figure to ``outdir``; return the files and a note if static export was skipped.
+
+    ``browser``: an open Playwright browser to reuse (else the system Chromium is launched);
+    ``profiles``: also one radar per entity.
+    """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare)
+    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, profiles=profiles)
     (out / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
     written = [out / "plotly.min.js"]
     for name, fig in figs.items():
@@ -48,7 +52,7 @@ def write_figures(result: Result, outdir: str | Path, *, lang: str = "zh", uncer
     note = None
     if static:
         try:
-            written += render_static(figs, out, static)
+            written += render_static(figs, out, static, browser=browser)
         except StaticExportUnavailable as e:
             note = str(e)
     return written, note
@@ -59,8 +63,10 @@ class StaticExportUnavailable(RuntimeError):
 
 
 def render_static(figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, ...] = ("svg", "png"),
-                  scale: float = 2.0) -> list[Path]:
+                  scale: float = 2.0, browser: Any = None) -> list[Path]:
     """SVG/PNG of each figure via ``Plotly.toImage`` in headless Chromium."""
+    if browser is not None:
+        return _render(browser, figs, outdir, formats, scale)
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         raise StaticExportUnavailable(f"static figures skipped: no Chromium at {CHROMIUM} "
                                       "(install Debian's chromium; kaleido is not used because it downloads Chrome)")
@@ -69,30 +75,38 @@ def render_static(figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, 
     except ImportError:
         raise StaticExportUnavailable("static figures skipped: the playwright Python package is not installed "
                                       "(pip install playwright; never `playwright install`)") from None
-    written = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            page.set_content("<html><body><div id='g'></div></body></html>")
-            page.add_script_tag(content=plotly_js())
-            for name, fig in figs.items():
-                spec = pio.to_json(fig, validate=False)
-                w = int(fig.layout.width or 900)
-                h = int(fig.layout.height or 450)
-                for fmt in formats:
-                    url = page.evaluate(
-                        "([s, f, w, h, k]) => Plotly.toImage(JSON.parse(s), {format: f, width: w, height: h, scale: k})",
-                        [spec, fmt, w, h, scale if fmt == "png" else 1])
-                    p = outdir / f"{safe_name(name)}.{fmt}"
-                    head, _, body = url.partition(",")
-                    if ";base64" in head:
-                        p.write_bytes(base64.b64decode(body))
-                    else:
-                        from urllib.parse import unquote
-
-                        p.write_text(unquote(body), encoding="utf-8")
-                    written.append(p)
+            return _render(browser, figs, outdir, formats, scale)
         finally:
             browser.close()
+
+
+def _render(browser: Any, figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, ...],
+            scale: float) -> list[Path]:
+    written = []
+    page = browser.new_page()
+    try:
+        page.set_content("<html><body><div id='g'></div></body></html>")
+        page.add_script_tag(content=plotly_js())
+        for name, fig in figs.items():
+            spec = pio.to_json(fig, validate=False)
+            w = int(fig.layout.width or 900)
+            h = int(fig.layout.height or 450)
+            for fmt in formats:
+                url = page.evaluate(
+                    "([s, f, w, h, k]) => Plotly.toImage(JSON.parse(s), {format: f, width: w, height: h, scale: k})",
+                    [spec, fmt, w, h, scale if fmt == "png" else 1])
+                p = outdir / f"{safe_name(name)}.{fmt}"
+                head, _, body = url.partition(",")
+                if ";base64" in head:
+                    p.write_bytes(base64.b64decode(body))
+                else:
+                    from urllib.parse import unquote
+
+                    p.write_text(unquote(body), encoding="utf-8")
+                written.append(p)
+    finally:
+        page.close()
     return written

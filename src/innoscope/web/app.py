@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import pandas as pd
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
@@ -128,6 +129,12 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
                   description="What-if weights and methods on an innoscope index; every response is "
                               "computed by innoscope.build.")
     app.state.datasets = store
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, e: RequestValidationError) -> JSONResponse:
+        detail = [{"loc": [str(x) for x in err.get("loc", ())], "msg": str(err.get("msg", "")),
+                   "type": str(err.get("type", ""))} for err in e.errors()]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, e: NotFound) -> JSONResponse:

@@ -28,7 +28,12 @@ def decode_csv(raw: bytes, where: str) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
+    # Equally plausible decodings (short Chinese text among ASCII) are resolved in favour of
+    # GB18030, the encoding of mainland yearbook tables.
+    prefer = ["gb18030", "big5", "utf_16", "cp1252"]
+    matches = list(from_bytes(raw, cp_isolation=prefer))
+    best = min(matches, key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3), prefer.index(m.encoding)
+                                       if m.encoding in prefer else 99), default=None)
     if best is None:
         raise DataError(f"{where}: cannot detect the text encoding (expected UTF-8, GBK, GB18030 or Big5)")
     return str(best)

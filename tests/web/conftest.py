@@ -1,0 +1,1 @@
+from tests._browser import browser  # noqa: F401
