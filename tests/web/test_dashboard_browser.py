@@ -1,0 +1,118 @@
+"""The dashboard in headless chromium: sliders move the ranking exactly as innoscope.build does,
+a malformed upload shows its error, hostile names show as text, and nothing leaves the machine."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from innoscope import Framework, PipelineSpec, build
+from innoscope.web.app import create_app
+from innoscope.web.state import Dataset
+from tests._browser import ARTIFACTS
+
+SPEC = ["denominate", "normalise", "aggregate"]
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def server(asem):
+    fw, cs = asem
+    app = create_app(Dataset(id="asem", label="ASEM", framework=fw, data=cs, spec=PipelineSpec.from_obj(SPEC),
+                             compare=("CHN", "JPN")))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    th = threading.Thread(target=srv.run, daemon=True)
+    th.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    th.join(10)
+
+
+@pytest.fixture
+def page(browser, server):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.requests, pg.dialogs, pg.errors = [], [], []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(server + "/")
+    _wait(pg, 1)
+    yield pg
+    pg.close()
+
+
+def _wait(pg, seq: int) -> None:
+    pg.wait_for_function(f"Number(document.getElementById('status').dataset.seq) >= {seq}")
+
+
+def _order(pg) -> list[str]:
+    return pg.eval_on_selector_all("#rank-table tbody tr", "rs => rs.map(r => r.dataset.code)")
+
+
+def _reweighted(fw: Framework, weights: dict[str, float]) -> Framework:
+    nodes = [n.model_copy(update={"weight": weights.get(n.id, n.weight)}) for n in fw.nodes]
+    return Framework(nodes=nodes, denominators=fw.denominators, groups=fw.groups)
+
+
+def test_weight_slider_reorders_as_build(page, server, asem):
+    fw, cs = asem
+    assert _order(page) == list(build(fw, cs, SPEC).ranking().index)
+    seq = int(page.locator("#status").get_attribute("data-seq"))
+    page.locator("#w-Sust").fill("0")
+    _wait(page, seq + 1)
+    expected = list(build(_reweighted(fw, {"Sust": 0.0}), cs, SPEC).ranking().index)
+    assert _order(page) == expected
+    assert expected != list(build(fw, cs, SPEC).ranking().index)  # the slider really changed the order
+    seq = int(page.locator("#status").get_attribute("data-seq"))
+    page.locator("#w-Sust").fill("2.5")
+    page.locator("#w-Physical").fill("4")
+    _wait(page, seq + 1)
+    page.wait_for_timeout(200)
+    _wait(page, int(page.locator("#status").get_attribute("data-seq")))
+    expected = list(build(_reweighted(fw, {"Sust": 2.5, "Physical": 4.0}), cs, SPEC).ranking().index)
+    assert _order(page) == expected
+    assert page.locator("#status").get_attribute("data-state") == "ok"
+    assert page.locator("#cmp-table tbody tr").count() == 11
+    assert page.locator("#rank-chart .main-svg").count() > 0
+    assert all(u.startswith(server) or u.startswith(("data:", "blob:", "about:")) for u in page.requests)
+    assert page.errors == []
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"))
+
+
+def test_malformed_upload_shows_error(page):
+    page.set_input_files("#upload-file", files=[{"name": "broken.csv", "mimeType": "text/csv",
+                                                 "buffer": b"uCode,uName,LPI\nA,Alpha,three\nB,Beta,4\n"}])
+    page.click("#upload-btn")
+    err = page.locator("#upload-error")
+    err.wait_for(state="visible")
+    assert "not in the data" in err.inner_text() or "not a number" in err.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "dashboard_upload_error.png"))
+
+
+def test_uploaded_hostile_name_shows_as_text(page, asem):
+    fw, cs = asem
+    df = cs.to_idata().iloc[0:51:2].copy()
+    first = df["uCode"].iloc[0]
+    df.loc[df.index[0], "uName"] = XSS
+    page.set_input_files("#upload-file", files=[{"name": "xss.csv", "mimeType": "text/csv",
+                                                 "buffer": df.to_csv(index=False).encode()}])
+    seq = int(page.locator("#status").get_attribute("data-seq"))
+    page.click("#upload-btn")
+    _wait(page, seq + 1)
+    page.wait_for_function("document.getElementById('dataset').value.startsWith('upload-')")
+    _wait(page, int(page.locator("#status").get_attribute("data-seq")))
+    cell = page.locator(f'#rank-table tbody tr[data-code="{first}"] .entity-name')
+    assert cell.inner_text() == XSS and cell.is_visible()
+    assert page.dialogs == [] and page.errors == []
+    assert len(_order(page)) == len(df)
