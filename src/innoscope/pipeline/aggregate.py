@@ -30,6 +30,8 @@ sources: each kernel's docstring and docs/methods/normalise_aggregate.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -41,7 +43,7 @@ from .spec import Step
 METHODS = Registry("aggregate")
 OUTPUT = "Aggregated"
 DEFAULT_METHOD = "arithmetic"
-STAGE_PARAMS = ("weights", "dat_thresh")
+STAGE_PARAMS = ("weights", "dat_thresh", "negative_weights")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""
 
 
@@ -313,7 +315,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     cols = {c: mat[:, j] for j, c in enumerate(data.columns)}
     wcache: dict[str | None, dict[str, float]] = {}
     order = list(data.columns)
-    used = []
+    used: list[dict[str, Any]] = []
     for level in range(2, fw.n_levels + 1):
         new = {}
         for code in sorted(fw.codes(level), key=lambda c: (c.casefold(), c)):
@@ -322,12 +324,13 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             method = method or DEFAULT_METHOD
             wname = params.pop("weights", None)
             thresh = params.pop("dat_thresh", None)
+            negative = params.pop("negative_weights", "error")
             m = METHODS.check_params(method, params)
             missing = [c for c in children if c not in cols]
             if missing:
                 raise StageError("aggregate", f"node {code!r}: children {missing} are not in the data set")
             X = np.column_stack([cols[c] for c in children])
-            w = _child_weights(ctx, wname, code, children, wcache)
+            w = _child_weights(ctx, wname, code, children, wcache, negative)
             try:
                 y = m(X, w, **params)
             except DomainError as e:
@@ -345,12 +348,20 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                          "weights": wname or ctx.active_weights, "dat_thresh": thresh, **params})
         cols.update(new)
         order += list(new)
-    out = pd.DataFrame({c: cols[c] for c in order}, index=data.index)
-    return StageOutput(out, {"methods": pd.DataFrame(used)})
+    out = pd.DataFrame(np.column_stack([cols[c] for c in order]), index=data.index, columns=pd.Index(order))
+    return StageOutput(out, {"methods": _log_frame(used)})
 
 
 def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str],
-                   cache: dict[str | None, dict[str, float]]) -> np.ndarray:
+                   cache: dict[str | None, dict[str, float]], negative: str = "error") -> np.ndarray:
+    """The children's weights; negative ones are an error unless ``negative_weights: allow``.
+
+    COINr accepts negative weights silently (PCA loadings can be negative); innoscope refuses them
+    by default, because a negative weight makes an indicator count against the score, and
+    accepts them when asked, for COINr's ``weights_pca_lev1`` variant.
+    """
+    if negative not in ("error", "allow"):
+        raise StageError("aggregate", f"negative_weights must be 'error' or 'allow', got {negative!r}")
     if wname in ("equal", "none"):
         return np.ones(len(children))
     if wname not in cache:
@@ -360,10 +371,23 @@ def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[
     if np.isnan(w).any():
         miss = [c for c, v in zip(children, w, strict=True) if np.isnan(v)]
         raise StageError("aggregate", f"weight set {wname or ctx.active_weights!r} has no weight for {miss}")
-    if (w < 0).any():
+    if (w < 0).any() and negative == "error":
         neg = [f"{c} = {v}" for c, v in zip(children, w, strict=True) if v < 0]
-        raise StageError("aggregate", f"node {parent!r}: negative weights ({', '.join(neg)})")
+        raise StageError("aggregate", f"node {parent!r}: negative weights ({', '.join(neg)}); "
+                         "set negative_weights: allow to accept them as COINr does")
+    if negative == "allow" and w.sum() != 0:
+        return w
     if w.sum() <= 0:
         raise StageError("aggregate", f"weights of the children of {parent!r} ({', '.join(children)}) sum to "
                          f"{w.sum()}; at least one must be positive")
     return w
+
+
+def _log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of a stage log as a DataFrame (object columns; cheaper than ``pd.DataFrame(rows)``)."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    cells = np.empty((len(rows), len(keys)), dtype=object)
+    for i, r in enumerate(rows):
+        for j, k in enumerate(keys):
+            cells[i, j] = r.get(k)
+    return pd.DataFrame(cells, columns=keys)
