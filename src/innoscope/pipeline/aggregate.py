@@ -312,9 +312,9 @@ def _availability(X: np.ndarray) -> np.ndarray:
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
     mat = np.asfortranarray(data.to_numpy(dtype=float))
-    cols = {c: mat[:, j] for j, c in enumerate(data.columns)}
+    order = data.columns.tolist()
+    cols = {c: mat[:, j] for j, c in enumerate(order)}
     wcache: dict[str | None, dict[str, float]] = {}
-    order = list(data.columns)
     used: list[dict[str, Any]] = []
     for level in range(2, fw.n_levels + 1):
         new = {}

@@ -51,6 +51,10 @@ NODE_PARAMS: dict[str, dict[str, str | tuple[str, str]]] = {
 }
 """Method -> parameter -> the framework node column(s) it is read from (COINr's iMeta names)."""
 
+BATCHED = frozenset({"minmax", "zscore", "dist2max"})
+"""Kernels that also take an (n, m) block and work column by column (axis 0): indicators sharing
+one of these methods and its parameters are normalised in one call."""
+
 
 def _pair(v: Sequence[float], what: str) -> tuple[float, float]:
     if isinstance(v, str) or len(v) != 2:
@@ -79,10 +83,10 @@ def minmax(x: np.ndarray, *, range: Sequence[float] = (0.0, 100.0)) -> np.ndarra
     Source: OECD/JRC Handbook on Constructing Composite Indicators (2008) s.5 (table 3); COINr ``n_minmax``.
     """
     lo, hi = _pair(range, "range")
-    obs = _observed(x)
-    mn, mx = obs.min(), obs.max()
-    if mx == mn:
-        raise ValueError(f"max = min = {mn}: min-max is undefined for an indicator with no variation")
+    mn, mx = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+    if np.any(mx == mn):
+        raise ValueError(f"max = min = {np.min(mn[mx == mn]) if np.ndim(mn) else mn}: min-max is undefined "
+                         "for an indicator with no variation")
     return lo + (x - mn) / (mx - mn) * (hi - lo)
 
 
@@ -95,13 +99,13 @@ def zscore(x: np.ndarray, *, m_sd: Sequence[float] = (0.0, 1.0)) -> np.ndarray:
     m, s = _pair(m_sd, "m_sd")
     if not s > 0:
         raise ValueError(f"the target standard deviation must be positive, got {s}")
-    obs = _observed(x)
-    if obs.size < 2:
+    if np.any((~np.isnan(x)).sum(axis=0) < 2):
         raise ValueError("only one observed value: the standard deviation is undefined")
-    sd = obs.std(ddof=1)
-    if sd == 0:
-        raise ValueError(f"zero variance (every observed value is {obs[0]}): the z-score is undefined")
-    return m + s * (x - obs.mean()) / sd
+    mean = np.nanmean(x, axis=0)
+    sd = np.sqrt(np.nansum((x - mean) ** 2, axis=0) / ((~np.isnan(x)).sum(axis=0) - 1))
+    if np.any(sd == 0):
+        raise ValueError("zero variance (every observed value is the same): the z-score is undefined")
+    return m + s * (x - mean) / sd
 
 
 def _rank(x: np.ndarray, ties: str) -> np.ndarray:
@@ -174,10 +178,9 @@ def fracmax(x: np.ndarray, direction: int = 1) -> np.ndarray:
 @METHODS.register("dist2max", aliases=("n_dist2max", "distance_to_max"))
 def dist2max(x: np.ndarray) -> np.ndarray:
     """Distance to the maximum: ``1 - (max x - x) / (max x - min x)`` in [0, 1]. Source: COINr ``n_dist2max``."""
-    obs = _observed(x)
-    mn, mx = obs.min(), obs.max()
-    if mx == mn:
-        raise ValueError(f"max = min = {mn}: distance to max is undefined for an indicator with no variation")
+    mn, mx = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+    if np.any(mx == mn):
+        raise ValueError("max = min: distance to max is undefined for an indicator with no variation")
     return 1.0 - (mx - x) / (mx - mn)
 
 
@@ -312,20 +315,22 @@ def _resolve_ref(ref: str, entities: pd.Index, ctx: Context) -> str:
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
     values = np.array(data.to_numpy(dtype=float), order="F")
+    empty = np.isnan(values).all(axis=0)
     dirs = effective_directions(fw)
-    used = []
-    for j, code in enumerate(data.columns):
+    used: list[dict[str, Any]] = []
+    batches: dict[tuple[str, str], list[tuple[int, str, Any, dict[str, Any], int]]] = {}
+    singles: list[tuple[int, str, Any, dict[str, Any], int]] = []
+    for j, code in enumerate(data.columns.tolist()):
         if code not in fw or fw[code].kind != "indicator":
             continue
         node = fw[code]
         method, params = step.resolve(indicator=code)
         method = method or DEFAULT_METHOD
         d = dirs[code]
-        x = values[:, j].copy()
-        if np.isnan(x).all():
+        if empty[j]:
             raise StageError("normalise", f"indicator {code!r} has no data (all values missing)")
         if method == "none":
-            values[:, j] = x * d
+            values[:, j] *= d
             used.append({"iCode": code, "method": "none", "direction": d})
             continue
         m = METHODS.get(method)
@@ -338,15 +343,36 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 params["ref"] = _resolve_ref(params["ref"], data.index, ctx)
         if _takes(m, "direction"):
             params["direction"] = d
-            xin = x
+        plan = (j, code, m, params, d)
+        if m.name in BATCHED:
+            batches.setdefault((m.name, repr(sorted(params.items()))), []).append(plan)
         else:
-            xin = x * d
-        try:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                values[:, j] = m(xin, **params)
-        except (ValueError, TypeError, ZeroDivisionError) as e:
-            raise StageError("normalise", f"indicator {code!r}, method {m.name!r}: {e}") from None
-        params.pop("entities", None)
-        used.append({"iCode": code, "method": m.name, "direction": d, **params})
+            singles.append(plan)
+        used.append({"iCode": code, "method": m.name, "direction": d,
+                     **{k: v for k, v in params.items() if k not in ("entities", "direction")}})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for plans in batches.values():
+            j_s = [p[0] for p in plans]
+            m, params = plans[0][2], plans[0][3]
+            try:
+                values[:, j_s] = m(values[:, j_s] * np.array([p[4] for p in plans]), **params)
+            except (ValueError, TypeError, ZeroDivisionError):
+                singles.extend(plans)  # rerun one by one to name the indicator at fault
+        for j, code, m, params, d in sorted(singles, key=lambda p: p[0]):
+            x = values[:, j] if "direction" in params else values[:, j] * d
+            try:
+                values[:, j] = m(x, **params)
+            except (ValueError, TypeError, ZeroDivisionError) as e:
+                raise StageError("normalise", f"indicator {code!r}, method {m.name!r}: {e}") from None
     out = pd.DataFrame(values, index=data.index, columns=data.columns)
-    return StageOutput(out, {"methods": pd.DataFrame(used)})
+    return StageOutput(out, {"methods": _log_frame(used)})
+
+
+def _log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of a stage log as a DataFrame (object columns; cheaper than ``pd.DataFrame(rows)``)."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    cells = np.empty((len(rows), len(keys)), dtype=object)
+    for i, r in enumerate(rows):
+        for j, k in enumerate(keys):
+            cells[i, j] = r.get(k)
+    return pd.DataFrame(cells, columns=keys)
