@@ -217,6 +217,22 @@ def test_copeland_by_hand():
     np.testing.assert_array_equal(copeland(Xn[[2, 0, 1]], np.ones(3)), [-2, 2, 0])
 
 
+def test_copeland_in_blocks_equals_the_full_outranking_matrix():
+    """More entities than one block (512): the whole n x n x k comparison written out with broadcasting."""
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 5, size=(600, 4)).astype(float)
+    X[rng.random(X.shape) < 0.1] = np.nan
+    w = np.array([1.0, 2.0, 0.5, 1.5])
+    a, b = X[:, None, :], X[None, :, :]
+    both = ~np.isnan(a) & ~np.isnan(b)
+    with np.errstate(invalid="ignore"):
+        win = (w * (((a > b) + 0.5 * (a == b)) * both)).sum(axis=2)
+    tot = (w * both).sum(axis=2)
+    s = np.where(tot > 0, win / np.where(tot > 0, tot, 1), 0.5)
+    np.fill_diagonal(s, 0.5)
+    np.testing.assert_array_equal(copeland(X, w), np.sign(s - 0.5).sum(axis=1))
+
+
 def test_weighted_median_by_hand():
     X = np.array([[1.0, 2.0, 3.0, 4.0]] * 3 + [[4.0, np.nan, 1.0, 3.0]])
     np.testing.assert_allclose(median(X[:1], np.ones(4)), [2.5])

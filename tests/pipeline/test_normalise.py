@@ -255,6 +255,21 @@ def test_goalposts_errors_name_the_indicator():
         normalised(fw, cs, method="dist2targ")
 
 
+def test_parameters_from_the_framework_node_and_their_precedence():
+    """iMeta-style columns on a node (COINr's use_iMeta names) apply to that indicator; by_indicator wins."""
+    fw = framework({"P": ["a", "b", "c"]}, extra={"a": {"minmax_lower": 1, "minmax_upper": 10},
+                                                  "b": {"zscore_mean": 100, "zscore_sd": 10}})
+    x = np.array([2.0, 4.0, 6.0, 8.0])
+    cs = cross_section({"a": x, "b": x, "c": x}, ["w", "x", "y", "z"])
+    got = normalised(fw, cs, method="minmax", range=[0, 100])
+    np.testing.assert_allclose(got["a"], 1 + 9 * (x - 2) / 6)
+    np.testing.assert_allclose(got["c"], 100 * (x - 2) / 6)
+    got = normalised(fw, cs, method="zscore", by_indicator={"a": {"method": "minmax", "range": [0, 1]}})
+    np.testing.assert_allclose(got["a"], (x - 2) / 6)
+    np.testing.assert_allclose(got["b"], 100 + 10 * (x - 5) / np.std(x, ddof=1))
+    np.testing.assert_allclose(got["c"], (x - 5) / np.std(x, ddof=1))
+
+
 def test_aggregate_direction_reverses_its_indicators():
     """COINr issue #66: a pillar with direction -1 flips every indicator beneath it (COINr ignores it)."""
     fw = framework({"Good": ["g"], "Bad": ["b1", "b2"]}, directions={"Bad": -1, "b2": -1})

@@ -150,17 +150,19 @@ def median(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     """
     X, P, _, _ = _prepare(X, w)
     w = np.asarray(w, dtype=float)
-    y = np.full(X.shape[0], np.nan)
-    for i in range(X.shape[0]):
-        keep = P[i] & (w > 0)
-        if not keep.any():
-            continue
-        order = np.argsort(X[i, keep], kind="stable")
-        xs, ws = X[i, keep][order], w[keep][order]
-        cum = np.cumsum(ws) / ws.sum()
-        j = int(np.searchsorted(cum, 0.5 - 1e-12))
-        y[i] = (xs[j] + xs[j + 1]) / 2 if abs(cum[j] - 0.5) <= 1e-12 and j + 1 < xs.size else xs[j]
-    return y
+    keep = P & (w > 0)[None, :]
+    order = np.argsort(np.where(keep, X, np.inf), axis=1, kind="stable")
+    xs = np.take_along_axis(np.where(keep, X, np.inf), order, axis=1)
+    ws = np.take_along_axis(np.where(keep, w[None, :], 0.0), order, axis=1)
+    total = ws.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cum = np.cumsum(ws, axis=1) / total[:, None]
+    j = np.argmax(cum >= 0.5 - 1e-12, axis=1)
+    rows = np.arange(X.shape[0])
+    nxt = np.minimum(j + 1, X.shape[1] - 1)
+    exact = (np.abs(cum[rows, j] - 0.5) <= 1e-12) & (j + 1 < keep.sum(axis=1))
+    y = np.where(exact, (xs[rows, j] + xs[rows, nxt]) / 2, xs[rows, j])
+    return np.where(total > 0, y, np.nan)
 
 
 @METHODS.register("copeland", aliases=("a_copeland",))
@@ -175,19 +177,25 @@ def copeland(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     X, P, _, _ = _prepare(X, w)
     w = np.asarray(w, dtype=float)
     n = X.shape[0]
-    win = np.zeros((n, n))
-    tot = np.zeros((n, n))
+    score = np.zeros(n)
     with np.errstate(invalid="ignore"):
-        for j in range(X.shape[1]):
-            both = P[:, j][:, None] & P[:, j][None, :]
-            xj = X[:, j]
-            gt = (xj[:, None] > xj[None, :]) & both
-            eq = (xj[:, None] == xj[None, :]) & both
-            win += w[j] * (gt + 0.5 * eq)
-            tot += w[j] * both
-        s = np.where(tot > 0, win / np.where(tot > 0, tot, 1.0), 0.5)
-    np.fill_diagonal(s, 0.5)
-    return np.sign(s - 0.5).sum(axis=1)
+        for a in range(0, n, _BLOCK):
+            b = min(a + _BLOCK, n)
+            win = np.zeros((b - a, n))
+            tot = np.zeros((b - a, n))
+            for j in range(X.shape[1]):
+                both = P[a:b, j][:, None] & P[:, j][None, :]
+                xi, xk = X[a:b, j][:, None], X[:, j][None, :]
+                win += w[j] * (((xi > xk) + 0.5 * (xi == xk)) * both)
+                tot += w[j] * both
+            s = np.where(tot > 0, win / np.where(tot > 0, tot, 1.0), 0.5)
+            s[np.arange(b - a), np.arange(a, b)] = 0.5
+            score[a:b] = np.sign(s - 0.5).sum(axis=1)
+    return score
+
+
+_BLOCK = 512
+"""Rows of the outranking matrix computed at a time (bounds Copeland's memory to ~512 x n)."""
 
 
 def _row_weights(P: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -243,7 +251,7 @@ def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.nda
     Columns are normalised (``vector``: ``x / sqrt(sum x^2)``; ``minmax``; ``none``), weighted
     (weights summing to 1), and ``D^+``, ``D^-`` are Euclidean distances to the column-wise best and
     worst values (every child is higher-is-better after normalisation). Missing children are left
-    out of an entity's distances. Source: Hwang & Yoon, *Multiple Attribute Decision Making*
+    out of an entity's distances; a child with no spread (zero norm or max = min) scores 0 for all. Source: Hwang & Yoon, *Multiple Attribute Decision Making*
     (1981) ch. 3; cross-checked against pymcdm ``TOPSIS``.
     """
     X, P, _, _ = _prepare(X, w)
@@ -252,10 +260,11 @@ def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.nda
     Xn = np.where(P, X, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         if normalise == "vector":
-            Xn = Xn / np.sqrt(np.nansum(Xn ** 2, axis=0))
+            norm = np.sqrt(np.nansum(Xn ** 2, axis=0))
+            Xn = np.where(norm > 0, Xn / np.where(norm > 0, norm, 1.0), 0.0 * Xn)
         elif normalise == "minmax":
             lo, hi = np.nanmin(Xn, axis=0), np.nanmax(Xn, axis=0)
-            Xn = (Xn - lo) / (hi - lo)
+            Xn = np.where(hi > lo, (Xn - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0 * Xn)
         elif normalise != "none":
             raise ValueError(f"normalise must be 'vector', 'minmax' or 'none', got {normalise!r}")
     V = Xn * w
