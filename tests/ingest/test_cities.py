@@ -173,9 +173,12 @@ def test_restatement_mismatch_is_a_warning(tmp_path):
     assert rep.loc[rep["kind"] == "unit_restatement", "line"].tolist() == [2]
 
 
-def test_traditional_and_gbk(tmp_path):
-    p = write(tmp_path, [HEADER, "廣州市,Guangzhou,unicorns,2024,24,家,u,t,e,"], encoding="gb18030")
-    assert import_cities(p).observations["entity"].tolist() == ["guangzhou"]
+@pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-8-sig", "utf-8"])
+def test_traditional_names_in_every_encoding(tmp_path, encoding):
+    p = write(tmp_path, [HEADER, "廣州市,Guangzhou,unicorns,2024,24,家,u,t,e,", "深圳,Shenzhen,unicorns,2024,32,家,u,t,e,"],
+              encoding=encoding)
+    obs = import_cities(p).observations
+    assert obs["entity"].tolist() == ["guangzhou", "shenzhen"] and obs["value"].tolist() == [24, 32]
 
 
 @pytest.mark.parametrize("content,match", [

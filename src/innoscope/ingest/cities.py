@@ -197,7 +197,8 @@ class CityImport:
                 f"{int(counts.get('warning', 0))} warnings, {int(counts.get('info', 0))} notes")
 
 
-def read_cities(path: str | Path | None = None, *, encoding: str | None = None) -> tuple[list[dict], str, str]:
+def read_cities(path: str | Path | None = None, *, encoding: str | None = None,
+                entities: EntityTable | None = None) -> tuple[list[dict], str, str]:
     """Rows of a raw cited file as dicts (with ``_line``), its label and sha256. Default: the bundled file."""
     p = Path(path) if path is not None else bundled_path()
     if not p.is_file():
@@ -209,7 +210,7 @@ def read_cities(path: str | Path | None = None, *, encoding: str | None = None) 
         raise DataError(f"{label}: the file is empty; expected a header row {', '.join(COLUMNS)}")
     if b"\x00" in data[:4096]:
         raise DataError(f"{label}: binary content (NUL bytes); expected a CSV text file")
-    text = _decode(data, encoding, label)
+    text = _decode(data, encoding, label, entities)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -240,18 +241,36 @@ def read_cities(path: str | Path | None = None, *, encoding: str | None = None) 
     return rows, label, sha
 
 
-def _decode(data: bytes, encoding: str | None, label: str) -> str:
+def _decode(data: bytes, encoding: str | None, label: str, entities: EntityTable | None = None) -> str:
+    """Text of the file: ``encoding`` if given; else UTF-8 when it decodes, else the candidate among the detected
+    encoding (:func:`~innoscope.ingest.encoding.detect_encoding`), GB18030 and Big5-HKSCS that decodes strictly and
+    whose ``city_zh`` column resolves the most known city names (short GBK files are easily misdetected)."""
+    from .encoding import check_decodes, detect_encoding, normalise_encoding
+
     if encoding:
+        enc = normalise_encoding(encoding)
+        check_decodes(data, enc, where=label)
+        text = data.decode(enc)
+        return text[1:] if text.startswith("\ufeff") else text
+    detected = detect_encoding(data, where=label)
+    if detected in ("utf-8", "utf-8-sig"):
+        text = data.decode(detected)
+        return text[1:] if text.startswith("\ufeff") else text
+    ents = entities or EntityTable.default()
+    best, best_score = None, -1
+    for enc in dict.fromkeys([detected, "gb18030", "big5hkscs"]):
         try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as e:
-            raise DataError(f"{label}: cannot decode as {encoding}: {e}") from None
-    for enc in ("utf-8-sig", "gb18030", "big5"):
-        try:
-            return data.decode(enc)
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise DataError(f"{label}: text in an unknown encoding; pass --encoding")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))[:200]
+        score = sum(ents.get(r.get("city_zh") or "") is not None for r in rows)
+        if score > best_score:
+            best, best_score = text, score
+    if best is None:
+        check_decodes(data, detected, where=label, detected=True)
+        raise DataError(f"{label}: cannot decode the file; pass --encoding")
+    return best
 
 
 def import_cities(path: str | Path | None = None, *, entities: EntityTable | None = None,
@@ -262,8 +281,8 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
     ``units``: indicator -> unit to convert to (e.g. from a framework); other indicators use their most
     common unit. ``strict``: any error raises :class:`ImportFailed` carrying the report.
     """
-    rows, label, sha = read_cities(path, encoding=encoding)
     entities = entities or EntityTable.default()
+    rows, label, sha = read_cities(path, encoding=encoding, entities=entities)
     issues: list[dict] = []
 
     def issue(line: int, column: str, raw: str, severity: str, kind: str, message: str) -> None:
