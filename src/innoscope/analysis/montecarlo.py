@@ -58,16 +58,21 @@ def rank_rows(Y: np.ndarray) -> np.ndarray:
     Y = np.asarray(Y, float)
     R, n = Y.shape
     nan = np.isnan(Y)
-    key = np.where(nan, np.inf, -Y)
-    order = np.argsort(key, axis=1, kind="stable")
+    anynan = bool(nan.any())
+    key = np.where(nan, np.inf, -Y) if anynan else -Y
+    order = np.argsort(key, axis=1)
     s = np.take_along_axis(key, order, axis=1)
-    new = np.ones((R, n), bool)
-    new[:, 1:] = s[:, 1:] != s[:, :-1]
-    pos = np.broadcast_to(np.arange(n), (R, n))
-    first = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
+    ties = s[:, 1:] == s[:, :-1]
     ranks = np.empty((R, n))
-    np.put_along_axis(ranks, order, first + 1.0, axis=1)
-    ranks[nan] = np.nan
+    rows = np.arange(R)[:, None]
+    if ties.any():
+        new = np.ones((R, n), bool)
+        new[:, 1:] = ~ties
+        ranks[rows, order] = np.maximum.accumulate(np.where(new, np.arange(n), 0), axis=1) + 1.0
+    else:
+        ranks[rows, order] = np.arange(1.0, n + 1)
+    if anynan:
+        ranks[nan] = np.nan
     return ranks
 
 
@@ -86,7 +91,8 @@ def _check_positive(children: list[np.ndarray], method: str, code: str) -> None:
                              f"(min {np.nanmin(x):.6g}); use a normalisation with a positive range")
 
 
-def stacked_aggregate(method: str, children: list[np.ndarray], W: np.ndarray, code: str = "") -> np.ndarray:
+def stacked_aggregate(method: str, children: list[np.ndarray], W: np.ndarray, code: str = "",
+                      checked: bool = False) -> np.ndarray:
     """Weighted mean of ``k`` children for R replications at once -> (R, n).
 
     ``children``: k arrays, each (n,) (shared by every replication) or (R, n); ``W``: (R, k) weights.
@@ -96,8 +102,10 @@ def stacked_aggregate(method: str, children: list[np.ndarray], W: np.ndarray, co
     * arithmetic: ``sum_j w_j x_j / sum_j w_j``
     * geometric: ``exp(sum_j w_j ln x_j / sum_j w_j)`` = ``(prod_j x_j^w_j)^(1 / sum_j w_j)``, x > 0
     * harmonic: ``sum_j w_j / sum_j (w_j / x_j)``, x > 0
+
+    ``checked``: the caller knows every child is > 0 (a mean of positive values is positive).
     """
-    if method != "arithmetic":
+    if method != "arithmetic" and not checked:
         _check_positive(children, method, code)
     shared = all(x.ndim == 1 for x in children)
     anynan = any(np.isnan(x).any() for x in children)
@@ -208,14 +216,14 @@ class Engine:
         want = list(nodes) if nodes is not None else self.aggregates
         out = {c: np.empty((R, n)) for c in want}
         K = self.choices(U)
-        if K.shape[1]:
-            uniq, inv = np.unique(K, axis=0, return_inverse=True)
-            inv = inv.ravel()
-        else:
-            uniq, inv = np.zeros((1, 0), int), np.zeros(R, int)
-        for g, row in enumerate(uniq):
-            rows = np.flatnonzero(inv == g)
-            pre, agg = self.keys(K, row)
+        sizes = [len(self.inputs[i].alternatives) for i in self.discrete]
+        code = np.zeros(R, np.int64)
+        for j, size in enumerate(sizes):
+            code = code * size + K[:, j]
+        order = np.argsort(code, kind="stable")
+        bounds = np.flatnonzero(np.diff(code[order])) + 1
+        for rows in np.split(order, bounds):
+            pre, agg = self.keys(K, K[rows[0]])
             W = self.weights(U[rows], self.w0[pre, agg])
             vals = aggregate_all(self.X[pre], W, self.plans[agg], self.ind_pos, n)
             for c in want:
@@ -229,11 +237,16 @@ def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: d
     from ..pipeline.aggregate import METHODS
 
     vals: dict[str, np.ndarray] = {}
+    with np.errstate(invalid="ignore"):
+        col_pos = ~(X <= 0).any(axis=0)
+    positive = {c: bool(col_pos[j]) for c, j in ind_pos.items()}
     for p in plan:
         children = [X[:, ind_pos[c]] if c in ind_pos else vals[c] for c in p.children]
         Wc = W[:, p.wcols]
+        known = all(positive[c] for c in p.children)
+        positive[p.code] = known or p.method != "arithmetic"
         if p.method in FAST and not p.params:
-            y = stacked_aggregate(p.method, children, Wc, p.code)
+            y = stacked_aggregate(p.method, children, Wc, p.code, checked=known)
         else:
             y = _loop_aggregate(METHODS.get(p.method).func, p.params, children, Wc, n)
         if p.thresh is not None:
@@ -393,9 +406,19 @@ class Accumulator:
         for name in ("kept_ranks", "kept_scores"):
             mine, theirs = getattr(self, name), getattr(other, name)
             for k, v in theirs.items():
-                mine[k] = np.concatenate([mine[k], v]) if k in mine else v
+                mine.setdefault(k, []).append(v)
         if other.shift is not None:
-            self.shift = other.shift if self.shift is None else np.concatenate([self.shift, other.shift])
+            self.shift = [other.shift] if self.shift is None else [*self.shift, other.shift]
+
+    def finish(self) -> Accumulator:
+        """Concatenate the per-chunk pieces gathered by :meth:`merge`."""
+        for name in ("kept_ranks", "kept_scores"):
+            d = getattr(self, name)
+            for k, v in d.items():
+                d[k] = np.concatenate(v) if isinstance(v, list) else v
+        if isinstance(self.shift, list):
+            self.shift = np.concatenate(self.shift)
+        return self
 
 
 @dataclass
@@ -417,24 +440,27 @@ def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob) -> Accumulator:
         n = len(engine.entities)
         for c in nodes:
             rk = rank_rows(S[c])
+            anynan = bool(np.isnan(rk).any())
             if c in job.stat_nodes:
-                idx = np.where(np.isnan(rk), n, rk - 1).astype(np.int64) + np.arange(n) * (n + 1)
+                r0 = np.where(np.isnan(rk), n, rk - 1) if anynan else rk - 1
+                idx = r0.astype(np.int64) + np.arange(n) * (n + 1)
                 acc.counts[c] = np.bincount(idx.ravel(), minlength=n * (n + 1)).reshape(n, n + 1)
-                acc.score_sum[c] = np.nansum(S[c], axis=0)
+                acc.score_sum[c] = np.nansum(S[c], axis=0) if anynan else S[c].sum(axis=0)
             if c in job.pair_nodes:
                 sub = rk if job.pair_idx is None else rk[:, job.pair_idx]
                 m = sub.shape[1]
-                r16 = np.where(np.isnan(sub), n + 1, sub).astype(np.int16)
+                r16 = (np.where(np.isnan(sub), n + 1, sub) if anynan else sub).astype(np.int16)
                 wins = np.zeros((m, m), np.int64)
                 for a in range(m):
-                    wins[a] = (r16[:, a, None] < r16).sum(axis=0)
+                    wins[a] = np.count_nonzero(r16[:, a, None] < r16, axis=0)
                 acc.wins[c] = wins
             if c in job.keep_nodes:
                 acc.kept_ranks[c] = rk.astype(np.float32)
                 acc.kept_scores[c] = S[c]
             if c == job.target:
+                dev = np.abs(rk - engine.nominal_ranks[c])
                 with np.errstate(invalid="ignore"):
-                    acc.shift = np.nanmean(np.abs(rk - engine.nominal_ranks[c]), axis=1)
+                    acc.shift = np.nanmean(dev, axis=1) if anynan else dev.mean(axis=1)
         return acc
 
 
@@ -448,13 +474,13 @@ def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
             total.merge(run_chunk(engine, U[s:s + chunk], job))
             if progress:
                 progress(min(chunk, len(U) - s))
-        return total
+        return total.finish()
     futures = [executor.submit(run_chunk, engine, U[s:s + chunk], job) for s in starts]
     for s, f in zip(starts, futures, strict=True):
         total.merge(f.result())
         if progress:
             progress(min(chunk, len(U) - s))
-    return total
+    return total.finish()
 
 
 def auto_chunk(n_entities: int, n_nodes: int, budget_bytes: float = 256e6) -> int:
