@@ -37,12 +37,32 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
 
 
 def _bundled(framework: str | None, data: list[Path] | None):
+    """The data layer's cited city data, with each value's source and excerpt attached for the report."""
     try:
-        from .data import load_city_data  # the data layer's loader (framework + cited city values)
+        from . import data as datacli
     except ImportError:
         raise DataError("the bundled city data is not available in this build; pass --data iData.csv "
                         "--meta iMeta.csv (COINr-style tables)") from None
-    return load_city_data(framework=framework or "three_pools", data=data)
+    if hasattr(datacli, "_build"):
+        b = datacli._build(framework=framework or "three_pools", data=data)
+        b.cross_section.provenance = provenance_from_choices(b.choices)
+        return b.framework, b.cross_section
+    return datacli.load_city_data(framework=framework or "three_pools", data=data)
+
+
+def provenance_from_choices(choices):
+    """uCode, iCode, source, excerpt of the chosen observation of each cell (the data layer's ``choices``)."""
+    import pandas as pd
+
+    c = choices
+    if "chosen" in c.columns:
+        c = c[c["chosen"].astype(bool)]
+    title = c.get("source_title", pd.Series("", index=c.index)).fillna("").astype(str)
+    url = c.get("source_url", pd.Series("", index=c.index)).fillna("").astype(str)
+    source = [" — ".join(x for x in (t, u) if x) for t, u in zip(title, url, strict=True)]
+    return pd.DataFrame({"uCode": c["entity"].astype(str).to_numpy(), "iCode": c["code"].astype(str).to_numpy(),
+                         "source": source, "excerpt": c.get("excerpt", pd.Series("", index=c.index)).fillna("")
+                         .astype(str).to_numpy()})
 
 
 def _default_spec(framework: str | None) -> PipelineSpec:
@@ -53,15 +73,23 @@ def _default_spec(framework: str | None) -> PipelineSpec:
     return default_spec(framework or "three_pools")
 
 
-def _uncertainty(result, runs: int, seed: int):
+def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
+    """Rank intervals and P(A outranks B) from the Monte Carlo (the spec's ``uncertainty:`` inputs,
+    else weights perturbed uniformly by +/-25% at every level)."""
     if runs <= 0:
         return None
     try:
-        from ..analysis.uncertainty import run_uncertainty
+        from ..analysis.uncertainty import uncertainty
     except ImportError:
         err.print("[yellow]uncertainty analysis not available in this build; report without rank intervals[/]")
         return None
-    return run_uncertainty(result, n=runs, seed=seed)
+    from ..report.model import compare_pair
+
+    fw = result.framework
+    inputs = None if result.spec.uncertainty else [
+        {"name": "Weights", "weights": "uniform", "noise": dict.fromkeys(range(1, fw.n_levels), 0.25)}]
+    return uncertainty(fw, result.data, result.spec, inputs=inputs, n=runs, seed=seed,
+                       pairs=list(compare_pair(result, compare)))
 
 
 @app.command("report")
@@ -73,7 +101,7 @@ def report_cmd(
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")] = Path("report.html"),
     figures: Annotated[Path | None, typer.Option("--figures", help="also write each figure (HTML, SVG, PNG) to this folder")] = None,
-    compare: Annotated[tuple[str, str], typer.Option("--compare", help="two entities to compare")] = ("shenzhen", "hangzhou"),
+    compare: Annotated[tuple[str, str], typer.Option("--compare", help="two entities to compare")] = ("深圳", "杭州"),
     uncertainty_runs: Annotated[int, typer.Option("--uncertainty", help="Monte Carlo runs for rank intervals (0: none)")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
 ) -> None:
@@ -84,7 +112,7 @@ def report_cmd(
     lang = check_lang(lang)
     fw, cs, sp = load_inputs(framework, data, meta, spec)
     result = build(fw, cs, sp)
-    unc = _uncertainty(result, uncertainty_runs, seed)
+    unc = _uncertainty(result, uncertainty_runs, seed, compare)
     html = build_report(result, lang=lang, uncertainty=unc, compare=compare)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")

@@ -22,6 +22,8 @@ from .i18n import node_label
 
 FLAG_NAMES = ("outdated", "lower_bound", "imputed", "conflicting")
 _POP = re.compile(r"pop|人口", re.I)
+COUNT_UNITS = ("家", "件", "所", "篇", "人", "个", "项", "元", "number", "count", "thousand", "million", "billion")
+"""Units of extensive quantities (counts, money): per-capita and per-km² views make sense for them."""
 _AREA = re.compile(r"area|面积|km", re.I)
 
 
@@ -107,7 +109,7 @@ def rank_intervals(uncertainty: Any, entities: list[str]) -> pd.DataFrame | None
     """``lo``, ``median``, ``hi`` rank per entity from an uncertainty result, or None if absent."""
     if uncertainty is None:
         return None
-    tab = _get(uncertainty, "rank_intervals", "intervals", "rank_summary")
+    tab = _get(uncertainty, "rank_stats", "rank_intervals", "intervals")
     if tab is None and isinstance(uncertainty, pd.DataFrame):
         tab = uncertainty
     if not isinstance(tab, pd.DataFrame):
@@ -137,7 +139,7 @@ def outrank_probability(uncertainty: Any, a: str, b: str) -> float | None:
         if callable(f):
             try:
                 return float(f(a, b))
-            except (KeyError, ValueError, TypeError):
+            except (KeyError, ValueError, TypeError):  # not computed for this pair
                 return None
     mat = _get(uncertainty, "outrank_matrix", "outranking")
     if isinstance(mat, pd.DataFrame) and a in mat.index and b in mat.columns:
@@ -188,7 +190,9 @@ def profile(result: Result, code: str, lang: str, n: int = 3) -> dict[str, Any]:
     rows = []
     for ind in fw.indicators:
         v = float(raw.loc[code, ind]) if ind in raw.columns else np.nan
-        extensive = fw[ind].denominator is not None
+        unit = str(fw[ind].unit or "").lower()
+        extensive = fw[ind].denominator is not None or any(unit.startswith(u) or unit.endswith(u)
+                                                           for u in COUNT_UNITS)
         rows.append({
             "code": ind, "name": node_label(fw, ind, lang), "pillar": node_label(fw, fw[ind].parent, lang),
             "value": v, "unit": fw[ind].unit or "", "rank": ranks.loc[code, ind] if ind in ranks.columns else np.nan,
@@ -207,6 +211,7 @@ def profile(result: Result, code: str, lang: str, n: int = 3) -> dict[str, Any]:
         "strengths": sw_rows(sw["strengths"]), "weaknesses": sw_rows(sw["weaknesses"]),
         "values": rows, "has_per_capita": pop is not None, "has_per_km2": area is not None,
         "denominators": den,
+        "denominator_names": {k: result.framework.denominators.get(v, v) if v else None for k, v in den.items()},
     }
 
 
@@ -340,8 +345,7 @@ def provenance_table(result: Result, lang: str) -> pd.DataFrame:
         return frame.at[e, i]
 
     years = [cell(cs.years, e, i) for e, i in zip(long["entity"], long["indicator"], strict=True)]
-    long["year"] = [None if y is None or (isinstance(y, float) and math.isnan(y)) or y is pd.NA
-                    else (int(y) if isinstance(y, (int, float, np.integer, np.floating)) else str(y)) for y in years]
+    long["year"] = pd.Series([_year(y) for y in years], index=long.index, dtype=object)
     long["flags"] = [_split_flags(cell(cs.flags, e, i)) for e, i in zip(long["entity"], long["indicator"], strict=True)]
     long["source"] = [fw[i].source or cs.source or "" for i in long["indicator"]]
     long["excerpt"] = ""
@@ -362,6 +366,18 @@ def provenance_table(result: Result, lang: str) -> pd.DataFrame:
     long["flags"] = [fl + (["missing"] if np.isnan(v) and "missing" not in fl else [])
                      for fl, v in zip(long["flags"], long["value"], strict=True)]
     return long
+
+
+def _year(y: Any) -> int | str | None:
+    if y is None or y is pd.NA:
+        return None
+    try:
+        f = float(y)
+    except (TypeError, ValueError):
+        return str(y) or None
+    if math.isnan(f):
+        return None
+    return int(f) if f == int(f) else str(y)
 
 
 # -- methodology --------------------------------------------------------------------------------
