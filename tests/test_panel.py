@@ -101,3 +101,14 @@ def test_errors():
         cross_section(OBS, FW, year=2024, policy="newest")
     with pytest.raises(DataError, match="lack column"):
         cross_section(OBS.drop(columns=["year"]), FW)
+
+
+def test_tidy_reader_columns():
+    # a tidy table (ingest.readers / store): flags string, note, source_url
+    tidy = pd.DataFrame({"entity": ["a", "a", "b"], "indicator": ["x"] * 3, "year": [2023, 2024, 2024],
+                         "value": [1.0, 2.0, 3.0], "flags": ["", ">", "~"], "note": ["", "", "LOW-QUALITY"],
+                         "source_url": ["u", "seed:s", "u"]})
+    cs = cross_section(tidy, FW, year=2024)
+    # a: the 2024 row is a seed row (source_url seed:...), so the 2023 row wins under the quality policy
+    assert cs.values.at["a", "x"] == 1 and cs.flags.at["a", "x"] == "outdated"
+    assert cs.values.at["b", "x"] == 3 and cs.flags.at["b", "x"] == "approximate,low_quality"

@@ -14,6 +14,9 @@ A value older than ``Y`` is flagged ``outdated`` and keeps its year, as the Glob
 ``upper_bound``, ``approximate``, ``year_approximate`` (approximate, range or part-year), ``seed``,
 ``low_quality`` and ``conflict`` (another source gives a different value for the same year).
 
+Tidy tables from :mod:`innoscope.ingest.readers` or the store work too: their ``flags`` string (``>``, ``<``,
+``~``) gives the bound and approximate flags, ``note`` the notes, ``source_url`` starting ``seed:`` the seed flag.
+
 An indicator node may narrow its rows with ``params["select"]``: ``{contains: text or [texts]}`` keeps rows
 whose notes, year text, source title, unit text or definition contain one of the texts; ``{excludes: ...}``
 drops them. Denominators (population, GDP, land area) are chosen the same way but from any earlier year
@@ -45,6 +48,19 @@ def _prepare(obs: pd.DataFrame) -> pd.DataFrame:
     if need:
         raise DataError(f"observations lack column(s) {need}; a panel needs entity, indicator, year, value")
     o = obs.copy()
+    if "notes" not in o.columns and "note" in o.columns:
+        o["notes"] = o["note"]
+    if "line" not in o.columns and "row" in o.columns:
+        o["line"] = o["row"]
+    if "flags" in o.columns:  # tidy tables of innoscope.ingest.readers: ">", "<", "~", "NA"
+        fl = o["flags"].fillna("").astype(str)
+        for col, mark in (("lower_bound", ">"), ("upper_bound", "<"), ("approximate", "~"), ("missing", "NA")):
+            if col not in o.columns:
+                o[col] = fl.str.contains(mark, regex=False)
+    if "seed" not in o.columns and "source_url" in o.columns:
+        o["seed"] = o["source_url"].fillna("").astype(str).str.startswith("seed:")
+    if "low_quality" not in o.columns and "notes" in o.columns:
+        o["low_quality"] = o["notes"].fillna("").astype(str).str.contains("LOW-QUALITY", regex=False)
     for c in _BOOL_COLS:
         o[c] = o[c].fillna(False).astype(bool) if c in o.columns else False
     for c in _TEXT_COLS:

@@ -327,7 +327,8 @@ def import_cmd(
         from ..ingest.readers import read_table
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-        long = read_table(file, encoding=encoding, sheet=sh)
+        units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
+        long = read_table(file, encoding=encoding, sheet=sh, units=units)
         report = long.attrs.get("report", pd.DataFrame())
         sha, label = long.attrs.get("sha256"), str(file)
         out.print(f"{escape(str(file))}: {len(long)} values read")
