@@ -229,15 +229,18 @@ class LevelProblem:
 
 @METHODS.register("optimised", aliases=("optimized", "opt", "get_opt_weights"))
 def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "balance", cortype: str = "pearson",
-              toler: float = 1e-6, maxiter: int = 2000, aggregate: dict | None = None) -> tuple[pd.Series, dict]:
+              toler: float = 1e-10, maxiter: int = 2000, aggregate: dict | None = None,
+              solver: str = "l-bfgs-b") -> tuple[pd.Series, dict]:
     """Weights at one level optimised so that each node's correlation with the index meets a target.
 
     For the weights ``w`` of every node at the level (jointly, as COINr), the index is
     re-aggregated (``aggregate``, default the arithmetic mean) and ``c_j = corr(x_j, index)``.
     ``balance``: minimise ``log(mean_j (t_j - c_j / sum_k c_k)^2)`` with targets
     ``t = itarg / sum(itarg)`` (``itarg``: ``equal``, a list in level order or a mapping
-    code -> importance); ``infomax``: maximise ``sum_j c_j``. Nelder-Mead from ``t`` (balance)
-    or the base weights (infomax), weights bounded below by 0 (COINr leaves them unbounded).
+    code -> importance); ``infomax``: maximise ``sum_j c_j``. Started from ``t`` (balance) or
+    the base weights (infomax), solved with bounded L-BFGS-B (``solver: nelder-mead`` for COINr's
+    algorithm), weights kept positive (COINr leaves them unbounded). With the arithmetic mean the
+    levels above are re-aggregated in numpy, without re-running the stage.
     Source: COINr ``get_opt_weights``; Becker, Saisana, Paruolo & Vandecasteele (2017),
     Ecological Indicators 80:12-22, doi:10.1016/j.ecolind.2017.03.056.
     """
@@ -275,24 +278,74 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
     root = fw.root
     data = problem.data[[c for c in problem.data.columns if c in fw and fw[c].level == 1]]
 
-    def correlations(w: np.ndarray) -> np.ndarray:
-        s = w.sum()
-        ws = problem.base.copy()
-        ws.loc[codes] = w / s if s > 0 else w
+    def aggregate_with(ws: pd.Series) -> pd.DataFrame:
         ctx = Context(framework=fw, data=problem.ctx.data, datasets=problem.ctx.datasets,
                       weights={"_opt": ws}, active_weights="_opt")
-        out = agg_mod.run(data, ctx, agg_step).data
-        return corr_matrix(out[codes], out[[root]], method=cortype).to_numpy()[:, 0]
+        return agg_mod.run(data, ctx, agg_step).data
+
+    fast = (agg_mod.METHODS.get(agg_step.method).name == "arithmetic" and not agg_step.params
+            and not agg_step.by_level and not agg_step.by_node)
+    if fast:
+        # Level-L scores do not depend on level-L weights: aggregate once, then, per trial, only the
+        # levels above, each as one matrix product with a 0/1 membership matrix G (children x parents).
+        below = aggregate_with(problem.base)[codes].to_numpy(float)
+        steps = []
+        prev = codes
+        for lv in range(problem.level + 1, fw.n_levels + 1):
+            parents = fw.codes(lv)
+            G = np.array([[1.0 if fw[c].parent == p else 0.0 for p in parents] for c in prev])
+            steps.append((G, problem.base.reindex(prev).to_numpy(float)))
+            prev = parents
+
+    def index_scores(w: np.ndarray) -> np.ndarray:
+        if not fast:
+            ws = problem.base.copy()
+            ws.loc[codes] = w
+            return aggregate_with(ws)[root].to_numpy(float)
+        V = below
+        for k, (G, wb) in enumerate(steps):
+            wv = w if k == 0 else wb
+            P = ~np.isnan(V)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                V = (np.where(P, V, 0.0) * wv) @ G / ((P * wv) @ G)
+        return V[:, 0]
+
+    level_data = (below if fast else aggregate_with(problem.base)[codes].to_numpy(float))
+    level_frame = pd.DataFrame(level_data, columns=codes)
+    numpy_corr = cortype in ("pearson", "spearman") and not np.isnan(level_data).any()
+    if numpy_corr:
+        L = level_frame.rank().to_numpy() if cortype == "spearman" else level_data
+        Zl = (L - L.mean(axis=0)) / L.std(axis=0, ddof=1)
+
+    def correlations(w: np.ndarray) -> np.ndarray:
+        y = index_scores(w)
+        if numpy_corr and not np.isnan(y).any():
+            if cortype == "spearman":
+                y = pd.Series(y).rank().to_numpy()
+            z = (y - y.mean()) / y.std(ddof=1)
+            return Zl.T @ z / (len(z) - 1)
+        return corr_matrix(level_frame, pd.DataFrame({root: y}), method=cortype).to_numpy()[:, 0]
+
+    groups = [[codes.index(c) for c in fw.children(p)] for p in fw.codes(problem.level + 1)]
 
     def objective(w: np.ndarray) -> float:
+        if any(w[g].sum() <= 0 for g in groups):
+            return 1e12  # a group with no weight left: outside the feasible set
         c = correlations(w)
         if optype == "infomax":
             return -float(c.sum())
         cn = c / c.sum()
         return float(np.log(np.mean((t - cn) ** 2) + 1e-300))
 
-    res = minimize(objective, x0, method="Nelder-Mead", bounds=[(0, None)] * len(codes),
-                   options={"xatol": toler, "fatol": toler, "maxiter": int(maxiter), "adaptive": len(codes) > 5})
+    if solver == "nelder-mead":
+        res = minimize(objective, x0, method="Nelder-Mead", bounds=[(0, None)] * len(codes),
+                       options={"xatol": toler, "fatol": toler, "maxiter": int(maxiter),
+                                "adaptive": len(codes) > 5})
+    elif solver == "l-bfgs-b":
+        res = minimize(objective, x0, method="L-BFGS-B", bounds=[(1e-9, None)] * len(codes),
+                       options={"ftol": toler, "maxiter": int(maxiter)})
+    else:
+        raise ValueError(f"solver must be 'l-bfgs-b' or 'nelder-mead', not {solver!r}")
     w = res.x / res.x.sum()
     c = correlations(res.x)
     info = pd.DataFrame({"iCode": codes, "Desired": t if t is not None else np.nan,
