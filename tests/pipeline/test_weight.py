@@ -298,3 +298,23 @@ def test_optimised_fast_path_equals_restaging(ref):
                                           "aggregate": {"method": "arithmetic", "dat_thresh": 0.0}})
     np.testing.assert_allclose(fast.weights[["Conn", "Sust"]], slow.weights[["Conn", "Sust"]], rtol=1e-6)
     np.testing.assert_allclose(fast.log["optimisation_L3"]["Obtained"], [0.5, 0.5], atol=1e-6)
+
+
+def test_bod_as_weight_method_points_to_aggregate(ref):
+    with pytest.raises(StageError, match="aggregate: {method: bod}"):
+        _run(ref, "bod")
+
+
+def test_pca_at_level_2_is_the_top_eigenvector_of_the_correlation_matrix(ref):
+    """Independent check: PC1 loadings = the eigenvector of the largest eigenvalue of the
+    correlation matrix (numpy eigh), here for the pillars of each sub-index (input: Aggregated)."""
+    fw = ref.framework
+    w = _run(ref, "pca", data="Aggregated", params={"level": 2}).weights
+    A = ref.stage("Aggregated")
+    for g in fw.codes(3):
+        ch = fw.children(g)
+        vals, vecs = np.linalg.eigh(np.corrcoef(A[ch].to_numpy(), rowvar=False))
+        v = vecs[:, np.argmax(vals)]
+        v = v if v.sum() > 0 else -v
+        np.testing.assert_allclose(w[ch], v, rtol=1e-9)
+    assert (w[fw.indicators] == 1).all()

@@ -215,6 +215,14 @@ def _ahp_checked(matrix: Any, n: int, cr_max: float, inconsistent: str, where: s
     return w, lam, ci, cr
 
 
+@METHODS.register("bod", aliases=("benefit_of_doubt",))
+def bod(X: np.ndarray, w0: np.ndarray) -> np.ndarray:
+    """Benefit of the doubt is not a weight set: each entity gets its own weights. Use it as an
+    aggregation method, ``aggregate: {method: bod}`` (:mod:`innoscope.pipeline.bod`)."""
+    raise ValueError("benefit of the doubt gives entity-specific weights, not one weight set; "
+                     "use it as an aggregation method: aggregate: {method: bod}")
+
+
 # -- level-wide kernel: optimised weights -------------------------------------------------------
 
 @dataclass
