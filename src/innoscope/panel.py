@@ -79,7 +79,7 @@ def _prepare(obs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _select(rows: pd.DataFrame, select: dict | None) -> pd.DataFrame:
-    if not select:
+    if not select or rows.empty:
         return rows
     text = rows[list(_TEXT_COLS)].agg(" ".join, axis=1)
 
