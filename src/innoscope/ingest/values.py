@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from innoscope.errors import DataError
 
@@ -44,6 +45,9 @@ __all__ = [
     "ValueParseError",
     "convert_unit",
     "normalise_text",
+    "ArrayParseError",
+    "ParsedArray",
+    "parse_array",
     "parse_series",
     "parse_value",
     "split_unit",
@@ -257,8 +261,167 @@ def parse_value(text: str | float | int | None, *, unit: str | None = None, wher
         raise ValueParseError(text, where, str(exc)) from None
 
 
-# Fast path for the common shape: ASCII number, optional magnitude and unit, no qualifier.
-_FAST_RE = re.compile(rf"^\s*(?P<num>-?\d+(?:\.\d+)?)(?P<mag>{_MAG_RE})?(?P<unit>{_UNIT_RE})?\s*$")
+_SUFFIX_CHARS = "".join(sorted(set("".join(MAGNITUDES) + "".join(UNITS))))
+
+
+@dataclass(frozen=True)
+class ParsedArray:
+    """Parsed values of an array of texts, row by row. Text columns are pyarrow string arrays."""
+
+    value: np.ndarray
+    missing: np.ndarray
+    lower_bound: np.ndarray
+    upper_bound: np.ndarray
+    approximate: np.ndarray
+    flags: pa.Array  # "" | ">" | "<" | "~" | ">~" ... | "NA"
+    unit: pa.Array  # unit read from the text (null when absent)
+    value_unit: pa.Array  # unit of ``value``
+
+
+class ArrayParseError(Exception):
+    """Raised by :func:`parse_array` with the position of the first text that does not parse."""
+
+    def __init__(self, index: int, text: str, reason: str):
+        self.index, self.text, self.reason = index, text, reason
+        super().__init__(f"{text!r}: {reason}")
+
+
+class _Labels:
+    """Small label table: rows carry codes into it, materialised once with a pyarrow take."""
+
+    def __init__(self) -> None:
+        self.labels: list[str | None] = []
+        self._pos: dict[str | None, int] = {}
+
+    def code(self, label: str | None) -> int:
+        k = self._pos.get(label)
+        if k is None:
+            k = self._pos[label] = len(self.labels)
+            self.labels.append(label)
+        return k
+
+    def codes(self, labels) -> np.ndarray:
+        return np.asarray([self.code(x) for x in labels], dtype=np.int64)
+
+    def take(self, codes: np.ndarray) -> pa.Array:
+        """A dictionary array (int32 codes into the labels; a None label gives null)."""
+        if None in self._pos:
+            codes = np.where(codes == self._pos[None], -1, codes)
+        idx = codes.astype(np.int32)
+        labels = ["" if x is None else x for x in self.labels]
+        return pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), pa.array(labels, pa.string()))
+
+
+def _dictionary_encode(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """(codes with -1 for null, dictionary); for chunked input every chunk shares the final dictionary."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):
+        if enc.num_chunks == 0:
+            return np.zeros(0, dtype=np.int64), pa.array([], pa.string())
+        dictionary = enc.chunk(enc.num_chunks - 1).dictionary
+        indices = pa.chunked_array([c.indices for c in enc.chunks], type=enc.type.index_type)
+    else:
+        dictionary, indices = enc.dictionary, enc.indices
+    return indices.fill_null(-1).to_numpy().astype(np.int64), dictionary
+
+
+def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None) -> ParsedArray:
+    """Parse every text of an array (grammar in the module docstring; nulls are missing).
+
+    The common shape (``-?digits[.digits][magnitude][unit]``, no qualifier) is parsed for all rows at once with
+    pyarrow string kernels (trim, length, one anchored regex, cast) and numpy; the other rows are dictionary-encoded and each distinct text goes through
+    :func:`parse_value` once. A text that does not parse raises :class:`ArrayParseError` with its row position.
+    """
+    import pyarrow.compute as pc
+
+    arr = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(list(texts), type=pa.string())
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.cast(arr.type.value_type)
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    n = len(arr)
+    value = np.full(n, np.nan)
+    missing = np.zeros(n, bool)
+    lower = np.zeros(n, bool)
+    upper = np.zeros(n, bool)
+    approx = np.zeros(n, bool)
+    flag_l, unit_l, vunit_l = _Labels(), _Labels(), _Labels()
+    flag_c = np.full(n, flag_l.code(""), dtype=np.int32)
+    unit_c = np.full(n, unit_l.code(None), dtype=np.int32)
+    vunit_c = np.full(n, vunit_l.code(unit), dtype=np.int32)
+    target = split_unit(unit) if unit is not None and _convertible(unit) else None
+    fast = np.zeros(n, bool)
+    if n:
+        # number = text without trailing magnitude/unit characters, suffix = text without the leading number;
+        # a row is on the fast path when the two tile the text, the number is plain and the suffix is
+        # [magnitude][unit] (checked once per distinct suffix).
+        number = pc.utf8_rtrim(arr, characters=_SUFFIX_CHARS)
+        suffix = pc.utf8_ltrim(arr, characters="0123456789.-")
+        tiles = pc.equal(pc.add(pc.binary_length(number), pc.binary_length(suffix)), pc.binary_length(arr))
+        plain = pc.and_(tiles, pc.match_substring_regex(number, r"^-?[0-9]+(\.[0-9]+)?$"))
+        fast = plain.fill_null(False).to_numpy(zero_copy_only=False).copy()
+    if fast.any():
+        valid = pa.array(fast)
+        num = pc.cast(pc.if_else(valid, number, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+        si, suf_dict = _dictionary_encode(pc.if_else(valid, suffix, ""))
+        sufs = suf_dict.to_pylist()
+        factor = np.ones(len(sufs))
+        ok = np.ones(len(sufs), dtype=bool)
+        tu_codes = np.zeros(len(sufs), dtype=np.int64)
+        vu_codes = np.zeros(len(sufs), dtype=np.int64)
+        for k, suf in enumerate(sufs):
+            m_ = _UNIT_SPLIT_RE.match(suf)
+            if m_ is None:
+                ok[k] = False
+                continue
+            m, u = m_["mag"], m_["base"]
+            mf = MAGNITUDES[m] if m else 1.0
+            tu_codes[k] = unit_l.code(suf or None)
+            if unit is None:
+                factor[k], vu_codes[k] = mf, vunit_l.code(u)
+            elif not m and not u:
+                factor[k], vu_codes[k] = 1.0, vunit_l.code(unit)
+            elif target is None or (u and target[1] is not None and u != target[1]):
+                ok[k] = False  # the slow path raises the precise error
+            else:
+                factor[k], vu_codes[k] = mf / target[0], vunit_l.code(unit)
+        fast &= ok[si]
+        if fast.all():
+            value, unit_c, vunit_c = num * factor[si], tu_codes[si].astype(np.int32), vu_codes[si].astype(np.int32)
+        else:
+            value[fast] = num[fast] * factor[si[fast]]
+            unit_c[fast] = tu_codes[si[fast]]
+            vunit_c[fast] = vu_codes[si[fast]]
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        codes, dictionary = _dictionary_encode(arr.take(pa.array(slow)))
+        distinct = dictionary.to_pylist()
+        codes[codes < 0] = len(distinct)
+        k_n = len(distinct) + 1
+        d_val = np.full(k_n, np.nan)
+        d_miss = np.zeros(k_n, bool)
+        d_miss[-1] = True
+        d_lo, d_up, d_ap = np.zeros(k_n, bool), np.zeros(k_n, bool), np.zeros(k_n, bool)
+        d_flag = np.full(k_n, flag_l.code("NA"), dtype=np.int64)
+        d_unit = np.full(k_n, unit_l.code(None), dtype=np.int64)
+        d_vunit = np.full(k_n, vunit_l.code(unit), dtype=np.int64)
+        for k, text in enumerate(distinct):
+            try:
+                pv = _parse(text, unit)
+            except _Bad as exc:
+                raise ArrayParseError(int(slow[np.flatnonzero(codes == k)[0]]), text, str(exc)) from None
+            d_val[k] = np.nan if pv.value is None else pv.value
+            d_miss[k], d_lo[k], d_up[k], d_ap[k] = pv.missing, pv.lower_bound, pv.upper_bound, pv.approximate
+            d_flag[k] = flag_l.code(pv.flags)
+            d_unit[k] = unit_l.code(pv.unit)
+            d_vunit[k] = vunit_l.code(pv.value_unit)
+        value[slow], missing[slow] = d_val[codes], d_miss[codes]
+        lower[slow], upper[slow], approx[slow] = d_lo[codes], d_up[codes], d_ap[codes]
+        flag_c[slow], unit_c[slow], vunit_c[slow] = d_flag[codes], d_unit[codes], d_vunit[codes]
+    return ParsedArray(value, missing, lower, upper, approx, flag_l.take(flag_c), unit_l.take(unit_c),
+                       vunit_l.take(vunit_c))
 
 
 def parse_series(
@@ -268,85 +431,37 @@ def parse_series(
     where: str = "",
     rows: Sequence[object] | None = None,
 ) -> pd.DataFrame:
-    """Vectorised :func:`parse_value` over a column.
+    """:func:`parse_value` over a column, vectorised by :func:`parse_array`.
 
-    Each distinct string is parsed once: the common shape (``-?digits[.digits][magnitude][unit]``) with one
-    pyarrow regex over the distinct values, the rest with :func:`parse_value`. Returns a frame aligned with
-    ``values`` with columns value, missing, lower_bound, upper_bound, approximate, unit, flags. An error names
-    ``where`` and the row (``rows[i]`` if given, else the index label).
+    Returns a frame aligned with ``values``: value, missing, lower_bound, upper_bound, approximate, unit (read
+    from the text), value_unit, flags. An error names ``where`` and the row (``rows[i]`` if given, else the
+    index label).
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     s = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    index = s.index
-    numeric = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
-    if numeric:
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         v = s.to_numpy(dtype="float64", na_value=np.nan)
         miss = np.isnan(v)
-        return _frame(index, v, miss, np.zeros(len(v), bool), np.zeros(len(v), bool), np.zeros(len(v), bool),
-                      np.full(len(v), None, dtype=object))
-    arr = pa.array(s.astype(object).where(s.notna(), None).map(lambda x: x if x is None else str(x)),
-                   type=pa.string()) if s.dtype == object else pa.array(s.astype("string"), type=pa.string())
-    enc = pc.dictionary_encode(arr)
-    dictionary = enc.dictionary
-    codes = enc.indices.to_numpy(zero_copy_only=False)
-    null_rows = enc.indices.is_null().to_numpy(zero_copy_only=False)
-    codes = np.where(null_rows, 0, codes).astype(np.int64)
-    n = len(dictionary)
-    d_value = np.full(n, np.nan)
-    d_missing = np.zeros(n, bool)
-    d_lower = np.zeros(n, bool)
-    d_upper = np.zeros(n, bool)
-    d_approx = np.zeros(n, bool)
-    d_unit = np.full(n, None, dtype=object)
-    if n:
-        ext = pc.extract_regex(dictionary, _FAST_RE.pattern)
-        fast = ext.is_valid().to_numpy(zero_copy_only=False)
-        if fast.any():
-            fast_idx = np.flatnonzero(fast)
-            sub = ext.filter(pa.array(fast))
-            num = pc.cast(sub.field("num"), pa.float64()).to_numpy(zero_copy_only=False)
-            mag_s = sub.field("mag").to_pandas().fillna("")
-            unit_s = sub.field("unit").to_pandas().fillna("")
-            mag_f = mag_s.map(MAGNITUDES).fillna(1.0).to_numpy(dtype="float64")
-            text_units = (mag_s + unit_s).to_numpy(dtype=object)
-            has_unit = text_units != ""
-            if unit is None:
-                vals = num * mag_f
-            else:
-                vals = num.copy()
-                if has_unit.any():
-                    target = split_unit(unit) if _convertible(unit) else None
-                    for i in np.flatnonzero(has_unit):
-                        if target is None or (target[1] is not None and unit_s.iat[i] and unit_s.iat[i] != target[1]):
-                            fast[fast_idx[i]] = False  # the scalar path raises the precise error
-                        else:
-                            vals[i] = num[i] * mag_f[i] / target[0]
-            d_value[fast_idx] = vals
-            text_units[~has_unit] = None
-            d_unit[fast_idx] = text_units
-        slow = np.flatnonzero(~fast)
-        if len(slow):
-            strings = dictionary.take(pa.array(slow)).to_pylist()
-            first_row = _first_rows(codes, null_rows, n)
-            for i, text in zip(slow, strings, strict=True):
-                try:
-                    pv = _parse(text, unit)
-                except _Bad as exc:
-                    r = first_row[i]
-                    label = rows[r] if rows is not None else index[r]
-                    loc = f"{where}, row {label}" if where else f"row {label}"
-                    raise ValueParseError(text, loc, str(exc)) from None
-                d_value[i] = np.nan if pv.value is None else pv.value
-                d_missing[i], d_lower[i], d_upper[i], d_approx[i] = pv.missing, pv.lower_bound, pv.upper_bound, \
-                    pv.approximate
-                d_unit[i] = pv.unit
-    value = d_value[codes]
-    missing = d_missing[codes] | null_rows
-    value[null_rows] = np.nan
-    return _frame(index, value, missing, d_lower[codes] & ~null_rows, d_upper[codes] & ~null_rows,
-                  d_approx[codes] & ~null_rows, np.where(null_rows, None, d_unit[codes]))
+        none = pa.nulls(len(v), pa.string())
+        parsed = ParsedArray(v, miss, np.zeros(len(v), bool), np.zeros(len(v), bool), np.zeros(len(v), bool),
+                             pa.array(np.where(miss, "NA", ""), pa.string()), none,
+                             pa.array([unit] * len(v), pa.string()))
+    else:
+        texts = pa.array([None if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else str(x)
+                          for x in s.astype(object)], pa.string())
+        try:
+            parsed = parse_array(texts, unit=unit)
+        except ArrayParseError as exc:
+            label = rows[exc.index] if rows is not None else s.index[exc.index]
+            loc = f"{where}, row {label}" if where else f"row {label}"
+            raise ValueParseError(exc.text, loc, exc.reason) from None
+    return pd.DataFrame(
+        {"value": parsed.value, "missing": parsed.missing, "lower_bound": parsed.lower_bound,
+         "upper_bound": parsed.upper_bound, "approximate": parsed.approximate,
+         "unit": pd.Series(parsed.unit.to_pylist(), index=s.index, dtype=object),
+         "value_unit": pd.Series(parsed.value_unit.to_pylist(), index=s.index, dtype=object),
+         "flags": pd.Series(parsed.flags.to_pylist(), index=s.index, dtype=object)},
+        index=s.index,
+    )
 
 
 def _convertible(unit: str) -> bool:
@@ -355,25 +470,3 @@ def _convertible(unit: str) -> bool:
     except DataError:
         return False
     return True
-
-
-def _first_rows(codes: np.ndarray, null_rows: np.ndarray, n: int) -> np.ndarray:
-    first = np.full(n, -1, dtype=np.int64)
-    valid = np.flatnonzero(~null_rows)
-    c = codes[valid]
-    order = np.argsort(c, kind="stable")
-    uniq, pos = np.unique(c[order], return_index=True)
-    first[uniq] = valid[order[pos]]
-    return first
-
-
-def _frame(index, value, missing, lower, upper, approx, unit) -> pd.DataFrame:
-    flags = np.full(len(value), "", dtype=object)
-    if len(value):
-        flags = np.where(missing, "NA", np.char.add(np.char.add(np.where(lower, ">", ""), np.where(upper, "<", "")),
-                                                    np.where(approx, "~", "")).astype(object))
-    return pd.DataFrame(
-        {"value": value, "missing": missing, "lower_bound": lower, "upper_bound": upper, "approximate": approx,
-         "unit": pd.Series(unit, index=index, dtype=object), "flags": pd.Series(flags, index=index, dtype=object)},
-        index=index,
-    )

@@ -1,0 +1,93 @@
+"""Text encodings of Chinese data files.
+
+Decision order for :func:`detect_encoding` (an explicit ``encoding=`` always wins):
+
+1. empty or whitespace-only content -> :class:`DataError` ("file is empty");
+2. a byte-order mark: ``utf-8-sig``, ``utf-16``, ``utf-32``;
+3. binary content (a NUL byte, or more than 1 % control bytes other than tab/CR/LF/FF in the first 64 KiB) ->
+   :class:`DataError`;
+4. strict UTF-8 decoding of the whole content succeeds -> ``utf-8``;
+5. otherwise charset-normalizer on the first 256 KiB (cut at a line end); its GB2312/GBK/GB18030 answers are widened to ``gb18030``
+   (a superset) and Big5/CP950 to ``big5hkscs``; the whole content must then decode strictly, else DataError.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from innoscope.errors import DataError
+
+__all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_encoding"]
+
+_WIDEN = {
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030", "hz": "gb18030",
+    "big5": "big5hkscs", "cp950": "big5hkscs", "big5hkscs": "big5hkscs",
+    "utf_8": "utf-8", "utf-8": "utf-8", "ascii": "utf-8",
+}
+# Encodings whose multibyte sequences never contain bytes < 0x30, so CSV structure (, " \r \n) is byte-exact.
+ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950",
+                              "cp936", "ascii", "latin-1", "cp1252"})
+
+
+def normalise_encoding(name: str) -> str:
+    """Python codec name for ``name`` (``GBK`` -> ``gbk``, ``utf8`` -> ``utf-8``); unknown names are a DataError."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise DataError(f"unknown encoding {name!r}") from None
+    n = info.name
+    return {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig"}.get(n, n)
+
+
+def _is_binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    ctrl = sum(sample.count(bytes([c])) for c in (*range(0, 9), 11, *range(14, 32), 127))
+    return ctrl > 0.01 * max(len(sample), 1)
+
+
+def detect_encoding(data: bytes, *, where: str = "", verify: bool = True) -> str:
+    """The encoding of ``data`` by the rules in the module docstring.
+
+    ``verify=False`` skips the final whole-content decoding check, for callers that decode every cell strictly.
+    """
+    loc = f"{where}: " if where else ""
+    if not data or data.isspace():
+        raise DataError(f"{loc}file is empty")
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return enc
+    if _is_binary(data[:65536]):
+        raise DataError(f"{loc}binary content (NUL or control bytes), not a text/CSV file; is it an Excel, Parquet or "
+                        "archive file with the wrong extension?")
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    sample = data[:262144]
+    if len(data) > len(sample) and b"\n" in sample:
+        sample = sample[: sample.rfind(b"\n") + 1]  # never cut a multibyte character
+    best = from_bytes(sample).best()
+    if best is None:
+        raise DataError(f"{loc}cannot detect the text encoding (tried UTF-8, GB18030/GBK, Big5 and others); "
+                        "pass encoding= explicitly")
+    enc = _WIDEN.get(best.encoding, best.encoding)
+    if verify:
+        check_decodes(data, enc, where=where, detected=True)
+    return enc
+
+
+def check_decodes(data: bytes, encoding: str, *, where: str = "", detected: bool = False) -> None:
+    """Raise DataError naming the line and bytes where ``data`` does not decode as ``encoding``."""
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        how = "detected" if detected else "given"
+        loc = f"{where}, " if where else ""
+        raise DataError(f"{loc}line {line}: bytes {data[exc.start:exc.end + 3]!r} are not valid {encoding} "
+                        f"({how} encoding); pass the right encoding= explicitly") from None

@@ -1,0 +1,668 @@
+"""Readers: CSV / Excel / Parquet files -> one tidy long table.
+
+Two steps, both public:
+
+* :func:`read_raw` reads a file into a :class:`RawTable`: every column dictionary-encoded (:class:`Cells`: one
+  code per row into the column's distinct texts, so everything downstream works once per distinct text), the
+  column names (header rows joined), and for every data row its row number in the file (CSV line / Excel row).
+* :func:`to_long` turns a raw table, wide (entities x indicators) or long (entity, indicator, year, value
+  [, unit, source_title, source_url, excerpt, note]), into the tidy table with columns :data:`TIDY_COLUMNS`:
+  values parsed by :mod:`~innoscope.ingest.values`, names resolved by :mod:`~innoscope.ingest.names`, text
+  cells through the light web-text clean-up (:func:`~innoscope.ingest.text.clean_cell`).
+
+:func:`read_table` does both. Every error is a :class:`~innoscope.errors.DataError` naming the file and, where
+there is one, the row, column and raw text, and saying what was expected.
+
+CSV: the encoding is detected (:mod:`~innoscope.ingest.encoding`) unless ``encoding=`` is given. For the
+ASCII-compatible encodings (UTF-8, GB18030/GBK, Big5) the bytes are split into fields by pyarrow's CSV parser
+without decoding (their multibyte sequences never contain ``,``, ``"``, CR or LF) and each *distinct* cell is then
+decoded strictly, once: the whole file is decoded, at the cost of its distinct values. Cells keep their text as
+decoded; name and text columns go through :func:`~innoscope.ingest.text.clean_cell` in :func:`to_long`. Row numbers are line
+numbers; when a blank line or a field spanning lines would make them ambiguous the file is re-read with Python's
+``csv`` module, which tracks lines exactly.
+
+Excel (.xlsx/.xlsm/.xls/.ods): read with python-calamine; ``sheet=`` picks a sheet by name or 0-based index.
+Header rows spanning merged cells: a merged range is filled with its top-left value, then each column's name is
+the distinct non-empty header cells top to bottom joined by ``" / "``. With ``header_rows=None`` the header
+depth is the lowest row reached by a merged range that starts in the first header row (at least 1; 2 when such a
+range spans columns only).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from innoscope.errors import DataError
+from innoscope.ingest.encoding import check_decodes, detect_encoding, normalise_encoding
+from innoscope.ingest.names import EntityTable, fold_name
+from innoscope.ingest.text import clean_cell
+from innoscope.ingest.values import ArrayParseError, ValueParseError, _dictionary_encode, parse_array
+
+__all__ = ["TIDY_COLUMNS", "Cells", "RawTable", "ValueParseError", "read_raw", "read_table", "to_long"]
+
+TIDY_COLUMNS = ("entity", "entity_name", "indicator", "year", "value", "raw", "flags", "unit", "source_title",
+                "source_url", "excerpt", "note", "file", "row", "column")
+ROLES = ("entity", "indicator", "year", "value", "unit", "source_title", "source_url", "excerpt", "note")
+# Header names recognised without a mapping (compared after fold_name).
+DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
+    "entity": ("entity", "城市", "城市名称", "地区", "地市", "city", "city_zh", "region", "ucode"),
+    "indicator": ("indicator", "指标", "指标名称", "icode"),
+    "year": ("year", "年份", "年度", "年", "time"),
+    "value": ("value", "数值", "值", "数据"),
+    "unit": ("unit", "单位", "计量单位"),
+    "source_title": ("source_title", "source", "来源", "数据来源", "出处"),
+    "source_url": ("source_url", "url", "链接", "网址"),
+    "excerpt": ("excerpt", "摘录", "原文"),
+    "note": ("note", "notes", "备注", "说明"),
+}
+COINR_META = ("ucode", "uname", "time", "group_")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)\s*[(（](?P<unit>[^()（）]+)[)）]\s*$")
+_YEAR_RE = re.compile(r"^\s*(\d{4})(?:\.0+)?\s*年?\s*$")
+
+
+class Cells:
+    """One text column: ``array`` (pyarrow strings, one per row), dictionary-encoded on demand (``codes`` into
+    ``distinct``) so that names, years and text clean-up run once per distinct text."""
+
+    def __init__(self, array: pa.Array | pa.ChunkedArray | Sequence[str | None]):
+        arr = array if isinstance(array, pa.Array | pa.ChunkedArray) else pa.array(list(array), type=pa.string())
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.cast(arr.type.value_type)
+        if arr.type != pa.string():
+            arr = arr.cast(pa.string())
+        self.array: pa.Array | pa.ChunkedArray = arr
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    @cached_property
+    def _encoded(self) -> tuple[np.ndarray, pa.Array]:
+        return _dictionary_encode(self.array)
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self._encoded[0]
+
+    @property
+    def texts(self) -> pa.Array:
+        return self._encoded[1]
+
+    @cached_property
+    def distinct(self) -> list[str]:
+        return self.texts.to_pylist()
+
+    def first_row(self, k: int) -> int:
+        return int(np.flatnonzero(self.codes == k)[0])
+
+    def take_labels(self, labels: Sequence[str | None]) -> pa.Array:
+        """Per row, ``labels[code]`` (labels aligned with :attr:`distinct`; missing cells give null).
+
+        Few distinct labels give a dictionary array (labels merged), many a plain string array.
+        """
+        idx = self.codes
+        if len(labels) * 4 > len(idx):
+            return pa.array(list(labels) + [None], pa.string()).take(pa.array(np.where(idx < 0, len(labels), idx)))
+        pos: dict[str, int] = {}
+        remap = np.asarray([-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32)
+        ind = remap[np.where(idx < 0, len(labels), idx)]
+        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=ind < 0), pa.array(list(pos), pa.string()))
+
+
+@dataclass
+class RawTable:
+    """A file's cells as text, column by column. ``rows[i]`` is the file row (1-based) of data row i."""
+
+    columns: dict[str, Cells]
+    file: str
+    rows: np.ndarray
+    encoding: str | None = None
+    sheet: str | None = None
+    sha256: str = ""
+    column_letters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a DataFrame of strings (materialised on each call)."""
+        return pd.DataFrame({n: c.array.to_pandas() for n, c in self.columns.items()})
+
+    def where(self, column: str, i: int | None = None) -> str:
+        col = f"column {column!r}" + (f" ({self.column_letters[column]})" if column in self.column_letters else "")
+        row = "" if i is None else f", row {int(self.rows[i])}"
+        sheet = f", sheet {self.sheet!r}" if self.sheet else ""
+        return f"{self.file}{sheet}{row}, {col}"
+
+
+# ----------------------------------------------------------------------------------------------- raw readers
+
+
+def read_raw(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    header_rows: int | None = None,
+    skiprows: int = 0,
+) -> RawTable:
+    """Read a CSV, Excel or Parquet file into a :class:`RawTable` (see the module docstring)."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"{p}: no such file")
+    if p.is_dir():
+        raise DataError(f"{p}: is a directory, expected a .csv, .xlsx or .parquet file")
+    suffix = p.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(p, sheet=sheet, header_rows=header_rows, skiprows=skiprows)
+    if suffix in (".parquet", ".pq"):
+        return _read_parquet(p)
+    return _read_csv(p, encoding=encoding, header_rows=header_rows or 1, skiprows=skiprows)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _join_header(header: list[list[str]], file: str) -> list[str]:
+    ncol = max((len(r) for r in header), default=0)
+    names = []
+    for j in range(ncol):
+        parts: list[str] = []
+        for r in header:
+            cell = clean_cell(str(r[j])) if j < len(r) and r[j] is not None else ""
+            if cell and (not parts or parts[-1] != cell):
+                parts.append(cell)
+        names.append(" / ".join(parts))
+    for j, n in enumerate(names):
+        if not n:
+            names[j] = f"column_{j + 1}"
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise DataError(f"{file}: duplicate column names {dup}; rename them or pass header_rows=")
+    return names
+
+
+def _fill_csv_header(header: list[list[str]]) -> list[list[str]]:
+    """In multi-row CSV headers an empty upper cell continues the cell to its left (an exported merged cell)."""
+    out = []
+    for k, r in enumerate(header):
+        row = list(r)
+        if k < len(header) - 1:
+            for j in range(1, len(row)):
+                if not row[j].strip():
+                    row[j] = row[j - 1]
+        out.append(row)
+    return out
+
+
+def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int) -> RawTable:
+    file = str(p)
+    data = p.read_bytes()
+    sha = _sha256(data)
+    if encoding is not None:
+        enc = normalise_encoding(encoding)
+        if not data or data.isspace():
+            raise DataError(f"{file}: file is empty")
+    else:
+        enc = detect_encoding(data, where=file, verify=False)
+    if enc == "utf-8-sig" or (enc == "utf-8" and data.startswith(b"\xef\xbb\xbf")):
+        data, enc = data[3:], "utf-8"
+    if enc not in ("utf-8", "ascii"):
+        try:
+            data = data.decode(enc).encode("utf-8")
+        except UnicodeDecodeError:
+            check_decodes(data, enc, where=file)  # raises, naming the line
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+    source_encoding, enc = enc, "utf-8"
+    n_head = skiprows + header_rows
+    head_end = 0
+    for _ in range(n_head):
+        nl = data.find(b"\n", head_end)
+        head_end = len(data) if nl < 0 else nl + 1
+    head_bytes = data[:head_end]
+    check_decodes(head_bytes, enc, where=file)
+    header = list(csv.reader(io.StringIO(head_bytes.decode(enc))))[skiprows:]
+    if not header or not any(c.strip() for c in header[0]):
+        raise DataError(f"{file}: file is empty (no header row)")
+    names = _join_header(_fill_csv_header(header), file)
+    body = data[head_end:]
+    if not body or body.isspace():
+        raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
+    blank_lines = b"\n\n" in body or b"\n\r\n" in body or body.startswith((b"\n", b"\r\n"))
+    if not blank_lines:
+        cols = _arrow_csv(body, enc, names, file)
+        quoted_newline = b'"' in body and any(
+            pc.any(pc.match_substring_regex(c.array, "[\r\n]")).as_py() for c in cols)
+        if not quoted_newline:
+            rows = np.arange(len(cols[0].codes), dtype=np.int64) + n_head + 1
+            return RawTable(dict(zip(names, cols, strict=True)), file, rows, encoding=source_encoding, sha256=sha)
+    raw = _read_csv_python(body, enc, names, file, sha, first_line=n_head + 1)
+    raw.encoding = source_encoding
+    return raw
+
+
+def _arrow_csv(body: bytes, enc: str, names: list[str], file: str) -> list[Cells]:
+    import pyarrow.csv as pcsv
+
+    keys = [f"c{j}" for j in range(len(names))]
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(body),
+            read_options=pcsv.ReadOptions(column_names=keys),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.string()),
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        msg = str(exc).replace("CSV parse error: ", "")
+        if "UTF8" in msg:
+            raise DataError(f"{file}: not valid {enc} ({msg}); pass the right encoding= explicitly") from None
+        raise DataError(f"{file}: malformed CSV, expected {len(names)} fields per row as in the header "
+                        f"({', '.join(names)}): {msg}") from None
+    return [Cells(table.column(j)) for j in range(table.num_columns)]
+
+
+def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int) -> RawTable:
+    check_decodes(body, enc, where=file)
+    reader = csv.reader(io.StringIO(body.decode(enc), newline=""))
+    records, rows = [], []
+    line = first_line - 1
+    for rec in reader:
+        start = line + 1
+        line = first_line - 1 + reader.line_num
+        if not rec or not any(c.strip() for c in rec):
+            continue
+        if len(rec) != len(names):
+            raise DataError(f"{file}, row {start}: {len(rec)} fields where the header has {len(names)} "
+                            f"({', '.join(names)}): {','.join(rec)[:120]!r}")
+        records.append(rec)
+        rows.append(start)
+    if not records:
+        raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
+    cols = {n: Cells([r[j] for r in records]) for j, n in enumerate(names)}
+    return RawTable(cols, file, np.asarray(rows, dtype=np.int64), encoding=enc, sha256=sha)
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, bool):
+        return str(v)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _excel_letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, skiprows: int) -> RawTable:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    file = str(p)
+    data = p.read_bytes()
+    if not data or data.isspace():
+        raise DataError(f"{file}: file is empty")
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = wb.sheet_names
+        if sheet is None:
+            sh = wb.get_sheet_by_index(0)
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(sheets):
+                raise DataError(f"{file}: no sheet number {sheet}; sheets are {sheets}")
+            sh = wb.get_sheet_by_index(sheet)
+        else:
+            if sheet not in sheets:
+                raise DataError(f"{file}: no sheet {sheet!r}; sheets are {sheets}")
+            sh = wb.get_sheet_by_name(sheet)
+        cells = sh.to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise DataError(f"{file}: not a readable Excel workbook (truncated or corrupt: {exc})") from None
+    sheet_name = sh.name
+    merged = _merged_ranges(data, sheet_name)
+    cells = cells[skiprows:]
+    merged = [((r0 - skiprows, c0), (r1 - skiprows, c1)) for (r0, c0), (r1, c1) in merged if r0 >= skiprows]
+    where = f"{file}, sheet {sheet_name!r}"
+    first = next((i for i, r in enumerate(cells) if any(_cell_text(v).strip() for v in r)), None)
+    if first is None:
+        raise DataError(f"{where}: sheet is empty")
+    if header_rows is None:
+        header_rows = 1
+        for (r0, c0), (r1, c1) in merged:
+            if r0 == first:
+                header_rows = max(header_rows, r1 - first + 1, 2 if c1 > c0 else 1)
+    grid = [[_cell_text(v) for v in r] for r in cells]
+    for (r0, c0), (r1, c1) in merged:
+        top_left = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1 + 1, len(grid))):
+            for c in range(c0, min(c1 + 1, len(grid[r]))):
+                grid[r][c] = top_left
+    names = _join_header(grid[first: first + header_rows], where)
+    body = grid[first + header_rows:]
+    keep = [i for i, r in enumerate(body) if any(c.strip() for c in r)]
+    if not keep:
+        raise DataError(f"{where}: has a header ({', '.join(names)}) but no data rows")
+    width = len(names)
+    records = [(body[i] + [""] * width)[:width] for i in keep]
+    cols = {n: Cells([r[j] for r in records]) for j, n in enumerate(names)}
+    rows = np.asarray(keep, dtype=np.int64) + first + header_rows + skiprows + 1
+    letters = {n: _excel_letter(j) for j, n in enumerate(names)}
+    return RawTable(cols, file, rows, sheet=sheet_name, sha256=_sha256(data), column_letters=letters)
+
+
+def _merged_ranges(data: bytes, sheet_name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged ranges of a sheet as 0-based ((row0, col0), (row1, col1)), from openpyxl (empty for non-xlsx)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception:  # noqa: BLE001 - a format openpyxl cannot open (.xls, .ods) has no merged-cell info for us
+        return []
+    ws = wb[sheet_name]
+    return [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
+
+
+def _read_parquet(p: Path) -> RawTable:
+    import pyarrow.parquet as pq
+
+    file = str(p)
+    data = p.read_bytes()
+    if not data or data.isspace():
+        raise DataError(f"{file}: file is empty")
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"{file}: not a readable Parquet file ({exc})") from None
+    if table.num_rows == 0:
+        raise DataError(f"{file}: has columns ({', '.join(table.column_names)}) but no data rows")
+    cols = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        cols[name] = Cells(pc.cast(col, pa.string()))
+    return RawTable(cols, file, np.arange(table.num_rows, dtype=np.int64) + 1, sha256=_sha256(data))
+
+
+# ----------------------------------------------------------------------------------------------- to tidy
+
+
+def _roles(names: Sequence[str], columns: Mapping[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Role -> file column, and the remaining explicit renames (indicator headers in wide layouts)."""
+    role_of: dict[str, str] = {}
+    renames: dict[str, str] = {}
+    for src, dst in dict(columns or {}).items():
+        if src not in names:
+            raise DataError(f"column mapping names {src!r}, which is not a column; columns are {list(names)}")
+        if dst in ROLES:
+            role_of[dst] = src
+        else:
+            renames[src] = dst
+    folded = {fold_name(c): c for c in names}
+    for role, aliases in DEFAULT_HEADERS.items():
+        if role in role_of:
+            continue
+        for a in aliases:
+            c = folded.get(fold_name(a))
+            if c is not None and c not in role_of.values() and c not in renames:
+                role_of[role] = c
+                break
+    return role_of, renames
+
+
+def _const(n: int, text: str | None) -> pa.Array:
+    if text is None:
+        return pa.nulls(n, pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([text], pa.string()))
+
+
+def _blank_error(raw: RawTable, col: str, what: str) -> None:
+    cells = raw.columns[col]
+    blank = [k for k, u in enumerate(cells.distinct) if u is None or not clean_cell(u)]
+    bad = (cells.codes < 0) | np.isin(cells.codes, blank)
+    if bad.any():
+        raise DataError(f"{raw.where(col, int(np.flatnonzero(bad)[0]))}: empty {what}")
+
+
+def _entities(raw: RawTable, col: str, table: EntityTable | None) -> tuple[pa.Array, pa.Array]:
+    _blank_error(raw, col, "entity name")
+    cells = raw.columns[col]
+    names = [clean_cell(u) for u in cells.distinct]
+    if table is None:
+        ids = names
+    else:
+        ids = []
+        for k, u in enumerate(names):
+            if not (cells.codes == k).any():
+                ids.append(None)
+                continue
+            try:
+                ids.append(table.resolve(u))
+            except DataError as exc:
+                raise DataError(f"{raw.where(col, cells.first_row(k))}: {exc}") from None
+    return cells.take_labels(ids), cells.take_labels(names)
+
+
+def _years(raw: RawTable, col: str) -> pa.Array:
+    cells = raw.columns[col]
+    parsed = np.zeros(len(cells.distinct) + 1, dtype=np.int32)
+    valid = np.zeros(len(cells.distinct) + 1, dtype=bool)
+    for k, u in enumerate(cells.distinct):
+        text = clean_cell(u or "")
+        m = _YEAR_RE.match(text)
+        if m:
+            parsed[k], valid[k] = int(m.group(1)), True
+        elif text and (cells.codes == k).any():
+            raise DataError(f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
+                            "(e.g. 2024 or 2024年)")
+    return pa.array(parsed[cells.codes], mask=~valid[cells.codes], type=pa.int32())
+
+
+def _header_unit(name: str) -> tuple[str, str | None]:
+    m = _HEADER_UNIT_RE.match(name)
+    if m and not m["unit"].strip().isdigit():
+        return m["name"].strip(), m["unit"].strip()
+    return name, None
+
+
+def _parse_values(raw: RawTable, col: str, target_codes: np.ndarray, targets: list[str | None]):
+    """Parse a value column, each row converted to ``targets[target_codes[row]]``: value, flags, unit arrays."""
+    arr = raw.columns[col].array
+    try:
+        if len(targets) == 1:
+            p = parse_array(arr, unit=targets[0])
+            return p.value, p.flags, p.value_unit
+        n = len(arr)
+        value = np.full(n, np.nan)
+        flags: list[pa.Array] = []
+        vunit: list[pa.Array] = []
+        order = []
+        for g, target in enumerate(targets):
+            rows = np.flatnonzero(target_codes == g)
+            if not len(rows):
+                continue
+            try:
+                p = parse_array(arr.take(pa.array(rows)), unit=target)
+            except ArrayParseError as exc:
+                raise ArrayParseError(int(rows[exc.index]), exc.text, exc.reason) from None
+            value[rows] = p.value
+            flags.append(p.flags)
+            vunit.append(p.value_unit)
+            order.append(rows)
+        inv = pa.array(np.argsort(np.concatenate(order), kind="stable"))
+        return value, pa.concat_arrays(flags).take(inv), pa.concat_arrays(vunit).take(inv)
+    except ArrayParseError as exc:
+        raise ValueParseError(exc.text, raw.where(col, exc.index), exc.reason) from None
+
+
+def to_long(
+    raw: RawTable,
+    *,
+    layout: Literal["auto", "long", "wide"] = "auto",
+    columns: Mapping[str, str] | None = None,
+    entities: EntityTable | None | Literal["default"] = "default",
+    year: int | None = None,
+    unit: str | None = None,
+    units: Mapping[str, str] | None = None,
+    source_title: str | None = None,
+    source_url: str | None = None,
+    exclude: Sequence[str] = (),
+    as_arrow: bool = False,
+) -> pd.DataFrame | pa.Table:
+    """The tidy long table of ``raw`` (columns :data:`TIDY_COLUMNS`; ``as_arrow=True``: a pyarrow Table).
+
+    ``columns`` maps file headers to roles (entity, indicator, year, value, unit, source_title, source_url,
+    excerpt, note) or, in wide layouts, indicator headers to indicator ids. Headers such as 城市/指标/年份/数值
+    are recognised without a mapping (:data:`DEFAULT_HEADERS`). ``entities`` resolves names to canonical ids
+    (``"default"``: the bundled table; ``None``: keep names). The unit values are converted to, by priority:
+    ``units[indicator]``, the row's unit column (long) or a header like ``GDP(亿元)`` (wide), ``unit``.
+    ``year``: the year of a table without a year column. ``exclude``: wide-layout columns to ignore (COINr's
+    uName and Group_* columns are ignored by default).
+    """
+    table = EntityTable.default() if entities == "default" else entities
+    names = raw.names
+    n = len(raw)
+    role_of, renames = _roles(names, columns)
+    if layout == "auto":
+        layout = "long" if {"entity", "indicator", "value"} <= role_of.keys() else "wide"
+    if "entity" not in role_of:
+        raise DataError(f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
+                        f"mapping columns={{'<header>': 'entity'}}; columns are {names}")
+    ent_id, ent_name = _entities(raw, role_of["entity"], table)
+    if "year" in role_of:
+        years = _years(raw, role_of["year"])
+    elif layout == "long" and year is None:
+        raise DataError(f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
+                        f"mapping or year=; columns are {names}")
+    else:
+        years = pa.array(np.full(n, year if year is not None else 0, dtype=np.int32), mask=np.full(n, year is None),
+                         type=pa.int32())
+
+    def text(role: str, default: str | None) -> pa.Array:
+        if role in role_of:
+            cells = raw.columns[role_of[role]]
+            return cells.take_labels([clean_cell(u) or None if u is not None else None for u in cells.distinct])
+        return _const(n, default)
+
+    meta = {r: text(r, d) for r, d in (("source_title", source_title), ("source_url", source_url), ("excerpt", None),
+                                       ("note", None))}
+    parts = []
+    if layout == "long":
+        missing = [r for r in ("indicator", "value") if r not in role_of]
+        if missing:
+            raise DataError(f"{raw.file}: long layout needs columns for {missing}; columns are {names} "
+                            f"(map them with columns={{'<header>': '<role>'}})")
+        ind_col, val_col = role_of["indicator"], role_of["value"]
+        _blank_error(raw, ind_col, "indicator name")
+        ind_cells = raw.columns[ind_col]
+        ind_names = [clean_cell(u) if u is not None else None for u in ind_cells.distinct]
+        ind_names = [renames.get(x, x) for x in ind_names]
+        indicator = ind_cells.take_labels(ind_names)
+        unit_codes, unit_list = _targets_long(raw, role_of.get("unit"), ind_cells.codes, ind_names, unit, units)
+        value, flags, vunit = _parse_values(raw, val_col, unit_codes, unit_list)
+        parts.append(_assemble(raw, val_col, ent_id, ent_name, indicator, years, value, flags, vunit, meta))
+    else:
+        skip = set(role_of.values()) | set(exclude)
+        value_cols = [c for c in names if c not in skip and not any(fold_name(c).startswith(m) for m in COINR_META)]
+        if not value_cols:
+            raise DataError(f"{raw.file}: wide layout but no indicator columns besides {sorted(skip)}")
+        for c in value_cols:
+            name, head_unit = _header_unit(c)
+            ind = renames.get(c, renames.get(name, name))
+            target = (units or {}).get(ind) or head_unit or unit
+            value, flags, vunit = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [target])
+            parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, meta))
+    out = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+    meta_info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
+                 "layout": layout}
+    if as_arrow:
+        return out.replace_schema_metadata({f"innoscope.{k}": str(v) for k, v in meta_info.items()})
+    df = out.to_pandas()
+    df.attrs.update(meta_info)
+    return df
+
+
+def _targets_long(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: list,
+                  unit: str | None, units: Mapping[str, str] | None) -> tuple[np.ndarray, list[str | None]]:
+    """Per row, the unit its value is converted to (codes into a small list of units)."""
+    n = len(raw)
+    if unit_col is None and not units:
+        return np.zeros(n, dtype=np.int64), [unit]
+    labels: list[str | None] = []
+    codes = np.zeros(n, dtype=np.int64)
+    per_ind = np.asarray([(units or {}).get(x) for x in ind_names] + [None], dtype=object)[ind_codes]
+    if unit_col is not None:
+        uc = raw.columns[unit_col]
+        declared = np.asarray([clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None],
+                              dtype=object)[uc.codes]
+    else:
+        declared = np.full(n, None, dtype=object)
+    target = np.where(per_ind != None, per_ind, np.where(declared != None, declared, unit))  # noqa: E711
+    uniq, inv = np.unique(target.astype(str), return_inverse=True)
+    first = {u: target[np.flatnonzero(inv == k)[0]] for k, u in enumerate(uniq)}
+    labels = [first[u] for u in uniq]
+    codes = inv.astype(np.int64)
+    return codes, labels
+
+
+def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, meta) -> pa.Table:
+    n = len(raw)
+    return pa.table({
+        "entity": ent_id, "entity_name": ent_name, "indicator": indicator, "year": years,
+        "value": pa.array(value, type=pa.float64()), "raw": raw.columns[col].array,
+        "flags": flags, "unit": vunit, **meta,
+        "file": _const(n, raw.file), "row": pa.array(raw.rows, type=pa.int64()), "column": _const(n, col),
+    })
+
+
+def read_table(
+    path: str | Path,
+    *,
+    layout: Literal["auto", "long", "wide"] = "auto",
+    columns: Mapping[str, str] | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    header_rows: int | None = None,
+    skiprows: int = 0,
+    entities: EntityTable | None | Literal["default"] = "default",
+    year: int | None = None,
+    unit: str | None = None,
+    units: Mapping[str, str] | None = None,
+    source_title: str | None = None,
+    source_url: str | None = None,
+    exclude: Sequence[str] = (),
+    as_arrow: bool = False,
+) -> pd.DataFrame | pa.Table:
+    """:func:`read_raw` then :func:`to_long`: a file as one tidy long table (see both)."""
+    raw = read_raw(path, sheet=sheet, encoding=encoding, header_rows=header_rows, skiprows=skiprows)
+    return to_long(raw, layout=layout, columns=columns, entities=entities, year=year, unit=unit, units=units,
+                   source_title=source_title, source_url=source_url, exclude=exclude, as_arrow=as_arrow)

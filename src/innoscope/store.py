@@ -1,0 +1,446 @@
+"""The project store: one DuckDB file (default ``./innoscope.duckdb``; ``":memory:"`` for scripts).
+
+Tables::
+
+    imports(id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged,
+            encoding, sheet, layout, note)
+    observations(import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, excerpt,
+                 note, entity_name, file_row, file_column)
+    entities(id, name_zh, name_en, pinyin)          aliases(alias, entity_id)
+
+**Atomic imports.** :meth:`Store.import_long` validates the whole table first (required columns, known
+entities, no key with two different values from the same source), then writes the import record and every
+row inside one transaction (``BEGIN`` ... ``COMMIT``; ``ROLLBACK`` on any error). Either the whole file lands or
+nothing does: on failure :class:`~innoscope.errors.ImportFailed` is raised and :meth:`content_hash` is
+unchanged. Importing content already imported into the same dataset (same sha256) returns the earlier import.
+
+**Several sources, one key.** Rows for the same (entity, indicator, year) from different sources or imports are
+all kept. Inside one file, the same key *and* source (source_title, source_url) with two different values is an
+import error naming both rows. :meth:`Store.observations` picks one value per key by a stated policy and says
+why in a ``reason`` column; :meth:`Store.conflicts` lists the keys whose rows disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from innoscope.errors import DataError, ImportFailed, InnoscopeError
+from innoscope.ingest.names import Entity, EntityTable
+
+__all__ = ["DEFAULT_PATH", "ImportRecord", "Store"]
+
+DEFAULT_PATH = "innoscope.duckdb"
+SCHEMA_VERSION = "1"
+_OBS_COLUMNS = ("entity", "indicator", "year", "value", "raw", "flags", "unit", "source_title", "source_url",
+                "excerpt", "note", "entity_name", "row", "column")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS imports (
+    id INTEGER PRIMARY KEY, dataset VARCHAR NOT NULL, file_name VARCHAR, file_path VARCHAR,
+    sha256 VARCHAR NOT NULL, imported_at TIMESTAMP NOT NULL, n_rows BIGINT, n_values BIGINT, n_missing BIGINT,
+    n_flagged BIGINT, encoding VARCHAR, sheet VARCHAR, layout VARCHAR, note VARCHAR);
+CREATE TABLE IF NOT EXISTS observations (
+    import_id INTEGER NOT NULL, entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER, value DOUBLE,
+    raw VARCHAR, flags VARCHAR, unit VARCHAR, source_title VARCHAR, source_url VARCHAR, excerpt VARCHAR,
+    note VARCHAR, entity_name VARCHAR, file_row BIGINT, file_column VARCHAR);
+CREATE TABLE IF NOT EXISTS entities (id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, pinyin VARCHAR);
+CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR NOT NULL, entity_id VARCHAR NOT NULL);
+"""
+_HASHED = {
+    "imports": "id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged, "
+               "encoding, sheet, layout, note",
+    "observations": "import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, "
+                    "excerpt, note, entity_name, file_row, file_column",
+    "entities": "id, name_zh, name_en, pinyin",
+    "aliases": "alias, entity_id",
+}
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    dataset: str
+    file_name: str
+    sha256: str
+    n_rows: int
+    n_values: int
+    n_missing: int
+    n_flagged: int
+    reused: bool = False
+
+
+class Store:
+    """A DuckDB store of imports, observations and entities (see the module docstring)."""
+
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, entities: EntityTable | None = None):
+        self.path = str(path)
+        try:
+            self.con = duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise DataError(f"cannot open store {self.path}: {exc}") from None
+        self.con.execute(_SCHEMA)
+        self.con.execute("SET preserve_insertion_order = false")
+        version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        elif version[0] != SCHEMA_VERSION:
+            raise DataError(f"store {self.path} has schema version {version[0]}, expected {SCHEMA_VERSION}")
+        if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
+            self._write_entities(entities if entities is not None else EntityTable.default())
+        self._entity_table: EntityTable | None = None
+
+    # ------------------------------------------------------------------ basics
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).fetchdf()
+
+    def row_count(self) -> int:
+        return int(self.con.execute("SELECT count(*) FROM observations").fetchone()[0])
+
+    def content_hash(self) -> str:
+        """sha256 over every table's row count and order-independent sum of row hashes."""
+        h = hashlib.sha256()
+        for table, cols in _HASHED.items():
+            n, s = self.con.execute(f"SELECT count(*), coalesce(sum(hash({cols})::HUGEINT), 0) FROM {table}").fetchone()
+            h.update(f"{table}:{n}:{s};".encode())
+        return h.hexdigest()
+
+    # ------------------------------------------------------------------ entities
+    def _write_entities(self, table: EntityTable) -> None:
+        rows = [(e.id, e.name_zh, e.name_en, e.pinyin) for e in table.entities.values()]
+        aliases = [(a, e.id) for e in table.entities.values() for a in e.aliases]
+        self.con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?)", rows)
+        if aliases:
+            self.con.executemany("INSERT INTO aliases VALUES (?, ?)", aliases)
+
+    def entity_table(self) -> EntityTable:
+        """The store's entities and aliases as an :class:`EntityTable`."""
+        if self._entity_table is None:
+            ents = {r[0]: Entity(r[0], r[1] or "", r[2] or "", r[3] or "")
+                    for r in self.con.execute("SELECT id, name_zh, name_en, pinyin FROM entities ORDER BY id").fetchall()}
+            for alias, eid in self.con.execute("SELECT alias, entity_id FROM aliases ORDER BY rowid").fetchall():
+                ents[eid].aliases.append(alias)
+            self._entity_table = EntityTable(ents.values())
+        return self._entity_table
+
+    def add_entity(self, entity: Entity) -> None:
+        table = self.entity_table()
+        table.add(entity)  # validates id and names against the existing ones
+        self._entity_table = None
+        self._write_entities(EntityTable([entity]))
+
+    def add_alias(self, entity_id: str, alias: str) -> None:
+        self.entity_table().add_alias(entity_id, alias)
+        self.con.execute("INSERT INTO aliases VALUES (?, ?)", [alias, entity_id])
+
+    # ------------------------------------------------------------------ imports
+    def imports(self, dataset: str | None = None) -> pd.DataFrame:
+        where = "WHERE dataset = ?" if dataset else ""
+        return self._df(f"SELECT * FROM imports {where} ORDER BY id", [dataset] if dataset else None)
+
+    def datasets(self) -> pd.DataFrame:
+        return self._df("""SELECT i.dataset, count(DISTINCT i.id) AS imports, count(o.import_id) AS rows,
+                           max(i.imported_at) AS last_import
+                           FROM imports i LEFT JOIN observations o ON o.import_id = i.id
+                           GROUP BY i.dataset ORDER BY i.dataset""")
+
+    def import_file(self, path: str | Path, *, dataset: str = "default", note: str | None = None,
+                    **read_options: Any) -> ImportRecord:
+        """Read ``path`` with :func:`~innoscope.ingest.readers.read_table` (names resolved with the store's
+        entity table) and import it (:meth:`import_long`). Any error leaves the store unchanged."""
+        from innoscope.ingest.readers import read_table
+
+        read_options.setdefault("entities", self.entity_table())
+        try:
+            table = read_table(path, as_arrow=True, **read_options)
+        except InnoscopeError as exc:
+            raise ImportFailed(f"{path}: import rejected, store unchanged: {exc}") from exc
+        return self.import_long(table, file=str(path), dataset=dataset, note=note)
+
+    def import_long(self, table: pd.DataFrame | pa.Table, *, file: str, dataset: str = "default",
+                    sha256: str | None = None, note: str | None = None) -> ImportRecord:
+        """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
+        ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged."""
+        try:
+            arrow, meta = _as_arrow(table)
+            sha = sha256 or meta.get("sha256") or _table_sha(arrow)
+            previous = self.con.execute("SELECT id FROM imports WHERE dataset = ? AND sha256 = ?",
+                                        [dataset, sha]).fetchone()
+            if previous is not None:
+                return self._record(previous[0], reused=True)
+            arrow = self._canonical_entities(arrow, file)
+            self.con.register("_incoming", arrow)
+            try:
+                self._check_duplicates(arrow, file)
+                stats = self.con.execute("""SELECT count(*), count(value),
+                        count(*) FILTER (WHERE value IS NULL),
+                        count(*) FILTER (WHERE coalesce(flags, '') NOT IN ('', 'NA')) FROM _incoming""").fetchone()
+                self.con.begin()
+                try:
+                    new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
+                    self.con.execute(
+                        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [new_id, dataset, Path(file).name, file, sha, datetime.now(UTC).replace(tzinfo=None),
+                         *stats, meta.get("encoding") or None, meta.get("sheet") or None,
+                         meta.get("layout") or None, note])
+                    self.con.execute(f"""INSERT INTO observations SELECT {new_id}, entity, indicator, year, value,
+                        raw, flags, unit, source_title, source_url, excerpt, note, entity_name, "row", "column"
+                        FROM _incoming""")
+                    self.con.commit()
+                except BaseException:
+                    self.con.rollback()
+                    raise
+            finally:
+                self.con.unregister("_incoming")
+        except ImportFailed:
+            raise
+        except (InnoscopeError, duckdb.Error, pa.ArrowException) as exc:
+            raise ImportFailed(f"{file}: import rejected, store unchanged: {exc}") from exc
+        return self._record(new_id)
+
+    def _record(self, import_id: int, reused: bool = False) -> ImportRecord:
+        r = self.con.execute("""SELECT id, dataset, file_name, sha256, n_rows, n_values, n_missing, n_flagged
+                                FROM imports WHERE id = ?""", [import_id]).fetchone()
+        return ImportRecord(*r, reused=reused)
+
+    def _canonical_entities(self, arrow: pa.Table, file: str) -> pa.Table:
+        """Entities must be known ids; names (深圳, Shenzhen...) are resolved through the store's table."""
+        import pyarrow.compute as pc
+
+        ent = arrow.column("entity")
+        distinct = pc.unique(ent.cast(pa.string()) if pa.types.is_dictionary(ent.type) else ent).to_pylist()
+        table = self.entity_table()
+        if None in distinct:
+            raise DataError(f"{file}: a row has no entity")
+        mapping = {}
+        for name in distinct:
+            if name in table.entities:
+                continue
+            try:
+                mapping[name] = table.resolve(name)
+            except DataError as exc:
+                rows = _rows_of(arrow, "entity", name)
+                raise DataError(f"{file}{rows}: {exc}") from None
+        if not mapping:
+            return arrow
+        plain = ent.cast(pa.string()) if pa.types.is_dictionary(ent.type) else ent
+        keys = pa.array(list(mapping), pa.string())
+        idx = pc.index_in(plain, value_set=keys)
+        mapped = pc.if_else(pc.is_valid(idx), pc.take(pa.array(list(mapping.values()), pa.string()), idx), plain)
+        return arrow.set_column(arrow.schema.get_field_index("entity"), "entity", mapped)
+
+    def _check_duplicates(self, arrow: pa.Table, file: str) -> None:
+        """Same (entity, indicator, year, source_title, source_url) with different values -> DataError.
+
+        Vectorised: the key columns are dictionary-encoded to integer codes, rows sorted by key, and each run of
+        equal keys compared (NaN-aware min/max, and missing mixed with non-missing) with numpy reductions.
+        """
+        _check_duplicates(arrow, file)
+
+    # ------------------------------------------------------------------ reading back
+    def observations(
+        self,
+        policy: Literal["latest_import", "source_priority"] = "latest_import",
+        priority: Sequence[str] = (),
+        *,
+        dataset: str | None = None,
+        all_rows: bool = False,
+    ) -> pd.DataFrame:
+        """One row per (entity, indicator, year) with the chosen value and a ``reason`` column.
+
+        Candidates with a value beat missing ones. ``latest_import``: the most recent import wins (then the
+        first row of its file). ``source_priority``: the first pattern of ``priority`` found (case-insensitive
+        substring) in source_title or source_url wins; rows matching no pattern come after all that match,
+        then latest import. ``all_rows=True`` returns every candidate with its ``rank`` (1 = chosen).
+        """
+        if policy not in ("latest_import", "source_priority"):
+            raise DataError(f"unknown policy {policy!r}; expected 'latest_import' or 'source_priority'")
+        if policy == "source_priority" and not priority:
+            raise DataError("policy 'source_priority' needs priority=[patterns, best first]")
+        pats = list(priority) if policy == "source_priority" else []
+        case = " ".join(f"WHEN lower(coalesce(o.source_title, '') || ' ' || coalesce(o.source_url, '')) "
+                        f"LIKE '%' || lower(${k + 1}) || '%' THEN {k}" for k in range(len(pats)))
+        prank = f"CASE {case} ELSE {len(pats)} END" if pats else "0"
+        params: list[Any] = list(pats)
+        where = ""
+        if dataset is not None:
+            params.append(dataset)
+            where = f"WHERE i.dataset = ${len(params)}"
+        sql = f"""
+            WITH c AS (
+                SELECT o.*, i.file_name, i.dataset, i.imported_at, {prank} AS prio,
+                    row_number() OVER w AS rank,
+                    count(*) OVER k AS n_candidates,
+                    count(DISTINCT o.value) OVER k AS n_values
+                FROM observations o JOIN imports i ON i.id = o.import_id {where}
+                WINDOW k AS (PARTITION BY o.entity, o.indicator, o.year),
+                       w AS (PARTITION BY o.entity, o.indicator, o.year
+                             ORDER BY (o.value IS NULL), {prank}, o.import_id DESC, o.file_row)
+            )
+            SELECT entity, indicator, year, value, flags, unit, raw, source_title, source_url, excerpt, note,
+                   import_id, file_name, file_row, file_column, dataset, prio, rank, n_candidates, n_values
+            FROM c {'' if all_rows else 'WHERE rank = 1'}
+            ORDER BY entity, indicator, year, rank"""
+        df = self._df(sql, params)
+        df["reason"] = _reasons(df, policy, pats)
+        return df.drop(columns=["prio"] + ([] if all_rows else ["rank"]))
+
+    def conflicts(self, dataset: str | None = None) -> pd.DataFrame:
+        """Keys whose rows hold more than one distinct value, with the values and their sources."""
+        where = "WHERE i.dataset = ?" if dataset else ""
+        return self._df(f"""
+            SELECT o.entity, o.indicator, o.year, count(*) AS n_rows, count(DISTINCT o.value) AS n_values,
+                   min(o.value) AS min_value, max(o.value) AS max_value,
+                   string_agg(DISTINCT coalesce(o.raw, '') || ' [' || coalesce(o.source_title, i.file_name) || ']',
+                              ' | ') AS candidates
+            FROM observations o JOIN imports i ON i.id = o.import_id {where}
+            GROUP BY o.entity, o.indicator, o.year
+            HAVING count(DISTINCT o.value) > 1
+            ORDER BY o.entity, o.indicator, o.year""", [dataset] if dataset else None)
+
+
+def _reasons(df: pd.DataFrame, policy: str, pats: list[str]) -> pd.Series:
+    n = df["n_candidates"].astype("int64")
+    rank = df["rank"].astype("int64")
+    head = np.where(rank == 1, "chosen", "candidate " + rank.astype(str)) + " of " + n.astype(str) + ": "
+    imp = "import #" + df["import_id"].astype(str) + " (" + df["file_name"].astype(str) + ")"
+    if policy == "source_priority":
+        prio = df["prio"].astype("int64")
+        labels = np.asarray([f"source matches priority {k + 1} {p!r}" for k, p in enumerate(pats)] + [""], dtype=object)
+        why = np.where(prio < len(pats), labels[prio.clip(upper=len(pats))], "no priority source; " + imp)
+    else:
+        why = np.where(rank == 1, "latest " + imp, imp)
+    why = np.where(df["value"].isna(), "missing value", why)
+    out = np.where(n == 1, "only value", head + why)
+    return pd.Series(out, index=df.index, dtype=object)
+
+
+def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
+    from innoscope.ingest.values import _dictionary_encode
+
+    codes, dictionary = _dictionary_encode(col)
+    return codes + 1, len(dictionary) + 1  # 0 = null
+
+
+def _check_duplicates(arrow: pa.Table, file: str) -> None:
+    n = arrow.num_rows
+    key = np.zeros(n, dtype=np.int64)
+    radix = 1
+    parts = []
+    for c in ("entity", "indicator", "year", "source_title", "source_url"):
+        codes, card = _codes(arrow.column(c))
+        parts.append(codes)
+        if radix * card < 2**62:
+            key += codes * radix
+            radix *= card
+        else:  # too many combinations for one integer: fall back to a row-wise factorisation
+            key = pd.MultiIndex.from_arrays(parts).factorize()[0].astype(np.int64)
+            radix = n + 1
+    value = arrow.column("value").to_numpy()
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    vs = value[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    multi = sizes > 1
+    if not multi.any():
+        return
+    nan = np.isnan(vs)
+    with np.errstate(invalid="ignore"):
+        lo = np.fmin.reduceat(vs, starts)
+        hi = np.fmax.reduceat(vs, starts)
+    n_nan = np.add.reduceat(nan, starts)
+    bad = multi & ((lo != hi) & ~(np.isnan(lo) & np.isnan(hi)) | ((n_nan > 0) & (n_nan < sizes)))
+    if not bad.any():
+        return
+    g = int(np.flatnonzero(bad)[0])
+    members = order[starts[g]: starts[g] + sizes[g]]
+    members = np.sort(members)
+    first = int(members[0])
+    other = next(int(m) for m in members[1:] if not (value[m] == value[first] or
+                                                     (np.isnan(value[m]) and np.isnan(value[first]))))
+    rows = arrow.column("row").to_numpy(zero_copy_only=False)
+    raw = arrow.column("raw")
+
+    def show(i: int) -> str:
+        r = rows[i]
+        return f"row {r if r == r else i + 1}: {raw[i].as_py()!r}"
+
+    e, ind, y = (arrow.column(c)[first].as_py() for c in ("entity", "indicator", "year"))
+    raise DataError(f"{file}: duplicate key ({e}, {ind}, {'no year' if y is None else y}) from the same source "
+                    f"with different values: {show(first)} vs {show(other)}")
+
+
+def _as_arrow(table: pd.DataFrame | pa.Table) -> tuple[pa.Table, dict[str, str]]:
+    if isinstance(table, pd.DataFrame):
+        meta = {k: str(v) for k, v in table.attrs.items()}
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+    elif isinstance(table, pa.Table):
+        md = table.schema.metadata or {}
+        meta = {k.decode().removeprefix("innoscope."): v.decode() for k, v in md.items()
+                if k.startswith(b"innoscope.")}
+        arrow = table
+    else:
+        raise DataError(f"expected a pandas DataFrame or pyarrow Table, got {type(table).__name__}")
+    missing = [c for c in ("entity", "indicator", "year", "value") if c not in arrow.column_names]
+    if missing:
+        raise DataError(f"table lacks required columns {missing}; it has {arrow.column_names}")
+    n = arrow.num_rows
+    if n == 0:
+        raise DataError("table has no rows")
+    types = {"year": pa.int32(), "value": pa.float64(), "row": pa.int64()}
+    cols = {}
+    for c in _OBS_COLUMNS:
+        if c in arrow.column_names:
+            col = arrow.column(c)
+            want = types.get(c, pa.string())
+            if pa.types.is_dictionary(col.type) and want == pa.string():
+                cols[c] = col
+            elif col.type != want:
+                try:
+                    cols[c] = col.cast(want)
+                except pa.ArrowException as exc:
+                    raise DataError(f"column {c!r} cannot be read as {want}: {exc}") from None
+            else:
+                cols[c] = col
+        else:
+            cols[c] = pa.nulls(n, types.get(c, pa.string()))
+    return pa.table(cols), meta
+
+
+def _table_sha(arrow: pa.Table) -> str:
+    import pyarrow.ipc as ipc
+
+    sink = pa.BufferOutputStream()
+    with ipc.new_stream(sink, arrow.schema) as w:
+        w.write_table(arrow)
+    return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+
+def _rows_of(arrow: pa.Table, column: str, value: str) -> str:
+    import pyarrow.compute as pc
+
+    col = arrow.column(column)
+    col = col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
+    mask = pc.equal(col, value)
+    rows = arrow.column("row").filter(mask).slice(0, 3).to_pylist()
+    rows = [r for r in rows if r is not None]
+    return f", row {rows[0]}" if rows else ""
