@@ -25,3 +25,17 @@ def test_result_audit_bundles_the_tables():
     assert np.isclose(cr["Index"], expected.iloc[7], rtol=1e-9)  # Aggregated, Index, Level 3
     mad = coinr_ref("analysis", "remove_elements_L2_MeanAbsDiff.csv").set_index("name")["value"]
     assert np.isclose(a.remove_elements_mad["Social"], mad["Social"], rtol=1e-9)
+
+
+def test_audit_of_a_built_result_with_missing_values():
+    from innoscope import build
+    from tests.analysis.coinr_base import asem
+
+    fw, cs = asem()
+    r = build(fw, cs, {"steps": [{"normalise": {"method": "minmax"}}, {"aggregate": {"method": "arithmetic"}}]})
+    a = r.audit()
+    # leave-one-out re-aggregates the build's own aggregate step: nominal ranks are the build's ranks
+    np.testing.assert_array_equal(a.remove_elements["Nominal"], r.ranks()["Index"].loc[a.remove_elements.index])
+    # each indicator with its pillar, sub-index and index; each pillar with two; each sub-index with one
+    assert len(a.corr_with_parent) == 49 * 3 + 8 * 2 + 2 * 1
+    assert a.stats["Raw"]["N.Avail"].min() < 51
