@@ -9,9 +9,8 @@ import pytest
 from pymcdm.weights import critic_weights, entropy_weights, standard_deviation_weights
 
 from innoscope import SpecError, StageError, build
-from innoscope.pipeline import aggregate, weight
+from innoscope.pipeline import weight
 from innoscope.pipeline.base import Context
-from innoscope.pipeline.bod import bod_weights
 from innoscope.pipeline.spec import Step
 from innoscope.pipeline.weight import ahp_weights
 from tests.analysis.coinr_base import reference_result
@@ -219,29 +218,6 @@ def test_optimised_balance_equalises_correlations_with_the_index(ref):
 def test_optimised_infomax_raises_total_correlation(ref):
     out = _run(ref, "optimised", params={"level": 3, "optype": "infomax"})
     assert _index_corr(ref, out.weights).sum() > _index_corr(ref, ref.weights["Original"]).sum() + 1e-4
-
-
-# -- benefit of the doubt ------------------------------------------------------------------------------
-
-def test_bod_hand_solved_lp():
-    """Entities A = (4, 1), B = (2, 2), C = (1, 4). A: w = (1/4, 0) gives 1. C: symmetric, 1.
-    B: max 2(w1 + w2) s.t. 4w1 + w2 <= 1, w1 + 4w2 <= 1 -> w1 = w2 = 1/5, score 4/5."""
-    X = np.array([[4.0, 1.0], [2.0, 2.0], [1.0, 4.0]])
-    scores, W = bod_weights(X)
-    np.testing.assert_allclose(scores, [1.0, 0.8, 1.0], atol=1e-9)
-    np.testing.assert_allclose(W[1], [0.2, 0.2], atol=1e-9)
-    assert (X @ W.T <= 1 + 1e-9).all()
-
-
-def test_bod_share_bounds_and_aggregate_registry():
-    """Pie shares of A's score bounded to [0.4, 1]. With w2 = k w1 the shares need 8/3 <= k <= 6;
-    entity C's constraint w1 + 4 w2 <= 1 binds first, so A's score is (4 + k) / (1 + 4k), which falls
-    with k: optimum k = 8/3, score 20/35."""
-    X = np.array([[4.0, 1.0], [2.0, 2.0], [1.0, 4.0]])
-    scores, W = bod_weights(X, share_bounds=(0.4, 1.0))
-    assert scores[0] == pytest.approx(20 / 35, abs=1e-9)
-    m = aggregate.METHODS.get("bod")
-    np.testing.assert_allclose(m(X, np.ones(2), scale=100), 100 * bod_weights(X)[0])
 
 
 # -- runner integration ---------------------------------------------------------------------------------
