@@ -76,7 +76,7 @@ def _prepare(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 
 def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool, f=None) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        y = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
         if f is not None:
             y = f(y)
     return y[:, 0] if squeeze else y
