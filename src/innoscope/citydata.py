@@ -22,7 +22,7 @@ from .errors import DataError
 from .framework import Framework
 from .ingest.cities import CityImport, import_cities
 from .ingest.names import EntityTable
-from .panel import cross_section_with_choices
+from .panel import cross_section_with_choices, prepare
 from .pipeline import PipelineSpec, build
 from .result import Result
 
@@ -98,6 +98,12 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
         source = imported.source
     else:
         source = "store"
+    observations = prepare(observations)
+    if "city_zh" not in observations.columns:
+        observations["city_zh"] = observations["entity"].map(
+            lambda e: ents.entities[e].name_zh if e in ents.entities else e)
+    if "unit" not in observations.columns:
+        observations["unit"] = ""
     names = pd.Series({k: (e.name_zh or e.name_en or k) for k, e in ents.entities.items()})
     in_data = list(dict.fromkeys(observations["entity"]))
     cs, choices = cross_section_with_choices(observations, fw, year=year, window=window, policy=policy,
@@ -156,7 +162,7 @@ def _sources(b: CityBuild, entity: str, series: list[str], comparable: set[str],
     rows = o[(o["entity"] == entity) & o["indicator"].isin(series)]
     out = []
     for _, r in rows.iterrows():
-        if used is not None and int(r["line"]) == int(used["line"]):
+        if used is not None and r["uid"] == used["uid"]:
             continue
         rel = ""
         if used is not None and r["indicator"] in comparable and r["unit"] in ("rank", "world rank"):

@@ -34,7 +34,7 @@ from .dataset import CrossSection
 from .errors import DataError
 from .framework import Framework
 
-__all__ = ["FLAG_NAMES", "POLICIES", "choose", "cross_section", "cross_section_with_choices"]
+__all__ = ["FLAG_NAMES", "POLICIES", "choose", "cross_section", "cross_section_with_choices", "prepare"]
 
 POLICIES = ("quality", "latest")
 FLAG_NAMES = ("outdated", "lower_bound", "upper_bound", "approximate", "year_approximate", "seed", "low_quality",
@@ -43,15 +43,17 @@ _TEXT_COLS = ("notes", "year_raw", "source_title", "unit_raw", "definition")
 _BOOL_COLS = ("lower_bound", "upper_bound", "approximate", "seed", "low_quality", "missing")
 
 
-def _prepare(obs: pd.DataFrame) -> pd.DataFrame:
+def prepare(obs: pd.DataFrame) -> pd.DataFrame:
+    """The observation table with every column the panel reads (missing ones derived or defaulted)."""
     need = [c for c in ("entity", "indicator", "year", "value") if c not in obs.columns]
     if need:
         raise DataError(f"observations lack column(s) {need}; a panel needs entity, indicator, year, value")
     o = obs.copy()
     if "notes" not in o.columns and "note" in o.columns:
         o["notes"] = o["note"]
-    if "line" not in o.columns and "row" in o.columns:
-        o["line"] = o["row"]
+    for alt in ("row", "file_row"):
+        if "line" not in o.columns and alt in o.columns:
+            o["line"] = o[alt]
     if "flags" in o.columns:  # tidy tables of innoscope.ingest.readers: ">", "<", "~", "NA"
         fl = o["flags"].fillna("").astype(str)
         for col, mark in (("lower_bound", ">"), ("upper_bound", "<"), ("approximate", "~"), ("missing", "NA")):
@@ -75,6 +77,10 @@ def _prepare(obs: pd.DataFrame) -> pd.DataFrame:
     o["year"] = pd.to_numeric(o["year"], errors="coerce")
     o["value"] = pd.to_numeric(o["value"], errors="coerce")
     o["_row"] = np.arange(len(o))
+    if "uid" not in o.columns:
+        o["uid"] = o["_row"]
+    blank = o["year_raw"] == ""
+    o.loc[blank, "year_raw"] = o.loc[blank, "year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
     return o
 
 
@@ -110,7 +116,7 @@ def choose(obs: pd.DataFrame, indicator: str, *, year: int, window: int | None =
     """
     if policy not in POLICIES:
         raise DataError(f"unknown choice policy {policy!r}; valid: {', '.join(POLICIES)}")
-    o = obs if "_row" in obs.columns else _prepare(obs)
+    o = obs if "_row" in obs.columns else prepare(obs)
     rows = _select(o[(o["indicator"] == indicator) & o["value"].notna() & ~o["missing"]], select)
     dated = rows["year"].notna() & (rows["year"] <= year)
     if window is not None:
@@ -157,7 +163,7 @@ def cross_section_with_choices(obs: pd.DataFrame, framework: Framework, *, year:
                                denominator_window: int | None = None, names: pd.Series | dict | None = None,
                                entities: list[str] | None = None) -> tuple[CrossSection, pd.DataFrame]:
     """:func:`cross_section` plus the table of chosen observations (indicators and denominators, ``kind``)."""
-    o = _prepare(obs)
+    o = prepare(obs)
     codes = {c: str(framework[c].params.get("indicator", c)) for c in framework.indicators}
     if year is None:
         years = o.loc[o["indicator"].isin(codes.values()), "year"].dropna()

@@ -98,3 +98,31 @@ def test_bad_framework_is_a_clean_error(here, capsys):
     assert main(["run", "--framework", "fw.yaml", "--no-report"]) == 1
     err = capsys.readouterr().err
     assert "unknown unit 'furlongs'" in err and "line 1" in err
+
+
+def test_import_list_and_run_from_the_store(here, capsys):
+    from innoscope.store import Store
+
+    shutil.copy(bundled_path(), here / "cities.csv")
+    assert main(["import", "cities.csv", "--store", "s.duckdb", "--show", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "imported into s.duckdb" in out and "251 rows" in out
+    assert main(["import", "cities.csv", "--store", "s.duckdb", "--show", "0"]) == 0
+    assert "already in s.duckdb" in capsys.readouterr().out
+    assert main(["list", "--store", "s.duckdb"]) == 0
+    assert "cities.csv" in capsys.readouterr().out
+    # the index built from the store equals the one built from the file
+    assert main(["export", "--store", "s.duckdb", "--csv", "from_store.csv"]) == 0
+    assert main(["export", "--csv", "from_file.csv"]) == 0
+    a, b = pd.read_csv(here / "from_store.csv"), pd.read_csv(here / "from_file.csv")
+    cols = ["entity", "rank", "score", "high_tech_enterprises", "unicorns", "nature_index_city_rank"]
+    pd.testing.assert_frame_equal(a[cols], b[cols])
+    # a bad file is rejected and the store is unchanged
+    with Store(str(here / "s.duckdb")) as st:
+        before = (st.row_count(), st.content_hash())
+    bad = (here / "cities.csv").read_text(encoding="utf-8").replace(",2236.61,", ",2236..61,", 1)
+    (here / "bad.csv").write_text(bad, encoding="utf-8")
+    assert main(["import", "bad.csv", "--store", "s.duckdb"]) == 1
+    assert "'2236..61'" in capsys.readouterr().err
+    with Store(str(here / "s.duckdb")) as st:
+        assert (st.row_count(), st.content_hash()) == before

@@ -30,7 +30,7 @@ from ..citydata import (
     fmt,
     seed_claims,
 )
-from ..errors import DataError, ImportFailed
+from ..errors import DataError
 from ..framework import Framework
 from ..ingest.cities import COLUMNS as CITY_COLUMNS
 from ..ingest.cities import bundled_path, import_cities
@@ -88,15 +88,38 @@ def _observations(data: list[Path] | None, fw: Framework, encoding: str | None =
 
 
 def _store_observations(store: Path) -> pd.DataFrame:
+    """Every candidate row of the store (the panel chooses among them); the store's pick is ``chosen``."""
     if not store.exists():
         raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
     from ..store import Store
 
-    st = Store(str(store))
-    obs = st.observations()
+    with Store(str(store)) as st:
+        obs = st.observations(all_rows=True)
     if obs.empty:
         raise DataError(f"store {store} holds no observations")
+    obs = obs.rename(columns={"note": "notes", "file_row": "line"})
+    obs["chosen"] = obs["rank"] == 1
+    obs["uid"] = obs["import_id"].astype(str) + ":" + obs["line"].astype(str)
     return obs
+
+
+def to_tidy(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observations of the cited importer as the store's tidy long table; year text and definition go into
+    ``note`` (``[year: ...]``, ``[definition: ...]``) so that nothing of the raw row is lost."""
+    flags = (np.where(obs["lower_bound"], ">", "") + np.where(obs["upper_bound"], "<", "")
+             + np.where(obs["approximate"], "~", ""))
+    year_txt = obs["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
+    note = obs["notes"].fillna("").astype(str)
+    extra_year = np.where(obs["year_raw"].astype(str) != year_txt, " [year: " + obs["year_raw"].astype(str) + "]", "")
+    extra_def = np.where(obs["definition"].notna(), " [definition: " + obs["definition"].fillna("").astype(str)
+                         + "]", "")
+    return pd.DataFrame({
+        "entity": obs["entity"], "entity_name": obs["city_zh"], "indicator": obs["indicator"],
+        "year": obs["year"].astype("Int64"), "value": obs["value"].astype(float), "raw": obs["value_raw"],
+        "flags": np.where(obs["missing"], "NA", flags), "unit": obs["unit"], "source_title": obs["source_title"],
+        "source_url": obs["source_url"], "excerpt": obs["excerpt"],
+        "note": (note + extra_year + extra_def).str.strip(), "row": obs["line"].astype("int64"),
+        "column": "value"})
 
 
 def _build(*, framework: str | None = None, spec: Path | None = None, data: list[Path] | None = None,
@@ -319,18 +342,18 @@ def import_cmd(
     if _is_cited_city_file(file, encoding):
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
         imp = import_cities(file, units=units, encoding=encoding)
-        long = imp.observations
+        long = to_tidy(imp.observations)
         report = imp.report
         out.print(escape(imp.summary()))
-        sha, label = imp.sha256, imp.source
+        sha = imp.sha256
     else:
         from ..ingest.readers import read_table
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
         long = read_table(file, encoding=encoding, sheet=sh, units=units)
-        report = long.attrs.get("report", pd.DataFrame())
-        sha, label = long.attrs.get("sha256"), str(file)
+        report = pd.DataFrame()
+        sha = long.attrs.get("sha256")
         out.print(f"{escape(str(file))}: {len(long)} values read")
     if fw is not None:
         unknown = sorted(set(long["indicator"]) - set(fw.indicators) - set(fw.denominators))
@@ -340,14 +363,11 @@ def import_cmd(
     _print_report(out, report, show)
     from ..store import Store
 
-    st = Store(str(store))
-    try:
-        info = st.import_long(long, source=label, sha256=sha)
-    except ImportFailed:
-        raise
-    except DataError as e:
-        raise ImportFailed(f"{file}: {e}; the store is unchanged") from None
-    out.print(f"imported into {escape(str(store))}: {escape(str(info))}")
+    with Store(str(store)) as st:
+        rec = st.import_long(long, file=str(file), sha256=sha)
+    verb = "already in" if rec.reused else "imported into"
+    out.print(f"{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
+              f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}")
 
 
 def _is_cited_city_file(file: Path, encoding: str | None) -> bool:
