@@ -36,17 +36,20 @@ class CrossSection:
 
     def __post_init__(self) -> None:
         self.values = self.values.astype(float)
-        self.values.index = self.values.index.astype(str)
-        self.values.index.name = "uCode"
+        # object-dtype labels: pandas 3's Arrow-backed strings make every label lookup ~5x slower
+        self.values.index = pd.Index([str(e) for e in self.values.index], dtype=object, name="uCode")
+        self.values.columns = pd.Index([str(c) for c in self.values.columns], dtype=object)
         dup = self.values.index[self.values.index.duplicated()].unique().tolist()
         if dup:
             raise DataError(f"{self.source or 'data'}: duplicate entity code(s) {dup}")
         if self.names.empty:
             self.names = pd.Series(self.values.index, index=self.values.index)
+        self.names = self.names.set_axis(self.values.index)
         for frame in ("groups", "denominators"):
             f = getattr(self, frame)
             if f.empty:
-                setattr(self, frame, pd.DataFrame(index=self.values.index))
+                f = pd.DataFrame(index=self.values.index)
+            setattr(self, frame, f.set_axis(self.values.index, axis=0))
 
     @property
     def entities(self) -> list[str]:

@@ -116,14 +116,17 @@ class Result:
         return out
 
     def strengths_weaknesses(self, entity: str, n: int = 5, dset: str = "Raw") -> dict[str, pd.DataFrame]:
-        """Top and bottom ``n`` indicators of ``entity`` by rank among entities (COINr ``get_str_weak``)."""
-        fw = self.framework
-        ds = self.stage(dset)[fw.indicators] * fw.directions()
-        ranks = rank_desc(ds).loc[entity].dropna().sort_values(kind="stable")
-        table = pd.DataFrame({"iCode": ranks.index, "name": [fw[c].name for c in ranks.index],
-                              "rank": ranks.to_numpy(), "value": self.stage(dset).loc[entity, ranks.index].to_numpy()})
-        return {"strengths": table.head(n).reset_index(drop=True),
-                "weaknesses": table.tail(n).iloc[::-1].reset_index(drop=True)}
+        """Top and bottom ``n`` indicators of ``entity`` by rank among entities.
+
+        COINr's ``get_str_weak`` rules (see :func:`innoscope.analysis.summary.strengths_weaknesses`):
+        directions applied, the entity's lowest-possible ranks discarded. Columns: iCode, name,
+        pillar, rank, value, unit.
+        """
+        from .analysis.summary import strengths_weaknesses
+
+        out = strengths_weaknesses(self.stage(dset), self.framework, entity, top_n=n, bottom_n=n, sig_figs=None)
+        cols = {"Code": "iCode", "Name": "name", "Pillar": "pillar", "Rank": "rank", "Value": "value", "Unit": "unit"}
+        return {k.lower(): v.rename(columns=cols).reset_index(drop=True) for k, v in out.items()}
 
     # -- analysis ----------------------------------------------------------------------------
     def audit(self, **kwargs: Any):

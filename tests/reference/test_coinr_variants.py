@@ -101,3 +101,12 @@ def test_treated_points(variant):
     got = got.loc[ref.index, ref.columns]
     diff = (got.astype(str) != ref.astype(str))
     assert not diff.to_numpy().any(), got[diff].stack().head(10)
+
+
+@pytest.mark.parametrize("part", ["strengths", "weaknesses"])
+def test_result_strengths_weaknesses_match_coinr(part):
+    ref = pd.read_csv(REF / "reference" / "analysis" / f"str_weak_ESP_{part}.csv")
+    got = built("base").strengths_weaknesses("ESP")[part]
+    assert list(got["iCode"]) == list(ref["Code"])
+    assert list(got["rank"]) == list(ref["Rank"])
+    np.testing.assert_allclose(got["value"].to_numpy(float), ref["Value"].to_numpy(float), rtol=5e-3)

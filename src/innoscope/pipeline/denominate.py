@@ -30,9 +30,10 @@ def divide(x: np.ndarray, d: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
-    out = data.copy()
+    arr = data.to_numpy(dtype=float, copy=True)
+    denoms = ctx.data.denominators.reindex(data.index)
     rows = []
-    for code in data.columns:
+    for j, code in enumerate(data.columns):
         if code not in fw or fw[code].kind != "indicator":
             continue
         method, params = step.resolve(indicator=code)
@@ -44,7 +45,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             valid = ", ".join(ctx.data.denominators.columns) or "none"
             raise StageError("denominate", f"indicator {code!r}: denominator column {denom!r} is not in the "
                              f"data; denominator columns: {valid}")
-        d = ctx.data.denominators[denom].reindex(data.index).to_numpy(float)
-        out[code] = m(data[code].to_numpy(float), d, **params)
+        arr[:, j] = m(arr[:, j], denoms[denom].to_numpy(float), **params)
         rows.append({"iCode": code, "denominator": denom, "method": m.name, **params})
+    out = pd.DataFrame(arr, index=data.index, columns=data.columns)
     return StageOutput(out, {"denominated": pd.DataFrame(rows)})

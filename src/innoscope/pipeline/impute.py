@@ -52,7 +52,7 @@ def median(x: np.ndarray) -> np.ndarray:
 
 def _by_group(x: np.ndarray, groups: np.ndarray, stat) -> np.ndarray:
     out = x.copy()
-    codes, _ = pd.factorize(groups, use_na_sentinel=True)
+    codes = groups if groups.dtype.kind == "i" else pd.factorize(groups, use_na_sentinel=True)[0]
     miss = np.isnan(x)
     for g in range(codes.max() + 1):
         idx = codes == g
@@ -236,6 +236,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
     out = data.copy()
     codes = [c for c in data.columns if c in fw and fw[c].kind == "indicator"]
+    all_missing = dict(zip(data.columns, np.isnan(data.to_numpy(dtype=float)).all(axis=0), strict=True))
     plan: dict[str, tuple[str, dict[str, Any]]] = {}
     for code in codes:
         method, params = step.resolve(indicator=code)
@@ -245,17 +246,20 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         params = _canonical(params)
         m = METHODS.check_params(method, params)
         plan[code] = (m.name, params)
-        if np.isnan(data[code].to_numpy(float)).all():
+        if all_missing[code]:
             raise StageError("impute", f"indicator {code!r} has no data (all values missing); nothing to impute "
                              f"from. Remove it from the framework or skip it (by_indicator: {{{code}: {{method: "
                              f"none}}}})")
     convergence = []
     filled: dict[str, np.ndarray] = {}
+    X0 = data.to_numpy(dtype=float)
+    pos = {c: j for j, c in enumerate(data.columns)}
+    group_cache: dict[str, np.ndarray] = {}
     for code, (name, params) in plan.items():
         if name in BLOCK_METHODS:
             continue
         m = METHODS.get(name)
-        x = data[code].to_numpy(float)
+        x = X0[:, pos[code]]
         if not np.isnan(x).any():
             continue
         if "by" in m.params:
@@ -263,8 +267,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             if not col:
                 raise SpecError(f"[impute] method {name!r} needs 'by': the entity group column "
                                 f"(one of {', '.join(ctx.data.groups.columns) or 'none'})")
-            groups = ctx.groups(data.index, col, "impute").to_numpy(dtype=object)
-            filled[code] = m(x, groups)
+            if col not in group_cache:
+                group_cache[col] = pd.factorize(ctx.groups(data.index, col, "impute").to_numpy(dtype=object),
+                                                use_na_sentinel=True)[0]
+            filled[code] = m(x, group_cache[col])
         else:
             filled[code] = m(x)
     if filled:

@@ -16,6 +16,7 @@ Per-indicator overrides go in ``by_indicator``. Logs: ``Dets_Table`` (COINr's co
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,22 +52,24 @@ class Treatment:
 
 # -- statistics ----------------------------------------------------------------------------
 def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
-    x = x[~np.isnan(x)]
-    d = x - x.mean()
+    ok = x[~np.isnan(x)] if np.isnan(x.sum()) else x
+    d = ok - ok.mean() if ok.size else ok
     d2 = d * d
-    return x.size, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())
+    return ok.size, float(d2.sum()), float(d2 @ d), float(d2 @ d2)
 
 
 def _g1(n: int, s2: float, s3: float) -> float:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g1 = np.sqrt(n) * s3 / np.float64(s2) ** 1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    if n < 3 or s2 == 0:
+        return float("nan")
+    g1 = math.sqrt(n) * s3 / s2**1.5
+    return g1 * math.sqrt(n * (n - 1)) / (n - 2)
 
 
 def _g2(n: int, s2: float, s4: float) -> float:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = n * s4 / np.float64(s2) ** 2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    if n < 4 or s2 == 0:
+        return float("nan")
+    r = n * s4 / s2**2
+    return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
 
 
 def skew(x: np.ndarray) -> float:
@@ -100,6 +103,22 @@ def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float 
     if np.isnan(sk) or np.isnan(kt):
         return pd.NA, sk, kt
     return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
+
+
+def skew_kurt_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`skew` and :func:`kurt` of every column of ``X`` at once (NaN ignored; NaN if n < 4)."""
+    ok = ~np.isnan(X)
+    n = ok.sum(axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(ok, X, 0.0).sum(axis=0) / n
+        d = np.where(ok, X - mean, 0.0)
+        d2 = d * d
+        s2, s3, s4 = d2.sum(axis=0), (d2 * d).sum(axis=0), (d2 * d2).sum(axis=0)
+        g1 = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+        r = n * s4 / s2**2
+        g2 = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    small = n < 4
+    return np.where(small, np.nan, g1), np.where(small, np.nan, g2)
 
 
 def _passes(p: Any) -> bool:
@@ -228,11 +247,13 @@ def winsorise_points(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: floa
             if passing is pd.NA and not force_win:
                 break
             if sk >= 0:
-                imax = np.flatnonzero(x == np.nanmax(x))
-                x[imax] = np.nanmax(np.delete(x, imax))
+                top = np.nanmax(x)
+                imax = np.flatnonzero(x == top)
+                x[imax] = np.nanmax(np.where(x == top, np.nan, x))
             else:
-                imin = np.flatnonzero(x == np.nanmin(x))
-                x[imin] = np.nanmin(np.delete(x, imin))
+                bottom = np.nanmin(x)
+                imin = np.flatnonzero(x == bottom)
+                x[imin] = np.nanmin(np.where(x == bottom, np.nan, x))
             nwin = imax.size + imin.size
             passing, sk, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
     pts = _labels(x.size, "")
@@ -322,6 +343,18 @@ def _no_unsupported_overrides(step: Step, stage: str, allowed: tuple[str, ...]) 
                             f"{' or '.join(allowed) if allowed else 'one method for the whole step'}")
 
 
+def _already_passing(method: str, params: dict[str, Any], sk: float, kt: float) -> dict[str, Any] | None:
+    """Dets of a column that ``winsorise`` would leave untouched (it passes the first check), else None.
+
+    Same rule as :func:`check_skew_kurt`, from the column statistics computed for all columns at once.
+    """
+    if method != "winsorise" or params.get("force_win") or np.isnan(sk) or np.isnan(kt):
+        return None
+    if not (abs(sk) < params.get("skew_thresh", 2.0) or kt < params.get("kurt_thresh", 3.5)):
+        return None
+    return _check_cols("check_SkewKurt0", (True, float(sk), float(kt)))
+
+
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     _no_unsupported_overrides(step, "treat", ("by_indicator",))
     fw = ctx.framework
@@ -330,7 +363,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     rows: list[dict[str, Any]] = []
     points: dict[str, np.ndarray | str] = {}
     used = []
-    for code in data.columns:
+    X0 = data.to_numpy(dtype=float)
+    sk0, kt0 = skew_kurt_columns(X0)
+    for j, code in enumerate(data.columns):
         if code not in fw or fw[code].kind != "indicator":
             continue
         method, params = step.resolve(indicator=code)
@@ -344,11 +379,16 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         fallback = params.get("fallback", "log_CT") if m.name == "winsorise" else None
         if fallback not in (None, "none"):
             METHODS.check_params(fallback, params.get("fallback_params") or {})
-        x = data[code].to_numpy(float)
+        x = X0[:, j]
         n_ok = int((~np.isnan(x)).sum())
         if n_ok < 4:
             what = "no data (all values missing)" if n_ok == 0 else f"only {n_ok} non-missing value(s)"
             raise StageError("treat", f"indicator {code!r} has {what}; skewness and kurtosis need at least 4")
+        quick = _already_passing(m.name, params, sk0[j], kt0[j])
+        if quick is not None:
+            rows.append({"iCode": code, **quick})
+            used.append({"iCode": code, "method": m.name, **params})
+            continue
         try:
             with np.errstate(divide="ignore", invalid="ignore"):
                 t = _apply(m, x, params)
