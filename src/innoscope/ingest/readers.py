@@ -49,7 +49,13 @@ from innoscope.errors import DataError
 from innoscope.ingest.encoding import check_decodes, detect_encoding, normalise_encoding
 from innoscope.ingest.names import EntityTable, fold_name
 from innoscope.ingest.text import clean_cell
-from innoscope.ingest.values import ArrayParseError, ValueParseError, _dictionary_encode, parse_array
+from innoscope.ingest.values import (
+    ArrayParseError,
+    ValueParseError,
+    _dictionary_encode,
+    convert_unit,
+    parse_array,
+)
 
 __all__ = ["TIDY_COLUMNS", "Cells", "RawTable", "ValueParseError", "read_raw", "read_table", "to_long"]
 
@@ -68,7 +74,6 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "excerpt": ("excerpt", "摘录", "原文"),
     "note": ("note", "notes", "备注", "说明"),
 }
-COINR_META = ("ucode", "uname", "time", "group_")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 _HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)\s*[(（](?P<unit>[^()（）]+)[)）]\s*$")
 _YEAR_RE = re.compile(r"^\s*(\d{4})(?:\.0+)?\s*年?\s*$")
@@ -224,6 +229,7 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
             raise DataError(f"{file}: file is empty")
     else:
         enc = detect_encoding(data, where=file, verify=False)
+    source_encoding = enc
     if enc == "utf-8-sig" or (enc == "utf-8" and data.startswith(b"\xef\xbb\xbf")):
         data, enc = data[3:], "utf-8"
     if enc not in ("utf-8", "ascii"):
@@ -233,7 +239,7 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
             check_decodes(data, enc, where=file)  # raises, naming the line
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-    source_encoding, enc = enc, "utf-8"
+    enc = "utf-8"
     n_head = skiprows + header_rows
     head_end = 0
     for _ in range(n_head):
@@ -487,6 +493,11 @@ def _years(raw: RawTable, col: str) -> pa.Array:
     return pa.array(parsed[cells.codes], mask=~valid[cells.codes], type=pa.int32())
 
 
+def _is_coinr_meta(name: str) -> bool:
+    f = fold_name(name)
+    return f in ("ucode", "uname", "time", "year") or f.startswith("group") or f.endswith("group")
+
+
 def _header_unit(name: str) -> tuple[str, str | None]:
     m = _HEADER_UNIT_RE.match(name)
     if m and not m["unit"].strip().isdigit():
@@ -494,29 +505,40 @@ def _header_unit(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _parse_values(raw: RawTable, col: str, target_codes: np.ndarray, targets: list[str | None]):
-    """Parse a value column, each row converted to ``targets[target_codes[row]]``: value, flags, unit arrays."""
+def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]]):
+    """Parse a value column; row i uses ``groups[group_codes[i]] = (declared, target)``.
+
+    ``declared`` is the unit of a bare number (header ``GDP(亿元)`` or the row's unit column); numbers written
+    with a unit are converted to it. ``target`` (``units=``/``unit=``) is the unit of the result: values are
+    converted from ``declared`` when both are given. Returns value, flags, unit arrays.
+    """
     arr = raw.columns[col].array
+    n = len(arr)
     try:
-        if len(targets) == 1:
-            p = parse_array(arr, unit=targets[0])
-            return p.value, p.flags, p.value_unit
-        n = len(arr)
         value = np.full(n, np.nan)
         flags: list[pa.Array] = []
         vunit: list[pa.Array] = []
         order = []
-        for g, target in enumerate(targets):
-            rows = np.flatnonzero(target_codes == g)
-            if not len(rows):
-                continue
+        for g, (declared, target) in enumerate(groups):
+            rows = np.flatnonzero(group_codes == g) if len(groups) > 1 else None
+            sub = arr if rows is None else arr.take(pa.array(rows))
             try:
-                p = parse_array(arr.take(pa.array(rows)), unit=target)
+                p = parse_array(sub, unit=declared or target)
             except ArrayParseError as exc:
-                raise ArrayParseError(int(rows[exc.index]), exc.text, exc.reason) from None
-            value[rows] = p.value
-            flags.append(p.flags)
-            vunit.append(p.value_unit)
+                idx = exc.index if rows is None else int(rows[exc.index])
+                raise ArrayParseError(idx, exc.text, exc.reason) from None
+            v, vu = p.value, p.value_unit
+            if declared and target and declared != target:
+                try:
+                    v = v * convert_unit(1.0, declared, target)
+                except DataError as exc:
+                    raise DataError(f"{raw.where(col)}: {exc}") from None
+                vu = pa.repeat(pa.scalar(target, pa.string()), len(v))
+            if rows is None:
+                return v, p.flags, vu
+            value[rows] = v
+            flags.append(p.flags.cast(pa.string()))
+            vunit.append(vu.cast(pa.string()))
             order.append(rows)
         inv = pa.array(np.argsort(np.concatenate(order), kind="stable"))
         return value, pa.concat_arrays(flags).take(inv), pa.concat_arrays(vunit).take(inv)
@@ -543,10 +565,11 @@ def to_long(
     ``columns`` maps file headers to roles (entity, indicator, year, value, unit, source_title, source_url,
     excerpt, note) or, in wide layouts, indicator headers to indicator ids. Headers such as 城市/指标/年份/数值
     are recognised without a mapping (:data:`DEFAULT_HEADERS`). ``entities`` resolves names to canonical ids
-    (``"default"``: the bundled table; ``None``: keep names). The unit values are converted to, by priority:
-    ``units[indicator]``, the row's unit column (long) or a header like ``GDP(亿元)`` (wide), ``unit``.
-    ``year``: the year of a table without a year column. ``exclude``: wide-layout columns to ignore (COINr's
-    uName and Group_* columns are ignored by default).
+    (``"default"``: the bundled table; ``None``: keep names). Values are converted to ``units[indicator]`` or
+    else ``unit``; the row's unit column (long) or a header like ``GDP(亿元)`` (wide) declares the unit of bare
+    numbers; a bare number without a declared unit is taken to be in the target unit. ``year``: the year of a
+    table without a year column. ``exclude``: wide-layout columns to ignore (COINr's uCode, uName, Time and
+    ``*_group``/``Group_*`` columns are never indicators).
     """
     table = EntityTable.default() if entities == "default" else entities
     names = raw.names
@@ -587,21 +610,21 @@ def to_long(
         ind_names = [clean_cell(u) if u is not None else None for u in ind_cells.distinct]
         ind_names = [renames.get(x, x) for x in ind_names]
         indicator = ind_cells.take_labels(ind_names)
-        unit_codes, unit_list = _targets_long(raw, role_of.get("unit"), ind_cells.codes, ind_names, unit, units)
-        value, flags, vunit = _parse_values(raw, val_col, unit_codes, unit_list)
+        group_codes, groups = _unit_groups(raw, role_of.get("unit"), ind_cells.codes, ind_names, unit, units)
+        value, flags, vunit = _parse_values(raw, val_col, group_codes, groups)
         parts.append(_assemble(raw, val_col, ent_id, ent_name, indicator, years, value, flags, vunit, meta))
     else:
         skip = set(role_of.values()) | set(exclude)
-        value_cols = [c for c in names if c not in skip and not any(fold_name(c).startswith(m) for m in COINR_META)]
+        value_cols = [c for c in names if c not in skip and not _is_coinr_meta(c)]
         if not value_cols:
             raise DataError(f"{raw.file}: wide layout but no indicator columns besides {sorted(skip)}")
         for c in value_cols:
             name, head_unit = _header_unit(c)
             ind = renames.get(c, renames.get(name, name))
-            target = (units or {}).get(ind) or head_unit or unit
-            value, flags, vunit = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [target])
+            target = (units or {}).get(ind) or unit
+            value, flags, vunit = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(head_unit, target)])
             parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, meta))
-    out = pa.concat_tables(parts, promote_options="permissive") if len(parts) > 1 else parts[0]
+    out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
     meta_info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
                  "layout": layout}
     if as_arrow:
@@ -611,27 +634,28 @@ def to_long(
     return df
 
 
-def _targets_long(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: list,
-                  unit: str | None, units: Mapping[str, str] | None) -> tuple[np.ndarray, list[str | None]]:
-    """Per row, the unit its value is converted to (codes into a small list of units)."""
+def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: list,
+                 unit: str | None, units: Mapping[str, str] | None) -> tuple[np.ndarray, list]:
+    """Per row of a long table, codes into a short list of (declared unit, target unit) pairs."""
     n = len(raw)
     if unit_col is None and not units:
-        return np.zeros(n, dtype=np.int64), [unit]
-    labels: list[str | None] = []
-    codes = np.zeros(n, dtype=np.int64)
-    per_ind = np.asarray([(units or {}).get(x) for x in ind_names] + [None], dtype=object)[ind_codes]
+        return np.zeros(n, dtype=np.int64), [(None, unit)]
+    target = np.asarray([(units or {}).get(x) or unit for x in ind_names] + [unit], dtype=object)[ind_codes]
     if unit_col is not None:
         uc = raw.columns[unit_col]
         declared = np.asarray([clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None],
                               dtype=object)[uc.codes]
     else:
         declared = np.full(n, None, dtype=object)
-    target = np.where(per_ind != None, per_ind, np.where(declared != None, declared, unit))  # noqa: E711
-    uniq, inv = np.unique(target.astype(str), return_inverse=True)
-    first = {u: target[np.flatnonzero(inv == k)[0]] for k, u in enumerate(uniq)}
-    labels = [first[u] for u in uniq]
-    codes = inv.astype(np.int64)
-    return codes, labels
+    pairs = pd.MultiIndex.from_arrays([declared, target])
+    codes, uniq = pairs.factorize()
+    return codes.astype(np.int64), [(None if pd.isna(d) else d, None if pd.isna(t) else t) for d, t in uniq]
+
+
+def _plain(t: pa.Table) -> pa.Table:
+    """Dictionary columns as plain strings, so that the parts of a wide table concatenate."""
+    return pa.table({c: (t.column(c).cast(pa.string()) if pa.types.is_dictionary(t.column(c).type) else t.column(c))
+                     for c in t.column_names})
 
 
 def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, meta) -> pa.Table:

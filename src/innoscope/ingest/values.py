@@ -104,7 +104,8 @@ _VALUE_RE = re.compile(
     re.VERBOSE,
 )
 _UNIT_SPLIT_RE = re.compile(rf"^(?P<mag>{_MAG_RE})?(?P<base>{_UNIT_RE})?$")
-_DASHES = str.maketrans({"−": "-", "－": "-", "﹣": "-", "＋": "+", "﹢": "+", "～": "~", "〜": "~"})
+_DASHES = str.maketrans({"−": "-", "－": "-", "﹣": "-", "＋": "+", "﹢": "+", "～": "~", "〜": "~", "萬": "万",
+                         "億": "亿", "個": "个", "項": "项", "戶": "户", "餘": "余"})
 
 
 class ValueParseError(DataError):
@@ -145,7 +146,8 @@ def _flag_string(missing: bool, lower: bool, upper: bool, approx: bool) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """NFKC (full-width digits, letters, ``％``, ``，``, ideographic space -> ASCII) plus dash/tilde variants."""
+    """NFKC (full-width digits, letters, ``％``, ``，``, ideographic space -> ASCII), dash/tilde variants, and
+    the Traditional forms of magnitudes and units (萬 億 個 項 戶 餘)."""
     return unicodedata.normalize("NFKC", text).translate(_DASHES).strip()
 
 
@@ -261,7 +263,7 @@ def parse_value(text: str | float | int | None, *, unit: str | None = None, wher
         raise ValueParseError(text, where, str(exc)) from None
 
 
-_SUFFIX_CHARS = "".join(sorted(set("".join(MAGNITUDES) + "".join(UNITS))))
+_SUFFIX_CHARS = "".join(sorted(set("".join(MAGNITUDES) + "".join(UNITS))))  # the fast path: Simplified only
 
 
 @dataclass(frozen=True)
