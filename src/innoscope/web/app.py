@@ -84,15 +84,20 @@ def _clean(obj: Any) -> Any:
 
 
 def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
-    """Ranking rows (index order) with every pillar's score and rank, and the pillar list."""
+    """Ranking rows in :meth:`Result.ranking` order (rank, then name) with every pillar's score and rank."""
     fw = result.framework
     pillars = model.pillar_codes(result)
-    order = list(result.ranking().index)
-    agg = result.aggregated.reindex(order)
-    ranks = rank_desc(agg[[fw.root, *pillars]])
-    rows = [{"code": e, "name": model.entity_name(result, e), "score": _num(agg.at[e, fw.root]),
-             "rank": _num(ranks.at[e, fw.root]),
-             "pillars": {p: [_num(agg.at[e, p]), _num(ranks.at[e, p])] for p in pillars}} for e in order]
+    agg = result.aggregated
+    S = agg[[fw.root, *pillars]].to_numpy(float)
+    R = rank_desc(pd.DataFrame(S)).to_numpy(float)
+    codes = list(agg.index)
+    names = [model.entity_name(result, e) for e in codes]
+    order = sorted(range(len(codes)), key=lambda i: (np.isnan(R[i, 0]), R[i, 0] if R[i, 0] == R[i, 0] else 0,
+                                                     names[i]))
+    S = np.where(np.isnan(S), None, S).tolist()
+    R = np.where(np.isnan(R), None, R).tolist()
+    rows = [{"code": codes[i], "name": names[i], "score": S[i][0], "rank": R[i][0],
+             "pillars": {p: [S[i][j], R[i][j]] for j, p in enumerate(pillars, start=1)}} for i in order]
     return {"root": fw.root, "rows": rows,
             "pillars": [{"code": p, "name": model.node_label(fw, p, lang), "level": fw[p].level} for p in pillars]}
 
