@@ -108,6 +108,12 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
     in_data = list(dict.fromkeys(observations["entity"]))
     cs, choices = cross_section_with_choices(observations, fw, year=year, window=window, policy=policy,
                                              names=names, entities=in_data)
+    thin = {c: int(n) for c, n in cs.values.nunique().items() if n < 2}
+    if thin:
+        detail = ", ".join(f"{c} ({n} distinct value{'s' if n != 1 else ''})" for c, n in thin.items())
+        raise DataError(f"too little data for reference year {choices.attrs['year']} and window {window}: {detail}; "
+                        "min-max needs at least two different values per indicator. Widen --window, pick another "
+                        "--year, or use a framework without these indicators")
     result = build(fw, cs, sp)
     return CityBuild(framework=fw, observations=observations, cross_section=cs, choices=choices, result=result,
                      spec=sp, year=int(choices.attrs["year"]), window=window, policy=policy, entities=ents,

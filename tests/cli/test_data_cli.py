@@ -126,3 +126,14 @@ def test_import_list_and_run_from_the_store(here, capsys):
     assert "'2236..61'" in capsys.readouterr().err
     with Store(str(here / "s.duckdb")) as st:
         assert (st.row_count(), st.content_hash()) == before
+
+
+def test_too_little_data_is_a_clean_error(here, capsys):
+    (here / "one.csv").write_text(
+        "city_zh,city_en,indicator,year,value,unit,source_url,source_title,excerpt,notes\n"
+        "深圳,Shenzhen,unicorns,2024,32,家,u,t,e,list: 中关村 2024\n"
+        "杭州,Hangzhou,unicorns,2024,19,家,u,t,e,list: 中关村 2024\n", encoding="utf-8")
+    assert main(["run", "--data", "one.csv", "--no-report"]) == 1
+    err = capsys.readouterr().err
+    assert "too little data" in err and "high_tech_enterprises (0 distinct values)" in err
+    assert "unicorns" not in err.split("min-max")[0]  # two different values: enough
