@@ -390,6 +390,8 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
 
 
 def _as_arrow(table: pd.DataFrame | pa.Table) -> tuple[pa.Table, dict[str, str]]:
+    import pyarrow.compute as pc
+
     if isinstance(table, pd.DataFrame):
         meta = {k: str(v) for k, v in table.attrs.items()}
         arrow = pa.Table.from_pandas(table, preserve_index=False)
@@ -423,6 +425,9 @@ def _as_arrow(table: pd.DataFrame | pa.Table) -> tuple[pa.Table, dict[str, str]]
                 cols[c] = col
         else:
             cols[c] = pa.nulls(n, types.get(c, pa.string()))
+    value = cols["value"]
+    if pc.any(pc.is_nan(value)).as_py():
+        cols["value"] = pc.if_else(pc.is_nan(value), pa.scalar(None, pa.float64()), value)
     return pa.table(cols), meta
 
 

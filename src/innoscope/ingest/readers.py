@@ -662,7 +662,7 @@ def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value
     n = len(raw)
     return pa.table({
         "entity": ent_id, "entity_name": ent_name, "indicator": indicator, "year": years,
-        "value": pa.array(value, type=pa.float64()), "raw": raw.columns[col].array,
+        "value": pa.array(value, type=pa.float64(), mask=np.isnan(value)), "raw": raw.columns[col].array,
         "flags": flags, "unit": vunit, **meta,
         "file": _const(n, raw.file), "row": pa.array(raw.rows, type=pa.int64()), "column": _const(n, col),
     })
