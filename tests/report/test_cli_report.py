@@ -1,0 +1,38 @@
+"""``innoscope report`` end to end: ASEM tables and the bundled city data (default comparison 深圳 vs 杭州)."""
+
+from __future__ import annotations
+
+import re
+
+from innoscope.cli import main
+from tests.conftest import REF
+
+
+def test_report_command_on_asem(tmp_path):
+    out = tmp_path / "r.html"
+    code = main(["report", "--data", str(REF / "data" / "ASEM_iData.csv"), "--meta", str(REF / "data" / "ASEM_iMeta.csv"),
+                 "--lang", "en", "-o", str(out), "--compare", "CHN", "JPN"])
+    assert code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Comparison: China vs Japan" in html
+
+
+def test_report_command_bundled_cities_default_comparison(tmp_path):
+    out = tmp_path / "cities.html"
+    assert main(["report", "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "城市对比: 深圳 对比 杭州" in html
+    # every value in the data table names a source; most (the cited observations) carry an excerpt too
+    body = html.split('id="data-table"')[1].split("</table>")[0]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S) for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    present = [r for r in rows[1:] if r[2] != "–"]
+    assert len(present) > 50
+    assert all(r[5].strip() for r in present)
+    assert sum(bool(r[6].strip()) for r in present) > 0.9 * len(present)
+    assert sum("http" in r[5] for r in present) > 0.8 * len(present)
+
+
+def test_report_command_errors(tmp_path):
+    assert main(["report", "--meta", str(REF / "data" / "ASEM_iMeta.csv"), "-o", str(tmp_path / "x.html")]) == 1
+    assert main(["report", "--lang", "fr", "-o", str(tmp_path / "x.html")]) == 1
+    assert not (tmp_path / "x.html").exists()
