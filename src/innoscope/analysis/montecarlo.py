@@ -191,6 +191,13 @@ class Engine:
         cols = [self.inputs[i].index(U[:, self.slices[i].start]) for i in self.discrete]
         return np.column_stack(cols) if cols else np.zeros((len(U), 0), int)
 
+    def group_code(self, K: np.ndarray) -> np.ndarray:
+        """One integer per replication identifying its combination of discrete choices."""
+        code = np.zeros(len(K), np.int64)
+        for j, i in enumerate(self.discrete):
+            code = code * len(self.inputs[i].alternatives) + K[:, j]
+        return code
+
     def keys(self, K: np.ndarray, row: np.ndarray) -> tuple[tuple, tuple]:
         d = self.discrete
         pre = tuple(int(row[d.index(i)]) for i in self.pre_inputs)
@@ -216,10 +223,7 @@ class Engine:
         want = list(nodes) if nodes is not None else self.aggregates
         out = {c: np.empty((R, n)) for c in want}
         K = self.choices(U)
-        sizes = [len(self.inputs[i].alternatives) for i in self.discrete]
-        code = np.zeros(R, np.int64)
-        for j, size in enumerate(sizes):
-            code = code * size + K[:, j]
+        code = self.group_code(K)
         order = np.argsort(code, kind="stable")
         bounds = np.flatnonzero(np.diff(code[order])) + 1
         for rows in np.split(order, bounds):
@@ -466,26 +470,44 @@ def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob) -> Accumulator:
 
 def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
                executor: Executor | None = None, progress: Callable[[int], None] | None = None) -> Accumulator:
-    """All replications ``U`` in chunks of ``chunk`` rows, in order, merged into one accumulator."""
+    """All replications ``U`` in chunks of ``chunk`` rows, merged into one accumulator.
+
+    Replications are first sorted by their discrete choices, so that a chunk holds few groups and each
+    group's matrix products are large; kept per-replication arrays are put back in the order of ``U``.
+    """
+    perm = np.argsort(engine.group_code(engine.choices(U)), kind="stable")
+    Up = U[perm]
     starts = list(range(0, len(U), chunk))
     total = Accumulator()
     if executor is None:
         for s in starts:
-            total.merge(run_chunk(engine, U[s:s + chunk], job))
+            total.merge(run_chunk(engine, Up[s:s + chunk], job))
             if progress:
                 progress(min(chunk, len(U) - s))
-        return total.finish()
-    futures = [executor.submit(run_chunk, engine, U[s:s + chunk], job) for s in starts]
-    for s, f in zip(starts, futures, strict=True):
-        total.merge(f.result())
-        if progress:
-            progress(min(chunk, len(U) - s))
-    return total.finish()
+    else:
+        futures = [executor.submit(run_chunk, engine, Up[s:s + chunk], job) for s in starts]
+        for s, f in zip(starts, futures, strict=True):
+            total.merge(f.result())
+            if progress:
+                progress(min(chunk, len(U) - s))
+    total.finish()
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(len(perm))
+    for d in (total.kept_ranks, total.kept_scores):
+        for k in d:
+            d[k] = d[k][inv]
+    if total.shift is not None:
+        total.shift = total.shift[inv]
+    return total
 
 
 def auto_chunk(n_entities: int, n_nodes: int, budget_bytes: float = 256e6) -> int:
-    """Rows per chunk so one chunk's score and rank arrays stay within ``budget_bytes`` (about 6 arrays each)."""
-    per_row = n_entities * max(n_nodes, 1) * 8 * 6
+    """Rows per chunk so that one chunk's arrays stay within about ``budget_bytes``.
+
+    A chunk holds the scores of every aggregate (R x n float64 each) plus a few temporaries of the
+    nodes being ranked: about 1.5 arrays per aggregate.
+    """
+    per_row = n_entities * (max(n_nodes, 1) * 1.5 + 6) * 8
     return int(max(64, min(20000, budget_bytes // per_row)))
 
 
