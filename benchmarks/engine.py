@@ -54,12 +54,12 @@ def generated(n_ent: int = 3000, n_ind: int = 200, per_pillar: int = 10, per_sub
     nodes += [Node(id=f"p{p}", level=2, kind="aggregate", parent=f"s{p // per_sub}") for p in range(n_pil)]
     nodes += [Node(id=f"s{s}", level=3, kind="aggregate", parent="Index") for s in range(n_sub)]
     nodes += [Node(id="Index", level=4, kind="aggregate")]
-    fw = Framework(nodes=nodes, denominators={"Pop": "Population"}, groups={"Region_group": "Region"})
+    fw = Framework(nodes=nodes, denominators={"Pop": "Population"}, groups={"EurAsia_group": "Region"})
     ents = [f"E{k:05d}" for k in range(n_ent)]
     X = rng.lognormal(mean=2.0, sigma=1.0, size=(n_ent, n_ind))
     X[rng.random(X.shape) < 0.02] = np.nan
     cs = CrossSection(values=pd.DataFrame(X, index=ents, columns=fw.indicators),
-                      groups=pd.DataFrame({"Region_group": rng.choice(list("ABCD"), n_ent)}, index=ents),
+                      groups=pd.DataFrame({"EurAsia_group": rng.choice(list("ABCD"), n_ent)}, index=ents),
                       denominators=pd.DataFrame({"Pop": rng.uniform(1, 100, n_ent)}, index=ents))
     return fw, cs
 
