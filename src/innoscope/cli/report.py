@@ -45,24 +45,11 @@ def _bundled(framework: str | None, data: list[Path] | None):
                         "--meta iMeta.csv (COINr-style tables)") from None
     if hasattr(datacli, "_build"):
         b = datacli._build(framework=framework or "three_pools", data=data)
+        from ..report.model import provenance_from_choices
+
         b.cross_section.provenance = provenance_from_choices(b.choices)
         return b.framework, b.cross_section
     return datacli.load_city_data(framework=framework or "three_pools", data=data)
-
-
-def provenance_from_choices(choices):
-    """uCode, iCode, source, excerpt of the chosen observation of each cell (the data layer's ``choices``)."""
-    import pandas as pd
-
-    c = choices
-    if "chosen" in c.columns:
-        c = c[c["chosen"].astype(bool)]
-    title = c.get("source_title", pd.Series("", index=c.index)).fillna("").astype(str)
-    url = c.get("source_url", pd.Series("", index=c.index)).fillna("").astype(str)
-    source = [" — ".join(x for x in (t, u) if x) for t, u in zip(title, url, strict=True)]
-    return pd.DataFrame({"uCode": c["entity"].astype(str).to_numpy(), "iCode": c["code"].astype(str).to_numpy(),
-                         "source": source, "excerpt": c.get("excerpt", pd.Series("", index=c.index)).fillna("")
-                         .astype(str).to_numpy()})
 
 
 def _default_spec(framework: str | None) -> PipelineSpec:

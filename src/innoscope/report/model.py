@@ -380,6 +380,19 @@ def _year(y: Any) -> int | str | None:
     return int(f) if f == int(f) else str(y)
 
 
+def provenance_from_choices(choices: pd.DataFrame) -> pd.DataFrame:
+    """uCode, iCode, source, excerpt of the chosen observation of each cell (the data layer's ``choices``)."""
+    c = choices
+    if "chosen" in c.columns:
+        c = c[c["chosen"].astype(bool)]
+    title = c.get("source_title", pd.Series("", index=c.index)).fillna("").astype(str)
+    url = c.get("source_url", pd.Series("", index=c.index)).fillna("").astype(str)
+    source = [" — ".join(x for x in (t, u) if x) for t, u in zip(title, url, strict=True)]
+    return pd.DataFrame({"uCode": c["entity"].astype(str).to_numpy(), "iCode": c["code"].astype(str).to_numpy(),
+                         "source": source, "excerpt": c.get("excerpt", pd.Series("", index=c.index)).fillna("")
+                         .astype(str).to_numpy()})
+
+
 # -- methodology --------------------------------------------------------------------------------
 def methodology(result: Result) -> list[dict[str, Any]]:
     """Each step of the spec: stage, method, parameters, overrides and the method's formula (its docstring)."""

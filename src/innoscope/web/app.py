@@ -29,7 +29,7 @@ from ..report import model
 from ..report.html import build_report, plotly_js
 from ..result import Result, rank_desc
 from .state import Dataset, Datasets, NotFound, rebuild
-from .uploads import SUFFIXES, crosssection_from_upload
+from .uploads import SUFFIXES, crosssection_from_city_upload, crosssection_from_upload, is_city_file
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -125,8 +125,14 @@ def _download_xlsx(result: Result) -> bytes:
     return buf.getvalue()
 
 
-def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int = MAX_UPLOAD) -> FastAPI:
-    """The dashboard app over ``datasets`` (the first is the default)."""
+def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int = MAX_UPLOAD,
+               upload_dir: Path | None = None) -> FastAPI:
+    """The dashboard app over ``datasets`` (the first is the default).
+
+    ``upload_dir``: where a cited city file is put for the data layer's path-based reader, inside the
+    project (default ``./.innoscope/uploads``); iData uploads are never written anywhere.
+    """
+    upload_dir = Path(upload_dir) if upload_dir is not None else Path.cwd() / ".innoscope" / "uploads"
     if isinstance(datasets, Dataset):
         datasets = [datasets]
     store = datasets if isinstance(datasets, Datasets) else Datasets(list(datasets))
@@ -230,7 +236,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
             mt = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(body, media_type=mt, headers={"Content-Disposition": f'attachment; filename="{fn}"'})
 
-    @app.post("/api/upload", summary="Import an iData table (CSV or xlsx, raw request body) as a new data set",
+    @app.post("/api/upload", summary="Import an iData table (CSV or xlsx) or a cited city CSV (raw request body) as a new data set",
               openapi_extra={"requestBody": {"required": True, "content": {
                   "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def upload(request: Request, filename: Annotated[str, Query(min_length=1, max_length=200)],
@@ -248,7 +254,11 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
             buf += chunk
             if len(buf) > max_upload:
                 return JSONResponse({"detail": f"upload too large: over {max_upload} bytes"}, status_code=413)
-        cs = crosssection_from_upload(bytes(buf), filename, base.framework)
+        raw = bytes(buf)
+        if is_city_file(raw, filename):
+            cs = crosssection_from_city_upload(raw, filename, base.framework, base.spec, upload_dir)
+        else:
+            cs = crosssection_from_upload(raw, filename, base.framework)
         ds = store.add_upload(base, cs, label=f"{filename} ({len(cs.entities)})")
         return {"dataset": ds.id, "label": ds.label, "n_entities": len(cs.entities)}
 

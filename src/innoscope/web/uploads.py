@@ -1,19 +1,28 @@
-"""Uploaded tables: parsed in memory (never written to disk), validated like the CLI's readers.
+"""Uploaded tables, validated by the same readers as the CLI.
 
-An upload is a COINr-style ``iData`` table (``uCode``, ``uName``, group and denominator columns,
-one column per indicator) as CSV (any encoding charset-normalizer recognises: UTF-8, GBK,
-GB18030, Big5) or xlsx; it is checked against the data set's framework by
-:meth:`CrossSection.from_idata`, the reader ``innoscope build`` uses.
+Two formats:
+
+* a COINr-style ``iData`` table (``uCode``, ``uName``, group and denominator columns, one column per
+  indicator) as CSV (UTF-8, GB18030/GBK, Big5) or xlsx: parsed in memory (never written to disk)
+  and checked against the data set's framework by :meth:`CrossSection.from_idata`, the reader
+  ``innoscope build`` uses;
+* the cited city format (``city_zh, city_en, indicator, year, value, unit, source_url, ...``, the
+  format of ``innoscope import``/``run --data``): imported by the data layer's ``import_cities`` and
+  built by ``default_build``, exactly as ``innoscope run --data FILE``. That reader takes a path, so
+  the bytes go to a file with a generated name in the upload folder inside the project
+  (``.innoscope/uploads`` by default), deleted as soon as it is read.
 """
 
 from __future__ import annotations
 
 import io
+import uuid
+from pathlib import Path
 
 import pandas as pd
 
 from ..dataset import CrossSection
-from ..errors import DataError
+from ..errors import DataError, ImportFailed, InnoscopeError
 from ..framework import Framework
 
 SUFFIXES = (".csv", ".xlsx")
@@ -66,6 +75,48 @@ def crosssection_from_upload(raw: bytes, filename: str, framework: Framework) ->
     """Validate an uploaded iData table against ``framework`` (same checks as ``innoscope build``)."""
     df = read_table(raw, filename)
     cs = CrossSection.from_idata(df, framework, source=filename)
+    if len(cs.entities) < 2:
+        raise DataError(f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}")
+    return cs
+
+
+def is_city_file(raw: bytes, filename: str) -> bool:
+    """True for a CSV whose header has every column of the cited city format."""
+    if not filename.lower().endswith(".csv"):
+        return False
+    try:
+        from ..ingest.cities import COLUMNS
+    except ImportError:
+        return False
+    head = raw[:4096].split(b"\n", 1)[0]
+    try:
+        text = decode_csv(head, filename)
+    except (DataError, UnicodeDecodeError):
+        return False
+    cols = {c.strip().strip('"').lstrip("\ufeff") for c in text.strip().split(",")}
+    return set(COLUMNS) <= cols
+
+
+def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framework, spec, workdir: Path
+                                  ) -> CrossSection:
+    """Import a cited city file as ``innoscope run --data FILE`` does; the cross-section carries provenance."""
+    from ..citydata import default_build
+    from ..report.model import provenance_from_choices
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"upload-{uuid.uuid4().hex}.csv"
+    path.write_bytes(raw)
+    try:
+        b = default_build(data=path, framework=framework, spec=spec)
+    except ImportFailed as e:
+        raise ImportFailed(str(e).replace(str(path), filename)) from None
+    except InnoscopeError as e:
+        raise DataError(str(e).replace(str(path), filename)) from None
+    finally:
+        path.unlink(missing_ok=True)
+    cs = b.cross_section
+    cs.source = filename
+    cs.provenance = provenance_from_choices(b.choices)
     if len(cs.entities) < 2:
         raise DataError(f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}")
     return cs
