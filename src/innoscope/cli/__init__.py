@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except InnoscopeError as e:
-        err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
         return 1
     except typer.Exit as e:
         return e.exit_code
