@@ -247,3 +247,13 @@ def test_pairs_subset_at_every_level_equals_full_matrix(asem, coinr_spec):
     for node in fw.aggregates:
         assert two.prob_outranks("CHN", "JPN", node) == full.prob_outranks("CHN", "JPN", node)
         assert two.prob_outranks("JPN", "CHN", node) == full.prob_outranks("JPN", "CHN", node)
+
+
+def test_compare_table_and_default_inputs(asem, coinr_spec):
+    from innoscope.analysis.uncertainty import default_inputs
+
+    fw, cs = asem
+    res = uncertainty(fw, cs, coinr_spec, inputs=default_inputs(fw), n=200, seed=4, pairs=["CHN", "JPN"])
+    t = res.compare("CHN", "JPN")
+    assert t["node"].iloc[0] == fw.root and len(t) == len(fw.aggregates)
+    assert ((t["P(CHN > JPN)"] + t["P(JPN > CHN)"]) <= 1 + 1e-12).all()

@@ -139,6 +139,16 @@ class UncertaintyResult:
             raise SpecError(f"unknown entity {missing}")
         return float(m.loc[a, b])
 
+    def compare(self, a: str, b: str) -> pd.DataFrame:
+        """P(a outranks b) and P(b outranks a) at every node where pairwise odds were computed
+        (run with ``pairs=[a, b]`` to get every level), top level first."""
+        fw = self.framework
+        nodes = sorted(self.wins, key=lambda c: (-fw[c].level, list(self.wins).index(c)))
+        return pd.DataFrame({"level": [fw[c].level for c in nodes], "node": nodes,
+                             "name": [fw[c].name for c in nodes],
+                             f"P({a} > {b})": [self.prob_outranks(a, b, c) for c in nodes],
+                             f"P({b} > {a})": [self.prob_outranks(b, a, c) for c in nodes]})
+
     def parameters(self) -> pd.DataFrame:
         """Every replication's sampled choices: one column per input (labels; weights: the set or max |change|)."""
         eng = self.engine
@@ -182,6 +192,17 @@ class UncertaintyResult:
                 "rows": [{"uCode": r.uCode, "name": nm, **{k: (None if pd.isna(v) else float(v))
                                                           for k, v in r._asdict().items() if k != "uCode"}}
                          for r, nm in zip(df.itertuples(index=False), names, strict=True)]}
+
+
+def default_inputs(framework: Framework, noise: float = 0.25) -> list[dict[str, Any]]:
+    """A generic design when a spec has no ``uncertainty:`` section: weights +/- ``noise`` at every weighted
+    level, min-max [1, 100] vs z-score (10, 2), arithmetic vs geometric mean (COINr's vignette choices)."""
+    return [
+        {"name": "Weights", "weights": "uniform", "noise": {lv: noise for lv in range(1, framework.n_levels)}},
+        {"name": "Normalisation", "stage": "normalise",
+         "alternatives": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "m_sd": [10, 2]}]},
+        {"name": "Aggregation", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]},
+    ]
 
 
 def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | str,

@@ -123,12 +123,12 @@ def uncertainty_cmd(
         if len(pair) != 2:
             raise SpecError("--pair takes exactly two entities (give --pair A --pair B)")
         a, b = pair
-        pt = Table(title=f"P({a} outranks {b})")
-        for col in ("level", "node", f"P({a} > {b})", f"P({b} > {a})"):
+        cmp = res.compare(a, b)
+        pt = Table(title=f"P({a} outranks {b}), N = {res.n}")
+        for col in cmp.columns:
             pt.add_column(col)
-        for node in sorted(res.wins, key=lambda c: -fw[c].level):
-            pt.add_row(str(fw[node].level), f"{node} {fw[node].name}", f"{res.prob_outranks(a, b, node):.3f}",
-                       f"{res.prob_outranks(b, a, node):.3f}")
+        for row in cmp.itertuples(index=False):
+            pt.add_row(str(row[0]), row[1], row[2], f"{row[3]:.3f}", f"{row[4]:.3f}")
         out.print(pt)
     out.print(f"wrote rank_stats.csv, rank_stats_levels.csv, prob_outranks.csv, parameters.csv, "
               f"uncertainty.json to {outdir}")
