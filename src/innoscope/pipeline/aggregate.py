@@ -25,7 +25,7 @@ Domain errors are never a silent NaN: geometric, harmonic and generalised (p <= 
 non-positive value raise :class:`DomainError`, which the stage reports naming the node, the
 entity, the child and the value. Output: the input columns plus one column per aggregate, level
 by level (within a level sorted by code, as COINr's ``Aggregated`` data set). Formulas and
-sources: each kernel's docstring and docs/methods/normalise_aggregate.md.
+sources: each kernel's docstring and docs/methods.md.
 """
 
 from __future__ import annotations

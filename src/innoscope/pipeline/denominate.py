@@ -21,7 +21,7 @@ OUTPUT = "Denominated"
 
 @METHODS.register("divide", aliases=("ratio",))
 def divide(x: np.ndarray, d: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
-    """``scale * x / d``; a zero denominator gives NaN (and is reported)."""
+    """``scale * x / d``; a zero denominator gives NaN. Source: COINr ``Denominate`` (``f_denom = "/"``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         out = scale * x / d
     out[~np.isfinite(out) & np.isfinite(x)] = np.nan

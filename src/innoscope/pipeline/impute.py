@@ -204,6 +204,9 @@ def em(X: np.ndarray, directions: np.ndarray, *, group_level: int | None = None,
        seed: int | None = None) -> tuple[np.ndarray, dict[str, Any]]:
     """Model-based imputation: EM for a multivariate normal (:func:`em_mvn`), per block of indicators.
 
+    Source: Dempster, Laird & Rubin (1977), JRSS B 39:1; Little & Rubin (2002), *Statistical Analysis with
+    Missing Data*, ch. 11 (the EM algorithm that Amelia, used in COINr's vignette, builds on).
+
     A block is every indicator, or the indicators under one aggregate at ``group_level``.
     """
     return em_mvn(X, max_iter=max_iter, tol=tol, ridge=ridge, draw=draw, seed=seed)

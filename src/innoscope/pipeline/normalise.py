@@ -10,14 +10,14 @@ Methods whose parameters are values *of the indicator* (scaled's bounds, targets
 and fraction-of-max receive the raw column and the direction, and apply it themselves, so a
 target or goalpost is always written in the indicator's own units whatever its direction
 (COINr applies the direction to the data but not to parameters given in a spec; see
-docs/methods/normalise_aggregate.md). The direction used is the indicator's own times that of
+docs/methods.md). The direction used is the indicator's own times that of
 every ancestor: an aggregate with direction -1 reverses every indicator beneath it (COINr
 ignores aggregate directions; its issue #66).
 
 Per-indicator parameters come, most specific first, from the spec's ``by_indicator``, from the
 framework node (``Node.target`` and COINr's iMeta columns such as ``goalpost_lower``, which
 COINr reads with ``f_n_para = "use_iMeta"``), then from the step's global parameters.
-Formulas and sources are in each kernel's docstring and in docs/methods/normalise_aggregate.md.
+Formulas and sources are in each kernel's docstring and in docs/methods.md.
 """
 
 from __future__ import annotations
