@@ -90,6 +90,7 @@ class Store:
             raise DataError(f"cannot open store {self.path}: {exc}") from None
         self.con.execute(_SCHEMA)
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
         version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if version is None:
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
@@ -110,7 +111,7 @@ class Store:
         self.close()
 
     def _df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-        return self.con.execute(sql, params or []).fetchdf()
+        return self.con.execute(sql, params or []).fetch_arrow_table().to_pandas()
 
     def row_count(self) -> int:
         return int(self.con.execute("SELECT count(*) FROM observations").fetchone()[0])
@@ -285,20 +286,20 @@ class Store:
             params.append(dataset)
             where = f"WHERE i.dataset = ${len(params)}"
         sql = f"""
-            WITH c AS (
-                SELECT o.*, i.file_name, i.dataset, i.imported_at, {prank} AS prio,
-                    row_number() OVER w AS rank,
-                    count(*) OVER k AS n_candidates,
-                    count(DISTINCT o.value) OVER k AS n_values
-                FROM observations o JOIN imports i ON i.id = o.import_id {where}
-                WINDOW k AS (PARTITION BY o.entity, o.indicator, o.year),
-                       w AS (PARTITION BY o.entity, o.indicator, o.year
-                             ORDER BY (o.value IS NULL), {prank}, o.import_id DESC, o.file_row)
-            )
-            SELECT entity, indicator, year, value, flags, unit, raw, source_title, source_url, excerpt, note,
+            WITH o AS (
+                SELECT o.*, i.file_name, i.dataset, {prank} AS prio
+                FROM observations o JOIN imports i ON i.id = o.import_id {where}),
+            g AS (
+                SELECT entity, indicator, year, count(*) AS n_candidates, count(DISTINCT value) AS n_values
+                FROM o GROUP BY entity, indicator, year),
+            r AS (
+                SELECT *, row_number() OVER (PARTITION BY entity, indicator, year
+                    ORDER BY (value IS NULL), prio, import_id DESC, file_row) AS rank
+                FROM o {'' if all_rows else 'QUALIFY rank = 1'})
+            SELECT r.entity, r.indicator, r.year, value, flags, unit, raw, source_title, source_url, excerpt, note,
                    import_id, file_name, file_row, file_column, dataset, prio, rank, n_candidates, n_values
-            FROM c {'' if all_rows else 'WHERE rank = 1'}
-            ORDER BY entity, indicator, year, rank"""
+            FROM r JOIN g ON g.entity = r.entity AND g.indicator = r.indicator AND g.year IS NOT DISTINCT FROM r.year
+            ORDER BY r.entity, r.indicator, r.year, rank"""
         df = self._df(sql, params)
         df["reason"] = _reasons(df, policy, pats)
         return df.drop(columns=["prio"] + ([] if all_rows else ["rank"]))
@@ -307,13 +308,15 @@ class Store:
         """Keys whose rows hold more than one distinct value, with the values and their sources."""
         where = "WHERE i.dataset = ?" if dataset else ""
         return self._df(f"""
+            WITH o AS (SELECT o.*, i.file_name FROM observations o JOIN imports i ON i.id = o.import_id {where}),
+            k AS (SELECT entity, indicator, year FROM o GROUP BY entity, indicator, year
+                  HAVING min(value) IS DISTINCT FROM max(value))
             SELECT o.entity, o.indicator, o.year, count(*) AS n_rows, count(DISTINCT o.value) AS n_values,
                    min(o.value) AS min_value, max(o.value) AS max_value,
-                   string_agg(DISTINCT coalesce(o.raw, '') || ' [' || coalesce(o.source_title, i.file_name) || ']',
+                   string_agg(DISTINCT coalesce(o.raw, '') || ' [' || coalesce(o.source_title, o.file_name) || ']',
                               ' | ') AS candidates
-            FROM observations o JOIN imports i ON i.id = o.import_id {where}
+            FROM o JOIN k ON k.entity = o.entity AND k.indicator = o.indicator AND k.year IS NOT DISTINCT FROM o.year
             GROUP BY o.entity, o.indicator, o.year
-            HAVING count(DISTINCT o.value) > 1
             ORDER BY o.entity, o.indicator, o.year""", [dataset] if dataset else None)
 
 
