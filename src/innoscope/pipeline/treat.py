@@ -185,7 +185,7 @@ def log_gii(x: np.ndarray) -> Treatment:
 
 @METHODS.register("log", aliases=("ln",))
 def log_plain(x: np.ndarray) -> Treatment:
-    """Natural log ``ln x``; every value must be positive."""
+    """Natural log ``ln x``; every value must be positive. Source: OECD/JRC Handbook (2008) s.3 (transformations)."""
     bad = x[~np.isnan(x) & (x <= 0)]
     if bad.size:
         raise ValueError(f"log needs positive values; {bad.size} value(s) are <= 0 (smallest {bad.min()})")
@@ -214,6 +214,8 @@ def boxcox(x: np.ndarray, *, lmbda: float = 0.0, makepos: bool = True) -> Treatm
 @METHODS.register("percentile", aliases=("winsorise_pct", "quantile", "pct_winsorise"))
 def percentile(x: np.ndarray, *, lower: float = 0.05, upper: float = 0.95) -> Treatment:
     """Fixed-percentile winsorisation: clip to ``[q(lower), q(upper)]``.
+
+    Source: Tukey (1962) / Dixon (1960) winsorising; OECD/JRC Handbook (2008) s.3 (outlier treatment).
 
     Quantiles by linear interpolation between order statistics (R ``quantile`` type 7, NumPy's
     default), NaN ignored. Points moved down are ``winhi``, moved up ``winlo``.
