@@ -15,15 +15,27 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
         "--no-first-run", "--disable-component-update", "--disable-sync"]
 
 
+_shared: dict = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One chromium per test session, shared by tests/report and tests/web (each conftest imports
+    this fixture; Playwright's sync API cannot be started twice in one thread)."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    if _shared["users"] == 0:
+        _shared["pw"] = sync_playwright().start()
+        _shared["browser"] = _shared["pw"].chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            _shared.pop("browser").close()
+            _shared.pop("pw").stop()
 
 
 def local_only(url: str) -> bool:
