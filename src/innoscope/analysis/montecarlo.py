@@ -28,6 +28,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -289,6 +290,7 @@ def _plan(fw: Framework, agg_step: Any, wnodes: list[str]) -> list[NodePlan]:
 
 def _nominal_weights(fw: Framework, res: Any, plan: list[NodePlan], wnodes: list[str]) -> np.ndarray:
     w = np.full(len(wnodes), np.nan)
+    sets: dict[str, dict[str, float]] = {}
     for p in plan:
         if p.wname in ("equal", "none"):
             w[p.wcols] = 1.0
@@ -296,7 +298,9 @@ def _nominal_weights(fw: Framework, res: Any, plan: list[NodePlan], wnodes: list
         key = p.wname or res.active_weights
         if key not in res.weights:
             raise SpecError(f"[aggregate] weight set {key!r} does not exist; sets: {', '.join(res.weights)}")
-        ws = res.weights[key].reindex(p.children).to_numpy(float)
+        if key not in sets:
+            sets[key] = {k: float(v) for k, v in res.weights[key].items()}
+        ws = np.array([sets[key].get(c, np.nan) for c in p.children])
         if np.isnan(ws).any():
             raise SpecError(f"[aggregate] weight set {key!r} has no weight for some children of {p.code!r}")
         w[p.wcols] = ws
@@ -357,7 +361,8 @@ def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Seque
             raise SpecError(f"alternative ({what}) cannot run: {e}") from None
         last = res.datasets[list(res.datasets)[-1]]
         X[combo] = last.reindex(index=entities, columns=fw.indicators).to_numpy(float)
-        results[combo] = res
+        results[combo] = SimpleNamespace(weights=res.weights, active_weights=res.active_weights)
+        del res, last
 
     plans, w0 = {}, {}
     ind_pos = {c: j for j, c in enumerate(fw.indicators)}
