@@ -272,3 +272,14 @@ def test_coinr_idata_wide(tmp_path):
     expected = ref.set_index("uCode")[indicators].stack(future_stack=True)
     np.testing.assert_allclose(got.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-12)
     assert set(df["year"]) == {2018}
+
+
+def test_utf16_and_crlf_files(tmp_path):
+    p = tmp_path / "u16.csv"
+    p.write_bytes("城市,指标,年份,数值\n深圳,a,2024,2.66万\n".encode("utf-16"))
+    df = read_table(p)
+    assert df.attrs["encoding"] == "utf-16" and df["value"].tolist() == [26600.0]
+    p = tmp_path / "crlf.csv"
+    p.write_bytes("城市,指标,年份,数值\r\n深圳,a,2024,2.66万\r\n杭州,a,2024,12..5\r\n".encode("gbk"))
+    with pytest.raises(ValueParseError, match=r"crlf\.csv, row 3, column '数值'"):
+        read_table(p)

@@ -354,7 +354,7 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
     except CalamineError as exc:
         raise DataError(f"{file}: not a readable Excel workbook (truncated or corrupt: {exc})") from None
     sheet_name = sh.name
-    merged = _merged_ranges(data, sheet_name)
+    merged = _merged_ranges(data, sheet_name, sh)
     cells = cells[skiprows:]
     merged = [((r0 - skiprows, c0), (r1 - skiprows, c1)) for (r0, c0), (r1, c1) in merged if r0 >= skiprows]
     where = f"{file}, sheet {sheet_name!r}"
@@ -385,14 +385,15 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
     return RawTable(cols, file, rows, sheet=sheet_name, sha256=_sha256(data), column_letters=letters)
 
 
-def _merged_ranges(data: bytes, sheet_name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Merged ranges of a sheet as 0-based ((row0, col0), (row1, col1)), from openpyxl (empty for non-xlsx)."""
+def _merged_ranges(data: bytes, sheet_name: str, sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged ranges of a sheet as 0-based ((row0, col0), (row1, col1)): openpyxl for .xlsx/.xlsm, calamine's
+    own list for the formats openpyxl cannot open (.xls, .xlsb, .ods)."""
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except Exception:  # noqa: BLE001 - a format openpyxl cannot open (.xls, .ods) has no merged-cell info for us
-        return []
+    except Exception:  # noqa: BLE001 - not an OOXML workbook: ask calamine
+        return [tuple(map(tuple, r)) for r in (sheet.merged_cell_ranges or [])]
     ws = wb[sheet_name]
     return [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
 
