@@ -1,6 +1,6 @@
 """Numbers as Chinese statistics write them: ``2.66万``, ``2236.6亿元``, ``93.3%``, ``１２３``, ``>2200``.
 
-Grammar of one value (after :func:`normalise_text`: NFKC full->half width, ``−``/``－`` -> ``-``)::
+Grammar of one value (after :func:`normalise_text`: NFKC full->half width, ``−``/``－`` -> ``-``, 萬/億 -> 万/亿)::
 
     value  := prefix* sign? number more? magnitude? more? unit? suffix?
     prefix := > | >= | ≥ | < | <= | ≤ | ~ | ≈ | 约 | 大约 | 近 | 将近 | 接近 | 超过 | 超 | 逾 | 多于 | 大于
@@ -41,12 +41,12 @@ __all__ = [
     "MAGNITUDES",
     "MISSING_MARKERS",
     "UNITS",
+    "ArrayParseError",
+    "ParsedArray",
     "ParsedValue",
     "ValueParseError",
     "convert_unit",
     "normalise_text",
-    "ArrayParseError",
-    "ParsedArray",
     "parse_array",
     "parse_series",
     "parse_value",
