@@ -106,38 +106,52 @@ def stacked_aggregate(method: str, children: list[np.ndarray], W: np.ndarray, co
 
     ``checked``: the caller knows every child is > 0 (a mean of positive values is positive).
     """
+    return _stacked(method, children, W, code, checked)[0]
+
+
+def _transform(method: str, x: np.ndarray, anynan: bool) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = x if method == "arithmetic" else np.log(x) if method == "geometric" else 1.0 / x
+    return np.nan_to_num(f) if anynan else f
+
+
+def _stacked(method: str, children: list[np.ndarray], W: np.ndarray, code: str = "", checked: bool = False,
+             anynan: bool | None = None, transformed: list[np.ndarray | None] | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`stacked_aggregate` returning also the mean in the transformed domain (for geometric: the
+    weighted mean of logs, which a geometric parent reuses instead of taking the log again).
+    ``anynan`` and ``transformed`` (per child, or None) may be supplied by a caller who knows them."""
     if method != "arithmetic" and not checked:
         _check_positive(children, method, code)
-    shared = all(x.ndim == 1 for x in children)
-    anynan = any(np.isnan(x).any() for x in children)
-    if method == "arithmetic":
-        f = [np.nan_to_num(x) if anynan else x for x in children]
-    elif method == "geometric":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            f = [np.nan_to_num(np.log(x)) if anynan else np.log(x) for x in children]
-    else:
-        with np.errstate(divide="ignore"):
-            f = [np.nan_to_num(1.0 / x) if anynan else 1.0 / x for x in children]
-    if shared:
+    if anynan is None:
+        anynan = any(np.isnan(x).any() for x in children)
+    pre = transformed or [None] * len(children)
+    f = [t if t is not None else _transform(method, x, anynan) for x, t in zip(children, pre, strict=True)]
+    R, n = W.shape[0], children[0].shape[-1]
+    if all(x.ndim == 1 for x in children):
         num = W @ np.vstack(f)
         den = W @ np.vstack([~np.isnan(x) for x in children]).astype(float) if anynan else \
             W.sum(axis=1, keepdims=True)
     else:
-        num = 0.0
+        num = np.zeros((R, n))
         for j, x in enumerate(f):
-            num = num + W[:, j, None] * x
+            num += W[:, j, None] * x
         den = _present_weights(children, W) if anynan else W.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == "arithmetic":
-            y = num / den
+            inner = num / den
+            y = inner
         elif method == "geometric":
-            y = np.exp(num / den)
+            inner = num / den
+            y = np.exp(inner)
         else:
+            inner = num
             y = den / num
-    y = np.broadcast_to(y, (W.shape[0], children[0].shape[-1]))
+    if y.shape != (R, n):
+        y = np.ascontiguousarray(np.broadcast_to(y, (R, n)))
     if anynan:
         y = np.where(_present_weights(children, W) > 0, y, np.nan)
-    return np.array(y)
+    return y, inner
 
 
 def _loop_aggregate(kernel: Callable, params: dict, children: list[np.ndarray], W: np.ndarray,
@@ -242,21 +256,30 @@ def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: d
     from ..pipeline.aggregate import METHODS
 
     vals: dict[str, np.ndarray] = {}
+    logs: dict[str, np.ndarray] = {}
     with np.errstate(invalid="ignore"):
         col_pos = ~(X <= 0).any(axis=0)
+    col_nan = np.isnan(X).any(axis=0)
     positive = {c: bool(col_pos[j]) for c, j in ind_pos.items()}
+    nanfree = {c: not bool(col_nan[j]) for c, j in ind_pos.items()}
     for p in plan:
         children = [X[:, ind_pos[c]] if c in ind_pos else vals[c] for c in p.children]
         Wc = W[:, p.wcols]
         known = all(positive[c] for c in p.children)
         positive[p.code] = known or p.method != "arithmetic"
+        clean = all(nanfree[c] for c in p.children)
         if p.method in FAST and not p.params:
-            y = stacked_aggregate(p.method, children, Wc, p.code, checked=known)
+            pre = [logs.get(c) for c in p.children] if p.method == "geometric" and clean else None
+            y, inner = _stacked(p.method, children, Wc, p.code, checked=known,
+                                anynan=None if not clean else False, transformed=pre)
+            if p.method == "geometric" and clean:
+                logs[p.code] = inner
         else:
             y = _loop_aggregate(METHODS.get(p.method).func, p.params, children, Wc, n)
         if p.thresh is not None:
             avail = np.mean([~np.isnan(np.broadcast_to(x, y.shape)) for x in children], axis=0)
             y = np.where(avail < float(p.thresh), np.nan, y)
+        nanfree[p.code] = clean and p.thresh is None and bool((Wc.sum(axis=1) > 0).all())
         vals[p.code] = y
     return vals
 
@@ -411,7 +434,10 @@ class Accumulator:
         for name in ("counts", "wins", "score_sum"):
             mine, theirs = getattr(self, name), getattr(other, name)
             for k, v in theirs.items():
-                mine[k] = mine[k] + v if k in mine else v
+                if k in mine:
+                    mine[k] += v
+                else:
+                    mine[k] = v
         for name in ("kept_ranks", "kept_scores"):
             mine, theirs = getattr(self, name), getattr(other, name)
             for k, v in theirs.items():
