@@ -56,7 +56,8 @@ def _env() -> Environment:
 
 
 def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
-                   compare: tuple[str, str] = ("shenzhen", "hangzhou"), profiles: bool = True) -> dict[str, go.Figure]:
+                   compare: tuple[str, str] = ("shenzhen", "hangzhou"), profiles: bool = True,
+                   audit: model.AuditView | None = None) -> dict[str, go.Figure]:
     """Every figure of the report, by file-friendly name."""
     lang = check_lang(lang)
     figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
@@ -69,7 +70,8 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     a, b = model.compare_pair(result, compare)
     figs["comparison"] = figures.comparison_bar(result, a, b, lang)
     figs["comparison_radar"] = figures.radar(result, a, lang, other=b)
-    figs["correlation"] = figures.correlation_heatmap(result, model.audit_view(result, lang).corr, lang)
+    audit = audit or model.audit_view(result, lang)
+    figs["correlation"] = figures.correlation_heatmap(result, audit.corr, lang)
     if profiles:
         for e in result.ranking().index:
             figs[f"profile_{e}"] = figures.radar(result, e, lang)
@@ -81,16 +83,17 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     """The report as one self-contained HTML document (opens offline; no CDN, no web fonts)."""
     lang = check_lang(lang)
     fw = result.framework
-    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare)
+    audit = model.audit_view(result, lang)
+    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, audit=audit)
     ranking = model.ranking_table(result, uncertainty)
     has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()
     scores, ranks = model.pillar_table(result)
     pillars = model.pillar_codes(result)
     a, b = model.compare_pair(result, compare)
-    audit = model.audit_view(result, lang)
     prov = model.provenance_table(result, lang)
     ew = model.effective_weights(result)
     w = result.weights.get(result.active_weights)
+    all_ranks = result.all_ranks()
     ctx = {
         "lang": lang, "t": lambda k, **f: t(k, lang, **f), "flag_label": lambda f: flag_label(f, lang),
         "title": f"{node_label(fw, fw.root, lang)} · {t('title', lang)}",
@@ -103,7 +106,7 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
         "pillar_rows": [{"code": e, "name": model.entity_name(result, e),
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
-        "profiles": [model.profile(result, e, lang) for e in result.ranking().index],
+        "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in result.ranking().index],
         "cmp": model.comparison(result, a, b, lang, uncertainty),
         "audit": audit, "audit_flags": audit.flags.to_dict("records"),
         "prov": prov.to_dict("records"),

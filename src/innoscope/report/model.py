@@ -175,13 +175,13 @@ def denominator_columns(result: Result) -> dict[str, str | None]:
     return {"population": pop, "area": area}
 
 
-def profile(result: Result, code: str, lang: str, n: int = 3) -> dict[str, Any]:
+def profile(result: Result, code: str, lang: str, n: int = 3, ranks: pd.DataFrame | None = None) -> dict[str, Any]:
     """One entity: pillar scores and ranks, strengths, weaknesses, indicator values (raw, per capita, per km²)."""
     fw = result.framework
     lvl = radar_level(result)
     pillars = fw.codes(lvl)
     agg = result.aggregated
-    ranks = rank_desc(agg)
+    ranks = rank_desc(agg) if ranks is None else ranks
     raw = result.stage("Raw")
     den = denominator_columns(result)
     pop = result.data.denominators[den["population"]].get(code) if den["population"] else None
@@ -259,11 +259,8 @@ def audit_view(result: Result, lang: str) -> AuditView:
         audit = None
         method += f"; innoscope.analysis.audit failed: {e}"
     if audit is not None:
-        method = "innoscope.analysis.audit"
+        method += "; flags: innoscope.analysis.audit (Result.audit)"
         flags += _audit_flags(audit)
-        c = _get(audit, "corr_aggregates", "corr")
-        if isinstance(c, pd.DataFrame) and set(codes) <= set(c.columns):
-            corr = c.loc[[x for x in codes if x in c.index], codes] if set(codes) <= set(c.index) else corr
     else:
         agg = result.aggregated
         for parent in fw.aggregates:
