@@ -257,3 +257,38 @@ def test_compare_table_and_default_inputs(asem, coinr_spec):
     t = res.compare("CHN", "JPN")
     assert t["node"].iloc[0] == fw.root and len(t) == len(fw.aggregates)
     assert ((t["P(CHN > JPN)"] + t["P(JPN > CHN)"]) <= 1 + 1e-12).all()
+
+
+WEIGHTED = """
+steps:
+  - denominate
+  - impute: {method: group_mean, by: EurAsia_group}
+  - treat: {method: winsorise, winmax: 5}
+  - normalise: {method: minmax, range: [1, 100]}
+  - weight: {method: entropy}
+  - aggregate: {method: arithmetic}
+uncertainty:
+  inputs:
+    - {name: Weighting, stage: weight, alternatives: [entropy, equal, critic]}
+    - {name: Noise, weights: uniform, noise: {1: 0.2, 2: 0.2}}
+    - {name: Agg, stage: aggregate, alternatives: [arithmetic, geometric]}
+"""
+
+
+def test_weight_stage_as_an_uncertain_input_matches_the_engine(asem):
+    """Weights computed by a weight step (entropy / equal / CRITIC) per normalised data set, then perturbed."""
+    fw, cs = asem
+    res = uncertainty(fw, cs, PipelineSpec.from_yaml(WEIGHTED), n=30, seed=12, keep=True)
+    assert res.parameters()["Weighting"].nunique() == 3
+    _rebuild_and_compare(res, fw, cs, n_check=30)
+
+
+def test_process_pool_executor_gives_the_same_result(asem, coinr_spec):
+    from concurrent.futures import ProcessPoolExecutor
+
+    fw, cs = asem
+    a = uncertainty(fw, cs, coinr_spec, n=400, seed=21, chunk=150)
+    with ProcessPoolExecutor(2) as ex:
+        b = uncertainty(fw, cs, coinr_spec, n=400, seed=21, chunk=150, executor=ex)
+    pd.testing.assert_frame_equal(a.to_df(), b.to_df())
+    np.testing.assert_array_equal(a.ranks().to_numpy(), b.ranks().to_numpy())
