@@ -202,3 +202,20 @@ def test_rank_intervals_and_outrank_probability_when_given(result):
     assert "Probability that Switzerland outranks Denmark: 80.0%" in html
     assert "rank_intervals" in report_figures(result, lang="en", uncertainty=unc, profiles=False)
     assert "No uncertainty analysis was run" in build_report(result, lang="en")
+
+
+def test_correlation_heatmap_is_pearson_of_index_and_pillars(result):
+    view = model.audit_view(result, "en")
+    codes = ["Index", "Conn", "Sust", "Physical", "ConEcFin", "Political", "Instit", "P2P", "Environ", "Social",
+             "SusEcFin"]
+    assert list(view.corr.columns) == codes
+    X = result.aggregated[codes].to_numpy(float)
+    np.testing.assert_allclose(view.corr.to_numpy(), np.corrcoef(X, rowvar=False), atol=1e-12)
+    # flags: every collinear / negative pair the audit reports is listed, within its pillar
+    assert {"flag", "code", "detail"} == set(view.flags.columns)
+    neg = view.flags[view.flags["flag"].str.startswith("negative")]
+    for r in neg.itertuples():
+        a, b = r.code.split(", ")
+        pillar = r.detail.rsplit(" ", 1)[1]
+        assert result.framework[a].parent == result.framework[b].parent == pillar
+        assert np.corrcoef(result.stage("Normalised")[[a, b]].dropna().to_numpy(float), rowvar=False)[0, 1] < -0.4

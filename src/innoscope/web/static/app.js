@@ -5,12 +5,12 @@
   "use strict";
   var I18N = {
     zh: {dataset: "数据集", language: "语言", normalise: "标准化", aggregate: "聚合", rank_by: "排名依据", reset: "重置",
-      dl_report: "下载报告", upload: "导入数据 (CSV/xlsx, iData)", import: "导入", weights: "权重", entities: "城市/实体",
+      dl_report: "下载报告", upload: "导入数据（iData 表 CSV/xlsx，或城市引用数据 CSV）", import: "导入", weights: "权重", entities: "城市/实体",
       all: "全选", none: "全不选", rank: "排名", name: "名称", score: "得分", change: "变化", comparison: "城市对比",
       pillar: "分项", difference: "差值", leader: "领先者", index: "总指数", recomputed: "重新计算用时",
       ranking: "排名", leads: "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。", uploaded: "已导入", loading: "计算中…", indicators: "指标权重"},
     en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
-      reset: "Reset", dl_report: "Download report", upload: "Import data (CSV/xlsx, iData)", import: "Import",
+      reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
       change: "Change", comparison: "Comparison", pillar: "Pillar", difference: "Difference", leader: "Leader",
       index: "Index", recomputed: "recomputed in", ranking: "Ranking",
