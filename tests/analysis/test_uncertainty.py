@@ -292,3 +292,16 @@ def test_process_pool_executor_gives_the_same_result(asem, coinr_spec):
         b = uncertainty(fw, cs, coinr_spec, n=400, seed=21, chunk=150, executor=ex)
     pd.testing.assert_frame_equal(a.to_df(), b.to_df())
     np.testing.assert_array_equal(a.ranks().to_numpy(), b.ranks().to_numpy())
+
+
+def test_bundled_cities_missing_data_and_dat_thresh_exact():
+    """The bundled city index has missing values and data-availability thresholds (entities left
+    unranked): the vectorised path still equals the ordinary engine, NaN ranks included."""
+    from innoscope.analysis.uncertainty import default_inputs
+    from innoscope.citydata import default_build
+
+    b = default_build()
+    fw, cs = b.framework, b.cross_section
+    res = uncertainty(fw, cs, b.spec, inputs=default_inputs(fw), n=30, seed=2, keep=True)
+    assert res.ranks().isna().any().any()
+    _rebuild_and_compare(res, fw, cs, n_check=30)
