@@ -235,3 +235,9 @@ def test_index_page_and_plotly_served_locally(client):
     assert js.status_code == 200 and len(js.content) > 1_000_000
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_upload_non_numeric_denominator_is_422(client, asem):
+    df = _idata_csv(asem[1]).decode().replace("8735.453", "8735?453")  # AUT's population
+    r = client.post("/api/upload?filename=den.csv", content=df.encode())
+    assert r.status_code == 422 and "8735?453" in r.json()["detail"]

@@ -74,7 +74,12 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
 def crosssection_from_upload(raw: bytes, filename: str, framework: Framework) -> CrossSection:
     """Validate an uploaded iData table against ``framework`` (same checks as ``innoscope build``)."""
     df = read_table(raw, filename)
-    cs = CrossSection.from_idata(df, framework, source=filename)
+    try:
+        cs = CrossSection.from_idata(df, framework, source=filename)
+    except InnoscopeError:
+        raise
+    except (ValueError, TypeError) as e:  # e.g. a non-numeric denominator column, which from_idata does not name
+        raise DataError(f"{filename}: {e} (denominator and indicator columns must hold numbers)") from None
     if len(cs.entities) < 2:
         raise DataError(f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}")
     return cs
