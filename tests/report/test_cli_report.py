@@ -36,3 +36,17 @@ def test_report_command_errors(tmp_path):
     assert main(["report", "--meta", str(REF / "data" / "ASEM_iMeta.csv"), "-o", str(tmp_path / "x.html")]) == 1
     assert main(["report", "--lang", "fr", "-o", str(tmp_path / "x.html")]) == 1
     assert not (tmp_path / "x.html").exists()
+
+
+def test_report_command_with_uncertainty(tmp_path):
+    out = tmp_path / "u.html"
+    assert main(["report", "-o", str(out), "--uncertainty", "200", "--seed", "3", "--lang", "en"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Rank interval" in html and "No uncertainty analysis was run" not in html
+    m = re.search(r"Probability that 深圳 outranks 杭州: ([0-9.]+)%", html)
+    assert m and 0 <= float(m.group(1)) <= 100
+    # the interval shown for Beijing brackets its nominal rank
+    row = re.search(r'<tr data-code="beijing">(.*?)</tr>', html, flags=re.S).group(1)
+    nominal = int(re.search(r'<td class="num">(\d+)</td>', row).group(1))
+    lo, hi, med = map(int, re.search(r"(\d+)–(\d+) \((\d+)\)", row).groups())
+    assert lo <= med <= hi and lo <= nominal <= hi
