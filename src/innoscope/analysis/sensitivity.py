@@ -108,6 +108,11 @@ def _sobol_many(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int, conf
     labels = input_labels(prob)
     D, m = len(labels), Y.shape[1]
     step = D + 2
+    block = max(1, int(64e6 // (len(Y) // step * num_resamples * 8 * 6)))
+    if m > block:
+        parts = [_sobol_many(prob, Y[:, s:s + block], num_resamples=num_resamples, conf_level=conf_level,
+                             seed=seed).assign(output=lambda d, s=s: d["output"] + s) for s in range(0, m, block)]
+        return pd.concat(parts, ignore_index=True)
     N = len(Y) // step
     sd = Y.std(axis=0)
     ok = np.isfinite(Y).all(axis=0) & (sd > np.finfo(float).eps)
