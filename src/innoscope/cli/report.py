@@ -18,7 +18,8 @@ err = Console(stderr=True)
 DEFAULT_SPEC = ["denominate", "normalise", "aggregate"]
 
 
-def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: Path | None):
+def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: Path | None,
+                lang: str = "zh"):
     """(framework, cross-section, spec, compare pair) from the command's options.
 
     ``--data iData.csv --meta iMeta.csv``: COINr-style tables. Otherwise the data layer's
@@ -32,6 +33,8 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
         fw, cs = read_coinr(data[0], meta)
     else:
         fw, cs = _bundled(framework, data)
+        if lang == "en":
+            cs.names = _bilingual_names(cs.names)
     sp = PipelineSpec.from_yaml(spec) if spec else _default_spec(framework)
     return fw, cs, sp
 
@@ -50,6 +53,21 @@ def _bundled(framework: str | None, data: list[Path] | None):
         b.cross_section.provenance = provenance_from_choices(b.choices)
         return b.framework, b.cross_section
     return datacli.load_city_data(framework=framework or "three_pools", data=data)
+
+
+def _bilingual_names(names):
+    """``深圳 Shenzhen`` from the data layer's entity table (Chinese names still match ``--compare 深圳``)."""
+    try:
+        from ..ingest.names import EntityTable
+    except ImportError:
+        return names
+    table = EntityTable.default()
+    out = names.copy()
+    for code, name in names.items():
+        e = table.entities.get(code)
+        if e is not None and e.name_en and e.name_en not in str(name):
+            out[code] = f"{name} {e.name_en}"
+    return out
 
 
 def _default_spec(framework: str | None) -> PipelineSpec:
@@ -97,7 +115,7 @@ def report_cmd(
     from ..report.i18n import check_lang
 
     lang = check_lang(lang)
-    fw, cs, sp = load_inputs(framework, data, meta, spec)
+    fw, cs, sp = load_inputs(framework, data, meta, spec, lang=lang)
     result = build(fw, cs, sp)
     unc = _uncertainty(result, uncertainty_runs, seed, compare)
     html = build_report(result, lang=lang, uncertainty=unc, compare=compare)
