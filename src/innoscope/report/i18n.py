@@ -69,6 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "stage": {"zh": "阶段", "en": "Stage"},
     "method": {"zh": "方法", "en": "Method"},
     "parameters": {"zh": "参数", "en": "Parameters"},
+    "defaults": {"zh": "方法的默认参数", "en": "Method defaults"},
     "formula": {"zh": "公式与出处", "en": "Formula and source"},
     "overrides": {"zh": "单独设定", "en": "Overrides"},
     "weights": {"zh": "权重", "en": "Weights"},
