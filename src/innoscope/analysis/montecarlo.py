@@ -24,7 +24,9 @@ yields values <= 0) is rejected up front with the input names, never skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -38,7 +40,8 @@ from threadpoolctl import threadpool_limits
 from ..dataset import CrossSection
 from ..errors import InnoscopeError, SpecError, StageError
 from ..framework import Framework
-from ..pipeline.run import ALIASES, build, stage_module, validate_spec
+from ..pipeline.base import Context
+from ..pipeline.run import ALIASES, _dataset_name, build, stage_module, validate_spec
 from ..pipeline.spec import PipelineSpec
 from .inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
 
@@ -284,6 +287,46 @@ def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: d
     return vals
 
 
+class PrefixRunner:
+    """Runs several pipelines that share leading steps, running each distinct prefix of steps once.
+
+    Step for step the same as :func:`innoscope.pipeline.run.build` (same stage calls on the same
+    context); only the common prefixes (e.g. denominate, impute, screen and one treatment shared by two
+    normalisations) are not recomputed. Stages never mutate their inputs, so contexts share data sets.
+    """
+
+    def __init__(self, framework: Framework, data: CrossSection):
+        root = Context(framework=framework, data=data)
+        root.weights["Original"] = pd.Series(framework.weights(), dtype=float)
+        root.datasets["Raw"] = data.values.copy()
+        self.root = (root, "Raw")
+        self.cache: dict[str, tuple[Context, str]] = {}
+
+    def run(self, spec: PipelineSpec) -> tuple[Context, str]:
+        """The context after every step of ``spec`` and the name of the last data set."""
+        validate_spec(spec)
+        state, key = self.root, ""
+        for step in spec.steps:
+            key = f"{key}|{json.dumps(step.model_dump(), sort_keys=True, default=str)}"
+            if key in self.cache:
+                state = self.cache[key]
+                continue
+            ctx0, last = state
+            ctx = dataclasses.replace(ctx0, datasets=dict(ctx0.datasets), weights=dict(ctx0.weights))
+            mod = stage_module(step.stage)
+            inp = ctx.datasets[_dataset_name(ctx, step.input)] if step.input else ctx.datasets[last]
+            out = mod.run(inp, ctx, step)
+            name = step.output or mod.OUTPUT
+            if out.weights is not None:
+                ctx.weights[name] = out.weights
+                ctx.active_weights = name
+            if out.data is not None:
+                ctx.datasets[name] = out.data
+                last = name
+            state = self.cache[key] = (ctx, last)
+        return state
+
+
 def _without_aggregate(spec: PipelineSpec) -> tuple[PipelineSpec, Any]:
     steps = list(spec.steps)
     idx = [i for i, s in enumerate(steps) if _stage_key(s.stage) == "aggregate"]
@@ -372,20 +415,20 @@ def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Seque
         return f"{inputs[i].name}={inputs[i].labels[k]}"
 
     X, results = {}, {}
+    runner = PrefixRunner(fw, data)
     for combo in itertools.product(*[range(len(inputs[i].alternatives)) for i in pre_inputs]):
         s = base
         for i, k in zip(pre_inputs, combo, strict=True):
             s = inputs[i].apply(s, k)
         pre_spec, _ = _without_aggregate(s)
         try:
-            res = build(fw, data, pre_spec)
+            ctx, last = runner.run(pre_spec)
         except InnoscopeError as e:
             what = ", ".join(label(i, k) for i, k in zip(pre_inputs, combo, strict=True)) or "nominal"
             raise SpecError(f"alternative ({what}) cannot run: {e}") from None
-        last = res.datasets[list(res.datasets)[-1]]
-        X[combo] = last.reindex(index=entities, columns=fw.indicators).to_numpy(float)
-        results[combo] = SimpleNamespace(weights=res.weights, active_weights=res.active_weights)
-        del res, last
+        X[combo] = ctx.datasets[last].reindex(index=entities, columns=fw.indicators).to_numpy(float)
+        results[combo] = SimpleNamespace(weights=ctx.weights, active_weights=ctx.active_weights)
+    del runner
 
     plans, w0 = {}, {}
     ind_pos = {c: j for j, c in enumerate(fw.indicators)}
