@@ -216,7 +216,8 @@ class Engine:
             code = code * len(self.inputs[i].alternatives) + K[:, j]
         return code
 
-    def keys(self, K: np.ndarray, row: np.ndarray) -> tuple[tuple, tuple]:
+    def keys(self, row: np.ndarray) -> tuple[tuple, tuple]:
+        """(pre-aggregation key, aggregation key) of one row of :meth:`choices`."""
         d = self.discrete
         pre = tuple(int(row[d.index(i)]) for i in self.pre_inputs)
         agg = tuple(int(row[d.index(i)]) for i in self.agg_inputs)
@@ -239,13 +240,17 @@ class Engine:
         """Scores (R x n) of every aggregate (or of ``nodes``) for the replications ``U``."""
         R, n = len(U), len(self.entities)
         want = list(nodes) if nodes is not None else self.aggregates
-        out = {c: np.empty((R, n)) for c in want}
         K = self.choices(U)
         code = self.group_code(K)
+        if (code == code[0]).all():
+            pre, agg = self.keys(K[0])
+            vals = aggregate_all(self.X[pre], self.weights(U, self.w0[pre, agg]), self.plans[agg], self.ind_pos, n)
+            return {c: vals[c] for c in want}
+        out = {c: np.empty((R, n)) for c in want}
         order = np.argsort(code, kind="stable")
         bounds = np.flatnonzero(np.diff(code[order])) + 1
         for rows in np.split(order, bounds):
-            pre, agg = self.keys(K, K[rows[0]])
+            pre, agg = self.keys(K[rows[0]])
             W = self.weights(U[rows], self.w0[pre, agg])
             vals = aggregate_all(self.X[pre], W, self.plans[agg], self.ind_pos, n)
             for c in want:
@@ -598,7 +603,7 @@ def replication_build_inputs(engine: Engine, fw: Framework, base: PipelineSpec, 
     spec = base
     for j, i in enumerate(engine.discrete):
         spec = engine.inputs[i].apply(spec, int(K[0, j]))
-    pre, agg = engine.keys(K, K[0])
+    pre, agg = engine.keys(K[0])
     W = engine.weights(u, engine.w0[pre, agg])[0]
     wmap = dict(zip(engine.wnodes, W, strict=True))
     nodes = [nd.model_copy(update={"weight": float(wmap.get(nd.id, nd.weight))}) for nd in fw.nodes]
