@@ -98,6 +98,13 @@ def _crosssection_from_idata(idata: pd.DataFrame, fw: Framework, *, source: str 
                     f"{where} row {pos + 2}, column {col!r}: value {vals[col].iloc[pos]!r} is not a number"
                 )
     vals = vals.apply(pd.to_numeric)
+    for col in [c for c in idata.columns if c in fw.denominators]:
+        conv = pd.to_numeric(idata[col], errors="coerce")
+        bad = idata[col].notna() & conv.isna()
+        if bad.any():
+            pos = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"{where} row {pos + 2}, column {col!r}: denominator value {idata[col].iloc[pos]!r} "
+                            "is not a number")
     groups = [c for c in idata.columns if c in fw.groups or c.endswith("_group")]
     denoms = [c for c in idata.columns if c in fw.denominators]
     names = idata["uName"].astype(str) if "uName" in idata.columns else pd.Series(idata.index, index=idata.index)
