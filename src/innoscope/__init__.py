@@ -1,7 +1,13 @@
-"""innoscope: transparent composite indices of city innovation capacity, and how sure they are."""
+"""innoscope: transparent composite indices of city innovation capacity, and how sure they are.
 
-from .analysis.sensitivity import sensitivity
-from .analysis.uncertainty import uncertainty
+The engine (framework, cross-section, pipeline spec, ``build``, ``Result``) is imported eagerly;
+the heavier faces (data layer on DuckDB/OpenCC, report on Plotly, Monte Carlo on SALib) load on
+first use, so ``import innoscope`` stays fast.
+"""
+
+from importlib import import_module
+from typing import Any
+
 from .dataset import CrossSection
 from .errors import DataError, FrameworkError, ImportFailed, InnoscopeError, SpecError, StageError
 from .framework import Framework, Node
@@ -9,9 +15,26 @@ from .io_coinr import read_coinr
 from .pipeline import PipelineSpec, Step, build
 from .result import Result
 
+_LAZY = {
+    "CityBuild": "innoscope.citydata",
+    "EntityTable": "innoscope.ingest.names",
+    "Store": "innoscope.store",
+    "build_report": "innoscope.report",
+    "clean_web_text": "innoscope.ingest.text",
+    "compare_cities": "innoscope.citydata",
+    "cross_section": "innoscope.panel",
+    "default_build": "innoscope.citydata",
+    "import_cities": "innoscope.ingest.cities",
+    "parse_value": "innoscope.ingest.values",
+    "sensitivity": "innoscope.analysis.sensitivity",
+    "uncertainty": "innoscope.analysis.uncertainty",
+}
+
 __all__ = [
+    "CityBuild",
     "CrossSection",
     "DataError",
+    "EntityTable",
     "Framework",
     "FrameworkError",
     "ImportFailed",
@@ -22,9 +45,29 @@ __all__ = [
     "SpecError",
     "StageError",
     "Step",
+    "Store",
     "build",
+    "build_report",
+    "clean_web_text",
+    "compare_cities",
+    "cross_section",
+    "default_build",
+    "import_cities",
+    "parse_value",
     "read_coinr",
     "sensitivity",
     "uncertainty",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'innoscope' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
