@@ -221,7 +221,8 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
             direction = int(_cell(row, "Direction") if _cell(row, "Direction") is not None else 1)
             weight = float(_cell(row, "Weight") if _cell(row, "Weight") is not None else 1.0)
         except (TypeError, ValueError) as e:
-            raise FrameworkError(f"{where} row {line} ({code!r}): Level, Direction and Weight must be numbers ({e})")
+            raise FrameworkError(
+                f"{where} row {line} ({code!r}): Level, Direction and Weight must be numbers ({e})") from None
         if direction not in (-1, 1):
             raise FrameworkError(f"{where} row {line}, column Direction: {direction} for {code!r}; expected 1 or -1")
         extra = {c: _cell(row, c) for c in imeta.columns if c not in _IMETA_KNOWN and _cell(row, c) is not None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -42,11 +43,12 @@ def write_result(result: Result, outdir: Path) -> list[Path]:
 
 @app.command("build")
 def build_cmd(
-    data: Path = typer.Option(..., "--data", help="COINr-style iData CSV (uCode, uName, groups, denominators, indicators)"),
-    meta: Path = typer.Option(..., "--meta", help="COINr-style iMeta CSV (the indicator tree)"),
-    spec: Path = typer.Option(..., "--spec", help="pipeline spec (YAML)"),
-    outdir: Path = typer.Option(Path("out"), "--out", help="output folder"),
-    top: int = typer.Option(10, help="rows of the ranking to print"),
+    data: Annotated[Path, typer.Option("--data", help="COINr-style iData CSV (uCode, uName, groups, denominators, "
+                                                      "indicators)")],
+    meta: Annotated[Path, typer.Option("--meta", help="COINr-style iMeta CSV (the indicator tree)")],
+    spec: Annotated[Path, typer.Option("--spec", help="pipeline spec (YAML)")],
+    outdir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("out"),
+    top: Annotated[int, typer.Option(help="rows of the ranking to print")] = 10,
 ) -> None:
     """Build the index and write one CSV per stage plus ranks.csv."""
     fw, cs = read_coinr(data, meta)
