@@ -30,6 +30,7 @@ sources: each kernel's docstring and docs/methods.md.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -37,7 +38,7 @@ import pandas as pd
 
 from ..errors import StageError
 from ..registry import Registry
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput
 from .spec import Step
 
 METHODS = Registry("aggregate")
@@ -321,25 +322,34 @@ def _availability(X: np.ndarray) -> np.ndarray:
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
-    mat = np.asfortranarray(data.to_numpy(dtype=float))
     order = data.columns.tolist()
-    cols = {c: mat[:, j] for j, c in enumerate(order)}
+    levels = [(level, sorted(fw.codes(level), key=lambda c: (c.casefold(), c)))
+              for level in range(2, fw.n_levels + 1)]
+    n_in = len(order)
+    full = np.empty((len(data), n_in + sum(len(codes) for _, codes in levels)), order="F")
+    full[:, :n_in] = data.to_numpy(dtype=float)
+    pos = {c: j for j, c in enumerate(order)}
     wcache: dict[str | None, dict[str, float]] = {}
+    checked: dict[tuple[str, str], Any] = {}
     used: list[dict[str, Any]] = []
-    for level in range(2, fw.n_levels + 1):
+    k = n_in
+    for level, codes in levels:
         new = {}
-        for code in sorted(fw.codes(level), key=lambda c: (c.casefold(), c)):
+        for code in codes:
             children = fw.children(code)
             method, params = step.resolve(level=level, node=code)
             method = method or DEFAULT_METHOD
             wname = params.pop("weights", None)
             thresh = params.pop("dat_thresh", None)
             negative = params.pop("negative_weights", "error")
-            m = METHODS.check_params(method, params)
-            missing = [c for c in children if c not in cols]
+            key = (method, repr(sorted(params.items())))
+            m = checked.get(key)
+            if m is None:
+                m = checked[key] = METHODS.check_params(method, params)
+            missing = [c for c in children if c not in pos]
             if missing:
                 raise StageError("aggregate", f"node {code!r}: children {missing} are not in the data set")
-            X = np.column_stack([cols[c] for c in children])
+            X = np.ascontiguousarray(full[:, [pos[c] for c in children]])
             w = _child_weights(ctx, wname, code, children, wcache, negative)
             try:
                 y = m(X, w, **params)
@@ -353,13 +363,27 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 if not 0 <= t <= 1:
                     raise StageError("aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}")
                 y = np.where(_availability(X) < t, np.nan, y)
-            new[code] = np.asarray(y, dtype=float)
+            full[:, k] = y
+            new[code] = k
+            k += 1
             used.append({"iCode": code, "Level": level, "method": m.name,
                          "weights": wname or ctx.active_weights, "dat_thresh": thresh, **params})
-        cols.update(new)
+        pos.update(new)
         order += list(new)
-    out = pd.DataFrame(np.column_stack([cols[c] for c in order]), index=data.index, columns=pd.Index(order))
-    return StageOutput(out, {"methods": _log_frame(used)})
+    if len(pos) < len(order):  # an aggregate already among the input columns: every copy shows the new values
+        full = full[:, [pos[c] for c in order]]
+    out = pd.DataFrame(full, index=data.index, columns=_columns(tuple(order)), copy=False)
+    return StageOutput(out, Log({"methods": lambda: _log_frame(used)}))
+
+
+@functools.lru_cache(maxsize=64)
+def _column_index(order: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(order))
+
+
+def _columns(order: tuple[str, ...]) -> pd.Index:
+    """``pd.Index(order)`` (labels inferred as strings), built once per distinct column list."""
+    return _column_index(order).view()
 
 
 def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str],
@@ -375,7 +399,8 @@ def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[
     if wname in ("equal", "none"):
         return np.ones(len(children))
     if wname not in cache:
-        cache[wname] = ctx.weight_set(wname, "aggregate").astype(float).to_dict()
+        ws = ctx.weight_set(wname, "aggregate").astype(float)
+        cache[wname] = dict(zip(ws.index.tolist(), ws.to_numpy().tolist(), strict=True))
     ws = cache[wname]
     w = np.array([ws.get(c, np.nan) for c in children], dtype=float)
     if np.isnan(w).any():

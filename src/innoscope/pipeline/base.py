@@ -8,6 +8,7 @@ Stages never mutate their input.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,12 +18,48 @@ from ..errors import SpecError
 from ..framework import Framework
 
 
+class Log(Mapping[str, pd.DataFrame]):
+    """A stage's log tables by name, each built on first access and then kept.
+
+    Values are DataFrames or zero-argument functions returning one: building a small DataFrame
+    costs more than most stages, and most builds never read most logs. Reads behave as a dict
+    of DataFrames; a pickled ``Log`` holds the built tables.
+    """
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame | Callable[[], pd.DataFrame]] | None = None):
+        self._tables = dict(tables or {})
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        v = self._tables[key]
+        if callable(v) and not isinstance(v, pd.DataFrame):
+            v = self._tables[key] = v()
+        return v
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __setitem__(self, key: str, value: pd.DataFrame | Callable[[], pd.DataFrame]) -> None:
+        self._tables[key] = value
+
+    def copy(self) -> dict[str, pd.DataFrame]:
+        return dict(self)
+
+    def __reduce__(self):
+        return (Log, (dict(self),))
+
+    def __repr__(self) -> str:
+        return f"Log({dict(self)!r})"
+
+
 @dataclass
 class StageOutput:
     """A stage's result: the new table (or None if it only computes weights) and its logs."""
 
     data: pd.DataFrame | None
-    log: dict[str, pd.DataFrame] = field(default_factory=dict)
+    log: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     weights: pd.Series | None = None
     """A weight set (code -> weight over every node), for stages that compute weights."""
 

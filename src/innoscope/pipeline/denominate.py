@@ -7,12 +7,14 @@ framework (``Node.denominator``, COINr's iMeta ``Denominator``) and ``s`` a scal
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from ..errors import StageError
 from ..registry import Registry
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput
 from .spec import Step
 
 METHODS = Registry("denominate")
@@ -21,7 +23,10 @@ OUTPUT = "Denominated"
 
 @METHODS.register("divide", aliases=("ratio",))
 def divide(x: np.ndarray, d: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
-    """``scale * x / d``; a zero denominator gives NaN. Source: COINr ``Denominate`` (``f_denom = "/"``)."""
+    """``scale * x / d``; a zero denominator gives NaN. Source: COINr ``Denominate`` (``f_denom = "/"``).
+
+    ``x`` may be one column or an (n, k) block with ``d`` of shape (n, 1).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         out = scale * x / d
     out[~np.isfinite(out) & np.isfinite(x)] = np.nan
@@ -31,21 +36,43 @@ def divide(x: np.ndarray, d: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
     arr = data.to_numpy(dtype=float, copy=True)
-    denoms = ctx.data.denominators.reindex(data.index)
+    dframe = ctx.data.denominators
+    rowpos = None if dframe.index.equals(data.index) else dframe.index.get_indexer(data.index)
+    dcols: dict[str, np.ndarray] = {}
+    shared = None
+    checked: dict[tuple[Any, str], Any] = {}
+    batches: dict[tuple[str, str], tuple[Any, dict[str, Any], list[int]]] = {}
     rows = []
-    for j, code in enumerate(data.columns):
-        if code not in fw or fw[code].kind != "indicator":
+    for j, code in enumerate(data.columns.tolist()):
+        node = fw.by_id.get(code)
+        if node is None or node.kind != "indicator":
             continue
-        method, params = step.resolve(indicator=code)
-        denom = params.pop("denominator", None) or fw[code].denominator
+        if code in step.by_indicator:
+            method, params = step.resolve(indicator=code)
+        else:
+            if shared is None:
+                shared = step.resolve()
+            method, params = shared[0], dict(shared[1])
+        denom = params.pop("denominator", None) or node.denominator
         if method == "none" or denom is None:
             continue
-        m = METHODS.check_params(method or "divide", params)
-        if denom not in ctx.data.denominators.columns:
-            valid = ", ".join(ctx.data.denominators.columns) or "none"
-            raise StageError("denominate", f"indicator {code!r}: denominator column {denom!r} is not in the "
-                             f"data; denominator columns: {valid}")
-        arr[:, j] = m(arr[:, j], denoms[denom].to_numpy(float), **params)
+        key = (method, repr(sorted(params.items())))
+        m = checked.get(key)
+        if m is None:
+            m = checked[key] = METHODS.check_params(method or "divide", params)
+        if denom not in dcols:
+            if denom not in dframe.columns:
+                valid = ", ".join(dframe.columns) or "none"
+                raise StageError("denominate", f"indicator {code!r}: denominator column {denom!r} is not in the "
+                                 f"data; denominator columns: {valid}")
+            d = dframe[denom].to_numpy(float)
+            dcols[denom] = d if rowpos is None else np.where(rowpos >= 0, d[rowpos], np.nan)
+        if m.name == "divide":
+            batches.setdefault((denom, key[1]), (m, params, []))[2].append(j)
+        else:
+            arr[:, j] = m(arr[:, j], dcols[denom], **params)
         rows.append({"iCode": code, "denominator": denom, "method": m.name, **params})
-    out = pd.DataFrame(arr, index=data.index, columns=data.columns)
-    return StageOutput(out, {"denominated": pd.DataFrame(rows)})
+    for (denom, _), (m, params, js) in batches.items():
+        arr[:, js] = m(arr[:, js], dcols[denom][:, None], **params)
+    out = pd.DataFrame(arr, index=data.index, columns=data.columns, copy=False)
+    return StageOutput(out, Log({"denominated": lambda: pd.DataFrame(rows)}))

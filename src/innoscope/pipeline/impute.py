@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import SpecError, StageError
 from ..registry import Registry
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput
 from .spec import Step
 from .treat import _no_unsupported_overrides
 
@@ -53,12 +53,19 @@ def median(x: np.ndarray) -> np.ndarray:
 def _by_group(x: np.ndarray, groups: np.ndarray, stat) -> np.ndarray:
     out = x.copy()
     codes = groups if groups.dtype.kind == "i" else pd.factorize(groups, use_na_sentinel=True)[0]
-    miss = np.isnan(x)
+    X = out.reshape(len(out), -1)
+    miss = np.isnan(X)
     for g in range(codes.max() + 1):
-        idx = codes == g
-        obs = x[idx & ~miss]
-        if obs.size:
-            out[idx & miss] = stat(obs)
+        idx = np.flatnonzero(codes == g)
+        mg = miss[idx]
+        todo = np.flatnonzero(mg.any(axis=0))
+        if not todo.size:
+            continue
+        XgT = X[idx][:, todo].T
+        for col, xg, m in zip(todo, XgT, mg[:, todo].T, strict=True):
+            obs = xg[~m]
+            if obs.size:
+                X[idx[m], col] = stat(obs)
     return out
 
 
@@ -66,7 +73,8 @@ def _by_group(x: np.ndarray, groups: np.ndarray, stat) -> np.ndarray:
 def group_mean(x: np.ndarray, groups: np.ndarray, *, by: str | None = None) -> np.ndarray:
     """Replace NaN by the mean of the observed values in the entity's group (column ``by``).
 
-    Entities without a group label, and groups with no observed value, stay missing.
+    Entities without a group label, and groups with no observed value, stay missing. ``x`` may be
+    one column or an (n, k) block, imputed column by column.
     Source: COINr ``i_mean_grp`` (``use_group``).
     """
     return _by_group(x, groups, np.mean)
@@ -237,34 +245,50 @@ def _blocks(fw, codes: list[str], group_level: int | None) -> list[list[str]]:
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     _no_unsupported_overrides(step, "impute", ("by_indicator",))
     fw = ctx.framework
-    out = data.copy()
-    codes = [c for c in data.columns if c in fw and fw[c].kind == "indicator"]
-    all_missing = dict(zip(data.columns, np.isnan(data.to_numpy(dtype=float)).all(axis=0), strict=True))
+    cols = data.columns.tolist()
+    X0 = data.to_numpy(dtype=float)
+    miss0 = np.isnan(X0)
+    all_missing = miss0.all(axis=0)
     plan: dict[str, tuple[str, dict[str, Any]]] = {}
-    for code in codes:
-        method, params = step.resolve(indicator=code)
+    pos: dict[str, int] = {}
+    shared = None
+    checked: dict[tuple[str, str], str] = {}
+    for j, code in enumerate(cols):
+        node = fw.by_id.get(code)
+        if node is None or node.kind != "indicator":
+            continue
+        if code in step.by_indicator:
+            method, params = step.resolve(indicator=code)
+        else:
+            if shared is None:
+                shared = step.resolve()
+            method, params = shared[0], dict(shared[1])
         method = method or DEFAULT_METHOD
         if method == "none":
             continue
         params = _canonical(params)
-        m = METHODS.check_params(method, params)
-        plan[code] = (m.name, params)
-        if all_missing[code]:
+        key = (method, repr(sorted(params.items(), key=lambda kv: kv[0])))
+        name = checked.get(key)
+        if name is None:
+            name = checked[key] = METHODS.check_params(method, params).name
+        plan[code] = (name, params)
+        pos[code] = j
+        if all_missing[j]:
             raise StageError("impute", f"indicator {code!r} has no data (all values missing); nothing to impute "
                              f"from. Remove it from the framework or skip it (by_indicator: {{{code}: {{method: "
                              f"none}}}})")
     convergence = []
-    filled: dict[str, np.ndarray] = {}
-    X0 = data.to_numpy(dtype=float)
-    pos = {c: j for j, c in enumerate(data.columns)}
+    arr = None
     group_cache: dict[str, np.ndarray] = {}
+    batches: dict[tuple[str, str], tuple[dict[str, Any], list[int]]] = {}
     for code, (name, params) in plan.items():
-        if name in BLOCK_METHODS:
+        if name in BLOCK_METHODS or not miss0[:, pos[code]].any():
             continue
+        batches.setdefault((name, repr(sorted(params.items()))), (params, []))[1].append(pos[code])
+    for (name, _), (params, js) in batches.items():
         m = METHODS.get(name)
-        x = X0[:, pos[code]]
-        if not np.isnan(x).any():
-            continue
+        if arr is None:
+            arr = X0.copy()
         if "by" in m.params:
             col = params.get("by")
             if not col:
@@ -273,15 +297,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             if col not in group_cache:
                 group_cache[col] = pd.factorize(ctx.groups(data.index, col, "impute").to_numpy(dtype=object),
                                                 use_na_sentinel=True)[0]
-            filled[code] = m(x, group_cache[col])
+            arr[:, js] = m(X0[:, js], group_cache[col])
         else:
-            filled[code] = m(x)
-    if filled:
-        arr = data.to_numpy(dtype=float, copy=True)
-        pos = {c: j for j, c in enumerate(data.columns)}
-        for c, v in filled.items():
-            arr[:, pos[c]] = v
-        out = pd.DataFrame(arr, index=data.index, columns=data.columns)
+            for j in js:
+                arr[:, j] = m(X0[:, j])
     for name in BLOCK_METHODS:
         members = [c for c, (n, _) in plan.items() if n == name]
         if not members:
@@ -289,7 +308,8 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         params = dict(plan[members[0]][1])
         m = METHODS.get(name)
         for block in _blocks(fw, members, params.pop("group_level", None)):
-            X = data[block].to_numpy(float)
+            js = [pos[c] for c in block]
+            X = X0[:, js]
             if not np.isnan(X).any():
                 continue
             dirs = np.array([fw[c].direction for c in block], dtype=float)
@@ -301,39 +321,50 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                     warnings.warn(f"[impute] EM did not converge for block {block} within {info['iterations']} "
                                   f"iterations (last change {info['max_change']:.3g})", ImputationWarning,
                                   stacklevel=2)
-            out[block] = res
-    return StageOutput(out, _logs(data, out, plan, convergence))
+            if arr is None:
+                arr = X0.copy()
+            arr[:, js] = res
+    if arr is None:
+        out = data.copy(deep=False)
+        arr = X0
+    else:
+        out = pd.DataFrame(arr, index=data.index, columns=data.columns, copy=False)
+    return StageOutput(out, _logs(data.index, cols, miss0, arr, plan, convergence))
 
 
-def _logs(before: pd.DataFrame, after: pd.DataFrame, plan: dict, convergence: list) -> dict[str, pd.DataFrame]:
-    cols = list(before.columns)
-    cols_arr = np.asarray(cols, dtype=object)
-    methods = np.asarray([plan[c][0] if c in plan else "none" for c in cols], dtype=object)
-    was = before.isna().to_numpy()
-    now = after.isna().to_numpy()
-    ri, ci = np.nonzero(was & ~now)
-    imputed = pd.DataFrame({
-        "uCode": before.index[ri], "iCode": cols_arr[ci], "method": methods[ci],
-        "value": after.to_numpy(float)[ri, ci],
-    })
+def _logs(entities: pd.Index, cols: list[str], was: np.ndarray, after: np.ndarray, plan: dict,
+          convergence: list) -> Log:
+    now = np.isnan(after)
     ri, ci = np.nonzero(now)
-    reasons = []
-    for j in ci:
-        code = cols[j]
-        if code not in plan:
-            reasons.append("not imputed (method none or not an indicator)")
-        elif plan[code][0] in ("group_mean", "group_median"):
-            reasons.append(f"no observed value in the entity's {plan[code][1].get('by')} group, or no group label")
-        else:
-            reasons.append(f"{plan[code][0]}: no observed value to impute from")
-    remaining = pd.DataFrame({"uCode": before.index[ri], "iCode": [cols[j] for j in ci], "reason": reasons})
-    imputable = remaining[remaining["iCode"].isin(list(plan))]
-    if len(imputable):
-        shown = ", ".join(f"{u}/{i}" for u, i in imputable[["uCode", "iCode"]].head(8).itertuples(index=False))
-        more = f" and {len(imputable) - 8} more" if len(imputable) > 8 else ""
-        warnings.warn(f"[impute] {len(imputable)} value(s) are still missing after imputation: {shown}{more} "
+    in_plan = np.array([c in plan for c in cols], dtype=bool)
+    imputable = np.flatnonzero(in_plan[ci])
+    if imputable.size:
+        shown = ", ".join(f"{entities[ri[k]]}/{cols[ci[k]]}" for k in imputable[:8])
+        more = f" and {imputable.size - 8} more" if imputable.size > 8 else ""
+        warnings.warn(f"[impute] {imputable.size} value(s) are still missing after imputation: {shown}{more} "
                       f"(see the 'remaining' log)", ImputationWarning, stacklevel=3)
-    logs = {"imputed": imputed, "remaining": remaining}
+
+    def imputed() -> pd.DataFrame:
+        cols_arr = np.asarray(cols, dtype=object)
+        methods = np.asarray([plan[c][0] if c in plan else "none" for c in cols], dtype=object)
+        r, c = np.nonzero(was & ~now)
+        return pd.DataFrame({"uCode": entities[r], "iCode": cols_arr[c], "method": methods[c],
+                             "value": after[r, c]})
+
+    def remaining() -> pd.DataFrame:
+        reasons = []
+        for j in ci:
+            code = cols[j]
+            if code not in plan:
+                reasons.append("not imputed (method none or not an indicator)")
+            elif plan[code][0] in ("group_mean", "group_median"):
+                reasons.append(f"no observed value in the entity's {plan[code][1].get('by')} group, or no group "
+                               "label")
+            else:
+                reasons.append(f"{plan[code][0]}: no observed value to impute from")
+        return pd.DataFrame({"uCode": entities[ri], "iCode": [cols[j] for j in ci], "reason": reasons})
+
+    logs = Log({"imputed": imputed, "remaining": remaining})
     if convergence:
         logs["convergence"] = pd.DataFrame(convergence)
     return logs

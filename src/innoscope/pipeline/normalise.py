@@ -34,7 +34,7 @@ from scipy.stats import rankdata
 from ..errors import SpecError, StageError
 from ..framework import Framework, Node
 from ..registry import Registry
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput
 from .spec import Step
 
 METHODS = Registry("normalise")
@@ -275,11 +275,12 @@ def _takes(method: Any, name: str) -> bool:
 
 def effective_directions(fw: Framework) -> dict[str, int]:
     """Each indicator's direction times the directions of all its ancestors."""
+    by_id = fw.by_id
     out = {}
     for code in fw.indicators:
-        d = fw[code].direction
+        d = by_id[code].direction
         for a in fw.ancestors(code):
-            d *= fw[a].direction
+            d *= by_id[a].direction
         out[code] = int(d)
     return out
 
@@ -320,11 +321,19 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     used: list[dict[str, Any]] = []
     batches: dict[tuple[str, str], list[tuple[int, str, Any, dict[str, Any], int]]] = {}
     singles: list[tuple[int, str, Any, dict[str, Any], int]] = []
+    shared = None
+    checked: dict[str, Any] = {}
     for j, code in enumerate(data.columns.tolist()):
-        if code not in fw or fw[code].kind != "indicator":
+        node = fw.by_id.get(code)
+        if node is None or node.kind != "indicator":
             continue
-        node = fw[code]
-        method, params = step.resolve(indicator=code)
+        own_override = code in step.by_indicator
+        if own_override:
+            method, params = step.resolve(indicator=code)
+        else:
+            if shared is None:
+                shared = step.resolve()
+            method, params = shared[0], dict(shared[1])
         method = method or DEFAULT_METHOD
         d = dirs[code]
         if empty[j]:
@@ -334,9 +343,15 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             used.append({"iCode": code, "method": "none", "direction": d})
             continue
         m = METHODS.get(method)
-        own = {k for k in step.by_indicator.get(code, {}) if k != "method"}
-        params.update({k: v for k, v in _node_params(node, m.name).items() if k not in own})
-        m = METHODS.check_params(method, params)
+        from_node = _node_params(node, m.name)
+        if own_override or from_node:
+            own = {k for k in step.by_indicator.get(code, {}) if k != "method"}
+            params.update({k: v for k, v in from_node.items() if k not in own})
+            m = METHODS.check_params(method, params)
+        else:
+            if method not in checked:
+                checked[method] = METHODS.check_params(method, params)
+            m = checked[method]
         if _takes(m, "entities"):
             params["entities"] = list(data.index)
             if params.get("ref") is not None:
@@ -364,8 +379,8 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 values[:, j] = m(x, **params)
             except (ValueError, TypeError, ZeroDivisionError) as e:
                 raise StageError("normalise", f"indicator {code!r}, method {m.name!r}: {e}") from None
-    out = pd.DataFrame(values, index=data.index, columns=data.columns)
-    return StageOutput(out, {"methods": _log_frame(used)})
+    out = pd.DataFrame(values, index=data.index, columns=data.columns, copy=False)
+    return StageOutput(out, Log({"methods": lambda: _log_frame(used)}))
 
 
 def _log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

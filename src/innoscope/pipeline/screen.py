@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import SpecError
 from ..registry import Registry
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput
 from .spec import Step
 from .treat import _no_unsupported_overrides
 
@@ -111,51 +111,63 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     s = data_summary(X)
     low_data = s["Dat_Avail"] < dat_thresh
     low_nonzero = s["Non_Zero"] < nonzero_thresh
-    summary = pd.DataFrame({"uCode": data.index, **s, "LowData": low_data, "LowNonZero": low_nonzero,
-                            "LowDatOrZeroFlag": low_data | low_nonzero})
     included = np.asarray(m(low_data, low_nonzero, dat_thresh=dat_thresh, nonzero_thresh=nonzero_thresh), bool)
-    reasons: list[list[str]] = [[] for _ in range(len(data))]
+    reasons: dict[int, list[str]] = {}
     n_cols = X.shape[1]
-    for i in np.flatnonzero(~included):
+    for i in np.flatnonzero(~included).tolist():
+        why = reasons[i] = []
         if m.name in ("byNA", "byNAandzeros") and low_data[i]:
-            reasons[i].append(f"data availability {s['Dat_Avail'][i]:.3f} < dat_thresh {dat_thresh:g} "
-                              f"({s['N_missing'][i]} of {n_cols} values missing)")
+            why.append(f"data availability {s['Dat_Avail'][i]:.3f} < dat_thresh {dat_thresh:g} "
+                       f"({s['N_missing'][i]} of {n_cols} values missing)")
         if m.name in ("byzeros", "byNAandzeros") and low_nonzero[i]:
-            reasons[i].append(f"share of non-zero values {s['Non_Zero'][i]:.3f} < nonzero_thresh "
-                              f"{nonzero_thresh:g} ({s['N_zero'][i]} zeros)")
-    logs: dict[str, pd.DataFrame] = {}
+            why.append(f"share of non-zero values {s['Non_Zero'][i]:.3f} < nonzero_thresh "
+                       f"{nonzero_thresh:g} ({s['N_zero'][i]} zeros)")
+    logs = Log()
+    extra: dict[str, np.ndarray] = {}
     if group_level is not None:
         gt = float(group_thresh)
         if not 0 <= gt <= 1:
             raise SpecError(f"[screen] group_thresh must be between 0 and 1, got {gt}")
         if not 2 <= int(group_level) <= fw.n_levels:
             raise SpecError(f"[screen] group_level {group_level} is out of range; levels are 2..{fw.n_levels}")
-        avail = {}
+        pos = {c: j for j, c in enumerate(data.columns.tolist())}
+        aggs, avail = [], []
         for agg in fw.codes(int(group_level)):
-            inds = [c for c in fw.descendants(agg, 1) if c in data.columns]
-            if inds:
-                avail[agg] = 1 - data[inds].isna().to_numpy().mean(axis=1)
-        ga = pd.DataFrame(avail, index=data.index)
-        low_group = (ga < gt).any(axis=1).to_numpy()
-        summary["LowGroupData"] = low_group
-        summary["Worst_Group_Avail"] = ga.min(axis=1).to_numpy()
-        for i in np.flatnonzero(low_group):
-            row = ga.iloc[i]
-            bad = row[row < gt]
-            reasons[i].append("; ".join(f"data availability {v:.3f} in {k!r} (level {group_level}) < "
-                                        f"group_thresh {gt:g}" for k, v in bad.items()))
+            js = [pos[c] for c in fw.descendants(agg, 1) if c in pos]
+            if js:
+                aggs.append(agg)
+                avail.append(1 - np.isnan(X[:, js]).mean(axis=1))
+        ga = np.column_stack(avail) if avail else np.empty((len(X), 0))
+        low_group = (ga < gt).any(axis=1)
+        extra["LowGroupData"] = low_group
+        extra["Worst_Group_Avail"] = ga.min(axis=1) if aggs else np.full(len(X), np.nan)
+        for i in np.flatnonzero(low_group).tolist():
+            bad = [(k, v) for k, v in zip(aggs, ga[i].tolist(), strict=True) if v < gt]
+            reasons.setdefault(i, []).append("; ".join(f"data availability {v:.3f} in {k!r} (level {group_level}) "
+                                                       f"< group_thresh {gt:g}" for k, v in bad))
         included &= ~low_group
-        logs["GroupAvail"] = ga.reset_index()
-    pos = {c: i for i, c in enumerate(data.index)}
+        logs["GroupAvail"] = lambda: pd.DataFrame(ga, index=data.index, columns=aggs).reset_index()
+    where = {c: i for i, c in enumerate(data.index.tolist())} if force_in or force_out else {}
     for c in force_in:
-        included[pos[c]] = True
+        included[where[c]] = True
     for c in force_out:
-        included[pos[c]] = False
-        reasons[pos[c]] = ["forced out (force_out)"]
-    summary["Included"] = included
-    removed = [(data.index[i], "; ".join(reasons[i])) for i in np.flatnonzero(~included)]
-    logs["DataSummary"] = summary.reset_index(drop=True)
-    logs["RemovedUnits"] = pd.DataFrame(removed, columns=["RemovedUnits", "Reason"])
-    logs["Forced"] = pd.DataFrame([(c, "in") for c in force_in] + [(c, "out") for c in force_out],
-                                  columns=["uCode", "Force"])
-    return StageOutput(data.loc[included].copy(), logs)
+        included[where[c]] = False
+        reasons[where[c]] = ["forced out (force_out)"]
+    out_rows = np.flatnonzero(~included)
+
+    def summary() -> pd.DataFrame:
+        return pd.DataFrame({"uCode": data.index, **s, "LowData": low_data, "LowNonZero": low_nonzero,
+                             "LowDatOrZeroFlag": low_data | low_nonzero, **extra, "Included": included})
+
+    def removed() -> pd.DataFrame:
+        return pd.DataFrame([(data.index[i], "; ".join(reasons.get(i, []))) for i in out_rows],
+                            columns=["RemovedUnits", "Reason"])
+
+    logs["DataSummary"] = summary
+    logs["RemovedUnits"] = removed
+    logs["Forced"] = lambda: pd.DataFrame([(c, "in") for c in force_in] + [(c, "out") for c in force_out],
+                                          columns=["uCode", "Force"])
+    if included.all():
+        return StageOutput(data.copy(deep=False), logs)
+    kept = pd.DataFrame(X[included], index=data.index[included], columns=data.columns, copy=False)
+    return StageOutput(kept, logs)

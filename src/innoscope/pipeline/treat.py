@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import SpecError, StageError
 from ..registry import Registry
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput
 from .spec import Step
 
 METHODS = Registry("treat")
@@ -55,7 +55,24 @@ def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
     ok = x[~np.isnan(x)] if np.isnan(x.sum()) else x
     d = ok - ok.mean() if ok.size else ok
     d2 = d * d
-    return ok.size, float(d2.sum()), float(d2 @ d), float(d2 @ d2)
+    return ok.size, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())
+
+
+def _row_moments(XT: np.ndarray) -> tuple[list[float], list[float], list[float]]:
+    """:func:`_moments` of every row of a NaN-free C-contiguous ``XT`` (bit for bit: a reduction
+    along the contiguous axis sums each row as NumPy sums a 1-D array)."""
+    n = XT.shape[1]
+    D = XT - (XT.sum(axis=1) / n)[:, None]
+    D2 = D * D
+    return D2.sum(axis=1).tolist(), (D2 * D).sum(axis=1).tolist(), (D2 * D2).sum(axis=1).tolist()
+
+
+def _check_from_moments(n: int, s2: float, s3: float, s4: float, skew_thresh: float,
+                        kurt_thresh: float) -> tuple[Any, float, float]:
+    sk, kt = _g1(n, s2, s3), _g2(n, s2, s4)
+    if np.isnan(sk) or np.isnan(kt):
+        return pd.NA, sk, kt
+    return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
 
 
 def _g1(n: int, s2: float, s3: float) -> float:
@@ -99,10 +116,7 @@ def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float 
     n, s2, s3, s4 = _moments(x)
     if n < 4:
         raise ValueError(f"skewness and kurtosis need at least 4 non-missing values, got {n}")
-    sk, kt = _g1(n, s2, s3), _g2(n, s2, s4)
-    if np.isnan(sk) or np.isnan(kt):
-        return pd.NA, sk, kt
-    return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
+    return _check_from_moments(n, s2, s3, s4, skew_thresh, kurt_thresh)
 
 
 def skew_kurt_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -345,75 +359,218 @@ def _no_unsupported_overrides(step: Step, stage: str, allowed: tuple[str, ...]) 
                             f"{' or '.join(allowed) if allowed else 'one method for the whole step'}")
 
 
-def _already_passing(method: str, params: dict[str, Any], sk: float, kt: float) -> dict[str, Any] | None:
-    """Dets of a column that ``winsorise`` would leave untouched (it passes the first check), else None.
+def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, float, float]]
+                    ) -> list[Treatment | None]:
+    """:func:`winsorise` on every row of a NaN-free C-contiguous ``XT`` whose first check fails.
 
-    Same rule as :func:`check_skew_kurt`, from the column statistics computed for all columns at once.
+    One winsorisation step moves the extreme point(s) of every still-failing row at once (rows
+    whose skew is negative are negated, so the same maximum rule serves both ends), then the
+    moments of those rows are recomputed together. Values, labels and details are those of
+    :func:`winsorise` row by row, bit for bit. ``None`` marks a row the block step does not cover
+    (every value tied, or a check becoming undefined); the caller runs the kernel on it.
     """
-    if method != "winsorise" or params.get("force_win") or np.isnan(sk) or np.isnan(kt):
-        return None
-    if not (abs(sk) < params.get("skew_thresh", 2.0) or kt < params.get("kurt_thresh", 3.5)):
-        return None
-    return _check_cols("check_SkewKurt0", (True, float(sk), float(kt)))
+    k, n = XT.shape
+    st, kt = p["skew_thresh"], p["kurt_thresh"]
+    winmax = p["winmax"]
+    X = XT.copy()
+    hi = np.zeros(X.shape, dtype=bool)
+    lo = np.zeros(X.shape, dtype=bool)
+    checks = list(check0)
+    nwin = [0] * k
+    odd: set[int] = set()
+    act = np.arange(k) if winmax is None or winmax > 0 else np.arange(0)
+    while act.size:
+        sub = X[act]
+        up = np.array([checks[i][1] >= 0 for i in act.tolist()])
+        Y = np.where(up[:, None], sub, -sub)
+        top = Y.max(axis=1)
+        eq = Y == top[:, None]
+        nxt = np.where(eq, -np.inf, Y).max(axis=1)
+        sub = np.where(up[:, None], 1.0, -1.0) * np.where(eq, nxt[:, None], Y)
+        X[act] = sub
+        hi[act[up]] = eq[up]
+        lo[act[~up]] = eq[~up]
+        counts = (hi[act].sum(axis=1) + lo[act].sum(axis=1)).tolist()
+        m2, m3, m4 = _row_moments(sub)
+        keep = []
+        for r, i in enumerate(act.tolist()):
+            if nxt[r] == -np.inf:
+                odd.add(i)
+                continue
+            nwin[i] = counts[r]
+            c = checks[i] = _check_from_moments(n, m2[r], m3[r], m4[r], st, kt)
+            if c[0] is pd.NA:
+                odd.add(i)
+            elif not c[0] and (winmax is None or nwin[i] < winmax):
+                keep.append(i)
+        act = np.array(keep, dtype=int)
+    fallback = p["fallback"]
+    f2 = None if fallback in (None, "none") else METHODS.get(fallback)
+    if f2 is not None and f2.name in ("winsorise", "percentile"):
+        raise ValueError(f"fallback must be a transform, not {f2.name!r}")
+    out: list[Treatment | None] = []
+    for i in range(k):
+        if i in odd:
+            out.append(None)
+            continue
+        dets = _check_cols("check_SkewKurt0", check0[i])
+        dets["winsorise.nwin"] = nwin[i]
+        dets.update(_check_cols("check_SkewKurt1", checks[i]))
+        lab1 = _labels(n, "")
+        lab1[hi[i]] = "winhi"
+        lab1[lo[i]] = "winlo"
+        x2: np.ndarray = X[i]
+        lab2: np.ndarray | str = ""
+        passing = checks[i][0]
+        if passing is not pd.NA and not passing and f2 is not None:
+            t2 = f2(X[i] if p["combine_treat"] else XT[i], **(p["fallback_params"] or {}))
+            x2, lab2 = t2.x, t2.points
+            dets.update(_check_cols("check_SkewKurt2", check_skew_kurt(x2, st, kt)))
+        out.append(Treatment(np.asarray(x2, dtype=float), _join_labels(lab1, lab2), dets))
+    return out
+
+
+def _treat_one(code: str, m: Any, x: np.ndarray, params: dict[str, Any], entities: pd.Index) -> Treatment:
+    """One column through its method, with the stage's error messages."""
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = _apply(m, x, params)
+    except (ValueError, ZeroDivisionError, FloatingPointError) as e:
+        raise StageError("treat", f"indicator {code!r}, method {m.name!r}: {e}") from None
+    _check_finite(code, m, x, t, entities)
+    return t
+
+
+def _check_finite(code: str, m: Any, x: np.ndarray, t: Treatment, entities: pd.Index) -> None:
+    bad = ~np.isnan(x) & ~np.isfinite(t.x)
+    if bad.any():
+        who = list(entities[bad][:5])
+        raise StageError("treat", f"indicator {code!r}, method {m.name!r}: transform gives non-finite values "
+                         f"for {who} (values {x[bad][:5].tolist()})")
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     _no_unsupported_overrides(step, "treat", ("by_indicator",))
     fw = ctx.framework
-    out = data.copy()
-    treated: dict[str, np.ndarray] = {}
-    rows: list[dict[str, Any]] = []
-    points: dict[str, np.ndarray | str] = {}
-    used = []
+    cols = data.columns.tolist()
     X0 = data.to_numpy(dtype=float)
-    sk0, kt0 = skew_kurt_columns(X0)
-    for j, code in enumerate(data.columns):
-        if code not in fw or fw[code].kind != "indicator":
-            continue
-        method, params = step.resolve(indicator=code)
-        method = method or DEFAULT_METHOD
-        points[code] = ""
-        if method == "none":
-            used.append({"iCode": code, "method": "none"})
-            continue
-        params = _canonical(params)
-        m = METHODS.check_params(method, params)
-        fallback = params.get("fallback", "log_CT") if m.name == "winsorise" else None
-        if fallback not in (None, "none"):
-            METHODS.check_params(fallback, params.get("fallback_params") or {})
-        x = X0[:, j]
-        n_ok = int((~np.isnan(x)).sum())
-        if n_ok < 4:
-            what = "no data (all values missing)" if n_ok == 0 else f"only {n_ok} non-missing value(s)"
-            raise StageError("treat", f"indicator {code!r} has {what}; skewness and kurtosis need at least 4")
-        quick = _already_passing(m.name, params, sk0[j], kt0[j])
-        if quick is not None:
-            rows.append({"iCode": code, **quick})
-            used.append({"iCode": code, "method": m.name, **params})
+    XT = np.ascontiguousarray(X0.T)
+    missing = np.isnan(XT)
+    has_nan = missing.any(axis=1)
+    points: dict[str, np.ndarray | str] = {}
+    used: list[dict[str, Any]] = []
+    jobs: list[tuple[int, str, Any, dict[str, Any]]] = []
+    shared = None
+    checked: dict[tuple[str, str], Any] = {}
+
+    def slow(todo):
+        return {j: _treat_one(code, m, XT[j], params, data.index) for j, code, m, params in todo}
+
+    for j, code in enumerate(cols):
+        node = fw.by_id.get(code)
+        if node is None or node.kind != "indicator":
             continue
         try:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                t = _apply(m, x, params)
-        except (ValueError, ZeroDivisionError, FloatingPointError) as e:
-            raise StageError("treat", f"indicator {code!r}, method {m.name!r}: {e}") from None
-        bad = ~np.isnan(x) & ~np.isfinite(t.x)
-        if bad.any():
-            who = list(data.index[bad][:5])
-            raise StageError("treat", f"indicator {code!r}, method {m.name!r}: transform gives non-finite values "
-                             f"for {who} (values {x[bad][:5].tolist()})")
-        treated[code] = t.x
-        points[code] = t.points
-        rows.append({"iCode": code, **t.dets})
+            if code in step.by_indicator:
+                method, params = step.resolve(indicator=code)
+            else:
+                if shared is None:
+                    shared = step.resolve()
+                method, params = shared[0], dict(shared[1])
+            method = method or DEFAULT_METHOD
+            points[code] = ""
+            if method == "none":
+                used.append({"iCode": code, "method": "none"})
+                continue
+            params = _canonical(params)
+            key = (method, repr(sorted(params.items())))
+            m = checked.get(key)
+            if m is None:
+                m = METHODS.check_params(method, params)
+                fallback = params.get("fallback", "log_CT") if m.name == "winsorise" else None
+                if fallback not in (None, "none"):
+                    METHODS.check_params(fallback, params.get("fallback_params") or {})
+                checked[key] = m
+            n_ok = int(XT.shape[1] - missing[j].sum()) if has_nan[j] else XT.shape[1]
+            if n_ok < 4:
+                what = "no data (all values missing)" if n_ok == 0 else f"only {n_ok} non-missing value(s)"
+                raise StageError("treat", f"indicator {code!r} has {what}; skewness and kurtosis need at least 4")
+        except Exception:
+            slow(jobs)  # an earlier indicator's error comes first, as when treating one by one
+            raise
+        jobs.append((j, code, m, params))
         used.append({"iCode": code, "method": m.name, **params})
+    try:
+        treated, dets = _treat_jobs(jobs, XT, has_nan, data.index)
+    except (ValueError, ZeroDivisionError, FloatingPointError, StageError):
+        treated = slow(jobs)  # raises the error of the first indicator at fault, in column order
+        dets = {j: t.dets for j, t in treated.items()}
+    for j, t in treated.items():
+        points[cols[j]] = t.points
     if treated:
-        arr = data.to_numpy(dtype=float, copy=True)
-        pos = {c: j for j, c in enumerate(data.columns)}
-        for c, v in treated.items():
-            arr[:, pos[c]] = v
-        out = pd.DataFrame(arr, index=data.index, columns=data.columns)
-    dets = pd.DataFrame(rows)
-    tp_arr = np.full((len(data), len(points)), "", dtype=object)
-    for j, lab in enumerate(points.values()):
-        tp_arr[:, j] = lab
-    tp = pd.DataFrame(tp_arr, index=data.index, columns=list(points), dtype=object)
-    return StageOutput(out, {"Dets_Table": dets, "Treated_Points": tp, "methods": pd.DataFrame(used)})
+        arr = X0.copy()
+        for j, t in treated.items():
+            arr[:, j] = t.x
+        out = pd.DataFrame(arr, index=data.index, columns=data.columns, copy=False)
+    else:
+        out = data.copy(deep=False)
+    rows = [{"iCode": cols[j], **dets[j]} for j, _, _, _ in jobs]
+
+    def treated_points() -> pd.DataFrame:
+        tp_arr = np.full((len(data), len(points)), "", dtype=object)
+        for c, lab in enumerate(points.values()):
+            tp_arr[:, c] = lab
+        return pd.DataFrame(tp_arr, index=data.index, columns=list(points), dtype=object)
+
+    return StageOutput(out, Log({"Dets_Table": lambda: pd.DataFrame(rows), "Treated_Points": treated_points,
+                                 "methods": lambda: pd.DataFrame(used)}))
+
+
+def _treat_jobs(jobs: list[tuple[int, str, Any, dict[str, Any]]], XT: np.ndarray, has_nan: np.ndarray,
+                entities: pd.Index) -> tuple[dict[int, Treatment], dict[int, dict[str, Any]]]:
+    """Treat every planned column: the first skew/kurtosis check of all ``winsorise`` columns at once,
+    the columns that fail it winsorised together (:func:`_winsorise_rows`), the rest one by one."""
+    treated: dict[int, Treatment] = {}
+    dets: dict[int, dict[str, Any]] = {}
+    win = [job for job in jobs if job[2].name == "winsorise"]
+    clean = [job[0] for job in win if not has_nan[job[0]]]
+    check0: dict[int, tuple[Any, float, float]] = {}
+    if clean:
+        s2, s3, s4 = _row_moments(XT[clean])
+        n = XT.shape[1]
+        for r, (j, p) in enumerate((job[0], {**job[2].params, **job[3]}) for job in win if not has_nan[job[0]]):
+            check0[j] = _check_from_moments(n, s2[r], s3[r], s4[r], p["skew_thresh"], p["kurt_thresh"])
+    blocks: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    single = []
+    for job in jobs:
+        j, code, m, params = job
+        if m.name != "winsorise":
+            single.append(job)
+            continue
+        p = {**m.params, **params}
+        c0 = check0.get(j)
+        if c0 is None:
+            c0 = check0[j] = check_skew_kurt(XT[j], p["skew_thresh"], p["kurt_thresh"])
+        if c0[0] is pd.NA or c0[0]:
+            dets[j] = _check_cols("check_SkewKurt0", c0)
+            if c0[0] is pd.NA:
+                treated[j] = Treatment(XT[j].copy(), "", dets[j])
+        elif has_nan[j] or p["force_win"]:
+            single.append(job)
+        else:
+            blocks.setdefault(repr(sorted(params.items())), (p, []))[1].append(j)
+    by_pos = {job[0]: job for job in jobs}
+    for p, js in blocks.values():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            res = _winsorise_rows(XT[js], p, [check0[j] for j in js])
+        for j, t in zip(js, res, strict=True):
+            if t is None:
+                single.append(by_pos[j])
+                continue
+            _check_finite(by_pos[j][1], by_pos[j][2], XT[j], t, entities)
+            treated[j] = t
+    for j, code, m, params in single:
+        treated[j] = _treat_one(code, m, XT[j], params, entities)
+    for j, t in treated.items():
+        dets.setdefault(j, t.dets)
+    return treated, dets
