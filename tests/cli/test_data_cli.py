@@ -28,9 +28,23 @@ def test_run_prints_ranking_and_writes_report(here, capsys):
     assert [r for r, _ in ranked][:3] == ["1", "2", "3"] and len(ranked) >= 8
     assert {"深圳", "杭州"} <= {name for _, name in ranked}
     assert "not ranked" in out and "reference year 2025" in out
+    # how sure: P(Shenzhen outranks Hangzhou) at every level, from the Monte Carlo
+    assert "P(深圳 > 杭州)" in out
+    sure = out[out.index("How sure?"):]
+    p_index = float(re.search(r"Innovation capacity\s+│\s+([0-9.]+)", sure).group(1))
+    assert 0.5 < p_index <= 1.0
+    assert re.search(r"深圳: nominal rank 2, 90% interval \d+–\d+", out)
     html = (here / "report.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html>") and "深圳" in html and "杭州" in html
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?:", html)  # offline: nothing fetched
+
+
+def test_run_plain_report(here, capsys):
+    assert main(["run", "--plain", "--uncertainty", "0", "--report", "plain.html"]) == 0
+    html = (here / "plain.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "深圳" in html and "杭州" in html
     assert "<script" not in html and "http://" not in html.split("<body>")[0]
+    assert "P(深圳 > 杭州)" not in capsys.readouterr().out
 
 
 def test_report_escapes_source_text(here, capsys):
@@ -38,7 +52,7 @@ def test_report_escapes_source_text(here, capsys):
     evil = raw.replace("2023年广东省科技经费投入公报", "<script>alert(1)</script>&", 1)
     assert evil != raw
     (here / "evil.csv").write_text(evil, encoding="utf-8")
-    assert main(["run", "--data", "evil.csv", "--report", "r.html"]) == 0
+    assert main(["run", "--data", "evil.csv", "--report", "r.html", "--plain", "--uncertainty", "0"]) == 0
     html = (here / "r.html").read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;&amp;" in html
 

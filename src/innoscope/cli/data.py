@@ -291,19 +291,64 @@ def run_cmd(
     no_report: Annotated[bool, typer.Option("--no-report", help="do not write the report")] = False,
     compare: Annotated[tuple[str, str], typer.Option("--compare", help="two cities to compare")] = ("深圳", "杭州"),
     top: Annotated[int | None, typer.Option("--top", help="rows of the ranking to print (default all)")] = None,
+    runs: Annotated[int, typer.Option("--uncertainty", help="Monte Carlo runs for rank intervals and "
+                                                            "P(A outranks B) (0: none)")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
+    plain: Annotated[bool, typer.Option("--plain", help="write the plain report instead of the full one")] = False,
 ) -> None:
-    """Build the index (default: three_pools on the bundled cited data), print ranking and comparison."""
+    """Build the index (default: three_pools on the bundled cited data), print ranking and comparison,
+    how sure the comparison is (Monte Carlo over weights, normalisation and aggregation), and write the report."""
     out = _out()
     b = _build(framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy)
     if b.imported is not None:
         out.print(escape(b.imported.summary()))
+    pair = (_resolve_city(b, compare[0]), _resolve_city(b, compare[1]))
     _print_ranking(out, b, top)
     _print_compare(out, b, *compare, sources=False)
-    if not no_report:
+    unc = _print_uncertainty(out, b, pair, runs, seed) if runs > 0 else None
+    if no_report:
+        return
+    if plain:
         from ..report.plain import write_plain_report
 
-        p = write_plain_report(b, report, compare=(_resolve_city(b, compare[0]), _resolve_city(b, compare[1])))
-        out.print(f"wrote {escape(str(p))}")
+        p = write_plain_report(b, report, compare=pair)
+    else:
+        from ..report import build_report
+        from ..report.model import provenance_from_choices
+
+        b.cross_section.provenance = provenance_from_choices(b.choices)
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(build_report(b.result, lang="zh", uncertainty=unc, compare=compare), encoding="utf-8")
+        p = report
+    out.print(f"wrote {escape(str(p))}")
+
+
+def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: int, seed: int):
+    """P(A outranks B) at every level and the index's rank intervals, under the spec's uncertain choices
+    (else :func:`~innoscope.analysis.uncertainty.default_inputs`: weights +/-25%, min-max vs z-score,
+    arithmetic vs geometric mean)."""
+    from ..analysis.uncertainty import default_inputs, uncertainty
+
+    inputs = None if b.spec.uncertainty else default_inputs(b.framework)
+    res = uncertainty(b.framework, b.cross_section, b.spec, inputs=inputs, n=runs, seed=seed, pairs=list(pair))
+    names = b.cross_section.names
+    na, nb = names[pair[0]], names[pair[1]]
+    t = Table(title=escape(f"How sure? P({na} outranks {nb}) over {runs} Monte Carlo runs "
+                          "(weights ±25%, min-max vs z-score, arithmetic vs geometric mean)"), title_justify="left")
+    for col in ("node", f"P({na} > {nb})", f"P({nb} > {na})"):
+        t.add_column(escape(col))
+    table = res.compare(*pair)
+    for _, r in table.iterrows():
+        node = b.framework[r["node"]]
+        t.add_row(escape(f"{node.name_zh} {node.name_en}"), f"{r.iloc[3]:.3f}", f"{r.iloc[4]:.3f}")
+    out.print(t)
+    stats = res.rank_stats()
+    stats = stats.set_index("uCode") if "uCode" in stats.columns else stats
+    s = stats.loc[[p for p in pair if p in stats.index]]
+    if len(s):
+        out.print("; ".join(f"{escape(names[e])}: nominal rank {r['nominal']:.0f}, 90% interval "
+                            f"{r['q05']:.0f}–{r['q95']:.0f}" for e, r in s.iterrows()))
+    return res
 
 
 @app.command("compare")
