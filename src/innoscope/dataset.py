@@ -32,6 +32,9 @@ class CrossSection:
     denominators: pd.DataFrame = field(default_factory=pd.DataFrame)
     flags: pd.DataFrame | None = None
     years: pd.DataFrame | None = None
+    provenance: pd.DataFrame | None = None
+    """Optional long table, one row per (entity, indicator) value used: source title, address, excerpt,
+    year and flags (filled by the data layer; shown in the report's data table)."""
     source: str | None = None
 
     def __post_init__(self) -> None:
@@ -62,6 +65,8 @@ class CrossSection:
             groups=self.groups.loc[entities], denominators=self.denominators.loc[entities],
             flags=None if self.flags is None else self.flags.loc[entities],
             years=None if self.years is None else self.years.loc[entities], source=self.source,
+            provenance=None if self.provenance is None else self.provenance[_entity_column(self.provenance)
+                                                                            .isin(entities)],
         )
 
     @classmethod
@@ -73,6 +78,10 @@ class CrossSection:
         """Back to a COINr-style ``iData`` table."""
         out = pd.concat([self.names.rename("uName"), self.groups, self.denominators, self.values], axis=1)
         return out.reset_index().rename(columns={"index": "uCode"})
+
+
+def _entity_column(table: pd.DataFrame) -> pd.Series:
+    return table["entity"] if "entity" in table.columns else table["uCode"]
 
 
 def _crosssection_from_idata(idata: pd.DataFrame, fw: Framework, *, source: str | None) -> CrossSection:
