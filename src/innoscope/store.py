@@ -128,9 +128,15 @@ class Store:
     def _write_entities(self, table: EntityTable) -> None:
         rows = [(e.id, e.name_zh, e.name_en, e.pinyin) for e in table.entities.values()]
         aliases = [(a, e.id) for e in table.entities.values() for a in e.aliases]
-        self.con.executemany("INSERT INTO entities VALUES (?, ?, ?, ?)", rows)
-        if aliases:
-            self.con.executemany("INSERT INTO aliases VALUES (?, ?)", aliases)
+        for name, cols, records in (("entities", ["id", "name_zh", "name_en", "pinyin"], rows),
+                                    ("aliases", ["alias", "entity_id"], aliases)):
+            if records:
+                self.con.register("_new_rows", pa.table([pa.array(c, pa.string()) for c in zip(*records, strict=True)],
+                                                        names=cols))
+                try:
+                    self.con.execute(f"INSERT INTO {name} SELECT * FROM _new_rows")
+                finally:
+                    self.con.unregister("_new_rows")
 
     def entity_table(self) -> EntityTable:
         """The store's entities and aliases as an :class:`EntityTable`."""
@@ -191,9 +197,7 @@ class Store:
             self.con.register("_incoming", arrow)
             try:
                 self._check_duplicates(arrow, file)
-                stats = self.con.execute("""SELECT count(*), count(value),
-                        count(*) FILTER (WHERE value IS NULL),
-                        count(*) FILTER (WHERE coalesce(flags, '') NOT IN ('', 'NA')) FROM _incoming""").fetchone()
+                stats = _stats(arrow)
                 self.con.begin()
                 try:
                     new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
@@ -223,16 +227,21 @@ class Store:
         return ImportRecord(*r, reused=reused)
 
     def _canonical_entities(self, arrow: pa.Table, file: str) -> pa.Table:
-        """Entities must be known ids; names (深圳, Shenzhen...) are resolved through the store's table."""
+        """Entities must be known ids; names (深圳, Shenzhen...) are resolved through the store's table, each
+        distinct name once."""
         import pyarrow.compute as pc
 
         ent = arrow.column("entity")
-        distinct = pc.unique(ent.cast(pa.string()) if pa.types.is_dictionary(ent.type) else ent).to_pylist()
-        table = self.entity_table()
-        if None in distinct:
+        if ent.null_count:
             raise DataError(f"{file}: a row has no entity")
+        if pa.types.is_dictionary(ent.type):
+            ent = ent.unify_dictionaries()
+            distinct = pc.unique(ent.chunk(0).dictionary if ent.num_chunks else pa.array([], pa.string()))
+        else:
+            distinct = pc.unique(ent)
+        table = self.entity_table()
         mapping = {}
-        for name in distinct:
+        for name in distinct.to_pylist():
             if name in table.entities:
                 continue
             try:
@@ -337,13 +346,40 @@ def _reasons(df: pd.DataFrame, policy: str, pats: list[str]) -> pd.Series:
 
 
 def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
+    """Integer codes of a column, equal exactly for equal values (0 = null), and one more than the largest code.
+
+    Dictionary columns with a duplicate-free dictionary reuse their indices and integer columns their values
+    (offset by the minimum); anything else is dictionary-encoded.
+    """
+    import pyarrow.compute as pc
+
     from innoscope.ingest.values import _dictionary_encode
 
+    if isinstance(col, pa.ChunkedArray):
+        col = col.unify_dictionaries() if pa.types.is_dictionary(col.type) else col
+        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    if pa.types.is_dictionary(col.type):
+        d = col.dictionary
+        if d.null_count == 0 and len(pc.unique(d)) == len(d):
+            return col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1, len(d) + 1
+        col = col.cast(col.type.value_type)
+    if pa.types.is_integer(col.type) and col.null_count < len(col):
+        lo, hi = pc.min_max(col).values()
+        lo, hi = int(lo.as_py()), int(hi.as_py())
+        if hi - lo < 2**40:
+            v = col.fill_null(lo - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+            return v - (lo - 1), hi - lo + 2
     codes, dictionary = _dictionary_encode(col)
-    return codes + 1, len(dictionary) + 1  # 0 = null
+    return codes + 1, len(dictionary) + 1
 
 
 def _check_duplicates(arrow: pa.Table, file: str) -> None:
+    """Rows with equal (entity, indicator, year, source_title, source_url) must hold equal values (NaN = NaN).
+
+    The key columns become one integer per row (mixed radix over their codes). When the key space is small
+    (at most 2 n) a bincount finds the repeated keys, else a sort; only the rows of repeated keys are then
+    sorted and each run compared (NaN-aware min/max, missing mixed with non-missing) with numpy reductions.
+    """
     n = arrow.num_rows
     key = np.zeros(n, dtype=np.int64)
     radix = 1
@@ -357,26 +393,37 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
         else:  # too many combinations for one integer: fall back to a row-wise factorisation
             key = pd.MultiIndex.from_arrays(parts).factorize()[0].astype(np.int64)
             radix = n + 1
+    if radix <= 2 * n + 1024:
+        counts = np.bincount(key, minlength=radix)
+        if counts.max(initial=0) <= 1:
+            return
+        cand = np.flatnonzero(counts[key] > 1)
+    else:
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        rep = np.r_[False, ks[1:] == ks[:-1]]
+        rep[:-1] |= rep[1:]
+        if not rep.any():
+            return
+        cand = np.sort(order[rep])
     value = arrow.column("value").to_numpy()
-    order = np.argsort(key, kind="stable")
+    order = cand[np.argsort(key[cand], kind="stable")]
     ks = key[order]
     vs = value[order]
+    m = len(order)
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-    sizes = np.diff(np.r_[starts, n])
-    multi = sizes > 1
-    if not multi.any():
-        return
+    sizes = np.diff(np.r_[starts, m])
     nan = np.isnan(vs)
     with np.errstate(invalid="ignore"):
         lo = np.fmin.reduceat(vs, starts)
         hi = np.fmax.reduceat(vs, starts)
     n_nan = np.add.reduceat(nan, starts)
-    bad = multi & ((lo != hi) & ~(np.isnan(lo) & np.isnan(hi)) | ((n_nan > 0) & (n_nan < sizes)))
+    bad = ((lo != hi) & ~(np.isnan(lo) & np.isnan(hi))) | ((n_nan > 0) & (n_nan < sizes))
     if not bad.any():
         return
-    g = int(np.flatnonzero(bad)[0])
-    members = order[starts[g]: starts[g] + sizes[g]]
-    members = np.sort(members)
+    firsts = np.minimum.reduceat(order, starts)  # order is stable, so each run starts with its first row
+    g = int(np.flatnonzero(bad)[np.argmin(firsts[bad])])
+    members = np.sort(order[starts[g]: starts[g] + sizes[g]])
     first = int(members[0])
     other = next(int(m) for m in members[1:] if not (value[m] == value[first] or
                                                      (np.isnan(value[m]) and np.isnan(value[first]))))
@@ -390,6 +437,23 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
     e, ind, y = (arrow.column(c)[first].as_py() for c in ("entity", "indicator", "year"))
     raise DataError(f"{file}: duplicate key ({e}, {ind}, {'no year' if y is None else y}) from the same source "
                     f"with different values: {show(first)} vs {show(other)}")
+
+
+def _stats(arrow: pa.Table) -> list[int]:
+    """n_rows, n_values (non-null), n_missing (null), n_flagged (flags other than '' and 'NA')."""
+    import pyarrow.compute as pc
+
+    n = arrow.num_rows
+    missing = arrow.column("value").null_count
+    flags = arrow.column("flags")
+    if pa.types.is_dictionary(flags.type):
+        flags = flags.unify_dictionaries()
+        counts = pc.value_counts(flags)  # per distinct label: cheap for dictionary columns
+        plain = sum(c for v, c in zip(counts.field(0).to_pylist(), counts.field(1).to_pylist(), strict=True)
+                    if v in (None, "", "NA"))
+    else:
+        plain = int(pc.sum(pc.is_in(pc.fill_null(flags, ""), pa.array(["", "NA"]))).as_py() or 0)
+    return [n, n - missing, missing, n - plain]
 
 
 def _as_arrow(table: pd.DataFrame | pa.Table) -> tuple[pa.Table, dict[str, str]]:

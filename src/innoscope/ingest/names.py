@@ -149,6 +149,10 @@ class EntityTable:
         cache = {n: self.resolve(n, where=where) for n in dict.fromkeys(names)}
         return [cache[n] for n in names]
 
+    def to_records(self) -> list[dict]:
+        return [{"id": e.id, "name_zh": e.name_zh, "name_en": e.name_en, "pinyin": e.pinyin,
+                 "aliases": tuple(e.aliases)} for e in self.entities.values()]
+
     def to_frame(self):
         import pandas as pd
 
@@ -186,6 +190,12 @@ class EntityTable:
 
     @classmethod
     def default(cls) -> EntityTable:
-        """The bundled table of the 12 cities of the default dataset (``innoscope/data/entities.yaml``)."""
-        text = resources.files("innoscope").joinpath("data/entities.yaml").read_text(encoding="utf-8")
-        return cls._from_yaml_text(text, "innoscope/data/entities.yaml")
+        """The bundled table of the 12 cities of the default dataset (``innoscope/data/entities.yaml``); a new
+        table on each call (the file is read and parsed once)."""
+        return cls.from_records(_default_records())
+
+
+@lru_cache(maxsize=1)
+def _default_records() -> tuple[dict, ...]:
+    text = resources.files("innoscope").joinpath("data/entities.yaml").read_text(encoding="utf-8")
+    return tuple(EntityTable._from_yaml_text(text, "innoscope/data/entities.yaml").to_records())

@@ -34,9 +34,9 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Literal
 
@@ -50,6 +50,7 @@ from innoscope.ingest.encoding import check_decodes, detect_encoding, normalise_
 from innoscope.ingest.names import EntityTable, fold_name
 from innoscope.ingest.text import clean_cell
 from innoscope.ingest.values import (
+    ArrayDecodeError,
     ArrayParseError,
     ValueParseError,
     _dictionary_encode,
@@ -80,23 +81,56 @@ _YEAR_RE = re.compile(r"^\s*(\d{4})(?:\.0+)?\s*年?\s*$")
 
 
 class Cells:
-    """One text column: ``array`` (pyarrow strings, one per row), dictionary-encoded on demand (``codes`` into
-    ``distinct``) so that names, years and text clean-up run once per distinct text."""
+    """One text column, dictionary-encoded on demand (``codes`` into ``distinct``) so that names, years and text
+    clean-up run once per distinct text.
 
-    def __init__(self, array: pa.Array | pa.ChunkedArray | Sequence[str | None]):
+    Built from strings, or from the cells' undecoded bytes (a pyarrow binary array) in ``encoding``: then each
+    distinct cell is decoded strictly, once (:attr:`array`, the decoded column, is materialised only when asked
+    for), and value columns are parsed straight from the bytes (:attr:`source`, :func:`parse_array`).
+    ``locate(i)`` names data row i in errors (file, row, column).
+    """
+
+    def __init__(self, array: pa.Array | pa.ChunkedArray | Sequence[str | None], *, encoding: str | None = None,
+                 locate: Callable[[int], str] | None = None):
         arr = array if isinstance(array, pa.Array | pa.ChunkedArray) else pa.array(list(array), type=pa.string())
         if pa.types.is_dictionary(arr.type):
             arr = arr.cast(arr.type.value_type)
+        self.locate = locate or (lambda i: f"row {i + 1}")
+        self.bytes: pa.Array | pa.ChunkedArray | None = None
+        self.encoding = "utf-8"
+        if pa.types.is_binary(arr.type):
+            self.bytes, self.encoding = arr, encoding or "utf-8"
+            return
         if arr.type != pa.string():
             arr = arr.cast(pa.string())
-        self.array: pa.Array | pa.ChunkedArray = arr
+        self.array = arr
 
     def __len__(self) -> int:
-        return len(self.array)
+        return len(self.bytes if self.bytes is not None else self.array)
+
+    @property
+    def source(self) -> pa.Array | pa.ChunkedArray:
+        """The column as given: undecoded bytes (in :attr:`encoding`) or strings."""
+        return self.bytes if self.bytes is not None else self.array
+
+    @cached_property
+    def array(self) -> pa.Array:  # only reached for byte columns: string columns set it in __init__
+        return self.texts.take(pa.array(self.codes, mask=self.codes < 0))
 
     @cached_property
     def _encoded(self) -> tuple[np.ndarray, pa.Array]:
-        return _dictionary_encode(self.array)
+        if self.bytes is None:
+            return _dictionary_encode(self.array)
+        codes, dictionary = _dictionary_encode(self.bytes)
+        texts = []
+        for k, b in enumerate(dictionary.to_pylist()):
+            try:
+                texts.append(b.decode(self.encoding))
+            except UnicodeDecodeError:
+                i = int(np.flatnonzero(codes == k)[0])
+                raise DataError(f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
+                                "encoding= explicitly") from None
+        return codes, pa.array(texts, pa.string())
 
     @property
     def codes(self) -> np.ndarray:
@@ -138,6 +172,10 @@ class RawTable:
     sheet: str | None = None
     sha256: str = ""
     column_letters: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, cells in self.columns.items():
+            cells.locate = partial(self.where, name)
 
     @property
     def names(self) -> list[str]:
@@ -219,6 +257,12 @@ def _fill_csv_header(header: list[list[str]]) -> list[list[str]]:
     return out
 
 
+# Encodings whose multibyte sequences never contain the bytes of ``,`` ``"`` CR LF (so pyarrow can split the
+# undecoded bytes into fields) and in which the bytes ``0-9 . -`` at a character boundary are those characters.
+_SPLIT_UNDECODED = frozenset({"utf-8", "ascii", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"})
+_NON_SPACE = re.compile(rb"\S")
+
+
 def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int) -> RawTable:
     file = str(p)
     data = p.read_bytes()
@@ -232,14 +276,14 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
     source_encoding = enc
     if enc == "utf-8-sig" or (enc == "utf-8" and data.startswith(b"\xef\xbb\xbf")):
         data, enc = data[3:], "utf-8"
-    if enc not in ("utf-8", "ascii"):
+    if enc not in _SPLIT_UNDECODED:
         try:
             data = data.decode(enc).encode("utf-8")
         except UnicodeDecodeError:
             check_decodes(data, enc, where=file)  # raises, naming the line
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-    enc = "utf-8"
+        enc = "utf-8"
     n_head = skiprows + header_rows
     head_end = 0
     for _ in range(n_head):
@@ -251,41 +295,40 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
     if not header or not any(c.strip() for c in header[0]):
         raise DataError(f"{file}: file is empty (no header row)")
     names = _join_header(_fill_csv_header(header), file)
-    body = data[head_end:]
-    if not body or body.isspace():
+    if _NON_SPACE.search(data, head_end) is None:
         raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
-    blank_lines = b"\n\n" in body or b"\n\r\n" in body or body.startswith((b"\n", b"\r\n"))
-    if not blank_lines:
-        cols = _arrow_csv(body, enc, names, file)
-        quoted_newline = b'"' in body and any(
-            pc.any(pc.match_substring_regex(c.array, "[\r\n]")).as_py() for c in cols)
-        if not quoted_newline:
-            rows = np.arange(len(cols[0].codes), dtype=np.int64) + n_head + 1
-            return RawTable(dict(zip(names, cols, strict=True)), file, rows, encoding=source_encoding, sha256=sha)
-    raw = _read_csv_python(body, enc, names, file, sha, first_line=n_head + 1)
+    cols = _arrow_csv(pa.py_buffer(data).slice(head_end), names, file)
+    # pyarrow skips blank lines and a quoted field may span lines: row numbers are line numbers only when
+    # there are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
+    n_lines = int(np.count_nonzero(np.frombuffer(data, np.uint8, offset=head_end) == 10))
+    n_lines += not data.endswith(b"\n")
+    if len(cols[0]) == n_lines:
+        rows = np.arange(n_lines, dtype=np.int64) + n_head + 1
+        cells = {n: Cells(c, encoding=enc) for n, c in zip(names, cols, strict=True)}
+        return RawTable(cells, file, rows, encoding=source_encoding, sha256=sha)
+    raw = _read_csv_python(data[head_end:], enc, names, file, sha, first_line=n_head + 1)
     raw.encoding = source_encoding
     return raw
 
 
-def _arrow_csv(body: bytes, enc: str, names: list[str], file: str) -> list[Cells]:
+def _arrow_csv(body: pa.Buffer, names: list[str], file: str) -> list[pa.Array]:
+    """Split the body into fields without decoding: one binary array per column."""
     import pyarrow.csv as pcsv
 
     keys = [f"c{j}" for j in range(len(names))]
     try:
         table = pcsv.read_csv(
-            io.BytesIO(body),
-            read_options=pcsv.ReadOptions(column_names=keys),
+            pa.BufferReader(body),
+            read_options=pcsv.ReadOptions(column_names=keys, use_threads=False),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.string()),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
         msg = str(exc).replace("CSV parse error: ", "")
-        if "UTF8" in msg:
-            raise DataError(f"{file}: not valid {enc} ({msg}); pass the right encoding= explicitly") from None
         raise DataError(f"{file}: malformed CSV, expected {len(names)} fields per row as in the header "
                         f"({', '.join(names)}): {msg}") from None
-    return [Cells(table.column(j)) for j in range(table.num_columns)]
+    return [table.column(j).combine_chunks() for j in range(table.num_columns)]
 
 
 def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int) -> RawTable:
@@ -511,23 +554,25 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
 
     ``declared`` is the unit of a bare number (header ``GDP(亿元)`` or the row's unit column); numbers written
     with a unit are converted to it. ``target`` (``units=``/``unit=``) is the unit of the result: values are
-    converted from ``declared`` when both are given. Returns value, flags, unit arrays.
+    converted from ``declared`` when both are given. Returns value, flags, unit and text (the cells as decoded)
+    arrays.
     """
-    arr = raw.columns[col].array
+    cells = raw.columns[col]
+    arr = cells.source
     n = len(arr)
     try:
         value = np.full(n, np.nan)
-        flags: list[pa.Array] = []
-        vunit: list[pa.Array] = []
+        parts: list[tuple[pa.Array, pa.Array, pa.Array]] = []
         order = []
         for g, (declared, target) in enumerate(groups):
             rows = np.flatnonzero(group_codes == g) if len(groups) > 1 else None
             sub = arr if rows is None else arr.take(pa.array(rows))
             try:
-                p = parse_array(sub, unit=declared or target)
+                p = parse_array(sub, unit=declared or target, encoding=cells.encoding)
             except ArrayParseError as exc:
-                idx = exc.index if rows is None else int(rows[exc.index])
-                raise ArrayParseError(idx, exc.text, exc.reason) from None
+                if rows is not None:
+                    exc.index = int(rows[exc.index])
+                raise
             v, vu = p.value, p.value_unit
             if declared and target and declared != target:
                 try:
@@ -536,13 +581,16 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
                     raise DataError(f"{raw.where(col)}: {exc}") from None
                 vu = pa.repeat(pa.scalar(target, pa.string()), len(v))
             if rows is None:
-                return v, p.flags, vu
+                return v, p.flags, vu, p.text
             value[rows] = v
-            flags.append(p.flags.cast(pa.string()))
-            vunit.append(vu.cast(pa.string()))
+            parts.append((p.flags.cast(pa.string()), vu.cast(pa.string()), p.text))
             order.append(rows)
         inv = pa.array(np.argsort(np.concatenate(order), kind="stable"))
-        return value, pa.concat_arrays(flags).take(inv), pa.concat_arrays(vunit).take(inv)
+        flags, vunit, text = (pa.concat_arrays([q[j] for q in parts]).take(inv) for j in range(3))
+        return value, flags, vunit, text
+    except ArrayDecodeError as exc:
+        raise DataError(f"{raw.where(col, exc.index)}: bytes {exc.data!r} are not valid {exc.encoding}; pass the "
+                        "right encoding= explicitly") from None
     except ArrayParseError as exc:
         raise ValueParseError(exc.text, raw.where(col, exc.index), exc.reason) from None
 
@@ -612,8 +660,8 @@ def to_long(
         ind_names = [renames.get(x, x) for x in ind_names]
         indicator = ind_cells.take_labels(ind_names)
         group_codes, groups = _unit_groups(raw, role_of.get("unit"), ind_cells.codes, ind_names, unit, units)
-        value, flags, vunit = _parse_values(raw, val_col, group_codes, groups)
-        parts.append(_assemble(raw, val_col, ent_id, ent_name, indicator, years, value, flags, vunit, meta))
+        value, flags, vunit, text = _parse_values(raw, val_col, group_codes, groups)
+        parts.append(_assemble(raw, val_col, ent_id, ent_name, indicator, years, value, flags, vunit, text, meta))
     else:
         skip = set(role_of.values()) | set(exclude)
         value_cols = [c for c in names if c not in skip and not _is_coinr_meta(c)]
@@ -623,8 +671,8 @@ def to_long(
             name, head_unit = _header_unit(c)
             ind = renames.get(c, renames.get(name, name))
             target = (units or {}).get(ind) or unit
-            value, flags, vunit = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(head_unit, target)])
-            parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, meta))
+            value, flags, vunit, text = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(head_unit, target)])
+            parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, text, meta))
     out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
     meta_info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
                  "layout": layout}
@@ -659,11 +707,12 @@ def _plain(t: pa.Table) -> pa.Table:
                      for c in t.column_names})
 
 
-def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, meta) -> pa.Table:
+def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, text,
+              meta) -> pa.Table:
     n = len(raw)
     return pa.table({
         "entity": ent_id, "entity_name": ent_name, "indicator": indicator, "year": years,
-        "value": pa.array(value, type=pa.float64(), mask=np.isnan(value)), "raw": raw.columns[col].array,
+        "value": pa.array(value, type=pa.float64(), mask=np.isnan(value)), "raw": text,
         "flags": flags, "unit": vunit, **meta,
         "file": _const(n, raw.file), "row": pa.array(raw.rows, type=pa.int64()), "column": _const(n, col),
     })

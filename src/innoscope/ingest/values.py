@@ -41,6 +41,7 @@ __all__ = [
     "MAGNITUDES",
     "MISSING_MARKERS",
     "UNITS",
+    "ArrayDecodeError",
     "ArrayParseError",
     "ParsedArray",
     "ParsedValue",
@@ -263,7 +264,9 @@ def parse_value(text: str | float | int | None, *, unit: str | None = None, wher
         raise ValueParseError(text, where, str(exc)) from None
 
 
-_SUFFIX_CHARS = "".join(sorted(set("".join(MAGNITUDES) + "".join(UNITS))))  # the fast path: Simplified only
+_NUMBER_BYTES = "0123456789.-"
+_OTHER_BYTES = bytes(b for b in range(256) if b not in b"0123456789.-")
+_PLAIN_NUMBER_RE = r"^-?[0-9]+(\.[0-9]+)?$"
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ class ParsedArray:
     flags: pa.Array  # "" | ">" | "<" | "~" | ">~" ... | "NA"
     unit: pa.Array  # unit read from the text (null when absent)
     value_unit: pa.Array  # unit of ``value``
+    text: pa.Array | None = None  # the texts as parsed (decoded when the input was bytes)
 
 
 class ArrayParseError(Exception):
@@ -286,6 +290,14 @@ class ArrayParseError(Exception):
     def __init__(self, index: int, text: str, reason: str):
         self.index, self.text, self.reason = index, text, reason
         super().__init__(f"{text!r}: {reason}")
+
+
+class ArrayDecodeError(ArrayParseError):
+    """Raised by :func:`parse_array` on bytes input: the cell at ``index`` is not valid in the encoding."""
+
+    def __init__(self, index: int, data: bytes, encoding: str):
+        self.data, self.encoding = data, encoding
+        super().__init__(index, repr(data), f"bytes not valid {encoding}")
 
 
 class _Labels:
@@ -329,20 +341,41 @@ def _dictionary_encode(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.
     return indices.fill_null(-1).to_numpy().astype(np.int64), dictionary
 
 
-def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None) -> ParsedArray:
+def _as_cells(texts: pa.Array | pa.ChunkedArray | Sequence[str | None]) -> pa.Array:
+    """A plain (unchunked) string or binary array."""
+    arr = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(list(texts), type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], arr.type)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.cast(arr.type.value_type)
+    if pa.types.is_large_binary(arr.type) or pa.types.is_binary_view(arr.type):
+        arr = arr.cast(pa.binary())
+    elif not pa.types.is_binary(arr.type) and arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    return arr
+
+
+def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None,
+                encoding: str = "utf-8") -> ParsedArray:
     """Parse every text of an array (grammar in the module docstring; nulls are missing).
 
-    The common shape (``-?digits[.digits][magnitude][unit]``, no qualifier) is parsed for all rows at once with
-    pyarrow string kernels (trim, length, one anchored regex, cast) and numpy; the other rows are dictionary-encoded and each distinct text goes through
-    :func:`parse_value` once. A text that does not parse raises :class:`ArrayParseError` with its row position.
+    ``texts`` are strings, or the cells' undecoded bytes (a pyarrow binary array) in ``encoding``, which must be
+    ASCII-compatible (UTF-8, GB18030/GBK, Big5: the ASCII bytes ``0-9 . -`` only ever stand for themselves).
+    Bytes are decoded strictly, each distinct text once; :attr:`ParsedArray.text` holds the decoded texts.
+
+    Fast path, for all rows at once with pyarrow kernels and numpy: a cell is its leading run of ``0-9 . -``
+    bytes (the number) followed by the rest (the suffix). When the number is plain (``-?digits[.digits]``) and
+    the suffix, decoded once per distinct suffix, is exactly ``[magnitude][unit]`` with no other character, the
+    value is ``float(number) * magnitude`` (divided by the target magnitude with ``unit=``), the same
+    arithmetic as :func:`parse_value`; the text is the number's bytes (ASCII) joined to the decoded suffix.
+    Every other cell (qualifiers, separators, full-width or Traditional characters, missing markers, errors)
+    goes through :func:`parse_value` once per distinct text. A cell that does not parse raises
+    :class:`ArrayParseError` (bytes that do not decode: :class:`ArrayDecodeError`) with its row position.
     """
     import pyarrow.compute as pc
 
-    arr = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(list(texts), type=pa.string())
-    if pa.types.is_dictionary(arr.type):
-        arr = arr.cast(arr.type.value_type)
-    if arr.type != pa.string():
-        arr = arr.cast(pa.string())
+    arr = _as_cells(texts)
+    is_bytes = pa.types.is_binary(arr.type)
     n = len(arr)
     value = np.full(n, np.nan)
     missing = np.zeros(n, bool)
@@ -355,47 +388,66 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
     vunit_c = np.full(n, vunit_l.code(unit), dtype=np.int32)
     target = split_unit(unit) if unit is not None and _convertible(unit) else None
     fast = np.zeros(n, bool)
+    text = None
     if n:
-        # number = text without trailing magnitude/unit characters, suffix = text without the leading number;
-        # a row is on the fast path when the two tile the text, the number is plain and the suffix is
-        # [magnitude][unit] (checked once per distinct suffix).
-        number = pc.utf8_rtrim(arr, characters=_SUFFIX_CHARS)
-        suffix = pc.utf8_ltrim(arr, characters="0123456789.-")
-        tiles = pc.equal(pc.add(pc.binary_length(number), pc.binary_length(suffix)), pc.binary_length(arr))
-        plain = pc.and_(tiles, pc.match_substring_regex(number, r"^-?[0-9]+(\.[0-9]+)?$"))
+        # ASCII trims work byte by byte, so the bytes are viewed as strings without decoding them.
+        cells = arr.view(pa.string()) if is_bytes else arr
+        suffix = pc.ascii_ltrim(cells, characters=_NUMBER_BYTES)
+        number = pc.ascii_rtrim(cells, characters=_OTHER_BYTES)
+        tiles = pc.equal(pc.add(pc.binary_length(number), pc.binary_length(suffix)), pc.binary_length(cells))
+        plain = pc.and_(tiles, pc.match_substring_regex(number.view(pa.binary()), _PLAIN_NUMBER_RE))
         fast = plain.fill_null(False).to_numpy(zero_copy_only=False).copy()
     if fast.any():
-        valid = pa.array(fast)
-        num = pc.cast(pc.if_else(valid, number, "0"), pa.float64()).to_numpy(zero_copy_only=False)
-        si, suf_dict = _dictionary_encode(pc.if_else(valid, suffix, ""))
-        sufs = suf_dict.to_pylist()
-        factor = np.ones(len(sufs))
-        ok = np.ones(len(sufs), dtype=bool)
-        tu_codes = np.zeros(len(sufs), dtype=np.int64)
-        vu_codes = np.zeros(len(sufs), dtype=np.int64)
-        for k, suf in enumerate(sufs):
+        all_plain = bool(fast.all())
+        si, suf_dict = _dictionary_encode(suffix if all_plain else pc.if_else(fast, suffix, ""))
+        sufs = suf_dict.view(pa.binary()).to_pylist()
+        k_n = len(sufs)
+        mag = np.ones(k_n)
+        div = 1.0
+        ok = np.ones(k_n, dtype=bool)
+        tu_codes = np.zeros(k_n, dtype=np.int64)
+        vu_codes = np.zeros(k_n, dtype=np.int64)
+        suf_texts: list[str] = []
+        if unit is not None and target is not None:
+            div = target[0]
+        for k, raw_suffix in enumerate(sufs):
+            try:
+                suf = raw_suffix.decode(encoding)
+            except UnicodeDecodeError:
+                suf = ""
+                ok[k] = False  # the slow path names the row
+            suf_texts.append(suf)
             m_ = _UNIT_SPLIT_RE.match(suf)
-            if m_ is None:
+            if not ok[k] or m_ is None:
                 ok[k] = False
                 continue
             m, u = m_["mag"], m_["base"]
-            mf = MAGNITUDES[m] if m else 1.0
+            mag[k] = MAGNITUDES[m] if m else 1.0
             tu_codes[k] = unit_l.code(suf or None)
             if unit is None:
-                factor[k], vu_codes[k] = mf, vunit_l.code(u)
+                vu_codes[k] = vunit_l.code(u)
             elif not m and not u:
-                factor[k], vu_codes[k] = 1.0, vunit_l.code(unit)
+                vu_codes[k] = vunit_l.code(unit)
             elif target is None or (u and target[1] is not None and u != target[1]):
                 ok[k] = False  # the slow path raises the precise error
             else:
-                factor[k], vu_codes[k] = mf / target[0], vunit_l.code(unit)
+                vu_codes[k] = vunit_l.code(unit)
+        # with unit=: a bare number is already in the unit, a number with magnitude/unit is converted to it
+        scaled = np.ones(k_n, dtype=bool) if unit is None else np.asarray([bool(s) for s in suf_texts], dtype=bool)
         fast &= ok[si]
+        num_text = number if all_plain else pc.if_else(fast, number, "0")
+        num = pc.cast(num_text, pa.float64()).to_numpy(zero_copy_only=False)
+        v = num * mag[si]
+        if unit is not None:
+            v = np.where(scaled[si], v / div, num)
         if fast.all():
-            value, unit_c, vunit_c = num * factor[si], tu_codes[si].astype(np.int32), vu_codes[si].astype(np.int32)
+            value, unit_c, vunit_c = v, tu_codes[si].astype(np.int32), vu_codes[si].astype(np.int32)
         else:
-            value[fast] = num[fast] * factor[si[fast]]
+            value[fast] = v[fast]
             unit_c[fast] = tu_codes[si[fast]]
             vunit_c[fast] = vu_codes[si[fast]]
+        if is_bytes:
+            text = pc.binary_join_element_wise(number, pa.array(suf_texts, pa.string()).take(si), "")
     slow = np.flatnonzero(~fast)
     if len(slow):
         codes, dictionary = _dictionary_encode(arr.take(pa.array(slow)))
@@ -409,11 +461,18 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
         d_flag = np.full(k_n, flag_l.code("NA"), dtype=np.int64)
         d_unit = np.full(k_n, unit_l.code(None), dtype=np.int64)
         d_vunit = np.full(k_n, vunit_l.code(unit), dtype=np.int64)
-        for k, text in enumerate(distinct):
+        d_text: list[str | None] = []
+        for k, cell in enumerate(distinct):
+            if is_bytes:
+                try:
+                    cell = cell.decode(encoding)
+                except UnicodeDecodeError:
+                    raise ArrayDecodeError(int(slow[np.flatnonzero(codes == k)[0]]), distinct[k], encoding) from None
+            d_text.append(cell)
             try:
-                pv = _parse(text, unit)
+                pv = _parse(cell, unit)
             except _Bad as exc:
-                raise ArrayParseError(int(slow[np.flatnonzero(codes == k)[0]]), text, str(exc)) from None
+                raise ArrayParseError(int(slow[np.flatnonzero(codes == k)[0]]), cell, str(exc)) from None
             d_val[k] = np.nan if pv.value is None else pv.value
             d_miss[k], d_lo[k], d_up[k], d_ap[k] = pv.missing, pv.lower_bound, pv.upper_bound, pv.approximate
             d_flag[k] = flag_l.code(pv.flags)
@@ -422,8 +481,16 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
         value[slow], missing[slow] = d_val[codes], d_miss[codes]
         lower[slow], upper[slow], approx[slow] = d_lo[codes], d_up[codes], d_ap[codes]
         flag_c[slow], unit_c[slow], vunit_c[slow] = d_flag[codes], d_unit[codes], d_vunit[codes]
+        if is_bytes:
+            slow_text = pa.array([*d_text, None], pa.string()).take(pa.array(codes))
+            if text is None:
+                text = slow_text
+            else:
+                text = pc.replace_with_mask(text, pa.array(~fast), slow_text)
+    if text is None:
+        text = arr if not is_bytes else pa.array([], pa.string())
     return ParsedArray(value, missing, lower, upper, approx, flag_l.take(flag_c), unit_l.take(unit_c),
-                       vunit_l.take(vunit_c))
+                       vunit_l.take(vunit_c), text)
 
 
 def parse_series(
