@@ -103,7 +103,14 @@ class Framework(BaseModel):
         """Codes of every node at ``level`` in file order."""
         if not 1 <= level <= self.n_levels:
             raise FrameworkError(f"level {level} does not exist; levels are 1..{self.n_levels}")
-        return [n.id for n in self.nodes if n.level == level]
+        return list(self._by_level.get(level, ()))
+
+    @cached_property
+    def _by_level(self) -> dict[int, tuple[str, ...]]:
+        out: dict[int, list[str]] = {}
+        for n in self.nodes:
+            out.setdefault(n.level, []).append(n.id)
+        return {k: tuple(v) for k, v in out.items()}
 
     @cached_property
     def _children(self) -> dict[str, list[str]]:
@@ -120,11 +127,17 @@ class Framework(BaseModel):
         return self[code].parent
 
     def ancestors(self, code: str) -> list[str]:
-        out, cur = [], self[code].parent
-        while cur is not None:
-            out.append(cur)
-            cur = self.by_id[cur].parent
-        return out
+        if code not in self._ancestors:
+            out, cur = [], self[code].parent
+            while cur is not None:
+                out.append(cur)
+                cur = self.by_id[cur].parent
+            self._ancestors[code] = tuple(out)
+        return list(self._ancestors[code])
+
+    @cached_property
+    def _ancestors(self) -> dict[str, tuple[str, ...]]:
+        return {}
 
     def descendants(self, code: str, level: int = 1) -> list[str]:
         """Codes under ``code`` at ``level`` (default: its indicators), in file order."""

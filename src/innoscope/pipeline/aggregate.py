@@ -30,7 +30,6 @@ sources: each kernel's docstring and docs/methods.md.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,7 @@ import pandas as pd
 
 from ..errors import StageError
 from ..registry import Registry
-from .base import Context, Log, StageOutput
+from .base import Context, Log, StageOutput, label_index
 from .spec import Step
 
 METHODS = Registry("aggregate")
@@ -337,12 +336,13 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         new = {}
         for code in codes:
             children = fw.children(code)
+            own = level in step.by_level or code in step.by_node
             method, params = step.resolve(level=level, node=code)
             method = method or DEFAULT_METHOD
             wname = params.pop("weights", None)
             thresh = params.pop("dat_thresh", None)
             negative = params.pop("negative_weights", "error")
-            key = (method, repr(sorted(params.items())))
+            key = (method, repr(sorted(params.items())) if own else "")
             m = checked.get(key)
             if m is None:
                 m = checked[key] = METHODS.check_params(method, params)
@@ -372,18 +372,8 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         order += list(new)
     if len(pos) < len(order):  # an aggregate already among the input columns: every copy shows the new values
         full = full[:, [pos[c] for c in order]]
-    out = pd.DataFrame(full, index=data.index, columns=_columns(tuple(order)), copy=False)
+    out = pd.DataFrame(full, index=data.index, columns=label_index(tuple(order)), copy=False)
     return StageOutput(out, Log({"methods": lambda: _log_frame(used)}))
-
-
-@functools.lru_cache(maxsize=64)
-def _column_index(order: tuple[str, ...]) -> pd.Index:
-    return pd.Index(list(order))
-
-
-def _columns(order: tuple[str, ...]) -> pd.Index:
-    """``pd.Index(order)`` (labels inferred as strings), built once per distinct column list."""
-    return _column_index(order).view()
 
 
 def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str],
@@ -399,8 +389,7 @@ def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[
     if wname in ("equal", "none"):
         return np.ones(len(children))
     if wname not in cache:
-        ws = ctx.weight_set(wname, "aggregate").astype(float)
-        cache[wname] = dict(zip(ws.index.tolist(), ws.to_numpy().tolist(), strict=True))
+        cache[wname] = ctx.weight_map(wname, "aggregate")
     ws = cache[wname]
     w = np.array([ws.get(c, np.nan) for c in children], dtype=float)
     if np.isnan(w).any():

@@ -8,7 +8,8 @@ Stages never mutate their input.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import functools
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,6 +17,17 @@ import pandas as pd
 from ..dataset import CrossSection
 from ..errors import SpecError
 from ..framework import Framework
+
+
+@functools.lru_cache(maxsize=128)
+def _label_index(labels: tuple[Hashable, ...]) -> pd.Index:
+    return pd.Index(list(labels))
+
+
+def label_index(labels: tuple[Hashable, ...]) -> pd.Index:
+    """``pd.Index(list(labels))`` (strings inferred as pandas' string dtype), built once per distinct
+    tuple of labels; each call returns a new view, so setting its name never reaches another table."""
+    return _label_index(labels).view()
 
 
 class Log(Mapping[str, pd.DataFrame]):
@@ -73,6 +85,7 @@ class Context:
     datasets: dict[str, pd.DataFrame] = field(default_factory=dict)
     weights: dict[str, pd.Series] = field(default_factory=dict)
     active_weights: str = "Original"
+    _weight_maps: dict[str, tuple[pd.Series, dict[str, float]]] = field(default_factory=dict, repr=False)
 
     def groups(self, entities: pd.Index, column: str, stage: str) -> pd.Series:
         """The group label of each entity in ``column`` (error naming the stage if absent)."""
@@ -80,7 +93,18 @@ class Context:
         if column not in g.columns:
             valid = ", ".join(g.columns) or "none"
             raise SpecError(f"[{stage}] group column {column!r} does not exist; group columns: {valid}")
-        return g[column].reindex(entities)
+        s = g[column]
+        return s if s.index.equals(entities) else s.reindex(entities)
+
+    def weight_map(self, name: str | None, stage: str) -> dict[str, float]:
+        """:meth:`weight_set` as a dict code -> float weight (built once per weight set)."""
+        key = name or self.active_weights
+        ws = self.weight_set(name, stage)
+        hit = self._weight_maps.get(key)
+        if hit is None or hit[0] is not ws:
+            w = ws.astype(float)
+            hit = self._weight_maps[key] = (ws, dict(zip(w.index.tolist(), w.to_numpy().tolist(), strict=True)))
+        return hit[1]
 
     def weight_set(self, name: str | None, stage: str) -> pd.Series:
         key = name or self.active_weights

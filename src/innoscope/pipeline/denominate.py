@@ -47,7 +47,8 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         node = fw.by_id.get(code)
         if node is None or node.kind != "indicator":
             continue
-        if code in step.by_indicator:
+        own = code in step.by_indicator
+        if own:
             method, params = step.resolve(indicator=code)
         else:
             if shared is None:
@@ -56,7 +57,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         denom = params.pop("denominator", None) or node.denominator
         if method == "none" or denom is None:
             continue
-        key = (method, repr(sorted(params.items())))
+        key = (method, repr(sorted(params.items())) if own else "")
         m = checked.get(key)
         if m is None:
             m = checked[key] = METHODS.check_params(method or "divide", params)

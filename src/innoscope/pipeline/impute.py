@@ -249,29 +249,33 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     X0 = data.to_numpy(dtype=float)
     miss0 = np.isnan(X0)
     all_missing = miss0.all(axis=0)
+    any_missing = miss0.any(axis=0)
     plan: dict[str, tuple[str, dict[str, Any]]] = {}
+    keys: dict[str, str] = {}
     pos: dict[str, int] = {}
     shared = None
-    checked: dict[tuple[str, str], str] = {}
+    checked: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for j, code in enumerate(cols):
         node = fw.by_id.get(code)
         if node is None or node.kind != "indicator":
             continue
-        if code in step.by_indicator:
+        own = code in step.by_indicator
+        if own:
             method, params = step.resolve(indicator=code)
         else:
             if shared is None:
                 shared = step.resolve()
-            method, params = shared[0], dict(shared[1])
+            method, params = shared[0], shared[1]
         method = method or DEFAULT_METHOD
         if method == "none":
             continue
-        params = _canonical(params)
-        key = (method, repr(sorted(params.items(), key=lambda kv: kv[0])))
-        name = checked.get(key)
-        if name is None:
-            name = checked[key] = METHODS.check_params(method, params).name
-        plan[code] = (name, params)
+        key = (method, repr(sorted(params.items())) if own else "")
+        if key not in checked:
+            canonical = _canonical(params)
+            checked[key] = (METHODS.check_params(method, canonical).name, canonical)
+        name, canonical = checked[key]
+        plan[code] = (name, canonical)
+        keys[code] = key[1]
         pos[code] = j
         if all_missing[j]:
             raise StageError("impute", f"indicator {code!r} has no data (all values missing); nothing to impute "
@@ -282,9 +286,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     group_cache: dict[str, np.ndarray] = {}
     batches: dict[tuple[str, str], tuple[dict[str, Any], list[int]]] = {}
     for code, (name, params) in plan.items():
-        if name in BLOCK_METHODS or not miss0[:, pos[code]].any():
+        if name in BLOCK_METHODS or not any_missing[pos[code]]:
             continue
-        batches.setdefault((name, repr(sorted(params.items()))), (params, []))[1].append(pos[code])
+        batches.setdefault((name, keys[code]), (params, []))[1].append(pos[code])
     for (name, _), (params, js) in batches.items():
         m = METHODS.get(name)
         if arr is None:

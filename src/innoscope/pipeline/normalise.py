@@ -51,6 +51,8 @@ NODE_PARAMS: dict[str, dict[str, str | tuple[str, str]]] = {
 }
 """Method -> parameter -> the framework node column(s) it is read from (COINr's iMeta names)."""
 
+_TARGET_METHODS = frozenset(m for m, cols in NODE_PARAMS.items() if "Target" in cols.values())
+
 BATCHED = frozenset({"minmax", "zscore", "dist2max"})
 """Kernels that also take an (n, m) block and work column by column (axis 0): indicators sharing
 one of these methods and its parameters are normalised in one call."""
@@ -287,6 +289,8 @@ def effective_directions(fw: Framework) -> dict[str, int]:
 
 def _node_params(node: Node, method: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if not node.params and (node.target is None or method not in _TARGET_METHODS):
+        return out
     for param, cols in NODE_PARAMS.get(method, {}).items():
         if cols == "Target":
             if node.target is not None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import numpy as np
 import pandas as pd
 
 from ..dataset import CrossSection
 from ..errors import SpecError
 from ..framework import Framework
 from . import aggregate, denominate, impute, normalise, screen, treat, weight
-from .base import Context
+from .base import Context, label_index
 from .spec import PipelineSpec, Step
 
 STAGES: dict[str, ModuleType] = {
@@ -82,8 +83,11 @@ def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | 
         spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
     validate_spec(spec)
     ctx = Context(framework=framework, data=data)
-    ctx.weights["Original"] = pd.Series(framework.weights(), dtype=float)
-    ctx.datasets["Raw"] = data.values.copy()
+    nominal = framework.weights()
+    ctx.weights["Original"] = pd.Series(np.fromiter(nominal.values(), float, len(nominal)),
+                                        index=label_index(tuple(nominal)), copy=False)
+    ctx._weight_maps["Original"] = (ctx.weights["Original"], {k: float(v) for k, v in nominal.items()})
+    ctx.datasets["Raw"] = data.values.copy(deep=False)  # copy-on-write: edits to either never reach the other
     logs: dict[str, dict[str, pd.DataFrame]] = {}
     last = "Raw"
     for step in spec.steps:

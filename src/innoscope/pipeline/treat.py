@@ -16,7 +16,9 @@ Per-indicator overrides go in ``by_indicator``. Logs: ``Dets_Table`` (COINr's co
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,13 +43,19 @@ class Treatment:
     """One treated column: new values, a label per point and the details for ``Dets_Table``."""
 
     x: np.ndarray
-    points: np.ndarray | str
-    """A label per point, or one label for every point."""
+    points: np.ndarray | str | Callable[[], np.ndarray | str]
+    """A label per point, or one label for every point (or a function returning either, called
+    only when the labels are read)."""
     dets: dict[str, Any] = field(default_factory=dict)
 
     def labels(self) -> np.ndarray:
         """The label of every point (``""`` = untouched)."""
-        return _labels(self.x.size, self.points) if isinstance(self.points, str) else self.points
+        points = _points(self.points)
+        return _labels(self.x.size, points) if isinstance(points, str) else points
+
+
+def _points(points: np.ndarray | str | Callable[[], np.ndarray | str]) -> np.ndarray | str:
+    return points() if callable(points) else points
 
 
 # -- statistics ----------------------------------------------------------------------------
@@ -363,9 +371,9 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
                     ) -> list[Treatment | None]:
     """:func:`winsorise` on every row of a NaN-free C-contiguous ``XT`` whose first check fails.
 
-    One winsorisation step moves the extreme point(s) of every still-failing row at once (rows
-    whose skew is negative are negated, so the same maximum rule serves both ends), then the
-    moments of those rows are recomputed together. Values, labels and details are those of
+    One winsorisation step moves the extreme point(s) of every still-failing row at once (the
+    maximum of rows with skew >= 0, the minimum of the others), then the moments of those rows
+    are recomputed together. Values, labels and details are those of
     :func:`winsorise` row by row, bit for bit. ``None`` marks a row the block step does not cover
     (every value tied, or a check becoming undefined); the caller runs the kernel on it.
     """
@@ -375,6 +383,8 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
     X = XT.copy()
     hi = np.zeros(X.shape, dtype=bool)
     lo = np.zeros(X.shape, dtype=bool)
+    n_hi = np.zeros(k, dtype=int)
+    n_lo = np.zeros(k, dtype=int)
     checks = list(check0)
     nwin = [0] * k
     odd: set[int] = set()
@@ -382,19 +392,26 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
     while act.size:
         sub = X[act]
         up = np.array([checks[i][1] >= 0 for i in act.tolist()])
-        Y = np.where(up[:, None], sub, -sub)
-        top = Y.max(axis=1)
-        eq = Y == top[:, None]
-        nxt = np.where(eq, -np.inf, Y).max(axis=1)
-        sub = np.where(up[:, None], 1.0, -1.0) * np.where(eq, nxt[:, None], Y)
+        moved = np.empty(act.size)
+        for rows, extreme, beyond, mask, count in ((np.flatnonzero(up), np.max, -np.inf, hi, n_hi),
+                                                   (np.flatnonzero(~up), np.min, np.inf, lo, n_lo)):
+            if not rows.size:
+                continue
+            part = sub if rows.size == act.size else sub[rows]
+            eq = part == extreme(part, axis=1)[:, None]
+            nxt = extreme(np.where(eq, beyond, part), axis=1)
+            np.copyto(part, nxt[:, None], where=eq)
+            if part is not sub:
+                sub[rows] = part
+            mask[act[rows]] = eq
+            count[act[rows]] = eq.sum(axis=1)
+            moved[rows] = nxt
         X[act] = sub
-        hi[act[up]] = eq[up]
-        lo[act[~up]] = eq[~up]
-        counts = (hi[act].sum(axis=1) + lo[act].sum(axis=1)).tolist()
+        counts = (n_hi[act] + n_lo[act]).tolist()
         m2, m3, m4 = _row_moments(sub)
         keep = []
         for r, i in enumerate(act.tolist()):
-            if nxt[r] == -np.inf:
+            if np.isinf(moved[r]):
                 odd.add(i)
                 continue
             nwin[i] = counts[r]
@@ -409,6 +426,7 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
     if f2 is not None and f2.name in ("winsorise", "percentile"):
         raise ValueError(f"fallback must be a transform, not {f2.name!r}")
     out: list[Treatment | None] = []
+    logged: list[tuple[int, np.ndarray]] = []
     for i in range(k):
         if i in odd:
             out.append(None)
@@ -416,18 +434,31 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
         dets = _check_cols("check_SkewKurt0", check0[i])
         dets["winsorise.nwin"] = nwin[i]
         dets.update(_check_cols("check_SkewKurt1", checks[i]))
-        lab1 = _labels(n, "")
-        lab1[hi[i]] = "winhi"
-        lab1[lo[i]] = "winlo"
         x2: np.ndarray = X[i]
         lab2: np.ndarray | str = ""
         passing = checks[i][0]
         if passing is not pd.NA and not passing and f2 is not None:
             t2 = f2(X[i] if p["combine_treat"] else XT[i], **(p["fallback_params"] or {}))
-            x2, lab2 = t2.x, t2.points
-            dets.update(_check_cols("check_SkewKurt2", check_skew_kurt(x2, st, kt)))
-        out.append(Treatment(np.asarray(x2, dtype=float), _join_labels(lab1, lab2), dets))
+            x2, lab2 = np.asarray(t2.x, dtype=float), t2.points
+            logged.append((i, x2))
+        out.append(Treatment(x2, functools.partial(_win_labels, hi[i], lo[i], lab2), dets))
+    clean = [(i, x2) for i, x2 in logged if not np.isnan(x2).any()]
+    if clean:
+        m2, m3, m4 = _row_moments(np.vstack([x2 for _, x2 in clean]))
+        for r, (i, _) in enumerate(clean):
+            out[i].dets.update(_check_cols("check_SkewKurt2", _check_from_moments(n, m2[r], m3[r], m4[r], st, kt)))
+    for i, x2 in logged:
+        if "check_SkewKurt2.Pass" not in out[i].dets:
+            out[i].dets.update(_check_cols("check_SkewKurt2", check_skew_kurt(x2, st, kt)))
     return out
+
+
+def _win_labels(hi: np.ndarray, lo: np.ndarray, lab2: np.ndarray | str) -> np.ndarray | str:
+    """Treated_Points of a winsorised column: ``winhi`` / ``winlo`` joined with the fallback's label."""
+    lab1 = _labels(hi.size, "")
+    lab1[hi] = "winhi"
+    lab1[lo] = "winlo"
+    return _join_labels(lab1, lab2)
 
 
 def _treat_one(code: str, m: Any, x: np.ndarray, params: dict[str, Any], entities: pd.Index) -> Treatment:
@@ -460,6 +491,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     points: dict[str, np.ndarray | str] = {}
     used: list[dict[str, Any]] = []
     jobs: list[tuple[int, str, Any, dict[str, Any]]] = []
+    keys: dict[int, str] = {}
     shared = None
     checked: dict[tuple[str, str], Any] = {}
 
@@ -471,26 +503,27 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         if node is None or node.kind != "indicator":
             continue
         try:
-            if code in step.by_indicator:
+            own = code in step.by_indicator
+            if own:
                 method, params = step.resolve(indicator=code)
             else:
                 if shared is None:
                     shared = step.resolve()
-                method, params = shared[0], dict(shared[1])
+                method, params = shared
             method = method or DEFAULT_METHOD
             points[code] = ""
             if method == "none":
                 used.append({"iCode": code, "method": "none"})
                 continue
-            params = _canonical(params)
-            key = (method, repr(sorted(params.items())))
-            m = checked.get(key)
-            if m is None:
+            key = (method, repr(sorted(params.items())) if own else "")
+            if key not in checked:
+                params = _canonical(params)
                 m = METHODS.check_params(method, params)
                 fallback = params.get("fallback", "log_CT") if m.name == "winsorise" else None
                 if fallback not in (None, "none"):
                     METHODS.check_params(fallback, params.get("fallback_params") or {})
-                checked[key] = m
+                checked[key] = (m, params)
+            m, params = checked[key]
             n_ok = int(XT.shape[1] - missing[j].sum()) if has_nan[j] else XT.shape[1]
             if n_ok < 4:
                 what = "no data (all values missing)" if n_ok == 0 else f"only {n_ok} non-missing value(s)"
@@ -499,9 +532,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             slow(jobs)  # an earlier indicator's error comes first, as when treating one by one
             raise
         jobs.append((j, code, m, params))
+        keys[j] = key[1]
         used.append({"iCode": code, "method": m.name, **params})
     try:
-        treated, dets = _treat_jobs(jobs, XT, has_nan, data.index)
+        treated, dets = _treat_jobs(jobs, keys, XT, has_nan, data.index)
     except (ValueError, ZeroDivisionError, FloatingPointError, StageError):
         treated = slow(jobs)  # raises the error of the first indicator at fault, in column order
         dets = {j: t.dets for j, t in treated.items()}
@@ -519,26 +553,30 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     def treated_points() -> pd.DataFrame:
         tp_arr = np.full((len(data), len(points)), "", dtype=object)
         for c, lab in enumerate(points.values()):
-            tp_arr[:, c] = lab
+            tp_arr[:, c] = _points(lab)
         return pd.DataFrame(tp_arr, index=data.index, columns=list(points), dtype=object)
 
     return StageOutput(out, Log({"Dets_Table": lambda: pd.DataFrame(rows), "Treated_Points": treated_points,
                                  "methods": lambda: pd.DataFrame(used)}))
 
 
-def _treat_jobs(jobs: list[tuple[int, str, Any, dict[str, Any]]], XT: np.ndarray, has_nan: np.ndarray,
-                entities: pd.Index) -> tuple[dict[int, Treatment], dict[int, dict[str, Any]]]:
+def _treat_jobs(jobs: list[tuple[int, str, Any, dict[str, Any]]], keys: dict[int, str], XT: np.ndarray,
+                has_nan: np.ndarray, entities: pd.Index) -> tuple[dict[int, Treatment], dict[int, dict[str, Any]]]:
     """Treat every planned column: the first skew/kurtosis check of all ``winsorise`` columns at once,
     the columns that fail it winsorised together (:func:`_winsorise_rows`), the rest one by one."""
     treated: dict[int, Treatment] = {}
     dets: dict[int, dict[str, Any]] = {}
-    win = [job for job in jobs if job[2].name == "winsorise"]
-    clean = [job[0] for job in win if not has_nan[job[0]]]
+    full: dict[str, dict[str, Any]] = {}
+    for j, _, m, params in jobs:
+        if m.name == "winsorise" and keys[j] not in full:
+            full[keys[j]] = {**m.params, **params}
+    clean = [j for j, _, m, _ in jobs if m.name == "winsorise" and not has_nan[j]]
     check0: dict[int, tuple[Any, float, float]] = {}
     if clean:
         s2, s3, s4 = _row_moments(XT[clean])
         n = XT.shape[1]
-        for r, (j, p) in enumerate((job[0], {**job[2].params, **job[3]}) for job in win if not has_nan[job[0]]):
+        for r, j in enumerate(clean):
+            p = full[keys[j]]
             check0[j] = _check_from_moments(n, s2[r], s3[r], s4[r], p["skew_thresh"], p["kurt_thresh"])
     blocks: dict[str, tuple[dict[str, Any], list[int]]] = {}
     single = []
@@ -547,7 +585,7 @@ def _treat_jobs(jobs: list[tuple[int, str, Any, dict[str, Any]]], XT: np.ndarray
         if m.name != "winsorise":
             single.append(job)
             continue
-        p = {**m.params, **params}
+        p = full[keys[j]]
         c0 = check0.get(j)
         if c0 is None:
             c0 = check0[j] = check_skew_kurt(XT[j], p["skew_thresh"], p["kurt_thresh"])
@@ -558,7 +596,7 @@ def _treat_jobs(jobs: list[tuple[int, str, Any, dict[str, Any]]], XT: np.ndarray
         elif has_nan[j] or p["force_win"]:
             single.append(job)
         else:
-            blocks.setdefault(repr(sorted(params.items())), (p, []))[1].append(j)
+            blocks.setdefault(keys[j], (p, []))[1].append(j)
     by_pos = {job[0]: job for job in jobs}
     for p, js in blocks.values():
         with np.errstate(divide="ignore", invalid="ignore"):
