@@ -5,8 +5,15 @@ Tables::
     imports(id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged,
             encoding, sheet, layout, note)
     observations(import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, excerpt,
-                 note, entity_name, file_row, file_column)
+                 note, entity_name, file_row, file_column)             -- a view, stored as two tables:
+        observations_data(detail, indicator, value, raw, file_row)                one row per observation
+        observations_detail(detail, import_id, entity, entity_name, year, flags, unit, source_title,
+                            source_url, excerpt, note, file_column)   one row per distinct combination of these
     entities(id, name_zh, name_en, pinyin)          aliases(alias, entity_id)
+
+Per-row columns that repeat (the entity and its name as written, the year, the unit and flags, the source,
+the file column) are stored once per distinct combination in ``observations_detail`` and joined back by the
+``observations`` view, so an import writes 5 columns per row instead of 15; every value stays exactly as given.
 
 **Atomic imports.** :meth:`Store.import_long` validates the whole table first (required columns, known
 entities, no key with two different values from the same source), then writes the import record and every
@@ -40,7 +47,7 @@ from innoscope.ingest.names import Entity, EntityTable
 __all__ = ["DEFAULT_PATH", "ImportRecord", "Store"]
 
 DEFAULT_PATH = "innoscope.duckdb"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _OBS_COLUMNS = ("entity", "indicator", "year", "value", "raw", "flags", "unit", "source_title", "source_url",
                 "excerpt", "note", "entity_name", "row", "column")
 _SCHEMA = """
@@ -49,12 +56,32 @@ CREATE TABLE IF NOT EXISTS imports (
     id INTEGER PRIMARY KEY, dataset VARCHAR NOT NULL, file_name VARCHAR, file_path VARCHAR,
     sha256 VARCHAR NOT NULL, imported_at TIMESTAMP NOT NULL, n_rows BIGINT, n_values BIGINT, n_missing BIGINT,
     n_flagged BIGINT, encoding VARCHAR, sheet VARCHAR, layout VARCHAR, note VARCHAR);
-CREATE TABLE IF NOT EXISTS observations (
-    import_id INTEGER NOT NULL, entity VARCHAR NOT NULL, indicator VARCHAR NOT NULL, year INTEGER, value DOUBLE,
-    raw VARCHAR, flags VARCHAR, unit VARCHAR, source_title VARCHAR, source_url VARCHAR, excerpt VARCHAR,
-    note VARCHAR, entity_name VARCHAR, file_row BIGINT, file_column VARCHAR);
 CREATE TABLE IF NOT EXISTS entities (id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, pinyin VARCHAR);
 CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR NOT NULL, entity_id VARCHAR NOT NULL);
+"""
+_OBSERVATIONS = """
+CREATE TABLE observations_data (
+    detail BIGINT NOT NULL, indicator VARCHAR NOT NULL, value DOUBLE, raw VARCHAR, file_row BIGINT);
+CREATE TABLE observations_detail (
+    detail BIGINT NOT NULL, import_id INTEGER NOT NULL, entity VARCHAR NOT NULL, entity_name VARCHAR,
+    year INTEGER, flags VARCHAR, unit VARCHAR, source_title VARCHAR, source_url VARCHAR, excerpt VARCHAR,
+    note VARCHAR, file_column VARCHAR);
+CREATE VIEW observations AS
+    SELECT d.import_id, d.entity, r.indicator, d.year, r.value, r.raw, d.flags, d.unit, d.source_title,
+           d.source_url, d.excerpt, d.note, d.entity_name, r.file_row, d.file_column
+    FROM observations_data r JOIN observations_detail d ON d.detail = r.detail;
+"""
+_DETAIL_COLUMNS = ("entity", "entity_name", "year", "flags", "unit", "source_title", "source_url", "excerpt",
+                   "note", "column")
+# Schema 1 kept observations as one table; opening such a store moves its rows to the two tables.
+_MIGRATE_1_TO_2 = """
+ALTER TABLE observations RENAME TO observations_v1;
+""" + _OBSERVATIONS + """
+INSERT INTO observations_detail SELECT rowid + 1, import_id, entity, entity_name, year, flags, unit,
+    source_title, source_url, excerpt, note, file_column FROM observations_v1;
+INSERT INTO observations_data SELECT rowid + 1, indicator, value, raw, file_row FROM observations_v1;
+DROP TABLE observations_v1;
+UPDATE meta SET value = '2' WHERE key = 'schema_version';
 """
 _HASHED = {
     "imports": "id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged, "
@@ -93,7 +120,16 @@ class Store:
         self.con.execute("SET enable_progress_bar = false")
         version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if version is None:
+            self.con.execute(_OBSERVATIONS)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        elif version[0] == "1":
+            self.con.begin()
+            try:
+                self.con.execute(_MIGRATE_1_TO_2)
+                self.con.commit()
+            except duckdb.Error as exc:
+                self.con.rollback()
+                raise DataError(f"store {self.path}: cannot upgrade schema 1 to {SCHEMA_VERSION}: {exc}") from None
         elif version[0] != SCHEMA_VERSION:
             raise DataError(f"store {self.path} has schema version {version[0]}, expected {SCHEMA_VERSION}")
         if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
@@ -114,7 +150,7 @@ class Store:
         return self.con.execute(sql, params or []).fetch_arrow_table().to_pandas()
 
     def row_count(self) -> int:
-        return int(self.con.execute("SELECT count(*) FROM observations").fetchone()[0])
+        return int(self.con.execute("SELECT count(*) FROM observations_data").fetchone()[0])
 
     def content_hash(self) -> str:
         """sha256 over every table's row count and order-independent sum of row hashes."""
@@ -194,27 +230,40 @@ class Store:
             if previous is not None:
                 return self._record(previous[0], reused=True)
             arrow = self._canonical_entities(arrow, file)
-            self.con.register("_incoming", arrow)
+            self._check_duplicates(arrow, file)
+            stats = _stats(arrow)
+            detail, first = _detail_ids(arrow)
             try:
-                self._check_duplicates(arrow, file)
-                stats = _stats(arrow)
                 self.con.begin()
                 try:
                     new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
+                    base = self.con.execute("SELECT coalesce(max(detail), 0) + 1 FROM observations_detail").fetchone()[0]
                     self.con.execute(
                         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [new_id, dataset, Path(file).name, file, sha, datetime.now(UTC).replace(tzinfo=None),
                          *stats, meta.get("encoding") or None, meta.get("sheet") or None,
                          meta.get("layout") or None, note])
-                    self.con.execute(f"""INSERT INTO observations SELECT {new_id}, entity, indicator, year, value,
-                        raw, flags, unit, source_title, source_url, excerpt, note, entity_name, "row", "column"
+                    details = arrow.select(list(_DETAIL_COLUMNS)).take(pa.array(first))
+                    details = details.add_column(0, "detail", pa.array(np.arange(len(first), dtype=np.int64) + base))
+                    rows = pa.table({"detail": pa.array(detail + base), **{c: arrow.column(c) for c in (
+                        "indicator", "value", "raw", "row")}})
+                    self.con.register("_incoming_detail", details)
+                    self.con.register("_incoming", rows)
+                    self.con.execute(f"""INSERT INTO observations_detail SELECT detail, {new_id}, entity,
+                        entity_name, year, flags, unit, source_title, source_url, excerpt, note, "column"
+                        FROM _incoming_detail""")
+                    self.con.execute("""INSERT INTO observations_data SELECT detail, indicator, value, raw, "row"
                         FROM _incoming""")
                     self.con.commit()
                 except BaseException:
                     self.con.rollback()
                     raise
             finally:
-                self.con.unregister("_incoming")
+                for name in ("_incoming", "_incoming_detail"):
+                    try:
+                        self.con.unregister(name)
+                    except duckdb.Error:
+                        pass
         except ImportFailed:
             raise
         except (InnoscopeError, duckdb.Error, pa.ArrowException) as exc:
@@ -346,10 +395,10 @@ def _reasons(df: pd.DataFrame, policy: str, pats: list[str]) -> pd.Series:
 
 
 def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
-    """Integer codes of a column, equal exactly for equal values (0 = null), and one more than the largest code.
+    """Integer codes of a column, equal exactly for equal values, and one more than the largest code.
 
-    Dictionary columns with a duplicate-free dictionary reuse their indices and integer columns their values
-    (offset by the minimum); anything else is dictionary-encoded.
+    Null gets its own code. Dictionary columns with a duplicate-free dictionary reuse their indices and integer
+    columns their values (offset by the minimum); anything else is dictionary-encoded.
     """
     import pyarrow.compute as pc
 
@@ -358,19 +407,68 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
     if isinstance(col, pa.ChunkedArray):
         col = col.unify_dictionaries() if pa.types.is_dictionary(col.type) else col
         col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    n = len(col)
+    if col.null_count == n:
+        return np.zeros(n, dtype=np.int32), 1
     if pa.types.is_dictionary(col.type):
         d = col.dictionary
         if d.null_count == 0 and len(pc.unique(d)) == len(d):
-            return col.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1, len(d) + 1
+            if col.null_count == 0:
+                return col.indices.to_numpy(zero_copy_only=False), len(d)
+            return col.indices.fill_null(len(d)).to_numpy(zero_copy_only=False), len(d) + 1
         col = col.cast(col.type.value_type)
-    if pa.types.is_integer(col.type) and col.null_count < len(col):
-        lo, hi = pc.min_max(col).values()
-        lo, hi = int(lo.as_py()), int(hi.as_py())
+    if pa.types.is_integer(col.type):
+        lo, hi = (int(x.as_py()) for x in pc.min_max(col).values())
         if hi - lo < 2**40:
-            v = col.fill_null(lo - 1).to_numpy(zero_copy_only=False).astype(np.int64)
-            return v - (lo - 1), hi - lo + 2
+            if col.null_count == 0:
+                return np.subtract(col.to_numpy(zero_copy_only=False), lo, dtype=np.int64), hi - lo + 1
+            return np.subtract(col.fill_null(hi + 1).to_numpy(zero_copy_only=False), lo, dtype=np.int64), hi - lo + 2
     codes, dictionary = _dictionary_encode(col)
     return codes + 1, len(dictionary) + 1
+
+
+def _combined_key(arrow: pa.Table, columns: Sequence[str], limit: int) -> tuple[np.ndarray, int]:
+    """One integer per row, equal exactly when the rows agree on ``columns`` (mixed radix over their codes),
+    and one more than the largest; renumbered densely whenever the radix would pass ``limit``."""
+    n = arrow.num_rows
+    key: np.ndarray | None = None
+    radix = 1
+    for c in columns:
+        codes, card = _codes(arrow.column(c))
+        if card == 1:
+            continue
+        if key is None:
+            key = codes.astype(np.int64)
+        else:
+            if radix * card > limit:
+                key, radix = _dense(key, radix)
+            key += np.multiply(codes, radix, dtype=np.int64)
+        radix *= card
+    if key is None:
+        return np.zeros(n, dtype=np.int64), 1
+    return key, radix
+
+
+def _dense(key: np.ndarray, radix: int) -> tuple[np.ndarray, int]:
+    """Renumber integer keys 0..k-1 (k = number of distinct keys), keeping their order."""
+    n = len(key)
+    if radix <= 2 * n + 1024:
+        present = np.bincount(key, minlength=radix) > 0
+        ids = np.cumsum(present) - 1
+        return ids[key], int(present.sum())
+    uniq, inv = np.unique(key, return_inverse=True)
+    return inv.astype(np.int64), len(uniq)
+
+
+def _detail_ids(arrow: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the number (0..k-1) of its combination of the :data:`_DETAIL_COLUMNS` values, and per
+    combination its first row."""
+    n = arrow.num_rows
+    key, radix = _combined_key(arrow, _DETAIL_COLUMNS, 2 * n + 1024)
+    key, k = _dense(key, radix)
+    first = np.empty(k, dtype=np.int64)
+    first[key[::-1]] = np.arange(n - 1, -1, -1)
+    return key, first
 
 
 def _check_duplicates(arrow: pa.Table, file: str) -> None:
@@ -381,18 +479,7 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
     sorted and each run compared (NaN-aware min/max, missing mixed with non-missing) with numpy reductions.
     """
     n = arrow.num_rows
-    key = np.zeros(n, dtype=np.int64)
-    radix = 1
-    parts = []
-    for c in ("entity", "indicator", "year", "source_title", "source_url"):
-        codes, card = _codes(arrow.column(c))
-        parts.append(codes)
-        if radix * card < 2**62:
-            key += codes * radix
-            radix *= card
-        else:  # too many combinations for one integer: fall back to a row-wise factorisation
-            key = pd.MultiIndex.from_arrays(parts).factorize()[0].astype(np.int64)
-            radix = n + 1
+    key, radix = _combined_key(arrow, ("entity", "indicator", "year", "source_title", "source_url"), 2**62)
     if radix <= 2 * n + 1024:
         counts = np.bincount(key, minlength=radix)
         if counts.max(initial=0) <= 1:

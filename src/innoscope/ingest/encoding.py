@@ -6,7 +6,7 @@ Decision order for :func:`detect_encoding` (an explicit ``encoding=`` always win
 2. a byte-order mark: ``utf-8-sig``, ``utf-16``, ``utf-32``;
 3. binary content (a NUL byte, or more than 1 % control bytes other than tab/CR/LF/FF in the first 64 KiB) ->
    :class:`DataError`;
-4. strict UTF-8 decoding of the whole content succeeds -> ``utf-8``;
+4. the whole content is strict UTF-8 -> ``utf-8``;
 5. otherwise charset-normalizer on the first 256 KiB (cut at a line end); its GB2312/GBK/GB18030 answers are widened to ``gb18030``
    (a superset) and Big5/CP950 to ``big5hkscs``; the whole content must then decode strictly, else DataError.
 """
@@ -46,6 +46,25 @@ def _is_binary(sample: bytes) -> bool:
     return ctrl > 0.01 * max(len(sample), 1)
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Strict UTF-8 validity of the whole content, without building a Python string (a failed ``bytes.decode``
+    copies the whole input into the exception): the first 64 KiB with Python's decoder, then all of it with
+    pyarrow's validator."""
+    import pyarrow as pa
+
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data[:65536], final=False)
+    except UnicodeDecodeError:
+        return False
+    offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes, *, where: str = "", verify: bool = True) -> str:
     """The encoding of ``data`` by the rules in the module docstring.
 
@@ -61,11 +80,8 @@ def detect_encoding(data: bytes, *, where: str = "", verify: bool = True) -> str
     if _is_binary(data[:65536]):
         raise DataError(f"{loc}binary content (NUL or control bytes), not a text/CSV file; is it an Excel, Parquet or "
                         "archive file with the wrong extension?")
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     from charset_normalizer import from_bytes
 
     sample = data[:262144]

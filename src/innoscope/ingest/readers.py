@@ -36,7 +36,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Literal
 
@@ -122,15 +122,30 @@ class Cells:
         if self.bytes is None:
             return _dictionary_encode(self.array)
         codes, dictionary = _dictionary_encode(self.bytes)
-        texts = []
-        for k, b in enumerate(dictionary.to_pylist()):
-            try:
-                texts.append(b.decode(self.encoding))
-            except UnicodeDecodeError:
-                i = int(np.flatnonzero(codes == k)[0])
-                raise DataError(f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
-                                "encoding= explicitly") from None
+        cells = dictionary.to_pylist()
+        try:  # one decoder call for all distinct cells (a text cell holds no NUL), else one per cell
+            texts = b"\0".join(cells).decode(self.encoding).split("\0")
+            if len(texts) != len(cells):
+                raise ValueError
+        except (UnicodeDecodeError, ValueError):
+            texts = []
+            for k, b in enumerate(cells):
+                try:
+                    texts.append(b.decode(self.encoding))
+                except UnicodeDecodeError:
+                    i = int(np.flatnonzero(codes == k)[0])
+                    raise DataError(f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
+                                    "encoding= explicitly") from None
         return codes, pa.array(texts, pa.string())
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """Per distinct text, its number of rows; the last entry counts missing cells."""
+        k = len(self.texts)
+        codes = self.codes
+        if len(codes) and codes.min() < 0:
+            codes = np.where(codes < 0, k, codes)
+        return np.bincount(codes, minlength=k + 1)
 
     @property
     def codes(self) -> np.ndarray:
@@ -153,12 +168,16 @@ class Cells:
         Few distinct labels give a dictionary array (labels merged), many a plain string array.
         """
         idx = self.codes
+        has_null = bool(self.counts[-1])
+        if has_null:
+            idx = np.where(idx < 0, len(labels), idx)
         if len(labels) * 4 > len(idx):
-            return pa.array(list(labels) + [None], pa.string()).take(pa.array(np.where(idx < 0, len(labels), idx)))
+            return pa.array(list(labels) + [None], pa.string()).take(pa.array(idx))
         pos: dict[str, int] = {}
         remap = np.asarray([-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32)
-        ind = remap[np.where(idx < 0, len(labels), idx)]
-        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=ind < 0), pa.array(list(pos), pa.string()))
+        ind = remap[idx]
+        mask = ind < 0 if has_null or any(x is None for x in labels) else None
+        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=mask), pa.array(list(pos), pa.string()))
 
 
 @dataclass
@@ -297,13 +316,15 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
     names = _join_header(_fill_csv_header(header), file)
     if _NON_SPACE.search(data, head_end) is None:
         raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
-    cols = _arrow_csv(pa.py_buffer(data).slice(head_end), names, file)
-    # pyarrow skips blank lines and a quoted field may span lines: row numbers are line numbers only when
-    # there are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
-    n_lines = int(np.count_nonzero(np.frombuffer(data, np.uint8, offset=head_end) == 10))
-    n_lines += not data.endswith(b"\n")
-    if len(cols[0]) == n_lines:
-        rows = np.arange(n_lines, dtype=np.int64) + n_head + 1
+    cols = _arrow_csv(pa.py_buffer(data).slice(head_end), names)
+    # pyarrow skips blank lines and a quoted field may span lines: row numbers are line numbers only when there
+    # are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
+    if cols is not None:
+        n_lines = int(np.count_nonzero(np.frombuffer(data, np.uint8, offset=head_end) == 10))
+        if len(cols[0]) != n_lines + (not data.endswith(b"\n")):
+            cols = None
+    if cols is not None:
+        rows = np.arange(len(cols[0]), dtype=np.int64) + n_head + 1
         cells = {n: Cells(c, encoding=enc) for n, c in zip(names, cols, strict=True)}
         return RawTable(cells, file, rows, encoding=source_encoding, sha256=sha)
     raw = _read_csv_python(data[head_end:], enc, names, file, sha, first_line=n_head + 1)
@@ -311,8 +332,9 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
     return raw
 
 
-def _arrow_csv(body: pa.Buffer, names: list[str], file: str) -> list[pa.Array]:
-    """Split the body into fields without decoding: one binary array per column."""
+def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | None:
+    """Split the body into fields without decoding: one binary array per column; None when pyarrow rejects the
+    body (a row with another number of fields), which Python's csv module then reads, naming the line."""
     import pyarrow.csv as pcsv
 
     keys = [f"c{j}" for j in range(len(names))]
@@ -324,11 +346,9 @@ def _arrow_csv(body: pa.Buffer, names: list[str], file: str) -> list[pa.Array]:
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
-    except pa.ArrowInvalid as exc:
-        msg = str(exc).replace("CSV parse error: ", "")
-        raise DataError(f"{file}: malformed CSV, expected {len(names)} fields per row as in the header "
-                        f"({', '.join(names)}): {msg}") from None
-    return [table.column(j).combine_chunks() for j in range(table.num_columns)]
+    except pa.ArrowInvalid:
+        return None
+    return [table.column(j) for j in range(table.num_columns)]
 
 
 def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int) -> RawTable:
@@ -342,8 +362,8 @@ def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: st
         if not rec or not any(c.strip() for c in rec):
             continue
         if len(rec) != len(names):
-            raise DataError(f"{file}, row {start}: {len(rec)} fields where the header has {len(names)} "
-                            f"({', '.join(names)}): {','.join(rec)[:120]!r}")
+            raise DataError(f"{file}, row {start}: malformed CSV, expected {len(names)} fields per row as in the "
+                            f"header ({', '.join(names)}), found {len(rec)}: {','.join(rec)[:120]!r}")
         records.append(rec)
         rows.append(start)
     if not records:
@@ -489,15 +509,22 @@ def _roles(names: Sequence[str], columns: Mapping[str, str] | None) -> tuple[dic
     return role_of, renames
 
 
+@lru_cache(maxsize=4)
+def _zeros(n: int) -> pa.Array:
+    return pa.array(np.zeros(n, dtype=np.int32))
+
+
 def _const(n: int, text: str | None) -> pa.Array:
     if text is None:
         return pa.nulls(n, pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([text], pa.string()))
+    return pa.DictionaryArray.from_arrays(_zeros(n), pa.array([text], pa.string()))
 
 
 def _blank_error(raw: RawTable, col: str, what: str) -> None:
     cells = raw.columns[col]
     blank = [k for k, u in enumerate(cells.distinct) if u is None or not clean_cell(u)]
+    if not blank and not cells.counts[-1]:
+        return
     bad = (cells.codes < 0) | np.isin(cells.codes, blank)
     if bad.any():
         raise DataError(f"{raw.where(col, int(np.flatnonzero(bad)[0]))}: empty {what}")
@@ -512,7 +539,7 @@ def _entities(raw: RawTable, col: str, table: EntityTable | None) -> tuple[pa.Ar
     else:
         ids = []
         for k, u in enumerate(names):
-            if not (cells.codes == k).any():
+            if not cells.counts[k]:
                 ids.append(None)
                 continue
             try:
@@ -531,10 +558,13 @@ def _years(raw: RawTable, col: str) -> pa.Array:
         m = _YEAR_RE.match(text)
         if m:
             parsed[k], valid[k] = int(m.group(1)), True
-        elif text and (cells.codes == k).any():
+        elif text and cells.counts[k]:
             raise DataError(f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
                             "(e.g. 2024 or 2024年)")
-    return pa.array(parsed[cells.codes], mask=~valid[cells.codes], type=pa.int32())
+    codes = cells.codes
+    if valid[:-1].all() and not cells.counts[-1]:
+        return pa.array(parsed[codes], type=pa.int32())
+    return pa.array(parsed[codes], mask=~valid[codes], type=pa.int32())
 
 
 def _is_coinr_meta(name: str) -> bool:
@@ -549,6 +579,10 @@ def _header_unit(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+
+
 def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]]):
     """Parse a value column; row i uses ``groups[group_codes[i]] = (declared, target)``.
 
@@ -561,7 +595,7 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
     arr = cells.source
     n = len(arr)
     try:
-        value = np.full(n, np.nan)
+        value = np.full(n, np.nan) if len(groups) > 1 else np.empty(0)
         parts: list[tuple[pa.Array, pa.Array, pa.Array]] = []
         order = []
         for g, (declared, target) in enumerate(groups):
@@ -583,7 +617,7 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
             if rows is None:
                 return v, p.flags, vu, p.text
             value[rows] = v
-            parts.append((p.flags.cast(pa.string()), vu.cast(pa.string()), p.text))
+            parts.append(tuple(_flat(a.cast(pa.string())) for a in (p.flags, vu, p.text)))
             order.append(rows)
         inv = pa.array(np.argsort(np.concatenate(order), kind="stable"))
         flags, vunit, text = (pa.concat_arrays([q[j] for q in parts]).take(inv) for j in range(3))

@@ -319,11 +319,11 @@ class _Labels:
 
     def take(self, codes: np.ndarray) -> pa.Array:
         """A dictionary array (int32 codes into the labels; a None label gives null)."""
-        if None in self._pos:
-            codes = np.where(codes == self._pos[None], -1, codes)
-        idx = codes.astype(np.int32)
+        idx = codes.astype(np.int32, copy=False)
         labels = ["" if x is None else x for x in self.labels]
-        return pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), pa.array(labels, pa.string()))
+        none = self._pos.get(None)
+        indices = pa.array(idx) if none is None or len(self.labels) == 0 else pa.array(idx, mask=idx == none)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()))
 
 
 def _dictionary_encode(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
@@ -341,11 +341,9 @@ def _dictionary_encode(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.
     return indices.fill_null(-1).to_numpy().astype(np.int64), dictionary
 
 
-def _as_cells(texts: pa.Array | pa.ChunkedArray | Sequence[str | None]) -> pa.Array:
-    """A plain (unchunked) string or binary array."""
+def _as_cells(texts: pa.Array | pa.ChunkedArray | Sequence[str | None]) -> pa.Array | pa.ChunkedArray:
+    """A string or binary array (chunked or not)."""
     arr = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else pa.array(list(texts), type=pa.string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], arr.type)
     if pa.types.is_dictionary(arr.type):
         arr = arr.cast(arr.type.value_type)
     if pa.types.is_large_binary(arr.type) or pa.types.is_binary_view(arr.type):
@@ -355,21 +353,33 @@ def _as_cells(texts: pa.Array | pa.ChunkedArray | Sequence[str | None]) -> pa.Ar
     return arr
 
 
+def _view(arr: pa.Array | pa.ChunkedArray, typ: pa.DataType) -> pa.Array | pa.ChunkedArray:
+    """Reinterpret string <-> binary without copying or validating."""
+    if isinstance(arr, pa.ChunkedArray):
+        return pa.chunked_array([c.view(typ) for c in arr.chunks], typ)
+    return arr.view(typ)
+
+
+def _numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(arr.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None,
                 encoding: str = "utf-8") -> ParsedArray:
     """Parse every text of an array (grammar in the module docstring; nulls are missing).
 
     ``texts`` are strings, or the cells' undecoded bytes (a pyarrow binary array) in ``encoding``, which must be
-    ASCII-compatible (UTF-8, GB18030/GBK, Big5: the ASCII bytes ``0-9 . -`` only ever stand for themselves).
-    Bytes are decoded strictly, each distinct text once; :attr:`ParsedArray.text` holds the decoded texts.
+    ASCII-compatible (UTF-8, GB18030/GBK, Big5: the ASCII bytes ``0-9 . -`` only ever stand for themselves at a
+    character boundary). Bytes are decoded strictly, each distinct text once; :attr:`ParsedArray.text` holds
+    the decoded texts.
 
     Fast path, for all rows at once with pyarrow kernels and numpy: a cell is its leading run of ``0-9 . -``
     bytes (the number) followed by the rest (the suffix). When the number is plain (``-?digits[.digits]``) and
     the suffix, decoded once per distinct suffix, is exactly ``[magnitude][unit]`` with no other character, the
-    value is ``float(number) * magnitude`` (divided by the target magnitude with ``unit=``), the same
-    arithmetic as :func:`parse_value`; the text is the number's bytes (ASCII) joined to the decoded suffix.
-    Every other cell (qualifiers, separators, full-width or Traditional characters, missing markers, errors)
-    goes through :func:`parse_value` once per distinct text. A cell that does not parse raises
+    value is ``float(number) * magnitude`` (then divided by the magnitude of ``unit=``), the same arithmetic as
+    :func:`parse_value`, and the text is the number's bytes (ASCII) joined to the decoded suffix. Every other
+    cell (qualifiers, separators, full-width or Traditional characters, spaces, missing markers, errors) goes
+    through :func:`parse_value` once per distinct text. A cell that does not parse raises
     :class:`ArrayParseError` (bytes that do not decode: :class:`ArrayDecodeError`) with its row position.
     """
     import pyarrow.compute as pc
@@ -377,45 +387,35 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
     arr = _as_cells(texts)
     is_bytes = pa.types.is_binary(arr.type)
     n = len(arr)
-    value = np.full(n, np.nan)
-    missing = np.zeros(n, bool)
-    lower = np.zeros(n, bool)
-    upper = np.zeros(n, bool)
-    approx = np.zeros(n, bool)
     flag_l, unit_l, vunit_l = _Labels(), _Labels(), _Labels()
-    flag_c = np.full(n, flag_l.code(""), dtype=np.int32)
-    unit_c = np.full(n, unit_l.code(None), dtype=np.int32)
-    vunit_c = np.full(n, vunit_l.code(unit), dtype=np.int32)
+    flag_l.code("")
     target = split_unit(unit) if unit is not None and _convertible(unit) else None
     fast = np.zeros(n, bool)
-    text = None
     if n:
-        # ASCII trims work byte by byte, so the bytes are viewed as strings without decoding them.
-        cells = arr.view(pa.string()) if is_bytes else arr
+        # ASCII trims work byte by byte, so bytes are viewed as strings without decoding them.
+        cells = _view(arr, pa.string()) if is_bytes else arr
         suffix = pc.ascii_ltrim(cells, characters=_NUMBER_BYTES)
         number = pc.ascii_rtrim(cells, characters=_OTHER_BYTES)
         tiles = pc.equal(pc.add(pc.binary_length(number), pc.binary_length(suffix)), pc.binary_length(cells))
-        plain = pc.and_(tiles, pc.match_substring_regex(number.view(pa.binary()), _PLAIN_NUMBER_RE))
-        fast = plain.fill_null(False).to_numpy(zero_copy_only=False).copy()
+        plain = pc.and_(tiles, pc.match_substring_regex(_view(number, pa.binary()), _PLAIN_NUMBER_RE))
+        fast = _numpy_bool(plain)
+    all_fast = bool(n) and bool(fast.all())
+    text = None
     if fast.any():
-        all_plain = bool(fast.all())
-        si, suf_dict = _dictionary_encode(suffix if all_plain else pc.if_else(fast, suffix, ""))
-        sufs = suf_dict.view(pa.binary()).to_pylist()
+        si, suf_dict = _dictionary_encode(suffix if all_fast else pc.if_else(pa.array(fast), suffix, ""))
+        sufs = _view(suf_dict, pa.binary()).to_pylist()
         k_n = len(sufs)
         mag = np.ones(k_n)
-        div = 1.0
+        div = target[0] if unit is not None and target is not None else 1.0
         ok = np.ones(k_n, dtype=bool)
-        tu_codes = np.zeros(k_n, dtype=np.int64)
-        vu_codes = np.zeros(k_n, dtype=np.int64)
+        tu_codes = np.zeros(k_n, dtype=np.int32)
+        vu_codes = np.zeros(k_n, dtype=np.int32)
         suf_texts: list[str] = []
-        if unit is not None and target is not None:
-            div = target[0]
         for k, raw_suffix in enumerate(sufs):
             try:
                 suf = raw_suffix.decode(encoding)
             except UnicodeDecodeError:
-                suf = ""
-                ok[k] = False  # the slow path names the row
+                suf, ok[k] = "", False  # the slow path names the row
             suf_texts.append(suf)
             m_ = _UNIT_SPLIT_RE.match(suf)
             if not ok[k] or m_ is None:
@@ -432,65 +432,70 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
                 ok[k] = False  # the slow path raises the precise error
             else:
                 vu_codes[k] = vunit_l.code(unit)
-        # with unit=: a bare number is already in the unit, a number with magnitude/unit is converted to it
-        scaled = np.ones(k_n, dtype=bool) if unit is None else np.asarray([bool(s) for s in suf_texts], dtype=bool)
-        fast &= ok[si]
-        num_text = number if all_plain else pc.if_else(fast, number, "0")
-        num = pc.cast(num_text, pa.float64()).to_numpy(zero_copy_only=False)
-        v = num * mag[si]
-        if unit is not None:
-            v = np.where(scaled[si], v / div, num)
-        if fast.all():
-            value, unit_c, vunit_c = v, tu_codes[si].astype(np.int32), vu_codes[si].astype(np.int32)
-        else:
-            value[fast] = v[fast]
-            unit_c[fast] = tu_codes[si[fast]]
-            vunit_c[fast] = vu_codes[si[fast]]
+        if not ok.all():
+            fast &= ok[si]
+            all_fast = bool(fast.all())
+        num = pc.cast(number if all_fast else pc.if_else(pa.array(fast), number, "0"), pa.float64())
+        num = num.to_numpy(zero_copy_only=False)
+        value = num * mag[si]
+        if unit is not None:  # a bare number is in ``unit`` already; a number with magnitude/unit is converted
+            scaled = np.asarray([bool(s) for s in suf_texts], dtype=bool)
+            value = np.where(scaled[si], value / div, num)
+        unit_c, vunit_c = tu_codes[si], vu_codes[si]
         if is_bytes:
             text = pc.binary_join_element_wise(number, pa.array(suf_texts, pa.string()).take(si), "")
+    else:
+        value = np.full(n, np.nan)
+        unit_c = np.full(n, unit_l.code(None), dtype=np.int32)
+        vunit_c = np.full(n, vunit_l.code(unit), dtype=np.int32)
+    if all_fast:
+        no = np.zeros(n, bool)
+        no.flags.writeable = False
+        return ParsedArray(value, no, no, no, no, flag_l.take(np.zeros(n, np.int32)), unit_l.take(unit_c),
+                           vunit_l.take(vunit_c), text if is_bytes else arr)
+    value[~fast] = np.nan
+    missing = np.zeros(n, bool)
+    lower = np.zeros(n, bool)
+    upper = np.zeros(n, bool)
+    approx = np.zeros(n, bool)
+    flag_c = np.zeros(n, np.int32)
     slow = np.flatnonzero(~fast)
-    if len(slow):
-        codes, dictionary = _dictionary_encode(arr.take(pa.array(slow)))
-        distinct = dictionary.to_pylist()
-        codes[codes < 0] = len(distinct)
-        k_n = len(distinct) + 1
-        d_val = np.full(k_n, np.nan)
-        d_miss = np.zeros(k_n, bool)
-        d_miss[-1] = True
-        d_lo, d_up, d_ap = np.zeros(k_n, bool), np.zeros(k_n, bool), np.zeros(k_n, bool)
-        d_flag = np.full(k_n, flag_l.code("NA"), dtype=np.int64)
-        d_unit = np.full(k_n, unit_l.code(None), dtype=np.int64)
-        d_vunit = np.full(k_n, vunit_l.code(unit), dtype=np.int64)
-        d_text: list[str | None] = []
-        for k, cell in enumerate(distinct):
-            if is_bytes:
-                try:
-                    cell = cell.decode(encoding)
-                except UnicodeDecodeError:
-                    raise ArrayDecodeError(int(slow[np.flatnonzero(codes == k)[0]]), distinct[k], encoding) from None
-            d_text.append(cell)
-            try:
-                pv = _parse(cell, unit)
-            except _Bad as exc:
-                raise ArrayParseError(int(slow[np.flatnonzero(codes == k)[0]]), cell, str(exc)) from None
-            d_val[k] = np.nan if pv.value is None else pv.value
-            d_miss[k], d_lo[k], d_up[k], d_ap[k] = pv.missing, pv.lower_bound, pv.upper_bound, pv.approximate
-            d_flag[k] = flag_l.code(pv.flags)
-            d_unit[k] = unit_l.code(pv.unit)
-            d_vunit[k] = vunit_l.code(pv.value_unit)
-        value[slow], missing[slow] = d_val[codes], d_miss[codes]
-        lower[slow], upper[slow], approx[slow] = d_lo[codes], d_up[codes], d_ap[codes]
-        flag_c[slow], unit_c[slow], vunit_c[slow] = d_flag[codes], d_unit[codes], d_vunit[codes]
+    codes, dictionary = _dictionary_encode(arr.take(pa.array(slow)))
+    distinct = dictionary.to_pylist()
+    codes[codes < 0] = len(distinct)
+    k_n = len(distinct) + 1
+    d_val = np.full(k_n, np.nan)
+    d_miss = np.zeros(k_n, bool)
+    d_miss[-1] = True
+    d_lo, d_up, d_ap = np.zeros(k_n, bool), np.zeros(k_n, bool), np.zeros(k_n, bool)
+    d_flag = np.full(k_n, flag_l.code("NA"), dtype=np.int32)
+    d_unit = np.full(k_n, unit_l.code(None), dtype=np.int32)
+    d_vunit = np.full(k_n, vunit_l.code(unit), dtype=np.int32)
+    d_text: list[str | None] = []
+    for k, cell in enumerate(distinct):
         if is_bytes:
-            slow_text = pa.array([*d_text, None], pa.string()).take(pa.array(codes))
-            if text is None:
-                text = slow_text
-            else:
-                text = pc.replace_with_mask(text, pa.array(~fast), slow_text)
-    if text is None:
-        text = arr if not is_bytes else pa.array([], pa.string())
+            try:
+                cell = cell.decode(encoding)
+            except UnicodeDecodeError:
+                raise ArrayDecodeError(int(slow[np.flatnonzero(codes == k)[0]]), distinct[k], encoding) from None
+        d_text.append(cell)
+        try:
+            pv = _parse(cell, unit)
+        except _Bad as exc:
+            raise ArrayParseError(int(slow[np.flatnonzero(codes == k)[0]]), cell, str(exc)) from None
+        d_val[k] = np.nan if pv.value is None else pv.value
+        d_miss[k], d_lo[k], d_up[k], d_ap[k] = pv.missing, pv.lower_bound, pv.upper_bound, pv.approximate
+        d_flag[k] = flag_l.code(pv.flags)
+        d_unit[k] = unit_l.code(pv.unit)
+        d_vunit[k] = vunit_l.code(pv.value_unit)
+    value[slow], missing[slow] = d_val[codes], d_miss[codes]
+    lower[slow], upper[slow], approx[slow] = d_lo[codes], d_up[codes], d_ap[codes]
+    flag_c[slow], unit_c[slow], vunit_c[slow] = d_flag[codes], d_unit[codes], d_vunit[codes]
+    if is_bytes:
+        slow_text = pa.array([*d_text, None], pa.string()).take(pa.array(codes))
+        text = slow_text if len(slow) == n else pc.replace_with_mask(text, pa.array(~fast), slow_text)
     return ParsedArray(value, missing, lower, upper, approx, flag_l.take(flag_c), unit_l.take(unit_c),
-                       vunit_l.take(vunit_c), text)
+                       vunit_l.take(vunit_c), text if is_bytes else arr)
 
 
 def parse_series(

@@ -1,0 +1,64 @@
+"""CSV split without decoding: undecodable bytes, blank lines and quoted line breaks still give errors that
+name the file, the row (the line in the file) and the column."""
+
+import pytest
+
+from innoscope.errors import DataError
+from innoscope.ingest.readers import read_raw, read_table
+from innoscope.ingest.values import ValueParseError
+
+HEAD = "城市,指标,年份,数值\n"
+
+
+def test_undecodable_value_names_row_and_column(tmp_path):
+    p = tmp_path / "bad_value.csv"
+    p.write_bytes((HEAD + "深圳,a,2024,2.66万\n").encode("gb18030") + b"\xc9\xee\xdb\xda,a,2023,3\x81\x20\n")
+    with pytest.raises(DataError) as exc:
+        read_table(p, encoding="gb18030")
+    msg = str(exc.value)
+    assert "bad_value.csv, row 3, column '数值'" in msg and "\\x81" in msg and "not valid gb18030" in msg
+
+
+def test_undecodable_name_names_row_and_column(tmp_path):
+    p = tmp_path / "bad_name.csv"
+    p.write_bytes((HEAD + "深圳,a,2024,1\n").encode("gb18030") + b"\x81\x20x,a,2024,2\n")
+    with pytest.raises(DataError) as exc:
+        read_table(p, encoding="gb18030")
+    msg = str(exc.value)
+    assert "bad_name.csv, row 3, column '城市'" in msg and "not valid gb18030" in msg
+
+
+def test_blank_line_keeps_line_numbers(tmp_path):
+    p = tmp_path / "blank.csv"
+    p.write_bytes((HEAD + "深圳,a,2024,1\n\n杭州,a,2024,12..5\n").encode("gbk"))
+    assert read_raw(p).rows.tolist() == [2, 4]
+    with pytest.raises(ValueParseError, match=r"blank\.csv, row 4, column '数值'.*'12\.\.5'"):
+        read_table(p)
+
+
+def test_quoted_line_break_keeps_line_numbers(tmp_path):
+    p = tmp_path / "quoted.csv"
+    p.write_bytes((HEAD + '深圳,"a\nb",2024,1\n杭州,a,2024,x5\n').encode("gbk"))
+    raw = read_raw(p)
+    assert raw.rows.tolist() == [2, 4] and raw.columns["指标"].distinct[0] == "a\nb"
+    with pytest.raises(ValueParseError, match=r"quoted\.csv, row 4, column '数值'.*'x5'"):
+        read_table(p)
+
+
+def test_ragged_row_names_its_line(tmp_path):
+    p = tmp_path / "ragged.csv"
+    p.write_bytes((HEAD + "深圳,a,2024,1\n杭州,a,2024\n").encode("gbk"))
+    with pytest.raises(DataError, match=r"ragged\.csv, row 3: malformed CSV, expected 4 fields"):
+        read_raw(p)
+
+
+def test_gbk_and_utf8_bytes_give_the_same_table(tmp_path):
+    rows = "".join(f"{c},i{k},{2000 + k % 20},{k}.5万家\n" for k in range(300) for c in ("深圳市", "杭州", "Xi'an"))
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes((HEAD + rows).encode("gbk"))
+    b.write_bytes((HEAD + rows).encode("utf-8"))
+    ta, tb = read_table(a), read_table(b)
+    assert ta.attrs["encoding"] == "gb18030" and tb.attrs["encoding"] == "utf-8"
+    cols = ["entity", "indicator", "year", "value", "raw", "unit", "row"]
+    assert ta[cols].equals(tb[cols])
+    assert ta.loc[0, "value"] == 5000.0 and ta.loc[0, "raw"] == "0.5万家" and ta.loc[0, "entity"] == "shenzhen"
