@@ -38,7 +38,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     arr = data.to_numpy(dtype=float, copy=True)
     dframe = ctx.data.denominators
     rowpos = None if dframe.index.equals(data.index) else dframe.index.get_indexer(data.index)
+    dnames = {c: k for k, c in enumerate(dframe.columns.tolist())}
     dcols: dict[str, np.ndarray] = {}
+    dmat: np.ndarray | pd.DataFrame | None = None
     shared = None
     checked: dict[tuple[Any, str], Any] = {}
     batches: dict[tuple[str, str], tuple[Any, dict[str, Any], list[int]]] = {}
@@ -62,11 +64,16 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         if m is None:
             m = checked[key] = METHODS.check_params(method or "divide", params)
         if denom not in dcols:
-            if denom not in dframe.columns:
+            if denom not in dnames:
                 valid = ", ".join(dframe.columns) or "none"
                 raise StageError("denominate", f"indicator {code!r}: denominator column {denom!r} is not in the "
                                  f"data; denominator columns: {valid}")
-            d = dframe[denom].to_numpy(float)
+            if dmat is None:
+                try:
+                    dmat = dframe.to_numpy(dtype=float)
+                except (TypeError, ValueError):
+                    dmat = dframe
+            d = dmat[:, dnames[denom]] if isinstance(dmat, np.ndarray) else dframe[denom].to_numpy(float)
             dcols[denom] = d if rowpos is None else np.where(rowpos >= 0, d[rowpos], np.nan)
         if m.name == "divide":
             batches.setdefault((denom, key[1]), (m, params, []))[2].append(j)

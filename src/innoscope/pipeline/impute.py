@@ -292,7 +292,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     for (name, _), (params, js) in batches.items():
         m = METHODS.get(name)
         if arr is None:
-            arr = X0.copy()
+            arr = np.array(X0, order="F")
         if "by" in m.params:
             col = params.get("by")
             if not col:
@@ -326,7 +326,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                                   f"iterations (last change {info['max_change']:.3g})", ImputationWarning,
                                   stacklevel=2)
             if arr is None:
-                arr = X0.copy()
+                arr = np.array(X0, order="F")
             arr[:, js] = res
     if arr is None:
         out = data.copy(deep=False)

@@ -169,5 +169,6 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                                           columns=["uCode", "Force"])
     if included.all():
         return StageOutput(data.copy(deep=False), logs)
-    kept = pd.DataFrame(X[included], index=data.index[included], columns=data.columns, copy=False)
+    kept = pd.DataFrame(np.asfortranarray(X[included]), index=data.index[included], columns=data.columns,
+                        copy=False)
     return StageOutput(kept, logs)

@@ -72,7 +72,9 @@ def _row_moments(XT: np.ndarray) -> tuple[list[float], list[float], list[float]]
     n = XT.shape[1]
     D = XT - (XT.sum(axis=1) / n)[:, None]
     D2 = D * D
-    return D2.sum(axis=1).tolist(), (D2 * D).sum(axis=1).tolist(), (D2 * D2).sum(axis=1).tolist()
+    s2 = D2.sum(axis=1).tolist()
+    s3 = np.multiply(D2, D, out=D).sum(axis=1).tolist()
+    return s2, s3, np.multiply(D2, D2, out=D2).sum(axis=1).tolist()
 
 
 def _check_from_moments(n: int, s2: float, s3: float, s4: float, skew_thresh: float,
@@ -390,7 +392,7 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
     odd: set[int] = set()
     act = np.arange(k) if winmax is None or winmax > 0 else np.arange(0)
     while act.size:
-        sub = X[act]
+        sub = X if act.size == k else X[act]
         up = np.array([checks[i][1] >= 0 for i in act.tolist()])
         moved = np.empty(act.size)
         for rows, extreme, beyond, mask, count in ((np.flatnonzero(up), np.max, -np.inf, hi, n_hi),
@@ -404,9 +406,10 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
             if part is not sub:
                 sub[rows] = part
             mask[act[rows]] = eq
-            count[act[rows]] = eq.sum(axis=1)
+            count[act[rows]] = np.count_nonzero(eq, axis=1)
             moved[rows] = nxt
-        X[act] = sub
+        if sub is not X:
+            X[act] = sub
         counts = (n_hi[act] + n_lo[act]).tolist()
         m2, m3, m4 = _row_moments(sub)
         keep = []
@@ -542,10 +545,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     for j, t in treated.items():
         points[cols[j]] = t.points
     if treated:
-        arr = X0.copy()
+        outT = XT.copy()
         for j, t in treated.items():
-            arr[:, j] = t.x
-        out = pd.DataFrame(arr, index=data.index, columns=data.columns, copy=False)
+            outT[j] = t.x
+        out = pd.DataFrame(outT.T, index=data.index, columns=data.columns, copy=False)
     else:
         out = data.copy(deep=False)
     rows = [{"iCode": cols[j], **dets[j]} for j, _, _, _ in jobs]
