@@ -148,3 +148,17 @@ def test_hand_computed_values_on_bytes():
     assert got.value[3] == 2200 and got.lower_bound[3] and np.isnan(got.value[4]) and got.missing[4]
     assert got.value[5] == 93.3 and got.unit.to_pylist()[5] == "%"
     assert got.text.to_pylist() == cells
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"])
+def test_unit_characters_never_hold_number_bytes(encoding):
+    """The fast path's premise: the bytes of a magnitude or unit character are never ``0-9 . -``, so a cell
+    whose suffix is accepted is exactly its leading number followed by that suffix."""
+    from innoscope.ingest.values import MAGNITUDES, UNITS
+
+    for ch in set("".join(MAGNITUDES) + "".join(UNITS)):
+        try:
+            data = ch.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        assert not set(data) & set(b"0123456789.-"), ch

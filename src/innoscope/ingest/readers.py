@@ -120,8 +120,8 @@ class Cells:
     @cached_property
     def _encoded(self) -> tuple[np.ndarray, pa.Array]:
         if self.bytes is None:
-            return _dictionary_encode(self.array)
-        codes, dictionary = _dictionary_encode(self.bytes)
+            return _dictionary_encode(self.array, None)
+        codes, dictionary = _dictionary_encode(self.bytes, None)
         cells = dictionary.to_pylist()
         try:  # one decoder call for all distinct cells (a text cell holds no NUL), else one per cell
             texts = b"\0".join(cells).decode(self.encoding).split("\0")
@@ -175,9 +175,11 @@ class Cells:
             return pa.array(list(labels) + [None], pa.string()).take(pa.array(idx))
         pos: dict[str, int] = {}
         remap = np.asarray([-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32)
+        if not has_null and len(pos) == len(labels):  # labels distinct and none missing: the codes as they are
+            return pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(list(pos), pa.string()), safe=False)
         ind = remap[idx]
         mask = ind < 0 if has_null or any(x is None for x in labels) else None
-        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=mask), pa.array(list(pos), pa.string()))
+        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=mask), pa.array(list(pos), pa.string()), safe=False)
 
 
 @dataclass
@@ -517,7 +519,7 @@ def _zeros(n: int) -> pa.Array:
 def _const(n: int, text: str | None) -> pa.Array:
     if text is None:
         return pa.nulls(n, pa.string())
-    return pa.DictionaryArray.from_arrays(_zeros(n), pa.array([text], pa.string()))
+    return pa.DictionaryArray.from_arrays(_zeros(n), pa.array([text], pa.string()), safe=False)
 
 
 def _blank_error(raw: RawTable, col: str, what: str) -> None:

@@ -323,10 +323,10 @@ class _Labels:
         labels = ["" if x is None else x for x in self.labels]
         none = self._pos.get(None)
         indices = pa.array(idx) if none is None or len(self.labels) == 0 else pa.array(idx, mask=idx == none)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()))
+        return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()), safe=False)
 
 
-def _dictionary_encode(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+def _dictionary_encode(arr: pa.Array | pa.ChunkedArray, dtype: type | None = np.int64) -> tuple[np.ndarray, pa.Array]:
     """(codes with -1 for null, dictionary); for chunked input every chunk shares the final dictionary."""
     import pyarrow.compute as pc
 
@@ -338,7 +338,10 @@ def _dictionary_encode(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.
         indices = pa.chunked_array([c.indices for c in enc.chunks], type=enc.type.index_type)
     else:
         dictionary, indices = enc.dictionary, enc.indices
-    return indices.fill_null(-1).to_numpy().astype(np.int64), dictionary
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes = indices.to_numpy(zero_copy_only=False)
+    return (codes if dtype is None else np.array(codes, dtype=dtype)), dictionary
 
 
 def _as_cells(texts: pa.Array | pa.ChunkedArray | Sequence[str | None]) -> pa.Array | pa.ChunkedArray:
@@ -361,7 +364,9 @@ def _view(arr: pa.Array | pa.ChunkedArray, typ: pa.DataType) -> pa.Array | pa.Ch
 
 
 def _numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(arr.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    if arr.null_count:
+        arr = arr.fill_null(False)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None,
@@ -394,15 +399,15 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
     if n:
         # ASCII trims work byte by byte, so bytes are viewed as strings without decoding them.
         cells = _view(arr, pa.string()) if is_bytes else arr
+        # number + suffix tile the cell whenever the suffix is accepted below: an accepted suffix is made of
+        # magnitude/unit characters, whose bytes in these encodings are never ``0-9 . -``.
         suffix = pc.ascii_ltrim(cells, characters=_NUMBER_BYTES)
         number = pc.ascii_rtrim(cells, characters=_OTHER_BYTES)
-        tiles = pc.equal(pc.add(pc.binary_length(number), pc.binary_length(suffix)), pc.binary_length(cells))
-        plain = pc.and_(tiles, pc.match_substring_regex(_view(number, pa.binary()), _PLAIN_NUMBER_RE))
-        fast = _numpy_bool(plain)
+        fast = _numpy_bool(pc.match_substring_regex(_view(number, pa.binary()), _PLAIN_NUMBER_RE))
     all_fast = bool(n) and bool(fast.all())
     text = None
     if fast.any():
-        si, suf_dict = _dictionary_encode(suffix if all_fast else pc.if_else(pa.array(fast), suffix, ""))
+        si, suf_dict = _dictionary_encode(suffix if all_fast else pc.if_else(pa.array(fast), suffix, ""), None)
         sufs = _view(suf_dict, pa.binary()).to_pylist()
         k_n = len(sufs)
         mag = np.ones(k_n)
@@ -437,7 +442,8 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
             all_fast = bool(fast.all())
         num = pc.cast(number if all_fast else pc.if_else(pa.array(fast), number, "0"), pa.float64())
         num = num.to_numpy(zero_copy_only=False)
-        value = num * mag[si]
+        value = mag[si]
+        value *= num
         if unit is not None:  # a bare number is in ``unit`` already; a number with magnitude/unit is converted
             scaled = np.asarray([bool(s) for s in suf_texts], dtype=bool)
             value = np.where(scaled[si], value / div, num)
