@@ -15,11 +15,16 @@ there is one, the row, column and raw text, and saying what was expected.
 
 CSV: the encoding is detected (:mod:`~innoscope.ingest.encoding`) unless ``encoding=`` is given. For the
 ASCII-compatible encodings (UTF-8, GB18030/GBK, Big5) the bytes are split into fields by pyarrow's CSV parser
-without decoding (their multibyte sequences never contain ``,``, ``"``, CR or LF) and each *distinct* cell is then
-decoded strictly, once: the whole file is decoded, at the cost of its distinct values. Cells keep their text as
-decoded; name and text columns go through :func:`~innoscope.ingest.text.clean_cell` in :func:`to_long`. Row numbers are line
-numbers; when a blank line or a field spanning lines would make them ambiguous the file is re-read with Python's
-``csv`` module, which tracks lines exactly.
+without decoding (their multibyte sequences never contain ``,``, ``"``, CR or LF); other encodings (UTF-16/32,
+cp1252...) are first transcoded to UTF-8. Text columns are then dictionary-encoded on their bytes and each
+*distinct* cell decoded strictly, once; value columns are parsed from their bytes
+(:func:`~innoscope.ingest.values.parse_array`: the plain shape ``digits[magnitude][unit]`` for all rows at once,
+decoding each distinct suffix once, everything else decoded and parsed once per distinct text). So every byte of
+the file is decoded, at the cost of its distinct texts, and bytes that do not decode are an error naming the row
+and column. Cells keep their text as decoded; name and text columns go through
+:func:`~innoscope.ingest.text.clean_cell` in :func:`to_long`. Row numbers are line numbers; when a blank line or a
+field spanning lines would make them ambiguous (fewer rows than lines), or pyarrow rejects a row, the body is
+re-read with Python's ``csv`` module, which tracks lines exactly.
 
 Excel (.xlsx/.xlsm/.xls/.ods): read with python-calamine; ``sheet=`` picks a sheet by name or 0-based index.
 Header rows spanning merged cells: a merged range is filled with its top-left value, then each column's name is
