@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from innoscope import CrossSection, Framework, Node, StageError, build
-from innoscope.pipeline import denominate, impute, treat
+from innoscope.pipeline import denominate, impute, normalise, treat
 from innoscope.pipeline.base import Log
 
 
@@ -146,3 +146,16 @@ def test_build_logs_read_as_dicts_of_frames(asem):
         for name, table in logs.items():
             assert isinstance(table, pd.DataFrame), (stage, name)
     assert pickle.loads(pickle.dumps(res.logs["Treated"]))["Dets_Table"].equals(res.logs["Treated"]["Dets_Table"])
+
+
+@pytest.mark.parametrize("ties", ["min", "max", "average", "dense", "ordinal"])
+def test_rank_kernels_on_a_block_equal_columns(ties):
+    rng = np.random.default_rng(7)
+    X = rng.integers(0, 6, size=(25, 6)).astype(float)  # many ties
+    for holes in (False, True):
+        if holes:
+            X[rng.random(X.shape) < 0.2] = np.nan
+        for kernel in (normalise.rank, normalise.prank, normalise.borda):
+            block = kernel(X, ties=ties)
+            for j in range(X.shape[1]):
+                assert np.array_equal(block[:, j], kernel(X[:, j], ties=ties), equal_nan=True), (kernel, j)

@@ -53,7 +53,7 @@ NODE_PARAMS: dict[str, dict[str, str | tuple[str, str]]] = {
 
 _TARGET_METHODS = frozenset(m for m, cols in NODE_PARAMS.items() if "Target" in cols.values())
 
-BATCHED = frozenset({"minmax", "zscore", "dist2max"})
+BATCHED = frozenset({"minmax", "zscore", "dist2max", "rank", "prank", "borda"})
 """Kernels that also take an (n, m) block and work column by column (axis 0): indicators sharing
 one of these methods and its parameters are normalised in one call."""
 
@@ -113,6 +113,10 @@ def zscore(x: np.ndarray, *, m_sd: Sequence[float] = (0.0, 1.0)) -> np.ndarray:
 def _rank(x: np.ndarray, ties: str) -> np.ndarray:
     if ties not in ("min", "max", "average", "dense", "ordinal"):
         raise ValueError(f"ties must be one of min, max, average, dense, ordinal; got {ties!r}")
+    if x.ndim == 2:
+        if not np.isnan(x).any():
+            return rankdata(x, method=ties, axis=0).astype(float)
+        return np.column_stack([_rank(c, ties) for c in x.T]) if x.shape[1] else np.empty(x.shape)
     out = np.full(x.shape, np.nan)
     ok = ~np.isnan(x)
     out[ok] = rankdata(x[ok], method=ties)
@@ -135,8 +139,8 @@ def prank(x: np.ndarray, *, ties: str = "min") -> np.ndarray:
 
     Source: COINr ``n_prank``.
     """
-    n = int((~np.isnan(x)).sum())
-    if n < 2:
+    n = (~np.isnan(x)).sum(axis=0)
+    if np.any(n < 2):
         raise ValueError("a percentile rank needs at least two observed values")
     return (_rank(x, ties) - 1.0) / (n - 1)
 
@@ -356,15 +360,18 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             if method not in checked:
                 checked[method] = METHODS.check_params(method, params)
             m = checked[method]
+        plain = not (own_override or from_node)
         if _takes(m, "entities"):
+            plain = False
             params["entities"] = list(data.index)
             if params.get("ref") is not None:
                 params["ref"] = _resolve_ref(params["ref"], data.index, ctx)
         if _takes(m, "direction"):
+            plain = False
             params["direction"] = d
         plan = (j, code, m, params, d)
         if m.name in BATCHED:
-            batches.setdefault((m.name, repr(sorted(params.items()))), []).append(plan)
+            batches.setdefault((m.name, "" if plain else repr(sorted(params.items()))), []).append(plan)
         else:
             singles.append(plan)
         used.append({"iCode": code, "method": m.name, "direction": d,

@@ -27,7 +27,7 @@ import pandas as pd
 from ..errors import SpecError, StageError
 from ..registry import Registry
 from . import bod as _bod  # noqa: F401  (registers the aggregate method "bod")
-from .base import Context, StageOutput
+from .base import Context, Log, StageOutput, label_index
 from .spec import Step
 
 METHODS = Registry("weight")
@@ -391,10 +391,12 @@ def _levels(level: Any, n_levels: int, data_free: bool) -> list[int]:
 def check_group_sums(weights: pd.Series, fw, levels: list[int] | None = None) -> None:
     """Raise :class:`StageError` naming the first group whose children's weights sum to <= 0."""
     levels = levels or list(range(2, fw.n_levels + 1))
+    vals = weights.to_numpy(dtype=float)
+    pos = {c: i for i, c in enumerate(weights.index.tolist())}
     for lv in levels:
         for parent in fw.codes(lv):
             ch = fw.children(parent)
-            s = float(weights.reindex(ch).sum())
+            s = float(np.nansum(np.array([vals[pos[c]] if c in pos else np.nan for c in ch])))
             if not s > 0:
                 raise StageError("weight", f"the weights of group {parent!r} (children {', '.join(ch)}) sum to {s:g}; "
                                  "weights are relative within a group, so their sum must be positive")
@@ -405,12 +407,18 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     top_method, top_params = step.resolve()
     base_name = top_params.get("base")
     base = ctx.weight_set(base_name, "weight").reindex([n.id for n in fw.nodes]).astype(float)
-    base = base.fillna(pd.Series(fw.weights()))
-    w = base.copy()
+    nominal = fw.weights()
+    base = base.fillna(pd.Series(np.fromiter(nominal.values(), float, len(nominal)),
+                                 index=label_index(tuple(nominal)), copy=False))
+    codes = base.index.tolist()
+    pos = {c: i for i, c in enumerate(codes)}
+    w0 = base.to_numpy(dtype=float)
+    w = w0.copy()
     data_free = (top_method or DEFAULT_METHOD).lower() in _DATA_FREE and not step.by_level and not step.by_node
     levels = _levels(top_params.get("level"), fw.n_levels, data_free)
     rows: list[dict] = []
-    logs: dict[str, pd.DataFrame] = {}
+    logs = Log()
+    columns = _Columns(data)
     for level in levels:
         method_l, params_l = step.resolve(level=level)
         m_l = METHODS.get(method_l or DEFAULT_METHOD)
@@ -421,20 +429,39 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 wl, extra = m_l(LevelProblem(data, ctx, level, base), **params)
             except ValueError as e:
                 raise StageError("weight", f"level {level}, method {m_l.name!r}: {e}") from None
-            w.loc[wl.index] = wl.to_numpy()
-            logs.update({f"{k}_L{level}": v for k, v in extra.items()})
+            w[[pos[c] for c in wl.index]] = wl.to_numpy()
+            for k, v in extra.items():
+                logs[f"{k}_L{level}"] = v
             rows += [{"group": fw[c].parent, "level": level, "iCode": c, "method": m_l.name, "weight": wl[c]}
                      for c in wl.index]
             continue
         for parent in fw.codes(level + 1):
-            rows += _weight_group(data, ctx, step, w, base, level, parent)
-    check_group_sums(w, fw, [lv + 1 for lv in levels])
-    logs["weights"] = pd.DataFrame(rows)
-    return StageOutput(data=None, log=logs, weights=w)
+            rows += _weight_group(columns, ctx, step, w, w0, pos, level, parent)
+    weights = pd.Series(w, index=base.index, name=base.name)
+    check_group_sums(weights, fw, [lv + 1 for lv in levels])
+    logs["weights"] = lambda: pd.DataFrame(rows)
+    return StageOutput(data=None, log=logs, weights=weights)
 
 
-def _weight_group(data: pd.DataFrame, ctx: Context, step: Step, w: pd.Series, base: pd.Series,
-                  level: int, parent: str) -> list[dict]:
+class _Columns:
+    """The input data set's columns by code, as the column-major blocks ``data[codes].to_numpy()`` gives."""
+
+    def __init__(self, data: pd.DataFrame):
+        self.data = data
+        self.pos = {c: j for j, c in enumerate(data.columns.tolist())}
+        self._T: np.ndarray | None = None
+
+    def __contains__(self, code: str) -> bool:
+        return code in self.pos
+
+    def block(self, codes: list[str]) -> np.ndarray:
+        if self._T is None:
+            self._T = np.ascontiguousarray(self.data.to_numpy(dtype=float).T)
+        return self._T[[self.pos[c] for c in codes]].T
+
+
+def _weight_group(columns: _Columns, ctx: Context, step: Step, w: np.ndarray, base: np.ndarray,
+                  pos: dict[str, int], level: int, parent: str) -> list[dict]:
     fw = ctx.framework
     children = fw.children(parent)
     method, params = step.resolve(level=level, node=parent)
@@ -443,15 +470,16 @@ def _weight_group(data: pd.DataFrame, ctx: Context, step: Step, w: pd.Series, ba
     if getattr(m.func, "level_wide", False):
         raise SpecError(f"[weight] method {m.name!r} weights a whole level; set it for the step or in by_level, "
                         f"not for group {parent!r}")
-    w0 = base.reindex(children).to_numpy(float)
+    at = [pos[c] for c in children]
+    w0 = base[at]
     needs_data = m.name not in _DATA_FREE
     if needs_data:
-        missing = [c for c in children if c not in data.columns]
+        missing = [c for c in children if c not in columns]
         if missing:
             raise StageError("weight", f"group {parent!r}: columns {missing} are not in the input data set; "
                              "weight aggregates from an aggregated data set (input: Aggregated)")
-        X = data[children].to_numpy(float)
-        empty = [c for c in children if data[c].isna().all()]
+        X = columns.block(children)
+        empty = [c for c, e in zip(children, np.isnan(X).all(axis=0), strict=True) if e]
         if empty:
             raise StageError("weight", f"group {parent!r}: {empty} have no data")
     else:
@@ -474,6 +502,6 @@ def _weight_group(data: pd.DataFrame, ctx: Context, step: Step, w: pd.Series, ba
         raise StageError("weight", f"group {parent!r} (level {level}), method {m.name!r}: {e}") from None
     if not np.isfinite(wv).all():
         raise StageError("weight", f"group {parent!r}, method {m.name!r}: weights are not finite ({wv})")
-    w.loc[children] = wv
+    w[at] = wv
     return [{"group": parent, "level": level, "iCode": c, "method": m.name, "weight": float(v), **extra}
             for c, v in zip(children, wv, strict=True)]
