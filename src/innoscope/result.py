@@ -7,6 +7,7 @@ weights and raw values; ``audit()`` runs the statistical audit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,9 @@ class Result:
     data: CrossSection
     spec: PipelineSpec
     datasets: dict[str, pd.DataFrame]
-    logs: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    logs: dict[str, Mapping[str, pd.DataFrame]] = field(default_factory=dict)
+    """Stage output name -> its log tables (a :class:`~innoscope.pipeline.base.Log`: each table is built
+    when first read)."""
     weights: dict[str, pd.Series] = field(default_factory=dict)
     active_weights: str = "Original"
 

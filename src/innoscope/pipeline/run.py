@@ -7,6 +7,7 @@ every log and every weight set, and returns a :class:`~innoscope.result.Result`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import ModuleType
 
 import numpy as np
@@ -88,7 +89,7 @@ def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | 
                                         index=label_index(tuple(nominal)), copy=False)
     ctx._weight_maps["Original"] = (ctx.weights["Original"], {k: float(v) for k, v in nominal.items()})
     ctx.datasets["Raw"] = data.values.copy(deep=False)  # copy-on-write: edits to either never reach the other
-    logs: dict[str, dict[str, pd.DataFrame]] = {}
+    logs: dict[str, Mapping[str, pd.DataFrame]] = {}
     last = "Raw"
     for step in spec.steps:
         mod = stage_module(step.stage)
