@@ -80,7 +80,7 @@ def _row_moments(XT: np.ndarray) -> tuple[list[float], list[float], list[float]]
 def _check_from_moments(n: int, s2: float, s3: float, s4: float, skew_thresh: float,
                         kurt_thresh: float) -> tuple[Any, float, float]:
     sk, kt = _g1(n, s2, s3), _g2(n, s2, s4)
-    if np.isnan(sk) or np.isnan(kt):
+    if math.isnan(sk) or math.isnan(kt):
         return pd.NA, sk, kt
     return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
 
