@@ -20,8 +20,9 @@ FW = framework({"P": ["a", "b", "c"], "Q": ["d", "e"]}, directions={"b": -1, "e"
                weights={"a": 2.0, "c": 0.5, "Q": 3.0})
 IND = FW.indicators
 N = 7
-values = arrays(np.float64, (N, len(IND)), elements=st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False))
-SETTINGS = settings(max_examples=40, deadline=None)
+values = arrays(np.float64, (N, len(IND)), elements=st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False),
+                unique=True)  # distinct values: columns vary, so few examples are filtered out by assume()
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)  # the same examples on every CI run
 
 
 def _cs(X: np.ndarray, entities: list[str] | None = None) -> CrossSection:
