@@ -41,7 +41,7 @@ from ..dataset import CrossSection
 from ..errors import InnoscopeError, SpecError, StageError
 from ..framework import Framework
 from ..pipeline.base import Context
-from ..pipeline.run import ALIASES, _dataset_name, build, stage_module, validate_spec
+from ..pipeline.run import ALIASES, build, run_step, stage_module, validate_spec
 from ..pipeline.spec import PipelineSpec
 from .inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
 
@@ -318,16 +318,7 @@ class PrefixRunner:
                 continue
             ctx0, last = state
             ctx = dataclasses.replace(ctx0, datasets=dict(ctx0.datasets), weights=dict(ctx0.weights))
-            mod = stage_module(step.stage)
-            inp = ctx.datasets[_dataset_name(ctx, step.input)] if step.input else ctx.datasets[last]
-            out = mod.run(inp, ctx, step)
-            name = step.output or mod.OUTPUT
-            if out.weights is not None:
-                ctx.weights[name] = out.weights
-                ctx.active_weights = name
-            if out.data is not None:
-                ctx.datasets[name] = out.data
-                last = name
+            _, _, last = run_step(ctx, step, last)
             state = self.cache[key] = (ctx, last)
         return state
 

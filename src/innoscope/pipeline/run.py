@@ -17,7 +17,7 @@ from ..dataset import CrossSection
 from ..errors import SpecError
 from ..framework import Framework
 from . import aggregate, denominate, impute, normalise, screen, treat, weight
-from .base import Context, label_index
+from .base import Context, StageOutput, label_index
 from .spec import PipelineSpec, Step
 
 STAGES: dict[str, ModuleType] = {
@@ -76,6 +76,24 @@ def validate_spec(spec: PipelineSpec) -> None:
                 raise SpecError(f"step {i} ({step.stage}): {e}") from None
 
 
+def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str]:
+    """Run one step on ``ctx`` (reading ``step.input`` or the data set ``last``) and store its output there.
+
+    Returns the output's name, the stage output and the name of the latest data set.
+    """
+    mod = stage_module(step.stage)
+    inp = ctx.datasets[_dataset_name(ctx, step.input)] if step.input else ctx.datasets[last]
+    out = mod.run(inp, ctx, step)
+    name = step.output or mod.OUTPUT
+    if out.weights is not None:
+        ctx.weights[name] = out.weights
+        ctx.active_weights = name
+    if out.data is not None:
+        ctx.datasets[name] = out.data
+        last = name
+    return name, out, last
+
+
 def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str):
     """Build the index: run every step of ``spec`` and keep every stage's output."""
     from ..result import Result
@@ -92,16 +110,7 @@ def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | 
     logs: dict[str, Mapping[str, pd.DataFrame]] = {}
     last = "Raw"
     for step in spec.steps:
-        mod = stage_module(step.stage)
-        inp = ctx.datasets[_dataset_name(ctx, step.input)] if step.input else ctx.datasets[last]
-        out = mod.run(inp, ctx, step)
-        name = step.output or mod.OUTPUT
-        if out.weights is not None:
-            ctx.weights[name] = out.weights
-            ctx.active_weights = name
-        if out.data is not None:
-            ctx.datasets[name] = out.data
-            last = name
+        name, out, last = run_step(ctx, step, last)
         logs[name] = out.log
     return Result(framework=framework, data=data, spec=spec, datasets=ctx.datasets, logs=logs,
                   weights=ctx.weights, active_weights=ctx.active_weights)
