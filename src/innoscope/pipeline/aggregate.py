@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..errors import StageError
 from ..registry import Registry
-from .base import Context, Log, StageOutput, label_index
+from .base import Context, Log, StageOutput, label_index, log_frame
 from .spec import Step
 
 METHODS = Registry("aggregate")
@@ -373,7 +373,7 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     if len(pos) < len(order):  # an aggregate already among the input columns: every copy shows the new values
         full = full[:, [pos[c] for c in order]]
     out = pd.DataFrame(full, index=data.index, columns=label_index(tuple(order)), copy=False)
-    return StageOutput(out, Log({"methods": lambda: _log_frame(used)}))
+    return StageOutput(out, Log({"methods": lambda: log_frame(used)}))
 
 
 def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str],
@@ -405,13 +405,3 @@ def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[
         raise StageError("aggregate", f"weights of the children of {parent!r} ({', '.join(children)}) sum to "
                          f"{w.sum()}; at least one must be positive")
     return w
-
-
-def _log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows of a stage log as a DataFrame (object columns; cheaper than ``pd.DataFrame(rows)``)."""
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    cells = np.empty((len(rows), len(keys)), dtype=object)
-    for i, r in enumerate(rows):
-        for j, k in enumerate(keys):
-            cells[i, j] = r.get(k)
-    return pd.DataFrame(cells, columns=keys)

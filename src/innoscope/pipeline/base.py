@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..dataset import CrossSection
 from ..errors import SpecError
-from ..framework import Framework
+from ..framework import Framework, Node
 
 
 @functools.lru_cache(maxsize=128)
@@ -28,6 +30,38 @@ def label_index(labels: tuple[Hashable, ...]) -> pd.Index:
     """``pd.Index(list(labels))`` (strings inferred as pandas' string dtype), built once per distinct
     tuple of labels; each call returns a new view, so setting its name never reaches another table."""
     return _label_index(labels).view()
+
+
+def indicator_settings(step: Any, framework: Framework, columns: list[str]
+                       ) -> Iterator[tuple[int, str, Node, str | None, dict[str, Any], str]]:
+    """``(position, code, node, method, params, key)`` for every indicator column of a stage's input.
+
+    Indicators without a ``by_indicator`` override share one resolution of the step, with ``key`` ``""``,
+    so a stage checks and batches them once; an override gets its own key (its parameters' repr).
+    ``params`` is always a fresh dict the caller may change.
+    """
+    shared = None
+    for j, code in enumerate(columns):
+        node = framework.by_id.get(code)
+        if node is None or node.kind != "indicator":
+            continue
+        if code in step.by_indicator:
+            method, params = step.resolve(indicator=code)
+            yield j, code, node, method, params, repr(sorted(params.items()))
+        else:
+            if shared is None:
+                shared = step.resolve()
+            yield j, code, node, shared[0], dict(shared[1]), ""
+
+
+def log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of a stage log as a DataFrame (object columns; cheaper than ``pd.DataFrame(rows)``)."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    cells = np.empty((len(rows), len(keys)), dtype=object)
+    for i, r in enumerate(rows):
+        for j, k in enumerate(keys):
+            cells[i, j] = r.get(k)
+    return pd.DataFrame(cells, columns=keys)
 
 
 class Log(Mapping[str, pd.DataFrame]):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import StageError
 from ..registry import Registry
-from .base import Context, Log, StageOutput
+from .base import Context, Log, StageOutput, indicator_settings
 from .spec import Step
 
 METHODS = Registry("denominate")
@@ -41,25 +41,14 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     dnames = {c: k for k, c in enumerate(dframe.columns.tolist())}
     dcols: dict[str, np.ndarray] = {}
     dmat: np.ndarray | pd.DataFrame | None = None
-    shared = None
     checked: dict[tuple[Any, str], Any] = {}
     batches: dict[tuple[str, str], tuple[Any, dict[str, Any], list[int]]] = {}
     rows = []
-    for j, code in enumerate(data.columns.tolist()):
-        node = fw.by_id.get(code)
-        if node is None or node.kind != "indicator":
-            continue
-        own = code in step.by_indicator
-        if own:
-            method, params = step.resolve(indicator=code)
-        else:
-            if shared is None:
-                shared = step.resolve()
-            method, params = shared[0], dict(shared[1])
+    for j, code, node, method, params, own_key in indicator_settings(step, fw, data.columns.tolist()):
         denom = params.pop("denominator", None) or node.denominator
         if method == "none" or denom is None:
             continue
-        key = (method, repr(sorted(params.items())) if own else "")
+        key = (method, own_key)
         m = checked.get(key)
         if m is None:
             m = checked[key] = METHODS.check_params(method or "divide", params)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import SpecError, StageError
 from ..registry import Registry
-from .base import Context, Log, StageOutput
+from .base import Context, Log, StageOutput, indicator_settings
 from .spec import Step
 from .treat import _no_unsupported_overrides
 
@@ -253,23 +253,12 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     plan: dict[str, tuple[str, dict[str, Any]]] = {}
     keys: dict[str, str] = {}
     pos: dict[str, int] = {}
-    shared = None
     checked: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-    for j, code in enumerate(cols):
-        node = fw.by_id.get(code)
-        if node is None or node.kind != "indicator":
-            continue
-        own = code in step.by_indicator
-        if own:
-            method, params = step.resolve(indicator=code)
-        else:
-            if shared is None:
-                shared = step.resolve()
-            method, params = shared[0], shared[1]
+    for j, code, _node, method, params, own_key in indicator_settings(step, fw, cols):
         method = method or DEFAULT_METHOD
         if method == "none":
             continue
-        key = (method, repr(sorted(params.items())) if own else "")
+        key = (method, own_key)
         if key not in checked:
             canonical = _canonical(params)
             checked[key] = (METHODS.check_params(method, canonical).name, canonical)

@@ -34,7 +34,7 @@ from scipy.stats import rankdata
 from ..errors import SpecError, StageError
 from ..framework import Framework, Node
 from ..registry import Registry
-from .base import Context, Log, StageOutput
+from .base import Context, Log, StageOutput, log_frame
 from .spec import Step
 
 METHODS = Registry("normalise")
@@ -391,14 +391,4 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             except (ValueError, TypeError, ZeroDivisionError) as e:
                 raise StageError("normalise", f"indicator {code!r}, method {m.name!r}: {e}") from None
     out = pd.DataFrame(values, index=data.index, columns=data.columns, copy=False)
-    return StageOutput(out, Log({"methods": lambda: _log_frame(used)}))
-
-
-def _log_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Rows of a stage log as a DataFrame (object columns; cheaper than ``pd.DataFrame(rows)``)."""
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    cells = np.empty((len(rows), len(keys)), dtype=object)
-    for i, r in enumerate(rows):
-        for j, k in enumerate(keys):
-            cells[i, j] = r.get(k)
-    return pd.DataFrame(cells, columns=keys)
+    return StageOutput(out, Log({"methods": lambda: log_frame(used)}))

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..errors import SpecError, StageError
 from ..registry import Registry
-from .base import Context, Log, StageOutput
+from .base import Context, Log, StageOutput, indicator_settings
 from .spec import Step
 
 METHODS = Registry("treat")
@@ -495,30 +495,19 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     used: list[dict[str, Any]] = []
     jobs: list[tuple[int, str, Any, dict[str, Any]]] = []
     keys: dict[int, str] = {}
-    shared = None
     checked: dict[tuple[str, str], Any] = {}
 
     def slow(todo):
         return {j: _treat_one(code, m, XT[j], params, data.index) for j, code, m, params in todo}
 
-    for j, code in enumerate(cols):
-        node = fw.by_id.get(code)
-        if node is None or node.kind != "indicator":
-            continue
+    for j, code, _node, method, params, own_key in indicator_settings(step, fw, cols):
         try:
-            own = code in step.by_indicator
-            if own:
-                method, params = step.resolve(indicator=code)
-            else:
-                if shared is None:
-                    shared = step.resolve()
-                method, params = shared
             method = method or DEFAULT_METHOD
             points[code] = ""
             if method == "none":
                 used.append({"iCode": code, "method": "none"})
                 continue
-            key = (method, repr(sorted(params.items())) if own else "")
+            key = (method, own_key)
             if key not in checked:
                 params = _canonical(params)
                 m = METHODS.check_params(method, params)
