@@ -6,23 +6,19 @@ Run: ``.venv/bin/python scripts/screenshots.py``.
 
 from __future__ import annotations
 
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from innoscope.cli import main
 from innoscope.cli.report import load_inputs
+from innoscope.report.export import CHROMIUM, CHROMIUM_ARGS
 from innoscope.web.app import create_app
+from innoscope.web.background import serve_in_background
 from innoscope.web.state import Dataset
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
 
 
 def main_() -> None:
@@ -33,31 +29,21 @@ def main_() -> None:
         fw, cs, spec = load_inputs(None, None, None, None)
         app = create_app(Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec,
                                  compare=("深圳", "杭州")))
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        th = threading.Thread(target=srv.run, daemon=True)
-        th.start()
-        while not srv.started:
-            time.sleep(0.05)
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        with serve_in_background(app) as url, sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = b.new_page(viewport={"width": 1300, "height": 1250})
             page.goto(report.as_uri())
             page.wait_for_selector('#ranking .fig[data-done="1"] .main-svg')
             page.wait_for_timeout(500)
             page.screenshot(path=str(docs / "report.png"))
             page = b.new_page(viewport={"width": 1300, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}/")
+            page.goto(url + "/")
             page.wait_for_function("Number(document.getElementById('status').dataset.seq) >= 1")
             page.locator("#w-talent").fill("3")
             page.wait_for_function("Number(document.getElementById('status').dataset.seq) >= 2")
             page.wait_for_timeout(300)
             page.screenshot(path=str(docs / "dashboard.png"))
             b.close()
-        srv.should_exit = True
-        th.join(5)
     print("wrote docs/report.png, docs/dashboard.png")
 
 

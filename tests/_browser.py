@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from innoscope.report.export import CHROMIUM, CHROMIUM_ARGS
+
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+ARGS = CHROMIUM_ARGS
 
 
 _shared: dict = {"users": 0}

@@ -3,15 +3,11 @@ a malformed upload shows its error, hostile names show as text, and nothing leav
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import pytest
-import uvicorn
 
 from innoscope import Framework, PipelineSpec, build
 from innoscope.web.app import create_app
+from innoscope.web.background import serve_in_background
 from innoscope.web.state import Dataset
 from tests._browser import ARTIFACTS
 
@@ -24,19 +20,8 @@ def server(asem):
     fw, cs = asem
     app = create_app(Dataset(id="asem", label="ASEM", framework=fw, data=cs, spec=PipelineSpec.from_obj(SPEC),
                              compare=("CHN", "JPN")))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    th = threading.Thread(target=srv.run, daemon=True)
-    th.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(10)
+    with serve_in_background(app) as url:
+        yield url
 
 
 @pytest.fixture
