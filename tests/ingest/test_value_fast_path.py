@@ -162,3 +162,40 @@ def test_unit_characters_never_hold_number_bytes(encoding):
         except UnicodeEncodeError:
             continue
         assert not set(data) & set(b"0123456789.-"), ch
+
+
+def plain_texts(n: int, seed: int = 7) -> list[str]:
+    """Only texts whose leading number casts to float, so the cast checks the numbers (no regex)."""
+    rng = random.Random(seed)
+    nums = [".5", "-.5", "0.5", "-0", "007", "12345678901234567890"]
+    out = []
+    for _ in range(n):
+        num = rng.choice(nums) if rng.random() < 0.05 else number(rng).replace(",", "")
+        if not num.isascii():
+            num = str(rng.randrange(10**6))
+        out.append(rng.choice(["", "-"]) * (not num.startswith("-")) + num + rng.choice(MAGS[:6]) + rng.choice(UNITS[:9]))
+    return out
+
+
+@pytest.mark.parametrize("unit", TARGETS)
+@pytest.mark.parametrize("encoding", [None, "gb18030"])
+def test_cast_checked_numbers_agree_with_parse_value(unit, encoding):
+    good, _ = reference(plain_texts(3000), unit)
+    ok = [t for t, _ in good]
+    assert len(ok) > 500
+    got = parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8")
+    want = np.asarray([np.nan if pv.value is None else pv.value for _, pv in good])
+    assert np.array_equal(got.value, want, equal_nan=True)
+    assert got.unit.to_pylist() == [pv.unit for _, pv in good]
+    assert got.value_unit.to_pylist() == [pv.value_unit for _, pv in good]
+    assert got.text.to_pylist() == ok
+
+
+@pytest.mark.parametrize("odd", ["5.", "-5.万", "12.家"])
+def test_a_float_that_is_not_a_plain_number_is_still_rejected(odd):
+    texts = ["1", "2.5万", ".5亿元", odd, "3"]  # every number casts to float; the grammar rejects a trailing dot
+    with pytest.raises(ArrayParseError) as exc:
+        parse_array(pa.array([t.encode("gb18030") for t in texts], pa.binary()), encoding="gb18030")
+    assert exc.value.index == 3 and exc.value.text == odd
+    with pytest.raises(ValueParseError):
+        parse_value(odd)

@@ -369,6 +369,33 @@ def _numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _plain_numbers(number: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Per text of ``0-9 . -`` characters: is it a plain number (``-?digits[.digits]``), and its float value.
+
+    A chunk whose every text casts to float is checked by the cast itself, which accepts exactly the plain
+    numbers plus ``5.``, ``.5`` and ``-.5`` (excluded by prefix/suffix tests); a chunk with any other text is
+    checked by the anchored regex, then the plain texts are cast.
+    """
+    import pyarrow.compute as pc
+
+    oks, nums = [], []
+    for chunk in number.chunks if isinstance(number, pa.ChunkedArray) else [number]:
+        try:
+            v = pc.cast(chunk, pa.float64())
+            odd = pc.or_(pc.or_(pc.starts_with(chunk, "."), pc.starts_with(chunk, "-.")), pc.ends_with(chunk, "."))
+            ok = pc.invert(odd)
+        except pa.ArrowInvalid:
+            ok = pc.match_substring_regex(chunk.view(pa.binary()), _PLAIN_NUMBER_RE)
+            v = pc.cast(pc.if_else(ok.fill_null(False), chunk, "0"), pa.float64())
+        oks.append(_numpy_bool(ok))
+        nums.append(v.fill_null(0.0).to_numpy(zero_copy_only=False))
+    if len(oks) == 1:
+        return oks[0], nums[0]
+    if not oks:
+        return np.zeros(0, bool), np.zeros(0)
+    return np.concatenate(oks), np.concatenate(nums)
+
+
 def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None,
                 encoding: str = "utf-8") -> ParsedArray:
     """Parse every text of an array (grammar in the module docstring; nulls are missing).
@@ -403,7 +430,7 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
         # magnitude/unit characters, whose bytes in these encodings are never ``0-9 . -``.
         suffix = pc.ascii_ltrim(cells, characters=_NUMBER_BYTES)
         number = pc.ascii_rtrim(cells, characters=_OTHER_BYTES)
-        fast = _numpy_bool(pc.match_substring_regex(_view(number, pa.binary()), _PLAIN_NUMBER_RE))
+        fast, num = _plain_numbers(number)
     all_fast = bool(n) and bool(fast.all())
     text = None
     if fast.any():
@@ -440,8 +467,6 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
         if not ok.all():
             fast &= ok[si]
             all_fast = bool(fast.all())
-        num = pc.cast(number if all_fast else pc.if_else(pa.array(fast), number, "0"), pa.float64())
-        num = num.to_numpy(zero_copy_only=False)
         value = mag[si]
         value *= num
         if unit is not None:  # a bare number is in ``unit`` already; a number with magnitude/unit is converted
