@@ -122,5 +122,5 @@ def test_bad_specs():
 
 
 def test_screen_has_no_per_indicator_overrides():
-    with pytest.raises(SpecError, match=r"\[screen\] by_indicator is not supported"):
+    with pytest.raises(SpecError, match=r"step 1 \(screen\): by_indicator is not supported"):
         build(_fw(), CrossSection(values=DATA), [{"screen": {"by_indicator": {"A": {"dat_thresh": 0.1}}}}])

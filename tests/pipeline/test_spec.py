@@ -71,3 +71,12 @@ def test_missing_denominator_column_is_named(asem):
                    denominators=cs.denominators.drop(columns=["Energy"]))
     with pytest.raises(Exception, match=r"\[denominate\] indicator 'Elec': denominator column 'Energy' is not in the data"):
         build(fw, cs2, ["denominate"])
+
+
+@pytest.mark.parametrize("stage, table", [("normalise", "by_group"), ("weight", "by_group"), ("aggregate", "by_indicator"),
+                                          ("normalise", "by_level"), ("screen", "by_indicator")])
+def test_override_table_a_stage_does_not_read_is_rejected(stage, table):
+    key = "Asia" if table == "by_group" else (2 if table == "by_level" else "LPI")
+    spec = PipelineSpec.from_obj([{stage: {table: {key: {"method": "equal"}}}}])
+    with pytest.raises(SpecError, match=rf"step 1 \({stage}\): {table} is not supported by this stage"):
+        validate_spec(spec)

@@ -233,5 +233,5 @@ def test_bad_fallback_and_unsupported_override():
         build(fw, cs, [{"treat": {"fallback": "log10"}}])
     with pytest.raises(SpecError, match="method 'boxcox' has no parameter 'power'"):
         build(fw, cs, [{"treat": {"fallback": "boxcox", "fallback_params": {"power": 2}}}])
-    with pytest.raises(SpecError, match=r"\[treat\] by_level is not supported"):
+    with pytest.raises(SpecError, match=r"step 1 \(treat\): by_level is not supported"):
         build(fw, cs, [{"treat": {"by_level": {1: {"method": "none"}}}}])

@@ -42,6 +42,8 @@ from .spec import Step
 
 METHODS = Registry("aggregate")
 OUTPUT = "Aggregated"
+OVERRIDES = ("by_level", "by_node")
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "arithmetic"
 STAGE_PARAMS = ("weights", "dat_thresh", "negative_weights")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""

@@ -19,6 +19,8 @@ from .spec import Step
 
 METHODS = Registry("denominate")
 OUTPUT = "Denominated"
+OVERRIDES = ("by_indicator",)
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 
 
 @METHODS.register("divide", aliases=("ratio",))

@@ -27,6 +27,8 @@ from .treat import _no_unsupported_overrides
 
 METHODS = Registry("impute")
 OUTPUT = "Imputed"
+OVERRIDES = ("by_indicator",)
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "mean"
 PARAM_ALIASES = {"use_group": "by"}
 STAGE_PARAMS = tuple(PARAM_ALIASES)

@@ -39,6 +39,8 @@ from .spec import Step
 
 METHODS = Registry("normalise")
 OUTPUT = "Normalised"
+OVERRIDES = ("by_indicator",)
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "minmax"
 
 NODE_PARAMS: dict[str, dict[str, str | tuple[str, str]]] = {

@@ -60,6 +60,11 @@ def validate_spec(spec: PipelineSpec) -> None:
     """Check stage and method names and parameters before running anything."""
     for i, step in enumerate(spec.steps, start=1):
         mod = stage_module(step.stage)
+        supported = getattr(mod, "OVERRIDES", ())
+        for table in ("by_indicator", "by_level", "by_node", "by_group"):
+            if getattr(step, table) and table not in supported:
+                raise SpecError(f"step {i} ({step.stage}): {table} is not supported by this stage; it reads "
+                                f"{', '.join(supported) or 'no override tables (one method for the whole step)'}")
         reserved = getattr(mod, "STAGE_PARAMS", ())
         tables = [(step.method, step.params)] + [
             (o.get("method", step.method), {k: v for k, v in o.items() if k != "method"})

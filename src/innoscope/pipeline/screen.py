@@ -29,6 +29,8 @@ from .treat import _no_unsupported_overrides
 
 METHODS = Registry("screen")
 OUTPUT = "Screened"
+OVERRIDES = ()
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "byNA"
 STAGE_PARAMS = ("force_in", "force_out", "group_level", "group_thresh", "min_coverage", "unit_screen")
 

@@ -32,6 +32,8 @@ from .spec import Step
 
 METHODS = Registry("treat")
 OUTPUT = "Treated"
+OVERRIDES = ("by_indicator",)
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "winsorise"
 PARAM_ALIASES = {"max_points": "winmax", "skew": "skew_thresh", "kurtosis": "kurt_thresh", "lambda": "lmbda"}
 """Alternative spellings accepted in a spec (issue #2's YAML example) -> the kernel's name."""

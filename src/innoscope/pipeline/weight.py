@@ -32,6 +32,8 @@ from .spec import Step
 
 METHODS = Registry("weight")
 OUTPUT = "Weights"
+OVERRIDES = ("by_level", "by_node")
+"""Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "framework"
 STAGE_PARAMS = ("level", "base")
 """``level``: level(s) of the children whose weights are computed; ``base``: the starting weight set."""
