@@ -50,7 +50,7 @@ class Step(BaseModel):
     by_node: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-node overrides (aggregate: the parent node; weight: the group whose children are weighted)."""
     by_group: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    """Per-entity-group overrides, where a stage supports them."""
+    """Per-entity-group overrides, where a stage supports them (none does yet: validation rejects it)."""
 
     def resolve(self, *, indicator: str | None = None, level: int | None = None,
                 node: str | None = None) -> tuple[str | None, dict[str, Any]]:
