@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import DataError
 from ..pipeline import PipelineSpec, build
@@ -80,7 +81,7 @@ def _default_spec(framework: str | None) -> PipelineSpec:
 
 def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
     """Rank intervals and P(A outranks B) from the Monte Carlo (the spec's ``uncertainty:`` inputs,
-    else weights perturbed uniformly by +/-25% at every level)."""
+    else the generic design of ``default_inputs``: weights +/-25%, min-max vs z-score, arithmetic vs geometric)."""
     if runs <= 0:
         return None
     try:
@@ -88,13 +89,21 @@ def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
     except ImportError:
         err.print("[yellow]uncertainty analysis not available in this build; report without rank intervals[/]")
         return None
+    from ..analysis.uncertainty import default_inputs
+    from ..errors import InnoscopeError
     from ..report.model import compare_pair
 
     fw = result.framework
-    inputs = None if result.spec.uncertainty else [
-        {"name": "Weights", "weights": "uniform", "noise": dict.fromkeys(range(1, fw.n_levels), 0.25)}]
-    return uncertainty(fw, result.data, result.spec, inputs=inputs, n=runs, seed=seed,
-                       pairs=list(compare_pair(result, compare)))
+    pairs = list(compare_pair(result, compare))
+    if result.spec.uncertainty:
+        return uncertainty(fw, result.data, result.spec, n=runs, seed=seed, pairs=pairs)
+    try:  # the same generic design as `innoscope run`: weights, normalisation and aggregation
+        return uncertainty(fw, result.data, result.spec, inputs=default_inputs(fw), n=runs, seed=seed, pairs=pairs)
+    except InnoscopeError as e:
+        err.print(f"[yellow]generic uncertainty design cannot run on these data ({escape(str(e))}); "
+                  "varying the weights only[/]")
+    weights_only = [{"name": "Weights", "weights": "uniform", "noise": dict.fromkeys(range(1, fw.n_levels), 0.25)}]
+    return uncertainty(fw, result.data, result.spec, inputs=weights_only, n=runs, seed=seed, pairs=pairs)
 
 
 @app.command("report")

@@ -103,6 +103,7 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "source": result.data.source or "", "n_entities": len(result.aggregated.index),
         "n_indicators": len(fw.indicators),
         "ranking": ranking.reset_index(names="code").to_dict("records"), "has_intervals": has_iv,
+        "uncertainty_design": _design(uncertainty),
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
         "pillar_rows": [{"code": e, "name": model.entity_name(result, e),
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
@@ -120,3 +121,11 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the installed plotly bundle
     }
     return _env().get_template("report.html.j2").render(**ctx)
+
+
+def _design(uncertainty: Any) -> str:
+    """``N runs; varied: Weights, Normalisation, ...`` for the note under the rank intervals ("" without a run)."""
+    if uncertainty is None or not hasattr(uncertainty, "engine"):
+        return ""
+    names = ", ".join(inp.name for inp in uncertainty.engine.inputs)
+    return f"N = {uncertainty.n}; {names}"
