@@ -64,7 +64,7 @@ def test_schema_1_store_is_upgraded(tmp_path):
     """)
     con.close()
     with Store(path) as s:
-        assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
         got = s.observations(all_rows=True).sort_values("file_row")
         assert got["raw"].tolist() == ["2.66万", ">2200"] and got["value"].tolist() == [26600, 2200]
         assert got["excerpt"].tolist() == ["e", "e2"] and got["flags"].tolist() == ["", ">"]
@@ -82,3 +82,34 @@ def test_duplicate_key_with_other_value_is_rejected(years):
         assert s.content_hash() == before and s.row_count() == 0
         same = table.assign(value=[1.0, 1.0, 3.0])
         assert s.import_long(same, file="g.csv").n_rows == 3  # equal values under one key are not a conflict
+
+
+def test_schema_2_store_is_upgraded(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    with Store(path):
+        pass
+    con = duckdb.connect(str(path))  # turn the fresh store back into schema 2 (indicator text in every data row)
+    con.execute("""
+        DROP VIEW observations; DROP TABLE observations_data; DROP TABLE observations_indicator;
+        CREATE TABLE observations_data (detail BIGINT NOT NULL, indicator VARCHAR NOT NULL, value DOUBLE,
+            raw VARCHAR, file_row BIGINT);
+        CREATE VIEW observations AS
+            SELECT d.import_id, d.entity, r.indicator, d.year, r.value, r.raw, d.flags, d.unit, d.source_title,
+                   d.source_url, d.excerpt, d.note, d.entity_name, r.file_row, d.file_column
+            FROM observations_data r JOIN observations_detail d ON d.detail = r.detail;
+        UPDATE meta SET value = '2' WHERE key = 'schema_version';
+        INSERT INTO imports VALUES (1, 'default', 'f.csv', 'f.csv', 'abc', TIMESTAMP '2026-01-01 00:00:00', 3, 3, 0, 0,
+            'utf-8', NULL, 'long', NULL);
+        INSERT INTO observations_detail VALUES (1, 1, 'shenzhen', '深圳', 2024, '', '万', 's', NULL, NULL, NULL, '数值'),
+            (2, 1, 'hangzhou', '杭州', 2024, '', NULL, 's', NULL, NULL, NULL, '数值');
+        INSERT INTO observations_data VALUES (1, 'b', 26600, '2.66万', 2), (2, 'a', 7, '7', 3), (1, 'a', 8, '8', 4);
+    """)
+    con.close()
+    with Store(path) as s:
+        assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert s.con.execute("SELECT count(*) FROM observations_indicator").fetchone()[0] == 2
+        got = s.observations(all_rows=True).sort_values("file_row")
+        assert got["indicator"].tolist() == ["b", "a", "a"] and got["entity"].tolist() == ["shenzhen", "hangzhou", "shenzhen"]
+        assert got["raw"].tolist() == ["2.66万", "7", "8"] and got["value"].tolist() == [26600, 7, 8]
+        s.import_long(frame(entity=["深圳"], indicator=["c"], year=[2025], value=[1.0]), file="g.csv")
+        assert sorted(s.observations()["indicator"]) == ["a", "a", "b", "c"] and s.row_count() == 4

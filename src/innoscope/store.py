@@ -5,15 +5,18 @@ Tables::
     imports(id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged,
             encoding, sheet, layout, note)
     observations(import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, excerpt,
-                 note, entity_name, file_row, file_column)             -- a view, stored as two tables:
-        observations_data(detail, indicator, value, raw, file_row)                one row per observation
+                 note, entity_name, file_row, file_column)             -- a view, stored as three tables:
+        observations_data(detail, indicator_id, value, raw, file_row)             one row per observation
         observations_detail(detail, import_id, entity, entity_name, year, flags, unit, source_title,
                             source_url, excerpt, note, file_column)   one row per distinct combination of these
+        observations_indicator(indicator_id, indicator)                one row per distinct indicator of an import
     entities(id, name_zh, name_en, pinyin)          aliases(alias, entity_id)
 
 Per-row columns that repeat (the entity and its name as written, the year, the unit and flags, the source,
-the file column) are stored once per distinct combination in ``observations_detail`` and joined back by the
-``observations`` view, so an import writes 5 columns per row instead of 15; every value stays exactly as given.
+the file column) are stored once per distinct combination in ``observations_detail``, and each import's
+indicator names once in ``observations_indicator``; the ``observations`` view joins them back, so an import
+writes 5 columns per row (4 of them numbers) instead of 15 text and number columns; every value stays exactly
+as given. Schema 3; schema-1 and schema-2 stores are upgraded when opened.
 
 **Atomic imports.** :meth:`Store.import_long` validates the whole table first (required columns, known
 entities, no key with two different values from the same source), then writes the import record and every
@@ -47,7 +50,7 @@ from innoscope.ingest.names import Entity, EntityTable
 __all__ = ["DEFAULT_PATH", "ImportRecord", "Store"]
 
 DEFAULT_PATH = "innoscope.duckdb"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _OBS_COLUMNS = ("entity", "indicator", "year", "value", "raw", "flags", "unit", "source_title", "source_url",
                 "excerpt", "note", "entity_name", "row", "column")
 _SCHEMA = """
@@ -61,27 +64,52 @@ CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR NOT NULL, entity_id VARCHAR NO
 """
 _OBSERVATIONS = """
 CREATE TABLE observations_data (
+    detail BIGINT NOT NULL, indicator_id BIGINT NOT NULL, value DOUBLE, raw VARCHAR, file_row BIGINT);
+CREATE TABLE observations_detail (
+    detail BIGINT NOT NULL, import_id INTEGER NOT NULL, entity VARCHAR NOT NULL, entity_name VARCHAR,
+    year INTEGER, flags VARCHAR, unit VARCHAR, source_title VARCHAR, source_url VARCHAR, excerpt VARCHAR,
+    note VARCHAR, file_column VARCHAR);
+CREATE TABLE observations_indicator (indicator_id BIGINT NOT NULL, indicator VARCHAR NOT NULL);
+CREATE VIEW observations AS
+    SELECT d.import_id, d.entity, i.indicator, d.year, r.value, r.raw, d.flags, d.unit, d.source_title,
+           d.source_url, d.excerpt, d.note, d.entity_name, r.file_row, d.file_column
+    FROM observations_data r JOIN observations_detail d ON d.detail = r.detail
+    JOIN observations_indicator i ON i.indicator_id = r.indicator_id;
+"""
+_DETAIL_COLUMNS = ("entity", "entity_name", "year", "flags", "unit", "source_title", "source_url", "excerpt",
+                   "note", "column")
+# Schema 1 kept observations as one table; schema 2 kept the indicator name in every row of observations_data.
+# Opening an older store moves its rows to the current tables (same rows, values and text), in one transaction.
+_MIGRATE_1_TO_2 = """
+ALTER TABLE observations RENAME TO observations_v1;
+CREATE TABLE observations_data (
     detail BIGINT NOT NULL, indicator VARCHAR NOT NULL, value DOUBLE, raw VARCHAR, file_row BIGINT);
 CREATE TABLE observations_detail (
     detail BIGINT NOT NULL, import_id INTEGER NOT NULL, entity VARCHAR NOT NULL, entity_name VARCHAR,
     year INTEGER, flags VARCHAR, unit VARCHAR, source_title VARCHAR, source_url VARCHAR, excerpt VARCHAR,
     note VARCHAR, file_column VARCHAR);
-CREATE VIEW observations AS
-    SELECT d.import_id, d.entity, r.indicator, d.year, r.value, r.raw, d.flags, d.unit, d.source_title,
-           d.source_url, d.excerpt, d.note, d.entity_name, r.file_row, d.file_column
-    FROM observations_data r JOIN observations_detail d ON d.detail = r.detail;
-"""
-_DETAIL_COLUMNS = ("entity", "entity_name", "year", "flags", "unit", "source_title", "source_url", "excerpt",
-                   "note", "column")
-# Schema 1 kept observations as one table; opening such a store moves its rows to the two tables.
-_MIGRATE_1_TO_2 = """
-ALTER TABLE observations RENAME TO observations_v1;
-""" + _OBSERVATIONS + """
 INSERT INTO observations_detail SELECT rowid + 1, import_id, entity, entity_name, year, flags, unit,
     source_title, source_url, excerpt, note, file_column FROM observations_v1;
 INSERT INTO observations_data SELECT rowid + 1, indicator, value, raw, file_row FROM observations_v1;
 DROP TABLE observations_v1;
-UPDATE meta SET value = '2' WHERE key = 'schema_version';
+"""
+_MIGRATE_2_TO_3 = """
+DROP VIEW IF EXISTS observations;
+ALTER TABLE observations_data RENAME TO observations_data_v2;
+CREATE TABLE observations_data (
+    detail BIGINT NOT NULL, indicator_id BIGINT NOT NULL, value DOUBLE, raw VARCHAR, file_row BIGINT);
+CREATE TABLE observations_indicator (indicator_id BIGINT NOT NULL, indicator VARCHAR NOT NULL);
+INSERT INTO observations_indicator
+    SELECT row_number() OVER (ORDER BY indicator), indicator FROM (SELECT DISTINCT indicator FROM observations_data_v2);
+INSERT INTO observations_data SELECT r.detail, i.indicator_id, r.value, r.raw, r.file_row
+    FROM observations_data_v2 r JOIN observations_indicator i ON i.indicator = r.indicator;
+DROP TABLE observations_data_v2;
+CREATE VIEW observations AS
+    SELECT d.import_id, d.entity, i.indicator, d.year, r.value, r.raw, d.flags, d.unit, d.source_title,
+           d.source_url, d.excerpt, d.note, d.entity_name, r.file_row, d.file_column
+    FROM observations_data r JOIN observations_detail d ON d.detail = r.detail
+    JOIN observations_indicator i ON i.indicator_id = r.indicator_id;
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """
 _HASHED = {
     "imports": "id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged, "
@@ -122,14 +150,16 @@ class Store:
         if version is None:
             self.con.execute(_OBSERVATIONS)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        elif version[0] == "1":
+        elif version[0] in ("1", "2"):
             self.con.begin()
             try:
-                self.con.execute(_MIGRATE_1_TO_2)
+                if version[0] == "1":
+                    self.con.execute(_MIGRATE_1_TO_2)
+                self.con.execute(_MIGRATE_2_TO_3)
                 self.con.commit()
             except duckdb.Error as exc:
                 self.con.rollback()
-                raise DataError(f"store {self.path}: cannot upgrade schema 1 to {SCHEMA_VERSION}: {exc}") from None
+                raise DataError(f"store {self.path}: cannot upgrade schema {version[0]} to {SCHEMA_VERSION}: {exc}") from None
         elif version[0] != SCHEMA_VERSION:
             raise DataError(f"store {self.path} has schema version {version[0]}, expected {SCHEMA_VERSION}")
         if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
@@ -238,6 +268,8 @@ class Store:
                 try:
                     new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
                     base = self.con.execute("SELECT coalesce(max(detail), 0) + 1 FROM observations_detail").fetchone()[0]
+                    ibase = self.con.execute(
+                        "SELECT coalesce(max(indicator_id), 0) + 1 FROM observations_indicator").fetchone()[0]
                     self.con.execute(
                         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [new_id, dataset, Path(file).name, file, sha, datetime.now(UTC).replace(tzinfo=None),
@@ -245,21 +277,28 @@ class Store:
                          meta.get("layout") or None, note])
                     details = arrow.select(list(_DETAIL_COLUMNS)).take(pa.array(first))
                     details = details.add_column(0, "detail", pa.array(np.arange(len(first), dtype=np.int64) + base))
-                    rows = pa.table({"detail": pa.array(detail + base), **{c: arrow.column(c) for c in (
-                        "indicator", "value", "raw", "row")}})
+                    ind_codes, ind_names = _indicator_codes(arrow.column("indicator"))
+                    no_ind = arrow.column("indicator").null_count > 0  # NOT NULL rejects the import
+                    indicators = pa.table({"indicator_id": pa.array(np.arange(len(ind_names), dtype=np.int64) + ibase),
+                                           "indicator": ind_names})
+                    rows = pa.table({"detail": pa.array(detail + base),
+                                     "indicator_id": pa.array(ind_codes + ibase, mask=(ind_codes < 0) if no_ind else None),
+                                     **{c: arrow.column(c) for c in ("value", "raw", "row")}})
                     self.con.register("_incoming_detail", details)
+                    self.con.register("_incoming_indicator", indicators)
                     self.con.register("_incoming", rows)
                     self.con.execute(f"""INSERT INTO observations_detail SELECT detail, {new_id}, entity,
                         entity_name, year, flags, unit, source_title, source_url, excerpt, note, "column"
                         FROM _incoming_detail""")
-                    self.con.execute("""INSERT INTO observations_data SELECT detail, indicator, value, raw, "row"
+                    self.con.execute("INSERT INTO observations_indicator SELECT * FROM _incoming_indicator")
+                    self.con.execute("""INSERT INTO observations_data SELECT detail, indicator_id, value, raw, "row"
                         FROM _incoming""")
                     self.con.commit()
                 except BaseException:
                     self.con.rollback()
                     raise
             finally:
-                for name in ("_incoming", "_incoming_detail"):
+                for name in ("_incoming", "_incoming_detail", "_incoming_indicator"):
                     try:
                         self.con.unregister(name)
                     except duckdb.Error:
@@ -447,6 +486,25 @@ def _combined_key(arrow: pa.Table, columns: Sequence[str], limit: int) -> tuple[
     if key is None:
         return np.zeros(n, dtype=np.int64), 1
     return key, radix
+
+
+def _indicator_codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Per row, an int64 code into the returned distinct names (-1 for null): the indices of a dictionary column
+    whose dictionary holds distinct non-null names, else a dictionary encoding of the text."""
+    import pyarrow.compute as pc
+
+    from innoscope.ingest.values import _dictionary_encode
+
+    if isinstance(col, pa.ChunkedArray):
+        col = col.unify_dictionaries() if pa.types.is_dictionary(col.type) else col
+        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    if pa.types.is_dictionary(col.type):
+        d = col.dictionary
+        if d.null_count == 0 and len(pc.unique(d)) == len(d):
+            idx = col.indices.fill_null(-1) if col.null_count else col.indices
+            return idx.to_numpy(zero_copy_only=False).astype(np.int64), d.cast(pa.string())
+        col = col.cast(col.type.value_type)
+    return _dictionary_encode(col.cast(pa.string()))
 
 
 def _dense(key: np.ndarray, radix: int) -> tuple[np.ndarray, int]:
