@@ -74,8 +74,12 @@ def default_spec(framework: str | None = None) -> PipelineSpec:
 
 
 def load_city_data(framework: str | None = "three_pools", data: list[Path] | None = None):
-    """(framework, cross-section) of the cited city data (bundled, or the raw cited files given)."""
-    b = _build(framework=framework, data=data)
+    """(framework, cross-section) of the cited city data (bundled, or the raw cited files given), with each
+    value's provenance (source, year, excerpt, flags) in ``CrossSection.provenance``."""
+    from ..report.model import provenance_from_choices
+
+    b = city_build(framework=framework, data=data)
+    b.cross_section.provenance = provenance_from_choices(b.choices)
     return b.framework, b.cross_section
 
 
@@ -122,9 +126,11 @@ def to_tidy(obs: pd.DataFrame) -> pd.DataFrame:
         "column": "value"})
 
 
-def _build(*, framework: str | None = None, spec: Path | None = None, data: list[Path] | None = None,
-           store: Path | None = None, year: int | None = None, window: int | None = DEFAULT_WINDOW,
-           policy: str = "quality") -> CityBuild:
+def city_build(*, framework: str | None = None, spec: Path | None = None, data: list[Path] | None = None,
+               store: Path | None = None, year: int | None = None, window: int | None = DEFAULT_WINDOW,
+               policy: str = "quality") -> CityBuild:
+    """The default city build: the bundled (or given) cited data or a store's observations, the framework and
+    spec, the cross-section for the reference year (window, source policy) and the result."""
     fw = Framework.from_yaml(str(framework_path(framework)))
     obs = _store_observations(store) if store is not None else None
     if obs is None and data and len(data) > 1:
@@ -299,7 +305,7 @@ def run_cmd(
     """Build the index (default: three_pools on the bundled cited data), print ranking and comparison,
     how sure the comparison is (Monte Carlo over weights, normalisation and aggregation), and write the report."""
     out = _out()
-    b = _build(framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy)
+    b = city_build(framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy)
     if b.imported is not None:
         out.print(escape(b.imported.summary()))
     pair = (_resolve_city(b, compare[0]), _resolve_city(b, compare[1]))
@@ -364,7 +370,7 @@ def compare_cmd(
 ) -> None:
     """Two cities side by side: per pool and indicator, value used with year and flags, per-capita and
     per-km² values, ratio, who leads, and every other source with its year and definition note."""
-    b = _build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
+    b = city_build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
     _resolve_city(b, a)
     _resolve_city(b, b_)
     _print_compare(_out(), b, a, b_, sources=True)
@@ -504,7 +510,7 @@ def export_cmd(
     if xlsx is None and csv is None:
         raise DataError("nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER")
     out = _out()
-    b = _build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
+    b = city_build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
     tables = export_tables(b)
     if xlsx is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)

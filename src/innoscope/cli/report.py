@@ -47,12 +47,6 @@ def _bundled(framework: str | None, data: list[Path] | None):
     except ImportError:
         raise DataError("the bundled city data is not available in this build; pass --data iData.csv "
                         "--meta iMeta.csv (COINr-style tables)") from None
-    if hasattr(datacli, "_build"):
-        b = datacli._build(framework=framework or "three_pools", data=data)
-        from ..report.model import provenance_from_choices
-
-        b.cross_section.provenance = provenance_from_choices(b.choices)
-        return b.framework, b.cross_section
     return datacli.load_city_data(framework=framework or "three_pools", data=data)
 
 
