@@ -50,5 +50,5 @@ def test_explain_indicator_lists_every_stage(base):
 
 
 def test_explain_unknown_entity(base):
-    with pytest.raises(DataError, match="unknown entity 'XXX'"):
-        base.explain("XXX", "Index")
+    with pytest.raises(DataError, match="unknown entity 'Atlantis'"):
+        base.explain("Atlantis", "Index")

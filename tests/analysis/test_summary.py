@@ -53,5 +53,5 @@ def test_compare_base_vs_norm_rank_matches_coinr(ref):
 
 
 def test_unknown_entity(ref):
-    with pytest.raises(DataError, match="unknown entity 'XXX'"):
-        unit_summary(ref.stage("Aggregated"), ref.framework, "XXX")
+    with pytest.raises(DataError, match="unknown entity 'Atlantis'"):
+        unit_summary(ref.stage("Aggregated"), ref.framework, "Atlantis")
