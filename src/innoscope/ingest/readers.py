@@ -153,6 +153,12 @@ class Cells:
         return np.bincount(codes, minlength=k + 1)
 
     @property
+    def n_missing(self) -> int:
+        """Number of missing cells (every distinct text occurs at least once: the dictionary holds only what
+        the column holds)."""
+        return self.source.null_count
+
+    @property
     def codes(self) -> np.ndarray:
         return self._encoded[0]
 
@@ -173,7 +179,7 @@ class Cells:
         Few distinct labels give a dictionary array (labels merged), many a plain string array.
         """
         idx = self.codes
-        has_null = bool(self.counts[-1])
+        has_null = self.n_missing > 0
         if has_null:
             idx = np.where(idx < 0, len(labels), idx)
         if len(labels) * 4 > len(idx):
@@ -530,7 +536,7 @@ def _const(n: int, text: str | None) -> pa.Array:
 def _blank_error(raw: RawTable, col: str, what: str) -> None:
     cells = raw.columns[col]
     blank = [k for k, u in enumerate(cells.distinct) if u is None or not clean_cell(u)]
-    if not blank and not cells.counts[-1]:
+    if not blank and not cells.n_missing:
         return
     bad = (cells.codes < 0) | np.isin(cells.codes, blank)
     if bad.any():
@@ -546,9 +552,6 @@ def _entities(raw: RawTable, col: str, table: EntityTable | None) -> tuple[pa.Ar
     else:
         ids = []
         for k, u in enumerate(names):
-            if not cells.counts[k]:
-                ids.append(None)
-                continue
             try:
                 ids.append(table.resolve(u))
             except DataError as exc:
@@ -565,11 +568,11 @@ def _years(raw: RawTable, col: str) -> pa.Array:
         m = _YEAR_RE.match(text)
         if m:
             parsed[k], valid[k] = int(m.group(1)), True
-        elif text and cells.counts[k]:
+        elif text:
             raise DataError(f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
                             "(e.g. 2024 or 2024年)")
     codes = cells.codes
-    if valid[:-1].all() and not cells.counts[-1]:
+    if valid[:-1].all() and not cells.n_missing:
         return pa.array(parsed[codes], type=pa.int32())
     return pa.array(parsed[codes], mask=~valid[codes], type=pa.int32())
 
