@@ -14,11 +14,13 @@ Decision order for :func:`detect_encoding` (an explicit ``encoding=`` always win
 from __future__ import annotations
 
 import codecs
+import re
 
 from innoscope.errors import DataError
 
 __all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_encoding"]
 
+_NON_SPACE = re.compile(rb"\S")
 _WIDEN = {
     "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030", "hz": "gb18030",
     "big5": "big5hkscs", "cp950": "big5hkscs", "big5hkscs": "big5hkscs",
@@ -65,17 +67,17 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def detect_encoding(data: bytes, *, where: str = "", verify: bool = True) -> str:
+def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool = True) -> str:
     """The encoding of ``data`` by the rules in the module docstring.
 
     ``verify=False`` skips the final whole-content decoding check, for callers that decode every cell strictly.
     """
     loc = f"{where}: " if where else ""
-    if not data or data.isspace():
+    if not len(data) or _NON_SPACE.search(data) is None:
         raise DataError(f"{loc}file is empty")
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
+        if data[:len(bom)] == bom:
             return enc
     if _is_binary(data[:65536]):
         raise DataError(f"{loc}binary content (NUL or control bytes), not a text/CSV file; is it an Excel, Parquet or "
@@ -97,12 +99,12 @@ def detect_encoding(data: bytes, *, where: str = "", verify: bool = True) -> str
     return enc
 
 
-def check_decodes(data: bytes, encoding: str, *, where: str = "", detected: bool = False) -> None:
+def check_decodes(data: bytes | memoryview, encoding: str, *, where: str = "", detected: bool = False) -> None:
     """Raise DataError naming the line and bytes where ``data`` does not decode as ``encoding``."""
     try:
-        data.decode(encoding)
+        str(data, encoding)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = data[:exc.start].count(b"\n") + 1
         how = "detected" if detected else "given"
         loc = f"{where}, " if where else ""
         raise DataError(f"{loc}line {line}: bytes {data[exc.start:exc.end + 3]!r} are not valid {encoding} "

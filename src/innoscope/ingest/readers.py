@@ -38,6 +38,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import mmap
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -253,7 +254,7 @@ def read_raw(
     return _read_csv(p, encoding=encoding, header_rows=header_rows or 1, skiprows=skiprows)
 
 
-def _sha256(data: bytes) -> str:
+def _sha256(data: bytes | mmap.mmap) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -295,33 +296,54 @@ _SPLIT_UNDECODED = frozenset({"utf-8", "ascii", "gb18030", "gbk", "gb2312", "big
 _NON_SPACE = re.compile(rb"\S")
 
 
+def _map_file(p: Path) -> mmap.mmap | bytes:
+    """The file's bytes, memory-mapped read-only (page-cache pages, no copy into fresh memory); b"" when empty."""
+    with open(p, "rb") as f:
+        try:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            return f.read()
+
+
 def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int) -> RawTable:
-    file = str(p)
-    data = p.read_bytes()
+    data = _map_file(p)
+    try:
+        return _read_csv_data(data, str(p), encoding=encoding, header_rows=header_rows, skiprows=skiprows)
+    finally:
+        if isinstance(data, mmap.mmap):
+            try:
+                data.close()
+            except BufferError:  # still exported (an error path kept a view): the mapping closes with its owner
+                pass
+
+
+def _read_csv_data(data: mmap.mmap | bytes, file: str, *, encoding: str | None, header_rows: int,
+                   skiprows: int) -> RawTable:
+    """``_read_csv`` on the file's bytes (a read-only mapping or bytes; pyarrow copies the fields it splits)."""
     sha = _sha256(data)
     if encoding is not None:
         enc = normalise_encoding(encoding)
-        if not data or data.isspace():
+        if not len(data) or _NON_SPACE.search(data) is None:
             raise DataError(f"{file}: file is empty")
     else:
         enc = detect_encoding(data, where=file, verify=False)
     source_encoding = enc
-    if enc == "utf-8-sig" or (enc == "utf-8" and data.startswith(b"\xef\xbb\xbf")):
-        data, enc = data[3:], "utf-8"
+    start = 0
+    if enc == "utf-8-sig" or (enc == "utf-8" and data[:3] == b"\xef\xbb\xbf"):
+        start, enc = 3, "utf-8"
     if enc not in _SPLIT_UNDECODED:
         try:
-            data = data.decode(enc).encode("utf-8")
+            data = str(data, enc).encode("utf-8")
         except UnicodeDecodeError:
             check_decodes(data, enc, where=file)  # raises, naming the line
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
+        start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         enc = "utf-8"
     n_head = skiprows + header_rows
-    head_end = 0
+    head_end = start
     for _ in range(n_head):
         nl = data.find(b"\n", head_end)
         head_end = len(data) if nl < 0 else nl + 1
-    head_bytes = data[:head_end]
+    head_bytes = data[start:head_end]
     check_decodes(head_bytes, enc, where=file)
     header = list(csv.reader(io.StringIO(head_bytes.decode(enc))))[skiprows:]
     if not header or not any(c.strip() for c in header[0]):
@@ -334,7 +356,7 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
     # are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
     if cols is not None:
         n_lines = int(np.count_nonzero(np.frombuffer(data, np.uint8, offset=head_end) == 10))
-        if len(cols[0]) != n_lines + (not data.endswith(b"\n")):
+        if len(cols[0]) != n_lines + (data[-1:] != b"\n"):
             cols = None
     if cols is not None:
         rows = np.arange(len(cols[0]), dtype=np.int64) + n_head + 1
