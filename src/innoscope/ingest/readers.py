@@ -40,6 +40,7 @@ import hashlib
 import io
 import mmap
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
@@ -306,10 +307,19 @@ def _map_file(p: Path) -> mmap.mmap | bytes:
 
 
 def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int) -> RawTable:
+    """The content hash (sha256 of the file's bytes) runs on a second thread while the bytes are split (both
+    release the GIL); the file is read by :func:`_read_csv_data`."""
     data = _map_file(p)
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(_sha256(data)), daemon=True)
+    hasher.start()
     try:
-        return _read_csv_data(data, str(p), encoding=encoding, header_rows=header_rows, skiprows=skiprows)
+        raw = _read_csv_data(data, str(p), encoding=encoding, header_rows=header_rows, skiprows=skiprows)
+        hasher.join()
+        raw.sha256 = digest[0]
+        return raw
     finally:
+        hasher.join()
         if isinstance(data, mmap.mmap):
             try:
                 data.close()
@@ -319,8 +329,9 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
 
 def _read_csv_data(data: mmap.mmap | bytes, file: str, *, encoding: str | None, header_rows: int,
                    skiprows: int) -> RawTable:
-    """``_read_csv`` on the file's bytes (a read-only mapping or bytes; pyarrow copies the fields it splits)."""
-    sha = _sha256(data)
+    """``_read_csv`` on the file's bytes (a read-only mapping or bytes; pyarrow copies the fields it splits);
+    the caller sets ``sha256``."""
+    sha = ""
     if encoding is not None:
         enc = normalise_encoding(encoding)
         if not len(data) or _NON_SPACE.search(data) is None:
