@@ -61,6 +61,7 @@ from innoscope.ingest.values import (
     ArrayParseError,
     ValueParseError,
     _dictionary_encode,
+    _view,
     convert_unit,
     parse_array,
 )
@@ -592,8 +593,28 @@ def _entities(raw: RawTable, col: str, table: EntityTable | None) -> tuple[pa.Ar
     return cells.take_labels(ids), cells.take_labels(names)
 
 
+def _four_digit_years(cells: Cells) -> pa.Array | None:
+    """The column as int32 when every cell is exactly four ASCII digits from 1000 to 9999 (read by a cast,
+    without decoding: these bytes are the digits in every encoding read undecoded), else None."""
+    src = cells.source
+    if not len(src) or src.null_count:
+        return None
+    try:
+        years = pc.cast(_view(src, pa.string()), pa.int32())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    lengths = pc.min_max(pc.binary_length(src))
+    lo_hi = pc.min_max(years)
+    if lengths["min"].as_py() != 4 or lengths["max"].as_py() != 4 or lo_hi["min"].as_py() < 1000:
+        return None
+    return _flat(years)
+
+
 def _years(raw: RawTable, col: str) -> pa.Array:
     cells = raw.columns[col]
+    fast = _four_digit_years(cells)
+    if fast is not None:
+        return fast
     parsed = np.zeros(len(cells.distinct) + 1, dtype=np.int32)
     valid = np.zeros(len(cells.distinct) + 1, dtype=bool)
     for k, u in enumerate(cells.distinct):
