@@ -468,23 +468,29 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
 
 def _combined_key(arrow: pa.Table, columns: Sequence[str], limit: int) -> tuple[np.ndarray, int]:
     """One integer per row, equal exactly when the rows agree on ``columns`` (mixed radix over their codes),
-    and one more than the largest; renumbered densely whenever the radix would pass ``limit``."""
+    and one more than the largest; renumbered densely whenever the radix would pass ``limit``. int32 when the
+    whole radix fits (half the memory of int64, one scratch array for all columns)."""
     n = arrow.num_rows
-    key: np.ndarray | None = None
-    radix = 1
-    for c in columns:
-        codes, card = _codes(arrow.column(c))
-        if card == 1:
-            continue
-        if key is None:
-            key = codes.astype(np.int64)
-        else:
-            if radix * card > limit:
-                key, radix = _dense(key, radix)
-            key += np.multiply(codes, radix, dtype=np.int64)
-        radix *= card
-    if key is None:
+    parts = [(codes, card) for codes, card in (_codes(arrow.column(c)) for c in columns) if card > 1]
+    if not parts:
         return np.zeros(n, dtype=np.int64), 1
+    total = int(np.prod([card for _, card in parts], dtype=object))
+    if total <= min(limit, 2**31 - 1):
+        key = parts[0][0].astype(np.int32, copy=True)
+        scratch = np.empty(n, dtype=np.int32)
+        radix = parts[0][1]
+        for codes, card in parts[1:]:
+            np.multiply(codes, radix, out=scratch, casting="same_kind")
+            key += scratch
+            radix *= card
+        return key, radix
+    key = parts[0][0].astype(np.int64)
+    radix = parts[0][1]
+    for codes, card in parts[1:]:
+        if radix * card > limit:
+            key, radix = _dense(key, radix)
+        key += np.multiply(codes, radix, dtype=np.int64)
+        radix *= card
     return key, radix
 
 
