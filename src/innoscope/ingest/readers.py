@@ -303,7 +303,7 @@ def _map_file(p: Path) -> mmap.mmap | bytes:
     with open(p, "rb") as f:
         try:
             return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
+        except (ValueError, OSError):  # empty files, pipes and some special files cannot be mapped
             return f.read()
 
 
