@@ -38,7 +38,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import mmap
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -256,7 +255,7 @@ def read_raw(
     return _read_csv(p, encoding=encoding, header_rows=header_rows or 1, skiprows=skiprows)
 
 
-def _sha256(data: bytes | mmap.mmap) -> str:
+def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -298,19 +297,19 @@ _SPLIT_UNDECODED = frozenset({"utf-8", "ascii", "gb18030", "gbk", "gb2312", "big
 _NON_SPACE = re.compile(rb"\S")
 
 
-def _map_file(p: Path) -> mmap.mmap | bytes:
-    """The file's bytes, memory-mapped read-only (page-cache pages, no copy into fresh memory); b"" when empty."""
-    with open(p, "rb") as f:
-        try:
-            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (ValueError, OSError):  # empty files, pipes and some special files cannot be mapped
-            return f.read()
+def _file_bytes(p: Path) -> bytes:
+    """The file's bytes, read into memory.
+
+    Not memory-mapped: a mapped file that another program truncates during the import kills the process
+    (SIGBUS) instead of raising an error, which is worth more than the ~0.01 s per 30 MB a mapping saves.
+    """
+    return p.read_bytes()
 
 
 def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int) -> RawTable:
     """The content hash (sha256 of the file's bytes) runs on a second thread while the bytes are split (both
     release the GIL); the file is read by :func:`_read_csv_data`."""
-    data = _map_file(p)
+    data = _file_bytes(p)
     digest: list[str] = []
     hasher = threading.Thread(target=lambda: digest.append(_sha256(data)), daemon=True)
     hasher.start()
@@ -321,14 +320,9 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
         return raw
     finally:
         hasher.join()
-        if isinstance(data, mmap.mmap):
-            try:
-                data.close()
-            except BufferError:  # still exported (an error path kept a view): the mapping closes with its owner
-                pass
 
 
-def _read_csv_data(data: mmap.mmap | bytes, file: str, *, encoding: str | None, header_rows: int,
+def _read_csv_data(data: bytes, file: str, *, encoding: str | None, header_rows: int,
                    skiprows: int) -> RawTable:
     """``_read_csv`` on the file's bytes (a read-only mapping or bytes; pyarrow copies the fields it splits);
     the caller sets ``sha256``."""
