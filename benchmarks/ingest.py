@@ -94,9 +94,21 @@ mimalloc ask for them), and `getrusage` shows system time varying from 0.02 to 0
 next at the same user time (~0.43 s), while pandas' `read_csv` shows ~0 s (it reuses its heap between runs).
 Choosing another Arrow memory pool in code (jemalloc, system) made no consistent difference in an interleaved
 run (medians 0.49 / 0.50 / 0.49 s); allocator or THP settings through the environment are not used for any
-figure here. What is left to reach 0.5x on the median: less fresh memory per import -- the value parse still
-allocates the column's size ~6-8 times (two trims, cast output, suffix codes, the suffix take and the join that
-builds the raw text) -- or fewer columns through DuckDB (raw text 0.043 s CPU, each numeric column 0.012-0.02 s).
+figure here.
+
+Where the fresh pages come from (`getrusage` minor page faults and system time per phase, median of 8 imports
+after a warm-up, each preceded by `read_csv` as in the timed loop, 2026-11-28 23:10 UTC): `read_raw` ~8.2-8.7k
+faults, 0.03 s system (the 30 MB file content); `to_long`, which includes the value parse, ~2.2-2.5k faults,
+0.05-0.10 s; the store (`import_long`, a new DuckDB database per import) ~18.7k faults, 0.07-0.08 s. The value
+parse is therefore not where most of the page zeroing is. Tried and not kept (issue #3): `parse_array` in blocks
+of 131,072 rows (shared label tables, error rows offset by the block start, results identical, the fast-path
+tests passing with blocks of 1 and 7 rows). It did not lower `to_long`'s system time (0.050 s with or without
+blocks; faults 4.8k vs 2.2k) and made no consistent difference in wall time: interleaved runs of 15 repeats
+with the unblocked code in a worker gave 0.461 vs 0.534 s, then 0.469 vs 0.444 s, while a control run (the
+blocked code both in the worker and in-process) gave 0.500 vs 0.533 s -- the spread between identical code is as
+large as the difference. What is left to reach 0.5x on the median: less fresh memory in the store (fewer or
+narrower columns through DuckDB: raw text 0.043 s CPU, each numeric column 0.012-0.02 s) and in the read (the
+file's bytes are one fresh 30 MB buffer per import).
 """
 
 
