@@ -131,22 +131,6 @@ def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float 
     return _check_from_moments(n, s2, s3, s4, skew_thresh, kurt_thresh)
 
 
-def skew_kurt_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`skew` and :func:`kurt` of every column of ``X`` at once (NaN ignored; NaN if n < 4)."""
-    ok = ~np.isnan(X)
-    n = ok.sum(axis=0).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(ok, X, 0.0).sum(axis=0) / n
-        d = np.where(ok, X - mean, 0.0)
-        d2 = d * d
-        s2, s3, s4 = d2.sum(axis=0), (d2 * d).sum(axis=0), (d2 * d2).sum(axis=0)
-        g1 = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
-        r = n * s4 / s2**2
-        g2 = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
-    small = n < 4
-    return np.where(small, np.nan, g1), np.where(small, np.nan, g2)
-
-
 def _passes(p: Any) -> bool:
     return p is not pd.NA and bool(p)
 
