@@ -199,3 +199,43 @@ def test_a_float_that_is_not_a_plain_number_is_still_rejected(odd):
     assert exc.value.index == 3 and exc.value.text == odd
     with pytest.raises(ValueParseError):
         parse_value(odd)
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks of a few hundred rows, so that the threaded path of parse_array runs on test-sized arrays."""
+    from innoscope.ingest import values
+
+    monkeypatch.setattr(values, "PARALLEL_ROWS", 300)
+
+
+@pytest.mark.parametrize("unit", [None, "亿元"])
+@pytest.mark.parametrize("encoding", [None, "gb18030"])
+def test_blocks_on_threads_agree_with_parse_value(small_blocks, unit, encoding):
+    good, _ = reference(TEXTS, unit)
+    ok = [t for t, _ in good]
+    want = [pv for _, pv in good]
+    for threads in (2, 3, 7):
+        got = parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8", threads=threads)
+        assert np.array_equal(got.value, [np.nan if pv.value is None else pv.value for pv in want], equal_nan=True)
+        assert got.missing.tolist() == [pv.missing for pv in want]
+        assert got.lower_bound.tolist() == [pv.lower_bound for pv in want]
+        assert got.approximate.tolist() == [pv.approximate for pv in want]
+        assert got.flags.to_pylist() == [pv.flags for pv in want]
+        assert got.unit.to_pylist() == [pv.unit for pv in want]
+        assert got.value_unit.to_pylist() == [pv.value_unit for pv in want]
+        assert got.text.to_pylist() == ok
+
+
+def test_blocks_report_the_first_bad_row_of_the_array(small_blocks):
+    texts = ["1.5万"] * 2000
+    texts[1500], texts[1900] = "12..5", "abc"  # both in later blocks of 4 (500 rows each)
+    with pytest.raises(ArrayParseError) as exc:
+        parse_array(pa.array([t.encode("gbk") for t in texts], pa.binary()), encoding="gbk", threads=4)
+    assert exc.value.index == 1500 and exc.value.text == "12..5"
+    texts[1500] = "3.0万"
+    data = [t.encode("gbk") for t in texts]
+    data[700] = b"7\xff\xff"
+    with pytest.raises(ArrayDecodeError) as dec:
+        parse_array(pa.array(data, pa.binary()), encoding="gbk", threads=4)
+    assert dec.value.index == 700

@@ -19,7 +19,8 @@ without decoding (their multibyte sequences never contain ``,``, ``"``, CR or LF
 cp1252...) are first transcoded to UTF-8. Text columns are then dictionary-encoded on their bytes and each
 *distinct* cell decoded strictly, once; value columns are parsed from their bytes
 (:func:`~innoscope.ingest.values.parse_array`: the plain shape ``digits[magnitude][unit]`` for all rows at once,
-decoding each distinct suffix once, everything else decoded and parsed once per distinct text). So every byte of
+decoding each distinct suffix once, everything else decoded and parsed once per distinct text; large columns
+in blocks on several threads). The split runs on pyarrow's thread pool. So every byte of
 the file is decoded, at the cost of its distinct texts, and bytes that do not decode are an error naming the row
 and column. Cells keep their text as decoded; name and text columns go through
 :func:`~innoscope.ingest.text.clean_cell` in :func:`to_long`. Row numbers are line numbers; when a blank line or a
@@ -382,7 +383,7 @@ def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | Non
     try:
         table = pcsv.read_csv(
             pa.BufferReader(body),
-            read_options=pcsv.ReadOptions(column_names=keys, use_threads=False),
+            read_options=pcsv.ReadOptions(column_names=keys, use_threads=True),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),

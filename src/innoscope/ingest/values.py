@@ -25,9 +25,11 @@ that does not fit the grammar raises :class:`ValueParseError` naming ``where`` a
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -281,7 +283,7 @@ class ParsedArray:
     flags: pa.Array  # "" | ">" | "<" | "~" | ">~" ... | "NA"
     unit: pa.Array  # unit read from the text (null when absent)
     value_unit: pa.Array  # unit of ``value``
-    text: pa.Array | None = None  # the texts as parsed (decoded when the input was bytes)
+    text: pa.Array | pa.ChunkedArray | None = None  # the texts as parsed (decoded when the input was bytes)
 
 
 class ArrayParseError(Exception):
@@ -414,8 +416,13 @@ def _plain_numbers(number: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.n
     return np.concatenate(oks), np.concatenate(nums)
 
 
+PARALLEL_ROWS = 1 << 18
+"""Rows per block below which :func:`parse_array` stays on one thread (starting threads and joining the
+blocks cost more than they save on smaller arrays)."""
+
+
 def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None,
-                encoding: str = "utf-8") -> ParsedArray:
+                encoding: str = "utf-8", threads: int | None = None) -> ParsedArray:
     """Parse every text of an array (grammar in the module docstring; nulls are missing).
 
     ``texts`` are strings, or the cells' undecoded bytes (a pyarrow binary array) in ``encoding``, which must be
@@ -431,10 +438,58 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
     cell (qualifiers, separators, full-width or Traditional characters, spaces, missing markers, errors) goes
     through :func:`parse_value` once per distinct text. A cell that does not parse raises
     :class:`ArrayParseError` (bytes that do not decode: :class:`ArrayDecodeError`) with its row position.
+
+    Arrays of at least ``2 * PARALLEL_ROWS`` rows are cut into contiguous blocks parsed on ``threads`` threads
+    (default: ``pyarrow.cpu_count()``; the kernels release the GIL), then joined in order; the result is the
+    same as on one thread, and an error names the first bad row of the first block that has one, which is the
+    first bad row of the array.
     """
+    arr = _as_cells(texts)
+    n = len(arr)
+    k = max(1, min(threads or pa.cpu_count(), n // PARALLEL_ROWS))
+    if k == 1:
+        return _parse_block(arr, unit, encoding)
+    bounds = [n * j // k for j in range(k + 1)]
+    with ThreadPoolExecutor(k, thread_name_prefix="innoscope-parse") as pool:
+        futures = [pool.submit(_parse_block, arr.slice(a, b - a), unit, encoding)
+                   for a, b in itertools.pairwise(bounds)]
+        parts = []
+        for start, future in zip(bounds, futures, strict=False):
+            try:
+                parts.append(future.result())
+            except ArrayParseError as exc:
+                exc.index += start
+                raise
+    return _join_blocks(parts, arr)
+
+
+def _join_arrays(arrays: Sequence[pa.Array | pa.ChunkedArray]) -> pa.Array:
+    """One array of the blocks' arrays in order (dictionary arrays get one merged dictionary)."""
+    return pa.concat_arrays(_chunks(arrays).chunks)
+
+
+def _chunks(arrays: Sequence[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
+    """The blocks' arrays as one chunked array, without copying (DuckDB inserts chunks in parallel)."""
+    return pa.chunked_array([c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])],
+                            arrays[0].type)
+
+
+def _join_blocks(parts: Sequence[ParsedArray], arr: pa.Array | pa.ChunkedArray) -> ParsedArray:
+    """The :class:`ParsedArray` of ``arr`` from those of its contiguous blocks ``parts``."""
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    is_bytes = pa.types.is_binary(arr.type)
+    return ParsedArray(cat("value"), cat("missing"), cat("lower_bound"), cat("upper_bound"), cat("approximate"),
+                       _join_arrays([p.flags for p in parts]), _join_arrays([p.unit for p in parts]),
+                       _join_arrays([p.value_unit for p in parts]),
+                       _chunks([p.text for p in parts]) if is_bytes else arr)
+
+
+def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: str) -> ParsedArray:
+    """:func:`parse_array` of one block (string or binary cells) on the calling thread."""
     import pyarrow.compute as pc
 
-    arr = _as_cells(texts)
     is_bytes = pa.types.is_binary(arr.type)
     n = len(arr)
     flag_l, unit_l, vunit_l = _Labels(), _Labels(), _Labels()
