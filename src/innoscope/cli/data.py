@@ -485,13 +485,25 @@ def list_cmd(
         return
     from ..store import Store
 
-    imports = Store(str(store)).imports()
+    with Store(str(store)) as st:
+        imports = st.imports()
     t = Table(title=f"imports in {escape(str(store))}", title_justify="left")
     for col in imports.columns:
         t.add_column(escape(str(col)))
     for _, r in imports.iterrows():
-        t.add_row(*[escape(str(v)) for v in r.tolist()])
+        t.add_row(*[escape(_import_cell(c, v)) for c, v in r.items()])
     out.print(t)
+
+
+def _import_cell(column: str, value: object) -> str:
+    """A cell of the imports table as shown: empty for none, the sha256 shortened, times to the second."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return ""
+    if column == "sha256":
+        return str(value)[:12]
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d %H:%M:%S}"
+    return str(value)
 
 
 @app.command("export")
