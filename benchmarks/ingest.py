@@ -78,15 +78,25 @@ memory) on top of ~0.43 s of user CPU. Now the two largest steps use every core 
   median on one thread, 0.064 s on two.
 * the CSV split runs on pyarrow's thread pool (`use_threads=True`): 0.079 -> 0.064 s median alone.
 
-CPU time per import went up a little (thread start-up, the join), wall time down by about a third; the table
-above shows both. Same-run comparison with the one-thread code: the `--before-src` row when present (run of
-2026-11-28 23:35 UTC, 11 repeats: 0.614 s median for a5a318d against 0.401 s now, baseline 0.247 s).
+CPU time per import went up a little (thread start-up, the join), wall time down; the table above shows both.
+Same-run comparisons with the one-thread code (`--before-src`, full import median wall, a5a318d -> now, and the
+ratio to the baseline now), 2026-11-28:
+
+| run (UTC) | repeats | load average (1 min) before | a5a318d, s | now, s | baseline, s | now vs baseline |
+|---|---|---|---|---|---|---|
+| 23:20 | 11 | ~1.4 | 0.614 | 0.401 | 0.247 | 0.62x |
+| 23:26 | 11 | 2.51 | 0.475 | 0.456 | 0.233 | 0.51x |
+| 23:29 | 15 | 0.39 | 0.578 | 0.404 | 0.236 | 0.58x |
+
+The gain depends on a free second core: with the machine loaded by other jobs (23:26) it shrinks to a few
+percent and the ratio to about 0.5x.
 
 Tried and not kept, all measured with the phase table's method (10 imports, median wall of the full import):
 another Arrow memory pool chosen in code -- mimalloc (the default) 0.424 s, the system allocator 0.428 s,
 jemalloc 0.453 s, jemalloc with a 10 s decay 0.432 s (baseline 0.24-0.26 s in each run) -- so the allocator
 stays the default; numpy's huge-page advice switched off (more faults, slower); serial blocks of the value parse
-(previous session: no gain without the threads); memory-mapping the file (SIGBUS if another program truncates
+(previous session: no gain without the threads); DuckDB's `preserve_insertion_order=false` for the insert
+(store phase 0.123 vs 0.127 s median of 9); memory-mapping the file (SIGBUS if another program truncates
 it mid-import).
 
 What is left is the store (~0.11 s: duplicate keys, context ids, DuckDB's insert of 1M rows with their raw text)
