@@ -10,7 +10,7 @@ the founding article against the independent sources.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -108,6 +108,7 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
     in_data = list(dict.fromkeys(observations["entity"]))
     cs, choices = cross_section_with_choices(observations, fw, year=year, window=window, policy=policy,
                                              names=names, entities=in_data)
+    cs = replace(cs, names_en=pd.Series({k: e.name_en for k, e in ents.entities.items() if e.name_en}))
     thin = {c: int(n) for c, n in cs.values.nunique().items() if n < 2}
     if thin:
         detail = ", ".join(f"{c} ({n} distinct value{'s' if n != 1 else ''})" for c, n in thin.items())

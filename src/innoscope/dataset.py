@@ -36,6 +36,9 @@ class CrossSection:
     """Optional long table, one row per (entity, indicator) value used: source title, address, excerpt,
     year and flags (filled by the data layer; shown in the report's data table)."""
     source: str | None = None
+    names_en: pd.Series | None = None
+    """Optional English display names, for data that name entities in two languages (深圳 / Shenzhen); shown
+    instead of ``names`` in English reports and dashboards (:meth:`display_names`)."""
 
     def __post_init__(self) -> None:
         self.values = self.values.astype(float)
@@ -48,6 +51,9 @@ class CrossSection:
         if self.names.empty:
             self.names = pd.Series(self.values.index, index=self.values.index)
         self.names = self.names.set_axis(self.values.index)
+        if self.names_en is not None:
+            en = pd.Series(self.names_en, dtype=object).reindex(self.values.index)
+            self.names_en = en.where(en.notna() & (en.astype(str) != ""), self.names)
         for frame in ("groups", "denominators"):
             f = getattr(self, frame)
             if f.empty:
@@ -58,6 +64,11 @@ class CrossSection:
     def entities(self) -> list[str]:
         return list(self.values.index)
 
+    def display_names(self, lang: str = "zh") -> pd.Series:
+        """Entity code -> name to show: :attr:`names_en` for ``lang="en"`` when the data has them, else
+        :attr:`names`."""
+        return self.names_en if lang == "en" and self.names_en is not None else self.names
+
     def subset(self, entities: list[str]) -> CrossSection:
         """The same cross-section restricted to ``entities`` (in that order)."""
         return CrossSection(
@@ -65,6 +76,7 @@ class CrossSection:
             groups=self.groups.loc[entities], denominators=self.denominators.loc[entities],
             flags=None if self.flags is None else self.flags.loc[entities],
             years=None if self.years is None else self.years.loc[entities], source=self.source,
+            names_en=None if self.names_en is None else self.names_en.loc[entities],
             provenance=None if self.provenance is None else self.provenance[_entity_column(self.provenance)
                                                                             .isin(entities)],
         )

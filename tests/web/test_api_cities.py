@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 
 from innoscope import build
@@ -66,3 +67,51 @@ def test_malformed_city_file_names_the_line(client):
     detail = r.json()["detail"]
     assert "mine.csv" in detail and "line 2" in detail and str(updir) not in detail
     assert list(updir.iterdir()) == []
+
+
+def test_uncertainty_is_the_library_run_on_the_what_if(client, cities):
+    from innoscope.analysis.uncertainty import default_inputs, uncertainty
+    from innoscope.web.state import with_weights
+
+    c, _ = client
+    fw, cs, spec = cities
+    body = {"n": 400, "seed": 3, "weights": {"talent": 3.0}}
+    got = c.post("/api/uncertainty", json=body)
+    assert got.status_code == 200, got.text
+    got = got.json()
+    fw2 = with_weights(fw, {"talent": 3.0})
+    want = uncertainty(fw2, cs, spec, inputs=default_inputs(fw2), n=400, seed=3, pairs=["shenzhen", "hangzhou"])
+    stats = want.rank_stats().set_index("uCode")
+    assert got["n"] == 400 and got["a"] == "shenzhen" and got["b"] == "hangzhou"
+    ranked = stats.dropna(subset=["nominal"]).reset_index().sort_values(["nominal", "uCode"])
+    assert [r["code"] for r in got["rows"]][: len(ranked)] == ranked["uCode"].tolist()  # nominal order
+    assert len(got["rows"]) == len(stats)
+    for r in got["rows"]:
+        s = stats.loc[r["code"]]
+        want_row = [None if pd.isna(s[k]) else s[k] for k in ("nominal", "q05", "median", "q95")]
+        assert [r["nominal"], r["lo"], r["median"], r["hi"]] == want_row
+    cmp = want.compare("shenzhen", "hangzhou").set_index("node")
+    for p in got["outranks"]:
+        assert p["p_ab"] == pytest.approx(cmp.loc[p["node"]].iloc[-2])
+        assert p["p_ab"] + p["p_ba"] <= 1 + 1e-12
+    assert got == c.post("/api/uncertainty", json=body).json() | {"elapsed_ms": got["elapsed_ms"]}  # same seed
+
+
+def test_uncertainty_bad_input_is_a_clear_4xx(client):
+    c, _ = client
+    assert c.post("/api/uncertainty", json={"n": 10}).status_code == 422
+    assert c.post("/api/uncertainty", json={"n": 10**6}).status_code == 422
+    r = c.post("/api/uncertainty", json={"a": "Atlantis", "b": "杭州"})
+    assert r.status_code == 404 and "Atlantis" in r.json()["detail"]
+
+
+def test_entity_names_follow_the_language(client):
+    c, _ = client
+    zh = {r["code"]: r["name"] for r in c.post("/api/compute", json={"lang": "zh"}).json()["rows"]}
+    en = {r["code"]: r["name"] for r in c.post("/api/compute", json={"lang": "en"}).json()["rows"]}
+    assert (zh["shenzhen"], zh["hangzhou"], zh["xian"]) == ("深圳", "杭州", "西安")
+    assert (en["shenzhen"], en["hangzhou"], en["xian"]) == ("Shenzhen", "Hangzhou", "Xi'an")
+    meta = {e["code"]: e for e in c.get("/api/meta").json()["entities"]}
+    assert (meta["suzhou"]["name"], meta["suzhou"]["name_en"]) == ("苏州", "Suzhou")
+    cmp = c.post("/api/compare", json={"a": "Shenzhen", "b": "杭州", "lang": "en"}).json()
+    assert (cmp["name_a"], cmp["name_b"]) == ("Shenzhen", "Hangzhou")

@@ -101,3 +101,60 @@ def test_uploaded_hostile_name_shows_as_text(page, asem):
     assert cell.inner_text() == XSS and cell.is_visible()
     assert page.dialogs == [] and page.errors == []
     assert len(_order(page)) == len(df)
+
+
+def _unc_wait(pg, seq: int) -> None:
+    pg.wait_for_function(f"Number(document.getElementById('unc-note').dataset.seq) >= {seq}")
+
+
+def _intervals(pg) -> dict[str, str]:
+    return dict(pg.eval_on_selector_all(
+        "#unc-table tbody tr", "rs => rs.map(r => [r.dataset.code, r.querySelector('.interval').textContent])"))
+
+
+def _library_intervals(fw, cs) -> dict[str, str]:
+    from innoscope.analysis.uncertainty import uncertainty_any_design
+
+    res, _ = uncertainty_any_design(fw, cs, PipelineSpec.from_obj(SPEC), n=1000, seed=1, pairs=["CHN", "JPN"])
+    return {r.uCode: f"{r.q05:.0f}–{r.q95:.0f}" for r in res.rank_stats().itertuples() if r.q05 == r.q05}
+
+
+def test_how_sure_panel_shows_the_library_intervals_and_follows_the_sliders(page, asem):
+    fw, cs = asem
+    page.click("#unc-run")
+    _unc_wait(page, 1)
+    assert _intervals(page) == _library_intervals(fw, cs)
+    assert "P(" in page.locator("#unc-prob").inner_text() or "概率" in page.locator("#unc-prob").inner_text()
+    useq = int(page.locator("#unc-note").get_attribute("data-seq"))
+    page.locator("#w-Sust").fill("0")
+    _unc_wait(page, useq + 1)
+    page.wait_for_timeout(300)
+    _unc_wait(page, int(page.locator("#unc-note").get_attribute("data-seq")))
+    assert _intervals(page) == _library_intervals(_reweighted(fw, {"Sust": 0.0}), cs)
+    assert page.locator("#unc-chart .main-svg").count() > 0 and page.errors == []
+    page.screenshot(path=str(ARTIFACTS / "dashboard_uncertainty.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def cities_server():
+    from innoscope.cli.report import load_inputs
+
+    fw, cs, spec = load_inputs(None, None, None, None)
+    app = create_app(Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec))
+    with serve_in_background(app) as url:
+        yield url
+
+
+def test_language_switch_renames_the_cities(browser, cities_server):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.goto(cities_server + "/")
+    _wait(pg, 1)
+    name = 'tr[data-code="shenzhen"] .entity-name'
+    assert pg.locator(f"#rank-table {name}").inner_text() == "深圳"
+    seq = int(pg.locator("#status").get_attribute("data-seq"))
+    pg.select_option("#lang", "en")
+    _wait(pg, seq + 1)
+    assert pg.locator(f"#rank-table {name}").inner_text() == "Shenzhen"
+    assert pg.locator("#cmp-ha").inner_text() == "Shenzhen" and pg.locator("#cmp-hb").inner_text() == "Hangzhou"
+    assert "Xi'an" in pg.locator("#entities").text_content()  # inside a closed <details>
+    pg.close()

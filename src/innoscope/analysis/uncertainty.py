@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import CrossSection
-from ..errors import SpecError
+from ..errors import InnoscopeError, SpecError
 from ..framework import Framework
 from ..pipeline.spec import PipelineSpec
 from .inputs import Discrete, Exclusion, WeightNoise
@@ -253,3 +253,28 @@ def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | d
                              wins=acc.wins, score_sum=acc.score_sum, kept_ranks=acc.kept_ranks,
                              kept_scores=acc.kept_scores, quantiles=tuple(quantiles),
                              pair_entities=list(pairs) if pairs is not None else None)
+
+
+WEIGHTS_ONLY_NOISE = 0.25
+
+
+def uncertainty_any_design(framework: Framework, data: CrossSection, spec: PipelineSpec, *, n: int,
+                           seed: int | np.random.Generator | None = None, pairs: Sequence[str] | None = None
+                           ) -> tuple[UncertaintyResult, str]:
+    """:func:`uncertainty` under the spec's own ``uncertainty:`` design, else :func:`default_inputs`, else --
+    when the generic design cannot run on these data (a geometric mean of non-positive values, say) -- the
+    weights alone (+/- 25 % at every weighted level).
+
+    Returns the result and which design ran: ``"spec"``, ``"default"`` or ``"weights"``. The report, the CLI
+    and the dashboard use it so that they agree on what "how sure" means.
+    """
+    if spec.uncertainty:
+        return uncertainty(framework, data, spec, n=n, seed=seed, pairs=pairs), "spec"
+    try:
+        return uncertainty(framework, data, spec, inputs=default_inputs(framework), n=n, seed=seed,
+                           pairs=pairs), "default"
+    except InnoscopeError:
+        pass
+    weights_only = [{"name": "Weights", "weights": "uniform",
+                     "noise": dict.fromkeys(range(1, framework.n_levels), WEIGHTS_ONLY_NOISE)}]
+    return uncertainty(framework, data, spec, inputs=weights_only, n=n, seed=seed, pairs=pairs), "weights"

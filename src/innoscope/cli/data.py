@@ -333,14 +333,15 @@ def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: 
     """P(A outranks B) at every level and the index's rank intervals, under the spec's uncertain choices
     (else :func:`~innoscope.analysis.uncertainty.default_inputs`: weights +/-25%, min-max vs z-score,
     arithmetic vs geometric mean)."""
-    from ..analysis.uncertainty import default_inputs, uncertainty
+    from ..analysis.uncertainty import uncertainty_any_design
 
-    inputs = None if b.spec.uncertainty else default_inputs(b.framework)
-    res = uncertainty(b.framework, b.cross_section, b.spec, inputs=inputs, n=runs, seed=seed, pairs=list(pair))
+    res, design = uncertainty_any_design(b.framework, b.cross_section, b.spec, n=runs, seed=seed, pairs=list(pair))
     names = b.cross_section.names
     na, nb = names[pair[0]], names[pair[1]]
-    t = Table(title=escape(f"How sure? P({na} outranks {nb}) over {runs} Monte Carlo runs "
-                          "(weights ±25%, min-max vs z-score, arithmetic vs geometric mean)"), title_justify="left")
+    varied = {"spec": "the spec's uncertain choices", "default": "weights ±25%, min-max vs z-score, arithmetic vs "
+              "geometric mean", "weights": "weights ±25% only: the generic design cannot run on these data"}[design]
+    t = Table(title=escape(f"How sure? P({na} outranks {nb}) over {runs} Monte Carlo runs ({varied})"),
+              title_justify="left")
     for col in ("node", f"P({na} > {nb})", f"P({nb} > {na})"):
         t.add_column(escape(col))
     table = res.compare(*pair)

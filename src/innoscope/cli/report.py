@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from ..errors import DataError
 from ..pipeline import PipelineSpec, build
@@ -19,8 +18,7 @@ err = Console(stderr=True)
 DEFAULT_SPEC = ["denominate", "normalise", "aggregate"]
 
 
-def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: Path | None,
-                lang: str = "zh"):
+def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: Path | None):
     """(framework, cross-section, spec, compare pair) from the command's options.
 
     ``--data iData.csv --meta iMeta.csv``: COINr-style tables. Otherwise the data layer's
@@ -34,8 +32,6 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
         fw, cs = read_coinr(data[0], meta)
     else:
         fw, cs = _bundled(framework, data)
-        if lang == "en":
-            cs.names = _bilingual_names(cs.names)
     sp = PipelineSpec.from_yaml(spec) if spec else _default_spec(framework)
     return fw, cs, sp
 
@@ -48,21 +44,6 @@ def _bundled(framework: str | None, data: list[Path] | None):
         raise DataError("the bundled city data is not available in this build; pass --data iData.csv "
                         "--meta iMeta.csv (COINr-style tables)") from None
     return datacli.load_city_data(framework=framework or "three_pools", data=data)
-
-
-def _bilingual_names(names):
-    """``深圳 Shenzhen`` from the data layer's entity table (Chinese names still match ``--compare 深圳``)."""
-    try:
-        from ..ingest.names import EntityTable
-    except ImportError:
-        return names
-    table = EntityTable.default()
-    out = names.copy()
-    for code, name in names.items():
-        e = table.entities.get(code)
-        if e is not None and e.name_en and e.name_en not in str(name):
-            out[code] = f"{name} {e.name_en}"
-    return out
 
 
 def _default_spec(framework: str | None) -> PipelineSpec:
@@ -78,26 +59,15 @@ def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
     else the generic design of ``default_inputs``: weights +/-25%, min-max vs z-score, arithmetic vs geometric)."""
     if runs <= 0:
         return None
-    try:
-        from ..analysis.uncertainty import uncertainty
-    except ImportError:
-        err.print("[yellow]uncertainty analysis not available in this build; report without rank intervals[/]")
-        return None
-    from ..analysis.uncertainty import default_inputs
-    from ..errors import InnoscopeError
+    from ..analysis.uncertainty import uncertainty_any_design
     from ..report.model import compare_pair
 
-    fw = result.framework
     pairs = list(compare_pair(result, compare))
-    if result.spec.uncertainty:
-        return uncertainty(fw, result.data, result.spec, n=runs, seed=seed, pairs=pairs)
-    try:  # the same generic design as `innoscope run`: weights, normalisation and aggregation
-        return uncertainty(fw, result.data, result.spec, inputs=default_inputs(fw), n=runs, seed=seed, pairs=pairs)
-    except InnoscopeError as e:
-        err.print(f"[yellow]generic uncertainty design cannot run on these data ({escape(str(e))}); "
-                  "varying the weights only[/]")
-    weights_only = [{"name": "Weights", "weights": "uniform", "noise": dict.fromkeys(range(1, fw.n_levels), 0.25)}]
-    return uncertainty(fw, result.data, result.spec, inputs=weights_only, n=runs, seed=seed, pairs=pairs)
+    res, design = uncertainty_any_design(result.framework, result.data, result.spec, n=runs, seed=seed, pairs=pairs)
+    if design == "weights":
+        err.print("[yellow]generic uncertainty design (min-max vs z-score, arithmetic vs geometric mean) cannot "
+                  "run on these data; varying the weights only[/]")
+    return res
 
 
 @app.command("report")
@@ -118,7 +88,7 @@ def report_cmd(
     from ..report.i18n import check_lang
 
     lang = check_lang(lang)
-    fw, cs, sp = load_inputs(framework, data, meta, spec, lang=lang)
+    fw, cs, sp = load_inputs(framework, data, meta, spec)
     result = build(fw, cs, sp)
     unc = _uncertainty(result, uncertainty_runs, seed, compare)
     html = build_report(result, lang=lang, uncertainty=unc, compare=compare)

@@ -36,7 +36,7 @@ def _layout(fig: go.Figure, title: str, height: int = 420, **kw: Any) -> go.Figu
 
 def ranking_bar(result: Result, lang: str, top: int | None = None) -> go.Figure:
     """Index scores, best first (horizontal bars)."""
-    r = model.ranking_table(result).dropna(subset=["score"])
+    r = model.ranking_table(result, lang=lang).dropna(subset=["score"])
     if top:
         r = r.head(top)
     labels = [f"{int(k)}. {ptext(n)}" for k, n in zip(r["rank"], r["name"], strict=True)]
@@ -81,7 +81,7 @@ def pillar_bar(result: Result, code: str, lang: str) -> go.Figure:
     """One pillar's scores, best first."""
     s = result.aggregated[code].dropna().sort_values(ascending=False)
     r = model.rank_desc(s)
-    labels = [f"{int(k)}. {ptext(model.entity_name(result, e))}" for e, k in zip(s.index, r, strict=True)]
+    labels = [f"{int(k)}. {ptext(model.entity_name(result, e, lang))}" for e, k in zip(s.index, r, strict=True)]
     fig = go.Figure(go.Bar(x=s.to_numpy(), y=labels, orientation="h", marker_color=COLORS[2],
                            hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -103,14 +103,14 @@ def radar(result: Result, code: str, lang: str, other: str | None = None) -> go.
                                       line={"color": color, "dash": dash}, fill="toself" if dash is None else None,
                                       opacity=0.8))
 
-    trace(agg.loc[code, pillars].to_numpy(float), model.entity_name(result, code), COLORS[0])
+    trace(agg.loc[code, pillars].to_numpy(float), model.entity_name(result, code, lang), COLORS[0])
     if other is not None:
-        trace(agg.loc[other, pillars].to_numpy(float), model.entity_name(result, other), COLORS[1])
+        trace(agg.loc[other, pillars].to_numpy(float), model.entity_name(result, other, lang), COLORS[1])
     else:
         trace(agg[pillars].median().to_numpy(float), t("median", lang), "#888", dash="dot")
     fig.update_layout(polar={"radialaxis": {"visible": True}}, showlegend=True,
                       legend={"orientation": "h", "y": -0.1})
-    return _layout(fig, model.entity_name(result, code), height=420, margin={"l": 40, "r": 40, "t": 50, "b": 40})
+    return _layout(fig, model.entity_name(result, code, lang), height=420, margin={"l": 40, "r": 40, "t": 50, "b": 40})
 
 
 def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
@@ -121,12 +121,12 @@ def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
     fig = go.Figure()
     for e, color in ((a, COLORS[0]), (b, COLORS[1])):
         fig.add_trace(go.Bar(x=labels, y=result.aggregated.loc[e, codes].to_numpy(float),
-                             name=ptext(model.entity_name(result, e)), marker_color=color,
+                             name=ptext(model.entity_name(result, e, lang)), marker_color=color,
                              hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>"))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.08})
     fig.update_yaxes(title=t("score", lang), gridcolor="#eee")
     fig.update_xaxes(automargin=True)
-    title = t("a_vs_b", lang, a=model.entity_name(result, a), b=model.entity_name(result, b))
+    title = t("a_vs_b", lang, a=model.entity_name(result, a, lang), b=model.entity_name(result, b, lang))
     return _layout(fig, title, height=440)
 
 

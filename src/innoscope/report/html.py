@@ -61,7 +61,7 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     """Every figure of the report, by file-friendly name."""
     lang = check_lang(lang)
     figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
-    table = model.ranking_table(result, uncertainty)
+    table = model.ranking_table(result, uncertainty, lang)
     if "lo" in table.columns and table["lo"].notna().any():
         figs["rank_intervals"] = figures.rank_intervals(result, table, lang)
     figs["framework"] = figures.framework_sunburst(result, lang)
@@ -85,7 +85,7 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     fw = result.framework
     audit = model.audit_view(result, lang)
     figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, audit=audit)
-    ranking = model.ranking_table(result, uncertainty)
+    ranking = model.ranking_table(result, uncertainty, lang)
     has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()
     scores, ranks = model.pillar_table(result)
     pillars = model.pillar_codes(result)
@@ -105,7 +105,7 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "ranking": ranking.reset_index(names="code").to_dict("records"), "has_intervals": has_iv,
         "uncertainty_design": _design(uncertainty),
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
-        "pillar_rows": [{"code": e, "name": model.entity_name(result, e),
+        "pillar_rows": [{"code": e, "name": model.entity_name(result, e, lang),
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
         "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in result.ranking().index],
         "cmp": model.comparison(result, a, b, lang, uncertainty),

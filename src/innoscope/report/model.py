@@ -28,18 +28,20 @@ _AREA = re.compile(r"area|面积|km", re.I)
 
 
 # -- entities -----------------------------------------------------------------------------------
-def entity_name(result: Result, code: str) -> str:
-    name = result.data.names.get(code, code)
+def entity_name(result: Result, code: str, lang: str = "zh") -> str:
+    """The entity's display name in ``lang`` (English names when the data has them), else its code."""
+    name = result.data.display_names(lang).get(code, code)
     return str(code) if name is None or (isinstance(name, float) and math.isnan(name)) else str(name)
 
 
 def find_entity(result: Result, key: str) -> str | None:
     """An entity code from a code or a name (exact, then case-insensitive, then substring)."""
     codes = list(result.aggregated.index)
-    names = {c: entity_name(result, c) for c in codes}
+    names = {c: (entity_name(result, c), entity_name(result, c, "en")) for c in codes}
     k = str(key).strip()
-    for test in (lambda c: c == k, lambda c: names[c] == k, lambda c: c.lower() == k.lower(),
-                 lambda c: names[c].lower() == k.lower(), lambda c: k.lower() in names[c].lower()):
+    kl = k.lower()
+    for test in (lambda c: c == k, lambda c: k in names[c], lambda c: c.lower() == kl,
+                 lambda c: any(n.lower() == kl for n in names[c]), lambda c: any(kl in n.lower() for n in names[c])):
         hits = [c for c in codes if test(c)]
         if hits:
             return hits[0]
@@ -148,10 +150,10 @@ def outrank_probability(uncertainty: Any, a: str, b: str) -> float | None:
 
 
 # -- tables -------------------------------------------------------------------------------------
-def ranking_table(result: Result, uncertainty: Any = None) -> pd.DataFrame:
+def ranking_table(result: Result, uncertainty: Any = None, lang: str = "zh") -> pd.DataFrame:
     """The headline ranking: code, name, score, rank and, where computed, the rank interval."""
     r = result.ranking().copy()
-    r["name"] = [entity_name(result, c) for c in r.index]
+    r["name"] = [entity_name(result, c, lang) for c in r.index]
     iv = rank_intervals(uncertainty, list(r.index))
     if iv is not None:
         r = r.join(iv)
@@ -203,7 +205,7 @@ def profile(result: Result, code: str, lang: str, n: int = 3, ranks: pd.DataFram
         return [{"code": r.iCode, "name": node_label(fw, r.iCode, lang), "rank": r.rank, "value": r.value,
                  "unit": fw[r.iCode].unit or ""} for r in t.itertuples()]
     return {
-        "code": code, "name": entity_name(result, code),
+        "code": code, "name": entity_name(result, code, lang),
         "index": float(agg.loc[code, fw.root]), "rank": ranks.loc[code, fw.root], "n": int(agg[fw.root].notna().sum()),
         "radar_level": lvl,
         "pillars": [{"code": p, "name": node_label(fw, p, lang), "score": float(agg.loc[code, p]),
@@ -227,9 +229,9 @@ def comparison(result: Result, a: str, b: str, lang: str, uncertainty: Any = Non
         leader = None if np.isnan(diff) or diff == 0 else (a if diff > 0 else b)
         rows.append({"code": code, "name": node_label(fw, code, lang), "level": fw[code].level,
                      "a": sa, "b": sb, "diff": diff, "rank_a": ranks.loc[a, code], "rank_b": ranks.loc[b, code],
-                     "leader": leader, "leader_name": entity_name(result, leader) if leader else ""})
+                     "leader": leader, "leader_name": entity_name(result, leader, lang) if leader else ""})
     pillars = [r for r in rows if r["code"] != fw.root]
-    return {"a": a, "b": b, "name_a": entity_name(result, a), "name_b": entity_name(result, b), "rows": rows,
+    return {"a": a, "b": b, "name_a": entity_name(result, a, lang), "name_b": entity_name(result, b, lang), "rows": rows,
             "n_a": sum(r["leader"] == a for r in pillars), "n_b": sum(r["leader"] == b for r in pillars),
             "p_outrank": outrank_probability(uncertainty, a, b)}
 
@@ -332,7 +334,7 @@ def provenance_table(result: Result, lang: str) -> pd.DataFrame:
     raw = result.stage("Raw")
     long = raw[fw.indicators].stack(future_stack=True).rename("value").reset_index()
     long.columns = ["entity", "indicator", "value"]
-    long["name"] = [entity_name(result, e) for e in long["entity"]]
+    long["name"] = [entity_name(result, e, lang) for e in long["entity"]]
     long["indicator_name"] = [node_label(fw, i, lang) for i in long["indicator"]]
     long["unit"] = [fw[i].unit or "" for i in long["indicator"]]
 

@@ -23,12 +23,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..analysis.uncertainty import uncertainty_any_design
 from ..errors import InnoscopeError
 from ..pipeline.run import stage_module
 from ..report import model
 from ..report.html import build_report, plotly_js
+from ..report.i18n import node_label
 from ..result import Result, rank_desc
-from .state import Dataset, Datasets, NotFound, rebuild
+from .state import Dataset, Datasets, NotFound, rebuild, whatif
 from .uploads import SUFFIXES, crosssection_from_city_upload, crosssection_from_upload, is_city_file
 
 STATIC = Path(__file__).parent / "static"
@@ -58,6 +60,19 @@ class CompareRequest(WhatIf):
 
 class ProfileRequest(WhatIf):
     entity: str = Field(..., max_length=200)
+
+
+class UncertaintyRequest(WhatIf):
+    n: int = Field(1000, ge=100, le=20000, description="Monte Carlo replications")
+    seed: int = Field(1, ge=0, le=2**31 - 1, description="random seed (same seed, same answer)")
+    a: str | None = Field(None, max_length=200, description="first entity of P(A outranks B) (default: the "
+                                                           "data set's comparison)")
+    b: str | None = Field(None, max_length=200)
+
+
+DESIGNS = {"spec": "the spec's uncertain choices",
+           "default": "weights ±25%, min-max vs z-score, arithmetic vs geometric mean",
+           "weights": "weights ±25% (the generic design cannot run on these data)"}
 
 
 def _num(x: Any) -> float | None:
@@ -91,7 +106,7 @@ def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
     S = agg[[fw.root, *pillars]].to_numpy(float)
     R = rank_desc(pd.DataFrame(S)).to_numpy(float)
     codes = list(agg.index)
-    names = [model.entity_name(result, e) for e in codes]
+    names = [model.entity_name(result, e, lang) for e in codes]
     order = sorted(range(len(codes)), key=lambda i: (np.isnan(R[i, 0]), R[i, 0] if R[i, 0] == R[i, 0] else 0,
                                                      names[i]))
     S = np.where(np.isnan(S), None, S).tolist()
@@ -100,6 +115,22 @@ def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
              "pillars": {p: [S[i][j], R[i][j]] for j, p in enumerate(pillars, start=1)}} for i in order]
     return {"root": fw.root, "rows": rows,
             "pillars": [{"code": p, "name": model.node_label(fw, p, lang), "level": fw[p].level} for p in pillars]}
+
+
+def uncertainty_payload(result: Result, res: Any, a: str, b: str, lang: str) -> dict[str, Any]:
+    """Rank intervals of the index (nominal order) and P(a outranks b) for the index and the level below it."""
+    fw = result.framework
+    q_lo, q_hi = f"q{round(100 * min(res.quantiles)):02d}", f"q{round(100 * max(res.quantiles)):02d}"
+    stats = res.rank_stats().sort_values(["nominal", "uCode"])
+    rows = [{"code": r["uCode"], "name": model.entity_name(result, r["uCode"], lang), "nominal": r["nominal"],
+             "median": r["median"], "lo": r[q_lo], "hi": r[q_hi]} for _, r in stats.iterrows()]
+    cmp = res.compare(a, b)
+    p_ab, p_ba = cmp.columns[-2], cmp.columns[-1]
+    probs = [{"node": r["node"], "name": node_label(fw, r["node"], lang), "p_ab": r[p_ab], "p_ba": r[p_ba]}
+             for _, r in cmp.iterrows() if r["level"] >= fw.n_levels - 1]
+    return {"n": res.n, "interval": [min(res.quantiles), max(res.quantiles)], "rows": rows, "a": a, "b": b,
+            "name_a": model.entity_name(result, a, lang), "name_b": model.entity_name(result, b, lang),
+            "outranks": probs}
 
 
 def _download_csv(result: Result) -> bytes:
@@ -182,7 +213,8 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
             "nodes": [{"code": n.id, "level": n.level, "kind": n.kind, "parent": n.parent, "name_en": n.name_en,
                        "name_zh": n.name_zh, "weight": n.weight, "unit": n.unit, "direction": n.direction}
                       for n in fw.nodes],
-            "entities": [{"code": e, "name": model.entity_name(base, e)} for e in ds.data.entities],
+            "entities": [{"code": e, "name": model.entity_name(base, e), "name_en": model.entity_name(base, e, "en")}
+                         for e in ds.data.entities],
             "methods": {st: stage_module(st).METHODS.names() for st in ("normalise", "aggregate")},
             "current": {"normalise": steps.get("normalise") or "minmax",
                         "aggregate": steps.get("aggregate") or "arithmetic"},
@@ -220,6 +252,23 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         if code is None:
             raise NotFound(f"unknown entity {req.entity!r}")
         return _clean(model.profile(result, code, req.lang))
+
+    @app.post("/api/uncertainty", summary="How sure is the what-if: rank intervals and P(A outranks B) by "
+                                          "Monte Carlo over weights, normalisation and aggregation")
+    def uncertainty_(req: UncertaintyRequest) -> dict[str, Any]:
+        ds = store.get(req.dataset)
+        t0 = time.perf_counter()
+        kw = {"weights": req.weights, "normalise": req.normalise, "aggregate": req.aggregate,
+              "entities": req.entities}
+        result = rebuild(ds, **kw)
+        wanted = (req.a, req.b) if req.a and req.b else model.compare_pair(result, ds.compare)
+        a, b = (model.find_entity(result, k) for k in wanted)
+        for key, code in zip(wanted, (a, b), strict=True):
+            if code is None:
+                raise NotFound(f"unknown entity {key!r}")
+        res, design = uncertainty_any_design(*whatif(ds, **kw), n=req.n, seed=req.seed, pairs=[a, b])
+        return _clean(uncertainty_payload(result, res, a, b, req.lang)
+                      | {"design": DESIGNS[design], "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
 
     @app.post("/api/download/{kind}", summary="The what-if as an HTML report, a CSV or an xlsx workbook",
               response_class=Response)

@@ -107,11 +107,10 @@ def with_methods(spec: PipelineSpec, normalise: str | None, aggregate: str | Non
     return spec
 
 
-def rebuild(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: str | None = None,
-            aggregate: str | None = None, entities: list[str] | None = None) -> Result:
-    """The index for a what-if: ``innoscope.build`` on the modified framework, spec and entities."""
-    if not weights and not normalise and not aggregate and not entities:
-        return ds.base
+def whatif(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: str | None = None,
+           aggregate: str | None = None, entities: list[str] | None = None
+           ) -> tuple[Framework, CrossSection, PipelineSpec]:
+    """The framework, data and spec of a what-if (unknown nodes, methods or entities rejected)."""
     fw = with_weights(ds.framework, weights or {})
     spec = with_methods(ds.spec, normalise, aggregate)
     data = ds.data
@@ -122,4 +121,12 @@ def rebuild(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: 
         if len(set(entities)) < 2:
             raise DataError("pick at least 2 entities")
         data = data.subset(list(dict.fromkeys(entities)))
-    return build(fw, data, spec)
+    return fw, data, spec
+
+
+def rebuild(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: str | None = None,
+            aggregate: str | None = None, entities: list[str] | None = None) -> Result:
+    """The index for a what-if: ``innoscope.build`` on the modified framework, spec and entities."""
+    if not weights and not normalise and not aggregate and not entities:
+        return ds.base
+    return build(*whatif(ds, weights=weights, normalise=normalise, aggregate=aggregate, entities=entities))

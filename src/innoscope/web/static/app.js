@@ -8,16 +8,21 @@
       dl_report: "下载报告", upload: "导入数据（iData 表 CSV/xlsx，或城市引用数据 CSV）", import: "导入", weights: "权重", entities: "城市/实体",
       all: "全选", none: "全不选", rank: "排名", name: "名称", score: "得分", change: "变化", comparison: "城市对比",
       pillar: "分项", difference: "差值", leader: "领先者", index: "总指数", recomputed: "重新计算用时",
-      ranking: "排名", leads: "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。", uploaded: "已导入", loading: "计算中…", indicators: "指标权重"},
+      ranking: "排名", leads: "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。", uploaded: "已导入", loading: "计算中…", indicators: "指标权重",
+      how_sure: "排名有多确定？（蒙特卡洛）", runs: "模拟次数", run: "运行", median_rank: "排名中位数", interval: "90% 区间",
+      p_outrank: "{a} 排名高于 {b} 的概率", varied: "变动", runs_in: "次模拟，用时"},
     en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
       change: "Change", comparison: "Comparison", pillar: "Pillar", difference: "Difference", leader: "Leader",
       index: "Index", recomputed: "recomputed in", ranking: "Ranking",
-      leads: "{a} leads in {na} pillars, {b} in {nb}.", uploaded: "imported", loading: "computing…", indicators: "indicator weights"}
+      leads: "{a} leads in {na} pillars, {b} in {nb}.", uploaded: "imported", loading: "computing…", indicators: "indicator weights",
+      how_sure: "How sure is the ranking? (Monte Carlo)", runs: "Runs", run: "Run", median_rank: "Median rank",
+      interval: "90% interval", p_outrank: "P({a} outranks {b})", varied: "varied", runs_in: "runs in"}
   };
   var FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif";
-  var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null};
+  var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null,
+    uncOn: false, uncSeq: 0};
   var $ = function (id) { return document.getElementById(id); };
 
   function tr(key) { return (I18N[state.lang] || I18N.zh)[key] || key; }
@@ -34,7 +39,10 @@
     if (!n) return code;
     return (state.lang === "zh" ? (n.name_zh || n.name_en) : (n.name_en || n.name_zh)) || code;
   }
-  function entityName(code) { var e = state.meta.entityByCode[code]; return e ? e.name : code; }
+  function entityName(code) {
+    var e = state.meta.entityByCode[code];
+    return e ? ((state.lang === "en" && e.name_en) || e.name) : code;
+  }
 
   function api(path, body) {
     var opts = body === undefined ? {} : {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
@@ -122,14 +130,16 @@
 
   function buildEntities() {
     var box = $("entities");
+    var had = box.querySelectorAll("input").length > 0, checked = {};
+    box.querySelectorAll("input").forEach(function (c) { checked[c.value] = c.checked; });
     box.replaceChildren();
     state.meta.entities.forEach(function (e) {
       var lab = el("label");
       var c = document.createElement("input");
-      c.type = "checkbox"; c.checked = true; c.value = e.code;
+      c.type = "checkbox"; c.checked = had && e.code in checked ? checked[e.code] : true; c.value = e.code;
       c.addEventListener("change", schedule);
       lab.appendChild(c);
-      lab.appendChild(document.createTextNode(" " + e.name));
+      lab.appendChild(document.createTextNode(" " + entityName(e.code)));
       box.appendChild(lab);
     });
   }
@@ -142,7 +152,7 @@
   }
 
   function buildCompare() {
-    var items = state.meta.entities.map(function (e) { return [e.code, e.name]; });
+    var items = state.meta.entities.map(function (e) { return [e.code, entityName(e.code)]; });
     var a = $("cmp-a").value || state.meta.compare[0], b = $("cmp-b").value || state.meta.compare[1];
     fillSelect($("cmp-a"), items, a);
     fillSelect($("cmp-b"), items, b);
@@ -163,7 +173,7 @@
       fillSelect($("normalise"), m.methods.normalise.map(function (x) { return [x, x]; }), m.current.normalise);
       fillSelect($("aggregate"), m.methods.aggregate.map(function (x) { return [x, x]; }), m.current.aggregate);
       $("rankby").value = ""; $("cmp-a").value = ""; $("cmp-b").value = "";
-      buildSliders(); buildEntities(); buildRankBy(); buildCompare();
+      $("entities").replaceChildren(); buildSliders(); buildEntities(); buildRankBy(); buildCompare();
     });
   }
 
@@ -192,6 +202,7 @@
       renderCompare(res[1]);
       setStatus("ok", tr("recomputed") + " " + res[0].elapsed_ms + " ms");
       $("status").dataset.seq = String(seq);
+      if (state.uncOn) runUncertainty();
     }).catch(function (e) {
       if (seq !== state.seq) return;
       $("error").textContent = e.message;
@@ -258,6 +269,49 @@
       {displaylogo: false, responsive: true});
   }
 
+  // -- how sure: Monte Carlo rank intervals (/api/uncertainty), run on request, then with every what-if --
+  function runUncertainty() {
+    state.uncOn = true;
+    var seq = ++state.uncSeq;
+    var body = Object.assign({}, whatIf(), {n: Number($("unc-n").value), seed: 1, a: $("cmp-a").value, b: $("cmp-b").value});
+    $("unc-note").textContent = tr("loading");
+    api("/api/uncertainty", body).then(function (r) { return r.json(); }).then(function (u) {
+      if (seq !== state.uncSeq) return;
+      renderUncertainty(u);
+      $("unc-note").dataset.seq = String(seq);
+    }).catch(function (e) {
+      if (seq !== state.uncSeq) return;
+      $("unc-note").textContent = e.message;
+      $("unc-note").dataset.seq = String(seq);
+    });
+  }
+
+  function renderUncertainty(u) {
+    $("unc-note").textContent = u.n + " " + tr("runs_in") + " " + u.elapsed_ms + " ms · " + tr("varied") + ": " + u.design;
+    var p = u.outranks.map(function (x) { return nodeName(x.node) + " " + fmt(100 * x.p_ab, 1) + "%"; });
+    $("unc-prob").textContent = tr("p_outrank").replace("{a}", u.name_a).replace("{b}", u.name_b) + ": " + p.join(" · ");
+    var tb = $("unc-table").tBodies[0];
+    tb.replaceChildren();
+    u.rows.forEach(function (r) {
+      var row = el("tr");
+      row.dataset.code = r.code;
+      row.appendChild(el("td", fmt(r.nominal, 0), "num"));
+      row.appendChild(el("td", r.name, "entity-name"));
+      row.appendChild(el("td", fmt(r.median, 1), "num"));
+      row.appendChild(el("td", r.lo === null ? "–" : fmt(r.lo, 0) + "–" + fmt(r.hi, 0), "num interval"));
+      tb.appendChild(row);
+    });
+    var shown = u.rows.filter(function (r) { return r.nominal !== null && r.lo !== null; });
+    Plotly.react("unc-chart", [{type: "scatter", mode: "markers", x: shown.map(function (r) { return r.nominal; }),
+      y: shown.map(function (r) { return esc(r.name); }), marker: {color: "#1f5fa8", size: 8},
+      error_x: {type: "data", symmetric: false, color: "#888",
+        array: shown.map(function (r) { return r.hi - r.nominal; }), arrayminus: shown.map(function (r) { return r.nominal - r.lo; })},
+      hovertemplate: "%{y}: %{x}<extra></extra>"}],
+      {height: Math.max(300, 20 * shown.length + 60), margin: {l: 10, r: 10, t: 10, b: 30}, font: {family: FONT, size: 11},
+       yaxis: {autorange: "reversed", automargin: true}, xaxis: {title: tr("rank"), gridcolor: "#eee"},
+       plot_bgcolor: "white"}, {displaylogo: false, responsive: true});
+  }
+
   // -- downloads and uploads -----------------------------------------------------------------
   function download(kind) {
     api("/api/download/" + kind, whatIf()).then(function (r) {
@@ -293,7 +347,7 @@
 
   // -- wiring ------------------------------------------------------------------------------------
   $("lang").addEventListener("change", function () {
-    state.lang = $("lang").value; applyI18n(); buildSliders(); buildRankBy();
+    state.lang = $("lang").value; applyI18n(); buildSliders(); buildRankBy(); buildEntities(); buildCompare();
     $("title").textContent = "innoscope · " + nodeName(state.meta.root); refresh();
   });
   ["normalise", "aggregate", "cmp-a", "cmp-b"].forEach(function (id) { $(id).addEventListener("change", refresh); });
@@ -306,6 +360,8 @@
   $("dl-csv").addEventListener("click", function () { download("csv"); });
   $("dl-xlsx").addEventListener("click", function () { download("xlsx"); });
   $("upload-btn").addEventListener("click", upload);
+  $("unc-run").addEventListener("click", runUncertainty);
+  $("unc-n").addEventListener("change", function () { if (state.uncOn) runUncertainty(); });
 
   applyI18n();
   loadDatasets().then(function () { return loadMeta(); }).then(refresh)
