@@ -1,4 +1,5 @@
-"""Dashboard recompute latency: a weight change -> POST /api/compute -> new ranking.
+"""Dashboard recompute latency: a weight change -> POST /api/compute -> new ranking (and the 'how sure' panel,
+POST /api/uncertainty).
 
 The server (``innoscope.web.app``, one uvicorn worker on 127.0.0.1) runs in its own process; the
 load generator is this process: threads with one ``httpx.Client`` each. Every request carries a
@@ -87,6 +88,10 @@ def engine_baseline(name: str, sets: list[dict[str, float]]) -> dict[str, float]
     return stats(out)
 
 
+UA_RUNS = 1000
+UA_REQUESTS = 30
+
+
 def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
     import httpx
 
@@ -130,6 +135,16 @@ def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
         finally:
             for c in clients:
                 c.close()
+
+        def how_sure(client: httpx.Client, w: dict[str, float]) -> tuple[float, float]:
+            t0 = time.perf_counter()
+            r = client.post(url + "/api/uncertainty", json={"weights": w, "n": UA_RUNS}, timeout=60)
+            r.raise_for_status()
+            return 1000 * (time.perf_counter() - t0), r.json()["elapsed_ms"]
+
+        with httpx.Client() as c:
+            how_sure(c, sets[0])
+            ua = [how_sure(c, w) for w in sets[1:1 + UA_REQUESTS]]
     finally:
         proc.terminate()
         proc.wait(10)
@@ -138,7 +153,9 @@ def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
             "1 client, HTTP": stats([x[0] for x in seq]),
             "1 client, server-side build": stats([x[1] for x in seq]),
             f"{concurrency} concurrent, HTTP": {**stats([x[0] for x in conc]), "throughput_rps": len(conc) / wall},
-            f"{concurrency} concurrent, server-side build": stats([x[1] for x in conc])}
+            f"{concurrency} concurrent, server-side build": stats([x[1] for x in conc]),
+            f"'how sure' ({UA_RUNS} Monte Carlo runs), 1 client, HTTP": stats([x[0] for x in ua]),
+            f"'how sure' ({UA_RUNS} Monte Carlo runs), server-side": stats([x[1] for x in ua])}
 
 
 def main() -> None:
@@ -167,7 +184,9 @@ def main() -> None:
         "uvicorn worker, 127.0.0.1) rebuilds the index with `innoscope.build` and returns the ranking with every "
         "pillar score. Client-side wall time per request (`time.perf_counter`, httpx); the sequential run uses one "
         f"client for {a.n} requests after 10 warm-up requests; the concurrent run uses {a.concurrency} threads, one "
-        f"httpx client each, {a.n} requests in all. Baseline: the same builds in-process, no HTTP.",
+        f"httpx client each, {a.n} requests in all. Baseline: the same builds in-process, no HTTP. 'How sure': "
+        f"{UA_REQUESTS} sequential `POST /api/uncertainty` (rank intervals and P(A outranks B), {UA_RUNS} "
+        "replications each, a new random weight set each time) after one warm-up.",
         "",
         "| data set | measurement | median ms | p95 ms | ratio to engine (median) | throughput req/s |",
         "|---|---|---:|---:|---:|---:|",
