@@ -288,3 +288,26 @@ def test_mpi_flat_child_and_bad_parameters_are_named():
         build(fw, cs, [{"aggregate": {"method": "vikor", "v": 2}}])
     with pytest.raises(StageError, match=r"dat_thresh must be in \[0, 1\]"):
         build(fw, cs, [{"aggregate": {"method": "arithmetic", "dat_thresh": 90}}])
+
+
+@pytest.mark.parametrize("method,params", [("median", {}), ("copeland", {}), ("topsis", {}),
+                                           ("topsis", {"normalise": "minmax"}), ("vikor", {"v": 0.3})])
+def test_batched_kernel_is_the_kernel_per_replication(method, params):
+    """A stack (R, n, k) with weights (R, k) gives, replication by replication, the 2-D kernel's result."""
+    from innoscope.pipeline.aggregate import BATCHED, METHODS
+
+    assert method in BATCHED
+    rng = np.random.default_rng(4)
+    R, n, k = 7, 23, 5
+    X = np.round(rng.uniform(0, 10, (R, n, k)), 0)  # rounding makes ties, which Copeland and the median meet
+    X[rng.random((R, n, k)) < 0.1] = np.nan
+    W = rng.uniform(0, 2, (R, k))
+    W[:, 2] = 1.0  # one column of equal weight everywhere, one of zero weight in some replications
+    W[::2, 4] = 0.0
+    f = METHODS.get(method).func
+    got = f(X, W, **params)
+    want = np.stack([f(X[r], W[r], **params) for r in range(R)])
+    np.testing.assert_array_equal(got, want)
+    assert got.shape == (R, n) and np.isfinite(got).sum() > 0.8 * R * n
+    shared = f(X[0], W, **params)  # one data set under R weight sets
+    np.testing.assert_array_equal(shared, np.stack([f(X[0], W[r], **params) for r in range(R)]))

@@ -18,8 +18,11 @@ values and missing cells set to 0,
     harmonic    (P @ W) / ((1 / X) @ W)
     generalised ((X ** p @ W) / (P @ W)) ** (1 / p)
 
-The other kernels (median, Copeland, Mazziotta-Pareto, TOPSIS, VIKOR) take ``w`` of shape
-``(k,)`` only.
+Batched contract (also used by the Monte Carlo). The kernels in :data:`BATCHED` (median, Copeland,
+TOPSIS, VIKOR) accept ``X`` of shape ``(n, k)`` with ``w`` ``(k,)``, returning ``(n,)``; a stack of
+replications ``X`` ``(R, n, k)`` with ``W`` ``(R, k)``; or one data set under R weight sets, ``X``
+``(n, k)`` with ``W`` ``(R, k)``; the last two return ``(R, n)``: the same formula on every replication
+at once, along the last two axes. Mazziotta-Pareto takes ``w`` of shape ``(k,)`` only.
 
 Domain errors are never a silent NaN: geometric, harmonic and generalised (p <= 0) means on a
 non-positive value raise :class:`DomainError`, which the stage reports naming the node, the
@@ -47,6 +50,8 @@ OVERRIDES = ("by_level", "by_node")
 DEFAULT_METHOD = "arithmetic"
 STAGE_PARAMS = ("weights", "dat_thresh", "negative_weights")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""
+BATCHED = frozenset({"median", "copeland", "topsis", "vikor"})
+"""Kernels that also take a stack of replications (see the module docstring)."""
 
 
 class DomainError(ValueError):
@@ -82,6 +87,22 @@ def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool, f=None) -> np.ndarr
         if f is not None:
             y = f(y)
     return y[:, 0] if squeeze else y
+
+
+def _batch(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` (..., n, k) as floats and the weights as (..., 1, k), broadcasting over the entities."""
+    X = np.asarray(X, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if X.ndim not in (2, 3) or w.ndim not in (1, 2) or w.shape[-1] != X.shape[-1] or \
+            (X.ndim == 3 and w.shape[0] != X.shape[0]) or (X.ndim == 3 and w.ndim == 1):
+        raise ValueError("X must be (n, k) with w (k,) or (R, k), or (R, n, k) with w (R, k); "
+                         f"got X {X.shape}, w {w.shape}")
+    return X, w[..., None, :]
+
+
+def _at(a: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``a[..., i, j[..., i]]``: per row, the element at column ``j``."""
+    return np.take_along_axis(a, j[..., None], axis=-1)[..., 0]
 
 
 @METHODS.register("arithmetic", aliases=("a_amean", "amean", "mean", "weighted_mean"))
@@ -150,20 +171,19 @@ def median(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     Source: Edgeworth (1888); as the weighted median in the COINr aggregation vignette
     (``matrixStats::weightedMedian``).
     """
-    X, P, _, _ = _prepare(X, w)
-    w = np.asarray(w, dtype=float)
-    keep = P & (w > 0)[None, :]
-    order = np.argsort(np.where(keep, X, np.inf), axis=1, kind="stable")
-    xs = np.take_along_axis(np.where(keep, X, np.inf), order, axis=1)
-    ws = np.take_along_axis(np.where(keep, w[None, :], 0.0), order, axis=1)
-    total = ws.sum(axis=1)
+    X, wb = _batch(X, w)
+    keep = ~np.isnan(X) & (wb > 0)
+    src = np.where(keep, X, np.inf)
+    order = np.argsort(src, axis=-1, kind="stable")
+    xs = np.take_along_axis(src, order, axis=-1)
+    ws = np.take_along_axis(np.where(keep, wb, 0.0), order, axis=-1)
+    total = ws.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cum = np.cumsum(ws, axis=1) / total[:, None]
-    j = np.argmax(cum >= 0.5 - 1e-12, axis=1)
-    rows = np.arange(X.shape[0])
-    nxt = np.minimum(j + 1, X.shape[1] - 1)
-    exact = (np.abs(cum[rows, j] - 0.5) <= 1e-12) & (j + 1 < keep.sum(axis=1))
-    y = np.where(exact, (xs[rows, j] + xs[rows, nxt]) / 2, xs[rows, j])
+        cum = np.cumsum(ws, axis=-1) / total[..., None]
+    j = np.argmax(cum >= 0.5 - 1e-12, axis=-1)
+    nxt = np.minimum(j + 1, X.shape[-1] - 1)
+    exact = (np.abs(_at(cum, j) - 0.5) <= 1e-12) & (j + 1 < keep.sum(axis=-1))
+    y = np.where(exact, (_at(xs, j) + _at(xs, nxt)) / 2, _at(xs, j))
     return np.where(total > 0, y, np.nan)
 
 
@@ -178,32 +198,69 @@ def copeland(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     (2009), Applied Economics 41(12); COINr ``a_copeland`` (same without missing values; COINr sets
     the lower triangle to ``1 - s`` so with missing values its result depends on the entity order).
     """
-    X, _, _, _ = _prepare(X, w)
-    w = np.asarray(w, dtype=float)
-    n = X.shape[0]
-    tol = 1e-12 * np.abs(w).sum()
-    score = np.zeros(n)
-    for a in range(0, n, _BLOCK):
-        b = min(a + _BLOCK, n)
-        margin = np.zeros((b - a, n))
-        for v in np.unique(w[w != 0]):
-            count = np.zeros((b - a, n), dtype=np.int16)
-            for j in np.flatnonzero(w == v):
-                xi, xk = X[a:b, j][:, None], X[:, j][None, :]
+    X, wb = _batch(X, w)
+    Wk = wb[..., 0, :]
+    if X.ndim == 2 and Wk.ndim == 2:
+        return _copeland_weight_sets(X, Wk)
+    n = X.shape[-2]
+    batch = X.shape[:-2]
+    tol = 1e-12 * np.abs(Wk).sum(axis=-1)[..., None, None]
+    groups = _weight_groups(Wk)
+    block = max(1, min(n, _CELLS // max(1, n * int(np.prod(batch)))))
+    score = np.zeros(X.shape[:-1])
+    for a in range(0, n, block):
+        b = min(a + block, n)
+        margin = np.zeros((*batch, b - a, n))
+        for cols, v in groups:
+            count = np.zeros(margin.shape, dtype=np.int16)
+            for j in cols:
+                xi, xk = X[..., a:b, j][..., :, None], X[..., :, j][..., None, :]
                 count += xi > xk
                 count -= xi < xk
             margin += v * count
-        score[a:b] = (margin > tol).sum(axis=1) - (margin < -tol).sum(axis=1)
-    return score.astype(float)
+        score[..., a:b] = (margin > tol).sum(axis=-1) - (margin < -tol).sum(axis=-1)
+    return score
 
 
-_BLOCK = 512
-"""Rows of the outranking matrix computed at a time (bounds Copeland's memory to ~512 x n)."""
+_CELLS = 1 << 21
+"""Cells of the outranking matrices computed at a time (bounds Copeland's memory to ~2 M margins)."""
+
+
+def _copeland_weight_sets(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """Copeland scores of one data set ``X`` (n, k) under R weight sets ``W`` (R, k) -> (R, n): the signs
+    ``sign(x_ij - x_lj)`` are computed once, and each pair's margin under every weight set is one matrix
+    product ``margin_il = sum_j sign_ilj w_j``."""
+    n, k = X.shape
+    R = W.shape[0]
+    tol = 1e-12 * np.abs(W).sum(axis=-1)
+    block = max(1, min(n, _CELLS // max(1, n * max(k, R))))
+    score = np.zeros((R, n))
+    for a in range(0, n, block):
+        b = min(a + block, n)
+        xi, xl = X[a:b, None, :], X[None, :, :]
+        signs = (xi > xl).astype(float) - (xi < xl)
+        margin = (signs.reshape(-1, k) @ W.T).reshape(b - a, n, R)
+        score[:, a:b] = ((margin > tol).sum(axis=1) - (margin < -tol).sum(axis=1)).T
+    return score
+
+
+def _weight_groups(Wk: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Columns with the same weight in every replication, with that weight as (..., 1, 1): their wins and
+    losses are counted in integers, then weighted once. Zero-weight columns are left out."""
+    cols = Wk.reshape(-1, Wk.shape[-1]).T
+    keys, inverse = np.unique(cols, axis=0, return_inverse=True)
+    out = []
+    for g, key in enumerate(keys):
+        if np.any(key != 0):
+            members = np.flatnonzero(inverse.ravel() == g)
+            out.append((members, Wk[..., members[0]][..., None, None]))
+    return out
 
 
 def _row_weights(P: np.ndarray, w: np.ndarray) -> np.ndarray:
-    Wp = np.where(P, w[None, :], 0.0)
-    tot = Wp.sum(axis=1, keepdims=True)
+    """Per entity, the weights of its present children summing to 1 (``w`` broadcasts against ``P``)."""
+    Wp = np.where(P, w, 0.0)
+    tot = Wp.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(tot > 0, Wp / np.where(tot > 0, tot, 1.0), 0.0)
 
@@ -234,7 +291,7 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
             raise DomainError("Mazziotta-Pareto standardisation", -1, j, float(sd[j]),
                               "a standard deviation > 0 for every child")
         Z = 100.0 + 10.0 * (X - mu) / sd
-    Wr = _row_weights(P, np.asarray(w, dtype=float))
+    Wr = _row_weights(P, np.asarray(w, dtype=float)[None, :])
     Z0 = np.where(P, Z, 0.0)
     M = (Wr * Z0).sum(axis=1)
     S = np.sqrt((Wr * np.where(P, (Z0 - M[:, None]) ** 2, 0.0)).sum(axis=1))
@@ -257,26 +314,26 @@ def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.nda
     out of an entity's distances; a child with no spread (zero norm or max = min) scores 0 for all. Source: Hwang & Yoon, *Multiple Attribute Decision Making*
     (1981) ch. 3; cross-checked against pymcdm ``TOPSIS``.
     """
-    X, P, _, _ = _prepare(X, w)
-    w = np.asarray(w, dtype=float)
-    w = w / w.sum()
-    Xn = np.where(P, X, np.nan)
+    X, wb = _batch(X, w)
+    P = ~np.isnan(X)
+    wb = wb / wb.sum(axis=-1, keepdims=True)
+    Xn = X
     with np.errstate(invalid="ignore", divide="ignore"):
         if normalise == "vector":
-            norm = np.sqrt(np.nansum(Xn ** 2, axis=0))
+            norm = np.sqrt(np.nansum(Xn ** 2, axis=-2, keepdims=True))
             Xn = np.where(norm > 0, Xn / np.where(norm > 0, norm, 1.0), 0.0 * Xn)
         elif normalise == "minmax":
-            lo, hi = np.nanmin(Xn, axis=0), np.nanmax(Xn, axis=0)
+            lo, hi = np.nanmin(Xn, axis=-2, keepdims=True), np.nanmax(Xn, axis=-2, keepdims=True)
             Xn = np.where(hi > lo, (Xn - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0 * Xn)
         elif normalise != "none":
             raise ValueError(f"normalise must be 'vector', 'minmax' or 'none', got {normalise!r}")
-    V = Xn * w
-    best, worst = np.nanmax(V, axis=0), np.nanmin(V, axis=0)
-    dp = np.sqrt(np.nansum((V - best) ** 2, axis=1))
-    dm = np.sqrt(np.nansum((V - worst) ** 2, axis=1))
+    V = Xn * wb
+    best, worst = np.nanmax(V, axis=-2, keepdims=True), np.nanmin(V, axis=-2, keepdims=True)
+    dp = np.sqrt(np.nansum((V - best) ** 2, axis=-1))
+    dm = np.sqrt(np.nansum((V - worst) ** 2, axis=-1))
     with np.errstate(invalid="ignore", divide="ignore"):
         c = np.where(dp + dm > 0, dm / (dp + dm), 0.5)
-    return np.where(P.any(axis=1), c, np.nan)
+    return np.where(P.any(axis=-1), c, np.nan)
 
 
 @METHODS.register("vikor")
@@ -292,19 +349,21 @@ def vikor(X: np.ndarray, w: np.ndarray, *, v: float = 0.5) -> np.ndarray:
     v = float(v)
     if not 0 <= v <= 1:
         raise ValueError(f"v must be in [0, 1], got {v}")
-    X, P, _, _ = _prepare(X, w)
-    Xn = np.where(P, X, np.nan)
-    fstar, fminus = np.nanmax(Xn, axis=0), np.nanmin(Xn, axis=0)
+    X, wb = _batch(X, w)
+    P = ~np.isnan(X)
+    fstar, fminus = np.nanmax(X, axis=-2, keepdims=True), np.nanmin(X, axis=-2, keepdims=True)
     spread = fstar - fminus
     with np.errstate(invalid="ignore", divide="ignore"):
-        D = np.where(spread > 0, (fstar - Xn) / np.where(spread > 0, spread, 1.0), 0.0)
-    WD = np.where(P, _row_weights(P, np.asarray(w, dtype=float)) * D, 0.0)
-    S, R = WD.sum(axis=1), WD.max(axis=1)
-    has = P.any(axis=1)
+        D = np.where(spread > 0, (fstar - X) / np.where(spread > 0, spread, 1.0), 0.0)
+    WD = np.where(P, _row_weights(P, wb) * D, 0.0)
+    S, R = WD.sum(axis=-1), WD.max(axis=-1)
+    has = P.any(axis=-1)
 
     def _scaled(a: np.ndarray) -> np.ndarray:
-        lo, hi = a[has].min(), a[has].max()
-        return (a - lo) / (hi - lo) if hi > lo else np.zeros_like(a)
+        lo = np.where(has, a, np.inf).min(axis=-1, keepdims=True)
+        hi = np.where(has, a, -np.inf).max(axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore"):
+            return np.where(hi > lo, (a - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
 
     Q = v * _scaled(S) + (1 - v) * _scaled(R)
     return np.where(has, 1.0 - Q, np.nan)
