@@ -7,6 +7,7 @@ and writes a plain HTML report. Names resolve through the entity table (深圳 =
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from importlib import resources
@@ -384,12 +385,38 @@ def import_cmd(
     encoding: Annotated[str | None, typer.Option("--encoding", help="text encoding (default: detected)")] = None,
     store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet name or 0-based index")] = None,
+    layout: Annotated[str, typer.Option("--layout", help="auto, long (entity, indicator, year, value) or wide "
+                                                         "(entities x indicators)")] = "auto",
+    header_rows: Annotated[int | None, typer.Option("--header-rows", min=1, help="header rows (merged headers "
+                                                    "are joined with ' / '; default 1, Excel: from merged cells)")] = None,
+    skip_rows: Annotated[int, typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles)")] = 0,
+    column: Annotated[list[str] | None, typer.Option("--column", help="HEADER=ROLE (entity, indicator, year, "
+                      "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
+                      "repeatable")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="year of every value (a table without a year "
+                                                            "column)")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")] = None,
+    source_title: Annotated[str | None, typer.Option("--source-title", help="source of every value "
+                                                                            "(e.g. the yearbook's title)")] = None,
+    source_url: Annotated[str | None, typer.Option("--source-url", help="address of that source")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="wide layout: a column that is not an "
+                                                                        "indicator; repeatable")] = None,
+    dataset: Annotated[str, typer.Option("--dataset", help="dataset name in the store")] = "default",
+    note: Annotated[str | None, typer.Option("--note", help="a note kept with the import")] = None,
     show: Annotated[int, typer.Option("--show", help="issues of the import report to print")] = 20,
 ) -> None:
-    """Import a file into the store (all rows or none), with an import report."""
+    """Import a file into the store (all rows or none), with an import report.
+
+    Statistical tables come as they are: wide or long, a multi-row merged header (--header-rows), title rows
+    above it (--skip-rows; an Excel title of one cell is recognised), headers mapped to roles or indicator ids
+    (--column 地区=entity), a year and a source for the whole table (--year, --source-title). Note rows under
+    the table (注：…, 数据来源：…) are set aside and listed."""
     out = _out()
     if not file.is_file():
         raise DataError(f"{file}: no such file")
+    if layout not in ("auto", "long", "wide"):
+        raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
+    columns = _column_mapping(column or [])
     fw = Framework.from_yaml(str(framework_path(framework))) if framework else None
     if _is_cited_city_file(file, encoding):
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
@@ -403,10 +430,20 @@ def import_cmd(
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
-        long = read_table(file, encoding=encoding, sheet=sh, units=units)
+        long = read_table(file, encoding=encoding, sheet=sh, units=units, layout=layout, header_rows=header_rows,
+                          skiprows=skip_rows, columns=columns, year=year, unit=unit, source_title=source_title,
+                          source_url=source_url, exclude=exclude or ())
         report = pd.DataFrame()
         sha = long.attrs.get("sha256")
-        out.print(f"{escape(str(file))}: {len(long)} values read")
+        out.print(f"{escape(str(file))}: {len(long)} values read ({long.attrs.get('layout')} layout)")
+        if long["year"].isna().all():
+            out.print("[yellow]note:[/] the table has no year column and no --year was given: its values are "
+                      "stored undated (a cross-section uses them only as denominators); pass --year YEAR")
+        notes = json.loads(long.attrs.get("notes") or "[]")
+        if notes:
+            out.print(f"set aside {len(notes)} row(s) that are not data (a title above the header, notes under the table):")
+            for row, text in notes:
+                out.print(f"  row {row}: {escape(text[:200])}")
     if fw is not None:
         unknown = sorted(set(long["indicator"]) - set(fw.indicators) - set(fw.denominators))
         if unknown:
@@ -416,10 +453,21 @@ def import_cmd(
     from ..store import Store
 
     with Store(str(store)) as st:
-        rec = st.import_long(long, file=str(file), sha256=sha)
+        rec = st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note)
     verb = "already in" if rec.reused else "imported into"
     out.print(f"{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
               f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}")
+
+
+def _column_mapping(items: list[str]) -> dict[str, str]:
+    """``--column HEADER=ROLE`` options as a mapping (the header may itself contain '=' only before the last)."""
+    out = {}
+    for item in items:
+        head, sep, role = item.rpartition("=")
+        if not sep or not head.strip() or not role.strip():
+            raise DataError(f"--column {item!r}: expected HEADER=ROLE, e.g. --column 地区=entity")
+        out[head.strip()] = role.strip()
+    return out
 
 
 def _is_cited_city_file(file: Path, encoding: str | None) -> bool:

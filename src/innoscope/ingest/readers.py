@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -207,6 +208,9 @@ class RawTable:
     sheet: str | None = None
     sha256: str = ""
     column_letters: dict[str, str] = field(default_factory=dict)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    """Rows set aside by :func:`read_raw` as (file row, text): an Excel title above the header (one cell) and
+    note rows under the table (``注：数据来源于统计公报``)."""
 
     def __post_init__(self) -> None:
         for name, cells in self.columns.items():
@@ -250,10 +254,49 @@ def read_raw(
         raise DataError(f"{p}: is a directory, expected a .csv, .xlsx or .parquet file")
     suffix = p.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(p, sheet=sheet, header_rows=header_rows, skiprows=skiprows)
-    if suffix in (".parquet", ".pq"):
-        return _read_parquet(p)
-    return _read_csv(p, encoding=encoding, header_rows=header_rows or 1, skiprows=skiprows)
+        raw = _read_excel(p, sheet=sheet, header_rows=header_rows, skiprows=skiprows)
+    elif suffix in (".parquet", ".pq"):
+        raw = _read_parquet(p)
+    else:
+        raw = _read_csv(p, encoding=encoding, header_rows=header_rows or 1, skiprows=skiprows)
+    return _set_aside_notes(raw)
+
+
+NOTE_MARKERS = ("注", "註", "说明", "說明", "备注", "備註", "资料来源", "資料來源", "数据来源", "數據來源", "来源",
+                "來源", "note", "source", "*", "※")
+"""How a trailing note row of a statistical table begins (its first cell; every other cell is empty)."""
+_MAX_NOTES = 50
+
+
+def _cell_at(cells: Cells, i: int) -> str | None:
+    v = cells.source[i].as_py()
+    if isinstance(v, bytes):
+        try:
+            return v.decode(cells.encoding)
+        except UnicodeDecodeError:
+            return None
+    return v
+
+
+def _set_aside_notes(raw: RawTable) -> RawTable:
+    """Trailing rows whose first cell starts with a :data:`NOTE_MARKERS` word and whose other cells are empty
+    are notes under the table (yearbooks put sources and footnotes there), not data: they are removed from the
+    rows and kept in :attr:`RawTable.notes`, which the import report lists."""
+    first, others = raw.columns[raw.names[0]], [raw.columns[c] for c in raw.names[1:]]
+    n = len(raw)
+    m = n
+    while m > 1 and n - m < _MAX_NOTES:
+        text = _cell_at(first, m - 1)
+        head = (text or "").strip().lower()
+        if not head.startswith(NOTE_MARKERS) or any((_cell_at(c, m - 1) or "").strip() for c in others):
+            break
+        m -= 1
+    if m == n:
+        return raw
+    notes = raw.notes + [(int(raw.rows[i]), (_cell_at(first, i) or "").strip()) for i in range(m, n)]
+    cols = {name: Cells(c.source.slice(0, m), encoding=c.encoding) for name, c in raw.columns.items()}
+    return RawTable(cols, raw.file, raw.rows[:m], encoding=raw.encoding, sheet=raw.sheet, sha256=raw.sha256,
+                    column_letters=raw.column_letters, notes=notes)
 
 
 def _sha256(data: bytes) -> str:
@@ -275,7 +318,8 @@ def _join_header(header: list[list[str]], file: str) -> list[str]:
             names[j] = f"column_{j + 1}"
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise DataError(f"{file}: duplicate column names {dup}; rename them or pass header_rows=")
+        raise DataError(f"{file}: duplicate column names {dup}; rename them, or give the number of header rows "
+                        "(header_rows= / --header-rows) and of title rows above them (skiprows= / --skip-rows)")
     return names
 
 
@@ -463,9 +507,15 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
     cells = cells[skiprows:]
     merged = [((r0 - skiprows, c0), (r1 - skiprows, c1)) for (r0, c0), (r1, c1) in merged if r0 >= skiprows]
     where = f"{file}, sheet {sheet_name!r}"
-    first = next((i for i, r in enumerate(cells) if any(_cell_text(v).strip() for v in r)), None)
+    filled = [sum(1 for v in r if _cell_text(v).strip()) for r in cells]
+    first = next((i for i, k in enumerate(filled) if k), None)
     if first is None:
         raise DataError(f"{where}: sheet is empty")
+    titles = []
+    while header_rows is None and skiprows == 0 and filled[first] == 1 and first + 1 < len(cells) and \
+            filled[first + 1] >= 2:  # a title above the header (one cell, often merged across the table)
+        titles.append((first + 1, next(t for t in map(_cell_text, cells[first]) if t.strip()).strip()))
+        first = next((i for i in range(first + 1, len(cells)) if filled[i]), first + 1)
     if header_rows is None:
         header_rows = 1
         for (r0, c0), (r1, c1) in merged:
@@ -487,7 +537,7 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
     cols = {n: Cells([r[j] for r in records]) for j, n in enumerate(names)}
     rows = np.asarray(keep, dtype=np.int64) + first + header_rows + skiprows + 1
     letters = {n: _excel_letter(j) for j, n in enumerate(names)}
-    return RawTable(cols, file, rows, sheet=sheet_name, sha256=_sha256(data), column_letters=letters)
+    return RawTable(cols, file, rows, sheet=sheet_name, sha256=_sha256(data), column_letters=letters, notes=titles)
 
 
 def _merged_ranges(data: bytes, sheet_name: str, sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -768,7 +818,7 @@ def to_long(
             parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, text, meta))
     out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
     meta_info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
-                 "layout": layout}
+                 "layout": layout, "notes": json.dumps(raw.notes, ensure_ascii=False)}
     if as_arrow:
         return out.replace_schema_metadata({f"innoscope.{k}": str(v) for k, v in meta_info.items()})
     df = out.to_pandas()
