@@ -79,6 +79,18 @@ def reference(texts: list[str], unit: str | None):
     return good, bad
 
 
+def assert_same(got, good) -> None:
+    """``parse_array``'s result equals ``parse_value``'s, text by text (values bit for bit)."""
+    want = [pv for _, pv in good]
+    expected_value = np.asarray([np.nan if pv.value is None else pv.value for pv in want])
+    assert np.array_equal(got.value, expected_value, equal_nan=True)  # bit for bit, not approximately
+    for field in ("missing", "lower_bound", "upper_bound", "approximate"):
+        assert getattr(got, field).tolist() == [getattr(pv, field) for pv in want], field
+    for field in ("flags", "unit", "value_unit"):
+        assert getattr(got, field).to_pylist() == [getattr(pv, field) for pv in want], field
+    assert got.text.to_pylist() == [t for t, _ in good]
+
+
 def as_input(texts: list[str], encoding: str | None) -> pa.Array:
     if encoding is None:
         return pa.array(texts, pa.string())
@@ -95,17 +107,7 @@ def test_array_paths_agree_with_parse_value(unit, encoding):
     assert len(good) > 1000 and len(bad) > 50  # both kinds are exercised
     ok = [t for t, _ in good]
     got = parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8")
-    want = [pv for _, pv in good]
-    expected_value = np.asarray([np.nan if pv.value is None else pv.value for pv in want])
-    assert np.array_equal(got.value, expected_value, equal_nan=True)  # bit for bit, not approximately
-    assert got.missing.tolist() == [pv.missing for pv in want]
-    assert got.lower_bound.tolist() == [pv.lower_bound for pv in want]
-    assert got.upper_bound.tolist() == [pv.upper_bound for pv in want]
-    assert got.approximate.tolist() == [pv.approximate for pv in want]
-    assert got.flags.to_pylist() == [pv.flags for pv in want]
-    assert got.unit.to_pylist() == [pv.unit for pv in want]
-    assert got.value_unit.to_pylist() == [pv.value_unit for pv in want]
-    assert got.text.to_pylist() == ok
+    assert_same(got, good)
     for t in bad:  # every text parse_value rejects is rejected by the array path too, at its position
         with pytest.raises(ArrayParseError) as exc:
             parse_array(as_input([ok[0], t], encoding), unit=unit, encoding=encoding or "utf-8")
@@ -214,17 +216,8 @@ def small_blocks(monkeypatch):
 def test_blocks_on_threads_agree_with_parse_value(small_blocks, unit, encoding):
     good, _ = reference(TEXTS, unit)
     ok = [t for t, _ in good]
-    want = [pv for _, pv in good]
     for threads in (2, 3, 7):
-        got = parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8", threads=threads)
-        assert np.array_equal(got.value, [np.nan if pv.value is None else pv.value for pv in want], equal_nan=True)
-        assert got.missing.tolist() == [pv.missing for pv in want]
-        assert got.lower_bound.tolist() == [pv.lower_bound for pv in want]
-        assert got.approximate.tolist() == [pv.approximate for pv in want]
-        assert got.flags.to_pylist() == [pv.flags for pv in want]
-        assert got.unit.to_pylist() == [pv.unit for pv in want]
-        assert got.value_unit.to_pylist() == [pv.value_unit for pv in want]
-        assert got.text.to_pylist() == ok
+        assert_same(parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8", threads=threads), good)
 
 
 def test_blocks_report_the_first_bad_row_of_the_array(small_blocks):
