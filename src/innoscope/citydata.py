@@ -194,7 +194,8 @@ def _qual(r: pd.Series) -> str:
 def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     """Side-by-side comparison of two cities (names resolve through the entity table: 深圳 = Shenzhen = 深圳市).
 
-    Returns ``{"a", "b", "names", "index", "pools": [...], "indicators": [...], "other": [...]}``; each indicator
+    Returns ``{"a", "b", "names", "index", "pools": [...], "indicators": [...], "other": [...], "gap"}``; ``gap``
+    is :meth:`Result.gap`'s split of the index gap into the indicators' contributions; each indicator
     row holds per city the value used, its year, flags, per-million-residents and per-km² values (counts only),
     the ratio a/b, the leader (by direction) and every other source row with its relation to the used value.
     """
@@ -258,8 +259,12 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     dens = {}
     for code in fw.denominators:
         dens[code] = {e: float(den.at[e, code]) if code in den else np.nan for e in (ea, ec)}
+    g = b.result.gap(ea, ec)
+    gap = {"total": g.attrs["gap"],
+           "leaves": [{"code": r.node, "pool": r.parent, "contribution": r.contribution, "share": r.share,
+                       "weight_a": r.weight_a, "weight_b": r.weight_b} for r in g[g["leaf"]].itertuples()]}
     return {"a": ea, "b": ec, "names": names, "pools": pools, "indicators": inds, "other": other,
-            "denominators": dens, "year": b.year, "window": b.window, "policy": b.policy}
+            "denominators": dens, "year": b.year, "window": b.window, "policy": b.policy, "gap": gap}
 
 
 def seed_claims(b: CityBuild, entities: list[str] | None = None) -> pd.DataFrame:

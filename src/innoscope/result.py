@@ -131,6 +131,13 @@ class Result:
         cols = {"Code": "iCode", "Name": "name", "Pillar": "pillar", "Rank": "rank", "Value": "value", "Unit": "unit"}
         return {k.lower(): v.rename(columns=cols).reset_index(drop=True) for k, v in out.items()}
 
+    def gap(self, a: str, b: str) -> pd.DataFrame:
+        """Why ``a`` scores higher (or lower) than ``b``: the index gap split into the contributions of every
+        pillar and indicator, summing exactly to it (see :mod:`innoscope.analysis.gap`)."""
+        from .analysis.gap import gap
+
+        return gap(self, a, b)
+
     # -- analysis ----------------------------------------------------------------------------
     def audit(self, **kwargs: Any):
         """The statistical audit (see :func:`innoscope.analysis.audit.audit`)."""

@@ -69,6 +69,9 @@ def test_compare_shows_article_figures_beside_sources(here, capsys):
     assert "close (-1.4%)" in out and "contradicts (+79%)" in out
     assert "no independent source" in out  # Hangzhou's 1.65万 high-tech enterprises
     assert "/1M" in out and "/km²" in out and "ratio" in out
+    # the index gap split by indicator; each city lacks one technology indicator, which the table marks
+    assert "where the index gap 深圳 − 杭州" in out
+    assert re.search(r"pct_applications \*.*\+25\.0", out) and re.search(r"nature_index_city_rank \*", out)
 
 
 def test_compare_accepts_every_spelling(here, capsys):

@@ -219,3 +219,14 @@ def test_correlation_heatmap_is_pearson_of_index_and_pillars(result):
         pillar = r.detail.rsplit(" ", 1)[1]
         assert result.framework[a].parent == result.framework[b].parent == pillar
         assert np.corrcoef(result.stage("Normalised")[[a, b]].dropna().to_numpy(float), rowvar=False)[0, 1] < -0.4
+
+
+def test_comparison_explains_the_gap(result, html_en):
+    """The gap table's contributions (2 decimals) add up to the index gap CHN - JPN, largest first."""
+    rows = _rows(html_en, "gap-table")[1:]  # after the header row
+    points = [float(re.findall(r'<td class="num">([+-][0-9.]+)</td>', r)[0]) for r in rows]
+    gap = result.index["CHN"] - result.index["JPN"]
+    assert len(rows) == len(result.framework.indicators)
+    assert sum(points) == pytest.approx(gap, abs=0.005 * len(points))
+    assert [abs(p) for p in points] == sorted((abs(p) for p in points), reverse=True)
+    assert f"{gap:+.1f} points" in html_en

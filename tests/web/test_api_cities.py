@@ -115,3 +115,14 @@ def test_entity_names_follow_the_language(client):
     assert (meta["suzhou"]["name"], meta["suzhou"]["name_en"]) == ("苏州", "Suzhou")
     cmp = c.post("/api/compare", json={"a": "Shenzhen", "b": "杭州", "lang": "en"}).json()
     assert (cmp["name_a"], cmp["name_b"]) == ("Shenzhen", "Hangzhou")
+
+
+def test_compare_explains_the_gap(client, cities):
+    c, _ = client
+    fw, cs, spec = cities
+    cmp = c.post("/api/compare", json={"a": "深圳", "b": "杭州"}).json()
+    r = build(fw, cs, spec)
+    assert cmp["gap_total"] == pytest.approx(r.index["shenzhen"] - r.index["hangzhou"])
+    assert sum(g["contribution"] for g in cmp["gap"]) == pytest.approx(cmp["gap_total"])
+    moved = {g["code"] for g in cmp["gap"] if g["moved"]}
+    assert moved == {"pct_applications", "nature_index_city_rank"}  # each city lacks one of the two

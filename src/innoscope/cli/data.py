@@ -195,6 +195,27 @@ def _used(side: dict) -> str:
     return f"{side['qualifier']}{fmt(v)}{year}" + (f" {','.join(flags)}" if flags else "")
 
 
+def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
+    """Where the index gap comes from: each indicator's contribution in index points (Result.gap)."""
+    gap = cmp["gap"]
+    t = Table(title=escape(f"where the index gap {za} − {zb} = {gap['total']:+.1f} points comes from "
+                           "(weight x normalised score differences; they add up to the gap)"), title_justify="left")
+    for col in ("indicator", "pool", "points", "share", f"in-pool weight {za}", f"in-pool weight {zb}"):
+        t.add_column(escape(col))
+    moved = False
+    for r in sorted(gap["leaves"], key=lambda r: -abs(r["contribution"])):
+        wa, wb = r["weight_a"], r["weight_b"]
+        mark = " *" if wa != wb else ""
+        moved |= wa != wb
+        t.add_row(escape(r["code"]) + mark, escape(b.framework[r["pool"]].name_zh if r["pool"] else ""),
+                  f"{r['contribution']:+.1f}", "—" if not np.isfinite(r["share"]) else f"{100 * r['share']:.0f}%",
+                  f"{wa:.2f}", f"{wb:.2f}")
+    out.print(t)
+    if moved:
+        out.print("* the two cities weigh this indicator differently within its pool: a city without a value "
+                  "has its pool carried by its other indicators")
+
+
 def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> None:
     cmp = compare_cities(b, a, c)
     na, nb = cmp["names"][cmp["a"]], cmp["names"][cmp["b"]]
@@ -225,6 +246,7 @@ def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool)
                   fmt(r["a"]["per_million"]), fmt(r["b"]["per_million"]), fmt(r["a"]["per_km2"], 3),
                   fmt(r["b"]["per_km2"], 3))
     out.print(t)
+    _print_gap(out, b, cmp, za, zb)
     out.print("flags: > lower bound, ~ approximate, old = older than the reference year, year~ = approximate "
               "year, seed = the founding article only, LQ = low-quality source, conflict = another source "
               "differs for the same year")

@@ -130,6 +130,22 @@ def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
     return _layout(fig, title, height=440)
 
 
+def gap_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
+    """Each indicator's contribution to the index gap between two entities (points; they add up to the gap)."""
+    cmp = model.gap_rows(result, a, b, lang)
+    rows = cmp["gap"]
+    labels = [ptext(r["name"]) + (" *" if r["moved"] else "") for r in rows]
+    values = [r["contribution"] for r in rows]
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h",
+                           marker_color=[COLORS[0] if v >= 0 else COLORS[1] for v in values],
+                           hovertemplate="%{y}: %{x:+.2f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=t("contribution", lang), gridcolor="#eee", zeroline=True, zerolinecolor="#888")
+    d = f"{cmp['gap_total']:+.1f}"
+    title = t("gap_title", lang, a=model.entity_name(result, a, lang), b=model.entity_name(result, b, lang), d=d)
+    return _layout(fig, title, height=max(300, 26 * len(rows) + 110))
+
+
 def correlation_heatmap(result: Result, corr: pd.DataFrame, lang: str) -> go.Figure:
     """Correlations between the index and its pillars (red positive, blue negative)."""
     fw = result.framework

@@ -51,7 +51,7 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("innoscope.report", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["num"] = model.fmt_num
-    env.filters["pct"] = lambda x: "–" if x is None else f"{100 * float(x):.1f}%"
+    env.filters["pct"] = lambda x: "–" if x is None or x != x else f"{100 * float(x):.1f}%"
     return env
 
 
@@ -70,6 +70,7 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     a, b = model.compare_pair(result, compare)
     figs["comparison"] = figures.comparison_bar(result, a, b, lang)
     figs["comparison_radar"] = figures.radar(result, a, lang, other=b)
+    figs["comparison_gap"] = figures.gap_bar(result, a, b, lang)
     audit = audit or model.audit_view(result, lang)
     figs["correlation"] = figures.correlation_heatmap(result, audit.corr, lang)
     if profiles:

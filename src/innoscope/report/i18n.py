@@ -52,6 +52,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "prob_outrank": {"zh": "{a} 排名高于 {b} 的概率：{p}", "en": "Probability that {a} outranks {b}: {p}"},
     "no_prob": {"zh": "未进行不确定性分析：排名高于对方的概率不可用。",
                 "en": "No uncertainty analysis was run: the probability of outranking is not available."},
+    "gap_title": {"zh": "差距从何而来：{a} − {b} = {d} 分", "en": "Where the gap comes from: {a} − {b} = {d} points"},
+    "gap_note": {"zh": "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距。标 * 的指标两城权重不同："
+                       "缺少数值的城市由同一分项的其他指标承担该分项。",
+                 "en": "Each indicator's contribution to the index gap (weight x difference of normalised scores); "
+                       "they add up to the gap. * the two entities weigh the indicator differently: an entity "
+                       "without a value has its pillar carried by the other indicators."},
+    "contribution": {"zh": "贡献（分）", "en": "Contribution (points)"},
+    "share_of_gap": {"zh": "占差距", "en": "Share of gap"},
+    "weight_in_pillar": {"zh": "分项内权重", "en": "Weight in pillar"},
     "audit": {"zh": "统计审查", "en": "Statistical audit"},
     "correlation": {"zh": "相关系数", "en": "Correlation"},
     "audit_flags": {"zh": "审查提示", "en": "Audit flags"},

@@ -233,7 +233,20 @@ def comparison(result: Result, a: str, b: str, lang: str, uncertainty: Any = Non
     pillars = [r for r in rows if r["code"] != fw.root]
     return {"a": a, "b": b, "name_a": entity_name(result, a, lang), "name_b": entity_name(result, b, lang), "rows": rows,
             "n_a": sum(r["leader"] == a for r in pillars), "n_b": sum(r["leader"] == b for r in pillars),
-            "p_outrank": outrank_probability(uncertainty, a, b)}
+            "p_outrank": outrank_probability(uncertainty, a, b), **gap_rows(result, a, b, lang)}
+
+
+def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
+    """The index gap ``a - b`` and the contribution of each leaf of its decomposition (:meth:`Result.gap`),
+    largest first; ``moved`` marks a leaf the two entities weigh differently (one lacks a sibling)."""
+    fw = result.framework
+    g = result.gap(a, b)
+    leaves = g[g["leaf"]].assign(size=lambda d: -d["contribution"].abs()).sort_values("size", kind="stable")
+    return {"gap_total": g.attrs["gap"], "gap": [
+        {"code": r.node, "name": node_label(fw, r.node, lang),
+         "pillar": node_label(fw, r.parent, lang) if isinstance(r.parent, str) else "",
+         "contribution": r.contribution, "share": r.share, "weight_a": r.weight_a, "weight_b": r.weight_b,
+         "moved": bool(abs(r.weight_a - r.weight_b) > 1e-12)} for r in leaves.itertuples()]}
 
 
 # -- audit --------------------------------------------------------------------------------------

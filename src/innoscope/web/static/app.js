@@ -10,7 +10,9 @@
       pillar: "分项", difference: "差值", leader: "领先者", index: "总指数", recomputed: "重新计算用时",
       ranking: "排名", leads: "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。", uploaded: "已导入", loading: "计算中…", indicators: "指标权重",
       how_sure: "排名有多确定？（蒙特卡洛）", runs: "模拟次数", run: "运行", median_rank: "排名中位数", interval: "90% 区间",
-      p_outrank: "{a} 排名高于 {b} 的概率", varied: "变动", runs_in: "次模拟，用时"},
+      p_outrank: "{a} 排名高于 {b} 的概率", varied: "变动", runs_in: "次模拟，用时",
+      indicator: "指标", contribution: "贡献（分）", share_of_gap: "占差距", gap_title: "差距从何而来：{a} − {b} = {d} 分",
+      gap_note: "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距；标 * 的指标两城权重不同（一方缺少数值）。"},
     en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
@@ -18,7 +20,10 @@
       index: "Index", recomputed: "recomputed in", ranking: "Ranking",
       leads: "{a} leads in {na} pillars, {b} in {nb}.", uploaded: "imported", loading: "computing…", indicators: "indicator weights",
       how_sure: "How sure is the ranking? (Monte Carlo)", runs: "Runs", run: "Run", median_rank: "Median rank",
-      interval: "90% interval", p_outrank: "P({a} outranks {b})", varied: "varied", runs_in: "runs in"}
+      interval: "90% interval", p_outrank: "P({a} outranks {b})", varied: "varied", runs_in: "runs in",
+      indicator: "Indicator", contribution: "Contribution (points)", share_of_gap: "Share of gap",
+      gap_title: "Where the gap comes from: {a} − {b} = {d} points",
+      gap_note: "Each indicator's contribution to the index gap (weight x difference of normalised scores); they add up to the gap. * the two weigh it differently (one has no value)."}
   };
   var FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif";
   var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null,
@@ -259,6 +264,19 @@
       row.appendChild(el("td", fmt(r.diff, 1), "num"));
       row.appendChild(el("td", r.leader_name, r.leader === c.a ? "lead-a" : "lead-b"));
       tb.appendChild(row);
+    });
+    $("gap-title").textContent = tr("gap_title").replace("{a}", c.name_a).replace("{b}", c.name_b)
+      .replace("{d}", (c.gap_total >= 0 ? "+" : "") + fmt(c.gap_total, 1));
+    var gb = $("gap-table").tBodies[0];
+    gb.replaceChildren();
+    c.gap.forEach(function (r) {
+      var row = el("tr");
+      row.dataset.code = r.code;
+      row.appendChild(el("td", nodeName(r.code) + (r.moved ? " *" : "")));
+      row.appendChild(el("td", r.pillar));
+      row.appendChild(el("td", (r.contribution >= 0 ? "+" : "") + fmt(r.contribution, 2), "num"));
+      row.appendChild(el("td", r.share === null ? "–" : fmt(100 * r.share, 1) + "%", "num"));
+      gb.appendChild(row);
     });
     var x = c.rows.map(function (r) { return esc(nodeName(r.code)); });
     Plotly.react("cmp-chart", [

@@ -1,0 +1,87 @@
+"""The gap decomposition (innoscope.analysis.gap): hand-computed splits of two entities' index gap."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from innoscope import PipelineSpec, build
+from tests.pipeline._tiny import cross_section, framework
+
+# Index <- P1 (i1, i2; weights 1, 1) and P2 (i3); P1 weighs 2, P2 1. Values are taken as normalised scores.
+FW = framework({"P1": ["i1", "i2"], "P2": ["i3"]}, weights={"P1": 2.0})
+
+
+def contributions(result, a="A", b="B"):
+    g = result.gap(a, b)
+    return g, dict(zip(g["node"], g["contribution"], strict=True))
+
+
+def test_arithmetic_gap_is_weights_times_score_differences():
+    cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
+    g, c = contributions(build(FW, cs, PipelineSpec.from_obj(["aggregate"])))
+    # Index: A = (2*70 + 50)/3 = 63.333..., B = (2*50 + 20)/3 = 40; gap 23.333...
+    assert g.attrs["gap"] == pytest.approx(70 / 3)
+    assert c["i1"] == pytest.approx(2 / 3 * 1 / 2 * (80 - 40))  # 13.333...
+    assert c["i2"] == pytest.approx(0.0)
+    assert c["i3"] == pytest.approx(1 / 3 * (50 - 20))  # 10
+    assert c["P1"] == pytest.approx(2 / 3 * (70 - 50)) and c["P2"] == pytest.approx(10.0)
+    assert g.loc[g["leaf"], "contribution"].sum() == pytest.approx(g.attrs["gap"], abs=1e-12)
+
+
+def test_a_missing_indicator_moves_its_weight_to_the_others():
+    cs = cross_section({"i1": [80, np.nan], "i2": [60, 60], "i3": [50, 50]}, ["A", "B"])
+    g, c = contributions(build(FW, cs, PipelineSpec.from_obj(["aggregate"])))
+    # P1: A = 70 (weights 1/2, 1/2), B = 60 (i2 alone, weight 1); index gap 2/3 * 10
+    assert c["P1"] == pytest.approx(20 / 3)
+    assert c["i1"] == pytest.approx(2 / 3 * (0.5 * 80 - 0))  # A's i1 against nothing: +26.667
+    assert c["i2"] == pytest.approx(2 / 3 * (0.5 * 60 - 1.0 * 60))  # B's i2 carries double weight: -20
+    rows = g.set_index("node")
+    assert (rows.loc["i2", "weight_a"], rows.loc["i2", "weight_b"]) == (0.5, 1.0)
+
+
+def test_geometric_gap_is_the_log_mean_division():
+    """LMDI (Ang 2004): t_c = L(p_a, p_b) * w_c * ln(s_ac / s_bc), L the logarithmic mean."""
+    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "geometric"}}}}])
+    fw = framework({"P1": ["i1", "i2"], "P2": ["i3"]})  # equal weights
+    cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
+    g, c = contributions(build(fw, cs, spec))
+    pa, pb = math.sqrt(70 * 50), math.sqrt(50 * 20)
+    L = (pa - pb) / (math.log(pa) - math.log(pb))
+    assert c["P1"] == pytest.approx(L * 0.5 * math.log(70 / 50))
+    assert c["P2"] == pytest.approx(L * 0.5 * math.log(50 / 20))
+    assert c["P1"] + c["P2"] == pytest.approx(pa - pb)
+    # below P1 (arithmetic), P1's part is split in proportion to the weighted score differences
+    assert c["i1"] == pytest.approx(c["P1"]) and c["i2"] == pytest.approx(0.0)
+
+
+def test_equal_parent_scores_still_sum_exactly():
+    """P1 is 70 for both (80/60 vs 60/80): its children's parts cancel, and the sums stay exact."""
+    cs = cross_section({"i1": [80, 60], "i2": [60, 80], "i3": [50, 20]}, ["A", "B"])
+    g, c = contributions(build(FW, cs, PipelineSpec.from_obj(["aggregate"])))
+    assert c["P1"] == pytest.approx(0.0) and c["i1"] == pytest.approx(10.0) and c["i2"] == pytest.approx(-10.0)
+    assert g.loc[g["leaf"], "contribution"].sum() == pytest.approx(10.0)
+
+
+def test_a_method_that_is_not_a_mean_is_a_leaf():
+    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "copeland"}}}}])
+    cs = cross_section({"i1": [80, 40, 10], "i2": [60, 60, 5], "i3": [50, 20, 1]}, ["A", "B", "C"])
+    r = build(FW, cs, spec)
+    g = r.gap("A", "B")
+    assert g["leaf"].tolist() == [True] and g["method"].tolist() == ["copeland"]
+    assert g["contribution"].iloc[0] == pytest.approx(r.index["A"] - r.index["B"])
+
+
+def test_bundled_cities_gap_sums_to_the_index_gap():
+    import innoscope
+
+    r = innoscope.default_build().result
+    g = r.gap("shenzhen", "hangzhou")
+    assert g.attrs["gap"] == pytest.approx(r.index["shenzhen"] - r.index["hangzhou"])
+    leaves = g[g["leaf"]]
+    assert leaves["contribution"].sum() == pytest.approx(g.attrs["gap"], abs=1e-9)
+    assert set(leaves["node"]) == set(r.framework.indicators)
+    with pytest.raises(Exception, match="unknown entity"):
+        r.gap("shenzhen", "atlantis")
