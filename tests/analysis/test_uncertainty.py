@@ -315,16 +315,16 @@ steps:
 uncertainty:
   inputs:
     - {name: Aggregation, stage: aggregate, alternatives: [median, copeland, topsis, {method: vikor, v: 0.3},
-       arithmetic]}
+       arithmetic, mazziotta_pareto]}
     - {name: Weights, weights: uniform, noise: {1: 0.5, 2: 0.5, 3: 0.3}}
     - {name: Exclusion, exclude: random, p: 0.2}
 """
 
 
 def test_batched_kernels_equal_the_ordinary_engine(asem):
-    """Median, Copeland, TOPSIS and VIKOR run on all replications at once (pipeline.aggregate.BATCHED):
+    """Median, Copeland, Mazziotta-Pareto, TOPSIS and VIKOR run on all replications at once (BATCHED):
     60 replications, with noisy weights and random exclusions, rebuilt one by one with innoscope.build."""
     fw, cs = asem
     res = uncertainty(fw, cs, PipelineSpec.from_yaml(BATCHED_SPEC), n=60, seed=5, keep=True)
-    assert res.parameters()["Aggregation"].nunique() == 5
+    assert res.parameters()["Aggregation"].nunique() == 6
     _rebuild_and_compare(res, fw, cs, n_check=60)

@@ -291,7 +291,8 @@ def test_mpi_flat_child_and_bad_parameters_are_named():
 
 
 @pytest.mark.parametrize("method,params", [("median", {}), ("copeland", {}), ("topsis", {}),
-                                           ("topsis", {"normalise": "minmax"}), ("vikor", {"v": 0.3})])
+                                           ("topsis", {"normalise": "minmax"}), ("vikor", {"v": 0.3}),
+                                           ("mazziotta_pareto", {}), ("mazziotta_pareto", {"penalty": 1})])
 def test_batched_kernel_is_the_kernel_per_replication(method, params):
     """A stack (R, n, k) with weights (R, k) gives, replication by replication, the 2-D kernel's result."""
     from innoscope.pipeline.aggregate import BATCHED, METHODS

@@ -171,8 +171,8 @@ def _batched_aggregate(kernel: Callable, params: dict, children: list[np.ndarray
 
 def _loop_aggregate(kernel: Callable, params: dict, children: list[np.ndarray], W: np.ndarray,
                     n: int) -> np.ndarray:
-    """Fallback for methods with neither a stacked nor a batched kernel (Mazziotta-Pareto, benefit of the
-    doubt): the registered kernel once per replication."""
+    """Fallback for methods with neither a stacked nor a batched kernel (benefit of the doubt): the
+    registered kernel once per replication."""
     R = W.shape[0]
     full = [np.broadcast_to(x, (R, n)) for x in children]
     out = np.empty((R, n))

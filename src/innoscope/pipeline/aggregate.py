@@ -19,10 +19,10 @@ values and missing cells set to 0,
     generalised ((X ** p @ W) / (P @ W)) ** (1 / p)
 
 Batched contract (also used by the Monte Carlo). The kernels in :data:`BATCHED` (median, Copeland,
-TOPSIS, VIKOR) accept ``X`` of shape ``(n, k)`` with ``w`` ``(k,)``, returning ``(n,)``; a stack of
+Mazziotta-Pareto, TOPSIS, VIKOR) accept ``X`` of shape ``(n, k)`` with ``w`` ``(k,)``, returning ``(n,)``; a stack of
 replications ``X`` ``(R, n, k)`` with ``W`` ``(R, k)``; or one data set under R weight sets, ``X``
 ``(n, k)`` with ``W`` ``(R, k)``; the last two return ``(R, n)``: the same formula on every replication
-at once, along the last two axes. Mazziotta-Pareto takes ``w`` of shape ``(k,)`` only.
+at once, along the last two axes. Benefit of the doubt (``bod``) takes ``w`` of shape ``(k,)`` only.
 
 Domain errors are never a silent NaN: geometric, harmonic and generalised (p <= 0) means on a
 non-positive value raise :class:`DomainError`, which the stage reports naming the node, the
@@ -50,7 +50,7 @@ OVERRIDES = ("by_level", "by_node")
 DEFAULT_METHOD = "arithmetic"
 STAGE_PARAMS = ("weights", "dat_thresh", "negative_weights")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""
-BATCHED = frozenset({"median", "copeland", "topsis", "vikor"})
+BATCHED = frozenset({"median", "copeland", "mazziotta_pareto", "topsis", "vikor"})
 """Kernels that also take a stack of replications (see the module docstring)."""
 
 
@@ -279,26 +279,28 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
     sign = {"positive": -1, "pos": -1, "negative": 1, "neg": 1}.get(str(penalty).lower(), penalty)
     if sign not in (-1, 1):
         raise ValueError(f"penalty must be -1 ('positive') or +1 ('negative'), got {penalty!r}")
-    X, P, _, _ = _prepare(X, w)
+    X, wb = _batch(X, w)
+    P = ~np.isnan(X)
     Z = X
     if standardise:
         with np.errstate(invalid="ignore", divide="ignore"):
-            mu = np.nanmean(np.where(P, X, np.nan), axis=0)
-            sd = np.sqrt(np.nanmean(np.where(P, (X - mu) ** 2, np.nan), axis=0))
-        flat = np.flatnonzero(~(sd > 0))
+            mu = np.nanmean(X, axis=-2, keepdims=True)
+            sd = np.sqrt(np.nanmean((X - mu) ** 2, axis=-2, keepdims=True))
+        flat = np.argwhere(~(sd[..., 0, :] > 0).reshape(-1, X.shape[-1]))
         if flat.size:
-            j = int(flat[0])
-            raise DomainError("Mazziotta-Pareto standardisation", -1, j, float(sd[j]),
+            r, j = (int(x) for x in flat[0])
+            raise DomainError("Mazziotta-Pareto standardisation", -1, j, float(sd.reshape(-1, X.shape[-1])[r, j]),
                               "a standard deviation > 0 for every child")
         Z = 100.0 + 10.0 * (X - mu) / sd
-    Wr = _row_weights(P, np.asarray(w, dtype=float)[None, :])
+    Wr = _row_weights(P, wb)
     Z0 = np.where(P, Z, 0.0)
-    M = (Wr * Z0).sum(axis=1)
-    S = np.sqrt((Wr * np.where(P, (Z0 - M[:, None]) ** 2, 0.0)).sum(axis=1))
-    has = P.any(axis=1)
-    bad = np.flatnonzero(has & ~(M > 0))
+    M = (Wr * Z0).sum(axis=-1)
+    S = np.sqrt((Wr * np.where(P, (Z0 - M[..., None]) ** 2, 0.0)).sum(axis=-1))
+    has = P.any(axis=-1)
+    bad = np.argwhere((has & ~(M > 0)).reshape(-1, M.shape[-1]))
     if bad.size:
-        raise DomainError("the Mazziotta-Pareto index", int(bad[0]), -1, float(M[bad[0]]),
+        r, i = (int(x) for x in bad[0])
+        raise DomainError("the Mazziotta-Pareto index", i, -1, float(M.reshape(-1, M.shape[-1])[r, i]),
                           "a positive mean of the (standardised) children")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(has, M + sign * S * S / M, np.nan)
