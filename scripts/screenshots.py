@@ -1,4 +1,5 @@
-"""README screenshots: docs/report.png and docs/dashboard.png from the bundled city data.
+"""README screenshots from the bundled city data: docs/report.png, docs/dashboard.png and
+docs/dashboard_how_sure.png (the comparison with its gap decomposition and the Monte Carlo panel).
 
 Uses Debian's chromium through Playwright's Python package (never ``playwright install``).
 Run: ``.venv/bin/python scripts/screenshots.py``.
@@ -43,8 +44,18 @@ def main_() -> None:
             page.wait_for_function("Number(document.getElementById('status').dataset.seq) >= 2")
             page.wait_for_timeout(300)
             page.screenshot(path=str(docs / "dashboard.png"))
+            page.click("#unc-run")
+            page.wait_for_function("Number(document.getElementById('unc-note').dataset.seq) >= 1")
+            page.wait_for_timeout(300)
+            box = page.locator("#gap-title").bounding_box()
+            end = page.locator("#unc").bounding_box()
+            page.set_viewport_size({"width": 1300, "height": int(end["y"] + end["height"] + 20)})
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(docs / "dashboard_how_sure.png"),
+                            clip={"x": 300, "y": box["y"] - 10, "width": 1000,
+                                  "height": end["y"] + end["height"] - box["y"] + 20})
             b.close()
-    print("wrote docs/report.png, docs/dashboard.png")
+    print("wrote docs/report.png, docs/dashboard.png, docs/dashboard_how_sure.png")
 
 
 if __name__ == "__main__":
