@@ -328,3 +328,32 @@ def test_batched_kernels_equal_the_ordinary_engine(asem):
     res = uncertainty(fw, cs, PipelineSpec.from_yaml(BATCHED_SPEC), n=60, seed=5, keep=True)
     assert res.parameters()["Aggregation"].nunique() == 6
     _rebuild_and_compare(res, fw, cs, n_check=60)
+
+
+BOD_SPEC = """
+steps:
+  - denominate
+  - normalise: {method: minmax, range: [0, 1]}
+  - aggregate: {method: arithmetic, by_level: {2: {method: bod}}}
+uncertainty:
+  inputs:
+    - {name: Weights, weights: uniform, noise: {1: 0.5, 2: 0.5, 3: 0.3}}
+"""
+
+
+def test_benefit_of_the_doubt_is_solved_once_for_shared_data(asem):
+    """BoD ignores the weights given, so its pillar scores are the same in every replication; the upper
+    levels still vary with the weights. 12 replications rebuilt one by one with innoscope.build."""
+    from innoscope.pipeline import bod
+
+    fw, cs = asem
+    calls = []
+    real = bod.bod_weights
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bod, "bod_weights", lambda *a, **k: calls.append(1) or real(*a, **k))
+        res = uncertainty(fw, cs, PipelineSpec.from_yaml(BOD_SPEC), n=12, seed=2, keep=True)
+    n_pillars = len(fw.codes(2))
+    # the nominal build, the engine's nominal pass, then one pass for all 12 replications (a loop: 12 x 8 more)
+    assert len(calls) == 3 * n_pillars
+    _rebuild_and_compare(res, fw, cs, n_check=12)
+    assert res.ranks().nunique(axis=1).max() > 1  # the index ranks do move across replications

@@ -170,10 +170,13 @@ def _batched_aggregate(kernel: Callable, params: dict, children: list[np.ndarray
 
 
 def _loop_aggregate(kernel: Callable, params: dict, children: list[np.ndarray], W: np.ndarray,
-                    n: int) -> np.ndarray:
+                    n: int, weightless: bool = False) -> np.ndarray:
     """Fallback for methods with neither a stacked nor a batched kernel (benefit of the doubt): the
-    registered kernel once per replication."""
+    registered kernel once per replication, or once in all when every replication has the same children
+    (indicators) and either the same weights or a method that ignores them (``weightless``)."""
     R = W.shape[0]
+    if all(x.ndim == 1 for x in children) and (weightless or bool((W == W[0]).all())):
+        return np.repeat(kernel(np.column_stack(children), W[0], **params)[None, :], R, axis=0)
     full = [np.broadcast_to(x, (R, n)) for x in children]
     out = np.empty((R, n))
     for r in range(R):
@@ -274,7 +277,7 @@ class Engine:
 def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int],
                   n: int) -> dict[str, np.ndarray]:
     """Every aggregate's scores (R x n) from indicator data X (n x indicators) and weights W (R x wnodes)."""
-    from ..pipeline.aggregate import BATCHED, METHODS
+    from ..pipeline.aggregate import BATCHED, METHODS, WEIGHTLESS
 
     vals: dict[str, np.ndarray] = {}
     logs: dict[str, np.ndarray] = {}
@@ -297,7 +300,10 @@ def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: d
                 logs[p.code] = inner
         else:
             m = METHODS.get(p.method)
-            y = (_batched_aggregate if m.name in BATCHED else _loop_aggregate)(m.func, p.params, children, Wc, n)
+            if m.name in BATCHED:
+                y = _batched_aggregate(m.func, p.params, children, Wc, n)
+            else:
+                y = _loop_aggregate(m.func, p.params, children, Wc, n, weightless=m.name in WEIGHTLESS)
         if p.thresh is not None:
             avail = np.mean([~np.isnan(np.broadcast_to(x, y.shape)) for x in children], axis=0)
             y = np.where(avail < float(p.thresh), np.nan, y)

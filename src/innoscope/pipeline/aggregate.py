@@ -52,6 +52,9 @@ STAGE_PARAMS = ("weights", "dat_thresh", "negative_weights")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""
 BATCHED = frozenset({"median", "copeland", "mazziotta_pareto", "topsis", "vikor"})
 """Kernels that also take a stack of replications (see the module docstring)."""
+WEIGHTLESS = frozenset({"bod"})
+"""Methods whose result does not depend on the weights given (benefit of the doubt: each entity picks its own):
+the Monte Carlo computes them once for data shared by all replications."""
 
 
 class DomainError(ValueError):
