@@ -126,3 +126,15 @@ def test_compare_explains_the_gap(client, cities):
     assert sum(g["contribution"] for g in cmp["gap"]) == pytest.approx(cmp["gap_total"])
     moved = {g["code"] for g in cmp["gap"] if g["moved"]}
     assert moved == {"pct_applications", "nature_index_city_rank"}  # each city lacks one of the two
+
+
+def test_profile_values_carry_their_sources(client):
+    c, _ = client
+    p = c.post("/api/profile", json={"entity": "深圳"}).json()
+    assert p["code"] == "shenzhen" and len(p["values"]) == 9
+    hte = next(v for v in p["values"] if v["code"] == "high_tech_enterprises")
+    # the cited file: 新华社 2024-01-29, "国家级高新技术企业超2.4万家", end-2023, a lower bound
+    assert (hte["value"], hte["year"]) == (24000.0, 2023) and "lower_bound" in hte["flags"]
+    assert "新华社" in hte["source"] and "超2.4万家" in hte["excerpt"]
+    nature = next(v for v in p["values"] if v["code"] == "nature_index_city_rank")
+    assert nature["value"] is None and "missing" in nature["flags"]

@@ -158,3 +158,26 @@ def test_language_switch_renames_the_cities(browser, cities_server):
     assert pg.locator("#cmp-ha").inner_text() == "Shenzhen" and pg.locator("#cmp-hb").inner_text() == "Hangzhou"
     assert "Xi'an" in pg.locator("#entities").text_content()  # inside a closed <details>
     pg.close()
+
+
+def test_clicking_a_city_shows_its_profile_with_sources(browser, cities_server):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(cities_server + "/")
+    _wait(pg, 1)
+    pg.click('#rank-table tr[data-code="hangzhou"]')
+    pg.wait_for_function("document.getElementById('prof-head').dataset.code === 'hangzhou'")
+    assert pg.locator("#prof-head").inner_text().startswith("杭州")
+    rows = pg.locator("#prof-values tbody tr")
+    assert rows.count() == 9
+    unicorns = pg.locator('#prof-values tr[data-code="unicorns"] td')
+    assert unicorns.nth(1).inner_text().startswith("19") and unicorns.nth(2).inner_text() == "2024"
+    assert "独角兽" in unicorns.nth(4).inner_text()  # 《中国独角兽企业发展报告(2024年)》
+    pg.select_option("#prof-e", "shenzhen")
+    pg.wait_for_function("document.getElementById('prof-head').dataset.code === 'shenzhen'")
+    hte = pg.locator('#prof-values tr[data-code="high_tech_enterprises"] td')
+    assert hte.nth(1).inner_text() == "24000 家" and hte.nth(2).inner_text() == "2023"
+    assert "lower_bound" in hte.nth(3).inner_text() and "超2.4万家" in hte.nth(4).get_attribute("title")
+    assert pg.errors == []
+    pg.close()

@@ -243,7 +243,8 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
                 raise NotFound(f"unknown entity {key!r}")
         return _clean(model.comparison(result, a, b, req.lang))
 
-    @app.post("/api/profile", summary="One entity's pillars, strengths, weaknesses and values")
+    @app.post("/api/profile", summary="One entity's pillars, strengths, weaknesses and values, each value with "
+                                      "its year, flags, source and excerpt")
     def profile(req: ProfileRequest) -> dict[str, Any]:
         ds = store.get(req.dataset)
         result = rebuild(ds, weights=req.weights, normalise=req.normalise, aggregate=req.aggregate,
@@ -251,7 +252,13 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         code = model.find_entity(result, req.entity)
         if code is None:
             raise NotFound(f"unknown entity {req.entity!r}")
-        return _clean(model.profile(result, code, req.lang))
+        prov = model.provenance_table(result, req.lang)
+        sources = {r.indicator: {"year": r.year, "flags": r.flags, "source": r.source, "excerpt": r.excerpt}
+                   for r in prov[prov["entity"] == code].itertuples()}
+        out = model.profile(result, code, req.lang)
+        for row in out["values"]:
+            row.update(sources.get(row["code"], {}))
+        return _clean(out)
 
     @app.post("/api/uncertainty", summary="How sure is the what-if: rank intervals and P(A outranks B) by "
                                           "Monte Carlo over weights, normalisation and aggregation")

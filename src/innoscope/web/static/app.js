@@ -12,7 +12,9 @@
       how_sure: "排名有多确定？（蒙特卡洛）", runs: "模拟次数", run: "运行", median_rank: "排名中位数", interval: "90% 区间",
       p_outrank: "{a} 排名高于 {b} 的概率", varied: "变动", runs_in: "次模拟，用时",
       indicator: "指标", contribution: "贡献（分）", share_of_gap: "占差距", gap_title: "差距从何而来：{a} − {b} = {d} 分",
-      gap_note: "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距；标 * 的指标两城权重不同（一方缺少数值）。"},
+      gap_note: "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距；标 * 的指标两城权重不同（一方缺少数值）。",
+      profile: "城市画像（点击排名表中的城市）", median: "中位数", strengths: "优势", weaknesses: "短板", value: "数值",
+      year: "年份", flags: "标记", source: "来源", of: "共", source_note: "鼠标悬停在来源上可查看原文摘录。"},
     en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
@@ -23,11 +25,14 @@
       interval: "90% interval", p_outrank: "P({a} outranks {b})", varied: "varied", runs_in: "runs in",
       indicator: "Indicator", contribution: "Contribution (points)", share_of_gap: "Share of gap",
       gap_title: "Where the gap comes from: {a} − {b} = {d} points",
-      gap_note: "Each indicator's contribution to the index gap (weight x difference of normalised scores); they add up to the gap. * the two weigh it differently (one has no value)."}
+      gap_note: "Each indicator's contribution to the index gap (weight x difference of normalised scores); they add up to the gap. * the two weigh it differently (one has no value).",
+      profile: "Profile (click a row of the ranking)", median: "Median", strengths: "Strengths", weaknesses: "Weaknesses",
+      value: "Value", year: "Year", flags: "Flags", source: "Source", of: "of",
+      source_note: "Hover over a source to read the excerpt it was taken from."}
   };
   var FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif";
   var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null,
-    uncOn: false, uncSeq: 0};
+    uncOn: false, uncSeq: 0, profSeq: 0};
   var $ = function (id) { return document.getElementById(id); };
 
   function tr(key) { return (I18N[state.lang] || I18N.zh)[key] || key; }
@@ -161,6 +166,7 @@
     var a = $("cmp-a").value || state.meta.compare[0], b = $("cmp-b").value || state.meta.compare[1];
     fillSelect($("cmp-a"), items, a);
     fillSelect($("cmp-b"), items, b);
+    fillSelect($("prof-e"), items, $("prof-e").value || a);
   }
 
   function loadMeta(dataset) {
@@ -177,7 +183,7 @@
       $("title").textContent = "innoscope · " + nodeName(m.root);
       fillSelect($("normalise"), m.methods.normalise.map(function (x) { return [x, x]; }), m.current.normalise);
       fillSelect($("aggregate"), m.methods.aggregate.map(function (x) { return [x, x]; }), m.current.aggregate);
-      $("rankby").value = ""; $("cmp-a").value = ""; $("cmp-b").value = "";
+      $("rankby").value = ""; $("cmp-a").value = ""; $("cmp-b").value = ""; $("prof-e").value = "";
       $("entities").replaceChildren(); buildSliders(); buildEntities(); buildRankBy(); buildCompare();
     });
   }
@@ -208,6 +214,7 @@
       setStatus("ok", tr("recomputed") + " " + res[0].elapsed_ms + " ms");
       $("status").dataset.seq = String(seq);
       if (state.uncOn) runUncertainty();
+      loadProfile();
     }).catch(function (e) {
       if (seq !== state.seq) return;
       $("error").textContent = e.message;
@@ -285,6 +292,49 @@
       {barmode: "group", height: 380, margin: {l: 40, r: 10, t: 10, b: 10}, font: {family: FONT, size: 11},
        legend: {orientation: "h", y: 1.1}, xaxis: {automargin: true}, yaxis: {gridcolor: "#eee"}, plot_bgcolor: "white"},
       {displaylogo: false, responsive: true});
+  }
+
+  // -- profile: one entity's pillars and values, each with its year, flags and source (/api/profile) --------
+  function loadProfile() {
+    var code = $("prof-e").value;
+    if (!code) return;
+    var seq = ++state.profSeq;
+    api("/api/profile", Object.assign({}, whatIf(), {entity: code})).then(function (r) { return r.json(); })
+      .then(function (p) { if (seq === state.profSeq) renderProfile(p); })
+      .catch(function (e) { if (seq === state.profSeq) $("prof-head").textContent = e.message; });
+  }
+
+  function renderProfile(p) {
+    $("prof-head").textContent = p.name + " · " + tr("index") + " " + fmt(p.index, 1) + " (" + tr("rank") + " " +
+      fmt(p.rank, 0) + " " + tr("of") + " " + p.n + ")";
+    $("prof-head").dataset.code = p.code;
+    var tb = $("prof-pillars").tBodies[0];
+    tb.replaceChildren();
+    p.pillars.forEach(function (r) {
+      var row = el("tr");
+      row.appendChild(el("td", nodeName(r.code)));
+      row.appendChild(el("td", fmt(r.score, 1), "num"));
+      row.appendChild(el("td", fmt(r.rank, 0), "num"));
+      row.appendChild(el("td", fmt(r.median, 1), "num"));
+      tb.appendChild(row);
+    });
+    var names = function (list) { return list.map(function (r) { return nodeName(r.code); }).join(" · ") || "–"; };
+    $("prof-strong").textContent = names(p.strengths);
+    $("prof-weak").textContent = names(p.weaknesses);
+    var vb = $("prof-values").tBodies[0];
+    vb.replaceChildren();
+    p.values.forEach(function (r) {
+      var row = el("tr");
+      row.dataset.code = r.code;
+      row.appendChild(el("td", nodeName(r.code)));
+      row.appendChild(el("td", r.value === null ? "–" : fmt(r.value, r.value % 1 === 0 ? 0 : 2) + " " + (r.unit || ""), "num"));
+      row.appendChild(el("td", r.year === null || r.year === undefined ? "–" : String(r.year)));
+      row.appendChild(el("td", (r.flags || []).join(", ")));
+      var src = el("td", r.source || "", "source");
+      if (r.excerpt) src.title = r.excerpt;
+      row.appendChild(src);
+      vb.appendChild(row);
+    });
   }
 
   // -- how sure: Monte Carlo rank intervals (/api/uncertainty), run on request, then with every what-if --
@@ -379,6 +429,14 @@
   $("dl-xlsx").addEventListener("click", function () { download("xlsx"); });
   $("upload-btn").addEventListener("click", upload);
   $("unc-run").addEventListener("click", runUncertainty);
+  $("prof-e").addEventListener("change", loadProfile);
+  $("rank-table").addEventListener("click", function (ev) {
+    var row = ev.target.closest("tr[data-code]");
+    if (!row) return;
+    $("prof-e").value = row.dataset.code;
+    loadProfile();
+    $("profile").scrollIntoView({behavior: "smooth"});
+  });
   $("unc-n").addEventListener("change", function () { if (state.uncOn) runUncertainty(); });
 
   applyI18n();
