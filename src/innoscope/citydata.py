@@ -27,7 +27,7 @@ from .pipeline import PipelineSpec, build
 from .result import Result
 
 __all__ = ["DEFAULT_WINDOW", "CityBuild", "compare_cities", "default_build", "default_framework_path",
-           "default_spec_path", "fmt", "seed_claims"]
+           "default_spec_path", "fmt", "seed_claims", "spec_path"]
 
 DEFAULT_WINDOW = 4
 """Years back from the reference year for the bundled data (see docs/three_pools.md)."""
@@ -43,6 +43,24 @@ def default_framework_path() -> Path:
 
 def default_spec_path() -> Path:
     return Path(str(resources.files("innoscope").joinpath("data/specs/default.yaml")))
+
+
+def spec_path(spec: str | Path | None) -> Path:
+    """A pipeline spec file: a bundled spec's name (``default``, ``per_capita``), a YAML path, or None for
+    the default."""
+    if spec is None:
+        return default_spec_path()
+    p = Path(spec)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.is_file():
+            raise DataError(f"spec file {p} does not exist")
+        return p
+    specs = resources.files("innoscope").joinpath("data/specs")
+    bundled = specs.joinpath(f"{spec}.yaml")
+    if not bundled.is_file():
+        names = sorted(f.name.removesuffix(".yaml") for f in specs.iterdir() if f.name.endswith(".yaml"))
+        raise DataError(f"no bundled spec {str(spec)!r}; bundled: {', '.join(names)} (or give a YAML path)")
+    return Path(str(bundled))
 
 
 @dataclass
@@ -88,7 +106,7 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
     """Build the index: three_pools on the bundled cited data unless told otherwise."""
     fw = framework if isinstance(framework, Framework) else Framework.from_yaml(
         str(framework or default_framework_path()))
-    sp = spec if isinstance(spec, PipelineSpec) else PipelineSpec.from_yaml(Path(spec or default_spec_path()))
+    sp = spec if isinstance(spec, PipelineSpec) else PipelineSpec.from_yaml(spec_path(spec))
     ents = entities or EntityTable.default()
     imported = None
     if observations is None:

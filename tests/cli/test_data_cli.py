@@ -156,3 +156,22 @@ def test_too_little_data_is_a_clean_error(here, capsys):
     err = " ".join(capsys.readouterr().err.split())  # undo the console's line wrapping
     assert "too little data" in err and "high_tech_enterprises (0 distinct values)" in err
     assert "unicorns" not in err.split("min-max")[0]  # two different values: enough
+
+
+def test_per_capita_spec_divides_counts_by_population(here, capsys):
+    """The bundled per_capita spec: counts per million residents (population in 万人: 100 x / population),
+    R&D spending per resident in yuan (亿元 -> 10^4 x / population); intensive indicators untouched."""
+    from innoscope.citydata import default_build
+
+    b = default_build(spec="per_capita")
+    d, cs = b.result.stage("Denominated"), b.cross_section
+    pop = cs.denominators["resident_population"]
+    for city in ("shenzhen", "hangzhou"):
+        assert d.at[city, "high_tech_enterprises"] == pytest.approx(100 * cs.values.at[city, "high_tech_enterprises"]
+                                                                     / pop[city])
+        assert d.at[city, "rd_expenditure"] == pytest.approx(1e4 * cs.values.at[city, "rd_expenditure"] / pop[city])
+        assert d.at[city, "rd_intensity"] == cs.values.at[city, "rd_intensity"]
+    assert main(["run", "--spec", "per_capita", "--no-report", "--uncertainty", "0"]) == 0
+    assert "深圳 Shenzhen vs 杭州 Hangzhou" in capsys.readouterr().out
+    assert main(["run", "--spec", "nope", "--no-report"]) == 1
+    assert "bundled: default, per_capita" in capsys.readouterr().err

@@ -127,7 +127,7 @@ def to_tidy(obs: pd.DataFrame) -> pd.DataFrame:
         "column": "value"})
 
 
-def city_build(*, framework: str | None = None, spec: Path | None = None, data: list[Path] | None = None,
+def city_build(*, framework: str | None = None, spec: str | Path | None = None, data: list[Path] | None = None,
                store: Path | None = None, year: int | None = None, window: int | None = DEFAULT_WINDOW,
                policy: str = "quality") -> CityBuild:
     """The default city build: the bundled (or given) cited data or a store's observations, the framework and
@@ -310,7 +310,8 @@ PolicyOpt = Annotated[str, typer.Option("--policy", help="which source wins: qua
 @app.command("run")
 def run_cmd(
     framework: FrameworkOpt = None,
-    spec: Annotated[Path | None, typer.Option("--spec", help="pipeline spec YAML (default: bundled default)")] = None,
+    spec: Annotated[str | None, typer.Option("--spec", help="pipeline spec: a bundled name (default, per_capita) "
+                                                        "or a YAML path")] = None,
     data: DataOpt = None,
     store: StoreOpt = None,
     year: YearOpt = None,

@@ -18,7 +18,7 @@ err = Console(stderr=True)
 DEFAULT_SPEC = ["denominate", "normalise", "aggregate"]
 
 
-def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: Path | None):
+def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: str | Path | None):
     """(framework, cross-section, spec, compare pair) from the command's options.
 
     ``--data iData.csv --meta iMeta.csv``: COINr-style tables. Otherwise the data layer's
@@ -32,7 +32,12 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
         fw, cs = read_coinr(data[0], meta)
     else:
         fw, cs = _bundled(framework, data)
-    sp = PipelineSpec.from_yaml(spec) if spec else _default_spec(framework)
+    if spec:
+        from ..citydata import spec_path
+
+        sp = PipelineSpec.from_yaml(spec_path(spec))
+    else:
+        sp = _default_spec(framework)
     return fw, cs, sp
 
 
@@ -75,7 +80,8 @@ def report_cmd(
     framework: Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path (default three_pools)")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="data file(s); with --meta a COINr-style iData CSV")] = None,
     meta: Annotated[Path | None, typer.Option("--meta", help="COINr-style iMeta CSV (the indicator tree)")] = None,
-    spec: Annotated[Path | None, typer.Option("--spec", help="pipeline spec (YAML)")] = None,
+    spec: Annotated[str | None, typer.Option("--spec", help="pipeline spec: a bundled name (default, "
+                                                        "per_capita) or a YAML path")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")] = Path("report.html"),
     figures: Annotated[Path | None, typer.Option("--figures", help="also write each figure (HTML, SVG, PNG) to this folder")] = None,
@@ -111,7 +117,8 @@ def serve_cmd(
     framework: Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="data file(s); with --meta a COINr-style iData CSV")] = None,
     meta: Annotated[Path | None, typer.Option("--meta", help="COINr-style iMeta CSV")] = None,
-    spec: Annotated[Path | None, typer.Option("--spec", help="pipeline spec (YAML)")] = None,
+    spec: Annotated[str | None, typer.Option("--spec", help="pipeline spec: a bundled name (default, "
+                                                        "per_capita) or a YAML path")] = None,
 ) -> None:
     """Run the dashboard (FastAPI + uvicorn): weights, methods, comparison, import, downloads."""
     import uvicorn
