@@ -277,10 +277,14 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     dens = {}
     for code in fw.denominators:
         dens[code] = {e: float(den.at[e, code]) if code in den else np.nan for e in (ea, ec)}
-    g = b.result.gap(ea, ec)
-    gap = {"total": g.attrs["gap"],
-           "leaves": [{"code": r.node, "pool": r.parent, "contribution": r.contribution, "share": r.share,
-                       "weight_a": r.weight_a, "weight_b": r.weight_b} for r in g[g["leaf"]].itertuples()]}
+    try:
+        g = b.result.gap(ea, ec)
+    except DataError as exc:
+        gap = {"total": np.nan, "leaves": [], "why_not": str(exc)}
+    else:
+        gap = {"total": g.attrs["gap"], "why_not": "",
+               "leaves": [{"code": r.node, "pool": r.parent, "contribution": r.contribution, "share": r.share,
+                           "weight_a": r.weight_a, "weight_b": r.weight_b} for r in g[g["leaf"]].itertuples()]}
     return {"a": ea, "b": ec, "names": names, "pools": pools, "indicators": inds, "other": other,
             "denominators": dens, "year": b.year, "window": b.window, "policy": b.policy, "gap": gap}
 

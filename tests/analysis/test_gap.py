@@ -85,3 +85,12 @@ def test_bundled_cities_gap_sums_to_the_index_gap():
     assert set(leaves["node"]) == set(r.framework.indicators)
     with pytest.raises(Exception, match="unknown entity"):
         r.gap("shenzhen", "atlantis")
+
+
+def test_an_entity_without_an_index_score_has_no_gap_to_split():
+    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"dat_thresh": 1.0}}}}])
+    cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, np.nan]}, ["A", "B"])
+    r = build(FW, cs, spec)
+    assert np.isnan(r.index["B"])
+    with pytest.raises(Exception, match="'B' has no Index score"):
+        r.gap("A", "B")

@@ -74,6 +74,12 @@ def test_compare_shows_article_figures_beside_sources(here, capsys):
     assert re.search(r"pct_applications \*.*\+25\.0", out) and re.search(r"nature_index_city_rank \*", out)
 
 
+def test_compare_with_an_unranked_city_says_why_there_is_no_gap_split(here, capsys):
+    assert main(["compare", "深圳", "南京"]) == 0
+    out = capsys.readouterr().out
+    assert "no split of the index gap: 'nanjing' has no innovation score" in out
+
+
 def test_compare_accepts_every_spelling(here, capsys):
     assert main(["compare", "深圳市", "Hangzhou"]) == 0
     a = capsys.readouterr().out

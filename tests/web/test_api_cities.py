@@ -138,3 +138,9 @@ def test_profile_values_carry_their_sources(client):
     assert "新华社" in hte["source"] and "超2.4万家" in hte["excerpt"]
     nature = next(v for v in p["values"] if v["code"] == "nature_index_city_rank")
     assert nature["value"] is None and "missing" in nature["flags"]
+
+
+def test_compare_with_an_unranked_city_has_no_gap_split(client):
+    c, _ = client
+    cmp = c.post("/api/compare", json={"a": "深圳", "b": "南京"}).json()  # 南京: 2 of 4 pools, not ranked
+    assert cmp["gap"] == [] and cmp["gap_total"] is None

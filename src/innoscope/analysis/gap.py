@@ -83,6 +83,10 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
     methods = result.logs["Aggregated"]["methods"].set_index("iCode")
     sa, sb = agg.loc[a], agg.loc[b]
     root = fw.root
+    for e, s in ((a, sa), (b, sb)):
+        if np.isnan(s[root]):
+            raise DataError(f"{e!r} has no {root} score (too little data for it; see the build's dat_thresh), so "
+                            "the gap cannot be split")
     share_of: dict[str, float] = {root: float(sa[root] - sb[root])}
     rows: list[dict] = []
     weights_rel: dict[str, tuple[float, float]] = {root: (1.0, 1.0)}

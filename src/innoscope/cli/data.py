@@ -198,6 +198,9 @@ def _used(side: dict) -> str:
 def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
     """Where the index gap comes from: each indicator's contribution in index points (Result.gap)."""
     gap = cmp["gap"]
+    if gap["why_not"]:
+        out.print(f"no split of the index gap: {escape(gap['why_not'])}")
+        return
     t = Table(title=escape(f"where the index gap {za} − {zb} = {gap['total']:+.1f} points comes from "
                            "(weight x normalised score differences; they add up to the gap)"), title_justify="left")
     for col in ("indicator", "pool", "points", "share", f"in-pool weight {za}", f"in-pool weight {zb}"):

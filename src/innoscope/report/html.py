@@ -70,7 +70,8 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     a, b = model.compare_pair(result, compare)
     figs["comparison"] = figures.comparison_bar(result, a, b, lang)
     figs["comparison_radar"] = figures.radar(result, a, lang, other=b)
-    figs["comparison_gap"] = figures.gap_bar(result, a, b, lang)
+    if model.gap_rows(result, a, b, lang)["gap"]:
+        figs["comparison_gap"] = figures.gap_bar(result, a, b, lang)
     audit = audit or model.audit_view(result, lang)
     figs["correlation"] = figures.correlation_heatmap(result, audit.corr, lang)
     if profiles:

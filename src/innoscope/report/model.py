@@ -240,7 +240,10 @@ def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
     """The index gap ``a - b`` and the contribution of each leaf of its decomposition (:meth:`Result.gap`),
     largest first; ``moved`` marks a leaf the two entities weigh differently (one lacks a sibling)."""
     fw = result.framework
-    g = result.gap(a, b)
+    try:
+        g = result.gap(a, b)
+    except DataError:
+        return {"gap_total": None, "gap": []}
     leaves = g[g["leaf"]].assign(size=lambda d: -d["contribution"].abs()).sort_values("size", kind="stable")
     return {"gap_total": g.attrs["gap"], "gap": [
         {"code": r.node, "name": node_label(fw, r.node, lang),

@@ -273,7 +273,7 @@
       tb.appendChild(row);
     });
     $("gap-title").textContent = tr("gap_title").replace("{a}", c.name_a).replace("{b}", c.name_b)
-      .replace("{d}", (c.gap_total >= 0 ? "+" : "") + fmt(c.gap_total, 1));
+      .replace("{d}", c.gap_total === null ? "–" : (c.gap_total >= 0 ? "+" : "") + fmt(c.gap_total, 1));
     var gb = $("gap-table").tBodies[0];
     gb.replaceChildren();
     c.gap.forEach(function (r) {
