@@ -144,3 +144,33 @@ def test_compare_with_an_unranked_city_has_no_gap_split(client):
     c, _ = client
     cmp = c.post("/api/compare", json={"a": "深圳", "b": "南京"}).json()  # 南京: 2 of 4 pools, not ranked
     assert cmp["gap"] == [] and cmp["gap_total"] is None
+
+
+def test_sensitivity_is_the_library_run_on_the_what_if(client, cities):
+    from innoscope.analysis.sensitivity import sensitivity
+    from innoscope.analysis.uncertainty import default_inputs
+    from innoscope.web.state import with_weights
+
+    c, _ = client
+    fw, cs, spec = cities
+    got = c.post("/api/sensitivity", json={"n": 128, "seed": 2, "weights": {"capital": 2.0}})
+    assert got.status_code == 200, got.text
+    got = got.json()
+    fw2 = with_weights(fw, {"capital": 2.0})
+    want = sensitivity(fw2, cs, spec, inputs=default_inputs(fw2), n=128, seed=2, entity_output="rank")
+    assert got["runs"] == 128 * (3 + 2)
+    assert [r["input"] for r in got["rows"]] == ["Weights", "Normalisation", "Aggregation"]
+    for r, (_, w) in zip(got["rows"], want.table.iterrows(), strict=True):
+        assert r["ST"] == pytest.approx(w["ST"]) and r["S1"] == pytest.approx(w["S1"])
+    per = want.entities_df()
+    sz = per[per["uCode"] == "shenzhen"].set_index("input")
+    assert [e["code"] for e in got["entities"]] == ["shenzhen", "hangzhou"]
+    for r in got["entities"][0]["rows"]:
+        assert r["ST"] == pytest.approx(sz.loc[r["input"], "ST"])
+
+
+def test_sensitivity_bad_input_is_a_clear_4xx(client):
+    c, _ = client
+    assert c.post("/api/sensitivity", json={"n": 100}).status_code == 422  # not a power of 2
+    r = c.post("/api/sensitivity", json={"a": "Atlantis", "b": "杭州"})
+    assert r.status_code == 404 and "Atlantis" in r.json()["detail"]

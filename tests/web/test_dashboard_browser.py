@@ -181,3 +181,18 @@ def test_clicking_a_city_shows_its_profile_with_sources(browser, cities_server):
     assert "lower_bound" in hte.nth(3).inner_text() and "超2.4万家" in hte.nth(4).get_attribute("title")
     assert pg.errors == []
     pg.close()
+
+
+def test_which_choice_matters_panel(browser, cities_server):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(cities_server + "/")
+    _wait(pg, 1)
+    pg.click("#sa-run")
+    pg.wait_for_function("Number(document.getElementById('sa-note').dataset.seq) >= 1")
+    inputs = pg.eval_on_selector_all("#sa-table tbody tr", "rs => rs.map(r => r.dataset.input)")
+    assert inputs == ["Weights", "Normalisation", "Aggregation"]
+    assert pg.locator("#sa-ha").inner_text() == "ST 深圳" and pg.locator("#sa-chart .main-svg").count() > 0
+    assert "1280" in pg.locator("#sa-note").inner_text() and pg.errors == []
+    pg.close()

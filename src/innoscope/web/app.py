@@ -23,7 +23,8 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..analysis.uncertainty import uncertainty_any_design
+from ..analysis.sensitivity import sensitivity
+from ..analysis.uncertainty import default_inputs, uncertainty_any_design
 from ..errors import InnoscopeError
 from ..pipeline.run import stage_module
 from ..report import model
@@ -67,6 +68,14 @@ class UncertaintyRequest(WhatIf):
     seed: int = Field(1, ge=0, le=2**31 - 1, description="random seed (same seed, same answer)")
     a: str | None = Field(None, max_length=200, description="first entity of P(A outranks B) (default: the "
                                                            "data set's comparison)")
+    b: str | None = Field(None, max_length=200)
+
+
+class SensitivityRequest(WhatIf):
+    n: Literal[64, 128, 256, 512, 1024, 2048] = Field(256, description="Sobol base sample (runs: n x (inputs + 2))")
+    seed: int = Field(1, ge=0, le=2**31 - 1, description="random seed (same seed, same answer)")
+    a: str | None = Field(None, max_length=200, description="entities whose own rank is analysed too (default: "
+                                                           "the data set's comparison)")
     b: str | None = Field(None, max_length=200)
 
 
@@ -276,6 +285,31 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         res, design = uncertainty_any_design(*whatif(ds, **kw), n=req.n, seed=req.seed, pairs=[a, b])
         return _clean(uncertainty_payload(result, res, a, b, req.lang)
                       | {"design": DESIGNS[design], "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
+
+    @app.post("/api/sensitivity", summary="Which choice matters most: Sobol indices of weights, normalisation and "
+                                          "aggregation on the rank shift, overall and for two entities")
+    def sensitivity_(req: SensitivityRequest) -> dict[str, Any]:
+        ds = store.get(req.dataset)
+        t0 = time.perf_counter()
+        kw = {"weights": req.weights, "normalise": req.normalise, "aggregate": req.aggregate,
+              "entities": req.entities}
+        result = rebuild(ds, **kw)
+        wanted = (req.a, req.b) if req.a and req.b else model.compare_pair(result, ds.compare)
+        pair = [model.find_entity(result, k) for k in wanted]
+        for key, code in zip(wanted, pair, strict=True):
+            if code is None:
+                raise NotFound(f"unknown entity {key!r}")
+        fw, data, spec = whatif(ds, **kw)
+        inputs = None if spec.uncertainty else default_inputs(fw)
+        res = sensitivity(fw, data, spec, inputs=inputs, n=req.n, seed=req.seed, entity_output="rank")
+        per = res.entities_df()
+        return _clean({
+            "n": req.n, "runs": len(res.U), "design": DESIGNS["spec" if spec.uncertainty else "default"],
+            "target": "mean absolute rank shift of the index vs the what-if's own ranking",
+            "rows": res.table, "entities": [
+                {"code": e, "name": model.entity_name(result, e, req.lang),
+                 "rows": per[per["uCode"] == e].drop(columns="uCode")} for e in pair],
+            "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
 
     @app.post("/api/download/{kind}", summary="The what-if as an HTML report, a CSV or an xlsx workbook",
               response_class=Response)

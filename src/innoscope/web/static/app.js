@@ -14,7 +14,9 @@
       indicator: "指标", contribution: "贡献（分）", share_of_gap: "占差距", gap_title: "差距从何而来：{a} − {b} = {d} 分",
       gap_note: "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距；标 * 的指标两城权重不同（一方缺少数值）。",
       profile: "城市画像（点击排名表中的城市）", median: "中位数", strengths: "优势", weaknesses: "短板", value: "数值",
-      year: "年份", flags: "标记", source: "来源", of: "共", source_note: "鼠标悬停在来源上可查看原文摘录。"},
+      year: "年份", flags: "标记", source: "来源", of: "共", source_note: "鼠标悬停在来源上可查看原文摘录。",
+      which_choice: "哪个选择最要紧？（Sobol 敏感性分析）", run_sobol: "运行 Sobol（N = 256）", choice: "选择",
+      sa_note: "S1：该选择单独解释的排名变动方差占比；ST：连同与其他选择的交互作用。括号内为该城市自身排名的 ST。"},
     en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
@@ -28,11 +30,13 @@
       gap_note: "Each indicator's contribution to the index gap (weight x difference of normalised scores); they add up to the gap. * the two weigh it differently (one has no value).",
       profile: "Profile (click a row of the ranking)", median: "Median", strengths: "Strengths", weaknesses: "Weaknesses",
       value: "Value", year: "Year", flags: "Flags", source: "Source", of: "of",
-      source_note: "Hover over a source to read the excerpt it was taken from."}
+      source_note: "Hover over a source to read the excerpt it was taken from.",
+      which_choice: "Which choice matters most? (Sobol sensitivity)", run_sobol: "Run Sobol (N = 256)", choice: "Choice",
+      sa_note: "S1: share of the variance of the rank shift explained by the choice alone; ST: with its interactions. The last two columns: ST on each city's own rank."}
   };
   var FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif";
   var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null,
-    uncOn: false, uncSeq: 0, profSeq: 0};
+    uncOn: false, uncSeq: 0, profSeq: 0, saSeq: 0};
   var $ = function (id) { return document.getElementById(id); };
 
   function tr(key) { return (I18N[state.lang] || I18N.zh)[key] || key; }
@@ -380,6 +384,54 @@
        plot_bgcolor: "white"}, {displaylogo: false, responsive: true});
   }
 
+  // -- which choice matters most: Sobol indices (/api/sensitivity), on request -------------------
+  function runSensitivity() {
+    var seq = ++state.saSeq;
+    var body = Object.assign({}, whatIf(), {n: 256, seed: 1, a: $("cmp-a").value, b: $("cmp-b").value});
+    $("sa-note").textContent = tr("loading");
+    api("/api/sensitivity", body).then(function (r) { return r.json(); }).then(function (s) {
+      if (seq !== state.saSeq) return;
+      renderSensitivity(s);
+      $("sa-note").dataset.seq = String(seq);
+    }).catch(function (e) {
+      if (seq !== state.saSeq) return;
+      $("sa-note").textContent = e.message;
+      $("sa-note").dataset.seq = String(seq);
+    });
+  }
+
+  function renderSensitivity(s) {
+    $("sa-note").textContent = s.runs + " " + tr("runs_in") + " " + s.elapsed_ms + " ms · " + tr("varied") + ": " + s.design;
+    $("sa-ha").textContent = "ST " + s.entities[0].name;
+    $("sa-hb").textContent = "ST " + s.entities[1].name;
+    var own = function (k, input) {
+      var r = s.entities[k].rows.filter(function (x) { return x.input === input; })[0];
+      return r ? fmt(r.ST, 2) : "–";
+    };
+    var tb = $("sa-table").tBodies[0];
+    tb.replaceChildren();
+    s.rows.forEach(function (r) {
+      var row = el("tr");
+      row.dataset.input = r.input;
+      row.appendChild(el("td", r.input));
+      row.appendChild(el("td", fmt(r.S1, 2) + " [" + fmt(r.S1_lo, 2) + ", " + fmt(r.S1_hi, 2) + "]", "num"));
+      row.appendChild(el("td", fmt(r.ST, 2) + " [" + fmt(r.ST_lo, 2) + ", " + fmt(r.ST_hi, 2) + "]", "num"));
+      row.appendChild(el("td", own(0, r.input), "num"));
+      row.appendChild(el("td", own(1, r.input), "num"));
+      tb.appendChild(row);
+    });
+    var x = s.rows.map(function (r) { return esc(r.input); });
+    var bar = function (key, name, color) {
+      return {type: "bar", name: name, x: x, y: s.rows.map(function (r) { return r[key]; }), marker: {color: color},
+        error_y: {type: "data", symmetric: false, array: s.rows.map(function (r) { return r[key + "_hi"] - r[key]; }),
+          arrayminus: s.rows.map(function (r) { return r[key] - r[key + "_lo"]; }), color: "#666"}};
+    };
+    Plotly.react("sa-chart", [bar("S1", "S1", "#1f5fa8"), bar("ST", "ST", "#d9822b")],
+      {barmode: "group", height: 320, margin: {l: 40, r: 10, t: 10, b: 40}, font: {family: FONT, size: 11},
+       legend: {orientation: "h", y: 1.1}, yaxis: {gridcolor: "#eee", zeroline: true}, plot_bgcolor: "white"},
+      {displaylogo: false, responsive: true});
+  }
+
   // -- downloads and uploads -----------------------------------------------------------------
   function download(kind) {
     api("/api/download/" + kind, whatIf()).then(function (r) {
@@ -429,6 +481,7 @@
   $("dl-xlsx").addEventListener("click", function () { download("xlsx"); });
   $("upload-btn").addEventListener("click", upload);
   $("unc-run").addEventListener("click", runUncertainty);
+  $("sa-run").addEventListener("click", runSensitivity);
   $("prof-e").addEventListener("change", loadProfile);
   $("rank-table").addEventListener("click", function (ev) {
     var row = ev.target.closest("tr[data-code]");
