@@ -1,5 +1,5 @@
 """Dashboard recompute latency: a weight change -> POST /api/compute -> new ranking (and the 'how sure' panel,
-POST /api/uncertainty).
+POST /api/uncertainty, and the 'which choice' panel, POST /api/sensitivity).
 
 The server (``innoscope.web.app``, one uvicorn worker on 127.0.0.1) runs in its own process; the
 load generator is this process: threads with one ``httpx.Client`` each. Every request carries a
@@ -90,6 +90,8 @@ def engine_baseline(name: str, sets: list[dict[str, float]]) -> dict[str, float]
 
 UA_RUNS = 1000
 UA_REQUESTS = 30
+SA_BASE = 256
+SA_REQUESTS = 10
 
 
 def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
@@ -142,9 +144,17 @@ def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
             r.raise_for_status()
             return 1000 * (time.perf_counter() - t0), r.json()["elapsed_ms"]
 
+        def which_choice(client: httpx.Client, w: dict[str, float]) -> tuple[float, float]:
+            t0 = time.perf_counter()
+            r = client.post(url + "/api/sensitivity", json={"weights": w, "n": SA_BASE}, timeout=120)
+            r.raise_for_status()
+            return 1000 * (time.perf_counter() - t0), r.json()["elapsed_ms"]
+
         with httpx.Client() as c:
             how_sure(c, sets[0])
             ua = [how_sure(c, w) for w in sets[1:1 + UA_REQUESTS]]
+            which_choice(c, sets[0])
+            sa = [which_choice(c, w) for w in sets[1:1 + SA_REQUESTS]]
     finally:
         proc.terminate()
         proc.wait(10)
@@ -155,7 +165,9 @@ def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
             f"{concurrency} concurrent, HTTP": {**stats([x[0] for x in conc]), "throughput_rps": len(conc) / wall},
             f"{concurrency} concurrent, server-side build": stats([x[1] for x in conc]),
             f"'how sure' ({UA_RUNS} Monte Carlo runs), 1 client, HTTP": stats([x[0] for x in ua]),
-            f"'how sure' ({UA_RUNS} Monte Carlo runs), server-side": stats([x[1] for x in ua])}
+            f"'how sure' ({UA_RUNS} Monte Carlo runs), server-side": stats([x[1] for x in ua]),
+            f"'which choice' (Sobol, base {SA_BASE}), 1 client, HTTP": stats([x[0] for x in sa]),
+            f"'which choice' (Sobol, base {SA_BASE}), server-side": stats([x[1] for x in sa])}
 
 
 def main() -> None:
@@ -177,7 +189,8 @@ def main() -> None:
         "## Dashboard recompute latency",
         "",
         f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Machine: {platform.platform()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}.",
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; load average at the end "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other jobs share the machine).",
         "",
         "Method: `benchmarks/dashboard.py`. A weight change is one `POST /api/compute` with a new random weight "
         "for every aggregate node (never repeated, so no cache helps); the server (`innoscope.web.app`, one "
@@ -186,7 +199,9 @@ def main() -> None:
         f"client for {a.n} requests after 10 warm-up requests; the concurrent run uses {a.concurrency} threads, one "
         f"httpx client each, {a.n} requests in all. Baseline: the same builds in-process, no HTTP. 'How sure': "
         f"{UA_REQUESTS} sequential `POST /api/uncertainty` (rank intervals and P(A outranks B), {UA_RUNS} "
-        "replications each, a new random weight set each time) after one warm-up.",
+        "replications each, a new random weight set each time) after one warm-up. 'Which choice': "
+        f"{SA_REQUESTS} sequential `POST /api/sensitivity` (Sobol, base sample {SA_BASE}, n (d + 2) runs) after "
+        "one warm-up.",
         "",
         "| data set | measurement | median ms | p95 ms | ratio to engine (median) | throughput req/s |",
         "|---|---|---:|---:|---:|---:|",
