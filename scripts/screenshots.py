@@ -1,5 +1,6 @@
-"""README screenshots from the bundled city data: docs/report.png, docs/dashboard.png and
-docs/dashboard_how_sure.png (the comparison with its gap decomposition and the Monte Carlo panel).
+"""README screenshots from the bundled city data: docs/report.png, docs/dashboard.png,
+docs/dashboard_explain.png (the gap decomposition and a city profile) and docs/dashboard_how_sure.png
+(rank intervals and Sobol indices).
 
 Uses Debian's chromium through Playwright's Python package (never ``playwright install``).
 Run: ``.venv/bin/python scripts/screenshots.py``.
@@ -46,16 +47,24 @@ def main_() -> None:
             page.screenshot(path=str(docs / "dashboard.png"))
             page.click("#unc-run")
             page.wait_for_function("Number(document.getElementById('unc-note').dataset.seq) >= 1")
+            page.click("#sa-run")
+            page.wait_for_function("Number(document.getElementById('sa-note').dataset.seq) >= 1")
+            page.click('#rank-table tr[data-code="hangzhou"]')
+            page.wait_for_function("document.getElementById('prof-head').dataset.code === 'hangzhou'")
             page.wait_for_timeout(300)
-            box = page.locator("#gap-title").bounding_box()
+            page.evaluate("window.scrollTo(0, 0)")
             end = page.locator("#unc").bounding_box()
             page.set_viewport_size({"width": 1300, "height": int(end["y"] + end["height"] + 20)})
+            page.evaluate("window.scrollTo(0, 0)")
             page.wait_for_timeout(300)
-            page.screenshot(path=str(docs / "dashboard_how_sure.png"),
-                            clip={"x": 300, "y": box["y"] - 10, "width": 1000,
-                                  "height": end["y"] + end["height"] - box["y"] + 20})
+            for name, first, last in (("dashboard_explain.png", "#gap-title", "#profile"),
+                                      ("dashboard_how_sure.png", "#unc", "#unc")):
+                top = page.locator(first).bounding_box()
+                bottom = page.locator(last).bounding_box()
+                page.screenshot(path=str(docs / name), clip={"x": 300, "y": top["y"] - 10, "width": 1000,
+                                                             "height": bottom["y"] + bottom["height"] - top["y"] + 20})
             b.close()
-    print("wrote docs/report.png, docs/dashboard.png, docs/dashboard_how_sure.png")
+    print("wrote docs/report.png, docs/dashboard.png, docs/dashboard_explain.png, docs/dashboard_how_sure.png")
 
 
 if __name__ == "__main__":

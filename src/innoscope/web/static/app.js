@@ -16,7 +16,7 @@
       profile: "城市画像（点击排名表中的城市）", median: "中位数", strengths: "优势", weaknesses: "短板", value: "数值",
       year: "年份", flags: "标记", source: "来源", of: "共", source_note: "鼠标悬停在来源上可查看原文摘录。",
       which_choice: "哪个选择最要紧？（Sobol 敏感性分析）", run_sobol: "运行 Sobol（N = 256）", choice: "选择",
-      sa_note: "S1：该选择单独解释的排名变动方差占比；ST：连同与其他选择的交互作用。括号内为该城市自身排名的 ST。"},
+      sa_note: "S1：该选择单独解释的排名变动方差占比；ST：连同与其他选择的交互作用；方括号内为 90% 区间。最后两列：各城市自身排名的 ST。"},
     en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
@@ -32,7 +32,7 @@
       value: "Value", year: "Year", flags: "Flags", source: "Source", of: "of",
       source_note: "Hover over a source to read the excerpt it was taken from.",
       which_choice: "Which choice matters most? (Sobol sensitivity)", run_sobol: "Run Sobol (N = 256)", choice: "Choice",
-      sa_note: "S1: share of the variance of the rank shift explained by the choice alone; ST: with its interactions. The last two columns: ST on each city's own rank."}
+      sa_note: "S1: share of the variance of the rank shift explained by the choice alone; ST: with its interactions; 90% intervals in brackets. The last two columns: ST on each city's own rank."}
   };
   var FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif";
   var state = {meta: null, weights: {}, base: {}, lang: "zh", seq: 0, shown: 0, baseRanks: {}, timer: null,
