@@ -37,6 +37,7 @@ def test_run_prints_ranking_and_writes_report(here, capsys):
     html = (here / "report.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>") and "深圳" in html and "杭州" in html
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?:", html)  # offline: nothing fetched
+    assert 'id="sensitivity-table"' in html and "N = 256, 1280 runs" in html  # Sobol by default in `run`
 
 
 def test_run_plain_report(here, capsys):

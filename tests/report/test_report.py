@@ -230,3 +230,23 @@ def test_comparison_explains_the_gap(result, html_en):
     assert sum(points) == pytest.approx(gap, abs=0.005 * len(points))
     assert [abs(p) for p in points] == sorted((abs(p) for p in points), reverse=True)
     assert f"{gap:+.1f} points" in html_en
+
+
+def test_sensitivity_section(asem):
+    """With a Sobol run the report lists S1 and ST of every choice (as the library computes them) and draws
+    them; without one it says so."""
+    from innoscope.analysis.sensitivity import sensitivity
+    from innoscope.analysis.uncertainty import default_inputs
+
+    fw, cs = asem
+    spec = ["denominate", {"normalise": {"method": "minmax", "range": [1, 100]}}, "aggregate"]
+    r = build(fw, cs, spec)
+    inputs = default_inputs(fw)[:1] + [default_inputs(fw)[1]]  # weights and normalisation (no geometric mean)
+    sens = sensitivity(fw, cs, r.spec, inputs=inputs, n=64, seed=4, entity_output=None)
+    html = build_report(r, lang="en", sensitivity=sens, compare=("CHN", "JPN"))
+    rows = _rows(html, "sensitivity-table")[1:]
+    assert [re.search(r"<td>(.*?)</td>", x).group(1) for x in rows] == ["Weights", "Normalisation"]
+    st = [float(re.findall(r'<td class="num">([-0-9.]+) \[', x)[1]) for x in rows]
+    assert st == pytest.approx(sens.table["ST"].round(2).tolist(), abs=0.006)
+    assert "sensitivity" in report_figures(r, lang="en", sensitivity=sens, profiles=False)
+    assert "No sensitivity analysis was run" in build_report(r, lang="en", compare=("CHN", "JPN"))

@@ -327,6 +327,8 @@ def run_cmd(
     runs: Annotated[int, typer.Option("--uncertainty", help="Monte Carlo runs for rank intervals and "
                                                             "P(A outranks B) (0: none)")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
+    sensitivity_base: Annotated[int, typer.Option("--sensitivity", help="Sobol base sample (a power of 2) for the "
+                                                                        "report's 'which choice matters' (0: none)")] = 256,
     plain: Annotated[bool, typer.Option("--plain", help="write the plain report instead of the full one")] = False,
 ) -> None:
     """Build the index (default: three_pools on the bundled cited data), print ranking and comparison,
@@ -348,10 +350,13 @@ def run_cmd(
     else:
         from ..report import build_report
         from ..report.model import provenance_from_choices
+        from .report import sensitivity_for_report
 
         b.cross_section.provenance = provenance_from_choices(b.choices)
+        sens = sensitivity_for_report(b.result, sensitivity_base, seed)
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(build_report(b.result, lang="zh", uncertainty=unc, compare=compare), encoding="utf-8")
+        report.write_text(build_report(b.result, lang="zh", uncertainty=unc, compare=compare, sensitivity=sens),
+                          encoding="utf-8")
         p = report
     out.print(f"wrote {escape(str(p))}")
 

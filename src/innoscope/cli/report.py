@@ -75,6 +75,26 @@ def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
     return res
 
 
+def sensitivity_for_report(result, n: int, seed: int):
+    """Sobol indices for the report (the spec's ``uncertainty:`` design, else weights, normalisation and
+    aggregation), or None for ``n = 0`` or when that design cannot run on these data (said on stderr)."""
+    if n <= 0:
+        return None
+    if n & (n - 1):
+        raise DataError(f"--sensitivity needs a power of 2 (64, 128, 256 ...), got {n}")
+    from ..analysis.sensitivity import sensitivity
+    from ..analysis.uncertainty import default_inputs
+    from ..errors import InnoscopeError
+
+    fw, spec = result.framework, result.spec
+    try:
+        return sensitivity(fw, result.data, spec, inputs=None if spec.uncertainty else default_inputs(fw), n=n,
+                           seed=seed, entity_output=None)
+    except InnoscopeError as e:
+        err.print(f"[yellow]no sensitivity analysis: the design cannot run on these data ({e})[/]")
+        return None
+
+
 @app.command("report")
 def report_cmd(
     framework: Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path (default three_pools)")] = None,
@@ -87,6 +107,8 @@ def report_cmd(
     figures: Annotated[Path | None, typer.Option("--figures", help="also write each figure (HTML, SVG, PNG) to this folder")] = None,
     compare: Annotated[tuple[str, str], typer.Option("--compare", help="two entities to compare")] = ("深圳", "杭州"),
     uncertainty_runs: Annotated[int, typer.Option("--uncertainty", help="Monte Carlo runs for rank intervals (0: none)")] = 0,
+    sensitivity_base: Annotated[int, typer.Option("--sensitivity", help="Sobol base sample, a power of 2, for which "
+                                                                        "choice matters most (0: none)")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
 ) -> None:
     """Write a self-contained HTML report (opens offline) and optionally every figure."""
@@ -97,14 +119,15 @@ def report_cmd(
     fw, cs, sp = load_inputs(framework, data, meta, spec)
     result = build(fw, cs, sp)
     unc = _uncertainty(result, uncertainty_runs, seed, compare)
-    html = build_report(result, lang=lang, uncertainty=unc, compare=compare)
+    sens = sensitivity_for_report(result, sensitivity_base, seed)
+    html = build_report(result, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     out.print(f"wrote {output} ({len(html) / 1e6:.1f} MB, {len(result.aggregated)} entities)")
     if figures is not None:
         from ..report.export import write_figures
 
-        files, note = write_figures(result, figures, lang=lang, uncertainty=unc, compare=compare)
+        files, note = write_figures(result, figures, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens)
         out.print(f"wrote {len(files)} figure files to {figures}")
         if note:
             err.print(f"[yellow]{note}[/]")

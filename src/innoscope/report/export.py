@@ -34,7 +34,7 @@ def safe_name(name: str) -> str:
 
 def write_figures(result: Result, outdir: str | Path, *, lang: str = "zh", uncertainty: Any = None,
                   compare: tuple[str, str] = ("shenzhen", "hangzhou"), static: tuple[str, ...] = ("svg", "png"),
-                  browser: Any = None, profiles: bool = True) -> tuple[list[Path], str | None]:
+                  browser: Any = None, profiles: bool = True, sensitivity: Any = None) -> tuple[list[Path], str | None]:
     """Write every figure to ``outdir``; return the files and a note if static export was skipped.
 
     ``browser``: an open Playwright browser to reuse (else the system Chromium is launched);
@@ -42,7 +42,8 @@ def write_figures(result: Result, outdir: str | Path, *, lang: str = "zh", uncer
     """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, profiles=profiles)
+    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, profiles=profiles,
+                          sensitivity=sensitivity)
     (out / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
     written = [out / "plotly.min.js"]
     for name, fig in figs.items():

@@ -63,6 +63,19 @@ def rank_intervals(result: Result, table: pd.DataFrame, lang: str) -> go.Figure:
     return _layout(fig, t("rank_interval", lang), height=max(300, 20 * len(r) + 90))
 
 
+def sobol_bar(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Sobol first-order (S1) and total (ST) indices of each uncertain choice, with their intervals."""
+    fig = go.Figure()
+    for key, color in (("S1", COLORS[0]), ("ST", COLORS[1])):
+        fig.add_trace(go.Bar(x=[ptext(x) for x in table["input"]], y=table[key], name=key, marker_color=color,
+                             error_y={"type": "data", "symmetric": False, "array": table[f"{key}_hi"] - table[key],
+                                      "arrayminus": table[key] - table[f"{key}_lo"], "color": "#666"},
+                             hovertemplate="%{x}: %{y:.2f}<extra>" + key + "</extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.08})
+    fig.update_yaxes(gridcolor="#eee", zeroline=True)
+    return _layout(fig, t("which_choice", lang), height=380)
+
+
 def framework_sunburst(result: Result, lang: str) -> go.Figure:
     """The indicator tree; wedge size = effective weight of each indicator in the index."""
     fw = result.framework

@@ -57,13 +57,15 @@ def _env() -> Environment:
 
 def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
                    compare: tuple[str, str] = ("shenzhen", "hangzhou"), profiles: bool = True,
-                   audit: model.AuditView | None = None) -> dict[str, go.Figure]:
+                   audit: model.AuditView | None = None, sensitivity: Any = None) -> dict[str, go.Figure]:
     """Every figure of the report, by file-friendly name."""
     lang = check_lang(lang)
     figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
     table = model.ranking_table(result, uncertainty, lang)
     if "lo" in table.columns and table["lo"].notna().any():
         figs["rank_intervals"] = figures.rank_intervals(result, table, lang)
+    if sensitivity is not None:
+        figs["sensitivity"] = figures.sobol_bar(sensitivity.table, lang)
     figs["framework"] = figures.framework_sunburst(result, lang)
     for code in model.pillar_codes(result):
         figs[f"pillar_{code}"] = figures.pillar_bar(result, code, lang)
@@ -81,12 +83,17 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
 
 
 def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
-                 compare: tuple[str, str] = ("shenzhen", "hangzhou")) -> str:
-    """The report as one self-contained HTML document (opens offline; no CDN, no web fonts)."""
+                 compare: tuple[str, str] = ("shenzhen", "hangzhou"), sensitivity: Any = None) -> str:
+    """The report as one self-contained HTML document (opens offline; no CDN, no web fonts).
+
+    ``uncertainty``: an :func:`~innoscope.analysis.uncertainty.uncertainty` result (rank intervals, P(A outranks
+    B)); ``sensitivity``: a Sobol :func:`~innoscope.analysis.sensitivity.sensitivity` result (which choice
+    matters most)."""
     lang = check_lang(lang)
     fw = result.framework
     audit = model.audit_view(result, lang)
-    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, audit=audit)
+    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, audit=audit,
+                          sensitivity=sensitivity)
     ranking = model.ranking_table(result, uncertainty, lang)
     has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()
     scores, ranks = model.pillar_table(result)
@@ -106,6 +113,9 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "n_indicators": len(fw.indicators),
         "ranking": ranking.reset_index(names="code").to_dict("records"), "has_intervals": has_iv,
         "uncertainty_design": _design(uncertainty),
+        "sens_rows": [] if sensitivity is None else sensitivity.table.to_dict("records"),
+        "sens_design": "" if sensitivity is None else
+        f"N = {sensitivity.n_base}, {len(sensitivity.U)} runs; {', '.join(sensitivity.table['input'])}",
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
         "pillar_rows": [{"code": e, "name": model.entity_name(result, e, lang),
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],

@@ -52,6 +52,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "prob_outrank": {"zh": "{a} 排名高于 {b} 的概率：{p}", "en": "Probability that {a} outranks {b}: {p}"},
     "no_prob": {"zh": "未进行不确定性分析：排名高于对方的概率不可用。",
                 "en": "No uncertainty analysis was run: the probability of outranking is not available."},
+    "which_choice": {"zh": "哪个选择最要紧？（Sobol 敏感性分析）", "en": "Which choice matters most? (Sobol sensitivity)"},
+    "choice": {"zh": "选择", "en": "Choice"},
+    "sobol_note": {"zh": "目标：总指数排名相对名义排名的平均绝对变动。S1：该选择单独解释的方差占比；ST：连同交互作用；"
+                         "方括号内为 90% 自助法区间。",
+                   "en": "Target: the mean absolute shift of the index ranks from the nominal ranking. S1: share of its "
+                         "variance explained by the choice alone; ST: with its interactions; 90% bootstrap intervals "
+                         "in brackets."},
+    "no_sensitivity": {"zh": "未进行敏感性分析（innoscope report --sensitivity 256）。",
+                       "en": "No sensitivity analysis was run (innoscope report --sensitivity 256)."},
     "gap_title": {"zh": "差距从何而来：{a} − {b} = {d} 分", "en": "Where the gap comes from: {a} − {b} = {d} points"},
     "gap_note": {"zh": "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距。标 * 的指标两城权重不同："
                        "缺少数值的城市由同一分项的其他指标承担该分项。",
