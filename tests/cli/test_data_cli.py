@@ -182,3 +182,15 @@ def test_per_capita_spec_divides_counts_by_population(here, capsys):
     assert "深圳 Shenzhen vs 杭州 Hangzhou" in capsys.readouterr().out
     assert main(["run", "--spec", "nope", "--no-report"]) == 1
     assert "bundled: default, per_capita" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["run", "--bogus"], "No such option"),
+    (["run", "--window", "abc"], "valid integer"),
+    (["import", "x.csv", "--header-rows", "0"], "greater than or equal to 1"),
+    (["compare", "深圳"], "Missing argument"),
+])
+def test_usage_errors_are_one_message_not_a_traceback(here, capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

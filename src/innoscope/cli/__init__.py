@@ -36,13 +36,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.Exit as e:
         return e.exit_code
-    except Exception as e:  # click usage errors
-        import click
-
-        if isinstance(e, click.ClickException):
+    except Exception as e:
+        kinds = {c.__name__ for c in type(e).__mro__}
+        if "ClickException" in kinds:  # usage errors, from click or from the copy of click typer >= 0.20 ships
             e.show()
             return e.exit_code
-        if isinstance(e, click.exceptions.Abort):
+        if "Abort" in kinds:
             return 1
         raise
     return 0
