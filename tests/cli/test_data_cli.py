@@ -189,8 +189,17 @@ def test_per_capita_spec_divides_counts_by_population(here, capsys):
     (["run", "--window", "abc"], "valid integer"),
     (["import", "x.csv", "--header-rows", "0"], "greater than or equal to 1"),
     (["compare", "深圳"], "Missing argument"),
+    (["serve", "--port", "99999"], "65535"),
 ])
 def test_usage_errors_are_one_message_not_a_traceback(here, capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_unwritable_output_is_a_clear_error(here, capsys):
+    blocker = here / "file"
+    blocker.write_text("x")
+    assert main(["export", "--csv", str(blocker / "x.csv")]) == 1  # a file where a folder should be
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err

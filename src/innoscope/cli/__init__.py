@@ -1,7 +1,8 @@
 """Command line: ``innoscope build | run | import | compare | uncertainty | sensitivity | report | serve``.
 
 Each command group lives in its own module and registers itself on ``app``. User errors
-(:class:`~innoscope.errors.InnoscopeError`) print a one-line message to stderr and exit 1.
+(:class:`~innoscope.errors.InnoscopeError`, and ``OSError`` on a path or port the user gave) print a one-line
+message to stderr and exit 1; usage errors print click's message and exit 2.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.Exit as e:
         return e.exit_code
+    except OSError as e:  # a path the user gave cannot be read or written (missing folder, permissions, port)
+        err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, soft_wrap=True)
+        return 1
     except Exception as e:
         kinds = {c.__name__ for c in type(e).__mro__}
         if "ClickException" in kinds:  # usage errors, from click or from the copy of click typer >= 0.20 ships

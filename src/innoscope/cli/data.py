@@ -444,7 +444,7 @@ def import_cmd(
     the table (注：…, 数据来源：…) are set aside and listed."""
     out = _out()
     if not file.is_file():
-        raise DataError(f"{file}: no such file")
+        raise DataError(f"{file}: {'is a directory, not a file' if file.is_dir() else 'no such file'}")
     if layout not in ("auto", "long", "wide"):
         raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
     columns = _column_mapping(column or [])

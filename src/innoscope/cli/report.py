@@ -136,7 +136,7 @@ def report_cmd(
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="address to bind (loopback by default)")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port")] = 8050,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8050,
     framework: Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path")] = None,
     data: Annotated[list[Path] | None, typer.Option("--data", help="data file(s); with --meta a COINr-style iData CSV")] = None,
     meta: Annotated[Path | None, typer.Option("--meta", help="COINr-style iMeta CSV")] = None,
