@@ -119,7 +119,8 @@ def test_downloads(client, asem):
 
 def test_openapi_schema(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/meta", "/api/compute", "/api/compare", "/api/profile", "/api/upload", "/api/download/{kind}"):
+    for path in ("/api/meta", "/api/compute", "/api/compare", "/api/profile", "/api/upload", "/api/download/{kind}",
+                 "/api/uncertainty", "/api/sensitivity"):
         assert path in spec["paths"]
     assert "WhatIf" in spec["components"]["schemas"]
 
@@ -168,6 +169,14 @@ BAD_JSON = [
     ("/api/profile", '{"entity": null}', 422),
     ("/api/download/pdf", "{}", 422),                                 # unknown kind
     ("/api/download/csv", '{"weights": {"Conn": "x"}}', 422),
+    ("/api/uncertainty", '{"n": 10}', 422),                          # too few runs
+    ("/api/uncertainty", '{"n": "many"}', 422),
+    ("/api/uncertainty", '{"seed": -1}', 422),
+    ("/api/uncertainty", '{"a": "CHN", "b": "ATLANTIS"}', 404),
+    ("/api/sensitivity", '{"n": 100}', 422),                         # not a power of 2
+    ("/api/sensitivity", '{"n": 1048576}', 422),                     # too many runs
+    ("/api/sensitivity", '{"a": "ATLANTIS", "b": "CHN"}', 404),
+    ("/api/sensitivity", '{"weights": {"Nope": 1}}', 422),
 ]
 
 
