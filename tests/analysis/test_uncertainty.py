@@ -357,3 +357,12 @@ def test_benefit_of_the_doubt_is_solved_once_for_shared_data(asem):
     assert len(calls) == 3 * n_pillars
     _rebuild_and_compare(res, fw, cs, n_check=12)
     assert res.ranks().nunique(axis=1).max() > 1  # the index ranks do move across replications
+
+
+def test_an_entity_against_itself_is_a_clear_error(asem, coinr_spec):
+    fw, cs = asem
+    res = uncertainty(fw, cs, coinr_spec, n=20, seed=1, pairs=["CHN", "CHN", "JPN"])  # duplicates are dropped
+    assert res.pair_entities == ["CHN", "JPN"]
+    assert 0 <= res.prob_outranks("CHN", "JPN") <= 1
+    with pytest.raises(SpecError, match="two different entities"):
+        res.compare("CHN", "CHN")

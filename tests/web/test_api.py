@@ -173,6 +173,7 @@ BAD_JSON = [
     ("/api/uncertainty", '{"n": "many"}', 422),
     ("/api/uncertainty", '{"seed": -1}', 422),
     ("/api/uncertainty", '{"a": "CHN", "b": "ATLANTIS"}', 404),
+    ("/api/uncertainty", '{"a": "CHN", "b": "CHN"}', 422),           # an entity against itself
     ("/api/sensitivity", '{"n": 100}', 422),                         # not a power of 2
     ("/api/sensitivity", '{"n": 1048576}', 422),                     # too many runs
     ("/api/sensitivity", '{"a": "ATLANTIS", "b": "CHN"}', 404),

@@ -137,6 +137,8 @@ class UncertaintyResult:
         missing = [x for x in (a, b) if x not in m.index]
         if missing:
             raise SpecError(f"unknown entity {missing}")
+        if a == b:
+            raise SpecError(f"P(A outranks B) needs two different entities, got {a!r} twice")
         return float(m.loc[a, b])
 
     def compare(self, a: str, b: str) -> pd.DataFrame:
@@ -239,6 +241,7 @@ def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | d
     pair_nodes = [c for lv in pair_levels for c in fw.codes(lv)]
     pair_idx = None
     if pairs is not None:
+        pairs = list(dict.fromkeys(pairs))
         unknown = [e for e in pairs if e not in engine.entities]
         if unknown:
             raise SpecError(f"pairs: unknown entities {unknown}")
