@@ -35,3 +35,12 @@ def test_cronbach_textbook_form():
     expected = k / (k - 1) * (1 - X.var().sum() / X.sum(axis=1).var())
     assert cronbach_alpha(X) == pytest.approx(expected, rel=1e-12)
     assert np.isnan(cronbach_alpha(X[["a"]]))
+
+
+def test_alpha_of_constant_columns_is_undefined():
+    import warnings
+
+    X = pd.DataFrame({"a": [1.0, 1.0, 1.0], "b": [2.0, 2.0, 2.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(cronbach_alpha(X))
