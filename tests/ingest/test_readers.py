@@ -283,3 +283,12 @@ def test_utf16_and_crlf_files(tmp_path):
     p.write_bytes("城市,指标,年份,数值\r\n深圳,a,2024,2.66万\r\n杭州,a,2024,12..5\r\n".encode("gbk"))
     with pytest.raises(ValueParseError, match=r"crlf\.csv, row 3, column '数值'"):
         read_table(p)
+
+
+def test_stray_carriage_returns_are_a_data_error(tmp_path):
+    """Found by fuzzing: a lone CR inside header and body fields made Python's csv module raise its own error."""
+    data = (b'\xb3\xc7\xca\xd0,\xd6\xb8\xb1\xea,\xc4\xea\xb7\r9 \xdd,\xca\xfd\xd6\xb5\n\xc9\xee\xdb\xda,high\r,_tech_'
+            b'enterprises,2024,2.66\xcd\xf2\n\xba\xbc\xd6\xdd,high_tech_enterprises,2-  024,1.65\xcd\xf2\n')
+    (tmp_path / "cr.csv").write_bytes(data)
+    with pytest.raises(DataError, match="cr.csv"):
+        read_table(tmp_path / "cr.csv")

@@ -396,7 +396,10 @@ def _read_csv_data(data: bytes, file: str, *, encoding: str | None, header_rows:
         head_end = len(data) if nl < 0 else nl + 1
     head_bytes = data[start:head_end]
     check_decodes(head_bytes, enc, where=file)
-    header = list(csv.reader(io.StringIO(head_bytes.decode(enc))))[skiprows:]
+    try:
+        header = list(csv.reader(io.StringIO(head_bytes.decode(enc), newline="")))[skiprows:]
+    except csv.Error as exc:
+        raise DataError(f"{file}: malformed header ({exc})") from None
     if not header or not any(c.strip() for c in header[0]):
         raise DataError(f"{file}: file is empty (no header row)")
     names = _join_header(_fill_csv_header(header), file)
@@ -442,7 +445,15 @@ def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: st
     reader = csv.reader(io.StringIO(body.decode(enc), newline=""))
     records, rows = [], []
     line = first_line - 1
-    for rec in reader:
+    it = iter(reader)
+    while True:
+        try:
+            rec = next(it)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise DataError(f"{file}, row {first_line + reader.line_num - 1}: malformed CSV ({exc}); a field holding "
+                            "a line break or a stray carriage return must be quoted") from None
         start = line + 1
         line = first_line - 1 + reader.line_num
         if not rec or not any(c.strip() for c in rec):
