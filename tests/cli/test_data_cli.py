@@ -34,6 +34,7 @@ def test_run_prints_ranking_and_writes_report(here, capsys):
     p_index = float(re.search(r"Innovation capacity\s+│\s+([0-9.]+)", sure).group(1))
     assert 0.5 < p_index <= 1.0
     assert re.search(r"深圳: nominal rank 2, 90% interval \d+–\d+", out)
+    assert "In short. 深圳 ranks 2 and 杭州 ranks" in out and "Largest parts of the gap" in out
     html = (here / "report.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>") and "深圳" in html and "杭州" in html
     assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']https?:", html)  # offline: nothing fetched

@@ -29,6 +29,7 @@ from ..citydata import (
     default_framework_path,
     default_spec_path,
     fmt,
+    in_short,
     seed_claims,
 )
 from ..errors import DataError
@@ -219,7 +220,7 @@ def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
                   "has its pool carried by its other indicators")
 
 
-def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> None:
+def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> dict:
     cmp = compare_cities(b, a, c)
     na, nb = cmp["names"][cmp["a"]], cmp["names"][cmp["b"]]
     lead = {cmp["a"]: na, cmp["b"]: nb}
@@ -255,7 +256,7 @@ def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool)
               "differs for the same year")
     if not sources:
         out.print(f"every source of each value: innoscope compare {escape(na.split()[0])} {escape(nb.split()[0])}")
-        return
+        return cmp
     t = Table(title="every other source (relation to the value used; seed = the founding article)",
               title_justify="left", show_lines=False)
     for col in ("indicator", "city", "series", "value", "year", "kind", "vs value used", "source", "definition note"):
@@ -292,6 +293,7 @@ def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool)
                       escape(f"{o['qualifier']}{fmt(o['value'])} {o['unit']}"), escape(str(o["year"])),
                       "seed article" if o["seed"] else "", escape(_short(o["title"], 40)), escape(_short(o["note"], 80)))
         out.print(t)
+    return cmp
 
 
 def _short(s: object, n: int) -> str:
@@ -339,8 +341,10 @@ def run_cmd(
         out.print(escape(b.imported.summary()))
     pair = (_resolve_city(b, compare[0]), _resolve_city(b, compare[1]))
     _print_ranking(out, b, top)
-    _print_compare(out, b, *compare, sources=False)
+    cmp = _print_compare(out, b, *compare, sources=False)
     unc = _print_uncertainty(out, b, pair, runs, seed) if runs > 0 else None
+    _print_in_short(out, b, cmp, unc)
+    unc = unc[0] if unc is not None else None
     if no_report:
         return
     if plain:
@@ -387,7 +391,16 @@ def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: 
     if len(s):
         out.print("; ".join(f"{escape(names[e])}: nominal rank {r['nominal']:.0f}, 90% interval "
                             f"{r['q05']:.0f}–{r['q95']:.0f}" for e, r in s.iterrows()))
-    return res
+    return res, varied
+
+
+def _print_in_short(out: Console, b: CityBuild, cmp: dict, unc: tuple | None) -> None:
+    """The comparison in a few sentences (:func:`~innoscope.citydata.in_short`)."""
+    p = varied = None
+    if unc is not None:
+        res, varied = unc
+        p = res.prob_outranks(cmp["a"], cmp["b"])
+    out.print("[bold]In short.[/] " + escape(" ".join(in_short(b, cmp, p, varied or ""))), soft_wrap=False)
 
 
 @app.command("compare")
@@ -406,7 +419,9 @@ def compare_cmd(
     b = city_build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
     _resolve_city(b, a)
     _resolve_city(b, b_)
-    _print_compare(_out(), b, a, b_, sources=True)
+    out = _out()
+    cmp = _print_compare(out, b, a, b_, sources=True)
+    _print_in_short(out, b, cmp, None)
 
 
 @app.command("import")
