@@ -27,7 +27,7 @@ from .pipeline import PipelineSpec, build
 from .result import Result
 
 __all__ = ["DEFAULT_WINDOW", "CityBuild", "compare_cities", "default_build", "default_framework_path",
-           "default_spec_path", "fmt", "in_short", "seed_claims", "spec_path"]
+           "bundled_yaml", "default_spec_path", "fmt", "in_short", "seed_claims", "spec_path"]
 
 DEFAULT_WINDOW = 4
 """Years back from the reference year for the bundled data (see docs/three_pools.md)."""
@@ -45,22 +45,26 @@ def default_spec_path() -> Path:
     return Path(str(resources.files("innoscope").joinpath("data/specs/default.yaml")))
 
 
+def bundled_yaml(kind: str, name: str | Path) -> Path:
+    """A YAML path as given, or the bundled ``data/{kind}s/{name}.yaml`` (``kind``: framework or spec); an
+    unknown name lists the bundled ones."""
+    p = Path(name)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.is_file():
+            raise DataError(f"{kind} file {p} does not exist")
+        return p
+    folder = resources.files("innoscope").joinpath(f"data/{kind}s")
+    bundled = folder.joinpath(f"{name}.yaml")
+    if not bundled.is_file():
+        names = sorted(f.name.removesuffix(".yaml") for f in folder.iterdir() if f.name.endswith(".yaml"))
+        raise DataError(f"no bundled {kind} {str(name)!r}; bundled: {', '.join(names)} (or give a YAML path)")
+    return Path(str(bundled))
+
+
 def spec_path(spec: str | Path | None) -> Path:
     """A pipeline spec file: a bundled spec's name (``default``, ``per_capita``), a YAML path, or None for
     the default."""
-    if spec is None:
-        return default_spec_path()
-    p = Path(spec)
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        if not p.is_file():
-            raise DataError(f"spec file {p} does not exist")
-        return p
-    specs = resources.files("innoscope").joinpath("data/specs")
-    bundled = specs.joinpath(f"{spec}.yaml")
-    if not bundled.is_file():
-        names = sorted(f.name.removesuffix(".yaml") for f in specs.iterdir() if f.name.endswith(".yaml"))
-        raise DataError(f"no bundled spec {str(spec)!r}; bundled: {', '.join(names)} (or give a YAML path)")
-    return Path(str(bundled))
+    return default_spec_path() if spec is None else bundled_yaml("spec", spec)
 
 
 @dataclass

@@ -145,10 +145,21 @@ def cities_server():
         yield url
 
 
-def test_language_switch_renames_the_cities(browser, cities_server):
+@pytest.fixture
+def city_page(browser, cities_server):
+    """The dashboard on the bundled cities, loaded; page errors collected in ``errors``."""
     pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     pg.goto(cities_server + "/")
     _wait(pg, 1)
+    yield pg
+    assert pg.errors == []
+    pg.close()
+
+
+def test_language_switch_renames_the_cities(city_page):
+    pg = city_page
     name = 'tr[data-code="shenzhen"] .entity-name'
     assert pg.locator(f"#rank-table {name}").inner_text() == "深圳"
     seq = int(pg.locator("#status").get_attribute("data-seq"))
@@ -157,20 +168,14 @@ def test_language_switch_renames_the_cities(browser, cities_server):
     assert pg.locator(f"#rank-table {name}").inner_text() == "Shenzhen"
     assert pg.locator("#cmp-ha").inner_text() == "Shenzhen" and pg.locator("#cmp-hb").inner_text() == "Hangzhou"
     assert "Xi'an" in pg.locator("#entities").text_content()  # inside a closed <details>
-    pg.close()
 
 
-def test_clicking_a_city_shows_its_profile_with_sources(browser, cities_server):
-    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(cities_server + "/")
-    _wait(pg, 1)
+def test_clicking_a_city_shows_its_profile_with_sources(city_page):
+    pg = city_page
     pg.click('#rank-table tr[data-code="hangzhou"]')
     pg.wait_for_function("document.getElementById('prof-head').dataset.code === 'hangzhou'")
     assert pg.locator("#prof-head").inner_text().startswith("杭州")
-    rows = pg.locator("#prof-values tbody tr")
-    assert rows.count() == 9
+    assert pg.locator("#prof-values tbody tr").count() == 9
     unicorns = pg.locator('#prof-values tr[data-code="unicorns"] td')
     assert unicorns.nth(1).inner_text().startswith("19") and unicorns.nth(2).inner_text() == "2024"
     assert "独角兽" in unicorns.nth(4).inner_text()  # 《中国独角兽企业发展报告(2024年)》
@@ -179,20 +184,13 @@ def test_clicking_a_city_shows_its_profile_with_sources(browser, cities_server):
     hte = pg.locator('#prof-values tr[data-code="high_tech_enterprises"] td')
     assert hte.nth(1).inner_text() == "24000 家" and hte.nth(2).inner_text() == "2023"
     assert "lower_bound" in hte.nth(3).inner_text() and "超2.4万家" in hte.nth(4).get_attribute("title")
-    assert pg.errors == []
-    pg.close()
 
 
-def test_which_choice_matters_panel(browser, cities_server):
-    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
-    pg.errors = []
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.goto(cities_server + "/")
-    _wait(pg, 1)
+def test_which_choice_matters_panel(city_page):
+    pg = city_page
     pg.click("#sa-run")
     pg.wait_for_function("Number(document.getElementById('sa-note').dataset.seq) >= 1")
     inputs = pg.eval_on_selector_all("#sa-table tbody tr", "rs => rs.map(r => r.dataset.input)")
     assert inputs == ["Weights", "Normalisation", "Aggregation"]
     assert pg.locator("#sa-ha").inner_text() == "ST 深圳" and pg.locator("#sa-chart .main-svg").count() > 0
-    assert "1280" in pg.locator("#sa-note").inner_text() and pg.errors == []
-    pg.close()
+    assert "1280" in pg.locator("#sa-note").inner_text()

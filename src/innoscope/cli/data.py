@@ -24,6 +24,7 @@ from rich.table import Table
 from ..citydata import (
     DEFAULT_WINDOW,
     CityBuild,
+    bundled_yaml,
     compare_cities,
     default_build,
     default_framework_path,
@@ -55,19 +56,7 @@ def _err() -> Console:
 # -- shared loaders (also used by ``innoscope report`` / ``serve``) ---------------------------------------
 def framework_path(framework: str | Path | None) -> Path:
     """A bundled framework by name (``three_pools``) or a YAML path."""
-    if framework is None:
-        return default_framework_path()
-    p = Path(framework)
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        if not p.is_file():
-            raise DataError(f"framework file {p} does not exist")
-        return p
-    bundled = resources.files("innoscope").joinpath(f"data/frameworks/{framework}.yaml")
-    if not bundled.is_file():
-        names = sorted(f.name.removesuffix(".yaml") for f in
-                       resources.files("innoscope").joinpath("data/frameworks").iterdir() if f.name.endswith(".yaml"))
-        raise DataError(f"no bundled framework {framework!r}; bundled: {', '.join(names)} (or give a YAML path)")
-    return Path(str(bundled))
+    return default_framework_path() if framework is None else bundled_yaml("framework", framework)
 
 
 def default_spec(framework: str | None = None) -> PipelineSpec:

@@ -142,6 +142,19 @@ def uncertainty_payload(result: Result, res: Any, a: str, b: str, lang: str) -> 
             "outranks": probs}
 
 
+def _whatif_pair(ds: Dataset, req: UncertaintyRequest | SensitivityRequest
+                 ) -> tuple[dict[str, Any], Result, tuple[str, str]]:
+    """The what-if's options, its build, and the two entities asked about (default: the data set's comparison)."""
+    kw = {"weights": req.weights, "normalise": req.normalise, "aggregate": req.aggregate, "entities": req.entities}
+    result = rebuild(ds, **kw)
+    wanted = (req.a, req.b) if req.a and req.b else model.compare_pair(result, ds.compare)
+    a, b = (model.find_entity(result, k) for k in wanted)
+    for key, code in zip(wanted, (a, b), strict=True):
+        if code is None:
+            raise NotFound(f"unknown entity {key!r}")
+    return kw, result, (a, b)
+
+
 def _download_csv(result: Result) -> bytes:
     fw = result.framework
     agg = result.aggregated
@@ -274,14 +287,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
     def uncertainty_(req: UncertaintyRequest) -> dict[str, Any]:
         ds = store.get(req.dataset)
         t0 = time.perf_counter()
-        kw = {"weights": req.weights, "normalise": req.normalise, "aggregate": req.aggregate,
-              "entities": req.entities}
-        result = rebuild(ds, **kw)
-        wanted = (req.a, req.b) if req.a and req.b else model.compare_pair(result, ds.compare)
-        a, b = (model.find_entity(result, k) for k in wanted)
-        for key, code in zip(wanted, (a, b), strict=True):
-            if code is None:
-                raise NotFound(f"unknown entity {key!r}")
+        kw, result, (a, b) = _whatif_pair(ds, req)
         res, design = uncertainty_any_design(*whatif(ds, **kw), n=req.n, seed=req.seed, pairs=[a, b])
         return _clean(uncertainty_payload(result, res, a, b, req.lang)
                       | {"design": DESIGNS[design], "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
@@ -291,14 +297,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
     def sensitivity_(req: SensitivityRequest) -> dict[str, Any]:
         ds = store.get(req.dataset)
         t0 = time.perf_counter()
-        kw = {"weights": req.weights, "normalise": req.normalise, "aggregate": req.aggregate,
-              "entities": req.entities}
-        result = rebuild(ds, **kw)
-        wanted = (req.a, req.b) if req.a and req.b else model.compare_pair(result, ds.compare)
-        pair = [model.find_entity(result, k) for k in wanted]
-        for key, code in zip(wanted, pair, strict=True):
-            if code is None:
-                raise NotFound(f"unknown entity {key!r}")
+        kw, result, pair = _whatif_pair(ds, req)
         fw, data, spec = whatif(ds, **kw)
         inputs = None if spec.uncertainty else default_inputs(fw)
         res = sensitivity(fw, data, spec, inputs=inputs, n=req.n, seed=req.seed, entity_output="rank")

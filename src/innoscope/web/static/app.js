@@ -342,20 +342,24 @@
   }
 
   // -- how sure: Monte Carlo rank intervals (/api/uncertainty), run on request, then with every what-if --
+  // An analysis panel: POST the what-if (plus ``extra``) to ``path``, render the answer unless a newer request
+  // was made meanwhile, and mark the note element with the request number (tests wait on it).
+  function runPanel(path, extra, noteId, seqKey, render) {
+    var seq = ++state[seqKey];
+    var body = Object.assign({}, whatIf(), {seed: 1, a: $("cmp-a").value, b: $("cmp-b").value}, extra);
+    $(noteId).textContent = tr("loading");
+    api(path, body).then(function (r) { return r.json(); }).then(function (j) {
+      if (seq === state[seqKey]) render(j);
+    }).catch(function (e) {
+      if (seq === state[seqKey]) $(noteId).textContent = e.message;
+    }).then(function () {
+      if (seq === state[seqKey]) $(noteId).dataset.seq = String(seq);
+    });
+  }
+
   function runUncertainty() {
     state.uncOn = true;
-    var seq = ++state.uncSeq;
-    var body = Object.assign({}, whatIf(), {n: Number($("unc-n").value), seed: 1, a: $("cmp-a").value, b: $("cmp-b").value});
-    $("unc-note").textContent = tr("loading");
-    api("/api/uncertainty", body).then(function (r) { return r.json(); }).then(function (u) {
-      if (seq !== state.uncSeq) return;
-      renderUncertainty(u);
-      $("unc-note").dataset.seq = String(seq);
-    }).catch(function (e) {
-      if (seq !== state.uncSeq) return;
-      $("unc-note").textContent = e.message;
-      $("unc-note").dataset.seq = String(seq);
-    });
+    runPanel("/api/uncertainty", {n: Number($("unc-n").value)}, "unc-note", "uncSeq", renderUncertainty);
   }
 
   function renderUncertainty(u) {
@@ -386,18 +390,7 @@
 
   // -- which choice matters most: Sobol indices (/api/sensitivity), on request -------------------
   function runSensitivity() {
-    var seq = ++state.saSeq;
-    var body = Object.assign({}, whatIf(), {n: 256, seed: 1, a: $("cmp-a").value, b: $("cmp-b").value});
-    $("sa-note").textContent = tr("loading");
-    api("/api/sensitivity", body).then(function (r) { return r.json(); }).then(function (s) {
-      if (seq !== state.saSeq) return;
-      renderSensitivity(s);
-      $("sa-note").dataset.seq = String(seq);
-    }).catch(function (e) {
-      if (seq !== state.saSeq) return;
-      $("sa-note").textContent = e.message;
-      $("sa-note").dataset.seq = String(seq);
-    });
+    runPanel("/api/sensitivity", {n: 256}, "sa-note", "saSeq", renderSensitivity);
   }
 
   function renderSensitivity(s) {
