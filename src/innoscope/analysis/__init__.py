@@ -1,8 +1,10 @@
-"""Statistical audit of an index: statistics, correlations, reliability, PCA, weights, sensitivity."""
+"""Statistical audit of an index: statistics, correlations, reliability, PCA, weights, sensitivity, and the
+decomposition of the gap between two entities."""
 
 from .audit import Audit, audit
 from .correlation import corr_flags, corr_matrix, denom_corr, get_corr, pvalues
 from .data_avail import data_avail
+from .gap import gap
 from .pca import PCAResult, get_pca, pca_table
 from .reliability import cronbach_alpha
 from .sensitivity_loo import reaggregate, remove_elements
@@ -21,6 +23,7 @@ __all__ = [
     "data_avail",
     "denom_corr",
     "effective_weights",
+    "gap",
     "get_corr",
     "get_pca",
     "indicator_stats",
