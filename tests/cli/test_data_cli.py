@@ -204,3 +204,24 @@ def test_unwritable_output_is_a_clear_error(here, capsys):
     assert main(["export", "--csv", str(blocker / "x.csv")]) == 1  # a file where a folder should be
     err = capsys.readouterr().err
     assert "error:" in err and "Traceback" not in err
+
+
+def test_compare_with_uncertainty_gives_the_odds_on_every_pool(here, capsys):
+    assert main(["compare", "深圳", "杭州", "--uncertainty", "--seed", "2"]) == 0  # alone: 2000 runs
+    out = capsys.readouterr().out
+    assert "over 2000 Monte Carlo runs" in out
+    sure = out[out.index("How sure?"):]
+    rows = re.findall(r"│ (\S+) (.+?)\s+│ ([0-9.]+)\s+│ ([0-9.]+)\s+│", sure)
+    assert [r[0] for r in rows] == ["创新能力", "企业基础", "技术池", "资金池", "人才池"]  # index, then each pool
+    for _, _, p_ab, p_ba in rows:
+        assert 0 <= float(p_ab) + float(p_ba) <= 1.0 + 1e-9
+    assert "P(深圳 outranks 杭州) = " in out  # and in the summary
+
+
+def test_uncertainty_alone_means_the_default_runs():
+    from innoscope.cli import DEFAULT_RUNS, with_default_runs
+
+    assert with_default_runs(["compare", "a", "b", "--uncertainty"])[-1] == DEFAULT_RUNS
+    assert with_default_runs(["run", "--uncertainty", "--seed", "3"])[:3] == ["run", "--uncertainty", DEFAULT_RUNS]
+    assert with_default_runs(["run", "--uncertainty", "500"]) == ["run", "--uncertainty", "500"]
+    assert with_default_runs(["run", "--uncertainty", "-5"]) == ["run", "--uncertainty", "-5"]  # rejected later

@@ -29,7 +29,23 @@ for _name in COMMAND_MODULES:
             raise
 
 
+DEFAULT_RUNS = "2000"
+"""Monte Carlo runs of ``--uncertainty`` given without a number (``innoscope compare 深圳 杭州 --uncertainty``)."""
+
+
+def with_default_runs(argv: list[str]) -> list[str]:
+    """``--uncertainty`` followed by nothing or by another option means :data:`DEFAULT_RUNS` runs."""
+    out = []
+    for i, arg in enumerate(argv):
+        out.append(arg)
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if arg == "--uncertainty" and (nxt is None or (nxt.startswith("-") and not nxt.lstrip("-").isdigit())):
+            out.append(DEFAULT_RUNS)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = with_default_runs(list(sys.argv[1:] if argv is None else argv))
     try:
         app(args=argv, standalone_mode=False)
     except InnoscopeError as e:

@@ -402,15 +402,20 @@ def compare_cmd(
     year: YearOpt = None,
     window: WindowOpt = DEFAULT_WINDOW,
     policy: PolicyOpt = "quality",
+    runs: Annotated[int, typer.Option("--uncertainty", min=0,
+                                      help="Monte Carlo runs for P(A outranks B) on the index and every pool "
+                                           "(--uncertainty alone: 2000; default 0: none)")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
 ) -> None:
     """Two cities side by side: per pool and indicator, value used with year and flags, per-capita and
-    per-km² values, ratio, who leads, and every other source with its year and definition note."""
+    per-km² values, ratio, who leads, and every other source with its year and definition note; with
+    --uncertainty, how likely the first outranks the second on the index and on every pool."""
     b = city_build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
-    _resolve_city(b, a)
-    _resolve_city(b, b_)
+    pair = (_resolve_city(b, a), _resolve_city(b, b_))
     out = _out()
     cmp = _print_compare(out, b, a, b_, sources=True)
-    _print_in_short(out, b, cmp, None)
+    unc = _print_uncertainty(out, b, pair, runs, seed) if runs > 0 else None
+    _print_in_short(out, b, cmp, unc)
 
 
 @app.command("import")
