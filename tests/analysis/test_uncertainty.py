@@ -221,9 +221,11 @@ def test_no_uncertainty_section_is_an_error(asem):
         uncertainty(fw, cs, PipelineSpec.from_yaml(SPEC).model_copy(update={"uncertainty": None}), n=10)
 
 
-def test_cli_uncertainty_and_sensitivity_write_their_tables(tmp_path):
+def test_cli_uncertainty_and_sensitivity_write_their_tables(tmp_path, asem):
     from innoscope.cli import main
     from tests.conftest import REF
+
+    fw_codes = asem[0].codes
 
     data, meta = str(REF / "data" / "ASEM_iData.csv"), str(REF / "data" / "ASEM_iMeta.csv")
     common = ["--data", data, "--meta", meta, "--spec", str(SPEC), "--seed", "3"]
@@ -238,6 +240,12 @@ def test_cli_uncertainty_and_sensitivity_write_their_tables(tmp_path):
     assert sobol["input"].tolist() == ["Winmax", "Normalisation", "Weights", "Aggregation"]
     assert (tmp_path / "ua" / "uncertainty.json").exists() and (tmp_path / "sa" / "sensitivity.json").exists()
     assert main(["sensitivity", *common, "-n", "100", "--out", str(tmp_path / "bad")]) == 1
+    # --level adds levels; rank_stats.csv still holds the index, rank_stats_levels.csv the pillars too
+    assert main(["uncertainty", *common, "-n", "100", "--level", "2", "--out", str(tmp_path / "lv")]) == 0
+    assert len(pd.read_csv(tmp_path / "lv" / "rank_stats.csv")) == 51
+    lv = pd.read_csv(tmp_path / "lv" / "rank_stats_levels.csv")
+    assert set(lv["level"]) == {2, 4} and set(lv.loc[lv["level"] == 2, "node"]) == set(fw_codes(2))
+    assert main(["uncertainty", *common, "-n", "100", "--level", "9", "--out", str(tmp_path / "bad")]) == 1
 
 
 def test_pairs_subset_at_every_level_equals_full_matrix(asem, coinr_spec):

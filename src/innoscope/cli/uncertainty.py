@@ -82,7 +82,8 @@ def uncertainty_cmd(
     n: Annotated[int | None, typer.Option("-n", "--n", help="replications (default: the spec's n, else 1000)")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="random seed (default: the spec's seed)")] = None,
     outdir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("out"),
-    level: Annotated[list[int] | None, typer.Option("--level", help="levels with rank statistics (repeatable; default all)")] = None,
+    level: Annotated[list[int] | None, typer.Option("--level", help="levels with rank statistics besides the index "
+                                                                   "(repeatable; default all)")] = None,
     executor: Annotated[str | None, typer.Option("--executor", help="none | threads | dask")] = None,
     workers: Annotated[int, typer.Option("--workers", help="workers for --executor")] = 2,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")] = None,
@@ -94,9 +95,17 @@ def uncertainty_cmd(
     from ..analysis.uncertainty import uncertainty
 
     fw, cs, sp = _load(data, meta, spec)
+    if pair and len(pair) != 2:
+        raise SpecError("--pair takes exactly two entities (give --pair A --pair B)")
+    stat_levels = None
+    if level:
+        bad = sorted(lv for lv in level if not 2 <= lv <= fw.n_levels)
+        if bad:
+            raise SpecError(f"--level {bad}: aggregate levels of this framework are 2..{fw.n_levels}")
+        stat_levels = sorted(set(level) | {fw.n_levels})  # the index is always in rank_stats.csv
     n_rep = int(n or (sp.uncertainty or {}).get("n") or 1000)
     with make_executor(executor, workers, scheduler) as ex, progress_bar("replications", n_rep) as tick:
-        res = uncertainty(fw, cs, sp, n=n_rep, seed=seed, levels=level or None, executor=ex, progress=tick,
+        res = uncertainty(fw, cs, sp, n=n_rep, seed=seed, levels=stat_levels, executor=ex, progress=tick,
                           pairs=pair or None)
     outdir.mkdir(parents=True, exist_ok=True)
     stats = res.rank_stats()
@@ -120,8 +129,6 @@ def uncertainty_cmd(
                       f"{r.q05:g}-{r.q95:g}", f"{r.mean:.2f}")
     out.print(table)
     if pair:
-        if len(pair) != 2:
-            raise SpecError("--pair takes exactly two entities (give --pair A --pair B)")
         a, b = pair
         cmp = res.compare(a, b)
         pt = Table(title=f"P({a} outranks {b}), N = {res.n}")
