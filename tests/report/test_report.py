@@ -250,3 +250,5 @@ def test_sensitivity_section(asem):
     assert st == pytest.approx(sens.table["ST"].round(2).tolist(), abs=0.006)
     assert "sensitivity" in report_figures(r, lang="en", sensitivity=sens, profiles=False)
     assert "No sensitivity analysis was run" in build_report(r, lang="en", compare=("CHN", "JPN"))
+    zh = build_report(r, lang="zh", sensitivity=sens, compare=("CHN", "JPN"))
+    assert [re.search(r"<td>(.*?)</td>", x).group(1) for x in _rows(zh, "sensitivity-table")[1:]] == ["权重", "标准化"]

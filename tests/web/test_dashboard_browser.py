@@ -192,5 +192,6 @@ def test_which_choice_matters_panel(city_page):
     pg.wait_for_function("Number(document.getElementById('sa-note').dataset.seq) >= 1")
     inputs = pg.eval_on_selector_all("#sa-table tbody tr", "rs => rs.map(r => r.dataset.input)")
     assert inputs == ["Weights", "Normalisation", "Aggregation"]
+    assert pg.locator('#sa-table tr[data-input="Weights"] td').first.inner_text() == "权重"  # the page is in Chinese
     assert pg.locator("#sa-ha").inner_text() == "ST 深圳" and pg.locator("#sa-chart .main-svg").count() > 0
     assert "1280" in pg.locator("#sa-note").inner_text()

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from ..result import Result
 from . import model
-from .i18n import node_label, t
+from .i18n import input_label, node_label, t
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif"
 COLORS = ("#1f5fa8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b8860b")
@@ -67,7 +67,8 @@ def sobol_bar(table: pd.DataFrame, lang: str) -> go.Figure:
     """Sobol first-order (S1) and total (ST) indices of each uncertain choice, with their intervals."""
     fig = go.Figure()
     for key, color in (("S1", COLORS[0]), ("ST", COLORS[1])):
-        fig.add_trace(go.Bar(x=[ptext(x) for x in table["input"]], y=table[key], name=key, marker_color=color,
+        fig.add_trace(go.Bar(x=[ptext(input_label(x, lang)) for x in table["input"]], y=table[key], name=key,
+                             marker_color=color,
                              error_y={"type": "data", "symmetric": False, "array": table[f"{key}_hi"] - table[key],
                                       "arrayminus": table[key] - table[f"{key}_lo"], "color": "#666"},
                              hovertemplate="%{x}: %{y:.2f}<extra>" + key + "</extra>"))

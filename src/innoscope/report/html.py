@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..result import Result
 from . import figures, model
-from .i18n import check_lang, flag_label, node_label, t
+from .i18n import check_lang, flag_label, input_label, node_label, t
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -113,7 +113,8 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "n_indicators": len(fw.indicators),
         "ranking": ranking.reset_index(names="code").to_dict("records"), "has_intervals": has_iv,
         "uncertainty_design": _design(uncertainty),
-        "sens_rows": [] if sensitivity is None else sensitivity.table.to_dict("records"),
+        "sens_rows": [] if sensitivity is None else
+        [r | {"label": input_label(r["input"], lang)} for r in sensitivity.table.to_dict("records")],
         "sens_design": "" if sensitivity is None else
         f"N = {sensitivity.n_base}, {len(sensitivity.U)} runs; {', '.join(sensitivity.table['input'])}",
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],

@@ -118,6 +118,23 @@ def t(key: str, lang: str, **fmt: object) -> str:
     return s.format(**fmt) if fmt else s
 
 
+INPUT_NAMES: dict[str, dict[str, str]] = {
+    "Weights": {"zh": "权重", "en": "Weights"},
+    "Normalisation": {"zh": "标准化", "en": "Normalisation"},
+    "Aggregation": {"zh": "聚合", "en": "Aggregation"},
+    "Imputation": {"zh": "插补", "en": "Imputation"},
+    "Treatment": {"zh": "异常值处理", "en": "Treatment"},
+    "Winmax": {"zh": "缩尾上限", "en": "Winmax"},
+    "Exclusion": {"zh": "剔除指标", "en": "Exclusion"},
+}
+"""Names of the usual uncertain choices in each language; any other name (a spec's own) is shown as written."""
+
+
+def input_label(name: str, lang: str) -> str:
+    """An uncertain choice's name in ``lang`` (:data:`INPUT_NAMES`), else as the spec wrote it."""
+    return INPUT_NAMES.get(name, {}).get(lang, name)
+
+
 def node_label(fw: Framework, code: str, lang: str) -> str:
     """A node's name in ``lang``, falling back to the other language, then to its code."""
     n = fw[code]

@@ -40,6 +40,9 @@
   var $ = function (id) { return document.getElementById(id); };
 
   function tr(key) { return (I18N[state.lang] || I18N.zh)[key] || key; }
+  var INPUTS = {zh: {Weights: "权重", Normalisation: "标准化", Aggregation: "聚合", Imputation: "插补",
+    Treatment: "异常值处理", Winmax: "缩尾上限", Exclusion: "剔除指标"}};
+  function inputName(name) { return ((INPUTS[state.lang] || {})[name]) || name; }
   function esc(s) { return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"); }
   function fmt(x, d) { return (x === null || x === undefined) ? "–" : Number(x).toFixed(d === undefined ? 2 : d); }
   function el(tag, text, cls) {
@@ -406,14 +409,14 @@
     s.rows.forEach(function (r) {
       var row = el("tr");
       row.dataset.input = r.input;
-      row.appendChild(el("td", r.input));
+      row.appendChild(el("td", inputName(r.input)));
       row.appendChild(el("td", fmt(r.S1, 2) + " [" + fmt(r.S1_lo, 2) + ", " + fmt(r.S1_hi, 2) + "]", "num"));
       row.appendChild(el("td", fmt(r.ST, 2) + " [" + fmt(r.ST_lo, 2) + ", " + fmt(r.ST_hi, 2) + "]", "num"));
       row.appendChild(el("td", own(0, r.input), "num"));
       row.appendChild(el("td", own(1, r.input), "num"));
       tb.appendChild(row);
     });
-    var x = s.rows.map(function (r) { return esc(r.input); });
+    var x = s.rows.map(function (r) { return esc(inputName(r.input)); });
     var bar = function (key, name, color) {
       return {type: "bar", name: name, x: x, y: s.rows.map(function (r) { return r[key]; }), marker: {color: color},
         error_y: {type: "data", symmetric: false, array: s.rows.map(function (r) { return r[key + "_hi"] - r[key]; }),
