@@ -79,9 +79,14 @@ class SensitivityRequest(WhatIf):
     b: str | None = Field(None, max_length=200)
 
 
-DESIGNS = {"spec": "the spec's uncertain choices",
-           "default": "weights ±25%, min-max vs z-score, arithmetic vs geometric mean",
-           "weights": "weights ±25% (the generic design cannot run on these data)"}
+DESIGNS = {
+    "spec": {"en": "the spec's uncertain choices", "zh": "规格中设定的不确定选择"},
+    "default": {"en": "weights ±25%, min-max vs z-score, arithmetic vs geometric mean",
+                "zh": "权重 ±25%，最小-最大 vs z 分数标准化，算术 vs 几何平均"},
+    "weights": {"en": "weights ±25% (the generic design cannot run on these data)",
+                "zh": "权重 ±25%（通用设计无法用于这些数据）"},
+}
+"""What a Monte Carlo varied, per design of :func:`~innoscope.analysis.uncertainty.uncertainty_any_design`."""
 
 
 def _num(x: Any) -> float | None:
@@ -290,7 +295,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         kw, result, (a, b) = _whatif_pair(ds, req)
         res, design = uncertainty_any_design(*whatif(ds, **kw), n=req.n, seed=req.seed, pairs=[a, b])
         return _clean(uncertainty_payload(result, res, a, b, req.lang)
-                      | {"design": DESIGNS[design], "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
+                      | {"design": DESIGNS[design][req.lang], "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
 
     @app.post("/api/sensitivity", summary="Which choice matters most: Sobol indices of weights, normalisation and "
                                           "aggregation on the rank shift, overall and for two entities")
@@ -303,7 +308,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         res = sensitivity(fw, data, spec, inputs=inputs, n=req.n, seed=req.seed, entity_output="rank")
         per = res.entities_df()
         return _clean({
-            "n": req.n, "runs": len(res.U), "design": DESIGNS["spec" if spec.uncertainty else "default"],
+            "n": req.n, "runs": len(res.U), "design": DESIGNS["spec" if spec.uncertainty else "default"][req.lang],
             "target": "mean absolute rank shift of the index vs the what-if's own ranking",
             "rows": res.table, "entities": [
                 {"code": e, "name": model.entity_name(result, e, req.lang),
