@@ -294,46 +294,16 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
 
 
 def in_short(b: CityBuild, cmp: dict, p_outranks: float | None = None, design: str = "") -> list[str]:
-    """The comparison in a few sentences, every figure from ``cmp`` (:func:`compare_cities`) and the build:
-    ranks and the index gap, how sure (``p_outranks``, from a Monte Carlo over ``design``), which pools each city
-    leads, the largest contributions to the gap (missing values named), and how many values used are outdated,
-    bounds or the founding article's own."""
-    fw, cs = b.framework, b.cross_section
+    """The comparison ``cmp`` (:func:`compare_cities`) in a few English sentences with the cities' Chinese names
+    (:func:`innoscope.report.model.summary_sentences`): ranks and the index gap, how sure (``p_outranks``, from a
+    Monte Carlo over ``design``), which pools each city leads, the largest parts of the gap (missing values
+    named), and how many values used are older than the reference year, bounds or the founding article's own."""
+    from .report.model import summary_sentences
+
     a, c = cmp["a"], cmp["b"]
-    name = {a: str(cs.names[a]), c: str(cs.names[c])}
-    index = next(p for p in cmp["pools"] if p["code"] == fw.root)
-    n_ranked = int(b.result.aggregated[fw.root].notna().sum())
-
-    def rank(r: float) -> str:
-        return "not ranked" if r is None or not np.isfinite(r) else f"ranks {int(r)}"
-
-    lines = [f"{name[a]} {rank(index['rank_a'])} and {name[c]} {rank(index['rank_b'])} of {n_ranked} ranked cities"
-             + (f"; the index gap is {index['a'] - index['b']:+.1f} points" if np.isfinite(index['a'] - index['b'])
-                else "") + "."]
-    if p_outranks is not None:
-        lines.append(f"P({name[a]} outranks {name[c]}) = {p_outranks:.3f}" + (f" when varying {design}" if design
-                                                                             else "") + ".")
-    leads = {e: [fw[p["code"]].name_en for p in cmp["pools"] if p["code"] != fw.root and p["leader"] == e]
-             for e in (a, c)}
-    lines.append("; ".join(f"{name[e]} leads in {', '.join(leads[e]) or 'no pool'}" for e in (a, c)) + ".")
-    leaves = sorted(cmp["gap"]["leaves"], key=lambda r: -abs(r["contribution"]))[:3]
-    if leaves:
-        def part(r: dict) -> str:
-            lacking = [name[e] for e, w in ((a, r["weight_a"]), (c, r["weight_b"])) if w == 0]
-            note = f" ({lacking[0]} has no value)" if lacking else ""
-            return f"{fw[r['code']].name_en} {r['contribution']:+.1f}{note}"
-
-        lines.append("Largest parts of the gap: " + ", ".join(part(r) for r in leaves) + ".")
-    for e in (a, c):
-        flags = [str(cs.flags.at[e, i] or "").split(",") for i in fw.indicators if np.isfinite(cs.values.at[e, i])]
-        n = len(flags)
-        old = sum("outdated" in f for f in flags)
-        bound = sum(("lower_bound" in f) or ("upper_bound" in f) for f in flags)
-        seed = sum("seed" in f for f in flags)
-        lines.append(f"{name[e]}: {n} of {len(fw.indicators)} indicators have a value; {old} older than {b.year}"
-                     + (f", {bound} a bound" if bound else "") + (f", {seed} only from the founding article"
-                                                                   if seed else "") + ".")
-    return lines
+    names = {e: str(b.cross_section.names[e]) for e in (a, c)}
+    return summary_sentences(b.result, a, c, "en", p_outranks=p_outranks, design=design, year=b.year, names=names,
+                             noun="cities")
 
 
 def seed_claims(b: CityBuild, entities: list[str] | None = None) -> pd.DataFrame:

@@ -252,3 +252,17 @@ def test_sensitivity_section(asem):
     assert "No sensitivity analysis was run" in build_report(r, lang="en", compare=("CHN", "JPN"))
     zh = build_report(r, lang="zh", sensitivity=sens, compare=("CHN", "JPN"))
     assert [re.search(r"<td>(.*?)</td>", x).group(1) for x in _rows(zh, "sensitivity-table")[1:]] == ["权重", "标准化"]
+
+
+def test_in_short_summary(result, html_en):
+    """The comparison opens with a few sentences; on ASEM (no flags) only coverage is counted."""
+    import html as _html
+
+    text = _html.unescape(re.sub(r"<[^>]+>", "", html_en.split('id="in-short">', 1)[1].split("</p>", 1)[0]))
+    fw, agg = result.framework, result.aggregated
+    ranks = agg[fw.root].rank(ascending=False, method="min")
+    assert text.startswith(f"In short. China ranks {int(ranks['CHN'])} and Japan ranks {int(ranks['JPN'])} of 51")
+    assert f"the index gap is {agg.at['CHN', fw.root] - agg.at['JPN', fw.root]:+.1f} points" in text
+    n_chn = int(result.data.values.loc["CHN", fw.indicators].notna().sum())
+    assert f"China: {n_chn} of {len(fw.indicators)} indicators have a value." in text  # no flags: nothing else
+    assert "P(" not in text  # no Monte Carlo was run

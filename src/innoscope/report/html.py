@@ -122,6 +122,8 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
         "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in result.ranking().index],
         "cmp": model.comparison(result, a, b, lang, uncertainty),
+        "in_short": model.summary_sentences(result, a, b, lang, p_outranks=model.outrank_probability(uncertainty, a, b),
+                                            design=_varied(uncertainty, lang)),
         "audit": audit, "audit_flags": audit.flags.to_dict("records"),
         "prov": prov.to_dict("records"),
         "steps": model.methodology(result),
@@ -134,6 +136,13 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the installed plotly bundle
     }
     return _env().get_template("report.html.j2").render(**ctx)
+
+
+def _varied(uncertainty: Any, lang: str) -> str:
+    """The uncertain choices a Monte Carlo varied, named in ``lang`` ("" without a run)."""
+    if uncertainty is None or not hasattr(uncertainty, "engine"):
+        return ""
+    return ("、" if lang == "zh" else ", ").join(input_label(inp.name, lang) for inp in uncertainty.engine.inputs)
 
 
 def _design(uncertainty: Any) -> str:

@@ -52,6 +52,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "prob_outrank": {"zh": "{a} 排名高于 {b} 的概率：{p}", "en": "Probability that {a} outranks {b}: {p}"},
     "no_prob": {"zh": "未进行不确定性分析：排名高于对方的概率不可用。",
                 "en": "No uncertainty analysis was run: the probability of outranking is not available."},
+    "in_short": {"zh": "简而言之：", "en": "In short."},
     "which_choice": {"zh": "哪个选择最要紧？（Sobol 敏感性分析）", "en": "Which choice matters most? (Sobol sensitivity)"},
     "choice": {"zh": "选择", "en": "Choice"},
     "sobol_note": {"zh": "目标：总指数排名相对名义排名的平均绝对变动。S1：该选择单独解释的方差占比；ST：连同交互作用；"

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, InnoscopeError
 from ..result import Result, rank_desc
 from .i18n import node_label
 
@@ -141,7 +141,7 @@ def outrank_probability(uncertainty: Any, a: str, b: str) -> float | None:
         if callable(f):
             try:
                 return float(f(a, b))
-            except (KeyError, ValueError, TypeError):  # not computed for this pair
+            except (KeyError, ValueError, TypeError, InnoscopeError):  # not computed for this pair
                 return None
     mat = _get(uncertainty, "outrank_matrix", "outranking")
     if isinstance(mat, pd.DataFrame) and a in mat.index and b in mat.columns:
@@ -234,6 +234,78 @@ def comparison(result: Result, a: str, b: str, lang: str, uncertainty: Any = Non
     return {"a": a, "b": b, "name_a": entity_name(result, a, lang), "name_b": entity_name(result, b, lang), "rows": rows,
             "n_a": sum(r["leader"] == a for r in pillars), "n_b": sum(r["leader"] == b for r in pillars),
             "p_outrank": outrank_probability(uncertainty, a, b), **gap_rows(result, a, b, lang)}
+
+
+SUMMARY = {
+    "ranks": {"en": "{a} {ra} and {b} {rb} of {n} ranked {noun}", "zh": "{a}{ra}，{b}{rb}（共 {n} 个有排名）"},
+    "rank": {"en": "ranks {r}", "zh": "排名第 {r}"},
+    "unranked": {"en": "not ranked", "zh": "未排名"},
+    "gap": {"en": "; the index gap is {d} points", "zh": "；总指数相差 {d} 分"},
+    "sure": {"en": "P({a} outranks {b}) = {p}", "zh": "{a} 排名高于 {b} 的概率为 {p}"},
+    "varying": {"en": " when varying {x}", "zh": "（变动：{x}）"},
+    "leads": {"en": "{a} leads in {x}", "zh": "{a} 在{x}领先"},
+    "none": {"en": "no pillar", "zh": "无分项"},
+    "largest": {"en": "Largest parts of the gap: {x}", "zh": "差距的最大来源：{x}"},
+    "no_value": {"en": " ({a} has no value)", "zh": "（{a} 无数值）"},
+    "coverage": {"en": "{a}: {n} of {k} indicators have a value", "zh": "{a}：{k} 个指标中 {n} 个有数值"},
+    "old": {"en": "; {x} older than {y}", "zh": "，{x} 个早于 {y} 年"},
+    "outdated": {"en": "; {x} outdated", "zh": "，{x} 个已过时"},
+    "bound": {"en": ", {x} a bound", "zh": "，{x} 个为界值"},
+    "seed": {"en": ", {x} only from the founding article", "zh": "，{x} 个仅来自创始文章"},
+    "sep": {"en": "; ", "zh": "；"}, "list": {"en": ", ", "zh": "、"}, "end": {"en": ".", "zh": "。"},
+}
+
+
+def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: float | None = None,
+                      design: str = "", year: int | None = None, names: dict[str, str] | None = None,
+                      noun: str = "entities") -> list[str]:
+    """Two entities' comparison in a few sentences, every figure from the build: ranks and the index gap, how
+    sure (``p_outranks`` from a Monte Carlo varying ``design``), the pillars each leads, the largest parts of
+    the gap (:meth:`Result.gap`; an entity without a value named), and per entity how many indicators have a
+    value and, where the data has flags, how many are outdated (older than ``year``), bounds or the founding
+    article's own. ``names`` overrides the display names; ``noun`` names the entities in English."""
+    def w(key: str, **f: Any) -> str:
+        return SUMMARY[key][lang].format(**f)
+
+    fw, cs, agg = result.framework, result.data, result.aggregated
+    name = names or {e: entity_name(result, e, lang) for e in (a, b)}
+    ranks = rank_desc(agg[fw.root])
+
+    def rank(e: str) -> str:
+        r = ranks.get(e)
+        return w("unranked") if r is None or not np.isfinite(r) else w("rank", r=int(r))
+
+    d = float(agg.at[a, fw.root] - agg.at[b, fw.root])
+    first = w("ranks", a=name[a], ra=rank(a), b=name[b], rb=rank(b), n=int(agg[fw.root].notna().sum()),
+              noun=noun)
+    lines = [first + (w("gap", d=f"{d:+.1f}") if np.isfinite(d) else "") + w("end")]
+    if p_outranks is not None:
+        lines.append(w("sure", a=name[a], b=name[b], p=f"{p_outranks:.3f}") + (w("varying", x=design) if design
+                                                                               else "") + w("end"))
+    top = fw.codes(fw.n_levels - 1)
+    lead = {e: [node_label(fw, c, lang) for c in top if np.isfinite(agg.at[a, c] - agg.at[b, c])
+                and (agg.at[a, c] - agg.at[b, c]) * (1 if e == a else -1) > 0] for e in (a, b)}
+    lines.append(w("sep").join(w("leads", a=name[e], x=w("list").join(lead[e]) or w("none")) for e in (a, b))
+                 + w("end"))
+    parts = gap_rows(result, a, b, lang)["gap"][:3]
+    if parts:
+        def part(r: dict[str, Any]) -> str:
+            lacking = [name[e] for e, wt in ((a, r["weight_a"]), (b, r["weight_b"])) if wt == 0]
+            return f"{r['name']} {r['contribution']:+.1f}" + (w("no_value", a=lacking[0]) if lacking else "")
+
+        lines.append(w("largest", x=w("list").join(part(r) for r in parts)) + w("end"))
+    for e in (a, b):
+        have = [i for i in fw.indicators if i in cs.values.columns and np.isfinite(cs.values.at[e, i])]
+        text = w("coverage", a=name[e], n=len(have), k=len(fw.indicators))
+        if cs.flags is not None:
+            flags = [_split_flags(cs.flags.at[e, i]) if i in cs.flags.columns else [] for i in have]
+            old = sum("outdated" in f for f in flags)
+            bound = sum(("lower_bound" in f) or ("upper_bound" in f) for f in flags)
+            seed = sum("seed" in f for f in flags)
+            text += (w("old", x=old, y=year) if year is not None else w("outdated", x=old)) if old else ""
+            text += (w("bound", x=bound) if bound else "") + (w("seed", x=seed) if seed else "")
+        lines.append(text + w("end"))
+    return lines
 
 
 def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
