@@ -126,6 +126,8 @@ def test_compare_explains_the_gap(client, cities):
     assert sum(g["contribution"] for g in cmp["gap"]) == pytest.approx(cmp["gap_total"])
     moved = {g["code"] for g in cmp["gap"] if g["moved"]}
     assert moved == {"pct_applications", "nature_index_city_rank"}  # each city lacks one of the two
+    short = " ".join(cmp["in_short"])
+    assert short.startswith("深圳排名第 2，杭州排名第 7") and "杭州 无数值" in short  # zh by default
 
 
 def test_profile_values_carry_their_sources(client):

@@ -268,7 +268,8 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         for key, code in ((req.a, a), (req.b, b)):
             if code is None:
                 raise NotFound(f"unknown entity {key!r}")
-        return _clean(model.comparison(result, a, b, req.lang))
+        return _clean(model.comparison(result, a, b, req.lang)
+                      | {"in_short": model.summary_sentences(result, a, b, req.lang)})
 
     @app.post("/api/profile", summary="One entity's pillars, strengths, weaknesses and values, each value with "
                                       "its year, flags, source and excerpt")

@@ -264,6 +264,7 @@
   }
 
   function renderCompare(c) {
+    $("cmp-short").textContent = c.in_short.join(" ");
     $("cmp-ha").textContent = c.name_a;
     $("cmp-hb").textContent = c.name_b;
     $("cmp-summary").textContent = tr("leads").replace("{a}", c.name_a).replace("{b}", c.name_b)
