@@ -80,13 +80,14 @@ memory) on top of ~0.43 s of user CPU. Now the two largest steps use every core 
 
 CPU time per import went up a little (thread start-up, the join), wall time down; the table above shows both.
 Same-run comparisons with the one-thread code (`--before-src`, full import median wall, a5a318d -> now, and the
-ratio to the baseline now), 2026-11-28:
+ratio to the baseline now), 2026-11-28/29:
 
 | run (UTC) | repeats | load average (1 min) before | a5a318d, s | now, s | baseline, s | now vs baseline |
 |---|---|---|---|---|---|---|
 | 23:20 | 11 | ~1.4 | 0.614 | 0.401 | 0.247 | 0.62x |
 | 23:26 | 11 | 2.51 | 0.475 | 0.456 | 0.233 | 0.51x |
 | 23:29 | 15 | 0.39 | 0.578 | 0.404 | 0.236 | 0.58x |
+| 00:33 (next day; notes and titles set aside, the table above) | 11 | 2.21 | 0.534 | 0.376 | 0.220 | 0.59x |
 
 The gain depends on a free second core: with the machine loaded by other jobs (23:26) it shrinks to a few
 percent and the ratio to about 0.5x.
