@@ -53,6 +53,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_prob": {"zh": "未进行不确定性分析：排名高于对方的概率不可用。",
                 "en": "No uncertainty analysis was run: the probability of outranking is not available."},
     "in_short": {"zh": "简而言之：", "en": "In short."},
+    "input:Weights": {"zh": "权重", "en": "Weights"},
+    "input:Normalisation": {"zh": "标准化", "en": "Normalisation"},
+    "input:Aggregation": {"zh": "聚合", "en": "Aggregation"},
+    "input:Imputation": {"zh": "插补", "en": "Imputation"},
+    "input:Treatment": {"zh": "异常值处理", "en": "Treatment"},
+    "input:Winmax": {"zh": "缩尾上限", "en": "Winmax"},
+    "input:Exclusion": {"zh": "剔除指标", "en": "Exclusion"},
     "which_choice": {"zh": "哪个选择最要紧？（Sobol 敏感性分析）", "en": "Which choice matters most? (Sobol sensitivity)"},
     "choice": {"zh": "选择", "en": "Choice"},
     "sobol_note": {"zh": "目标：总指数排名相对名义排名的平均绝对变动。S1：该选择单独解释的方差占比；ST：连同交互作用；"
@@ -119,21 +126,9 @@ def t(key: str, lang: str, **fmt: object) -> str:
     return s.format(**fmt) if fmt else s
 
 
-INPUT_NAMES: dict[str, dict[str, str]] = {
-    "Weights": {"zh": "权重", "en": "Weights"},
-    "Normalisation": {"zh": "标准化", "en": "Normalisation"},
-    "Aggregation": {"zh": "聚合", "en": "Aggregation"},
-    "Imputation": {"zh": "插补", "en": "Imputation"},
-    "Treatment": {"zh": "异常值处理", "en": "Treatment"},
-    "Winmax": {"zh": "缩尾上限", "en": "Winmax"},
-    "Exclusion": {"zh": "剔除指标", "en": "Exclusion"},
-}
-"""Names of the usual uncertain choices in each language; any other name (a spec's own) is shown as written."""
-
-
 def input_label(name: str, lang: str) -> str:
-    """An uncertain choice's name in ``lang`` (:data:`INPUT_NAMES`), else as the spec wrote it."""
-    return INPUT_NAMES.get(name, {}).get(lang, name)
+    """An uncertain choice's name in ``lang`` (the ``input:<name>`` strings), else as the spec wrote it."""
+    return STRINGS.get(f"input:{name}", {}).get(lang, name)
 
 
 def node_label(fw: Framework, code: str, lang: str) -> str:
