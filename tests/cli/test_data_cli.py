@@ -225,3 +225,11 @@ def test_uncertainty_alone_means_the_default_runs():
     assert with_default_runs(["run", "--uncertainty", "--seed", "3"])[:3] == ["run", "--uncertainty", DEFAULT_RUNS]
     assert with_default_runs(["run", "--uncertainty", "500"]) == ["run", "--uncertainty", "500"]
     assert with_default_runs(["run", "--uncertainty", "-5"]) == ["run", "--uncertainty", "-5"]  # rejected later
+
+
+def test_run_report_in_english(here, capsys):
+    assert main(["run", "--uncertainty", "0", "--sensitivity", "0", "--lang", "en", "--report", "en.html"]) == 0
+    html = (here / "en.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html and "<b>In short.</b> Shenzhen ranks" in html
+    assert main(["run", "--lang", "fr", "--no-report"]) == 1
+    assert "fr" in capsys.readouterr().err

@@ -321,9 +321,13 @@ def run_cmd(
     sensitivity_base: Annotated[int, typer.Option("--sensitivity", help="Sobol base sample (a power of 2) for the "
                                                                         "report's 'which choice matters' (0: none)")] = 256,
     plain: Annotated[bool, typer.Option("--plain", help="write the plain report instead of the full one")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="language of the report: zh or en")] = "zh",
 ) -> None:
     """Build the index (default: three_pools on the bundled cited data), print ranking and comparison,
     how sure the comparison is (Monte Carlo over weights, normalisation and aggregation), and write the report."""
+    from ..report.i18n import check_lang
+
+    check_lang(lang)
     out = _out()
     b = city_build(framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy)
     if b.imported is not None:
@@ -348,7 +352,7 @@ def run_cmd(
         b.cross_section.provenance = provenance_from_choices(b.choices)
         sens = sensitivity_for_report(b.result, sensitivity_base, seed)
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(build_report(b.result, lang="zh", uncertainty=unc, compare=compare, sensitivity=sens),
+        report.write_text(build_report(b.result, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens),
                           encoding="utf-8")
         p = report
     out.print(f"wrote {escape(str(p))}")
