@@ -288,7 +288,7 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     else:
         gap = {"total": g.attrs["gap"], "why_not": "",
                "leaves": [{"code": r.node, "pool": r.parent, "contribution": r.contribution, "share": r.share,
-                           "weight_a": r.weight_a, "weight_b": r.weight_b} for r in g[g["leaf"]].itertuples()]}
+                           "weight_a": r.effective_a, "weight_b": r.effective_b} for r in g[g["leaf"]].itertuples()]}
     return {"a": ea, "b": ec, "names": names, "pools": pools, "indicators": inds, "other": other,
             "denominators": dens, "year": b.year, "window": b.window, "policy": b.policy, "gap": gap}
 

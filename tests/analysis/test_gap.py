@@ -58,11 +58,25 @@ def test_geometric_gap_is_the_log_mean_division():
 
 
 def test_equal_parent_scores_still_sum_exactly():
-    """P1 is 70 for both (80/60 vs 60/80): its children's parts cancel, and the sums stay exact."""
+    """P1 is 70 for both (80/60 vs 60/80): its children's parts cancel, each in index points (P1 weighs 2/3)."""
     cs = cross_section({"i1": [80, 60], "i2": [60, 80], "i3": [50, 20]}, ["A", "B"])
     g, c = contributions(build(FW, cs, PipelineSpec.from_obj(["aggregate"])))
-    assert c["P1"] == pytest.approx(0.0) and c["i1"] == pytest.approx(10.0) and c["i2"] == pytest.approx(-10.0)
-    assert g.loc[g["leaf"], "contribution"].sum() == pytest.approx(10.0)
+    assert c["P1"] == pytest.approx(0.0)
+    assert c["i1"] == pytest.approx(2 / 3 * 0.5 * (80 - 60)) and c["i2"] == pytest.approx(2 / 3 * 0.5 * (60 - 80))
+    assert g.loc[g["leaf"], "contribution"].sum() == pytest.approx(10.0)  # i3: 1/3 * (50 - 20)
+
+
+def test_a_missing_pillar_moves_its_weight_and_contributions_stay_weight_times_score():
+    """Found by the property test below: B has no Q pillar (so P carries B's whole index) while P1's scores are
+    equal; each indicator's part is still its effective weight times its score, per entity."""
+    fw = framework({"P": ["a", "b"], "Q": ["d"]}, weights={"Q": 3.0})
+    cs = cross_section({"a": [60, 60], "b": [40, 40], "d": [90, np.nan]}, ["A", "B"])
+    g, c = contributions(build(fw, cs, PipelineSpec.from_obj(["aggregate"])))
+    # A: index = (1 * 50 + 3 * 90) / 4 = 80; B: index = P = 50; gap 30
+    assert g.attrs["gap"] == pytest.approx(30.0)
+    assert c["a"] == pytest.approx(0.25 * 0.5 * 60 - 1.0 * 0.5 * 60)  # -22.5
+    assert c["b"] == pytest.approx(0.25 * 0.5 * 40 - 1.0 * 0.5 * 40)  # -15
+    assert c["d"] == pytest.approx(0.75 * 90)  # +67.5 (B has no value)
 
 
 def test_a_method_that_is_not_a_mean_is_a_leaf():
@@ -94,3 +108,37 @@ def test_an_entity_without_an_index_score_has_no_gap_to_split():
     assert np.isnan(r.index["B"])
     with pytest.raises(Exception, match="'B' has no Index score"):
         r.gap("A", "B")
+
+
+# -- properties, for any data (hypothesis, derandomized) --------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROP_FW = framework({"P": ["a", "b", "c"], "Q": ["d", "e"]}, weights={"a": 2.0, "c": 0.5, "Q": 3.0})
+MEANS = st.sampled_from(["arithmetic", "geometric", "harmonic", {"method": "generalised", "p": 2}])
+cell = st.one_of(st.floats(1, 100, allow_nan=False), st.just(float("nan")))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(x=st.lists(cell, min_size=10, max_size=10), pillar=MEANS, index=MEANS)
+def test_contributions_always_add_up_to_the_gap(x, pillar, index):
+    """Whatever the data (missing values included) and whichever weighted means at the two levels, the leaves'
+    contributions sum to the index gap; with arithmetic means throughout, each equals ew_a x_a - ew_b x_b."""
+    vals = {c: [x[k], x[k + 5]] for k, c in enumerate(PROP_FW.indicators)}
+    cs = cross_section(vals, ["A", "B"])
+    as_step = lambda m: m if isinstance(m, dict) else {"method": m}  # noqa: E731
+    spec = PipelineSpec.from_obj([{"aggregate": {"by_level": {2: as_step(pillar), 3: as_step(index)}}}])
+    r = build(PROP_FW, cs, spec)
+    if not np.isfinite(r.index).all():
+        with pytest.raises(Exception, match="no Index score"):
+            r.gap("A", "B")
+        return
+    g = r.gap("A", "B")
+    assert g.loc[g["leaf"], "contribution"].sum() == pytest.approx(g.attrs["gap"], rel=1e-9, abs=1e-9)
+    if pillar == "arithmetic" and index == "arithmetic":
+        rows = g.set_index("node")
+        for ind in PROP_FW.indicators:
+            p = PROP_FW.parent(ind)
+            ew = {e: rows.at[ind, f"weight_{e}"] * rows.at[p, f"weight_{e}"] for e in ("a", "b")}
+            xa, xb = (np.nan_to_num(v) for v in vals[ind])
+            assert rows.at[ind, "contribution"] == pytest.approx(ew["a"] * xa - ew["b"] * xb, abs=1e-9)

@@ -1,23 +1,25 @@
 """Why A scores higher than B: the gap between two entities' index scores, split into the contributions of
 every pillar and indicator, summing exactly to the gap.
 
-At an aggregate ``p`` of the mean type the gap between the two entities' scores is split among the children
-``c`` by the method's transform ``g`` (arithmetic ``g(x) = x``, geometric ``g = ln``, harmonic
-``g(x) = 1/x``, power mean ``g(x) = x^q``), since ``g(p) = sum_c r_c g(s_c)`` with ``r_c`` each entity's own
-relative weights (renormalised over the children it has)::
+Each node ``p`` carries a pair of multipliers ``(alpha_a, alpha_b)`` with its contribution
+``T_p = alpha_a p_a - alpha_b p_b``; the index has ``(1, 1)``, so ``T = S_a - S_b``.
 
-    t_c = L * (r_ac g(s_ac) - r_bc g(s_bc)),   L = (p_a - p_b) / (g(p_a) - g(p_b))   (1 / g'(p_a) if equal)
+* Arithmetic mean (``p = sum_c r_c s_c``, ``r_c`` each entity's own relative weights, renormalised over the
+  children it has): child ``c`` gets ``(alpha_a r_ac, alpha_b r_bc)``, so ``T_c = alpha_a r_ac s_ac -
+  alpha_b r_bc s_bc``. Along an arithmetic tree an indicator's contribution is therefore
+  ``ew_a x_a - ew_b x_b`` with ``ew`` each entity's effective weight, and the sums are exact.
+* Another weighted mean with transform ``g`` (geometric ``g = ln``, harmonic ``g(x) = 1/x``, power mean
+  ``g(x) = x^q``), ``g(p) = sum_c r_c g(s_c)``: the gap ``p_a - p_b`` is split as
+  ``t_c = L (r_ac g(s_ac) - r_bc g(s_bc))`` with ``L = (p_a - p_b) / (g(p_a) - g(p_b))`` (``1 / g'(p_a)``
+  if equal), which for the geometric mean is the log-mean Divisia index (LMDI; Ang 2004, Energy Policy 32(9)
+  1131-1139). Writing ``T_p = abar (p_a - p_b) + (alpha_a - alpha_b) (p_a + p_b) / 2`` with ``abar`` the mean
+  multiplier, child ``c`` gets ``T_c = abar t_c + (alpha_a - alpha_b) (p_a + p_b) / 2 q_c`` (``q_c``: the
+  children's mean relative weights), and multipliers that reproduce ``T_c`` from its own two scores.
+* Any other method (median, Copeland, TOPSIS, VIKOR, Mazziotta-Pareto, benefit of the doubt) is not split: the
+  aggregate is a leaf with its contribution.
 
-so that ``sum_c t_c = p_a - p_b`` exactly. For the arithmetic mean ``L = 1`` and ``t_c`` is the plain
-difference of weighted scores; for the geometric mean ``L`` is the logarithmic mean and this is the LMDI
-decomposition (Ang 2004, Energy Policy 32(9) 1131-1139; Ang & Liu 2001). Down the tree, a child's share of
-the index gap is its parent's share times ``t_c / (p_a - p_b)``; when a parent's two scores are equal its
-share is spread by the children's mean relative weights and ``t_c`` added, so the sums stay exact. An
-aggregate with a method of another kind (median, Copeland, TOPSIS, VIKOR, Mazziotta-Pareto, benefit of the
-doubt) is not split: it appears as a leaf with its share.
-
-When an entity lacks a child, its other children carry its weight: the table shows both entities' relative
-weights, so a pillar whose gap comes from comparing different indicators is visible.
+When an entity lacks a child, its other children carry its weight: the table shows both entities' relative and
+effective weights, so a gap that comes from comparing different indicators (or pillars) is visible.
 """
 
 from __future__ import annotations
@@ -69,8 +71,40 @@ def local_terms(method: str, params: dict, w: np.ndarray, sa: np.ndarray, sb: np
     return factor * (ga - gb), ra, rb
 
 
+def _multipliers(t: float, sa: float, sb: float) -> tuple[float, float] | None:
+    """``(beta_a, beta_b)`` with ``beta_a sa - beta_b sb = t`` (a missing score counts 0), or None when no pair
+    can (both scores 0 or missing): the node is then a leaf."""
+    has_a, has_b = np.isfinite(sa) and sa != 0, np.isfinite(sb) and sb != 0
+    if has_a and has_b:
+        return (t / (sa - sb), t / (sa - sb)) if sa != sb else (t / (2 * sa), -t / (2 * sb))
+    if has_a:
+        return t / sa, 0.0
+    if has_b:
+        return 0.0, -t / sb
+    return None
+
+
+def _split(method: str, params: dict, w: np.ndarray, ca: np.ndarray, cb: np.ndarray, pa: float, pb: float,
+           alpha: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list] | None:
+    """The children's contributions, both entities' relative weights and the children's multipliers (None for a
+    child that stays a leaf), for a node with multipliers ``alpha``; None if the method is not a weighted mean."""
+    if method == "arithmetic" or (method == "generalised" and float(params.get("p", 1.0)) == 1.0):
+        ra, rb = _relative(w, ca), _relative(w, cb)
+        parts = alpha[0] * ra * np.nan_to_num(ca) - alpha[1] * rb * np.nan_to_num(cb)
+        return parts, ra, rb, [(alpha[0] * x, alpha[1] * y) for x, y in zip(ra, rb, strict=True)]
+    terms = local_terms(method, params, w, ca, cb, pa, pb)
+    if terms is None:
+        return None
+    t, ra, rb = terms
+    q = (ra + rb) / max((ra + rb).sum(), 1e-300)
+    parts = (alpha[0] + alpha[1]) / 2 * t + (alpha[0] - alpha[1]) * (pa + pb) / 2 * q
+    return parts, ra, rb, [_multipliers(x, y, z) for x, y, z in zip(parts, ca, cb, strict=True)]
+
+
 def gap(result: Result, a: str, b: str) -> pd.DataFrame:
-    """One row per node, top-down: both entities' scores and relative weights, the node's ``contribution``
+    """One row per node, top-down: both entities' scores, relative weights within the parent (``weight_*``) and
+    effective weights in the index (``effective_*``: the product of the relative weights down the path), the
+    node's ``contribution``
     to the index gap ``score_a - score_b`` (points of the index) and its ``share`` of it; ``split`` says
     whether the node's own gap is split among its children (False for indicators and for aggregates whose
     method is not a weighted mean). The contributions of the leaves (``leaf``) sum to the index gap.
@@ -87,18 +121,20 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
         if np.isnan(s[root]):
             raise DataError(f"{e!r} has no {root} score (too little data for it; see the build's dat_thresh), so "
                             "the gap cannot be split")
+    alpha: dict[str, tuple[float, float]] = {root: (1.0, 1.0)}
     share_of: dict[str, float] = {root: float(sa[root] - sb[root])}
     rows: list[dict] = []
     weights_rel: dict[str, tuple[float, float]] = {root: (1.0, 1.0)}
+    effective: dict[str, tuple[float, float]] = {root: (1.0, 1.0)}
     stack = [root]
     while stack:
         p = stack.pop(0)
-        kind = fw[p].kind
         row = {"node": p, "level": fw[p].level, "parent": fw.parent(p), "name": fw[p].name,
                "score_a": float(sa[p]), "score_b": float(sb[p]), "weight_a": weights_rel[p][0],
-               "weight_b": weights_rel[p][1], "contribution": share_of[p], "split": False, "method": ""}
+               "weight_b": weights_rel[p][1], "effective_a": effective[p][0], "effective_b": effective[p][1],
+               "contribution": share_of[p], "split": False, "method": ""}
         rows.append(row)
-        if kind == "indicator":
+        if fw[p].kind == "indicator" or p not in alpha:
             continue
         children = fw.children(p)
         info = methods.loc[p]
@@ -107,19 +143,17 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
         w = result.weights[info["weights"]].reindex(children).to_numpy(float)
         ca, cb = sa[children].to_numpy(float), sb[children].to_numpy(float)
         row["method"] = info["method"]
-        terms = local_terms(info["method"], params, w, ca, cb, float(sa[p]), float(sb[p]))
-        if terms is None:
+        split = _split(info["method"], params, w, ca, cb, float(sa[p]), float(sb[p]), alpha[p])
+        if split is None:
             continue
-        t, ra, rb = terms
         row["split"] = True
-        d = float(sa[p] - sb[p])
-        if d != 0:
-            parts = share_of[p] * t / d
-        else:
-            parts = t + share_of[p] * (ra + rb) / max((ra + rb).sum(), 1e-300)
-        for c, part, wa, wb in zip(children, parts, ra, rb, strict=True):
+        parts, ra, rb, multipliers = split
+        for c, part, wa, wb, m in zip(children, parts, ra, rb, multipliers, strict=True):
             share_of[c] = float(part)
             weights_rel[c] = (float(wa), float(wb))
+            effective[c] = (effective[p][0] * float(wa), effective[p][1] * float(wb))
+            if m is not None:
+                alpha[c] = m
         stack.extend(children)
     out = pd.DataFrame(rows)
     total = share_of[root]

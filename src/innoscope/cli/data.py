@@ -193,20 +193,21 @@ def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
         return
     t = Table(title=escape(f"where the index gap {za} − {zb} = {gap['total']:+.1f} points comes from "
                            "(weight x normalised score differences; they add up to the gap)"), title_justify="left")
-    for col in ("indicator", "pool", "points", "share", f"in-pool weight {za}", f"in-pool weight {zb}"):
+    for col in ("indicator", "pool", "points", "share", f"weight in index {za}", f"weight in index {zb}"):
         t.add_column(escape(col))
     moved = False
     for r in sorted(gap["leaves"], key=lambda r: -abs(r["contribution"])):
         wa, wb = r["weight_a"], r["weight_b"]
-        mark = " *" if wa != wb else ""
-        moved |= wa != wb
+        differs = abs(wa - wb) > 1e-12
+        mark = " *" if differs else ""
+        moved |= differs
         t.add_row(escape(r["code"]) + mark, escape(b.framework[r["pool"]].name_zh if r["pool"] else ""),
                   f"{r['contribution']:+.1f}", "—" if not np.isfinite(r["share"]) else f"{100 * r['share']:.0f}%",
-                  f"{wa:.2f}", f"{wb:.2f}")
+                  f"{wa:.3f}", f"{wb:.3f}")
     out.print(t)
     if moved:
-        out.print("* the two cities weigh this indicator differently within its pool: a city without a value "
-                  "has its pool carried by its other indicators")
+        out.print("* the two cities weigh this indicator differently in the index: a city without a value has it "
+                  "carried by the pool's other indicators, and a city without a pool by the other pools")
 
 
 def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> dict:

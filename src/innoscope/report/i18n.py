@@ -70,14 +70,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_sensitivity": {"zh": "未进行敏感性分析（innoscope report --sensitivity 256）。",
                        "en": "No sensitivity analysis was run (innoscope report --sensitivity 256)."},
     "gap_title": {"zh": "差距从何而来：{a} − {b} = {d} 分", "en": "Where the gap comes from: {a} − {b} = {d} points"},
-    "gap_note": {"zh": "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距。标 * 的指标两城权重不同："
-                       "缺少数值的城市由同一分项的其他指标承担该分项。",
+    "gap_note": {"zh": "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距。标 * 的指标在两城总指数中"
+                       "的权重不同：缺少数值的城市由同一分项的其他指标承担，缺少整个分项的城市由其他分项承担。",
                  "en": "Each indicator's contribution to the index gap (weight x difference of normalised scores); "
-                       "they add up to the gap. * the two entities weigh the indicator differently: an entity "
-                       "without a value has its pillar carried by the other indicators."},
+                       "they add up to the gap. * the two entities weigh the indicator differently in the index: an "
+                       "entity without a value has it carried by the pillar's other indicators, or by the other "
+                       "pillars."},
     "contribution": {"zh": "贡献（分）", "en": "Contribution (points)"},
     "share_of_gap": {"zh": "占差距", "en": "Share of gap"},
-    "weight_in_pillar": {"zh": "分项内权重", "en": "Weight in pillar"},
+    "weight_in_pillar": {"zh": "在总指数中的权重", "en": "Weight in the index"},
     "audit": {"zh": "统计审查", "en": "Statistical audit"},
     "correlation": {"zh": "相关系数", "en": "Correlation"},
     "audit_flags": {"zh": "审查提示", "en": "Audit flags"},

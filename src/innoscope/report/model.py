@@ -310,7 +310,8 @@ def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: 
 
 def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
     """The index gap ``a - b`` and the contribution of each leaf of its decomposition (:meth:`Result.gap`),
-    largest first; ``moved`` marks a leaf the two entities weigh differently (one lacks a sibling)."""
+    largest first, with each entity's weight of the leaf in the index; ``moved`` marks a leaf the two entities
+    weigh differently (one lacks a value there or in a sibling pillar)."""
     fw = result.framework
     try:
         g = result.gap(a, b)
@@ -320,8 +321,8 @@ def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
     return {"gap_total": g.attrs["gap"], "gap": [
         {"code": r.node, "name": node_label(fw, r.node, lang),
          "pillar": node_label(fw, r.parent, lang) if isinstance(r.parent, str) else "",
-         "contribution": r.contribution, "share": r.share, "weight_a": r.weight_a, "weight_b": r.weight_b,
-         "moved": bool(abs(r.weight_a - r.weight_b) > 1e-12)} for r in leaves.itertuples()]}
+         "contribution": r.contribution, "share": r.share, "weight_a": r.effective_a, "weight_b": r.effective_b,
+         "moved": bool(abs(r.effective_a - r.effective_b) > 1e-12)} for r in leaves.itertuples()]}
 
 
 # -- audit --------------------------------------------------------------------------------------
