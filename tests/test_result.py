@@ -52,3 +52,18 @@ def test_explain_indicator_lists_every_stage(base):
 def test_explain_unknown_entity(base):
     with pytest.raises(DataError, match="unknown entity 'Atlantis'"):
         base.explain("Atlantis", "Index")
+
+
+def test_explain_uses_the_weights_the_stage_used():
+    """``weights: equal`` at the index level: explain shows 1/2 and 1/2 (not the framework's 2/3 and 1/3), and the
+    contributions add up to the score."""
+    from innoscope import PipelineSpec, build
+    from tests.pipeline._tiny import cross_section, framework
+
+    fw = framework({"P1": ["i1", "i2"], "P2": ["i3"]}, weights={"P1": 2.0})
+    cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
+    r = build(fw, cs, PipelineSpec.from_obj([{"aggregate": {"by_level": {3: {"weights": "equal"}}}}]))
+    e = r.explain("A").set_index("child")
+    assert e["relative_weight"].tolist() == [0.5, 0.5]
+    assert e["contribution"].sum() == r.index["A"] == 0.5 * 70 + 0.5 * 50
+    assert list(r.child_weights("P1")) == [1.0, 1.0] and list(r.child_weights("Index")) == [1.0, 1.0]

@@ -86,6 +86,21 @@ class Result:
         return df.sort_values(["rank", "name"])
 
     # -- explanation -------------------------------------------------------------------------
+    def child_weights(self, node: str) -> np.ndarray:
+        """The weights the aggregate stage gave ``node``'s children (in ``framework.children(node)`` order): the
+        weight set named in the aggregation log for that node, all ones for ``weights: equal``."""
+        children = self.framework.children(node)
+        log = self.logs.get("Aggregated", {})
+        name = self.active_weights
+        if "methods" in log:
+            methods = log["methods"]
+            row = methods[methods["iCode"] == node]
+            if len(row) and isinstance(row["weights"].iloc[0], str):
+                name = row["weights"].iloc[0]
+        if name in ("equal", "none"):
+            return np.ones(len(children))
+        return self.weights[name].reindex(children).to_numpy(float)
+
     def explain(self, entity: str, node: str | None = None) -> pd.DataFrame:
         """Trace ``entity``'s score at ``node`` to its children: score, weight, share and raw values.
 
@@ -103,7 +118,7 @@ class Result:
                     if node in ds.columns and entity in ds.index}
             return pd.DataFrame({"stage": list(rows), "value": list(rows.values())})
         children = fw.children(node)
-        w = self.weights[self.active_weights].reindex(children).to_numpy(float)
+        w = self.child_weights(node)
         vals = agg[children].to_numpy(float)
         wp = np.where(np.isnan(vals), 0.0, w)
         share = wp / wp.sum() if wp.sum() > 0 else wp

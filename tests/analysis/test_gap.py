@@ -142,3 +142,12 @@ def test_contributions_always_add_up_to_the_gap(x, pillar, index):
             ew = {e: rows.at[ind, f"weight_{e}"] * rows.at[p, f"weight_{e}"] for e in ("a", "b")}
             xa, xb = (np.nan_to_num(v) for v in vals[ind])
             assert rows.at[ind, "contribution"] == pytest.approx(ew["a"] * xa - ew["b"] * xb, abs=1e-9)
+
+
+def test_equal_weights_at_a_level():
+    """``weights: equal`` at the index (issue #2: no weights at one level): P1 and P2 count half each."""
+    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"weights": "equal"}}}}])
+    cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
+    g, c = contributions(build(FW, cs, spec))
+    assert g.attrs["gap"] == pytest.approx(0.5 * (70 - 50) + 0.5 * (50 - 20))  # 25
+    assert c["i1"] == pytest.approx(0.5 * 0.5 * (80 - 40)) and c["i3"] == pytest.approx(0.5 * (50 - 20))

@@ -140,7 +140,7 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
         info = methods.loc[p]
         params = {k: v for k, v in info.items() if k not in ("Level", "method", "weights", "dat_thresh")
                   and not (isinstance(v, float) and np.isnan(v))}
-        w = result.weights[info["weights"]].reindex(children).to_numpy(float)
+        w = result.child_weights(p)
         ca, cb = sa[children].to_numpy(float), sb[children].to_numpy(float)
         row["method"] = info["method"]
         split = _split(info["method"], params, w, ca, cb, float(sa[p]), float(sb[p]), alpha[p])
