@@ -266,3 +266,14 @@ def test_in_short_summary(result, html_en):
     n_chn = int(result.data.values.loc["CHN", fw.indicators].notna().sum())
     assert f"China: {n_chn} of {len(fw.indicators)} indicators have a value." in text  # no flags: nothing else
     assert "P(" not in text  # no Monte Carlo was run
+
+
+def test_effective_weights_follow_per_level_overrides():
+    """With ``weights: equal`` at the index, the report's effective weights use 1/2 and 1/2 (the weights used)."""
+    from tests.pipeline._tiny import cross_section, framework
+
+    fw = framework({"P1": ["i1", "i2"], "P2": ["i3"]}, weights={"P1": 2.0})
+    cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
+    r = build(fw, cs, [{"aggregate": {"by_level": {3: {"weights": "equal"}}}}])
+    ew = model.effective_weights(r)
+    assert (ew["P1"], ew["P2"], ew["i1"], ew["i3"]) == (0.5, 0.5, 0.25, 0.5)

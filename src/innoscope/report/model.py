@@ -82,14 +82,14 @@ def radar_level(result: Result) -> int:
 
 
 def effective_weights(result: Result) -> pd.Series:
-    """Each node's share of the index: product of its and its ancestors' weights relative to siblings."""
+    """Each node's share of the index: product of its and its ancestors' weights relative to siblings, with the
+    weights the aggregate stage used at each node (:meth:`Result.child_weights`; ``weights: equal`` included)."""
     fw = result.framework
-    w = result.weights.get(result.active_weights, pd.Series(fw.weights(), dtype=float))
     out: dict[str, float] = {fw.root: 1.0}
     for lvl in range(fw.n_levels, 1, -1):
         for code in fw.codes(lvl):
             kids = fw.children(code)
-            wk = w.reindex(kids).fillna(0.0).to_numpy(float)
+            wk = np.nan_to_num(result.child_weights(code), nan=0.0)
             tot = wk.sum()
             for k, v in zip(kids, wk, strict=True):
                 out[k] = out[code] * (v / tot if tot > 0 else 1.0 / len(kids))
