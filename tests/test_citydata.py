@@ -41,3 +41,21 @@ def test_in_short_with_an_unranked_city(build):
     cmp = compare_cities(build, "深圳", "南京")
     text = " ".join(in_short(build, cmp))
     assert "南京 not ranked" in text and "index gap" not in text and "P(" not in text
+
+
+def test_every_pair_of_cities_compares_and_summarises(build):
+    """All 132 ordered pairs of the bundled cities (ranked or not): the comparison, its gap split (or why there is
+    none) and the summary all work; where there is a split, it adds up to the index gap."""
+    import itertools
+
+    import numpy as np
+
+    for a, c in itertools.permutations(build.cross_section.entities, 2):
+        cmp = compare_cities(build, a, c)
+        lines = in_short(build, cmp, 0.5, "weights")
+        assert lines and all(line.endswith(".") for line in lines)
+        gap = cmp["gap"]
+        if gap["why_not"]:
+            assert not np.isfinite(gap["total"]) and gap["leaves"] == []
+        else:
+            assert sum(r["contribution"] for r in gap["leaves"]) == pytest.approx(gap["total"], abs=1e-9)
