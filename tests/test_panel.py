@@ -112,3 +112,29 @@ def test_tidy_reader_columns():
     # a: the 2024 row is a seed row (source_url seed:...), so the 2023 row wins under the quality policy
     assert cs.values.at["a", "x"] == 1 and cs.flags.at["a", "x"] == "outdated"
     assert cs.values.at["b", "x"] == 3 and cs.flags.at["b", "x"] == "approximate,low_quality"
+
+
+def test_window_properties_for_any_panel():
+    """Random panels (hypothesis, derandomized): under the latest policy each chosen value is the latest one dated
+    in [Y - w, Y]; a cell with none is missing; 'outdated' is set exactly when the chosen year is before Y."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    obs_row = st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(2015, 2026), st.floats(0, 100, allow_nan=False))
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(rows=st.lists(obs_row, min_size=1, max_size=25), y=st.integers(2018, 2026), w=st.integers(0, 4))
+    def check(rows, y, w):
+        obs = pd.DataFrame([row(e, "x", yr, v) for e, yr, v in rows])
+        cs = cross_section(obs, FW, year=y, window=w, policy="latest", entities=["a", "b", "c"])
+        for e in ("a", "b", "c"):
+            inside = obs[(obs["entity"] == e) & (obs["year"] >= y - w) & (obs["year"] <= y)]
+            got, got_year = cs.values.at[e, "x"], cs.years.at[e, "x"]
+            if inside.empty:
+                assert np.isnan(got)
+                continue
+            latest = inside["year"].max()
+            assert got_year == latest and got in set(inside.loc[inside["year"] == latest, "value"])
+            assert ("outdated" in str(cs.flags.at[e, "x"])) == (latest < y)
+
+    check()
