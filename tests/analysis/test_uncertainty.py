@@ -374,3 +374,17 @@ def test_an_entity_against_itself_is_a_clear_error(asem, coinr_spec):
     assert 0 <= res.prob_outranks("CHN", "JPN") <= 1
     with pytest.raises(SpecError, match="two different entities"):
         res.compare("CHN", "CHN")
+
+
+@pytest.mark.parametrize("entry", [
+    {"name": "W", "weights": "uniform", "noise": {2: None}},
+    {"name": "W", "weights": "uniform", "noise": {"two": 0.25}},
+    {"name": "X", "exclude": "random", "p": "many"},
+    {"name": "N", "stage": "normalise", "alternatives": ["minmax", "zscore"], "level": "top"},
+])
+def test_an_input_of_the_wrong_form_is_a_spec_error(asem, entry):
+    """Found by fuzzing mutated specs: these raised a bare TypeError or ValueError."""
+    fw, cs = asem
+    spec = PipelineSpec.from_obj({"steps": ["normalise", "aggregate"], "uncertainty": {"inputs": [entry]}})
+    with pytest.raises(SpecError, match=rf"uncertainty input '{entry['name']}'"):
+        uncertainty(fw, cs, spec, n=10, seed=1)

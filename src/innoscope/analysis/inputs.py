@@ -286,6 +286,18 @@ def parse_inputs(obj: Any) -> list[Input]:
 
 
 def _parse_one(raw: dict[str, Any], i: int) -> Input:
+    """One input entry; a value of the wrong type (``noise: {3: null}``, ``p: many``) is a SpecError naming it."""
+    try:
+        return _parse_entry(raw, i)
+    except SpecError:
+        raise
+    except (ValueError, TypeError) as e:
+        name = str(raw.get("name") or f"input{i}")
+        raise SpecError(f"uncertainty input {name!r}: a value has the wrong type or form ({e}); see "
+                        "docs/uncertainty.md for each kind of input") from None
+
+
+def _parse_entry(raw: dict[str, Any], i: int) -> Input:
     kind = "weights" if "weights" in raw else "exclude" if "exclude" in raw else "discrete"
     name = str(raw.get("name") or f"input{i}")
     extra = sorted(set(raw) - INPUT_KEYS[kind])

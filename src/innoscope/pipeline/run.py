@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import CrossSection
-from ..errors import SpecError
+from ..errors import InnoscopeError, SpecError, StageError
 from ..framework import Framework
 from . import aggregate, denominate, impute, normalise, screen, treat, weight
 from .base import Context, StageOutput, label_index
@@ -88,7 +88,13 @@ def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str
     """
     mod = stage_module(step.stage)
     inp = ctx.datasets[_dataset_name(ctx, step.input)] if step.input else ctx.datasets[last]
-    out = mod.run(inp, ctx, step)
+    try:
+        out = mod.run(inp, ctx, step)
+    except InnoscopeError:
+        raise
+    except (TypeError, ValueError) as e:  # a parameter of the wrong type or form, e.g. winmax: {a: 1}
+        raise StageError(step.stage, f"method {step.method or 'default'!r} with {dict(step.params)}: {e}; check the "
+                                     "parameters' types and values (docs/methods.md)") from None
     name = step.output or mod.OUTPUT
     if out.weights is not None:
         ctx.weights[name] = out.weights
