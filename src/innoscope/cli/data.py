@@ -364,12 +364,12 @@ def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: 
     (else :func:`~innoscope.analysis.uncertainty.default_inputs`: weights +/-25%, min-max vs z-score,
     arithmetic vs geometric mean)."""
     from ..analysis.uncertainty import uncertainty_any_design
+    from ..report.i18n import t as ui_text
 
     res, design = uncertainty_any_design(b.framework, b.cross_section, b.spec, n=runs, seed=seed, pairs=list(pair))
     names = b.cross_section.names
     na, nb = names[pair[0]], names[pair[1]]
-    varied = {"spec": "the spec's uncertain choices", "default": "weights ±25%, min-max vs z-score, arithmetic vs "
-              "geometric mean", "weights": "weights ±25% only: the generic design cannot run on these data"}[design]
+    varied = ui_text(f"design:{design}", "en")
     t = Table(title=escape(f"How sure? P({na} outranks {nb}) over {runs} Monte Carlo runs ({varied})"),
               title_justify="left")
     for col in ("node", f"P({na} > {nb})", f"P({nb} > {na})"):

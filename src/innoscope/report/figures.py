@@ -144,9 +144,9 @@ def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
     return _layout(fig, title, height=440)
 
 
-def gap_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
-    """Each indicator's contribution to the index gap between two entities (points; they add up to the gap)."""
-    cmp = model.gap_rows(result, a, b, lang)
+def gap_bar(result: Result, a: str, b: str, lang: str, cmp: dict[str, Any]) -> go.Figure:
+    """Each indicator's contribution to the index gap between two entities (points; they add up to the gap);
+    ``cmp``: their :func:`~innoscope.report.model.gap_rows`."""
     rows = cmp["gap"]
     labels = [ptext(r["name"]) + (" *" if r["moved"] else "") for r in rows]
     values = [r["contribution"] for r in rows]

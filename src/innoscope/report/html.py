@@ -72,8 +72,9 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     a, b = model.compare_pair(result, compare)
     figs["comparison"] = figures.comparison_bar(result, a, b, lang)
     figs["comparison_radar"] = figures.radar(result, a, lang, other=b)
-    if model.gap_rows(result, a, b, lang)["gap"]:
-        figs["comparison_gap"] = figures.gap_bar(result, a, b, lang)
+    gap = model.gap_rows(result, a, b, lang)
+    if gap["gap"]:
+        figs["comparison_gap"] = figures.gap_bar(result, a, b, lang, gap)
     audit = audit or model.audit_view(result, lang)
     figs["correlation"] = figures.correlation_heatmap(result, audit.corr, lang)
     if profiles:
@@ -100,6 +101,7 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     pillars = model.pillar_codes(result)
     a, b = model.compare_pair(result, compare)
     prov = model.provenance_table(result, lang)
+    cmp = model.comparison(result, a, b, lang, uncertainty)
     ew = model.effective_weights(result)
     w = result.weights.get(result.active_weights)
     all_ranks = result.all_ranks()
@@ -121,9 +123,9 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "pillar_rows": [{"code": e, "name": model.entity_name(result, e, lang),
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
         "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in result.ranking().index],
-        "cmp": model.comparison(result, a, b, lang, uncertainty),
-        "in_short": model.summary_sentences(result, a, b, lang, p_outranks=model.outrank_probability(uncertainty, a, b),
-                                            design=_varied(uncertainty, lang)),
+        "cmp": cmp,
+        "in_short": model.summary_sentences(result, a, b, lang, p_outranks=cmp["p_outrank"],
+                                            design=_varied(uncertainty, lang), gap=cmp),
         "audit": audit, "audit_flags": audit.flags.to_dict("records"),
         "prov": prov.to_dict("records"),
         "steps": model.methodology(result),

@@ -258,12 +258,13 @@ SUMMARY = {
 
 def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: float | None = None,
                       design: str = "", year: int | None = None, names: dict[str, str] | None = None,
-                      noun: str = "entities") -> list[str]:
+                      noun: str = "entities", gap: dict[str, Any] | None = None) -> list[str]:
     """Two entities' comparison in a few sentences, every figure from the build: ranks and the index gap, how
     sure (``p_outranks`` from a Monte Carlo varying ``design``), the pillars each leads, the largest parts of
     the gap (:meth:`Result.gap`; an entity without a value named), and per entity how many indicators have a
     value and, where the data has flags, how many are outdated (older than ``year``), bounds or the founding
-    article's own. ``names`` overrides the display names; ``noun`` names the entities in English."""
+    article's own. ``names`` overrides the display names; ``noun`` names the entities in English; ``gap``: the
+    :func:`gap_rows` of ``a`` and ``b`` when the caller has them (e.g. from :func:`comparison`)."""
     def w(key: str, **f: Any) -> str:
         return SUMMARY[key][lang].format(**f)
 
@@ -287,7 +288,7 @@ def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: 
                 and (agg.at[a, c] - agg.at[b, c]) * (1 if e == a else -1) > 0] for e in (a, b)}
     lines.append(w("sep").join(w("leads", a=name[e], x=w("list").join(lead[e]) or w("none")) for e in (a, b))
                  + w("end"))
-    parts = gap_rows(result, a, b, lang)["gap"][:3]
+    parts = (gap if gap is not None else gap_rows(result, a, b, lang))["gap"][:3]
     if parts:
         def part(r: dict[str, Any]) -> str:
             lacking = [name[e] for e, wt in ((a, r["weight_a"]), (b, r["weight_b"])) if wt == 0]

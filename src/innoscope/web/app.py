@@ -29,7 +29,7 @@ from ..errors import InnoscopeError
 from ..pipeline.run import stage_module
 from ..report import model
 from ..report.html import build_report, plotly_js
-from ..report.i18n import node_label
+from ..report.i18n import node_label, t
 from ..result import Result, rank_desc
 from .state import Dataset, Datasets, NotFound, rebuild, whatif
 from .uploads import SUFFIXES, crosssection_from_city_upload, crosssection_from_upload, is_city_file
@@ -79,14 +79,6 @@ class SensitivityRequest(WhatIf):
     b: str | None = Field(None, max_length=200)
 
 
-DESIGNS = {
-    "spec": {"en": "the spec's uncertain choices", "zh": "规格中设定的不确定选择"},
-    "default": {"en": "weights ±25%, min-max vs z-score, arithmetic vs geometric mean",
-                "zh": "权重 ±25%，最小-最大 vs z 分数标准化，算术 vs 几何平均"},
-    "weights": {"en": "weights ±25% (the generic design cannot run on these data)",
-                "zh": "权重 ±25%（通用设计无法用于这些数据）"},
-}
-"""What a Monte Carlo varied, per design of :func:`~innoscope.analysis.uncertainty.uncertainty_any_design`."""
 
 
 def _num(x: Any) -> float | None:
@@ -268,8 +260,8 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         for key, code in ((req.a, a), (req.b, b)):
             if code is None:
                 raise NotFound(f"unknown entity {key!r}")
-        return _clean(model.comparison(result, a, b, req.lang)
-                      | {"in_short": model.summary_sentences(result, a, b, req.lang)})
+        cmp = model.comparison(result, a, b, req.lang)
+        return _clean(cmp | {"in_short": model.summary_sentences(result, a, b, req.lang, gap=cmp)})
 
     @app.post("/api/profile", summary="One entity's pillars, strengths, weaknesses and values, each value with "
                                       "its year, flags, source and excerpt")
@@ -296,7 +288,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         kw, result, (a, b) = _whatif_pair(ds, req)
         res, design = uncertainty_any_design(*whatif(ds, **kw), n=req.n, seed=req.seed, pairs=[a, b])
         return _clean(uncertainty_payload(result, res, a, b, req.lang)
-                      | {"design": DESIGNS[design][req.lang], "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
+                      | {"design": t(f"design:{design}", req.lang), "elapsed_ms": round(1000 * (time.perf_counter() - t0), 2)})
 
     @app.post("/api/sensitivity", summary="Which choice matters most: Sobol indices of weights, normalisation and "
                                           "aggregation on the rank shift, overall and for two entities")
@@ -309,7 +301,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         res = sensitivity(fw, data, spec, inputs=inputs, n=req.n, seed=req.seed, entity_output="rank")
         per = res.entities_df()
         return _clean({
-            "n": req.n, "runs": len(res.U), "design": DESIGNS["spec" if spec.uncertainty else "default"][req.lang],
+            "n": req.n, "runs": len(res.U), "design": t("design:spec" if spec.uncertainty else "design:default", req.lang),
             "target": "mean absolute rank shift of the index vs the what-if's own ranking",
             "rows": res.table, "entities": [
                 {"code": e, "name": model.entity_name(result, e, req.lang),
