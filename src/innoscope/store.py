@@ -452,9 +452,10 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
     if pa.types.is_dictionary(col.type):
         d = col.dictionary
         if d.null_count == 0 and len(pc.unique(d)) == len(d):
+            indices = col.indices.cast(pa.int64())
             if col.null_count == 0:
-                return col.indices.to_numpy(zero_copy_only=False), len(d)
-            return col.indices.fill_null(len(d)).to_numpy(zero_copy_only=False), len(d) + 1
+                return indices.to_numpy(zero_copy_only=False), len(d)
+            return indices.fill_null(len(d)).to_numpy(zero_copy_only=False), len(d) + 1
         col = col.cast(col.type.value_type)
     if pa.types.is_integer(col.type):
         lo, hi = (int(x.as_py()) for x in pc.min_max(col).values())
@@ -463,7 +464,7 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
                 return np.subtract(col.to_numpy(zero_copy_only=False), lo, dtype=np.int64), hi - lo + 1
             return np.subtract(col.fill_null(hi + 1).to_numpy(zero_copy_only=False), lo, dtype=np.int64), hi - lo + 2
     codes, dictionary = _dictionary_encode(col)
-    return codes + 1, len(dictionary) + 1
+    return codes.astype(np.int64, copy=False) + 1, len(dictionary) + 1
 
 
 def _combined_key(arrow: pa.Table, columns: Sequence[str], limit: int) -> tuple[np.ndarray, int]:
@@ -480,7 +481,7 @@ def _combined_key(arrow: pa.Table, columns: Sequence[str], limit: int) -> tuple[
         scratch = np.empty(n, dtype=np.int32)
         radix = parts[0][1]
         for codes, card in parts[1:]:
-            np.multiply(codes, radix, out=scratch, casting="same_kind")
+            np.multiply(codes, np.int32(radix), out=scratch, dtype=np.int32, casting="unsafe")
             key += scratch
             radix *= card
         return key, radix
