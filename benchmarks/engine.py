@@ -25,8 +25,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 import innoscope as ino
-from innoscope.dataset import CrossSection
-from innoscope.framework import Framework, Node
+from innoscope.model.dataset import CrossSection
+from innoscope.model.framework import Framework, Node
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "tests" / "reference" / "coinr"

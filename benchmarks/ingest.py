@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from innoscope.ingest.readers import read_raw, read_table, to_long
-from innoscope.store import Store
+from innoscope.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CITIES = ["深圳市", "杭州", "北京", "上海市", "广州", "南京", "蘇州", "武汉", "成都", "合肥", "Xi'an", "重庆"]
@@ -149,7 +149,7 @@ BEFORE_WORKER = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 import innoscope
-from innoscope.store import Store
+from innoscope.store.store import Store
 print(innoscope.__file__, flush=True)
 for _ in sys.stdin:
     w, c = time.perf_counter(), time.process_time()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from innoscope.citydata import compare_cities, default_build, in_short
+from innoscope.cities.citydata import compare_cities, default_build, in_short
 
 
 @pytest.fixture(scope="module")

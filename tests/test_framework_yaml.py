@@ -7,9 +7,9 @@ from importlib import resources
 
 import pytest
 
-from innoscope.errors import FrameworkError
-from innoscope.framework import Framework
-from innoscope.framework_yaml import read_framework_text, read_framework_yaml
+from innoscope.model.errors import FrameworkError
+from innoscope.model.framework import Framework
+from innoscope.io.framework_yaml import read_framework_text, read_framework_yaml
 
 GOOD = """\
 id: mini

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innoscope.errors import DataError
-from innoscope.framework_yaml import read_framework_text
-from innoscope.panel import choose, cross_section, cross_section_with_choices
+from innoscope.model.errors import DataError
+from innoscope.io.framework_yaml import read_framework_text
+from innoscope.store.panel import choose, cross_section, cross_section_with_choices
 
 FW = read_framework_text(textwrap.dedent("""\
     denominators:

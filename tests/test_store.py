@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from innoscope.errors import ImportFailed
+from innoscope.model.errors import ImportFailed
 from innoscope.ingest.names import Entity
 from innoscope.store import Store
 

@@ -5,7 +5,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from innoscope.errors import ImportFailed
+from innoscope.model.errors import ImportFailed
 from innoscope.store import Store
 
 

@@ -8,23 +8,23 @@ first use, so ``import innoscope`` stays fast.
 from importlib import import_module
 from typing import Any
 
-from .dataset import CrossSection
-from .errors import DataError, FrameworkError, ImportFailed, InnoscopeError, SpecError, StageError
-from .framework import Framework, Node
-from .io_coinr import read_coinr
-from .pipeline import PipelineSpec, Step, build
-from .result import Result
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError, FrameworkError, ImportFailed, InnoscopeError, SpecError, StageError
+from innoscope.model.framework import Framework, Node
+from innoscope.io.coinr import read_coinr
+from innoscope.pipeline import PipelineSpec, Step, build
+from innoscope.pipeline.result import Result
 
 _LAZY = {
-    "CityBuild": "innoscope.citydata",
+    "CityBuild": "innoscope.cities.citydata",
     "EntityTable": "innoscope.ingest.names",
     "Store": "innoscope.store",
     "build_report": "innoscope.report",
     "clean_web_text": "innoscope.ingest.text",
-    "compare_cities": "innoscope.citydata",
-    "cross_section": "innoscope.panel",
-    "default_build": "innoscope.citydata",
-    "import_cities": "innoscope.ingest.cities",
+    "compare_cities": "innoscope.cities.citydata",
+    "cross_section": "innoscope.store.panel",
+    "default_build": "innoscope.cities.citydata",
+    "import_cities": "innoscope.cities.cited",
     "parse_value": "innoscope.ingest.values",
     "sensitivity": "innoscope.analysis.sensitivity",
     "uncertainty": "innoscope.analysis.uncertainty",

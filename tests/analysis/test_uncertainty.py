@@ -306,7 +306,7 @@ def test_bundled_cities_missing_data_and_dat_thresh_exact():
     """The bundled city index has missing values and data-availability thresholds (entities left
     unranked): the vectorised path still equals the ordinary engine, NaN ranks included."""
     from innoscope.analysis.uncertainty import default_inputs
-    from innoscope.citydata import default_build
+    from innoscope.cities.citydata import default_build
 
     b = default_build()
     fw, cs = b.framework, b.cross_section

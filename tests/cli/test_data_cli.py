@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from innoscope.cli import main
-from innoscope.ingest.cities import bundled_path
+from innoscope.cities.cited import bundled_path
 
 
 @pytest.fixture
@@ -169,7 +169,7 @@ def test_too_little_data_is_a_clean_error(here, capsys):
 def test_per_capita_spec_divides_counts_by_population(here, capsys):
     """The bundled per_capita spec: counts per million residents (population in 万人: 100 x / population),
     R&D spending per resident in yuan (亿元 -> 10^4 x / population); intensive indicators untouched."""
-    from innoscope.citydata import default_build
+    from innoscope.cities.citydata import default_build
 
     b = default_build(spec="per_capita")
     d, cs = b.result.stage("Denominated"), b.cross_section

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from innoscope.cli import main
-from innoscope.store import _check_duplicates, _combined_key
+from innoscope.store.store import _check_duplicates, _combined_key
 
 CITIES = ["北京", "上海", "深圳", "杭州", "广州", "南京", "武汉", "成都", "西安", "苏州", "合肥", "重庆"]
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 from innoscope.ingest.readers import read_raw, read_table
 from innoscope.ingest.values import ValueParseError
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from innoscope.errors import InnoscopeError
+from innoscope.model.errors import InnoscopeError
 from innoscope.store import Store
 
 BASE = ("城市,指标,年份,数值\n深圳,high_tech_enterprises,2024,2.66万\n杭州,high_tech_enterprises,2024,1.65万\n"

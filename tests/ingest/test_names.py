@@ -2,7 +2,7 @@
 
 import pytest
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 from innoscope.ingest.names import Entity, EntityTable, fold_name
 
 

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 from innoscope.ingest.readers import read_raw, read_table
 from innoscope.ingest.values import ValueParseError
 

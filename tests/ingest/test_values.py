@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 from innoscope.ingest.values import ParsedValue, ValueParseError, convert_unit, parse_series, parse_value
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from innoscope.cli import main
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 from innoscope.ingest.readers import read_raw, read_table
 from innoscope.store import Store
 

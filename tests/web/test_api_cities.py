@@ -9,7 +9,7 @@ import pytest
 
 from innoscope import build
 from innoscope.cli.report import load_inputs
-from innoscope.ingest.cities import bundled_path
+from innoscope.cities.cited import bundled_path
 from innoscope.web.app import create_app
 from innoscope.web.state import Dataset
 

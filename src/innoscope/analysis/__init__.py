@@ -1,16 +1,16 @@
 """Statistical audit of an index: statistics, correlations, reliability, PCA, weights, sensitivity, and the
 decomposition of the gap between two entities."""
 
-from .audit import Audit, audit
-from .correlation import corr_flags, corr_matrix, denom_corr, get_corr, pvalues
-from .data_avail import data_avail
-from .gap import gap
-from .pca import PCAResult, get_pca, pca_table
-from .reliability import cronbach_alpha
-from .sensitivity_loo import reaggregate, remove_elements
-from .stats import indicator_stats, kurt, signif, skew
-from .summary import compare, results_table, strengths_weaknesses, unit_summary
-from .weights_effective import effective_weights
+from innoscope.analysis.audit import Audit, audit
+from innoscope.analysis.correlation import corr_flags, corr_matrix, denom_corr, get_corr, pvalues
+from innoscope.analysis.data_avail import data_avail
+from innoscope.analysis.gap import gap
+from innoscope.analysis.pca import PCAResult, get_pca, pca_table
+from innoscope.analysis.reliability import cronbach_alpha
+from innoscope.analysis.sensitivity_loo import reaggregate, remove_elements
+from innoscope.analysis.stats import indicator_stats, kurt, signif, skew
+from innoscope.analysis.summary import compare, results_table, strengths_weaknesses, unit_summary
+from innoscope.analysis.weights_effective import effective_weights
 
 __all__ = [
     "Audit",

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .correlation import corr_flags, denom_corr, get_corr, pvalues
-from .data_avail import data_avail
-from .pca import get_pca
-from .reliability import cronbach_alpha
-from .sensitivity_loo import remove_elements
-from .stats import indicator_stats
-from .weights_effective import effective_weights
+from innoscope.analysis.correlation import corr_flags, denom_corr, get_corr, pvalues
+from innoscope.analysis.data_avail import data_avail
+from innoscope.analysis.pca import get_pca
+from innoscope.analysis.reliability import cronbach_alpha
+from innoscope.analysis.sensitivity_loo import remove_elements
+from innoscope.analysis.stats import indicator_stats
+from innoscope.analysis.weights_effective import effective_weights
 
 
 @dataclass

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import SpecError
-from ..framework import Framework
+from innoscope.model.errors import SpecError
+from innoscope.model.framework import Framework
 
 METHODS = ("pearson", "spearman", "kendall")
 

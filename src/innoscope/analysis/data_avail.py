@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..framework import Framework
+from innoscope.model.framework import Framework
 
 
 def data_avail(data: pd.DataFrame, fw: Framework) -> dict[str, pd.DataFrame]:

@@ -29,8 +29,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
-from ..result import Result
+from innoscope.model.errors import DataError
+from innoscope.pipeline.result import Result
 
 Transform = tuple[Callable[[np.ndarray], np.ndarray], Callable[[float], float]]
 

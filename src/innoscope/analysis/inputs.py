@@ -40,9 +40,9 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaincinv
 
-from ..errors import SpecError
-from ..framework import Framework
-from ..pipeline.spec import PipelineSpec, Step
+from innoscope.model.errors import SpecError
+from innoscope.model.framework import Framework
+from innoscope.pipeline.spec import PipelineSpec, Step
 
 INPUT_KEYS = {
     "discrete": {"name", "stage", "param", "values", "alternatives", "probs", "level", "node", "indicator", "labels"},
@@ -97,7 +97,7 @@ class Discrete:
 
 def patch_step(spec: PipelineSpec, stage: str, alt: Mapping[str, Any], *, level: int | None = None,
                node: str | None = None, indicator: str | None = None, who: str = "") -> PipelineSpec:
-    from ..pipeline.run import ALIASES
+    from innoscope.pipeline.run import ALIASES
 
     key = ALIASES.get(stage.lower(), stage.lower())
     steps = [s.model_copy(deep=True) for s in spec.steps]
@@ -126,7 +126,7 @@ def patch_step(spec: PipelineSpec, stage: str, alt: Mapping[str, Any], *, level:
 
 
 def _stage_params(stage: str) -> tuple[str, ...]:
-    from ..pipeline.run import STAGES
+    from innoscope.pipeline.run import STAGES
 
     mod = STAGES.get(stage)
     return tuple(getattr(mod, "STAGE_PARAMS", ())) if mod is not None else ()

@@ -37,13 +37,13 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from ..dataset import CrossSection
-from ..errors import InnoscopeError, SpecError, StageError
-from ..framework import Framework
-from ..pipeline.base import Context
-from ..pipeline.run import ALIASES, build, run_step, stage_module, validate_spec
-from ..pipeline.spec import PipelineSpec
-from .inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import InnoscopeError, SpecError, StageError
+from innoscope.model.framework import Framework
+from innoscope.pipeline.base import Context
+from innoscope.pipeline.run import ALIASES, build, run_step, stage_module, validate_spec
+from innoscope.pipeline.spec import PipelineSpec
+from innoscope.analysis.inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
 
 FAST = {"arithmetic", "geometric", "harmonic"}
 """Aggregation methods with a stacked (all replications at once) kernel; others fall back per replication."""
@@ -277,7 +277,7 @@ class Engine:
 def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int],
                   n: int) -> dict[str, np.ndarray]:
     """Every aggregate's scores (R x n) from indicator data X (n x indicators) and weights W (R x wnodes)."""
-    from ..pipeline.aggregate import BATCHED, METHODS, WEIGHTLESS
+    from innoscope.pipeline.aggregate import BATCHED, METHODS, WEIGHTLESS
 
     vals: dict[str, np.ndarray] = {}
     logs: dict[str, np.ndarray] = {}
@@ -353,7 +353,7 @@ def _without_aggregate(spec: PipelineSpec) -> tuple[PipelineSpec, Any]:
 
 
 def _plan(fw: Framework, agg_step: Any, wnodes: list[str]) -> list[NodePlan]:
-    from ..pipeline.aggregate import METHODS, STAGE_PARAMS
+    from innoscope.pipeline.aggregate import METHODS, STAGE_PARAMS
 
     pos = {c: j for j, c in enumerate(wnodes)}
     out = []

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError
-from ..framework import Framework
-from ..pipeline.weight import pca_loadings
+from innoscope.model.errors import SpecError
+from innoscope.model.framework import Framework
+from innoscope.pipeline.weight import pca_loadings
 
 
 @dataclass

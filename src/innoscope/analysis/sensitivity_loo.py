@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..pipeline import aggregate as agg_mod
-from ..pipeline.base import Context
-from ..pipeline.spec import Step
+from innoscope.pipeline import aggregate as agg_mod
+from innoscope.pipeline.base import Context
+from innoscope.pipeline.spec import Step
 
 
 def _aggregate_step(result) -> tuple[Step, str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
-from ..framework import Framework
-from .stats import signif
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
+from innoscope.analysis.stats import signif
 
 
 def _rank(df: pd.DataFrame | pd.Series):

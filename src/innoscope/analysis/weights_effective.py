@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..framework import Framework
+from innoscope.model.framework import Framework
 
 
 def effective_weights(fw: Framework, weights: pd.Series | dict | None = None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import InnoscopeError
+from innoscope.model.errors import InnoscopeError
 
 app = typer.Typer(help="innoscope: transparent composite indices of innovation capacity.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)

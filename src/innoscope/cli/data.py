@@ -21,25 +21,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..citydata import (
-    DEFAULT_WINDOW,
-    CityBuild,
-    bundled_yaml,
-    compare_cities,
-    default_build,
-    default_framework_path,
-    default_spec_path,
-    fmt,
-    in_short,
-    seed_claims,
-)
-from ..errors import DataError
-from ..framework import Framework
-from ..ingest.cities import COLUMNS as CITY_COLUMNS
-from ..ingest.cities import bundled_path, import_cities
-from ..ingest.names import EntityTable
-from ..pipeline import PipelineSpec
-from . import app
+from innoscope.cities.citydata import DEFAULT_WINDOW, CityBuild, bundled_yaml, compare_cities, default_build, default_framework_path, default_spec_path, fmt, in_short, seed_claims
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
+from innoscope.cities.cited import COLUMNS as CITY_COLUMNS
+from innoscope.cities.cited import bundled_path, import_cities
+from innoscope.ingest.names import EntityTable
+from innoscope.pipeline import PipelineSpec
+from innoscope.cli import app
 
 DEFAULT_STORE = "innoscope.duckdb"
 
@@ -67,7 +56,7 @@ def default_spec(framework: str | None = None) -> PipelineSpec:
 def load_city_data(framework: str | None = "three_pools", data: list[Path] | None = None):
     """(framework, cross-section) of the cited city data (bundled, or the raw cited files given), with each
     value's provenance (source, year, excerpt, flags) in ``CrossSection.provenance``."""
-    from ..report.model import provenance_from_choices
+    from innoscope.report.model import provenance_from_choices
 
     b = city_build(framework=framework, data=data)
     b.cross_section.provenance = provenance_from_choices(b.choices)
@@ -86,7 +75,7 @@ def _store_observations(store: Path) -> pd.DataFrame:
     """Every candidate row of the store (the panel chooses among them); the store's pick is ``chosen``."""
     if not store.exists():
         raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
-    from ..store import Store
+    from innoscope.store import Store
 
     with Store(str(store)) as st:
         obs = st.observations(all_rows=True)
@@ -326,7 +315,7 @@ def run_cmd(
 ) -> None:
     """Build the index (default: three_pools on the bundled cited data), print ranking and comparison,
     how sure the comparison is (Monte Carlo over weights, normalisation and aggregation), and write the report."""
-    from ..report.i18n import check_lang
+    from innoscope.report.i18n import check_lang
 
     check_lang(lang)
     out = _out()
@@ -342,13 +331,13 @@ def run_cmd(
     if no_report:
         return
     if plain:
-        from ..report.plain import write_plain_report
+        from innoscope.report.plain import write_plain_report
 
         p = write_plain_report(b, report, compare=pair)
     else:
-        from ..report import build_report
-        from ..report.model import provenance_from_choices
-        from .report import sensitivity_for_report
+        from innoscope.report import build_report
+        from innoscope.report.model import provenance_from_choices
+        from innoscope.cli.report import sensitivity_for_report
 
         b.cross_section.provenance = provenance_from_choices(b.choices)
         sens = sensitivity_for_report(b.result, sensitivity_base, seed)
@@ -363,8 +352,8 @@ def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: 
     """P(A outranks B) at every level and the index's rank intervals, under the spec's uncertain choices
     (else :func:`~innoscope.analysis.uncertainty.default_inputs`: weights +/-25%, min-max vs z-score,
     arithmetic vs geometric mean)."""
-    from ..analysis.uncertainty import uncertainty_any_design
-    from ..report.i18n import t as ui_text
+    from innoscope.analysis.uncertainty import uncertainty_any_design
+    from innoscope.report.i18n import t as ui_text
 
     res, design = uncertainty_any_design(b.framework, b.cross_section, b.spec, n=runs, seed=seed, pairs=list(pair))
     names = b.cross_section.names
@@ -471,7 +460,7 @@ def import_cmd(
         out.print(escape(imp.summary()))
         sha = imp.sha256
     else:
-        from ..ingest.readers import read_table
+        from innoscope.ingest.readers import read_table
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
@@ -495,7 +484,7 @@ def import_cmd(
             out.print(f"[yellow]note:[/] {len(unknown)} series are not in framework {escape(str(fw.source))}: "
                       f"{escape(', '.join(unknown[:12]))}{' ...' if len(unknown) > 12 else ''}")
     _print_report(out, report, show)
-    from ..store import Store
+    from innoscope.store import Store
 
     with Store(str(store)) as st:
         rec = st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note)
@@ -577,7 +566,7 @@ def list_cmd(
     if not store.exists():
         out.print(f"store {escape(str(store))}: not created yet (innoscope import FILE)")
         return
-    from ..store import Store
+    from innoscope.store import Store
 
     with Store(str(store)) as st:
         imports = st.imports()

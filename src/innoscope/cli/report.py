@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ..errors import DataError
-from ..pipeline import PipelineSpec, build
-from . import app
+from innoscope.model.errors import DataError
+from innoscope.pipeline import PipelineSpec, build
+from innoscope.cli import app
 
 out = Console()
 err = Console(stderr=True)
@@ -24,7 +24,7 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
     ``--data iData.csv --meta iMeta.csv``: COINr-style tables. Otherwise the data layer's
     bundled city data (framework ``three_pools`` unless ``--framework`` names another).
     """
-    from ..io_coinr import read_coinr
+    from innoscope.io.coinr import read_coinr
 
     if meta is not None:
         if not data:
@@ -33,7 +33,7 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
     else:
         fw, cs = _bundled(framework, data)
     if spec:
-        from ..citydata import spec_path
+        from innoscope.cities.citydata import spec_path
 
         sp = PipelineSpec.from_yaml(spec_path(spec))
     else:
@@ -44,7 +44,7 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
 def _bundled(framework: str | None, data: list[Path] | None):
     """The data layer's cited city data, with each value's source and excerpt attached for the report."""
     try:
-        from . import data as datacli
+        from innoscope.cli import data as datacli
     except ImportError:
         raise DataError("the bundled city data is not available in this build; pass --data iData.csv "
                         "--meta iMeta.csv (COINr-style tables)") from None
@@ -53,7 +53,7 @@ def _bundled(framework: str | None, data: list[Path] | None):
 
 def _default_spec(framework: str | None) -> PipelineSpec:
     try:
-        from .data import default_spec
+        from innoscope.cli.data import default_spec
     except ImportError:
         return PipelineSpec.from_obj(DEFAULT_SPEC)
     return default_spec(framework or "three_pools")
@@ -64,8 +64,8 @@ def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
     else the generic design of ``default_inputs``: weights +/-25%, min-max vs z-score, arithmetic vs geometric)."""
     if runs <= 0:
         return None
-    from ..analysis.uncertainty import uncertainty_any_design
-    from ..report.model import compare_pair
+    from innoscope.analysis.uncertainty import uncertainty_any_design
+    from innoscope.report.model import compare_pair
 
     pairs = list(compare_pair(result, compare))
     res, design = uncertainty_any_design(result.framework, result.data, result.spec, n=runs, seed=seed, pairs=pairs)
@@ -82,9 +82,9 @@ def sensitivity_for_report(result, n: int, seed: int):
         return None
     if n & (n - 1):
         raise DataError(f"--sensitivity needs a power of 2 (64, 128, 256 ...), got {n}")
-    from ..analysis.sensitivity import sensitivity
-    from ..analysis.uncertainty import default_inputs
-    from ..errors import InnoscopeError
+    from innoscope.analysis.sensitivity import sensitivity
+    from innoscope.analysis.uncertainty import default_inputs
+    from innoscope.model.errors import InnoscopeError
 
     fw, spec = result.framework, result.spec
     try:
@@ -112,8 +112,8 @@ def report_cmd(
     seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
 ) -> None:
     """Write a self-contained HTML report (opens offline) and optionally every figure."""
-    from ..report import build_report
-    from ..report.i18n import check_lang
+    from innoscope.report import build_report
+    from innoscope.report.i18n import check_lang
 
     lang = check_lang(lang)
     fw, cs, sp = load_inputs(framework, data, meta, spec)
@@ -125,7 +125,7 @@ def report_cmd(
     output.write_text(html, encoding="utf-8")
     out.print(f"wrote {output} ({len(html) / 1e6:.1f} MB, {len(result.aggregated)} entities)")
     if figures is not None:
-        from ..report.export import write_figures
+        from innoscope.report.export import write_figures
 
         files, note = write_figures(result, figures, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens)
         out.print(f"wrote {len(files)} figure files to {figures}")
@@ -146,8 +146,8 @@ def serve_cmd(
     """Run the dashboard (FastAPI + uvicorn): weights, methods, comparison, import, downloads."""
     import uvicorn
 
-    from ..web.app import create_app
-    from ..web.state import Dataset
+    from innoscope.web.app import create_app
+    from innoscope.web.state import Dataset
 
     fw, cs, sp = load_inputs(framework, data, meta, spec)
     label = Path(data[0]).name if meta is not None and data else (framework or "three_pools")

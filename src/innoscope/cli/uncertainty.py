@@ -24,10 +24,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..errors import SpecError
-from ..io_coinr import read_coinr
-from ..pipeline import PipelineSpec
-from . import app
+from innoscope.model.errors import SpecError
+from innoscope.io.coinr import read_coinr
+from innoscope.pipeline import PipelineSpec
+from innoscope.cli import app
 
 out = Console()
 
@@ -92,7 +92,7 @@ def uncertainty_cmd(
                                                                "every node")] = None,
 ) -> None:
     """Monte Carlo uncertainty analysis: each entity's rank interval under the uncertain choices."""
-    from ..analysis.uncertainty import uncertainty
+    from innoscope.analysis.uncertainty import uncertainty
 
     fw, cs, sp = _load(data, meta, spec)
     if pair and len(pair) != 2:
@@ -157,8 +157,8 @@ def sensitivity_cmd(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")] = None,
 ) -> None:
     """Sensitivity analysis: Sobol indices (or Morris screening) of each uncertain choice on the rank shift."""
-    from ..analysis.inputs import parse_inputs
-    from ..analysis.sensitivity import sensitivity
+    from innoscope.analysis.inputs import parse_inputs
+    from innoscope.analysis.sensitivity import sensitivity
 
     fw, cs, sp = _load(data, meta, spec)
     d = len(parse_inputs(sp.uncertainty))

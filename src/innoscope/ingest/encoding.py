@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 
 __all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_encoding"]
 

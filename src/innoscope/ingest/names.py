@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 
 __all__ = ["Entity", "EntityTable", "fold_name"]
 

@@ -53,7 +53,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 from innoscope.ingest.encoding import check_decodes, detect_encoding, normalise_encoding
 from innoscope.ingest.names import EntityTable, fold_name
 from innoscope.ingest.text import clean_cell

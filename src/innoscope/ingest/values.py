@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from innoscope.errors import DataError
+from innoscope.model.errors import DataError
 
 __all__ = [
     "MAGNITUDES",

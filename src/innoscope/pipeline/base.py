@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..dataset import CrossSection
-from ..errors import SpecError
-from ..framework import Framework, Node
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import SpecError
+from innoscope.model.framework import Framework, Node
 
 
 @functools.lru_cache(maxsize=128)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.optimize import linprog
 
-from .aggregate import METHODS as AGG_METHODS
+from innoscope.pipeline.aggregate import METHODS as AGG_METHODS
 
 
 def bod_weights(X: np.ndarray, share_bounds: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:

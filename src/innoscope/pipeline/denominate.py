@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import StageError
-from ..registry import Registry
-from .base import Context, Log, StageOutput, indicator_settings
-from .spec import Step
+from innoscope.model.errors import StageError
+from innoscope.model.registry import Registry
+from innoscope.pipeline.base import Context, Log, StageOutput, indicator_settings
+from innoscope.pipeline.spec import Step
 
 METHODS = Registry("denominate")
 OUTPUT = "Denominated"

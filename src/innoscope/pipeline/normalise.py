@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from ..errors import SpecError, StageError
-from ..framework import Framework, Node
-from ..registry import Registry
-from .base import Context, Log, StageOutput, log_frame
-from .spec import Step
+from innoscope.model.errors import SpecError, StageError
+from innoscope.model.framework import Framework, Node
+from innoscope.model.registry import Registry
+from innoscope.pipeline.base import Context, Log, StageOutput, log_frame
+from innoscope.pipeline.spec import Step
 
 METHODS = Registry("normalise")
 OUTPUT = "Normalised"

@@ -13,12 +13,12 @@ from types import ModuleType
 import numpy as np
 import pandas as pd
 
-from ..dataset import CrossSection
-from ..errors import InnoscopeError, SpecError, StageError
-from ..framework import Framework
-from . import aggregate, denominate, impute, normalise, screen, treat, weight
-from .base import Context, StageOutput, label_index
-from .spec import PipelineSpec, Step
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import InnoscopeError, SpecError, StageError
+from innoscope.model.framework import Framework
+from innoscope.pipeline import aggregate, denominate, impute, normalise, screen, treat, weight
+from innoscope.pipeline.base import Context, StageOutput, label_index
+from innoscope.pipeline.spec import PipelineSpec, Step
 
 STAGES: dict[str, ModuleType] = {
     "denominate": denominate,
@@ -107,7 +107,7 @@ def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str
 
 def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str):
     """Build the index: run every step of ``spec`` and keep every stage's output."""
-    from ..result import Result
+    from innoscope.pipeline.result import Result
 
     if not isinstance(spec, PipelineSpec):
         spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)

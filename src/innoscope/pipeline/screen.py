@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError
-from ..registry import Registry
-from .base import Context, Log, StageOutput
-from .spec import Step
-from .treat import _no_unsupported_overrides
+from innoscope.model.errors import SpecError
+from innoscope.model.registry import Registry
+from innoscope.pipeline.base import Context, Log, StageOutput
+from innoscope.pipeline.spec import Step
+from innoscope.pipeline.treat import _no_unsupported_overrides
 
 METHODS = Registry("screen")
 OUTPUT = "Screened"

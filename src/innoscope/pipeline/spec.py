@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import SpecError
+from innoscope.model.errors import SpecError
 
 RESERVED = ("method", "input", "output", "by_indicator", "by_level", "by_node", "by_group")
 

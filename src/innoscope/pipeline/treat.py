@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError, StageError
-from ..registry import Registry
-from .base import Context, Log, StageOutput, indicator_settings
-from .spec import Step
+from innoscope.model.errors import SpecError, StageError
+from innoscope.model.registry import Registry
+from innoscope.pipeline.base import Context, Log, StageOutput, indicator_settings
+from innoscope.pipeline.spec import Step
 
 METHODS = Registry("treat")
 OUTPUT = "Treated"

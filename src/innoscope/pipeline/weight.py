@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError, StageError
-from ..registry import Registry
-from . import bod as _bod  # noqa: F401  (registers the aggregate method "bod")
-from .base import Context, Log, StageOutput, label_index
-from .spec import Step
+from innoscope.model.errors import SpecError, StageError
+from innoscope.model.registry import Registry
+from innoscope.pipeline import bod as _bod  # noqa: F401  (registers the aggregate method "bod")
+from innoscope.pipeline.base import Context, Log, StageOutput, label_index
+from innoscope.pipeline.spec import Step
 
 METHODS = Registry("weight")
 OUTPUT = "Weights"
@@ -256,7 +256,7 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
     """
     from scipy.optimize import minimize
 
-    from ..analysis.correlation import corr_matrix
+    from innoscope.analysis.correlation import corr_matrix
 
     fw = problem.ctx.framework
     codes = fw.codes(problem.level)
@@ -283,7 +283,7 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
         x0 = problem.base.reindex(codes).to_numpy(float)
 
     agg_step = Step(stage="aggregate", **_agg_spec(aggregate))
-    from . import aggregate as agg_mod
+    from innoscope.pipeline import aggregate as agg_mod
 
     root = fw.root
     data = problem.data[[c for c in problem.data.columns if c in fw and fw[c].level == 1]]

@@ -1,5 +1,5 @@
 """The HTML report and its figures."""
 
-from .html import build_report, report_figures
+from innoscope.report.html import build_report, report_figures
 
 __all__ = ["build_report", "report_figures"]

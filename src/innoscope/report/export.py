@@ -19,8 +19,8 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ..result import Result
-from .html import PLOTLY_CONFIG, plotly_js, report_figures
+from innoscope.pipeline.result import Result
+from innoscope.report.html import PLOTLY_CONFIG, plotly_js, report_figures
 
 CHROMIUM = os.environ.get("INNOSCOPE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

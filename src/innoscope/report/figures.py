@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..result import Result
-from . import model
-from .i18n import input_label, node_label, t
+from innoscope.pipeline.result import Result
+from innoscope.report import model
+from innoscope.report.i18n import input_label, node_label, t
 
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, Helvetica, Arial, sans-serif"
 COLORS = ("#1f5fa8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#b8860b")

@@ -17,10 +17,10 @@ import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import __version__
-from ..result import Result
-from . import figures, model
-from .i18n import check_lang, flag_label, input_label, node_label, t
+from innoscope import __version__
+from innoscope.pipeline.result import Result
+from innoscope.report import figures, model
+from innoscope.report.i18n import check_lang, flag_label, input_label, node_label, t
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 

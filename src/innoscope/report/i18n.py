@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..errors import SpecError
-from ..framework import Framework
+from innoscope.model.errors import SpecError
+from innoscope.model.framework import Framework
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[str, ...] = ("zh", "en")

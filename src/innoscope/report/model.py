@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InnoscopeError
-from ..result import Result, rank_desc
-from .i18n import node_label
+from innoscope.model.errors import DataError, InnoscopeError
+from innoscope.pipeline.result import Result, rank_desc
+from innoscope.report.i18n import node_label
 
 FLAG_NAMES = ("outdated", "lower_bound", "imputed", "conflicting")
 _POP = re.compile(r"pop|人口", re.I)
@@ -485,7 +485,7 @@ def provenance_from_choices(choices: pd.DataFrame) -> pd.DataFrame:
 # -- methodology --------------------------------------------------------------------------------
 def methodology(result: Result) -> list[dict[str, Any]]:
     """Each step of the spec: stage, method, parameters, overrides and the method's formula (its docstring)."""
-    from ..pipeline.run import stage_module
+    from innoscope.pipeline.run import stage_module
 
     out = []
     for i, step in enumerate(result.spec.steps, start=1):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..citydata import CityBuild, compare_cities, fmt, seed_claims
+from innoscope.cities.citydata import CityBuild, compare_cities, fmt, seed_claims
 
 __all__ = ["plain_report", "write_plain_report"]
 

@@ -23,16 +23,16 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..analysis.sensitivity import sensitivity
-from ..analysis.uncertainty import default_inputs, uncertainty_any_design
-from ..errors import InnoscopeError
-from ..pipeline.run import stage_module
-from ..report import model
-from ..report.html import build_report, plotly_js
-from ..report.i18n import node_label, t
-from ..result import Result, rank_desc
-from .state import Dataset, Datasets, NotFound, rebuild, whatif
-from .uploads import SUFFIXES, crosssection_from_city_upload, crosssection_from_upload, is_city_file
+from innoscope.analysis.sensitivity import sensitivity
+from innoscope.analysis.uncertainty import default_inputs, uncertainty_any_design
+from innoscope.model.errors import InnoscopeError
+from innoscope.pipeline.run import stage_module
+from innoscope.report import model
+from innoscope.report.html import build_report, plotly_js
+from innoscope.report.i18n import node_label, t
+from innoscope.pipeline.result import Result, rank_desc
+from innoscope.web.state import Dataset, Datasets, NotFound, rebuild, whatif
+from innoscope.web.uploads import SUFFIXES, crosssection_from_city_upload, crosssection_from_upload, is_city_file
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 5 * 1024 * 1024

@@ -13,11 +13,11 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from ..dataset import CrossSection
-from ..errors import DataError, InnoscopeError, SpecError
-from ..framework import Framework
-from ..pipeline import PipelineSpec, build
-from ..result import Result
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError, InnoscopeError, SpecError
+from innoscope.model.framework import Framework
+from innoscope.pipeline import PipelineSpec, build
+from innoscope.pipeline.result import Result
 
 
 class NotFound(InnoscopeError):
@@ -91,7 +91,7 @@ def with_weights(fw: Framework, weights: dict[str, float]) -> Framework:
 
 def with_methods(spec: PipelineSpec, normalise: str | None, aggregate: str | None) -> PipelineSpec:
     """A copy of ``spec`` with the normalise / aggregate method replaced (parameters reset if it changes)."""
-    from ..pipeline.run import stage_module
+    from innoscope.pipeline.run import stage_module
 
     for stage, method in (("normalise", normalise), ("aggregate", aggregate)):
         if not method:

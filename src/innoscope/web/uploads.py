@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..dataset import CrossSection
-from ..errors import DataError, ImportFailed, InnoscopeError
-from ..framework import Framework
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
+from innoscope.model.framework import Framework
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -90,7 +90,7 @@ def is_city_file(raw: bytes, filename: str) -> bool:
     if not filename.lower().endswith(".csv"):
         return False
     try:
-        from ..ingest.cities import COLUMNS
+        from innoscope.cities.cited import COLUMNS
     except ImportError:
         return False
     head = raw[:4096].split(b"\n", 1)[0]
@@ -105,8 +105,8 @@ def is_city_file(raw: bytes, filename: str) -> bool:
 def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framework, spec, workdir: Path
                                   ) -> CrossSection:
     """Import a cited city file as ``innoscope run --data FILE`` does; the cross-section carries provenance."""
-    from ..citydata import default_build
-    from ..report.model import provenance_from_choices
+    from innoscope.cities.citydata import default_build
+    from innoscope.report.model import provenance_from_choices
 
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"upload-{uuid.uuid4().hex}.csv"

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from innoscope.errors import DataError, ImportFailed, InnoscopeError
+from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
 from innoscope.ingest.names import Entity, EntityTable
 
 __all__ = ["DEFAULT_PATH", "ImportRecord", "Store"]

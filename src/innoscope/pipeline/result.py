@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .dataset import CrossSection
-from .errors import DataError, SpecError
-from .framework import Framework
-from .pipeline.spec import PipelineSpec
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError, SpecError
+from innoscope.model.framework import Framework
+from innoscope.pipeline.spec import PipelineSpec
 
 
 def rank_desc(scores: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
@@ -140,7 +140,7 @@ class Result:
         directions applied, the entity's lowest-possible ranks discarded. Columns: iCode, name,
         pillar, rank, value, unit.
         """
-        from .analysis.summary import strengths_weaknesses
+        from innoscope.analysis.summary import strengths_weaknesses
 
         out = strengths_weaknesses(self.stage(dset), self.framework, entity, top_n=n, bottom_n=n, sig_figs=None)
         cols = {"Code": "iCode", "Name": "name", "Pillar": "pillar", "Rank": "rank", "Value": "value", "Unit": "unit"}
@@ -149,13 +149,13 @@ class Result:
     def gap(self, a: str, b: str) -> pd.DataFrame:
         """Why ``a`` scores higher (or lower) than ``b``: the index gap split into the contributions of every
         pillar and indicator, summing exactly to it (see :mod:`innoscope.analysis.gap`)."""
-        from .analysis.gap import gap
+        from innoscope.analysis.gap import gap
 
         return gap(self, a, b)
 
     # -- analysis ----------------------------------------------------------------------------
     def audit(self, **kwargs: Any):
         """The statistical audit (see :func:`innoscope.analysis.audit.audit`)."""
-        from .analysis.audit import audit
+        from innoscope.analysis.audit import audit
 
         return audit(self, **kwargs)

@@ -40,9 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ImportFailed
-from .names import EntityTable
-from .values import ValueParseError, convert_unit, normalise_text, parse_value
+from innoscope.model.errors import DataError, ImportFailed
+from innoscope.ingest.names import EntityTable
+from innoscope.ingest.values import ValueParseError, convert_unit, normalise_text, parse_value
 
 __all__ = ["CHOICE_ORDER", "COLUMNS", "CityImport", "bundled_path", "import_cities", "parse_year", "read_cities"]
 
@@ -245,7 +245,7 @@ def _decode(data: bytes, encoding: str | None, label: str, entities: EntityTable
     """Text of the file: ``encoding`` if given; else UTF-8 when it decodes, else the candidate among the detected
     encoding (:func:`~innoscope.ingest.encoding.detect_encoding`), GB18030 and Big5-HKSCS that decodes strictly and
     whose ``city_zh`` column resolves the most known city names (short GBK files are easily misdetected)."""
-    from .encoding import check_decodes, detect_encoding, normalise_encoding
+    from innoscope.ingest.encoding import check_decodes, detect_encoding, normalise_encoding
 
     if encoding:
         enc = normalise_encoding(encoding)

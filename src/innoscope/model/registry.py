@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SpecError
+from innoscope.model.errors import SpecError
 
 
 @dataclass(frozen=True)

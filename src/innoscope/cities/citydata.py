@@ -1,7 +1,7 @@
 """The bundled default: cited city data -> three_pools index, and a side-by-side comparison of two cities.
 
-:func:`default_build` imports the raw cited file with :mod:`innoscope.ingest.cities` (or takes
-observations from a store), builds the cross-section for a reference year with :mod:`innoscope.panel`
+:func:`default_build` imports the raw cited file with :mod:`innoscope.cities.cited` (or takes
+observations from a store), builds the cross-section for a reference year with :mod:`innoscope.store.panel`
 and runs the default pipeline spec. :func:`compare_cities` lays two cities side by side per pool and
 indicator: the value used with its year and flags, per-capita and per-km² views, ratio, who leads, and
 every other source's value with its year and definition note; :func:`seed_claims` checks each figure of
@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .dataset import CrossSection
-from .errors import DataError
-from .framework import Framework
-from .ingest.cities import CityImport, import_cities
-from .ingest.names import EntityTable
-from .panel import cross_section_with_choices, prepare
-from .pipeline import PipelineSpec, build
-from .result import Result
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
+from innoscope.cities.cited import CityImport, import_cities
+from innoscope.ingest.names import EntityTable
+from innoscope.store.panel import cross_section_with_choices, prepare
+from innoscope.pipeline import PipelineSpec, build
+from innoscope.pipeline.result import Result
 
 __all__ = ["DEFAULT_WINDOW", "CityBuild", "compare_cities", "default_build", "default_framework_path",
            "bundled_yaml", "default_spec_path", "fmt", "in_short", "seed_claims", "spec_path"]
@@ -158,7 +158,7 @@ def fmt(x: float | None, digits: int = 4) -> str:
 def _is_count(unit: str | None) -> bool:
     if not unit or "/" in unit or unit in ("ratio", "rank", "world rank"):
         return False
-    from .ingest.values import split_unit
+    from innoscope.ingest.values import split_unit
 
     try:
         return split_unit(unit)[1] in COUNT_BASES
@@ -298,7 +298,7 @@ def in_short(b: CityBuild, cmp: dict, p_outranks: float | None = None, design: s
     (:func:`innoscope.report.model.summary_sentences`): ranks and the index gap, how sure (``p_outranks``, from a
     Monte Carlo over ``design``), which pools each city leads, the largest parts of the gap (missing values
     named), and how many values used are older than the reference year, bounds or the founding article's own."""
-    from .report.model import summary_sentences
+    from innoscope.report.model import summary_sentences
 
     a, c = cmp["a"], cmp["b"]
     names = {e: str(b.cross_section.names[e]) for e in (a, c)}

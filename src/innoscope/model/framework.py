@@ -14,7 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import FrameworkError
+from innoscope.model.errors import FrameworkError
 
 
 class Node(BaseModel):
@@ -175,7 +175,7 @@ class Framework(BaseModel):
 
     @classmethod
     def from_yaml(cls, path: str) -> Framework:  # pragma: no cover - implemented in framework_yaml
-        from .framework_yaml import read_framework_yaml
+        from innoscope.io.framework_yaml import read_framework_yaml
 
         return read_framework_yaml(path)
 

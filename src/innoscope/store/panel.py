@@ -30,9 +30,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .dataset import CrossSection
-from .errors import DataError
-from .framework import Framework
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
 
 __all__ = ["FLAG_NAMES", "POLICIES", "choose", "cross_section", "cross_section_with_choices", "prepare"]
 

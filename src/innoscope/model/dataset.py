@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
-from .framework import Framework
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
 
 
 @dataclass

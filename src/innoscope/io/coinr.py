@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataset import CrossSection
-from .errors import DataError
-from .framework import Framework
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
 
 
 def _read_csv(path: str | Path) -> pd.DataFrame:

@@ -39,8 +39,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import FrameworkError
-from .framework import Framework, Node
+from innoscope.model.errors import FrameworkError
+from innoscope.model.framework import Framework, Node
 
 __all__ = ["KNOWN_UNITS", "read_framework_yaml", "read_framework_text", "unit_known"]
 
@@ -134,7 +134,7 @@ def unit_known(unit: str, extra: set[str] | frozenset[str] = frozenset()) -> boo
     """True for the units of :data:`KNOWN_UNITS`, ``extra``, and magnitude + base unit (``亿元``, ``万人``, ``家``)."""
     if unit in KNOWN_UNITS or unit in extra:
         return True
-    from .ingest.values import split_unit
+    from innoscope.ingest.values import split_unit
 
     try:
         split_unit(unit)

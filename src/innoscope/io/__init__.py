@@ -1,0 +1,1 @@
+"""Files that describe an index: framework YAML and COINr's iData/iMeta tables."""
