@@ -27,6 +27,7 @@ test: $(VENV)/.installed-dev system-deps
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/engine.py

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from innoscope.analysis.gap import gap
 from innoscope.cities.citydata import compare_cities, default_build, in_short
 
 
@@ -27,7 +28,7 @@ def test_in_short_states_what_the_tables_show(build):
     sz_leads = [fw[p].name_en for p in fw.codes(2) if agg.at["shenzhen", p] > agg.at["hangzhou", p]]
     assert f"深圳 leads in {', '.join(sz_leads)};" in text
     # the largest part of the gap is an indicator 杭州 has no value for, and the text says so
-    g = b.result.gap("shenzhen", "hangzhou")
+    g = gap(b.result, "shenzhen", "hangzhou")
     top = g[g["leaf"]].assign(a=lambda d: d["contribution"].abs()).sort_values("a").iloc[-1]
     assert f"{fw[top.node].name_en} {top.contribution:+.1f} (杭州 has no value)" in text
     # outdated values counted from the cross-section's flags

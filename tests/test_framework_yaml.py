@@ -7,9 +7,9 @@ from importlib import resources
 
 import pytest
 
+from innoscope.io.framework_yaml import read_framework_text, read_framework_yaml
 from innoscope.model.errors import FrameworkError
 from innoscope.model.framework import Framework
-from innoscope.io.framework_yaml import read_framework_text, read_framework_yaml
 
 GOOD = """\
 id: mini
@@ -59,7 +59,7 @@ def test_good_file_builds_the_tree():
 def test_from_yaml_file(tmp_path):
     p = tmp_path / "f.yaml"
     p.write_text(GOOD, encoding="utf-8")
-    fw = Framework.from_yaml(str(p))
+    fw = read_framework_yaml(str(p))
     assert fw.indicators == ["a", "b", "c", "d"] and fw.source == str(p)
 
 

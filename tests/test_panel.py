@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from innoscope.model.errors import DataError
 from innoscope.io.framework_yaml import read_framework_text
+from innoscope.model.errors import DataError
 from innoscope.store.panel import choose, cross_section, cross_section_with_choices
 
 FW = read_framework_text(textwrap.dedent("""\

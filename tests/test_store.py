@@ -9,8 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from innoscope.model.errors import ImportFailed
 from innoscope.ingest.names import Entity
+from innoscope.model.errors import ImportFailed
 from innoscope.store import Store
 
 HEADER = ["城市", "指标", "年份", "数值", "来源"]

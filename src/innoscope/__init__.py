@@ -8,10 +8,17 @@ first use, so ``import innoscope`` stays fast.
 from importlib import import_module
 from typing import Any
 
-from innoscope.model.dataset import CrossSection
-from innoscope.model.errors import DataError, FrameworkError, ImportFailed, InnoscopeError, SpecError, StageError
-from innoscope.model.framework import Framework, Node
 from innoscope.io.coinr import read_coinr
+from innoscope.model.dataset import CrossSection
+from innoscope.model.errors import (
+    DataError,
+    FrameworkError,
+    ImportFailed,
+    InnoscopeError,
+    SpecError,
+    StageError,
+)
+from innoscope.model.framework import Framework, Node
 from innoscope.pipeline import PipelineSpec, Step, build
 from innoscope.pipeline.result import Result
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from innoscope.analysis import Audit
+from innoscope.analysis import Audit, audit
 from tests.analysis.coinr_base import reference_result
 from tests.conftest import coinr_ref
 
 
 def test_result_audit_bundles_the_tables():
     r = reference_result()
-    a = r.audit(high=0.75, low=-0.5)
+    a = audit(r, high=0.75, low=-0.5)
     assert isinstance(a, Audit)
     tables = a.tables()
     for name in ("stats_Raw", "stats_Normalised", "data_avail", "corr", "corr_pvalues", "flags_high", "flags_low",
@@ -33,7 +33,7 @@ def test_audit_of_a_built_result_with_missing_values():
 
     fw, cs = asem()
     r = build(fw, cs, {"steps": [{"normalise": {"method": "minmax"}}, {"aggregate": {"method": "arithmetic"}}]})
-    a = r.audit()
+    a = audit(r)
     # leave-one-out re-aggregates the build's own aggregate step: nominal ranks are the build's ranks
     np.testing.assert_array_equal(a.remove_elements["Nominal"], r.ranks()["Index"].loc[a.remove_elements.index])
     # each indicator with its pillar, sub-index and index; each pillar with two; each sub-index with one

@@ -8,8 +8,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from innoscope.cli import main
 from innoscope.cities.cited import bundled_path
+from innoscope.cli import main
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from innoscope.model.errors import DataError, ImportFailed
 from innoscope.cities.cited import COLUMNS, bundled_path, import_cities, parse_year
+from innoscope.model.errors import DataError, ImportFailed
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from innoscope.model.errors import DataError
 from innoscope.ingest.readers import read_raw, read_table
 from innoscope.ingest.values import ValueParseError
+from innoscope.model.errors import DataError
 
 HEAD = "城市,指标,年份,数值\n"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from innoscope.model.errors import DataError
 from innoscope.ingest.names import Entity, EntityTable, fold_name
+from innoscope.model.errors import DataError
 
 
 def test_fold_name_variants():

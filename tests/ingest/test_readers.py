@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from innoscope.model.errors import DataError
 from innoscope.ingest.readers import read_raw, read_table
 from innoscope.ingest.values import ValueParseError
+from innoscope.model.errors import DataError
 
 # (city as written, indicator, year, value text) -- Simplified for GBK/UTF-8, Traditional for Big5.
 ROWS_SIMPLIFIED = [

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from innoscope.model.errors import DataError
 from innoscope.ingest.values import ParsedValue, ValueParseError, convert_unit, parse_series, parse_value
+from innoscope.model.errors import DataError
 
 
 @pytest.mark.parametrize(

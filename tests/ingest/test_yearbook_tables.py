@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from innoscope.cli import main
-from innoscope.model.errors import DataError
 from innoscope.ingest.readers import read_raw, read_table
+from innoscope.model.errors import DataError
 from innoscope.store import Store
 
 NOTE_1 = "注：数据来源于各市统计公报。"

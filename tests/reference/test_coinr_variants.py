@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from innoscope import PipelineSpec, build
+from innoscope.analysis.summary import get_str_weak
 from tests.conftest import REF, coinr_ref
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "asem"
@@ -106,7 +107,7 @@ def test_treated_points(variant):
 @pytest.mark.parametrize("part", ["strengths", "weaknesses"])
 def test_result_strengths_weaknesses_match_coinr(part):
     ref = pd.read_csv(REF / "reference" / "analysis" / f"str_weak_ESP_{part}.csv")
-    got = built("base").strengths_weaknesses("ESP")[part]
+    got = get_str_weak(built("base"), "ESP")[part]
     assert list(got["iCode"]) == list(ref["Code"])
     assert list(got["rank"]) == list(ref["Rank"])
     np.testing.assert_allclose(got["value"].to_numpy(float), ref["Value"].to_numpy(float), rtol=5e-3)

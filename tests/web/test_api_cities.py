@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from innoscope import build
-from innoscope.cli.report import load_inputs
 from innoscope.cities.cited import bundled_path
+from innoscope.cli.report import load_inputs
 from innoscope.web.app import create_app
 from innoscope.web.state import Dataset
 

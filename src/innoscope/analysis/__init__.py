@@ -9,7 +9,7 @@ from innoscope.analysis.pca import PCAResult, get_pca, pca_table
 from innoscope.analysis.reliability import cronbach_alpha
 from innoscope.analysis.sensitivity_loo import reaggregate, remove_elements
 from innoscope.analysis.stats import indicator_stats, kurt, signif, skew
-from innoscope.analysis.summary import compare, results_table, strengths_weaknesses, unit_summary
+from innoscope.analysis.summary import compare, get_str_weak, results_table, strengths_weaknesses, unit_summary
 from innoscope.analysis.weights_effective import effective_weights
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "gap",
     "get_corr",
     "get_pca",
+    "get_str_weak",
     "indicator_stats",
     "kurt",
     "pca_table",

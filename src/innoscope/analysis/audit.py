@@ -1,4 +1,4 @@
-"""The statistical audit of a built index, bundled as DataFrames (``Result.audit()``)."""
+"""The statistical audit of a built index, bundled as DataFrames (``audit(result)``)."""
 
 from __future__ import annotations
 

@@ -37,13 +37,13 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from innoscope.analysis.inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import InnoscopeError, SpecError, StageError
 from innoscope.model.framework import Framework
 from innoscope.pipeline.base import Context
 from innoscope.pipeline.run import ALIASES, build, run_step, stage_module, validate_spec
 from innoscope.pipeline.spec import PipelineSpec
-from innoscope.analysis.inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
 
 FAST = {"arithmetic", "geometric", "harmonic"}
 """Aggregation methods with a stacked (all replications at once) kernel; others fall back per replication."""

@@ -39,13 +39,13 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from innoscope.analysis.inputs import parse_inputs
+from innoscope.analysis.montecarlo import ChunkJob, Engine, auto_chunk, prepare, run_chunks
+from innoscope.analysis.uncertainty import as_generator
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import SpecError
 from innoscope.model.framework import Framework
 from innoscope.pipeline.spec import PipelineSpec
-from innoscope.analysis.inputs import parse_inputs
-from innoscope.analysis.montecarlo import ChunkJob, Engine, auto_chunk, prepare, run_chunks
-from innoscope.analysis.uncertainty import as_generator
 
 SOBOL_COLUMNS = ["input", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"]
 

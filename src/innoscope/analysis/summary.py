@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from innoscope.analysis.stats import signif
 from innoscope.model.errors import DataError
 from innoscope.model.framework import Framework
-from innoscope.analysis.stats import signif
+from innoscope.pipeline.result import Result
 
 
 def _rank(df: pd.DataFrame | pd.Series):
@@ -110,3 +111,15 @@ def compare(scores1: pd.Series, scores2: pd.Series, *, sort_by: str = "Abs.diff"
     key = out[sort_by].to_numpy(float)
     order = np.argsort(-key if decreasing else key, kind="stable")
     return out.iloc[order]
+
+
+def get_str_weak(result: Result, entity: str, n: int = 5, dset: str = "Raw") -> dict[str, pd.DataFrame]:
+    """Top and bottom ``n`` indicators of ``entity`` in a built index, by rank among entities.
+
+    COINr's ``get_str_weak`` rules (see :func:`strengths_weaknesses`): directions applied, the entity's
+    lowest-possible ranks discarded. Keys ``strengths``/``weaknesses``; columns iCode, name, pillar, rank, value,
+    unit.
+    """
+    out = strengths_weaknesses(result.stage(dset), result.framework, entity, top_n=n, bottom_n=n, sig_figs=None)
+    cols = {"Code": "iCode", "Name": "name", "Pillar": "pillar", "Rank": "rank", "Value": "value", "Unit": "unit"}
+    return {k.lower(): v.rename(columns=cols).reset_index(drop=True) for k, v in out.items()}

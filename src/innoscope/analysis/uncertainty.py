@@ -23,12 +23,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from innoscope.analysis.inputs import Discrete, Exclusion, WeightNoise
+from innoscope.analysis.montecarlo import (
+    ChunkJob,
+    Engine,
+    auto_chunk,
+    prepare,
+    replication_build_inputs,
+    run_chunks,
+)
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import InnoscopeError, SpecError
 from innoscope.model.framework import Framework
 from innoscope.pipeline.spec import PipelineSpec
-from innoscope.analysis.inputs import Discrete, Exclusion, WeightNoise
-from innoscope.analysis.montecarlo import ChunkJob, Engine, auto_chunk, prepare, replication_build_inputs, run_chunks
 
 
 def as_generator(seed: int | np.random.Generator | None) -> np.random.Generator:

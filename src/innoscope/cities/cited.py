@@ -40,9 +40,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from innoscope.model.errors import DataError, ImportFailed
 from innoscope.ingest.names import EntityTable
 from innoscope.ingest.values import ValueParseError, convert_unit, normalise_text, parse_value
+from innoscope.model.errors import DataError, ImportFailed
 
 __all__ = ["CHOICE_ORDER", "COLUMNS", "CityImport", "bundled_path", "import_cities", "parse_year", "read_cities"]
 

@@ -17,14 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from innoscope.analysis.gap import gap as gap_split
+from innoscope.cities.cited import CityImport, import_cities
+from innoscope.ingest.names import EntityTable
+from innoscope.io.framework_yaml import read_framework_yaml
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import DataError
 from innoscope.model.framework import Framework
-from innoscope.cities.cited import CityImport, import_cities
-from innoscope.ingest.names import EntityTable
-from innoscope.store.panel import cross_section_with_choices, prepare
 from innoscope.pipeline import PipelineSpec, build
 from innoscope.pipeline.result import Result
+from innoscope.store.panel import cross_section_with_choices, prepare
 
 __all__ = ["DEFAULT_WINDOW", "CityBuild", "compare_cities", "default_build", "default_framework_path",
            "bundled_yaml", "default_spec_path", "fmt", "in_short", "seed_claims", "spec_path"]
@@ -108,7 +110,7 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
                   year: int | None = None, window: int | None = DEFAULT_WINDOW, policy: str = "quality",
                   entities: EntityTable | None = None) -> CityBuild:
     """Build the index: three_pools on the bundled cited data unless told otherwise."""
-    fw = framework if isinstance(framework, Framework) else Framework.from_yaml(
+    fw = framework if isinstance(framework, Framework) else read_framework_yaml(
         str(framework or default_framework_path()))
     sp = spec if isinstance(spec, PipelineSpec) else PipelineSpec.from_yaml(spec_path(spec))
     ents = entities or EntityTable.default()
@@ -217,7 +219,7 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     """Side-by-side comparison of two cities (names resolve through the entity table: 深圳 = Shenzhen = 深圳市).
 
     Returns ``{"a", "b", "names", "index", "pools": [...], "indicators": [...], "other": [...], "gap"}``; ``gap``
-    is :meth:`Result.gap`'s split of the index gap into the indicators' contributions; each indicator
+    is :func:`innoscope.analysis.gap`'s split of the index gap into the indicators' contributions; each indicator
     row holds per city the value used, its year, flags, per-million-residents and per-km² values (counts only),
     the ratio a/b, the leader (by direction) and every other source row with its relation to the used value.
     """
@@ -282,7 +284,7 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     for code in fw.denominators:
         dens[code] = {e: float(den.at[e, code]) if code in den else np.nan for e in (ea, ec)}
     try:
-        g = b.result.gap(ea, ec)
+        g = gap_split(b.result, ea, ec)
     except DataError as exc:
         gap = {"total": np.nan, "leaves": [], "why_not": str(exc)}
     else:

@@ -9,10 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from innoscope.cli import app
 from innoscope.io.coinr import read_coinr
 from innoscope.pipeline import PipelineSpec, build
 from innoscope.pipeline.result import Result
-from innoscope.cli import app
 
 out = Console()
 

@@ -21,14 +21,26 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from innoscope.cities.citydata import DEFAULT_WINDOW, CityBuild, bundled_yaml, compare_cities, default_build, default_framework_path, default_spec_path, fmt, in_short, seed_claims
-from innoscope.model.errors import DataError
-from innoscope.model.framework import Framework
 from innoscope.cities.cited import COLUMNS as CITY_COLUMNS
 from innoscope.cities.cited import bundled_path, import_cities
+from innoscope.cities.citydata import (
+    DEFAULT_WINDOW,
+    CityBuild,
+    bundled_yaml,
+    compare_cities,
+    default_build,
+    default_framework_path,
+    default_spec_path,
+    fmt,
+    in_short,
+    seed_claims,
+)
+from innoscope.cli import app, err
 from innoscope.ingest.names import EntityTable
+from innoscope.io.framework_yaml import read_framework_yaml
+from innoscope.model.errors import DataError
+from innoscope.model.framework import Framework
 from innoscope.pipeline import PipelineSpec
-from innoscope.cli import app
 
 DEFAULT_STORE = "innoscope.duckdb"
 
@@ -51,6 +63,26 @@ def framework_path(framework: str | Path | None) -> Path:
 def default_spec(framework: str | None = None) -> PipelineSpec:
     """The default pipeline spec of the bundled data (the same for every bundled framework)."""
     return PipelineSpec.from_yaml(default_spec_path())
+
+
+def sensitivity_for_report(result, n: int, seed: int):
+    """Sobol indices for the report (the spec's ``uncertainty:`` design, else weights, normalisation and
+    aggregation), or None for ``n = 0`` or when that design cannot run on these data (said on stderr)."""
+    if n <= 0:
+        return None
+    if n & (n - 1):
+        raise DataError(f"--sensitivity needs a power of 2 (64, 128, 256 ...), got {n}")
+    from innoscope.analysis.sensitivity import sensitivity
+    from innoscope.analysis.uncertainty import default_inputs
+    from innoscope.model.errors import InnoscopeError
+
+    fw, spec = result.framework, result.spec
+    try:
+        return sensitivity(fw, result.data, spec, inputs=None if spec.uncertainty else default_inputs(fw), n=n,
+                           seed=seed, entity_output=None)
+    except InnoscopeError as e:
+        err.print(f"[yellow]no sensitivity analysis: the design cannot run on these data ({e})[/]")
+        return None
 
 
 def load_city_data(framework: str | None = "three_pools", data: list[Path] | None = None):
@@ -111,7 +143,7 @@ def city_build(*, framework: str | None = None, spec: str | Path | None = None, 
                policy: str = "quality") -> CityBuild:
     """The default city build: the bundled (or given) cited data or a store's observations, the framework and
     spec, the cross-section for the reference year (window, source policy) and the result."""
-    fw = Framework.from_yaml(str(framework_path(framework)))
+    fw = read_framework_yaml(str(framework_path(framework)))
     obs = _store_observations(store) if store is not None else None
     if obs is None and data and len(data) > 1:
         obs = _observations(data, fw)
@@ -175,7 +207,7 @@ def _used(side: dict) -> str:
 
 
 def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
-    """Where the index gap comes from: each indicator's contribution in index points (Result.gap)."""
+    """Where the index gap comes from: each indicator's contribution in index points (analysis.gap)."""
     gap = cmp["gap"]
     if gap["why_not"]:
         out.print(f"no split of the index gap: {escape(gap['why_not'])}")
@@ -331,13 +363,12 @@ def run_cmd(
     if no_report:
         return
     if plain:
-        from innoscope.report.plain import write_plain_report
+        from innoscope.cities.plain_report import write_plain_report
 
         p = write_plain_report(b, report, compare=pair)
     else:
         from innoscope.report import build_report
         from innoscope.report.model import provenance_from_choices
-        from innoscope.cli.report import sensitivity_for_report
 
         b.cross_section.provenance = provenance_from_choices(b.choices)
         sens = sensitivity_for_report(b.result, sensitivity_base, seed)
@@ -451,7 +482,7 @@ def import_cmd(
     if layout not in ("auto", "long", "wide"):
         raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
     columns = _column_mapping(column or [])
-    fw = Framework.from_yaml(str(framework_path(framework))) if framework else None
+    fw = read_framework_yaml(str(framework_path(framework))) if framework else None
     if _is_cited_city_file(file, encoding):
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
         imp = import_cities(file, units=units, encoding=encoding)
@@ -548,7 +579,7 @@ def list_cmd(
     root = resources.files("innoscope").joinpath("data")
     for f in sorted(root.joinpath("frameworks").iterdir(), key=lambda f: f.name):
         if f.name.endswith(".yaml"):
-            fw = Framework.from_yaml(str(f))
+            fw = read_framework_yaml(str(f))
             t.add_row("framework", f.name.removesuffix(".yaml"),
                       f"{len(fw.indicators)} indicators in {len(fw.codes(2))} pools")
     for f in sorted(root.joinpath("specs").iterdir(), key=lambda f: f.name):

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from innoscope.cli import app
+from innoscope.cli.data import default_spec, load_city_data, sensitivity_for_report
 from innoscope.model.errors import DataError
 from innoscope.pipeline import PipelineSpec, build
-from innoscope.cli import app
 
 out = Console()
 err = Console(stderr=True)
 
-DEFAULT_SPEC = ["denominate", "normalise", "aggregate"]
 
 
 def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | None, spec: str | Path | None):
@@ -43,19 +43,10 @@ def load_inputs(framework: str | None, data: list[Path] | None, meta: Path | Non
 
 def _bundled(framework: str | None, data: list[Path] | None):
     """The data layer's cited city data, with each value's source and excerpt attached for the report."""
-    try:
-        from innoscope.cli import data as datacli
-    except ImportError:
-        raise DataError("the bundled city data is not available in this build; pass --data iData.csv "
-                        "--meta iMeta.csv (COINr-style tables)") from None
-    return datacli.load_city_data(framework=framework or "three_pools", data=data)
+    return load_city_data(framework=framework or "three_pools", data=data)
 
 
 def _default_spec(framework: str | None) -> PipelineSpec:
-    try:
-        from innoscope.cli.data import default_spec
-    except ImportError:
-        return PipelineSpec.from_obj(DEFAULT_SPEC)
     return default_spec(framework or "three_pools")
 
 
@@ -73,26 +64,6 @@ def _uncertainty(result, runs: int, seed: int, compare: tuple[str, str]):
         err.print("[yellow]generic uncertainty design (min-max vs z-score, arithmetic vs geometric mean) cannot "
                   "run on these data; varying the weights only[/]")
     return res
-
-
-def sensitivity_for_report(result, n: int, seed: int):
-    """Sobol indices for the report (the spec's ``uncertainty:`` design, else weights, normalisation and
-    aggregation), or None for ``n = 0`` or when that design cannot run on these data (said on stderr)."""
-    if n <= 0:
-        return None
-    if n & (n - 1):
-        raise DataError(f"--sensitivity needs a power of 2 (64, 128, 256 ...), got {n}")
-    from innoscope.analysis.sensitivity import sensitivity
-    from innoscope.analysis.uncertainty import default_inputs
-    from innoscope.model.errors import InnoscopeError
-
-    fw, spec = result.framework, result.spec
-    try:
-        return sensitivity(fw, result.data, spec, inputs=None if spec.uncertainty else default_inputs(fw), n=n,
-                           seed=seed, entity_output=None)
-    except InnoscopeError as e:
-        err.print(f"[yellow]no sensitivity analysis: the design cannot run on these data ({e})[/]")
-        return None
 
 
 @app.command("report")

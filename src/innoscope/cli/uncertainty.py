@@ -24,10 +24,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from innoscope.model.errors import SpecError
-from innoscope.io.coinr import read_coinr
-from innoscope.pipeline import PipelineSpec
 from innoscope.cli import app
+from innoscope.io.coinr import read_coinr
+from innoscope.model.errors import SpecError
+from innoscope.pipeline import PipelineSpec
 
 out = Console()
 

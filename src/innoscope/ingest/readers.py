@@ -53,7 +53,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from innoscope.model.errors import DataError
 from innoscope.ingest.encoding import check_decodes, detect_encoding, normalise_encoding
 from innoscope.ingest.names import EntityTable, fold_name
 from innoscope.ingest.text import clean_cell
@@ -66,6 +65,7 @@ from innoscope.ingest.values import (
     convert_unit,
     parse_array,
 )
+from innoscope.model.errors import DataError
 
 __all__ = ["TIDY_COLUMNS", "Cells", "RawTable", "ValueParseError", "read_raw", "read_table", "to_long"]
 

@@ -1,7 +1,7 @@
 """The indicator tree: index -> pillars -> sub-pillars -> indicators.
 
 There is one framework model. COINr's ``iMeta`` table (:meth:`Framework.from_imeta`) and
-innoscope's YAML files (:meth:`Framework.from_yaml`) are two readers of it. Levels count
+innoscope's YAML files (:func:`innoscope.io.framework_yaml.read_framework_yaml`) are two readers of it. Levels count
 from the bottom, as in COINr: level 1 holds the indicators, the top level holds the index.
 """
 
@@ -172,12 +172,6 @@ class Framework(BaseModel):
                    level_names: list[str] | None = None) -> Framework:
         """Read COINr's ``iMeta`` table (columns Level, iCode, iName, Direction, Weight, Parent, Type...)."""
         return _framework_from_imeta(imeta, source=source, level_names=level_names)
-
-    @classmethod
-    def from_yaml(cls, path: str) -> Framework:  # pragma: no cover - implemented in framework_yaml
-        from innoscope.io.framework_yaml import read_framework_yaml
-
-        return read_framework_yaml(path)
 
     def to_imeta(self) -> pd.DataFrame:
         """Write the tree back as a COINr-style ``iMeta`` table."""

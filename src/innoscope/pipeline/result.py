@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,30 +131,3 @@ class Result:
                                  for c in children]
         out.attrs["node_score"] = float(agg[node])
         return out
-
-    def strengths_weaknesses(self, entity: str, n: int = 5, dset: str = "Raw") -> dict[str, pd.DataFrame]:
-        """Top and bottom ``n`` indicators of ``entity`` by rank among entities.
-
-        COINr's ``get_str_weak`` rules (see :func:`innoscope.analysis.summary.strengths_weaknesses`):
-        directions applied, the entity's lowest-possible ranks discarded. Columns: iCode, name,
-        pillar, rank, value, unit.
-        """
-        from innoscope.analysis.summary import strengths_weaknesses
-
-        out = strengths_weaknesses(self.stage(dset), self.framework, entity, top_n=n, bottom_n=n, sig_figs=None)
-        cols = {"Code": "iCode", "Name": "name", "Pillar": "pillar", "Rank": "rank", "Value": "value", "Unit": "unit"}
-        return {k.lower(): v.rename(columns=cols).reset_index(drop=True) for k, v in out.items()}
-
-    def gap(self, a: str, b: str) -> pd.DataFrame:
-        """Why ``a`` scores higher (or lower) than ``b``: the index gap split into the contributions of every
-        pillar and indicator, summing exactly to it (see :mod:`innoscope.analysis.gap`)."""
-        from innoscope.analysis.gap import gap
-
-        return gap(self, a, b)
-
-    # -- analysis ----------------------------------------------------------------------------
-    def audit(self, **kwargs: Any):
-        """The statistical audit (see :func:`innoscope.analysis.audit.audit`)."""
-        from innoscope.analysis.audit import audit
-
-        return audit(self, **kwargs)

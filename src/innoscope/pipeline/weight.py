@@ -256,8 +256,6 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
     """
     from scipy.optimize import minimize
 
-    from innoscope.analysis.correlation import corr_matrix
-
     fw = problem.ctx.framework
     codes = fw.codes(problem.level)
     if optype not in ("balance", "infomax"):
@@ -334,7 +332,7 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
                 y = pd.Series(y).rank().to_numpy()
             z = (y - y.mean()) / y.std(ddof=1)
             return Zl.T @ z / (len(z) - 1)
-        return corr_matrix(level_frame, pd.DataFrame({root: y}), method=cortype).to_numpy()[:, 0]
+        return level_frame.astype(float).corrwith(pd.Series(y, index=level_frame.index), method=cortype).to_numpy()
 
     groups = [[codes.index(c) for c in fw.children(p)] for p in fw.codes(problem.level + 1)]
 

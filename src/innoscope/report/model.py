@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from innoscope.analysis.audit import audit as run_audit
+from innoscope.analysis.gap import gap as gap_split
+from innoscope.analysis.summary import get_str_weak
 from innoscope.model.errors import DataError, InnoscopeError
 from innoscope.pipeline.result import Result, rank_desc
 from innoscope.report.i18n import node_label
@@ -188,7 +191,7 @@ def profile(result: Result, code: str, lang: str, n: int = 3, ranks: pd.DataFram
     den = denominator_columns(result)
     pop = result.data.denominators[den["population"]].get(code) if den["population"] else None
     area = result.data.denominators[den["area"]].get(code) if den["area"] else None
-    sw = result.strengths_weaknesses(code, n=n)
+    sw = get_str_weak(result, code, n=n)
     rows = []
     for ind in fw.indicators:
         v = float(raw.loc[code, ind]) if ind in raw.columns else np.nan
@@ -261,7 +264,7 @@ def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: 
                       noun: str = "entities", gap: dict[str, Any] | None = None) -> list[str]:
     """Two entities' comparison in a few sentences, every figure from the build: ranks and the index gap, how
     sure (``p_outranks`` from a Monte Carlo varying ``design``), the pillars each leads, the largest parts of
-    the gap (:meth:`Result.gap`; an entity without a value named), and per entity how many indicators have a
+    the gap (:func:`innoscope.analysis.gap`; an entity without a value named), and per entity how many indicators have a
     value and, where the data has flags, how many are outdated (older than ``year``), bounds or the founding
     article's own. ``names`` overrides the display names; ``noun`` names the entities in English; ``gap``: the
     :func:`gap_rows` of ``a`` and ``b`` when the caller has them (e.g. from :func:`comparison`)."""
@@ -310,12 +313,12 @@ def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: 
 
 
 def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
-    """The index gap ``a - b`` and the contribution of each leaf of its decomposition (:meth:`Result.gap`),
+    """The index gap ``a - b`` and the contribution of each leaf of its decomposition (:func:`innoscope.analysis.gap`),
     largest first, with each entity's weight of the leaf in the index; ``moved`` marks a leaf the two entities
     weigh differently (one lacks a value there or in a sibling pillar)."""
     fw = result.framework
     try:
-        g = result.gap(a, b)
+        g = gap_split(result, a, b)
     except DataError:
         return {"gap_total": None, "gap": []}
     leaves = g[g["leaf"]].assign(size=lambda d: -d["contribution"].abs()).sort_values("size", kind="stable")
@@ -344,7 +347,7 @@ def audit_view(result: Result, lang: str) -> AuditView:
     method = "Pearson (pandas.DataFrame.corr)"
     corr = result.aggregated[codes].corr()
     try:
-        audit = result.audit()
+        audit = run_audit(result)
     except ImportError:
         audit = None
     except Exception as e:  # noqa: BLE001 - the audit is optional; the report says why it is missing

@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
 from innoscope.ingest.names import Entity, EntityTable
+from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
 
 __all__ = ["DEFAULT_PATH", "ImportRecord", "Store"]
 

@@ -26,13 +26,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from innoscope.analysis.sensitivity import sensitivity
 from innoscope.analysis.uncertainty import default_inputs, uncertainty_any_design
 from innoscope.model.errors import InnoscopeError
+from innoscope.pipeline.result import Result, rank_desc
 from innoscope.pipeline.run import stage_module
 from innoscope.report import model
 from innoscope.report.html import build_report, plotly_js
 from innoscope.report.i18n import node_label, t
-from innoscope.pipeline.result import Result, rank_desc
 from innoscope.web.state import Dataset, Datasets, NotFound, rebuild, whatif
-from innoscope.web.uploads import SUFFIXES, crosssection_from_city_upload, crosssection_from_upload, is_city_file
+from innoscope.web.uploads import (
+    SUFFIXES,
+    crosssection_from_city_upload,
+    crosssection_from_upload,
+    is_city_file,
+)
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 5 * 1024 * 1024
