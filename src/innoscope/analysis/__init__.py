@@ -9,7 +9,13 @@ from innoscope.analysis.pca import PCAResult, get_pca, pca_table
 from innoscope.analysis.reliability import cronbach_alpha
 from innoscope.analysis.sensitivity_loo import reaggregate, remove_elements
 from innoscope.analysis.stats import indicator_stats, kurt, signif, skew
-from innoscope.analysis.summary import compare, get_str_weak, results_table, strengths_weaknesses, unit_summary
+from innoscope.analysis.summary import (
+    compare,
+    get_str_weak,
+    results_table,
+    strengths_weaknesses,
+    unit_summary,
+)
 from innoscope.analysis.weights_effective import effective_weights
 
 __all__ = [
