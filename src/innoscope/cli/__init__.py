@@ -7,8 +7,11 @@ message to stderr and exit 1; usage errors print click's message and exit 2.
 
 from __future__ import annotations
 
+import ast
+import functools
 import importlib
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -20,13 +23,50 @@ app = typer.Typer(help="innoscope: transparent composite indices of innovation c
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 err = Console(stderr=True)
 
-COMMAND_MODULES = ("build", "data", "uncertainty", "report")
-for _name in COMMAND_MODULES:
-    try:
-        importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _e:  # a command module not written yet
-        if _e.name != f"{__name__}.{_name}":
-            raise
+
+
+@functools.cache
+def command_index() -> dict[str, tuple[str, str]]:
+    """``{command: (module, help)}`` read from the sources of the command modules (``cli/*.py``).
+
+    A command is a function decorated ``@app.command("name")`` in a module of this package; its help is the
+    decorator's ``help=`` or the docstring. Reading the sources (ast) instead of importing them lets ``innoscope
+    --help`` answer without loading pandas and the engine, and ``innoscope build`` import only ``cli.build``.
+    """
+    index: dict[str, tuple[str, str]] = {}
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef):
+                for dec in node.decorator_list:
+                    if (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.func.attr == "command"
+                            and isinstance(dec.func.value, ast.Name) and dec.func.value.id == "app"):
+                        name = dec.args[0].value if dec.args else node.name.replace("_", "-")
+                        helps = [k.value.value for k in dec.keywords if k.arg == "help" and isinstance(k.value, ast.Constant)]
+                        index[str(name)] = (path.stem, helps[0] if helps else (ast.get_docstring(node) or ""))
+    return index
+
+
+def load_commands(argv: list[str]) -> None:
+    """Import the module of the command ``argv`` names; for the top-level help, register each command by its
+    name and help only; for anything else (an unknown command), every command module (click's "did you mean")."""
+    index = command_index()
+    if argv and argv[0] in index:
+        importlib.import_module(f"{__name__}.{index[argv[0]][0]}")
+        return
+    if not argv or argv[0] in ("--help", "-h"):
+        known = {c.name for c in app.registered_commands}
+        for name, (_, text) in index.items():
+            if name not in known:
+                app.command(name, help=text, context_settings={"ignore_unknown_options": True})(_placeholder)
+        return
+    for module in dict.fromkeys(m for m, _ in index.values()):
+        importlib.import_module(f"{__name__}.{module}")
+
+
+def _placeholder() -> None:  # pragma: no cover - only listed in the top-level help, never run
+    raise typer.Exit(2)
 
 
 DEFAULT_RUNS = "2000"
@@ -46,6 +86,7 @@ def with_default_runs(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = with_default_runs(list(sys.argv[1:] if argv is None else argv))
+    load_commands(argv)
     try:
         app(args=argv, standalone_mode=False)
     except InnoscopeError as e:

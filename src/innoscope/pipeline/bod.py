@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import linprog
 
 from innoscope.pipeline.aggregate import METHODS as AGG_METHODS
 
@@ -27,6 +26,8 @@ def bod_weights(X: np.ndarray, share_bounds: Sequence[float] | None = None) -> t
     Source: Melyn & Moesen (1991); Cherchye, Moesen, Rogge & Van Puyenbroeck (2007), Social
     Indicators Research 82:111-145; OECD/JRC Handbook (2008) s.6.
     """
+    from scipy.optimize import linprog  # on first use: scipy.optimize is slow to import
+
     X = np.nan_to_num(np.asarray(X, dtype=float), nan=0.0)
     if (X < 0).any():
         raise ValueError("benefit of the doubt needs non-negative values; normalise first (e.g. min-max)")
@@ -60,3 +61,4 @@ def bod(X: np.ndarray, w: np.ndarray, *, share_bounds: Sequence[float] | None = 
     Source: Cherchye et al. (2007), Social Indicators Research 82:111-145.
     """
     return scale * bod_weights(X, share_bounds)[0]
+

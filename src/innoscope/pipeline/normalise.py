@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from innoscope.model.errors import SpecError, StageError
 from innoscope.model.framework import Framework, Node
@@ -42,6 +41,13 @@ OUTPUT = "Normalised"
 OVERRIDES = ("by_indicator",)
 """Which ``by_*`` override tables this stage reads; any other is rejected when the spec is validated."""
 DEFAULT_METHOD = "minmax"
+
+
+def _rankdata(x: np.ndarray, **kwargs: Any) -> np.ndarray:
+    """``scipy.stats.rankdata``, imported on first use (scipy.stats costs about a second to import)."""
+    from scipy.stats import rankdata
+
+    return rankdata(x, **kwargs)
 
 NODE_PARAMS: dict[str, dict[str, str | tuple[str, str]]] = {
     "minmax": {"range": ("minmax_lower", "minmax_upper")},
@@ -117,11 +123,11 @@ def _rank(x: np.ndarray, ties: str) -> np.ndarray:
         raise ValueError(f"ties must be one of min, max, average, dense, ordinal; got {ties!r}")
     if x.ndim == 2:
         if not np.isnan(x).any():
-            return rankdata(x, method=ties, axis=0).astype(float)
+            return _rankdata(x, method=ties, axis=0).astype(float)
         return np.column_stack([_rank(c, ties) for c in x.T]) if x.shape[1] else np.empty(x.shape)
     out = np.full(x.shape, np.nan)
     ok = ~np.isnan(x)
-    out[ok] = rankdata(x[ok], method=ties)
+    out[ok] = _rankdata(x[ok], method=ties)
     return out
 
 
