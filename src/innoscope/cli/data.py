@@ -38,6 +38,7 @@ from innoscope.cities.citydata import (
 from innoscope.cli import app, err
 from innoscope.ingest.names import EntityTable
 from innoscope.io.framework_yaml import read_framework_yaml
+from innoscope.io.spreadsheet import write_csv, write_xlsx
 from innoscope.model.errors import DataError
 from innoscope.model.framework import Framework
 from innoscope.pipeline import PipelineSpec
@@ -632,7 +633,11 @@ def export_cmd(
     window: WindowOpt = DEFAULT_WINDOW,
     policy: PolicyOpt = "quality",
 ) -> None:
-    """Export the default build: ranking and scores, values with years and flags, choices, observations."""
+    """Export the default build: ranking and scores, values with years and flags, choices, observations.
+
+    Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written as text
+    (docs/methods/report.md, "Exports").
+    """
     if xlsx is None and csv is None:
         raise DataError("nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER")
     out = _out()
@@ -640,19 +645,17 @@ def export_cmd(
     tables = export_tables(b)
     if xlsx is not None:
         xlsx.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(xlsx, engine="openpyxl") as w:
-            for name, df in tables.items():
-                df.to_excel(w, sheet_name=name[:31], index=False)
+        write_xlsx(tables, xlsx)
         out.print(f"wrote {escape(str(xlsx))} ({len(tables)} sheets)")
     if csv is not None:
         if csv.suffix.lower() == ".csv":
             csv.parent.mkdir(parents=True, exist_ok=True)
-            tables["cities"].to_csv(csv, index=False, encoding="utf-8")
+            write_csv(tables["cities"], csv)
             out.print(f"wrote {escape(str(csv))}")
         else:
             csv.mkdir(parents=True, exist_ok=True)
             for name, df in tables.items():
-                df.to_csv(csv / f"{name}.csv", index=False, encoding="utf-8")
+                write_csv(df, csv / f"{name}.csv")
             out.print(f"wrote {len(tables)} CSV files to {escape(str(csv))}")
 
 
