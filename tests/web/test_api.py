@@ -19,6 +19,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 SPEC = ["denominate", "normalise", "aggregate"]
+RAW = {"Content-Type": "application/octet-stream"}  # an upload is a raw body of a non-form type
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def ds(asem):
 
 @pytest.fixture(scope="module")
 def client(ds):
-    return TestClient(create_app(ds, max_upload=200_000), raise_server_exceptions=False)
+    return TestClient(create_app(ds, max_upload=200_000), raise_server_exceptions=False, base_url="http://127.0.0.1")
 
 
 def _reweighted(fw: Framework, weights: dict[str, float]) -> Framework:
@@ -128,7 +129,7 @@ def test_openapi_schema(client):
 def test_upload_csv_and_xlsx(client, asem):
     fw, cs = asem
     raw = _idata_csv(cs, rows=list(range(0, 51, 2)))
-    r = client.post("/api/upload?filename=part.csv&dataset=asem", content=raw)
+    r = client.post("/api/upload?filename=part.csv&dataset=asem", headers=RAW, content=raw)
     assert r.status_code == 200, r.text
     new = r.json()["dataset"]
     rows = client.post("/api/compute", json={"dataset": new}).json()["rows"]
@@ -136,12 +137,12 @@ def test_upload_csv_and_xlsx(client, asem):
     assert [x["code"] for x in rows] == list(expected.index)
     buf = io.BytesIO()
     cs.to_idata().iloc[0:51:3].to_excel(buf, index=False)
-    r = client.post("/api/upload?filename=part.xlsx", content=buf.getvalue())
+    r = client.post("/api/upload?filename=part.xlsx", headers=RAW, content=buf.getvalue())
     assert r.status_code == 200 and r.json()["n_entities"] == 17
     # GBK-encoded CSV with Chinese names
     gbk = cs.to_idata().iloc[0:51:2].copy()
     gbk.loc[gbk.index[:6], "uName"] = ["深圳", "杭州", "北京", "上海", "广州", "南京"]
-    r = client.post("/api/upload?filename=gbk.csv", content=gbk.to_csv(index=False).encode("gbk"))
+    r = client.post("/api/upload?filename=gbk.csv", headers=RAW, content=gbk.to_csv(index=False).encode("gbk"))
     assert r.status_code == 200, r.text
     names = {e["name"] for e in client.get(f"/api/meta?dataset={r.json()['dataset']}").json()["entities"]}
     assert {"深圳", "杭州", "北京", "上海", "广州", "南京"} <= names
@@ -197,24 +198,24 @@ def test_bad_query_and_methods(client):
 def test_upload_errors(client, asem):
     fw, cs = asem
     big = b"uCode,uName\n" + b"X" * 250_000
-    r = client.post("/api/upload?filename=big.csv", content=big)
+    r = client.post("/api/upload?filename=big.csv", headers=RAW, content=big)
     assert r.status_code == 413 and "too large" in r.json()["detail"]
-    r = client.post("/api/upload?filename=data.exe", content=b"MZ")
+    r = client.post("/api/upload?filename=data.exe", headers=RAW, content=b"MZ")
     assert r.status_code == 415
-    r = client.post("/api/upload", content=b"a,b")
+    r = client.post("/api/upload", headers=RAW, content=b"a,b")
     assert r.status_code == 422  # filename is required
-    r = client.post("/api/upload?filename=empty.csv", content=b"")
+    r = client.post("/api/upload?filename=empty.csv", headers=RAW, content=b"")
     assert r.status_code == 422 and "empty" in r.json()["detail"]
     bad = cs.to_idata().iloc[:5].astype({"LPI": object})
     bad.loc[bad.index[2], "LPI"] = "three point five"
-    r = client.post("/api/upload?filename=bad.csv", content=bad.to_csv(index=False).encode())
+    r = client.post("/api/upload?filename=bad.csv", headers=RAW, content=bad.to_csv(index=False).encode())
     assert r.status_code == 422
     assert "row 4, column 'LPI'" in r.json()["detail"] and "not a number" in r.json()["detail"]
-    r = client.post("/api/upload?filename=missing.csv", content=cs.to_idata().drop(columns=["LPI"]).to_csv(index=False).encode())
+    r = client.post("/api/upload?filename=missing.csv", headers=RAW, content=cs.to_idata().drop(columns=["LPI"]).to_csv(index=False).encode())
     assert r.status_code == 422 and "LPI" in r.json()["detail"]
-    r = client.post("/api/upload?filename=bad.xlsx", content=b"PK\x03\x04 this is not a workbook")
+    r = client.post("/api/upload?filename=bad.xlsx", headers=RAW, content=b"PK\x03\x04 this is not a workbook")
     assert r.status_code == 422 and "xlsx" in r.json()["detail"]
-    r = client.post("/api/upload?filename=x.csv&dataset=nosuch", content=b"a,b\n1,2\n")
+    r = client.post("/api/upload?filename=x.csv&dataset=nosuch", headers=RAW, content=b"a,b\n1,2\n")
     assert r.status_code == 404
 
 
@@ -223,14 +224,14 @@ def test_upload_never_touches_disk(client, asem, tmp_path, monkeypatch):
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    r = client.post("/api/upload?filename=part.csv", content=_idata_csv(asem[1], rows=list(range(0, 51, 2))))
+    r = client.post("/api/upload?filename=part.csv", headers=RAW, content=_idata_csv(asem[1], rows=list(range(0, 51, 2))))
     assert r.status_code == 200
     assert list(tmp_path.iterdir()) == []
 
 
 def test_xss_names_are_returned_as_data(client, asem):
     xss = "<script>alert(1)</script>"
-    r = client.post("/api/upload?filename=xss.csv", content=_idata_csv(asem[1], rows=list(range(0, 51, 2)),
+    r = client.post("/api/upload?filename=xss.csv", headers=RAW, content=_idata_csv(asem[1], rows=list(range(0, 51, 2)),
                                                                           names={"AUT": xss}))
     rows = client.post("/api/compute", json={"dataset": r.json()["dataset"]}).json()["rows"]
     assert xss in [x["name"] for x in rows]
@@ -249,5 +250,5 @@ def test_index_page_and_plotly_served_locally(client):
 
 def test_upload_non_numeric_denominator_is_422(client, asem):
     df = _idata_csv(asem[1]).decode().replace("8735.453", "8735?453")  # AUT's population
-    r = client.post("/api/upload?filename=den.csv", content=df.encode())
+    r = client.post("/api/upload?filename=den.csv", headers=RAW, content=df.encode())
     assert r.status_code == 422 and "8735?453" in r.json()["detail"]

@@ -80,7 +80,7 @@ def client(asem):
     fw, cs = asem
     ds = Dataset(id="asem", label="ASEM", framework=fw, data=cs,
                  spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]), compare=("CHN", "JPN"))
-    return TestClient(create_app(ds), raise_server_exceptions=False)
+    return TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
 
 
 requests = st.sampled_from(ENDPOINTS).flatmap(lambda p: st.tuples(st.just(p), plausible(p) | body()))

@@ -198,13 +198,19 @@ class CityImport:
 
 
 def read_cities(path: str | Path | None = None, *, encoding: str | None = None,
-                entities: EntityTable | None = None) -> tuple[list[dict], str, str]:
-    """Rows of a raw cited file as dicts (with ``_line``), its label and sha256. Default: the bundled file."""
-    p = Path(path) if path is not None else bundled_path()
-    if not p.is_file():
-        raise DataError(f"{p}: no such file")
-    data = p.read_bytes()
-    label = str(p) if path is not None else "innoscope/data/cities/city_indicators.csv"
+                entities: EntityTable | None = None, content: bytes | None = None) -> tuple[list[dict], str, str]:
+    """Rows of a raw cited file as dicts (with ``_line``), its label and sha256. Default: the bundled file.
+
+    ``content``: the file's bytes, read from memory (an upload); ``path`` then only names it in messages.
+    """
+    if content is not None:
+        data, label = content, str(path or "upload")
+    else:
+        p = Path(path) if path is not None else bundled_path()
+        if not p.is_file():
+            raise DataError(f"{p}: no such file")
+        data = p.read_bytes()
+        label = str(p) if path is not None else "innoscope/data/cities/city_indicators.csv"
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise DataError(f"{label}: the file is empty; expected a header row {', '.join(COLUMNS)}")
@@ -275,14 +281,15 @@ def _decode(data: bytes, encoding: str | None, label: str, entities: EntityTable
 
 def import_cities(path: str | Path | None = None, *, entities: EntityTable | None = None,
                   units: dict[str, str] | None = None, strict: bool = True,
-                  encoding: str | None = None) -> CityImport:
+                  encoding: str | None = None, content: bytes | None = None) -> CityImport:
     """Import a raw cited city file (default: the bundled one). See the module docstring for the rules.
 
     ``units``: indicator -> unit to convert to (e.g. from a framework); other indicators use their most
-    common unit. ``strict``: any error raises :class:`ImportFailed` carrying the report.
+    common unit. ``strict``: any error raises :class:`ImportFailed` carrying the report. ``content``: the
+    file's bytes (an upload, never written to disk); ``path`` then only names it.
     """
     entities = entities or EntityTable.default()
-    rows, label, sha = read_cities(path, encoding=encoding, entities=entities)
+    rows, label, sha = read_cities(path, encoding=encoding, entities=entities, content=content)
     issues: list[dict] = []
 
     def issue(line: int, column: str, raw: str, severity: str, kind: str, message: str) -> None:

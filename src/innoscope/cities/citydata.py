@@ -108,8 +108,11 @@ class CityBuild:
 def default_build(*, data: str | Path | None = None, observations: pd.DataFrame | None = None,
                   framework: str | Path | Framework | None = None, spec: str | Path | PipelineSpec | None = None,
                   year: int | None = None, window: int | None = DEFAULT_WINDOW, policy: str = "quality",
-                  entities: EntityTable | None = None) -> CityBuild:
-    """Build the index: three_pools on the bundled cited data unless told otherwise."""
+                  entities: EntityTable | None = None, content: bytes | None = None) -> CityBuild:
+    """Build the index: three_pools on the bundled cited data unless told otherwise.
+
+    ``content``: the cited file's bytes, read from memory (``data`` then only names it).
+    """
     fw = framework if isinstance(framework, Framework) else read_framework_yaml(
         str(framework or default_framework_path()))
     sp = spec if isinstance(spec, PipelineSpec) else PipelineSpec.from_yaml(spec_path(spec))
@@ -117,7 +120,7 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
     imported = None
     if observations is None:
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit}
-        imported = import_cities(data, entities=ents, units=units)
+        imported = import_cities(data, entities=ents, units=units, content=content)
         observations = imported.observations
         source = imported.source
     else:

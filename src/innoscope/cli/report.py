@@ -113,11 +113,15 @@ def serve_cmd(
     meta: Annotated[Path | None, typer.Option("--meta", help="COINr-style iMeta CSV")] = None,
     spec: Annotated[str | None, typer.Option("--spec", help="pipeline spec: a bundled name (default, "
                                                         "per_capita) or a YAML path")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="a Host name the dashboard answers besides localhost, 127.0.0.1, ::1 and --host "
+                             "(repeatable; e.g. the machine's name when binding 0.0.0.0)")] = None,
 ) -> None:
     """Run the dashboard (FastAPI + uvicorn): weights, methods, comparison, import, downloads."""
     import uvicorn
 
     from innoscope.web.app import create_app
+    from innoscope.web.guard import allowed_hosts
     from innoscope.web.state import Dataset
 
     fw, cs, sp = load_inputs(framework, data, meta, spec)
@@ -125,6 +129,8 @@ def serve_cmd(
     ds = Dataset(id="default", label=label, framework=fw, data=cs, spec=sp)
     ds.base  # noqa: B018 - fail before binding if the build fails
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[yellow]binding to {host}: the dashboard is reachable from other machines[/]")
+        err.print(f"[yellow]binding to {host}: the dashboard is reachable from other machines; it answers only "
+                  f"the Host names localhost, 127.0.0.1, ::1, {host} and --allow-host NAME[/]")
     out.print(f"innoscope dashboard on http://{host}:{port}/")
-    uvicorn.run(create_app(ds), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(ds, hosts=allowed_hosts(host, allow_host or ())), host=host, port=port,
+                log_level="warning")

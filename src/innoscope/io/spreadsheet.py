@@ -23,7 +23,8 @@ from typing import IO, Any
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
-__all__ = ["TRIGGERS", "csv_bytes", "is_formula_like", "neutralise", "neutralise_text", "write_csv", "write_xlsx"]
+__all__ = ["TRIGGERS", "csv_bytes", "is_formula_like", "neutralise", "neutralise_text", "write_csv",
+           "write_xlsx"]
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,7 +40,7 @@ def neutralise_text(value: Any) -> Any:
 
 
 def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose formula-like text cells and column names are quoted; numeric columns untouched."""
+    """A copy of ``df`` with formula-like text cells and column names quoted; numeric columns untouched."""
     out = df.copy()
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
@@ -71,7 +72,7 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], target: str | Path | IO[bytes
 
 
 def _text_not_formula(ws: Any) -> None:
-    """openpyxl stores any string starting with ``=`` as a formula: make every formula-like string plain text."""
+    """openpyxl stores a string starting with ``=`` as a formula: make every formula-like string text."""
     for row in ws.iter_rows():
         for cell in row:
             if is_formula_like(cell.value):

@@ -18,6 +18,7 @@ from innoscope.model.errors import DataError, InnoscopeError, SpecError
 from innoscope.model.framework import Framework
 from innoscope.pipeline import PipelineSpec, build
 from innoscope.pipeline.result import Result
+from innoscope.web.messages import first_few
 
 
 class NotFound(InnoscopeError):
@@ -83,7 +84,7 @@ def with_weights(fw: Framework, weights: dict[str, float]) -> Framework:
         return fw
     unknown = sorted(set(weights) - set(fw.by_id))
     if unknown:
-        raise DataError(f"unknown node(s) {unknown} in weights; nodes: {', '.join(list(fw.by_id)[:20])}...")
+        raise DataError(f"unknown node(s) {first_few(unknown)} in weights; nodes: {first_few(fw.by_id, 20)}")
     nodes = [n.model_copy(update={"weight": float(weights[n.id])}) if n.id in weights else n for n in fw.nodes]
     return Framework(nodes=nodes, denominators=fw.denominators, groups=fw.groups, level_names=fw.level_names,
                      source=fw.source)

@@ -1,29 +1,30 @@
-"""Uploaded tables, validated by the same readers as the CLI.
+"""Uploaded tables, validated by the same readers as the CLI, read from memory (never written to disk).
 
 Two formats:
 
 * a COINr-style ``iData`` table (``uCode``, ``uName``, group and denominator columns, one column per
-  indicator) as CSV (UTF-8, GB18030/GBK, Big5) or xlsx: parsed in memory (never written to disk)
-  and checked against the data set's framework by :meth:`CrossSection.from_idata`, the reader
-  ``innoscope build`` uses;
+  indicator) as CSV (UTF-8, GB18030/GBK, Big5) or xlsx, checked against the data set's framework by
+  :meth:`CrossSection.from_idata`, the reader ``innoscope build`` uses;
 * the cited city format (``city_zh, city_en, indicator, year, value, unit, source_url, ...``, the
-  format of ``innoscope import``/``run --data``): imported by the data layer's ``import_cities`` and
-  built by ``default_build``, exactly as ``innoscope run --data FILE``. That reader takes a path, so
-  the bytes go to a file with a generated name in the upload folder inside the project
-  (``.innoscope/uploads`` by default), deleted as soon as it is read.
+  format of ``innoscope import``/``run --data``): imported by the data layer's ``import_cities`` from the
+  bytes and built by ``default_build``, exactly as ``innoscope run --data FILE``.
+
+Before a reader sees the bytes, :mod:`.limits` refuses what would unpack or spread too far (zip bombs,
+too many rows, columns or cells). The body is a raw file (``application/octet-stream``) or one file
+field of ``multipart/form-data``.
 """
 
 from __future__ import annotations
 
 import io
-import uuid
-from pathlib import Path
 
 import pandas as pd
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
 from innoscope.model.framework import Framework
+from innoscope.web.limits import UploadLimits, check_csv, check_xlsx
 
 SUFFIXES = (".csv", ".xlsx")
 
@@ -48,18 +49,21 @@ def decode_csv(raw: bytes, where: str) -> str:
     return str(best)
 
 
-def read_table(raw: bytes, filename: str) -> pd.DataFrame:
-    """A DataFrame from CSV or xlsx bytes; :class:`DataError` naming the file if unreadable."""
+def read_table(raw: bytes, filename: str, limits: UploadLimits | None = None) -> pd.DataFrame:
+    """A DataFrame from CSV or xlsx bytes within ``limits``; :class:`DataError` naming the file if unreadable."""
+    limits = limits or UploadLimits()
     name = filename.lower()
     if not raw.strip():
         raise DataError(f"{filename}: the file is empty")
     if name.endswith(".csv"):
+        check_csv(raw, filename, limits)
         text = decode_csv(raw, filename)
         try:
             df = pd.read_csv(io.StringIO(text))
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
             raise DataError(f"{filename}: cannot read as CSV: {e}") from None
     elif name.endswith(".xlsx"):
+        check_xlsx(raw, filename, limits)
         try:
             df = pd.read_excel(io.BytesIO(raw), engine="calamine")
         except Exception as e:  # noqa: BLE001 - calamine raises its own error types for corrupt files
@@ -71,9 +75,10 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
     return df
 
 
-def crosssection_from_upload(raw: bytes, filename: str, framework: Framework) -> CrossSection:
+def crosssection_from_upload(raw: bytes, filename: str, framework: Framework,
+                             limits: UploadLimits | None = None) -> CrossSection:
     """Validate an uploaded iData table against ``framework`` (same checks as ``innoscope build``)."""
-    df = read_table(raw, filename)
+    df = read_table(raw, filename, limits)
     try:
         cs = CrossSection.from_idata(df, framework, source=filename)
     except InnoscopeError:
@@ -102,26 +107,64 @@ def is_city_file(raw: bytes, filename: str) -> bool:
     return set(COLUMNS) <= cols
 
 
-def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framework, spec, workdir: Path
-                                  ) -> CrossSection:
+def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framework, spec,
+                                  limits: UploadLimits | None = None) -> CrossSection:
     """Import a cited city file as ``innoscope run --data FILE`` does; the cross-section carries provenance."""
     from innoscope.cities.citydata import default_build
     from innoscope.report.model import provenance_from_choices
 
-    workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / f"upload-{uuid.uuid4().hex}.csv"
-    path.write_bytes(raw)
+    check_csv(raw, filename, limits or UploadLimits())
     try:
-        b = default_build(data=path, framework=framework, spec=spec)
-    except ImportFailed as e:
-        raise ImportFailed(str(e).replace(str(path), filename)) from None
+        b = default_build(data=filename, content=raw, framework=framework, spec=spec)
+    except ImportFailed:
+        raise
     except InnoscopeError as e:
-        raise DataError(str(e).replace(str(path), filename)) from None
-    finally:
-        path.unlink(missing_ok=True)
+        raise DataError(str(e)) from None
     cs = b.cross_section
     cs.source = filename
     cs.provenance = provenance_from_choices(b.choices)
     if len(cs.entities) < 2:
         raise DataError(f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}")
     return cs
+
+
+def file_from_multipart(body: bytes, content_type: str) -> tuple[bytes, str | None]:
+    """The first file field of a ``multipart/form-data`` body and its file name, parsed in memory."""
+    _, params = parse_options_header(content_type)
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise DataError("multipart upload without a boundary in its Content-Type")
+    parts: list[tuple[dict[bytes, bytes], bytes]] = []
+    cur: dict = {}
+
+    def begin() -> None:
+        cur.update(headers={}, field=b"", value=b"", data=bytearray())
+
+    def field(d: bytes, a: int, b: int) -> None:
+        cur["field"] += d[a:b]
+
+    def value(d: bytes, a: int, b: int) -> None:
+        cur["value"] += d[a:b]
+
+    def header_end() -> None:
+        cur["headers"][cur["field"].lower()] = cur["value"]
+        cur["field"], cur["value"] = b"", b""
+
+    def data(d: bytes, a: int, b: int) -> None:
+        cur["data"] += d[a:b]
+
+    def end() -> None:
+        parts.append((cur["headers"], bytes(cur["data"])))
+
+    parser = MultipartParser(boundary, {"on_part_begin": begin, "on_header_field": field, "on_header_value": value,
+                                        "on_header_end": header_end, "on_part_data": data, "on_part_end": end})
+    try:
+        parser.write(body)
+        parser.finalize()
+    except Exception as e:  # noqa: BLE001 - python-multipart raises its own error types on malformed bodies
+        raise DataError(f"cannot read the multipart upload: {e}") from None
+    for headers, content in parts:
+        _, disp = parse_options_header(headers.get(b"content-disposition", b""))
+        if b"filename" in disp:
+            return content, disp[b"filename"].decode("utf-8", "replace") or None
+    raise DataError("the multipart upload has no file field (send the file as form field 'file')")
