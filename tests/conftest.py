@@ -20,3 +20,10 @@ def coinr_ref(variant: str, name: str) -> pd.DataFrame:
     """A COINr reference table, indexed by uCode when it has one."""
     df = pd.read_csv(REF / "reference" / variant / name)
     return df.set_index("uCode") if "uCode" in df.columns else df
+
+
+def pytest_collection_modifyitems(items):
+    """Tests in a ``*_browser.py`` module drive chromium: marked ``browser`` (``make test-fast`` skips them)."""
+    for item in items:
+        if item.module is not None and item.module.__name__.endswith("_browser"):
+            item.add_marker(pytest.mark.browser)

@@ -44,6 +44,7 @@ def test_in_short_with_an_unranked_city(build):
     assert "南京 not ranked" in text and "index gap" not in text and "P(" not in text
 
 
+@pytest.mark.slow
 def test_every_pair_of_cities_compares_and_summarises(build):
     """All 132 ordered pairs of the bundled cities (ranked or not): the comparison, its gap split (or why there is
     none) and the summary all work; where there is a split, it adds up to the index gap."""

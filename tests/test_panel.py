@@ -114,6 +114,7 @@ def test_tidy_reader_columns():
     assert cs.values.at["b", "x"] == 3 and cs.flags.at["b", "x"] == "approximate,low_quality"
 
 
+@pytest.mark.slow
 def test_window_properties_for_any_panel():
     """Random panels (hypothesis, derandomized): under the latest policy each chosen value is the latest one dated
     in [Y - w, Y]; a cell with none is missing; 'outdated' is set exactly when the chosen year is before Y."""

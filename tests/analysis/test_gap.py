@@ -120,6 +120,7 @@ MEANS = st.sampled_from(["arithmetic", "geometric", "harmonic", {"method": "gene
 cell = st.one_of(st.floats(1, 100, allow_nan=False), st.just(float("nan")))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(x=st.lists(cell, min_size=10, max_size=10), pillar=MEANS, index=MEANS)
 def test_contributions_always_add_up_to_the_gap(x, pillar, index):

@@ -36,6 +36,7 @@ def test_nominal_ranks_identical_to_coinr(ua):
     assert got.reindex(ref.index).tolist() == ref["Rank"].astype(float).tolist()
 
 
+@pytest.mark.slow
 def test_rank_intervals_agree_with_coinr_within_monte_carlo_error(ua):
     """Median, q05 and q95 ranks vs COINr's ``UA_N500_RankStats`` (N = 500, seed 42 in R).
 
@@ -349,6 +350,7 @@ uncertainty:
 """
 
 
+@pytest.mark.slow
 def test_benefit_of_the_doubt_is_solved_once_for_shared_data(asem):
     """BoD ignores the weights given, so its pillar scores are the same in every replication; the upper
     levels still vary with the weights. 12 replications rebuilt one by one with innoscope.build."""

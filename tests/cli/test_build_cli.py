@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from innoscope.cli import main
 from tests.conftest import REF
@@ -42,6 +43,7 @@ def test_build_missing_file(tmp_path, capsys):
     assert "nope.csv does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_build_every_example_spec_runs(tmp_path):
     for spec in sorted(EXAMPLES.glob("*.yaml")):
         if spec.stem == "sensitivity":

@@ -11,6 +11,8 @@ import pytest
 from innoscope.cities.cited import bundled_path
 from innoscope.cli import main
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
+
 
 @pytest.fixture
 def here(tmp_path, monkeypatch):

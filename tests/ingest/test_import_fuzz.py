@@ -10,6 +10,8 @@ import pytest
 from innoscope.model.errors import InnoscopeError
 from innoscope.store import Store
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
+
 BASE = ("城市,指标,年份,数值\n深圳,high_tech_enterprises,2024,2.66万\n杭州,high_tech_enterprises,2024,1.65万\n"
         "北京,unicorns,2023,>100\n上海,unicorns,2023,—\n注：来源,,,\n")
 PIECES = [b",", b"\n", b'"', b"\r", b"\x00", b"\xff", b"9", b".", b"-", "万".encode("gbk"), b" ", "亿元".encode()]

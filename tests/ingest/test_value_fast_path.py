@@ -20,6 +20,8 @@ from innoscope.ingest.values import (
     parse_value,
 )
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
+
 PREFIXES = ["", "", "", "", ">", "≥", "约", "超过", "近", "<", "不到", "~", "逾", "大约"]
 SIGNS = ["", "", "", "-", "−", "－", "+"]
 MAGS = ["", "", "万", "亿", "万亿", "千", "百万", "萬", "億", "十"]

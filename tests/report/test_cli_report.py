@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from innoscope.cli import main
 from tests.conftest import REF
+
+pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
 
 
 def test_report_command_on_asem(tmp_path):

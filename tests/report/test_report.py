@@ -11,6 +11,8 @@ import pytest
 from innoscope import CrossSection, build
 from innoscope.report import build_report, model, report_figures
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
+
 SPEC = ["denominate", "normalise", "aggregate"]
 XSS = "<script>alert(1)</script>"
 

@@ -18,6 +18,8 @@ from innoscope import PipelineSpec
 from innoscope.web.app import create_app
 from innoscope.web.state import Dataset
 
+pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient

@@ -55,14 +55,14 @@ _TOP_KEYS = {"id", "name_en", "name_zh", "description", "source", "levels", "uni
              "nodes", "version"}
 
 
-class _Map(dict):
+class _Map(dict[Any, Any]):
     """A YAML mapping that remembers its own line and the line of each key (1-based)."""
 
     line: int = 0
     key_lines: dict[Any, int]
 
 
-class _Seq(list):
+class _Seq(list[Any]):
     line: int = 0
 
 
@@ -217,7 +217,7 @@ def _build(doc: Any, src: str) -> Framework:
     return _assemble(specs, denoms, units, doc, src)
 
 
-def _walk(m: _Map, parent: str | None, out: list, src: str) -> None:
+def _walk(m: _Map, parent: str | None, out: list[tuple[_Map, str | None, int]], src: str) -> None:
     out.append((m, parent, 0))
     kids = m.get("children")
     if kids is None:
@@ -258,7 +258,7 @@ def _validate_node(m: _Map, src: str) -> _NodeSpec:
             msg = "has no 'id'"
         else:
             msg = f"{key}: {err['msg']} (got {m.get(key)!r})"
-        raise FrameworkError(f"{src}: {_where(nid, m, key if key in m else None)}: {msg}") from None
+        raise FrameworkError(f"{src}: {_where(nid, m, str(key) if key in m else None)}: {msg}") from None
 
 
 def _read_denominators(doc: _Map, src: str, units: set[str]) -> dict[str, tuple[_DenomSpec, int]]:
@@ -328,7 +328,7 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
         raise FrameworkError(f"{src}: the tree needs exactly one root (a node without parent); found "
                              f"{len(roots)}: {lines}")
 
-    kinds: dict[str, str] = {}
+    kinds: dict[str, Literal["indicator", "aggregate"]] = {}
     for spec, m in specs:
         kind = spec.kind or ("aggregate" if children[spec.id] else "indicator")
         if kind == "aggregate" and not children[spec.id]:

@@ -204,7 +204,7 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
     denoms: dict[str, str] = {}
     groups: dict[str, str] = {}
     for i, row in imeta.iterrows():
-        line = int(i) + 2  # header is line 1
+        line = int(str(i)) + 2  # header is line 1
         code = _cell(row, "iCode")
         kind = str(_cell(row, "Type") or "")
         if code is None:
@@ -230,7 +230,7 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
         except (TypeError, ValueError) as e:
             raise FrameworkError(
                 f"{where} row {line} ({code!r}): Level, Direction and Weight must be numbers ({e})") from None
-        if direction not in (-1, 1):
+        if direction != 1 and direction != -1:
             raise FrameworkError(f"{where} row {line}, column Direction: {direction} for {code!r}; expected 1 or -1")
         extra = {c: _cell(row, c) for c in imeta.columns if c not in _IMETA_KNOWN and _cell(row, c) is not None}
         target = _cell(row, "Target")
@@ -238,7 +238,7 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
             id=code, level=level, kind="indicator" if kind == "Indicator" else "aggregate",
             parent=None if _cell(row, "Parent") is None else str(_cell(row, "Parent")),
             name_en=str(_cell(row, "iName") or code), name_zh=str(_cell(row, "name_zh") or ""),
-            weight=weight, direction=direction, unit=_cell(row, "Unit"),
+            weight=weight, direction=1 if direction == 1 else -1, unit=_cell(row, "Unit"),
             denominator=None if _cell(row, "Denominator") is None else str(_cell(row, "Denominator")),
             target=None if target is None else float(target), params=extra, line=line,
         ))

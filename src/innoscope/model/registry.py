@@ -8,7 +8,7 @@ so unknown names are rejected before anything runs, with the list of valid ones.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,5 +89,5 @@ class Registry:
             )
         return method
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Method]:
         return iter(self._methods.values())
