@@ -55,3 +55,16 @@ def test_help_lists_commands_like_the_full_import():
                            "app(args=['--help'], standalone_mode=False)"],
                           capture_output=True, text=True, env={"COLUMNS": "120", "PATH": ""}).stdout
     assert "build" in lazy and "import" in lazy and lazy == full
+
+
+def test_build_runs_with_only_its_module_loaded(tmp_path):
+    """A fresh interpreter (as the console script): `innoscope build` on ASEM writes its files, exit 0."""
+    from tests.conftest import REF
+
+    args = ["build", "--data", str(REF / "data" / "ASEM_iData.csv"), "--meta", str(REF / "data" / "ASEM_iMeta.csv"),
+            "--spec", str(REF.parents[2] / "examples" / "asem" / "base.yaml"), "--out", str(tmp_path / "o")]
+    code = f"import sys\nfrom innoscope.cli import main\nrc = main({args!r})\nprint(sorted(m for m in sys.modules if m.startswith('innoscope.cli.')))\nsys.exit(rc)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "['innoscope.cli.build']" in proc.stdout
+    assert (tmp_path / "o" / "ranks.csv").exists()

@@ -24,6 +24,12 @@ app = typer.Typer(help="innoscope: transparent composite indices of innovation c
 err = Console(stderr=True)
 
 
+@app.callback()
+def _group() -> None:
+    """Always a command group: with one command module loaded, typer would otherwise run its only command
+    without its name (``innoscope build ...`` -> "unexpected extra argument (build)")."""
+
+
 
 @functools.cache
 def command_index() -> dict[str, tuple[str, str]]:
