@@ -340,7 +340,7 @@ class AuditView:
 
 
 def audit_view(result: Result, lang: str) -> AuditView:
-    """Correlations and flags: from :meth:`Result.audit` when the audit module exists, else Pearson via pandas."""
+    """Correlations and flags: from :func:`innoscope.analysis.audit`, else (when the audit fails) Pearson via pandas."""
     fw = result.framework
     codes = [fw.root, *pillar_codes(result)]
     flags: list[dict[str, str]] = []
@@ -348,8 +348,6 @@ def audit_view(result: Result, lang: str) -> AuditView:
     corr = result.aggregated[codes].corr()
     try:
         audit = run_audit(result)
-    except ImportError:
-        audit = None
     except Exception as e:  # noqa: BLE001 - the audit is optional; the report says why it is missing
         audit = None
         method += f"; innoscope.analysis.audit failed: {e}"

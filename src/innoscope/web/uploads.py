@@ -21,6 +21,7 @@ import io
 import pandas as pd
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from innoscope.cities.cited import COLUMNS
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
 from innoscope.model.framework import Framework
@@ -93,10 +94,6 @@ def crosssection_from_upload(raw: bytes, filename: str, framework: Framework,
 def is_city_file(raw: bytes, filename: str) -> bool:
     """True for a CSV whose header has every column of the cited city format."""
     if not filename.lower().endswith(".csv"):
-        return False
-    try:
-        from innoscope.cities.cited import COLUMNS
-    except ImportError:
         return False
     head = raw[:4096].split(b"\n", 1)[0]
     try:
