@@ -18,6 +18,7 @@ from innoscope.model.errors import InnoscopeError, SpecError, StageError
 from innoscope.model.framework import Framework
 from innoscope.pipeline import aggregate, denominate, impute, normalise, screen, treat, weight
 from innoscope.pipeline.base import Context, StageOutput, label_index
+from innoscope.pipeline.result import Result
 from innoscope.pipeline.spec import PipelineSpec, Step
 
 STAGES: dict[str, ModuleType] = {
@@ -105,10 +106,8 @@ def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str
     return name, out, last
 
 
-def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str):
+def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str) -> Result:
     """Build the index: run every step of ``spec`` and keep every stage's output."""
-    from innoscope.pipeline.result import Result
-
     if not isinstance(spec, PipelineSpec):
         spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
     validate_spec(spec)
