@@ -1,11 +1,14 @@
-"""The city application on top of the engine: bundled cited values, the default framework and specs, the
-comparison of two cities. ``import innoscope.cities`` loads nothing heavy until a name is used."""
+"""The city application on top of the engine: the gazetteer of Chinese places, bundled cited values, the default
+framework and specs, the comparison of two cities. ``import innoscope.cities`` loads nothing heavy until a name is used."""
 
 from importlib import import_module
 from typing import Any
 
 _LAZY = {
     "CityBuild": "innoscope.cities.citydata",
+    "Gazetteer": "innoscope.cities.gazetteer",
+    "Match": "innoscope.cities.gazetteer",
+    "Place": "innoscope.cities.gazetteer",
     "compare_cities": "innoscope.cities.citydata",
     "default_build": "innoscope.cities.citydata",
     "import_cities": "innoscope.cities.cited",
