@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
@@ -47,7 +47,7 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
         if is_numeric_dtype(col) or is_bool_dtype(col) or is_datetime64_any_dtype(col):
             continue
         if col.map(is_formula_like).any():
-            out.isetitem(i, col.map(neutralise_text).astype(object))
+            out.isetitem(i, col.map(neutralise_text).astype(object).to_numpy())
     out.columns = [neutralise_text(c) for c in out.columns]
     return out
 
@@ -62,7 +62,7 @@ def write_csv(df: pd.DataFrame, path: str | Path, encoding: str = "utf-8") -> No
     neutralise(df).to_csv(path, index=False, encoding=encoding)
 
 
-def write_xlsx(tables: Mapping[str, pd.DataFrame], target: str | Path | IO[bytes]) -> None:
+def write_xlsx(tables: Mapping[str, pd.DataFrame], target: str | Path | BinaryIO) -> None:
     """Write one sheet per table (name cut to Excel's 31 characters); formula-like text kept as text."""
     with pd.ExcelWriter(target, engine="openpyxl") as xw:
         for name, df in tables.items():
