@@ -36,6 +36,7 @@ from innoscope.cities.citydata import (
     seed_claims,
 )
 from innoscope.cli import app, err
+from innoscope.ingest.claims.review import is_review_file, read_review
 from innoscope.ingest.names import EntityTable
 from innoscope.io.framework_yaml import read_framework_yaml
 from innoscope.io.spreadsheet import write_csv, write_xlsx
@@ -484,7 +485,16 @@ def import_cmd(
         raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
     columns = _column_mapping(column or [])
     fw = read_framework_yaml(str(framework_path(framework))) if framework else None
-    if _is_cited_city_file(file, encoding):
+    if is_review_file(file):
+        fw_units = fw or read_framework_yaml(str(framework_path(None)))
+        long, decided = read_review(file, units={c: fw_units[c].unit for c in fw_units.indicators
+                                                 if fw_units[c].unit})
+        report = pd.DataFrame()
+        sha = None
+        out.print(f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
+                  f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} rejected, "
+                  f"{decided['unreviewed']} without a decision, not stored)")
+    elif _is_cited_city_file(file, encoding):
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
         imp = import_cities(file, units=units, encoding=encoding)
         long = to_tidy(imp.observations)

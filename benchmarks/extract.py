@@ -1,0 +1,195 @@
+"""``innoscope extract``: precision and recall on the labelled evaluation set, and throughput.
+
+Labelled set (``tests/data/extract/``): ``cited_eval.csv`` (one item per row of the bundled cited data: the
+excerpt, its place, indicator, value and year; built by ``scripts/build_extract_eval.py``) and
+``sentences.csv`` (sentences written for every case of the issue; a row without an entity is a sentence with
+no figure about a place). Split fixed before any rule was written: founding-article rows are ``dev``; every
+other item is ``heldout`` when int(sha256(sentence)[:8], 16) % 10 < 3.
+
+Scoring. A document is an item's title line (the cited row's source title; the written sentence's title) and
+its sentence; the document date is the written one (else none). Extracted tuples are the candidates inside
+the sentence that carry an indicator id (a ``proposed`` candidate names no series and claims no tuple). A
+tuple (place, indicator, value, unit, year) matches a labelled one when place, indicator and unit are equal,
+values agree to 0.5 % (the cited rows round as the excerpts do), and years are equal where the labelled item
+has one (a cited row's year is checked only when the excerpt writes it). Recall = labelled tuples matched /
+labelled tuples. Precision = extracted tuples that match / extracted tuples. The cited rows label only the
+figures someone needed, so a sentence's other figures count against precision although they may be right;
+"precision on labelled figures" counts only extracted tuples whose value is a labelled value of that
+sentence (does the engine put a labelled figure in the right place, series, unit and year?).
+
+Throughput: the founding article and the dev sentences repeated to about ``--mb`` MB of UTF-8 text, written to a
+file and read by :func:`innoscope.ingest.claims.extract_file` (reading, decoding, clean-up, rules, all
+candidates built); baseline in the same run: reading and decoding the same file and one regular expression over
+it for digits (``\\d+``). Median of ``--repeats`` runs, wall time, with ``uptime`` before and after.
+
+Usage: python benchmarks/extract.py [--split heldout|dev|all] [--show-misses] [--mb 20] [--repeats 3]
+       (``--show-misses`` is refused on the held-out split)
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from innoscope.ingest.claims import Extractor
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests/data/extract"
+ARTICLE = ROOT / "tests/data/000_56324c709aa1581a.txt"
+
+
+def items(split: str) -> pd.DataFrame:
+    cited = pd.read_csv(DATA / "cited_eval.csv", dtype={"year": "Int64"})
+    cited["date"] = ""
+    written = pd.read_csv(DATA / "sentences.csv", dtype={"year": "Int64", "title": str, "date": str},
+                          keep_default_na=False, na_values={"year": [""], "value": [""]})
+    written["source"] = "written"
+    cols = ["split", "source", "title", "date", "sentence", "entity", "indicator", "value", "unit", "year"]
+    both = pd.concat([cited[cols], written[cols]], ignore_index=True)
+    both["title"] = both["title"].fillna("").astype(str)
+    both["date"] = both["date"].fillna("").astype(str)
+    return both if split == "all" else both[both["split"] == split]
+
+
+def _match(e: tuple, g: tuple) -> bool:
+    if e[0] != g[0] or e[1] != g[1] or e[3] != g[3]:
+        return False
+    if not math.isclose(e[2], g[2], rel_tol=5e-3, abs_tol=1e-9):
+        return False
+    return g[4] is None or e[4] == g[4]
+
+
+def evaluate(split: str, extractor: Extractor | None = None, show: bool = False) -> dict:
+    ex = extractor or Extractor()
+    df = items(split)
+    n_gold = n_gold_hit = n_ext = n_ext_hit = n_lab = n_lab_hit = 0
+    misses, wrong = [], []
+    for (title, d, sentence), g in df.groupby(["title", "date", "sentence"], sort=False):
+        gold = [(r.entity, r.indicator, float(r.value), r.unit, None if pd.isna(r.year) else int(r.year))
+                for r in g.itertuples() if isinstance(r.entity, str) and r.entity]
+        head = f"{title}\n" if title else ""
+        cands = ex.extract_chunks([head + sentence], document="eval",
+                                  doc_date=date.fromisoformat(d) if d else None)
+        ext = sorted({(c.entity, c.indicator, c.value, c.unit, c.year) for c in cands
+                      if c.indicator and c.start >= len(head)}, key=str)
+        n_gold += len(gold)
+        hit_g = [any(_match(e, x) for e in ext) for x in gold]
+        n_gold_hit += sum(hit_g)
+        n_ext += len(ext)
+        hit_e = [any(_match(e, x) for x in gold) for e in ext]
+        n_ext_hit += sum(hit_e)
+        values = [x[2] for x in gold]
+        for e, h in zip(ext, hit_e, strict=True):
+            if any(math.isclose(e[2], v, rel_tol=5e-3) for v in values):
+                n_lab += 1
+                n_lab_hit += h
+                if not h:
+                    wrong.append((sentence, e))
+        misses += [(sentence, x, ext) for x, h in zip(gold, hit_g, strict=True) if not h]
+    if show:
+        for s, x, ext in misses:
+            print(f"MISS {x}\n     {s[:160]!r}\n     got {ext}")
+        for s, e in wrong:
+            print(f"WRONG {e}\n     {s[:160]!r}")
+    return {"split": split, "sentences": df.groupby(["title", "sentence"]).ngroups, "labelled": n_gold,
+            "recall": n_gold_hit / n_gold if n_gold else float("nan"), "extracted": n_ext,
+            "precision": n_ext_hit / n_ext if n_ext else float("nan"), "labelled_figures": n_lab,
+            "precision_labelled": n_lab_hit / n_lab if n_lab else float("nan")}
+
+
+def throughput(mb: float, repeats: int) -> dict:
+    base = ARTICLE.read_text(encoding="utf-8") + "\n" + "\n".join(items("dev")["sentence"].unique()) + "\n"
+    reps = max(1, int(mb * 1e6 / len(base.encode("utf-8"))))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.txt"
+        path.write_text(base * reps, encoding="utf-8")
+        size = path.stat().st_size
+        ex = Extractor()
+        runs, bases, n = [], [], 0
+        for _ in range(repeats):
+            t = time.perf_counter()
+            text = path.read_bytes().decode("utf-8")
+            k = sum(1 for _ in re.finditer(r"\d+", text))
+            bases.append(time.perf_counter() - t)
+            del text
+            t = time.perf_counter()
+            n = sum(1 for _ in ex.extract_chunks(_chunks(path), document="big"))
+            runs.append(time.perf_counter() - t)
+    med, bmed = statistics.median(runs), statistics.median(bases)
+    return {"bytes": size, "candidates": n, "digit_runs": k, "median_s": med, "min_s": min(runs),
+            "mb_per_s": size / 1e6 / med, "baseline_s": bmed, "ratio": med / bmed}
+
+
+def _chunks(path: Path):
+    from innoscope.ingest.claims.document import iter_text
+
+    return iter_text(path)
+
+
+def _uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "n/a"
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="heldout", choices=["heldout", "dev", "all"])
+    ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args(argv)
+    if a.show_misses and a.split != "dev":
+        sys.exit("--show-misses is only for the dev split (the held-out split is never looked at)")
+    before = _uptime()
+    scores = [evaluate(s, show=a.show_misses and s == "dev") for s in (["dev", "heldout"] if a.split == "all"
+                                                                      else [a.split])]
+    for s in scores:
+        print(s)
+    if a.no_speed:
+        return
+    tp = throughput(a.mb, a.repeats)
+    after = _uptime()
+    print(tp)
+    if a.out:
+        _write(Path(a.out), scores, tp, before, after, a)
+
+
+def _write(path: Path, scores: list[dict], tp: dict, before: str, after: str, a) -> None:
+    import innoscope
+
+    lines = ["## Extract: figures from text (precision, recall, throughput)", "",
+             f"Date {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.processor() or platform.machine()}, "
+             f"Python {platform.python_version()}, innoscope {getattr(innoscope, '__version__', '?')}; "
+             f"uptime before: `{before}`; after: `{after}`.",
+             "Method: `benchmarks/extract.py` (scoring rules in its docstring); targets: precision >= 0.9 and "
+             "recall >= 0.8 on the held-out split, >= 1 MB/s.", "",
+             "| split | sentences | labelled tuples | recall | extracted tuples | precision | labelled-figure "
+             "tuples | precision on labelled figures |", "|---|---|---|---|---|---|---|---|"]
+    for s in scores:
+        lines.append(f"| {s['split']} | {s['sentences']} | {s['labelled']} | {s['recall']:.3f} | {s['extracted']} | "
+                     f"{s['precision']:.3f} | {s['labelled_figures']} | {s['precision_labelled']:.3f} |")
+    lines += ["", "| text | candidates | median | min | MB/s | same-run baseline (read + decode + `\\d+` scan) "
+              "| ratio |", "|---|---|---|---|---|---|---|",
+              f"| {tp['bytes'] / 1e6:.1f} MB UTF-8 (article + dev sentences repeated) | {tp['candidates']} | "
+              f"{tp['median_s']:.2f} s | {tp['min_s']:.2f} s | {tp['mb_per_s']:.2f} | {tp['baseline_s']:.3f} s | "
+              f"{tp['ratio']:.0f}x slower |"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""``innoscope extract``: figures about places in text -> a review file (rules in docs/extract.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from innoscope.cli import app
+from innoscope.ingest.claims import Extractor, Lexicon, extract_file
+from innoscope.ingest.claims.review import write_review
+from innoscope.ingest.names import EntityTable
+from innoscope.model.errors import DataError
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"--date {text!r}: expected a date YYYY-MM-DD, e.g. 2025-02-16") from None
+
+
+def _places(table: EntityTable, subject: str | None) -> str | None:
+    if subject is None:
+        return None
+    eid = table.get(subject)
+    if eid is None:
+        raise DataError(f"--place {subject!r}: unknown place; closest known: {', '.join(table.closest(subject))}")
+    return table.entities[eid].name_zh or eid
+
+
+@app.command("extract")
+def extract_cmd(
+    files: Annotated[list[str], typer.Argument(help="text, HTML, Markdown or PDF-text files; - for standard input")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="review file to write (.csv or .xlsx)")] = Path(
+        "candidates.csv"),
+    date_: Annotated[str | None, typer.Option("--date", help="publication date YYYY-MM-DD (resolves 去年/今年; "
+                                                             "default: the first date in the text)")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="the city a document is about (全市/我市/该市 and "
+                                                              "sentences naming no place); default: the city "
+                                                              "it names most")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="text encoding (default: detected)")] = None,
+    lexicon: Annotated[Path | None, typer.Option("--lexicon", help="extra indicator lexicon (YAML, the format of "
+                                                                   "data/claims/indicators.yaml)")] = None,
+) -> None:
+    """Find every figure about a place (Chinese or English) and write candidate values for review: set
+    decision to accept, correct (with corrected_value) or reject, then `innoscope import` the file."""
+    console = Console(stderr=True, highlight=False)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise DataError(f"-o {out}: the review file must end in .csv or .xlsx")
+    table = EntityTable.default()
+    lex = Lexicon.default().merged(Lexicon.from_yaml(lexicon)) if lexicon else None
+    ex = Extractor(_gazetteer_or(table), lex)
+    d = _date(date_)
+    subject = _places(table, place)
+    per_file: dict[str, int] = {}
+
+    def stream():
+        for f in files:
+            name = "<stdin>" if f == "-" else f
+            per_file[name] = 0
+            for c in extract_file(f, doc_date=d, subject=subject, encoding=encoding, extractor=ex):
+                per_file[name] += 1
+                yield c
+
+    tmp_out = out
+    n = write_review(_nonempty(stream(), files), tmp_out)
+    proposed = ""
+    for name, k in per_file.items():
+        if k == 0:
+            console.print(f"[yellow]note:[/] {escape(name)}: no figure about a place found")
+    console.print(f"wrote {n} candidate(s) from {len(per_file)} document(s) to {escape(str(out))}{proposed}; "
+                  "review the decision column (accept / correct / reject), then: "
+                  f"innoscope import {escape(str(out))}")
+
+
+def _nonempty(candidates, files):
+    """The candidates; an error (nothing written) when there is none in any document."""
+    it = iter(candidates)
+    try:
+        first = next(it)
+    except StopIteration:
+        raise DataError(f"{', '.join(files)}: no figure about a place found; nothing written") from None
+    yield first
+    yield from it
+
+
+def _gazetteer_or(table: EntityTable):
+    """The national gazetteer's places when it is installed (innoscope.cities), else the entity table."""
+    try:
+        from innoscope.cities.gazetteer import place_index  # type: ignore[import-not-found]
+    except ImportError:
+        return table
+    return place_index()

@@ -1,0 +1,471 @@
+"""The extraction engine: documents -> candidate figures about places (rules in ``docs/extract.md``).
+
+For each sentence (ended by 。！？!? a line end, or an English full stop) the engine finds figures
+(:mod:`.numbers`), ranks (:mod:`.qualifiers`), places (:mod:`.places`), indicator phrases (:mod:`.indicators`)
+and years (:mod:`.dates`), then gives each figure:
+
+* a place: a respective list (深圳和杭州分别为A和B: A->深圳, B->杭州), else the place written right before it
+  (北京114家, 北京(67所), 北京为6.58%; with 同为/均为/以 every place of the list before: 广州和杭州(同为22家)),
+  else the nearest place before it in the sentence (a scope word such as 全国 in between means the figure is not
+  about a city: 全国平均水平(11.8件) is dropped), else the document's main city (also for 全市/我市/该市);
+* an indicator: a phrase right after a count (以1333家国家级专精特新“小巨人”企业, 24,000 high-tech enterprises), else the
+  nearest phrase before it in its clause, then in its sentence, whose unit fits; else none, and the words
+  before the figure are proposed (``status`` = proposed);
+* a kind, a qualifier (:mod:`.qualifiers`) and a series id (growth -> ``<id>_growth`` ...);
+* a year: the nearest year before it in the sentence, else the year of a statistical bulletin's title, else
+  none; ``year_source`` says which (explicit, relative to the document date, title).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from innoscope.ingest.claims.dates import YearMention, document_date, find_years
+from innoscope.ingest.claims.document import clean, fold, iter_text
+from innoscope.ingest.claims.indicators import Indicator, Lexicon, PhraseMention
+from innoscope.ingest.claims.numbers import Figure, find_figures, unit_class
+from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
+from innoscope.ingest.claims.qualifiers import RankMention, find_ranks, kind_of, qualifier_of
+from innoscope.ingest.names import EntityTable
+
+__all__ = ["CANDIDATE_COLUMNS", "Candidate", "Extractor", "extract_file", "extract_text"]
+
+CANDIDATE_COLUMNS = ("document", "entity", "indicator", "phrase", "value", "unit", "year", "year_source",
+                     "qualifier", "kind", "figure", "status", "sentence", "start", "end")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One figure about a place, for review. ``start``/``end``: the figure's span in the cleaned document text."""
+
+    document: str
+    entity: str
+    indicator: str
+    phrase: str
+    value: float
+    unit: str
+    year: int | None
+    year_source: str
+    qualifier: str
+    kind: str
+    figure: str
+    status: str
+    sentence: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_SENT_RE = re.compile(r"[^。！？!?\n]*(?:[。！？!?\n]|$)")
+_EN_STOP_RE = re.compile(r"(?<![Nn]o)(?<=[A-Za-z)\]])\.\s+(?=[A-Z\"“])")
+_CLAUSE_RE = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
+_LIST_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and)\s?$")
+_ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
+_COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
+_FOLLOW_GAP_RE = re.compile(r"^[\s的国家级省市规模以上各类相关]{0,4}$")
+_RESPECTIVE_RE = re.compile(r"分别|respectively")
+_RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?")
+_PROPOSE_STRIP_RE = re.compile(r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$")
+_TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s?年.*(?:公报|报告|年鉴|统计|白皮书|通报)|(?:bulletin|report|yearbook)",
+                            re.IGNORECASE)
+_SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
+_SHARE_UNITS = ("%", "‰")
+_SAME_COUNT = ({"家", "户", "个"}, {"所", "个"}, {"件", "项"}, {"人", "名", "位"})
+_DIMENSIONLESS = ("ratio", "index", "rank")
+
+
+@dataclass
+class _Ctx:
+    document: str
+    date: date | None
+    subject: str | None
+    title_year: int | None
+    title_phrase: PhraseMention | None
+
+
+class Extractor:
+    """Rules with their lexicons: places (a :class:`PlaceIndex`) and indicators (a :class:`Lexicon`)."""
+
+    def __init__(self, places: PlaceIndex | EntityTable | None = None, lexicon: Lexicon | None = None):
+        if places is None:
+            places = EntityTable.default()
+        self.places = PlaceIndex.from_entities(places) if isinstance(places, EntityTable) else places
+        self.lexicon = lexicon or Lexicon.default()
+
+    # -- documents ------------------------------------------------------------------------------
+    def extract_chunks(self, chunks: Iterable[str], *, document: str = "", doc_date: date | None = None,
+                       subject: str | None = None) -> Iterator[Candidate]:
+        """Candidates of a document given as raw text chunks (read in order; see :func:`iter_text`)."""
+        offset = 0
+        ctx: _Ctx | None = None
+        for raw in chunks:
+            text = clean(raw)
+            norm = fold(text)
+            if ctx is None:
+                ctx = self._context(norm, document, doc_date, subject)
+            yield from self._chunk(text, norm, offset, ctx)
+            offset += len(text)
+
+    def _context(self, norm: str, document: str, doc_date: date | None, subject: str | None) -> _Ctx:
+        d = doc_date or document_date(norm)
+        main = subject or main_place(self.places.find(norm[:200_000]))
+        first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
+        first = first if len(first) <= 80 else ""
+        ty = _TITLE_YEAR_RE.search(first)
+        title_year = int(ty.group(1)) if ty and ty.group(1) else None
+        phrases = self.lexicon.find(first)
+        return _Ctx(document, d, main, title_year, phrases[0] if phrases else None)
+
+    # -- one chunk --------------------------------------------------------------------------------
+    def _chunk(self, text: str, norm: str, base: int, ctx: _Ctx) -> Iterator[Candidate]:
+        figures = find_figures(norm)
+        ranks = find_ranks(norm)
+        places = self.places.find(norm)
+        phrases = self.lexicon.find(norm)
+        years = find_years(norm, ctx.date)
+        idx = {k: [x.start for x in v] for k, v in
+               (("f", figures), ("r", ranks), ("p", places), ("i", phrases), ("y", years))}
+        for s0, s1 in _sentences(norm):
+            sl = {k: slice(bisect.bisect_left(v, s0), bisect.bisect_left(v, s1)) for k, v in idx.items()}
+            f_s, r_s, p_s = figures[sl["f"]], ranks[sl["r"]], places[sl["p"]]
+            if not f_s and not r_s:
+                continue
+            sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
+            for c in sent.candidates():
+                yield Candidate(ctx.document, c["entity"], c["indicator"], c["phrase"], c["value"], c["unit"],
+                                c["year"], c["year_source"], c["qualifier"], c["kind"], c["figure"], c["status"],
+                                text[s0:s1].strip(), base + c["start"], base + c["end"])
+
+
+def _sentences(norm: str) -> Iterator[tuple[int, int]]:
+    for m in _SENT_RE.finditer(norm):
+        s0, s1 = m.span()
+        if s1 <= s0:
+            continue
+        if "." in norm[s0:s1]:
+            cuts = [s0] + [x.end() for x in _EN_STOP_RE.finditer(norm, s0, s1)] + [s1]
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                if b > a:
+                    yield a, b
+        else:
+            yield s0, s1
+
+
+class _Sentence:
+    """The rules applied to one sentence (see the module docstring)."""
+
+    def __init__(self, norm: str, text: str, s0: int, s1: int, figures: list[Figure], ranks: list[RankMention],
+                 places: list[PlaceMention], phrases: list[PhraseMention], years: list[YearMention], ctx: _Ctx):
+        self.norm, self.text, self.s0, self.s1 = norm, text, s0, s1
+        self.figures, self.ranks, self.places, self.phrases, self.years = figures, ranks, places, phrases, years
+        self.ctx = ctx
+        self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
+
+    def clause_start(self, pos: int) -> int:
+        return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
+
+    # -- places -----------------------------------------------------------------------------------
+    def _coordinated(self, i: int) -> list[str]:
+        """The place list ending at place mention ``i`` (深圳和杭州, 北京、深圳)."""
+        out = [self.places[i].place]
+        j = i
+        while j > 0:
+            a, b = self.places[j - 1], self.places[j]
+            if a.place in ("", "*") or not _LIST_SEP_RE.match(self.norm[a.end:b.start]):
+                break
+            out.insert(0, a.place)
+            j -= 1
+        return out
+
+    def _place_before(self, pos: int, lo: int) -> tuple[int, PlaceMention] | None:
+        best = None
+        for i, p in enumerate(self.places):
+            if lo <= p.start and p.end <= pos:
+                best = (i, p)
+        return best
+
+    def places_of(self, start: int, kind: str) -> list[str]:
+        """Where a figure at ``start`` is about (see the module docstring); [] when not about a city."""
+        hit = self._place_before(start, self.s0)
+        if hit is not None:
+            i, p = hit
+            gap = self.norm[p.end:start]
+            if p.place not in ("", "*") and _ADJ_RE.match(gap):
+                return self._coordinated(i) if _COORD_RE.search(gap) else [p.place]
+            if p.place == "" and _ADJ_RE.match(gap) and kind != "rank":
+                return []  # a scope written right before the figure owns it (长三角37所)
+        if self.norm[max(self.s0, start - 1):start] in ("(", "（") or self.norm[max(self.s0, start - 2):start] in (
+                " (", "( "):
+            return []  # a parenthesis after a name that is not a known place (宁波(397家), Tianjin (no. 18))
+        lo_text = self.norm[self.s0:start]
+        limit = start
+        if kind == "ratio":
+            cuts = [m.start() for m in re.finditer(r"是|为|相当于", lo_text)]
+            if cuts:
+                limit = self.s0 + cuts[-1]
+        cs = self.clause_start(start)
+        hit = None
+        for i, q in enumerate(self.places):
+            if self.s0 <= q.start and q.end <= limit and (q.place != "" or self._scope_owns(q, cs)):
+                hit = (i, q)
+        if hit is None:
+            return [self.ctx.subject] if self.ctx.subject else []
+        p = hit[1]
+        if p.place == "":
+            return []
+        if p.place == "*":
+            return [self.ctx.subject] if self.ctx.subject else []
+        return [p.place]
+
+    def _scope_owns(self, q: PlaceMention, cs: int) -> bool:
+        """A scope word in the figure's clause that names what the figure is about (全国平均水平, 全省合计)."""
+        return q.start >= cs and _SCOPE_OWNER_RE.match(self.norm, q.end) is not None
+
+    def respective(self) -> dict[int, str]:
+        """Figure start -> place for 深圳和杭州分别为A和B (and carried on to later 分别 of the sentence)."""
+        out: dict[int, str] = {}
+        for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, self.s1):
+            hit = self._place_before(m.start(), self.s0)
+            if hit is None or hit[1].place in ("", "*"):
+                continue
+            names = self._coordinated(hit[0])
+            if len(names) < 2:
+                continue
+            group = [f for f in self.figures if f.start > m.end()][: len(names)]
+            if len(group) == len(names) and all(
+                    _LIST_SEP_RE.match(self.norm[a.end:b.start]) for a, b in zip(group, group[1:], strict=False)):
+                for f, n in zip(group, names, strict=True):
+                    out.setdefault(f.start, n)
+        return out
+
+    def group_units(self) -> tuple[dict[int, str], dict[int, str]]:
+        """Lists of figures (25.6万和34.4万篇; 增长56.0%、38.0%、26.6%): a figure without a unit takes the unit
+        of the list's last figure; later figures take the kind of the first."""
+        units, kinds = {}, {}
+        run: list[Figure] = []
+        for f in [*self.figures, None]:
+            if f is not None and run and _LIST_SEP_RE.match(self.norm[run[-1].end:f.start]):
+                run.append(f)
+                continue
+            if len(run) > 1:
+                if run[-1].unit:
+                    for g in run[:-1]:
+                        if g.unit is None and (g.magnitude != 1.0 or run[-1].magnitude == 1.0):
+                            units[g.start] = run[-1].unit
+                first = run[0]
+                k = kind_of(first.unit or run[-1].unit, self.norm[self.clause_start(first.start):first.start])
+                for g in run[1:]:
+                    kinds[g.start] = k
+            run = [f] if f is not None else []
+        return units, kinds
+
+    # -- indicators ---------------------------------------------------------------------------------
+    def _fits(self, ind: Indicator, unit: str | None, kind: str, magnitude: float) -> bool:
+        if kind in ("growth", "ratio", "rank"):
+            return True
+        iu = ind.unit
+        num = iu.split("/")[0]
+        if unit is None:
+            return iu in _DIMENSIONLESS or magnitude != 1.0
+        if kind == "share" or unit in _SHARE_UNITS:
+            return iu in _SHARE_UNITS
+        if kind == "change":
+            return unit_class(unit) == unit_class(num) or unit == num
+        if unit == iu or unit == num:
+            return True
+        if unit_class(unit) == "count" and unit_class(num) == "count":
+            return any(unit in g and num in g for g in _SAME_COUNT)
+        return unit_class(unit) == unit_class(num) == "money"
+
+    def indicator_of(self, f_start: int, f_end: int, unit: str | None, kind: str, magnitude: float,
+                     allow_follow: bool) -> PhraseMention | None:
+        if allow_follow:
+            for p in self.phrases:
+                if p.start >= f_end and _FOLLOW_GAP_RE.match(self.norm[f_end:p.start]):
+                    if self._fits(p.indicator, unit, kind, magnitude) or (unit is None and p.phrase.isascii()):
+                        return p
+                    break
+                if p.start > f_end + 6:
+                    break
+        cs = self.clause_start(f_start)
+        for lo in (cs, self.s0):
+            for p in reversed(self.phrases):
+                if lo <= p.start and p.end <= f_start and self._fits(p.indicator, unit, kind, magnitude):
+                    return p
+        t = self.ctx.title_phrase
+        if t is not None and t.start < self.s0 and self._fits(t.indicator, unit, kind, magnitude):
+            return t
+        return None
+
+    def _propose(self, start: int) -> str:
+        cs = self.clause_start(start)
+        words = re.sub(r"^[\s\d.,%]+", "", self.text[cs:start]).strip()
+        words = _PROPOSE_STRIP_RE.sub("", fold(words)[-16:]).strip()
+        return words
+
+    # -- years ----------------------------------------------------------------------------------
+    def year_of(self, start: int) -> tuple[int | None, str]:
+        before = [y for y in self.years if y.end <= start]
+        if before:
+            y = before[-1]
+            return y.year, y.source
+        cs = self.clause_start(start)
+        after = [y for y in self.years if y.start >= start and self.clause_start(y.start) == cs]
+        if after:
+            return after[0].year, after[0].source
+        if self.ctx.title_year is not None:
+            return self.ctx.title_year, "document title"
+        return None, ""
+
+    # -- all together ---------------------------------------------------------------------------------
+    def candidates(self) -> Iterator[dict]:
+        resp = self.respective()
+        units, kinds = self.group_units()
+        seen: set[tuple] = set()
+        for f in self.figures:
+            yield from self._figure(f, resp, units, kinds, seen)
+        for r in self.ranks:
+            yield from self._rank(r, seen)
+        yield from self._rank_list(seen)
+
+    def _figure(self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str],
+                seen: set) -> Iterator[dict]:
+        unit = f.unit or units.get(f.start)
+        cs = self.clause_start(f.start)
+        before = self.norm[cs:f.start]
+        follow = self.phrases and unit_class(unit) in ("count", "none")
+        ind_hit = None
+        kind = kinds.get(f.start) or kind_of(unit, before)
+        if kind == "share":
+            ind_hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
+            if ind_hit is None or ind_hit.indicator.unit not in _SHARE_UNITS:
+                alt = self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, False)
+                ind_hit = ind_hit or alt
+        else:
+            ind_hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, bool(follow))
+        if unit is None:
+            english_follow = ind_hit is not None and ind_hit.start >= f.end and ind_hit.phrase.isascii()
+            if ind_hit is None or ind_hit.start < self.s0 or not (
+                    ind_hit.indicator.unit in _DIMENSIONLESS or f.magnitude != 1.0 or english_follow):
+                return
+            unit = ind_hit.indicator.unit if ind_hit.indicator.unit not in _DIMENSIONLESS else ind_hit.indicator.unit
+        names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
+        if not names:
+            return
+        if ind_hit is not None:
+            ind = ind_hit.indicator
+            series = ind.series(kind)
+            if kind == "level" and ind.cumulative and re.search(r"累计|总数|累计认定", before):
+                series = ind.cumulative
+            out_unit = unit
+            num = ind.unit.split("/")[0]
+            if kind in ("level", "change") and unit_class(unit) == "count" and unit_class(num) == "count":
+                out_unit = num
+            if kind == "level" and "/" in ind.unit and num == out_unit:
+                out_unit = ind.unit
+            if kind in ("level", "share") and ind.unit in _DIMENSIONLESS and f.unit is None:
+                out_unit = ind.unit
+            in_sentence = ind_hit.start >= self.s0
+            phrase = self.text[ind_hit.start:ind_hit.end] if in_sentence else ind_hit.phrase
+            status = "lexicon" if in_sentence else "lexicon (title)"
+        else:
+            series, out_unit, phrase, status = "", unit, self._propose(f.start), "proposed"
+        if kind == "level" and "每平方公里" in before and ind_hit is not None:
+            series, out_unit = f"{ind_hit.indicator.id}_per_km2", f"{unit}/km²"
+        year, ysrc = self.year_of(f.start)
+        b6 = self.norm[max(cs, f.start - 8):f.start]
+        qual = qualifier_of(b6, self.norm[f.end:f.end + 3], more=f.more, high=f.high, clause_before=before)
+        for name in names:
+            key = (f.start, name, series)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield {"entity": name, "indicator": series, "phrase": phrase, "value": f.value,
+                   "unit": "%" if out_unit == "%" else out_unit, "year": year, "year_source": ysrc,
+                   "qualifier": qual, "kind": kind, "figure": self.text[f.start:f.end].strip(), "status": status,
+                   "start": f.start, "end": f.end}
+
+    def _rank(self, r: RankMention, seen: set) -> Iterator[dict]:
+        hit = None
+        for p in reversed(self.phrases):
+            if self.s0 <= p.start and p.end <= r.start:
+                hit = p
+                break
+        if hit is None:
+            hit = self.ctx.title_phrase
+        names = self.places_of(r.start, "rank")
+        if not names:
+            hit_place = self._place_before(r.start, self.s0)
+            names = [self.ctx.subject] if self.ctx.subject and (hit_place is None or hit_place[1].place == "") else []
+        if not names:
+            return
+        if hit is not None:
+            series, phrase, status = hit.indicator.series("rank"), self.norm[hit.start:hit.end] \
+                if hit.start >= self.s0 else hit.phrase, "lexicon"
+            if hit.start >= self.s0:
+                phrase = self.text[hit.start:hit.end]
+        else:
+            series, phrase, status = "", self._propose(r.start), "proposed"
+        year, ysrc = self.year_of(r.start)
+        for name in names:
+            key = (r.start, name, series)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield {"entity": name, "indicator": series, "phrase": phrase, "value": r.rank, "unit": "rank",
+                   "year": year, "year_source": ysrc, "qualifier": f"scope: {r.scope}" if r.scope else "",
+                   "kind": "rank", "figure": self.text[r.start:r.end].strip(), "status": status,
+                   "start": r.start, "end": r.end}
+
+    def _rank_list(self, seen: set) -> Iterator[dict]:
+        """排名前十的城市依次为深圳、南京、杭州: ranks 1, 2, 3 ... in the order written."""
+        for m in _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1):
+            after = [(i, p) for i, p in enumerate(self.places) if p.start >= m.end() and p.place not in ("", "*")]
+            if len(after) < 2 or after[0][1].start - m.end() > 1:
+                continue
+            chain = [after[0][1]]
+            for (_, a), (_, b) in zip(after, after[1:], strict=False):
+                if not _LIST_SEP_RE.match(self.norm[a.end:b.start]):
+                    break
+                chain.append(b)
+            if len(chain) < 2 or any(f.start > m.end() and f.start < chain[-1].end for f in self.figures):
+                continue
+            hit = next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= m.start()),
+                       self.ctx.title_phrase)
+            series = hit.indicator.series("rank") if hit is not None else ""
+            phrase = hit.phrase if hit is not None else self._propose(m.start())
+            year, ysrc = self.year_of(m.start())
+            for k, p in enumerate(chain, start=1):
+                key = (p.start, p.place, series)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield {"entity": p.place, "indicator": series, "phrase": phrase, "value": float(k), "unit": "rank",
+                       "year": year, "year_source": ysrc, "qualifier": "list order", "kind": "rank",
+                       "figure": self.text[p.start:p.end], "status": "lexicon" if hit is not None else "proposed",
+                       "start": p.start, "end": p.end}
+
+
+def extract_text(text: str, *, document: str = "", doc_date: date | None = None, subject: str | None = None,
+                 extractor: Extractor | None = None) -> list[Candidate]:
+    """Candidates of one text held in memory."""
+    ex = extractor or Extractor()
+    return list(ex.extract_chunks([text], document=document, doc_date=doc_date, subject=subject))
+
+
+def extract_file(path: str | Path, *, doc_date: date | None = None, subject: str | None = None,
+                 encoding: str | None = None, extractor: Extractor | None = None,
+                 chunk_chars: int | None = None) -> Iterator[Candidate]:
+    """Candidates of a file (``-``: standard input), streamed chunk by chunk (:func:`iter_text`)."""
+    ex = extractor or Extractor()
+    kw = {"chunk_chars": chunk_chars} if chunk_chars else {}
+    name = "<stdin>" if str(path) == "-" else str(path)
+    yield from ex.extract_chunks(iter_text(path, encoding=encoding, **kw), document=name, doc_date=doc_date,
+                                 subject=subject)

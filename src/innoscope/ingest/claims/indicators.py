@@ -1,0 +1,129 @@
+"""The indicator lexicon: phrases that name a series, matched in text (``data/claims/indicators.yaml``).
+
+Each entry: ``id``, ``unit`` (base unit of a level of the series), Chinese phrases ``zh`` (Simplified), English
+phrases ``en`` (matched case-insensitively as whole words), optional ``growth``/``rank`` ids (default
+``<id>_growth``, ``<id>_rank``) and ``cumulative`` (the series of a figure stated with 累计/总数). Longest phrase first, so 人工智能相关企业 is not read as 人工智能企业. A user
+lexicon (same format) extends or overrides the bundled one by id.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from innoscope.ingest.claims.document import fold
+from innoscope.model.errors import DataError
+
+__all__ = ["Indicator", "Lexicon", "PhraseMention"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    unit: str
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+    growth: str = ""
+    rank: str = ""
+    cumulative: str = ""
+
+    def series(self, kind: str) -> str:
+        """The series id a figure of this ``kind`` is stored as."""
+        if kind == "growth":
+            return self.growth or f"{self.id}_growth"
+        if kind == "rank":
+            return self.id if self.unit == "rank" else (self.rank or f"{self.id}_rank")
+        if kind == "ratio":
+            return f"{self.id}_ratio"
+        if kind == "change":
+            return f"{self.id}_change"
+        if kind == "share" and self.unit not in ("%", "‰"):
+            return f"{self.id}_share"
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseMention:
+    start: int
+    end: int
+    indicator: Indicator
+    phrase: str
+
+
+@dataclass
+class Lexicon:
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._compile()
+
+    def _compile(self) -> None:
+        self._by_phrase: dict[str, Indicator] = {}
+        en: dict[str, Indicator] = {}
+        for ind in self.indicators.values():
+            for p in ind.zh:
+                self._by_phrase.setdefault(fold(p), ind)
+            for p in ind.en:
+                en.setdefault(p.lower(), ind)
+        zh_alt = "|".join(re.escape(p) for p in sorted(self._by_phrase, key=len, reverse=True)) or "(?!)"
+        en_alt = "|".join(re.escape(p) for p in sorted(en, key=len, reverse=True)) or "(?!)"
+        self._zh = re.compile(zh_alt)
+        self._en = re.compile(rf"(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])", re.IGNORECASE)
+        self._en_map = en
+
+    @classmethod
+    def from_records(cls, records: list[dict], label: str) -> Lexicon:
+        inds = {}
+        for i, r in enumerate(records):
+            if not isinstance(r, dict) or not r.get("id") or not r.get("unit"):
+                raise DataError(f"{label}: indicator entry {i + 1}: expected a mapping with id, unit, zh and/or en; "
+                                f"got {r!r}")
+            inds[str(r["id"])] = Indicator(str(r["id"]), str(r["unit"]), tuple(map(str, r.get("zh") or ())),
+                                           tuple(map(str, r.get("en") or ())), str(r.get("growth") or ""),
+                                           str(r.get("rank") or ""), str(r.get("cumulative") or ""))
+        return cls(inds)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Lexicon:
+        text = Path(path).read_text(encoding="utf-8")
+        return cls._parse(text, str(path))
+
+    @classmethod
+    def _parse(cls, text: str, label: str) -> Lexicon:
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise DataError(f"{label}: invalid YAML: {exc}") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
+            raise DataError(f"{label}: expected a mapping with an 'indicators' list")
+        return cls.from_records(doc["indicators"], label)
+
+    @classmethod
+    def default(cls) -> Lexicon:
+        """The bundled lexicon (``innoscope/data/claims/indicators.yaml``)."""
+        return _default()
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """This lexicon with ``other``'s entries added (same id: ``other`` wins)."""
+        return Lexicon({**self.indicators, **other.indicators})
+
+    def find(self, text: str) -> list[PhraseMention]:
+        """Indicator phrases of ``text`` (the matching text), by position; overlaps resolved longest-first."""
+        out = [PhraseMention(m.start(), m.end(), self._by_phrase[m.group(0)], m.group(0))
+               for m in self._zh.finditer(text)]
+        if any(c.isascii() and c.isalpha() for c in text[:4096]) or self._en_map:
+            out += [PhraseMention(m.start(), m.end(), self._en_map[m.group(0).lower()], m.group(0))
+                    for m in self._en.finditer(text)]
+            out.sort(key=lambda p: p.start)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _default() -> Lexicon:
+    text = resources.files("innoscope").joinpath("data/claims/indicators.yaml").read_text(encoding="utf-8")
+    return Lexicon._parse(text, "innoscope/data/claims/indicators.yaml")

@@ -1,0 +1,185 @@
+"""Figures in running text: a number, its magnitude and its unit, with the character span they cover.
+
+Grammar (on the matching text of :mod:`.document`: Simplified, half-width digits, same length as the text)::
+
+    figure    := number more? magnitude? more? unit?          (2.66万家, 2236.6亿元, 1,779.01万人, 93.3%, 三十四家)
+               | 万 unit        after 突破/超过/超/逾            (突破万户 = 10000 户)
+               | currency? number scale? currency?            (RMB 223.66 billion, 66.7 billion yuan, 24,000)
+    number    := digits with ``,`` thousands groups and decimals | a Chinese numeral (cn2an)
+    more      := 余 | 多                                       (a lower bound: 2200余家)
+    magnitude := 千 | 万 | 十万 | 百万 | 千万 | 亿 | 十亿 | 百亿 | 千亿 | 万亿
+    scale     := thousand | million | billion | trillion
+
+A range ``2-3个`` / ``2至3家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
+its magnitude, in the base unit (``2236.6亿元`` = 2.2366e11 元; ``46.1万人年`` = 461000 人年). Numbers that are
+dates or durations (``2024年``, ``10年``, ``3个月``), ordinals (``第三``) and digits inside words (``5G``,
+``985高校``) are not figures. A Chinese numeral is a figure only with a unit and, when it is one character,
+other than 一 (``一家公司`` is an article, ``六家企业`` a figure).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["COUNT_UNITS", "Figure", "find_figures", "unit_class"]
+
+MAGNITUDE = {"千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10,
+             "千亿": 1e11, "万亿": 1e12}
+SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
+COUNT_UNITS = ("家", "户", "件", "篇", "所", "项", "个", "位", "名", "人次", "人年", "人", "座", "台", "套", "条",
+               "次", "辆", "款", "只")
+_UNIT_BASE = {
+    **{u: u for u in COUNT_UNITS},
+    "元": "元", "美元": "美元", "港元": "港元", "%": "%", "‰": "‰", "个百分点": "pp", "倍": "倍",
+    "平方公里": "km²", "平方千米": "km²", "km2": "km²", "k㎡": "km²", "平方米": "m²", "平米": "m²", "㎡": "m²",
+    "元/平米": "元/m²", "元/平方米": "元/m²", "元/㎡": "元/m²", "元/m2": "元/m²",
+}
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_BASE, key=len, reverse=True))
+_MAG_ALT = "|".join(sorted(MAGNITUDE, key=len, reverse=True))
+_CN = "零〇一二两三四五六七八九十百千"
+_NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+(?:点[零〇一二三四五六七八九]+)?"
+_FIGURE_RE = re.compile(
+    rf"(?P<num>{_NUM})(?:\s?(?:-|~|至|到)\s?(?P<high>{_NUM}))?"
+    rf"(?P<more1>余|多)?\s?(?P<mag>{_MAG_ALT})?(?P<more2>余|多)?\s?(?P<unit>{_UNIT_ALT})?"
+)
+_LONE_WAN_RE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))万(?P<unit>户|家|人|件|个)")
+_EN_RE = re.compile(
+    r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
+    r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?",
+    re.IGNORECASE,
+)
+_AFTER_NOT_FIGURE = re.compile(r"\s?(?:年|月|日|号|时|点|分钟|天|周|岁|个月|小时|世纪|代|届|期|次方|[GK](?![A-Za-z])|nm|纳米)")
+_WORDISH = re.compile(r"[A-Za-z_]")
+_DATE_RE = re.compile(r"(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
+                      r"|\d{1,2}:\d{2}(?::\d{2})?")
+_YEARLIKE_RE = re.compile(r"(?:19|20)\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure: ``value`` in ``unit`` (base unit; None for a bare number), its span, and how it was written.
+
+    ``magnitude``: the 万/亿 factor applied (1 if none); ``more``: written with 余/多 (a lower bound); ``high``:
+    the upper end of a range in the same unit, else None; ``bare``: neither magnitude nor unit.
+    """
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    magnitude: float = 1.0
+    more: bool = False
+    high: float | None = None
+    english: bool = False
+
+    @property
+    def bare(self) -> bool:
+        return self.unit is None and self.magnitude == 1.0
+
+
+def unit_class(unit: str | None) -> str:
+    """``count``, ``money``, ``percent``, ``ratio`` (倍), ``area``, the unit itself for the rest, ``none``."""
+    if unit is None:
+        return "none"
+    if unit in COUNT_UNITS:
+        return "count"
+    if unit in ("元", "美元", "港元"):
+        return "money"
+    if unit in ("%", "‰"):
+        return "percent"
+    return {"倍": "ratio", "km²": "area"}.get(unit, unit)
+
+
+def _number(text: str) -> float | None:
+    if text[0].isdigit():
+        return float(text.replace(",", ""))
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(text.replace("〇", "零"), "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _is_date_or_duration(text: str, start: int, end: int, raw: str) -> bool:
+    before = text[max(0, start - 1):start]
+    if before == "第" or before == "-" and start >= 2 and text[start - 2].isdigit():
+        return True
+    if start and (text[start - 1] in ".:/" and start >= 2 and text[start - 2].isdigit()):
+        return True
+    if start and _WORDISH.match(text[start - 1]) and not text[max(0, start - 3):start].endswith(("RMB", "CNY")):
+        return True
+    return _AFTER_NOT_FIGURE.match(text, end) is not None
+
+
+def _blocked(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _DATE_RE.finditer(text)]
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure of ``text`` (the matching text), by position; bare numbers included (:attr:`Figure.bare`)."""
+    out: list[Figure] = []
+    taken = 0
+    blocked = _blocked(text)
+    bi = 0
+    for m in _FIGURE_RE.finditer(text):
+        num, unit_raw, mag_raw = m["num"], m["unit"], m["mag"]
+        if m.start() < taken:
+            continue
+        while bi < len(blocked) and blocked[bi][1] <= m.start():
+            bi += 1
+        if bi < len(blocked) and blocked[bi][0] <= m.start() < blocked[bi][1]:
+            continue
+        is_cn = not num[0].isdigit()
+        end = m.end()
+        if is_cn:
+            if unit_raw is None or unit_raw in ("%", "‰") or (len(num) == 1 and num in "一两") or num == "千":
+                continue
+            if len(num) == 1 and num in "十百":
+                continue
+        if unit_raw is None and mag_raw is None:
+            end = m.end("num") if m["high"] is None else m.end("high")
+        if _is_date_or_duration(text, m.start(), m.end("high") if m["high"] else m.end("num"), num):
+            continue
+        if unit_raw is None and mag_raw is None and _YEARLIKE_RE.fullmatch(num):
+            continue
+        value = _number(num)
+        if value is None:
+            continue
+        if m["high"] is not None and (m["high"][0].isdigit() != num[0].isdigit()):
+            continue
+        high = _number(m["high"]) if m["high"] else None
+        mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
+        unit = _UNIT_BASE.get(unit_raw) if unit_raw else None
+        out.append(Figure(m.start(), end, value * mag, unit, mag, bool(m["more1"] or m["more2"]),
+                          None if high is None else high * mag))
+        taken = end
+    for m in _LONE_WAN_RE.finditer(text):
+        u = m["unit"]
+        out.append(Figure(m.start(), m.end(), 1e4, _UNIT_BASE[u], 1e4))
+    out.sort(key=lambda f: f.start)
+    return _english(text, out)
+
+
+def _english(text: str, figures: list[Figure]) -> list[Figure]:
+    """Replace bare figures followed by an English scale or currency (``223.66 billion``, ``RMB 66.7 bn``)."""
+    if not any(f.bare for f in figures):
+        return figures
+    out = []
+    for f in figures:
+        if not f.bare:
+            out.append(f)
+            continue
+        lo = max(0, f.start - 5)
+        m = _EN_RE.match(text, lo) if text[lo:f.start].strip().upper() in ("RMB", "CNY", "US$", "$", "¥") else None
+        if m is None or m.start("num") != f.start:
+            m = _EN_RE.match(text, f.start)
+        if m is None or not (m["scale"] or m["cur"] or m["cur2"]):
+            out.append(f)
+            continue
+        scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
+        cur = (m["cur"] or m["cur2"] or "").lower()
+        unit = "美元" if cur in ("$", "us$", "dollars", "us dollars") else "元" if cur else None
+        out.append(Figure(m.start() if m["cur"] else f.start, m.end(), f.value * scale, unit, scale, english=True))
+    return out

@@ -1,0 +1,92 @@
+"""Places named in text, and the implicit subject of a document about one city.
+
+A :class:`PlaceIndex` maps every written form of a place (Chinese name with and without 市, aliases, English
+name; Traditional forms are matched after the text is converted to Simplified) to its canonical Chinese name.
+It is built from an :class:`~innoscope.ingest.names.EntityTable` (the store's or the bundled table) or from any
+``(canonical name, names)`` pairs, such as a gazetteer. Matching is longest-first over one regular expression;
+English names match as whole words.
+
+The implicit subject (全市, 我市, 该市, 本市, the city) of a document is its main city: the place it names
+most often (the first named among equals), unless the user gives it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from innoscope.ingest.names import EntityTable
+
+__all__ = ["IMPLICIT_SUBJECTS", "SCOPES", "PlaceIndex", "PlaceMention", "main_place"]
+
+IMPLICIT_SUBJECTS = ("全市", "我市", "该市", "本市", "市内", "the city", "The city")
+SCOPES = ("全国", "全省", "全球", "全世界", "世界", "省会城市", "副省级城市", "大中城市", "长三角", "珠三角",
+          "国内", "nationally", "national", "worldwide", "global")
+"""Words that name the scope of a rank or an average (全国平均水平), not a place the figure is about."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    place: str  # canonical Chinese name; "" for a scope word, "*" for an implicit subject
+
+
+class PlaceIndex:
+    """Written forms of places -> canonical Chinese names, and a matcher over text."""
+
+    def __init__(self, names: Iterable[tuple[str, Iterable[str]]]):
+        self.names: dict[str, str] = {}
+        for canonical, forms in names:
+            for f in {canonical, *forms}:
+                f = f.strip()
+                if len(f) >= 2 and f not in self.names:
+                    self.names[f] = canonical
+        zh = sorted((n for n in self.names if not n.isascii()), key=len, reverse=True)
+        en = sorted((n for n in self.names if n.isascii()), key=len, reverse=True)
+        extra = sorted({*IMPLICIT_SUBJECTS, *SCOPES}, key=len, reverse=True)
+        parts = [re.escape(n) for n in zh]
+        parts += [rf"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" for n in en]
+        alt = "|".join(parts) if parts else "(?!)"
+        extra_alt = "|".join(re.escape(n) for n in extra)
+        self._re = re.compile(f"(?P<scope>{extra_alt})|(?P<name>{alt})")
+
+    @classmethod
+    def from_entities(cls, table: EntityTable) -> PlaceIndex:
+        """From an entity table: Chinese name (+市), aliases, English name (and its apostrophe-less form)."""
+        import opencc
+
+        t2s = opencc.OpenCC("t2s")
+        pairs = []
+        for e in table.entities.values():
+            zh = e.name_zh or e.id
+            forms = {zh, zh + "市", *(t2s.convert(a) for a in e.aliases if not a.isascii()), e.name_en,
+                     e.name_en.replace("'", "’"), *(a for a in e.aliases if a.isascii() and a[:1].isupper())}
+            pairs.append((zh, {f for f in forms if f}))
+        return cls(pairs)
+
+    def find(self, text: str) -> list[PlaceMention]:
+        """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
+        out = []
+        for m in self._re.finditer(text):
+            if m["name"] is not None:
+                out.append(PlaceMention(m.start(), m.end(), self.names[m["name"]]))
+            else:
+                word = m["scope"]
+                out.append(PlaceMention(m.start(), m.end(), "*" if word in IMPLICIT_SUBJECTS else ""))
+        return out
+
+
+def main_place(mentions: Iterable[PlaceMention]) -> str | None:
+    """The place named most often (the first named among equals), or None."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if m.place not in ("", "*"):
+            counts[m.place] += 1
+            first.setdefault(m.place, i)
+    if not counts:
+        return None
+    return max(counts, key=lambda p: (counts[p], -first[p]))

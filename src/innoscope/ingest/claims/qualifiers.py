@@ -1,0 +1,155 @@
+"""What a figure is (its kind) and how exactly it is stated (its qualifier), read from the words around it.
+
+Qualifiers (the words just before or after the figure; several may combine, joined by ``;``):
+
+* ``approximate``: 约, 大约, 左右, 上下, about, around, approximately, some;
+* ``lower bound``: 超过, 超, 逾, 突破, 多于, 大于, 以上, 余/多 after the number (2200余家), more than, over, at least;
+* ``upper bound``: 近, 将近, 接近, 不到, 不足, 低于, 少于, 以下, nearly, almost, less than, under;
+* ``cumulative``: 累计 earlier in the clause;
+* ``range to H``: a range (2-3个), the value is its lower end.
+
+Kinds (:data:`KINDS`): ``rank`` (第三, 首位, 榜首, no. 5: found by :func:`find_ranks`); ``ratio`` (the unit 倍:
+是杭州的1.6倍); ``growth`` (a percent or 倍 right after 增长, 同比增长, 增速, 提高, 下降, 减少, up, grew, increased
+by ...); ``change`` (a count or amount right after 增加, 新增, 净增, 减少, 下降: 增加10.2万人); ``share`` (a percent
+of a share series or after 占, 来自, 比重, 占比); ``level`` otherwise. 增长至/增至/提高到/达到 introduce a level.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "RankMention", "find_ranks", "kind_of", "qualifier_of"]
+
+KINDS = ("level", "growth", "change", "share", "rank", "ratio")
+
+_APPROX_BEFORE = ("大约", "约为", "约", "about ", "around ", "approximately ", "some ", "roughly ")
+_LOWER_BEFORE = ("超过", "突破", "多于", "大于", "高于", "逾", "超", "more than ", "over ", "at least ", "above ")
+_UPPER_BEFORE = ("将近", "接近", "不到", "不足", "低于", "少于", "近", "nearly ", "almost ", "less than ", "under ",
+                 "close to ")
+_APPROX_AFTER = ("左右", "上下")
+_LOWER_AFTER = ("以上", "+")
+_UPPER_AFTER = ("以下",)
+_GROWTH_RE = re.compile(
+    r"(?:同比|比上年|较上年|比去年|年均|累计)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|"
+    r"growth of|grew by|grew|increased by|increase of|up by|up|rose by|rose|fell by|fell|down by|down)"
+    r"(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+)
+_CHANGE_RE = re.compile(r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$")
+_CHANGE_VERB_RE = re.compile(r"新增|净增|新认定|新设立|增加了?(?=\D)|减少了?(?=\D)")
+_LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|合计|总计")
+_TO_RE = re.compile(r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$")
+_SHARE_RE = re.compile(r"(?:占|来自|比重|占比|比例|share of|accounting for|accounted for)")
+
+
+def qualifier_of(before: str, after: str, *, more: bool = False, high: float | None = None,
+                 clause_before: str = "") -> str:
+    """The qualifier of a figure from the text just ``before`` and ``after`` it (see the module docstring)."""
+    qs = []
+    b = before.rstrip()
+    bl = b.lower() + " "
+    b_en = before.lower()
+    if b.endswith(_APPROX_BEFORE) or b_en.endswith(_APPROX_BEFORE) or after.startswith(_APPROX_AFTER):
+        qs.append("approximate")
+    if b.endswith(_LOWER_BEFORE) or b_en.endswith(_LOWER_BEFORE) or bl.endswith(_LOWER_BEFORE) or more \
+            or after.startswith(_LOWER_AFTER):
+        qs.append("lower bound")
+    elif b.endswith(_UPPER_BEFORE) or b_en.endswith(_UPPER_BEFORE) or after.startswith(_UPPER_AFTER):
+        qs.append("upper bound")
+    if "累计" in clause_before:
+        qs.append("cumulative")
+    if high is not None:
+        qs.append(f"range to {high:g}")
+    return "; ".join(qs)
+
+
+def _strip_qualifier(before: str) -> str:
+    b = before.rstrip()
+    for w in sorted((*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE), key=len, reverse=True):
+        w = w.strip()
+        if b.lower().endswith(w):
+            return b[: len(b) - len(w)].rstrip()
+    return b
+
+
+def kind_of(unit: str | None, before: str, *, share_series: bool = False) -> str:
+    """The kind of a non-rank figure in ``unit`` (base unit) with the clause text ``before`` it."""
+    b = _strip_qualifier(before)
+    if unit == "倍":
+        return "growth" if _GROWTH_RE.search(b[-12:]) and not re.search(r"是|为|相当于", b[-12:]) else "ratio"
+    if _TO_RE.search(b[-6:]):
+        return "share" if unit in ("%", "‰") and share_series else "level"
+    if unit in ("%", "‰", "pp"):
+        if _GROWTH_RE.search(b[-14:]) or unit == "pp":
+            return "growth" if unit != "pp" else "change"
+        return "share"
+    if _CHANGE_RE.search(b[-6:]):
+        return "change"
+    verbs = [m.end() for m in _CHANGE_VERB_RE.finditer(b)]
+    if verbs and not _LEVEL_WORD_RE.search(b, verbs[-1]):
+        return "change"
+    return "level"
+
+
+@dataclass(frozen=True, slots=True)
+class RankMention:
+    start: int
+    end: int
+    rank: float
+    scope: str  # 全国, 全球, 省会城市 ... as written before the ordinal, or ""
+
+
+_CN_ORD = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+           "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3}
+_RANK_RE = re.compile(
+    r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
+    r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市)?"
+    r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?"
+    r"|(?P<top>首位|榜首|首|第一))"
+    r"|(?:[Nn]o\.\s?(?P<no>\d+))"
+    r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
+    r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
+    r"|(?P<enp>first|second|third|fourth|fifth) place"
+)
+
+
+def _cn_ordinal(s: str) -> float | None:
+    if s.isdigit():
+        return float(s)
+    if s in _CN_ORD:
+        return float(_CN_ORD[s])
+    if len(s) == 2 and s[0] == "十":
+        return 10.0 + _CN_ORD.get(s[1], 0)
+    if len(s) == 2 and s[1] == "十":
+        return 10.0 * _CN_ORD.get(s[0], 0)
+    if len(s) == 3 and s[1] == "十":
+        return 10.0 * _CN_ORD.get(s[0], 0) + _CN_ORD.get(s[2], 0)
+    return None
+
+
+def find_ranks(text: str) -> list[RankMention]:
+    """Ordinal ranks of ``text``: 居全国第三, 位居全国第二, 首位, 榜首, no. 13, ranked 3rd, second place."""
+    out = []
+    for m in _RANK_RE.finditer(text):
+        if m["n"] is not None:
+            r = _cn_ordinal(m["n"])
+            nxt = text[m.end() - 1:m.end() + 1] if m.group(0).endswith(("位", "名")) else text[m.end():m.end() + 1]
+            if m["pre"] is None and m["scope"] is None and nxt[:1] not in ("位", "名"):
+                continue
+        elif m["top"] is not None:
+            if m["pre"] is None and m["scope"] is None and m["top"] != "榜首":
+                continue
+            r = 1.0
+        elif m["no"] is not None:
+            r = float(m["no"])
+        elif m["en"] is not None:
+            r = float(m["en"])
+        elif m["enw"] is not None:
+            r = float(_EN_ORD[m["enw"]])
+        else:
+            r = float(_EN_ORD[m["enp"]])
+        if r is None:
+            continue
+        out.append(RankMention(m.start(), m.end(), r, m["scope"] or ""))
+    return out
