@@ -132,16 +132,49 @@ class Extractor:
         years = find_years(norm, ctx.date)
         idx = {k: [x.start for x in v] for k, v in
                (("f", figures), ("r", ranks), ("p", places), ("i", phrases), ("y", years))}
+        header: list[PhraseMention | None] = []
         for s0, s1 in _sentences(norm):
             sl = {k: slice(bisect.bisect_left(v, s0), bisect.bisect_left(v, s1)) for k, v in idx.items()}
             f_s, r_s, p_s = figures[sl["f"]], ranks[sl["r"]], places[sl["p"]]
+            if "|" in norm[s0:s1]:
+                if not f_s:
+                    header = _header(norm, s0, s1, phrases[sl["i"]])
+            elif norm[s0:s1].strip():
+                header = []
             if not f_s and not r_s:
                 continue
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
+            sent.column = _columns(norm, s0, s1, f_s, header)
             for c in sent.candidates():
                 yield Candidate(ctx.document, c["entity"], c["indicator"], c["phrase"], c["value"], c["unit"],
                                 c["year"], c["year_source"], c["qualifier"], c["kind"], c["figure"], c["status"],
                                 text[s0:s1].strip(), base + c["start"], base + c["end"])
+
+
+def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
+    cuts = [s0 - 1] + [i for i in range(s0, s1) if norm[i] == "|"] + [s1]
+    return [(a + 1, b) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _header(norm: str, s0: int, s1: int, phrases: list[PhraseMention]) -> list[PhraseMention | None]:
+    """The indicator phrase of each cell of a table's header row (a ``|`` line without figures)."""
+    return [next((p for p in phrases if a <= p.start and p.end <= b), None) for a, b in _cells(norm, s0, s1)]
+
+
+def _columns(norm: str, s0: int, s1: int, figures: list[Figure],
+             header: list[PhraseMention | None]) -> dict[int, PhraseMention]:
+    """Figure start -> the header phrase of its column, for a ``|`` row under a header with as many cells."""
+    if not header or "|" not in norm[s0:s1]:
+        return {}
+    cells = _cells(norm, s0, s1)
+    if len(cells) != len(header):
+        return {}
+    out = {}
+    for f in figures:
+        k = next((i for i, (a, b) in enumerate(cells) if a <= f.start < b), None)
+        if k is not None and header[k] is not None:
+            out[f.start] = header[k]
+    return out
 
 
 def _sentences(norm: str) -> Iterator[tuple[int, int]]:
@@ -167,6 +200,8 @@ class _Sentence:
         self.figures, self.ranks, self.places, self.phrases, self.years = figures, ranks, places, phrases, years
         self.ctx = ctx
         self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
+        self.run_last: dict[int, Figure] = {}
+        self.column: dict[int, PhraseMention] = {}
 
     def clause_start(self, pos: int) -> int:
         return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
@@ -245,16 +280,28 @@ class _Sentence:
                     out.setdefault(f.start, n)
         return out
 
+    def _list_gap(self, a: int, b: int) -> bool:
+        """Whether two figures are neighbours in a list: only a separator, a place and parentheses between them
+        (25.6万和34.4万篇; 北京114家、上海63家; 苏州(595家)、杭州(476家))."""
+        gap = self.norm[a:b]
+        for p in self.places:
+            if a <= p.start and p.end <= b:
+                gap = gap.replace(self.norm[p.start:p.end], "", 1)
+        return _LIST_SEP_RE.match(re.sub(r"[()（）\s]", "", gap) or "x") is not None
+
     def group_units(self) -> tuple[dict[int, str], dict[int, str]]:
         """Lists of figures (25.6万和34.4万篇; 增长56.0%、38.0%、26.6%): a figure without a unit takes the unit
         of the list's last figure; later figures take the kind of the first."""
         units, kinds = {}, {}
         run: list[Figure] = []
         for f in [*self.figures, None]:
-            if f is not None and run and _LIST_SEP_RE.match(self.norm[run[-1].end:f.start]):
+            if f is not None and run and self._list_gap(run[-1].end, f.start) and (
+                    f.unit is None or run[-1].unit is None or unit_class(f.unit) == unit_class(run[-1].unit)):
                 run.append(f)
                 continue
             if len(run) > 1:
+                for g in run[:-1]:
+                    self.run_last[g.start] = run[-1]
                 if run[-1].unit:
                     for g in run[:-1]:
                         if g.unit is None and (g.magnitude != 1.0 or run[-1].magnitude == 1.0):
@@ -350,10 +397,17 @@ class _Sentence:
                 ind_hit = ind_hit or alt
         else:
             ind_hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, bool(follow))
+        last = self.run_last.get(f.start)
+        if last is not None and (ind_hit is None or ind_hit.start < self.s0):
+            hit = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
+            ind_hit = hit if hit is not None and hit.start >= last.end else ind_hit
+        col = self.column.get(f.start)
+        if col is not None and (kind != "level" or self._fits(col.indicator, unit, kind, f.magnitude)):
+            ind_hit = col
         if unit is None:
             english_follow = ind_hit is not None and ind_hit.start >= f.end and ind_hit.phrase.isascii()
-            if ind_hit is None or ind_hit.start < self.s0 or not (
-                    ind_hit.indicator.unit in _DIMENSIONLESS or f.magnitude != 1.0 or english_follow):
+            if ind_hit is None or (col is None and (ind_hit.start < self.s0 or not (
+                    ind_hit.indicator.unit in _DIMENSIONLESS or f.magnitude != 1.0 or english_follow))):
                 return
             unit = ind_hit.indicator.unit if ind_hit.indicator.unit not in _DIMENSIONLESS else ind_hit.indicator.unit
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)

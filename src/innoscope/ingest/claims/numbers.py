@@ -50,6 +50,7 @@ _EN_RE = re.compile(
     re.IGNORECASE,
 )
 _AFTER_NOT_FIGURE = re.compile(r"\s?(?:年|月|日|号|时|点|分钟|天|周|岁|个月|小时|世纪|代|届|期|次方|[GK](?![A-Za-z])|nm|纳米)")
+_CUR_BEFORE_RE = re.compile(r"(?:RMB|CNY|US\$|\$|¥)\s?$")
 _WORDISH = re.compile(r"[A-Za-z_]")
 _DATE_RE = re.compile(r"(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
                       r"|\d{1,2}:\d{2}(?::\d{2})?")
@@ -89,6 +90,12 @@ def unit_class(unit: str | None) -> str:
     if unit in ("%", "‰"):
         return "percent"
     return {"倍": "ratio", "km²": "area"}.get(unit, unit)
+
+
+def _exact(x: float) -> float:
+    """The product of a written decimal and its magnitude to 12 significant digits (36801.87 x 1e8 is
+    3680187000000, not 3680187000000.0005)."""
+    return float(f"{x:.12g}")
 
 
 def _number(text: str) -> float | None:
@@ -152,8 +159,8 @@ def find_figures(text: str) -> list[Figure]:
         high = _number(m["high"]) if m["high"] else None
         mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
         unit = _UNIT_BASE.get(unit_raw) if unit_raw else None
-        out.append(Figure(m.start(), end, value * mag, unit, mag, bool(m["more1"] or m["more2"]),
-                          None if high is None else high * mag))
+        out.append(Figure(m.start(), end, _exact(value * mag), unit, mag, bool(m["more1"] or m["more2"]),
+                          None if high is None else _exact(high * mag)))
         taken = end
     for m in _LONE_WAN_RE.finditer(text):
         u = m["unit"]
@@ -171,8 +178,8 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         if not f.bare:
             out.append(f)
             continue
-        lo = max(0, f.start - 5)
-        m = _EN_RE.match(text, lo) if text[lo:f.start].strip().upper() in ("RMB", "CNY", "US$", "$", "¥") else None
+        cur = _CUR_BEFORE_RE.search(text, max(0, f.start - 6), f.start)
+        m = _EN_RE.match(text, cur.start()) if cur is not None else None
         if m is None or m.start("num") != f.start:
             m = _EN_RE.match(text, f.start)
         if m is None or not (m["scale"] or m["cur"] or m["cur2"]):
@@ -181,5 +188,6 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
         cur = (m["cur"] or m["cur2"] or "").lower()
         unit = "美元" if cur in ("$", "us$", "dollars", "us dollars") else "元" if cur else None
-        out.append(Figure(m.start() if m["cur"] else f.start, m.end(), f.value * scale, unit, scale, english=True))
+        out.append(Figure(m.start() if m["cur"] else f.start, m.end(), _exact(f.value * scale), unit, scale,
+                          english=True))
     return out

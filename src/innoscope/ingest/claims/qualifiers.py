@@ -72,13 +72,13 @@ def _strip_qualifier(before: str) -> str:
     return b
 
 
-def kind_of(unit: str | None, before: str, *, share_series: bool = False) -> str:
+def kind_of(unit: str | None, before: str) -> str:
     """The kind of a non-rank figure in ``unit`` (base unit) with the clause text ``before`` it."""
     b = _strip_qualifier(before)
     if unit == "倍":
         return "growth" if _GROWTH_RE.search(b[-12:]) and not re.search(r"是|为|相当于", b[-12:]) else "ratio"
     if _TO_RE.search(b[-6:]):
-        return "share" if unit in ("%", "‰") and share_series else "level"
+        return "share" if unit in ("%", "‰") else "level"
     if unit in ("%", "‰", "pp"):
         if _GROWTH_RE.search(b[-14:]) or unit == "pp":
             return "growth" if unit != "pp" else "change"

@@ -1,0 +1,81 @@
+"""`innoscope extract` and the import of its reviewed file, end to end: extract -> review -> import -> compare."""
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+from innoscope.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = ROOT / "tests" / "data" / "000_56324c709aa1581a.txt"
+CITED = ROOT / "src" / "innoscope" / "data" / "cities" / "city_indicators.csv"
+
+
+def _rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def test_extract_writes_the_review_file(tmp_path, capsys):
+    out = tmp_path / "c.csv"
+    assert main(["extract", str(ARTICLE), "-o", str(out)]) == 0
+    rows = _rows(out)
+    got = {(r["entity"], r["indicator"], float(r["value"])) for r in rows}
+    assert {("深圳", "unicorns", 34.0), ("杭州", "unicorns", 19.0), ("深圳", "high_tech_enterprises", 26600.0),
+            ("杭州", "high_tech_enterprises", 16500.0)} <= got
+    assert "candidate(s) from 1 document(s)" in capsys.readouterr().err
+
+
+def test_extract_from_stdin_with_date(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("去年，我市独角兽企业22家。".encode())))
+    out = tmp_path / "c.csv"
+    assert main(["extract", "-", "--date", "2025-02-16", "--place", "杭州", "-o", str(out)]) == 0
+    (row,) = _rows(out)
+    assert (row["entity"], row["indicator"], row["value"], row["year"]) == ("杭州", "unicorns", "22.0", "2024")
+    assert row["document"] == "<stdin>"
+
+
+def test_extract_bad_input_is_one_line_exit_1(tmp_path, capsys):
+    (tmp_path / "none.txt").write_text("天气晴朗，适合出行。", encoding="utf-8")
+    (tmp_path / "bin.dat").write_bytes(b"\x00\x01\x02\x03")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    for name, msg in (("none.txt", "no figure about a place found"), ("bin.dat", "binary"), ("empty.txt", "empty"),
+                      ("missing.txt", "no such file")):
+        assert main(["extract", str(tmp_path / name), "-o", str(tmp_path / "o.csv")]) == 1
+        err = capsys.readouterr().err
+        assert msg in err and "Traceback" not in err
+    assert not (tmp_path / "o.csv").exists()
+    assert main(["extract", str(ARTICLE), "--date", "16/02/2025", "-o", str(tmp_path / "o.csv")]) == 1
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_extract_review_import_compare(tmp_path, capsys):
+    cands = tmp_path / "candidates.csv"
+    assert main(["extract", str(ARTICLE), "-o", str(cands)]) == 0
+    rows = _rows(cands)
+    for r in rows:  # the reviewer keeps the figures named by a known series and corrects one
+        r["decision"] = "accept" if r["status"] == "lexicon" else "reject"
+        if r["entity"] == "杭州" and r["indicator"] == "unicorns":
+            r["decision"], r["corrected_value"], r["review_note"] = "correct", "22", "Hurun 2023 count"
+    with open(cands, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    store = tmp_path / "s.duckdb"
+    assert main(["import", str(CITED), "--store", str(store)]) == 0
+    assert main(["import", str(cands), "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "review file of innoscope extract" in out and "1 corrected" in out
+    from innoscope.store import Store
+
+    with Store(str(store)) as st:
+        obs = st.observations(all_rows=True)
+    mine = obs[obs["source_title"] == ARTICLE.name]
+    sz = mine[(mine["entity"] == "shenzhen") & (mine["indicator"] == "rd_expenditure")]
+    assert list(sz["value"]) == [2236.6] and list(sz["unit"]) == ["亿元"]  # 2236.6億元 in the framework's unit
+    assert "2236.6億元" in sz["excerpt"].iloc[0]
+    hz = mine[(mine["entity"] == "hangzhou") & (mine["indicator"] == "unicorns")]
+    assert list(hz["value"]) == [22.0]
+    assert main(["compare", "深圳", "杭州", "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert ARTICLE.name[:20] in out  # the extracted values appear among the sources of the comparison
