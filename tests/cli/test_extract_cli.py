@@ -49,7 +49,8 @@ def test_extract_bad_input_is_one_line_exit_1(tmp_path, capsys):
     assert "YYYY-MM-DD" in capsys.readouterr().err
 
 
-def test_extract_review_import_compare(tmp_path, capsys):
+def test_extract_review_import_compare(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")
     cands = tmp_path / "candidates.csv"
     assert main(["extract", str(ARTICLE), "-o", str(cands)]) == 0
     rows = _rows(cands)
@@ -64,7 +65,7 @@ def test_extract_review_import_compare(tmp_path, capsys):
     store = tmp_path / "s.duckdb"
     assert main(["import", str(CITED), "--store", str(store)]) == 0
     assert main(["import", str(cands), "--store", str(store)]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
     assert "review file of innoscope extract" in out and "1 corrected" in out
     from innoscope.store import Store
 
