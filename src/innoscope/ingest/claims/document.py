@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from innoscope.ingest.encoding import detect_encoding, normalise_encoding
 from innoscope.ingest.text import strip_pinyin_annotations
@@ -43,7 +43,7 @@ _FOLD_EXTRA = str.maketrans({"萬": "万", "億": "亿", "−": "-", "－": "-",
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -87,7 +87,7 @@ class _HTMLText(HTMLParser):
         self._skip = 0
         self._cell = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self._skip += 1
         elif tag in ("td", "th"):
@@ -99,13 +99,13 @@ class _HTMLText(HTMLParser):
             if tag == "tr":
                 self._cell = False
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag in self._SKIP:
             self._skip = max(0, self._skip - 1)
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
 

@@ -19,11 +19,13 @@ and years (:mod:`.dates`), then gives each figure:
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years
 from innoscope.ingest.claims.document import clean, fold, iter_text
@@ -59,9 +61,12 @@ class Candidate:
     start: int
     end: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+Row = dict[str, Any]
+Seen = set[tuple[int, str, str]]
 
 _SENT_RE = re.compile(r"[^。！？!?\n]*(?:[。！？!?\n]|$)")
 _EN_STOP_RE = re.compile(r"(?<![Nn]o)(?<=[A-Za-z)\]])\.\s+(?=[A-Z\"“])")
@@ -151,6 +156,15 @@ class Extractor:
                                 text[s0:s1].strip(), base + c["start"], base + c["end"])
 
 
+def _each_place(row: Row, names: list[str], seen: Seen) -> Iterator[Row]:
+    """``row`` once per place, skipping a (figure, place, series) already given."""
+    for name in names:
+        key = (row["start"], name, row["indicator"])
+        if key not in seen:
+            seen.add(key)
+            yield {"entity": name, **row}
+
+
 def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
     cuts = [s0 - 1] + [i for i in range(s0, s1) if norm[i] == "|"] + [s1]
     return [(a + 1, b) for a, b in zip(cuts, cuts[1:], strict=False)]
@@ -169,11 +183,12 @@ def _columns(norm: str, s0: int, s1: int, figures: list[Figure],
     cells = _cells(norm, s0, s1)
     if len(cells) != len(header):
         return {}
-    out = {}
+    out: dict[int, PhraseMention] = {}
     for f in figures:
         k = next((i for i, (a, b) in enumerate(cells) if a <= f.start < b), None)
-        if k is not None and header[k] is not None:
-            out[f.start] = header[k]
+        h = header[k] if k is not None else None
+        if h is not None:
+            out[f.start] = h
     return out
 
 
@@ -228,6 +243,26 @@ class _Sentence:
 
     def places_of(self, start: int, kind: str) -> list[str]:
         """Where a figure at ``start`` is about (see the module docstring); [] when not about a city."""
+        adjacent = self._adjacent(start, kind)
+        if adjacent is not None:
+            return adjacent
+        limit = start
+        if kind == "ratio":
+            cuts = [m.start() for m in re.finditer(r"是|为|相当于", self.norm[self.s0:start])]
+            limit = self.s0 + cuts[-1] if cuts else start
+        cs = self.clause_start(start)
+        near = [q for q in self.places if self.s0 <= q.start and q.end <= limit and (
+            q.place != "" or self._scope_owns(q, cs))]
+        place = near[-1].place if near else "*"
+        if place == "":
+            return []
+        if place == "*":
+            return [self.ctx.subject] if self.ctx.subject else []
+        return [place]
+
+    def _adjacent(self, start: int, kind: str) -> list[str] | None:
+        """The place(s) written right before the figure; [] when a scope word or an unknown name owns it; None
+        when nothing is written right before it."""
         hit = self._place_before(start, self.s0)
         if hit is not None:
             i, p = hit
@@ -236,28 +271,9 @@ class _Sentence:
                 return self._coordinated(i) if _COORD_RE.search(gap) else [p.place]
             if p.place == "" and _ADJ_RE.match(gap) and kind != "rank":
                 return []  # a scope written right before the figure owns it (长三角37所)
-        if self.norm[max(self.s0, start - 1):start] in ("(", "（") or self.norm[max(self.s0, start - 2):start] in (
-                " (", "( "):
+        if self.norm[max(self.s0, start - 2):start].replace(" ", "")[-1:] in ("(", "（"):
             return []  # a parenthesis after a name that is not a known place (宁波(397家), Tianjin (no. 18))
-        lo_text = self.norm[self.s0:start]
-        limit = start
-        if kind == "ratio":
-            cuts = [m.start() for m in re.finditer(r"是|为|相当于", lo_text)]
-            if cuts:
-                limit = self.s0 + cuts[-1]
-        cs = self.clause_start(start)
-        hit = None
-        for i, q in enumerate(self.places):
-            if self.s0 <= q.start and q.end <= limit and (q.place != "" or self._scope_owns(q, cs)):
-                hit = (i, q)
-        if hit is None:
-            return [self.ctx.subject] if self.ctx.subject else []
-        p = hit[1]
-        if p.place == "":
-            return []
-        if p.place == "*":
-            return [self.ctx.subject] if self.ctx.subject else []
-        return [p.place]
+        return None
 
     def _scope_owns(self, q: PlaceMention, cs: int) -> bool:
         """A scope word in the figure's clause that names what the figure is about (全国平均水平, 全省合计)."""
@@ -372,139 +388,138 @@ class _Sentence:
         return None, ""
 
     # -- all together ---------------------------------------------------------------------------------
-    def candidates(self) -> Iterator[dict]:
+    def candidates(self) -> Iterator[Row]:
         resp = self.respective()
         units, kinds = self.group_units()
-        seen: set[tuple] = set()
+        seen: Seen = set()
         for f in self.figures:
             yield from self._figure(f, resp, units, kinds, seen)
         for r in self.ranks:
             yield from self._rank(r, seen)
         yield from self._rank_list(seen)
 
+    def _figure_indicator(self, f: Figure, unit: str | None, kind: str) -> PhraseMention | None:
+        """The phrase naming a figure's series: its own, its list's, its table column's (module docstring)."""
+        if kind == "share":
+            hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
+            if hit is None or hit.indicator.unit not in _SHARE_UNITS:
+                hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, False)
+        else:
+            follow = bool(self.phrases) and unit_class(unit) in ("count", "none")
+            hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
+        last = self.run_last.get(f.start)
+        if last is not None and (hit is None or hit.start < self.s0):
+            other = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
+            hit = other if other is not None and other.start >= last.end else hit
+        col = self.column.get(f.start)
+        if col is not None and (kind != "level" or self._fits(col.indicator, unit, kind, f.magnitude)):
+            hit = col
+        return hit
+
+    def _bare_ok(self, f: Figure, hit: PhraseMention | None) -> bool:
+        """A number with neither magnitude nor unit is a figure only with a table column, a dimensionless series
+        named in its sentence, a magnitude, or an English phrase right after it."""
+        if hit is None:
+            return False
+        if self.column.get(f.start) is hit:
+            return True
+        if hit.start < self.s0:
+            return False
+        return hit.indicator.unit in _DIMENSIONLESS or f.magnitude != 1.0 or (
+            hit.start >= f.end and hit.phrase.isascii())
+
+    def _series(self, hit: PhraseMention | None, kind: str, unit: str, f: Figure, before: str
+                ) -> tuple[str, str, str, str]:
+        """(series id, unit, phrase, status) of a figure named by ``hit`` (or proposed)."""
+        if hit is None:
+            return "", unit, self._propose(f.start), "proposed"
+        ind = hit.indicator
+        num = ind.unit.split("/")[0]
+        series = ind.series(kind)
+        if kind == "level" and ind.cumulative and re.search(r"累计|总数", before):
+            series = ind.cumulative
+        out_unit = num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
+        if kind == "level" and "/" in ind.unit and num == out_unit:
+            out_unit = ind.unit
+        if kind in ("level", "share") and ind.unit in _DIMENSIONLESS and f.unit is None:
+            out_unit = ind.unit
+        if kind == "level" and "每平方公里" in before:
+            series, out_unit = f"{ind.id}_per_km2", f"{unit}/km²"
+        in_sentence = hit.start >= self.s0
+        phrase = self.text[hit.start:hit.end] if in_sentence else hit.phrase
+        return series, out_unit, phrase, "lexicon" if in_sentence else "lexicon (title)"
+
     def _figure(self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str],
-                seen: set) -> Iterator[dict]:
+                seen: Seen) -> Iterator[Row]:
         unit = f.unit or units.get(f.start)
         cs = self.clause_start(f.start)
         before = self.norm[cs:f.start]
-        follow = self.phrases and unit_class(unit) in ("count", "none")
-        ind_hit = None
         kind = kinds.get(f.start) or kind_of(unit, before)
-        if kind == "share":
-            ind_hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
-            if ind_hit is None or ind_hit.indicator.unit not in _SHARE_UNITS:
-                alt = self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, False)
-                ind_hit = ind_hit or alt
-        else:
-            ind_hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, bool(follow))
-        last = self.run_last.get(f.start)
-        if last is not None and (ind_hit is None or ind_hit.start < self.s0):
-            hit = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
-            ind_hit = hit if hit is not None and hit.start >= last.end else ind_hit
-        col = self.column.get(f.start)
-        if col is not None and (kind != "level" or self._fits(col.indicator, unit, kind, f.magnitude)):
-            ind_hit = col
+        hit = self._figure_indicator(f, unit, kind)
         if unit is None:
-            english_follow = ind_hit is not None and ind_hit.start >= f.end and ind_hit.phrase.isascii()
-            if ind_hit is None or (col is None and (ind_hit.start < self.s0 or not (
-                    ind_hit.indicator.unit in _DIMENSIONLESS or f.magnitude != 1.0 or english_follow))):
+            if hit is None or not self._bare_ok(f, hit):
                 return
-            unit = ind_hit.indicator.unit if ind_hit.indicator.unit not in _DIMENSIONLESS else ind_hit.indicator.unit
+            unit = hit.indicator.unit
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
-        if not names:
-            return
-        if ind_hit is not None:
-            ind = ind_hit.indicator
-            series = ind.series(kind)
-            if kind == "level" and ind.cumulative and re.search(r"累计|总数|累计认定", before):
-                series = ind.cumulative
-            out_unit = unit
-            num = ind.unit.split("/")[0]
-            if kind in ("level", "change") and unit_class(unit) == "count" and unit_class(num) == "count":
-                out_unit = num
-            if kind == "level" and "/" in ind.unit and num == out_unit:
-                out_unit = ind.unit
-            if kind in ("level", "share") and ind.unit in _DIMENSIONLESS and f.unit is None:
-                out_unit = ind.unit
-            in_sentence = ind_hit.start >= self.s0
-            phrase = self.text[ind_hit.start:ind_hit.end] if in_sentence else ind_hit.phrase
-            status = "lexicon" if in_sentence else "lexicon (title)"
-        else:
-            series, out_unit, phrase, status = "", unit, self._propose(f.start), "proposed"
-        if kind == "level" and "每平方公里" in before and ind_hit is not None:
-            series, out_unit = f"{ind_hit.indicator.id}_per_km2", f"{unit}/km²"
+        series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
         year, ysrc = self.year_of(f.start)
-        b6 = self.norm[max(cs, f.start - 8):f.start]
-        qual = qualifier_of(b6, self.norm[f.end:f.end + 3], more=f.more, high=f.high, clause_before=before)
-        for name in names:
-            key = (f.start, name, series)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield {"entity": name, "indicator": series, "phrase": phrase, "value": f.value,
-                   "unit": "%" if out_unit == "%" else out_unit, "year": year, "year_source": ysrc,
-                   "qualifier": qual, "kind": kind, "figure": self.text[f.start:f.end].strip(), "status": status,
-                   "start": f.start, "end": f.end}
+        qual = qualifier_of(self.norm[max(cs, f.start - 8):f.start], self.norm[f.end:f.end + 3], more=f.more,
+                            high=f.high, clause_before=before)
+        row = {"indicator": series, "phrase": phrase, "value": f.value, "unit": out_unit, "year": year,
+               "year_source": ysrc, "qualifier": qual, "kind": kind, "figure": self.text[f.start:f.end].strip(),
+               "status": status, "start": f.start, "end": f.end}
+        yield from _each_place(row, names, seen)
 
-    def _rank(self, r: RankMention, seen: set) -> Iterator[dict]:
-        hit = None
-        for p in reversed(self.phrases):
-            if self.s0 <= p.start and p.end <= r.start:
-                hit = p
-                break
+    def _rank_series(self, hit: PhraseMention | None, at: int) -> tuple[str, str, str]:
+        """(series id, phrase, status) of a rank whose series is named by ``hit`` (or proposed)."""
         if hit is None:
-            hit = self.ctx.title_phrase
-        names = self.places_of(r.start, "rank")
-        if not names:
-            hit_place = self._place_before(r.start, self.s0)
-            names = [self.ctx.subject] if self.ctx.subject and (hit_place is None or hit_place[1].place == "") else []
-        if not names:
-            return
-        if hit is not None:
-            series, phrase, status = hit.indicator.series("rank"), self.norm[hit.start:hit.end] \
-                if hit.start >= self.s0 else hit.phrase, "lexicon"
-            if hit.start >= self.s0:
-                phrase = self.text[hit.start:hit.end]
-        else:
-            series, phrase, status = "", self._propose(r.start), "proposed"
-        year, ysrc = self.year_of(r.start)
-        for name in names:
-            key = (r.start, name, series)
-            if key in seen:
-                continue
-            seen.add(key)
-            yield {"entity": name, "indicator": series, "phrase": phrase, "value": r.rank, "unit": "rank",
-                   "year": year, "year_source": ysrc, "qualifier": f"scope: {r.scope}" if r.scope else "",
-                   "kind": "rank", "figure": self.text[r.start:r.end].strip(), "status": status,
-                   "start": r.start, "end": r.end}
+            return "", self._propose(at), "proposed"
+        if hit.start >= self.s0:
+            return hit.indicator.series("rank"), self.text[hit.start:hit.end], "lexicon"
+        return hit.indicator.series("rank"), hit.phrase, "lexicon (title)"
 
-    def _rank_list(self, seen: set) -> Iterator[dict]:
+    def _phrase_before(self, pos: int) -> PhraseMention | None:
+        """The nearest phrase before ``pos`` in the sentence, else the title's."""
+        return next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= pos),
+                    self.ctx.title_phrase)
+
+    def _rank(self, r: RankMention, seen: Seen) -> Iterator[Row]:
+        names = self.places_of(r.start, "rank")
+        if not names and self.ctx.subject:
+            hit_place = self._place_before(r.start, self.s0)
+            names = [self.ctx.subject] if hit_place is None or hit_place[1].place == "" else []
+        series, phrase, status = self._rank_series(self._phrase_before(r.start), r.start)
+        year, ysrc = self.year_of(r.start)
+        row = {"indicator": series, "phrase": phrase, "value": r.rank, "unit": "rank", "year": year,
+               "year_source": ysrc, "qualifier": f"scope: {r.scope}" if r.scope else "", "kind": "rank",
+               "figure": self.text[r.start:r.end].strip(), "status": status, "start": r.start, "end": r.end}
+        yield from _each_place(row, names, seen)
+
+    def _chain(self, at: int) -> list[PlaceMention]:
+        """The list of places right after ``at`` (深圳、南京、杭州), without figures in between."""
+        after = [p for p in self.places if p.start >= at and p.place not in ("", "*")]
+        if len(after) < 2 or after[0].start - at > 1:
+            return []
+        chain = [after[0]]
+        for a, b in itertools.pairwise(after):
+            if not _LIST_SEP_RE.match(self.norm[a.end:b.start]):
+                break
+            chain.append(b)
+        if any(at < f.start < chain[-1].end for f in self.figures):
+            return []
+        return chain if len(chain) > 1 else []
+
+    def _rank_list(self, seen: Seen) -> Iterator[Row]:
         """排名前十的城市依次为深圳、南京、杭州: ranks 1, 2, 3 ... in the order written."""
         for m in _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1):
-            after = [(i, p) for i, p in enumerate(self.places) if p.start >= m.end() and p.place not in ("", "*")]
-            if len(after) < 2 or after[0][1].start - m.end() > 1:
-                continue
-            chain = [after[0][1]]
-            for (_, a), (_, b) in zip(after, after[1:], strict=False):
-                if not _LIST_SEP_RE.match(self.norm[a.end:b.start]):
-                    break
-                chain.append(b)
-            if len(chain) < 2 or any(f.start > m.end() and f.start < chain[-1].end for f in self.figures):
-                continue
-            hit = next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= m.start()),
-                       self.ctx.title_phrase)
-            series = hit.indicator.series("rank") if hit is not None else ""
-            phrase = hit.phrase if hit is not None else self._propose(m.start())
+            chain = self._chain(m.end())
+            series, phrase, status = self._rank_series(self._phrase_before(m.start()), m.start())
             year, ysrc = self.year_of(m.start())
             for k, p in enumerate(chain, start=1):
-                key = (p.start, p.place, series)
-                if key in seen:
-                    continue
-                seen.add(key)
-                yield {"entity": p.place, "indicator": series, "phrase": phrase, "value": float(k), "unit": "rank",
-                       "year": year, "year_source": ysrc, "qualifier": "list order", "kind": "rank",
-                       "figure": self.text[p.start:p.end], "status": "lexicon" if hit is not None else "proposed",
-                       "start": p.start, "end": p.end}
+                row = {"indicator": series, "phrase": phrase, "value": float(k), "unit": "rank", "year": year,
+                       "year_source": ysrc, "qualifier": "list order", "kind": "rank",
+                       "figure": self.text[p.start:p.end], "status": status, "start": p.start, "end": p.end}
+                yield from _each_place(row, [p.place], seen)
 
 
 def extract_text(text: str, *, document: str = "", doc_date: date | None = None, subject: str | None = None,

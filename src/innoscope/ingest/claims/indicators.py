@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -77,7 +78,7 @@ class Lexicon:
         self._en_map = en
 
     @classmethod
-    def from_records(cls, records: list[dict], label: str) -> Lexicon:
+    def from_records(cls, records: list[dict[str, Any]], label: str) -> Lexicon:
         inds = {}
         for i, r in enumerate(records):
             if not isinstance(r, dict) or not r.get("id") or not r.get("unit"):

@@ -124,6 +124,37 @@ def _blocked(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _DATE_RE.finditer(text)]
 
 
+def _cn_rejected(num: str, unit_raw: str | None) -> bool:
+    """A Chinese numeral is a figure only with a unit, and not as 一/两 (an article) or a lone 十/百/千."""
+    if unit_raw is None or unit_raw in ("%", "‰"):
+        return True
+    return len(num) == 1 and num in "一两十百千"
+
+
+def _from_match(text: str, m: re.Match[str]) -> Figure | None:
+    """The figure of one match of the grammar, or None when it is not one (see the module docstring)."""
+    num, unit_raw, mag_raw = m["num"], m["unit"], m["mag"]
+    if not num[0].isdigit() and _cn_rejected(num, unit_raw):
+        return None
+    end = m.end()
+    if unit_raw is None and mag_raw is None:
+        end = m.end("num") if m["high"] is None else m.end("high")
+        if _YEARLIKE_RE.fullmatch(num):
+            return None
+    if _is_date_or_duration(text, m.start(), m.end("high") if m["high"] else m.end("num"), num):
+        return None
+    if m["high"] is not None and m["high"][0].isdigit() != num[0].isdigit():
+        return None
+    value = _number(num)
+    high = _number(m["high"]) if m["high"] else None
+    if value is None:
+        return None
+    mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
+    unit = _UNIT_BASE.get(unit_raw) if unit_raw else None
+    return Figure(m.start(), end, _exact(value * mag), unit, mag, bool(m["more1"] or m["more2"]),
+                  None if high is None else _exact(high * mag))
+
+
 def find_figures(text: str) -> list[Figure]:
     """Every figure of ``text`` (the matching text), by position; bare numbers included (:attr:`Figure.bare`)."""
     out: list[Figure] = []
@@ -131,40 +162,17 @@ def find_figures(text: str) -> list[Figure]:
     blocked = _blocked(text)
     bi = 0
     for m in _FIGURE_RE.finditer(text):
-        num, unit_raw, mag_raw = m["num"], m["unit"], m["mag"]
         if m.start() < taken:
             continue
         while bi < len(blocked) and blocked[bi][1] <= m.start():
             bi += 1
-        if bi < len(blocked) and blocked[bi][0] <= m.start() < blocked[bi][1]:
+        if bi < len(blocked) and blocked[bi][0] <= m.start():
             continue
-        is_cn = not num[0].isdigit()
-        end = m.end()
-        if is_cn:
-            if unit_raw is None or unit_raw in ("%", "‰") or (len(num) == 1 and num in "一两") or num == "千":
-                continue
-            if len(num) == 1 and num in "十百":
-                continue
-        if unit_raw is None and mag_raw is None:
-            end = m.end("num") if m["high"] is None else m.end("high")
-        if _is_date_or_duration(text, m.start(), m.end("high") if m["high"] else m.end("num"), num):
-            continue
-        if unit_raw is None and mag_raw is None and _YEARLIKE_RE.fullmatch(num):
-            continue
-        value = _number(num)
-        if value is None:
-            continue
-        if m["high"] is not None and (m["high"][0].isdigit() != num[0].isdigit()):
-            continue
-        high = _number(m["high"]) if m["high"] else None
-        mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
-        unit = _UNIT_BASE.get(unit_raw) if unit_raw else None
-        out.append(Figure(m.start(), end, _exact(value * mag), unit, mag, bool(m["more1"] or m["more2"]),
-                          None if high is None else _exact(high * mag)))
-        taken = end
-    for m in _LONE_WAN_RE.finditer(text):
-        u = m["unit"]
-        out.append(Figure(m.start(), m.end(), 1e4, _UNIT_BASE[u], 1e4))
+        f = _from_match(text, m)
+        if f is not None:
+            out.append(f)
+            taken = f.end
+    out += [Figure(m.start(), m.end(), 1e4, _UNIT_BASE[m["unit"]], 1e4) for m in _LONE_WAN_RE.finditer(text)]
     out.sort(key=lambda f: f.start)
     return _english(text, out)
 
@@ -186,8 +194,8 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
             out.append(f)
             continue
         scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
-        cur = (m["cur"] or m["cur2"] or "").lower()
-        unit = "美元" if cur in ("$", "us$", "dollars", "us dollars") else "元" if cur else None
+        currency = (m["cur"] or m["cur2"] or "").lower()
+        unit = "美元" if currency in ("$", "us$", "dollars", "us dollars") else "元" if currency else None
         out.append(Figure(m.start() if m["cur"] else f.start, m.end(), _exact(f.value * scale), unit, scale,
                           english=True))
     return out

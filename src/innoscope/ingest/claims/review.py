@@ -26,6 +26,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -40,7 +41,7 @@ DECISIONS = ("accept", "correct", "reject", "")
 _REQUIRED = ("document", "entity", "indicator", "value", "unit", "year", "sentence", "decision")
 
 
-def _row(c: Candidate) -> list:
+def _row(c: Candidate) -> list[Any]:
     d = c.to_dict()
     return [("" if d[k] is None else d[k]) for k in CANDIDATE_COLUMNS] + ["", "", ""]
 
@@ -130,6 +131,74 @@ def to_unit(value: float, unit: str, target: str | None) -> tuple[float, str]:
         return value, unit
 
 
+def _value(r: dict[str, str], where: str, decision: str) -> tuple[float, str]:
+    """(value, raw text) of an accepted row: ``corrected_value`` for ``correct`` (parsed like any cell),
+    else ``value``."""
+    if decision == "correct":
+        raw = r.get("corrected_value", "").strip()
+        if not raw:
+            raise DataError(f"{where}, column corrected_value: empty; decision 'correct' needs the value to store")
+        try:
+            pv = parse_value(raw, where=f"{where}, column corrected_value")
+        except ValueParseError as exc:
+            raise DataError(str(exc)) from None
+        if pv.value is None:
+            raise DataError(f"{where}, column corrected_value: {raw!r} is a missing marker; reject the row instead")
+        value = float(pv.value)
+    else:
+        raw = r["value"].strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            raise DataError(f"{where}, column value: {raw!r} is not a number; edit it or use decision 'correct' "
+                            "with corrected_value") from None
+    if not math.isfinite(value):
+        raise DataError(f"{where}, column value: {raw!r} is not a finite number")
+    return value, raw
+
+
+def _year(r: dict[str, str], where: str) -> int | None:
+    text = r["year"].strip()
+    try:
+        return int(float(text)) if text else None
+    except ValueError:
+        raise DataError(f"{where}, column year: {text!r} is not a year (e.g. 2024) or empty") from None
+
+
+def _note(r: dict[str, str], decision: str) -> str:
+    parts = (f"extract: {r.get('kind', '')}", f"phrase {r['phrase']!r}" if r.get("phrase") else "",
+             f"year from {r['year_source']}" if r.get("year_source") else "",
+             f"qualifier {r['qualifier']}" if r.get("qualifier") else "",
+             f"chars {r.get('start', '')}-{r.get('end', '')}", f"decision {decision}", r.get("review_note", "").strip())
+    return "; ".join(x for x in parts if x)
+
+
+def _decision(r: dict[str, str], where: str) -> str:
+    decision = r["decision"].strip().lower()
+    if decision not in DECISIONS:
+        raise DataError(f"{where}, column decision: {r['decision']!r} is not a decision; expected accept, correct, "
+                        "reject or empty")
+    if decision in ("accept", "correct"):
+        for col in ("entity", "indicator"):
+            if not r[col].strip():
+                raise DataError(f"{where}, column {col}: empty; an accepted row needs a "
+                                f"{'place' if col == 'entity' else 'series id (e.g. high_tech_enterprises)'}")
+    return decision
+
+
+def _tidy_row(r: dict[str, str], i: int, p: Path, decision: str, units: dict[str, str]) -> dict[str, Any]:
+    where = f"{p}, row {i}"
+    value, raw = _value(r, where, decision)
+    indicator = r["indicator"].strip()
+    value, unit = to_unit(value, r["unit"].strip(), units.get(indicator))
+    doc = r["document"].strip()
+    return {"entity": r["entity"].strip(), "entity_name": r["entity"].strip(), "indicator": indicator,
+            "year": _year(r, where), "value": value, "raw": r.get("figure", "") or raw,
+            "flags": _flags(r.get("qualifier", "")), "unit": unit, "source_title": Path(doc).name if doc else "",
+            "source_url": doc, "excerpt": r["sentence"], "note": _note(r, decision), "file": str(p), "row": i,
+            "column": "value"}
+
+
 def read_review(path: str | Path, *, units: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The accepted rows of a review file as a tidy long table, and counts per decision. ``units``: series ->
     unit to store it in (a framework's units), see :func:`to_unit`."""
@@ -141,61 +210,12 @@ def read_review(path: str | Path, *, units: dict[str, str] | None = None) -> tup
                         f"{', '.join(REVIEW_COLUMNS)}")
     counts = {"accept": 0, "correct": 0, "reject": 0, "unreviewed": 0}
     rows = []
-    for i, r in enumerate(df.to_dict("records"), start=2):
-        where = f"{p}, row {i}"
-        decision = r["decision"].strip().lower()
-        if decision not in DECISIONS:
-            raise DataError(f"{where}, column decision: {r['decision']!r} is not a decision; expected accept, "
-                            f"correct, reject or empty")
-        if decision in ("", "reject"):
-            counts["unreviewed" if not decision else "reject"] += 1
-            continue
-        counts[decision] += 1
-        for col in ("entity", "indicator"):
-            if not r[col].strip():
-                raise DataError(f"{where}, column {col}: empty; an accepted row needs a "
-                                f"{'place' if col == 'entity' else 'series id (e.g. high_tech_enterprises)'}")
-        unit = r["unit"].strip()
-        if decision == "correct":
-            raw = r.get("corrected_value", "").strip()
-            if not raw:
-                raise DataError(f"{where}, column corrected_value: empty; decision 'correct' needs the value to "
-                                "store")
-            try:
-                pv = parse_value(raw, where=f"{where}, column corrected_value")
-            except ValueParseError as exc:
-                raise DataError(str(exc)) from None
-            if pv.value is None:
-                raise DataError(f"{where}, column corrected_value: {raw!r} is a missing marker; reject the row "
-                                "instead")
-            value = float(pv.value)
-        else:
-            raw = r["value"].strip()
-            try:
-                value = float(raw)
-            except ValueError:
-                raise DataError(f"{where}, column value: {raw!r} is not a number; edit it or use decision "
-                                "'correct' with corrected_value") from None
-        if not math.isfinite(value):
-            raise DataError(f"{where}, column value: {raw!r} is not a finite number")
-        value, unit = to_unit(value, unit, (units or {}).get(r["indicator"].strip()))
-        year_raw = r["year"].strip()
-        try:
-            year = int(float(year_raw)) if year_raw else None
-        except ValueError:
-            raise DataError(f"{where}, column year: {year_raw!r} is not a year (e.g. 2024) or empty") from None
-        note = "; ".join(x for x in (
-            f"extract: {r.get('kind', '')}", f"phrase {r.get('phrase', '')!r}" if r.get("phrase") else "",
-            f"year from {r['year_source']}" if r.get("year_source") else "",
-            f"qualifier {r['qualifier']}" if r.get("qualifier") else "",
-            f"chars {r.get('start', '')}-{r.get('end', '')}", f"decision {decision}",
-            r.get("review_note", "").strip()) if x)
-        doc = r["document"].strip()
-        rows.append({"entity": r["entity"].strip(), "entity_name": r["entity"].strip(),
-                     "indicator": r["indicator"].strip(), "year": year, "value": value,
-                     "raw": r.get("figure", "") or raw, "flags": _flags(r.get("qualifier", "")), "unit": unit,
-                     "source_title": Path(doc).name if doc else "", "source_url": doc,
-                     "excerpt": r["sentence"], "note": note, "file": str(p), "row": i, "column": "value"})
+    records: list[dict[str, str]] = [{str(k): str(v) for k, v in rec.items()} for rec in df.to_dict("records")]
+    for i, r in enumerate(records, start=2):
+        decision = _decision(r, f"{p}, row {i}")
+        counts[decision or "unreviewed"] += 1
+        if decision in ("accept", "correct"):
+            rows.append(_tidy_row(r, i, p, decision, units or {}))
     if not rows:
         raise DataError(f"{p}: no row is accepted (decisions: {counts['reject']} reject, {counts['unreviewed']} "
                         "empty); set decision to accept or correct on the rows to store")
