@@ -113,6 +113,7 @@ def test_oversized_json_refused_with_short_error(client):
     r = client.post("/api/compute", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and "too large" in r.json()["detail"]
     assert len(r.content) < 300
+    assert r.headers["connection"] == "close"  # the server stops reading the refused body
 
 
 def test_oversized_json_without_length_refused(client):

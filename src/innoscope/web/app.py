@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from innoscope.model.errors import InnoscopeError
-from innoscope.web.guard import DEFAULT_HOSTS, MAX_DEPTH, MAX_JSON, RequestGuard
+from innoscope.web.guard import DEFAULT_HOSTS, MAX_DEPTH, MAX_JSON, RequestGuard, refusal
 from innoscope.web.limits import Busy, ParsePool, TooLarge, UploadLimits
 from innoscope.web.messages import first_few, shorten
 from innoscope.web.routes import analysis, compute, download, pages, upload
@@ -82,6 +82,8 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
     @app.exception_handler(InnoscopeError)
     async def _user_error(_: Request, e: InnoscopeError) -> JSONResponse:
         status = next(code for kind, code in STATUS if isinstance(e, kind))
+        if status == 413:
+            return refusal(status, shorten(e))
         return JSONResponse({"detail": shorten(e)}, status_code=status)
 
     for module in (pages, compute, analysis, download, upload):

@@ -14,7 +14,8 @@
 * **JSON bodies** at most ``max_json`` bytes (413) and ``max_depth`` levels of nesting (422), checked
   before FastAPI parses them.
 
-Every refusal is a JSON ``{"detail": ...}`` of one bounded line.
+Every refusal is a JSON ``{"detail": ...}`` of one bounded line, sent with ``Connection: close`` so the
+server stops reading a body it refused (uvicorn would otherwise read and discard all of it).
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class Refused(Exception):
     def __init__(self, status: int, detail: str):
         super().__init__(detail)
         self.status, self.detail = status, detail
+
+
+def refusal(status: int, detail: str) -> JSONResponse:
+    """A JSON error that also closes the connection, so an unread body (100 MB, say) is never read."""
+    return JSONResponse({"detail": detail}, status_code=status, headers={"Connection": "close"})
 
 
 def allowed_hosts(bound: str | None = None, extra: Iterable[str] = ()) -> frozenset[str]:
@@ -119,7 +125,7 @@ class RequestGuard:
                     raise Refused(415, f"uploads need a Content-Type of {', '.join(sorted(UPLOAD_TYPES))}; "
                                        f"got {shorten(media_type(headers) or 'none', 80)!r}")
         except Refused as e:
-            await JSONResponse({"detail": e.detail}, status_code=e.status)(scope, receive, send)
+            await refusal(e.status, e.detail)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
