@@ -197,20 +197,23 @@ class CityImport:
                 f"{int(counts.get('warning', 0))} warnings, {int(counts.get('info', 0))} notes")
 
 
+def _file_bytes(path: str | Path | None, content: bytes | None) -> tuple[bytes, str]:
+    """The cited file's bytes and the label its messages use: ``content`` if given, else the file's."""
+    if content is not None:
+        return content, str(path or "upload")
+    p = Path(path) if path is not None else bundled_path()
+    if not p.is_file():
+        raise DataError(f"{p}: no such file")
+    return p.read_bytes(), str(p) if path is not None else "innoscope/data/cities/city_indicators.csv"
+
+
 def read_cities(path: str | Path | None = None, *, encoding: str | None = None,
                 entities: EntityTable | None = None, content: bytes | None = None) -> tuple[list[dict], str, str]:
     """Rows of a raw cited file as dicts (with ``_line``), its label and sha256. Default: the bundled file.
 
     ``content``: the file's bytes, read from memory (an upload); ``path`` then only names it in messages.
     """
-    if content is not None:
-        data, label = content, str(path or "upload")
-    else:
-        p = Path(path) if path is not None else bundled_path()
-        if not p.is_file():
-            raise DataError(f"{p}: no such file")
-        data = p.read_bytes()
-        label = str(p) if path is not None else "innoscope/data/cities/city_indicators.csv"
+    data, label = _file_bytes(path, content)
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise DataError(f"{label}: the file is empty; expected a header row {', '.join(COLUMNS)}")

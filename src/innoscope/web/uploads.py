@@ -125,42 +125,52 @@ def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framewor
     return cs
 
 
+class _Parts:
+    """python-multipart callbacks that keep every part's headers and bytes in memory."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[dict[bytes, bytes], bytes]] = []
+        self.headers: dict[bytes, bytes] = {}
+        self.field, self.value, self.data = b"", b"", bytearray()
+
+    def callbacks(self) -> dict:
+        return {"on_part_begin": self.begin, "on_header_field": self.on_field, "on_header_value": self.on_value,
+                "on_header_end": self.header_end, "on_part_data": self.on_data, "on_part_end": self.end}
+
+    def begin(self) -> None:
+        self.headers, self.field, self.value, self.data = {}, b"", b"", bytearray()
+
+    def on_field(self, d: bytes, a: int, b: int) -> None:
+        self.field += d[a:b]
+
+    def on_value(self, d: bytes, a: int, b: int) -> None:
+        self.value += d[a:b]
+
+    def header_end(self) -> None:
+        self.headers[self.field.lower()] = self.value
+        self.field, self.value = b"", b""
+
+    def on_data(self, d: bytes, a: int, b: int) -> None:
+        self.data += d[a:b]
+
+    def end(self) -> None:
+        self.parts.append((self.headers, bytes(self.data)))
+
+
 def file_from_multipart(body: bytes, content_type: str) -> tuple[bytes, str | None]:
     """The first file field of a ``multipart/form-data`` body and its file name, parsed in memory."""
     _, params = parse_options_header(content_type)
     boundary = params.get(b"boundary")
     if not boundary:
         raise DataError("multipart upload without a boundary in its Content-Type")
-    parts: list[tuple[dict[bytes, bytes], bytes]] = []
-    cur: dict = {}
-
-    def begin() -> None:
-        cur.update(headers={}, field=b"", value=b"", data=bytearray())
-
-    def field(d: bytes, a: int, b: int) -> None:
-        cur["field"] += d[a:b]
-
-    def value(d: bytes, a: int, b: int) -> None:
-        cur["value"] += d[a:b]
-
-    def header_end() -> None:
-        cur["headers"][cur["field"].lower()] = cur["value"]
-        cur["field"], cur["value"] = b"", b""
-
-    def data(d: bytes, a: int, b: int) -> None:
-        cur["data"] += d[a:b]
-
-    def end() -> None:
-        parts.append((cur["headers"], bytes(cur["data"])))
-
-    parser = MultipartParser(boundary, {"on_part_begin": begin, "on_header_field": field, "on_header_value": value,
-                                        "on_header_end": header_end, "on_part_data": data, "on_part_end": end})
+    collected = _Parts()
+    parser = MultipartParser(boundary, collected.callbacks())
     try:
         parser.write(body)
         parser.finalize()
     except Exception as e:  # noqa: BLE001 - python-multipart raises its own error types on malformed bodies
         raise DataError(f"cannot read the multipart upload: {e}") from None
-    for headers, content in parts:
+    for headers, content in collected.parts:
         _, disp = parse_options_header(headers.get(b"content-disposition", b""))
         if b"filename" in disp:
             return content, disp[b"filename"].decode("utf-8", "replace") or None
