@@ -24,25 +24,29 @@ effective weights, so a gap that comes from comparing different indicators (or p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from innoscope.model.errors import DataError
+from innoscope.pipeline.aggregate import capabilities
 from innoscope.pipeline.result import Result
 
 Transform = tuple[Callable[[np.ndarray], np.ndarray], Callable[[float], float]]
 
 
-def _transform(method: str, params: dict) -> Transform | None:
-    """(g, g') of a mean-type aggregation, or None when the method is not a transformed weighted mean."""
-    if method == "arithmetic" or (method == "generalised" and float(params.get("p", 1.0)) == 1.0):
+def _power(method: str, params: Mapping[str, Any]) -> float | None:
+    """The order ``q`` of a method that is a weighted power mean (its registered capability), else None."""
+    agg = capabilities(method)
+    return None if agg.power is None else float(agg.power(params))
+
+
+def _transform(q: float) -> Transform:
+    """(g, g') of the power mean of order ``q``: ``x^q`` (``ln x`` for q = 0)."""
+    if q == 1.0:
         return (lambda x: x), (lambda x: 1.0)
-    q = {"geometric": 0.0, "harmonic": -1.0}.get(method, float(params.get("p", 1.0)) if method == "generalised"
-                                                   else None)
-    if q is None:
-        return None
     if q == 0.0:
         return np.log, (lambda x: 1.0 / x)
     return (lambda x: np.power(x, q)), (lambda x: q * x ** (q - 1.0))
@@ -58,10 +62,10 @@ def local_terms(method: str, params: dict, w: np.ndarray, sa: np.ndarray, sb: np
                 pb: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(t, r_a, r_b): each child's part ``t_c`` of ``pa - pb`` and both entities' relative weights; None if
     the method is not decomposable."""
-    tr = _transform(method, params)
-    if tr is None or np.isnan(pa) or np.isnan(pb):
+    q = _power(method, params)
+    if q is None or np.isnan(pa) or np.isnan(pb):
         return None
-    g, dg = tr
+    g, dg = _transform(q)
     ra, rb = _relative(w, sa), _relative(w, sb)
     with np.errstate(divide="ignore", invalid="ignore"):
         ga = np.where(ra > 0, ra * g(np.where(ra > 0, sa, 1.0)), 0.0)
@@ -88,7 +92,7 @@ def _split(method: str, params: dict, w: np.ndarray, ca: np.ndarray, cb: np.ndar
            alpha: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list] | None:
     """The children's contributions, both entities' relative weights and the children's multipliers (None for a
     child that stays a leaf), for a node with multipliers ``alpha``; None if the method is not a weighted mean."""
-    if method == "arithmetic" or (method == "generalised" and float(params.get("p", 1.0)) == 1.0):
+    if _power(method, params) == 1.0:
         ra, rb = _relative(w, ca), _relative(w, cb)
         parts = alpha[0] * ra * np.nan_to_num(ca) - alpha[1] * rb * np.nan_to_num(cb)
         return parts, ra, rb, [(alpha[0] * x, alpha[1] * y) for x, y in zip(ra, rb, strict=True)]
@@ -114,7 +118,6 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
     for e in (a, b):
         if e not in agg.index:
             raise DataError(f"unknown entity {e!r}; entities: {', '.join(map(str, agg.index[:10]))}...")
-    methods = result.logs["Aggregated"]["methods"].set_index("iCode")
     sa, sb = agg.loc[a], agg.loc[b]
     root = fw.root
     for e, s in ((a, sa), (b, sb)):
@@ -137,13 +140,11 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
         if fw[p].kind == "indicator" or p not in alpha:
             continue
         children = fw.children(p)
-        info = methods.loc[p]
-        params = {k: v for k, v in info.items() if k not in ("Level", "method", "weights", "dat_thresh")
-                  and not (isinstance(v, float) and np.isnan(v))}
+        node = result.node_settings(p)
         w = result.child_weights(p)
         ca, cb = sa[children].to_numpy(float), sb[children].to_numpy(float)
-        row["method"] = info["method"]
-        split = _split(info["method"], params, w, ca, cb, float(sa[p]), float(sb[p]), alpha[p])
+        row["method"] = node.method
+        split = _split(node.method, dict(node.params), w, ca, cb, float(sa[p]), float(sb[p]), alpha[p])
         if split is None:
             continue
         row["split"] = True

@@ -1,25 +1,33 @@
-"""The shared Monte Carlo engine of the uncertainty and sensitivity analyses: many replications, no loop.
+"""The shared Monte Carlo engine of the uncertainty and sensitivity analyses, over any valid spec.
 
 A replication is a row ``u`` of draws on [0, 1) (one per variable of each uncertain input, see
-:mod:`innoscope.analysis.inputs`). The engine never rebuilds the index once per replication:
+:mod:`innoscope.analysis.inputs`): its discrete choices patch the spec, its weight draws perturb (or exclude)
+the child weights every aggregate step resolves. The engine recomputes only what depends on the draws:
 
-1. Every distinct combination of the *discrete* choices before aggregation (treatment, imputation,
-   normalisation...) is built once through the ordinary engine (:func:`innoscope.build` with the
-   aggregation step removed): e.g. 5 ``winmax`` x 2 normalisations = 10 builds, whatever N is.
-2. Replications are grouped by their discrete choices. Within a group the weights of every
-   replication are stacked into a matrix ``W`` (R x nodes), so the scores of a parent for all R
-   replications are one product: arithmetic ``(W_c X_c^T) / (W_c P_c^T)``, geometric
-   ``exp((W_c ln X_c^T) / (W_c P_c^T))`` (``P`` = 1 where a child is present), harmonic
-   ``(W_c P_c^T) / (W_c (1/X_c)^T)``. Upper levels combine the (R x n) children arrays the same way.
-3. Ranks of all replications at once: one ``argsort`` along the entity axis, ties given the lowest
-   rank (R's ``ties.method = "min"``, as COINr), NaN kept as NaN.
-4. Replications run in chunks (bounded memory); each chunk returns small accumulators (rank counts,
-   pairwise wins, optional kept ranks) merged in the caller. BLAS is limited to one thread inside a
-   chunk (``threadpoolctl``). Chunks can be spread with any ``concurrent.futures.Executor``.
+1. Every combination of the discrete choices is patched into the spec once. Steps before the first one a
+   replication changes are computed once per distinct prefix of steps (:class:`PrefixRunner`): e.g. 5
+   ``winmax`` x 2 normalisations = 10 pipelines up to the aggregation, whatever N is.
+2. Vectorised path, when the last step is the only one whose result depends on the weight draws (one
+   ``aggregate`` step last, or any spec with only discrete inputs): replications are grouped by their
+   discrete choices; within a group every replication's weights are stacked into ``W`` (R x nodes) and each
+   node is one call of its registered kernel on the stacked shapes (:func:`~innoscope.pipeline.aggregate.
+   aggregate_node`): for a power mean of data shared by the group, one matrix product ``W g(X)^T``.
+3. Per-replication path otherwise (weight draws with data-derived weights between two aggregate steps,
+   e.g. aggregate, PCA or optimised weights from the aggregated set, aggregate again; or a spec whose last
+   step is not ``aggregate``): each replication runs the steps from its first aggregate step on, through the
+   ordinary stages (:func:`~innoscope.pipeline.run.run_step`) with its weights as the context's
+   ``weight_patch``, exactly as :func:`~innoscope.pipeline.run.build` with ``weight_patch`` would.
+4. Replications with the same choices (e.g. COINr's design: a pool of 100 weight sets x 20 discrete
+   combinations = 2,000 distinct replications) are computed once and counted with their multiplicity.
+5. Ranks of all replications at once: one ``argsort`` along the entity axis, ties given the lowest rank
+   (R's ``ties.method = "min"``, as COINr), NaN kept as NaN. Replications run in chunks (bounded memory);
+   each chunk returns small accumulators (rank counts, pairwise wins, optional kept ranks) merged in the
+   caller. BLAS is limited to one thread inside a chunk (``threadpoolctl``). Chunks can be spread with any
+   ``concurrent.futures.Executor``.
 
-Every discrete combination and every aggregation alternative is checked on the nominal weights
-*before* any sampling, so an alternative that cannot run (a geometric mean of a normalisation that
-yields values <= 0) is rejected up front with the input names, never skipped.
+Every combination of discrete choices is checked on the nominal weights *before* any sampling, so an
+alternative that cannot run (a geometric mean of a normalisation that yields values <= 0) is rejected up
+front with the input names, never skipped.
 """
 
 from __future__ import annotations
@@ -30,7 +38,6 @@ import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -39,18 +46,31 @@ from threadpoolctl import threadpool_limits
 
 from innoscope.analysis.inputs import Discrete, Exclusion, Input, WeightNoise, parse_inputs
 from innoscope.model.dataset import CrossSection
-from innoscope.model.errors import InnoscopeError, SpecError, StageError
+from innoscope.model.errors import InnoscopeError, SpecError
 from innoscope.model.framework import Framework
+from innoscope.pipeline.aggregate import NodeSettings, aggregate_node, node_settings, node_weights
 from innoscope.pipeline.base import Context
-from innoscope.pipeline.run import ALIASES, build, run_step, stage_module, validate_spec
-from innoscope.pipeline.spec import PipelineSpec
+from innoscope.pipeline.run import (
+    ALIASES,
+    _dataset_name,
+    build,
+    initial_context,
+    run_step,
+    stage_module,
+    validate_spec,
+)
+from innoscope.pipeline.spec import PipelineSpec, Step
 
-FAST = {"arithmetic", "geometric", "harmonic"}
-"""Aggregation methods with a stacked (all replications at once) kernel; others fall back per replication."""
+MAX_COMBINATIONS = 4096
+"""Most combinations of discrete choices checked and prepared up front."""
 
 
 def _stage_key(name: str) -> str:
     return ALIASES.get(name.lower(), name.lower())
+
+
+def _is_aggregate(step: Step) -> bool:
+    return _stage_key(step.stage) == "aggregate"
 
 
 # -- ranking -----------------------------------------------------------------------------------------
@@ -80,121 +100,99 @@ def rank_rows(Y: np.ndarray) -> np.ndarray:
     return ranks
 
 
-# -- stacked aggregation kernels -------------------------------------------------------------------
-def _present_weights(children: list[np.ndarray], W: np.ndarray) -> np.ndarray:
-    den = 0.0
-    for j, x in enumerate(children):
-        den = den + W[:, j, None] * ~np.isnan(x)
-    return np.broadcast_to(den, (W.shape[0], children[0].shape[-1]))
+# -- the vectorised aggregation ------------------------------------------------------------------------
+@dataclass
+class NodePlan:
+    """One node of the final aggregate step: its settings and where its inputs are."""
+
+    node: NodeSettings
+    wcols: np.ndarray
+    """Positions of its children among the weighted nodes."""
+    ind_cols: np.ndarray | None
+    """Positions of its children among the indicators when they all are indicators, else None."""
 
 
-def _check_positive(children: list[np.ndarray], method: str, code: str) -> None:
-    for x in children:
-        if np.nanmin(x) <= 0 if np.isfinite(x).any() else False:
-            raise StageError("aggregate", f"node {code!r}, method {method!r}: values must be > 0 "
-                             f"(min {np.nanmin(x):.6g}); use a normalisation with a positive range")
-
-
-def stacked_aggregate(method: str, children: list[np.ndarray], W: np.ndarray, code: str = "",
-                      checked: bool = False) -> np.ndarray:
-    """Weighted mean of ``k`` children for R replications at once -> (R, n).
-
-    ``children``: k arrays, each (n,) (shared by every replication) or (R, n); ``W``: (R, k) weights.
-    Children that are NaN are left out and the remaining weights renormalised (COINr ``a_amean``,
-    ``a_gmean``, ``a_hmean`` with ``na.rm``).
-
-    * arithmetic: ``sum_j w_j x_j / sum_j w_j``
-    * geometric: ``exp(sum_j w_j ln x_j / sum_j w_j)`` = ``(prod_j x_j^w_j)^(1 / sum_j w_j)``, x > 0
-    * harmonic: ``sum_j w_j / sum_j (w_j / x_j)``, x > 0
-
-    ``checked``: the caller knows every child is > 0 (a mean of positive values is positive).
-    """
-    return _stacked(method, children, W, code, checked)[0]
-
-
-def _transform(method: str, x: np.ndarray, anynan: bool) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = x if method == "arithmetic" else np.log(x) if method == "geometric" else 1.0 / x
-    return np.nan_to_num(f) if anynan else f
-
-
-def _stacked(method: str, children: list[np.ndarray], W: np.ndarray, code: str = "", checked: bool = False,
-             anynan: bool | None = None, transformed: list[np.ndarray | None] | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`stacked_aggregate` returning also the mean in the transformed domain (for geometric: the
-    weighted mean of logs, which a geometric parent reuses instead of taking the log again).
-    ``anynan`` and ``transformed`` (per child, or None) may be supplied by a caller who knows them."""
-    if method != "arithmetic" and not checked:
-        _check_positive(children, method, code)
-    if anynan is None:
-        anynan = any(np.isnan(x).any() for x in children)
-    pre = transformed or [None] * len(children)
-    f = [t if t is not None else _transform(method, x, anynan) for x, t in zip(children, pre, strict=True)]
-    R, n = W.shape[0], children[0].shape[-1]
-    if all(x.ndim == 1 for x in children):
-        num = W @ np.vstack(f)
-        den = W @ np.vstack([~np.isnan(x) for x in children]).astype(float) if anynan else \
-            W.sum(axis=1, keepdims=True)
-    else:
-        num = np.zeros((R, n))
-        for j, x in enumerate(f):
-            num += W[:, j, None] * x
-        den = _present_weights(children, W) if anynan else W.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "arithmetic":
-            inner = num / den
-            y = inner
-        elif method == "geometric":
-            inner = num / den
-            y = np.exp(inner)
-        else:
-            inner = num
-            y = den / num
-    if y.shape != (R, n):
-        y = np.ascontiguousarray(np.broadcast_to(y, (R, n)))
-    if anynan:
-        y = np.where(_present_weights(children, W) > 0, y, np.nan)
-    return y, inner
-
-
-def _batched_aggregate(kernel: Callable, params: dict, children: list[np.ndarray], W: np.ndarray,
-                       n: int) -> np.ndarray:
-    """A kernel of :data:`~innoscope.pipeline.aggregate.BATCHED` on all replications at once -> (R, n):
-    children shared by every replication (indicators) as one (n, k) data set under the weights (R, k),
-    else stacked to (R, n, k)."""
-    R = W.shape[0]
-    if all(x.ndim == 1 for x in children):
-        return kernel(np.column_stack(children), W, **params)
-    X = np.stack([np.broadcast_to(x, (R, n)) for x in children], axis=-1)
-    return kernel(X, W, **params)
-
-
-def _loop_aggregate(kernel: Callable, params: dict, children: list[np.ndarray], W: np.ndarray,
-                    n: int, weightless: bool = False) -> np.ndarray:
-    """Fallback for methods with neither a stacked nor a batched kernel (benefit of the doubt): the
-    registered kernel once per replication, or once in all when every replication has the same children
-    (indicators) and either the same weights or a method that ignores them (``weightless``)."""
-    R = W.shape[0]
-    if all(x.ndim == 1 for x in children) and (weightless or bool((W == W[0]).all())):
-        return np.repeat(kernel(np.column_stack(children), W[0], **params)[None, :], R, axis=0)
-    full = [np.broadcast_to(x, (R, n)) for x in children]
-    out = np.empty((R, n))
-    for r in range(R):
-        out[r] = kernel(np.column_stack([x[r] for x in full]), W[r], **params)
+def _plan(fw: Framework, step: Step, wpos: dict[str, int], ind_pos: dict[str, int]) -> list[NodePlan]:
+    out = []
+    for node in node_settings(step, fw):
+        ind = np.array([ind_pos[c] for c in node.children]) if all(c in ind_pos for c in node.children) else None
+        out.append(NodePlan(node, np.array([wpos[c] for c in node.children]), ind))
     return out
+
+
+def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int]
+                  ) -> dict[str, np.ndarray]:
+    """Every aggregate's scores (R x n) from indicator data X (n x indicators) and weights W (R x wnodes),
+    each node through its registered kernel on the stacked shapes."""
+    R, n = W.shape[0], X.shape[0]
+    vals: dict[str, np.ndarray] = {}
+    for p in plan:
+        if p.ind_cols is not None:
+            Xc = X[None, :, p.ind_cols]
+        else:
+            Xc = np.stack([vals[c] if c in vals else np.broadcast_to(X[:, ind_pos[c]], (R, n))
+                           for c in p.node.children], axis=-1)
+        vals[p.node.code] = aggregate_node(p.node, Xc, W[:, p.wcols])
+    return vals
+
+
+class PrefixRunner:
+    """Runs several pipelines that share leading steps, running each distinct prefix of steps once.
+
+    Step for step the same as :func:`innoscope.pipeline.run.build` (same initial context, same stage calls);
+    only the common prefixes (e.g. denominate, impute, screen and one treatment shared by two normalisations)
+    are not recomputed. Stages never mutate their inputs, so contexts share data sets.
+    """
+
+    def __init__(self, framework: Framework, data: CrossSection):
+        self.root = (initial_context(framework, data), "Raw")
+        self.cache: dict[str, tuple[Context, str]] = {}
+
+    def run(self, steps: Sequence[Step]) -> tuple[Context, str]:
+        """The context after ``steps`` and the name of the last data set (do not modify the context)."""
+        state, key = self.root, ""
+        for step in steps:
+            key = f"{key}|{json.dumps(step.model_dump(), sort_keys=True, default=str)}"
+            if key in self.cache:
+                state = self.cache[key]
+                continue
+            state = self.cache[key] = _run_steps(state, [step])
+        return state
+
+
+def _fork(ctx: Context, weight_patch: Callable | None = None) -> Context:
+    return dataclasses.replace(ctx, datasets=dict(ctx.datasets), weights=dict(ctx.weights),
+                               _weight_maps=dict(ctx._weight_maps), weight_patch=weight_patch)
+
+
+def _run_steps(state: tuple[Context, str], steps: Sequence[Step], weight_patch: Callable | None = None
+               ) -> tuple[Context, str]:
+    ctx, last = state
+    ctx = _fork(ctx, weight_patch)
+    for step in steps:
+        _, _, last = run_step(ctx, step, last)
+    return ctx, last
+
+
+def _aggregated(ctx: Context, last: str) -> pd.DataFrame:
+    """The data set :attr:`Result.aggregated` would show."""
+    return ctx.datasets.get("Aggregated", ctx.datasets[last])
 
 
 # -- the prepared engine -------------------------------------------------------------------------------
 @dataclass
-class NodePlan:
-    code: str
-    level: int
-    children: list[str]
-    wcols: np.ndarray
-    method: str
-    params: dict[str, Any]
-    thresh: float | None
-    wname: str | None
+class Combination:
+    """One combination of discrete choices: its spec and what the replications that make it share."""
+
+    spec: PipelineSpec
+    split: int
+    """Steps before ``split`` are shared by every replication of the combination (computed once)."""
+    prefix: tuple[Context, str]
+    X: np.ndarray | None = None
+    """Vectorised path: the indicator data the last (aggregate) step reads, entities x indicators."""
+    plan: list[NodePlan] | None = None
+    w0: np.ndarray | None = None
+    """Vectorised path: nominal weights of every weighted node as the last step resolves them."""
 
 
 @dataclass
@@ -207,13 +205,12 @@ class Engine:
     aggregates: list[str]
     inputs: list[Input]
     slices: list[slice]
-    pre_inputs: list[int]
-    agg_inputs: list[int]
-    X: dict[tuple, np.ndarray]
-    plans: dict[tuple, list[NodePlan]]
-    w0: dict[tuple, np.ndarray]
+    combos: dict[tuple[int, ...], Combination]
     nominal_ranks: dict[str, np.ndarray]
     ind_pos: dict[str, int]
+    child_cols: dict[str, np.ndarray]
+    """Parent code -> positions of its children among :attr:`wnodes`."""
+    vectorised: bool
     n_vars: int = 0
 
     @property
@@ -232,12 +229,19 @@ class Engine:
             code = code * len(self.inputs[i].alternatives) + K[:, j]
         return code
 
-    def keys(self, row: np.ndarray) -> tuple[tuple, tuple]:
-        """(pre-aggregation key, aggregation key) of one row of :meth:`choices`."""
-        d = self.discrete
-        pre = tuple(int(row[d.index(i)]) for i in self.pre_inputs)
-        agg = tuple(int(row[d.index(i)]) for i in self.agg_inputs)
-        return pre, agg
+    def identity(self, U: np.ndarray) -> np.ndarray | None:
+        """Integers per replication (R x m) equal exactly when two replications make the same choices (the same
+        alternatives, the same weight set of a pool, the same exclusions); None if every draw is its own."""
+        cols: list[np.ndarray] = [self.group_code(self.choices(U))]
+        for inp, sl in zip(self.inputs, self.slices, strict=True):
+            if isinstance(inp, WeightNoise):
+                if not inp.sets:
+                    return None
+                cols.append(np.minimum((U[:, sl.start] * inp.sets).astype(np.int64), inp.sets - 1))
+            elif isinstance(inp, Exclusion):
+                d = inp.dropped(U[:, sl])
+                cols.append(np.packbits(d, axis=1).astype(np.int64) if d.shape[1] else np.zeros((len(U), 0)))
+        return np.column_stack(cols).astype(np.int64)
 
     def weights(self, U: np.ndarray, w0: np.ndarray) -> np.ndarray:
         """Weights of every replication (R x wnodes): nominal, then noise, then exclusions."""
@@ -252,146 +256,98 @@ class Engine:
                 W[:, cols] = np.where(inp.dropped(U[:, sl]), 0.0, W[:, cols])
         return W
 
+    @property
+    def varies_weights(self) -> bool:
+        return any(isinstance(x, WeightNoise | Exclusion) for x in self.inputs)
+
+    def weight_patch(self, u: np.ndarray) -> Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None:
+        """Replication ``u``'s weights as an aggregate step's ``weight_patch``: the child weights the step
+        resolved, perturbed and excluded as :meth:`weights` does (None when no input varies the weights)."""
+        if not self.varies_weights:
+            return None
+        u = np.asarray(u, float)[None, :]
+
+        def patch(ws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            w0 = np.zeros(len(self.wnodes))
+            for code, w in ws.items():
+                w0[self.child_cols[code]] = w
+            W = self.weights(u, w0)[0]
+            return {code: W[self.child_cols[code]] for code in ws}
+
+        return patch
+
+    def combination(self, row: np.ndarray) -> Combination:
+        return self.combos[tuple(int(k) for k in row)]
+
     def scores(self, U: np.ndarray, nodes: Sequence[str] | None = None) -> dict[str, np.ndarray]:
         """Scores (R x n) of every aggregate (or of ``nodes``) for the replications ``U``."""
         R, n = len(U), len(self.entities)
         want = list(nodes) if nodes is not None else self.aggregates
         K = self.choices(U)
         code = self.group_code(K)
+        if not self.vectorised:
+            out = {c: np.empty((R, n)) for c in want}
+            for r in range(R):
+                vals = self.replicate(U[r], self.combination(K[r]))
+                for c in want:
+                    out[c][r] = vals[c]
+            return out
         if (code == code[0]).all():
-            pre, agg = self.keys(K[0])
-            vals = aggregate_all(self.X[pre], self.weights(U, self.w0[pre, agg]), self.plans[agg], self.ind_pos, n)
+            cmb = self.combination(K[0])
+            vals = aggregate_all(cmb.X, self.weights(U, cmb.w0), cmb.plan, self.ind_pos)
             return {c: vals[c] for c in want}
         out = {c: np.empty((R, n)) for c in want}
         order = np.argsort(code, kind="stable")
         bounds = np.flatnonzero(np.diff(code[order])) + 1
         for rows in np.split(order, bounds):
-            pre, agg = self.keys(K[rows[0]])
-            W = self.weights(U[rows], self.w0[pre, agg])
-            vals = aggregate_all(self.X[pre], W, self.plans[agg], self.ind_pos, n)
+            cmb = self.combination(K[rows[0]])
+            vals = aggregate_all(cmb.X, self.weights(U[rows], cmb.w0), cmb.plan, self.ind_pos)
             for c in want:
                 out[c][rows] = vals[c]
         return out
 
-
-def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int],
-                  n: int) -> dict[str, np.ndarray]:
-    """Every aggregate's scores (R x n) from indicator data X (n x indicators) and weights W (R x wnodes)."""
-    from innoscope.pipeline.aggregate import BATCHED, METHODS, WEIGHTLESS
-
-    vals: dict[str, np.ndarray] = {}
-    logs: dict[str, np.ndarray] = {}
-    with np.errstate(invalid="ignore"):
-        col_pos = ~(X <= 0).any(axis=0)
-    col_nan = np.isnan(X).any(axis=0)
-    positive = {c: bool(col_pos[j]) for c, j in ind_pos.items()}
-    nanfree = {c: not bool(col_nan[j]) for c, j in ind_pos.items()}
-    for p in plan:
-        children = [X[:, ind_pos[c]] if c in ind_pos else vals[c] for c in p.children]
-        Wc = W[:, p.wcols]
-        known = all(positive[c] for c in p.children)
-        positive[p.code] = known or p.method != "arithmetic"
-        clean = all(nanfree[c] for c in p.children)
-        if p.method in FAST and not p.params:
-            pre = [logs.get(c) for c in p.children] if p.method == "geometric" and clean else None
-            y, inner = _stacked(p.method, children, Wc, p.code, checked=known,
-                                anynan=None if not clean else False, transformed=pre)
-            if p.method == "geometric" and clean:
-                logs[p.code] = inner
-        else:
-            m = METHODS.get(p.method)
-            if m.name in BATCHED:
-                y = _batched_aggregate(m.func, p.params, children, Wc, n)
-            else:
-                y = _loop_aggregate(m.func, p.params, children, Wc, n, weightless=m.name in WEIGHTLESS)
-        if p.thresh is not None:
-            avail = np.mean([~np.isnan(np.broadcast_to(x, y.shape)) for x in children], axis=0)
-            y = np.where(avail < float(p.thresh), np.nan, y)
-        nanfree[p.code] = clean and p.thresh is None and bool((Wc.sum(axis=1) > 0).all())
-        vals[p.code] = y
-    return vals
+    def replicate(self, u: np.ndarray, cmb: Combination) -> dict[str, np.ndarray]:
+        """One replication through the ordinary stages (the per-replication path): every aggregate's scores."""
+        ctx, last = _run_steps(cmb.prefix, cmb.spec.steps[cmb.split:], self.weight_patch(u))
+        agg = _aggregated(ctx, last).reindex(index=self.entities)
+        return {c: agg[c].to_numpy(float) if c in agg.columns else np.full(len(self.entities), np.nan)
+                for c in self.aggregates}
 
 
-class PrefixRunner:
-    """Runs several pipelines that share leading steps, running each distinct prefix of steps once.
-
-    Step for step the same as :func:`innoscope.pipeline.run.build` (same stage calls on the same
-    context); only the common prefixes (e.g. denominate, impute, screen and one treatment shared by two
-    normalisations) are not recomputed. Stages never mutate their inputs, so contexts share data sets.
-    """
-
-    def __init__(self, framework: Framework, data: CrossSection):
-        root = Context(framework=framework, data=data)
-        root.weights["Original"] = pd.Series(framework.weights(), dtype=float)
-        root.datasets["Raw"] = data.values.copy()
-        self.root = (root, "Raw")
-        self.cache: dict[str, tuple[Context, str]] = {}
-
-    def run(self, spec: PipelineSpec) -> tuple[Context, str]:
-        """The context after every step of ``spec`` and the name of the last data set."""
-        validate_spec(spec)
-        state, key = self.root, ""
-        for step in spec.steps:
-            key = f"{key}|{json.dumps(step.model_dump(), sort_keys=True, default=str)}"
-            if key in self.cache:
-                state = self.cache[key]
-                continue
-            ctx0, last = state
-            ctx = dataclasses.replace(ctx0, datasets=dict(ctx0.datasets), weights=dict(ctx0.weights))
-            _, _, last = run_step(ctx, step, last)
-            state = self.cache[key] = (ctx, last)
-        return state
-
-
-def _without_aggregate(spec: PipelineSpec) -> tuple[PipelineSpec, Any]:
-    steps = list(spec.steps)
-    idx = [i for i, s in enumerate(steps) if _stage_key(s.stage) == "aggregate"]
-    if len(idx) != 1 or idx[0] != len(steps) - 1:
-        raise SpecError("uncertainty analysis needs exactly one 'aggregate' step, as the last step of the spec")
-    agg = steps[idx[0]]
-    return PipelineSpec(steps=steps[:-1], name=spec.name), agg
-
-
-def _plan(fw: Framework, agg_step: Any, wnodes: list[str]) -> list[NodePlan]:
-    from innoscope.pipeline.aggregate import METHODS, STAGE_PARAMS
-
-    pos = {c: j for j, c in enumerate(wnodes)}
+def _combinations(inputs: list[Input], base: PipelineSpec) -> list[tuple[tuple[int, ...], PipelineSpec]]:
+    disc = [i for i, x in enumerate(inputs) if isinstance(x, Discrete)]
+    sizes = [len(inputs[i].alternatives) for i in disc]
+    if int(np.prod(sizes)) > MAX_COMBINATIONS:
+        raise SpecError(f"the discrete uncertain inputs make {int(np.prod(sizes)):,} combinations; at most "
+                        f"{MAX_COMBINATIONS:,} are supported")
     out = []
-    for level in range(2, fw.n_levels + 1):
-        for code in fw.codes(level):
-            method, params = agg_step.resolve(level=level, node=code)
-            m = METHODS.check_params(method or getattr(stage_module("aggregate"), "DEFAULT_METHOD", "arithmetic"),
-                                     params, reserved=STAGE_PARAMS)
-            wname = params.pop("weights", None)
-            thresh = params.pop("dat_thresh", None)
-            children = fw.children(code)
-            out.append(NodePlan(code, level, children, np.array([pos[c] for c in children]), m.name,
-                                params, thresh, wname))
+    for combo in itertools.product(*[range(s) for s in sizes]):
+        s = base
+        for i, k in zip(disc, combo, strict=True):
+            s = inputs[i].apply(s, k)
+        out.append((combo, s))
     return out
 
 
-def _nominal_weights(fw: Framework, res: Any, plan: list[NodePlan], wnodes: list[str]) -> np.ndarray:
-    w = np.full(len(wnodes), np.nan)
-    sets: dict[str, dict[str, float]] = {}
-    for p in plan:
-        if p.wname in ("equal", "none"):
-            w[p.wcols] = 1.0
-            continue
-        key = p.wname or res.active_weights
-        if key not in res.weights:
-            raise SpecError(f"[aggregate] weight set {key!r} does not exist; sets: {', '.join(res.weights)}")
-        if key not in sets:
-            sets[key] = {k: float(v) for k, v in res.weights[key].items()}
-        ws = np.array([sets[key].get(c, np.nan) for c in p.children])
-        if np.isnan(ws).any():
-            raise SpecError(f"[aggregate] weight set {key!r} has no weight for some children of {p.code!r}")
-        w[p.wcols] = ws
-    return w
+def _is_vectorisable(spec: PipelineSpec, varies_weights: bool) -> bool:
+    """The last step aggregates, and no earlier step's result depends on the weight draws."""
+    steps = spec.steps
+    return bool(steps) and _is_aggregate(steps[-1]) and (not varies_weights or
+                                                          sum(map(_is_aggregate, steps)) == 1)
+
+
+def _split(spec: PipelineSpec, varies_weights: bool, vectorised: bool) -> int:
+    """Steps before this index are shared by every replication of one combination of discrete choices."""
+    if vectorised:
+        return len(spec.steps) - 1
+    if varies_weights:
+        return next(i for i, s in enumerate(spec.steps) if _is_aggregate(s))
+    return len(spec.steps)
 
 
 def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Sequence[Any] | Any | None = None,
             *, rng: np.random.Generator | None = None) -> tuple[Engine, Any, PipelineSpec]:
-    """Check the spec and every alternative, build each discrete combination once; return the engine.
+    """Check the spec and every alternative, compute what the replications share; return the engine.
 
     Raises :class:`SpecError` before any sampling if an input is unknown or an alternative cannot run.
     """
@@ -401,7 +357,8 @@ def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Seque
     inputs = parse_inputs(inputs if inputs is not None else spec.uncertainty)
     base = PipelineSpec(steps=spec.steps, name=spec.name)
     validate_spec(base)
-    _without_aggregate(base)
+    if not any(map(_is_aggregate, base.steps)):
+        raise SpecError("uncertainty analysis needs an 'aggregate' step in the spec")
     for inp in inputs:
         if isinstance(inp, WeightNoise):
             inp.bind(fw, rng)
@@ -421,56 +378,47 @@ def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Seque
     except InnoscopeError as e:
         raise SpecError(f"the nominal pipeline does not run: {e}") from None
 
+    varies = any(isinstance(x, WeightNoise | Exclusion) for x in inputs)
     disc = [i for i, x in enumerate(inputs) if isinstance(x, Discrete)]
-    agg_inputs = [i for i in disc if _stage_key(inputs[i].stage) == "aggregate"]
-    pre_inputs = [i for i in disc if i not in agg_inputs]
-    wnodes = [n.id for n in fw.nodes if n.parent is not None]
-    entities = list(nominal.aggregated.index)
-
-    def label(i: int, k: int) -> str:
-        return f"{inputs[i].name}={inputs[i].labels[k]}"
-
-    X, results = {}, {}
-    runner = PrefixRunner(fw, data)
-    for combo in itertools.product(*[range(len(inputs[i].alternatives)) for i in pre_inputs]):
-        s = base
-        for i, k in zip(pre_inputs, combo, strict=True):
-            s = inputs[i].apply(s, k)
-        pre_spec, _ = _without_aggregate(s)
-        try:
-            ctx, last = runner.run(pre_spec)
-        except InnoscopeError as e:
-            what = ", ".join(label(i, k) for i, k in zip(pre_inputs, combo, strict=True)) or "nominal"
-            raise SpecError(f"alternative ({what}) cannot run: {e}") from None
-        X[combo] = ctx.datasets[last].reindex(index=entities, columns=fw.indicators).to_numpy(float)
-        results[combo] = SimpleNamespace(weights=ctx.weights, active_weights=ctx.active_weights)
-    del runner
-
-    plans, w0 = {}, {}
+    wnodes = [nd.id for nd in fw.nodes if nd.parent is not None]
+    wpos = {c: j for j, c in enumerate(wnodes)}
     ind_pos = {c: j for j, c in enumerate(fw.indicators)}
-    for combo in itertools.product(*[range(len(inputs[i].alternatives)) for i in agg_inputs]):
-        s = base
-        for i, k in zip(agg_inputs, combo, strict=True):
-            s = inputs[i].apply(s, k)
-        _, agg_step = _without_aggregate(s)
-        plans[combo] = _plan(fw, agg_step, wnodes)
-        for pre, res in results.items():
-            w0[pre, combo] = _nominal_weights(fw, res, plans[combo], wnodes)
-            try:
-                aggregate_all(X[pre], w0[pre, combo][None, :], plans[combo], ind_pos, len(entities))
-            except (InnoscopeError, ValueError) as e:
-                what = ", ".join([label(i, k) for i, k in zip(pre_inputs, pre, strict=True)]
-                                 + [label(i, k) for i, k in zip(agg_inputs, combo, strict=True)])
-                raise SpecError(f"alternatives ({what}) cannot run together: {e}") from None
+    entities = list(nominal.aggregated.index)
+    combos = _combinations(inputs, base)
+    vectorised = all(_is_vectorisable(s, varies) for _, s in combos)
+    runner = PrefixRunner(fw, data)
+    prepared: dict[tuple[int, ...], Combination] = {}
+    for combo, s in combos:
+        what = ", ".join(f"{inputs[i].name}={inputs[i].labels[k]}" for i, k in zip(disc, combo, strict=True))
+        try:
+            split = _split(s, varies, vectorised)
+            cmb = Combination(spec=s, split=split, prefix=runner.run(s.steps[:split]))
+            if vectorised:
+                ctx, last = cmb.prefix
+                step = s.steps[-1]
+                inp = ctx.datasets[_dataset_name(ctx, step.input) if step.input else last]
+                cmb.X = inp.reindex(index=entities, columns=fw.indicators).to_numpy(float)
+                cmb.plan = _plan(fw, step, wpos, ind_pos)
+                ws = node_weights([p.node for p in cmb.plan], ctx)
+                cmb.w0 = np.zeros(len(wnodes))
+                for p in cmb.plan:
+                    cmb.w0[p.wcols] = ws[p.node.code]
+                aggregate_all(cmb.X, cmb.w0[None, :], cmb.plan, ind_pos)
+            else:
+                _run_steps(cmb.prefix, s.steps[split:])
+        except (InnoscopeError, ValueError, TypeError) as e:
+            raise SpecError(f"alternatives ({what or 'nominal'}) cannot run together: {e}") from None
+        prepared[combo] = cmb
 
     slices, start = [], 0
     for inp in inputs:
         slices.append(slice(start, start + inp.n_vars))
         start += inp.n_vars
     nominal_ranks = {c: rank_rows(nominal.aggregated[c].to_numpy(float)[None, :])[0] for c in fw.aggregates}
+    child_cols = {c: np.array([wpos[x] for x in fw.children(c)]) for c in fw.aggregates}
     eng = Engine(entities=entities, indicators=list(fw.indicators), wnodes=wnodes, aggregates=list(fw.aggregates),
-                 inputs=inputs, slices=slices, pre_inputs=pre_inputs, agg_inputs=agg_inputs, X=X, plans=plans,
-                 w0=w0, nominal_ranks=nominal_ranks, ind_pos=ind_pos, n_vars=start)
+                 inputs=inputs, slices=slices, combos=prepared, nominal_ranks=nominal_ranks, ind_pos=ind_pos,
+                 child_cols=child_cols, vectorised=vectorised, n_vars=start)
     return eng, nominal, base
 
 
@@ -525,28 +473,64 @@ class ChunkJob:
     """Entities (positions) among which pairwise wins are counted (default: all)."""
 
 
-def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob) -> Accumulator:
-    """Evaluate one chunk of replications (BLAS limited to one thread) and reduce it to accumulators."""
+def _sorted_ranks(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, ranks)``: the entities of each row of ``Y`` (R x n) from highest to lowest (NaN last), and the
+    rank at each position: 1 = highest, ties the lowest rank (R's ``ties.method = "min"``), NaN for NaN."""
+    R, n = Y.shape
+    nan = np.isnan(Y)
+    anynan = bool(nan.any())
+    key = np.where(nan, np.inf, -Y) if anynan else -Y
+    order = np.argsort(key, axis=1)
+    s = np.take_along_axis(key, order, axis=1)
+    ties = s[:, 1:] == s[:, :-1]
+    if ties.any():
+        new = np.ones((R, n), bool)
+        new[:, 1:] = ~ties
+        ranks = np.maximum.accumulate(np.where(new, np.arange(n), 0), axis=1) + 1.0
+    else:
+        ranks = np.broadcast_to(np.arange(1.0, n + 1), (R, n))
+    if anynan:
+        ranks = np.where(np.isinf(s) & (s > 0), np.nan, ranks)
+    return order, ranks
+
+
+def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob, mult: np.ndarray | None = None) -> Accumulator:
+    """Evaluate one chunk of replications (BLAS limited to one thread) and reduce it to accumulators.
+
+    ``mult``: how many replications each row of ``U`` stands for (rank counts, score sums and pairwise wins
+    count it that many times); kept arrays hold one row per row of ``U``.
+    """
     with threadpool_limits(limits=1):
         nodes = list(dict.fromkeys(job.stat_nodes + job.pair_nodes + job.keep_nodes + [job.target]))
         S = engine.scores(U, nodes)
         acc = Accumulator()
-        n = len(engine.entities)
+        R, n = len(U), len(engine.entities)
+        rows = np.arange(R)[:, None]
         for c in nodes:
-            rk = rank_rows(S[c])
-            anynan = bool(np.isnan(rk).any())
+            order, rs = _sorted_ranks(S[c])
+            nan = np.isnan(rs)
+            anynan = bool(nan.any())
             if c in job.stat_nodes:
-                r0 = np.where(np.isnan(rk), n, rk - 1) if anynan else rk - 1
-                idx = r0.astype(np.int64) + np.arange(n) * (n + 1)
-                acc.counts[c] = np.bincount(idx.ravel(), minlength=n * (n + 1)).reshape(n, n + 1)
-                acc.score_sum[c] = np.nansum(S[c], axis=0) if anynan else S[c].sum(axis=0)
+                r0 = (np.where(nan, n, rs - 1) if anynan else rs - 1).astype(np.int64)
+                idx = order * (n + 1) + r0
+                w = None if mult is None else np.repeat(mult, n)
+                acc.counts[c] = np.bincount(idx.ravel(), weights=w, minlength=n * (n + 1)).reshape(n, n + 1)
+                if mult is not None:
+                    acc.counts[c] = acc.counts[c].astype(np.int64)
+                Sm = S[c] if mult is None else S[c] * mult[:, None]
+                acc.score_sum[c] = np.nansum(Sm, axis=0) if anynan else Sm.sum(axis=0)
+            if c not in job.pair_nodes and c not in job.keep_nodes and c != job.target:
+                continue
+            rk = np.empty((R, n))
+            rk[rows, order] = rs
             if c in job.pair_nodes:
                 sub = rk if job.pair_idx is None else rk[:, job.pair_idx]
                 m = sub.shape[1]
                 r16 = (np.where(np.isnan(sub), n + 1, sub) if anynan else sub).astype(np.int16)
                 wins = np.zeros((m, m), np.int64)
                 for a in range(m):
-                    wins[a] = np.count_nonzero(r16[:, a, None] < r16, axis=0)
+                    better = r16[:, a, None] < r16
+                    wins[a] = np.count_nonzero(better, axis=0) if mult is None else mult @ better
                 acc.wins[c] = wins
             if c in job.keep_nodes:
                 acc.kept_ranks[c] = rk.astype(np.float32)
@@ -562,27 +546,46 @@ def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
                executor: Executor | None = None, progress: Callable[[int], None] | None = None) -> Accumulator:
     """All replications ``U`` in chunks of ``chunk`` rows, merged into one accumulator.
 
-    Replications are first sorted by their discrete choices, so that a chunk holds few groups and each
-    group's matrix products are large; kept per-replication arrays are put back in the order of ``U``.
+    Replications that make the same choices (:meth:`Engine.identity`) are computed once and counted with
+    their multiplicity. Replications are sorted by their discrete choices, so that a chunk holds few groups
+    and each group's matrix products are large; kept per-replication arrays are put back in the order of ``U``.
     """
+    ident = engine.identity(U)
+    expand, mult = None, None
+    if ident is not None:
+        _, first, inverse, counts = np.unique(ident, axis=0, return_index=True, return_inverse=True,
+                                              return_counts=True)
+        if len(first) < len(U):
+            expand, mult = inverse.reshape(-1), counts
+            U = U[first]
     perm = np.argsort(engine.group_code(engine.choices(U)), kind="stable")
     Up = U[perm]
+    mp = None if mult is None else mult[perm]
+    if not engine.vectorised:
+        chunk = min(chunk, 64)
     starts = list(range(0, len(U), chunk))
+
+    def done(s: int) -> int:
+        return int(mp[s:s + chunk].sum()) if mp is not None else min(chunk, len(U) - s)
+
     total = Accumulator()
     if executor is None:
         for s in starts:
-            total.merge(run_chunk(engine, Up[s:s + chunk], job))
+            total.merge(run_chunk(engine, Up[s:s + chunk], job, None if mp is None else mp[s:s + chunk]))
             if progress:
-                progress(min(chunk, len(U) - s))
+                progress(done(s))
     else:
-        futures = [executor.submit(run_chunk, engine, Up[s:s + chunk], job) for s in starts]
+        futures = [executor.submit(run_chunk, engine, Up[s:s + chunk], job, None if mp is None else mp[s:s + chunk])
+                   for s in starts]
         for s, f in zip(starts, futures, strict=True):
             total.merge(f.result())
             if progress:
-                progress(min(chunk, len(U) - s))
+                progress(done(s))
     total.finish()
     inv = np.empty_like(perm)
     inv[perm] = np.arange(len(perm))
+    if expand is not None:
+        inv = inv[expand]
     for d in (total.kept_ranks, total.kept_scores):
         for k in d:
             d[k] = d[k][inv]
@@ -601,22 +604,33 @@ def auto_chunk(n_entities: int, n_nodes: int, budget_bytes: float = 256e6) -> in
     return int(max(64, min(20000, budget_bytes // per_row)))
 
 
-def replication_build_inputs(engine: Engine, fw: Framework, base: PipelineSpec, u: np.ndarray
-                             ) -> tuple[Framework, PipelineSpec]:
-    """The (framework, spec) that rebuild replication ``u`` through the ordinary engine.
-
-    Discrete choices are patched into the spec; the replication's weights (after noise and exclusion)
-    become the framework's node weights, and weight steps / named weight sets are dropped from the spec
-    (the weights are already resolved).
-    """
-    u = np.asarray(u, float)[None, :]
-    K = engine.choices(u)
+def replication_spec(engine: Engine, base: PipelineSpec, u: np.ndarray) -> PipelineSpec:
+    """The spec of replication ``u``: its discrete choices patched into ``base``."""
+    K = engine.choices(np.asarray(u, float)[None, :])
     spec = base
     for j, i in enumerate(engine.discrete):
         spec = engine.inputs[i].apply(spec, int(K[0, j]))
-    pre, agg = engine.keys(K[0])
-    W = engine.weights(u, engine.w0[pre, agg])[0]
-    wmap = dict(zip(engine.wnodes, W, strict=True))
+    return spec
+
+
+def replication_build_inputs(engine: Engine, fw: Framework, base: PipelineSpec, u: np.ndarray
+                             ) -> tuple[Framework, PipelineSpec]:
+    """The (framework, spec) that rebuild replication ``u`` through the ordinary engine, for specs on the
+    vectorised path with weight draws resolved once (one aggregate step, the last).
+
+    Discrete choices are patched into the spec; the replication's weights (after noise and exclusion)
+    become the framework's node weights, and weight steps / named weight sets are dropped from the spec
+    (the weights are already resolved). Any spec: ``build(fw, data, replication_spec(...),
+    weight_patch=engine.weight_patch(u))``.
+    """
+    if engine.varies_weights and not engine.vectorised:
+        raise SpecError("this spec derives weights between aggregate steps: rebuild a replication with "
+                        "build(..., weight_patch=...) (UncertaintyResult.rebuild)")
+    u = np.asarray(u, float)
+    spec = replication_spec(engine, base, u)
+    cmb = engine.combination(engine.choices(u[None, :])[0])
+    wmap = dict(zip(engine.wnodes, engine.weights(u[None, :], cmb.w0)[0], strict=True)) if cmb.w0 is not None \
+        else {}
     nodes = [nd.model_copy(update={"weight": float(wmap.get(nd.id, nd.weight))}) for nd in fw.nodes]
     fw2 = Framework(nodes=nodes, denominators=fw.denominators, groups=fw.groups, level_names=fw.level_names,
                     source=fw.source)

@@ -1,28 +1,36 @@
 """Aggregate: combine children into their parent, level by level, up to the index.
 
-Each method is a kernel ``f(X, w, *, params) -> y``: ``X`` is entities x children (NaN =
-missing), ``w`` the children's weights (relative: only ratios matter). Missing values are
-handled as in COINr: a child that is missing for an entity is dropped and the weights are
-renormalised over the children present. Methods, weight sets and the data-availability
-threshold may differ per level (``by_level``) and per parent node (``by_node``); ``weights:
-equal`` ignores weights at that level or node.
+The aggregation contract (one home for every formula, read by build, the Monte Carlo, the gap split,
+explain and the report):
 
-Stacked-weights contract (used by the Monte Carlo). The mean-type kernels ``arithmetic``,
-``geometric``, ``harmonic`` and ``generalised`` are pure numpy and accept either ``w`` of
-shape ``(k,)``, returning ``(n,)``, or stacked weights ``W`` of shape ``(k, R)`` (one column per
-replication), returning ``(n, R)``, in one matrix product: with ``P`` the 0/1 matrix of present
-values and missing cells set to 0,
+* Each method is registered once, with :func:`aggregator`, as a kernel ``f(X, w, *, params) -> y`` plus its
+  capabilities (:class:`Aggregator`): ``stacked`` (the kernel takes stacked replications), ``weightless``
+  (the result does not depend on the weights given) and ``power`` (the method is the weighted power mean of
+  that order, which the gap split needs: ``g(x) = x^q``, ``ln x`` for ``q = 0``). Adding a method is one
+  decorated function in this file (or any module that imports it, as :mod:`innoscope.pipeline.bod`).
+* Kernel shapes: ``X`` is entities x children (n, k), NaN = missing, with weights ``w`` (k,) -> (n,). A
+  ``stacked`` kernel also takes ``X`` (B, n, k) with weights ``W`` (R, k), B = 1 (data shared by every
+  replication) or R, -> (R, n): replication r is ``f(X[r or 0], W[r])``. Missing values are handled as in
+  COINr: a missing child is dropped and the weights renormalised over the children present; an entity whose
+  present children all have weight 0 gets NaN.
+* One resolver of node settings, :func:`node_settings` (method, kernel parameters, weight set, ``dat_thresh``,
+  ``negative_weights`` at every node: ``by_node`` over ``by_level`` over the step), and one of child weights,
+  :func:`child_weights` (``weights: equal`` / ``none`` = all ones; negative weights an error unless
+  ``negative_weights: allow``); :func:`aggregate_node` applies a node's kernel and ``dat_thresh`` on one data
+  set or on stacked replications.
 
-    arithmetic  (X @ W) / (P @ W)
-    geometric   exp((log X @ W) / (P @ W))
-    harmonic    (P @ W) / ((1 / X) @ W)
-    generalised ((X ** p @ W) / (P @ W)) ** (1 / p)
+The weighted means share one kernel, the power mean with missing values ``M_q = g^-1(sum_j w_j g(x_j) /
+sum_j w_j)`` over the children present: with ``P`` the 0/1 matrix of present values (missing cells set to 0)
 
-Batched contract (also used by the Monte Carlo). The kernels in :data:`BATCHED` (median, Copeland,
-Mazziotta-Pareto, TOPSIS, VIKOR) accept ``X`` of shape ``(n, k)`` with ``w`` ``(k,)``, returning ``(n,)``; a stack of
-replications ``X`` ``(R, n, k)`` with ``W`` ``(R, k)``; or one data set under R weight sets, ``X``
-``(n, k)`` with ``W`` ``(R, k)``; the last two return ``(R, n)``: the same formula on every replication
-at once, along the last two axes. Benefit of the doubt (``bod``) takes ``w`` of shape ``(k,)`` only.
+    arithmetic  (X @ w) / (P @ w)                    q = 1
+    geometric   exp((ln X @ w) / (P @ w))            q = 0
+    harmonic    (P @ w) / ((1 / X) @ w)              q = -1
+    generalised ((X ** p @ w) / (P @ w)) ** (1 / p)  q = p
+
+For data shared by R replications this is one matrix product ``W @ g(X).T``. (The means also accept the
+column form ``w`` (k, R) -> (n, R) on a 2-D ``X``.) Median, Copeland, Mazziotta-Pareto, TOPSIS and VIKOR are
+stacked too (the same formula along the last two axes; with a 2-D ``X`` and ``W`` (R, k) they return (R, n));
+benefit of the doubt takes one weight vector and ignores it.
 
 Domain errors are never a silent NaN: geometric, harmonic and generalised (p <= 0) means on a
 non-positive value raise :class:`DomainError`, which the stage reports naming the node, the
@@ -33,13 +41,16 @@ sources: each kernel's docstring and docs/methods.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from innoscope.model.errors import StageError
-from innoscope.model.registry import Registry
+from innoscope.model.framework import Framework
+from innoscope.model.registry import Method, Registry
 from innoscope.pipeline.base import Context, Log, StageOutput, label_index, log_frame
 from innoscope.pipeline.spec import Step
 
@@ -50,11 +61,48 @@ OVERRIDES = ("by_level", "by_node")
 DEFAULT_METHOD = "arithmetic"
 STAGE_PARAMS = ("weights", "dat_thresh", "negative_weights")
 """Parameters the stage itself consumes (at any level / node), not the kernel."""
-BATCHED = frozenset({"median", "copeland", "mazziotta_pareto", "topsis", "vikor"})
-"""Kernels that also take a stack of replications (see the module docstring)."""
-WEIGHTLESS = frozenset({"bod"})
-"""Methods whose result does not depend on the weights given (benefit of the doubt: each entity picks its own):
-the Monte Carlo computes them once for data shared by all replications."""
+
+
+@dataclass(frozen=True)
+class Aggregator:
+    """An aggregation method and what it can do, declared once when it is registered."""
+
+    method: Method
+    stacked: bool = True
+    """The kernel takes stacked replications: ``X`` (B, n, k) with ``W`` (R, k) -> (R, n)."""
+    weightless: bool = False
+    """The result does not depend on the weights given (benefit of the doubt: each entity picks its own)."""
+    power: Callable[[Mapping[str, Any]], float] | None = None
+    """For a weighted power mean: its order ``q`` given the parameters (0 = geometric); used by the gap split."""
+
+    @property
+    def name(self) -> str:
+        return self.method.name
+
+    def __reduce__(self) -> tuple[Callable[[str], Aggregator], tuple[str]]:
+        return capabilities, (self.name,)  # pickled by name: the registered one in the other process
+
+
+AGGREGATORS: dict[str, Aggregator] = {}
+"""Registered name -> :class:`Aggregator` (every method of :data:`METHODS`)."""
+
+
+def aggregator(name: str, *, aliases: tuple[str, ...] = (), stacked: bool = True, weightless: bool = False,
+               power: Callable[[Mapping[str, Any]], float] | None = None) -> Callable[[Callable], Callable]:
+    """Decorator: register an aggregation kernel under ``name`` with its capabilities (see :class:`Aggregator`)."""
+
+    def deco(func: Callable) -> Callable:
+        METHODS.register(name, aliases=aliases)(func)
+        method = METHODS.get(name)
+        AGGREGATORS[method.name] = Aggregator(method, stacked=stacked, weightless=weightless, power=power)
+        return func
+
+    return deco
+
+
+def capabilities(method: str) -> Aggregator:
+    """The :class:`Aggregator` of a method name or alias (SpecError naming the valid ones if unknown)."""
+    return AGGREGATORS[METHODS.get(method).name]
 
 
 class DomainError(ValueError):
@@ -70,18 +118,9 @@ class DomainError(ValueError):
 
 def _check_domain(X: np.ndarray, bad: np.ndarray, method: str, need: str) -> None:
     if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise DomainError(method, int(r), int(c), float(X[r, c]), need)
-
-
-def _prepare(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    X = np.asarray(X, dtype=float)
-    w = np.asarray(w, dtype=float)
-    if X.ndim != 2 or w.shape[0] != X.shape[1] or w.ndim not in (1, 2):
-        raise ValueError(f"X must be (n, k) and w (k,) or (k, R); got X {X.shape}, w {w.shape}")
-    present = ~np.isnan(X)
-    W = w[:, None] if w.ndim == 1 else w
-    return X, present, W, w.ndim == 1
+        at = np.argwhere(bad)[0]
+        r, c = int(at[-2]), int(at[-1])
+        raise DomainError(method, r, c, float(X[tuple(at)]), need)
 
 
 def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool, f=None) -> np.ndarray:
@@ -92,13 +131,119 @@ def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool, f=None) -> np.ndarr
     return y[:, 0] if squeeze else y
 
 
+def _power_domain(X: np.ndarray, P: np.ndarray, q: float) -> None:
+    if q == 1:
+        return
+    with np.errstate(invalid="ignore"):
+        if q <= 0:
+            what = {0.0: "the geometric mean", -1.0: "the harmonic mean"}.get(q, f"the power mean with p = {q}")
+            _check_domain(X, P & ~(X > 0), what, "values > 0")
+        else:
+            _check_domain(X, P & ~(X >= 0), f"the power mean with p = {q}", "values >= 0")
+
+
+def _power_parts(X: np.ndarray, P: np.ndarray, q: float) -> tuple[np.ndarray, Callable | None, bool]:
+    """``g(X)`` with missing cells 0, the inverse to apply to the mean, and whether ``num / den`` is inverted
+    (the harmonic mean is ``(P @ w) / ((1 / X) @ w)``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if q == 1:
+            return np.where(P, X, 0.0), None, False
+        if q == 0:
+            return np.log(np.where(P, X, 1.0)), np.exp, False
+        if q == -1:
+            return np.where(P, 1.0 / np.where(P, X, 1.0), 0.0), None, True
+        return np.where(P, np.where(P, X, 1.0) ** q, 0.0), (lambda y: y ** (1.0 / q)), False
+
+
+def power_mean(X: np.ndarray, w: np.ndarray, q: float) -> np.ndarray:
+    """The weighted power mean of order ``q`` (0 = geometric) over the children present, in every shape of the
+    contract (module docstring): ``X`` (n, k) with ``w`` (k,) or columns (k, R); ``X`` (B, n, k) with ``W`` (R, k).
+    """
+    X = np.asarray(X, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if X.ndim == 3:
+        return _power_mean_stacked(X, w, q)
+    if X.ndim != 2 or w.shape[0] != X.shape[1] or w.ndim not in (1, 2):
+        raise ValueError(f"X must be (n, k) and w (k,) or (k, R); got X {X.shape}, w {w.shape}")
+    P = ~np.isnan(X)
+    W = w[:, None] if w.ndim == 1 else w
+    _power_domain(X, P, q)
+    F, inverse, flip = _power_parts(X, P, q)
+    num, den = F @ W, P @ W
+    return _finish(den, num, w.ndim == 1) if flip else _finish(num, den, w.ndim == 1, inverse)
+
+
+def _power_mean_stacked(X: np.ndarray, W: np.ndarray, q: float) -> np.ndarray:
+    if W.ndim != 2 or W.shape[1] != X.shape[2] or X.shape[0] not in (1, W.shape[0]):
+        raise ValueError(f"stacked X must be (1 or R, n, k) with W (R, k); got X {X.shape}, W {W.shape}")
+    P = ~np.isnan(X)
+    _power_domain(X, P, q)
+    F, inverse, flip = _power_parts(X, P, q)
+    complete = bool(P.all())
+    if X.shape[0] == 1:
+        num = W @ F[0].T
+        den = W.sum(axis=1, keepdims=True) if complete else W @ P[0].T.astype(float)
+    else:
+        num = np.einsum("rnk,rk->rn", F, W)
+        den = W.sum(axis=1, keepdims=True) if complete else np.einsum("rnk,rk->rn", P.astype(float), W)
+    if flip:
+        y = _finish(den, num, False)
+        with np.errstate(invalid="ignore"):
+            y = np.where(den != 0, y, np.nan)
+    else:
+        y = _finish(num, den, False, inverse)
+    return np.ascontiguousarray(np.broadcast_to(y, (W.shape[0], X.shape[1])))
+
+
+@aggregator("arithmetic", aliases=("a_amean", "amean", "mean", "weighted_mean"), power=lambda params: 1.0)
+def arithmetic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted arithmetic mean ``sum_j w_j x_j / sum_j w_j`` over the children present.
+
+    Source: OECD/JRC Handbook (2008) s.6 (linear aggregation); COINr ``a_amean``.
+    """
+    return power_mean(X, w, 1.0)
+
+
+@aggregator("geometric", aliases=("a_gmean", "gmean", "geometric_mean"), power=lambda params: 0.0)
+def geometric(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted geometric mean ``exp(sum_j w_j log x_j / sum_j w_j)``; every value must be > 0.
+
+    Source: OECD/JRC Handbook (2008) s.6 (geometric aggregation); COINr ``a_gmean``.
+    """
+    return power_mean(X, w, 0.0)
+
+
+@aggregator("harmonic", aliases=("a_hmean", "hmean", "harmonic_mean"), power=lambda params: -1.0)
+def harmonic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted harmonic mean ``sum_j w_j / sum_j (w_j / x_j)``; every value must be > 0.
+
+    Source: COINr ``a_hmean`` (which rejects only zeros; negative values are rejected here too,
+    the harmonic mean being a mean of positive numbers).
+    """
+    return power_mean(X, w, -1.0)
+
+
+@aggregator("generalised", aliases=("a_genmean", "genmean", "power_mean", "generalized"),
+            power=lambda params: float(params.get("p", 1.0)))
+def generalised(X: np.ndarray, w: np.ndarray, *, p: float = 1.0) -> np.ndarray:
+    """Weighted power mean ``(sum_j w_j x_j^p / sum_j w_j)^(1/p)``; ``p = 0`` is its limit, the geometric mean.
+
+    p = 1 arithmetic, p -> 0 geometric, p = -1 harmonic. Values must be > 0 for p <= 0 and >= 0
+    otherwise (p = 1 accepts any). Source: COINr ``a_genmean`` (which rejects p = 0); Hardy,
+    Littlewood & Polya, *Inequalities* (1934) ch. 2.
+    """
+    return power_mean(X, w, float(p))
+
+
 def _batch(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``X`` (..., n, k) as floats and the weights as (..., 1, k), broadcasting over the entities."""
     X = np.asarray(X, dtype=float)
     w = np.asarray(w, dtype=float)
+    if X.ndim == 3 and X.shape[0] == 1 and w.ndim == 2:
+        X = X[0]
     if X.ndim not in (2, 3) or w.ndim not in (1, 2) or w.shape[-1] != X.shape[-1] or \
             (X.ndim == 3 and w.shape[0] != X.shape[0]) or (X.ndim == 3 and w.ndim == 1):
-        raise ValueError("X must be (n, k) with w (k,) or (R, k), or (R, n, k) with w (R, k); "
+        raise ValueError("X must be (n, k) with w (k,) or (R, k), or (1 or R, n, k) with w (R, k); "
                          f"got X {X.shape}, w {w.shape}")
     return X, w[..., None, :]
 
@@ -108,64 +253,7 @@ def _at(a: np.ndarray, j: np.ndarray) -> np.ndarray:
     return np.take_along_axis(a, j[..., None], axis=-1)[..., 0]
 
 
-@METHODS.register("arithmetic", aliases=("a_amean", "amean", "mean", "weighted_mean"))
-def arithmetic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted arithmetic mean ``sum_j w_j x_j / sum_j w_j`` over the children present.
-
-    Source: OECD/JRC Handbook (2008) s.6 (linear aggregation); COINr ``a_amean``.
-    """
-    X, P, W, sq = _prepare(X, w)
-    return _finish(np.where(P, X, 0.0) @ W, P @ W, sq)
-
-
-@METHODS.register("geometric", aliases=("a_gmean", "gmean", "geometric_mean"))
-def geometric(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted geometric mean ``exp(sum_j w_j log x_j / sum_j w_j)``; every value must be > 0.
-
-    Source: OECD/JRC Handbook (2008) s.6 (geometric aggregation); COINr ``a_gmean``.
-    """
-    X, P, W, sq = _prepare(X, w)
-    _check_domain(X, P & ~(X > 0), "the geometric mean", "values > 0")
-    L = np.log(np.where(P, X, 1.0))
-    return _finish(L @ W, P @ W, sq, np.exp)
-
-
-@METHODS.register("harmonic", aliases=("a_hmean", "hmean", "harmonic_mean"))
-def harmonic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted harmonic mean ``sum_j w_j / sum_j (w_j / x_j)``; every value must be > 0.
-
-    Source: COINr ``a_hmean`` (which rejects only zeros; negative values are rejected here too,
-    the harmonic mean being a mean of positive numbers).
-    """
-    X, P, W, sq = _prepare(X, w)
-    _check_domain(X, P & ~(X > 0), "the harmonic mean", "values > 0")
-    inv = np.where(P, 1.0 / np.where(P, X, 1.0), 0.0)
-    return _finish(P @ W, inv @ W, sq)
-
-
-@METHODS.register("generalised", aliases=("a_genmean", "genmean", "power_mean", "generalized"))
-def generalised(X: np.ndarray, w: np.ndarray, *, p: float = 1.0) -> np.ndarray:
-    """Weighted power mean ``(sum_j w_j x_j^p / sum_j w_j)^(1/p)``; ``p = 0`` is its limit, the geometric mean.
-
-    p = 1 arithmetic, p -> 0 geometric, p = -1 harmonic. Values must be > 0 for p <= 0 and >= 0
-    otherwise (p = 1 accepts any). Source: COINr ``a_genmean`` (which rejects p = 0); Hardy,
-    Littlewood & Polya, *Inequalities* (1934) ch. 2.
-    """
-    p = float(p)
-    if p == 0:
-        return geometric(X, w)
-    if p == 1:
-        return arithmetic(X, w)
-    X, P, W, sq = _prepare(X, w)
-    if p < 0:
-        _check_domain(X, P & ~(X > 0), f"the power mean with p = {p}", "values > 0")
-    else:
-        _check_domain(X, P & ~(X >= 0), f"the power mean with p = {p}", "values >= 0")
-    Xp = np.where(P, np.where(P, X, 1.0) ** p, 0.0)
-    return _finish(Xp @ W, P @ W, sq, lambda y: y ** (1.0 / p))
-
-
-@METHODS.register("median", aliases=("wmedian", "weighted_median", "a_wmedian"))
+@aggregator("median", aliases=("wmedian", "weighted_median", "a_wmedian"))
 def median(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted median: the value at which the cumulative weight of the sorted children reaches half.
 
@@ -190,7 +278,7 @@ def median(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.where(total > 0, y, np.nan)
 
 
-@METHODS.register("copeland", aliases=("a_copeland",))
+@aggregator("copeland", aliases=("a_copeland",))
 def copeland(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Copeland score: ``sum_k sign(s_ik - 1/2)``, with ``s_ik`` the weight of the children on which i beats k.
 
@@ -268,7 +356,7 @@ def _row_weights(P: np.ndarray, w: np.ndarray) -> np.ndarray:
         return np.where(tot > 0, Wp / np.where(tot > 0, tot, 1.0), 0.0)
 
 
-@METHODS.register("mazziotta_pareto", aliases=("mpi", "ci_mpi"))
+@aggregator("mazziotta_pareto", aliases=("mpi", "ci_mpi"))
 def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
                      standardise: bool = True) -> np.ndarray:
     """Mazziotta-Pareto Index ``MPI = M_i + penalty * S_i * cv_i`` with ``cv_i = S_i / M_i``.
@@ -309,7 +397,7 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
         return np.where(has, M + sign * S * S / M, np.nan)
 
 
-@METHODS.register("topsis")
+@aggregator("topsis")
 def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.ndarray:
     """TOPSIS closeness ``C_i = D_i^- / (D_i^+ + D_i^-)`` in [0, 1] (1 = best).
 
@@ -341,7 +429,7 @@ def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.nda
     return np.where(P.any(axis=-1), c, np.nan)
 
 
-@METHODS.register("vikor")
+@aggregator("vikor")
 def vikor(X: np.ndarray, w: np.ndarray, *, v: float = 0.5) -> np.ndarray:
     """VIKOR, reported as ``1 - Q_i`` so that higher is better (1 = best compromise).
 
@@ -374,100 +462,171 @@ def vikor(X: np.ndarray, w: np.ndarray, *, v: float = 0.5) -> np.ndarray:
     return np.where(has, 1.0 - Q, np.nan)
 
 
-def _domain_message(e: DomainError, entities: pd.Index, children: list[str]) -> str:
+def _domain_message(e: DomainError, entities: pd.Index, children: list[str] | tuple[str, ...]) -> str:
     if e.row < 0:
         return f"{e.method} needs {e.need}, but {children[e.col]} has {e.value!r}"
     what = f"{children[e.col]} = {e.value!r}" if e.col >= 0 else repr(e.value)
     return f"{e.method} needs {e.need}, but entity {entities[e.row]!r} has {what}"
 
 
-def _availability(X: np.ndarray) -> np.ndarray:
-    return (~np.isnan(X)).mean(axis=1)
+# -- node settings: the one resolver ------------------------------------------------------------------
+@dataclass(frozen=True)
+class NodeSettings:
+    """How one aggregate node is computed: what :func:`node_settings` resolves from an aggregate step."""
+
+    code: str
+    level: int
+    children: tuple[str, ...]
+    aggregator: Aggregator
+    params: Mapping[str, Any]
+    """The kernel's parameters (without the stage's own: weights, dat_thresh, negative_weights)."""
+    weights: str | None = None
+    """The weight set named at this node: ``equal`` / ``none`` (all ones), a set's name, or None (the active set)."""
+    dat_thresh: float | None = None
+    negative_weights: str = "error"
+
+    @property
+    def method(self) -> str:
+        return self.aggregator.name
+
+
+def node_settings(step: Step, framework: Framework) -> list[NodeSettings]:
+    """Every aggregate node's settings, level by level (within a level sorted by code, COINr's column order).
+
+    ``by_node`` overrides ``by_level``, which overrides the step. Unknown methods or parameters are a
+    :class:`SpecError`; a ``dat_thresh`` outside [0, 1] or a ``negative_weights`` other than ``error`` /
+    ``allow`` a :class:`StageError` naming the node.
+    """
+    fw = framework
+    out: list[NodeSettings] = []
+    checked: dict[tuple[str | None, str], Aggregator] = {}
+    for level in range(2, fw.n_levels + 1):
+        for code in sorted(fw.codes(level), key=lambda c: (c.casefold(), c)):
+            own = level in step.by_level or code in step.by_node
+            method, params = step.resolve(level=level, node=code)
+            wname = params.pop("weights", None)
+            thresh = params.pop("dat_thresh", None)
+            negative = params.pop("negative_weights", "error")
+            key = (method, repr(sorted(params.items())) if own else "")
+            agg = checked.get(key)
+            if agg is None:
+                agg = checked[key] = AGGREGATORS[METHODS.check_params(method or DEFAULT_METHOD, params).name]
+            if negative not in ("error", "allow"):
+                raise StageError("aggregate", f"negative_weights must be 'error' or 'allow', got {negative!r}")
+            if thresh is not None:
+                try:
+                    t = float(thresh)
+                except (TypeError, ValueError):
+                    t = float("nan")
+                if not 0 <= t <= 1:
+                    raise StageError("aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}")
+                thresh = t
+            out.append(NodeSettings(code, level, tuple(fw.children(code)), agg, params,
+                                    None if wname is None else str(wname), thresh, str(negative)))
+    return out
+
+
+def child_weights(node: NodeSettings, weight_set: Callable[[str | None], Mapping[str, float]]) -> np.ndarray:
+    """The weights of ``node``'s children (in ``node.children`` order) from the weight set it names.
+
+    ``weight_set(name)`` returns a set (code -> weight; None = the active set). ``weights: equal`` or ``none``
+    gives all ones. Negative weights are an error unless ``negative_weights: allow``: COINr accepts them
+    silently (PCA loadings can be negative), but a negative weight makes an indicator count against the score.
+    """
+    children = node.children
+    if node.weights in ("equal", "none"):
+        return np.ones(len(children))
+    ws = weight_set(node.weights)
+    w = np.array([ws.get(c, np.nan) for c in children], dtype=float)
+    if np.isnan(w).any():
+        miss = [c for c, v in zip(children, w, strict=True) if np.isnan(v)]
+        raise StageError("aggregate", f"weight set {node.weights or 'active'!r} has no weight for {miss}")
+    if (w < 0).any() and node.negative_weights == "error":
+        neg = [f"{c} = {v}" for c, v in zip(children, w, strict=True) if v < 0]
+        raise StageError("aggregate", f"node {node.code!r}: negative weights ({', '.join(neg)}); "
+                         "set negative_weights: allow to accept them as COINr does")
+    if node.negative_weights == "allow" and w.sum() != 0:
+        return w
+    if w.sum() <= 0:
+        raise StageError("aggregate", f"weights of the children of {node.code!r} ({', '.join(children)}) sum to "
+                         f"{w.sum()}; at least one must be positive")
+    return w
+
+
+def node_weights(nodes: list[NodeSettings], ctx: Context) -> dict[str, np.ndarray]:
+    """Every node's child weights from the context's weight sets (:func:`child_weights`), then the context's
+    ``weight_patch`` if any (the Monte Carlo's perturbed or excluded weights of one replication)."""
+    out = {node.code: child_weights(node, lambda name: ctx.weight_map(name, "aggregate")) for node in nodes}
+    return ctx.weight_patch(out) if ctx.weight_patch is not None else out
+
+
+def aggregate_node(node: NodeSettings, X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """A node's scores: its kernel, then ``dat_thresh`` (an entity with a smaller share of its children present
+    gets NaN, COINr ``dat_thresh``).
+
+    ``X`` (n, k) with ``w`` (k,) -> (n,); or stacked, ``X`` (B, n, k) with ``W`` (R, k) -> (R, n). A kernel
+    that is not ``stacked`` runs once per replication, or once in all when the data are shared and the method
+    is ``weightless`` or every replication has the same weights. Raises :class:`DomainError` as the kernel.
+    """
+    agg = node.aggregator
+    f, params = agg.method.func, node.params
+    if X.ndim == 2 or agg.stacked:
+        y = f(X, w, **params)
+    else:
+        R = w.shape[0]
+        if X.shape[0] == 1 and (agg.weightless or bool((w == w[0]).all())):
+            y = np.repeat(f(X[0], w[0], **params)[None, :], R, axis=0)
+        else:
+            y = np.stack([f(X[r if X.shape[0] > 1 else 0], w[r], **params) for r in range(R)])
+    if node.dat_thresh is not None:
+        avail = (~np.isnan(X)).mean(axis=-1)
+        y = np.where(avail < node.dat_thresh, np.nan, y)
+    return y
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     fw = ctx.framework
     order = data.columns.tolist()
-    levels = [(level, sorted(fw.codes(level), key=lambda c: (c.casefold(), c)))
-              for level in range(2, fw.n_levels + 1)]
+    nodes = node_settings(step, fw)
     n_in = len(order)
-    full = np.empty((len(data), n_in + sum(len(codes) for _, codes in levels)), order="F")
+    full = np.empty((len(data), n_in + len(nodes)), order="F")
     full[:, :n_in] = data.to_numpy(dtype=float)
     pos = {c: j for j, c in enumerate(order)}
-    wcache: dict[str | None, dict[str, float]] = {}
-    checked: dict[tuple[str, str], Any] = {}
+    weights = node_weights(nodes, ctx)
     used: list[dict[str, Any]] = []
+    new: dict[str, int] = {}
     k = n_in
-    for level, codes in levels:
-        new = {}
-        for code in codes:
-            children = fw.children(code)
-            own = level in step.by_level or code in step.by_node
-            method, params = step.resolve(level=level, node=code)
-            method = method or DEFAULT_METHOD
-            wname = params.pop("weights", None)
-            thresh = params.pop("dat_thresh", None)
-            negative = params.pop("negative_weights", "error")
-            key = (method, repr(sorted(params.items())) if own else "")
-            m = checked.get(key)
-            if m is None:
-                m = checked[key] = METHODS.check_params(method, params)
-            missing = [c for c in children if c not in pos]
-            if missing:
-                raise StageError("aggregate", f"node {code!r}: children {missing} are not in the data set")
-            X = np.ascontiguousarray(full[:, [pos[c] for c in children]])
-            w = _child_weights(ctx, wname, code, children, wcache, negative)
-            try:
-                y = m(X, w, **params)
-            except DomainError as e:
-                raise StageError("aggregate", f"node {code!r} (level {level}), method {m.name!r}: "
-                                 f"{_domain_message(e, data.index, children)}") from None
-            except (ValueError, TypeError) as e:
-                raise StageError("aggregate", f"node {code!r} (level {level}), method {m.name!r}: {e}") from None
-            if thresh is not None:
-                t = float(thresh)
-                if not 0 <= t <= 1:
-                    raise StageError("aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}")
-                y = np.where(_availability(X) < t, np.nan, y)
-            full[:, k] = y
-            new[code] = k
-            k += 1
-            used.append({"iCode": code, "Level": level, "method": m.name,
-                         "weights": wname or ctx.active_weights, "dat_thresh": thresh, **params})
-        pos.update(new)
-        order += list(new)
+    for i, node in enumerate(nodes):
+        if i and node.level != nodes[i - 1].level:
+            pos.update(new)
+            order += list(new)
+            new = {}
+        missing = [c for c in node.children if c not in pos]
+        if missing:
+            raise StageError("aggregate", f"node {node.code!r}: children {missing} are not in the data set")
+        X = np.ascontiguousarray(full[:, [pos[c] for c in node.children]])
+        try:
+            y = aggregate_node(node, X, weights[node.code])
+        except DomainError as e:
+            raise StageError("aggregate", f"node {node.code!r} (level {node.level}), method {node.method!r}: "
+                             f"{_domain_message(e, data.index, node.children)}") from None
+        except (ValueError, TypeError) as e:
+            raise StageError("aggregate", f"node {node.code!r} (level {node.level}), method {node.method!r}: "
+                             f"{e}") from None
+        full[:, k] = y
+        new[node.code] = k
+        k += 1
+        used.append({"iCode": node.code, "Level": node.level, "method": node.method,
+                     "weights": node.weights or ctx.active_weights, "dat_thresh": node.dat_thresh,
+                     "negative_weights": node.negative_weights, **node.params})
+    pos.update(new)
+    order += list(new)
     if len(pos) < len(order):  # an aggregate already among the input columns: every copy shows the new values
         full = full[:, [pos[c] for c in order]]
     out = pd.DataFrame(full, index=data.index, columns=label_index(tuple(order)), copy=False)
     return StageOutput(out, Log({"methods": lambda: log_frame(used)}))
 
 
-def _child_weights(ctx: Context, wname: str | None, parent: str, children: list[str],
-                   cache: dict[str | None, dict[str, float]], negative: str = "error") -> np.ndarray:
-    """The children's weights; negative ones are an error unless ``negative_weights: allow``.
-
-    COINr accepts negative weights silently (PCA loadings can be negative); innoscope refuses them
-    by default, because a negative weight makes an indicator count against the score, and
-    accepts them when asked, for COINr's ``weights_pca_lev1`` variant.
-    """
-    if negative not in ("error", "allow"):
-        raise StageError("aggregate", f"negative_weights must be 'error' or 'allow', got {negative!r}")
-    if wname in ("equal", "none"):
-        return np.ones(len(children))
-    if wname not in cache:
-        cache[wname] = ctx.weight_map(wname, "aggregate")
-    ws = cache[wname]
-    w = np.array([ws.get(c, np.nan) for c in children], dtype=float)
-    if np.isnan(w).any():
-        miss = [c for c, v in zip(children, w, strict=True) if np.isnan(v)]
-        raise StageError("aggregate", f"weight set {wname or ctx.active_weights!r} has no weight for {miss}")
-    if (w < 0).any() and negative == "error":
-        neg = [f"{c} = {v}" for c, v in zip(children, w, strict=True) if v < 0]
-        raise StageError("aggregate", f"node {parent!r}: negative weights ({', '.join(neg)}); "
-                         "set negative_weights: allow to accept them as COINr does")
-    if negative == "allow" and w.sum() != 0:
-        return w
-    if w.sum() <= 0:
-        raise StageError("aggregate", f"weights of the children of {parent!r} ({', '.join(children)}) sum to "
-                         f"{w.sum()}; at least one must be positive")
-    return w
+BATCHED = frozenset(a.name for a in AGGREGATORS.values() if a.stacked and a.power is None)
+"""Methods other than the power means whose kernels take stacked replications (kept for callers that read it;
+the capability is :attr:`Aggregator.stacked`)."""

@@ -120,6 +120,9 @@ class Context:
     weights: dict[str, pd.Series] = field(default_factory=dict)
     active_weights: str = "Original"
     _weight_maps: dict[str, tuple[pd.Series, dict[str, float]]] = field(default_factory=dict, repr=False)
+    weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None
+    """Applied by every aggregate step to the child weights it resolved (parent code -> weights): the
+    replication's perturbed or excluded weights in the Monte Carlo; None in an ordinary build."""
 
     def groups(self, entities: pd.Index, column: str, stage: str) -> pd.Series:
         """The group label of each entity in ``column`` (error naming the stage if absent)."""

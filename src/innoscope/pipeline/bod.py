@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from innoscope.pipeline.aggregate import METHODS as AGG_METHODS
+from innoscope.pipeline.aggregate import aggregator
 
 
 def bod_weights(X: np.ndarray, share_bounds: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -52,7 +52,7 @@ def bod_weights(X: np.ndarray, share_bounds: Sequence[float] | None = None) -> t
     return scores, W
 
 
-@AGG_METHODS.register("bod", aliases=("benefit_of_doubt",))
+@aggregator("bod", aliases=("benefit_of_doubt",), stacked=False, weightless=True)
 def bod(X: np.ndarray, w: np.ndarray, *, share_bounds: Sequence[float] | None = None,
         scale: float = 1.0) -> np.ndarray:
     """Benefit of the doubt: ``scale * max_w sum_j w_j x_ij`` s.t. no entity scores above 1 with ``w``.

@@ -16,6 +16,7 @@ import pandas as pd
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import DataError, SpecError
 from innoscope.model.framework import Framework
+from innoscope.pipeline.aggregate import DEFAULT_METHOD, NodeSettings, capabilities, child_weights
 from innoscope.pipeline.spec import PipelineSpec
 
 
@@ -86,19 +87,26 @@ class Result:
 
     # -- explanation -------------------------------------------------------------------------
     def child_weights(self, node: str) -> np.ndarray:
-        """The weights the aggregate stage gave ``node``'s children (in ``framework.children(node)`` order): the
-        weight set named in the aggregation log for that node, all ones for ``weights: equal``."""
-        children = self.framework.children(node)
+        """The weights the aggregate stage gave ``node``'s children (in ``framework.children(node)`` order), resolved
+        by the stage's own rule (:func:`~innoscope.pipeline.aggregate.child_weights`) from the weight set named in
+        the aggregation log for that node: all ones for ``weights: equal``."""
+        return child_weights(self.node_settings(node), lambda name: self.weights[name or self.active_weights])
+
+    def node_settings(self, node: str) -> NodeSettings:
+        """How the aggregate stage computed ``node`` (method, parameters, weight set), read from its log."""
+        fw = self.framework
         log = self.logs.get("Aggregated", {})
-        name = self.active_weights
+        row: dict[str, Any] = {}
         if "methods" in log:
             methods = log["methods"]
-            row = methods[methods["iCode"] == node]
-            if len(row) and isinstance(row["weights"].iloc[0], str):
-                name = row["weights"].iloc[0]
-        if name in ("equal", "none"):
-            return np.ones(len(children))
-        return self.weights[name].reindex(children).to_numpy(float)
+            hit = methods[methods["iCode"] == node]
+            if len(hit):
+                row = {k: v for k, v in hit.iloc[0].items() if not (isinstance(v, float) and np.isnan(v))}
+        agg = capabilities(row.get("method") or DEFAULT_METHOD)
+        params = {k: row[k] for k in agg.method.params if k in row and row[k] is not None}
+        name = row.get("weights") if isinstance(row.get("weights"), str) else self.active_weights
+        return NodeSettings(node, fw[node].level, tuple(fw.children(node)), agg, params, name,
+                            row.get("dat_thresh"), row.get("negative_weights") or "error")
 
     def explain(self, entity: str, node: str | None = None) -> pd.DataFrame:
         """Trace ``entity``'s score at ``node`` to its children: score, weight, share and raw values.

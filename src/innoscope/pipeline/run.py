@@ -7,7 +7,7 @@ every log and every weight set, and returns a :class:`~innoscope.result.Result`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType
 
 import numpy as np
@@ -106,17 +106,29 @@ def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str
     return name, out, last
 
 
-def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str) -> Result:
-    """Build the index: run every step of ``spec`` and keep every stage's output."""
-    if not isinstance(spec, PipelineSpec):
-        spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
-    validate_spec(spec)
-    ctx = Context(framework=framework, data=data)
+def initial_context(framework: Framework, data: CrossSection,
+                    weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None) -> Context:
+    """The context before the first step: the raw data set ``Raw`` and the framework's weights ``Original``."""
+    ctx = Context(framework=framework, data=data, weight_patch=weight_patch)
     nominal = framework.weights()
     ctx.weights["Original"] = pd.Series(np.fromiter(nominal.values(), float, len(nominal)),
                                         index=label_index(tuple(nominal)), copy=False)
     ctx._weight_maps["Original"] = (ctx.weights["Original"], {k: float(v) for k, v in nominal.items()})
     ctx.datasets["Raw"] = data.values.copy(deep=False)  # copy-on-write: edits to either never reach the other
+    return ctx
+
+
+def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str, *,
+          weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None) -> Result:
+    """Build the index: run every step of ``spec`` and keep every stage's output.
+
+    ``weight_patch``: applied by every aggregate step to the child weights it resolved (parent code ->
+    weights); the Monte Carlo rebuilds a replication with its perturbed or excluded weights this way.
+    """
+    if not isinstance(spec, PipelineSpec):
+        spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
+    validate_spec(spec)
+    ctx = initial_context(framework, data, weight_patch)
     logs: dict[str, Mapping[str, pd.DataFrame]] = {}
     last = "Raw"
     for step in spec.steps:
