@@ -312,3 +312,12 @@ def test_batched_kernel_is_the_kernel_per_replication(method, params):
     assert got.shape == (R, n) and np.isfinite(got).sum() > 0.8 * R * n
     shared = f(X[0], W, **params)  # one data set under R weight sets
     np.testing.assert_array_equal(shared, np.stack([f(X[0], W[r], **params) for r in range(R)]))
+
+
+def test_mpi_entity_whose_present_children_all_weigh_zero_is_missing():
+    """Found by the differential Monte Carlo test (an exclusion zeroed the one child an entity had): as with the
+    means, such an entity gets NaN; it raised a DomainError (mean 0 of no weighted child)."""
+    X = np.array([[90.0, 10.0], [np.nan, 30.0], [50.0, 50.0], [20.0, 70.0]])
+    got = mazziotta_pareto(X, np.array([1.0, 0.0]), standardise=False)
+    # child a alone (weight 1): M_i = x_ia, S_i = 0, so MPI = M_i; entity 2 has only b, which weighs 0
+    np.testing.assert_allclose(got, [90.0, np.nan, 50.0, 20.0])

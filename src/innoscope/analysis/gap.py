@@ -68,8 +68,8 @@ def local_terms(method: str, params: dict, w: np.ndarray, sa: np.ndarray, sb: np
     g, dg = _transform(q)
     ra, rb = _relative(w, sa), _relative(w, sb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ga = np.where(ra > 0, ra * g(np.where(ra > 0, sa, 1.0)), 0.0)
-        gb = np.where(rb > 0, rb * g(np.where(rb > 0, sb, 1.0)), 0.0)
+        ga = np.where(ra != 0, ra * g(np.where(ra != 0, sa, 1.0)), 0.0)
+        gb = np.where(rb != 0, rb * g(np.where(rb != 0, sb, 1.0)), 0.0)
         diff_g = float(g(np.float64(pa)) - g(np.float64(pb)))
     factor = (pa - pb) / diff_g if diff_g != 0 else 1.0 / dg(pa)
     return factor * (ga - gb), ra, rb

@@ -30,11 +30,13 @@ from innoscope.analysis.montecarlo import (
     auto_chunk,
     prepare,
     replication_build_inputs,
+    replication_spec,
     run_chunks,
 )
 from innoscope.model.dataset import CrossSection
 from innoscope.model.errors import InnoscopeError, SpecError
 from innoscope.model.framework import Framework
+from innoscope.pipeline.run import build
 from innoscope.pipeline.spec import PipelineSpec
 
 
@@ -183,6 +185,13 @@ class UncertaintyResult:
     def replication(self, i: int) -> tuple[Framework, PipelineSpec]:
         """(framework, spec) that rebuild replication ``i`` with :func:`innoscope.build`."""
         return replication_build_inputs(self.engine, self.framework, self.base, self.U[i])
+
+    def rebuild(self, i: int, data: CrossSection | None = None) -> Any:
+        """Replication ``i`` rebuilt through :func:`innoscope.build`: its spec (discrete choices patched in) and
+        its weights as the aggregate steps' ``weight_patch``. Works for every spec the engine accepts."""
+        u = self.U[i]
+        return build(self.framework, data if data is not None else self.nominal.data,
+                     replication_spec(self.engine, self.base, u), weight_patch=self.engine.weight_patch(u))
 
     def ranks(self, node: str | None = None) -> pd.DataFrame:
         """Every replication's ranks at ``node`` (entities x replications), where kept (``keep=``)."""

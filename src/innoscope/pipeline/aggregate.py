@@ -371,6 +371,9 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
     if sign not in (-1, 1):
         raise ValueError(f"penalty must be -1 ('positive') or +1 ('negative'), got {penalty!r}")
     X, wb = _batch(X, w)
+    if (wb < 0).any():
+        raise ValueError("the Mazziotta-Pareto index needs weights >= 0 (a weighted standard deviation with a "
+                         "negative weight is undefined)")
     P = ~np.isnan(X)
     Z = X
     if standardise:
@@ -387,7 +390,7 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
     Z0 = np.where(P, Z, 0.0)
     M = (Wr * Z0).sum(axis=-1)
     S = np.sqrt((Wr * np.where(P, (Z0 - M[..., None]) ** 2, 0.0)).sum(axis=-1))
-    has = P.any(axis=-1)
+    has = (Wr != 0).any(axis=-1)
     bad = np.argwhere((has & ~(M > 0)).reshape(-1, M.shape[-1]))
     if bad.size:
         r, i = (int(x) for x in bad[0])
