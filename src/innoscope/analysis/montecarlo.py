@@ -436,6 +436,8 @@ class Accumulator:
     kept_scores: dict[str, np.ndarray] = field(default_factory=dict)
     shift: np.ndarray | None = None
     """Mean absolute rank shift vs nominal of the target node, per replication (COINr's SA target)."""
+    rows: int = 0
+    """Replications (rows) evaluated."""
 
     def merge(self, other: Accumulator) -> None:
         for name in ("counts", "wins", "score_sum"):
@@ -503,7 +505,7 @@ def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob, mult: np.ndarray | N
     with threadpool_limits(limits=1):
         nodes = list(dict.fromkeys(job.stat_nodes + job.pair_nodes + job.keep_nodes + [job.target]))
         S = engine.scores(U, nodes)
-        acc = Accumulator()
+        acc = Accumulator(rows=len(U))
         R, n = len(U), len(engine.entities)
         rows = np.arange(R)[:, None]
         for c in nodes:
@@ -542,45 +544,42 @@ def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob, mult: np.ndarray | N
         return acc
 
 
+def distinct(engine: Engine, U: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """``(rows, inverse, multiplicity)``: one row of ``U`` per distinct set of choices (:meth:`Engine.identity`),
+    where each replication's row is, and how many replications each row stands for; ``U`` itself and two Nones
+    when every replication is its own."""
+    ident = engine.identity(U)
+    if ident is None:
+        return U, None, None
+    _, first, inverse, counts = np.unique(ident, axis=0, return_index=True, return_inverse=True, return_counts=True)
+    if len(first) == len(U):
+        return U, None, None
+    return U[first], inverse.reshape(-1), counts
+
+
 def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
                executor: Executor | None = None, progress: Callable[[int], None] | None = None) -> Accumulator:
     """All replications ``U`` in chunks of ``chunk`` rows, merged into one accumulator.
 
-    Replications that make the same choices (:meth:`Engine.identity`) are computed once and counted with
-    their multiplicity. Replications are sorted by their discrete choices, so that a chunk holds few groups
-    and each group's matrix products are large; kept per-replication arrays are put back in the order of ``U``.
+    Replications that make the same choices are computed once (:func:`distinct`) and counted with their
+    multiplicity. Replications are sorted by their discrete choices, so that a chunk holds few groups and each
+    group's matrix products are large; kept per-replication arrays are put back in the order of ``U``.
     """
-    ident = engine.identity(U)
-    expand, mult = None, None
-    if ident is not None:
-        _, first, inverse, counts = np.unique(ident, axis=0, return_index=True, return_inverse=True,
-                                              return_counts=True)
-        if len(first) < len(U):
-            expand, mult = inverse.reshape(-1), counts
-            U = U[first]
+    U, expand, mult = distinct(engine, U)
     perm = np.argsort(engine.group_code(engine.choices(U)), kind="stable")
     Up = U[perm]
-    mp = None if mult is None else mult[perm]
-    if not engine.vectorised:
-        chunk = min(chunk, 64)
-    starts = list(range(0, len(U), chunk))
-
-    def done(s: int) -> int:
-        return int(mp[s:s + chunk].sum()) if mp is not None else min(chunk, len(U) - s)
-
-    total = Accumulator()
+    mp = np.ones(len(U), np.int64) if mult is None else mult[perm]
+    chunk = chunk if engine.vectorised else min(chunk, 64)
+    parts = [(Up[s:s + chunk], None if mult is None else mp[s:s + chunk]) for s in range(0, len(U), chunk)]
     if executor is None:
-        for s in starts:
-            total.merge(run_chunk(engine, Up[s:s + chunk], job, None if mp is None else mp[s:s + chunk]))
-            if progress:
-                progress(done(s))
+        results = (run_chunk(engine, u, job, m) for u, m in parts)
     else:
-        futures = [executor.submit(run_chunk, engine, Up[s:s + chunk], job, None if mp is None else mp[s:s + chunk])
-                   for s in starts]
-        for s, f in zip(starts, futures, strict=True):
-            total.merge(f.result())
-            if progress:
-                progress(done(s))
+        results = (f.result() for f in [executor.submit(run_chunk, engine, u, job, m) for u, m in parts])
+    total = Accumulator()
+    for (_, m), acc in zip(parts, results, strict=True):
+        total.merge(acc)
+        if progress:
+            progress(int(m.sum()) if m is not None else acc.rows)
     total.finish()
     inv = np.empty_like(perm)
     inv[perm] = np.arange(len(perm))

@@ -83,15 +83,16 @@ class Aggregator:
         return capabilities, (self.name,)  # pickled by name: the registered one in the other process
 
 
+Kernel = Callable[..., np.ndarray]
 AGGREGATORS: dict[str, Aggregator] = {}
 """Registered name -> :class:`Aggregator` (every method of :data:`METHODS`)."""
 
 
 def aggregator(name: str, *, aliases: tuple[str, ...] = (), stacked: bool = True, weightless: bool = False,
-               power: Callable[[Mapping[str, Any]], float] | None = None) -> Callable[[Callable], Callable]:
+               power: Callable[[Mapping[str, Any]], float] | None = None) -> Callable[[Kernel], Kernel]:
     """Decorator: register an aggregation kernel under ``name`` with its capabilities (see :class:`Aggregator`)."""
 
-    def deco(func: Callable) -> Callable:
+    def deco(func: Kernel) -> Kernel:
         METHODS.register(name, aliases=aliases)(func)
         method = METHODS.get(name)
         AGGREGATORS[method.name] = Aggregator(method, stacked=stacked, weightless=weightless, power=power)
@@ -123,7 +124,8 @@ def _check_domain(X: np.ndarray, bad: np.ndarray, method: str, need: str) -> Non
         raise DomainError(method, r, c, float(X[tuple(at)]), need)
 
 
-def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool, f=None) -> np.ndarray:
+def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool,
+            f: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
         if f is not None:
@@ -142,7 +144,8 @@ def _power_domain(X: np.ndarray, P: np.ndarray, q: float) -> None:
             _check_domain(X, P & ~(X >= 0), f"the power mean with p = {q}", "values >= 0")
 
 
-def _power_parts(X: np.ndarray, P: np.ndarray, q: float) -> tuple[np.ndarray, Callable | None, bool]:
+def _power_parts(X: np.ndarray, P: np.ndarray, q: float
+                 ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray] | None, bool]:
     """``g(X)`` with missing cells 0, the inverse to apply to the mean, and whether ``num / den`` is inverted
     (the harmonic mean is ``(P @ w) / ((1 / X) @ w)``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -529,7 +532,8 @@ def node_settings(step: Step, framework: Framework) -> list[NodeSettings]:
     return out
 
 
-def child_weights(node: NodeSettings, weight_set: Callable[[str | None], Mapping[str, float]]) -> np.ndarray:
+def child_weights(node: NodeSettings, weight_set: Callable[[str | None], Mapping[str, float] | pd.Series]
+                  ) -> np.ndarray:
     """The weights of ``node``'s children (in ``node.children`` order) from the weight set it names.
 
     ``weight_set(name)`` returns a set (code -> weight; None = the active set). ``weights: equal`` or ``none``
@@ -572,7 +576,8 @@ def aggregate_node(node: NodeSettings, X: np.ndarray, w: np.ndarray) -> np.ndarr
     is ``weightless`` or every replication has the same weights. Raises :class:`DomainError` as the kernel.
     """
     agg = node.aggregator
-    f, params = agg.method.func, node.params
+    f: Kernel = agg.method.func
+    params = node.params
     if X.ndim == 2 or agg.stacked:
         y = f(X, w, **params)
     else:

@@ -102,7 +102,7 @@ class Result:
             methods = log["methods"]
             hit = methods[methods["iCode"] == node]
             if len(hit):
-                row = {k: v for k, v in hit.iloc[0].items() if not (isinstance(v, float) and np.isnan(v))}
+                row = {str(k): v for k, v in hit.iloc[0].items() if not (isinstance(v, float) and np.isnan(v))}
         agg = capabilities(row.get("method") or DEFAULT_METHOD)
         params = {k: row[k] for k in agg.method.params if k in row and row[k] is not None}
         name = row.get("weights") if isinstance(row.get("weights"), str) else self.active_weights
