@@ -191,17 +191,13 @@ def test_optimised_weights_between_aggregate_steps():
 def test_cli_uncertainty_on_negative_pca_weights(tmp_path):
     """Regression: a spec with ``negative_weights: allow`` built, but ``innoscope uncertainty`` on it printed a
     raw TypeError traceback (the Monte Carlo passed negative_weights to the kernel)."""
-    from typer.testing import CliRunner
-
-    from innoscope.cli import app
+    from innoscope.cli import main
 
     spec = (ROOT / "examples" / "asem" / "weights_pca_lev1.yaml").read_text(encoding="utf-8")
     spec += ("uncertainty:\n  inputs:\n    - {name: Weights, weights: uniform, noise: {2: 0.25}}\n"
              "    - {name: Agg, stage: aggregate, level: 4, alternatives: [arithmetic, median]}\n")
     (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
     data = ROOT / "tests" / "reference" / "coinr" / "data"
-    out = CliRunner().invoke(app, ["uncertainty", "--data", str(data / "ASEM_iData.csv"), "--meta",
-                                   str(data / "ASEM_iMeta.csv"), "--spec", str(tmp_path / "spec.yaml"), "-n", "40",
-                                   "--seed", "2", "--out", str(tmp_path / "out")])
-    assert out.exit_code == 0, out.output
+    assert main(["uncertainty", "--data", str(data / "ASEM_iData.csv"), "--meta", str(data / "ASEM_iMeta.csv"),
+                 "--spec", str(tmp_path / "spec.yaml"), "-n", "40", "--seed", "2", "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "rank_stats.csv").exists()
