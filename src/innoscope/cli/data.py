@@ -56,6 +56,16 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def open_store(path: Path, *, read_only: bool, lock_timeout: float | None = None):
+    """The store at ``path``: read-only commands share it, a writer waits for other processes to let go
+    (up to ``lock_timeout`` s, default :func:`~innoscope.store.default_lock_timeout`) and says so on stderr."""
+    from innoscope.store import Store
+
+    err = _err()
+    return Store(str(path), read_only=read_only, lock_timeout=lock_timeout,
+                 on_wait=lambda msg: err.print(escape(msg), soft_wrap=True))
+
+
 # -- shared loaders (also used by ``innoscope report`` / ``serve``) ---------------------------------------
 def framework_path(framework: str | Path | None) -> Path:
     """A bundled framework by name (``three_pools``) or a YAML path."""
@@ -109,9 +119,7 @@ def _store_observations(store: Path) -> pd.DataFrame:
     """Every candidate row of the store (the panel chooses among them); the store's pick is ``chosen``."""
     if not store.exists():
         raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
-    from innoscope.store import Store
-
-    with Store(str(store)) as st:
+    with open_store(store, read_only=True) as st:
         obs = st.observations(all_rows=True)
     if obs.empty:
         raise DataError(f"store {store} holds no observations")
@@ -471,6 +479,9 @@ def import_cmd(
     dataset: Annotated[str, typer.Option("--dataset", help="dataset name in the store")] = "default",
     note: Annotated[str | None, typer.Option("--note", help="a note kept with the import")] = None,
     show: Annotated[int, typer.Option("--show", help="issues of the import report to print")] = 20,
+    lock_timeout: Annotated[float | None, typer.Option(
+        "--lock-timeout", min=0, help="seconds to wait while another innoscope process holds the store "
+                                      "(default 30, or INNOSCOPE_LOCK_TIMEOUT)")] = None,
 ) -> None:
     """Import a file into the store (all rows or none), with an import report.
 
@@ -526,9 +537,7 @@ def import_cmd(
             out.print(f"[yellow]note:[/] {len(unknown)} series are not in framework {escape(str(fw.source))}: "
                       f"{escape(', '.join(unknown[:12]))}{' ...' if len(unknown) > 12 else ''}")
     _print_report(out, report, show)
-    from innoscope.store import Store
-
-    with Store(str(store)) as st:
+    with open_store(store, read_only=False, lock_timeout=lock_timeout) as st:  # the parsed table waits with us
         rec = st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note)
     verb = "already in" if rec.reused else "imported into"
     out.print(f"{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
@@ -608,9 +617,7 @@ def list_cmd(
     if not store.exists():
         out.print(f"store {escape(str(store))}: not created yet (innoscope import FILE)")
         return
-    from innoscope.store import Store
-
-    with Store(str(store)) as st:
+    with open_store(store, read_only=True) as st:
         imports = st.imports()
     t = Table(title=f"imports in {escape(str(store))}", title_justify="left")
     for col in imports.columns:

@@ -34,3 +34,7 @@ class StageError(InnoscopeError, ValueError):
 
 class ImportFailed(InnoscopeError):
     """An import was rejected; the store is unchanged."""
+
+
+class StoreLocked(InnoscopeError):
+    """Another process held the store's lock for longer than the wait allowed; nothing was written."""

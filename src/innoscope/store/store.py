@@ -28,12 +28,24 @@ unchanged. Importing content already imported into the same dataset (same sha256
 all kept. Inside one file, the same key *and* source (source_title, source_url) with two different values is an
 import error naming both rows. :meth:`Store.observations` picks one value per key by a stated policy and says
 why in a ``reason`` column; :meth:`Store.conflicts` lists the keys whose rows disagree.
+
+**Several processes.** DuckDB lets one process write a file, or any number read it. ``Store(path,
+read_only=True)`` (every command that only reads: ``list``, ``compare``, ``export``, ``run``/``build --store``)
+opens the file read-only and runs no DDL, so readers share it; a missing file is an error, never created. A
+writer (``import``) or a reader that finds the file held by another process waits, polling, up to
+``lock_timeout`` seconds (default 30 s, ``INNOSCOPE_LOCK_TIMEOUT``), says once that it waits (``on_wait``), and
+then raises :class:`~innoscope.errors.StoreLocked` with nothing written. ``innoscope import`` parses the file
+before it asks for the store, so the parsed table waits with it and is never thrown away. A schema-1 or -2 store
+opened read-only is upgraded once by a short write, then read.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,11 +57,16 @@ import pandas as pd
 import pyarrow as pa
 
 from innoscope.ingest.names import Entity, EntityTable
-from innoscope.model.errors import DataError, ImportFailed, InnoscopeError
+from innoscope.model.errors import DataError, ImportFailed, InnoscopeError, StoreLocked
 
-__all__ = ["DEFAULT_PATH", "ImportRecord", "Store"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "DEFAULT_PATH", "LOCK_WAIT_MESSAGE", "ImportRecord", "Store", "default_lock_timeout"]
 
 DEFAULT_PATH = "innoscope.duckdb"
+DEFAULT_LOCK_TIMEOUT = 30.0
+"""Seconds a command waits for another process to release the store (``INNOSCOPE_LOCK_TIMEOUT`` overrides)."""
+LOCK_WAIT_MESSAGE = "waiting for the store lock held by another innoscope process…"
+_LOCK_RE = re.compile(r"Could not set lock on file|Conflicting lock is held")
+_PID_RE = re.compile(r"\(PID (\d+)\)")
 SCHEMA_VERSION = "3"
 _OBS_COLUMNS = ("entity", "indicator", "year", "value", "raw", "flags", "unit", "source_title", "source_url",
                 "excerpt", "note", "entity_name", "row", "column")
@@ -137,34 +154,63 @@ class ImportRecord:
 class Store:
     """A DuckDB store of imports, observations and entities (see the module docstring)."""
 
-    def __init__(self, path: str | Path = DEFAULT_PATH, *, entities: EntityTable | None = None):
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, entities: EntityTable | None = None,
+                 read_only: bool = False, lock_timeout: float | None = None,
+                 on_wait: Callable[[str], None] | None = None):
         self.path = str(path)
-        try:
-            self.con = duckdb.connect(self.path)
-        except duckdb.Error as exc:
-            raise DataError(f"cannot open store {self.path}: {exc}") from None
+        self.read_only = read_only
+        self._entity_table: EntityTable | None = None
+        timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
+        if read_only:
+            if not Path(self.path).is_file():
+                raise DataError(f"store {self.path} does not exist; create it with "
+                                f"`innoscope import FILE --store {self.path}`")
+            self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
+            version = self._schema_version()
+            if version in ("1", "2"):  # upgraded once by a short write, then read as usual
+                self.con.close()
+                Store(self.path, lock_timeout=timeout, on_wait=on_wait).close()
+                self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
+                version = self._schema_version()
+            if version != SCHEMA_VERSION:
+                self.con.close()
+                raise DataError(f"store {self.path} has schema version {version}, expected {SCHEMA_VERSION}")
+            self._settings()
+            if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
+                self._entity_table = entities if entities is not None else EntityTable.default()
+            return
+        self.con = _connect(self.path, read_only=False, timeout=timeout, on_wait=on_wait)
         self.con.execute(_SCHEMA)
-        self.con.execute("SET preserve_insertion_order = false")
-        self.con.execute("SET enable_progress_bar = false")
-        version = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        self._settings()
+        version = self._schema_version()
         if version is None:
             self.con.execute(_OBSERVATIONS)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        elif version[0] in ("1", "2"):
+        elif version in ("1", "2"):
             self.con.begin()
             try:
-                if version[0] == "1":
+                if version == "1":
                     self.con.execute(_MIGRATE_1_TO_2)
                 self.con.execute(_MIGRATE_2_TO_3)
                 self.con.commit()
             except duckdb.Error as exc:
                 self.con.rollback()
-                raise DataError(f"store {self.path}: cannot upgrade schema {version[0]} to {SCHEMA_VERSION}: {exc}") from None
-        elif version[0] != SCHEMA_VERSION:
-            raise DataError(f"store {self.path} has schema version {version[0]}, expected {SCHEMA_VERSION}")
+                raise DataError(f"store {self.path}: cannot upgrade schema {version} to {SCHEMA_VERSION}: {exc}") from None
+        elif version != SCHEMA_VERSION:
+            raise DataError(f"store {self.path} has schema version {version}, expected {SCHEMA_VERSION}")
         if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
             self._write_entities(entities if entities is not None else EntityTable.default())
-        self._entity_table: EntityTable | None = None
+
+    def _settings(self) -> None:
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
+
+    def _schema_version(self) -> str | None:
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            raise DataError(f"store {self.path} is not an innoscope store (no meta table)") from None
+        return None if row is None else row[0]
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
@@ -214,13 +260,19 @@ class Store:
             self._entity_table = EntityTable(ents.values())
         return self._entity_table
 
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise DataError(f"store {self.path} is open read-only: cannot {what}")
+
     def add_entity(self, entity: Entity) -> None:
+        self._writable("add an entity")
         table = self.entity_table()
         table.add(entity)  # validates id and names against the existing ones
         self._entity_table = None
         self._write_entities(EntityTable([entity]))
 
     def add_alias(self, entity_id: str, alias: str) -> None:
+        self._writable("add an alias")
         self.entity_table().add_alias(entity_id, alias)
         self.con.execute("INSERT INTO aliases VALUES (?, ?)", [alias, entity_id])
 
@@ -239,6 +291,7 @@ class Store:
                     **read_options: Any) -> ImportRecord:
         """Read ``path`` with :func:`~innoscope.ingest.readers.read_table` (names resolved with the store's
         entity table) and import it (:meth:`import_long`). Any error leaves the store unchanged."""
+        self._writable("import")
         from innoscope.ingest.readers import read_table
 
         read_options.setdefault("entities", self.entity_table())
@@ -252,6 +305,7 @@ class Store:
                     sha256: str | None = None, note: str | None = None) -> ImportRecord:
         """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
         ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged."""
+        self._writable("import")
         try:
             arrow, meta = _as_arrow(table)
             sha = sha256 or meta.get("sha256") or _table_sha(arrow)
@@ -415,6 +469,49 @@ class Store:
             FROM o JOIN k ON k.entity = o.entity AND k.indicator = o.indicator AND k.year IS NOT DISTINCT FROM o.year
             GROUP BY o.entity, o.indicator, o.year
             ORDER BY o.entity, o.indicator, o.year""", [dataset] if dataset else None)
+
+
+def default_lock_timeout() -> float:
+    """``INNOSCOPE_LOCK_TIMEOUT`` (seconds, >= 0) if set, else :data:`DEFAULT_LOCK_TIMEOUT`."""
+    text = os.environ.get("INNOSCOPE_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise DataError(f"INNOSCOPE_LOCK_TIMEOUT={text[:40]!r}: expected a number of seconds >= 0")
+    return value
+
+
+def _connect(path: str, *, read_only: bool, timeout: float,
+             on_wait: Callable[[str], None] | None) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting up to ``timeout`` seconds while another process holds a conflicting lock
+    (a writer excludes everyone; readers exclude writers). ``on_wait`` gets one message when the wait starts;
+    a lock still held at the end raises :class:`StoreLocked`."""
+    start = time.monotonic()
+    delay = 0.05
+    told = False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.Error as exc:
+            text = str(exc)
+            if not _LOCK_RE.search(text):
+                raise DataError(f"cannot open store {path}: {text.splitlines()[0][:300]}") from None
+            waited = time.monotonic() - start
+            if waited >= timeout:
+                pid = _PID_RE.search(text)
+                holder = f"process {pid.group(1)}" if pid else "another process"
+                raise StoreLocked(f"store {path} is locked by {holder} (another innoscope command); gave up "
+                                  f"after {timeout:g} s: try again when it has finished, or wait longer "
+                                  f"(--lock-timeout SECONDS or INNOSCOPE_LOCK_TIMEOUT)") from None
+            if not told and on_wait is not None:
+                on_wait(f"{LOCK_WAIT_MESSAGE} ({path}; waiting up to {timeout:g} s)")
+            told = True
+            time.sleep(min(delay, max(timeout - waited, 0.0)))
+            delay = min(delay * 1.5, 0.5)
 
 
 def _reasons(df: pd.DataFrame, policy: str, pats: list[str]) -> pd.Series:
