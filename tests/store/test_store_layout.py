@@ -39,7 +39,8 @@ def test_repeated_context_is_stored_once(tmp_path):
         assert s.observations()["value"].tolist() == [float(k) for k in sorted(range(n), key=lambda k: f"i{k}")]
 
 
-def test_schema_1_store_is_upgraded(tmp_path):
+@pytest.mark.parametrize("read_only", [False, True])  # a read-only command upgrades it once too
+def test_schema_1_store_is_upgraded(tmp_path, read_only):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     con.execute("""
@@ -63,7 +64,7 @@ def test_schema_1_store_is_upgraded(tmp_path):
         INSERT INTO entities VALUES ('shenzhen', '深圳', 'Shenzhen', 'shenzhen'), ('hangzhou', '杭州', 'Hangzhou', 'hangzhou');
     """)
     con.close()
-    with Store(path) as s:
+    with Store(path, read_only=read_only) as s:
         assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
         got = s.observations(all_rows=True).sort_values("file_row")
         assert got["raw"].tolist() == ["2.66万", ">2200"] and got["value"].tolist() == [26600, 2200]
