@@ -14,8 +14,8 @@ import textwrap
 import duckdb
 import pytest
 
-from innoscope.cli import main
 from innoscope.cities.cited import bundled_path
+from innoscope.cli import main
 from innoscope.model.errors import DataError
 from innoscope.store import LOCK_WAIT_MESSAGE, Store
 
@@ -72,7 +72,7 @@ def test_read_only_commands_run_while_another_reader_holds_the_store(store, tmp_
     finally:
         _release(holder)
     out = capsys.readouterr().out
-    assert f"imports in {store}" in out and "wrote" in out
+    assert "imports in" in out and "wrote" in out
 
 
 def test_two_list_processes_at_once_both_succeed(store):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from innoscope.ingest.yaml_bounded import load_yaml, yaml_problem
 from innoscope.model.errors import DataError
 
 __all__ = ["Entity", "EntityTable", "fold_name"]
@@ -181,9 +182,9 @@ class EntityTable:
     @classmethod
     def _from_yaml_text(cls, text: str, label: str) -> EntityTable:
         try:
-            doc = yaml.safe_load(text)
+            doc = load_yaml(text)
         except yaml.YAMLError as exc:
-            raise DataError(f"{label}: invalid YAML: {exc}") from None
+            raise DataError(f"{label}: {yaml_problem(exc)}") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("entities"), list):
             raise DataError(f"{label}: expected a mapping with an 'entities' list")
         return cls.from_records(doc["entities"])

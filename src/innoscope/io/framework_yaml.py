@@ -39,7 +39,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from innoscope.model.errors import FrameworkError
+from innoscope.ingest.yaml_bounded import BoundedSafeLoader, yaml_problem
+from innoscope.model.errors import FrameworkError, brief
 from innoscope.model.framework import Framework, Node
 
 __all__ = ["KNOWN_UNITS", "read_framework_yaml", "read_framework_text", "unit_known"]
@@ -66,7 +67,7 @@ class _Seq(list[Any]):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(BoundedSafeLoader):
     pass
 
 
@@ -79,7 +80,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
         key = loader.construct_object(knode, deep=True)
         line = knode.start_mark.line + 1
         if key in out:
-            raise FrameworkError(f"{loader.name}: line {line}: key {key!r} repeated in one mapping "
+            raise FrameworkError(f"{loader.name}: line {line}: key {brief(key)} repeated in one mapping "
                                  f"(first at line {out.key_lines[key]})")
         out[key] = loader.construct_object(vnode, deep=True)
         out.key_lines[key] = line
@@ -118,6 +119,21 @@ class _NodeSpec(BaseModel):
     related: list[str] | None = None
     variants: list[str] | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+
+
+class _TopSpec(BaseModel):
+    """Schema of the file's top-level fields other than the tree (the tree is checked node by node)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str | int | None = None
+    name_en: str | None = None
+    name_zh: str | None = None
+    description: str | None = None
+    source: str | None = None
+    version: str | int | float | None = None
+    levels: list[str | int] | None = None
+    units: list[str] | None = None
 
 
 class _DenomSpec(BaseModel):
@@ -161,11 +177,8 @@ def read_framework_text(text: str, *, source: str = "<framework>") -> Framework:
     loader.name = source
     try:
         doc = loader.get_single_data()
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else "?"
-        raise FrameworkError(f"{source}: line {line}: not valid YAML: {e.problem}") from None
     except yaml.YAMLError as e:
-        raise FrameworkError(f"{source}: not valid YAML: {e}") from None
+        raise FrameworkError(f"{source}: {yaml_problem(e)}") from None
     finally:
         loader.dispose()
     return _build(doc, source)
@@ -177,15 +190,19 @@ def _build(doc: Any, src: str) -> Framework:
     unknown = sorted(set(doc) - _TOP_KEYS, key=str)
     if unknown:
         k = unknown[0]
-        raise FrameworkError(f"{src}: line {doc.key_lines[k]}: unknown top-level key {k!r}; "
+        raise FrameworkError(f"{src}: line {doc.key_lines[k]}: unknown top-level key {brief(k)}; "
                              f"valid keys: {', '.join(sorted(_TOP_KEYS))}")
     if "index" not in doc and "nodes" not in doc:
         raise FrameworkError(f"{src}: no 'index' tree and no 'nodes' list; nothing to read")
-
-    extra_units = doc.get("units") or []
-    if not isinstance(extra_units, list) or not all(isinstance(u, str) for u in extra_units):
-        raise FrameworkError(f"{src}: line {doc.key_lines.get('units')}: 'units' must be a list of unit names")
-    units = set(extra_units)
+    try:
+        _TopSpec.model_validate(dict(doc))
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = err["loc"][0]
+        what = {"units": "a list of unit names", "levels": "a list of level names"}.get(key, "text")
+        raise FrameworkError(f"{src}: line {doc.key_lines.get(key, doc.line)}: {key}: expected {what} "
+                             f"(got {brief(doc.get(key))})") from None
+    units = set(doc.get("units") or [])
 
     denoms = _read_denominators(doc, src, units)
 
@@ -209,8 +226,8 @@ def _build(doc: Any, src: str) -> Framework:
         spec = _validate_node(m, src)
         if nest_parent is not None:
             if spec.parent is not None and spec.parent != nest_parent:
-                raise FrameworkError(f"{src}: {_where(spec.id, m, 'parent')}: parent {spec.parent!r} contradicts the "
-                                     f"nesting (it sits under {nest_parent!r}); drop 'parent' inside a nested tree")
+                raise FrameworkError(f"{src}: {_where(spec.id, m, 'parent')}: parent {brief(spec.parent)} contradicts the "
+                                     f"nesting (it sits under {brief(nest_parent)}); drop 'parent' inside a nested tree")
             spec = spec.model_copy(update={"parent": nest_parent})
         specs.append((spec, m))
 
@@ -226,14 +243,14 @@ def _walk(m: _Map, parent: str | None, out: list[tuple[_Map, str | None, int]], 
         raise FrameworkError(f"{src}: {_where(m.get('id'), m, 'children')}: 'children' must be a list of nodes")
     for k in kids:
         if not isinstance(k, _Map):
-            raise FrameworkError(f"{src}: line {getattr(kids, 'line', m.line)}: a child of {m.get('id')!r} "
+            raise FrameworkError(f"{src}: line {getattr(kids, 'line', m.line)}: a child of {brief(m.get('id'))} "
                                  f"must be a mapping with at least an 'id'")
         _walk(k, str(m.get("id")), out, src)
 
 
 def _where(node_id: Any, m: _Map, key: str | None = None) -> str:
     line = m.key_lines.get(key, m.line) if key else m.line
-    return f"node {node_id!r} (line {line})" if node_id is not None else f"node at line {line}"
+    return f"node {brief(node_id)} (line {line})" if node_id is not None else f"node at line {line}"
 
 
 def _validate_node(m: _Map, src: str) -> _NodeSpec:
@@ -251,13 +268,13 @@ def _validate_node(m: _Map, src: str) -> _NodeSpec:
         nid = m.get("id")
         if err["type"] == "extra_forbidden":
             valid = ", ".join(k for k in _NodeSpec.model_fields)
-            msg = f"unknown key {key!r}; valid keys: {valid}"
+            msg = f"unknown key {brief(key)}; valid keys: {valid}"
         elif key == "direction":
-            msg = f"direction {m.get('direction')!r}; expected 1 (higher is better) or -1 (lower is better)"
+            msg = f"direction {brief(m.get('direction'))}; expected 1 (higher is better) or -1 (lower is better)"
         elif key == "id" and "id" not in m:
             msg = "has no 'id'"
         else:
-            msg = f"{key}: {err['msg']} (got {m.get(key)!r})"
+            msg = f"{key}: {err['msg']} (got {brief(m.get(key))})"
         raise FrameworkError(f"{src}: {_where(nid, m, str(key) if key in m else None)}: {msg}") from None
 
 
@@ -273,14 +290,14 @@ def _read_denominators(doc: _Map, src: str, units: set[str]) -> dict[str, tuple[
         line = d.key_lines[code]
         body = body or _Map()
         if not isinstance(body, dict):
-            raise FrameworkError(f"{src}: denominator {code!r} (line {line}): expected a mapping, got {body!r}")
+            raise FrameworkError(f"{src}: denominator {brief(code)} (line {line}): expected a mapping, got {brief(body)}")
         try:
             spec = _DenomSpec.model_validate(dict(body))
         except ValidationError as e:
             err = e.errors()[0]
-            raise FrameworkError(f"{src}: denominator {code!r} (line {line}): {err['loc'][0]}: {err['msg']}") from None
+            raise FrameworkError(f"{src}: denominator {brief(code)} (line {line}): {err['loc'][0]}: {err['msg']}") from None
         if spec.unit is not None and not unit_known(spec.unit, units):
-            raise FrameworkError(f"{src}: denominator {code!r} (line {line}): unknown unit {spec.unit!r}; "
+            raise FrameworkError(f"{src}: denominator {brief(code)} (line {line}): unknown unit {brief(spec.unit)}; "
                                  "declare it under 'units:' or use a known unit")
         out[str(code)] = (spec, line)
     return out
@@ -292,9 +309,9 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
     for spec, m in specs:
         if spec.id in by_id:
             first = by_id[spec.id][1]
-            raise FrameworkError(f"{src}: duplicate id {spec.id!r} at lines {first.line} and {m.line}")
+            raise FrameworkError(f"{src}: duplicate id {brief(spec.id)} at lines {first.line} and {m.line}")
         if spec.id in denoms:
-            raise FrameworkError(f"{src}: {_where(spec.id, m)}: id {spec.id!r} is already a denominator "
+            raise FrameworkError(f"{src}: {_where(spec.id, m)}: id {brief(spec.id)} is already a denominator "
                                  f"(line {denoms[spec.id][1]})")
         by_id[spec.id] = (spec, m)
 
@@ -303,7 +320,7 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
             from rapidfuzz import process
 
             near = [h[0] for h in process.extract(spec.parent, list(by_id), limit=3)]
-            raise FrameworkError(f"{src}: {_where(spec.id, m, 'parent')}: parent {spec.parent!r} is not a node of "
+            raise FrameworkError(f"{src}: {_where(spec.id, m, 'parent')}: parent {brief(spec.parent)} is not a node of "
                                  f"the framework (dangling parent); did you mean {', '.join(near)}?")
 
     for spec, _m in specs:
@@ -368,7 +385,7 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
             if spec.unit is None:
                 raise FrameworkError(f"{src}: {_where(spec.id, m)}: indicator has no 'unit'")
             if not unit_known(spec.unit, units):
-                raise FrameworkError(f"{src}: {_where(spec.id, m, 'unit')}: unknown unit {spec.unit!r}; use a "
+                raise FrameworkError(f"{src}: {_where(spec.id, m, 'unit')}: unknown unit {brief(spec.unit)}; use a "
                                      f"known unit (e.g. 家, 件, 亿元, 万人, %, km², rank, ratio) or declare it "
                                      "under 'units:'")
             if spec.denominator is not None:
@@ -382,12 +399,12 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
                 else:
                     known = sorted(denoms) + [c for c, k in kinds.items() if k == "indicator" and c != spec.id]
                     raise FrameworkError(f"{src}: {_where(spec.id, m, 'denominator')}: unknown denominator "
-                                         f"{spec.denominator!r}; known: {', '.join(known) or 'none'}")
+                                         f"{brief(spec.denominator)}; known: {', '.join(known) or 'none'}")
         else:
             for k in ("unit", "direction", "denominator", "target", "select", "related", "variants"):
                 if getattr(spec, k) is not None:
-                    raise FrameworkError(f"{src}: {_where(spec.id, m, k)}: {k!r} is for indicators; "
-                                         f"{spec.id!r} is an aggregate")
+                    raise FrameworkError(f"{src}: {_where(spec.id, m, k)}: {brief(k)} is for indicators; "
+                                         f"{brief(spec.id)} is an aggregate")
         params = dict(spec.params)
         if spec.select is not None:
             params["select"] = dict(spec.select)

@@ -7,6 +7,20 @@ or value at fault and say what was expected.
 
 from __future__ import annotations
 
+import reprlib
+
+_REPR = reprlib.Repr()
+for _k, _v in dict(maxlevel=3, maxdict=4, maxlist=4, maxtuple=4, maxset=4, maxfrozenset=4, maxdeque=4, maxarray=4,
+                   maxstring=60, maxother=60, maxlong=40).items():
+    setattr(_REPR, _k, _v)  # Repr(**kwargs) needs Python 3.12
+
+
+def brief(value: object, limit: int = 100) -> str:
+    """``repr(value)`` cut to at most ``limit`` characters (``reprlib``: a few items per level, three levels), so
+    that an error message never echoes an unbounded input."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class InnoscopeError(Exception):
     """Base class for every error a user can cause."""

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from innoscope.model.errors import FrameworkError
+from innoscope.model.errors import FrameworkError, brief
 
 
 class Node(BaseModel):
@@ -45,7 +45,7 @@ class Node(BaseModel):
         return self.name_en or self.name_zh or self.id
 
     def where(self) -> str:
-        return f"node {self.id!r}" + (f" (line {self.line})" if self.line else "")
+        return f"node {brief(self.id)}" + (f" (line {self.line})" if self.line else "")
 
 
 class Framework(BaseModel):
@@ -76,7 +76,7 @@ class Framework(BaseModel):
         try:
             return self.by_id[code]
         except KeyError:
-            raise FrameworkError(f"unknown node {code!r}") from None
+            raise FrameworkError(f"unknown node {brief(code)}") from None
 
     def __contains__(self, code: object) -> bool:
         return code in self.by_id
@@ -220,7 +220,7 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
             continue
         if kind not in ("Indicator", "Aggregate"):
             raise FrameworkError(
-                f"{where} row {line}, column Type: {kind!r} for {code!r}; expected Indicator, Aggregate, "
+                f"{where} row {line}, column Type: {brief(kind)} for {brief(code)}; expected Indicator, Aggregate, "
                 "Group, Denominator or Other"
             )
         try:
@@ -229,9 +229,9 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
             weight = float(_cell(row, "Weight") if _cell(row, "Weight") is not None else 1.0)
         except (TypeError, ValueError) as e:
             raise FrameworkError(
-                f"{where} row {line} ({code!r}): Level, Direction and Weight must be numbers ({e})") from None
+                f"{where} row {line} ({brief(code)}): Level, Direction and Weight must be numbers ({e})") from None
         if direction != 1 and direction != -1:
-            raise FrameworkError(f"{where} row {line}, column Direction: {direction} for {code!r}; expected 1 or -1")
+            raise FrameworkError(f"{where} row {line}, column Direction: {direction} for {brief(code)}; expected 1 or -1")
         extra = {c: _cell(row, c) for c in imeta.columns if c not in _IMETA_KNOWN and _cell(row, c) is not None}
         target = _cell(row, "Target")
         nodes.append(Node(
@@ -259,12 +259,12 @@ def validate_tree(nodes: list[Node], denominators: dict[str, str] | None = None,
         if n.id in seen:
             first = seen[n.id]
             raise FrameworkError(
-                f"{pre}duplicate id {n.id!r}" + (f" at lines {first.line} and {n.line}" if n.line else "")
+                f"{pre}duplicate id {brief(n.id)}" + (f" at lines {first.line} and {n.line}" if n.line else "")
             )
         seen[n.id] = n
     for n in nodes:
         if n.parent is not None and n.parent not in seen:
-            raise FrameworkError(f"{pre}{n.where()} has parent {n.parent!r}, which is not in the framework (dangling parent)")
+            raise FrameworkError(f"{pre}{n.where()} has parent {brief(n.parent)}, which is not in the framework (dangling parent)")
     for n in nodes:
         path, cur = [n.id], n
         while cur.parent is not None:
@@ -280,14 +280,14 @@ def validate_tree(nodes: list[Node], denominators: dict[str, str] | None = None,
             raise FrameworkError(f"{pre}{n.where()} is an aggregate at level 1; aggregates are level 2 or higher")
         if n.parent is not None and seen[n.parent].level != n.level + 1:
             raise FrameworkError(
-                f"{pre}{n.where()} is at level {n.level} but its parent {n.parent!r} is at level "
+                f"{pre}{n.where()} is at level {n.level} but its parent {brief(n.parent)} is at level "
                 f"{seen[n.parent].level}; a parent must be exactly one level up"
             )
         if n.weight < 0 or n.weight != n.weight:
             raise FrameworkError(f"{pre}{n.where()} has weight {n.weight}; weights must be non-negative numbers")
         if n.denominator is not None and denominators is not None and n.denominator not in denominators:
             raise FrameworkError(
-                f"{pre}{n.where()} has denominator {n.denominator!r}, which is not a known denominator "
+                f"{pre}{n.where()} has denominator {brief(n.denominator)}, which is not a known denominator "
                 f"(known: {', '.join(sorted(denominators)) or 'none'})"
             )
     top = max(n.level for n in nodes)

@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from innoscope.model.errors import SpecError
+from innoscope.ingest.yaml_bounded import load_yaml, yaml_problem
+from innoscope.model.errors import SpecError, brief
 
 RESERVED = ("method", "input", "output", "by_indicator", "by_level", "by_node", "by_group")
 
@@ -99,7 +100,10 @@ class PipelineSpec(BaseModel):
         if not isinstance(obj["steps"], list):
             raise SpecError(f"{where}'steps' must be a list")
         steps = [_parse_step(s, i, where) for i, s in enumerate(obj["steps"], start=1)]
-        return cls(steps=steps, name=obj.get("name"), uncertainty=obj.get("uncertainty"))
+        try:
+            return cls(steps=steps, name=obj.get("name"), uncertainty=obj.get("uncertainty"))
+        except ValidationError as e:
+            raise SpecError(f"{where}{_field_error(e, obj)}") from None
 
     @classmethod
     def from_yaml(cls, path_or_text: str | Path) -> PipelineSpec:
@@ -112,9 +116,9 @@ class PipelineSpec(BaseModel):
         else:
             text, source = str(path_or_text), None
         try:
-            obj = yaml.safe_load(text)
+            obj = load_yaml(text)
         except yaml.YAMLError as e:
-            raise SpecError(f"{source or 'spec'}: not valid YAML: {e}") from None
+            raise SpecError(f"{source or 'spec'}: {yaml_problem(e)}") from None
         return cls.from_obj(obj, source=source)
 
     def to_obj(self) -> dict[str, Any]:
@@ -140,7 +144,7 @@ class PipelineSpec(BaseModel):
                 for k, v in changes.items():
                     setattr(s, k, v)
                 return PipelineSpec(steps=steps, name=self.name, uncertainty=self.uncertainty)
-        raise SpecError(f"the spec has no {stage!r} step")
+        raise SpecError(f"the spec has no {brief(stage)} step")
 
 
 def _parse_step(raw: Any, i: int, where: str) -> Step:
@@ -150,13 +154,36 @@ def _parse_step(raw: Any, i: int, where: str) -> Step:
         (stage, body), = raw.items()
         if body is None:
             body = {}
+        if not isinstance(stage, str):
+            raise SpecError(f"{where}step {i}: the stage name must be text, got {brief(stage)}")
+        label = stage if len(stage) <= 60 else brief(stage)
         if isinstance(body, str):
             body = {"method": body}
         if not isinstance(body, dict):
-            raise SpecError(f"{where}step {i} ({stage}): expected a mapping of parameters, got {body!r}")
+            raise SpecError(f"{where}step {i} ({label}): expected a mapping of parameters, got {brief(body)}")
         body = dict(body)
         fields = {k: body.pop(k) for k in RESERVED if k in body}
-        if "by_level" in fields:
-            fields["by_level"] = {int(k): v for k, v in fields["by_level"].items()}
-        return Step(stage=str(stage), params=body, **fields)
-    raise SpecError(f"{where}step {i}: expected a stage name or a one-key mapping, got {raw!r}")
+        by_level = fields.get("by_level")
+        if by_level is not None:
+            if not isinstance(by_level, dict) or not all(_is_level(k) for k in by_level):
+                raise SpecError(f"{where}step {i} ({label}): by_level: expected a mapping from level numbers "
+                                f"to overrides, got {brief(by_level)}")
+            fields["by_level"] = {int(k): v for k, v in by_level.items()}
+        try:
+            return Step(stage=stage, params=body, **fields)
+        except ValidationError as e:
+            raise SpecError(f"{where}step {i} ({label}): {_field_error(e, fields)}") from None
+    raise SpecError(f"{where}step {i}: expected a stage name or a one-key mapping, got {brief(raw)}")
+
+
+def _is_level(key: Any) -> bool:
+    return (isinstance(key, int) and not isinstance(key, bool)) or (isinstance(key, str) and key.strip().isdigit())
+
+
+def _field_error(e: ValidationError, given: dict[str, Any]) -> str:
+    """One line for the first error of a pydantic validation: the field, what was expected, what was given."""
+    err = e.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    field = loc[0] if loc else "?"
+    value = given.get(field, err.get("input")) if len(loc) == 1 else err.get("input")
+    return f"{'.'.join(loc) or 'value'}: {err['msg']} (got {brief(value)})"
