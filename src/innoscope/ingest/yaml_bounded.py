@@ -47,19 +47,21 @@ class BoundedSafeLoader(yaml.SafeLoader):
         self._depth = 0
         self._nodes = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def _line(self) -> int:
+        return int(self.peek_event().start_mark.line) + 1  # type: ignore[no-untyped-call]
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             self._aliases += 1
             if self._aliases > self.max_aliases:
-                raise YAMLBudgetError(f"line {self.peek_event().start_mark.line + 1}: more than {self.max_aliases} "
-                                      "alias uses (*name); refused (an alias bomb?)")
+                raise YAMLBudgetError(f"line {self._line()}: more than {self.max_aliases} alias uses (*name); "
+                                      "refused (an alias bomb?)")
             return super().compose_node(parent, index)
         self._depth += 1
         self._nodes += 1
         try:
             if self._depth > self.max_depth:
-                raise YAMLBudgetError(f"line {self.peek_event().start_mark.line + 1}: nested more than "
-                                      f"{self.max_depth} levels deep; refused")
+                raise YAMLBudgetError(f"line {self._line()}: nested more than {self.max_depth} levels deep; refused")
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1

@@ -198,7 +198,7 @@ def _build(doc: Any, src: str) -> Framework:
         _TopSpec.model_validate(dict(doc))
     except ValidationError as e:
         err = e.errors()[0]
-        key = err["loc"][0]
+        key = str(err["loc"][0])
         what = {"units": "a list of unit names", "levels": "a list of level names"}.get(key, "text")
         raise FrameworkError(f"{src}: line {doc.key_lines.get(key, doc.line)}: {key}: expected {what} "
                              f"(got {brief(doc.get(key))})") from None

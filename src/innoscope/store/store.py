@@ -162,27 +162,36 @@ class Store:
         self._entity_table: EntityTable | None = None
         timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
         if read_only:
-            if not Path(self.path).is_file():
-                raise DataError(f"store {self.path} does not exist; create it with "
-                                f"`innoscope import FILE --store {self.path}`")
-            self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
-            version = self._schema_version()
-            if version in ("1", "2"):  # upgraded once by a short write, then read as usual
-                self.con.close()
-                Store(self.path, lock_timeout=timeout, on_wait=on_wait).close()
-                self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
-                version = self._schema_version()
-            if version != SCHEMA_VERSION:
-                self.con.close()
-                raise DataError(f"store {self.path} has schema version {version}, expected {SCHEMA_VERSION}")
-            self._settings()
-            if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
+            self._open_read_only(timeout, on_wait)
+            if not self._has_entities():
                 self._entity_table = entities if entities is not None else EntityTable.default()
             return
         self.con = _connect(self.path, read_only=False, timeout=timeout, on_wait=on_wait)
         self.con.execute(_SCHEMA)
         self._settings()
+        self._upgrade(self._schema_version())
+        if not self._has_entities():
+            self._write_entities(entities if entities is not None else EntityTable.default())
+
+    def _open_read_only(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
+        """Connect read-only (no DDL); an older schema is upgraded first by a short write."""
+        if not Path(self.path).is_file():
+            raise DataError(f"store {self.path} does not exist; create it with "
+                            f"`innoscope import FILE --store {self.path}`")
+        self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
         version = self._schema_version()
+        if version in ("1", "2"):
+            self.con.close()
+            Store(self.path, lock_timeout=timeout, on_wait=on_wait).close()
+            self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
+            version = self._schema_version()
+        if version != SCHEMA_VERSION:
+            self.con.close()
+            raise DataError(f"store {self.path} has schema version {version}, expected {SCHEMA_VERSION}")
+        self._settings()
+
+    def _upgrade(self, version: str | None) -> None:
+        """Create the observation tables of a new store, or move an older schema's rows (one transaction)."""
         if version is None:
             self.con.execute(_OBSERVATIONS)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
@@ -198,8 +207,10 @@ class Store:
                 raise DataError(f"store {self.path}: cannot upgrade schema {version} to {SCHEMA_VERSION}: {exc}") from None
         elif version != SCHEMA_VERSION:
             raise DataError(f"store {self.path} has schema version {version}, expected {SCHEMA_VERSION}")
-        if self.con.execute("SELECT count(*) FROM entities").fetchone()[0] == 0:
-            self._write_entities(entities if entities is not None else EntityTable.default())
+
+    def _has_entities(self) -> bool:
+        row = self.con.execute("SELECT count(*) FROM entities").fetchone()
+        return bool(row and row[0])
 
     def _settings(self) -> None:
         self.con.execute("SET preserve_insertion_order = false")
@@ -210,7 +221,7 @@ class Store:
             row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except duckdb.CatalogException:
             raise DataError(f"store {self.path} is not an innoscope store (no meta table)") from None
-        return None if row is None else row[0]
+        return None if row is None else str(row[0])
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
