@@ -15,7 +15,8 @@
   (:func:`~innoscope.ingest.text.strip_pinyin_annotations`). Offsets (``start``, ``end``) are into this cleaned
   text, counted from the start of the document.
 * Matching text (:func:`fold`): the cleaned text with the same length, Traditional -> Simplified (OpenCC t2s),
-  full-width -> half-width, so rules see one script and every offset stays valid.
+  full-width forms (U+FF01-FF5E, ideographic space) -> ASCII, so rules see one script and every offset stays
+  valid.
 """
 
 from __future__ import annotations
@@ -49,25 +50,26 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFFE5: ord("¥"), 0x2212: ord("-"),
+          0xFF0D: ord("-"), 0xFF5E: ord("~"), 0x301C: ord("~"), 0xFE6A: ord("%"), 0x00B2: ord("2")}
+
+
 @lru_cache(maxsize=8192)
-def _fold_char(c: str) -> str:
-    n = unicodedata.normalize("NFKC", c)
-    n = n if len(n) == 1 else c
-    s = _t2s().convert(n)
-    return s if len(s) == 1 else n
+def _t2s_char(c: str) -> str:
+    s = _t2s().convert(c)
+    return s if len(s) == 1 else c
 
 
 def fold(text: str) -> str:
-    """Same-length matching text: Simplified, half-width digits and letters (see the module docstring)."""
-    if text.isascii():
-        return text
-    s = unicodedata.normalize("NFKC", text) if len(unicodedata.normalize("NFKC", text)) == len(text) else None
-    if s is None:
-        s = "".join(_fold_char(c) for c in text)
-    else:
-        conv = _t2s().convert(s)
-        s = conv if len(conv) == len(s) else "".join(_fold_char(c) for c in text)
-    return s.translate(_FOLD_EXTRA)
+    """Same-length matching text: Simplified (OpenCC t2s), half-width digits, letters and signs (see the module
+    docstring)."""
+    s = text.translate(_WIDTH)
+    if s.isascii():
+        return s
+    conv = _t2s().convert(s)
+    if len(conv) != len(s):  # a phrase conversion changed the length: convert character by character
+        conv = "".join(_t2s_char(c) for c in s)
+    return conv.translate(_FOLD_EXTRA)
 
 
 def clean(text: str) -> str:

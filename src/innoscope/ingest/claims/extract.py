@@ -81,6 +81,9 @@ _PROPOSE_STRIP_RE = re.compile(r"(?:达到|达|为|是|有|拥有|超过|突破|
 _TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s?年.*(?:公报|报告|年鉴|统计|白皮书|通报)|(?:bulletin|report|yearbook)",
                             re.IGNORECASE)
 _SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
+_IS_RE = re.compile(r"是|为|相当于")
+_CUMULATIVE_RE = re.compile(r"累计|总数")
+_PAREN_SPACE_RE = re.compile(r"[()（）\s]")
 _SHARE_UNITS = ("%", "‰")
 _SAME_COUNT = ({"家", "户", "个"}, {"所", "个"}, {"件", "项"}, {"人", "名", "位"})
 _DIMENSIONLESS = ("ratio", "index", "rank")
@@ -248,8 +251,8 @@ class _Sentence:
             return adjacent
         limit = start
         if kind == "ratio":
-            cuts = [m.start() for m in re.finditer(r"是|为|相当于", self.norm[self.s0:start])]
-            limit = self.s0 + cuts[-1] if cuts else start
+            cuts = [m.start() for m in _IS_RE.finditer(self.norm, self.s0, start)]
+            limit = cuts[-1] if cuts else start
         cs = self.clause_start(start)
         near = [q for q in self.places if self.s0 <= q.start and q.end <= limit and (
             q.place != "" or self._scope_owns(q, cs))]
@@ -303,7 +306,7 @@ class _Sentence:
         for p in self.places:
             if a <= p.start and p.end <= b:
                 gap = gap.replace(self.norm[p.start:p.end], "", 1)
-        return _LIST_SEP_RE.match(re.sub(r"[()（）\s]", "", gap) or "x") is not None
+        return _LIST_SEP_RE.match(_PAREN_SPACE_RE.sub("", gap) or "x") is not None
 
     def group_units(self) -> tuple[dict[int, str], dict[int, str]]:
         """Lists of figures (25.6万和34.4万篇; 增长56.0%、38.0%、26.6%): a figure without a unit takes the unit
@@ -436,7 +439,7 @@ class _Sentence:
         ind = hit.indicator
         num = ind.unit.split("/")[0]
         series = ind.series(kind)
-        if kind == "level" and ind.cumulative and re.search(r"累计|总数", before):
+        if kind == "level" and ind.cumulative and _CUMULATIVE_RE.search(before):
             series = ind.cumulative
         out_unit = num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
         if kind == "level" and "/" in ind.unit and num == out_unit:

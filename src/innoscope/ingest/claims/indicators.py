@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from innoscope.ingest.claims.document import fold
+from innoscope.ingest.claims.places import trie_pattern
 from innoscope.model.errors import DataError
 
 __all__ = ["Indicator", "Lexicon", "PhraseMention"]
@@ -71,8 +72,8 @@ class Lexicon:
                 self._by_phrase.setdefault(fold(p), ind)
             for p in ind.en:
                 en.setdefault(p.lower(), ind)
-        zh_alt = "|".join(re.escape(p) for p in sorted(self._by_phrase, key=len, reverse=True)) or "(?!)"
-        en_alt = "|".join(re.escape(p) for p in sorted(en, key=len, reverse=True)) or "(?!)"
+        zh_alt = trie_pattern(self._by_phrase)
+        en_alt = trie_pattern(en)
         self._zh = re.compile(zh_alt)
         self._en = re.compile(rf"(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])", re.IGNORECASE)
         self._en_map = en

@@ -39,6 +39,7 @@ _CHANGE_RE = re.compile(r"(?:新增|净增|增加|减少|下降|新设|新认定
 _CHANGE_VERB_RE = re.compile(r"新增|净增|新认定|新设立|增加了?(?=\D)|减少了?(?=\D)")
 _LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|合计|总计")
 _TO_RE = re.compile(r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$")
+_IS_RE = re.compile(r"是|为|相当于")
 _SHARE_RE = re.compile(r"(?:占|来自|比重|占比|比例|share of|accounting for|accounted for)")
 
 
@@ -63,20 +64,22 @@ def qualifier_of(before: str, after: str, *, more: bool = False, high: float | N
     return "; ".join(qs)
 
 
+_QUALIFIER_END_RE = re.compile(
+    "(?:" + "|".join(re.escape(w.strip()) for w in sorted((*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE), key=len,
+                                                          reverse=True)) + r")\s*$", re.IGNORECASE)
+
+
 def _strip_qualifier(before: str) -> str:
     b = before.rstrip()
-    for w in sorted((*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE), key=len, reverse=True):
-        w = w.strip()
-        if b.lower().endswith(w):
-            return b[: len(b) - len(w)].rstrip()
-    return b
+    m = _QUALIFIER_END_RE.search(b, max(0, len(b) - 12))
+    return b[: m.start()].rstrip() if m else b
 
 
 def kind_of(unit: str | None, before: str) -> str:
     """The kind of a non-rank figure in ``unit`` (base unit) with the clause text ``before`` it."""
     b = _strip_qualifier(before)
     if unit == "倍":
-        return "growth" if _GROWTH_RE.search(b[-12:]) and not re.search(r"是|为|相当于", b[-12:]) else "ratio"
+        return "growth" if _GROWTH_RE.search(b[-12:]) and not _IS_RE.search(b[-12:]) else "ratio"
     if _TO_RE.search(b[-6:]):
         return "share" if unit in ("%", "‰") else "level"
     if unit in ("%", "‰", "pp"):
