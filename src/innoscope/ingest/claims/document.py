@@ -56,7 +56,7 @@ _WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFFE5
 
 @lru_cache(maxsize=8192)
 def _t2s_char(c: str) -> str:
-    s = _t2s().convert(c)
+    s: str = _t2s().convert(c)
     return s if len(s) == 1 else c
 
 
@@ -66,7 +66,7 @@ def fold(text: str) -> str:
     s = text.translate(_WIDTH)
     if s.isascii():
         return s
-    conv = _t2s().convert(s)
+    conv: str = _t2s().convert(s)
     if len(conv) != len(s):  # a phrase conversion changed the length: convert character by character
         conv = "".join(_t2s_char(c) for c in s)
     return conv.translate(_FOLD_EXTRA)
