@@ -27,7 +27,7 @@ from innoscope.model.errors import InnoscopeError
 from innoscope.web.guard import DEFAULT_HOSTS, MAX_DEPTH, MAX_JSON, RequestGuard, refusal
 from innoscope.web.limits import Busy, ParsePool, TooLarge, UploadLimits
 from innoscope.web.messages import first_few, shorten
-from innoscope.web.routes import analysis, compute, download, pages, upload
+from innoscope.web.routes import analysis, compute, download, pages, review, upload
 from innoscope.web.state import Dataset, Datasets, NotFound
 
 STATIC = Path(__file__).parent / "static"
@@ -86,7 +86,7 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
             return refusal(status, shorten(e))
         return JSONResponse({"detail": shorten(e)}, status_code=status)
 
-    for module in (pages, compute, analysis, download, upload):
+    for module in (pages, compute, analysis, download, upload, review):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import os
 import tempfile
@@ -34,7 +35,7 @@ from innoscope.ingest.claims.extract import CANDIDATE_COLUMNS, Candidate
 from innoscope.ingest.values import ValueParseError, convert_unit, parse_value
 from innoscope.model.errors import DataError
 
-__all__ = ["DECISIONS", "REVIEW_COLUMNS", "is_review_file", "read_review", "to_unit", "write_review"]
+__all__ = ["DECISIONS", "REVIEW_COLUMNS", "is_review_file", "read_review", "to_unit", "write_review", "write_rows"]
 
 REVIEW_COLUMNS = (*CANDIDATE_COLUMNS, "decision", "corrected_value", "review_note")
 DECISIONS = ("accept", "correct", "reject", "")
@@ -44,6 +45,25 @@ _REQUIRED = ("document", "entity", "indicator", "value", "unit", "year", "senten
 def _row(c: Candidate) -> list[Any]:
     d = c.to_dict()
     return [("" if d[k] is None else d[k]) for k in CANDIDATE_COLUMNS] + ["", "", ""]
+
+
+def write_rows(rows: Iterable[list[Any]], fh: Any) -> None:
+    """The review file's CSV (header, then ``rows``) to an open text file; a cell a spreadsheet would run as a
+    formula (``=``, ``+``, ``-``, ``@`` first) is written as text (a leading ``'``), numbers stay numbers."""
+    w = csv.writer(fh)
+    w.writerow(REVIEW_COLUMNS)
+    for row in rows:
+        w.writerow([_safe(v) for v in row])
+
+
+def _safe(v: Any) -> Any:
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+        return "'" + v
+    return v
+
+
+def _unsafe(v: str) -> str:
+    return v[1:] if v[:1] == "'" and v[1:2] in ("=", "+", "-", "@") else v
 
 
 def write_review(candidates: Iterable[Candidate], path: str | Path) -> int:
@@ -61,16 +81,14 @@ def write_review(candidates: Iterable[Candidate], path: str | Path) -> int:
             ws = wb.create_sheet("candidates")
             ws.append(list(REVIEW_COLUMNS))
             for c in candidates:
-                ws.append(_row(c))
+                ws.append([_safe(v) for v in _row(c)])
                 n += 1
             wb.save(tmp)
         else:
+            counter = itertools.count(1)
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(REVIEW_COLUMNS)
-                for c in candidates:
-                    w.writerow(_row(c))
-                    n += 1
+                write_rows((_row(c) for c in candidates if next(counter)), fh)
+            n = next(counter) - 1
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp):
@@ -210,7 +228,8 @@ def read_review(path: str | Path, *, units: dict[str, str] | None = None) -> tup
                         f"{', '.join(REVIEW_COLUMNS)}")
     counts = {"accept": 0, "correct": 0, "reject": 0, "unreviewed": 0}
     rows = []
-    records: list[dict[str, str]] = [{str(k): str(v) for k, v in rec.items()} for rec in df.to_dict("records")]
+    records: list[dict[str, str]] = [{str(k): _unsafe(str(v)) for k, v in rec.items()}
+                                     for rec in df.to_dict("records")]
     for i, r in enumerate(records, start=2):
         decision = _decision(r, f"{p}, row {i}")
         counts[decision or "unreviewed"] += 1
