@@ -6,6 +6,9 @@ excerpt, its place, indicator, value and year; built by ``scripts/build_extract_
 no figure about a place). Split fixed before any rule was written: founding-article rows are ``dev``; every
 other item is ``heldout`` when int(sha256(sentence)[:8], 16) % 10 < 3.
 
+Places: those of ``innoscope extract`` (the entity table, then the national gazetteer,
+:mod:`innoscope.cities.text_places`).
+
 Scoring. A document is an item's title line (the cited row's source title; the written sentence's title) and
 its sentence; the document date is the written one (else none). Extracted tuples are the candidates inside
 the sentence that carry an indicator id (a ``proposed`` candidate names no series and claims no tuple). A
@@ -47,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from innoscope.cities.text_places import place_index
 from innoscope.ingest.claims import Extractor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +80,7 @@ def _match(e: tuple, g: tuple) -> bool:
 
 
 def evaluate(split: str, extractor: Extractor | None = None, show: bool = False) -> dict:
-    ex = extractor or Extractor()
+    ex = extractor or Extractor(place_index())
     df = items(split)
     n_gold = n_gold_hit = n_ext = n_ext_hit = n_lab = n_lab_hit = 0
     misses, wrong = [], []
@@ -128,7 +132,7 @@ def throughput(mb: float, repeats: int, kind: str) -> dict:
         path = Path(tmp) / "big.txt"
         path.write_text(base * reps, encoding="utf-8")
         size = path.stat().st_size
-        ex = Extractor()
+        ex = Extractor(place_index())
         sum(1 for _ in ex.extract_chunks([base]))  # warm-up: lazy imports, caches
         runs, cpus, bases, bcpus, n, k = [], [], [], [], 0, 0
         for _ in range(repeats):
@@ -150,8 +154,9 @@ def throughput(mb: float, repeats: int, kind: str) -> dict:
 
 _CHILD = """
 import resource, sys
-from innoscope.ingest.claims import extract_file
-n = sum(1 for _ in extract_file(sys.argv[1]))
+from innoscope.cities.text_places import place_index
+from innoscope.ingest.claims import Extractor, extract_file
+n = sum(1 for _ in extract_file(sys.argv[1], extractor=Extractor(place_index())))
 print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

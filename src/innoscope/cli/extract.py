@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from innoscope.cities.text_places import place_index
 from innoscope.cli import app
 from innoscope.ingest.claims import Extractor, Lexicon, extract_file
 from innoscope.ingest.claims.review import write_review
@@ -56,7 +57,7 @@ def extract_cmd(
         raise DataError(f"-o {out}: the review file must end in .csv or .xlsx")
     table = EntityTable.default()
     lex = Lexicon.default().merged(Lexicon.from_yaml(lexicon)) if lexicon else None
-    ex = Extractor(_gazetteer_or(table), lex)
+    ex = Extractor(place_index(), lex)
     d = _date(date_)
     subject = _places(table, place)
     per_file: dict[str, int] = {}
@@ -89,12 +90,3 @@ def _nonempty(candidates, files):
         raise DataError(f"{', '.join(files)}: no figure about a place found; nothing written") from None
     yield first
     yield from it
-
-
-def _gazetteer_or(table: EntityTable):
-    """The national gazetteer's places when it is installed (innoscope.cities), else the entity table."""
-    try:
-        from innoscope.cities.gazetteer import place_index  # type: ignore[import-not-found]
-    except ImportError:
-        return table
-    return place_index()

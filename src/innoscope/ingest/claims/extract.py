@@ -123,7 +123,7 @@ class Extractor:
 
     def _context(self, norm: str, document: str, doc_date: date | None, subject: str | None) -> _Ctx:
         d = doc_date or document_date(norm)
-        main = subject or main_place(self.places.find(norm[:200_000]))
+        main = subject or main_place(self.places.find(norm[:200_000]), self.places.weights)
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
         first = first if len(first) <= 80 else ""
         ty = _TITLE_YEAR_RE.search(first)

@@ -7,20 +7,20 @@ It is built from an :class:`~innoscope.ingest.names.EntityTable` (the store's or
 English names match as whole words.
 
 The implicit subject (全市, 我市, 该市, 本市, the city) of a document is its main city: the place it names
-most often (the first named among equals), unless the user gives it.
+most often (the first named among equals), unless the user gives it. An index may weigh places (the gazetteer's
+provinces count half, so 陕西省西安市 makes 西安 the subject).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from innoscope.ingest.names import EntityTable
 
-__all__ = ["IMPLICIT_SUBJECTS", "SCOPES", "PlaceIndex", "PlaceMention", "main_place", "trie_pattern"]
+__all__ = ["IMPLICIT_SUBJECTS", "SCOPES", "PlaceIndex", "PlaceMention", "entity_forms", "main_place", "trie_pattern"]
 
 IMPLICIT_SUBJECTS = ("全市", "我市", "该市", "本市", "市内", "the city", "The city")
 SCOPES = ("全国", "全省", "全球", "全世界", "世界", "省会城市", "副省级城市", "大中城市", "长三角", "珠三角",
@@ -59,7 +59,8 @@ class PlaceMention:
 class PlaceIndex:
     """Written forms of places -> canonical Chinese names, and a matcher over text."""
 
-    def __init__(self, names: Iterable[tuple[str, Iterable[str]]]):
+    def __init__(self, names: Iterable[tuple[str, Iterable[str]]], *, weights: dict[str, float] | None = None):
+        self.weights = weights or {}
         self.names: dict[str, str] = {}
         for canonical, forms in names:
             for f in {canonical, *forms}:
@@ -77,16 +78,7 @@ class PlaceIndex:
     @classmethod
     def from_entities(cls, table: EntityTable) -> PlaceIndex:
         """From an entity table: Chinese name (+市), aliases, English name (and its apostrophe-less form)."""
-        import opencc
-
-        t2s = opencc.OpenCC("t2s")
-        pairs = []
-        for e in table.entities.values():
-            zh = e.name_zh or e.id
-            forms = {zh, zh + "市", *(t2s.convert(a) for a in e.aliases if not a.isascii()), e.name_en,
-                     e.name_en.replace("'", "’"), *(a for a in e.aliases if a.isascii() and a[:1].isupper())}
-            pairs.append((zh, {f for f in forms if f}))
-        return cls(pairs)
+        return cls(entity_forms(table))
 
     def find(self, text: str) -> list[PlaceMention]:
         """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
@@ -95,13 +87,30 @@ class PlaceIndex:
                 for m in self._re.finditer(text) for w in (m.group(0),)]
 
 
-def main_place(mentions: Iterable[PlaceMention]) -> str | None:
-    """The place named most often (the first named among equals), or None."""
-    counts: Counter[str] = Counter()
+def entity_forms(table: EntityTable) -> list[tuple[str, set[str]]]:
+    """``(canonical Chinese name, written forms)`` of each entity: name (+市), Chinese aliases in Simplified,
+    English name (with ’ for ') and capitalised Latin aliases."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    pairs = []
+    for e in table.entities.values():
+        zh = e.name_zh or e.id
+        forms = {zh, zh + "市", *(t2s.convert(a) for a in e.aliases if not a.isascii()), e.name_en,
+                 e.name_en.replace("'", "’"), *(a for a in e.aliases if a.isascii() and a[:1].isupper())}
+        pairs.append((zh, {f for f in forms if f}))
+    return pairs
+
+
+def main_place(mentions: Iterable[PlaceMention], weights: dict[str, float] | None = None) -> str | None:
+    """The place named most often (each mention counting its ``weights`` entry, default 1; the first named among
+    equals), or None."""
+    counts: dict[str, float] = {}
     first: dict[str, int] = {}
+    w = weights or {}
     for i, m in enumerate(mentions):
         if m.place not in ("", "*"):
-            counts[m.place] += 1
+            counts[m.place] = counts.get(m.place, 0.0) + w.get(m.place, 1.0)
             first.setdefault(m.place, i)
     if not counts:
         return None

@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
+from innoscope.cities.text_places import place_index
 from innoscope.ingest.claims import Candidate, Extractor, extract_text
 from innoscope.ingest.claims.document import clean
 from innoscope.ingest.claims.extract import CANDIDATE_COLUMNS
@@ -83,5 +84,5 @@ def review_file(req: ReviewFile) -> Response:
 
 @functools.cache
 def _extractor() -> Extractor:
-    """One extractor (its compiled lexicons) for every request."""
-    return Extractor()
+    """One extractor (its compiled lexicons, the gazetteer's places) for every request."""
+    return Extractor(place_index())

@@ -1,0 +1,47 @@
+"""The places ``innoscope extract`` recognises in running text: the entity table, then the national gazetteer.
+
+Written forms, first registered wins: the entity table's (the bundled 12 cities and their aliases), then for each
+province and prefecture-level division its full name (深圳市, 广东省), Traditional name, short forms of two or more
+characters (深圳, 广东) and English name, then for each county-level division its full and Traditional names
+only (朝阳区; a county's short form such as 朝阳 is too often an ordinary word). Short forms that are mostly
+something else in news text (:data:`NOT_PLACES`: 阿里 for Alibaba, 大同 in 大同小异) are left out. A place is
+named by its usual short form (深圳, 内蒙古) or, for a county, its full name; ``innoscope import`` resolves these
+names through the store and the gazetteer and reports any name that fits two places. When the document's main
+city is chosen, a province's mentions count half (陕西省西安市: the subject is 西安); the four municipalities
+count fully.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from innoscope.cities.gazetteer import Gazetteer
+from innoscope.ingest.claims.places import PlaceIndex, entity_forms
+from innoscope.ingest.names import EntityTable
+
+__all__ = ["NOT_PLACES", "place_index"]
+
+NOT_PLACES = frozenset({"阿里", "大同"})
+
+
+def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
+    """``(canonical name, written forms)`` of every division, provinces and prefectures before counties."""
+    pairs = []
+    for level in ("province", "prefecture", "county"):
+        for p in gaz.level(level):
+            if level == "county":
+                forms = {p.name, p.name_tc}
+            else:
+                forms = {p.name, p.name_tc, p.name_en, *(s for s in p.short if len(s) >= 2 and s not in NOT_PLACES)}
+            pairs.append((p.short_name, {f for f in forms if f}))
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def place_index() -> PlaceIndex:
+    """The entity table's places, then the gazetteer's (see the module docstring); built once per process."""
+    gaz = Gazetteer.default()
+    table = EntityTable.default()
+    known = {e.name_zh for e in table.entities.values()}
+    provinces = {p.short_name: 0.5 for p in gaz.level("province") if p.short_name not in known and p.kind != "直辖市"}
+    return PlaceIndex([*entity_forms(table), *gazetteer_forms(gaz)], weights=provinces)
