@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,17 +70,18 @@ AGGREGATES: dict[str, str] = {
 def name_key(text: str) -> str:
     """Matching key of a name: ``  深圳市 `` = ``深圳市``, ``吉林市`` ≠ ``吉林``, ``Xī'ān`` = ``xian``, ``汾 阳`` = ``汾阳``.
 
-    NFKC, Traditional -> Simplified (OpenCC), look-alikes (``巿`` -> ``市``), a trailing footnote mark dropped,
-    tone marks removed, lower case, spaces and punctuation removed; a Latin name loses a trailing ``city``."""
-    from innoscope.ingest.names import _t2s
+    :func:`~innoscope.ingest.names.normalise_name` (the one clean-up of a name: NFKC, invisible characters
+    removed, white space), Traditional -> Simplified (OpenCC), look-alikes (``巿`` -> ``市``), a trailing footnote
+    mark dropped, tone marks removed from Latin letters (a combining mark on a Chinese character stays, so the
+    name does not match), lower case, spaces and punctuation removed; a Latin name loses a trailing ``city``."""
+    from innoscope.ingest.names import _t2s, drop_tone_marks, normalise_name
 
-    s = unicodedata.normalize("NFKC", str(text)).strip().replace("ü", "v").replace("Ü", "V")
+    s = normalise_name(text).replace("ü", "v").replace("Ü", "V")
     s = _FOOTNOTE_RE.sub("", s).strip()
     if any(ord(c) > 0x2E7F for c in s):
         s = _t2s().convert(s).translate(_LOOKALIKES)
-    if any(0x7F < ord(c) < 0x2E80 for c in s):  # Latin letters with tone marks or diaereses
-        s = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", s)
-                                                 if not unicodedata.combining(c)))
+    if any(0x7F < ord(c) < 0x2E80 for c in s):  # Latin letters with tone marks or diaereses, or stray marks
+        s = drop_tone_marks(s)
     s = _DROP_RE.sub("", s.lower())
     if s.isascii() and len(s) > 6:
         s = _LATIN_SUFFIX_RE.sub("", s) or s

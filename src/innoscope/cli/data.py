@@ -37,7 +37,7 @@ from innoscope.cities.citydata import (
 )
 from innoscope.cli import app, err
 from innoscope.ingest.claims.review import is_review_file, read_review
-from innoscope.ingest.names import EntityTable
+from innoscope.ingest.names import EntityTable, unknown_name
 from innoscope.io.framework_yaml import read_framework_yaml
 from innoscope.io.spreadsheet import write_csv, write_xlsx
 from innoscope.model.errors import DataError
@@ -166,7 +166,7 @@ def city_build(*, framework: str | None = None, spec: str | Path | None = None, 
 def _resolve_city(b: CityBuild, name: str) -> str:
     ent = b.entities.get(name)
     if ent is None:
-        raise DataError(f"unknown city {name!r}; did you mean {' or '.join(b.entities.closest(name))}?")
+        raise DataError(unknown_name("city", name, b.entities.closest(name)))
     return ent
 
 

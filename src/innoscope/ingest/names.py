@@ -1,9 +1,13 @@
 """Entity names: fold spelling variants to one key and resolve them to canonical ids.
 
-:func:`fold_name` maps every way of writing a city to one key:
+:func:`normalise_name` is the one clean-up of a name as written (NFKC, invisible characters such as zero-width
+spaces and the byte-order mark removed, white space of every kind one space, trimmed); every surface that takes a
+place name (import, compare, dashboard and API, report and build look-ups) reaches it through :func:`fold_name`,
+which maps every way of writing a city to one key:
 
-1. NFKC (full-width letters/digits/space -> ASCII), then Traditional -> Simplified (OpenCC ``t2s``);
-2. tone marks removed (``Xī'ān`` -> ``Xi'an``: NFD, drop combining marks), lower case;
+1. :func:`normalise_name`, then Traditional -> Simplified (OpenCC ``t2s``);
+2. tone marks removed from Latin letters (``Xī'ān`` -> ``Xi'an``), lower case; a combining mark on a Chinese
+   character is kept, so ``深\u0301圳`` is not 深圳 (unknown, with a note and the closest names);
 3. administrative suffixes removed: ``市`` and a trailing English ``city`` / ``shi``;
 4. spaces, apostrophes, hyphens, dots and underscores removed (``shen zhen`` = ``Shenzhen``, ``Xi'an`` = ``xian``).
 
@@ -25,9 +29,9 @@ from pathlib import Path
 import yaml
 
 from innoscope.ingest.yaml_bounded import load_yaml, yaml_problem
-from innoscope.model.errors import DataError
+from innoscope.model.errors import DataError, brief
 
-__all__ = ["Entity", "EntityTable", "fold_name"]
+__all__ = ["Entity", "EntityTable", "drop_tone_marks", "fold_name", "normalise_name", "stray_marks", "unknown_name"]
 
 _SUFFIX_RE = re.compile(r"(市|\s*city|\s+shi)$")
 _DROP_RE = re.compile(r"[\s'’`\-_.·・]+")
@@ -40,16 +44,67 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+_INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+_SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def normalise_name(text: str) -> str:
+    """A place name as written, cleaned the one way every surface cleans it (import, compare, dashboard and API,
+    report and build look-ups all reach it through :func:`fold_name`).
+
+    Unicode NFKC (full-width letters and digits become ASCII, no-break, em and ideographic spaces a plain
+    space), invisible format characters removed (zero-width space and joiners, word joiner, byte-order mark, soft
+    hyphen, direction marks), each run of white space one space, trimmed. Combining marks stay: on a Latin letter
+    they are pinyin tone marks (:func:`fold_name` drops them); on a Chinese character they make another text,
+    so ``深\u0301圳`` never silently becomes 深圳."""
+    s = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", str(text)))
+    return _SPACES_RE.sub(" ", s).strip()
+
+
+def drop_tone_marks(text: str) -> str:
+    """``Xī'ān`` -> ``Xi'an``: combining marks removed from Latin letters only (NFD, then NFC)."""
+    out: list[str] = []
+    latin = False
+    for c in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(c):
+            if not latin:
+                out.append(c)
+            continue
+        latin = c.isascii() and c.isalpha()
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def stray_marks(text: str) -> str:
+    """A note on combining marks sitting on a non-Latin character (``深\u0301圳``: ``U+0301 on '深'``), else ""."""
+    s = unicodedata.normalize("NFD", normalise_name(text))
+    found = [f"U+{ord(c):04X} on {prev!r}" for prev, c in zip(s, s[1:], strict=False)
+             if unicodedata.combining(c) and not unicodedata.combining(prev) and not (prev.isascii() and prev.isalpha())]
+    return ", ".join(found[:3])
+
+
 @lru_cache(maxsize=65536)
 def fold_name(text: str) -> str:
-    """Folded matching key of a name: ``深圳市``, ``深圳`` (Traditional), ``SHENZHEN``, ``shen zhen`` -> ``深圳``/``shenzhen``."""
-    s = unicodedata.normalize("NFKC", str(text)).strip()
+    """Folded matching key of a name: ``深圳市``, ``深圳`` (Traditional), ``SHENZHEN``, ``shen zhen`` -> ``深圳``/``shenzhen``.
+
+    :func:`normalise_name`, then Traditional -> Simplified, tone marks dropped (:func:`drop_tone_marks`), lower
+    case, the administrative suffix and spaces/punctuation removed (module docstring)."""
+    s = normalise_name(text)
     if any(ord(c) > 0x2E7F for c in s):
         s = _t2s().convert(s)
-    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
-    s = unicodedata.normalize("NFC", s).lower().strip()
+    s = drop_tone_marks(s).lower().strip()
     s = _SUFFIX_RE.sub("", s).strip() or s
     return _DROP_RE.sub("", s)
+
+
+def unknown_name(kind: str, name: str, suggestions: Iterable[str]) -> str:
+    """``unknown city '深́圳' (combining mark U+0301 on '深': not part of a name); did you mean 深圳 / Shenzhen
+    (shenzhen)?``: the one wording of an unknown place name."""
+    marks = stray_marks(name)
+    note = f" (combining mark {marks}: not part of a name)" if marks else ""
+    near = " or ".join(suggestions)
+    return f"unknown {kind} {brief(name)}{note}" + (f"; did you mean {near}?" if near else "")
 
 
 @dataclass
@@ -119,8 +174,10 @@ class EntityTable:
         if found is not None:
             return found
         loc = f"{where}: " if where else ""
-        raise DataError(f"{loc}unknown entity {name!r}; closest known names: {', '.join(self.closest(name))} "
-                        f"(add an alias with EntityTable.add_alias or the entities file)")
+        marks = stray_marks(name)
+        note = f" (combining mark {marks}: not part of a name)" if marks else ""
+        raise DataError(f"{loc}unknown entity {brief(name)}{note}; closest known names: "
+                        f"{', '.join(self.closest(name))} (add an alias with EntityTable.add_alias or the entities file)")
 
     def closest(self, name: str, limit: int = 3) -> list[str]:
         """The ``limit`` known names nearest to ``name`` (rapidfuzz WRatio on folded keys), as ``name (id)``."""

@@ -19,6 +19,7 @@ import pandas as pd
 from innoscope.analysis.audit import audit as run_audit
 from innoscope.analysis.gap import gap as gap_split
 from innoscope.analysis.summary import get_str_weak
+from innoscope.ingest.names import fold_name, normalise_name, unknown_name
 from innoscope.model.errors import DataError, InnoscopeError
 from innoscope.pipeline.result import Result, rank_desc
 from innoscope.report.i18n import node_label
@@ -38,24 +39,44 @@ def entity_name(result: Result, code: str, lang: str = "zh") -> str:
 
 
 def find_entity(result: Result, key: str) -> str | None:
-    """An entity code from a code or a name (exact, then case-insensitive, then substring)."""
+    """An entity code from a code or a name: the code as given, then a code or name equal after
+    :func:`~innoscope.ingest.names.fold_name` (the one name normaliser: width, invisible characters, Traditional,
+    case, 市, tone marks), then a name containing the key."""
     codes = list(result.aggregated.index)
+    k = normalise_name(str(key))
+    if not k:
+        return None
+    if k in codes:
+        return k
     names = {c: (entity_name(result, c), entity_name(result, c, "en")) for c in codes}
-    k = str(key).strip()
+    folded = fold_name(k)
+    for c in codes:
+        if any(fold_name(n) == folded for n in (str(c), *names[c])):
+            return c
     kl = k.lower()
-    for test in (lambda c: c == k, lambda c: k in names[c], lambda c: c.lower() == kl,
-                 lambda c: any(n.lower() == kl for n in names[c]), lambda c: any(kl in n.lower() for n in names[c])):
-        hits = [c for c in codes if test(c)]
-        if hits:
-            return hits[0]
-    return None
+    return next((c for c in codes if any(kl in n.lower() for n in names[c])), None)
+
+
+def unknown_entity(result: Result, key: str, limit: int = 3) -> str:
+    """The message for a name no entity answers to, with the closest names (rapidfuzz ``WRatio`` on folded
+    names) and a note on stray combining marks."""
+    from rapidfuzz import fuzz, process
+
+    labels: dict[str, str] = {}
+    for c in result.aggregated.index:
+        zh, en = entity_name(result, c), entity_name(result, c, "en")
+        label = f"{' / '.join(dict.fromkeys(n for n in (zh, en) if n != c))} ({c})".strip()
+        for n in (str(c), zh, en):
+            labels.setdefault(fold_name(n), label)
+    hits = process.extract(fold_name(str(key)), list(labels), scorer=fuzz.WRatio, limit=limit * 3)
+    near = list(dict.fromkeys(labels[h[0]] for h in hits))[:limit]
+    return unknown_name("entity", str(key), near)
 
 
 def resolve_entity(result: Result, key: str) -> str:
     code = find_entity(result, key)
     if code is None:
-        some = ", ".join(list(result.aggregated.index)[:8])
-        raise DataError(f"unknown entity {key!r}; entities include: {some}...")
+        raise DataError(unknown_entity(result, key))
     return code
 
 

@@ -86,7 +86,7 @@ def whatif_pair(ds: Dataset, req: UncertaintyRequest | SensitivityRequest
     a, b = (model.find_entity(result, k) for k in wanted)
     for key, code in zip(wanted, (a, b), strict=True):
         if code is None:
-            raise NotFound(f"unknown entity {key!r}")
+            raise NotFound(model.unknown_entity(result, key))
     return kw, result, (a, b)
 
 

@@ -34,7 +34,7 @@ def compare(req: CompareRequest, store: Store) -> dict[str, Any]:
     a, b = (model.find_entity(result, k) for k in (req.a, req.b))
     for key, code in ((req.a, a), (req.b, b)):
         if code is None:
-            raise NotFound(f"unknown entity {key!r}")
+            raise NotFound(model.unknown_entity(result, key))
     cmp = model.comparison(result, a, b, req.lang)
     return clean(cmp | {"in_short": model.summary_sentences(result, a, b, req.lang, gap=cmp)})
 
@@ -46,7 +46,7 @@ def profile(req: ProfileRequest, store: Store) -> dict[str, Any]:
     result = rebuild(ds, **options(req))
     code = model.find_entity(result, req.entity)
     if code is None:
-        raise NotFound(f"unknown entity {req.entity!r}")
+        raise NotFound(model.unknown_entity(result, req.entity))
     prov = model.provenance_table(result, req.lang)
     sources = {r.indicator: {"year": r.year, "flags": r.flags, "source": r.source, "excerpt": r.excerpt}
                for r in prov[prov["entity"] == code].itertuples()}
