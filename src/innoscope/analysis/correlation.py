@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from innoscope.model.errors import SpecError
 from innoscope.model.framework import Framework
@@ -46,6 +45,8 @@ def corr_matrix(A: pd.DataFrame, B: pd.DataFrame | None = None, method: str = "p
 
 
 def _pval_pair(x: np.ndarray, y: np.ndarray, method: str) -> float:
+    from scipy import stats  # on first use: scipy.stats takes longer to import than a whole uncertainty run
+
     ok = ~(np.isnan(x) | np.isnan(y))
     x, y = x[ok], y[ok]
     n = len(x)

@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaincinv
 
 from innoscope.model.errors import SpecError
 from innoscope.model.framework import Framework
@@ -190,6 +189,8 @@ class WeightNoise:
         if self.dist == "uniform":
             w[:, cols] = w0 * (1.0 + self._factors * (2.0 * d - 1.0))
             return
+        from scipy.special import gammaincinv  # on first use (Dirichlet only)
+
         parents = np.array(self.parents)
         for p in dict.fromkeys(self.parents):
             j = np.flatnonzero(parents == p)

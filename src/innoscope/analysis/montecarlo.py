@@ -475,15 +475,17 @@ class ChunkJob:
     """Entities (positions) among which pairwise wins are counted (default: all)."""
 
 
-def _sorted_ranks(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(order, ranks)``: the entities of each row of ``Y`` (R x n) from highest to lowest (NaN last), and the
-    rank at each position: 1 = highest, ties the lowest rank (R's ``ties.method = "min"``), NaN for NaN."""
+def _sorted_ranks(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(order, ranks, flat)``: the entities of each row of ``Y`` (R x n) from highest to lowest (NaN last), the
+    rank at each position (1 = highest, ties the lowest rank as R's ``ties.method = "min"``, NaN for NaN) and
+    the flat positions ``r * n + order`` of the sorted cells."""
     R, n = Y.shape
     nan = np.isnan(Y)
     anynan = bool(nan.any())
     key = np.where(nan, np.inf, -Y) if anynan else -Y
     order = np.argsort(key, axis=1)
-    s = np.take_along_axis(key, order, axis=1)
+    flat = order + (np.arange(R) * n)[:, None]
+    s = np.take(key.ravel(), flat)
     ties = s[:, 1:] == s[:, :-1]
     if ties.any():
         new = np.ones((R, n), bool)
@@ -493,7 +495,22 @@ def _sorted_ranks(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ranks = np.broadcast_to(np.arange(1.0, n + 1), (R, n))
     if anynan:
         ranks = np.where(np.isinf(s) & (s > 0), np.nan, ranks)
-    return order, ranks
+    return order, ranks, flat
+
+
+def _rank_counts(order: np.ndarray, ranks: np.ndarray, n: int, mult: np.ndarray | None) -> np.ndarray:
+    """(n, n + 1): how many replications give entity e rank r (column r - 1; last column NaN), each row of
+    ``order`` counted ``mult`` times."""
+    nan = np.isnan(ranks)
+    if mult is None and not nan.any() and ranks.strides[0] == 0:  # no ties, no NaN: position p is rank p + 1
+        counts = np.zeros((n, n + 1), np.int64)
+        for p in range(n):
+            counts[:, p] = np.bincount(order[:, p], minlength=n)
+        return counts
+    r0 = (np.where(nan, n, ranks - 1) if nan.any() else ranks - 1).astype(np.int64)
+    w = None if mult is None else np.repeat(mult, n)
+    counts = np.bincount((order * (n + 1) + r0).ravel(), weights=w, minlength=n * (n + 1))
+    return counts.reshape(n, n + 1).astype(np.int64)
 
 
 def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob, mult: np.ndarray | None = None) -> Accumulator:
@@ -507,24 +524,17 @@ def run_chunk(engine: Engine, U: np.ndarray, job: ChunkJob, mult: np.ndarray | N
         S = engine.scores(U, nodes)
         acc = Accumulator(rows=len(U))
         R, n = len(U), len(engine.entities)
-        rows = np.arange(R)[:, None]
         for c in nodes:
-            order, rs = _sorted_ranks(S[c])
-            nan = np.isnan(rs)
-            anynan = bool(nan.any())
+            order, rs, flat = _sorted_ranks(S[c])
+            anynan = bool(np.isnan(rs).any())
             if c in job.stat_nodes:
-                r0 = (np.where(nan, n, rs - 1) if anynan else rs - 1).astype(np.int64)
-                idx = order * (n + 1) + r0
-                w = None if mult is None else np.repeat(mult, n)
-                acc.counts[c] = np.bincount(idx.ravel(), weights=w, minlength=n * (n + 1)).reshape(n, n + 1)
-                if mult is not None:
-                    acc.counts[c] = acc.counts[c].astype(np.int64)
+                acc.counts[c] = _rank_counts(order, rs, n, mult)
                 Sm = S[c] if mult is None else S[c] * mult[:, None]
                 acc.score_sum[c] = np.nansum(Sm, axis=0) if anynan else Sm.sum(axis=0)
             if c not in job.pair_nodes and c not in job.keep_nodes and c != job.target:
                 continue
             rk = np.empty((R, n))
-            rk[rows, order] = rs
+            rk.ravel()[flat.ravel()] = np.broadcast_to(rs, (R, n)).ravel()
             if c in job.pair_nodes:
                 sub = rk if job.pair_idx is None else rk[:, job.pair_idx]
                 m = sub.shape[1]
@@ -551,7 +561,14 @@ def distinct(engine: Engine, U: np.ndarray) -> tuple[np.ndarray, np.ndarray | No
     ident = engine.identity(U)
     if ident is None:
         return U, None, None
-    _, first, inverse, counts = np.unique(ident, axis=0, return_index=True, return_inverse=True, return_counts=True)
+    sizes = [int(x) + 1 for x in ident.max(axis=0)] if len(ident) else []
+    if int(np.prod(sizes, dtype=object)) < 2**62:  # one integer per replication (mixed radix): a 1-D sort
+        radix = np.cumprod([1, *sizes[:-1]], dtype=np.int64)
+        _, first, inverse, counts = np.unique(ident @ radix, return_index=True, return_inverse=True,
+                                              return_counts=True)
+    else:
+        _, first, inverse, counts = np.unique(ident, axis=0, return_index=True, return_inverse=True,
+                                              return_counts=True)
     if len(first) == len(U):
         return U, None, None
     return U[first], inverse.reshape(-1), counts

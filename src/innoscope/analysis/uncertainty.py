@@ -161,13 +161,14 @@ class UncertaintyResult:
                              f"P({b} > {a})": [self.prob_outranks(b, a, c) for c in nodes]})
 
     def parameters(self) -> pd.DataFrame:
-        """Every replication's sampled choices: one column per input (labels; weights: the set or max |change|)."""
+        """Every replication's sampled choices: one column per input (labels, categorical; weights: the set or
+        max |change|)."""
         eng = self.engine
         cols: dict[str, Any] = {}
         for inp, sl in zip(eng.inputs, eng.slices, strict=True):
             u = self.U[:, sl]
             if isinstance(inp, Discrete):
-                cols[inp.name] = np.array(inp.labels, dtype=object)[inp.index(u[:, 0])]
+                cols[inp.name] = pd.Categorical.from_codes(inp.index(u[:, 0]), pd.Index(inp.labels, dtype=object))
             elif isinstance(inp, WeightNoise):
                 if inp.sets:
                     cols[inp.name] = np.minimum((u[:, 0] * inp.sets).astype(int), inp.sets - 1)

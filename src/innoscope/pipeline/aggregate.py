@@ -133,15 +133,19 @@ def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool,
     return y[:, 0] if squeeze else y
 
 
-def _power_domain(X: np.ndarray, P: np.ndarray, q: float) -> None:
+def _power_domain(X: np.ndarray, P: np.ndarray | None, q: float) -> None:
+    """Raise :class:`DomainError` at the first present value outside the mean's domain (``P`` None: all present)."""
     if q == 1:
         return
     with np.errstate(invalid="ignore"):
-        if q <= 0:
-            what = {0.0: "the geometric mean", -1.0: "the harmonic mean"}.get(q, f"the power mean with p = {q}")
-            _check_domain(X, P & ~(X > 0), what, "values > 0")
-        else:
-            _check_domain(X, P & ~(X >= 0), f"the power mean with p = {q}", "values >= 0")
+        bad = ~(X > 0) if q <= 0 else ~(X >= 0)
+    if P is not None:
+        bad &= P
+    if q <= 0:
+        what = {0.0: "the geometric mean", -1.0: "the harmonic mean"}.get(q, f"the power mean with p = {q}")
+        _check_domain(X, bad, what, "values > 0")
+    else:
+        _check_domain(X, bad, f"the power mean with p = {q}", "values >= 0")
 
 
 def _power_parts(X: np.ndarray, P: np.ndarray, q: float
@@ -179,6 +183,8 @@ def power_mean(X: np.ndarray, w: np.ndarray, q: float) -> np.ndarray:
 def _power_mean_stacked(X: np.ndarray, W: np.ndarray, q: float) -> np.ndarray:
     if W.ndim != 2 or W.shape[1] != X.shape[2] or X.shape[0] not in (1, W.shape[0]):
         raise ValueError(f"stacked X must be (1 or R, n, k) with W (R, k); got X {X.shape}, W {W.shape}")
+    if X.shape[0] > 1 and not np.isnan(X).any():
+        return _power_mean_complete(X, W, q)
     P = ~np.isnan(X)
     _power_domain(X, P, q)
     F, inverse, flip = _power_parts(X, P, q)
@@ -196,6 +202,29 @@ def _power_mean_stacked(X: np.ndarray, W: np.ndarray, q: float) -> np.ndarray:
     else:
         y = _finish(num, den, False, inverse)
     return np.ascontiguousarray(np.broadcast_to(y, (W.shape[0], X.shape[1])))
+
+
+def _power_mean_complete(X: np.ndarray, W: np.ndarray, q: float) -> np.ndarray:
+    """:func:`_power_mean_stacked` of stacked children without a missing value: the same formulas with no
+    masks, in place (the upper levels of a Monte Carlo, R x n x k)."""
+    _power_domain(X, None, q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        F = X if q == 1 else np.log(X) if q == 0 else np.reciprocal(X) if q == -1 else np.power(X, q)
+        num = np.einsum("rnk,rk->rn", F, W)
+        den = W.sum(axis=1, keepdims=True)
+        if q == -1:  # (sum w) / (sum w / x)
+            undefined = (num == 0) | (den == 0)
+            y = np.divide(den, num, out=num)
+            y[undefined] = np.nan
+            return y
+        y = np.divide(num, den, out=num)
+        if q == 0:
+            np.exp(y, out=y)
+        elif q != 1:
+            np.power(y, 1.0 / q, out=y)
+        if not (den != 0).all():
+            y[(den == 0)[:, 0]] = np.nan
+    return y
 
 
 @aggregator("arithmetic", aliases=("a_amean", "amean", "mean", "weighted_mean"), power=lambda params: 1.0)
