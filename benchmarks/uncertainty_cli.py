@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,11 +41,13 @@ def _cli(src: Path, args: list[str]) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def _time(cmd: list[str]) -> float:
-    t = time.perf_counter()
+def _time(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, of the child process) of one run."""
+    r0, t = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=dict(os.environ, COLUMNS="120"))
-    return time.perf_counter() - t
+    wall, r1 = time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
 def main(n: int = 5) -> None:
@@ -63,7 +66,8 @@ def main(n: int = 5) -> None:
                     "--spec", str(spec), "-n", str(N_REP), "--seed", "1", "--out"]
             cases[label] = {"now": _cli(ROOT / "src", [*args, str(tmp / "now")]),
                             "before": _cli(old / "src", [*args, str(tmp / "before")])}
-        times: dict[tuple[str, str], list[float]] = {(c, v): [] for c in cases for v in ("now", "before")}
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {(c, v): [] for c in cases
+                                                                   for v in ("now", "before")}
         load = [os.getloadavg()[0]]
         for cmds in cases.values():  # warm-up (file cache, .pyc)
             for cmd in cmds.values():
@@ -92,19 +96,25 @@ def main(n: int = 5) -> None:
         "(COINr's figure from tests/reference/coinr/TIMING.md, not measured in this run; 100,000 replications "
         f"would take COINr about {N_REP * COINR_S_PER_REPLICATION / 3600:.1f} h).",
         "",
-        "| case | now | before (same run) | speed-up | x COINr's rate (now, median) |",
-        "|---|---|---|---|---|",
+        "| case | wall now | wall before (same run) | speed-up (wall) | CPU now | CPU before | x COINr's rate "
+        "(now, wall / CPU) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for c in cases:
-        now, before = times[c, "now"], times[c, "before"]
+        now, before = [w for w, _ in times[c, "now"]], [w for w, _ in times[c, "before"]]
+        c_now, c_before = (statistics.median([x for _, x in times[c, v]]) for v in ("now", "before"))
         m_now, m_before = statistics.median(now), statistics.median(before)
+        coinr = N_REP * COINR_S_PER_REPLICATION
         lines.append(f"| {c} | {m_now:.2f} s ({min(now):.2f}) | {m_before:.2f} s ({min(before):.2f}) | "
-                     f"{m_before / m_now:.1f}x | {N_REP * COINR_S_PER_REPLICATION / m_now:,.0f}x |")
+                     f"{m_before / m_now:.1f}x | {c_now:.2f} s | {c_before:.2f} s | "
+                     f"{coinr / m_now:,.0f}x / {coinr / c_now:,.0f}x |")
     lines += [
         "",
         "COINr's design draws a pool of 100 weight sets, so its 100,000 replications make at most 100 x 20 = 2,000 "
         "distinct choices; the engine computes each distinct replication once and counts it with its multiplicity "
-        "(identical results). The no-pool row has every replication distinct, all computed.",
+        "(identical results). The no-pool row has every replication distinct, all computed. Wall times on this "
+        "shared machine rise with the load (other jobs held both cores); CPU time (user + system of the command's "
+        "process, `getrusage`) is what the command itself costs; it runs on one thread apart from pyarrow's CSV writer, so on an idle machine its wall time would be close to its CPU time (not measured: the machine was never idle during this work).",
         "",
     ]
     out = ROOT / "benchmarks" / "results" / "uncertainty_cli.md"
