@@ -22,7 +22,7 @@ def here(tmp_path, monkeypatch):
 
 
 def test_run_prints_ranking_and_writes_report(here, capsys):
-    assert main(["run"]) == 0
+    assert main(["run", "--data", "cited"]) == 0
     out = capsys.readouterr().out
     assert "深圳" in out and "杭州" in out and "Shenzhen" in out
     # the ranking lists ranks 1.. with the index score; Beijing, Shenzhen and Shanghai have all 4 pools
@@ -62,7 +62,7 @@ def test_report_escapes_source_text(here, capsys):
 
 
 def test_compare_shows_article_figures_beside_sources(here, capsys):
-    assert main(["compare", "深圳", "杭州"]) == 0
+    assert main(["compare", "深圳", "杭州", "--data", "cited"]) == 0
     out = capsys.readouterr().out
     for figure in ("26600", "16500", "1040", "478", "34", "19", "24000", "1027", "476", "32"):
         assert re.search(rf"\b{figure}\b", out), figure
@@ -79,7 +79,7 @@ def test_compare_shows_article_figures_beside_sources(here, capsys):
 
 
 def test_compare_with_an_unranked_city_says_why_there_is_no_gap_split(here, capsys):
-    assert main(["compare", "深圳", "南京"]) == 0
+    assert main(["compare", "深圳", "南京", "--data", "cited"]) == 0
     out = capsys.readouterr().out
     assert "no split of the index gap: 'nanjing' has no innovation score" in out
 
@@ -99,7 +99,7 @@ def test_unknown_city_exits_1_with_suggestion(here, capsys):
 
 
 def test_export_csv_and_xlsx(here, capsys):
-    assert main(["export", "--csv", "cities.csv", "--xlsx", "all.xlsx"]) == 0
+    assert main(["export", "--csv", "cities.csv", "--xlsx", "all.xlsx", "--data", "cited"]) == 0
     df = pd.read_csv(here / "cities.csv")
     sz = df.set_index("entity").loc["shenzhen"]
     assert sz["little_giants_valid"] == 1027 and sz["unicorns"] == 32 and sz["rank"] == 2
@@ -142,7 +142,7 @@ def test_import_list_and_run_from_the_store(here, capsys):
     assert "cities.csv" in listed and "nan" not in listed  # no sheet, no note: empty cells, not 'nan'
     # the index built from the store equals the one built from the file
     assert main(["export", "--store", "s.duckdb", "--csv", "from_store.csv"]) == 0
-    assert main(["export", "--csv", "from_file.csv"]) == 0
+    assert main(["export", "--csv", "from_file.csv", "--data", "cited"]) == 0
     a, b = pd.read_csv(here / "from_store.csv"), pd.read_csv(here / "from_file.csv")
     cols = ["entity", "rank", "score", "high_tech_enterprises", "unicorns", "nature_index_city_rank"]
     pd.testing.assert_frame_equal(a[cols], b[cols])
@@ -184,7 +184,7 @@ def test_per_capita_spec_divides_counts_by_population(here, capsys):
     assert main(["run", "--spec", "per_capita", "--no-report", "--uncertainty", "0"]) == 0
     assert "深圳 Shenzhen vs 杭州 Hangzhou" in capsys.readouterr().out
     assert main(["run", "--spec", "nope", "--no-report"]) == 1
-    assert "bundled: default, per_capita" in capsys.readouterr().err
+    assert "bundled: default, national, per_capita" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv,message", [

@@ -224,7 +224,8 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     Returns ``{"a", "b", "names", "index", "pools": [...], "indicators": [...], "other": [...], "gap"}``; ``gap``
     is :func:`innoscope.analysis.gap`'s split of the index gap into the indicators' contributions; each indicator
     row holds per city the value used, its year, flags, per-million-residents and per-km² values (counts only),
-    the ratio a/b, the leader (by direction) and every other source row with its relation to the used value.
+    the ratio a/b, the leader (by direction) and every other source row with its relation to the used value; an
+    indicator with a framework ``denominator`` shows the intensity the index uses (the ``Denominated`` value).
     """
     ea = b.entities.resolve(a, where="compare")
     ec = b.entities.resolve(c, where="compare")
@@ -253,6 +254,7 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
                       "rank_a": ranks.at[ea, code], "rank_b": ranks.at[ec, code], "leader": leader(code, sa, sc)})
     inds = []
     den = cs.denominators
+    denominated = b.result.datasets.get("Denominated")
     for code in fw.indicators:
         node = fw[code]
         base = str(node.params.get("indicator", code))
@@ -262,7 +264,7 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
                "unit": node.unit, "direction": node.direction, "select": node.params.get("select")}
         for key, e in (("a", ea), ("b", ec)):
             u = used.get((e, code))
-            v = float(cs.values.at[e, code])
+            v = float(denominated.at[e, code] if node.denominator and denominated is not None else cs.values.at[e, code])
             row[key] = {"value": v, "year": None if u is None else u["year"], "flags": cs.flags.at[e, code],
                         "qualifier": "" if u is None else _qual(pd.Series(u)),
                         "title": None if u is None else u["source_title"],

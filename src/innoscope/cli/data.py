@@ -1,8 +1,9 @@
 """``innoscope run | import | list | compare | export``: the data layer's commands.
 
-``run`` with no argument builds the default index (framework ``three_pools`` on the bundled cited city
-data, pipeline spec ``data/specs/default.yaml``), prints the ranking and the Shenzhen–Hangzhou comparison
-and writes a plain HTML report. Names resolve through the entity table (深圳 = 深圳市 = Shenzhen).
+``run`` with no argument builds the national default index (framework ``national`` on the yearbook's 297 cities,
+spec ``data/specs/national.yaml``), prints the top 30, the Shenzhen–Hangzhou comparison with national ranks,
+percentiles and peer groups, and writes the report; ``--data cited`` builds ``three_pools`` on the 12 cities'
+cited values (spec ``data/specs/default.yaml``) as before. Names resolve through the entity table (深圳 = 深圳市 = Shenzhen).
 """
 
 from __future__ import annotations
@@ -148,12 +149,52 @@ def to_tidy(obs: pd.DataFrame) -> pd.DataFrame:
         "column": "value"})
 
 
+NATIONAL, CITED = "national", "cited"
+"""``--data`` names of the bundled datasets: the yearbook's 297 cities (default) and the 12 cities' cited values."""
+
+
+CITED_SPECS = ("default", "per_capita")
+"""The bundled specs made for the cited data (``--spec per_capita`` alone builds on it)."""
+
+
+def dataset_of(framework: str | None, data: list[Path] | None, store: Path | None, spec: str | Path | None = None
+               ) -> str:
+    """Which data a command builds on: ``national`` (no --data and a framework reading the yearbook series, the
+    default), ``cited`` (--data cited, raw cited files, a framework such as three_pools on cited series or a spec
+    made for them), or ``store``."""
+    if store is not None:
+        return "store"
+    names = [str(p) for p in data or []]
+    if names == [NATIONAL]:
+        return NATIONAL
+    if data or (spec is not None and str(spec) in CITED_SPECS):
+        return CITED
+    if framework is None:
+        return NATIONAL
+    from innoscope.cities.national import bundled_dataset
+
+    fw = read_framework_yaml(str(framework_path(framework)))
+    series = set(bundled_dataset()["indicator"])
+    return NATIONAL if all(str(fw[c].params.get("indicator", c)) in series for c in fw.indicators) else CITED
+
+
 def city_build(*, framework: str | None = None, spec: str | Path | None = None, data: list[Path] | None = None,
                store: Path | None = None, year: int | None = None, window: int | None = DEFAULT_WINDOW,
                policy: str = "quality") -> CityBuild:
-    """The default city build: the bundled (or given) cited data or a store's observations, the framework and
-    spec, the cross-section for the reference year (window, source policy) and the result."""
-    fw = read_framework_yaml(str(framework_path(framework)))
+    """The default city build: the national yearbook data (framework ``national``) unless ``--data cited``, raw
+    cited files, a store or a framework on cited series say otherwise; then the cited data or the store's
+    observations, the framework and spec, the cross-section for the reference year (window, source policy)."""
+    kind = dataset_of(framework, data, store, spec)
+    if kind == NATIONAL:
+        from innoscope.cities.national import DATA_YEAR
+        from innoscope.cities.national_index import national_build
+
+        if year is not None and year != DATA_YEAR:
+            raise DataError(f"--year {year}: the national data (yearbook 2024) has only {DATA_YEAR}")
+        return national_build(framework=framework, spec=spec)
+    if data and [str(p) for p in data] == [CITED]:
+        data = None
+    fw = read_framework_yaml(str(framework_path(framework or "three_pools")))
     obs = _store_observations(store) if store is not None else None
     if obs is None and data and len(data) > 1:
         obs = _observations(data, fw)
@@ -324,8 +365,10 @@ def _short(s: object, n: int) -> str:
 
 # -- commands ------------------------------------------------------------------------------------
 FrameworkOpt = Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path "
-                                                                      "(default three_pools)")]
-DataOpt = Annotated[list[Path] | None, typer.Option("--data", help="raw cited city CSV(s) (default: bundled)")]
+                                                                      "(default national; three_pools on --data cited)")]
+DataOpt = Annotated[list[Path] | None, typer.Option("--data", help="bundled data: national (the yearbook's 297 "
+                                                                 "cities, default) or cited (12 cities' cited values); "
+                                                                 "or raw cited city CSV(s)")]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="take observations from this DuckDB store")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="reference year (default: latest year in the data)")]
 WindowOpt = Annotated[int, typer.Option("--window", help="years back a value may come from (flagged outdated)")]
@@ -355,8 +398,9 @@ def run_cmd(
     plain: Annotated[bool, typer.Option("--plain", help="write the plain report instead of the full one")] = False,
     lang: Annotated[str, typer.Option("--lang", help="language of the report: zh or en")] = "zh",
 ) -> None:
-    """Build the index (default: three_pools on the bundled cited data), print ranking and comparison,
-    how sure the comparison is (Monte Carlo over weights, normalisation and aggregation), and write the report."""
+    """Build the index (default: national, the yearbook's 297 cities; --data cited: three_pools on the 12 cities'
+    cited values), print ranking and comparison, national ranks, percentiles and peer groups, how sure the
+    comparison is (Monte Carlo over weights, normalisation and aggregation), and write the report."""
     from innoscope.report.i18n import check_lang
 
     check_lang(lang)
@@ -365,8 +409,13 @@ def run_cmd(
     if b.imported is not None:
         out.print(escape(b.imported.summary()))
     pair = (_resolve_city(b, compare[0]), _resolve_city(b, compare[1]))
-    _print_ranking(out, b, top)
+    national = b.window == 0 and "province" in b.observations.columns
+    _print_ranking(out, b, top if top is not None or not national else 30)
+    if national:
+        _print_coverage(out, b)
     cmp = _print_compare(out, b, *compare, sources=False)
+    if national:
+        _print_standing(out, b, pair)
     unc = _print_uncertainty(out, b, pair, runs, seed) if runs > 0 else None
     _print_in_short(out, b, cmp, unc)
     unc = unc[0] if unc is not None else None
@@ -387,6 +436,55 @@ def run_cmd(
                           encoding="utf-8")
         p = report
     out.print(f"wrote {escape(str(p))}")
+
+
+def _print_coverage(out: Console, b: CityBuild) -> None:
+    """How many values are reported, filled from the cited layer, imputed (scored 0) or missing, per city."""
+    from innoscope.cities.national_index import coverage
+
+    c = coverage(b)
+    n = c["n_indicators"].iloc[0]
+    full = int((c["reported"] == n).sum())
+    out.print(f"coverage: {len(c)} cities, {int(c['ranked'].sum())} ranked; {full} report all {n} indicators; "
+              f"{int(c['imputed'].sum())} values imputed as 0 in {int((c['imputed'] > 0).sum())} cities (a missing "
+              f"value is scored as none); {int(c['cited'].sum())} filled from the cited layer "
+              f"({escape(', '.join(c.loc[c['cited'] > 0, 'name']))}); not ranked (under half reported): "
+              f"{escape(', '.join(c.loc[~c['ranked'], 'name'])) or 'none'}")
+    worst = c[c["ranked"] & (c["imputed"] > 0)].sort_values("imputed", ascending=False).head(8)
+    out.print("most imputed: " + escape(", ".join(f"{r['name']} {r['imputed']}/{n}" for _, r in worst.iterrows())))
+
+
+def _print_standing(out: Console, b: CityBuild, pair: tuple[str, str]) -> None:
+    """National rank and percentile of both cities on the index and each pool, then their peer groups."""
+    from innoscope.cities.peers import national_standing, peer_groups, peer_ranks
+
+    names = b.cross_section.names
+    sa, sb = (national_standing(b, e) for e in pair)
+    t = Table(title=escape(f"national rank (of n ranked) and percentile: {names[pair[0]]} vs {names[pair[1]]}"),
+              title_justify="left")
+    for col in ("node", f"rank {names[pair[0]]}", f"pct {names[pair[0]]}", f"rank {names[pair[1]]}",
+                f"pct {names[pair[1]]}", "n"):
+        t.add_column(escape(col))
+    for (_, ra), (_, rb) in zip(sa.iterrows(), sb.iterrows(), strict=True):
+        t.add_row(escape(f"{ra['name_zh']} {ra['name_en']}"), _score(ra["rank"]).removesuffix(".0"),
+                  _score(ra["percentile"]), _score(rb["rank"]).removesuffix(".0"), _score(rb["percentile"]),
+                  str(ra["n"]))
+    out.print(t)
+    provinces = tuple(dict.fromkeys(b.observations.drop_duplicates("entity").set_index("entity")
+                                    .loc[list(pair), "province"]))
+    pools = b.framework.codes(2)
+    for label, members in peer_groups(b, provinces).items():
+        pr = peer_ranks(b, members)
+        t = Table(title=escape(f"peer group {label}: {len(pr)} cities, rank within the group (national rank)"),
+                  title_justify="left")
+        for col in ("rank", "city", "index", "national", *[b.framework[p].name_zh for p in pools]):
+            t.add_column(escape(col))
+        for e, r in pr.iterrows():
+            mark = "[bold]" if e in pair else ""
+            t.add_row(_score(r["rank"]).removesuffix(".0"), f"{mark}{escape(r['name'])}", _score(r["score"]),
+                      _score(r["national_rank"]).removesuffix(".0"),
+                      *[_score(r[f"rank_{p}"]).removesuffix(".0") for p in pools])
+        out.print(t)
 
 
 def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: int, seed: int):

@@ -52,6 +52,15 @@ def median(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), np.nanmedian(x), x)
 
 
+@METHODS.register("zero", aliases=("i_zero",))
+def zero(x: np.ndarray) -> np.ndarray:
+    """Replace NaN by 0, the least value a count, an amount or a share can take: a missing value is scored as
+    none, so a gap never lifts an entity above what it reported (used with non-negative indicators and a
+    normalisation whose lower end follows the minimum). Source: OECD/JRC Handbook on Constructing Composite
+    Indicators (2008), s.1.3 (single imputation by a fixed value); the national default, docs/national.md."""
+    return np.where(np.isnan(x), 0.0, x)
+
+
 def _by_group(x: np.ndarray, groups: np.ndarray, stat) -> np.ndarray:
     out = x.copy()
     codes = groups if groups.dtype.kind == "i" else pd.factorize(groups, use_na_sentinel=True)[0]

@@ -1,0 +1,46 @@
+"""`innoscope run` and `compare` on the national default (the yearbook's 297 cities)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from innoscope.cli import main
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "250")
+    return tmp_path
+
+
+def test_run_answers_on_the_whole_country(here, capsys):
+    assert main(["run", "--no-report", "--uncertainty", "300", "--sensitivity", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "reference year 2023" in out
+    table = out[: out.index("coverage:")]
+    ranked = re.findall(r"│\s+(\d+) │ (\S+)\s+│", table)
+    assert [int(r) for r, _ in ranked] == list(range(1, 31))  # the top 30
+    assert "not ranked (under half reported): 三沙" in out
+    assert "297 cities, 296 ranked" in out and "filled from the cited layer (上海, 深圳)" in out  # coverage line: filled from the cited layer
+    standing = out[out.index("national rank (of n ranked) and percentile"):]
+    assert re.search(r"创新能力 Innovation capacity\s+│\s+\d+\s+│\s+[\d.]+\s+│\s+\d+\s+│\s+[\d.]+\s+│\s+296", standing)
+    for group in ("municipalities and sub-provincial cities: 19", "provincial capitals: 27", "广东省: 21", "浙江省: 11"):
+        assert group in out
+    assert "P(深圳 > 杭州)" in out and "where the index gap 深圳 − 杭州" in out
+
+
+def test_compare_any_two_cities_and_the_cited_path_stays(here, capsys):
+    assert main(["compare", "石家庄", "宿州"]) == 0
+    out = capsys.readouterr().out
+    assert "石家庄 Shijiazhuang vs 宿州 Suzhou (Anhui)" in out
+    assert main(["compare", "苏州", "宿州", "--data", "national"]) == 0
+    assert main(["compare", "石家庄", "杭州", "--data", "cited"]) == 1  # the cited data has 12 cities
+    assert "石家庄" in capsys.readouterr().err
+
+
+def test_a_year_the_yearbook_does_not_have_is_a_clean_error(here, capsys):
+    assert main(["run", "--year", "2021", "--no-report"]) == 1
+    assert "only 2023" in capsys.readouterr().err
