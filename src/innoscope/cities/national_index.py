@@ -241,3 +241,12 @@ def official_vs_cited(dataset: pd.DataFrame | None = None, cited: pd.DataFrame |
                          "seed": bool(r["seed"]), "ratio": ratio, "relation": rel,
                          "source": r["source_title"]})
     return pd.DataFrame(rows)
+
+
+def coordinates(entities: list[str]) -> pd.DataFrame:
+    """Seat coordinates (``lng``, ``lat``) of the entities the bundled gazetteer knows by id, for the map."""
+    from innoscope.cities.gazetteer import Gazetteer
+
+    g = Gazetteer.default()
+    rows = {e: (g.by_id[e].lng, g.by_id[e].lat) for e in entities if e in g.by_id and g.by_id[e].lng is not None}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["lng", "lat"])

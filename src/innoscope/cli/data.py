@@ -426,13 +426,15 @@ def run_cmd(
 
         p = write_plain_report(b, report, compare=pair)
     else:
+        from innoscope.cities.national_index import coordinates
         from innoscope.report import build_report
         from innoscope.report.model import provenance_from_choices
 
         b.cross_section.provenance = provenance_from_choices(b.choices)
         sens = sensitivity_for_report(b.result, sensitivity_base, seed)
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(build_report(b.result, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens),
+        report.write_text(build_report(b.result, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens,
+                                       coordinates=coordinates(list(b.cross_section.values.index))),
                           encoding="utf-8")
         p = report
     out.print(f"wrote {escape(str(p))}")

@@ -171,3 +171,42 @@ def correlation_heatmap(result: Result, corr: pd.DataFrame, lang: str) -> go.Fig
     fig.update_xaxes(automargin=True, tickangle=-40)
     n = len(labels)
     return _layout(fig, t("correlation", lang), height=max(380, 28 * n + 160))
+
+
+def city_map(result: Result, coordinates: pd.DataFrame, lang: str) -> go.Figure:
+    """Cities at their seats' coordinates (x = longitude, y = latitude, the y axis stretched by 1/cos 35° so that
+    China keeps its shape), coloured by the index or, through the menu, by a pool; hover: name, score and rank of
+    every pool. Drawn on plain axes: no base map is fetched, so the figure opens offline. ``coordinates``: index
+    entity id, columns ``lng``, ``lat`` (entities without coordinates are left out)."""
+    fw = result.framework
+    agg = result.aggregated
+    ranks = result.all_ranks()
+    nodes = [fw.root, *model.pillar_codes(result)]
+    ents = [e for e in agg.index if e in coordinates.index and np.isfinite(coordinates.at[e, "lng"])]
+    names = [ptext(model.entity_name(result, e, lang)) for e in ents]
+    labels = [ptext(node_label(fw, c, lang)) for c in nodes]
+    n_ranked = {c: int(agg[c].notna().sum()) for c in nodes}
+
+    def cell(e: str, c: str) -> str:
+        s, r = agg.at[e, c], ranks.at[e, c] if c in ranks.columns else np.nan
+        return "—" if not np.isfinite(s) else f"{s:.1f} ({t('rank', lang)} {int(r)}/{n_ranked[c]})"
+
+    hover = ["<b>" + n + "</b><br>" + "<br>".join(f"{lab}: {cell(e, c)}" for lab, c in zip(labels, nodes, strict=True))
+             for e, n in zip(ents, names, strict=True)]
+    top = set(agg[fw.root].dropna().sort_values(ascending=False).index[:15])
+    fig = go.Figure(go.Scatter(
+        x=coordinates.loc[ents, "lng"], y=coordinates.loc[ents, "lat"], mode="markers+text",
+        text=[n if e in top else "" for e, n in zip(ents, names, strict=True)], textposition="top center",
+        textfont={"size": 10}, customdata=[[e] for e in ents], hovertext=hover, hoverinfo="text",
+        marker={"color": agg.loc[ents, fw.root], "colorscale": "Viridis", "size": 9, "line": {"width": 0.5,
+                "color": "#333"}, "colorbar": {"title": {"text": labels[0]}}, "showscale": True},
+        name=labels[0]))
+    buttons = [{"label": lab, "method": "restyle",
+                "args": [{"marker.color": [agg.loc[ents, c].tolist()], "marker.colorbar.title.text": lab}]}
+               for lab, c in zip(labels, nodes, strict=True)]
+    fig.update_layout(updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "y": 1.1,
+                                    "xanchor": "right", "showactive": True}])
+    fig.update_xaxes(title=t("longitude", lang), gridcolor="#eee", zeroline=False)
+    fig.update_yaxes(title=t("latitude", lang), gridcolor="#eee", zeroline=False, scaleanchor="x",
+                     scaleratio=1 / np.cos(np.radians(35)))
+    return _layout(fig, f"{labels[0]}: {t('map', lang)}", height=620, margin={"l": 10, "r": 10, "t": 90, "b": 30})

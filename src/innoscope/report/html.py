@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -57,10 +58,13 @@ def _env() -> Environment:
 
 def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
                    compare: tuple[str, str] = ("shenzhen", "hangzhou"), profiles: bool = True,
-                   audit: model.AuditView | None = None, sensitivity: Any = None) -> dict[str, go.Figure]:
-    """Every figure of the report, by file-friendly name."""
+                   audit: model.AuditView | None = None, sensitivity: Any = None,
+                   coordinates: pd.DataFrame | None = None) -> dict[str, go.Figure]:
+    """Every figure of the report, by file-friendly name (``map`` when ``coordinates`` are given)."""
     lang = check_lang(lang)
     figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
+    if coordinates is not None:
+        figs["map"] = figures.city_map(result, coordinates, lang)
     table = model.ranking_table(result, uncertainty, lang)
     if "lo" in table.columns and table["lo"].notna().any():
         figs["rank_intervals"] = figures.rank_intervals(result, table, lang)
@@ -78,23 +82,39 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     audit = audit or model.audit_view(result, lang)
     figs["correlation"] = figures.correlation_heatmap(result, audit.corr, lang)
     if profiles:
-        for e in result.ranking().index:
+        for e in profiled(result, compare):
             figs[f"profile_{e}"] = figures.radar(result, e, lang)
     return figs
 
 
+PROFILE_LIMIT = 40
+"""At most this many entity profiles in a report (all when there are no more): a national report of ~300 cities
+profiles the top ones and the compared pair, and stays one file under 8 MB."""
+
+
+def profiled(result: Result, compare: tuple[str, str]) -> list[str]:
+    """The entities profiled: all when at most :data:`PROFILE_LIMIT`, else the top ones and the compared pair."""
+    order = result.ranking().index.tolist()
+    if len(order) <= PROFILE_LIMIT:
+        return order
+    pair = [e for e in model.compare_pair(result, compare) if e in order]
+    top = [e for e in order if e not in pair][: PROFILE_LIMIT - len(pair)]
+    return [e for e in order if e in set(top) | set(pair)]
+
+
 def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
-                 compare: tuple[str, str] = ("shenzhen", "hangzhou"), sensitivity: Any = None) -> str:
+                 compare: tuple[str, str] = ("shenzhen", "hangzhou"), sensitivity: Any = None,
+                 coordinates: pd.DataFrame | None = None) -> str:
     """The report as one self-contained HTML document (opens offline; no CDN, no web fonts).
 
     ``uncertainty``: an :func:`~innoscope.analysis.uncertainty.uncertainty` result (rank intervals, P(A outranks
     B)); ``sensitivity``: a Sobol :func:`~innoscope.analysis.sensitivity.sensitivity` result (which choice
-    matters most)."""
+    matters most); ``coordinates``: entity id -> ``lng``, ``lat`` for the map of the cities."""
     lang = check_lang(lang)
     fw = result.framework
     audit = model.audit_view(result, lang)
     figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, audit=audit,
-                          sensitivity=sensitivity)
+                          sensitivity=sensitivity, coordinates=coordinates)
     ranking = model.ranking_table(result, uncertainty, lang)
     has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()
     scores, ranks = model.pillar_table(result)
@@ -122,7 +142,8 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
         "pillar_rows": [{"code": e, "name": model.entity_name(result, e, lang),
                          "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
-        "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in result.ranking().index],
+        "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in profiled(result, compare)],
+        "profiles_limited": len(result.ranking().index) > PROFILE_LIMIT, "has_map": "map" in figs,
         "cmp": cmp,
         "in_short": model.summary_sentences(result, a, b, lang, p_outranks=cmp["p_outrank"],
                                             design=_varied(uncertainty, lang), gap=cmp),

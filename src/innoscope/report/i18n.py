@@ -36,6 +36,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "pillar": {"zh": "分项", "en": "Pillar"},
     "pillar_note": {"zh": "每格：得分（排名）。", "en": "Each cell: score (rank)."},
     "profiles": {"zh": "城市画像", "en": "Entity profiles"},
+    "map": {"zh": "全国城市分布图", "en": "Map of the cities"},
+    "map_note": {"zh": "每个点为一个城市（驻地坐标，来自内置行政区划表）；颜色为总指数，可在右上角菜单切换为各分项；"
+                       "悬停查看得分与全国排名。仅为点位示意，不含边界底图。",
+                 "en": "One dot per city at its seat's coordinates (bundled gazetteer); colour = the index, or a pool "
+                       "chosen in the menu top right; hover for scores and national ranks. Dots only: no boundaries."},
+    "longitude": {"zh": "经度", "en": "Longitude"},
+    "latitude": {"zh": "纬度", "en": "Latitude"},
+    "profiles_limited": {"zh": "城市较多：仅列出排名前列的城市和对比的两个城市的画像。",
+                         "en": "Many entities: profiles of the top ones and of the compared pair only."},
     "strengths": {"zh": "优势指标", "en": "Strengths"},
     "weaknesses": {"zh": "短板指标", "en": "Weaknesses"},
     "value": {"zh": "数值", "en": "Value"},

@@ -1,0 +1,58 @@
+"""The map of China in the national report, in headless chromium: it renders offline, every city with data is a dot
+at its seat, a city can be found with its score and national rank, the menu switches to a pool."""
+
+from __future__ import annotations
+
+import pytest
+
+from innoscope.cities.national_index import coordinates, national_build
+from innoscope.report import build_report
+from tests._browser import ARTIFACTS, local_only
+
+
+@pytest.fixture(scope="module")
+def national_report(tmp_path_factory):
+    b = national_build()
+    coords = coordinates(list(b.cross_section.values.index))
+    path = tmp_path_factory.mktemp("map") / "national.html"
+    path.write_text(build_report(b.result, lang="zh", coordinates=coords), encoding="utf-8")
+    return path, b, coords
+
+
+def test_coordinates_of_every_yearbook_city_come_from_the_gazetteer(national_report):
+    _, b, coords = national_report
+    assert len(coords) == 297
+    assert coords.loc["hangzhou"].tolist() == pytest.approx([120.2, 30.3], abs=0.2)  # 杭州 seat, read off a map
+    assert coords.loc["urumqi", "lng"] > 87 and coords.loc["sanya", "lat"] < 19
+
+
+def test_map_renders_offline_and_finds_a_city(browser, national_report):
+    path, b, _ = national_report
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.innoscopeRendered === true")
+    page.locator("#map").scroll_into_view_if_needed()
+    page.wait_for_selector('#map .fig[data-done="1"] .main-svg')
+    assert requests and all(local_only(u) for u in requests), [u for u in requests if not local_only(u)]
+    fig = "document.querySelector('#map .fig')"
+    n_points = page.evaluate(f"{fig}._fullData[0].x.length")
+    assert n_points == len(b.result.aggregated)  # 296 ranked cities (三沙 is screened out)
+    assert page.locator("#map .main-svg").first.text_content().count("杭州") >= 1  # a labelled top city
+    find = "(d => d.hovertext[d.customdata.findIndex(c => c[0] === 'hangzhou')])"
+    hover = page.evaluate(f"{find}({fig}._fullData[0])")
+    rank = int(b.result.index.rank(ascending=False, method="min")["hangzhou"])
+    assert "杭州" in hover and f"排名 {rank}/296" in hover and "人才池" in hover
+    before = page.evaluate(f"{fig}._fullData[0].marker.color.slice(0, 5)")
+    page.locator("#map .updatemenu-header-group").click()
+    page.locator("#map .updatemenu-item-text", has_text="人才池").click()
+    page.wait_for_function(f"{fig}._fullData[0].marker.colorbar.title.text === '人才池'")
+    after = page.evaluate(f"{fig}._fullData[0].marker.color.slice(0, 5)")
+    assert after != before
+    talent = b.result.aggregated["talent"].reindex([c[0] for c in page.evaluate(f"{fig}._fullData[0].customdata")])
+    assert after == pytest.approx(talent.to_numpy()[:5].tolist())
+    assert errors == []
+    page.locator("#map").screenshot(path=str(ARTIFACTS / "report_map.png"))
+    page.close()
