@@ -26,6 +26,13 @@ def test_coordinates_of_every_yearbook_city_come_from_the_gazetteer(national_rep
     assert coords.loc["urumqi", "lng"] > 87 and coords.loc["sanya", "lat"] < 19
 
 
+def test_national_report_profiles_the_top_cities_and_the_pair(national_report):
+    path, b, _ = national_report
+    html = path.read_text(encoding="utf-8")
+    assert html.count('class="profile"') == 60  # of 296 ranked: the report stays one file under 8 MB
+    assert path.stat().st_size < 8e6 and '<section id="map">' in html
+
+
 def test_map_renders_offline_and_finds_a_city(browser, national_report):
     path, b, _ = national_report
     page = browser.new_page(viewport={"width": 1300, "height": 900})

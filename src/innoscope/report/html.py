@@ -87,7 +87,7 @@ def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     return figs
 
 
-PROFILE_LIMIT = 40
+PROFILE_LIMIT = 60
 """At most this many entity profiles in a report (all when there are no more): a national report of ~300 cities
 profiles the top ones and the compared pair, and stays one file under 8 MB."""
 
