@@ -99,11 +99,12 @@ def patch_step(spec: PipelineSpec, stage: str, alt: Mapping[str, Any], *, level:
     from innoscope.pipeline.run import ALIASES
 
     key = ALIASES.get(stage.lower(), stage.lower())
-    steps = [s.model_copy(deep=True) for s in spec.steps]
+    steps = list(spec.steps)  # the other steps are shared with ``spec``; only the patched one is copied
     idx = [i for i, s in enumerate(steps) if ALIASES.get(s.stage.lower(), s.stage.lower()) == key]
     if not idx:
         raise SpecError(f"uncertain input {who!r}: the pipeline has no {stage!r} step; "
                         f"its steps: {', '.join(s.stage for s in steps)}")
+    steps[idx[0]] = steps[idx[0]].model_copy(deep=True)
     s: Step = steps[idx[0]]
     alt = dict(alt)
     where = ("by_level", level) if level is not None else ("by_node", node) if node is not None else (
