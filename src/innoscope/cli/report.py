@@ -132,5 +132,12 @@ def serve_cmd(
         err.print(f"[yellow]binding to {host}: the dashboard is reachable from other machines; it answers only "
                   f"the Host names localhost, 127.0.0.1, ::1, {host} and --allow-host NAME[/]")
     out.print(f"innoscope dashboard on http://{host}:{port}/")
-    uvicorn.run(create_app(ds, hosts=allowed_hosts(host, allow_host or ())), host=host, port=port,
+    datasets = [ds]
+    if meta is None and not data and framework is None and spec is None:
+        from innoscope.cities.national_index import national_build
+
+        nb = national_build()
+        datasets.append(Dataset(id="national", label="全国 297 城 national (yearbook 2024)", framework=nb.framework,
+                                data=nb.cross_section, spec=nb.spec))
+    uvicorn.run(create_app(datasets, hosts=allowed_hosts(host, allow_host or ())), host=host, port=port,
                 log_level="warning")

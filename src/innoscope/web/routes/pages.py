@@ -54,5 +54,13 @@ def meta(store: Store, dataset: Annotated[str | None, Query(max_length=100)] = N
         "methods": {st: stage_module(st).METHODS.names() for st in ("normalise", "aggregate")},
         "current": {"normalise": steps.get("normalise") or "minmax",
                     "aggregate": steps.get("aggregate") or "arithmetic"},
-        "compare": [a, b], "spec": ds.spec.to_obj(),
+        "compare": [a, b], "spec": ds.spec.to_obj(), "coords": _coords(list(ds.data.entities)),
     })
+
+
+def _coords(entities: list[str]) -> dict[str, list[float]]:
+    """Seat coordinates ``[lng, lat]`` of the entities the bundled gazetteer knows by id (for the map)."""
+    from innoscope.cities.national_index import coordinates
+
+    c = coordinates(entities)
+    return {e: [float(r.lng), float(r.lat)] for e, r in c.iterrows()}

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var I18N = {
-    zh: {dataset: "数据集", language: "语言", normalise: "标准化", aggregate: "聚合", rank_by: "排名依据", reset: "重置",
+    zh: {map: "城市分布图（驻地坐标；颜色与悬停随排名依据）", longitude: "经度", latitude: "纬度", dataset: "数据集", language: "语言", normalise: "标准化", aggregate: "聚合", rank_by: "排名依据", reset: "重置",
       dl_report: "下载报告", upload: "导入数据（iData 表 CSV/xlsx，或城市引用数据 CSV）", import: "导入", weights: "权重", entities: "城市/实体",
       all: "全选", none: "全不选", rank: "排名", name: "名称", score: "得分", change: "变化", comparison: "城市对比",
       pillar: "分项", difference: "差值", leader: "领先者", index: "总指数", recomputed: "重新计算用时",
@@ -17,7 +17,8 @@
       year: "年份", flags: "标记", source: "来源", of: "共", source_note: "鼠标悬停在来源上可查看原文摘录。",
       which_choice: "哪个选择最要紧？（Sobol 敏感性分析）", run_sobol: "运行 Sobol（N = 256）", choice: "选择",
       sa_note: "S1：该选择单独解释的排名变动方差占比；ST：连同与其他选择的交互作用；方括号内为 90% 区间。最后两列：各城市自身排名的 ST。"},
-    en: {dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
+    en: {map: "Map of the cities (seat coordinates; colour and hover follow Rank by)", longitude: "Longitude",
+      latitude: "Latitude", dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
       change: "Change", comparison: "Comparison", pillar: "Pillar", difference: "Difference", leader: "Leader",
@@ -255,11 +256,30 @@
       tb.appendChild(trow);
     });
     var shown = rows.filter(function (r) { return r.score !== null; });
+    renderMap(shown, by);
     Plotly.react("rank-chart", [{type: "bar", orientation: "h", x: shown.map(function (r) { return r.score; }),
       y: shown.map(function (r) { return fmt(r.rank, 0) + ". " + esc(r.name); }), marker: {color: "#1f5fa8"},
       hovertemplate: "%{y}: %{x:.2f}<extra></extra>"}],
       {height: Math.max(320, 20 * shown.length + 60), margin: {l: 10, r: 10, t: 10, b: 30}, font: {family: FONT, size: 11},
        yaxis: {autorange: "reversed", automargin: true}, xaxis: {gridcolor: "#eee"}, plot_bgcolor: "white"},
+      {displaylogo: false, responsive: true});
+  }
+
+  function renderMap(rows, by) {
+    var xy = state.meta.coords || {};
+    var pts = rows.filter(function (r) { return xy[r.code]; });
+    $("map-chart").style.display = pts.length ? "" : "none";
+    if (!pts.length) return;
+    var n = pts.length;
+    Plotly.react("map-chart", [{type: "scatter", mode: "markers", x: pts.map(function (r) { return xy[r.code][0]; }),
+      y: pts.map(function (r) { return xy[r.code][1]; }), customdata: pts.map(function (r) { return r.code; }),
+      text: pts.map(function (r) { return "<b>" + esc(r.name) + "</b><br>" + esc(nodeName(by)) + ": " + fmt(r.score) +
+        "<br>" + tr("rank") + " " + fmt(r.rank, 0) + "/" + n; }), hoverinfo: "text",
+      marker: {color: pts.map(function (r) { return r.score; }), colorscale: "Viridis", size: 9, showscale: true,
+        line: {width: 0.5, color: "#333"}, colorbar: {title: {text: esc(nodeName(by))}}}}],
+      {height: 520, margin: {l: 40, r: 10, t: 30, b: 40}, font: {family: FONT, size: 11}, plot_bgcolor: "white",
+       title: {text: esc(tr("map")), x: 0.01}, xaxis: {title: {text: tr("longitude")}, gridcolor: "#eee"},
+       yaxis: {title: {text: tr("latitude")}, gridcolor: "#eee", scaleanchor: "x", scaleratio: 1 / Math.cos(35 * Math.PI / 180)}},
       {displaylogo: false, responsive: true});
   }
 
