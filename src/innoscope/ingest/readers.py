@@ -13,7 +13,8 @@ Two steps, both public:
 :func:`read_table` does both. Every error is a :class:`~innoscope.errors.DataError` naming the file and, where
 there is one, the row, column and raw text, and saying what was expected.
 
-CSV: the encoding is detected (:mod:`~innoscope.ingest.encoding`) unless ``encoding=`` is given. For the
+CSV: the encoding is detected (:mod:`~innoscope.ingest.encoding`) unless ``encoding=`` is given; a first header
+line with tabs and no comma makes the file tab-separated. For the
 ASCII-compatible encodings (UTF-8, GB18030/GBK, Big5) the bytes are split into fields by pyarrow's CSV parser
 without decoding (their multibyte sequences never contain ``,``, ``"``, CR or LF); other encodings (UTF-16/32,
 cp1252...) are first transcoded to UTF-8. Text columns are then dictionary-encoded on their bytes and each
@@ -396,8 +397,9 @@ def _read_csv_data(data: bytes, file: str, *, encoding: str | None, header_rows:
         head_end = len(data) if nl < 0 else nl + 1
     head_bytes = data[start:head_end]
     check_decodes(head_bytes, enc, where=file)
+    sep = _delimiter(head_bytes.decode(enc), skiprows)
     try:
-        header = list(csv.reader(io.StringIO(head_bytes.decode(enc), newline="")))[skiprows:]
+        header = list(csv.reader(io.StringIO(head_bytes.decode(enc), newline=""), delimiter=sep))[skiprows:]
     except csv.Error as exc:
         raise DataError(f"{file}: malformed header ({exc})") from None
     if not header or not any(c.strip() for c in header[0]):
@@ -405,7 +407,7 @@ def _read_csv_data(data: bytes, file: str, *, encoding: str | None, header_rows:
     names = _join_header(_fill_csv_header(header), file)
     if _NON_SPACE.search(data, head_end) is None:
         raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
-    cols = _arrow_csv(pa.py_buffer(data).slice(head_end), names)
+    cols = _arrow_csv(pa.py_buffer(data).slice(head_end), names, sep)
     # pyarrow skips blank lines and a quoted field may span lines: row numbers are line numbers only when there
     # are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
     if cols is not None:
@@ -416,12 +418,19 @@ def _read_csv_data(data: bytes, file: str, *, encoding: str | None, header_rows:
         rows = np.arange(len(cols[0]), dtype=np.int64) + n_head + 1
         cells = {n: Cells(c, encoding=enc) for n, c in zip(names, cols, strict=True)}
         return RawTable(cells, file, rows, encoding=source_encoding, sha256=sha)
-    raw = _read_csv_python(data[head_end:], enc, names, file, sha, first_line=n_head + 1)
+    raw = _read_csv_python(data[head_end:], enc, names, file, sha, first_line=n_head + 1, delimiter=sep)
     raw.encoding = source_encoding
     return raw
 
 
-def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | None:
+def _delimiter(head: str, skiprows: int) -> str:
+    """``\\t`` when the first header line holds tabs and no comma (a tab-separated file), else ``,``."""
+    lines = head.splitlines()
+    first = lines[skiprows] if skiprows < len(lines) else ""
+    return "\t" if "\t" in first and "," not in first else ","
+
+
+def _arrow_csv(body: pa.Buffer, names: list[str], delimiter: str = ",") -> list[pa.ChunkedArray] | None:
     """Split the body into fields without decoding: one binary array per column; None when pyarrow rejects the
     body (a row with another number of fields), which Python's csv module then reads, naming the line."""
     import pyarrow.csv as pcsv
@@ -431,7 +440,7 @@ def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | Non
         table = pcsv.read_csv(
             pa.BufferReader(body),
             read_options=pcsv.ReadOptions(column_names=keys, use_threads=True),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
@@ -440,9 +449,10 @@ def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | Non
     return [table.column(j) for j in range(table.num_columns)]
 
 
-def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int) -> RawTable:
+def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int,
+                     delimiter: str = ",") -> RawTable:
     check_decodes(body, enc, where=file)
-    reader = csv.reader(io.StringIO(body.decode(enc), newline=""))
+    reader = csv.reader(io.StringIO(body.decode(enc), newline=""), delimiter=delimiter)
     records, rows = [], []
     line = first_line - 1
     it = iter(reader)
