@@ -171,3 +171,12 @@ def test_gbk_and_html(tmp_path):
     (tmp_path / "t.html").write_text(html, encoding="utf-8")
     got = [(c.entity, c.indicator, c.value) for c in extract_file(tmp_path / "t.html")]
     assert ("北京", "unicorns", 114.0) in got
+
+
+def test_chunks_are_bounded_and_lose_nothing(tmp_path):
+    text = ARTICLE.read_text(encoding="utf-8") * 300  # about 1.1 M characters, 2.6 MB of UTF-8
+    p = tmp_path / "big.txt"
+    p.write_text(text, encoding="utf-8")
+    chunks = list(iter_text(p, chunk_chars=100_000))
+    assert max(len(c) for c in chunks) <= 100_000 and len(chunks) >= 10
+    assert "".join(chunks) == text
