@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from innoscope.ingest.claims.document import fold
-from innoscope.ingest.claims.places import trie_pattern
+from innoscope.ingest.claims.places import longest_matcher, trie_pattern
 from innoscope.model.errors import DataError
 
 __all__ = ["Indicator", "Lexicon", "PhraseMention"]
@@ -72,9 +72,8 @@ class Lexicon:
                 self._by_phrase.setdefault(fold(p), ind)
             for p in ind.en:
                 en.setdefault(p.lower(), ind)
-        zh_alt = trie_pattern(self._by_phrase)
+        self._zh = longest_matcher(self._by_phrase)
         en_alt = trie_pattern(en)
-        self._zh = re.compile(zh_alt)
         self._en = re.compile(rf"(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])", re.IGNORECASE)
         self._en_map = en
 
@@ -116,8 +115,7 @@ class Lexicon:
 
     def find(self, text: str) -> list[PhraseMention]:
         """Indicator phrases of ``text`` (the matching text), by position; overlaps resolved longest-first."""
-        out = [PhraseMention(m.start(), m.end(), self._by_phrase[m.group(0)], m.group(0))
-               for m in self._zh.finditer(text)]
+        out = [PhraseMention(end + 1 - len(p), end + 1, self._by_phrase[p], p) for end, p in self._zh(text)]
         if any(c.isascii() and c.isalpha() for c in text[:4096]) or self._en_map:
             out += [PhraseMention(m.start(), m.end(), self._en_map[m.group(0).lower()], m.group(0))
                     for m in self._en.finditer(text)]

@@ -14,18 +14,34 @@ provinces count half, so 陕西省西安市 makes 西安 the subject).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from innoscope.ingest.names import EntityTable
 
-__all__ = ["IMPLICIT_SUBJECTS", "SCOPES", "PlaceIndex", "PlaceMention", "entity_forms", "main_place", "trie_pattern"]
+__all__ = ["IMPLICIT_SUBJECTS", "SCOPES", "PlaceIndex", "PlaceMention", "entity_forms", "longest_matcher", "main_place",
+           "trie_pattern"]
 
 IMPLICIT_SUBJECTS = ("全市", "我市", "该市", "本市", "市内", "the city", "The city")
 SCOPES = ("全国", "全省", "全球", "全世界", "世界", "省会城市", "副省级城市", "大中城市", "长三角", "珠三角",
           "国内", "nationally", "national", "worldwide", "global")
 """Words that name the scope of a rank or an average (全国平均水平), not a place the figure is about."""
+
+
+def longest_matcher(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
+    """Leftmost-longest, non-overlapping matches of ``words`` in a text as ``(index of the last character, word)``:
+    an Aho-Corasick automaton (pyahocorasick), one pass over the text whatever the number of words."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    if len(auto) == 0:
+        return lambda text: iter(())
+    auto.make_automaton()
+    matches: Callable[[str], Iterator[tuple[int, str]]] = auto.iter_long
+    return matches
 
 
 def trie_pattern(words: Iterable[str]) -> str:
@@ -47,6 +63,9 @@ def trie_pattern(words: Iterable[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return build(trie) or "(?!)"
+
+
+_LATIN_RE = re.compile("[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +91,8 @@ class PlaceIndex:
         self._scope = {w: ("*" if w in IMPLICIT_SUBJECTS else "") for w in (*IMPLICIT_SUBJECTS, *SCOPES)}
         zh_all = [*zh, *(w for w in self._scope if not w.isascii())]
         en_all = [*en, *(w for w in self._scope if w.isascii())]
-        en_alt = rf"(?<![A-Za-z])(?:{trie_pattern(en_all)})(?![A-Za-z])"
-        self._re = re.compile(f"{trie_pattern(zh_all)}|{en_alt}")
+        self._zh = longest_matcher(zh_all)
+        self._en = re.compile(rf"(?<![A-Za-z])(?:{trie_pattern(en_all)})(?![A-Za-z])")
 
     @classmethod
     def from_entities(cls, table: EntityTable) -> PlaceIndex:
@@ -83,8 +102,13 @@ class PlaceIndex:
     def find(self, text: str) -> list[PlaceMention]:
         """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
         scope, names = self._scope, self.names
-        return [PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])
-                for m in self._re.finditer(text) for w in (m.group(0),)]
+        found = [PlaceMention(end + 1 - len(w), end + 1, scope[w] if w in scope else names[w])
+                 for end, w in self._zh(text)]
+        if _LATIN_RE.search(text):
+            found += [PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])
+                      for m in self._en.finditer(text) for w in (m.group(0),)]
+            found.sort(key=lambda p: p.start)
+        return found
 
 
 def entity_forms(table: EntityTable) -> list[tuple[str, set[str]]]:
