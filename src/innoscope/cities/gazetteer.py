@@ -337,20 +337,8 @@ class Gazetteer:
 
         if not any(p is not None and p.level == "province" for p in map(single, range(len(first)))):
             return [None] * len(first), {}
-        nxt: list[Place | None] = [None] * len(first)
-        prev: list[Place | None] = [None] * len(first)
-        ahead: Place | None = None
-        for i in range(len(first) - 1, -1, -1):
-            nxt[i] = ahead
-            p = single(i)
-            if p is not None and p.level != "province":
-                ahead = p
-        behind: Place | None = None
-        for i in range(len(first)):
-            prev[i] = behind
-            p = single(i)
-            if p is not None and p.level != "province":
-                behind = p
+        below = [p if p is not None and p.level != "province" else None for p in map(single, range(len(first)))]
+        nxt, prev = _nearest(below[::-1])[::-1], _nearest(below)
         current: Place | None = None
         sections: list[Place | None] = []
         headers: dict[int, Place] = {}
@@ -414,3 +402,14 @@ def _default() -> Gazetteer:
                             former=tuple(s for s in r["former"].split("|") if s), lng=_float(r["lng"]),
                             lat=_float(r["lat"]), coords=r["coords"]))
     return Gazetteer(places)
+
+
+def _nearest(places: list[Place | None]) -> list[Place | None]:
+    """For each position, the last non-missing place strictly before it (None when there is none)."""
+    out: list[Place | None] = []
+    last: Place | None = None
+    for p in places:
+        out.append(last)
+        if p is not None:
+            last = p
+    return out
