@@ -47,7 +47,8 @@ lock:
 	bash scripts/lock.sh
 
 lint: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/ratchet.py
 

@@ -38,11 +38,18 @@ METHODS = ["median", "copeland", "mazziotta_pareto", "topsis", "vikor"]
 
 
 def spec(method: str) -> ino.PipelineSpec:
-    return ino.PipelineSpec.from_obj({
-        "steps": ["denominate", {"normalise": {"method": "minmax", "range": [1, 100]}},
-                  {"aggregate": {"method": method}}],
-        "uncertainty": {"inputs": [{"name": "Weights", "weights": "uniform", "noise": {1: 0.25, 2: 0.25, 3: 0.25}}]},
-    })
+    return ino.PipelineSpec.from_obj(
+        {
+            "steps": [
+                "denominate",
+                {"normalise": {"method": "minmax", "range": [1, 100]}},
+                {"aggregate": {"method": method}},
+            ],
+            "uncertainty": {
+                "inputs": [{"name": "Weights", "weights": "uniform", "noise": {1: 0.25, 2: 0.25, 3: 0.25}}]
+            },
+        }
+    )
 
 
 def best(fn, repeats: int) -> tuple[float, object]:

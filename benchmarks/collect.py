@@ -26,8 +26,10 @@ def main() -> None:
     for name in names:
         p = HERE / "results" / f"{name}.md"
         if p.exists():
-            parts.append(f"<!-- from benchmarks/results/{name}.md, written by benchmarks/{name}.py -->\n"
-                         + p.read_text(encoding="utf-8").strip())
+            parts.append(
+                f"<!-- from benchmarks/results/{name}.md, written by benchmarks/{name}.py -->\n"
+                + p.read_text(encoding="utf-8").strip()
+            )
     (HERE / "RESULTS.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 

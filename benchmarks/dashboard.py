@@ -52,8 +52,12 @@ def serve(name: str, port: int) -> None:
     from innoscope.web.state import Dataset
 
     fw, cs, spec = load(name)
-    uvicorn.run(create_app(Dataset(id=name, label=name, framework=fw, data=cs, spec=spec)),
-                host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(
+        create_app(Dataset(id=name, label=name, framework=fw, data=cs, spec=spec)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
 
 
 def free_port() -> int:
@@ -65,13 +69,20 @@ def free_port() -> int:
 def weight_sets(fw, n: int, seed: int) -> list[dict[str, float]]:
     rng = np.random.default_rng(seed)
     codes = [c for c in fw.aggregates if c != fw.root]
-    return [{c: round(float(w), 3) for c, w in zip(codes, rng.uniform(0.1, 5.0, len(codes)), strict=True)}
-            for _ in range(n)]
+    return [
+        {c: round(float(w), 3) for c, w in zip(codes, rng.uniform(0.1, 5.0, len(codes)), strict=True)}
+        for _ in range(n)
+    ]
 
 
 def stats(ms: list[float]) -> dict[str, float]:
     a = np.asarray(ms)
-    return {"median": float(np.median(a)), "p95": float(np.percentile(a, 95)), "mean": float(a.mean()), "n": len(a)}
+    return {
+        "median": float(np.median(a)),
+        "p95": float(np.percentile(a, 95)),
+        "mean": float(a.mean()),
+        "n": len(a),
+    }
 
 
 def engine_baseline(name: str, sets: list[dict[str, float]]) -> dict[str, float]:
@@ -127,8 +138,9 @@ def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
 
         clients = [httpx.Client() for _ in range(concurrency)]
         try:
+
             def worker(i: int) -> list[tuple[float, float]]:
-                return [one(clients[i], w) for w in sets[n + i::concurrency]]
+                return [one(clients[i], w) for w in sets[n + i :: concurrency]]
 
             t0 = time.perf_counter()
             with ThreadPoolExecutor(concurrency) as ex:
@@ -152,22 +164,27 @@ def run(name: str, n: int, concurrency: int) -> dict[str, dict[str, float]]:
 
         with httpx.Client() as c:
             how_sure(c, sets[0])
-            ua = [how_sure(c, w) for w in sets[1:1 + UA_REQUESTS]]
+            ua = [how_sure(c, w) for w in sets[1 : 1 + UA_REQUESTS]]
             which_choice(c, sets[0])
-            sa = [which_choice(c, w) for w in sets[1:1 + SA_REQUESTS]]
+            sa = [which_choice(c, w) for w in sets[1 : 1 + SA_REQUESTS]]
     finally:
         proc.terminate()
         proc.wait(10)
     base = engine_baseline(name, sets[:n])
-    return {"engine (in-process build)": base,
-            "1 client, HTTP": stats([x[0] for x in seq]),
-            "1 client, server-side build": stats([x[1] for x in seq]),
-            f"{concurrency} concurrent, HTTP": {**stats([x[0] for x in conc]), "throughput_rps": len(conc) / wall},
-            f"{concurrency} concurrent, server-side build": stats([x[1] for x in conc]),
-            f"'how sure' ({UA_RUNS} Monte Carlo runs), 1 client, HTTP": stats([x[0] for x in ua]),
-            f"'how sure' ({UA_RUNS} Monte Carlo runs), server-side": stats([x[1] for x in ua]),
-            f"'which choice' (Sobol, base {SA_BASE}), 1 client, HTTP": stats([x[0] for x in sa]),
-            f"'which choice' (Sobol, base {SA_BASE}), server-side": stats([x[1] for x in sa])}
+    return {
+        "engine (in-process build)": base,
+        "1 client, HTTP": stats([x[0] for x in seq]),
+        "1 client, server-side build": stats([x[1] for x in seq]),
+        f"{concurrency} concurrent, HTTP": {
+            **stats([x[0] for x in conc]),
+            "throughput_rps": len(conc) / wall,
+        },
+        f"{concurrency} concurrent, server-side build": stats([x[1] for x in conc]),
+        f"'how sure' ({UA_RUNS} Monte Carlo runs), 1 client, HTTP": stats([x[0] for x in ua]),
+        f"'how sure' ({UA_RUNS} Monte Carlo runs), server-side": stats([x[1] for x in ua]),
+        f"'which choice' (Sobol, base {SA_BASE}), 1 client, HTTP": stats([x[0] for x in sa]),
+        f"'which choice' (Sobol, base {SA_BASE}), server-side": stats([x[1] for x in sa]),
+    }
 
 
 def main() -> None:
@@ -210,13 +227,20 @@ def main() -> None:
         base = res["engine (in-process build)"]["median"]
         for k, v in res.items():
             thr = f"{v['throughput_rps']:.0f}" if "throughput_rps" in v else ""
-            lines.append(f"| {name} ({ne} entities x {ni} indicators) | {k} | {v['median']:.1f} | {v['p95']:.1f} | "
-                         f"{v['median'] / base:.1f} | {thr} |")
+            lines.append(
+                f"| {name} ({ne} entities x {ni} indicators) | {k} | {v['median']:.1f} | {v['p95']:.1f} | "
+                f"{v['median'] / base:.1f} | {thr} |"
+            )
     target = {name: res["1 client, HTTP"]["median"] for name, (_, _, res) in results.items()}
-    lines += ["", "Target (< 200 ms recompute for the bundled data, one user): "
-              + ("met" if target["cities"] < 200 else "NOT met") + f" ({target['cities']:.1f} ms median)."
-              " Under 16 concurrent users the one-worker server queues requests; the p95 there is queueing, "
-              "not computing (compare the server-side build times).", ""]
+    lines += [
+        "",
+        "Target (< 200 ms recompute for the bundled data, one user): "
+        + ("met" if target["cities"] < 200 else "NOT met")
+        + f" ({target['cities']:.1f} ms median)."
+        " Under 16 concurrent users the one-worker server queues requests; the p95 there is queueing, "
+        "not computing (compare the server-side build times).",
+        "",
+    ]
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

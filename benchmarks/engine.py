@@ -49,8 +49,17 @@ def generated(n_ent: int = 3000, n_ind: int = 200, per_pillar: int = 10, per_sub
     rng = np.random.default_rng(seed)
     n_pil = n_ind // per_pillar
     n_sub = n_pil // per_sub
-    nodes = [Node(id=f"i{j}", level=1, kind="indicator", parent=f"p{j // per_pillar}",
-                  direction=-1 if j % 7 == 0 else 1, denominator="Pop" if j % 5 == 0 else None) for j in range(n_ind)]
+    nodes = [
+        Node(
+            id=f"i{j}",
+            level=1,
+            kind="indicator",
+            parent=f"p{j // per_pillar}",
+            direction=-1 if j % 7 == 0 else 1,
+            denominator="Pop" if j % 5 == 0 else None,
+        )
+        for j in range(n_ind)
+    ]
     nodes += [Node(id=f"p{p}", level=2, kind="aggregate", parent=f"s{p // per_sub}") for p in range(n_pil)]
     nodes += [Node(id=f"s{s}", level=3, kind="aggregate", parent="Index") for s in range(n_sub)]
     nodes += [Node(id="Index", level=4, kind="aggregate")]
@@ -58,9 +67,11 @@ def generated(n_ent: int = 3000, n_ind: int = 200, per_pillar: int = 10, per_sub
     ents = [f"E{k:05d}" for k in range(n_ent)]
     X = rng.lognormal(mean=2.0, sigma=1.0, size=(n_ent, n_ind))
     X[rng.random(X.shape) < 0.02] = np.nan
-    cs = CrossSection(values=pd.DataFrame(X, index=ents, columns=fw.indicators),
-                      groups=pd.DataFrame({"EurAsia_group": rng.choice(list("ABCD"), n_ent)}, index=ents),
-                      denominators=pd.DataFrame({"Pop": rng.uniform(1, 100, n_ent)}, index=ents))
+    cs = CrossSection(
+        values=pd.DataFrame(X, index=ents, columns=fw.indicators),
+        groups=pd.DataFrame({"EurAsia_group": rng.choice(list("ABCD"), n_ent)}, index=ents),
+        denominators=pd.DataFrame({"Pop": rng.uniform(1, 100, n_ent)}, index=ents),
+    )
     return fw, cs
 
 
@@ -88,8 +99,9 @@ def main() -> None:
         Xg = gcs.values.to_numpy()
         floor_med, _ = timeit(lambda: numpy_floor(Xg, groups), args.repeats)
         rows.append(("generated 3000 x 200, 4 levels, base pipeline", med_g, mn_g, floor_med))
-    cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name' | sed 's/.*: *//'"], capture_output=True,
-                         text=True).stdout.strip()
+    cpu = subprocess.run(
+        ["sh", "-c", "lscpu | grep 'Model name' | sed 's/.*: *//'"], capture_output=True, text=True
+    ).stdout.strip()
     lines = [
         "## Engine: one full build",
         "",
@@ -101,10 +113,10 @@ def main() -> None:
         "",
         "| case | median | min | same-run baseline | ratio to COINr 0.096 s (not same run) |",
         "|---|---|---|---|---|",
-        f"| {rows[0][0]} | {rows[0][1]*1e3:.2f} ms | {rows[0][2]*1e3:.2f} ms | pandas read_csv of iData: "
-        f"{rows[0][3]*1e3:.2f} ms | {COINR_ASEM_S / rows[0][1]:.1f}x faster |",
-        f"| {rows[1][0]} | {rows[1][1]*1e3:.0f} ms | {rows[1][2]*1e3:.0f} ms | plain numpy min-max + pillar means: "
-        f"{rows[1][3]*1e3:.1f} ms | — |",
+        f"| {rows[0][0]} | {rows[0][1] * 1e3:.2f} ms | {rows[0][2] * 1e3:.2f} ms | pandas read_csv of iData: "
+        f"{rows[0][3] * 1e3:.2f} ms | {COINR_ASEM_S / rows[0][1]:.1f}x faster |",
+        f"| {rows[1][0]} | {rows[1][1] * 1e3:.0f} ms | {rows[1][2] * 1e3:.0f} ms | plain numpy min-max + pillar means: "
+        f"{rows[1][3] * 1e3:.1f} ms | — |",
         "",
     ]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")

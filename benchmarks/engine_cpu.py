@@ -63,10 +63,17 @@ def export(commit: str, dest: Path) -> Path:
 
 
 def run_child(src: Path, n_asem: int, n_gen: int) -> dict:
-    code = CHILD.format(bench=str(ROOT / "benchmarks"), ref=str(ROOT / "tests/reference/coinr/data"),
-                        spec=str(ROOT / "examples/asem/base.yaml"), n_asem=n_asem, n_gen=n_gen)
+    code = CHILD.format(
+        bench=str(ROOT / "benchmarks"),
+        ref=str(ROOT / "tests/reference/coinr/data"),
+        spec=str(ROOT / "examples/asem/base.yaml"),
+        n_asem=n_asem,
+        n_gen=n_gen,
+    )
     env = dict(os.environ, PYTHONPATH=str(src))
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
     res = json.loads(out.strip().splitlines()[-1])
     if not res["src"].startswith(str(src)):
         raise RuntimeError(f"imported {res['src']}, expected a module under {src}")
@@ -79,11 +86,16 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "engine_cpu.md"))
     args = ap.parse_args()
-    before = subprocess.run(["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout.strip()
-    after = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.strip()
-    times: dict[str, dict[str, list[float]]] = {"before": {"asem": [], "gen": []}, "after": {"asem": [], "gen": []}}
+    before = subprocess.run(
+        ["git", "rev-parse", "--short", args.before], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    after = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    times: dict[str, dict[str, list[float]]] = {
+        "before": {"asem": [], "gen": []},
+        "after": {"asem": [], "gen": []},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         srcs = {"before": export(args.before, Path(tmp)), "after": ROOT / "src"}
         for _ in range(args.rounds):

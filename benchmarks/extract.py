@@ -61,8 +61,12 @@ ARTICLE = ROOT / "tests/data/000_56324c709aa1581a.txt"
 def items(split: str) -> pd.DataFrame:
     cited = pd.read_csv(DATA / "cited_eval.csv", dtype={"year": "Int64"})
     cited["date"] = ""
-    written = pd.read_csv(DATA / "sentences.csv", dtype={"year": "Int64", "title": str, "date": str},
-                          keep_default_na=False, na_values={"year": [""], "value": [""]})
+    written = pd.read_csv(
+        DATA / "sentences.csv",
+        dtype={"year": "Int64", "title": str, "date": str},
+        keep_default_na=False,
+        na_values={"year": [""], "value": [""]},
+    )
     written["source"] = "written"
     cols = ["split", "source", "title", "date", "sentence", "entity", "indicator", "value", "unit", "year"]
     both = pd.concat([cited[cols], written[cols]], ignore_index=True)
@@ -85,13 +89,23 @@ def evaluate(split: str, extractor: Extractor | None = None, show: bool = False)
     n_gold = n_gold_hit = n_ext = n_ext_hit = n_lab = n_lab_hit = 0
     misses, wrong = [], []
     for (title, d, sentence), g in df.groupby(["title", "date", "sentence"], sort=False):
-        gold = [(r.entity, r.indicator, float(r.value), r.unit, None if pd.isna(r.year) else int(r.year))
-                for r in g.itertuples() if isinstance(r.entity, str) and r.entity]
+        gold = [
+            (r.entity, r.indicator, float(r.value), r.unit, None if pd.isna(r.year) else int(r.year))
+            for r in g.itertuples()
+            if isinstance(r.entity, str) and r.entity
+        ]
         head = f"{title}\n" if title else ""
-        cands = ex.extract_chunks([head + sentence], document="eval",
-                                  doc_date=date.fromisoformat(d) if d else None)
-        ext = sorted({(c.entity, c.indicator, c.value, c.unit, c.year) for c in cands
-                      if c.indicator and c.start >= len(head)}, key=str)
+        cands = ex.extract_chunks(
+            [head + sentence], document="eval", doc_date=date.fromisoformat(d) if d else None
+        )
+        ext = sorted(
+            {
+                (c.entity, c.indicator, c.value, c.unit, c.year)
+                for c in cands
+                if c.indicator and c.start >= len(head)
+            },
+            key=str,
+        )
         n_gold += len(gold)
         hit_g = [any(_match(e, x) for e in ext) for x in gold]
         n_gold_hit += sum(hit_g)
@@ -111,10 +125,16 @@ def evaluate(split: str, extractor: Extractor | None = None, show: bool = False)
             print(f"MISS {x}\n     {s[:160]!r}\n     got {ext}")
         for s, e in wrong:
             print(f"WRONG {e}\n     {s[:160]!r}")
-    return {"split": split, "sentences": df.groupby(["title", "sentence"]).ngroups, "labelled": n_gold,
-            "recall": n_gold_hit / n_gold if n_gold else float("nan"), "extracted": n_ext,
-            "precision": n_ext_hit / n_ext if n_ext else float("nan"), "labelled_figures": n_lab,
-            "precision_labelled": n_lab_hit / n_lab if n_lab else float("nan")}
+    return {
+        "split": split,
+        "sentences": df.groupby(["title", "sentence"]).ngroups,
+        "labelled": n_gold,
+        "recall": n_gold_hit / n_gold if n_gold else float("nan"),
+        "extracted": n_ext,
+        "precision": n_ext_hit / n_ext if n_ext else float("nan"),
+        "labelled_figures": n_lab,
+        "precision_labelled": n_lab_hit / n_lab if n_lab else float("nan"),
+    }
 
 
 def _corpus(kind: str) -> str:
@@ -147,9 +167,19 @@ def throughput(mb: float, repeats: int, kind: str) -> dict:
             runs.append(time.perf_counter() - t)
             cpus.append(time.process_time() - c)
     med, cpu, bmed, bcpu = (statistics.median(x) for x in (runs, cpus, bases, bcpus))
-    return {"corpus": kind, "bytes": size, "candidates": n, "digit_runs": k, "median_s": med, "cpu_s": cpu,
-            "mb_per_s": size / 1e6 / med, "mb_per_cpu_s": size / 1e6 / cpu, "baseline_s": bmed,
-            "baseline_cpu_s": bcpu, "ratio": cpu / bcpu}
+    return {
+        "corpus": kind,
+        "bytes": size,
+        "candidates": n,
+        "digit_runs": k,
+        "median_s": med,
+        "cpu_s": cpu,
+        "mb_per_s": size / 1e6 / med,
+        "mb_per_cpu_s": size / 1e6 / cpu,
+        "baseline_s": bmed,
+        "baseline_cpu_s": bcpu,
+        "ratio": cpu / bcpu,
+    }
 
 
 _CHILD = """
@@ -169,9 +199,13 @@ def memory(sizes: list[float]) -> list[dict]:
         for mb in sizes:
             path = Path(tmp) / f"m{mb}.txt"
             path.write_text(base * max(1, int(mb * 1e6 / len(base.encode("utf-8")))), encoding="utf-8")
-            r = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True)
+            r = subprocess.run(
+                [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True
+            )
             n, rss = r.stdout.split()
-            out.append({"mb": path.stat().st_size / 1e6, "candidates": int(n), "peak_rss_mb": int(rss) / 1024})
+            out.append(
+                {"mb": path.stat().st_size / 1e6, "candidates": int(n), "peak_rss_mb": int(rss) / 1024}
+            )
     return out
 
 
@@ -195,14 +229,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--mb", type=float, default=20.0)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--no-speed", action="store_true")
-    ap.add_argument("--memory", type=float, nargs="*", default=[2.0, 20.0], help="file sizes (MB) for peak memory")
+    ap.add_argument(
+        "--memory", type=float, nargs="*", default=[2.0, 20.0], help="file sizes (MB) for peak memory"
+    )
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
     if a.show_misses and a.split != "dev":
         sys.exit("--show-misses is only for the dev split (the held-out split is never looked at)")
     before = _uptime()
-    scores = [evaluate(s, show=a.show_misses and s == "dev") for s in (["dev", "heldout"] if a.split == "all"
-                                                                      else [a.split])]
+    scores = [
+        evaluate(s, show=a.show_misses and s == "dev")
+        for s in (["dev", "heldout"] if a.split == "all" else [a.split])
+    ]
     for s in scores:
         print(s)
     if a.no_speed:
@@ -220,30 +258,50 @@ def main(argv: list[str] | None = None) -> None:
 def _write(path: Path, scores: list[dict], tps: list[dict], mem: list[dict], before: str, after: str) -> None:
     import innoscope
 
-    lines = ["## Extract: figures from text (precision, recall, throughput)", "",
-             f"Date {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.processor() or platform.machine()}, "
-             f"Python {platform.python_version()}, innoscope {getattr(innoscope, '__version__', '?')}; "
-             f"uptime before: `{before}`; after: `{after}`.",
-             "Method: `benchmarks/extract.py` (scoring rules in its docstring); targets: precision >= 0.9 and "
-             "recall >= 0.8 on the held-out split, >= 1 MB/s.", "",
-             "| split | sentences | labelled tuples | recall | extracted tuples | precision | labelled-figure "
-             "tuples | precision on labelled figures |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Extract: figures from text (precision, recall, throughput)",
+        "",
+        f"Date {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, innoscope {getattr(innoscope, '__version__', '?')}; "
+        f"uptime before: `{before}`; after: `{after}`.",
+        "Method: `benchmarks/extract.py` (scoring rules in its docstring); targets: precision >= 0.9 and "
+        "recall >= 0.8 on the held-out split, >= 1 MB/s.",
+        "",
+        "| split | sentences | labelled tuples | recall | extracted tuples | precision | labelled-figure "
+        "tuples | precision on labelled figures |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for s in scores:
-        lines.append(f"| {s['split']} | {s['sentences']} | {s['labelled']} | {s['recall']:.3f} | {s['extracted']} | "
-                     f"{s['precision']:.3f} | {s['labelled_figures']} | {s['precision_labelled']:.3f} |")
-    lines += ["", "Throughput: wall time and CPU time of the process (the machine is shared; CPU time is the steadier "
-              "figure), median of the repeats; baseline in the same run: read + decode + one `\\d+` scan.", "",
-              "| corpus | size | candidates | wall | MB/s (wall) | CPU | MB/s (CPU) | baseline CPU | CPU ratio |",
-              "|---|---|---|---|---|---|---|---|---|"]
-    names = {"article": "founding article repeated (news-like density)",
-             "dense": "article + dev sentences repeated (a figure in every sentence)"}
+        lines.append(
+            f"| {s['split']} | {s['sentences']} | {s['labelled']} | {s['recall']:.3f} | {s['extracted']} | "
+            f"{s['precision']:.3f} | {s['labelled_figures']} | {s['precision_labelled']:.3f} |"
+        )
+    lines += [
+        "",
+        "Throughput: wall time and CPU time of the process (the machine is shared; CPU time is the steadier "
+        "figure), median of the repeats; baseline in the same run: read + decode + one `\\d+` scan.",
+        "",
+        "| corpus | size | candidates | wall | MB/s (wall) | CPU | MB/s (CPU) | baseline CPU | CPU ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    names = {
+        "article": "founding article repeated (news-like density)",
+        "dense": "article + dev sentences repeated (a figure in every sentence)",
+    }
     for tp in tps:
-        lines.append(f"| {names[tp['corpus']]} | {tp['bytes'] / 1e6:.1f} MB | {tp['candidates']} | "
-                     f"{tp['median_s']:.1f} s | {tp['mb_per_s']:.2f} | {tp['cpu_s']:.1f} s | {tp['mb_per_cpu_s']:.2f} | "
-                     f"{tp['baseline_cpu_s']:.2f} s | {tp['ratio']:.0f}x |")
-    lines += ["", "Bounded memory: peak resident memory of a fresh process reading the article repeated to each size "
-              "(the text is read in chunks of about 1 M characters and candidates are counted as they stream):", "",
-              "| file | candidates | peak RSS |", "|---|---|---|"]
+        lines.append(
+            f"| {names[tp['corpus']]} | {tp['bytes'] / 1e6:.1f} MB | {tp['candidates']} | "
+            f"{tp['median_s']:.1f} s | {tp['mb_per_s']:.2f} | {tp['cpu_s']:.1f} s | {tp['mb_per_cpu_s']:.2f} | "
+            f"{tp['baseline_cpu_s']:.2f} s | {tp['ratio']:.0f}x |"
+        )
+    lines += [
+        "",
+        "Bounded memory: peak resident memory of a fresh process reading the article repeated to each size "
+        "(the text is read in chunks of about 1 M characters and candidates are counted as they stream):",
+        "",
+        "| file | candidates | peak RSS |",
+        "|---|---|---|",
+    ]
     lines += [f"| {m['mb']:.0f} MB | {m['candidates']} | {m['peak_rss_mb']:.0f} MB |" for m in mem]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

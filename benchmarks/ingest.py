@@ -114,8 +114,13 @@ def rusage() -> tuple[float, float, float, int]:
 def phase_table(path: Path, repeats: int) -> list[str]:
     """Median wall, user, system time and page faults of each phase of ``repeats`` full imports, each after
     the baseline as in the timed loop (so that both start from the same heap state)."""
-    names = ["open store", "read (`read_raw`)", "parse + resolve (`to_long`)", "store (`import_long`)",
-             "**full import**"]
+    names = [
+        "open store",
+        "read (`read_raw`)",
+        "parse + resolve (`to_long`)",
+        "store (`import_long`)",
+        "**full import**",
+    ]
     rows: list[list[tuple[float, ...]]] = [[] for _ in names]
     for _ in range(repeats):
         pd.read_csv(path, encoding="gbk")
@@ -163,8 +168,12 @@ class Before:
     """The full import with an earlier innoscope (``src`` directory) in a worker process, one run per call."""
 
     def __init__(self, src: Path, path: Path):
-        self.proc = subprocess.Popen([sys.executable, "-c", BEFORE_WORKER, str(src), str(path)], text=True,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", BEFORE_WORKER, str(src), str(path)],
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         self.module = self.proc.stdout.readline().strip()
         if not self.module.startswith(str(src)):
             raise SystemExit(f"--before-src: the worker imported {self.module}, not the code under {src}")
@@ -191,11 +200,17 @@ def machine() -> dict[str, str]:
     model = ""
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        model = next((ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")), "")
+        model = next(
+            (ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")), ""
+        )
     except OSError:
         pass
-    return {"nproc": str(os.cpu_count()), "cpu": model or platform.processor(), "python": platform.python_version(),
-            "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
 
 
 def main() -> None:
@@ -272,15 +287,19 @@ def main() -> None:
         "| step | wall median (min), s | rows/s (median) | CPU median, s | vs baseline (median wall) |",
         "|---|---|---|---|---|",
     ]
-    labels = {"baseline": "baseline: `pandas.read_csv(encoding='gbk')`, no parsing",
-              "read_parse": "part: read + parse + resolve (`read_raw` + `to_long`), no store",
-              "store": "part: store only (`import_long` of the parsed table)",
-              "before": f"full import, {args.before_label}",
-              "full": "**full import** (`Store(':memory:').import_file`)"}
+    labels = {
+        "baseline": "baseline: `pandas.read_csv(encoding='gbk')`, no parsing",
+        "read_parse": "part: read + parse + resolve (`read_raw` + `to_long`), no store",
+        "store": "part: store only (`import_long` of the parsed table)",
+        "before": f"full import, {args.before_label}",
+        "full": "**full import** (`Store(':memory:').import_file`)",
+    }
     for k in ("baseline", "read_parse", "store", "before", "full"):
         if k in med:
-            lines.append(f"| {labels[k]} | {med[k]:.3f} ({mn[k]:.3f}) | {args.rows / med[k]:,.0f} | {cpu[k]:.3f} "
-                         f"| {med['baseline'] / med[k]:.2f}x |")
+            lines.append(
+                f"| {labels[k]} | {med[k]:.3f} ({mn[k]:.3f}) | {args.rows / med[k]:,.0f} | {cpu[k]:.3f} "
+                f"| {med['baseline'] / med[k]:.2f}x |"
+            )
     lines += [
         "",
         f"Full import vs baseline, rows/s: **{ratio:.2f}x** on median wall time ({ratio_min:.2f}x on min wall "

@@ -87,10 +87,12 @@ def zip_bomb(unpacked_mb: int) -> bytes:
     row = b'<row r="1">' + b'<c r="A1" t="n"><v>1</v></c>' * 2000 + b"</row>"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                                          'content-types"/>')
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            f.write(b'<worksheet><sheetData>')
+            f.write(b"<worksheet><sheetData>")
             chunk = row * 19
             for _ in range(unpacked_mb):
                 f.write(chunk)
@@ -106,8 +108,10 @@ def post_raw(port: int, path: str, ctype: str, pieces: list[bytes], length: int 
     on another machine. Returns (status or 'reset', MB sent, the answer's first 160 characters).
     """
     frame = "Transfer-Encoding: chunked" if length is None else f"Content-Length: {length}"
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {ctype}\r\n{frame}\r\n"
-            "Connection: close\r\n\r\n").encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {ctype}\r\n{frame}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode()
     sent = 0
     answer = b""
     with socket.create_connection(("127.0.0.1", port), timeout=120) as s:
@@ -135,8 +139,10 @@ def attack(port: int, seconds: float) -> None:
     """Send the bomb and the big JSON body one after another for ``seconds``; print what came back as JSON."""
     bomb = zip_bomb(BOMB_MB)
     big = b'{"entities": ["' + b"x" * (JSON_MB * 2**20 - 19) + b'"]}'
-    pieces = {"bomb": [bomb[i:i + 2**20] for i in range(0, len(bomb), 2**20)],
-              "json": [big[i:i + 2**20] for i in range(0, len(big), 2**20)]}
+    pieces = {
+        "bomb": [bomb[i : i + 2**20] for i in range(0, len(bomb), 2**20)],
+        "json": [big[i : i + 2**20] for i in range(0, len(big), 2**20)],
+    }
     pieces["chunked"] = [b"%x\r\n%b\r\n" % (len(p), p) for p in pieces["json"]] + [b"0\r\n\r\n"]
     out: dict[str, list] = {"bomb": [], "json": [], "json_chunked": []}
     print("ready", flush=True)
@@ -147,8 +153,9 @@ def attack(port: int, seconds: float) -> None:
         kind += 1
         t0 = time.perf_counter()
         if name == "bomb":
-            result = post_raw(port, "/api/upload?filename=bomb.xlsx", "application/octet-stream",
-                              pieces["bomb"], len(bomb))
+            result = post_raw(
+                port, "/api/upload?filename=bomb.xlsx", "application/octet-stream", pieces["bomb"], len(bomb)
+            )
         elif name == "json":
             result = post_raw(port, "/api/compute", "application/json", pieces["json"], len(big))
         else:
@@ -200,8 +207,11 @@ def summarise(res: dict) -> dict:
     out = {}
     for kind in ("compute", "uncertainty", "compare", "all"):
         ms = np.array([m for k, m, s in recs if kind in ("all", k) and s == 200])
-        out[kind] = {"n": len(ms), "p50": float(np.percentile(ms, 50)) if len(ms) else float("nan"),
-                     "p95": float(np.percentile(ms, 95)) if len(ms) else float("nan")}
+        out[kind] = {
+            "n": len(ms),
+            "p50": float(np.percentile(ms, 50)) if len(ms) else float("nan"),
+            "p95": float(np.percentile(ms, 95)) if len(ms) else float("nan"),
+        }
     out["5xx"] = sum(1 for _, _, s in recs if isinstance(s, int) and s >= 500)
     out["other_status"] = sorted({s for _, _, s in recs if s != 200}, key=str)
     out["failed"] = sum(1 for _, _, s in recs if not isinstance(s, int))
@@ -242,8 +252,12 @@ def run(seconds: float, counts: list[int], rounds: int) -> list[dict]:
         for rnd, n, attacked in plan:
             attacker = None
             if attacked:
-                attacker = subprocess.Popen([sys.executable, __file__, "--attack", str(port), "--seconds",
-                                             str(seconds)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+                attacker = subprocess.Popen(
+                    [sys.executable, __file__, "--attack", str(port), "--seconds", str(seconds)],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
                 ready = attacker.stdout.readline().strip()  # the bomb is built: the attack starts now
                 assert ready == "ready", ready
             load0, cpu0 = os.getloadavg(), cpu_seconds(server.pid)
@@ -258,10 +272,19 @@ def run(seconds: float, counts: list[int], rounds: int) -> list[dict]:
                 kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
                 hits = json.loads(out.strip().splitlines()[-1])
                 hits["cpu"] = kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime
-            phases.append({"round": rnd, "clients": n, "attacked": attacked, "load": (load0, os.getloadavg()),
-                           "summary": summarise(res), "attack": hits, "rss_mb": peak_rss_mb(server.pid),
-                           "server_cpu": server_cpu,
-                           "client_cpu": own1.ru_utime + own1.ru_stime - own0.ru_utime - own0.ru_stime})
+            phases.append(
+                {
+                    "round": rnd,
+                    "clients": n,
+                    "attacked": attacked,
+                    "load": (load0, os.getloadavg()),
+                    "summary": summarise(res),
+                    "attack": hits,
+                    "rss_mb": peak_rss_mb(server.pid),
+                    "server_cpu": server_cpu,
+                    "client_cpu": own1.ru_utime + own1.ru_stime - own0.ru_utime - own0.ru_stime,
+                }
+            )
             print(rnd, n, attacked, phases[-1]["summary"]["all"], phases[-1]["summary"]["5xx"], flush=True)
     finally:
         server.terminate()
@@ -271,8 +294,11 @@ def run(seconds: float, counts: list[int], rounds: int) -> list[dict]:
 
 def fmt_attack(hits: dict) -> str:
     parts = []
-    for name, label in (("bomb", "zip bomb"), ("json", "100 MB JSON"),
-                        ("json_chunked", "100 MB JSON, chunked")):
+    for name, label in (
+        ("bomb", "zip bomb"),
+        ("json", "100 MB JSON"),
+        ("json_chunked", "100 MB JSON, chunked"),
+    ):
         rows = hits[name]
         if not rows:
             continue
@@ -281,16 +307,17 @@ def fmt_attack(hits: dict) -> str:
             statuses[str(status)] = statuses.get(str(status), 0) + 1
         ms = np.array([r[3] for r in rows])
         mb = np.array([r[1] for r in rows])
-        parts.append(f"{label}: {len(rows)} sent, answers {statuses}, answered after {np.median(mb):.1f} MB "
-                     f"sent (median), in {np.median(ms):.0f} ms (median), {ms.max():.0f} ms (max)")
+        parts.append(
+            f"{label}: {len(rows)} sent, answers {statuses}, answered after {np.median(mb):.1f} MB "
+            f"sent (median), in {np.median(ms):.0f} ms (median), {ms.max():.0f} ms (max)"
+        )
     return "; ".join(parts)
 
 
 def report(phases: list[dict], seconds: float) -> str:
     attack = next(p["attack"] for p in phases if p["attack"])
     detail = next((r[2] for p in phases if p["attack"] for r in p["attack"]["bomb"]), "")
-    jdetail = next((r[2] for p in phases if p["attack"] for r in p["attack"]["json"] if r[0] != "reset"),
-                   "")
+    jdetail = next((r[2] for p in phases if p["attack"] for r in p["attack"]["json"] if r[0] != "reset"), "")
     lines = [
         "## Dashboard under load, with a zip bomb and a 100 MB JSON body",
         "",
@@ -329,16 +356,30 @@ def report(phases: list[dict], seconds: float) -> str:
             f"{ratio} | {p['rss_mb']:.0f} MB | {p['server_cpu']:.1f} / {p['client_cpu']:.1f} / "
             f"{p['attack']['cpu'] if p['attack'] else 0:.1f} | "
             f"{1000 * p['server_cpu'] / max(s['all']['n'], 1):.1f} ms | "
-            f"{p['load'][0][0]:.2f} -> {p['load'][1][0]:.2f} |")
+            f"{p['load'][0][0]:.2f} -> {p['load'][1][0]:.2f} |"
+        )
     lines += ["", "What the attacker was answered:", ""]
     for p in phases:
         if p["attack"]:
             lines.append(f"* round {p['round']}, {p['clients']} clients: {fmt_attack(p['attack'])}.")
     lines += ["", f"The bomb's answer: `{detail}`; the JSON body's: `{jdetail}`.", ""]
-    ratios = {n: max(p["summary"]["all"]["p95"] / base[(p["round"], n)] for p in phases
-                     if p["attacked"] and p["clients"] == n) for n in sorted({p["clients"] for p in phases})}
-    answers = sorted({str(r[0]) for p in phases if p["attack"] for k in ("bomb", "json", "json_chunked")
-                      for r in p["attack"][k]})
+    ratios = {
+        n: max(
+            p["summary"]["all"]["p95"] / base[(p["round"], n)]
+            for p in phases
+            if p["attacked"] and p["clients"] == n
+        )
+        for n in sorted({p["clients"] for p in phases})
+    }
+    answers = sorted(
+        {
+            str(r[0])
+            for p in phases
+            if p["attack"]
+            for k in ("bomb", "json", "json_chunked")
+            for r in p["attack"][k]
+        }
+    )
     lines += [
         f"Result: 5xx answers in all phases: {sum(p['summary']['5xx'] for p in phases)}; failed connections: "
         f"{sum(p['summary']['failed'] for p in phases)}; highest attacked / baseline p95 ratio: "
@@ -346,7 +387,9 @@ def report(phases: list[dict], seconds: float) -> str:
         + f" (target at most 2x). The attacker's answers: {', '.join(answers)}; the server's peak memory: "
         f"{max(p['rss_mb'] for p in phases):.0f} MB. Issue 9 measured the code before the fix (not in this "
         "run): one 4.3 MB bomb took the server to 5.5 GB and blocked every request for 72 s, and one 100 MB "
-        "JSON body took 23 s and 2.5 GB.", ""]
+        "JSON body took 23 s and 2.5 GB.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -370,8 +413,11 @@ def main() -> None:
     ap.add_argument("--clients", type=int, nargs="+", default=[16, 64])
     ap.add_argument("--rounds", type=int, default=2, help="baseline/attacked pairs per client count")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "load.md")
-    ap.add_argument("--render", type=float, help="only rewrite the report from the last run's JSON "
-                                                 "(give that run's seconds)")
+    ap.add_argument(
+        "--render",
+        type=float,
+        help="only rewrite the report from the last run's JSON (give that run's seconds)",
+    )
     ap.add_argument("--serve", type=int)
     ap.add_argument("--attack", type=int, help="(internal) attack the server on this port")
     a = ap.parse_args()

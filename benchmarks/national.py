@@ -39,7 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _git() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def _cpu_children() -> float:
@@ -112,14 +114,34 @@ def main() -> None:
     run, run_cpu, size = bench_run()
     load1 = os.getloadavg()[0]
     rows = [
-        ("national build in process (297 cities x 12 indicators), median", f"{1000 * fast:.1f} ms",
-         f"{1000 * fast_cpu:.1f} ms", "< 50 ms",
-         f"wall {fast / slow:.3f}x of the general panel path ({1000 * slow:.0f} ms) in the same run"),
-        (f"Monte Carlo N = 10,000, P(A outranks B) for all pairs of the top {k}, best of 2", f"{mc:.2f} s",
-         f"{mc_cpu:.2f} s", "< 5 s", ""),
-        ("`innoscope run` end to end (fresh process, 2,000 MC runs, Sobol N = 256, report), best of 2",
-         f"{run:.1f} s", f"{run_cpu:.1f} s", "< 30 s", ""),
-        ("report written by `innoscope run`", f"{size / 1e6:.2f} MB", "", "< 8 MB", "one self-contained file"),
+        (
+            "national build in process (297 cities x 12 indicators), median",
+            f"{1000 * fast:.1f} ms",
+            f"{1000 * fast_cpu:.1f} ms",
+            "< 50 ms",
+            f"wall {fast / slow:.3f}x of the general panel path ({1000 * slow:.0f} ms) in the same run",
+        ),
+        (
+            f"Monte Carlo N = 10,000, P(A outranks B) for all pairs of the top {k}, best of 2",
+            f"{mc:.2f} s",
+            f"{mc_cpu:.2f} s",
+            "< 5 s",
+            "",
+        ),
+        (
+            "`innoscope run` end to end (fresh process, 2,000 MC runs, Sobol N = 256, report), best of 2",
+            f"{run:.1f} s",
+            f"{run_cpu:.1f} s",
+            "< 30 s",
+            "",
+        ),
+        (
+            "report written by `innoscope run`",
+            f"{size / 1e6:.2f} MB",
+            "",
+            "< 8 MB",
+            "one self-contained file",
+        ),
     ]
     text = [
         "## National default (issue 12): build, Monte Carlo, `innoscope run`, report size",

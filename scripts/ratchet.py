@@ -26,16 +26,34 @@ CEILING = 10
 def mypy_counts() -> dict[str, int]:
     """Errors per file of ``mypy`` on the engine packages (configuration in pyproject.toml)."""
     paths = [str(ROOT / "src" / "innoscope" / p) for p in ENGINE]
-    out = subprocess.run([sys.executable, "-m", "mypy", *paths], capture_output=True, text=True, cwd=ROOT).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", *paths], capture_output=True, text=True, cwd=ROOT
+    ).stdout
     files = Counter(m.group(1) for m in re.finditer(r"^(src/\S+?\.py):\d+: error:", out, re.M))
     return dict(sorted(files.items()))
 
 
 def complexity() -> dict[str, int]:
     """``file:function -> McCabe complexity`` for every function above :data:`CEILING`."""
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", "src", "--select", "C901", "--output-format",
-                          "json", "--config", f"lint.mccabe.max-complexity={CEILING}", "--exit-zero"],
-                         capture_output=True, text=True, cwd=ROOT).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "src",
+            "--select",
+            "C901",
+            "--output-format",
+            "json",
+            "--config",
+            f"lint.mccabe.max-complexity={CEILING}",
+            "--exit-zero",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
     found = {}
     for item in json.loads(out or "[]"):
         m = re.match(r"`(.+)` is too complex \((\d+) > \d+\)", item["message"])
@@ -52,8 +70,10 @@ def main(argv: list[str]) -> int:
     current = {"mypy_errors": mypy_counts(), "complexity_over_10": complexity()}
     if "--update" in argv or not BASELINE.exists():
         BASELINE.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"recorded {sum(current['mypy_errors'].values())} mypy errors, "
-              f"{len(current['complexity_over_10'])} functions above complexity {CEILING}")
+        print(
+            f"recorded {sum(current['mypy_errors'].values())} mypy errors, "
+            f"{len(current['complexity_over_10'])} functions above complexity {CEILING}"
+        )
         return 0
     base = json.loads(BASELINE.read_text(encoding="utf-8"))
     bad = [f"mypy {x}" for x in worse(current["mypy_errors"], base["mypy_errors"])]
@@ -61,9 +81,12 @@ def main(argv: list[str]) -> int:
     if bad:
         print("quality ratchet: worse than .ci/ratchet.json\n  " + "\n  ".join(bad))
         return 1
-    better = (sum(current["mypy_errors"].values()) < sum(base["mypy_errors"].values())
-              or len(current["complexity_over_10"]) < len(base["complexity_over_10"]))
-    print("quality ratchet: ok" + (" (better than recorded: run with --update to lock it in)" if better else ""))
+    better = sum(current["mypy_errors"].values()) < sum(base["mypy_errors"].values()) or len(
+        current["complexity_over_10"]
+    ) < len(base["complexity_over_10"])
+    print(
+        "quality ratchet: ok" + (" (better than recorded: run with --update to lock it in)" if better else "")
+    )
     return 0
 
 

@@ -29,8 +29,11 @@ def main_() -> None:
         report = Path(tmp) / "report.html"
         assert main(["report", "-o", str(report), "--uncertainty", "1000"]) == 0
         fw, cs, spec = load_inputs(None, None, None, None)
-        app = create_app(Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec,
-                                 compare=("深圳", "杭州")))
+        app = create_app(
+            Dataset(
+                id="cities", label="three_pools", framework=fw, data=cs, spec=spec, compare=("深圳", "杭州")
+            )
+        )
         with serve_in_background(app) as url, sync_playwright() as pw:
             b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = b.new_page(viewport={"width": 1300, "height": 1250})
@@ -57,14 +60,25 @@ def main_() -> None:
             page.set_viewport_size({"width": 1300, "height": int(end["y"] + end["height"] + 20)})
             page.evaluate("window.scrollTo(0, 0)")
             page.wait_for_timeout(300)
-            for name, first, last in (("dashboard_explain.png", "#gap-title", "#profile"),
-                                      ("dashboard_how_sure.png", "#unc", "#unc")):
+            for name, first, last in (
+                ("dashboard_explain.png", "#gap-title", "#profile"),
+                ("dashboard_how_sure.png", "#unc", "#unc"),
+            ):
                 top = page.locator(first).bounding_box()
                 bottom = page.locator(last).bounding_box()
-                page.screenshot(path=str(docs / name), clip={"x": 300, "y": top["y"] - 10, "width": 1000,
-                                                             "height": bottom["y"] + bottom["height"] - top["y"] + 20})
+                page.screenshot(
+                    path=str(docs / name),
+                    clip={
+                        "x": 300,
+                        "y": top["y"] - 10,
+                        "width": 1000,
+                        "height": bottom["y"] + bottom["height"] - top["y"] + 20,
+                    },
+                )
             b.close()
-    print("wrote docs/report.png, docs/dashboard.png, docs/dashboard_explain.png, docs/dashboard_how_sure.png")
+    print(
+        "wrote docs/report.png, docs/dashboard.png, docs/dashboard_explain.png, docs/dashboard_how_sure.png"
+    )
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ def test_every_method_has_a_docstring_with_a_source(stage):
         return "source" in doc.lower() or "coinr" in doc.lower()
 
     assert all((m.func.__doc__ or "").strip() for m in STAGES[stage].METHODS)
-    undocumented = [m.name for m in STAGES[stage].METHODS
-                    if m.name not in TRIVIAL and not cited(m.func.__doc__ or "")]
+    undocumented = [
+        m.name for m in STAGES[stage].METHODS if m.name not in TRIVIAL and not cited(m.func.__doc__ or "")
+    ]
     assert not undocumented, f"{stage} kernels without a source in their docstring: {undocumented}"

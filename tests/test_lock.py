@@ -23,7 +23,9 @@ def _check(requirements: list[str], pins: dict[str, str]) -> None:
         req = Requirement(line)
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} is in pyproject.toml but not in the lock file: run make lock"
-        assert req.specifier.contains(pins[name], prereleases=True), f"{req.name}=={pins[name]} violates {req}"
+        assert req.specifier.contains(pins[name], prereleases=True), (
+            f"{req.name}=={pins[name]} violates {req}"
+        )
 
 
 def test_run_lock_pins_every_dependency():

@@ -25,8 +25,10 @@ from tests.pipeline._tiny import cross_section, framework
 ROOT = Path(__file__).resolve().parents[2]
 
 # Index <- P1 (i1, i2, i3), P2 (i4, i5), P3 (i6, i7, i8); i3 runs against i1, so PCA gives it a negative weight.
-FW = framework({"P1": ["i1", "i2", "i3"], "P2": ["i4", "i5"], "P3": ["i6", "i7", "i8"]},
-               weights={"i2": 2.0, "i7": 0.5, "P2": 2.0})
+FW = framework(
+    {"P1": ["i1", "i2", "i3"], "P2": ["i4", "i5"], "P3": ["i6", "i7", "i8"]},
+    weights={"i2": 2.0, "i7": 0.5, "P2": 2.0},
+)
 ENTITIES = [f"e{j:02d}" for j in range(14)]
 
 
@@ -44,13 +46,22 @@ CS = _data()
 
 # Every registered method with values for every one of its kernel parameters.
 METHOD_CASES = [
-    ("arithmetic", {}), ("geometric", {}), ("harmonic", {}),
-    ("generalised", {"p": 2.5}), ("generalised", {"p": -0.5}), ("generalised", {"p": 0}),
-    ("median", {}), ("copeland", {}),
-    ("mazziotta_pareto", {}), ("mazziotta_pareto", {"penalty": 1, "standardise": False}),
-    ("topsis", {}), ("topsis", {"normalise": "minmax"}), ("topsis", {"normalise": "none"}),
+    ("arithmetic", {}),
+    ("geometric", {}),
+    ("harmonic", {}),
+    ("generalised", {"p": 2.5}),
+    ("generalised", {"p": -0.5}),
+    ("generalised", {"p": 0}),
+    ("median", {}),
+    ("copeland", {}),
+    ("mazziotta_pareto", {}),
+    ("mazziotta_pareto", {"penalty": 1, "standardise": False}),
+    ("topsis", {}),
+    ("topsis", {"normalise": "minmax"}),
+    ("topsis", {"normalise": "none"}),
     ("vikor", {"v": 0.3}),
-    ("bod", {}), ("bod", {"share_bounds": [0.05, 0.8], "scale": 100}),
+    ("bod", {}),
+    ("bod", {"share_bounds": [0.05, 0.8], "scale": 100}),
 ]
 # Every parameter the stage itself reads (agg_mod.STAGE_PARAMS), at the level the method aggregates.
 STAGE_CASES = {
@@ -78,13 +89,31 @@ def _spec(method: str, params: dict, stage: str) -> PipelineSpec:
     if stage == "negative_weights":  # PCA loadings: i3 weighs against the score
         steps.append({"weight": {"method": "framework", "level": 1, "by_node": {"P1": {"method": "pca"}}}})
     steps.append({"aggregate": {"method": "arithmetic", "by_level": {2: level2}}})
-    return PipelineSpec.from_obj({"steps": steps, "uncertainty": {"inputs": [
-        {"name": "Norm", "stage": "normalise", "alternatives": [{"method": "minmax", "range": [1, 100]},
-                                                                 {"method": "minmax", "range": [10, 60]}]},
-        {"name": "Top", "stage": "aggregate", "level": 3, "alternatives": ["arithmetic", "median"]},
-        {"name": "Weights", "weights": "uniform", "noise": {1: 0.5, 2: 0.4}},
-        {"name": "Drop", "exclude": "random", "p": 0.15},
-    ]}})
+    return PipelineSpec.from_obj(
+        {
+            "steps": steps,
+            "uncertainty": {
+                "inputs": [
+                    {
+                        "name": "Norm",
+                        "stage": "normalise",
+                        "alternatives": [
+                            {"method": "minmax", "range": [1, 100]},
+                            {"method": "minmax", "range": [10, 60]},
+                        ],
+                    },
+                    {
+                        "name": "Top",
+                        "stage": "aggregate",
+                        "level": 3,
+                        "alternatives": ["arithmetic", "median"],
+                    },
+                    {"name": "Weights", "weights": "uniform", "noise": {1: 0.5, 2: 0.4}},
+                    {"name": "Drop", "exclude": "random", "p": 0.15},
+                ]
+            },
+        }
+    )
 
 
 def _assert_equal_to_build(res, n: int, also_framework: bool) -> None:
@@ -92,8 +121,9 @@ def _assert_equal_to_build(res, n: int, also_framework: bool) -> None:
         built = res.rebuild(i)
         want = built.aggregated.reindex(res.entities)[FW.root].to_numpy(float)
         np.testing.assert_allclose(res.kept_scores[FW.root][i], want, rtol=1e-10, atol=1e-12, equal_nan=True)
-        np.testing.assert_array_equal(res.ranks().iloc[:, i].to_numpy(), built.ranks()[FW.root]
-                                      .reindex(res.entities).to_numpy())
+        np.testing.assert_array_equal(
+            res.ranks().iloc[:, i].to_numpy(), built.ranks()[FW.root].reindex(res.entities).to_numpy()
+        )
         if also_framework:
             f2, s2 = res.replication(i)
             again = build(f2, CS, s2).aggregated.reindex(res.entities)[FW.root].to_numpy(float)
@@ -129,11 +159,19 @@ def test_power_mean_and_arithmetic_with_parameters_take_the_vectorised_path(monk
     calls = []
     real = agg_mod.power_mean
     monkeypatch.setattr(agg_mod, "power_mean", lambda X, w, q: calls.append(np.ndim(X)) or real(X, w, q))
-    agg = {"method": "arithmetic", "by_level": {2: {"method": "generalised", "p": 2.0, "dat_thresh": 0.5},
-                                                3: {"weights": "equal", "dat_thresh": 0.2}}}
-    spec = PipelineSpec.from_obj({"steps": [{"normalise": {"method": "minmax", "range": [1, 100]}}, {"aggregate": agg}],
-                                  "uncertainty": {"inputs": [{"name": "W", "weights": "uniform",
-                                                              "noise": {1: 0.3, 2: 0.3}}]}})
+    agg = {
+        "method": "arithmetic",
+        "by_level": {
+            2: {"method": "generalised", "p": 2.0, "dat_thresh": 0.5},
+            3: {"weights": "equal", "dat_thresh": 0.2},
+        },
+    }
+    spec = PipelineSpec.from_obj(
+        {
+            "steps": [{"normalise": {"method": "minmax", "range": [1, 100]}}, {"aggregate": agg}],
+            "uncertainty": {"inputs": [{"name": "W", "weights": "uniform", "noise": {1: 0.3, 2: 0.3}}]},
+        }
+    )
     build(FW, CS, PipelineSpec(steps=spec.steps))
     calls.clear()
     res = uncertainty(FW, CS, spec, n=200, seed=1, keep=True)
@@ -170,8 +208,10 @@ def test_data_derived_weights_between_two_aggregate_steps_replications_equal_bui
 
 def test_data_derived_weights_with_discrete_inputs_only_stay_vectorised():
     spec = PipelineSpec.from_yaml(TWO_STEPS)
-    spec.uncertainty["inputs"] = [spec.uncertainty["inputs"][0],
-                                  {"name": "Agg", "stage": "aggregate", "alternatives": ["arithmetic", "median"]}]
+    spec.uncertainty["inputs"] = [
+        spec.uncertainty["inputs"][0],
+        {"name": "Agg", "stage": "aggregate", "alternatives": ["arithmetic", "median"]},
+    ]
     res = uncertainty(FW, CS, spec, n=20, seed=4, keep=True)
     assert res.engine.vectorised
     assert res.parameters()["Agg"].nunique() == 2
@@ -179,11 +219,17 @@ def test_data_derived_weights_with_discrete_inputs_only_stay_vectorised():
 
 
 def test_optimised_weights_between_aggregate_steps():
-    spec = PipelineSpec.from_obj({"steps": [
-        {"normalise": {"method": "minmax", "range": [1, 100]}}, "aggregate",
-        {"weight": {"method": "optimised", "level": 2, "input": "Aggregated"}},
-        {"aggregate": {"method": "arithmetic", "input": "Normalised"}}],
-        "uncertainty": {"inputs": [{"name": "Weights", "weights": "uniform", "noise": {1: 0.3}}]}})
+    spec = PipelineSpec.from_obj(
+        {
+            "steps": [
+                {"normalise": {"method": "minmax", "range": [1, 100]}},
+                "aggregate",
+                {"weight": {"method": "optimised", "level": 2, "input": "Aggregated"}},
+                {"aggregate": {"method": "arithmetic", "input": "Normalised"}},
+            ],
+            "uncertainty": {"inputs": [{"name": "Weights", "weights": "uniform", "noise": {1: 0.3}}]},
+        }
+    )
     res = uncertainty(FW, CS, spec, n=4, seed=5, keep=True)
     _assert_equal_to_build(res, 4, also_framework=False)
 
@@ -194,10 +240,30 @@ def test_cli_uncertainty_on_negative_pca_weights(tmp_path):
     from innoscope.cli import main
 
     spec = (ROOT / "examples" / "asem" / "weights_pca_lev1.yaml").read_text(encoding="utf-8")
-    spec += ("uncertainty:\n  inputs:\n    - {name: Weights, weights: uniform, noise: {2: 0.25}}\n"
-             "    - {name: Agg, stage: aggregate, level: 4, alternatives: [arithmetic, median]}\n")
+    spec += (
+        "uncertainty:\n  inputs:\n    - {name: Weights, weights: uniform, noise: {2: 0.25}}\n"
+        "    - {name: Agg, stage: aggregate, level: 4, alternatives: [arithmetic, median]}\n"
+    )
     (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
     data = ROOT / "tests" / "reference" / "coinr" / "data"
-    assert main(["uncertainty", "--data", str(data / "ASEM_iData.csv"), "--meta", str(data / "ASEM_iMeta.csv"),
-                 "--spec", str(tmp_path / "spec.yaml"), "-n", "40", "--seed", "2", "--out", str(tmp_path / "out")]) == 0
+    assert (
+        main(
+            [
+                "uncertainty",
+                "--data",
+                str(data / "ASEM_iData.csv"),
+                "--meta",
+                str(data / "ASEM_iMeta.csv"),
+                "--spec",
+                str(tmp_path / "spec.yaml"),
+                "-n",
+                "40",
+                "--seed",
+                "2",
+                "--out",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "out" / "rank_stats.csv").exists()

@@ -14,9 +14,22 @@ def test_result_audit_bundles_the_tables():
     a = audit(r, high=0.75, low=-0.5)
     assert isinstance(a, Audit)
     tables = a.tables()
-    for name in ("stats_Raw", "stats_Normalised", "data_avail", "corr", "corr_pvalues", "flags_high", "flags_low",
-                 "denom_corr", "cronbach", "pca_importance", "pca_loadings", "effective_weights",
-                 "remove_elements", "corr_with_parent"):
+    for name in (
+        "stats_Raw",
+        "stats_Normalised",
+        "data_avail",
+        "corr",
+        "corr_pvalues",
+        "flags_high",
+        "flags_low",
+        "denom_corr",
+        "cronbach",
+        "pca_importance",
+        "pca_loadings",
+        "effective_weights",
+        "remove_elements",
+        "corr_with_parent",
+    ):
         assert name in tables, name
     assert a.flags_high.equals(coinr_ref("analysis", "corr_flags_high_0.75.csv"))
     cr = a.cronbach.set_index("group")["alpha"]
@@ -32,10 +45,14 @@ def test_audit_of_a_built_result_with_missing_values():
     from tests.analysis.coinr_base import asem
 
     fw, cs = asem()
-    r = build(fw, cs, {"steps": [{"normalise": {"method": "minmax"}}, {"aggregate": {"method": "arithmetic"}}]})
+    r = build(
+        fw, cs, {"steps": [{"normalise": {"method": "minmax"}}, {"aggregate": {"method": "arithmetic"}}]}
+    )
     a = audit(r)
     # leave-one-out re-aggregates the build's own aggregate step: nominal ranks are the build's ranks
-    np.testing.assert_array_equal(a.remove_elements["Nominal"], r.ranks()["Index"].loc[a.remove_elements.index])
+    np.testing.assert_array_equal(
+        a.remove_elements["Nominal"], r.ranks()["Index"].loc[a.remove_elements.index]
+    )
     # each indicator with its pillar, sub-index and index; each pillar with two; each sub-index with one
     assert len(a.corr_with_parent) == 49 * 3 + 8 * 2 + 2 * 1
     assert a.stats["Raw"]["N.Avail"].min() < 51

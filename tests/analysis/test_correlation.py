@@ -32,13 +32,16 @@ def _same_long(got: pd.DataFrame, expected: pd.DataFrame):
     np.testing.assert_allclose(m["Correlation"], m["Correlation_ref"], rtol=RTOL, atol=1e-14)
 
 
-@pytest.mark.parametrize(("name", "dset", "kw"), [
-    ("corr_ind_Normalised_wide_all.csv", "Normalised", {"levels": 1}),
-    ("corr_ind_Raw_wide_all_directed.csv", "Raw", {"levels": 1, "use_directions": True}),
-    ("corr_pillar_Aggregated_wide_all.csv", "Aggregated", {"levels": 2}),
-    ("corr_ind_vs_pillar_wide_all.csv", "Aggregated", {"levels": (1, 2)}),
-    ("corr_subindex_vs_index.csv", "Aggregated", {"levels": (3, 4)}),
-])
+@pytest.mark.parametrize(
+    ("name", "dset", "kw"),
+    [
+        ("corr_ind_Normalised_wide_all.csv", "Normalised", {"levels": 1}),
+        ("corr_ind_Raw_wide_all_directed.csv", "Raw", {"levels": 1, "use_directions": True}),
+        ("corr_pillar_Aggregated_wide_all.csv", "Aggregated", {"levels": 2}),
+        ("corr_ind_vs_pillar_wide_all.csv", "Aggregated", {"levels": (1, 2)}),
+        ("corr_subindex_vs_index.csv", "Aggregated", {"levels": (3, 4)}),
+    ],
+)
 def test_wide_matrices_match_coinr(ref, name, dset, kw):
     expected = _wide(name)
     got = get_corr(ref.stage(dset), ref.framework, pval=0, make_long=False, **kw)
@@ -56,13 +59,16 @@ def test_spearman_matches_coinr_except_tolmin_ties(ref):
     assert np.abs(got.loc["TolMin"] - expected.loc["TolMin"]).max() < 0.004
 
 
-@pytest.mark.parametrize(("name", "dset", "kw"), [
-    ("corr_ind_Normalised_long.csv", "Normalised", {"levels": 1}),
-    ("corr_ind_Normalised_within_pillar.csv", "Normalised", {"levels": 1, "grouplev": 2, "pval": 0}),
-    ("corr_pillar_Aggregated_long.csv", "Aggregated", {"levels": 2}),
-    ("corr_ind_vs_parent_pillar.csv", "Aggregated", {"levels": (1, 2), "withparent": True, "pval": 0}),
-    ("corr_ind_vs_family.csv", "Aggregated", {"levels": (1, 2), "withparent": "family", "pval": 0}),
-])
+@pytest.mark.parametrize(
+    ("name", "dset", "kw"),
+    [
+        ("corr_ind_Normalised_long.csv", "Normalised", {"levels": 1}),
+        ("corr_ind_Normalised_within_pillar.csv", "Normalised", {"levels": 1, "grouplev": 2, "pval": 0}),
+        ("corr_pillar_Aggregated_long.csv", "Aggregated", {"levels": 2}),
+        ("corr_ind_vs_parent_pillar.csv", "Aggregated", {"levels": (1, 2), "withparent": True, "pval": 0}),
+        ("corr_ind_vs_family.csv", "Aggregated", {"levels": (1, 2), "withparent": "family", "pval": 0}),
+    ],
+)
 def test_long_tables_match_coinr(ref, name, dset, kw):
     expected = coinr_ref("analysis", name)
     got = get_corr(ref.stage(dset), ref.framework, **kw)
@@ -82,8 +88,10 @@ def test_pvalue_against_scipy_pearsonr(ref):
     assert pvalues(X).iloc[0, 1] == pytest.approx(stats.pearsonr(X["LPI"], X["Flights"]).pvalue, rel=1e-10)
 
 
-@pytest.mark.parametrize(("name", "thresh", "kind"), [("corr_flags_high_0.75.csv", 0.75, "high"),
-                                                       ("corr_flags_low_-0.5.csv", -0.5, "low")])
+@pytest.mark.parametrize(
+    ("name", "thresh", "kind"),
+    [("corr_flags_high_0.75.csv", 0.75, "high"), ("corr_flags_low_-0.5.csv", -0.5, "low")],
+)
 def test_corr_flags_match_coinr(ref, name, thresh, kind):
     expected = coinr_ref("analysis", name)
     got = corr_flags(ref.stage("Normalised"), ref.framework, thresh, thresh_type=kind)
@@ -104,7 +112,9 @@ def test_pairwise_complete_observations():
 
 def test_kendall_is_tau_b():
     a = pd.DataFrame({"x": [1.0, 2.0, 2.0, 3.0, 4.0], "y": [1.0, 3.0, 2.0, 2.0, 5.0]})
-    assert corr_matrix(a, method="kendall").loc["x", "y"] == pytest.approx(stats.kendalltau(a.x, a.y).statistic)
+    assert corr_matrix(a, method="kendall").loc["x", "y"] == pytest.approx(
+        stats.kendalltau(a.x, a.y).statistic
+    )
 
 
 def test_bad_arguments(ref):

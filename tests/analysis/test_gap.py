@@ -45,7 +45,9 @@ def test_a_missing_indicator_moves_its_weight_to_the_others():
 
 def test_geometric_gap_is_the_log_mean_division():
     """LMDI (Ang 2004): t_c = L(p_a, p_b) * w_c * ln(s_ac / s_bc), L the logarithmic mean."""
-    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "geometric"}}}}])
+    spec = PipelineSpec.from_obj(
+        [{"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "geometric"}}}}]
+    )
     fw = framework({"P1": ["i1", "i2"], "P2": ["i3"]})  # equal weights
     cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
     g, c = contributions(build(fw, cs, spec))
@@ -63,7 +65,9 @@ def test_equal_parent_scores_still_sum_exactly():
     cs = cross_section({"i1": [80, 60], "i2": [60, 80], "i3": [50, 20]}, ["A", "B"])
     g, c = contributions(build(FW, cs, PipelineSpec.from_obj(["aggregate"])))
     assert c["P1"] == pytest.approx(0.0)
-    assert c["i1"] == pytest.approx(2 / 3 * 0.5 * (80 - 60)) and c["i2"] == pytest.approx(2 / 3 * 0.5 * (60 - 80))
+    assert c["i1"] == pytest.approx(2 / 3 * 0.5 * (80 - 60)) and c["i2"] == pytest.approx(
+        2 / 3 * 0.5 * (60 - 80)
+    )
     assert g.loc[g["leaf"], "contribution"].sum() == pytest.approx(10.0)  # i3: 1/3 * (50 - 20)
 
 
@@ -81,7 +85,9 @@ def test_a_missing_pillar_moves_its_weight_and_contributions_stay_weight_times_s
 
 
 def test_a_method_that_is_not_a_mean_is_a_leaf():
-    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "copeland"}}}}])
+    spec = PipelineSpec.from_obj(
+        [{"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "copeland"}}}}]
+    )
     cs = cross_section({"i1": [80, 40, 10], "i2": [60, 60, 5], "i3": [50, 20, 1]}, ["A", "B", "C"])
     r = build(FW, cs, spec)
     g = gap(r, "A", "B")
@@ -103,7 +109,9 @@ def test_bundled_cities_gap_sums_to_the_index_gap():
 
 
 def test_an_entity_without_an_index_score_has_no_gap_to_split():
-    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"dat_thresh": 1.0}}}}])
+    spec = PipelineSpec.from_obj(
+        [{"aggregate": {"method": "arithmetic", "by_level": {3: {"dat_thresh": 1.0}}}}]
+    )
     cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, np.nan]}, ["A", "B"])
     r = build(FW, cs, spec)
     assert np.isnan(r.index["B"])
@@ -148,7 +156,9 @@ def test_contributions_always_add_up_to_the_gap(x, pillar, index):
 
 def test_equal_weights_at_a_level():
     """``weights: equal`` at the index (issue #2: no weights at one level): P1 and P2 count half each."""
-    spec = PipelineSpec.from_obj([{"aggregate": {"method": "arithmetic", "by_level": {3: {"weights": "equal"}}}}])
+    spec = PipelineSpec.from_obj(
+        [{"aggregate": {"method": "arithmetic", "by_level": {3: {"weights": "equal"}}}}]
+    )
     cs = cross_section({"i1": [80, 40], "i2": [60, 60], "i3": [50, 20]}, ["A", "B"])
     g, c = contributions(build(FW, cs, spec))
     assert g.attrs["gap"] == pytest.approx(0.5 * (70 - 50) + 0.5 * (50 - 20))  # 25

@@ -29,8 +29,7 @@ def _check(result, loadings: pd.DataFrame, importance: pd.DataFrame):
     np.testing.assert_allclose(imp, importance, rtol=RTOL, atol=1e-14)
 
 
-@pytest.mark.parametrize(("variant", "codes"), [("analysis", ["Sust"]),
-                                             ("weights_pca_lev1", None)])
+@pytest.mark.parametrize(("variant", "codes"), [("analysis", ["Sust"]), ("weights_pca_lev1", None)])
 def test_pca_by_group_matches_coinr(ref, variant, codes):
     load = coinr_ref(variant, "pca_loadings.csv")
     imp = coinr_ref(variant, "pca_importance.csv")

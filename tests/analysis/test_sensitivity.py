@@ -68,8 +68,9 @@ def test_sobol_g_function():
 def test_discrete_input_by_quantile_has_the_analytic_index():
     """y = c_k + x2 with c chosen among {0, 1, 3} with probs (0.5, 0.25, 0.25) and x2 ~ U(0, 1):
     Var c = 0.5*0 + 0.25*1 + 0.25*9 - 1^2 = 1.5, Var x2 = 1/12, additive: S1_c = ST_c = 1.5 / (1.5 + 1/12)."""
-    (inp,) = parse_inputs([{"name": "c", "stage": "normalise", "alternatives": ["a", "b", "c"],
-                            "probs": [0.5, 0.25, 0.25]}])
+    (inp,) = parse_inputs(
+        [{"name": "c", "stage": "normalise", "alternatives": ["a", "b", "c"], "probs": [0.5, 0.25, 0.25]}]
+    )
     values = np.array([0.0, 1.0, 3.0])
 
     def f(U):
@@ -97,7 +98,10 @@ def test_asem_sobol_ordering_as_coinr(asem_sa):
         assert ref["STi"].idxmin() == t["ST"].idxmin() == "Winmax"
     ref = coinr_ref("sensitivity", "SA_N500_SobolIndices.csv").set_index("Variable")
     for name in ("Aggregation", "Winmax", "Weights"):
-        assert t.loc[name, "ST_lo"] <= ref.loc[name, "STi_q95"] and ref.loc[name, "STi_q5"] <= t.loc[name, "ST_hi"]
+        assert (
+            t.loc[name, "ST_lo"] <= ref.loc[name, "STi_q95"]
+            and ref.loc[name, "STi_q5"] <= t.loc[name, "ST_hi"]
+        )
 
 
 def test_asem_sa_target_is_mean_absolute_rank_shift(asem_sa):
@@ -112,7 +116,9 @@ def test_asem_sa_target_is_mean_absolute_rank_shift(asem_sa):
 
 def test_morris_screening_ranks_aggregation_first(asem):
     fw, cs = asem
-    res = sensitivity(fw, cs, PipelineSpec.from_yaml(SPEC), n=100, method="morris", seed=5, entity_output=None)
+    res = sensitivity(
+        fw, cs, PipelineSpec.from_yaml(SPEC), n=100, method="morris", seed=5, entity_output=None
+    )
     t = res.to_df().set_index("input")
     assert t["mu_star"].idxmax() == "Aggregation"
     assert len(res.U) == 100 * (4 + 1)
@@ -124,8 +130,13 @@ def test_sobol_design_needs_power_of_two_and_two_inputs(asem):
     with pytest.raises(SpecError, match="power of 2"):
         sensitivity(fw, cs, spec, n=1000)
     with pytest.raises(SpecError, match="at least two"):
-        sensitivity(fw, cs, spec, inputs=[{"name": "A", "stage": "aggregate", "alternatives": ["arithmetic",
-                                                                                              "geometric"]}], n=64)
+        sensitivity(
+            fw,
+            cs,
+            spec,
+            inputs=[{"name": "A", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]}],
+            n=64,
+        )
 
 
 def test_many_outputs_equal_salib_column_by_column():
@@ -139,12 +150,16 @@ def test_many_outputs_equal_salib_column_by_column():
 
     prob = problem(["a", "b", "c1", "c2", "d"], ["a", "b", "c", "c", "d"])
     U = sobol_design(prob, 256, 1)
-    Y = np.column_stack([U[:, 0] + 2 * U[:, 1] ** 2 + U[:, 2] * U[:, 3], np.sin(U.sum(axis=1)), np.ones(len(U))])
+    Y = np.column_stack(
+        [U[:, 0] + 2 * U[:, 1] ** 2 + U[:, 2] * U[:, 3], np.sin(U.sum(axis=1)), np.ones(len(U))]
+    )
     got = sobol_indices(prob, Y, seed=7)
     for j in range(2):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = salib_sobol.analyze(prob, Y[:, j], calc_second_order=False, keep_resamples=True, seed=_seed_int(7))
+            r = salib_sobol.analyze(
+                prob, Y[:, j], calc_second_order=False, keep_resamples=True, seed=_seed_int(7)
+            )
         g = got[got["output"] == j]
         np.testing.assert_allclose(g["S1"], r["S1"], atol=1e-12)
         np.testing.assert_allclose(g["ST"], r["ST"], atol=1e-12)

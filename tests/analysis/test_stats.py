@@ -10,8 +10,23 @@ from innoscope.analysis import indicator_stats, kurt, signif, skew
 from tests.analysis.coinr_base import reference_result
 from tests.conftest import coinr_ref
 
-NUMERIC = ["Min", "Max", "Mean", "Median", "Std", "Skew", "Kurt", "N.Avail", "N.NonZero", "N.Unique", "N.Same",
-           "Frc.Avail", "Frc.NonZero", "Frc.Unique", "Frc.Same"]
+NUMERIC = [
+    "Min",
+    "Max",
+    "Mean",
+    "Median",
+    "Std",
+    "Skew",
+    "Kurt",
+    "N.Avail",
+    "N.NonZero",
+    "N.Unique",
+    "N.Same",
+    "Frc.Avail",
+    "Frc.NonZero",
+    "Frc.Unique",
+    "Frc.Same",
+]
 FLAGS = ["Flag.Avail", "Flag.NonZero", "Flag.Unique", "Flag.SkewKurt"]
 
 
@@ -24,11 +39,13 @@ def test_stats_match_coinr(dset):
     # TolMin: 40 distinct values in the 15-digit CSV, 42 in COINr's memory (two "ties" differ below
     # the 15th digit), so N.Unique / Frc.Unique cannot be reproduced from the written data.
     ok = expected.index != "TolMin"
-    np.testing.assert_allclose(got.loc[ok, NUMERIC].to_numpy(float), expected.loc[ok, NUMERIC].to_numpy(float),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        got.loc[ok, NUMERIC].to_numpy(float), expected.loc[ok, NUMERIC].to_numpy(float), rtol=1e-6
+    )
     rest = [c for c in NUMERIC if c not in ("N.Unique", "Frc.Unique")]
-    np.testing.assert_allclose(got.loc["TolMin", rest].to_numpy(float), expected.loc["TolMin", rest].to_numpy(float),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        got.loc["TolMin", rest].to_numpy(float), expected.loc["TolMin", rest].to_numpy(float), rtol=1e-6
+    )
     assert got.loc["TolMin", "N.Unique"] == 40
     pd.testing.assert_frame_equal(got[FLAGS], expected[FLAGS])
 
@@ -43,8 +60,9 @@ def test_excel_skew_and_kurt_hand_example():
 
 
 def test_signif_as_r():
-    np.testing.assert_array_equal(signif(np.array([0.0196078, 1234.5678, -0.000123456, 0.0]), 3),
-                                  [0.0196, 1230.0, -0.000123, 0.0])
+    np.testing.assert_array_equal(
+        signif(np.array([0.0196078, 1234.5678, -0.000123456, 0.0]), 3), [0.0196, 1230.0, -0.000123, 0.0]
+    )
 
 
 def test_flags_on_a_sparse_column():

@@ -31,8 +31,9 @@ def test_strengths_weaknesses_match_coinr(ref, part):
 
 def test_group_ranks_match_coinr(ref):
     expected = coinr_ref("analysis", "results_groupranks_GDPpc.csv")
-    got = results_table(ref.stage("Aggregated"), ref.framework, ref.data.groups, use="groupranks",
-                        use_group="GDPpc_group")
+    got = results_table(
+        ref.stage("Aggregated"), ref.framework, ref.data.groups, use="groupranks", use_group="GDPpc_group"
+    )
     assert list(got.index) == list(expected.index)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_names=False)
 
@@ -41,7 +42,9 @@ def test_results_ranks_match_coinr(ref):
     expected = coinr_ref("base", "results_Aggs_ranks.csv")
     got = results_table(ref.stage("Aggregated"), ref.framework, use="ranks")
     cols = [c for c in got.columns]
-    pd.testing.assert_frame_equal(got[cols], expected.loc[got.index, cols], check_dtype=False, check_names=False)
+    pd.testing.assert_frame_equal(
+        got[cols], expected.loc[got.index, cols], check_dtype=False, check_names=False
+    )
 
 
 def test_compare_base_vs_norm_rank_matches_coinr(ref):

@@ -58,8 +58,12 @@ def test_rank_intervals_agree_with_coinr_within_monte_carlo_error(ua):
     ref = coinr_ref("sensitivity", "UA_N500_RankStats.csv").loc[reps.index]
     got = ua.rank_stats().set_index("uCode").loc[reps.index]
     diff = np.abs(np.vstack([got["q05"] - ref["Q5"], got["median"] - ref["Median"], got["q95"] - ref["Q95"]]))
-    bad = [(s, reps.index[e], diff[i, e], tol[i, e]) for i, s in enumerate(("q05", "median", "q95"))
-           for e in range(len(reps.index)) if diff[i, e] > tol[i, e]]
+    bad = [
+        (s, reps.index[e], diff[i, e], tol[i, e])
+        for i, s in enumerate(("q05", "median", "q95"))
+        for e in range(len(reps.index))
+        if diff[i, e] > tol[i, e]
+    ]
     assert not bad, bad
     assert np.abs(got["mean"] - ref["Mean"]).max() < 1.5
 
@@ -103,8 +107,9 @@ def _rebuild_and_compare(res, fw, cs, n_check=50):
         got = r.ranks()[fw.root].reindex(kept.index).to_numpy()
         if not np.array_equal(got, kept.iloc[:, i].to_numpy(), equal_nan=True):
             mismatches.append(i)
-        np.testing.assert_allclose(r.index.reindex(kept.index).to_numpy(), res.kept_scores[fw.root][i],
-                                   rtol=1e-11, atol=1e-11)
+        np.testing.assert_allclose(
+            r.index.reindex(kept.index).to_numpy(), res.kept_scores[fw.root][i], rtol=1e-11, atol=1e-11
+        )
     assert not mismatches, f"replications {mismatches} differ from the ordinary engine"
     return levels
 
@@ -154,10 +159,18 @@ def test_fast_path_equals_ordinary_engine_every_kind_of_input(asem):
 def test_leave_one_out_and_all_levels(asem):
     fw, cs = asem
     spec = PipelineSpec.from_yaml(RICH)
-    res = uncertainty(fw, cs, spec, inputs=[{"name": "LOO", "exclude": "leave_one_out"},
-                                            {"name": "Agg", "stage": "aggregate", "alternatives": ["arithmetic",
-                                                                                                   "geometric"]}],
-                      n=40, seed=2, keep=True)
+    res = uncertainty(
+        fw,
+        cs,
+        spec,
+        inputs=[
+            {"name": "LOO", "exclude": "leave_one_out"},
+            {"name": "Agg", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]},
+        ],
+        n=40,
+        seed=2,
+        keep=True,
+    )
     assert set(res.counts) == set(fw.aggregates)
     assert (res.parameters()["LOO"].str.count(",") == 0).all()
     assert set(res.to_df()["level"]) == {2, 3, 4}
@@ -197,8 +210,13 @@ def test_bad_inputs_rejected_before_sampling(asem, coinr_spec, monkeypatch, entr
     monkeypatch.setattr(ua_mod, "run_chunks", no_sampling)
     monkeypatch.setattr(montecarlo, "run_chunks", no_sampling)
     with pytest.raises(SpecError, match=None) as e:
-        uncertainty(fw, cs, coinr_spec, inputs=[entry, {"name": "A", "stage": "aggregate",
-                                                        "alternatives": ["arithmetic", "geometric"]}], n=10)
+        uncertainty(
+            fw,
+            cs,
+            coinr_spec,
+            inputs=[entry, {"name": "A", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]}],
+            n=10,
+        )
     assert needle in str(e.value)
 
 
@@ -206,10 +224,17 @@ def test_geometric_mean_on_zscore_rejected_naming_both_alternatives(asem, coinr_
     """z-scores (mean 0, sd 1) are negative for half the entities: geometric mean cannot run with them.
     Each alternative runs on its own; only the combination fails, and it is found before sampling."""
     fw, cs = asem
-    monkeypatch.setattr(ua_mod, "run_chunks", lambda *a, **k: (_ for _ in ()).throw(AssertionError("sampled")))
-    inputs = [{"name": "Norm", "stage": "normalise", "alternatives": [{"method": "minmax", "range": [1, 100]},
-                                                                      {"method": "zscore", "m_sd": [0, 1]}]},
-              {"name": "Agg", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]}]
+    monkeypatch.setattr(
+        ua_mod, "run_chunks", lambda *a, **k: (_ for _ in ()).throw(AssertionError("sampled"))
+    )
+    inputs = [
+        {
+            "name": "Norm",
+            "stage": "normalise",
+            "alternatives": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "m_sd": [0, 1]}],
+        },
+        {"name": "Agg", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]},
+    ]
     with pytest.raises(SpecError) as e:
         uncertainty(fw, cs, coinr_spec, inputs=inputs, n=10)
     msg = str(e.value)
@@ -234,7 +259,9 @@ def test_cli_uncertainty_and_sensitivity_write_their_tables(tmp_path, asem):
     stats = pd.read_csv(tmp_path / "ua" / "rank_stats.csv")
     assert list(stats.columns) == ["uCode", "nominal", "mean", "median", "q05", "q95"] and len(stats) == 51
     ref = coinr_ref("sensitivity", "UA_N500_Nominal.csv")
-    assert stats.set_index("uCode")["nominal"].reindex(ref.index).tolist() == ref["Rank"].astype(float).tolist()
+    assert (
+        stats.set_index("uCode")["nominal"].reindex(ref.index).tolist() == ref["Rank"].astype(float).tolist()
+    )
     assert main(["sensitivity", *common, "-n", "64", "--out", str(tmp_path / "sa")]) == 0
     sobol = pd.read_csv(tmp_path / "sa" / "sobol.csv")
     assert list(sobol.columns) == ["input", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"]
@@ -378,12 +405,15 @@ def test_an_entity_against_itself_is_a_clear_error(asem, coinr_spec):
         res.compare("CHN", "CHN")
 
 
-@pytest.mark.parametrize("entry", [
-    {"name": "W", "weights": "uniform", "noise": {2: None}},
-    {"name": "W", "weights": "uniform", "noise": {"two": 0.25}},
-    {"name": "X", "exclude": "random", "p": "many"},
-    {"name": "N", "stage": "normalise", "alternatives": ["minmax", "zscore"], "level": "top"},
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"name": "W", "weights": "uniform", "noise": {2: None}},
+        {"name": "W", "weights": "uniform", "noise": {"two": 0.25}},
+        {"name": "X", "exclude": "random", "p": "many"},
+        {"name": "N", "stage": "normalise", "alternatives": ["minmax", "zscore"], "level": "top"},
+    ],
+)
 def test_an_input_of_the_wrong_form_is_a_spec_error(asem, entry):
     """Found by fuzzing mutated specs: these raised a bare TypeError or ValueError."""
     fw, cs = asem

@@ -21,8 +21,10 @@ def test_in_short_states_what_the_tables_show(build):
     text = " ".join(in_short(b, cmp, 0.997, "weights"))
     agg, fw = b.result.aggregated, b.framework
     ranks = agg[fw.root].rank(ascending=False, method="min")
-    assert f"深圳 ranks {int(ranks['shenzhen'])} and 杭州 ranks {int(ranks['hangzhou'])} of " \
-           f"{int(agg[fw.root].notna().sum())} ranked cities" in text
+    assert (
+        f"深圳 ranks {int(ranks['shenzhen'])} and 杭州 ranks {int(ranks['hangzhou'])} of "
+        f"{int(agg[fw.root].notna().sum())} ranked cities" in text
+    )
     assert f"{agg.at['shenzhen', fw.root] - agg.at['hangzhou', fw.root]:+.1f} points" in text
     assert "P(深圳 outranks 杭州) = 0.997 when varying weights" in text
     sz_leads = [fw[p].name_en for p in fw.codes(2) if agg.at["shenzhen", p] > agg.at["hangzhou", p]]

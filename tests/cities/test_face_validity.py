@@ -15,7 +15,12 @@ def test_published_lists_as_reported_with_their_sources():
     assert istic["city"].head(5).tolist() == ["北京", "上海", "深圳", "南京", "杭州"]  # 常州日报, 2024-01
     assert len(istic) == 20 and istic["source"].notna().all() and istic["url"].str.startswith("http").all()
     csti = pub[pub["ranking"] == "CSTI 2021"].sort_values("rank")
-    assert csti["city"].iloc[[0, 1, 9, 19]].tolist() == ["北京", "深圳", "珠海", "长沙"]  # 经济日报, 2022-01-19
+    assert csti["city"].iloc[[0, 1, 9, 19]].tolist() == [
+        "北京",
+        "深圳",
+        "珠海",
+        "长沙",
+    ]  # 经济日报, 2022-01-19
 
 
 def test_rho_is_spearman_over_the_shared_cities():

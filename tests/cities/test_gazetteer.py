@@ -32,8 +32,11 @@ def _yearbook_rows() -> list[tuple[str, str]]:
 
 def _yearbook_cities() -> list[tuple[str, str]]:
     """The 297 city rows: indented under their province, or one of the four municipalities."""
-    return [(zh.strip(), en.strip()) for zh, en in _yearbook_rows()
-            if zh.startswith(" ") or zh.strip() in MUNICIPALITIES]
+    return [
+        (zh.strip(), en.strip())
+        for zh, en in _yearbook_rows()
+        if zh.startswith(" ") or zh.strip() in MUNICIPALITIES
+    ]
 
 
 # code, full name, level, parent: read by hand from the official code list
@@ -73,7 +76,18 @@ def test_codes_names_levels_parents(g, code, name, level, parent):
 def test_no_pseudo_divisions(g):
     """市辖区 groups of the municipalities, 省直辖 groups (429000), development zones (xx7x) and national new
     areas are not divisions of GB/T 2260."""
-    for code in ("152800", "110100", "500200", "429000", "419000", "659000", "133100", "500157", "130171", "232761"):
+    for code in (
+        "152800",
+        "110100",
+        "500200",
+        "429000",
+        "419000",
+        "659000",
+        "133100",
+        "500157",
+        "130171",
+        "232761",
+    ):
         assert code not in g.places, code
     assert g.children("441900") == []  # 东莞: no county level
 
@@ -86,29 +100,65 @@ def test_counts_by_level_and_kind(g):
     117 自治县, 49 旗, 3 自治旗, 1 特区 (六枝), 1 林区 (神农架)."""
     kinds = Counter((p.level, p.kind) for p in g.places.values())
     assert sum(n for (lv, _), n in kinds.items() if lv == "province") == 34
-    assert (kinds["province", "省"], kinds["province", "自治区"], kinds["province", "直辖市"],
-            kinds["province", "特别行政区"]) == (23, 5, 4, 2)
+    assert (
+        kinds["province", "省"],
+        kinds["province", "自治区"],
+        kinds["province", "直辖市"],
+        kinds["province", "特别行政区"],
+    ) == (23, 5, 4, 2)
     assert sum(n for (lv, _), n in kinds.items() if lv == "prefecture") == 333
-    assert (kinds["prefecture", "地级市"], kinds["prefecture", "地区"], kinds["prefecture", "自治州"],
-            kinds["prefecture", "盟"]) == (293, 7, 30, 3)
+    assert (
+        kinds["prefecture", "地级市"],
+        kinds["prefecture", "地区"],
+        kinds["prefecture", "自治州"],
+        kinds["prefecture", "盟"],
+    ) == (293, 7, 30, 3)
     county = {k: n for (lv, k), n in kinds.items() if lv == "county" and k != "行政委员会"}
     assert sum(county.values()) == 2844
-    assert (county["县级市"], county["自治县"], county["旗"], county["自治旗"], county["特区"], county["林区"]) == \
-        (397, 117, 49, 3, 1, 1)
+    assert (
+        county["县级市"],
+        county["自治县"],
+        county["旗"],
+        county["自治旗"],
+        county["特区"],
+        county["林区"],
+    ) == (397, 117, 49, 3, 1, 1)
 
 
 def test_ids_unique_and_bundled_ids_kept(g):
     assert len(g.by_id) == len(g.places)
-    for zh, eid in [("深圳", "shenzhen"), ("杭州", "hangzhou"), ("北京", "beijing"), ("上海", "shanghai"),
-                    ("广州", "guangzhou"), ("南京", "nanjing"), ("苏州", "suzhou"), ("武汉", "wuhan"),
-                    ("成都", "chengdu"), ("合肥", "hefei"), ("西安", "xian"), ("重庆", "chongqing")]:
+    for zh, eid in [
+        ("深圳", "shenzhen"),
+        ("杭州", "hangzhou"),
+        ("北京", "beijing"),
+        ("上海", "shanghai"),
+        ("广州", "guangzhou"),
+        ("南京", "nanjing"),
+        ("苏州", "suzhou"),
+        ("武汉", "wuhan"),
+        ("成都", "chengdu"),
+        ("合肥", "hefei"),
+        ("西安", "xian"),
+        ("重庆", "chongqing"),
+    ]:
         assert g.resolve(zh).id == eid
     # the English name in lower case; shared ids: a prefecture-level city keeps it, the others get their place
-    for eid, name in [("jilin", "吉林市"), ("jilin_province", "吉林省"), ("suzhou_anhui", "宿州市"),
-                      ("fuzhou_fujian", "福州市"), ("fuzhou_jiangxi", "抚州市"), ("hainan", "海南省"),
-                      ("hainan_qinghai", "海南藏族自治州"), ("hohhot", "呼和浩特市"), ("hongkong", "香港特别行政区"),
-                      ("chaoyang", "朝阳市"), ("chaoyangqu_beijing", "朝阳区"), ("chaoyangqu_changchun", "朝阳区"),
-                      ("qamdo", "昌都市"), ("xigaze", "日喀则市")]:
+    for eid, name in [
+        ("jilin", "吉林市"),
+        ("jilin_province", "吉林省"),
+        ("suzhou_anhui", "宿州市"),
+        ("fuzhou_fujian", "福州市"),
+        ("fuzhou_jiangxi", "抚州市"),
+        ("hainan", "海南省"),
+        ("hainan_qinghai", "海南藏族自治州"),
+        ("hohhot", "呼和浩特市"),
+        ("hongkong", "香港特别行政区"),
+        ("chaoyang", "朝阳市"),
+        ("chaoyangqu_beijing", "朝阳区"),
+        ("chaoyangqu_changchun", "朝阳区"),
+        ("qamdo", "昌都市"),
+        ("xigaze", "日喀则市"),
+    ]:
         assert g[eid].name == name, eid
 
 
@@ -122,7 +172,17 @@ def test_names_in_every_script(g):
     assert g.places["150000"].short == ("内蒙古",) and g.places["150000"].name_en == "Inner Mongolia"
     assert g.places["610000"].name_en == "Shaanxi" and g.places["140000"].name_en == "Shanxi"
     assert g.places["810000"].name_en == "Hong Kong"
-    for name in ("深圳", "深圳市", "深圳市", "Shenzhen", "shen zhen", "SHENZHEN", "Shēnzhèn", " 深圳市 ", "深 圳"):
+    for name in (
+        "深圳",
+        "深圳市",
+        "深圳市",
+        "Shenzhen",
+        "shen zhen",
+        "SHENZHEN",
+        "Shēnzhèn",
+        " 深圳市 ",
+        "深 圳",
+    ):
         assert g.resolve(name).code == "440300", name
     for name in ("內蒙古", "内蒙古自治区", "Inner Mongolia"):
         assert g.resolve(name).code == "150000"
@@ -170,8 +230,24 @@ def test_yearbook_column_as_published_with_province_rows(g):
 
 
 # the yearbook's English names that are not pinyin: the build takes them from the yearbook
-CONVENTIONAL = {"Hohhot", "Erdos", "Hulunbuir", "Bayannur", "Ulanqab", "Harbin", "Qiqihar", "Lhasa", "Xigazê",
-                "Qamdo", "Nyingchi", "Lhoka", "Nagqu", "Urumqi", "Karamay", "Turpan"}
+CONVENTIONAL = {
+    "Hohhot",
+    "Erdos",
+    "Hulunbuir",
+    "Bayannur",
+    "Ulanqab",
+    "Harbin",
+    "Qiqihar",
+    "Lhasa",
+    "Xigazê",
+    "Qamdo",
+    "Nyingchi",
+    "Lhoka",
+    "Nagqu",
+    "Urumqi",
+    "Karamay",
+    "Turpan",
+}
 
 
 def test_english_names_match_the_yearbook(g):
@@ -213,7 +289,9 @@ def test_english_column_as_published_resolves_through_its_province_rows(g):
 def test_ambiguous_names_are_reported_with_candidates(g):
     m = g.match("吉林")
     assert m.status == "ambiguous" and {p.code for p in m.candidates} == {"220000", "220200"}
-    with pytest.raises(DataError, match=r"'吉林' fits 2 places: 吉林省 \(220000\); 吉林市 \(220200, 吉林省\)"):
+    with pytest.raises(
+        DataError, match=r"'吉林' fits 2 places: 吉林省 \(220000\); 吉林市 \(220200, 吉林省\)"
+    ):
         g.resolve("吉林")
     m = g.match("朝阳区")
     assert {p.code for p in m.candidates} == {"110105", "220104"}
@@ -241,10 +319,20 @@ def test_context_that_does_not_decide_leaves_it_ambiguous(g):
     assert g.resolve_many(["吉林"], title="东北三省主要城市")[0].status == "ambiguous"
 
 
-@pytest.mark.parametrize(("name", "kind"), [("全国", "national total"), ("全国合计", "national total"),
-                                            ("东部地区", "region"), ("中部地区", "region"), ("西部地区", "region"),
-                                            ("东北地区", "region"), ("全 国", "national total"),
-                                            ("Total", "national total"), ("地级以上城市", "national total")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("全国", "national total"),
+        ("全国合计", "national total"),
+        ("东部地区", "region"),
+        ("中部地区", "region"),
+        ("西部地区", "region"),
+        ("东北地区", "region"),
+        ("全 国", "national total"),
+        ("Total", "national total"),
+        ("地级以上城市", "national total"),
+    ],
+)
 def test_aggregates(g, name, kind):
     assert aggregate_kind(name) == kind
     m = g.match(name)

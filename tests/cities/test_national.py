@@ -36,22 +36,25 @@ def _one(df, city: str, indicator: str):
     return rows.iloc[0]
 
 
-@pytest.mark.parametrize(("city", "indicator", "value", "cell", "table"), [
-    ("杭州市", "high_tech_enterprises", 15062, "C97", "2-18"),  # issue 12: 15,062 in the yearbook
-    ("北京市", "high_tech_enterprises", 28330, "C8", "2-18"),
-    ("北京市", "tech_contract_turnover", 85369393, "E8", "2-18"),
-    ("石家庄市", "high_tech_enterprises_districts", 2801, "D11", "2-18"),
-    ("北京市", "patents_granted", 193973, "C12", "2-17"),
-    ("北京市", "invention_patents_granted", 107875, "D12", "2-17"),
-    ("北京市", "st_expenditure", 5219079, "E12", "2-8"),
-    ("天津市", "education_expenditure", 4917886, "F13", "2-8"),
-    ("石家庄市", "deposits", 231239891, "C12", "2-10"),
-    ("唐山市", "loans_districts", 71126966, "F13", "2-10"),
-    ("北京市", "higher_education_students", 618348, "C12", "2-19"),
-    ("石家庄市", "population", 1123, "C12", "2-1"),
-    ("邯郸市", "gdp", 4382, "C14", "2-6"),
-    ("邯郸市", "gdp_per_capita_districts", 49189, "F14", "2-6"),
-])
+@pytest.mark.parametrize(
+    ("city", "indicator", "value", "cell", "table"),
+    [
+        ("杭州市", "high_tech_enterprises", 15062, "C97", "2-18"),  # issue 12: 15,062 in the yearbook
+        ("北京市", "high_tech_enterprises", 28330, "C8", "2-18"),
+        ("北京市", "tech_contract_turnover", 85369393, "E8", "2-18"),
+        ("石家庄市", "high_tech_enterprises_districts", 2801, "D11", "2-18"),
+        ("北京市", "patents_granted", 193973, "C12", "2-17"),
+        ("北京市", "invention_patents_granted", 107875, "D12", "2-17"),
+        ("北京市", "st_expenditure", 5219079, "E12", "2-8"),
+        ("天津市", "education_expenditure", 4917886, "F13", "2-8"),
+        ("石家庄市", "deposits", 231239891, "C12", "2-10"),
+        ("唐山市", "loans_districts", 71126966, "F13", "2-10"),
+        ("北京市", "higher_education_students", 618348, "C12", "2-19"),
+        ("石家庄市", "population", 1123, "C12", "2-1"),
+        ("邯郸市", "gdp", 4382, "C14", "2-6"),
+        ("邯郸市", "gdp_per_capita_districts", 49189, "F14", "2-6"),
+    ],
+)
 def test_values_and_cells_as_printed_in_the_tables(derived, city, indicator, value, cell, table):
     r = _one(derived, city, indicator)
     assert r["value"] == value

@@ -94,9 +94,13 @@ def test_shenzhen_and_shanghai_high_tech_counts_come_from_the_cited_layer_as_low
     for city in ("shenzhen", "shanghai"):
         assert b.cross_section.values.at[city, "high_tech_enterprises"] == 24000  # ">24000" for 2023
         assert b.cross_section.flags.at[city, "high_tech_enterprises"] == "lower_bound"
-    row = b.choices[(b.choices["entity"] == "shenzhen") & (b.choices["code"] == "high_tech_enterprises")].iloc[0]
+    row = b.choices[
+        (b.choices["entity"] == "shenzhen") & (b.choices["code"] == "high_tech_enterprises")
+    ].iloc[0]
     assert row["table"] == "cited" and "新华社" in row["source_title"] and "C212" in row["note"]
-    assert b.cross_section.values.at["hangzhou", "high_tech_enterprises"] == 15062  # yearbook, not the article
+    assert (
+        b.cross_section.values.at["hangzhou", "high_tech_enterprises"] == 15062
+    )  # yearbook, not the article
 
 
 def test_official_vs_cited_shows_the_article_figure_against_the_yearbook():
@@ -139,8 +143,11 @@ def test_removing_hangzhou_high_tech_count_does_not_improve_its_rank(b):
     before = _rank(b.result, "hangzhou", 297)
     vals = b.cross_section.values.copy()
     vals.at["hangzhou", "high_tech_enterprises"] = np.nan
-    after = build(b.framework, CrossSection(values=vals, names=b.cross_section.names,
-                                            denominators=b.cross_section.denominators), b.spec)
+    after = build(
+        b.framework,
+        CrossSection(values=vals, names=b.cross_section.names, denominators=b.cross_section.denominators),
+        b.spec,
+    )
     assert _rank(after, "hangzhou", 297) > before  # the count feeds two indicators: it falls
 
 
@@ -149,10 +156,23 @@ def _data(draw):
     n = draw(st.integers(4, 9))
     k = 12
     cells = st.one_of(st.none(), st.floats(0, 1e6, allow_nan=False, allow_subnormal=False))
-    vals = np.array([[np.nan if v is None else v for v in draw(st.lists(cells, min_size=k, max_size=k))]
-                     for _ in range(n)], dtype=float)
-    dens = np.array(draw(st.lists(st.lists(st.floats(1, 1e5, allow_subnormal=False), min_size=3, max_size=3),
-                                  min_size=n, max_size=n)), dtype=float)
+    vals = np.array(
+        [
+            [np.nan if v is None else v for v in draw(st.lists(cells, min_size=k, max_size=k))]
+            for _ in range(n)
+        ],
+        dtype=float,
+    )
+    dens = np.array(
+        draw(
+            st.lists(
+                st.lists(st.floats(1, 1e5, allow_subnormal=False), min_size=3, max_size=3),
+                min_size=n,
+                max_size=n,
+            )
+        ),
+        dtype=float,
+    )
     who = draw(st.integers(0, n - 1))
     present = np.flatnonzero(~np.isnan(vals[who]))
     col = int(present[draw(st.integers(0, len(present) - 1))]) if len(present) else -1
@@ -200,7 +220,12 @@ def test_sub_provincial_cities_and_municipalities_match_table_1_1_counts(b):
     official_sub, official_mun = {}, 0
     for r in range(1, ws.max_row + 1):
         name = str(ws.cell(r, 1).value or "").strip()
-        if name and name != "全国总计" and str(ws.cell(r, 3).value).isdigit() and re.match(r"^[\u4e00-\u9fff]+$", name):
+        if (
+            name
+            and name != "全国总计"
+            and str(ws.cell(r, 3).value).isdigit()
+            and re.match(r"^[\u4e00-\u9fff]+$", name)
+        ):
             official_sub[name] = int(ws.cell(r, 5).value or 0)
             official_mun += int(ws.cell(r, 4).value or 0)
     prov = b.observations.drop_duplicates("entity").set_index("entity")["province"]

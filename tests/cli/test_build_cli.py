@@ -37,8 +37,17 @@ def test_build_unknown_method_is_a_clear_error(tmp_path, capsys):
 
 
 def test_build_missing_file(tmp_path, capsys):
-    code = main(["build", "--data", str(tmp_path / "nope.csv"), "--meta", str(REF / "data" / "ASEM_iMeta.csv"),
-                 "--spec", str(EXAMPLES / "base.yaml")])
+    code = main(
+        [
+            "build",
+            "--data",
+            str(tmp_path / "nope.csv"),
+            "--meta",
+            str(REF / "data" / "ASEM_iMeta.csv"),
+            "--spec",
+            str(EXAMPLES / "base.yaml"),
+        ]
+    )
     assert code == 1
     assert "nope.csv does not exist" in capsys.readouterr().err
 

@@ -32,7 +32,7 @@ def test_run_prints_ranking_and_writes_report(here, capsys):
     assert "not ranked" in out and "reference year 2025" in out
     # how sure: P(Shenzhen outranks Hangzhou) at every level, from the Monte Carlo
     assert "P(深圳 > 杭州)" in out
-    sure = out[out.index("How sure?"):]
+    sure = out[out.index("How sure?") :]
     p_index = float(re.search(r"Innovation capacity\s+│\s+([0-9.]+)", sure).group(1))
     assert 0.5 < p_index <= 1.0
     assert re.search(r"深圳: nominal rank 2, 90% interval \d+–\d+", out)
@@ -161,7 +161,9 @@ def test_too_little_data_is_a_clean_error(here, capsys):
     (here / "one.csv").write_text(
         "city_zh,city_en,indicator,year,value,unit,source_url,source_title,excerpt,notes\n"
         "深圳,Shenzhen,unicorns,2024,32,家,u,t,e,list: 中关村 2024\n"
-        "杭州,Hangzhou,unicorns,2024,19,家,u,t,e,list: 中关村 2024\n", encoding="utf-8")
+        "杭州,Hangzhou,unicorns,2024,19,家,u,t,e,list: 中关村 2024\n",
+        encoding="utf-8",
+    )
     assert main(["run", "--data", "one.csv", "--no-report"]) == 1
     err = " ".join(capsys.readouterr().err.split())  # undo the console's line wrapping
     assert "too little data" in err and "high_tech_enterprises (0 distinct values)" in err
@@ -177,9 +179,12 @@ def test_per_capita_spec_divides_counts_by_population(here, capsys):
     d, cs = b.result.stage("Denominated"), b.cross_section
     pop = cs.denominators["resident_population"]
     for city in ("shenzhen", "hangzhou"):
-        assert d.at[city, "high_tech_enterprises"] == pytest.approx(100 * cs.values.at[city, "high_tech_enterprises"]
-                                                                     / pop[city])
-        assert d.at[city, "rd_expenditure"] == pytest.approx(1e4 * cs.values.at[city, "rd_expenditure"] / pop[city])
+        assert d.at[city, "high_tech_enterprises"] == pytest.approx(
+            100 * cs.values.at[city, "high_tech_enterprises"] / pop[city]
+        )
+        assert d.at[city, "rd_expenditure"] == pytest.approx(
+            1e4 * cs.values.at[city, "rd_expenditure"] / pop[city]
+        )
         assert d.at[city, "rd_intensity"] == cs.values.at[city, "rd_intensity"]
     assert main(["run", "--spec", "per_capita", "--no-report", "--uncertainty", "0"]) == 0
     assert "深圳 Shenzhen vs 杭州 Hangzhou" in capsys.readouterr().out
@@ -187,13 +192,16 @@ def test_per_capita_spec_divides_counts_by_population(here, capsys):
     assert "bundled: default, national, per_capita" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv,message", [
-    (["run", "--bogus"], "No such option"),
-    (["run", "--window", "abc"], "valid integer"),
-    (["import", "x.csv", "--header-rows", "0"], "greater than or equal to 1"),
-    (["compare", "深圳"], "Missing argument"),
-    (["serve", "--port", "99999"], "65535"),
-])
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["run", "--bogus"], "No such option"),
+        (["run", "--window", "abc"], "valid integer"),
+        (["import", "x.csv", "--header-rows", "0"], "greater than or equal to 1"),
+        (["compare", "深圳"], "Missing argument"),
+        (["serve", "--port", "99999"], "65535"),
+    ],
+)
 def test_usage_errors_are_one_message_not_a_traceback(here, capsys, argv, message):
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -212,9 +220,15 @@ def test_compare_with_uncertainty_gives_the_odds_on_every_pool(here, capsys):
     assert main(["compare", "深圳", "杭州", "--uncertainty", "--seed", "2"]) == 0  # alone: 2000 runs
     out = capsys.readouterr().out
     assert "over 2000 Monte Carlo runs" in out
-    sure = out[out.index("How sure?"):]
+    sure = out[out.index("How sure?") :]
     rows = re.findall(r"│ (\S+) (.+?)\s+│ ([0-9.]+)\s+│ ([0-9.]+)\s+│", sure)
-    assert [r[0] for r in rows] == ["创新能力", "企业基础", "技术池", "资金池", "人才池"]  # index, then each pool
+    assert [r[0] for r in rows] == [
+        "创新能力",
+        "企业基础",
+        "技术池",
+        "资金池",
+        "人才池",
+    ]  # index, then each pool
     for _, _, p_ab, p_ba in rows:
         assert 0 <= float(p_ab) + float(p_ba) <= 1.0 + 1e-9
     assert "P(深圳 outranks 杭州) = " in out  # and in the summary
@@ -224,13 +238,23 @@ def test_uncertainty_alone_means_the_default_runs():
     from innoscope.cli import DEFAULT_RUNS, with_default_runs
 
     assert with_default_runs(["compare", "a", "b", "--uncertainty"])[-1] == DEFAULT_RUNS
-    assert with_default_runs(["run", "--uncertainty", "--seed", "3"])[:3] == ["run", "--uncertainty", DEFAULT_RUNS]
+    assert with_default_runs(["run", "--uncertainty", "--seed", "3"])[:3] == [
+        "run",
+        "--uncertainty",
+        DEFAULT_RUNS,
+    ]
     assert with_default_runs(["run", "--uncertainty", "500"]) == ["run", "--uncertainty", "500"]
-    assert with_default_runs(["run", "--uncertainty", "-5"]) == ["run", "--uncertainty", "-5"]  # rejected later
+    assert with_default_runs(["run", "--uncertainty", "-5"]) == [
+        "run",
+        "--uncertainty",
+        "-5",
+    ]  # rejected later
 
 
 def test_run_report_in_english(here, capsys):
-    assert main(["run", "--uncertainty", "0", "--sensitivity", "0", "--lang", "en", "--report", "en.html"]) == 0
+    assert (
+        main(["run", "--uncertainty", "0", "--sensitivity", "0", "--lang", "en", "--report", "en.html"]) == 0
+    )
     html = (here / "en.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in html and "<b>In short.</b> Shenzhen ranks" in html
     assert main(["run", "--lang", "fr", "--no-report"]) == 1

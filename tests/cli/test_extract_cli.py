@@ -21,8 +21,12 @@ def test_extract_writes_the_review_file(tmp_path, capsys):
     assert main(["extract", str(ARTICLE), "-o", str(out)]) == 0
     rows = _rows(out)
     got = {(r["entity"], r["indicator"], float(r["value"])) for r in rows}
-    assert {("深圳", "unicorns", 34.0), ("杭州", "unicorns", 19.0), ("深圳", "high_tech_enterprises", 26600.0),
-            ("杭州", "high_tech_enterprises", 16500.0)} <= got
+    assert {
+        ("深圳", "unicorns", 34.0),
+        ("杭州", "unicorns", 19.0),
+        ("深圳", "high_tech_enterprises", 26600.0),
+        ("杭州", "high_tech_enterprises", 16500.0),
+    } <= got
     assert "candidate(s) from 1 document(s)" in capsys.readouterr().err
 
 
@@ -31,7 +35,12 @@ def test_extract_from_stdin_with_date(tmp_path, monkeypatch):
     out = tmp_path / "c.csv"
     assert main(["extract", "-", "--date", "2025-02-16", "--place", "杭州", "-o", str(out)]) == 0
     (row,) = _rows(out)
-    assert (row["entity"], row["indicator"], row["value"], row["year"]) == ("杭州", "unicorns", "22.0", "2024")
+    assert (row["entity"], row["indicator"], row["value"], row["year"]) == (
+        "杭州",
+        "unicorns",
+        "22.0",
+        "2024",
+    )
     assert row["document"] == "<stdin>"
 
 
@@ -39,8 +48,12 @@ def test_extract_bad_input_is_one_line_exit_1(tmp_path, capsys):
     (tmp_path / "none.txt").write_text("天气晴朗，适合出行。", encoding="utf-8")
     (tmp_path / "bin.dat").write_bytes(b"\x00\x01\x02\x03")
     (tmp_path / "empty.txt").write_bytes(b"")
-    for name, msg in (("none.txt", "no figure about a place found"), ("bin.dat", "binary"), ("empty.txt", "empty"),
-                      ("missing.txt", "no such file")):
+    for name, msg in (
+        ("none.txt", "no figure about a place found"),
+        ("bin.dat", "binary"),
+        ("empty.txt", "empty"),
+        ("missing.txt", "no such file"),
+    ):
         assert main(["extract", str(tmp_path / name), "-o", str(tmp_path / "o.csv")]) == 1
         err = capsys.readouterr().err
         assert msg in err and "Traceback" not in err
@@ -73,7 +86,9 @@ def test_extract_review_import_compare(tmp_path, capsys, monkeypatch):
         obs = st.observations(all_rows=True)
     mine = obs[obs["source_title"] == ARTICLE.name]
     sz = mine[(mine["entity"] == "shenzhen") & (mine["indicator"] == "rd_expenditure")]
-    assert list(sz["value"]) == [2236.6] and list(sz["unit"]) == ["亿元"]  # 2236.6億元 in the framework's unit
+    assert list(sz["value"]) == [2236.6] and list(sz["unit"]) == [
+        "亿元"
+    ]  # 2236.6億元 in the framework's unit
     assert "2236.6億元" in sz["excerpt"].iloc[0]
     hz = mine[(mine["entity"] == "hangzhou") & (mine["indicator"] == "unicorns")]
     assert list(hz["value"]) == [22.0]

@@ -33,19 +33,61 @@ pytestmark = pytest.mark.slow
 N_FILES = int(__import__("os").environ.get("FUZZ_N", "1050"))
 SEED = 20261206
 STORE_FILES = 150  # a fresh store every 150 files keeps each import and each check small
-CITIES = {"北京": "beijing", "上海": "shanghai", "深圳": "shenzhen", "杭州": "hangzhou", "广州": "guangzhou",
-          "南京": "nanjing", "武汉": "wuhan", "成都": "chengdu", "西安": "xian", "苏州": "suzhou", "合肥": "hefei",
-          "重庆": "chongqing"}
-TRADITIONAL = {"北京": "北京", "上海": "上海", "深圳": "深圳", "杭州": "杭州", "广州": "廣州", "南京": "南京",
-               "武汉": "武漢", "成都": "成都", "西安": "西安", "苏州": "蘇州", "合肥": "合肥", "重庆": "重慶"}
+CITIES = {
+    "北京": "beijing",
+    "上海": "shanghai",
+    "深圳": "shenzhen",
+    "杭州": "hangzhou",
+    "广州": "guangzhou",
+    "南京": "nanjing",
+    "武汉": "wuhan",
+    "成都": "chengdu",
+    "西安": "xian",
+    "苏州": "suzhou",
+    "合肥": "hefei",
+    "重庆": "chongqing",
+}
+TRADITIONAL = {
+    "北京": "北京",
+    "上海": "上海",
+    "深圳": "深圳",
+    "杭州": "杭州",
+    "广州": "廣州",
+    "南京": "南京",
+    "武汉": "武漢",
+    "成都": "成都",
+    "西安": "西安",
+    "苏州": "蘇州",
+    "合肥": "合肥",
+    "重庆": "重慶",
+}
 PINYIN = {v: v.capitalize() for v in CITIES.values()} | {"xian": "Xi'an"}
 # wide columns: (header name, header unit or None, magnitude allowed in cells)
-WIDE_COLUMNS = [("专利授权量", "件", True), ("高新技术企业", "家", True), ("地区生产总值", "亿元", False),
-                ("常住人口", "万人", False), ("unicorns", None, True), ("R&D经费", "万元", False)]
-TRAD_WORDS = {"专利授权量": "專利授權量", "高新技术企业": "高新技術企業", "地区生产总值": "地區生產總值",
-              "常住人口": "常住人口", "亿元": "億元", "万人": "萬人", "万元": "萬元", "城市": "城市",
-              "指标": "指標", "年份": "年份", "数值": "數值", "来源": "來源", "注：数据来源于统计年鉴": "註：資料來源於統計年鑑",
-              "2024年主要指标": "2024年主要指標", "R&D经费": "R&D經費"}
+WIDE_COLUMNS = [
+    ("专利授权量", "件", True),
+    ("高新技术企业", "家", True),
+    ("地区生产总值", "亿元", False),
+    ("常住人口", "万人", False),
+    ("unicorns", None, True),
+    ("R&D经费", "万元", False),
+]
+TRAD_WORDS = {
+    "专利授权量": "專利授權量",
+    "高新技术企业": "高新技術企業",
+    "地区生产总值": "地區生產總值",
+    "常住人口": "常住人口",
+    "亿元": "億元",
+    "万人": "萬人",
+    "万元": "萬元",
+    "城市": "城市",
+    "指标": "指標",
+    "年份": "年份",
+    "数值": "數值",
+    "来源": "來源",
+    "注：数据来源于统计年鉴": "註：資料來源於統計年鑑",
+    "2024年主要指标": "2024年主要指標",
+    "R&D经费": "R&D經費",
+}
 MUST_FAIL = {"bad value", "unknown city", "empty city", "conflict", "bad year", "ragged", "empty file"}
 MAY_FAIL = {"truncated", "garbled"}
 
@@ -291,12 +333,19 @@ def test_cli_import_fuzz(tmp_path):
 def _misread(g: Generated, lines: list[str]) -> bool:
     """A short GBK or Big5 file whose encoding was detected, not given, and guessed wrong: its city names come
     out garbled and the import is refused as an unknown entity, naming the detected encoding and --encoding."""
-    return ("--encoding" not in g.args and "unknown entity" in lines[0] and "(detected): if its names look garbled"
-            in lines[0] and g.name.endswith((".csv", ".tsv", ".txt")))
+    return (
+        "--encoding" not in g.args
+        and "unknown entity" in lines[0]
+        and "(detected): if its names look garbled" in lines[0]
+        and g.name.endswith((".csv", ".tsv", ".txt"))
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="python-calamine reads an Excel error cell (#REF!, #DIV/0!) as an empty "
-                                        "string: the importer stores it as a missing value without a flag")
+@pytest.mark.xfail(
+    strict=True,
+    reason="python-calamine reads an Excel error cell (#REF!, #DIV/0!) as an empty "
+    "string: the importer stores it as a missing value without a flag",
+)
 def test_excel_error_cell_is_not_silently_missing(tmp_path):
     from openpyxl import Workbook
 
@@ -328,8 +377,10 @@ def _check_values(stores, clean: dict[str, tuple[Generated, object]]) -> None:
         want = {(e, _simplified_indicator(ind), y): v for (e, ind, y), v in g.expected.items()}
         have = {(e, _simplified_indicator(ind), y): v for (e, ind, y), v in stored.items()}
         if set(have) != set(want):
-            wrong.append(f"{name}: keys differ: missing {sorted(set(want) - set(have))[:3]}, "
-                         f"extra {sorted(set(have) - set(want))[:3]}")
+            wrong.append(
+                f"{name}: keys differ: missing {sorted(set(want) - set(have))[:3]}, "
+                f"extra {sorted(set(have) - set(want))[:3]}"
+            )
             continue
         for k, v in want.items():
             h = have[k]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from innoscope.cli import main
 
-TEXT = ("entity,indicator,year,value\n合肥市,ind_1,2019,18634\n合肥市,ind_0,2019,46.1亿\nHefei,ind_14,2019,9202.94\n"
-        "WUHAN,ind_1,2019,51344\n武汉,ind_0,2019,60343\nWuhan,ind_14,2019,98210")
+TEXT = (
+    "entity,indicator,year,value\n合肥市,ind_1,2019,18634\n合肥市,ind_0,2019,46.1亿\nHefei,ind_14,2019,9202.94\n"
+    "WUHAN,ind_1,2019,51344\n武汉,ind_0,2019,60343\nWuhan,ind_14,2019,98210"
+)
 
 
 def test_misdetected_encoding_is_named_in_the_error(tmp_path, capsys):

@@ -38,14 +38,16 @@ def _stored(store):
 def test_cli_imports_plain_long_file_of_bundled_cities(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     indicators = [f"ind{k}" for k in range(11)]
-    _write_long(tmp_path / "long.csv", CITIES, indicators, [2023],
-                lambda c, i, y: CITIES.index(c) * 100 + int(i[3:]))
+    _write_long(
+        tmp_path / "long.csv", CITIES, indicators, [2023], lambda c, i, y: CITIES.index(c) * 100 + int(i[3:])
+    )
     assert main(["import", "long.csv", "--store", "s.duckdb"]) == 0
     assert "132 values" in capsys.readouterr().out
     rows = _stored(tmp_path / "s.duckdb")
     assert len(rows) == 132
     assert {(n, i, y): v for n, i, y, v in rows} == {
-        (c, i, 2023): float(CITIES.index(c) * 100 + int(i[3:])) for c in CITIES for i in indicators}
+        (c, i, 2023): float(CITIES.index(c) * 100 + int(i[3:])) for c in CITIES for i in indicators
+    }
 
 
 def test_cli_import_reports_duplicate_with_many_categories(tmp_path, monkeypatch, capsys):
@@ -68,11 +70,17 @@ def test_combined_key_distinct_per_combination(index_type):
     a = rng.integers(0, 120, n)
     b = rng.integers(0, 120, n)
     c = rng.integers(0, 3, n)
-    table = pa.table({
-        "a": pa.DictionaryArray.from_arrays(pa.array(a, index_type), pa.array([f"a{k}" for k in range(120)])),
-        "b": pa.DictionaryArray.from_arrays(pa.array(b, index_type), pa.array([f"b{k}" for k in range(120)])),
-        "c": pa.array([f"c{k}" for k in c]),
-    })
+    table = pa.table(
+        {
+            "a": pa.DictionaryArray.from_arrays(
+                pa.array(a, index_type), pa.array([f"a{k}" for k in range(120)])
+            ),
+            "b": pa.DictionaryArray.from_arrays(
+                pa.array(b, index_type), pa.array([f"b{k}" for k in range(120)])
+            ),
+            "c": pa.array([f"c{k}" for k in c]),
+        }
+    )
     key, radix = _combined_key(table, ["a", "b", "c"], 2**62)
     assert key.min() >= 0 and key.max() < radix
     truth = {}
@@ -84,12 +92,21 @@ def test_combined_key_distinct_per_combination(index_type):
 def test_check_duplicates_large_radix_int8_codes():
     """Radix past int8 (the 1M-row OverflowError): equal values pass, a differing value is found."""
     n = 300
-    ent = pa.DictionaryArray.from_arrays(pa.array(np.arange(n) % 100, pa.int8()),
-                                         pa.array([f"e{k}" for k in range(100)]))
-    table = pa.table({"entity": ent, "indicator": pa.array([f"i{k // 100}" for k in range(n)]),
-                      "year": pa.array([2023] * n, pa.int32()), "source_title": pa.array(["s"] * n),
-                      "source_url": pa.array([None] * n, pa.string()), "value": pa.array(np.ones(n)),
-                      "row": pa.array(np.arange(n) + 2, pa.int64()), "raw": pa.array(["1"] * n)})
+    ent = pa.DictionaryArray.from_arrays(
+        pa.array(np.arange(n) % 100, pa.int8()), pa.array([f"e{k}" for k in range(100)])
+    )
+    table = pa.table(
+        {
+            "entity": ent,
+            "indicator": pa.array([f"i{k // 100}" for k in range(n)]),
+            "year": pa.array([2023] * n, pa.int32()),
+            "source_title": pa.array(["s"] * n),
+            "source_url": pa.array([None] * n, pa.string()),
+            "value": pa.array(np.ones(n)),
+            "row": pa.array(np.arange(n) + 2, pa.int64()),
+            "raw": pa.array(["1"] * n),
+        }
+    )
     _check_duplicates(table, "t.csv")
     dup = pa.concat_tables([table, table.slice(5, 1).set_column(5, "value", pa.array([2.0]))])
     with pytest.raises(Exception, match="duplicate key"):

@@ -24,10 +24,19 @@ def test_run_answers_on_the_whole_country(here, capsys):
     ranked = re.findall(r"│\s+(\d+) │ (\S+)\s+│", table)
     assert [int(r) for r, _ in ranked] == list(range(1, 31))  # the top 30
     assert "not ranked (under half reported): 三沙" in out
-    assert "297 cities, 296 ranked" in out and "filled from the cited layer (上海, 深圳)" in out  # coverage line: filled from the cited layer
-    standing = out[out.index("national rank (of n ranked) and percentile"):]
-    assert re.search(r"创新能力 Innovation capacity\s+│\s+\d+\s+│\s+[\d.]+\s+│\s+\d+\s+│\s+[\d.]+\s+│\s+296", standing)
-    for group in ("municipalities and sub-provincial cities: 19", "provincial capitals: 27", "广东省: 21", "浙江省: 11"):
+    assert (
+        "297 cities, 296 ranked" in out and "filled from the cited layer (上海, 深圳)" in out
+    )  # coverage line: filled from the cited layer
+    standing = out[out.index("national rank (of n ranked) and percentile") :]
+    assert re.search(
+        r"创新能力 Innovation capacity\s+│\s+\d+\s+│\s+[\d.]+\s+│\s+\d+\s+│\s+[\d.]+\s+│\s+296", standing
+    )
+    for group in (
+        "municipalities and sub-provincial cities: 19",
+        "provincial capitals: 27",
+        "广东省: 21",
+        "浙江省: 11",
+    ):
         assert group in out
     assert "P(深圳 > 杭州)" in out and "where the index gap 深圳 − 杭州" in out
 

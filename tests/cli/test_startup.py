@@ -15,8 +15,13 @@ HEAVY = ("pandas", "numpy", "scipy", "duckdb", "pyarrow", "plotly", "SALib")
 
 def _modules_after(code: str) -> dict:
     script = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         env={"COLUMNS": "120", "PATH": ""}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"COLUMNS": "120", "PATH": ""},
+    ).stdout
     return set(json.loads(out.strip().splitlines()[-1]))
 
 
@@ -34,9 +39,11 @@ def test_build_loads_only_its_command_module():
 
 def test_index_lists_every_registered_command():
     """The commands read from the sources are exactly those the modules register, with the same help."""
-    code = ("import importlib\nfrom innoscope.cli import app, command_index\n"
-            "for m in {m for m, _ in command_index().values()}: importlib.import_module('innoscope.cli.' + m)\n"
-            "import json\nprint(json.dumps({c.name: c.help or c.callback.__doc__ for c in app.registered_commands}))")
+    code = (
+        "import importlib\nfrom innoscope.cli import app, command_index\n"
+        "for m in {m for m, _ in command_index().values()}: importlib.import_module('innoscope.cli.' + m)\n"
+        "import json\nprint(json.dumps({c.name: c.help or c.callback.__doc__ for c in app.registered_commands}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     registered = json.loads(out.strip().splitlines()[-1])
     index = command_index()
@@ -47,13 +54,25 @@ def test_index_lists_every_registered_command():
 
 def test_help_lists_commands_like_the_full_import():
     """Top-level help rendered from the index equals the help after importing every command module."""
-    lazy = subprocess.run([sys.executable, "-c", "from innoscope.cli import main; main(['--help'])"],
-                          capture_output=True, text=True, env={"COLUMNS": "120", "PATH": ""}).stdout
-    full = subprocess.run([sys.executable, "-c", "import importlib\nfrom innoscope.cli import app, command_index\n"
-                           "for m in dict.fromkeys(m for m, _ in command_index().values()): "
-                           "importlib.import_module('innoscope.cli.' + m)\n"
-                           "app(args=['--help'], standalone_mode=False)"],
-                          capture_output=True, text=True, env={"COLUMNS": "120", "PATH": ""}).stdout
+    lazy = subprocess.run(
+        [sys.executable, "-c", "from innoscope.cli import main; main(['--help'])"],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "120", "PATH": ""},
+    ).stdout
+    full = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import importlib\nfrom innoscope.cli import app, command_index\n"
+            "for m in dict.fromkeys(m for m, _ in command_index().values()): "
+            "importlib.import_module('innoscope.cli.' + m)\n"
+            "app(args=['--help'], standalone_mode=False)",
+        ],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "120", "PATH": ""},
+    ).stdout
     assert "build" in lazy and "import" in lazy and lazy == full
 
 
@@ -61,8 +80,17 @@ def test_build_runs_with_only_its_module_loaded(tmp_path):
     """A fresh interpreter (as the console script): `innoscope build` on ASEM writes its files, exit 0."""
     from tests.conftest import REF
 
-    args = ["build", "--data", str(REF / "data" / "ASEM_iData.csv"), "--meta", str(REF / "data" / "ASEM_iMeta.csv"),
-            "--spec", str(REF.parents[2] / "examples" / "asem" / "base.yaml"), "--out", str(tmp_path / "o")]
+    args = [
+        "build",
+        "--data",
+        str(REF / "data" / "ASEM_iData.csv"),
+        "--meta",
+        str(REF / "data" / "ASEM_iMeta.csv"),
+        "--spec",
+        str(REF.parents[2] / "examples" / "asem" / "base.yaml"),
+        "--out",
+        str(tmp_path / "o"),
+    ]
     code = f"import sys\nfrom innoscope.cli import main\nrc = main({args!r})\nprint(sorted(m for m in sys.modules if m.startswith('innoscope.cli.')))\nsys.exit(rc)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

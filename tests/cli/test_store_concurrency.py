@@ -34,7 +34,9 @@ def _holder(store, *, read_only: bool) -> subprocess.Popen:
         sys.stdin.read()
         st.close()
     """)
-    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert p.stdout.readline().strip() == "holding"
     return p
 
@@ -48,9 +50,13 @@ def _release(p: subprocess.Popen) -> None:
 def _rows(store, file_name: str) -> list[tuple]:
     con = duckdb.connect(str(store), read_only=True)
     try:
-        return sorted(con.execute("""SELECT entity, indicator, year, value FROM observations o
+        return sorted(
+            con.execute(
+                """SELECT entity, indicator, year, value FROM observations o
                                      JOIN imports i ON i.id = o.import_id WHERE file_name = ?""",
-                                  [file_name]).fetchall())
+                [file_name],
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -77,8 +83,15 @@ def test_read_only_commands_run_while_another_reader_holds_the_store(store, tmp_
 
 def test_two_list_processes_at_once_both_succeed(store):
     for _ in range(3):
-        procs = [subprocess.Popen([sys.executable, "-c", CLI, "list", "--store", str(store)],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", CLI, "list", "--store", str(store)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         for p in procs:
             out, err = p.communicate(timeout=120)
             assert p.returncode == 0, err
@@ -88,9 +101,22 @@ def test_two_list_processes_at_once_both_succeed(store):
 def test_a_writer_waits_for_another_writer_then_imports(store, tmp_path):
     holder = _holder(store, read_only=False)
     try:
-        writer = subprocess.Popen([sys.executable, "-c", CLI, "import", str(tmp_path / "b.csv"), "--store",
-                                   str(store), "--lock-timeout", "120"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        writer = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                CLI,
+                "import",
+                str(tmp_path / "b.csv"),
+                "--store",
+                str(store),
+                "--lock-timeout",
+                "120",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         first = writer.stderr.readline()  # blocks until the writer says it waits (it cannot get the lock yet)
         assert LOCK_WAIT_MESSAGE in first
     finally:
@@ -98,7 +124,10 @@ def test_a_writer_waits_for_another_writer_then_imports(store, tmp_path):
     out, rest = writer.communicate(timeout=120)
     assert writer.returncode == 0, first + rest
     assert "imported into" in out
-    assert _rows(store, "b.csv") == [("beijing", "unicorns", 2024, 70.0), ("shanghai", "unicorns", 2024, 60.0)]
+    assert _rows(store, "b.csv") == [
+        ("beijing", "unicorns", 2024, 70.0),
+        ("shanghai", "unicorns", 2024, 60.0),
+    ]
 
 
 def test_a_lock_held_past_the_timeout_is_a_one_line_error_and_nothing_is_written(store, tmp_path, capsys):

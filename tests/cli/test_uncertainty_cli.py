@@ -19,8 +19,26 @@ SPEC = ROOT / "examples" / "asem" / "sensitivity.yaml"
 
 def test_parameters_csv_reads_back_as_the_api_table(tmp_path):
     """parameters.csv is written by pyarrow (fast for 100,000 rows); read by pandas it is the API's table."""
-    assert main(["uncertainty", "--data", str(DATA / "ASEM_iData.csv"), "--meta", str(DATA / "ASEM_iMeta.csv"),
-                 "--spec", str(SPEC), "-n", "300", "--seed", "4", "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "uncertainty",
+                "--data",
+                str(DATA / "ASEM_iData.csv"),
+                "--meta",
+                str(DATA / "ASEM_iMeta.csv"),
+                "--spec",
+                str(SPEC),
+                "-n",
+                "300",
+                "--seed",
+                "4",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     got = pd.read_csv(tmp_path / "parameters.csv", index_col="replication", dtype=str)
     fw, cs = read_coinr(DATA / "ASEM_iData.csv", DATA / "ASEM_iMeta.csv")
     want = uncertainty(fw, cs, PipelineSpec.from_yaml(SPEC), n=300, seed=4).parameters()

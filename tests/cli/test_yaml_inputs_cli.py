@@ -29,8 +29,10 @@ def spec_bomb(levels: int) -> str:
 
 
 def framework_bomb(levels: int) -> str:
-    return ("id: bomb\nindex:\n  id: root\n  params:\n" + anchors(levels, "    ") + "  children:\n"
-            f"    - {{id: a, unit: 家, description: *a{levels}}}\n    - {{id: b, unit: 家}}\n")
+    return (
+        "id: bomb\nindex:\n  id: root\n  params:\n" + anchors(levels, "    ") + "  children:\n"
+        f"    - {{id: a, unit: 家, description: *a{levels}}}\n    - {{id: b, unit: 家}}\n"
+    )
 
 
 def one_line_error(capsys) -> str:
@@ -66,13 +68,22 @@ def test_framework_alias_bomb(tmp_path, capsys, levels):
     assert ("refused" in line) if levels == 7 else ("node 'a' (line" in line and "description" in line)
 
 
-@pytest.mark.parametrize(("text", "field"), [
-    ("name: [1, 2]\nsteps: [denominate]\n", "name: Input should be a valid string (got [1, 2])"),
-    ("steps: [denominate]\nuncertainty: 5\n", "uncertainty: Input should be a valid dictionary (got 5)"),
-    ("steps:\n  - normalise: {method: minmax, input: [1]}\n", "step 1 (normalise): input: Input should be a valid string"),
-    ("steps:\n  - aggregate: {by_level: {two: {method: geometric}}}\n", "step 1 (aggregate): by_level: expected a mapping"),
-    ("steps:\n  - 7: {method: minmax}\n", "step 1: the stage name must be text, got 7"),
-])
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("name: [1, 2]\nsteps: [denominate]\n", "name: Input should be a valid string (got [1, 2])"),
+        ("steps: [denominate]\nuncertainty: 5\n", "uncertainty: Input should be a valid dictionary (got 5)"),
+        (
+            "steps:\n  - normalise: {method: minmax, input: [1]}\n",
+            "step 1 (normalise): input: Input should be a valid string",
+        ),
+        (
+            "steps:\n  - aggregate: {by_level: {two: {method: geometric}}}\n",
+            "step 1 (aggregate): by_level: expected a mapping",
+        ),
+        ("steps:\n  - 7: {method: minmax}\n", "step 1: the stage name must be text, got 7"),
+    ],
+)
 def test_spec_field_of_the_wrong_type(tmp_path, capsys, text, field):
     spec = tmp_path / "typo.yaml"
     spec.write_text(text, encoding="utf-8")
@@ -81,18 +92,27 @@ def test_spec_field_of_the_wrong_type(tmp_path, capsys, text, field):
     assert f"{spec}: {field}" in line
 
 
-@pytest.mark.parametrize(("top", "field"), [("name_en: [1, 2]", "line 2: name_en: expected text (got [1, 2])"),
-                                            ("levels: 5", "line 2: levels: expected a list of level names (got 5)"),
-                                            ("units: {a: 1}", "line 2: units: expected a list of unit names")])
+@pytest.mark.parametrize(
+    ("top", "field"),
+    [
+        ("name_en: [1, 2]", "line 2: name_en: expected text (got [1, 2])"),
+        ("levels: 5", "line 2: levels: expected a list of level names (got 5)"),
+        ("units: {a: 1}", "line 2: units: expected a list of unit names"),
+    ],
+)
 def test_framework_field_of_the_wrong_type(tmp_path, capsys, top, field):
     fw = tmp_path / "fw.yaml"
-    fw.write_text(f"id: t\n{top}\nindex:\n  id: root\n  children:\n    - {{id: a, unit: 家}}\n", encoding="utf-8")
+    fw.write_text(
+        f"id: t\n{top}\nindex:\n  id: root\n  children:\n    - {{id: a, unit: 家}}\n", encoding="utf-8"
+    )
     assert main(["compare", "深圳", "杭州", "--framework", str(fw)]) == 1
     assert f"{fw}: {field}" in one_line_error(capsys)
 
 
 def test_long_values_are_cut_short_in_messages(tmp_path, capsys):
     spec = tmp_path / "long.yaml"
-    spec.write_text("steps:\n  - normalise: " + "[" + ", ".join(["1234567890"] * 50_000) + "]\n", encoding="utf-8")
+    spec.write_text(
+        "steps:\n  - normalise: " + "[" + ", ".join(["1234567890"] * 50_000) + "]\n", encoding="utf-8"
+    )
     assert main(["build", *DATA, "--spec", str(spec), "--out", str(tmp_path / "o")]) == 1
     assert "expected a mapping of parameters, got [1234567890, 1234567890" in one_line_error(capsys)

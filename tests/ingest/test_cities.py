@@ -47,10 +47,14 @@ def test_counts_match_the_readme(imp, raw):
     assert int(obs["low_quality"].sum()) == sum("LOW-QUALITY" in r["notes"] for r in raw)
     assert imp.errors.empty
     # every row keeps its provenance
-    for r in raw[:: 25]:
+    for r in raw[::25]:
         o = obs[obs["line"] == r["line"]].iloc[0]
         assert (o["source_url"], o["source_title"], o["excerpt"], o["value_raw"]) == (
-            r["source_url"], r["source_title"], r["excerpt"], r["value"])
+            r["source_url"],
+            r["source_title"],
+            r["excerpt"],
+            r["value"],
+        )
 
 
 def test_qualifiers_become_flags(imp):
@@ -78,28 +82,33 @@ def test_magnitude_units_and_restatements(imp):
     assert wage["unit"] == "万元/年" and wage["value"] == pytest.approx(15.3558)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2024", (2024, "exact")),
-    ("2025 (《2025人工智能发展白皮书》)", (2025, "exact")),
-    ("2023-2024", (2024, "range")),
-    ("2023/24 (global unicorn list, name not given)", (2024, "range")),
-    ("2024-03", (2024, "date")),
-    ("2025-03-31", (2025, "date")),
-    ("2023 (NI 2023 Science Cities, 2022 data)", (2022, "data_year")),
-    ("2024 Jan-Sep", (2024, "partial")),
-    ("as stated (~2024)", (2024, "approximate")),
-    ("latest as of Apr 2024 (likely 2022)", (2022, "approximate")),
-    ("stated as 2024", (2024, "exact")),
-    ("as stated", (None, "unstated")),
-    ("last 10 years", (None, "unstated")),
-    ("n/a (undated)", (None, "undated")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2024", (2024, "exact")),
+        ("2025 (《2025人工智能发展白皮书》)", (2025, "exact")),
+        ("2023-2024", (2024, "range")),
+        ("2023/24 (global unicorn list, name not given)", (2024, "range")),
+        ("2024-03", (2024, "date")),
+        ("2025-03-31", (2025, "date")),
+        ("2023 (NI 2023 Science Cities, 2022 data)", (2022, "data_year")),
+        ("2024 Jan-Sep", (2024, "partial")),
+        ("as stated (~2024)", (2024, "approximate")),
+        ("latest as of Apr 2024 (likely 2022)", (2022, "approximate")),
+        ("stated as 2024", (2024, "exact")),
+        ("as stated", (None, "unstated")),
+        ("last 10 years", (None, "unstated")),
+        ("n/a (undated)", (None, "undated")),
+    ],
+)
 def test_parse_year(text, expected):
     assert parse_year(text) == expected
 
 
 def test_rows_without_a_year_are_reported_not_dropped(imp, raw):
-    no_year = {r["line"] for r in raw if r["year"] in ("as stated", "last 10 years") or r["year"].startswith("n/a")}
+    no_year = {
+        r["line"] for r in raw if r["year"] in ("as stated", "last 10 years") or r["year"].startswith("n/a")
+    }
     obs = imp.observations
     assert set(obs.loc[obs["year"].isna(), "line"]) == no_year
     rep = imp.report[imp.report["kind"].isin(["year_unstated", "year_undated"])]
@@ -113,7 +122,10 @@ def test_ranks_become_rank_indicators(imp):
     bj = one(obs, "beijing", "nature_index_city_rank", "2017-2023")
     assert bj["value"] == 1 and bj["unit"] == "world rank"
     ind = imp.indicators.set_index("indicator")
-    assert ind.loc["ai_enterprises_rank", "direction"] == -1 and ind.loc["nature_index_city_rank", "direction"] == -1
+    assert (
+        ind.loc["ai_enterprises_rank", "direction"] == -1
+        and ind.loc["nature_index_city_rank", "direction"] == -1
+    )
     assert ind.loc["unicorns", "direction"] == 1
 
 
@@ -122,10 +134,14 @@ def test_conflicts_keep_every_source_and_state_the_choice(imp):
     gdp = obs[(obs["entity"] == "shenzhen") & (obs["indicator"] == "gdp") & (obs["year"] == 2024)]
     assert sorted(gdp["value"]) == [36800, 36801.87] and gdp["conflict"].all()
     assert gdp.loc[gdp["chosen"], "value"].tolist() == [36801.87]  # more significant digits
-    hte = obs[(obs["entity"] == "shenzhen") & (obs["indicator"] == "high_tech_enterprises") & (obs["year"] == 2024)]
+    hte = obs[
+        (obs["entity"] == "shenzhen") & (obs["indicator"] == "high_tech_enterprises") & (obs["year"] == 2024)
+    ]
     assert len(hte) == 2 and hte.loc[hte["chosen"], "value"].tolist() == [25000]  # non-seed before seed
     # equal values from two sources confirm each other: kept, no conflict
-    pct = obs[(obs["entity"] == "shenzhen") & (obs["indicator"] == "pct_applications_rank") & (obs["year"] == 2024)]
+    pct = obs[
+        (obs["entity"] == "shenzhen") & (obs["indicator"] == "pct_applications_rank") & (obs["year"] == 2024)
+    ]
     assert len(pct) == 2 and not pct["conflict"].any() and pct["chosen"].sum() == 1
     assert len(imp.conflicts()) == int(obs["conflict"].sum())
     msgs = imp.report.loc[imp.report["kind"] == "conflict", "message"]
@@ -147,7 +163,9 @@ def test_unparsable_value_names_line_and_text(tmp_path):
     p = write(tmp_path, [HEADER, GOOD_ROW, "杭州,Hangzhou,unicorns,2024,12..5,家,u,t,e,"])
     with pytest.raises(ImportFailed) as ei:
         import_cities(p)
-    assert "line 3" in str(ei.value) and "'12..5'" in str(ei.value) and "nothing was imported" in str(ei.value)
+    assert (
+        "line 3" in str(ei.value) and "'12..5'" in str(ei.value) and "nothing was imported" in str(ei.value)
+    )
     lax = import_cities(p, strict=False)
     assert len(lax.observations) == 1 and lax.errors["line"].tolist() == [3]
 
@@ -175,18 +193,24 @@ def test_restatement_mismatch_is_a_warning(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["gb18030", "big5", "utf-8-sig", "utf-8"])
 def test_traditional_names_in_every_encoding(tmp_path, encoding):
-    p = write(tmp_path, [HEADER, "廣州市,Guangzhou,unicorns,2024,24,家,u,t,e,", "深圳,Shenzhen,unicorns,2024,32,家,u,t,e,"],
-              encoding=encoding)
+    p = write(
+        tmp_path,
+        [HEADER, "廣州市,Guangzhou,unicorns,2024,24,家,u,t,e,", "深圳,Shenzhen,unicorns,2024,32,家,u,t,e,"],
+        encoding=encoding,
+    )
     obs = import_cities(p).observations
     assert obs["entity"].tolist() == ["guangzhou", "shenzhen"] and obs["value"].tolist() == [24, 32]
 
 
-@pytest.mark.parametrize("content,match", [
-    (b"", "empty"),
-    ((HEADER + "\n").encode(), "only a header"),
-    (b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
-    (b"a,b,c\n1,2,3\n", "missing column"),
-])
+@pytest.mark.parametrize(
+    "content,match",
+    [
+        (b"", "empty"),
+        ((HEADER + "\n").encode(), "only a header"),
+        (b"\x00\x01\x02PK\x03\x04" * 50, "binary"),
+        (b"a,b,c\n1,2,3\n", "missing column"),
+    ],
+)
 def test_bad_files(tmp_path, content, match):
     p = tmp_path / "bad.csv"
     p.write_bytes(content)

@@ -55,7 +55,9 @@ def test_ragged_row_names_its_line(tmp_path):
 
 
 def test_gbk_and_utf8_bytes_give_the_same_table(tmp_path):
-    rows = "".join(f"{c},i{k},{2000 + k % 20},{k}.5万家\n" for k in range(300) for c in ("深圳市", "杭州", "Xi'an"))
+    rows = "".join(
+        f"{c},i{k},{2000 + k % 20},{k}.5万家\n" for k in range(300) for c in ("深圳市", "杭州", "Xi'an")
+    )
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_bytes((HEAD + rows).encode("gbk"))
     b.write_bytes((HEAD + rows).encode("utf-8"))
@@ -63,23 +65,32 @@ def test_gbk_and_utf8_bytes_give_the_same_table(tmp_path):
     assert ta.attrs["encoding"] == "gb18030" and tb.attrs["encoding"] == "utf-8"
     cols = ["entity", "indicator", "year", "value", "raw", "unit", "row"]
     assert ta[cols].equals(tb[cols])
-    assert ta.loc[0, "value"] == 5000.0 and ta.loc[0, "raw"] == "0.5万家" and ta.loc[0, "entity"] == "shenzhen"
+    assert (
+        ta.loc[0, "value"] == 5000.0 and ta.loc[0, "raw"] == "0.5万家" and ta.loc[0, "entity"] == "shenzhen"
+    )
 
 
-@pytest.mark.parametrize(("cells", "expected"), [
-    (["2024", "2023"], [2024, 2023]),  # four digits everywhere: read by a cast
-    (["2024", "0999"], [2024, 999]),  # a four-digit form below 1000: the regex path, as before
-    (["2024", "2023年"], [2024, 2023]),
-])
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["2024", "2023"], [2024, 2023]),  # four digits everywhere: read by a cast
+        (["2024", "0999"], [2024, 999]),  # a four-digit form below 1000: the regex path, as before
+        (["2024", "2023年"], [2024, 2023]),
+    ],
+)
 def test_years_read_by_cast_or_pattern_agree(tmp_path, cells, expected):
     p = tmp_path / "y.csv"
     p.write_bytes((HEAD + "".join(f"深圳,a{k},{y},1\n" for k, y in enumerate(cells))).encode("gb18030"))
     assert read_table(p, encoding="gb18030", as_arrow=True).column("year").to_pylist() == expected
 
 
-@pytest.mark.parametrize("bad", ["0x7E", "+202", "20245"])  # int casts accept hex and signs; neither is a year
+@pytest.mark.parametrize(
+    "bad", ["0x7E", "+202", "20245"]
+)  # int casts accept hex and signs; neither is a year
 def test_year_cast_does_not_admit_non_years(tmp_path, bad):
     p = tmp_path / "y.csv"
     p.write_bytes((HEAD + f"深圳,a,2024,1\n深圳,b,{bad},1\n").encode("gb18030"))
-    with pytest.raises(DataError, match=rf"y\.csv, row 3, column '年份': year '{re.escape(bad)}' is not a four-digit year"):
+    with pytest.raises(
+        DataError, match=rf"y\.csv, row 3, column '年份': year '{re.escape(bad)}' is not a four-digit year"
+    ):
         read_table(p, encoding="gb18030")

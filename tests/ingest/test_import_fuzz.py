@@ -12,9 +12,24 @@ from innoscope.store import Store
 
 pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
 
-BASE = ("城市,指标,年份,数值\n深圳,high_tech_enterprises,2024,2.66万\n杭州,high_tech_enterprises,2024,1.65万\n"
-        "北京,unicorns,2023,>100\n上海,unicorns,2023,—\n注：来源,,,\n")
-PIECES = [b",", b"\n", b'"', b"\r", b"\x00", b"\xff", b"9", b".", b"-", "万".encode("gbk"), b" ", "亿元".encode()]
+BASE = (
+    "城市,指标,年份,数值\n深圳,high_tech_enterprises,2024,2.66万\n杭州,high_tech_enterprises,2024,1.65万\n"
+    "北京,unicorns,2023,>100\n上海,unicorns,2023,—\n注：来源,,,\n"
+)
+PIECES = [
+    b",",
+    b"\n",
+    b'"',
+    b"\r",
+    b"\x00",
+    b"\xff",
+    b"9",
+    b".",
+    b"-",
+    "万".encode("gbk"),
+    b" ",
+    "亿元".encode(),
+]
 
 
 def mutate(rng: random.Random, data: bytes) -> bytes:
@@ -23,7 +38,7 @@ def mutate(rng: random.Random, data: bytes) -> bytes:
         pos = rng.randrange(len(out) + 1)
         op = rng.random()
         if op < 0.3 and out:
-            del out[pos:pos + rng.randint(1, 5)]
+            del out[pos : pos + rng.randint(1, 5)]
         elif op < 0.6:
             out[pos:pos] = b"".join(rng.choice(PIECES) for _ in range(rng.randint(1, 3)))
         elif out:

@@ -31,27 +31,27 @@ with warnings.catch_warnings():
 # (as written, the entity meant); each written form spelled out with escapes so the test shows what it holds
 ODD_NAMES = [
     ("深圳", "shenzhen"),
-    ("深圳市", "shenzhen"),                       # administrative suffix
-    ("深\u200b圳", "shenzhen"),                   # zero-width space inside
-    ("\ufeff深圳", "shenzhen"),                   # byte-order mark in front (first cell of a UTF-8-BOM file)
-    ("深圳\u200d市", "shenzhen"),                 # zero-width joiner before the suffix
-    ("深圳\u2060", "shenzhen"),                   # word joiner
-    ("\u00a0深圳\u00a0", "shenzhen"),             # no-break spaces
-    ("\u3000深圳\u3000", "shenzhen"),             # ideographic spaces
-    ("深圳\t", "shenzhen"),                       # tab
-    ("ＳＨＥＮＺＨＥＮ", "shenzhen"),              # full-width Latin
+    ("深圳市", "shenzhen"),  # administrative suffix
+    ("深\u200b圳", "shenzhen"),  # zero-width space inside
+    ("\ufeff深圳", "shenzhen"),  # byte-order mark in front (first cell of a UTF-8-BOM file)
+    ("深圳\u200d市", "shenzhen"),  # zero-width joiner before the suffix
+    ("深圳\u2060", "shenzhen"),  # word joiner
+    ("\u00a0深圳\u00a0", "shenzhen"),  # no-break spaces
+    ("\u3000深圳\u3000", "shenzhen"),  # ideographic spaces
+    ("深圳\t", "shenzhen"),  # tab
+    ("ＳＨＥＮＺＨＥＮ", "shenzhen"),  # full-width Latin
     ("Shenzhen", "shenzhen"),
-    ("SHENZHEN", "shenzhen"),                     # pinyin, any case
+    ("SHENZHEN", "shenzhen"),  # pinyin, any case
     ("shen zhen", "shenzhen"),
-    ("Shēnzhèn", "shenzhen"),                     # tone marks, precomposed
-    ("She\u0304nzhe\u0300n", "shenzhen"),         # tone marks as combining characters on Latin letters
-    ("廣州", "guangzhou"),                         # Traditional
+    ("Shēnzhèn", "shenzhen"),  # tone marks, precomposed
+    ("She\u0304nzhe\u0300n", "shenzhen"),  # tone marks as combining characters on Latin letters
+    ("廣州", "guangzhou"),  # Traditional
     ("廣州市", "guangzhou"),
     ("ｇｕａｎｇｚｈｏｕ", "guangzhou"),
     ("杭州\u200b市", "hangzhou"),
 ]
 REJECTED = [
-    ("深\u0301圳", "shenzhen"),                   # a combining accent on a Chinese character is not 深圳
+    ("深\u0301圳", "shenzhen"),  # a combining accent on a Chinese character is not 深圳
     ("深圳\u0301", "shenzhen"),
     ("杭\u0323州", "hangzhou"),
 ]
@@ -111,8 +111,14 @@ def test_cli_import_rejects_a_combining_accent(tmp_path, capsys, written, meant)
 def test_store_import_long_resolves_every_odd_name():
     import pandas as pd
 
-    table = pd.DataFrame({"entity": [w for w, _ in ODD_NAMES], "indicator": [f"i{k}" for k in range(len(ODD_NAMES))],
-                          "year": 2024, "value": 1.0})
+    table = pd.DataFrame(
+        {
+            "entity": [w for w, _ in ODD_NAMES],
+            "indicator": [f"i{k}" for k in range(len(ODD_NAMES))],
+            "year": 2024,
+            "value": 1.0,
+        }
+    )
     with Store(":memory:") as st:
         st.import_long(table, file="odd.csv")
         got = st.observations().set_index("indicator")["entity"].to_dict()
@@ -128,8 +134,9 @@ def cities():
 @pytest.fixture(scope="module")
 def client(cities):
     fw, cs, spec = cities
-    app = create_app(Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec,
-                             compare=("深圳", "杭州")))
+    app = create_app(
+        Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec, compare=("深圳", "杭州"))
+    )
     return TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1")
 
 

@@ -16,7 +16,8 @@ def test_fold_name_variants():
 
 
 @pytest.mark.parametrize(
-    "name", ["深圳", "深圳市", "Shenzhen", "SHENZHEN", "shen zhen", "shēn zhèn", "Shenzhen City", "ｓｈｅｎｚｈｅｎ"]
+    "name",
+    ["深圳", "深圳市", "Shenzhen", "SHENZHEN", "shen zhen", "shēn zhèn", "Shenzhen City", "ｓｈｅｎｚｈｅｎ"],
 )
 def test_default_table_resolves_shenzhen(name):
     assert EntityTable.default().resolve(name) == "shenzhen"
@@ -25,8 +26,20 @@ def test_default_table_resolves_shenzhen(name):
 def test_default_table_has_the_twelve_cities():
     t = EntityTable.default()
     assert sorted(t.ids) == sorted(
-        ["shenzhen", "hangzhou", "beijing", "shanghai", "guangzhou", "nanjing", "suzhou", "wuhan", "chengdu",
-         "hefei", "xian", "chongqing"]
+        [
+            "shenzhen",
+            "hangzhou",
+            "beijing",
+            "shanghai",
+            "guangzhou",
+            "nanjing",
+            "suzhou",
+            "wuhan",
+            "chengdu",
+            "hefei",
+            "xian",
+            "chongqing",
+        ]
     )
     assert t.resolve("Xi'an") == t.resolve("西安市") == "xian"
     assert t.resolve("重慶") == "chongqing"  # Traditional
@@ -60,7 +73,9 @@ def test_alias_bound_to_two_entities_is_an_error():
 
 def test_from_yaml(tmp_path):
     p = tmp_path / "e.yaml"
-    p.write_text("entities:\n  - {id: a, name_zh: 甲, aliases: [Alpha]}\n  - {id: b, name_en: Bee}\n", encoding="utf-8")
+    p.write_text(
+        "entities:\n  - {id: a, name_zh: 甲, aliases: [Alpha]}\n  - {id: b, name_en: Bee}\n", encoding="utf-8"
+    )
     t = EntityTable.from_yaml(p)
     assert t.resolve("alpha") == "a" and t.resolve("BEE") == "b" and t.resolve("甲市") == "a"
     p.write_text("cities: []\n", encoding="utf-8")

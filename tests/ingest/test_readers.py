@@ -105,9 +105,15 @@ def test_four_files_import_to_identical_values(tmp_path):
     for p in (gbk, big5, bom):
         got[p.name] = read_table(p, units=UNITS)
     got["wide.xlsx"] = read_table(
-        xlsx, year=None, units=UNITS,
-        columns={"企业 / 高新技术企业(家)": "high_tech_enterprises", "企业 / 小巨人(家)": "little_giants",
-                 "研发 / 研发投入(亿元)": "rd_expenditure", "独角兽企业": "unicorns"},
+        xlsx,
+        year=None,
+        units=UNITS,
+        columns={
+            "企业 / 高新技术企业(家)": "high_tech_enterprises",
+            "企业 / 小巨人(家)": "little_giants",
+            "研发 / 研发投入(亿元)": "rd_expenditure",
+            "独角兽企业": "unicorns",
+        },
     )
     assert got["gbk.csv"].attrs["encoding"] == "gb18030"
     assert got["big5.csv"].attrs["encoding"] == "big5hkscs"
@@ -127,7 +133,13 @@ def test_four_files_import_to_identical_values(tmp_path):
 
 def test_merged_header_names_and_row_numbers(tmp_path):
     raw = read_raw(write_merged_xlsx(tmp_path / "wide.xlsx"))
-    assert raw.names == ["城市", "企业 / 高新技术企业(家)", "企业 / 小巨人(家)", "研发 / 研发投入(亿元)", "独角兽企业"]
+    assert raw.names == [
+        "城市",
+        "企业 / 高新技术企业(家)",
+        "企业 / 小巨人(家)",
+        "研发 / 研发投入(亿元)",
+        "独角兽企业",
+    ]
     assert raw.sheet == "城市数据"
     assert raw.rows.tolist() == [3, 4, 5, 6]  # Excel rows of the data
     assert raw.column_letters["独角兽企业"] == "E"
@@ -176,12 +188,20 @@ def test_unknown_city_lists_closest(tmp_path):
     with pytest.raises(DataError) as exc:
         read_table(p)
     msg = str(exc.value)
-    assert "c.csv, row 4, column '城市'" in msg and "unknown entity 'Shenzen'" in msg and "Shenzhen (shenzhen)" in msg
+    assert (
+        "c.csv, row 4, column '城市'" in msg
+        and "unknown entity 'Shenzen'" in msg
+        and "Shenzhen (shenzhen)" in msg
+    )
 
 
 def test_bad_year_names_row(tmp_path):
-    p = write_csv(tmp_path / "y.csv", ["城市", "指标", "年份", "数值"], [("深圳", "x", "二〇二四", "1")], "utf-8")
-    with pytest.raises(DataError, match=r"y\.csv, row 2, column '年份': year '二〇二四' is not a four-digit year"):
+    p = write_csv(
+        tmp_path / "y.csv", ["城市", "指标", "年份", "数值"], [("深圳", "x", "二〇二四", "1")], "utf-8"
+    )
+    with pytest.raises(
+        DataError, match=r"y\.csv, row 2, column '年份': year '二〇二四' is not a four-digit year"
+    ):
         read_table(p)
 
 
@@ -190,7 +210,11 @@ def test_bad_year_names_row(tmp_path):
     [
         ("empty.csv", b"", "file is empty"),
         ("blank.csv", b"  \n\n", "file is empty"),
-        ("header_only.csv", "城市,指标,年份,数值\n".encode("gbk"), r"has a header \(城市, 指标, 年份, 数值\) but no data rows"),
+        (
+            "header_only.csv",
+            "城市,指标,年份,数值\n".encode("gbk"),
+            r"has a header \(城市, 指标, 年份, 数值\) but no data rows",
+        ),
         ("binary.csv", bytes(range(256)) * 40, "binary content"),
         ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "malformed CSV, expected 2 fields"),
     ],
@@ -215,7 +239,9 @@ def test_truncated_xlsx(tmp_path):
     src = write_merged_xlsx(tmp_path / "real.xlsx").read_bytes()
     p = tmp_path / "truncated.xlsx"
     p.write_bytes(src[: len(src) // 2])
-    with pytest.raises(DataError, match=r"truncated\.xlsx: not a readable Excel workbook \(truncated or corrupt"):
+    with pytest.raises(
+        DataError, match=r"truncated\.xlsx: not a readable Excel workbook \(truncated or corrupt"
+    ):
         read_table(p)
 
 
@@ -240,10 +266,14 @@ def test_pinyin_annotation_and_whitespace_cleaned_in_names(tmp_path):
 
 
 def test_column_mapping_and_unit_column(tmp_path):
-    rows = [("深圳", "研发", "2023", "2236.6", "亿元", "广东省科技经费投入公报"),
-            ("杭州", "研发", "2021", "6670000", "万元", "杭州统计局")]
+    rows = [
+        ("深圳", "研发", "2023", "2236.6", "亿元", "广东省科技经费投入公报"),
+        ("杭州", "研发", "2021", "6670000", "万元", "杭州统计局"),
+    ]
     p = write_csv(tmp_path / "m.csv", ["City", "What", "Yr", "Amount", "单位", "出处"], rows, "utf-8")
-    df = read_table(p, columns={"City": "entity", "What": "indicator", "Yr": "year", "Amount": "value"}, unit="元")
+    df = read_table(
+        p, columns={"City": "entity", "What": "indicator", "Yr": "year", "Amount": "value"}, unit="元"
+    )
     assert df["value"].tolist() == [223_660_000_000.0, 66_700_000_000.0]
     assert df["unit"].tolist() == ["元", "元"]
     assert df["source_title"].tolist() == ["广东省科技经费投入公报", "杭州统计局"]
@@ -252,8 +282,9 @@ def test_column_mapping_and_unit_column(tmp_path):
 
 
 def test_parquet_long(tmp_path):
-    table = pa.table({"entity": ["深圳", "Hangzhou"], "indicator": ["u", "u"], "year": [2024, 2024],
-                      "value": [34.0, 19.0]})
+    table = pa.table(
+        {"entity": ["深圳", "Hangzhou"], "indicator": ["u", "u"], "year": [2024, 2024], "value": [34.0, 19.0]}
+    )
     pq.write_table(table, tmp_path / "u.parquet")
     df = read_table(tmp_path / "u.parquet")
     assert as_dict(df) == {("shenzhen", "u", 2024): (34.0, ""), ("hangzhou", "u", 2024): (19.0, "")}
@@ -287,8 +318,10 @@ def test_utf16_and_crlf_files(tmp_path):
 
 def test_stray_carriage_returns_are_a_data_error(tmp_path):
     """Found by fuzzing: a lone CR inside header and body fields made Python's csv module raise its own error."""
-    data = (b'\xb3\xc7\xca\xd0,\xd6\xb8\xb1\xea,\xc4\xea\xb7\r9 \xdd,\xca\xfd\xd6\xb5\n\xc9\xee\xdb\xda,high\r,_tech_'
-            b'enterprises,2024,2.66\xcd\xf2\n\xba\xbc\xd6\xdd,high_tech_enterprises,2-  024,1.65\xcd\xf2\n')
+    data = (
+        b"\xb3\xc7\xca\xd0,\xd6\xb8\xb1\xea,\xc4\xea\xb7\r9 \xdd,\xca\xfd\xd6\xb5\n\xc9\xee\xdb\xda,high\r,_tech_"
+        b"enterprises,2024,2.66\xcd\xf2\n\xba\xbc\xd6\xdd,high_tech_enterprises,2-  024,1.65\xcd\xf2\n"
+    )
     (tmp_path / "cr.csv").write_bytes(data)
     with pytest.raises(DataError, match="cr.csv"):
         read_table(tmp_path / "cr.csv")

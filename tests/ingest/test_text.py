@@ -32,7 +32,7 @@ def test_seed_article_mojibake_reported_with_offsets():
     assert snippets == [("??梢哉f", "replacement"), ("??梢员?", "replacement")]
     assert [m.offset for m in cleaned.mojibake] == [391, 1890]
     for m in cleaned.mojibake:
-        assert cleaned.text[m.offset: m.offset + m.length] == m.snippet
+        assert cleaned.text[m.offset : m.offset + m.length] == m.snippet
 
 
 def test_multi_syllable_and_fullwidth_annotations():
@@ -50,7 +50,10 @@ def test_other_mojibake_detectors():
     assert gbk == "鍒涙柊"
     text = f"甲{latin}乙{gbk}丙"
     found = find_mojibake(text)
-    assert [(m.offset, m.length, m.kind) for m in found] == [(1, len(latin), "latin1"), (2 + len(latin), 3, "gbk")]
+    assert [(m.offset, m.length, m.kind) for m in found] == [
+        (1, len(latin), "latin1"),
+        (2 + len(latin), 3, "gbk"),
+    ]
     assert find_mojibake("为什么不是南京?深圳也成为了被讨论最多的城市之一。") == []
     assert [(m.offset, m.snippet) for m in find_mojibake("好\ufffd\ufffd地方,")] == [(1, "\ufffd\ufffd地方")]
 

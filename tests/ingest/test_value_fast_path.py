@@ -28,9 +28,40 @@ MAGS = ["", "", "万", "亿", "万亿", "千", "百万", "萬", "億", "十"]
 UNITS = ["", "", "元", "家", "件", "篇", "人", "%", "个", "人次", "美元", "項", "km"]
 SUFFIXES = ["", "", "", "", "以上", "左右", "+", "以下", "余", "多"]
 MISSING = ["", "—", "-", "--", "…", "n/a", "NA", "暂无", "不详", "null"]
-NEAR_MISSES = ["12..5", "1-2", "1.2.3", "5.", ".5", "-.5", "万", "5万3", "5 万", " 5万", "5万 ", "1,04", "1,040",
-               "12,345.5万", "１２３", "９３．３％", "2.5e3", "0x10", "abc", "三千五百", "5万余家", "5亿元万",
-               "--5", "-", "+5", "5-", "1 040", "1.0万件", "007", "-0", "0.000", "12345678901234567890"]
+NEAR_MISSES = [
+    "12..5",
+    "1-2",
+    "1.2.3",
+    "5.",
+    ".5",
+    "-.5",
+    "万",
+    "5万3",
+    "5 万",
+    " 5万",
+    "5万 ",
+    "1,04",
+    "1,040",
+    "12,345.5万",
+    "１２３",
+    "９３．３％",
+    "2.5e3",
+    "0x10",
+    "abc",
+    "三千五百",
+    "5万余家",
+    "5亿元万",
+    "--5",
+    "-",
+    "+5",
+    "5-",
+    "1 040",
+    "1.0万件",
+    "007",
+    "-0",
+    "0.000",
+    "12345678901234567890",
+]
 TARGETS = [None, "元", "万元", "亿元", "家", "万", "%"]
 
 
@@ -62,8 +93,15 @@ def random_texts(n: int, seed: int = 20261128) -> list[str]:
             out.append(number(rng).replace(",", "") + rng.choice(MAGS[:6]) + rng.choice(UNITS[:9]))
         else:
             space = rng.choice(["", "", " "])
-            out.append(rng.choice(PREFIXES) + rng.choice(SIGNS) + number(rng) + space + rng.choice(MAGS)
-                       + rng.choice(UNITS) + rng.choice(SUFFIXES))
+            out.append(
+                rng.choice(PREFIXES)
+                + rng.choice(SIGNS)
+                + number(rng)
+                + space
+                + rng.choice(MAGS)
+                + rng.choice(UNITS)
+                + rng.choice(SUFFIXES)
+            )
     return out
 
 
@@ -129,15 +167,21 @@ def test_chunked_input_gives_the_same_result():
     ok = [t for t, _ in good]
     data = [t.encode("gb18030") for t in ok]
     whole = parse_array(pa.array(data, pa.binary()), encoding="gb18030")
-    chunked = parse_array(pa.chunked_array([pa.array(data[:700], pa.binary()), pa.array(data[700:], pa.binary())]),
-                          encoding="gb18030")
+    chunked = parse_array(
+        pa.chunked_array([pa.array(data[:700], pa.binary()), pa.array(data[700:], pa.binary())]),
+        encoding="gb18030",
+    )
     assert np.array_equal(whole.value, chunked.value, equal_nan=True)
     assert chunked.text.to_pylist() == ok
     assert chunked.flags.to_pylist() == whole.flags.to_pylist()
 
 
 def test_invalid_bytes_are_reported_with_their_position():
-    cells = ["12万".encode("gb18030"), b"3\x81\x20", "5亿元".encode("gb18030")]  # 0x81 0x20: no GB18030 character
+    cells = [
+        "12万".encode("gb18030"),
+        b"3\x81\x20",
+        "5亿元".encode("gb18030"),
+    ]  # 0x81 0x20: no GB18030 character
     with pytest.raises(ArrayDecodeError) as exc:
         parse_array(pa.array(cells, pa.binary()), encoding="gb18030")
     assert exc.value.index == 1 and exc.value.data == b"3\x81\x20"
@@ -177,7 +221,12 @@ def plain_texts(n: int, seed: int = 7) -> list[str]:
         num = rng.choice(nums) if rng.random() < 0.05 else number(rng).replace(",", "")
         if not num.isascii():
             num = str(rng.randrange(10**6))
-        out.append(rng.choice(["", "-"]) * (not num.startswith("-")) + num + rng.choice(MAGS[:6]) + rng.choice(UNITS[:9]))
+        out.append(
+            rng.choice(["", "-"]) * (not num.startswith("-"))
+            + num
+            + rng.choice(MAGS[:6])
+            + rng.choice(UNITS[:9])
+        )
     return out
 
 
@@ -197,7 +246,13 @@ def test_cast_checked_numbers_agree_with_parse_value(unit, encoding):
 
 @pytest.mark.parametrize("odd", ["5.", "-5.万", "12.家"])
 def test_a_float_that_is_not_a_plain_number_is_still_rejected(odd):
-    texts = ["1", "2.5万", ".5亿元", odd, "3"]  # every number casts to float; the grammar rejects a trailing dot
+    texts = [
+        "1",
+        "2.5万",
+        ".5亿元",
+        odd,
+        "3",
+    ]  # every number casts to float; the grammar rejects a trailing dot
     with pytest.raises(ArrayParseError) as exc:
         parse_array(pa.array([t.encode("gb18030") for t in texts], pa.binary()), encoding="gb18030")
     assert exc.value.index == 3 and exc.value.text == odd
@@ -219,7 +274,10 @@ def test_blocks_on_threads_agree_with_parse_value(small_blocks, unit, encoding):
     good, _ = reference(TEXTS, unit)
     ok = [t for t, _ in good]
     for threads in (2, 3, 7):
-        assert_same(parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8", threads=threads), good)
+        assert_same(
+            parse_array(as_input(ok, encoding), unit=unit, encoding=encoding or "utf-8", threads=threads),
+            good,
+        )
 
 
 def test_blocks_report_the_first_bad_row_of_the_array(small_blocks):

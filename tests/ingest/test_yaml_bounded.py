@@ -24,8 +24,11 @@ def bomb(levels: int = 7, fan: int = 9, key: str = "steps") -> str:
 def test_the_430_byte_bomb_is_refused():
     text = bomb()
     assert 400 <= len(text.encode()) <= 440
-    with pytest.raises(YAMLBudgetError, match=r"aliases expand to more than 100,0\d\d nodes \(100,000 beyond the "
-                                              r"\d+ written\); refused"):
+    with pytest.raises(
+        YAMLBudgetError,
+        match=r"aliases expand to more than 100,0\d\d nodes \(100,000 beyond the "
+        r"\d+ written\); refused",
+    ):
         load_yaml(text)
 
 
@@ -48,14 +51,23 @@ def test_alias_count_is_limited():
     text = "a: &a 1\nb: [" + ", ".join(["*a"] * 6) + "]\n"
     with pytest.raises(YAMLBudgetError, match="more than 5 alias uses"):
         load_yaml(text, loader=FewAliases)
-    assert load_yaml("a: &a 1\nb: [*a, *a, *a, *a, *a]\n", loader=FewAliases) == {"a": 1, "b": [1, 1, 1, 1, 1]}
+    assert load_yaml("a: &a 1\nb: [*a, *a, *a, *a, *a]\n", loader=FewAliases) == {
+        "a": 1,
+        "b": [1, 1, 1, 1, 1],
+    }
 
 
 def test_nesting_depth_is_limited_also_through_aliases():
     with pytest.raises(YAMLBudgetError, match="nested more than 100 levels deep"):
         load_yaml("x: " + "[" * 150 + "]" * 150)  # PyYAML composes recursively: deep enough, a RecursionError
-    chain = "a0: &a0 " + "[" * 30 + "1" + "]" * 30 + "\n" + "".join(
-        f"a{k}: &a{k} " + "[" * 30 + f"*a{k - 1}" + "]" * 30 + "\n" for k in range(1, 5))
+    chain = (
+        "a0: &a0 "
+        + "[" * 30
+        + "1"
+        + "]" * 30
+        + "\n"
+        + "".join(f"a{k}: &a{k} " + "[" * 30 + f"*a{k - 1}" + "]" * 30 + "\n" for k in range(1, 5))
+    )
     with pytest.raises(YAMLBudgetError, match="deep once aliases are expanded"):
         load_yaml(chain)  # each level alone is 30 deep; expanded, 150
 
@@ -67,9 +79,13 @@ def test_a_recursive_alias_is_refused():
 
 def test_ordinary_anchors_and_merges_still_work():
     text = "base: &b {method: minmax, range: [0, 100]}\nsteps:\n  - normalise: *b\n  - x: {<<: *b, method: rank}\n"
-    assert load_yaml(text) == {"base": {"method": "minmax", "range": [0, 100]},
-                               "steps": [{"normalise": {"method": "minmax", "range": [0, 100]}},
-                                         {"x": {"method": "rank", "range": [0, 100]}}]}
+    assert load_yaml(text) == {
+        "base": {"method": "minmax", "range": [0, 100]},
+        "steps": [
+            {"normalise": {"method": "minmax", "range": [0, 100]}},
+            {"x": {"method": "rank", "range": [0, 100]}},
+        ],
+    }
 
 
 @pytest.mark.parametrize("folder", ["frameworks", "specs"])

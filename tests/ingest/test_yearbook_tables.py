@@ -35,7 +35,9 @@ def yearbook(path, *, title: bool = True, notes: bool = True) -> None:
     ws.cell(top, 4, "专利")
     for j, h in enumerate(["R&D经费(亿元)", "R&D强度(%)", "发明专利授权(件)"], start=2):
         ws.cell(top + 1, j, h)
-    for i, row in enumerate([("深圳市", 2236.61, "6.46", "6.2万"), ("杭州市", 667, "3.68", "3.1万")], start=top + 2):
+    for i, row in enumerate(
+        [("深圳市", 2236.61, "6.46", "6.2万"), ("杭州市", 667, "3.68", "3.1万")], start=top + 2
+    ):
         for j, v in enumerate(row, start=1):
             ws.cell(i, j, v)
     if notes:
@@ -48,7 +50,12 @@ def test_title_and_notes_are_set_aside_and_listed(tmp_path):
     yearbook(tmp_path / "y.xlsx")
     raw = read_raw(tmp_path / "y.xlsx")
     assert raw.notes == [(1, "2023年主要城市科技统计"), (6, NOTE_1), (7, NOTE_2)]
-    assert raw.names == ["地区", "科技投入 / R&D经费(亿元)", "科技投入 / R&D强度(%)", "专利 / 发明专利授权(件)"]
+    assert raw.names == [
+        "地区",
+        "科技投入 / R&D经费(亿元)",
+        "科技投入 / R&D强度(%)",
+        "专利 / 发明专利授权(件)",
+    ]
     assert raw.rows.tolist() == [4, 5]
     t = read_table(tmp_path / "y.xlsx", year=2023, columns={"地区": "entity"})
     got = {(r.entity, r.indicator): (r.value, r.unit) for r in t.itertuples()}
@@ -66,12 +73,16 @@ def test_without_title_or_notes_nothing_is_set_aside(tmp_path):
 
 
 def test_csv_notes_under_the_table(tmp_path):
-    text = ("城市,指标,年份,数值\n深圳,rd_expenditure,2023,2236.61亿元\n杭州,rd_expenditure,2023,—\n"
-            f"{NOTE_1},,,\n")
+    text = (
+        "城市,指标,年份,数值\n深圳,rd_expenditure,2023,2236.61亿元\n杭州,rd_expenditure,2023,—\n"
+        f"{NOTE_1},,,\n"
+    )
     (tmp_path / "n.csv").write_bytes(text.encode("gbk"))
     t = read_table(tmp_path / "n.csv")
     assert t["entity"].tolist() == ["shenzhen", "hangzhou"]
-    assert t["value"].iloc[0] == 223661000000.0 and np.isnan(t["value"].iloc[1])  # 杭州's row is data (missing)
+    assert t["value"].iloc[0] == 223661000000.0 and np.isnan(
+        t["value"].iloc[1]
+    )  # 杭州's row is data (missing)
     assert json.loads(t.attrs["notes"]) == [[4, NOTE_1]]  # line 1 header, 2-3 data, 4 the note
 
 
@@ -86,9 +97,29 @@ def test_a_note_word_with_data_beside_it_is_data(tmp_path):
 def test_cli_imports_a_yearbook_sheet(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     yearbook(tmp_path / "y.xlsx")
-    assert main(["import", "y.xlsx", "--store", "s.duckdb", "--year", "2023", "--column", "地区=entity",
-                 "--column", "科技投入 / R&D经费(亿元)=rd_expenditure", "--source-title", "2023年统计公报",
-                 "--dataset", "yearbooks", "--note", "hand-made test sheet"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                "y.xlsx",
+                "--store",
+                "s.duckdb",
+                "--year",
+                "2023",
+                "--column",
+                "地区=entity",
+                "--column",
+                "科技投入 / R&D经费(亿元)=rd_expenditure",
+                "--source-title",
+                "2023年统计公报",
+                "--dataset",
+                "yearbooks",
+                "--note",
+                "hand-made test sheet",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "6 values read (wide layout)" in out and "set aside 3 row(s)" in out and NOTE_1 in out
     with Store(str(tmp_path / "s.duckdb")) as st:

@@ -120,7 +120,9 @@ def test_unknown_key_and_bad_direction():
 
 
 def test_unbalanced_depth_and_missing_unit():
-    text = GOOD.replace("- {id: c, unit: 亿元, denominator: a}", "- {id: c, unit: 亿元, children: [{id: e, unit: 家}]}")
+    text = GOOD.replace(
+        "- {id: c, unit: 亿元, denominator: a}", "- {id: c, unit: 亿元, children: [{id: e, unit: 家}]}"
+    )
     msg = _err(text)
     assert "node 'p2'" in msg and "different levels" in msg
     msg = _err(GOOD.replace("{id: b, unit: ratio,", "{id: b,"))

@@ -9,11 +9,13 @@ from innoscope.io.spreadsheet import csv_bytes, neutralise
 
 
 def test_neutralise_text_cells_only():
-    df = pd.DataFrame({
-        "name": ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "a=b", "", None, "'=already"],
-        "value": [-1.5, 2.0, np.nan, -3.0, 0.0, 1e9, -0.0, 4.0, 5.0, 6.0],
-        "mixed": ["-2", -2, "ok", 3.5, None, "=x", 1, "", "b", "c"],
-    })
+    df = pd.DataFrame(
+        {
+            "name": ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "a=b", "", None, "'=already"],
+            "value": [-1.5, 2.0, np.nan, -3.0, 0.0, 1e9, -0.0, 4.0, 5.0, 6.0],
+            "mixed": ["-2", -2, "ok", 3.5, None, "=x", 1, "", "b", "c"],
+        }
+    )
     out = neutralise(df)
     assert out["name"].tolist()[:8] == ["'=1+1", "'+1", "'-1", "'@A1", "'\tx", "'\rx", "a=b", ""]
     assert pd.isna(out["name"].iloc[8]) and out["name"].iloc[9] == "'=already"  # missing, quoted: as is

@@ -17,7 +17,16 @@ def test_asem_structure(imeta):
     assert len(fw.indicators) == 49
     assert fw.n_levels == 4
     assert fw.root == "Index"
-    assert fw.codes(2) == ["Physical", "ConEcFin", "Political", "Instit", "P2P", "Environ", "Social", "SusEcFin"]
+    assert fw.codes(2) == [
+        "Physical",
+        "ConEcFin",
+        "Political",
+        "Instit",
+        "P2P",
+        "Environ",
+        "Social",
+        "SusEcFin",
+    ]
     assert fw.children("Conn") == ["Physical", "ConEcFin", "Political", "Instit", "P2P"]
     assert fw.descendants("Sust")[:3] == ["Renew", "PrimEner", "CO2"]
     assert fw.ancestors("LPI") == ["Physical", "Conn", "Index"]
@@ -35,7 +44,9 @@ def _edit(imeta, code, **changes):
 
 def test_cycle_is_named(imeta):
     df = _edit(imeta, "Index", Parent="Conn", Level=4)
-    with pytest.raises(FrameworkError, match=r"cycle in the tree: .*Conn.*Index|cycle in the tree: .*Index.*Conn"):
+    with pytest.raises(
+        FrameworkError, match=r"cycle in the tree: .*Conn.*Index|cycle in the tree: .*Index.*Conn"
+    ):
         Framework.from_imeta(df)
 
 
@@ -63,7 +74,9 @@ def test_bad_direction(imeta):
 
 
 def test_unknown_denominator(imeta):
-    with pytest.raises(FrameworkError, match=r"'Goods'.*denominator 'Moon'.*known: Area, Energy, GDP, Population"):
+    with pytest.raises(
+        FrameworkError, match=r"'Goods'.*denominator 'Moon'.*known: Area, Energy, GDP, Population"
+    ):
         Framework.from_imeta(_edit(imeta, "Goods", Denominator="Moon"))
 
 
@@ -74,8 +87,18 @@ def test_parent_must_be_one_level_up(imeta):
 
 def test_missing_columns():
     with pytest.raises(FrameworkError, match=r"missing column\(s\) \['Weight'"):
-        Framework.from_imeta(pd.DataFrame({"Level": [1], "iCode": ["a"], "iName": ["a"], "Direction": [1],
-                                           "Parent": [None], "Type": ["Indicator"]}))
+        Framework.from_imeta(
+            pd.DataFrame(
+                {
+                    "Level": [1],
+                    "iCode": ["a"],
+                    "iName": ["a"],
+                    "Direction": [1],
+                    "Parent": [None],
+                    "Type": ["Indicator"],
+                }
+            )
+        )
 
 
 def test_roundtrip_imeta(imeta):

@@ -36,21 +36,26 @@ def aggregated(fw, variant: str, **body) -> pd.DataFrame:
     return build(fw, cs, [{"aggregate": body}]).stage("Aggregated")
 
 
-@pytest.mark.parametrize("variant, method", [
-    ("agg_gmean", "geometric"),
-    ("agg_amean_1_100", "arithmetic"),
-    ("norm_zscore", "arithmetic"),
-    ("norm_rank", "a_amean"),
-    ("base", "arithmetic"),
-    ("overview_order", "arithmetic"),
-])
+@pytest.mark.parametrize(
+    "variant, method",
+    [
+        ("agg_gmean", "geometric"),
+        ("agg_amean_1_100", "arithmetic"),
+        ("norm_zscore", "arithmetic"),
+        ("norm_rank", "a_amean"),
+        ("base", "arithmetic"),
+        ("overview_order", "arithmetic"),
+    ],
+)
 def test_matches_coinr_aggregated(asem, variant, method):
     """overview_order carries 25 missing values into Aggregate: weights renormalise over the children present."""
     fw, _ = asem
     ref = coinr_ref(variant, "dset_Aggregated.csv")
     got = aggregated(fw, variant, method=method)
     assert list(got.columns) == list(ref.columns)
-    np.testing.assert_allclose(got.loc[ref.index].to_numpy(float), ref.to_numpy(float), rtol=RTOL, equal_nan=True)
+    np.testing.assert_allclose(
+        got.loc[ref.index].to_numpy(float), ref.to_numpy(float), rtol=RTOL, equal_nan=True
+    )
 
 
 def _wmean(X: pd.DataFrame, w: pd.Series) -> pd.Series:
@@ -116,6 +121,7 @@ def test_data_availability_threshold_per_group(asem):
 
 # -- stacked weights (the Monte Carlo contract) --------------------------------------------------
 
+
 @pytest.fixture
 def stack():
     rng = np.random.default_rng(7)
@@ -125,8 +131,16 @@ def stack():
     return X, W
 
 
-@pytest.mark.parametrize("kernel, kw", [(arithmetic, {}), (geometric, {}), (harmonic, {}),
-                                        (generalised, {"p": 2.5}), (generalised, {"p": -0.5})])
+@pytest.mark.parametrize(
+    "kernel, kw",
+    [
+        (arithmetic, {}),
+        (geometric, {}),
+        (harmonic, {}),
+        (generalised, {"p": 2.5}),
+        (generalised, {"p": -0.5}),
+    ],
+)
 def test_stacked_weights_equal_one_run_per_column(stack, kernel, kw):
     X, W = stack
     Y = kernel(X, W, **kw)
@@ -158,6 +172,7 @@ def test_generalised_mean_special_cases(stack):
 
 # -- independent implementations ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def pillar():
     """The Physical pillar's five indicators from COINr's Normalised set (min-max 1-100), with weights."""
@@ -166,8 +181,10 @@ def pillar():
     return nm[cols].to_numpy(float), np.array([1.0, 2.0, 1.0, 0.5, 1.5])
 
 
-@pytest.mark.parametrize("ours, theirs", [("vector", normalizations.vector_normalization),
-                                          ("minmax", normalizations.minmax_normalization)])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [("vector", normalizations.vector_normalization), ("minmax", normalizations.minmax_normalization)],
+)
 def test_topsis_equals_pymcdm(pillar, ours, theirs):
     X, w = pillar
     expected = mcdm.TOPSIS(normalization_function=theirs)(X, w / w.sum(), np.ones(X.shape[1]))
@@ -193,7 +210,9 @@ def test_mazziotta_pareto_by_hand():
     X = np.array([[1.0, 5.0, 0.0], [1.0, 3.0, 2.0], [3.0, 5.0, 2.0], [3.0, 3.0, 0.0]])
     eq = np.ones(3)
     np.testing.assert_allclose(mazziotta_pareto(X, eq), [290 / 3 - 80 / 87] * 2 + [110, 290 / 3 - 80 / 87])
-    np.testing.assert_allclose(mazziotta_pareto(X, eq, penalty="negative"), [290 / 3 + 80 / 87] * 2 + [110, 290 / 3 + 80 / 87])
+    np.testing.assert_allclose(
+        mazziotta_pareto(X, eq, penalty="negative"), [290 / 3 + 80 / 87] * 2 + [110, 290 / 3 + 80 / 87]
+    )
     w = np.array([2.0, 1.0, 1.0])
     np.testing.assert_allclose(mazziotta_pareto(X, w), [95 - 75 / 95, 95 - 75 / 95, 110, 100 - 1])
     np.testing.assert_allclose(mazziotta_pareto(X, w, penalty=1), [95 + 75 / 95, 95 + 75 / 95, 110, 101])
@@ -244,25 +263,43 @@ def test_weighted_median_by_hand():
 
 def test_every_method_runs_on_asem_by_name(asem):
     fw, _ = asem
-    for method, kw in [("mpi", {}), ("topsis", {}), ("vikor", {"v": 0.3}), ("copeland", {}), ("median", {}),
-                       ("generalised", {"p": 0.5}), ("harmonic", {})]:
+    for method, kw in [
+        ("mpi", {}),
+        ("topsis", {}),
+        ("vikor", {"v": 0.3}),
+        ("copeland", {}),
+        ("median", {}),
+        ("generalised", {"p": 0.5}),
+        ("harmonic", {}),
+    ]:
         got = aggregated(fw, "agg_gmean", method=method, **kw)
         assert np.isfinite(got["Index"]).all(), method
 
 
 # -- bad input -----------------------------------------------------------------------------------
 
+
 def test_geometric_mean_on_non_positive_value_names_node_entity_and_value(asem):
     fw, _ = asem
-    with pytest.raises(StageError, match=r"^\[aggregate\] node '(\w+)' \(level 2\), method 'geometric': the geometric "
-                                         r"mean needs values > 0, but entity '\w+' has \w+ = 0.0"):
+    with pytest.raises(
+        StageError,
+        match=r"^\[aggregate\] node '(\w+)' \(level 2\), method 'geometric': the geometric "
+        r"mean needs values > 0, but entity '\w+' has \w+ = 0.0",
+    ):
         aggregated(fw, "base", method="geometric")
     fw2 = framework({"P": ["a", "b"], "Q": ["c"]})
-    cs = cross_section({"a": [1.0, 2.0, 3.0], "b": [2.0, -1.5, 1.0], "c": [1.0, 1.0, 1.0]}, ["深圳", "杭州", "北京"])
-    with pytest.raises(StageError, match=r"node 'P' \(level 2\), method 'harmonic': the harmonic mean needs "
-                                         r"values > 0, but entity '杭州' has b = -1.5"):
+    cs = cross_section(
+        {"a": [1.0, 2.0, 3.0], "b": [2.0, -1.5, 1.0], "c": [1.0, 1.0, 1.0]}, ["深圳", "杭州", "北京"]
+    )
+    with pytest.raises(
+        StageError,
+        match=r"node 'P' \(level 2\), method 'harmonic': the harmonic mean needs "
+        r"values > 0, but entity '杭州' has b = -1.5",
+    ):
         build(fw2, cs, [{"aggregate": "harmonic"}])
-    with pytest.raises(StageError, match=r"node 'P'.*power mean with p = -2.0 needs values > 0.*'杭州' has b = -1.5"):
+    with pytest.raises(
+        StageError, match=r"node 'P'.*power mean with p = -2.0 needs values > 0.*'杭州' has b = -1.5"
+    ):
         build(fw2, cs, [{"aggregate": {"method": "generalised", "p": -2}}])
     ok = build(fw2, cs, [{"aggregate": {"method": "geometric", "by_node": {"P": {"method": "arithmetic"}}}}])
     np.testing.assert_allclose(ok.stage("Aggregated")["P"], [1.5, 0.25, 2.0])
@@ -271,7 +308,9 @@ def test_geometric_mean_on_non_positive_value_names_node_entity_and_value(asem):
 def test_weights_summing_to_zero_in_a_group():
     fw = framework({"P": ["a", "b"], "Q": ["c"]}, weights={"a": 0.0, "b": 0.0})
     cs = cross_section({"a": [1.0, 2.0], "b": [2.0, 3.0], "c": [1.0, 4.0]}, ["x", "y"])
-    with pytest.raises(StageError, match=r"^\[aggregate\] weights of the children of 'P' \(a, b\) sum to 0.0"):
+    with pytest.raises(
+        StageError, match=r"^\[aggregate\] weights of the children of 'P' \(a, b\) sum to 0.0"
+    ):
         build(fw, cs, [{"aggregate": "arithmetic"}])
     got = build(fw, cs, [{"aggregate": {"method": "arithmetic", "by_node": {"P": {"weights": "equal"}}}}])
     np.testing.assert_allclose(got.stage("Aggregated")["P"], [1.5, 2.5])
@@ -280,9 +319,14 @@ def test_weights_summing_to_zero_in_a_group():
 def test_mpi_flat_child_and_bad_parameters_are_named():
     fw = framework({"P": ["a", "b"]})
     cs = cross_section({"a": [1.0, 2.0, 3.0], "b": [5.0, 5.0, 5.0]}, ["x", "y", "z"])
-    with pytest.raises(StageError, match=r"node 'P'.*'mazziotta_pareto'.*needs a standard deviation > 0 for every child, but b has 0.0"):
+    with pytest.raises(
+        StageError,
+        match=r"node 'P'.*'mazziotta_pareto'.*needs a standard deviation > 0 for every child, but b has 0.0",
+    ):
         build(fw, cs, [{"aggregate": "mpi"}])
-    with pytest.raises(SpecError, match=r"aggregate method 'vikor' has no parameter 'p'; valid parameters: v"):
+    with pytest.raises(
+        SpecError, match=r"aggregate method 'vikor' has no parameter 'p'; valid parameters: v"
+    ):
         build(fw, cs, [{"aggregate": {"method": "vikor", "p": 2}}])
     with pytest.raises(StageError, match=r"node 'P'.*'vikor': v must be in \[0, 1\]"):
         build(fw, cs, [{"aggregate": {"method": "vikor", "v": 2}}])
@@ -290,9 +334,18 @@ def test_mpi_flat_child_and_bad_parameters_are_named():
         build(fw, cs, [{"aggregate": {"method": "arithmetic", "dat_thresh": 90}}])
 
 
-@pytest.mark.parametrize("method,params", [("median", {}), ("copeland", {}), ("topsis", {}),
-                                           ("topsis", {"normalise": "minmax"}), ("vikor", {"v": 0.3}),
-                                           ("mazziotta_pareto", {}), ("mazziotta_pareto", {"penalty": 1})])
+@pytest.mark.parametrize(
+    "method,params",
+    [
+        ("median", {}),
+        ("copeland", {}),
+        ("topsis", {}),
+        ("topsis", {"normalise": "minmax"}),
+        ("vikor", {"v": 0.3}),
+        ("mazziotta_pareto", {}),
+        ("mazziotta_pareto", {"penalty": 1}),
+    ],
+)
 def test_batched_kernel_is_the_kernel_per_replication(method, params):
     """A stack (R, n, k) with weights (R, k) gives, replication by replication, the 2-D kernel's result."""
     from innoscope.pipeline.aggregate import BATCHED, METHODS

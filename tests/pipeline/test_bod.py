@@ -30,7 +30,6 @@ def test_bod_share_bounds_and_aggregate_registry():
     np.testing.assert_allclose(m(X, np.ones(2), scale=100), 100 * bod_weights(X)[0])
 
 
-
 def test_bod_rejects_negative_values():
     with pytest.raises(ValueError, match="non-negative"):
         bod_weights(np.array([[1.0, -1.0], [0.5, 0.5]]))

@@ -37,14 +37,17 @@ def _same_treatment(a: treat.Treatment, b: treat.Treatment) -> None:
         assert (v is pd.NA and w is pd.NA) or v == w or (v != v and w != w), (k, v, w)
 
 
-@pytest.mark.parametrize("params", [
-    {},
-    {"winmax": 1},
-    {"winmax": None, "skew_thresh": 1.0, "kurt_thresh": 1.0},
-    {"winmax": 3, "fallback": "none"},
-    {"winmax": 2, "fallback": "log_CT_plus", "combine_treat": True},
-    {"winmax": 0, "fallback": "boxcox", "fallback_params": {"lmbda": 0.5}},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"winmax": 1},
+        {"winmax": None, "skew_thresh": 1.0, "kurt_thresh": 1.0},
+        {"winmax": 3, "fallback": "none"},
+        {"winmax": 2, "fallback": "log_CT_plus", "combine_treat": True},
+        {"winmax": 0, "fallback": "boxcox", "fallback_params": {"lmbda": 0.5}},
+    ],
+)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_block_winsorisation_equals_kernel_row_by_row(params, seed):
     XT = _columns(seed)
@@ -67,10 +70,17 @@ def test_treat_stage_equals_kernel_per_column():
     nodes = [Node(id="Index", level=2, kind="aggregate")]
     nodes += [Node(id=c, level=1, kind="indicator", parent="Index") for c in cols]
     cs = CrossSection(values=pd.DataFrame(XT.T, columns=cols, index=[f"E{i}" for i in range(XT.shape[1])]))
-    spec = {"method": "winsorise", "winmax": 3, "by_indicator": {"I5": {"method": "winsorise", "winmax": 1},
-                                                                 "I6": {"method": "none"}}}
+    spec = {
+        "method": "winsorise",
+        "winmax": 3,
+        "by_indicator": {"I5": {"method": "winsorise", "winmax": 1}, "I6": {"method": "none"}},
+    }
     res = build(Framework(nodes=nodes), cs, [{"treat": spec}])
-    got, pts, dets = res.stage("Treated"), res.logs["Treated"]["Treated_Points"], res.logs["Treated"]["Dets_Table"]
+    got, pts, dets = (
+        res.stage("Treated"),
+        res.logs["Treated"]["Treated_Points"],
+        res.logs["Treated"]["Dets_Table"],
+    )
     assert "I6" not in set(dets["iCode"]) and (pts["I6"] == "").all()
     for j, c in enumerate(cols):
         if c == "I6":
@@ -88,7 +98,9 @@ def _small(values: dict[str, list[float]]):
     nodes = [Node(id="Index", level=2, kind="aggregate")]
     nodes += [Node(id=c, level=1, kind="indicator", parent="Index") for c in values]
     n = len(next(iter(values.values())))
-    return Framework(nodes=nodes), CrossSection(values=pd.DataFrame(values, index=[f"E{i}" for i in range(n)]))
+    return Framework(nodes=nodes), CrossSection(
+        values=pd.DataFrame(values, index=[f"E{i}" for i in range(n)])
+    )
 
 
 def test_treat_errors_come_in_column_order():
@@ -145,7 +157,9 @@ def test_build_logs_read_as_dicts_of_frames(asem):
     for stage, logs in res.logs.items():
         for name, table in logs.items():
             assert isinstance(table, pd.DataFrame), (stage, name)
-    assert pickle.loads(pickle.dumps(res.logs["Treated"]))["Dets_Table"].equals(res.logs["Treated"]["Dets_Table"])
+    assert pickle.loads(pickle.dumps(res.logs["Treated"]))["Dets_Table"].equals(
+        res.logs["Treated"]["Dets_Table"]
+    )
 
 
 @pytest.mark.parametrize("ties", ["min", "max", "average", "dense", "ordinal"])

@@ -14,8 +14,11 @@ VARIANTS = {
     "base": ["denominate", {"impute": {"method": "i_mean_grp", "by": "EurAsia_group"}}],
     "impute_mean": ["denominate", {"impute": "i_mean"}],
     "impute_median_grp": ["denominate", {"impute": {"method": "group_median", "use_group": "EurAsia_group"}}],
-    "overview_order": ["denominate", {"screen": {"dat_thresh": 0.9}},
-                       {"impute": {"method": "group_mean", "by": "EurAsia_group"}}],
+    "overview_order": [
+        "denominate",
+        {"screen": {"dat_thresh": 0.9}},
+        {"impute": {"method": "group_mean", "by": "EurAsia_group"}},
+    ],
 }
 
 
@@ -25,8 +28,9 @@ def test_imputed_matches_coinr(asem, variant):
     ref = coinr_ref(variant, "dset_Imputed.csv")
     got = build(fw, cs, VARIANTS[variant]).stage("Imputed")
     assert sorted(got.index) == sorted(ref.index)
-    np.testing.assert_allclose(got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(), rtol=1e-9,
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(), rtol=1e-9, equal_nan=True
+    )
 
 
 def test_group_mean_by_gdp_group_equals_pandas_groupby(asem):
@@ -36,7 +40,9 @@ def test_group_mean_by_gdp_group_equals_pandas_groupby(asem):
     den = coinr_ref("base", "dset_Denominated.csv")
     grp = cs.groups["GDP_group"].reindex(den.index)
     expected = den.fillna(den.groupby(grp).transform("mean"))
-    got = build(fw, cs, ["denominate", {"impute": {"method": "i_mean_grp", "by": "GDP_group"}}]).stage("Imputed")
+    got = build(fw, cs, ["denominate", {"impute": {"method": "i_mean_grp", "by": "GDP_group"}}]).stage(
+        "Imputed"
+    )
     np.testing.assert_allclose(got.loc[den.index, den.columns].to_numpy(), expected.to_numpy(), rtol=1e-9)
 
 
@@ -52,7 +58,9 @@ def test_every_imputed_cell_is_logged(asem):
     for u, i, v in log[["uCode", "iCode", "value"]].itertuples(index=False):
         assert den.loc[u, i] != den.loc[u, i] and imp.loc[u, i] == v
     assert res.logs["Imputed"]["remaining"].empty
-    np.testing.assert_array_equal(imp.to_numpy()[~den.isna().to_numpy()], den.to_numpy()[~den.isna().to_numpy()])
+    np.testing.assert_array_equal(
+        imp.to_numpy()[~den.isna().to_numpy()], den.to_numpy()[~den.isna().to_numpy()]
+    )
 
 
 # -- small frameworks ------------------------------------------------------------------------
@@ -66,12 +74,15 @@ def _fw(pillars: dict[str, list[tuple[str, int]]]) -> Framework:
 
 def _cs(values: dict[str, list[float]], groups: dict[str, list] | None = None) -> CrossSection:
     idx = [f"E{i}" for i in range(len(next(iter(values.values()))))]
-    return CrossSection(values=pd.DataFrame(values, index=idx),
-                        groups=pd.DataFrame(groups or {}, index=idx))
+    return CrossSection(values=pd.DataFrame(values, index=idx), groups=pd.DataFrame(groups or {}, index=idx))
 
 
-ROW = {"A": [0.0, 10, 20, np.nan, 5], "B": [100.0, 60, np.nan, 40, 20],
-       "C": [1.0, np.nan, 3, 4, 5], "D": [2.0, 4, 6, np.nan, 10]}
+ROW = {
+    "A": [0.0, 10, 20, np.nan, 5],
+    "B": [100.0, 60, np.nan, 40, 20],
+    "C": [1.0, np.nan, 3, 4, 5],
+    "D": [2.0, 4, 6, np.nan, 10],
+}
 ROW_FW = {"P1": [("A", 1), ("B", -1)], "P2": [("C", 1), ("D", 1)]}
 
 
@@ -98,8 +109,11 @@ def test_row_mean_over_all_indicators_hand():
 
 
 def test_row_mean_without_normalising():
-    got = build(_fw(ROW_FW), _cs(ROW), [{"impute": {"method": "row_mean", "group_level": 2,
-                                                      "normalise_first": False}}]).stage("Imputed")
+    got = build(
+        _fw(ROW_FW),
+        _cs(ROW),
+        [{"impute": {"method": "row_mean", "group_level": 2, "normalise_first": False}}],
+    ).stage("Imputed")
     assert got.loc["E2", "B"] == 20 and got.loc["E3", "A"] == 40 and got.loc["E1", "C"] == 4
 
 
@@ -113,8 +127,11 @@ def test_em_bivariate_monotone_equals_complete_case_regression():
     miss[-10:] = True
     b, a = np.polyfit(x1[~miss], x2[~miss], 1)
     x2m = np.where(miss, np.nan, x2)
-    res = build(_fw({"P": [("X1", 1), ("X2", 1)]}), _cs({"X1": x1, "X2": x2m}),
-                [{"impute": {"method": "em", "ridge": 0, "tol": 1e-13, "max_iter": 5000}}])
+    res = build(
+        _fw({"P": [("X1", 1), ("X2", 1)]}),
+        _cs({"X1": x1, "X2": x2m}),
+        [{"impute": {"method": "em", "ridge": 0, "tol": 1e-13, "max_iter": 5000}}],
+    )
     got = res.stage("Imputed")["X2"].to_numpy()
     np.testing.assert_allclose(got[miss], a + b * x1[miss], rtol=1e-9)
     np.testing.assert_array_equal(got[~miss], x2[~miss])
@@ -124,8 +141,17 @@ def test_em_bivariate_monotone_equals_complete_case_regression():
 
 def test_em_draw_is_seeded(asem):
     fw, cs = asem
-    spec = lambda seed: ["denominate", {"impute": {"method": "em", "group_level": 2, "draw": True,  # noqa: E731
-                                                   "seed": seed}}]
+    spec = lambda seed: [  # noqa: E731
+        "denominate",
+        {
+            "impute": {
+                "method": "em",
+                "group_level": 2,
+                "draw": True,
+                "seed": seed,
+            }
+        },
+    ]
     a = build(fw, cs, spec(1)).stage("Imputed")
     b = build(fw, cs, spec(1)).stage("Imputed")
     c = build(fw, cs, spec(2)).stage("Imputed")
@@ -160,8 +186,18 @@ def test_by_indicator_override_and_none():
     fw = _fw({"P": [("A", 1), ("B", 1), ("C", 1)]})
     with warnings.catch_warnings():
         warnings.simplefilter("error", ImputationWarning)
-        res = build(fw, cs, [{"impute": {"method": "mean", "by_indicator": {"B": {"method": "none"},
-                                                                             "C": {"method": "median"}}}}])
+        res = build(
+            fw,
+            cs,
+            [
+                {
+                    "impute": {
+                        "method": "mean",
+                        "by_indicator": {"B": {"method": "none"}, "C": {"method": "median"}},
+                    }
+                }
+            ],
+        )
     got = res.stage("Imputed")
     assert res.logs["Imputed"]["remaining"][["uCode", "iCode"]].values.tolist() == [["E2", "B"]]
     assert got.loc["E2", "A"] == 2 and np.isnan(got.loc["E2", "B"]) and got.loc["E1", "C"] == 6

@@ -34,17 +34,25 @@ def negative(fw) -> list[str]:
 
 
 def assert_cols(got: pd.DataFrame, ref: pd.DataFrame, cols: list[str]) -> None:
-    np.testing.assert_allclose(got.loc[ref.index, cols].to_numpy(float), ref[cols].to_numpy(float),
-                               rtol=RTOL, atol=ATOL, equal_nan=True)
+    np.testing.assert_allclose(
+        got.loc[ref.index, cols].to_numpy(float),
+        ref[cols].to_numpy(float),
+        rtol=RTOL,
+        atol=ATOL,
+        equal_nan=True,
+    )
 
 
-@pytest.mark.parametrize("name, body", [
-    ("n_minmax_0_100", {"method": "minmax", "range": [0, 100]}),
-    ("n_minmax_1_100", {"method": "n_minmax", "range": [1, 100]}),
-    ("n_zscore_0_1", {"method": "zscore", "m_sd": [0, 1]}),
-    ("n_zscore_10_2", {"method": "zscore", "m_sd": [10, 2]}),
-    ("n_dist2max", {"method": "dist2max"}),
-])
+@pytest.mark.parametrize(
+    "name, body",
+    [
+        ("n_minmax_0_100", {"method": "minmax", "range": [0, 100]}),
+        ("n_minmax_1_100", {"method": "n_minmax", "range": [1, 100]}),
+        ("n_zscore_0_1", {"method": "zscore", "m_sd": [0, 1]}),
+        ("n_zscore_10_2", {"method": "zscore", "m_sd": [10, 2]}),
+        ("n_dist2max", {"method": "dist2max"}),
+    ],
+)
 def test_matches_coinr_on_every_indicator(treated, name, body):
     fw, cs = treated
     ref = coinr_ref("norm_methods", f"{name}.csv")
@@ -110,7 +118,9 @@ def test_dist2ref_matches_coinr(treated, name, cap):
 @pytest.mark.parametrize("code", DEGENERATE_REF)
 def test_dist2ref_reference_at_the_worst_value_is_an_error(treated, code):
     fw, cs = treated
-    with pytest.raises(StageError, match=rf"\[normalise\] indicator '{code}', method 'dist2ref': .*'AUS'.*lowest"):
+    with pytest.raises(
+        StageError, match=rf"\[normalise\] indicator '{code}', method 'dist2ref': .*'AUS'.*lowest"
+    ):
         normalised(fw, cs, method="none", by_indicator={code: {"method": "dist2ref", "iref": 1}})
 
 
@@ -128,8 +138,11 @@ def test_dist2ref_by_entity_code_equals_by_position(treated):
 def test_dist2ref_chinese_entity_code_and_name():
     """Distance to Shenzhen: 1 - (x_ref - x) / (x_ref - min x), by code or by display name."""
     fw = framework({"P": ["pat", "price"]}, directions={"price": -1})
-    cs = cross_section({"pat": [4.0, 2.0, 1.0], "price": [3.0, 6.0, 2.0]}, ["深圳", "杭州", "北京"],
-                       names=["Shenzhen", "Hangzhou", "Beijing"])
+    cs = cross_section(
+        {"pat": [4.0, 2.0, 1.0], "price": [3.0, 6.0, 2.0]},
+        ["深圳", "杭州", "北京"],
+        names=["Shenzhen", "Hangzhou", "Beijing"],
+    )
     got = normalised(fw, cs, method="dist2ref", ref="深圳")
     # pat: x_ref = 4, min = 1 -> (x - 1) / 3
     # price (lower is better): x' = -x = [-3, -6, -2], x'_ref = -3, min x' = -6 -> 1 - (-3 - x') / 3
@@ -137,7 +150,9 @@ def test_dist2ref_chinese_entity_code_and_name():
     np.testing.assert_allclose(got["price"], [1.0, 0.0, 4 / 3])
     got = normalised(fw, cs, method="dist2ref", ref="Shenzhen", cap_max=True)
     np.testing.assert_allclose(got["price"], [1.0, 0.0, 1.0])
-    with pytest.raises(StageError, match="indicator 'pat', method 'dist2ref': the reference entity '北京'.*lowest"):
+    with pytest.raises(
+        StageError, match="indicator 'pat', method 'dist2ref': the reference entity '北京'.*lowest"
+    ):
         normalised(fw, cs, method="dist2ref", ref="Beijing")
     with pytest.raises(SpecError, match="'广州' is neither an entity code nor a unique entity name"):
         normalised(fw, cs, method="dist2ref", ref="广州")
@@ -191,8 +206,10 @@ def test_goalposts_and_targets_in_the_spec_mean_the_same_as_in_the_framework(raw
     fw_meta = Framework.from_imeta(meta)
     fw_plain = Framework.from_imeta(pd.read_csv(REF / "data" / "ASEM_iMeta.csv"))
     ind = meta.set_index("iCode")
-    by_ind = {c: {"lower": float(ind.loc[c, "goalpost_lower"]), "upper": float(ind.loc[c, "goalpost_upper"])}
-              for c in fw_plain.indicators}
+    by_ind = {
+        c: {"lower": float(ind.loc[c, "goalpost_lower"]), "upper": float(ind.loc[c, "goalpost_upper"])}
+        for c in fw_plain.indicators
+    }
     a = normalised(fw_meta, raw, method="goalposts")
     b = normalised(fw_plain, raw, method="goalposts", by_indicator=by_ind)
     pd.testing.assert_frame_equal(a, b)
@@ -231,12 +248,19 @@ def test_output_range_for_goalposts_and_target():
     cs = cross_section({"a": x, "b": x}, [f"u{i}" for i in range(21)])
     g = normalised(fw, cs, method="goalposts", lower=2, upper=18, range=[1, 100])
     np.testing.assert_allclose(g["b"], 1 + 99 * np.clip((18 - x) / 16, 0, 1))
-    t = normalised(fw, cs, method="dist2targ", target=16, cap_max=True, range=[1, 100],
-                   by_indicator={"b": {"target": 4}})
+    t = normalised(
+        fw, cs, method="dist2targ", target=16, cap_max=True, range=[1, 100], by_indicator={"b": {"target": 4}}
+    )
     np.testing.assert_allclose(t["a"], 1 + 99 * np.minimum(x / 16, 1))
     assert t.min().min() == 1
-    r = build(fw, cs, [{"normalise": {"method": "goalposts", "lower": 2, "upper": 18, "range": [1, 100]}},
-                       {"aggregate": "geometric"}]).stage("Aggregated")
+    r = build(
+        fw,
+        cs,
+        [
+            {"normalise": {"method": "goalposts", "lower": 2, "upper": 18, "range": [1, 100]}},
+            {"aggregate": "geometric"},
+        ],
+    ).stage("Aggregated")
     assert np.isfinite(r["Index"]).all()
     s = normalised(fw, cs, method="goalposts", lower=2, upper=18, scale=100)
     np.testing.assert_allclose(s["a"], 100 * np.clip((x - 2) / 16, 0, 1))
@@ -249,7 +273,9 @@ def test_goalposts_errors_name_the_indicator():
     cs = cross_section({"a": [1.0, 2.0]}, ["u1", "u2"])
     with pytest.raises(StageError, match=r"\[normalise\] indicator 'a', method 'goalposts': .*lower.*upper"):
         normalised(fw, cs, method="goalposts")
-    with pytest.raises(StageError, match=r"indicator 'a'.*goalpost lower \(5.0\) must be below upper \(1.0\)"):
+    with pytest.raises(
+        StageError, match=r"indicator 'a'.*goalpost lower \(5.0\) must be below upper \(1.0\)"
+    ):
         normalised(fw, cs, method="goalposts", lower=5, upper=1)
     with pytest.raises(StageError, match=r"indicator 'a', method 'dist2targ': no target"):
         normalised(fw, cs, method="dist2targ")
@@ -257,8 +283,10 @@ def test_goalposts_errors_name_the_indicator():
 
 def test_parameters_from_the_framework_node_and_their_precedence():
     """iMeta-style columns on a node (COINr's use_iMeta names) apply to that indicator; by_indicator wins."""
-    fw = framework({"P": ["a", "b", "c"]}, extra={"a": {"minmax_lower": 1, "minmax_upper": 10},
-                                                  "b": {"zscore_mean": 100, "zscore_sd": 10}})
+    fw = framework(
+        {"P": ["a", "b", "c"]},
+        extra={"a": {"minmax_lower": 1, "minmax_upper": 10}, "b": {"zscore_mean": 100, "zscore_sd": 10}},
+    )
     x = np.array([2.0, 4.0, 6.0, 8.0])
     cs = cross_section({"a": x, "b": x, "c": x}, ["w", "x", "y", "z"])
     got = normalised(fw, cs, method="minmax", range=[0, 100])
@@ -273,7 +301,9 @@ def test_parameters_from_the_framework_node_and_their_precedence():
 def test_aggregate_direction_reverses_its_indicators():
     """COINr issue #66: a pillar with direction -1 flips every indicator beneath it (COINr ignores it)."""
     fw = framework({"Good": ["g"], "Bad": ["b1", "b2"]}, directions={"Bad": -1, "b2": -1})
-    cs = cross_section({"g": [0.0, 1.0, 2.0], "b1": [0.0, 1.0, 4.0], "b2": [0.0, 1.0, 4.0]}, ["u1", "u2", "u3"])
+    cs = cross_section(
+        {"g": [0.0, 1.0, 2.0], "b1": [0.0, 1.0, 4.0], "b2": [0.0, 1.0, 4.0]}, ["u1", "u2", "u3"]
+    )
     got = normalised(fw, cs, method="minmax")
     np.testing.assert_allclose(got["g"], [0, 50, 100])
     np.testing.assert_allclose(got["b1"], [100, 75, 0])
@@ -310,7 +340,9 @@ def test_unknown_parameter_lists_valid_ones():
     cs = cross_section({"a": [1.0, 2.0]}, ["u1", "u2"])
     with pytest.raises(SpecError, match=r"method 'zscore' has no parameter 'l_u'; valid parameters: m_sd"):
         normalised(fw, cs, method="zscore", l_u=[0, 1])
-    with pytest.raises(SpecError, match=r"no parameter 'direction'.*valid parameters: cap_max, range, target"):
+    with pytest.raises(
+        SpecError, match=r"no parameter 'direction'.*valid parameters: cap_max, range, target"
+    ):
         normalised(fw, cs, method="dist2targ", direction=-1)
 
 

@@ -16,12 +16,19 @@ from hypothesis.extra.numpy import arrays
 from innoscope import CrossSection, build
 from tests.pipeline._tiny import framework
 
-FW = framework({"P": ["a", "b", "c"], "Q": ["d", "e"]}, directions={"b": -1, "e": -1},
-               weights={"a": 2.0, "c": 0.5, "Q": 3.0})
+FW = framework(
+    {"P": ["a", "b", "c"], "Q": ["d", "e"]},
+    directions={"b": -1, "e": -1},
+    weights={"a": 2.0, "c": 0.5, "Q": 3.0},
+)
 IND = FW.indicators
 N = 7
-values = arrays(np.float64, (N, len(IND)), elements=st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False),
-                unique=True)  # distinct values: columns vary, so few examples are filtered out by assume()
+values = arrays(
+    np.float64,
+    (N, len(IND)),
+    elements=st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False),
+    unique=True,
+)  # distinct values: columns vary, so few examples are filtered out by assume()
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)  # the same examples on every CI run
 
 
@@ -62,13 +69,26 @@ def test_raising_a_lower_is_better_indicator_never_raises_the_score(X, j, delta)
     assert after.iloc[0]["Index"] <= before.iloc[0]["Index"] + 1e-9
 
 
-AGG = [("arithmetic", {}), ("geometric", {}), ("harmonic", {}), ("generalised", {"p": 3}), ("median", {}),
-       ("copeland", {}), ("mpi", {}), ("topsis", {}), ("vikor", {"v": 0.4})]
+AGG = [
+    ("arithmetic", {}),
+    ("geometric", {}),
+    ("harmonic", {}),
+    ("generalised", {"p": 3}),
+    ("median", {}),
+    ("copeland", {}),
+    ("mpi", {}),
+    ("topsis", {}),
+    ("vikor", {"v": 0.4}),
+]
 
 
 @SETTINGS
-@given(X=values, perm=st.permutations(list(range(N))), method=st.sampled_from(AGG),
-       holes=st.lists(st.tuples(st.integers(0, N - 1), st.sampled_from([0, 2, 4])), max_size=4))
+@given(
+    X=values,
+    perm=st.permutations(list(range(N))),
+    method=st.sampled_from(AGG),
+    holes=st.lists(st.tuples(st.integers(0, N - 1), st.sampled_from([0, 2, 4])), max_size=4),
+)
 def test_permuting_entities_permutes_results(X, perm, method, holes):
     name, kw = method
     X = X.copy()
@@ -83,8 +103,13 @@ def test_permuting_entities_permutes_results(X, perm, method, holes):
 
 
 @SETTINGS
-@given(X=values, j=st.integers(0, len(IND) - 1), scale=st.floats(1e-3, 1e3), shift=st.floats(-1e4, 1e4),
-       lo_hi=st.tuples(st.floats(-100, 100), st.floats(1, 100)))
+@given(
+    X=values,
+    j=st.integers(0, len(IND) - 1),
+    scale=st.floats(1e-3, 1e3),
+    shift=st.floats(-1e4, 1e4),
+    lo_hi=st.tuples(st.floats(-100, 100), st.floats(1, 100)),
+)
 def test_positive_affine_rescaling_leaves_minmax_unchanged(X, j, scale, shift, lo_hi):
     assume(_varied(X))
     rng = [lo_hi[0], lo_hi[0] + lo_hi[1]]

@@ -40,12 +40,22 @@ def test_explain_pillar_traces_raw_values(base):
     raw = pd.read_csv(REF / "data" / "ASEM_iData.csv").set_index("uCode")
     assert e.loc["Lang", "Raw"] == raw.loc["ESP", "Lang"]
     # Tourist is denominated by population in COINr's example
-    assert e.loc["Tourist", "Denominated"] == pytest.approx(raw.loc["ESP", "Tourist"] / raw.loc["ESP", "Population"])
+    assert e.loc["Tourist", "Denominated"] == pytest.approx(
+        raw.loc["ESP", "Tourist"] / raw.loc["ESP", "Population"]
+    )
 
 
 def test_explain_indicator_lists_every_stage(base):
     e = base.explain("ESP", "Tourist")
-    assert list(e["stage"]) == ["Raw", "Denominated", "Imputed", "Screened", "Treated", "Normalised", "Aggregated"]
+    assert list(e["stage"]) == [
+        "Raw",
+        "Denominated",
+        "Imputed",
+        "Screened",
+        "Treated",
+        "Normalised",
+        "Aggregated",
+    ]
     assert np.isfinite(e["value"]).all()
 
 

@@ -10,11 +10,25 @@ from tests.conftest import coinr_ref
 IMPUTE_GRP = {"impute": {"method": "i_mean_grp", "by": "EurAsia_group"}}
 VARIANTS = {
     "base": ["denominate", IMPUTE_GRP, {"screen": {"method": "byNA", "dat_thresh": 0.9}}],
-    "impute_mean": ["denominate", {"impute": "i_mean"}, {"screen": {"unit_screen": "byNA", "dat_thresh": 0.9}}],
+    "impute_mean": [
+        "denominate",
+        {"impute": "i_mean"},
+        {"screen": {"unit_screen": "byNA", "dat_thresh": 0.9}},
+    ],
     "overview_order": ["denominate", {"screen": {"min_coverage": 0.9}}],
 }
-COINR_COLS = ["uCode", "N_missing", "N_zero", "N_miss_or_zero", "Dat_Avail", "Non_Zero", "LowData", "LowNonZero",
-              "LowDatOrZeroFlag", "Included"]
+COINR_COLS = [
+    "uCode",
+    "N_missing",
+    "N_zero",
+    "N_miss_or_zero",
+    "Dat_Avail",
+    "Non_Zero",
+    "LowData",
+    "LowNonZero",
+    "LowDatOrZeroFlag",
+    "Included",
+]
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
@@ -24,8 +38,9 @@ def test_screen_matches_coinr(asem, variant):
     ref = coinr_ref(variant, "dset_Screened.csv")
     got = res.stage("Screened")
     assert sorted(got.index) == sorted(ref.index)
-    np.testing.assert_allclose(got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(), rtol=1e-9,
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(), rtol=1e-9, equal_nan=True
+    )
 
     summ = res.logs["Screened"]["DataSummary"]
     assert list(summ.columns) == COINR_COLS
@@ -37,7 +52,10 @@ def test_screen_matches_coinr(asem, variant):
         assert summ[c].tolist() == rsum[c].astype(bool).tolist(), c
 
     removed = res.logs["Screened"]["RemovedUnits"]
-    assert removed["RemovedUnits"].tolist() == coinr_ref(variant, "screen_RemovedUnits.csv")["RemovedUnits"].tolist()
+    assert (
+        removed["RemovedUnits"].tolist()
+        == coinr_ref(variant, "screen_RemovedUnits.csv")["RemovedUnits"].tolist()
+    )
 
 
 def test_overview_order_reasons_and_downstream(asem):
@@ -52,17 +70,21 @@ def test_overview_order_reasons_and_downstream(asem):
 
 # -- small cases -------------------------------------------------------------------------------
 def _fw() -> Framework:
-    nodes = [Node(id="Index", level=3, kind="aggregate"),
-             Node(id="P1", level=2, kind="aggregate", parent="Index"),
-             Node(id="P2", level=2, kind="aggregate", parent="Index")]
+    nodes = [
+        Node(id="Index", level=3, kind="aggregate"),
+        Node(id="P1", level=2, kind="aggregate", parent="Index"),
+        Node(id="P2", level=2, kind="aggregate", parent="Index"),
+    ]
     nodes += [Node(id=c, level=1, kind="indicator", parent="P1") for c in ("A", "B")]
     nodes += [Node(id=c, level=1, kind="indicator", parent="P2") for c in ("C", "D")]
     return Framework(nodes=nodes)
 
 
 # E0 complete; E1 one NaN in P2 (75 %); E2 all zeros; E3 both P2 values missing (50 %, P2 0 %)
-DATA = pd.DataFrame({"A": [1.0, 2, 0, 4], "B": [1.0, 2, 0, 3], "C": [5.0, np.nan, 0, np.nan],
-                     "D": [1.0, 1, 0, np.nan]}, index=["E0", "E1", "E2", "E3"])
+DATA = pd.DataFrame(
+    {"A": [1.0, 2, 0, 4], "B": [1.0, 2, 0, 3], "C": [5.0, np.nan, 0, np.nan], "D": [1.0, 1, 0, np.nan]},
+    index=["E0", "E1", "E2", "E3"],
+)
 
 
 def _run(**params):

@@ -37,7 +37,9 @@ def test_unknown_stage_lists_valid():
 
 
 def test_unknown_method_lists_valid():
-    with pytest.raises(SpecError, match=r"step 1 \(normalise\): unknown normalise method 'minmix'; valid methods: .*minmax"):
+    with pytest.raises(
+        SpecError, match=r"step 1 \(normalise\): unknown normalise method 'minmix'; valid methods: .*minmax"
+    ):
         validate_spec(PipelineSpec.from_obj([{"normalise": {"method": "minmix"}}]))
 
 
@@ -67,14 +69,28 @@ def test_input_naming_missing_dataset(asem):
 
 def test_missing_denominator_column_is_named(asem):
     fw, cs = asem
-    cs2 = type(cs)(values=cs.values, names=cs.names, groups=cs.groups,
-                   denominators=cs.denominators.drop(columns=["Energy"]))
-    with pytest.raises(Exception, match=r"\[denominate\] indicator 'Elec': denominator column 'Energy' is not in the data"):
+    cs2 = type(cs)(
+        values=cs.values,
+        names=cs.names,
+        groups=cs.groups,
+        denominators=cs.denominators.drop(columns=["Energy"]),
+    )
+    with pytest.raises(
+        Exception, match=r"\[denominate\] indicator 'Elec': denominator column 'Energy' is not in the data"
+    ):
         build(fw, cs2, ["denominate"])
 
 
-@pytest.mark.parametrize("stage, table", [("normalise", "by_group"), ("weight", "by_group"), ("aggregate", "by_indicator"),
-                                          ("normalise", "by_level"), ("screen", "by_indicator")])
+@pytest.mark.parametrize(
+    "stage, table",
+    [
+        ("normalise", "by_group"),
+        ("weight", "by_group"),
+        ("aggregate", "by_indicator"),
+        ("normalise", "by_level"),
+        ("screen", "by_indicator"),
+    ],
+)
 def test_override_table_a_stage_does_not_read_is_rejected(stage, table):
     key = "Asia" if table == "by_group" else (2 if table == "by_level" else "LPI")
     spec = PipelineSpec.from_obj([{stage: {table: {key: {"method": "equal"}}}}])

@@ -14,8 +14,12 @@ SCREEN_90 = {"screen": {"method": "byNA", "dat_thresh": 0.9}}
 VARIANTS = {
     "base": ["denominate", IMPUTE_GRP, SCREEN_90, {"treat": {"winmax": 5}}],
     "impute_mean": ["denominate", {"impute": "i_mean"}, SCREEN_90, "treat"],
-    "impute_median_grp": ["denominate", {"impute": {"method": "i_median_grp", "by": "EurAsia_group"}}, SCREEN_90,
-                          "treat"],
+    "impute_median_grp": [
+        "denominate",
+        {"impute": {"method": "i_median_grp", "by": "EurAsia_group"}},
+        SCREEN_90,
+        "treat",
+    ],
     "treat_winmax1": ["denominate", IMPUTE_GRP, SCREEN_90, {"treat": {"winmax": 1}}],
     "overview_order": ["denominate", SCREEN_90, IMPUTE_GRP, {"treat": {"input": "Screened"}}],
 }
@@ -37,7 +41,9 @@ def test_treated_matches_coinr(variant):
     ref = coinr_ref(name, "dset_Treated.csv")
     got = res.stage("Treated")
     assert sorted(got.index) == sorted(ref.index)
-    np.testing.assert_allclose(got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(), rtol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(
+        got.loc[ref.index, ref.columns].to_numpy(), ref.to_numpy(), rtol=1e-9, equal_nan=True
+    )
 
 
 def test_treated_points_exact(variant):
@@ -74,19 +80,40 @@ def test_winmax1_log_fallback_on_the_same_indicators(asem):
 def test_issue_yaml_spellings_equal_coinr_names(asem):
     fw, cs = asem
     a = build(fw, cs, VARIANTS["treat_winmax1"]).stage("Treated")
-    b = build(fw, cs, ["denominate", IMPUTE_GRP, SCREEN_90,
-                       {"treat": {"method": "winsorise", "max_points": 1, "skew": 2.0, "kurtosis": 3.5,
-                                  "fallback": "log_ct"}}]).stage("Treated")
+    b = build(
+        fw,
+        cs,
+        [
+            "denominate",
+            IMPUTE_GRP,
+            SCREEN_90,
+            {
+                "treat": {
+                    "method": "winsorise",
+                    "max_points": 1,
+                    "skew": 2.0,
+                    "kurtosis": 3.5,
+                    "fallback": "log_ct",
+                }
+            },
+        ],
+    ).stage("Treated")
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_by_indicator_none_skips_one(asem):
     fw, cs = asem
-    res = build(fw, cs, ["denominate", IMPUTE_GRP, SCREEN_90, {"treat": {"by_indicator": {"Flights": {"method": "none"}}}}])
+    res = build(
+        fw,
+        cs,
+        ["denominate", IMPUTE_GRP, SCREEN_90, {"treat": {"by_indicator": {"Flights": {"method": "none"}}}}],
+    )
     ref = coinr_ref("base", "dset_Treated.csv")
     scr = coinr_ref("base", "dset_Screened.csv")
     got = res.stage("Treated").loc[ref.index]
-    np.testing.assert_allclose(got["Flights"].to_numpy(), scr.loc[got.index, "Flights"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        got["Flights"].to_numpy(), scr.loc[got.index, "Flights"].to_numpy(), rtol=1e-12
+    )
     others = [c for c in ref.columns if c != "Flights"]
     np.testing.assert_allclose(got[others].to_numpy(), ref[others].to_numpy(), rtol=1e-9)
     assert "Flights" not in set(res.logs["Treated"]["Dets_Table"]["iCode"])
@@ -144,7 +171,9 @@ def test_force_win():
 # -- transforms COINr lacks or handles differently: hand-computed -----------------------------
 def test_log_ct_and_orig_formulas():
     x = np.array([1.0, 2.0, 5.0, np.nan, 101.0])
-    np.testing.assert_allclose(treat.log_ct(x).x, np.log(np.array([0, 1, 4, np.nan, 100]) + 1.0), equal_nan=True)
+    np.testing.assert_allclose(
+        treat.log_ct(x).x, np.log(np.array([0, 1, 4, np.nan, 100]) + 1.0), equal_nan=True
+    )
     np.testing.assert_allclose(treat.log_ct_orig(x).x, np.log([1, 2, 5, np.nan, 101]), equal_nan=True)
 
 
@@ -180,7 +209,9 @@ def _small(values: dict[str, list[float]]):
     nodes = [Node(id="Index", level=2, kind="aggregate")]
     nodes += [Node(id=c, level=1, kind="indicator", parent="Index") for c in values]
     fw = Framework(nodes=nodes)
-    cs = CrossSection(values=pd.DataFrame(values, index=[f"E{i}" for i in range(len(next(iter(values.values()))))]))
+    cs = CrossSection(
+        values=pd.DataFrame(values, index=[f"E{i}" for i in range(len(next(iter(values.values()))))])
+    )
     return fw, cs
 
 

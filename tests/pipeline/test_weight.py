@@ -34,6 +34,7 @@ def _run(r, method=None, data="Normalised", ctx=None, **fields):
 
 # -- PCA vs COINr get_PCA(Level = 1, weights_to = "PCAwtsLev1") -------------------------------------
 
+
 def test_pca_weights_match_coinr_up_to_group_sign(ref):
     fw = ref.framework
     w = _run(ref, "pca", params={"level": 1}).weights
@@ -76,14 +77,17 @@ def test_pca_by_node_only_one_group(ref):
 
 # -- data-driven methods vs pymcdm ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def positive():
     """A strictly positive normalised set (COINr min-max onto [1, 100])."""
     return reference_result("agg_amean_1_100")
 
 
-@pytest.mark.parametrize(("method", "independent"), [("entropy", entropy_weights), ("critic", critic_weights),
-                                                      ("std", standard_deviation_weights)])
+@pytest.mark.parametrize(
+    ("method", "independent"),
+    [("entropy", entropy_weights), ("critic", critic_weights), ("std", standard_deviation_weights)],
+)
 def test_data_driven_weights_match_pymcdm(positive, method, independent):
     fw = positive.framework
     w = _run(positive, method).weights
@@ -127,7 +131,7 @@ def test_ahp_saaty_1990_published_example():
     age, yard, modern facilities, condition, financing). Published: priorities .173 .054 .188 .018
     .031 .036 .167 .333, lambda_max = 9.669, C.I. = 0.238, C.R. = 0.169."""
     w, lam, ci, cr = ahp_weights(SAATY_1990_HOUSE)
-    np.testing.assert_allclose(w, [.173, .054, .188, .018, .031, .036, .167, .333], atol=5e-4)
+    np.testing.assert_allclose(w, [0.173, 0.054, 0.188, 0.018, 0.031, 0.036, 0.167, 0.333], atol=5e-4)
     assert round(lam, 3) == 9.669
     assert round(ci, 3) == 0.238
     assert round(cr, 3) == 0.169
@@ -135,8 +139,12 @@ def test_ahp_saaty_1990_published_example():
 
 def test_ahp_consistent_matrix_by_node(ref):
     """A consistent matrix (a_ij = v_i / v_j) has CR = 0 and weights v / sum v: (3, 1, 1) / 5."""
-    out = _run(ref, "framework", params={"level": 2},
-               by_node={"Sust": {"method": "ahp", "matrix": [[1, 3, 3], [1 / 3, 1, 1], [1 / 3, 1, 1]]}})
+    out = _run(
+        ref,
+        "framework",
+        params={"level": 2},
+        by_node={"Sust": {"method": "ahp", "matrix": [[1, 3, 3], [1 / 3, 1, 1], [1 / 3, 1, 1]]}},
+    )
     np.testing.assert_allclose(out.weights[["Environ", "Social", "SusEcFin"]], [0.6, 0.2, 0.2], rtol=1e-12)
     log = out.log["weights"].set_index("iCode")
     assert abs(log.loc["Environ", "CR"]) < 1e-12
@@ -154,20 +162,34 @@ def test_ahp_inconsistent_is_an_error_or_a_warning(ref):
     with pytest.raises(StageError, match=r"group 'Conn'.*consistency ratio CR = \d\.\d+ > 0\.1"):
         _run(ref, "framework", params=spec, by_node={"Conn": {"method": "ahp", "matrix": A.tolist()}})
     with pytest.warns(UserWarning, match="group 'Conn'.*CR ="):
-        out = _run(ref, "framework", params=spec,
-                   by_node={"Conn": {"method": "ahp", "matrix": A.tolist(), "inconsistent": "warn"}})
+        out = _run(
+            ref,
+            "framework",
+            params=spec,
+            by_node={"Conn": {"method": "ahp", "matrix": A.tolist(), "inconsistent": "warn"}},
+        )
     assert out.weights[children].sum() == pytest.approx(1.0)
 
 
 def test_ahp_rejects_non_reciprocal_and_wrong_size(ref):
     with pytest.raises(StageError, match="not reciprocal"):
-        _run(ref, "framework", params={"level": 2},
-             by_node={"Sust": {"method": "ahp", "matrix": [[1, 2, 2], [2, 1, 1], [0.5, 1, 1]]}})
+        _run(
+            ref,
+            "framework",
+            params={"level": 2},
+            by_node={"Sust": {"method": "ahp", "matrix": [[1, 2, 2], [2, 1, 1], [0.5, 1, 1]]}},
+        )
     with pytest.raises(StageError, match="2 x 2 but the group has 3 children"):
-        _run(ref, "framework", params={"level": 2}, by_node={"Sust": {"method": "ahp", "matrix": [[1, 2], [0.5, 1]]}})
+        _run(
+            ref,
+            "framework",
+            params={"level": 2},
+            by_node={"Sust": {"method": "ahp", "matrix": [[1, 2], [0.5, 1]]}},
+        )
 
 
 # -- errors -------------------------------------------------------------------------------------------
+
 
 def test_group_weights_summing_to_zero_is_an_error_naming_the_group(ref):
     fw = ref.framework
@@ -192,6 +214,7 @@ def test_missing_columns_point_to_the_aggregated_set(ref):
 
 
 # -- optimised weights (COINr get_opt_weights) -------------------------------------------------------
+
 
 def _index_corr(ref, w):
     X = ref.stage("Normalised").copy()
@@ -222,11 +245,16 @@ def test_optimised_infomax_raises_total_correlation(ref):
 
 # -- runner integration ---------------------------------------------------------------------------------
 
+
 def test_build_stores_and_activates_the_weight_set(asem):
     fw, cs = asem
-    spec = {"steps": [{"normalise": {"method": "minmax"}},
-                      {"weight": {"method": "equal", "output": "EqualWts"}},
-                      {"aggregate": {"method": "arithmetic"}}]}
+    spec = {
+        "steps": [
+            {"normalise": {"method": "minmax"}},
+            {"weight": {"method": "equal", "output": "EqualWts"}},
+            {"aggregate": {"method": "arithmetic"}},
+        ]
+    }
     res = build(fw, cs, spec)
     assert res.active_weights == "EqualWts"
     assert set(res.weights["EqualWts"].index) == {n.id for n in fw.nodes}
@@ -262,16 +290,31 @@ steps:
 def test_spec_validation_rejects_bad_weight_parameter(asem):
     fw, cs = asem
     with pytest.raises(SpecError, match="step 2 \\(weight\\).*'cr_maxx'"):
-        build(fw, cs, {"steps": [{"normalise": {"method": "minmax"}},
-                                 {"weight": {"method": "ahp", "level": 2, "cr_maxx": 0.2}}]})
+        build(
+            fw,
+            cs,
+            {
+                "steps": [
+                    {"normalise": {"method": "minmax"}},
+                    {"weight": {"method": "ahp", "level": 2, "cr_maxx": 0.2}},
+                ]
+            },
+        )
 
 
 def test_optimised_fast_path_equals_restaging(ref):
     """The numpy re-aggregation used for the arithmetic mean gives the same optimum as re-running
     the aggregate stage for every trial (forced here by a no-op data-availability threshold)."""
     fast = _run(ref, "optimised", params={"level": 3, "solver": "nelder-mead"})
-    slow = _run(ref, "optimised", params={"level": 3, "solver": "nelder-mead",
-                                          "aggregate": {"method": "arithmetic", "dat_thresh": 0.0}})
+    slow = _run(
+        ref,
+        "optimised",
+        params={
+            "level": 3,
+            "solver": "nelder-mead",
+            "aggregate": {"method": "arithmetic", "dat_thresh": 0.0},
+        },
+    )
     np.testing.assert_allclose(fast.weights[["Conn", "Sust"]], slow.weights[["Conn", "Sust"]], rtol=1e-6)
     np.testing.assert_allclose(fast.log["optimisation_L3"]["Obtained"], [0.5, 0.5], atol=1e-6)
 

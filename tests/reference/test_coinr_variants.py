@@ -73,8 +73,14 @@ def test_dataset(variant, dset):
         clean = (norm_got.to_numpy() == norm_ref.to_numpy()).all(axis=1)
         assert (~clean).sum() <= 5
         got, ref = got[clean], ref[clean]
-    np.testing.assert_allclose(got.to_numpy(float), ref.to_numpy(float),
-                               rtol=1e-9, atol=1e-12, equal_nan=True, err_msg=f"{variant}/{dset}")
+    np.testing.assert_allclose(
+        got.to_numpy(float),
+        ref.to_numpy(float),
+        rtol=1e-9,
+        atol=1e-12,
+        equal_nan=True,
+        err_msg=f"{variant}/{dset}",
+    )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -100,7 +106,7 @@ def test_treated_points(variant):
     ref = coinr_ref(variant, "treat_Treated_Points.csv").fillna("")
     got = built(variant).logs["Treated"]["Treated_Points"].fillna("")
     got = got.loc[ref.index, ref.columns]
-    diff = (got.astype(str) != ref.astype(str))
+    diff = got.astype(str) != ref.astype(str)
     assert not diff.to_numpy().any(), got[diff].stack().head(10)
 
 

@@ -14,8 +14,22 @@ pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast ski
 
 def test_report_command_on_asem(tmp_path):
     out = tmp_path / "r.html"
-    code = main(["report", "--data", str(REF / "data" / "ASEM_iData.csv"), "--meta", str(REF / "data" / "ASEM_iMeta.csv"),
-                 "--lang", "en", "-o", str(out), "--compare", "CHN", "JPN"])
+    code = main(
+        [
+            "report",
+            "--data",
+            str(REF / "data" / "ASEM_iData.csv"),
+            "--meta",
+            str(REF / "data" / "ASEM_iMeta.csv"),
+            "--lang",
+            "en",
+            "-o",
+            str(out),
+            "--compare",
+            "CHN",
+            "JPN",
+        ]
+    )
     assert code == 0
     html = out.read_text(encoding="utf-8")
     assert "Comparison: China vs Japan" in html
@@ -28,7 +42,10 @@ def test_report_command_bundled_cities_default_comparison(tmp_path):
     assert "城市对比: 深圳 对比 杭州" in html
     # every value in the data table names a source; most (the cited observations) carry an excerpt too
     body = html.split('id="data-table"')[1].split("</table>")[0]
-    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S) for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)
+        for r in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    ]
     present = [r for r in rows[1:] if r[2] != "–"]
     assert len(present) > 50
     assert all(r[5].strip() for r in present)
@@ -37,7 +54,9 @@ def test_report_command_bundled_cities_default_comparison(tmp_path):
 
 
 def test_report_command_errors(tmp_path):
-    assert main(["report", "--meta", str(REF / "data" / "ASEM_iMeta.csv"), "-o", str(tmp_path / "x.html")]) == 1
+    assert (
+        main(["report", "--meta", str(REF / "data" / "ASEM_iMeta.csv"), "-o", str(tmp_path / "x.html")]) == 1
+    )
     assert main(["report", "--lang", "fr", "-o", str(tmp_path / "x.html")]) == 1
     assert not (tmp_path / "x.html").exists()
 
@@ -47,7 +66,9 @@ def test_report_command_with_uncertainty(tmp_path):
     assert main(["report", "-o", str(out), "--uncertainty", "200", "--seed", "3", "--lang", "en"]) == 0
     html = out.read_text(encoding="utf-8")
     assert "Rank interval" in html and "No uncertainty analysis was run" not in html
-    m = re.search(r"Probability that Shenzhen outranks Hangzhou: ([0-9.]+)%", html)  # English names in English
+    m = re.search(
+        r"Probability that Shenzhen outranks Hangzhou: ([0-9.]+)%", html
+    )  # English names in English
     assert m and 0 <= float(m.group(1)) <= 100
     # the interval shown for Beijing brackets its nominal rank
     row = re.search(r'<tr data-code="beijing">(.*?)</tr>', html, flags=re.S).group(1)

@@ -22,7 +22,9 @@ def national_report(tmp_path_factory):
 def test_coordinates_of_every_yearbook_city_come_from_the_gazetteer(national_report):
     _, b, coords = national_report
     assert len(coords) == 297
-    assert coords.loc["hangzhou"].tolist() == pytest.approx([120.2, 30.3], abs=0.2)  # 杭州 seat, read off a map
+    assert coords.loc["hangzhou"].tolist() == pytest.approx(
+        [120.2, 30.3], abs=0.2
+    )  # 杭州 seat, read off a map
     assert coords.loc["urumqi", "lng"] > 87 and coords.loc["sanya", "lat"] < 19
 
 
@@ -58,7 +60,9 @@ def test_map_renders_offline_and_finds_a_city(browser, national_report):
     page.wait_for_function(f"{fig}._fullData[0].marker.colorbar.title.text === '人才池'")
     after = page.evaluate(f"{fig}._fullData[0].marker.color.slice(0, 5)")
     assert after != before
-    talent = b.result.aggregated["talent"].reindex([c[0] for c in page.evaluate(f"{fig}._fullData[0].customdata")])
+    talent = b.result.aggregated["talent"].reindex(
+        [c[0] for c in page.evaluate(f"{fig}._fullData[0].customdata")]
+    )
     assert after == pytest.approx(talent.to_numpy()[:5].tolist())
     assert errors == []
     page.locator("#map").screenshot(path=str(ARTIFACTS / "report_map.png"))

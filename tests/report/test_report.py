@@ -72,7 +72,9 @@ def test_ranking_rows_in_rank_order(html_en):
     from tests.conftest import REF
 
     expected = _hand_index(REF / "data").sort_values(ascending=False)
-    codes = re.findall(r'<tr data-code="([^"]+)"', html_en.split('id="ranking-table"')[1].split("</table>")[0])
+    codes = re.findall(
+        r'<tr data-code="([^"]+)"', html_en.split('id="ranking-table"')[1].split("</table>")[0]
+    )
     assert codes == list(expected.index)
     first = _rows(html_en, "ranking-table")[1]
     assert f">{expected.iloc[0]:.2f}<" in first
@@ -125,8 +127,13 @@ def _xss_result(asem):
     names = cs.names.copy()
     names["CHE"] = XSS
     names["DNK"] = '<img src=x onerror="alert(2)">'
-    cs2 = CrossSection(values=cs.values, names=names, groups=cs.groups, denominators=cs.denominators,
-                       source='evil"><script>alert(3)</script>.csv')
+    cs2 = CrossSection(
+        values=cs.values,
+        names=names,
+        groups=cs.groups,
+        denominators=cs.denominators,
+        source='evil"><script>alert(3)</script>.csv',
+    )
     return build(fw, cs2, SPEC)
 
 
@@ -148,9 +155,18 @@ def test_data_table_shows_year_source_flags(asem):
     flags.loc["JPN", "LPI"] = "imputed"
     flags.loc["KOR", "LPI"] = "conflicting"
     years.loc["CHN", "LPI"] = 2015
-    prov = pd.DataFrame([{"uCode": "CHN", "iCode": "LPI", "source": "World Bank LPI 2016", "excerpt": "China 3.66"}])
-    cs2 = CrossSection(values=cs.values, names=cs.names, groups=cs.groups, denominators=cs.denominators,
-                       flags=flags, years=years, source="asem.csv")
+    prov = pd.DataFrame(
+        [{"uCode": "CHN", "iCode": "LPI", "source": "World Bank LPI 2016", "excerpt": "China 3.66"}]
+    )
+    cs2 = CrossSection(
+        values=cs.values,
+        names=cs.names,
+        groups=cs.groups,
+        denominators=cs.denominators,
+        flags=flags,
+        years=years,
+        source="asem.csv",
+    )
     cs2.provenance = prov
     r = build(fw, cs2, SPEC)
     tab = model.provenance_table(r, "en").set_index(["entity", "indicator"])
@@ -165,7 +181,9 @@ def test_data_table_shows_year_source_flags(asem):
     row = next(x for x in _rows(html, "data-table") if "China 3.66" in x)
     assert "World Bank LPI 2016" in row and ">2015<" in row
     assert 'class="badge outdated">outdated<' in row and 'class="badge lower_bound">lower bound<' in row
-    assert 'class="badge imputed">imputed<' in html and 'class="badge conflicting">conflicting sources<' in html
+    assert (
+        'class="badge imputed">imputed<' in html and 'class="badge conflicting">conflicting sources<' in html
+    )
 
 
 def test_profile_per_capita_and_area(result):
@@ -197,8 +215,10 @@ def test_effective_weights_sum_to_one(result):
 
 def test_rank_intervals_and_outrank_probability_when_given(result):
     iv = pd.DataFrame({"uCode": ["CHE", "DNK"], "q05": [1, 1], "median": [1, 2], "q95": [3, 5]})
-    unc = {"rank_intervals": iv, "outrank_matrix": pd.DataFrame([[0, 0.8], [0.2, 0]], index=["CHE", "DNK"],
-                                                                  columns=["CHE", "DNK"])}
+    unc = {
+        "rank_intervals": iv,
+        "outrank_matrix": pd.DataFrame([[0, 0.8], [0.2, 0]], index=["CHE", "DNK"], columns=["CHE", "DNK"]),
+    }
     html = build_report(result, lang="en", uncertainty=unc, compare=("CHE", "DNK"))
     assert "1–3 (1)" in html and "1–5 (2)" in html
     assert "Probability that Switzerland outranks Denmark: 80.0%" in html
@@ -208,8 +228,19 @@ def test_rank_intervals_and_outrank_probability_when_given(result):
 
 def test_correlation_heatmap_is_pearson_of_index_and_pillars(result):
     view = model.audit_view(result, "en")
-    codes = ["Index", "Conn", "Sust", "Physical", "ConEcFin", "Political", "Instit", "P2P", "Environ", "Social",
-             "SusEcFin"]
+    codes = [
+        "Index",
+        "Conn",
+        "Sust",
+        "Physical",
+        "ConEcFin",
+        "Political",
+        "Instit",
+        "P2P",
+        "Environ",
+        "Social",
+        "SusEcFin",
+    ]
     assert list(view.corr.columns) == codes
     X = result.aggregated[codes].to_numpy(float)
     np.testing.assert_allclose(view.corr.to_numpy(), np.corrcoef(X, rowvar=False), atol=1e-12)
@@ -220,7 +251,10 @@ def test_correlation_heatmap_is_pearson_of_index_and_pillars(result):
         a, b = r.code.split(", ")
         pillar = r.detail.rsplit(" ", 1)[1]
         assert result.framework[a].parent == result.framework[b].parent == pillar
-        assert np.corrcoef(result.stage("Normalised")[[a, b]].dropna().to_numpy(float), rowvar=False)[0, 1] < -0.4
+        assert (
+            np.corrcoef(result.stage("Normalised")[[a, b]].dropna().to_numpy(float), rowvar=False)[0, 1]
+            < -0.4
+        )
 
 
 def test_comparison_explains_the_gap(result, html_en):
@@ -253,7 +287,10 @@ def test_sensitivity_section(asem):
     assert "sensitivity" in report_figures(r, lang="en", sensitivity=sens, profiles=False)
     assert "No sensitivity analysis was run" in build_report(r, lang="en", compare=("CHN", "JPN"))
     zh = build_report(r, lang="zh", sensitivity=sens, compare=("CHN", "JPN"))
-    assert [re.search(r"<td>(.*?)</td>", x).group(1) for x in _rows(zh, "sensitivity-table")[1:]] == ["权重", "标准化"]
+    assert [re.search(r"<td>(.*?)</td>", x).group(1) for x in _rows(zh, "sensitivity-table")[1:]] == [
+        "权重",
+        "标准化",
+    ]
 
 
 def test_in_short_summary(result, html_en):
@@ -263,10 +300,14 @@ def test_in_short_summary(result, html_en):
     text = _html.unescape(re.sub(r"<[^>]+>", "", html_en.split('id="in-short">', 1)[1].split("</p>", 1)[0]))
     fw, agg = result.framework, result.aggregated
     ranks = agg[fw.root].rank(ascending=False, method="min")
-    assert text.startswith(f"In short. China ranks {int(ranks['CHN'])} and Japan ranks {int(ranks['JPN'])} of 51")
+    assert text.startswith(
+        f"In short. China ranks {int(ranks['CHN'])} and Japan ranks {int(ranks['JPN'])} of 51"
+    )
     assert f"the index gap is {agg.at['CHN', fw.root] - agg.at['JPN', fw.root]:+.1f} points" in text
     n_chn = int(result.data.values.loc["CHN", fw.indicators].notna().sum())
-    assert f"China: {n_chn} of {len(fw.indicators)} indicators have a value." in text  # no flags: nothing else
+    assert (
+        f"China: {n_chn} of {len(fw.indicators)} indicators have a value." in text
+    )  # no flags: nothing else
     assert "P(" not in text  # no Monte Carlo was run
 
 

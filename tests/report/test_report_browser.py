@@ -17,8 +17,9 @@ def report_file(asem, tmp_path_factory):
     fw, cs = asem
     names = cs.names.copy()
     names["CHE"] = XSS  # the top entity: its name is in the first ranking row and in the comparison
-    cs2 = CrossSection(values=cs.values, names=names, groups=cs.groups, denominators=cs.denominators,
-                       source=cs.source)
+    cs2 = CrossSection(
+        values=cs.values, names=names, groups=cs.groups, denominators=cs.denominators, source=cs.source
+    )
     result = build(fw, cs2, SPEC)
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(build_report(result, lang="zh", compare=("CHE", "CHN")), encoding="utf-8")
@@ -62,8 +63,9 @@ def test_static_figures_via_chromium(browser, asem, tmp_path):
     from innoscope.report.export import write_figures
 
     fw, cs = asem
-    files, note = write_figures(build(fw, cs, SPEC), tmp_path, lang="en", static=("svg", "png"), browser=browser,
-                                profiles=False)
+    files, note = write_figures(
+        build(fw, cs, SPEC), tmp_path, lang="en", static=("svg", "png"), browser=browser, profiles=False
+    )
     assert note is None
     names = {p.name for p in files}
     for stem in ("ranking", "framework", "comparison", "comparison_radar", "correlation", "pillar_Conn"):

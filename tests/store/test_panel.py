@@ -12,7 +12,8 @@ from innoscope.io.framework_yaml import read_framework_text
 from innoscope.model.errors import DataError
 from innoscope.store.panel import choose, cross_section, cross_section_with_choices
 
-FW = read_framework_text(textwrap.dedent("""\
+FW = read_framework_text(
+    textwrap.dedent("""\
     denominators:
       pop: {name_en: Population, unit: 万人}
     index:
@@ -22,34 +23,38 @@ FW = read_framework_text(textwrap.dedent("""\
           children:
             - {id: x, unit: 家}
             - {id: y, unit: rank, direction: -1, select: {contains: "list A"}}
-    """), source="t.yaml")
+    """),
+    source="t.yaml",
+)
 
 
 def row(entity, indicator, year, value, **kw):
     return {"entity": entity, "indicator": indicator, "year": year, "value": value, **kw}
 
 
-OBS = pd.DataFrame([
-    # a: 2020 is outside 2021..2024; 2026 is after the reference year; the seed row is the latest in the window
-    row("a", "x", 2020, 10.0),
-    row("a", "x", 2022, 12.0),
-    row("a", "x", 2024, 15.0, seed=True),
-    row("a", "x", 2026, 99.0),
-    # b: only a value older than the window -> missing
-    row("b", "x", 2019, 5.0),
-    # c: two sources in 2023: a lower bound and a low-quality exact value -> the lower bound, in conflict
-    row("c", "x", 2023, 8.0, lower_bound=True),
-    row("c", "x", 2023, 9.0, low_quality=True),
-    # d: a value of the reference year, approximate
-    row("d", "x", 2024, 20.0, approximate=True),
-    # y: only rows of "list A" count
-    row("a", "y", 2024, 3.0, notes="list A"),
-    row("b", "y", 2024, 1.0, notes="list B"),
-    row("c", "y", 2023, 2.0, notes="from list A, 2023"),
-    # population: d's is undated, still used for the denominator
-    row("a", "pop", 2010, 100.0),
-    row("d", "pop", None, 400.0),
-])
+OBS = pd.DataFrame(
+    [
+        # a: 2020 is outside 2021..2024; 2026 is after the reference year; the seed row is the latest in the window
+        row("a", "x", 2020, 10.0),
+        row("a", "x", 2022, 12.0),
+        row("a", "x", 2024, 15.0, seed=True),
+        row("a", "x", 2026, 99.0),
+        # b: only a value older than the window -> missing
+        row("b", "x", 2019, 5.0),
+        # c: two sources in 2023: a lower bound and a low-quality exact value -> the lower bound, in conflict
+        row("c", "x", 2023, 8.0, lower_bound=True),
+        row("c", "x", 2023, 9.0, low_quality=True),
+        # d: a value of the reference year, approximate
+        row("d", "x", 2024, 20.0, approximate=True),
+        # y: only rows of "list A" count
+        row("a", "y", 2024, 3.0, notes="list A"),
+        row("b", "y", 2024, 1.0, notes="list B"),
+        row("c", "y", 2023, 2.0, notes="from list A, 2023"),
+        # population: d's is undated, still used for the denominator
+        row("a", "pop", 2010, 100.0),
+        row("d", "pop", None, 400.0),
+    ]
+)
 
 
 def test_quality_policy_window_and_flags():
@@ -105,9 +110,17 @@ def test_errors():
 
 def test_tidy_reader_columns():
     # a tidy table (ingest.readers / store): flags string, note, source_url
-    tidy = pd.DataFrame({"entity": ["a", "a", "b"], "indicator": ["x"] * 3, "year": [2023, 2024, 2024],
-                         "value": [1.0, 2.0, 3.0], "flags": ["", ">", "~"], "note": ["", "", "LOW-QUALITY"],
-                         "source_url": ["u", "seed:s", "u"]})
+    tidy = pd.DataFrame(
+        {
+            "entity": ["a", "a", "b"],
+            "indicator": ["x"] * 3,
+            "year": [2023, 2024, 2024],
+            "value": [1.0, 2.0, 3.0],
+            "flags": ["", ">", "~"],
+            "note": ["", "", "LOW-QUALITY"],
+            "source_url": ["u", "seed:s", "u"],
+        }
+    )
     cs = cross_section(tidy, FW, year=2024)
     # a: the 2024 row is a seed row (source_url seed:...), so the 2023 row wins under the quality policy
     assert cs.values.at["a", "x"] == 1 and cs.flags.at["a", "x"] == "outdated"
@@ -121,7 +134,9 @@ def test_window_properties_for_any_panel():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    obs_row = st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(2015, 2026), st.floats(0, 100, allow_nan=False))
+    obs_row = st.tuples(
+        st.sampled_from(["a", "b", "c"]), st.integers(2015, 2026), st.floats(0, 100, allow_nan=False)
+    )
 
     @settings(max_examples=60, deadline=None, derandomize=True)
     @given(rows=st.lists(obs_row, min_size=1, max_size=25), y=st.integers(2018, 2026), w=st.integers(0, 4))

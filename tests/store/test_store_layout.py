@@ -14,9 +14,17 @@ def frame(**cols):
 
 
 def test_each_row_keeps_its_own_context(tmp_path):
-    table = frame(entity=["深圳", "杭州", "深圳", "杭州"], indicator=["a", "a", "b", "b"], year=[2024, 2023, 2024, 2022],
-                  value=[1.0, 2.0, None, 4.0], raw=["1", "约2", "—", "4家"], flags=["", "~", "NA", ""],
-                  unit=[None, None, None, "家"], source_title=["s1", "s1", "s2", "s1"], row=[2, 3, 4, 5])
+    table = frame(
+        entity=["深圳", "杭州", "深圳", "杭州"],
+        indicator=["a", "a", "b", "b"],
+        year=[2024, 2023, 2024, 2022],
+        value=[1.0, 2.0, None, 4.0],
+        raw=["1", "约2", "—", "4家"],
+        flags=["", "~", "NA", ""],
+        unit=[None, None, None, "家"],
+        source_title=["s1", "s1", "s2", "s1"],
+        row=[2, 3, 4, 5],
+    )
     with Store(":memory:") as s:
         s.import_long(table, file="f.csv")
         got = s.observations(all_rows=True).sort_values("file_row")
@@ -31,12 +39,19 @@ def test_each_row_keeps_its_own_context(tmp_path):
 
 def test_repeated_context_is_stored_once(tmp_path):
     n = 500
-    table = frame(entity=["深圳"] * n, indicator=[f"i{k}" for k in range(n)], year=[2024] * n,
-                  value=[float(k) for k in range(n)], source_title=["same source"] * n)
+    table = frame(
+        entity=["深圳"] * n,
+        indicator=[f"i{k}" for k in range(n)],
+        year=[2024] * n,
+        value=[float(k) for k in range(n)],
+        source_title=["same source"] * n,
+    )
     with Store(":memory:") as s:
         s.import_long(table, file="f.csv")
         assert s.con.execute("SELECT count(*) FROM observations_detail").fetchone()[0] == 1
-        assert s.observations()["value"].tolist() == [float(k) for k in sorted(range(n), key=lambda k: f"i{k}")]
+        assert s.observations()["value"].tolist() == [
+            float(k) for k in sorted(range(n), key=lambda k: f"i{k}")
+        ]
 
 
 @pytest.mark.parametrize("read_only", [False, True])  # a read-only command upgrades it once too
@@ -72,13 +87,23 @@ def test_schema_1_store_is_upgraded(tmp_path, read_only):
         assert got["file_column"].tolist() == ["数值", "数值"] and s.row_count() == 2
 
 
-@pytest.mark.parametrize("years", [[2024, 2024, 2023], [1024, 1024, 9999]])  # small key space: bincount; large: sort
+@pytest.mark.parametrize(
+    "years", [[2024, 2024, 2023], [1024, 1024, 9999]]
+)  # small key space: bincount; large: sort
 def test_duplicate_key_with_other_value_is_rejected(years):
-    table = frame(entity=["深圳", "深圳市", "深圳"], indicator=["a", "a", "a"], year=years, value=[1.0, 2.0, 3.0],
-                  raw=["1", "2", "3"], row=[2, 3, 4])
+    table = frame(
+        entity=["深圳", "深圳市", "深圳"],
+        indicator=["a", "a", "a"],
+        year=years,
+        value=[1.0, 2.0, 3.0],
+        raw=["1", "2", "3"],
+        row=[2, 3, 4],
+    )
     with Store(":memory:") as s:
         before = s.content_hash()
-        with pytest.raises(ImportFailed, match=rf"duplicate key \(shenzhen, a, {years[0]}\).*row 2: '1' vs row 3: '2'"):
+        with pytest.raises(
+            ImportFailed, match=rf"duplicate key \(shenzhen, a, {years[0]}\).*row 2: '1' vs row 3: '2'"
+        ):
             s.import_long(table, file="f.csv")
         assert s.content_hash() == before and s.row_count() == 0
         same = table.assign(value=[1.0, 1.0, 3.0])
@@ -89,7 +114,9 @@ def test_schema_2_store_is_upgraded(tmp_path):
     path = tmp_path / "v2.duckdb"
     with Store(path):
         pass
-    con = duckdb.connect(str(path))  # turn the fresh store back into schema 2 (indicator text in every data row)
+    con = duckdb.connect(
+        str(path)
+    )  # turn the fresh store back into schema 2 (indicator text in every data row)
     con.execute("""
         DROP VIEW observations; DROP TABLE observations_data; DROP TABLE observations_indicator;
         CREATE TABLE observations_data (detail BIGINT NOT NULL, indicator VARCHAR NOT NULL, value DOUBLE,
@@ -110,7 +137,11 @@ def test_schema_2_store_is_upgraded(tmp_path):
         assert s.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
         assert s.con.execute("SELECT count(*) FROM observations_indicator").fetchone()[0] == 2
         got = s.observations(all_rows=True).sort_values("file_row")
-        assert got["indicator"].tolist() == ["b", "a", "a"] and got["entity"].tolist() == ["shenzhen", "hangzhou", "shenzhen"]
+        assert got["indicator"].tolist() == ["b", "a", "a"] and got["entity"].tolist() == [
+            "shenzhen",
+            "hangzhou",
+            "shenzhen",
+        ]
         assert got["raw"].tolist() == ["2.66万", "7", "8"] and got["value"].tolist() == [26600, 7, 8]
         s.import_long(frame(entity=["深圳"], indicator=["c"], year=[2025], value=[1.0]), file="g.csv")
         assert sorted(s.observations()["indicator"]) == ["a", "a", "b", "c"] and s.row_count() == 4

@@ -30,7 +30,9 @@ def ds(asem):
 
 @pytest.fixture(scope="module")
 def client(ds):
-    return TestClient(create_app(ds, max_upload=200_000), raise_server_exceptions=False, base_url="http://127.0.0.1")
+    return TestClient(
+        create_app(ds, max_upload=200_000), raise_server_exceptions=False, base_url="http://127.0.0.1"
+    )
 
 
 def _reweighted(fw: Framework, weights: dict[str, float]) -> Framework:
@@ -120,8 +122,16 @@ def test_downloads(client, asem):
 
 def test_openapi_schema(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/meta", "/api/compute", "/api/compare", "/api/profile", "/api/upload", "/api/download/{kind}",
-                 "/api/uncertainty", "/api/sensitivity"):
+    for path in (
+        "/api/meta",
+        "/api/compute",
+        "/api/compare",
+        "/api/profile",
+        "/api/upload",
+        "/api/download/{kind}",
+        "/api/uncertainty",
+        "/api/sensitivity",
+    ):
         assert path in spec["paths"]
     assert "WhatIf" in spec["components"]["schemas"]
 
@@ -142,41 +152,43 @@ def test_upload_csv_and_xlsx(client, asem):
     # GBK-encoded CSV with Chinese names
     gbk = cs.to_idata().iloc[0:51:2].copy()
     gbk.loc[gbk.index[:6], "uName"] = ["深圳", "杭州", "北京", "上海", "广州", "南京"]
-    r = client.post("/api/upload?filename=gbk.csv", headers=RAW, content=gbk.to_csv(index=False).encode("gbk"))
+    r = client.post(
+        "/api/upload?filename=gbk.csv", headers=RAW, content=gbk.to_csv(index=False).encode("gbk")
+    )
     assert r.status_code == 200, r.text
     names = {e["name"] for e in client.get(f"/api/meta?dataset={r.json()['dataset']}").json()["entities"]}
     assert {"深圳", "杭州", "北京", "上海", "广州", "南京"} <= names
 
 
 BAD_JSON = [
-    ("/api/compute", '{"weights": {"Conn": "heavy"}}', 422),          # wrong type
-    ("/api/compute", '{"weights": {"Conn": -1}}', 422),               # negative weight
-    ("/api/compute", '{"weights": {"Conn": 1e400}}', 422),            # not finite
-    ("/api/compute", '{"weights": {"Nope": 1}}', 422),                # unknown node
-    ("/api/compute", '{"weights": {"Conn": 0, "Sust": 0}}', 422),     # all children weight 0
-    ("/api/compute", '{"weights": [1, 2]}', 422),                     # wrong shape
-    ("/api/compute", '{"weights": {"Conn": 1}', 422),                 # malformed JSON
+    ("/api/compute", '{"weights": {"Conn": "heavy"}}', 422),  # wrong type
+    ("/api/compute", '{"weights": {"Conn": -1}}', 422),  # negative weight
+    ("/api/compute", '{"weights": {"Conn": 1e400}}', 422),  # not finite
+    ("/api/compute", '{"weights": {"Nope": 1}}', 422),  # unknown node
+    ("/api/compute", '{"weights": {"Conn": 0, "Sust": 0}}', 422),  # all children weight 0
+    ("/api/compute", '{"weights": [1, 2]}', 422),  # wrong shape
+    ("/api/compute", '{"weights": {"Conn": 1}', 422),  # malformed JSON
     ("/api/compute", "not json at all", 422),
-    ("/api/compute", '{"normalise": "nosuch"}', 422),                 # unknown method
-    ("/api/compute", '{"bogus": 1}', 422),                            # unknown field
-    ("/api/compute", '{"entities": ["CHN"]}', 422),                   # fewer than 2
-    ("/api/compute", '{"entities": ["CHN", "ATLANTIS"]}', 404),      # unknown entity
-    ("/api/compute", '{"dataset": "nosuch"}', 404),                   # unknown data set
+    ("/api/compute", '{"normalise": "nosuch"}', 422),  # unknown method
+    ("/api/compute", '{"bogus": 1}', 422),  # unknown field
+    ("/api/compute", '{"entities": ["CHN"]}', 422),  # fewer than 2
+    ("/api/compute", '{"entities": ["CHN", "ATLANTIS"]}', 404),  # unknown entity
+    ("/api/compute", '{"dataset": "nosuch"}', 404),  # unknown data set
     ("/api/compute", '{"lang": "fr"}', 422),
-    ("/api/compare", '{"a": "CHN"}', 422),                            # missing field
+    ("/api/compare", '{"a": "CHN"}', 422),  # missing field
     ("/api/compare", '{"a": "CHN", "b": "ATLANTIS"}', 404),
     ("/api/compare", '{"a": 1, "b": 2}', 422),
     ("/api/profile", '{"entity": "ATLANTIS"}', 404),
     ("/api/profile", '{"entity": null}', 422),
-    ("/api/download/pdf", "{}", 422),                                 # unknown kind
+    ("/api/download/pdf", "{}", 422),  # unknown kind
     ("/api/download/csv", '{"weights": {"Conn": "x"}}', 422),
-    ("/api/uncertainty", '{"n": 10}', 422),                          # too few runs
+    ("/api/uncertainty", '{"n": 10}', 422),  # too few runs
     ("/api/uncertainty", '{"n": "many"}', 422),
     ("/api/uncertainty", '{"seed": -1}', 422),
     ("/api/uncertainty", '{"a": "CHN", "b": "ATLANTIS"}', 404),
-    ("/api/uncertainty", '{"a": "CHN", "b": "CHN"}', 422),           # an entity against itself
-    ("/api/sensitivity", '{"n": 100}', 422),                         # not a power of 2
-    ("/api/sensitivity", '{"n": 1048576}', 422),                     # too many runs
+    ("/api/uncertainty", '{"a": "CHN", "b": "CHN"}', 422),  # an entity against itself
+    ("/api/sensitivity", '{"n": 100}', 422),  # not a power of 2
+    ("/api/sensitivity", '{"n": 1048576}', 422),  # too many runs
     ("/api/sensitivity", '{"a": "ATLANTIS", "b": "CHN"}', 404),
     ("/api/sensitivity", '{"weights": {"Nope": 1}}', 422),
 ]
@@ -192,7 +204,9 @@ def test_bad_json_input_is_a_clear_4xx(client, path, body, status):
 def test_bad_query_and_methods(client):
     assert client.get("/api/meta?dataset=nosuch").status_code == 404
     assert client.get("/api/compute").status_code == 405
-    assert client.post("/api/compute", content="{}", headers={"Content-Type": "text/plain"}).status_code == 422
+    assert (
+        client.post("/api/compute", content="{}", headers={"Content-Type": "text/plain"}).status_code == 422
+    )
 
 
 def test_upload_errors(client, asem):
@@ -211,9 +225,15 @@ def test_upload_errors(client, asem):
     r = client.post("/api/upload?filename=bad.csv", headers=RAW, content=bad.to_csv(index=False).encode())
     assert r.status_code == 422
     assert "row 4, column 'LPI'" in r.json()["detail"] and "not a number" in r.json()["detail"]
-    r = client.post("/api/upload?filename=missing.csv", headers=RAW, content=cs.to_idata().drop(columns=["LPI"]).to_csv(index=False).encode())
+    r = client.post(
+        "/api/upload?filename=missing.csv",
+        headers=RAW,
+        content=cs.to_idata().drop(columns=["LPI"]).to_csv(index=False).encode(),
+    )
     assert r.status_code == 422 and "LPI" in r.json()["detail"]
-    r = client.post("/api/upload?filename=bad.xlsx", headers=RAW, content=b"PK\x03\x04 this is not a workbook")
+    r = client.post(
+        "/api/upload?filename=bad.xlsx", headers=RAW, content=b"PK\x03\x04 this is not a workbook"
+    )
     assert r.status_code == 422 and "xlsx" in r.json()["detail"]
     r = client.post("/api/upload?filename=x.csv&dataset=nosuch", headers=RAW, content=b"a,b\n1,2\n")
     assert r.status_code == 404
@@ -224,15 +244,20 @@ def test_upload_never_touches_disk(client, asem, tmp_path, monkeypatch):
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    r = client.post("/api/upload?filename=part.csv", headers=RAW, content=_idata_csv(asem[1], rows=list(range(0, 51, 2))))
+    r = client.post(
+        "/api/upload?filename=part.csv", headers=RAW, content=_idata_csv(asem[1], rows=list(range(0, 51, 2)))
+    )
     assert r.status_code == 200
     assert list(tmp_path.iterdir()) == []
 
 
 def test_xss_names_are_returned_as_data(client, asem):
     xss = "<script>alert(1)</script>"
-    r = client.post("/api/upload?filename=xss.csv", headers=RAW, content=_idata_csv(asem[1], rows=list(range(0, 51, 2)),
-                                                                          names={"AUT": xss}))
+    r = client.post(
+        "/api/upload?filename=xss.csv",
+        headers=RAW,
+        content=_idata_csv(asem[1], rows=list(range(0, 51, 2)), names={"AUT": xss}),
+    )
     rows = client.post("/api/compute", json={"dataset": r.json()["dataset"]}).json()["rows"]
     assert xss in [x["name"] for x in rows]
     assert r.headers["content-type"].startswith("application/json")

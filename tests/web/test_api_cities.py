@@ -30,9 +30,12 @@ def cities():
 def client(cities, tmp_path, monkeypatch):
     fw, cs, spec = cities
     monkeypatch.chdir(tmp_path)
-    app = create_app(Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec,
-                             compare=("深圳", "杭州")))
-    return TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1"), tmp_path / ".innoscope"
+    app = create_app(
+        Dataset(id="cities", label="three_pools", framework=fw, data=cs, spec=spec, compare=("深圳", "杭州"))
+    )
+    return TestClient(
+        app, raise_server_exceptions=False, base_url="http://127.0.0.1"
+    ), tmp_path / ".innoscope"
 
 
 def test_default_comparison_is_shenzhen_hangzhou(client, cities):
@@ -44,8 +47,9 @@ def test_default_comparison_is_shenzhen_hangzhou(client, cities):
     agg = build(fw, cs, spec).aggregated
     talent = next(r for r in cmp["rows"] if r["code"] == "talent")
     assert talent["a"] == pytest.approx(agg.loc["shenzhen", "talent"])
-    assert talent["leader"] == ("shenzhen" if agg.loc["shenzhen", "talent"] > agg.loc["hangzhou", "talent"]
-                                else "hangzhou")
+    assert talent["leader"] == (
+        "shenzhen" if agg.loc["shenzhen", "talent"] > agg.loc["hangzhou", "talent"] else "hangzhou"
+    )
 
 
 def test_city_file_upload_as_innoscope_run(client, cities):
@@ -83,7 +87,9 @@ def test_uncertainty_is_the_library_run_on_the_what_if(client, cities):
     assert got.status_code == 200, got.text
     got = got.json()
     fw2 = with_weights(fw, {"talent": 3.0})
-    want = uncertainty(fw2, cs, spec, inputs=default_inputs(fw2), n=400, seed=3, pairs=["shenzhen", "hangzhou"])
+    want = uncertainty(
+        fw2, cs, spec, inputs=default_inputs(fw2), n=400, seed=3, pairs=["shenzhen", "hangzhou"]
+    )
     stats = want.rank_stats().set_index("uCode")
     assert got["n"] == 400 and got["a"] == "shenzhen" and got["b"] == "hangzhou"
     ranked = stats.dropna(subset=["nominal"]).reset_index().sort_values(["nominal", "uCode"])
@@ -97,7 +103,9 @@ def test_uncertainty_is_the_library_run_on_the_what_if(client, cities):
     for p in got["outranks"]:
         assert p["p_ab"] == pytest.approx(cmp.loc[p["node"]].iloc[-2])
         assert p["p_ab"] + p["p_ba"] <= 1 + 1e-12
-    assert got == c.post("/api/uncertainty", json=body).json() | {"elapsed_ms": got["elapsed_ms"]}  # same seed
+    assert got == c.post("/api/uncertainty", json=body).json() | {
+        "elapsed_ms": got["elapsed_ms"]
+    }  # same seed
 
 
 def test_uncertainty_bad_input_is_a_clear_4xx(client):

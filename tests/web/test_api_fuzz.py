@@ -24,18 +24,34 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
 
-ENDPOINTS = ["/api/compute", "/api/compare", "/api/profile", "/api/uncertainty", "/api/sensitivity",
-             "/api/download/csv"]
+ENDPOINTS = [
+    "/api/compute",
+    "/api/compare",
+    "/api/profile",
+    "/api/uncertainty",
+    "/api/sensitivity",
+    "/api/download/csv",
+]
 SETTINGS = settings(max_examples=200, deadline=None, derandomize=True)
 
-anything = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False)
-                        | st.text(max_size=12), lambda c: st.lists(c, max_size=3) | st.dictionaries(
-                            st.text(max_size=6), c, max_size=3), max_leaves=6)
+anything = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=6), c, max_size=3),
+    max_leaves=6,
+)
 codes = st.sampled_from(["CHN", "JPN", "DEU", "Conn", "Sust", "Physical", "LPI", "nope", "", "深圳", "<b>"])
 
 
-EXTRA = {"/api/compare": {"a", "b"}, "/api/profile": {"entity"}, "/api/uncertainty": {"n", "seed", "a", "b"},
-         "/api/sensitivity": {"n", "seed", "a", "b"}}
+EXTRA = {
+    "/api/compare": {"a", "b"},
+    "/api/profile": {"entity"},
+    "/api/uncertainty": {"n", "seed", "a", "b"},
+    "/api/sensitivity": {"n", "seed", "a", "b"},
+}
 REQUIRED = {"/api/compare": {"a", "b"}, "/api/profile": {"entity"}}
 
 
@@ -50,26 +66,37 @@ def plausible(path: str) -> st.SearchStrategy[dict]:
     ents = st.sampled_from(["CHN", "JPN", "DEU", "FRA", "IND", "AUS", "BGD", "IRL"])
     fields = {
         "weights": st.dictionaries(nodes, st.floats(0, 5, allow_nan=False), max_size=3),
-        "normalise": st.sampled_from(norms), "aggregate": st.sampled_from(aggs),
+        "normalise": st.sampled_from(norms),
+        "aggregate": st.sampled_from(aggs),
         "entities": st.lists(ents, min_size=2, max_size=6, unique=True),
-        "lang": st.sampled_from(["zh", "en"]), "a": ents, "b": ents, "entity": ents,
-        "n": st.sampled_from([128, 256] if path == "/api/sensitivity" else [100, 200]), "seed": st.integers(0, 5)}
+        "lang": st.sampled_from(["zh", "en"]),
+        "a": ents,
+        "b": ents,
+        "entity": ents,
+        "n": st.sampled_from([128, 256] if path == "/api/sensitivity" else [100, 200]),
+        "seed": st.integers(0, 5),
+    }
     allowed = {"weights", "normalise", "aggregate", "entities", "lang"} | EXTRA.get(path, set())
     required = REQUIRED.get(path, set())
-    return st.fixed_dictionaries({k: fields[k] for k in required},
-                                 optional={k: fields[k] for k in allowed - required})
+    return st.fixed_dictionaries(
+        {k: fields[k] for k in required}, optional={k: fields[k] for k in allowed - required}
+    )
 
 
 def body() -> st.SearchStrategy[dict]:
-    weights = st.dictionaries(codes, st.floats(-1, 10, allow_nan=False) | st.sampled_from([0.0, 1e300]) | anything,
-                              max_size=3)
+    weights = st.dictionaries(
+        codes, st.floats(-1, 10, allow_nan=False) | st.sampled_from([0.0, 1e300]) | anything, max_size=3
+    )
     fields = {
         "weights": weights | anything,
         "normalise": st.sampled_from(["minmax", "zscore", "rank", "nosuch", ""]) | anything,
-        "aggregate": st.sampled_from(["arithmetic", "geometric", "copeland", "median", "bod", "nosuch"]) | anything,
+        "aggregate": st.sampled_from(["arithmetic", "geometric", "copeland", "median", "bod", "nosuch"])
+        | anything,
         "entities": st.lists(codes, max_size=4) | anything,
         "lang": st.sampled_from(["zh", "en", "fr"]),
-        "a": codes | anything, "b": codes | anything, "entity": codes | anything,
+        "a": codes | anything,
+        "b": codes | anything,
+        "entity": codes | anything,
         "n": st.sampled_from([-1, 0, 10, 64, 100, 128, 200]) | anything,
         "seed": st.integers(-5, 5) | anything,
         "bogus": anything,
@@ -80,8 +107,14 @@ def body() -> st.SearchStrategy[dict]:
 @pytest.fixture(scope="module")
 def client(asem):
     fw, cs = asem
-    ds = Dataset(id="asem", label="ASEM", framework=fw, data=cs,
-                 spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]), compare=("CHN", "JPN"))
+    ds = Dataset(
+        id="asem",
+        label="ASEM",
+        framework=fw,
+        data=cs,
+        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
+        compare=("CHN", "JPN"),
+    )
     return TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
 
 

@@ -18,8 +18,16 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def server(asem):
     fw, cs = asem
-    app = create_app(Dataset(id="asem", label="ASEM", framework=fw, data=cs, spec=PipelineSpec.from_obj(SPEC),
-                             compare=("CHN", "JPN")))
+    app = create_app(
+        Dataset(
+            id="asem",
+            label="ASEM",
+            framework=fw,
+            data=cs,
+            spec=PipelineSpec.from_obj(SPEC),
+            compare=("CHN", "JPN"),
+        )
+    )
     with serve_in_background(app) as url:
         yield url
 
@@ -76,8 +84,16 @@ def test_weight_slider_reorders_as_build(page, server, asem):
 
 
 def test_malformed_upload_shows_error(page):
-    page.set_input_files("#upload-file", files=[{"name": "broken.csv", "mimeType": "text/csv",
-                                                 "buffer": b"uCode,uName,LPI\nA,Alpha,three\nB,Beta,4\n"}])
+    page.set_input_files(
+        "#upload-file",
+        files=[
+            {
+                "name": "broken.csv",
+                "mimeType": "text/csv",
+                "buffer": b"uCode,uName,LPI\nA,Alpha,three\nB,Beta,4\n",
+            }
+        ],
+    )
     page.click("#upload-btn")
     err = page.locator("#upload-error")
     err.wait_for(state="visible")
@@ -90,8 +106,10 @@ def test_uploaded_hostile_name_shows_as_text(page, asem):
     df = cs.to_idata().iloc[0:51:2].copy()
     first = df["uCode"].iloc[0]
     df.loc[df.index[0], "uName"] = XSS
-    page.set_input_files("#upload-file", files=[{"name": "xss.csv", "mimeType": "text/csv",
-                                                 "buffer": df.to_csv(index=False).encode()}])
+    page.set_input_files(
+        "#upload-file",
+        files=[{"name": "xss.csv", "mimeType": "text/csv", "buffer": df.to_csv(index=False).encode()}],
+    )
     seq = int(page.locator("#status").get_attribute("data-seq"))
     page.click("#upload-btn")
     _wait(page, seq + 1)
@@ -108,8 +126,12 @@ def _unc_wait(pg, seq: int) -> None:
 
 
 def _intervals(pg) -> dict[str, str]:
-    return dict(pg.eval_on_selector_all(
-        "#unc-table tbody tr", "rs => rs.map(r => [r.dataset.code, r.querySelector('.interval').textContent])"))
+    return dict(
+        pg.eval_on_selector_all(
+            "#unc-table tbody tr",
+            "rs => rs.map(r => [r.dataset.code, r.querySelector('.interval').textContent])",
+        )
+    )
 
 
 def _library_intervals(fw, cs) -> dict[str, str]:
@@ -166,7 +188,9 @@ def test_language_switch_renames_the_cities(city_page):
     pg.select_option("#lang", "en")
     _wait(pg, seq + 1)
     assert pg.locator(f"#rank-table {name}").inner_text() == "Shenzhen"
-    assert pg.locator("#cmp-ha").inner_text() == "Shenzhen" and pg.locator("#cmp-hb").inner_text() == "Hangzhou"
+    assert (
+        pg.locator("#cmp-ha").inner_text() == "Shenzhen" and pg.locator("#cmp-hb").inner_text() == "Hangzhou"
+    )
     assert "Xi'an" in pg.locator("#entities").text_content()  # inside a closed <details>
 
 
@@ -192,6 +216,8 @@ def test_which_choice_matters_panel(city_page):
     pg.wait_for_function("Number(document.getElementById('sa-note').dataset.seq) >= 1")
     inputs = pg.eval_on_selector_all("#sa-table tbody tr", "rs => rs.map(r => r.dataset.input)")
     assert inputs == ["Weights", "Normalisation", "Aggregation"]
-    assert pg.locator('#sa-table tr[data-input="Weights"] td').first.inner_text() == "权重"  # the page is in Chinese
+    assert (
+        pg.locator('#sa-table tr[data-input="Weights"] td').first.inner_text() == "权重"
+    )  # the page is in Chinese
     assert pg.locator("#sa-ha").inner_text() == "ST 深圳" and pg.locator("#sa-chart .main-svg").count() > 0
     assert "1280" in pg.locator("#sa-note").inner_text()

@@ -15,8 +15,9 @@ from tests._browser import ARTIFACTS
 @pytest.fixture(scope="module")
 def national():
     b = national_build()
-    app = create_app(Dataset(id="national", label="national", framework=b.framework, data=b.cross_section,
-                             spec=b.spec))
+    app = create_app(
+        Dataset(id="national", label="national", framework=b.framework, data=b.cross_section, spec=b.spec)
+    )
     with serve_in_background(app) as url:
         yield url, b
 
@@ -30,7 +31,9 @@ def test_dashboard_map_renders_offline_and_finds_a_city(browser, national):
     page.goto(url + "/")
     page.wait_for_function("Number(document.getElementById('status').dataset.seq) >= 1")
     page.wait_for_selector("#map-chart .main-svg")
-    assert all(u.startswith(url) or u.split(":", 1)[0] in ("data", "blob", "about") for u in requests), requests
+    assert all(u.startswith(url) or u.split(":", 1)[0] in ("data", "blob", "about") for u in requests), (
+        requests
+    )
     n = page.evaluate("document.getElementById('map-chart')._fullData[0].x.length")
     assert n == int(b.result.index.notna().sum()) == 296
     find = "(d => d.text[d.customdata.indexOf('hangzhou')])"

@@ -21,15 +21,26 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 RAW = {"Content-Type": "application/octet-stream"}
-NAMES = {"AUT": '=HYPERLINK("http://evil.example","x")', "BEL": "=cmd|' /C calc'!A0", "BGR": "@SUM(1)",
-         "CYP": "+1", "CZE": "-1+1", "DNK": "\tTab"}
+NAMES = {
+    "AUT": '=HYPERLINK("http://evil.example","x")',
+    "BEL": "=cmd|' /C calc'!A0",
+    "BGR": "@SUM(1)",
+    "CYP": "+1",
+    "CZE": "-1+1",
+    "DNK": "\tTab",
+}
 
 
 @pytest.fixture(scope="module")
 def hostile(asem):
     fw, cs = asem
-    ds = Dataset(id="asem", label="ASEM", framework=fw, data=cs,
-                 spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]))
+    ds = Dataset(
+        id="asem",
+        label="ASEM",
+        framework=fw,
+        data=cs,
+        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
+    )
     c = TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
     df = cs.to_idata()
     df["uName"] = [NAMES.get(code, name) for code, name in zip(df["uCode"], df["uName"], strict=True)]

@@ -23,8 +23,13 @@ EVIL = "http://evil.example"
 @pytest.fixture(scope="module")
 def ds(asem):
     fw, cs = asem
-    return Dataset(id="asem", label="ASEM", framework=fw, data=cs,
-                   spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]))
+    return Dataset(
+        id="asem",
+        label="ASEM",
+        framework=fw,
+        data=cs,
+        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +44,18 @@ def idata(asem):
 
 # -- cross-site requests ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": EVIL},
-    {"Origin": "null"},
-    {"Origin": "http://127.0.0.1:9999"},           # same host, another port: another origin
-    {"Referer": EVIL + "/page.html"},
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:8050"},
-])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": EVIL},
+        {"Origin": "null"},
+        {"Origin": "http://127.0.0.1:9999"},  # same host, another port: another origin
+        {"Referer": EVIL + "/page.html"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:8050"},
+    ],
+)
 def test_cross_site_post_refused(client, idata, headers):
     r = client.post("/api/compute", json={}, headers=headers)
     assert r.status_code == 403 and "cross-site" in r.json()["detail"]
@@ -86,6 +95,7 @@ def test_multipart_upload_is_read(client, idata):
 
 # -- Host header (DNS rebinding) ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8050", "127.0.0.1.evil.example", "", "[::1"])
 def test_foreign_host_refused(client, host):
     r = client.get("/api/datasets", headers={"Host": host})
@@ -99,14 +109,18 @@ def test_loopback_hosts_served(client, host):
 
 
 def test_configured_host_served(ds):
-    c = TestClient(create_app(ds, hosts=["innoscope.lan"]), raise_server_exceptions=False,
-                   base_url="http://innoscope.lan:8050")
+    c = TestClient(
+        create_app(ds, hosts=["innoscope.lan"]),
+        raise_server_exceptions=False,
+        base_url="http://innoscope.lan:8050",
+    )
     assert c.get("/api/datasets").status_code == 200
     assert c.post("/api/compute", json={}, headers={"Origin": "http://innoscope.lan:8050"}).status_code == 200
     assert c.get("/api/datasets", headers={"Host": "localhost"}).status_code == 400
 
 
 # -- JSON size, depth and bounded errors --------------------------------------------------------------
+
 
 def test_oversized_json_refused_with_short_error(client):
     body = json.dumps({"entities": ["x" * 100] * 30_000}).encode()  # 3.1 MB
@@ -153,11 +167,15 @@ def test_many_invalid_values_give_the_first_errors_and_a_count(client):
     assert len(r.content) < 2000
 
 
-
 def test_allowed_hosts_adds_bound_address_and_names():
     from innoscope.web.guard import allowed_hosts
 
     assert allowed_hosts("127.0.0.1") == {"localhost", "127.0.0.1", "::1"}
-    assert allowed_hosts("0.0.0.0", ["Box.LAN", "[fe80::1]"]) == {"localhost", "127.0.0.1", "::1", "box.lan",
-                                                                  "fe80::1"}
+    assert allowed_hosts("0.0.0.0", ["Box.LAN", "[fe80::1]"]) == {
+        "localhost",
+        "127.0.0.1",
+        "::1",
+        "box.lan",
+        "fe80::1",
+    }
     assert allowed_hosts("192.168.1.5") == {"localhost", "127.0.0.1", "::1", "192.168.1.5"}

@@ -30,8 +30,13 @@ ROW = b'<row r="1">' + b'<c r="A1" t="n"><v>1</v></c>' * 2000 + b"</row>"  # 56 
 @pytest.fixture(scope="module")
 def ds(asem):
     fw, cs = asem
-    return Dataset(id="asem", label="ASEM", framework=fw, data=cs,
-                   spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]))
+    return Dataset(
+        id="asem",
+        label="ASEM",
+        framework=fw,
+        data=cs,
+        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
+    )
 
 
 def _client(ds, **kw):
@@ -76,8 +81,9 @@ def test_zip_bomb_under_the_upload_limit_refused_unopened(client, bomb, no_reade
     assert len(bomb) < 5 * 2**20  # under the 5 MB sent limit
     opened = []
     real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(zipfile.ZipFile, "open",
-                        lambda self, *a, **k: opened.append(a) or real_open(self, *a, **k))
+    monkeypatch.setattr(
+        zipfile.ZipFile, "open", lambda self, *a, **k: opened.append(a) or real_open(self, *a, **k)
+    )
     tracemalloc.start()
     try:
         r = client.post("/api/upload?filename=bomb.xlsx", content=bomb, headers=RAW)
@@ -101,9 +107,9 @@ def test_zip_member_that_lies_about_its_size_refused(client, no_reader):
     lie = struct.pack("<I", 1024)
     local = raw.index(b"PK\x03\x04")
     central = raw.index(b"PK\x01\x02")
-    assert raw[local + 22: local + 26] == size and raw[central + 24: central + 28] == size
-    raw[local + 22: local + 26] = lie
-    raw[central + 24: central + 28] = lie
+    assert raw[local + 22 : local + 26] == size and raw[central + 24 : central + 28] == size
+    raw[local + 22 : local + 26] = lie
+    raw[central + 24 : central + 28] = lie
     r = client.post("/api/upload?filename=liar.xlsx", content=bytes(raw), headers=RAW)
     assert r.status_code == 422 and "CRC" in r.json()["detail"]
 
@@ -134,12 +140,22 @@ def test_xlsx_within_limits_still_imports(client, asem):
     assert r.status_code == 200, r.text and r.json()["n_entities"] == 26
 
 
-@pytest.mark.parametrize(("limits", "csv", "message"), [
-    (UploadLimits(max_rows=10), b"uCode,uName,LPI\n" + b"A,a,1\n" * 20, "21 rows; limit 10"),
-    (UploadLimits(max_columns=100), b",".join([b"c"] * 101) + b"\n" + b",".join([b"1"] * 101),
-     "101 columns; limit 100"),
-    (UploadLimits(max_cells=50), b"a,b,c\n" + b"1,2,3\n" * 20, "21 rows x 3 columns = 63 cells; limit 50"),
-])
+@pytest.mark.parametrize(
+    ("limits", "csv", "message"),
+    [
+        (UploadLimits(max_rows=10), b"uCode,uName,LPI\n" + b"A,a,1\n" * 20, "21 rows; limit 10"),
+        (
+            UploadLimits(max_columns=100),
+            b",".join([b"c"] * 101) + b"\n" + b",".join([b"1"] * 101),
+            "101 columns; limit 100",
+        ),
+        (
+            UploadLimits(max_cells=50),
+            b"a,b,c\n" + b"1,2,3\n" * 20,
+            "21 rows x 3 columns = 63 cells; limit 50",
+        ),
+    ],
+)
 def test_csv_shape_limits(ds, limits, csv, message):
     r = _client(ds, limits=limits).post("/api/upload?filename=t.csv", content=csv, headers=RAW)
     assert r.status_code == 413 and message in r.json()["detail"]
@@ -182,8 +198,11 @@ def test_upload_parsing_does_not_block_other_requests(ds, asem, slow_parse):
     raw = asem[1].to_idata().iloc[0:51:2].to_csv(index=False).encode()
     answers: dict[str, int] = {}
     with _client(ds) as c:
-        up = threading.Thread(target=lambda: answers.update(
-            upload=c.post("/api/upload?filename=slow.csv", content=raw, headers=RAW).status_code))
+        up = threading.Thread(
+            target=lambda: answers.update(
+                upload=c.post("/api/upload?filename=slow.csv", content=raw, headers=RAW).status_code
+            )
+        )
         up.start()
         assert entered.wait(10)
         other = threading.Thread(target=lambda: answers.update(other=c.get("/api/datasets").status_code))
@@ -200,7 +219,8 @@ def test_upload_parsing_does_not_block_other_requests(ds, asem, slow_parse):
 def test_upload_over_its_time_limit_gets_413(ds, asem, slow_parse):
     _, release = slow_parse
     raw = asem[1].to_idata().iloc[0:51:2].to_csv(index=False).encode()
-    r = _client(ds, limits=UploadLimits(max_seconds=0.2)).post("/api/upload?filename=slow.csv", content=raw,
-                                                               headers=RAW)
+    r = _client(ds, limits=UploadLimits(max_seconds=0.2)).post(
+        "/api/upload?filename=slow.csv", content=raw, headers=RAW
+    )
     release.set()
     assert r.status_code == 413 and "longer than 0.2 s" in r.json()["detail"]

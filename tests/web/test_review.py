@@ -22,8 +22,13 @@ TEXT = "杭州市科技局\n去年，我市国家高新技术企业达1.65万家
 @pytest.fixture(scope="module")
 def client(asem):
     fw, cs = asem
-    ds = Dataset(id="asem", label="ASEM", framework=fw, data=cs,
-                 spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]))
+    ds = Dataset(
+        id="asem",
+        label="ASEM",
+        framework=fw,
+        data=cs,
+        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
+    )
     return TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1:8050")
 
 
@@ -37,14 +42,20 @@ def test_extract_marks_the_figure_in_its_sentence(client):
     assert r.status_code == 200
     got = {(c["entity"], c["indicator"], c["value"], c["year"]): c for c in r.json()}
     c = got[("杭州", "high_tech_enterprises", 16500.0, 2024)]
-    assert c["sentence"][c["mark_start"]:c["mark_end"]] == "1.65万家"
+    assert c["sentence"][c["mark_start"] : c["mark_end"]] == "1.65万家"
     assert ("杭州", "unicorns", 22.0, 2024) in got
 
 
 def test_review_file_round_trip(client, tmp_path):
     cands = client.post("/api/review/extract", json={"text": TEXT, "date": "2025-03-01"}).json()
-    rows = [{"candidate": c, "decision": "correct" if c["indicator"] == "unicorns" else "accept",
-             "corrected_value": "23" if c["indicator"] == "unicorns" else ""} for c in cands]
+    rows = [
+        {
+            "candidate": c,
+            "decision": "correct" if c["indicator"] == "unicorns" else "accept",
+            "corrected_value": "23" if c["indicator"] == "unicorns" else "",
+        }
+        for c in cands
+    ]
     r = client.post("/api/review/file", json={"rows": rows})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     p = tmp_path / "candidates.csv"

@@ -59,8 +59,15 @@ def _first(result, names: tuple[str, ...]) -> str | None:
     return None
 
 
-def audit(result, *, dset: str | None = None, cortype: str = "pearson", high: float = 0.9, low: float = -0.4,
-          loo_level: int | None = 2) -> Audit:
+def audit(
+    result,
+    *,
+    dset: str | None = None,
+    cortype: str = "pearson",
+    high: float = 0.9,
+    low: float = -0.4,
+    loo_level: int | None = 2,
+) -> Audit:
     """Run the audit on ``result``: statistics (Raw and ``dset``), availability, correlations with
     p-values, collinearity (``> high``) and negative (``< low``) flags within pillars, denominator
     correlations, Cronbach's alpha of every group, PCA per group at level 1, effective weights of
@@ -73,8 +80,10 @@ def audit(result, *, dset: str | None = None, cortype: str = "pearson", high: fl
     dset = dset or _first(result, ("Normalised",)) or [n for n in names if n != "Aggregated"][-1]
     X = result.stage(dset)
     a = Audit()
-    a.stats = {"Raw": indicator_stats(result.stage("Raw")), dset: indicator_stats(X[[c for c in fw.indicators
-                                                                                      if c in X.columns]])}
+    a.stats = {
+        "Raw": indicator_stats(result.stage("Raw")),
+        dset: indicator_stats(X[[c for c in fw.indicators if c in X.columns]]),
+    }
     av = data_avail(result.stage("Raw"), fw)
     a.data_avail, a.data_avail_groups = av["Summary"], av["ByGroup"]
     a.corr = get_corr(X, fw, 1, method=cortype, pval=0, make_long=False)
@@ -86,22 +95,38 @@ def audit(result, *, dset: str | None = None, cortype: str = "pearson", high: fl
     agg = _first(result, ("Aggregated",))
     if agg is not None:
         A = result.stage(agg)
-        a.corr_with_parent = pd.concat([get_corr(A, fw, lv, method=cortype, pval=0, withparent="family")
-                                        for lv in range(1, fw.n_levels)], ignore_index=True)
-        a.corr_levels = {lv: get_corr(A, fw, lv, method=cortype, pval=0, make_long=False)
-                         for lv in range(2, fw.n_levels)}
+        a.corr_with_parent = pd.concat(
+            [
+                get_corr(A, fw, lv, method=cortype, pval=0, withparent="family")
+                for lv in range(1, fw.n_levels)
+            ],
+            ignore_index=True,
+        )
+        a.corr_levels = {
+            lv: get_corr(A, fw, lv, method=cortype, pval=0, make_long=False) for lv in range(2, fw.n_levels)
+        }
         rows = []
         for lv in range(2, fw.n_levels + 1):
             for g in fw.codes(lv):
                 ch = [c for c in fw.children(g) if c in A.columns]
-                rows.append({"group": g, "level": lv, "n_children": len(ch),
-                             "alpha": cronbach_alpha(A[ch]) if len(ch) > 1 else float("nan")})
+                rows.append(
+                    {
+                        "group": g,
+                        "level": lv,
+                        "n_children": len(ch),
+                        "alpha": cronbach_alpha(A[ch]) if len(ch) > 1 else float("nan"),
+                    }
+                )
         a.cronbach = pd.DataFrame(rows)
         if loo_level is not None and fw.n_levels > loo_level:
             loo = remove_elements(result, loo_level)
             a.remove_elements, a.remove_elements_mad = loo["Ranks"], loo["MeanAbsDiff"]
     pcs = get_pca(X, fw, 1)
-    a.pca_importance = pd.concat({g: r.importance for g, r in pcs.items()}, names=["Group", "Stat"]).reset_index()
-    a.pca_loadings = pd.concat({g: r.loadings for g, r in pcs.items()}, names=["Group", "iCode"]).reset_index()
+    a.pca_importance = pd.concat(
+        {g: r.importance for g, r in pcs.items()}, names=["Group", "Stat"]
+    ).reset_index()
+    a.pca_loadings = pd.concat(
+        {g: r.loadings for g, r in pcs.items()}, names=["Group", "iCode"]
+    ).reset_index()
     a.effective_weights = effective_weights(fw, result.weights.get(result.active_weights))
     return a

@@ -38,9 +38,14 @@ def corr_matrix(A: pd.DataFrame, B: pd.DataFrame | None = None, method: str = "p
         b = (B - B.mean()) / B.std(ddof=1)
         r = a.T.to_numpy() @ b.to_numpy() / (len(A) - 1)
         return pd.DataFrame(r, index=A.columns, columns=B.columns)
-    both = pd.concat([A.set_axis([f"a{i}" for i in range(A.shape[1])], axis=1),
-                      B.set_axis([f"b{i}" for i in range(B.shape[1])], axis=1)], axis=1)
-    c = both.corr(method=method).to_numpy()[: A.shape[1], A.shape[1]:]
+    both = pd.concat(
+        [
+            A.set_axis([f"a{i}" for i in range(A.shape[1])], axis=1),
+            B.set_axis([f"b{i}" for i in range(B.shape[1])], axis=1),
+        ],
+        axis=1,
+    )
+    c = both.corr(method=method).to_numpy()[: A.shape[1], A.shape[1] :]
     return pd.DataFrame(c, index=A.columns, columns=B.columns)
 
 
@@ -84,12 +89,21 @@ def pvalues(X: pd.DataFrame, method: str = "pearson") -> pd.DataFrame:
 
 def cross_pvalues(A: pd.DataFrame, B: pd.DataFrame, method: str = "pearson") -> pd.DataFrame:
     """p-values of the correlation of each column of ``A`` with each column of ``B``."""
-    P = np.array([[_pval_pair(A[a].to_numpy(float), B[b].to_numpy(float), method) if a != b else 0.0
-                   for b in B.columns] for a in A.columns])
+    P = np.array(
+        [
+            [
+                _pval_pair(A[a].to_numpy(float), B[b].to_numpy(float), method) if a != b else 0.0
+                for b in B.columns
+            ]
+            for a in A.columns
+        ]
+    )
     return pd.DataFrame(P.reshape(A.shape[1], B.shape[1]), index=A.columns, columns=B.columns)
 
 
-def _level_data(data: pd.DataFrame, fw: Framework, level: int, codes: list[str] | None = None) -> pd.DataFrame:
+def _level_data(
+    data: pd.DataFrame, fw: Framework, level: int, codes: list[str] | None = None
+) -> pd.DataFrame:
     cols = [c for c in fw.codes(level) if c in data.columns]
     if codes is not None:
         wanted = set()
@@ -97,7 +111,9 @@ def _level_data(data: pd.DataFrame, fw: Framework, level: int, codes: list[str] 
             wanted.update(fw.descendants(c, level) if fw[c].level >= level else [])
         cols = [c for c in cols if c in wanted]
     if not cols:
-        raise SpecError(f"no level-{level} columns in the data set (an aggregated data set is needed for levels > 1)")
+        raise SpecError(
+            f"no level-{level} columns in the data set (an aggregated data set is needed for levels > 1)"
+        )
     return data[cols]
 
 
@@ -105,10 +121,19 @@ def _sort_key(s: str) -> str:
     return s.lower()
 
 
-def get_corr(data: pd.DataFrame, fw: Framework, levels: int | tuple[int, int] = 1, *, method: str = "pearson",
-             pval: float = 0.05, withparent: bool | str = False, grouplev: int | None = None,
-             make_long: bool = True, codes: list[str] | None = None,
-             use_directions: bool = False) -> pd.DataFrame:
+def get_corr(
+    data: pd.DataFrame,
+    fw: Framework,
+    levels: int | tuple[int, int] = 1,
+    *,
+    method: str = "pearson",
+    pval: float = 0.05,
+    withparent: bool | str = False,
+    grouplev: int | None = None,
+    make_long: bool = True,
+    codes: list[str] | None = None,
+    use_directions: bool = False,
+) -> pd.DataFrame:
     """Correlations between the nodes of two levels of ``data`` (COINr ``get_corr``).
 
     ``levels``: one level (within) or two; the higher level is ``Var1`` in the long table and the
@@ -159,14 +184,24 @@ def get_corr(data: pd.DataFrame, fw: Framework, levels: int | tuple[int, int] = 
     if grouplev is not None and hi == lo:
         if grouplev <= lo or grouplev > fw.n_levels:
             raise SpecError(f"grouplev must be between {lo + 1} and {fw.n_levels}")
-        same = [fw.ancestor_at(a, grouplev) == fw.ancestor_at(b, grouplev)
-                for a, b in zip(long["Var1"], long["Var2"], strict=True)]
+        same = [
+            fw.ancestor_at(a, grouplev) == fw.ancestor_at(b, grouplev)
+            for a, b in zip(long["Var1"], long["Var2"], strict=True)
+        ]
         long = long[same].sort_values(["Var1", "Var2"], key=lambda s: s.str.lower())
     return long.reset_index(drop=True)
 
 
-def corr_flags(data: pd.DataFrame, fw: Framework, cor_thresh: float = 0.9, *, thresh_type: str = "high",
-               method: str = "pearson", grouplev: int = 2, roundto: int | None = 3) -> pd.DataFrame:
+def corr_flags(
+    data: pd.DataFrame,
+    fw: Framework,
+    cor_thresh: float = 0.9,
+    *,
+    thresh_type: str = "high",
+    method: str = "pearson",
+    grouplev: int = 2,
+    roundto: int | None = 3,
+) -> pd.DataFrame:
     """Pairs of indicators in the same level-``grouplev`` group correlated above (``high``) or
     below (``low``) ``cor_thresh``; each pair once (``Ind1 < Ind2``). COINr ``get_corr_flags``.
 
@@ -180,27 +215,40 @@ def corr_flags(data: pd.DataFrame, fw: Framework, cor_thresh: float = 0.9, *, th
     C = corr_matrix(data[inds], method=method)
     rows = []
     for i, a in enumerate(inds):
-        for b in inds[i + 1:]:
+        for b in inds[i + 1 :]:
             ga, gb = fw.ancestor_at(a, grouplev), fw.ancestor_at(b, grouplev)
             r = C.loc[a, b]
             if ga != gb or np.isnan(r):
                 continue
             if (thresh_type == "high" and r > cor_thresh) or (thresh_type == "low" and r < cor_thresh):
                 i1, i2 = sorted((a, b), key=_sort_key)
-                rows.append({"Group": ga, "Ind1": i1, "Ind2": i2, "Corr": round(r, roundto) if roundto else r})
+                rows.append(
+                    {"Group": ga, "Ind1": i1, "Ind2": i2, "Corr": round(r, roundto) if roundto else r}
+                )
     out = pd.DataFrame(rows, columns=["Group", "Ind1", "Ind2", "Corr"])
-    return out.sort_values(["Group", "Ind1", "Ind2"], key=lambda s: s.str.lower() if s.dtype != float else s,
-                           ignore_index=True)
+    return out.sort_values(
+        ["Group", "Ind1", "Ind2"], key=lambda s: s.str.lower() if s.dtype != float else s, ignore_index=True
+    )
 
 
-def denom_corr(data: pd.DataFrame, denominators: pd.DataFrame, fw: Framework, cor_thresh: float = 0.6, *,
-               method: str = "pearson", nround: int | None = 2) -> pd.DataFrame:
+def denom_corr(
+    data: pd.DataFrame,
+    denominators: pd.DataFrame,
+    fw: Framework,
+    cor_thresh: float = 0.6,
+    *,
+    method: str = "pearson",
+    nround: int | None = 2,
+) -> pd.DataFrame:
     """Indicator-denominator pairs with ``|r| > cor_thresh`` (COINr ``get_denom_corr``): a hint
     that an indicator may need denominating by that denominator."""
     inds = [c for c in fw.indicators if c in data.columns]
     den = denominators.reindex(data.index)
     C = corr_matrix(data[inds], den, method=method)
-    rows = [{"Ind": i, "Denom": d, "Corr": round(C.loc[i, d], nround) if nround is not None else C.loc[i, d]}
-            for i in sorted(inds, key=_sort_key) for d in den.columns
-            if not np.isnan(C.loc[i, d]) and abs(C.loc[i, d]) > cor_thresh]
+    rows = [
+        {"Ind": i, "Denom": d, "Corr": round(C.loc[i, d], nround) if nround is not None else C.loc[i, d]}
+        for i in sorted(inds, key=_sort_key)
+        for d in den.columns
+        if not np.isnan(C.loc[i, d]) and abs(C.loc[i, d]) > cor_thresh
+    ]
     return pd.DataFrame(rows, columns=["Ind", "Denom", "Corr"])

@@ -17,8 +17,17 @@ def data_avail(data: pd.DataFrame, fw: Framework) -> dict[str, pd.DataFrame]:
     k = len(inds)
     miss = X.isna().sum(axis=1)
     zero = (X == 0).sum(axis=1)
-    summary = pd.DataFrame({"N_missing": miss, "N_zero": zero, "N_miss_or_zero": miss + zero,
-                            "Dat_Avail": 1 - miss / k, "Non_Zero": 1 - zero / (k - miss)})
-    bygroup = pd.DataFrame({a: X[[c for c in fw.descendants(a) if c in inds]].notna().mean(axis=1)
-                            for a in fw.aggregates}, index=data.index)
+    summary = pd.DataFrame(
+        {
+            "N_missing": miss,
+            "N_zero": zero,
+            "N_miss_or_zero": miss + zero,
+            "Dat_Avail": 1 - miss / k,
+            "Non_Zero": 1 - zero / (k - miss),
+        }
+    )
+    bygroup = pd.DataFrame(
+        {a: X[[c for c in fw.descendants(a) if c in inds]].notna().mean(axis=1) for a in fw.aggregates},
+        index=data.index,
+    )
     return {"Summary": summary, "ByGroup": bygroup}

@@ -58,8 +58,9 @@ def _relative(w: np.ndarray, s: np.ndarray) -> np.ndarray:
     return present / total if total > 0 else present
 
 
-def local_terms(method: str, params: dict, w: np.ndarray, sa: np.ndarray, sb: np.ndarray, pa: float,
-                pb: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def local_terms(
+    method: str, params: dict, w: np.ndarray, sa: np.ndarray, sb: np.ndarray, pa: float, pb: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(t, r_a, r_b): each child's part ``t_c`` of ``pa - pb`` and both entities' relative weights; None if
     the method is not decomposable."""
     q = _power(method, params)
@@ -88,8 +89,16 @@ def _multipliers(t: float, sa: float, sb: float) -> tuple[float, float] | None:
     return None
 
 
-def _split(method: str, params: dict, w: np.ndarray, ca: np.ndarray, cb: np.ndarray, pa: float, pb: float,
-           alpha: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list] | None:
+def _split(
+    method: str,
+    params: dict,
+    w: np.ndarray,
+    ca: np.ndarray,
+    cb: np.ndarray,
+    pa: float,
+    pb: float,
+    alpha: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list] | None:
     """The children's contributions, both entities' relative weights and the children's multipliers (None for a
     child that stays a leaf), for a node with multipliers ``alpha``; None if the method is not a weighted mean."""
     if _power(method, params) == 1.0:
@@ -122,8 +131,10 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
     root = fw.root
     for e, s in ((a, sa), (b, sb)):
         if np.isnan(s[root]):
-            raise DataError(f"{e!r} has no {root} score (too little data for it; see the build's dat_thresh), so "
-                            "the gap cannot be split")
+            raise DataError(
+                f"{e!r} has no {root} score (too little data for it; see the build's dat_thresh), so "
+                "the gap cannot be split"
+            )
     alpha: dict[str, tuple[float, float]] = {root: (1.0, 1.0)}
     share_of: dict[str, float] = {root: float(sa[root] - sb[root])}
     rows: list[dict] = []
@@ -132,10 +143,21 @@ def gap(result: Result, a: str, b: str) -> pd.DataFrame:
     stack = [root]
     while stack:
         p = stack.pop(0)
-        row = {"node": p, "level": fw[p].level, "parent": fw.parent(p), "name": fw[p].name,
-               "score_a": float(sa[p]), "score_b": float(sb[p]), "weight_a": weights_rel[p][0],
-               "weight_b": weights_rel[p][1], "effective_a": effective[p][0], "effective_b": effective[p][1],
-               "contribution": share_of[p], "split": False, "method": ""}
+        row = {
+            "node": p,
+            "level": fw[p].level,
+            "parent": fw.parent(p),
+            "name": fw[p].name,
+            "score_a": float(sa[p]),
+            "score_b": float(sb[p]),
+            "weight_a": weights_rel[p][0],
+            "weight_b": weights_rel[p][1],
+            "effective_a": effective[p][0],
+            "effective_b": effective[p][1],
+            "contribution": share_of[p],
+            "split": False,
+            "method": "",
+        }
         rows.append(row)
         if fw[p].kind == "indicator" or p not in alpha:
             continue

@@ -44,7 +44,18 @@ from innoscope.model.framework import Framework
 from innoscope.pipeline.spec import PipelineSpec, Step
 
 INPUT_KEYS = {
-    "discrete": {"name", "stage", "param", "values", "alternatives", "probs", "level", "node", "indicator", "labels"},
+    "discrete": {
+        "name",
+        "stage",
+        "param",
+        "values",
+        "alternatives",
+        "probs",
+        "level",
+        "node",
+        "indicator",
+        "labels",
+    },
     "weights": {"name", "weights", "noise", "kappa", "levels", "sets", "seed"},
     "exclude": {"name", "exclude", "p", "indicators"},
 }
@@ -90,25 +101,47 @@ class Discrete:
 
     def apply(self, spec: PipelineSpec, k: int) -> PipelineSpec:
         """The spec with alternative ``k`` patched into the first step of ``self.stage``."""
-        return patch_step(spec, self.stage, self.alternatives[k], level=self.level, node=self.node,
-                          indicator=self.indicator, who=self.name)
+        return patch_step(
+            spec,
+            self.stage,
+            self.alternatives[k],
+            level=self.level,
+            node=self.node,
+            indicator=self.indicator,
+            who=self.name,
+        )
 
 
-def patch_step(spec: PipelineSpec, stage: str, alt: Mapping[str, Any], *, level: int | None = None,
-               node: str | None = None, indicator: str | None = None, who: str = "") -> PipelineSpec:
+def patch_step(
+    spec: PipelineSpec,
+    stage: str,
+    alt: Mapping[str, Any],
+    *,
+    level: int | None = None,
+    node: str | None = None,
+    indicator: str | None = None,
+    who: str = "",
+) -> PipelineSpec:
     from innoscope.pipeline.run import ALIASES
 
     key = ALIASES.get(stage.lower(), stage.lower())
     steps = list(spec.steps)  # the other steps are shared with ``spec``; only the patched one is copied
     idx = [i for i, s in enumerate(steps) if ALIASES.get(s.stage.lower(), s.stage.lower()) == key]
     if not idx:
-        raise SpecError(f"uncertain input {who!r}: the pipeline has no {stage!r} step; "
-                        f"its steps: {', '.join(s.stage for s in steps)}")
+        raise SpecError(
+            f"uncertain input {who!r}: the pipeline has no {stage!r} step; "
+            f"its steps: {', '.join(s.stage for s in steps)}"
+        )
     steps[idx[0]] = steps[idx[0]].model_copy(deep=True)
     s: Step = steps[idx[0]]
     alt = dict(alt)
-    where = ("by_level", level) if level is not None else ("by_node", node) if node is not None else (
-        ("by_indicator", indicator) if indicator is not None else (None, None))
+    where = (
+        ("by_level", level)
+        if level is not None
+        else ("by_node", node)
+        if node is not None
+        else (("by_indicator", indicator) if indicator is not None else (None, None))
+    )
     if where[0] is not None:
         table = getattr(s, where[0])
         if "method" in alt:
@@ -156,19 +189,24 @@ class WeightNoise:
     def bind(self, fw: Framework, rng: np.random.Generator) -> None:
         bad = [lv for lv in self.levels if not 1 <= lv < fw.n_levels]
         if bad:
-            raise SpecError(f"uncertain input {self.name!r}: no weights at level(s) {bad}; weighted levels are "
-                            f"1..{fw.n_levels - 1} (level L weights the nodes of level L within their parent)")
+            raise SpecError(
+                f"uncertain input {self.name!r}: no weights at level(s) {bad}; weighted levels are "
+                f"1..{fw.n_levels - 1} (level L weights the nodes of level L within their parent)"
+            )
         if self.dist == "uniform":
             big = {lv: f for lv, f in self.levels.items() if not 0 <= f < 1}
             if big:
-                raise SpecError(f"uncertain input {self.name!r}: noise factors must be in [0, 1) so weights stay "
-                                f"positive; got {big}")
+                raise SpecError(
+                    f"uncertain input {self.name!r}: noise factors must be in [0, 1) so weights stay "
+                    f"positive; got {big}"
+                )
         elif self.dist == "dirichlet":
             if not self.kappa > 0:
                 raise SpecError(f"uncertain input {self.name!r}: Dirichlet concentration kappa must be > 0")
         else:
-            raise SpecError(f"uncertain input {self.name!r}: weights must be 'uniform' or 'dirichlet', "
-                            f"got {self.dist!r}")
+            raise SpecError(
+                f"uncertain input {self.name!r}: weights must be 'uniform' or 'dirichlet', got {self.dist!r}"
+            )
         self.nodes = [n.id for n in fw.nodes if n.level in self.levels and n.parent is not None]
         self.parents = [fw[c].parent for c in self.nodes]
         self._factors = np.array([self.levels[fw[c].level] for c in self.nodes], float)
@@ -216,8 +254,10 @@ class Exclusion:
 
     def bind(self, fw: Framework) -> None:
         if self.mode not in ("leave_one_out", "random"):
-            raise SpecError(f"uncertain input {self.name!r}: exclude must be 'leave_one_out' or 'random', "
-                            f"got {self.mode!r}")
+            raise SpecError(
+                f"uncertain input {self.name!r}: exclude must be 'leave_one_out' or 'random', "
+                f"got {self.mode!r}"
+            )
         if self.mode == "random" and not 0 < self.p < 1:
             raise SpecError(f"uncertain input {self.name!r}: p must be in (0, 1), got {self.p}")
         self.indicators = list(self.indicators) or list(fw.indicators)
@@ -227,7 +267,9 @@ class Exclusion:
         if self.mode == "leave_one_out":
             lonely = [c for c in self.indicators if len(fw.children(fw[c].parent)) < 2]
             if lonely:
-                raise SpecError(f"uncertain input {self.name!r}: leaving out {lonely} would empty their parent")
+                raise SpecError(
+                    f"uncertain input {self.name!r}: leaving out {lonely} would empty their parent"
+                )
         self._parents = [fw[c].parent for c in self.indicators]
         self._siblings = {p: [c for c in fw.children(p)] for p in set(self._parents)}
 
@@ -295,8 +337,10 @@ def _parse_one(raw: dict[str, Any], i: int) -> Input:
         raise
     except (ValueError, TypeError) as e:
         name = str(raw.get("name") or f"input{i}")
-        raise SpecError(f"uncertainty input {name!r}: a value has the wrong type or form ({e}); see "
-                        "docs/uncertainty.md for each kind of input") from None
+        raise SpecError(
+            f"uncertainty input {name!r}: a value has the wrong type or form ({e}); see "
+            "docs/uncertainty.md for each kind of input"
+        ) from None
 
 
 def _parse_entry(raw: dict[str, Any], i: int) -> Input:
@@ -304,23 +348,36 @@ def _parse_entry(raw: dict[str, Any], i: int) -> Input:
     name = str(raw.get("name") or f"input{i}")
     extra = sorted(set(raw) - INPUT_KEYS[kind])
     if extra:
-        raise SpecError(f"uncertainty input {name!r} ({kind}): unknown key(s) {extra}; valid keys: "
-                        f"{', '.join(sorted(INPUT_KEYS[kind]))}")
+        raise SpecError(
+            f"uncertainty input {name!r} ({kind}): unknown key(s) {extra}; valid keys: "
+            f"{', '.join(sorted(INPUT_KEYS[kind]))}"
+        )
     if kind == "weights":
         levels = raw.get("noise") if raw.get("noise") is not None else raw.get("levels")
         if isinstance(levels, Sequence) and not isinstance(levels, str):
             levels = {int(lv): 0.0 for lv in levels}
         if not isinstance(levels, Mapping) or not levels:
             raise SpecError(f"uncertainty input {name!r}: 'noise' must map level -> factor, e.g. {{2: 0.25}}")
-        return WeightNoise(name=name, levels={int(k): float(v) for k, v in levels.items()},
-                           dist=str(raw["weights"]), kappa=float(raw.get("kappa", 100.0)),
-                           sets=int(raw["sets"]) if raw.get("sets") else None, seed=raw.get("seed"))
+        return WeightNoise(
+            name=name,
+            levels={int(k): float(v) for k, v in levels.items()},
+            dist=str(raw["weights"]),
+            kappa=float(raw.get("kappa", 100.0)),
+            sets=int(raw["sets"]) if raw.get("sets") else None,
+            seed=raw.get("seed"),
+        )
     if kind == "exclude":
-        return Exclusion(name=name, mode=str(raw["exclude"]).replace("-", "_"), p=float(raw.get("p", 0.1)),
-                         indicators=list(raw.get("indicators") or []))
+        return Exclusion(
+            name=name,
+            mode=str(raw["exclude"]).replace("-", "_"),
+            p=float(raw.get("p", 0.1)),
+            indicators=list(raw.get("indicators") or []),
+        )
     if "stage" not in raw:
-        raise SpecError(f"uncertainty input {name!r}: give 'stage' (and 'param' + 'values', or 'alternatives'), "
-                        f"'weights', or 'exclude'")
+        raise SpecError(
+            f"uncertainty input {name!r}: give 'stage' (and 'param' + 'values', or 'alternatives'), "
+            f"'weights', or 'exclude'"
+        )
     if "param" in raw:
         if "values" not in raw or "alternatives" in raw:
             raise SpecError(f"uncertainty input {name!r}: 'param' goes with 'values' (not 'alternatives')")
@@ -339,8 +396,17 @@ def _parse_entry(raw: dict[str, Any], i: int) -> Input:
             raise SpecError(f"uncertainty input {name!r}: {len(labels)} labels for {len(alts)} alternatives")
     probs = np.asarray(raw.get("probs") or np.full(len(alts), 1.0 / len(alts)), float)
     if probs.shape != (len(alts),) or (probs < 0).any() or abs(probs.sum() - 1) > 1e-9:
-        raise SpecError(f"uncertainty input {name!r}: probs must be {len(alts)} non-negative numbers summing "
-                        f"to 1, got {list(probs)}")
-    return Discrete(name=name, stage=str(raw["stage"]), alternatives=alts, probs=probs, labels=labels,
-                    level=int(raw["level"]) if raw.get("level") is not None else None,
-                    node=raw.get("node"), indicator=raw.get("indicator"))
+        raise SpecError(
+            f"uncertainty input {name!r}: probs must be {len(alts)} non-negative numbers summing "
+            f"to 1, got {list(probs)}"
+        )
+    return Discrete(
+        name=name,
+        stage=str(raw["stage"]),
+        alternatives=alts,
+        probs=probs,
+        labels=labels,
+        level=int(raw["level"]) if raw.get("level") is not None else None,
+        node=raw.get("node"),
+        indicator=raw.get("indicator"),
+    )

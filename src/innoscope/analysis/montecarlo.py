@@ -115,13 +115,18 @@ class NodePlan:
 def _plan(fw: Framework, step: Step, wpos: dict[str, int], ind_pos: dict[str, int]) -> list[NodePlan]:
     out = []
     for node in node_settings(step, fw):
-        ind = np.array([ind_pos[c] for c in node.children]) if all(c in ind_pos for c in node.children) else None
+        ind = (
+            np.array([ind_pos[c] for c in node.children])
+            if all(c in ind_pos for c in node.children)
+            else None
+        )
         out.append(NodePlan(node, np.array([wpos[c] for c in node.children]), ind))
     return out
 
 
-def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int]
-                  ) -> dict[str, np.ndarray]:
+def aggregate_all(
+    X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: dict[str, int]
+) -> dict[str, np.ndarray]:
     """Every aggregate's scores (R x n) from indicator data X (n x indicators) and weights W (R x wnodes),
     each node through its registered kernel on the stacked shapes."""
     R, n = W.shape[0], X.shape[0]
@@ -130,8 +135,13 @@ def aggregate_all(X: np.ndarray, W: np.ndarray, plan: list[NodePlan], ind_pos: d
         if p.ind_cols is not None:
             Xc = X[None, :, p.ind_cols]
         else:
-            Xc = np.stack([vals[c] if c in vals else np.broadcast_to(X[:, ind_pos[c]], (R, n))
-                           for c in p.node.children], axis=-1)
+            Xc = np.stack(
+                [
+                    vals[c] if c in vals else np.broadcast_to(X[:, ind_pos[c]], (R, n))
+                    for c in p.node.children
+                ],
+                axis=-1,
+            )
         vals[p.node.code] = aggregate_node(p.node, Xc, W[:, p.wcols])
     return vals
 
@@ -161,12 +171,18 @@ class PrefixRunner:
 
 
 def _fork(ctx: Context, weight_patch: Callable | None = None) -> Context:
-    return dataclasses.replace(ctx, datasets=dict(ctx.datasets), weights=dict(ctx.weights),
-                               _weight_maps=dict(ctx._weight_maps), weight_patch=weight_patch)
+    return dataclasses.replace(
+        ctx,
+        datasets=dict(ctx.datasets),
+        weights=dict(ctx.weights),
+        _weight_maps=dict(ctx._weight_maps),
+        weight_patch=weight_patch,
+    )
 
 
-def _run_steps(state: tuple[Context, str], steps: Sequence[Step], weight_patch: Callable | None = None
-               ) -> tuple[Context, str]:
+def _run_steps(
+    state: tuple[Context, str], steps: Sequence[Step], weight_patch: Callable | None = None
+) -> tuple[Context, str]:
     ctx, last = state
     ctx = _fork(ctx, weight_patch)
     for step in steps:
@@ -308,18 +324,22 @@ class Engine:
 
     def replicate(self, u: np.ndarray, cmb: Combination) -> dict[str, np.ndarray]:
         """One replication through the ordinary stages (the per-replication path): every aggregate's scores."""
-        ctx, last = _run_steps(cmb.prefix, cmb.spec.steps[cmb.split:], self.weight_patch(u))
+        ctx, last = _run_steps(cmb.prefix, cmb.spec.steps[cmb.split :], self.weight_patch(u))
         agg = _aggregated(ctx, last).reindex(index=self.entities)
-        return {c: agg[c].to_numpy(float) if c in agg.columns else np.full(len(self.entities), np.nan)
-                for c in self.aggregates}
+        return {
+            c: agg[c].to_numpy(float) if c in agg.columns else np.full(len(self.entities), np.nan)
+            for c in self.aggregates
+        }
 
 
 def _combinations(inputs: list[Input], base: PipelineSpec) -> list[tuple[tuple[int, ...], PipelineSpec]]:
     disc = [i for i, x in enumerate(inputs) if isinstance(x, Discrete)]
     sizes = [len(inputs[i].alternatives) for i in disc]
     if int(np.prod(sizes)) > MAX_COMBINATIONS:
-        raise SpecError(f"the discrete uncertain inputs make {int(np.prod(sizes)):,} combinations; at most "
-                        f"{MAX_COMBINATIONS:,} are supported")
+        raise SpecError(
+            f"the discrete uncertain inputs make {int(np.prod(sizes)):,} combinations; at most "
+            f"{MAX_COMBINATIONS:,} are supported"
+        )
     out = []
     for combo in itertools.product(*[range(s) for s in sizes]):
         s = base
@@ -332,8 +352,11 @@ def _combinations(inputs: list[Input], base: PipelineSpec) -> list[tuple[tuple[i
 def _is_vectorisable(spec: PipelineSpec, varies_weights: bool) -> bool:
     """The last step aggregates, and no earlier step's result depends on the weight draws."""
     steps = spec.steps
-    return bool(steps) and _is_aggregate(steps[-1]) and (not varies_weights or
-                                                          sum(map(_is_aggregate, steps)) == 1)
+    return (
+        bool(steps)
+        and _is_aggregate(steps[-1])
+        and (not varies_weights or sum(map(_is_aggregate, steps)) == 1)
+    )
 
 
 def _split(spec: PipelineSpec, varies_weights: bool, vectorised: bool) -> int:
@@ -345,8 +368,14 @@ def _split(spec: PipelineSpec, varies_weights: bool, vectorised: bool) -> int:
     return len(spec.steps)
 
 
-def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Sequence[Any] | Any | None = None,
-            *, rng: np.random.Generator | None = None) -> tuple[Engine, Any, PipelineSpec]:
+def prepare(
+    fw: Framework,
+    data: CrossSection,
+    spec: PipelineSpec,
+    inputs: Sequence[Any] | Any | None = None,
+    *,
+    rng: np.random.Generator | None = None,
+) -> tuple[Engine, Any, PipelineSpec]:
     """Check the spec and every alternative, compute what the replications share; return the engine.
 
     Raises :class:`SpecError` before any sampling if an input is unknown or an alternative cannot run.
@@ -416,9 +445,20 @@ def prepare(fw: Framework, data: CrossSection, spec: PipelineSpec, inputs: Seque
         start += inp.n_vars
     nominal_ranks = {c: rank_rows(nominal.aggregated[c].to_numpy(float)[None, :])[0] for c in fw.aggregates}
     child_cols = {c: np.array([wpos[x] for x in fw.children(c)]) for c in fw.aggregates}
-    eng = Engine(entities=entities, indicators=list(fw.indicators), wnodes=wnodes, aggregates=list(fw.aggregates),
-                 inputs=inputs, slices=slices, combos=prepared, nominal_ranks=nominal_ranks, ind_pos=ind_pos,
-                 child_cols=child_cols, vectorised=vectorised, n_vars=start)
+    eng = Engine(
+        entities=entities,
+        indicators=list(fw.indicators),
+        wnodes=wnodes,
+        aggregates=list(fw.aggregates),
+        inputs=inputs,
+        slices=slices,
+        combos=prepared,
+        nominal_ranks=nominal_ranks,
+        ind_pos=ind_pos,
+        child_cols=child_cols,
+        vectorised=vectorised,
+        n_vars=start,
+    )
     return eng, nominal, base
 
 
@@ -564,18 +604,27 @@ def distinct(engine: Engine, U: np.ndarray) -> tuple[np.ndarray, np.ndarray | No
     sizes = [int(x) + 1 for x in ident.max(axis=0)] if len(ident) else []
     if int(np.prod(sizes, dtype=object)) < 2**62:  # one integer per replication (mixed radix): a 1-D sort
         radix = np.cumprod([1, *sizes[:-1]], dtype=np.int64)
-        _, first, inverse, counts = np.unique(ident @ radix, return_index=True, return_inverse=True,
-                                              return_counts=True)
+        _, first, inverse, counts = np.unique(
+            ident @ radix, return_index=True, return_inverse=True, return_counts=True
+        )
     else:
-        _, first, inverse, counts = np.unique(ident, axis=0, return_index=True, return_inverse=True,
-                                              return_counts=True)
+        _, first, inverse, counts = np.unique(
+            ident, axis=0, return_index=True, return_inverse=True, return_counts=True
+        )
     if len(first) == len(U):
         return U, None, None
     return U[first], inverse.reshape(-1), counts
 
 
-def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
-               executor: Executor | None = None, progress: Callable[[int], None] | None = None) -> Accumulator:
+def run_chunks(
+    engine: Engine,
+    U: np.ndarray,
+    job: ChunkJob,
+    *,
+    chunk: int,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Accumulator:
     """All replications ``U`` in chunks of ``chunk`` rows, merged into one accumulator.
 
     Replications that make the same choices are computed once (:func:`distinct`) and counted with their
@@ -587,7 +636,9 @@ def run_chunks(engine: Engine, U: np.ndarray, job: ChunkJob, *, chunk: int,
     Up = U[perm]
     mp = np.ones(len(U), np.int64) if mult is None else mult[perm]
     chunk = chunk if engine.vectorised else min(chunk, 64)
-    parts = [(Up[s:s + chunk], None if mult is None else mp[s:s + chunk]) for s in range(0, len(U), chunk)]
+    parts = [
+        (Up[s : s + chunk], None if mult is None else mp[s : s + chunk]) for s in range(0, len(U), chunk)
+    ]
     if executor is None:
         results = (run_chunk(engine, u, job, m) for u, m in parts)
     else:
@@ -629,8 +680,9 @@ def replication_spec(engine: Engine, base: PipelineSpec, u: np.ndarray) -> Pipel
     return spec
 
 
-def replication_build_inputs(engine: Engine, fw: Framework, base: PipelineSpec, u: np.ndarray
-                             ) -> tuple[Framework, PipelineSpec]:
+def replication_build_inputs(
+    engine: Engine, fw: Framework, base: PipelineSpec, u: np.ndarray
+) -> tuple[Framework, PipelineSpec]:
     """The (framework, spec) that rebuild replication ``u`` through the ordinary engine, for specs on the
     vectorised path with weight draws resolved once (one aggregate step, the last).
 
@@ -640,16 +692,26 @@ def replication_build_inputs(engine: Engine, fw: Framework, base: PipelineSpec, 
     weight_patch=engine.weight_patch(u))``.
     """
     if engine.varies_weights and not engine.vectorised:
-        raise SpecError("this spec derives weights between aggregate steps: rebuild a replication with "
-                        "build(..., weight_patch=...) (UncertaintyResult.rebuild)")
+        raise SpecError(
+            "this spec derives weights between aggregate steps: rebuild a replication with "
+            "build(..., weight_patch=...) (UncertaintyResult.rebuild)"
+        )
     u = np.asarray(u, float)
     spec = replication_spec(engine, base, u)
     cmb = engine.combination(engine.choices(u[None, :])[0])
-    wmap = dict(zip(engine.wnodes, engine.weights(u[None, :], cmb.w0)[0], strict=True)) if cmb.w0 is not None \
+    wmap = (
+        dict(zip(engine.wnodes, engine.weights(u[None, :], cmb.w0)[0], strict=True))
+        if cmb.w0 is not None
         else {}
+    )
     nodes = [nd.model_copy(update={"weight": float(wmap.get(nd.id, nd.weight))}) for nd in fw.nodes]
-    fw2 = Framework(nodes=nodes, denominators=fw.denominators, groups=fw.groups, level_names=fw.level_names,
-                    source=fw.source)
+    fw2 = Framework(
+        nodes=nodes,
+        denominators=fw.denominators,
+        groups=fw.groups,
+        level_names=fw.level_names,
+        source=fw.source,
+    )
     steps = []
     for s in spec.steps:
         key = _stage_key(s.stage)

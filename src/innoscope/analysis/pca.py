@@ -42,13 +42,22 @@ def pca_table(X: pd.DataFrame) -> PCAResult:
     k = V.shape[1]
     names = [f"PC{i + 1}" for i in range(k)]
     var = sdev**2 / (sdev**2).sum()
-    imp = pd.DataFrame([sdev, np.round(var, 5), np.round(np.cumsum(var), 5)], columns=names,
-                       index=["Standard deviation", "Proportion of Variance", "Cumulative Proportion"])
+    imp = pd.DataFrame(
+        [sdev, np.round(var, 5), np.round(np.cumsum(var), 5)],
+        columns=names,
+        index=["Standard deviation", "Proportion of Variance", "Cumulative Proportion"],
+    )
     return PCAResult(pd.DataFrame(V, index=X.columns, columns=names), imp, len(Xc))
 
 
-def get_pca(data: pd.DataFrame, fw: Framework, level: int = 1, *, by_groups: bool = True,
-            codes: list[str] | None = None) -> dict[str, PCAResult]:
+def get_pca(
+    data: pd.DataFrame,
+    fw: Framework,
+    level: int = 1,
+    *,
+    by_groups: bool = True,
+    codes: list[str] | None = None,
+) -> dict[str, PCAResult]:
     """PCA of the level-``level`` nodes of ``data``: one per parent group (``by_groups``) or one
     over all of them (key ``All``). ``codes`` restricts to the descendants of those nodes."""
     cols = [c for c in fw.codes(level) if c in data.columns]

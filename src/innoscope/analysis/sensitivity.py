@@ -70,12 +70,20 @@ def input_labels(prob: dict[str, Any]) -> list[str]:
 def sobol_design(prob: dict[str, Any], n: int, seed: int | np.random.Generator | None) -> np.ndarray:
     """Saltelli's design, N (d + 2) rows on [0, 1); ``n`` should be a power of 2."""
     if n < 2 or n & (n - 1):
-        raise SpecError(f"the Sobol design needs N a power of 2 (got {n}); e.g. {1 << max(1, int(n).bit_length())}")
+        raise SpecError(
+            f"the Sobol design needs N a power of 2 (got {n}); e.g. {1 << max(1, int(n).bit_length())}"
+        )
     return sobol_sample.sample(prob, n, calc_second_order=False, seed=_seed_int(seed))
 
 
-def sobol_indices(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int = 100, conf_level: float = 0.90,
-                  seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+def sobol_indices(
+    prob: dict[str, Any],
+    Y: np.ndarray,
+    *,
+    num_resamples: int = 100,
+    conf_level: float = 0.90,
+    seed: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
     """S1 and ST with percentile bootstrap intervals for output(s) ``Y`` of a :func:`sobol_design` run.
 
     ``Y`` (runs,) gives one table (``input, S1, S1_lo, S1_hi, ST, ST_lo, ST_hi``); ``Y`` (runs, m)
@@ -87,21 +95,39 @@ def sobol_indices(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int = 1
     labels = input_labels(prob)
     if not np.isfinite(Y).all() or np.var(Y) == 0:
         nan = np.full(len(labels), np.nan)
-        return pd.DataFrame({"input": labels, "S1": nan, "S1_lo": nan, "S1_hi": nan,
-                             "ST": nan, "ST_lo": nan, "ST_hi": nan})
+        return pd.DataFrame(
+            {"input": labels, "S1": nan, "S1_lo": nan, "S1_hi": nan, "ST": nan, "ST_lo": nan, "ST_hi": nan}
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r = sobol_analyze.analyze(prob, Y, calc_second_order=False, num_resamples=num_resamples,
-                                  conf_level=conf_level, keep_resamples=True, seed=_seed_int(seed))
+        r = sobol_analyze.analyze(
+            prob,
+            Y,
+            calc_second_order=False,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            keep_resamples=True,
+            seed=_seed_int(seed),
+        )
     a = (1 - conf_level) / 2
     lo = {k: np.nanquantile(r[f"{k}_conf_all"], a, axis=0) for k in ("S1", "ST")}
     hi = {k: np.nanquantile(r[f"{k}_conf_all"], 1 - a, axis=0) for k in ("S1", "ST")}
-    return pd.DataFrame({"input": labels, "S1": r["S1"], "S1_lo": lo["S1"], "S1_hi": hi["S1"],
-                         "ST": r["ST"], "ST_lo": lo["ST"], "ST_hi": hi["ST"]})
+    return pd.DataFrame(
+        {
+            "input": labels,
+            "S1": r["S1"],
+            "S1_lo": lo["S1"],
+            "S1_hi": hi["S1"],
+            "ST": r["ST"],
+            "ST_lo": lo["ST"],
+            "ST_hi": hi["ST"],
+        }
+    )
 
 
-def _sobol_many(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int, conf_level: float,
-                seed: int) -> pd.DataFrame:
+def _sobol_many(
+    prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int, conf_level: float, seed: int
+) -> pd.DataFrame:
     """:func:`sobol_indices` for m outputs at once: SALib's ``sobol.analyze`` computation (standardised
     output, the same estimators, the same bootstrap rows for a given ``seed``), vectorised over outputs.
     Outputs with no variance get NaN."""
@@ -110,14 +136,18 @@ def _sobol_many(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int, conf
     step = D + 2
     block = max(1, int(64e6 // (len(Y) // step * num_resamples * 8 * 6)))
     if m > block:
-        parts = [_sobol_many(prob, Y[:, s:s + block], num_resamples=num_resamples, conf_level=conf_level,
-                             seed=seed).assign(output=lambda d, s=s: d["output"] + s) for s in range(0, m, block)]
+        parts = [
+            _sobol_many(
+                prob, Y[:, s : s + block], num_resamples=num_resamples, conf_level=conf_level, seed=seed
+            ).assign(output=lambda d, s=s: d["output"] + s)
+            for s in range(0, m, block)
+        ]
         return pd.concat(parts, ignore_index=True)
     N = len(Y) // step
     sd = Y.std(axis=0)
     ok = np.isfinite(Y).all(axis=0) & (sd > np.finfo(float).eps)
     Z = (Y - Y.mean(axis=0)) / np.where(ok, sd, 1.0)
-    A, B = Z[0::step], Z[step - 1::step]
+    A, B = Z[0::step], Z[step - 1 :: step]
     r = np.random.default_rng(seed).integers(N, size=(N, num_resamples))
     Ar, Br = A[r], B[r]
     var = np.var(np.r_[A, B], axis=0)
@@ -126,7 +156,7 @@ def _sobol_many(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int, conf
     out = {k: np.full((D, m), np.nan) for k in ("S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi")}
     with np.errstate(invalid="ignore", divide="ignore"):
         for j in range(D):
-            AB = Z[j + 1::step]
+            AB = Z[j + 1 :: step]
             ABr = AB[r]
             s1 = np.mean(B * (AB - A), axis=0) / var
             st = 0.5 * np.mean((A - AB) ** 2, axis=0) / var
@@ -137,13 +167,24 @@ def _sobol_many(prob: dict[str, Any], Y: np.ndarray, *, num_resamples: int, conf
             out["ST_lo"][j], out["ST_hi"][j] = np.quantile(str_, [a, 1 - a], axis=0)
     for v in out.values():
         v[:, ~ok] = np.nan
-    return pd.DataFrame({"input": np.tile(labels, m), **{k: v.T.ravel() for k, v in out.items()},
-                         "output": np.repeat(np.arange(m), D)})
+    return pd.DataFrame(
+        {
+            "input": np.tile(labels, m),
+            **{k: v.T.ravel() for k, v in out.items()},
+            "output": np.repeat(np.arange(m), D),
+        }
+    )
 
 
-def sobol(model: Callable[[np.ndarray], np.ndarray], prob: dict[str, Any], n: int, *,
-          seed: int | np.random.Generator | None = None, num_resamples: int = 100,
-          conf_level: float = 0.90) -> pd.DataFrame:
+def sobol(
+    model: Callable[[np.ndarray], np.ndarray],
+    prob: dict[str, Any],
+    n: int,
+    *,
+    seed: int | np.random.Generator | None = None,
+    num_resamples: int = 100,
+    conf_level: float = 0.90,
+) -> pd.DataFrame:
     """Sobol indices of any vectorised ``model(U) -> y`` (U: runs x variables on [0, 1)) by Saltelli's design."""
     rng = as_generator(seed)
     U = sobol_design(prob, n, rng)
@@ -185,24 +226,50 @@ class SensitivityResult:
         rk = self.ranks[ab]
         q = np.nanquantile(rk, [0.05, 0.5, 0.95], axis=0)
         root = self.engine.aggregates[-1]
-        return pd.DataFrame({"uCode": self.engine.entities, "nominal": self.engine.nominal_ranks[root],
-                             "mean": np.nanmean(rk, axis=0), "median": q[1], "q05": q[0], "q95": q[2]})
+        return pd.DataFrame(
+            {
+                "uCode": self.engine.entities,
+                "nominal": self.engine.nominal_ranks[root],
+                "mean": np.nanmean(rk, axis=0),
+                "median": q[1],
+                "q05": q[0],
+                "q95": q[2],
+            }
+        )
 
     def chart_data(self) -> dict[str, Any]:
         """Data for the report's Sobol chart (one bar pair per input with its interval)."""
         rows = self.table.to_dict(orient="records")
-        return {"method": self.method, "n_base": self.n_base, "runs": len(self.U),
-                "target": "mean absolute rank shift of the index vs nominal",
-                "rows": [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
-                         for r in rows]}
+        return {
+            "method": self.method,
+            "n_base": self.n_base,
+            "runs": len(self.U),
+            "target": "mean absolute rank shift of the index vs nominal",
+            "rows": [
+                {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()}
+                for r in rows
+            ],
+        }
 
 
-def sensitivity(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | str,
-                *, inputs: Sequence[Any] | dict | None = None, n: int = 512, method: str = "sobol",
-                seed: int | np.random.Generator | None = None, entity_output: str | None = "rank",
-                node: str | None = None, num_resamples: int = 100, conf_level: float = 0.90,
-                num_levels: int = 4, chunk: int | None = None, executor: Executor | None = None,
-                progress: Callable[[int], None] | None = None) -> SensitivityResult:
+def sensitivity(
+    framework: Framework,
+    data: CrossSection,
+    spec: PipelineSpec | dict | str,
+    *,
+    inputs: Sequence[Any] | dict | None = None,
+    n: int = 512,
+    method: str = "sobol",
+    seed: int | np.random.Generator | None = None,
+    entity_output: str | None = "rank",
+    node: str | None = None,
+    num_resamples: int = 100,
+    conf_level: float = 0.90,
+    num_levels: int = 4,
+    chunk: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SensitivityResult:
     """Sensitivity of the ranking to each uncertain input.
 
     ``method="sobol"``: Saltelli design with base sample ``n`` (a power of 2), N (d + 2) runs;
@@ -218,9 +285,13 @@ def sensitivity(framework: Framework, data: CrossSection, spec: PipelineSpec | d
         spec = PipelineSpec.from_yaml(spec) if isinstance(spec, str) else PipelineSpec.from_obj(spec)
     rng = as_generator(seed if seed is not None else (spec.uncertainty or {}).get("seed"))
     if len(parse_inputs(inputs if inputs is not None else spec.uncertainty)) < 2:
-        raise SpecError("a sensitivity analysis needs at least two uncertain inputs (use uncertainty() for one)")
+        raise SpecError(
+            "a sensitivity analysis needs at least two uncertain inputs (use uncertainty() for one)"
+        )
     if method == "sobol" and (n < 2 or n & (n - 1)):
-        raise SpecError(f"the Sobol design needs N a power of 2 (got {n}); e.g. {1 << max(1, int(n).bit_length())}")
+        raise SpecError(
+            f"the Sobol design needs N a power of 2 (got {n}); e.g. {1 << max(1, int(n).bit_length())}"
+        )
     engine, nominal, _ = prepare(framework, data, spec, inputs, rng=rng)
     node = node or framework.root
     if node not in engine.aggregates:
@@ -237,7 +308,9 @@ def sensitivity(framework: Framework, data: CrossSection, spec: PipelineSpec | d
         U = morris_sample.sample(prob, n, num_levels=num_levels, seed=_seed_int(rng))
     U = np.clip(U, 0.0, 1.0)
     chunk = chunk or auto_chunk(len(engine.entities), len(engine.aggregates))
-    acc = run_chunks(engine, U, ChunkJob([], [], [node], node), chunk=chunk, executor=executor, progress=progress)
+    acc = run_chunks(
+        engine, U, ChunkJob([], [], [node], node), chunk=chunk, executor=executor, progress=progress
+    )
     shift = acc.shift
     ranks, scores = acc.kept_ranks[node].astype(float), acc.kept_scores[node]
     per_entity = None
@@ -251,22 +324,54 @@ def sensitivity(framework: Framework, data: CrossSection, spec: PipelineSpec | d
         table = _morris(prob, U, shift, num_levels, num_resamples, conf_level, rng)
         if entity_output:
             Y = ranks if entity_output == "rank" else scores
-            frames = [_morris(prob, U, Y[:, j], num_levels, num_resamples, conf_level, rng).assign(uCode=e)
-                      for j, e in enumerate(engine.entities)]
+            frames = [
+                _morris(prob, U, Y[:, j], num_levels, num_resamples, conf_level, rng).assign(uCode=e)
+                for j, e in enumerate(engine.entities)
+            ]
             per_entity = pd.concat(frames, ignore_index=True)
-    return SensitivityResult(method=method, table=table, entity_tables=per_entity, U=U, shift=shift, ranks=ranks,
-                             scores=scores, engine=engine, nominal=nominal, n_base=n)
+    return SensitivityResult(
+        method=method,
+        table=table,
+        entity_tables=per_entity,
+        U=U,
+        shift=shift,
+        ranks=ranks,
+        scores=scores,
+        engine=engine,
+        nominal=nominal,
+        n_base=n,
+    )
 
 
-def _morris(prob: dict[str, Any], U: np.ndarray, y: np.ndarray, num_levels: int, num_resamples: int,
-            conf_level: float, rng: np.random.Generator) -> pd.DataFrame:
+def _morris(
+    prob: dict[str, Any],
+    U: np.ndarray,
+    y: np.ndarray,
+    num_levels: int,
+    num_resamples: int,
+    conf_level: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     labels = input_labels(prob)
     if not np.isfinite(y).all():
         raise SpecError("Morris screening needs a finite output in every run")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r = morris_analyze.analyze(prob, U, y, num_levels=num_levels, num_resamples=num_resamples,
-                                   conf_level=conf_level, seed=_seed_int(rng))
-    return pd.DataFrame({"input": labels, "mu_star": np.asarray(r["mu_star"], float),
-                         "mu_star_conf": np.asarray(r["mu_star_conf"], float),
-                         "mu": np.asarray(r["mu"], float), "sigma": np.asarray(r["sigma"], float)})
+        r = morris_analyze.analyze(
+            prob,
+            U,
+            y,
+            num_levels=num_levels,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            seed=_seed_int(rng),
+        )
+    return pd.DataFrame(
+        {
+            "input": labels,
+            "mu_star": np.asarray(r["mu_star"], float),
+            "mu_star_conf": np.asarray(r["mu_star_conf"], float),
+            "mu": np.asarray(r["mu"], float),
+            "sigma": np.asarray(r["sigma"], float),
+        }
+    )

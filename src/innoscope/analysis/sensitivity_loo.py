@@ -23,19 +23,33 @@ def _aggregate_step(result) -> tuple[Step, str]:
     return Step(stage="aggregate", method="arithmetic"), "Normalised"
 
 
-def reaggregate(result, weights: pd.Series, step: Step | None = None, input: str | None = None) -> pd.DataFrame:  # noqa: A002
+def reaggregate(
+    result, weights: pd.Series, step: Step | None = None, input: str | None = None
+) -> pd.DataFrame:  # noqa: A002
     """Re-run the result's aggregation step with another weight set; returns the aggregated table."""
     s0, inp0 = _aggregate_step(result)
     step = step or s0
     step = step.model_copy(update={"params": {k: v for k, v in step.params.items() if k != "weights"}})
     data = result.stage(input or inp0)
-    ctx = Context(framework=result.framework, data=result.data, datasets=result.datasets,
-                  weights={"_w": weights}, active_weights="_w")
+    ctx = Context(
+        framework=result.framework,
+        data=result.data,
+        datasets=result.datasets,
+        weights={"_w": weights},
+        active_weights="_w",
+    )
     return agg_mod.run(data, ctx, step).data
 
 
-def remove_elements(result, level: int, at: str | None = None, *, weights: str | None = None,
-                    step: Step | None = None, input: str | None = None) -> dict[str, pd.DataFrame | pd.Series]:  # noqa: A002
+def remove_elements(
+    result,
+    level: int,
+    at: str | None = None,
+    *,
+    weights: str | None = None,
+    step: Step | None = None,
+    input: str | None = None,
+) -> dict[str, pd.DataFrame | pd.Series]:  # noqa: A002
     """For each node at ``level``: set its weight to 0, re-aggregate, rank ``at`` (default the index).
 
     Returns ``Ranks`` (entities x [Nominal, each removed node]) and ``MeanAbsDiff`` (mean over

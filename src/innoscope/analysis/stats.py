@@ -27,13 +27,40 @@ def kurt(x: np.ndarray) -> float:
     return float(pd.Series(x).dropna().kurt())
 
 
-COLUMNS = ["iCode", "Min", "Max", "Mean", "Median", "Std", "Skew", "Kurt", "N.Avail", "N.NonZero", "N.Unique",
-           "N.Same", "Frc.Avail", "Frc.NonZero", "Frc.Unique", "Frc.Same", "Flag.Avail", "Flag.NonZero",
-           "Flag.Unique", "Flag.SkewKurt"]
+COLUMNS = [
+    "iCode",
+    "Min",
+    "Max",
+    "Mean",
+    "Median",
+    "Std",
+    "Skew",
+    "Kurt",
+    "N.Avail",
+    "N.NonZero",
+    "N.Unique",
+    "N.Same",
+    "Frc.Avail",
+    "Frc.NonZero",
+    "Frc.Unique",
+    "Frc.Same",
+    "Flag.Avail",
+    "Flag.NonZero",
+    "Flag.Unique",
+    "Flag.SkewKurt",
+]
 
 
-def indicator_stats(data: pd.DataFrame, *, t_skew: float = 2.0, t_kurt: float = 3.5, t_avail: float = 0.65,
-                    t_zero: float = 0.5, t_unq: float = 0.5, nsignif: int | None = 3) -> pd.DataFrame:
+def indicator_stats(
+    data: pd.DataFrame,
+    *,
+    t_skew: float = 2.0,
+    t_kurt: float = 3.5,
+    t_avail: float = 0.65,
+    t_zero: float = 0.5,
+    t_unq: float = 0.5,
+    nsignif: int | None = 3,
+) -> pd.DataFrame:
     """One row per column of ``data``: Min, Max, Mean, Median, Std (n - 1), Skew, Kurt, counts,
     fractions and flags, as COINr ``get_stats``.
 
@@ -53,18 +80,30 @@ def indicator_stats(data: pd.DataFrame, *, t_skew: float = 2.0, t_kurt: float = 
         nzero = int((v != 0).sum())
         nunq = len(np.unique(v))
         nsame = int(pd.Series(v).value_counts().max()) if na else 0
-        rows.append({
-            "iCode": code, "Min": v.min() if na else np.nan, "Max": v.max() if na else np.nan,
-            "Mean": v.mean() if na else np.nan, "Median": np.median(v) if na else np.nan,
-            "Std": v.std(ddof=1) if na > 1 else np.nan, "Skew": sk, "Kurt": kt,
-            "N.Avail": na, "N.NonZero": nzero, "N.Unique": nunq, "N.Same": nsame, "Frc.Avail": na / n,
-            "Frc.NonZero": nzero / na if na else np.nan, "Frc.Unique": nunq / na if na else np.nan,
-            "Frc.Same": nsame / na if na else np.nan,
-            "Flag.Avail": "ok" if na / n >= t_avail else "LOW",
-            "Flag.NonZero": "ok" if nzero / n >= t_zero else "LOW",
-            "Flag.Unique": "ok" if nunq / n >= t_unq else "LOW",
-            "Flag.SkewKurt": "OUT" if (abs(sk) > t_skew and kt > t_kurt) else "ok",
-        })
+        rows.append(
+            {
+                "iCode": code,
+                "Min": v.min() if na else np.nan,
+                "Max": v.max() if na else np.nan,
+                "Mean": v.mean() if na else np.nan,
+                "Median": np.median(v) if na else np.nan,
+                "Std": v.std(ddof=1) if na > 1 else np.nan,
+                "Skew": sk,
+                "Kurt": kt,
+                "N.Avail": na,
+                "N.NonZero": nzero,
+                "N.Unique": nunq,
+                "N.Same": nsame,
+                "Frc.Avail": na / n,
+                "Frc.NonZero": nzero / na if na else np.nan,
+                "Frc.Unique": nunq / na if na else np.nan,
+                "Frc.Same": nsame / na if na else np.nan,
+                "Flag.Avail": "ok" if na / n >= t_avail else "LOW",
+                "Flag.NonZero": "ok" if nzero / n >= t_zero else "LOW",
+                "Flag.Unique": "ok" if nunq / n >= t_unq else "LOW",
+                "Flag.SkewKurt": "OUT" if (abs(sk) > t_skew and kt > t_kurt) else "ok",
+            }
+        )
     out = pd.DataFrame(rows, columns=COLUMNS)
     if nsignif is not None:
         num = out.columns[1:16]

@@ -24,8 +24,9 @@ def _check_entity(data: pd.DataFrame, entity: str) -> None:
         raise DataError(f"unknown entity {entity!r}; the data set has {len(data)} entities")
 
 
-def unit_summary(data: pd.DataFrame, fw: Framework, entity: str, levels: list[int] | None = None,
-                 nround: int | None = 2) -> pd.DataFrame:
+def unit_summary(
+    data: pd.DataFrame, fw: Framework, entity: str, levels: list[int] | None = None, nround: int | None = 2
+) -> pd.DataFrame:
     """Score and rank of ``entity`` at every node of ``levels`` (top level first)."""
     _check_entity(data, entity)
     levels = sorted(levels or range(2, fw.n_levels + 1), reverse=True)
@@ -38,10 +39,19 @@ def unit_summary(data: pd.DataFrame, fw: Framework, entity: str, levels: list[in
     return out
 
 
-def strengths_weaknesses(data: pd.DataFrame, fw: Framework, entity: str, *, top_n: int = 5, bottom_n: int = 5,
-                         adjust_direction: bool = True, min_discard: bool = True,
-                         unq_discard: float | None = None, report_level: int = 2,
-                         sig_figs: int | None = 3) -> dict[str, pd.DataFrame]:
+def strengths_weaknesses(
+    data: pd.DataFrame,
+    fw: Framework,
+    entity: str,
+    *,
+    top_n: int = 5,
+    bottom_n: int = 5,
+    adjust_direction: bool = True,
+    min_discard: bool = True,
+    unq_discard: float | None = None,
+    report_level: int = 2,
+    sig_figs: int | None = 3,
+) -> dict[str, pd.DataFrame]:
     """The ``top_n`` best- and ``bottom_n`` worst-ranked indicators of ``entity``.
 
     Indicators are multiplied by their direction first (``adjust_direction``; COINr does so by
@@ -62,20 +72,33 @@ def strengths_weaknesses(data: pd.DataFrame, fw: Framework, entity: str, *, top_
     if min_discard:
         r = r[r != R[r.index].max()]
     r = r.sort_values(kind="stable")
-    codes_s, codes_w = list(r.index[:top_n]), list(r.index[len(r) - bottom_n:])
+    codes_s, codes_w = list(r.index[:top_n]), list(r.index[len(r) - bottom_n :])
 
     def table(codes: list[str]) -> pd.DataFrame:
         vals = data.loc[entity, codes].to_numpy(float)
-        return pd.DataFrame({"Code": codes, "Name": [fw[c].name for c in codes],
-                             "Pillar": [fw.ancestor_at(c, report_level) for c in codes],
-                             "Rank": r[codes].to_numpy(), "Value": signif(vals, sig_figs) if sig_figs else vals,
-                             "Unit": [fw[c].unit for c in codes]})
+        return pd.DataFrame(
+            {
+                "Code": codes,
+                "Name": [fw[c].name for c in codes],
+                "Pillar": [fw.ancestor_at(c, report_level) for c in codes],
+                "Rank": r[codes].to_numpy(),
+                "Value": signif(vals, sig_figs) if sig_figs else vals,
+                "Unit": [fw[c].unit for c in codes],
+            }
+        )
 
     return {"Strengths": table(codes_s), "Weaknesses": table(codes_w)}
 
 
-def results_table(data: pd.DataFrame, fw: Framework, groups: pd.DataFrame | None = None, *,
-                  use: str = "scores", use_group: str | None = None, nround: int = 2) -> pd.DataFrame:
+def results_table(
+    data: pd.DataFrame,
+    fw: Framework,
+    groups: pd.DataFrame | None = None,
+    *,
+    use: str = "scores",
+    use_group: str | None = None,
+    nround: int = 2,
+) -> pd.DataFrame:
     """Aggregate scores (or ranks, or ranks within ``use_group``) of every entity, sorted by the
     index (then by group for group ranks), as COINr ``get_results(tab_type = "Aggs")``.
 
@@ -84,7 +107,9 @@ def results_table(data: pd.DataFrame, fw: Framework, groups: pd.DataFrame | None
     """
     if use not in ("scores", "ranks", "groupranks"):
         raise DataError(f"use must be scores, ranks or groupranks, not {use!r}")
-    aggs = [c for lv in range(fw.n_levels, 1, -1) for c in sorted(fw.codes(lv), key=lambda c: fw[c].parent or "")]
+    aggs = [
+        c for lv in range(fw.n_levels, 1, -1) for c in sorted(fw.codes(lv), key=lambda c: fw[c].parent or "")
+    ]
     tab = data[aggs].round(nround) if use == "scores" else data[aggs].copy()
     if use_group is not None:
         if groups is None or use_group not in groups.columns:
@@ -101,8 +126,9 @@ def results_table(data: pd.DataFrame, fw: Framework, groups: pd.DataFrame | None
     return tab
 
 
-def compare(scores1: pd.Series, scores2: pd.Series, *, sort_by: str = "Abs.diff",
-            decreasing: bool = True) -> pd.DataFrame:
+def compare(
+    scores1: pd.Series, scores2: pd.Series, *, sort_by: str = "Abs.diff", decreasing: bool = True
+) -> pd.DataFrame:
     """Ranks of two versions of one node side by side: ``Diff = rank1 - rank2``, ``Abs.diff``
     (COINr ``compare_coins``); entities in both, sorted by ``sort_by`` (stable)."""
     common = scores1.index.intersection(scores2.index, sort=False)
@@ -120,6 +146,15 @@ def get_str_weak(result: Result, entity: str, n: int = 5, dset: str = "Raw") -> 
     lowest-possible ranks discarded. Keys ``strengths``/``weaknesses``; columns iCode, name, pillar, rank, value,
     unit.
     """
-    out = strengths_weaknesses(result.stage(dset), result.framework, entity, top_n=n, bottom_n=n, sig_figs=None)
-    cols = {"Code": "iCode", "Name": "name", "Pillar": "pillar", "Rank": "rank", "Value": "value", "Unit": "unit"}
+    out = strengths_weaknesses(
+        result.stage(dset), result.framework, entity, top_n=n, bottom_n=n, sig_figs=None
+    )
+    cols = {
+        "Code": "iCode",
+        "Name": "name",
+        "Pillar": "pillar",
+        "Rank": "rank",
+        "Value": "value",
+        "Unit": "unit",
+    }
     return {k.lower(): v.rename(columns=cols).reset_index(drop=True) for k, v in out.items()}

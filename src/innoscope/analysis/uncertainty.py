@@ -112,8 +112,15 @@ class UncertaintyResult:
             mean = (c[:, :-1] * np.arange(1, c.shape[0] + 1)).sum(axis=1) / valid
         q = quantiles_from_counts(c, sorted(set(probs) | {0.5}))
         qcols = {_qname(p): q[:, j] for j, p in enumerate(sorted(set(probs) | {0.5}))}
-        df = pd.DataFrame({"uCode": self.entities, "nominal": self.engine.nominal_ranks[node], "mean": mean,
-                           "median": qcols.pop("median"), **qcols})
+        df = pd.DataFrame(
+            {
+                "uCode": self.entities,
+                "nominal": self.engine.nominal_ranks[node],
+                "mean": mean,
+                "median": qcols.pop("median"),
+                **qcols,
+            }
+        )
         return df
 
     def to_df(self, level: int | None = None) -> pd.DataFrame:
@@ -132,13 +139,16 @@ class UncertaintyResult:
         df = pd.DataFrame(c / self.n, index=pd.Index(self.entities, name="uCode"), columns=cols)
         return df if c[:, -1].any() else df.drop(columns="NaN")
 
-    def prob_outranks(self, a: str | None = None, b: str | None = None, node: str | None = None
-                      ) -> float | pd.DataFrame:
+    def prob_outranks(
+        self, a: str | None = None, b: str | None = None, node: str | None = None
+    ) -> float | pd.DataFrame:
         """P(a ranks strictly better than b) at ``node``; without a and b, the whole matrix (rows outrank columns)."""
         node = node or self.framework.root
         if node not in self.wins:
-            raise SpecError(f"pairwise probabilities not computed for {node!r}; computed for: "
-                            f"{', '.join(self.wins) or 'none'} (pass pair_levels=)")
+            raise SpecError(
+                f"pairwise probabilities not computed for {node!r}; computed for: "
+                f"{', '.join(self.wins) or 'none'} (pass pair_levels=)"
+            )
         who = self.pair_entities or self.entities
         m = pd.DataFrame(self.wins[node] / self.n, index=who, columns=who)
         if a is None and b is None:
@@ -155,10 +165,15 @@ class UncertaintyResult:
         (run with ``pairs=[a, b]`` to get every level), top level first."""
         fw = self.framework
         nodes = sorted(self.wins, key=lambda c: (-fw[c].level, list(self.wins).index(c)))
-        return pd.DataFrame({"level": [fw[c].level for c in nodes], "node": nodes,
-                             "name": [fw[c].name for c in nodes],
-                             f"P({a} > {b})": [self.prob_outranks(a, b, c) for c in nodes],
-                             f"P({b} > {a})": [self.prob_outranks(b, a, c) for c in nodes]})
+        return pd.DataFrame(
+            {
+                "level": [fw[c].level for c in nodes],
+                "node": nodes,
+                "name": [fw[c].name for c in nodes],
+                f"P({a} > {b})": [self.prob_outranks(a, b, c) for c in nodes],
+                f"P({b} > {a})": [self.prob_outranks(b, a, c) for c in nodes],
+            }
+        )
 
     def parameters(self) -> pd.DataFrame:
         """Every replication's sampled choices: one column per input (labels, categorical; weights: the set or
@@ -168,7 +183,9 @@ class UncertaintyResult:
         for inp, sl in zip(eng.inputs, eng.slices, strict=True):
             u = self.U[:, sl]
             if isinstance(inp, Discrete):
-                cols[inp.name] = pd.Categorical.from_codes(inp.index(u[:, 0]), pd.Index(inp.labels, dtype=object))
+                cols[inp.name] = pd.Categorical.from_codes(
+                    inp.index(u[:, 0]), pd.Index(inp.labels, dtype=object)
+                )
             elif isinstance(inp, WeightNoise):
                 if inp.sets:
                     cols[inp.name] = np.minimum((u[:, 0] * inp.sets).astype(int), inp.sets - 1)
@@ -191,46 +208,79 @@ class UncertaintyResult:
         """Replication ``i`` rebuilt through :func:`innoscope.build`: its spec (discrete choices patched in) and
         its weights as the aggregate steps' ``weight_patch``. Works for every spec the engine accepts."""
         u = self.U[i]
-        return build(self.framework, data if data is not None else self.nominal.data,
-                     replication_spec(self.engine, self.base, u), weight_patch=self.engine.weight_patch(u))
+        return build(
+            self.framework,
+            data if data is not None else self.nominal.data,
+            replication_spec(self.engine, self.base, u),
+            weight_patch=self.engine.weight_patch(u),
+        )
 
     def ranks(self, node: str | None = None) -> pd.DataFrame:
         """Every replication's ranks at ``node`` (entities x replications), where kept (``keep=``)."""
         node = node or self.framework.root
         if node not in self.kept_ranks:
             raise SpecError(f"ranks of each replication were not kept for {node!r} (pass keep=True)")
-        return pd.DataFrame(self.kept_ranks[node].T.astype(float), index=pd.Index(self.entities, name="uCode"),
-                            columns=[f"r_{i + 1}" for i in range(self.n)])
+        return pd.DataFrame(
+            self.kept_ranks[node].T.astype(float),
+            index=pd.Index(self.entities, name="uCode"),
+            columns=[f"r_{i + 1}" for i in range(self.n)],
+        )
 
     def chart_data(self, node: str | None = None) -> dict[str, Any]:
         """Data for the report's rank-interval chart: entities sorted by nominal rank with their interval."""
         node = self._node(node)
         df = self.rank_stats(node).sort_values(["nominal", "uCode"])
         names = self.nominal.data.names.reindex(df["uCode"]).fillna("").tolist()
-        return {"node": node, "n": self.n, "quantiles": list(self.quantiles),
-                "rows": [{"uCode": r.uCode, "name": nm, **{k: (None if pd.isna(v) else float(v))
-                                                          for k, v in r._asdict().items() if k != "uCode"}}
-                         for r, nm in zip(df.itertuples(index=False), names, strict=True)]}
+        return {
+            "node": node,
+            "n": self.n,
+            "quantiles": list(self.quantiles),
+            "rows": [
+                {
+                    "uCode": r.uCode,
+                    "name": nm,
+                    **{k: (None if pd.isna(v) else float(v)) for k, v in r._asdict().items() if k != "uCode"},
+                }
+                for r, nm in zip(df.itertuples(index=False), names, strict=True)
+            ],
+        }
 
 
 def default_inputs(framework: Framework, noise: float = 0.25) -> list[dict[str, Any]]:
     """A generic design when a spec has no ``uncertainty:`` section: weights +/- ``noise`` at every weighted
     level, min-max [1, 100] vs z-score (10, 2), arithmetic vs geometric mean (COINr's vignette choices)."""
     return [
-        {"name": "Weights", "weights": "uniform", "noise": {lv: noise for lv in range(1, framework.n_levels)}},
-        {"name": "Normalisation", "stage": "normalise",
-         "alternatives": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "m_sd": [10, 2]}]},
+        {
+            "name": "Weights",
+            "weights": "uniform",
+            "noise": {lv: noise for lv in range(1, framework.n_levels)},
+        },
+        {
+            "name": "Normalisation",
+            "stage": "normalise",
+            "alternatives": [{"method": "minmax", "range": [1, 100]}, {"method": "zscore", "m_sd": [10, 2]}],
+        },
         {"name": "Aggregation", "stage": "aggregate", "alternatives": ["arithmetic", "geometric"]},
     ]
 
 
-def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | str,
-                *, inputs: Sequence[Any] | dict | None = None, n: int | None = None,
-                seed: int | np.random.Generator | None = None, levels: Sequence[int] | None = None,
-                pair_levels: Sequence[int] | None = None, pairs: Sequence[str] | None = None,
-                quantiles: Sequence[float] = (0.05, 0.5, 0.95),
-                keep: bool | None = None, chunk: int | None = None, executor: Executor | None = None,
-                progress: Callable[[int], None] | None = None) -> UncertaintyResult:
+def uncertainty(
+    framework: Framework,
+    data: CrossSection,
+    spec: PipelineSpec | dict | str,
+    *,
+    inputs: Sequence[Any] | dict | None = None,
+    n: int | None = None,
+    seed: int | np.random.Generator | None = None,
+    levels: Sequence[int] | None = None,
+    pair_levels: Sequence[int] | None = None,
+    pairs: Sequence[str] | None = None,
+    quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    keep: bool | None = None,
+    chunk: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks.
 
     ``spec``: the pipeline with an ``uncertainty:`` section (or pass ``inputs=``). ``n``: replications
@@ -267,20 +317,42 @@ def uncertainty(framework: Framework, data: CrossSection, spec: PipelineSpec | d
     keep_nodes = [fw.root] if keep else []
     U = rng.random((n, engine.n_vars))
     chunk = chunk or auto_chunk(n_ent, len(fw.aggregates))
-    acc = run_chunks(engine, U, ChunkJob(stat_nodes, pair_nodes, keep_nodes, fw.root, pair_idx), chunk=chunk,
-                     executor=executor, progress=progress)
-    return UncertaintyResult(framework=fw, nominal=nominal, engine=engine, base=base, U=U, counts=acc.counts,
-                             wins=acc.wins, score_sum=acc.score_sum, kept_ranks=acc.kept_ranks,
-                             kept_scores=acc.kept_scores, quantiles=tuple(quantiles),
-                             pair_entities=list(pairs) if pairs is not None else None)
+    acc = run_chunks(
+        engine,
+        U,
+        ChunkJob(stat_nodes, pair_nodes, keep_nodes, fw.root, pair_idx),
+        chunk=chunk,
+        executor=executor,
+        progress=progress,
+    )
+    return UncertaintyResult(
+        framework=fw,
+        nominal=nominal,
+        engine=engine,
+        base=base,
+        U=U,
+        counts=acc.counts,
+        wins=acc.wins,
+        score_sum=acc.score_sum,
+        kept_ranks=acc.kept_ranks,
+        kept_scores=acc.kept_scores,
+        quantiles=tuple(quantiles),
+        pair_entities=list(pairs) if pairs is not None else None,
+    )
 
 
 WEIGHTS_ONLY_NOISE = 0.25
 
 
-def uncertainty_any_design(framework: Framework, data: CrossSection, spec: PipelineSpec, *, n: int,
-                           seed: int | np.random.Generator | None = None, pairs: Sequence[str] | None = None
-                           ) -> tuple[UncertaintyResult, str]:
+def uncertainty_any_design(
+    framework: Framework,
+    data: CrossSection,
+    spec: PipelineSpec,
+    *,
+    n: int,
+    seed: int | np.random.Generator | None = None,
+    pairs: Sequence[str] | None = None,
+) -> tuple[UncertaintyResult, str]:
     """:func:`uncertainty` under the spec's own ``uncertainty:`` design, else :func:`default_inputs`, else --
     when the generic design cannot run on these data (a geometric mean of non-positive values, say) -- the
     weights alone (+/- 25 % at every weighted level).
@@ -291,10 +363,16 @@ def uncertainty_any_design(framework: Framework, data: CrossSection, spec: Pipel
     if spec.uncertainty:
         return uncertainty(framework, data, spec, n=n, seed=seed, pairs=pairs), "spec"
     try:
-        return uncertainty(framework, data, spec, inputs=default_inputs(framework), n=n, seed=seed,
-                           pairs=pairs), "default"
+        return uncertainty(
+            framework, data, spec, inputs=default_inputs(framework), n=n, seed=seed, pairs=pairs
+        ), "default"
     except InnoscopeError:
         pass
-    weights_only = [{"name": "Weights", "weights": "uniform",
-                     "noise": dict.fromkeys(range(1, framework.n_levels), WEIGHTS_ONLY_NOISE)}]
+    weights_only = [
+        {
+            "name": "Weights",
+            "weights": "uniform",
+            "noise": dict.fromkeys(range(1, framework.n_levels), WEIGHTS_ONLY_NOISE),
+        }
+    ]
     return uncertainty(framework, data, spec, inputs=weights_only, n=n, seed=seed, pairs=pairs), "weights"

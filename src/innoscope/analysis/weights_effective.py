@@ -22,6 +22,8 @@ def effective_weights(fw: Framework, weights: pd.Series | dict | None = None) ->
             s = w.reindex(ch).sum()
             for c in ch:
                 eff[c] = w[c] / s * eff[parent]
-    rows = [{"iCode": n.id, "Level": n.level, "Weight": w.get(n.id, float("nan")), "EffWeight": eff[n.id]}
-            for n in fw.nodes]
+    rows = [
+        {"iCode": n.id, "Level": n.level, "Weight": w.get(n.id, float("nan")), "EffWeight": eff[n.id]}
+        for n in fw.nodes
+    ]
     return pd.DataFrame(rows)

@@ -44,19 +44,68 @@ from innoscope.ingest.names import EntityTable
 from innoscope.ingest.values import ValueParseError, convert_unit, normalise_text, parse_value
 from innoscope.model.errors import DataError, ImportFailed
 
-__all__ = ["CHOICE_ORDER", "COLUMNS", "CityImport", "bundled_path", "import_cities", "parse_year", "read_cities"]
+__all__ = [
+    "CHOICE_ORDER",
+    "COLUMNS",
+    "CityImport",
+    "bundled_path",
+    "import_cities",
+    "parse_year",
+    "read_cities",
+]
 
-COLUMNS = ("city_zh", "city_en", "indicator", "year", "value", "unit", "source_url", "source_title", "excerpt",
-           "notes")
+COLUMNS = (
+    "city_zh",
+    "city_en",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "source_url",
+    "source_title",
+    "excerpt",
+    "notes",
+)
 RANK_UNITS = frozenset({"rank", "world rank"})
-CHOICE_ORDER = ("non-seed first", "not LOW-QUALITY first", "exact value, then approximate, then a bound",
-                "exact year first", "more significant digits first", "file order")
+CHOICE_ORDER = (
+    "non-seed first",
+    "not LOW-QUALITY first",
+    "exact value, then approximate, then a bound",
+    "exact year first",
+    "more significant digits first",
+    "file order",
+)
 """How one row is chosen among several for the same (entity, indicator, year)."""
 
-OBS_COLUMNS = ["entity", "city_zh", "indicator", "year", "value", "unit", "lower_bound", "upper_bound",
-               "approximate", "missing", "rank", "seed", "low_quality", "year_flag", "definition", "value_raw",
-               "unit_raw", "year_raw", "indicator_raw", "source_url", "source_title", "excerpt", "notes", "line",
-               "chosen", "conflict", "n_sources"]
+OBS_COLUMNS = [
+    "entity",
+    "city_zh",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "lower_bound",
+    "upper_bound",
+    "approximate",
+    "missing",
+    "rank",
+    "seed",
+    "low_quality",
+    "year_flag",
+    "definition",
+    "value_raw",
+    "unit_raw",
+    "year_raw",
+    "indicator_raw",
+    "source_url",
+    "source_title",
+    "excerpt",
+    "notes",
+    "line",
+    "chosen",
+    "conflict",
+    "n_sources",
+]
 
 
 def bundled_path() -> Path:
@@ -108,7 +157,9 @@ def parse_year(text: str) -> tuple[int | None, str]:
 # -- values and units -----------------------------------------------------------------------------
 _ORDINAL = re.compile(r"^(\d+)\s*(?:st|nd|rd|th)\b\s*(.*)$", re.IGNORECASE)
 _PAREN = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
-_ENGLISH_MAG = re.compile(r"^([\d.,]+)\s*(thousand|million|billion|trillion)?\s*(yuan|cny|rmb)?$", re.IGNORECASE)
+_ENGLISH_MAG = re.compile(
+    r"^([\d.,]+)\s*(thousand|million|billion|trillion)?\s*(yuan|cny|rmb)?$", re.IGNORECASE
+)
 _ENGLISH_FACTOR = {None: 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -183,18 +234,21 @@ class CityImport:
     def conflicts(self) -> pd.DataFrame:
         """Every row of every (entity, indicator, year) whose sources give different values."""
         obs = self.observations
-        return obs[obs["conflict"]].sort_values(["entity", "indicator", "year", "chosen"],
-                                                ascending=[True, True, True, False])
+        return obs[obs["conflict"]].sort_values(
+            ["entity", "indicator", "year", "chosen"], ascending=[True, True, True, False]
+        )
 
     def summary(self) -> str:
         obs = self.observations
         counts = self.report["severity"].value_counts()
-        return (f"{self.source}: {self.n_raw} rows read, {len(obs)} imported ({int(obs['seed'].sum())} seed, "
-                f"{int(obs['low_quality'].sum())} low-quality, {int(obs['year'].isna().sum())} without a year), "
-                f"{obs['entity'].nunique()} entities, {obs['indicator'].nunique()} indicators, "
-                f"{int(obs['conflict'].sum())} rows in {self.conflicts().groupby(['entity', 'indicator', 'year']).ngroups}"
-                f" conflicting groups; report: {int(counts.get('error', 0))} errors, "
-                f"{int(counts.get('warning', 0))} warnings, {int(counts.get('info', 0))} notes")
+        return (
+            f"{self.source}: {self.n_raw} rows read, {len(obs)} imported ({int(obs['seed'].sum())} seed, "
+            f"{int(obs['low_quality'].sum())} low-quality, {int(obs['year'].isna().sum())} without a year), "
+            f"{obs['entity'].nunique()} entities, {obs['indicator'].nunique()} indicators, "
+            f"{int(obs['conflict'].sum())} rows in {self.conflicts().groupby(['entity', 'indicator', 'year']).ngroups}"
+            f" conflicting groups; report: {int(counts.get('error', 0))} errors, "
+            f"{int(counts.get('warning', 0))} warnings, {int(counts.get('info', 0))} notes"
+        )
 
 
 def _file_bytes(path: str | Path | None, content: bytes | None) -> tuple[bytes, str]:
@@ -207,8 +261,13 @@ def _file_bytes(path: str | Path | None, content: bytes | None) -> tuple[bytes, 
     return p.read_bytes(), str(p) if path is not None else "innoscope/data/cities/city_indicators.csv"
 
 
-def read_cities(path: str | Path | None = None, *, encoding: str | None = None,
-                entities: EntityTable | None = None, content: bytes | None = None) -> tuple[list[dict], str, str]:
+def read_cities(
+    path: str | Path | None = None,
+    *,
+    encoding: str | None = None,
+    entities: EntityTable | None = None,
+    content: bytes | None = None,
+) -> tuple[list[dict], str, str]:
     """Rows of a raw cited file as dicts (with ``_line``), its label and sha256. Default: the bundled file.
 
     ``content``: the file's bytes, read from memory (an upload); ``path`` then only names it in messages.
@@ -228,8 +287,9 @@ def read_cities(path: str | Path | None = None, *, encoding: str | None = None,
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise DataError(f"{label}: line 1: missing column(s) {missing}; the cited city format needs "
-                        f"{', '.join(COLUMNS)}")
+        raise DataError(
+            f"{label}: line 1: missing column(s) {missing}; the cited city format needs {', '.join(COLUMNS)}"
+        )
     rows = []
     line = reader.line_num + 1
     try:
@@ -282,9 +342,15 @@ def _decode(data: bytes, encoding: str | None, label: str, entities: EntityTable
     return best
 
 
-def import_cities(path: str | Path | None = None, *, entities: EntityTable | None = None,
-                  units: dict[str, str] | None = None, strict: bool = True,
-                  encoding: str | None = None, content: bytes | None = None) -> CityImport:
+def import_cities(
+    path: str | Path | None = None,
+    *,
+    entities: EntityTable | None = None,
+    units: dict[str, str] | None = None,
+    strict: bool = True,
+    encoding: str | None = None,
+    content: bytes | None = None,
+) -> CityImport:
     """Import a raw cited city file (default: the bundled one). See the module docstring for the rules.
 
     ``units``: indicator -> unit to convert to (e.g. from a framework); other indicators use their most
@@ -296,8 +362,16 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
     issues: list[dict] = []
 
     def issue(line: int, column: str, raw: str, severity: str, kind: str, message: str) -> None:
-        issues.append({"line": line, "column": column, "raw": raw, "severity": severity, "kind": kind,
-                       "message": message})
+        issues.append(
+            {
+                "line": line,
+                "column": column,
+                "raw": raw,
+                "severity": severity,
+                "kind": kind,
+                "message": message,
+            }
+        )
 
     recs: list[dict] = []
     for r in rows:
@@ -307,22 +381,40 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
         try:
             entity = entities.resolve(r["city_zh"] or r["city_en"], where=f"{where}, column city_zh")
             if r["city_en"] and r["city_zh"] and entities.get(r["city_en"]) not in (None, entity):
-                issue(ln, "city_en", r["city_en"], "error", "entity",
-                      f"city_en {r['city_en']!r} names {entities.get(r['city_en'])!r}, city_zh {r['city_zh']!r} "
-                      f"names {entity!r}")
+                issue(
+                    ln,
+                    "city_en",
+                    r["city_en"],
+                    "error",
+                    "entity",
+                    f"city_en {r['city_en']!r} names {entities.get(r['city_en'])!r}, city_zh {r['city_zh']!r} "
+                    f"names {entity!r}",
+                )
                 bad = True
         except DataError as e:
             issue(ln, "city_zh", r["city_zh"], "error", "entity", str(e))
             continue
         indicator = r["indicator"].strip()
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", indicator):
-            issue(ln, "indicator", indicator, "error", "indicator",
-                  f"{where}, column indicator: {indicator!r} is not an indicator id (letters, digits, _)")
+            issue(
+                ln,
+                "indicator",
+                indicator,
+                "error",
+                "indicator",
+                f"{where}, column indicator: {indicator!r} is not an indicator id (letters, digits, _)",
+            )
             continue
         year, year_flag = parse_year(r["year"])
         if year is None:
-            issue(ln, "year", r["year"], "warning", f"year_{year_flag}",
-                  f"year {r['year']!r} gives no year ({year_flag}); the value is kept but no cross-section uses it")
+            issue(
+                ln,
+                "year",
+                r["year"],
+                "warning",
+                f"year_{year_flag}",
+                f"year {r['year']!r} gives no year ({year_flag}); the value is kept but no cross-section uses it",
+            )
         unit, paren = _split_paren(r["unit"].strip())
         paren = None if paren is None else normalise_text(paren)
         value_text = normalise_text(r["value"])
@@ -334,12 +426,20 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
             rank = True
             pv_value, lower, upper, approx, missing = float(m.group(1)), False, False, False, False
             definition = m.group(2).strip() or None
-            issue(ln, "value", r["value"], "info", "rank", f"ordinal {r['value']!r} read as rank {m.group(1)}")
+            issue(
+                ln, "value", r["value"], "info", "rank", f"ordinal {r['value']!r} read as rank {m.group(1)}"
+            )
             if not unit or unit not in RANK_UNITS:
                 unit = "rank"
             if not indicator.endswith("_rank"):
-                issue(ln, "value", r["value"], "info", "rank",
-                      f"ordinal {r['value']!r}: stored as rank indicator {indicator}_rank (lower is better)")
+                issue(
+                    ln,
+                    "value",
+                    r["value"],
+                    "info",
+                    "rank",
+                    f"ordinal {r['value']!r}: stored as rank indicator {indicator}_rank (lower is better)",
+                )
                 indicator = f"{indicator}_rank"
         else:
             try:
@@ -347,27 +447,60 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
             except ValueParseError as e:
                 issue(ln, "value", r["value"], "error", "value", str(e))
                 continue
-            pv_value, lower, upper, approx, missing = pv.value, pv.lower_bound, pv.upper_bound, pv.approximate, \
-                pv.missing
+            pv_value, lower, upper, approx, missing = (
+                pv.value,
+                pv.lower_bound,
+                pv.upper_bound,
+                pv.approximate,
+                pv.missing,
+            )
             if pv.unit and not unit:
                 unit = pv.unit
             if vparen is not None:
                 try:
                     pp = parse_value(vparen)
-                    same = pp.value is not None and pv_value is not None and np.isclose(pp.value, pv_value, rtol=5e-3)
+                    same = (
+                        pp.value is not None
+                        and pv_value is not None
+                        and np.isclose(pp.value, pv_value, rtol=5e-3)
+                    )
                 except ValueParseError:
                     pp, same = None, False
                 if pp is not None and same:
-                    lower, upper, approx = lower or pp.lower_bound, upper or pp.upper_bound, approx or pp.approximate
+                    lower, upper, approx = (
+                        lower or pp.lower_bound,
+                        upper or pp.upper_bound,
+                        approx or pp.approximate,
+                    )
                 else:
-                    issue(ln, "value", r["value"], "warning", "value_restatement",
-                          f"parenthesis {vparen!r} does not restate {vmain!r}; kept {vmain!r}")
+                    issue(
+                        ln,
+                        "value",
+                        r["value"],
+                        "warning",
+                        "value_restatement",
+                        f"parenthesis {vparen!r} does not restate {vmain!r}; kept {vmain!r}",
+                    )
             if missing:
-                issue(ln, "value", r["value"], "info", "missing", f"missing marker {r['value']!r}: kept as missing")
+                issue(
+                    ln,
+                    "value",
+                    r["value"],
+                    "info",
+                    "missing",
+                    f"missing marker {r['value']!r}: kept as missing",
+                )
         if unit in RANK_UNITS and not indicator.endswith("_rank"):
             rank = True
         if not unit:
-            issue(ln, "unit", r["unit"], "error", "unit", f"{where}, column unit: no unit for value {r['value']!r}")
+            issue(
+                ln,
+                "unit",
+                r["unit"],
+                "error",
+                "unit",
+                f"{where}, column unit: no unit for value {r['value']!r}",
+            )
             bad = True
         if paren is not None:
             restated = _restated(paren)
@@ -376,28 +509,55 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
             elif pv_value is not None:
                 expect = pv_value * _unit_factor(unit)
                 if not np.isclose(restated, expect, rtol=5e-3):
-                    issue(ln, "unit", r["unit"], "warning", "unit_restatement",
-                          f"unit restatement {paren!r} = {restated:g} does not match value {value_text} {unit} "
-                          f"= {expect:g}")
+                    issue(
+                        ln,
+                        "unit",
+                        r["unit"],
+                        "warning",
+                        "unit_restatement",
+                        f"unit restatement {paren!r} = {restated:g} does not match value {value_text} {unit} "
+                        f"= {expect:g}",
+                    )
         notes = r["notes"]
         if bad:
             continue
-        recs.append({
-            "entity": entity, "city_zh": r["city_zh"], "indicator": indicator, "year": year,
-            "value": np.nan if pv_value is None else float(pv_value), "unit": unit, "lower_bound": lower,
-            "upper_bound": upper, "approximate": approx, "missing": missing, "rank": rank,
-            "seed": r["source_url"].strip().startswith("seed:"), "low_quality": "LOW-QUALITY" in notes,
-            "year_flag": year_flag, "definition": definition, "value_raw": r["value"], "unit_raw": r["unit"],
-            "year_raw": r["year"], "indicator_raw": r["indicator"], "source_url": r["source_url"],
-            "source_title": r["source_title"], "excerpt": r["excerpt"], "notes": notes, "line": ln,
-            "_digits": _digits(r["value"]),
-        })
+        recs.append(
+            {
+                "entity": entity,
+                "city_zh": r["city_zh"],
+                "indicator": indicator,
+                "year": year,
+                "value": np.nan if pv_value is None else float(pv_value),
+                "unit": unit,
+                "lower_bound": lower,
+                "upper_bound": upper,
+                "approximate": approx,
+                "missing": missing,
+                "rank": rank,
+                "seed": r["source_url"].strip().startswith("seed:"),
+                "low_quality": "LOW-QUALITY" in notes,
+                "year_flag": year_flag,
+                "definition": definition,
+                "value_raw": r["value"],
+                "unit_raw": r["unit"],
+                "year_raw": r["year"],
+                "indicator_raw": r["indicator"],
+                "source_url": r["source_url"],
+                "source_title": r["source_title"],
+                "excerpt": r["excerpt"],
+                "notes": notes,
+                "line": ln,
+                "_digits": _digits(r["value"]),
+            }
+        )
     report = pd.DataFrame(issues, columns=["line", "column", "raw", "severity", "kind", "message"])
     if strict and (report["severity"] == "error").any():
         errs = report[report["severity"] == "error"]
         lines = "\n".join(f"  {m}" for m in errs["message"].head(20))
         more = f"\n  ... and {len(errs) - 20} more" if len(errs) > 20 else ""
-        raise ImportFailed(f"{label}: {len(errs)} row(s) cannot be imported; nothing was imported:\n{lines}{more}")
+        raise ImportFailed(
+            f"{label}: {len(errs)} row(s) cannot be imported; nothing was imported:\n{lines}{more}"
+        )
     obs = pd.DataFrame(recs)
     if obs.empty:
         raise ImportFailed(f"{label}: no row could be imported")
@@ -407,16 +567,30 @@ def import_cities(path: str | Path | None = None, *, entities: EntityTable | Non
     obs = _choose(obs)
     for (ent, ind, yr), g in obs[obs["conflict"]].groupby(["entity", "indicator", "year"]):
         chosen = g[g["chosen"]].iloc[0]
-        others = "; ".join(f"{v:g} (line {ln})" for v, ln in zip(g.loc[~g["chosen"], "value"],
-                                                                   g.loc[~g["chosen"], "line"], strict=True))
-        issue(int(chosen["line"]), "value", str(chosen["value_raw"]), "info", "conflict",
-              f"{ent} {ind} {int(yr)}: {len(g)} sources differ; chose {chosen['value']:g} (line {chosen['line']}) "
-              f"over {others} by: {', '.join(CHOICE_ORDER)}")
+        others = "; ".join(
+            f"{v:g} (line {ln})"
+            for v, ln in zip(g.loc[~g["chosen"], "value"], g.loc[~g["chosen"], "line"], strict=True)
+        )
+        issue(
+            int(chosen["line"]),
+            "value",
+            str(chosen["value_raw"]),
+            "info",
+            "conflict",
+            f"{ent} {ind} {int(yr)}: {len(g)} sources differ; chose {chosen['value']:g} (line {chosen['line']}) "
+            f"over {others} by: {', '.join(CHOICE_ORDER)}",
+        )
     report = pd.DataFrame(issues, columns=["line", "column", "raw", "severity", "kind", "message"])
     report = report.sort_values(["line", "column"], kind="stable").reset_index(drop=True)
     indicators = _indicator_table(obs)
-    return CityImport(observations=obs[OBS_COLUMNS].reset_index(drop=True), report=report, indicators=indicators,
-                      source=label, sha256=sha, n_raw=len(rows))
+    return CityImport(
+        observations=obs[OBS_COLUMNS].reset_index(drop=True),
+        report=report,
+        indicators=indicators,
+        source=label,
+        sha256=sha,
+        n_raw=len(rows),
+    )
 
 
 def _harmonise_units(obs: pd.DataFrame, targets: dict[str, str]) -> tuple[pd.DataFrame, list[tuple]]:
@@ -433,12 +607,21 @@ def _harmonise_units(obs: pd.DataFrame, targets: dict[str, str]) -> tuple[pd.Dat
             try:
                 obs.at[i, "value"] = convert_compound(float(obs.at[i, "value"]), u, target)
             except DataError as e:
-                out.append((int(obs.at[i, "line"]), "unit", u, "warning", "unit",
-                            f"{ind}: {e}; value kept in {u!r}"))
+                out.append(
+                    (int(obs.at[i, "line"]), "unit", u, "warning", "unit", f"{ind}: {e}; value kept in {u!r}")
+                )
                 continue
             if not (u in RANK_UNITS and target in RANK_UNITS):
-                out.append((int(obs.at[i, "line"]), "unit", u, "info", "unit_converted",
-                            f"{ind}: {obs.at[i, 'value_raw']} {u} converted to {obs.at[i, 'value']:g} {target}"))
+                out.append(
+                    (
+                        int(obs.at[i, "line"]),
+                        "unit",
+                        u,
+                        "info",
+                        "unit_converted",
+                        f"{ind}: {obs.at[i, 'value_raw']} {u} converted to {obs.at[i, 'value']:g} {target}",
+                    )
+                )
             obs.at[i, "unit"] = target
     return obs, out
 
@@ -449,8 +632,11 @@ def _choose(obs: pd.DataFrame) -> pd.DataFrame:
     obs["_exact"] = np.where(obs["lower_bound"] | obs["upper_bound"], 2, np.where(obs["approximate"], 1, 0))
     obs["_yexact"] = (~obs["year_flag"].isin(["exact", "date", "data_year"])).astype(int)
     obs["_order"] = np.arange(len(obs))
-    obs = obs.sort_values(["seed", "low_quality", "_exact", "_yexact", "_digits", "_order"],
-                          ascending=[True, True, True, True, False, True], kind="stable")
+    obs = obs.sort_values(
+        ["seed", "low_quality", "_exact", "_yexact", "_digits", "_order"],
+        ascending=[True, True, True, True, False, True],
+        kind="stable",
+    )
     key = ["entity", "indicator", "year"]
     dated = obs["year"].notna()
     obs["chosen"] = False
@@ -471,8 +657,16 @@ def _indicator_table(obs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for ind, g in obs.groupby("indicator", sort=True):
         rank = bool(g["rank"].any()) or ind.endswith("_rank")
-        rows.append({"indicator": ind, "unit": g["unit"].mode().iat[0], "direction": -1 if rank else 1,
-                     "rank": rank, "rows": len(g), "entities": g["entity"].nunique(),
-                     "entities_non_seed": g.loc[~g["seed"], "entity"].nunique(),
-                     "years": ", ".join(str(y) for y in sorted(g["year"].dropna().unique()))})
+        rows.append(
+            {
+                "indicator": ind,
+                "unit": g["unit"].mode().iat[0],
+                "direction": -1 if rank else 1,
+                "rank": rank,
+                "rows": len(g),
+                "entities": g["entity"].nunique(),
+                "entities_non_seed": g.loc[~g["seed"], "entity"].nunique(),
+                "years": ", ".join(str(y) for y in sorted(g["year"].dropna().unique())),
+            }
+        )
     return pd.DataFrame(rows)

@@ -28,8 +28,19 @@ from innoscope.pipeline import PipelineSpec, build
 from innoscope.pipeline.result import Result
 from innoscope.store.panel import cross_section_with_choices, prepare
 
-__all__ = ["DEFAULT_WINDOW", "CityBuild", "compare_cities", "default_build", "default_framework_path",
-           "bundled_yaml", "default_spec_path", "fmt", "in_short", "seed_claims", "spec_path"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "CityBuild",
+    "compare_cities",
+    "default_build",
+    "default_framework_path",
+    "bundled_yaml",
+    "default_spec_path",
+    "fmt",
+    "in_short",
+    "seed_claims",
+    "spec_path",
+]
 
 DEFAULT_WINDOW = 4
 """Years back from the reference year for the bundled data (see docs/three_pools.md)."""
@@ -94,9 +105,15 @@ class CityBuild:
         pools = fw.codes(2)
         flags = self.cross_section.flags if self.cross_section.flags is not None else pd.DataFrame()
         outdated = flags.apply(lambda col: col.str.contains("outdated")).sum(axis=1) if not flags.empty else 0
-        return pd.DataFrame({"indicators": v.notna().sum(axis=1), "n_indicators": v.shape[1],
-                             "pools": agg[pools].notna().sum(axis=1), "n_pools": len(pools),
-                             "outdated": outdated})
+        return pd.DataFrame(
+            {
+                "indicators": v.notna().sum(axis=1),
+                "n_indicators": v.shape[1],
+                "pools": agg[pools].notna().sum(axis=1),
+                "n_pools": len(pools),
+                "outdated": outdated,
+            }
+        )
 
     def ranking(self) -> pd.DataFrame:
         r = self.result.ranking()
@@ -105,16 +122,27 @@ class CityBuild:
         return r.join(self.coverage())
 
 
-def default_build(*, data: str | Path | None = None, observations: pd.DataFrame | None = None,
-                  framework: str | Path | Framework | None = None, spec: str | Path | PipelineSpec | None = None,
-                  year: int | None = None, window: int | None = DEFAULT_WINDOW, policy: str = "quality",
-                  entities: EntityTable | None = None, content: bytes | None = None) -> CityBuild:
+def default_build(
+    *,
+    data: str | Path | None = None,
+    observations: pd.DataFrame | None = None,
+    framework: str | Path | Framework | None = None,
+    spec: str | Path | PipelineSpec | None = None,
+    year: int | None = None,
+    window: int | None = DEFAULT_WINDOW,
+    policy: str = "quality",
+    entities: EntityTable | None = None,
+    content: bytes | None = None,
+) -> CityBuild:
     """Build the index: three_pools on the bundled cited data unless told otherwise.
 
     ``content``: the cited file's bytes, read from memory (``data`` then only names it).
     """
-    fw = framework if isinstance(framework, Framework) else read_framework_yaml(
-        str(framework or default_framework_path()))
+    fw = (
+        framework
+        if isinstance(framework, Framework)
+        else read_framework_yaml(str(framework or default_framework_path()))
+    )
     sp = spec if isinstance(spec, PipelineSpec) else PipelineSpec.from_yaml(spec_path(spec))
     ents = entities or EntityTable.default()
     imported = None
@@ -128,24 +156,39 @@ def default_build(*, data: str | Path | None = None, observations: pd.DataFrame 
     observations = prepare(observations)
     if "city_zh" not in observations.columns:
         observations["city_zh"] = observations["entity"].map(
-            lambda e: ents.entities[e].name_zh if e in ents.entities else e)
+            lambda e: ents.entities[e].name_zh if e in ents.entities else e
+        )
     if "unit" not in observations.columns:
         observations["unit"] = ""
     names = pd.Series({k: (e.name_zh or e.name_en or k) for k, e in ents.entities.items()})
     in_data = list(dict.fromkeys(observations["entity"]))
-    cs, choices = cross_section_with_choices(observations, fw, year=year, window=window, policy=policy,
-                                             names=names, entities=in_data)
+    cs, choices = cross_section_with_choices(
+        observations, fw, year=year, window=window, policy=policy, names=names, entities=in_data
+    )
     cs = replace(cs, names_en=pd.Series({k: e.name_en for k, e in ents.entities.items() if e.name_en}))
     thin = {c: int(n) for c, n in cs.values.nunique().items() if n < 2}
     if thin:
         detail = ", ".join(f"{c} ({n} distinct value{'s' if n != 1 else ''})" for c, n in thin.items())
-        raise DataError(f"too little data for reference year {choices.attrs['year']} and window {window}: {detail}; "
-                        "min-max needs at least two different values per indicator. Widen --window, pick another "
-                        "--year, or use a framework without these indicators")
+        raise DataError(
+            f"too little data for reference year {choices.attrs['year']} and window {window}: {detail}; "
+            "min-max needs at least two different values per indicator. Widen --window, pick another "
+            "--year, or use a framework without these indicators"
+        )
     result = build(fw, cs, sp)
-    return CityBuild(framework=fw, observations=observations, cross_section=cs, choices=choices, result=result,
-                     spec=sp, year=int(choices.attrs["year"]), window=window, policy=policy, entities=ents,
-                     imported=imported, source=source)
+    return CityBuild(
+        framework=fw,
+        observations=observations,
+        cross_section=cs,
+        choices=choices,
+        result=result,
+        spec=sp,
+        year=int(choices.attrs["year"]),
+        window=window,
+        policy=policy,
+        entities=ents,
+        imported=imported,
+        source=source,
+    )
 
 
 def fmt(x: float | None, digits: int = 4) -> str:
@@ -191,7 +234,9 @@ def _relation(value: float, ref: float, lower: bool, ref_lower: bool, subject: s
     return f"contradicts ({diff:+.0%})"
 
 
-def _sources(b: CityBuild, entity: str, series: list[str], comparable: set[str], used: dict | None) -> list[dict]:
+def _sources(
+    b: CityBuild, entity: str, series: list[str], comparable: set[str], used: dict | None
+) -> list[dict]:
     o = b.observations
     rows = o[(o["entity"] == entity) & o["indicator"].isin(series)]
     out = []
@@ -202,19 +247,36 @@ def _sources(b: CityBuild, entity: str, series: list[str], comparable: set[str],
         if used is not None and r["indicator"] in comparable and r["unit"] in ("rank", "world rank"):
             rel = "confirms" if r["value"] == used["value"] else f"differs (rank {fmt(r['value'])})"
         elif used is not None and r["indicator"] in comparable:
-            rel = _relation(float(r["value"]), float(used["value"]), bool(r["lower_bound"]),
-                            bool(used["lower_bound"]))
+            rel = _relation(
+                float(r["value"]), float(used["value"]), bool(r["lower_bound"]), bool(used["lower_bound"])
+            )
             if rel and r["indicator"] != used["indicator"]:
                 rel = f"{rel}; other definition"
-        out.append({"indicator": r["indicator"], "value": float(r["value"]), "unit": r["unit"],
-                    "year": r["year_raw"], "qualifier": _qual(r), "seed": bool(r["seed"]),
-                    "low_quality": bool(r["low_quality"]), "title": r["source_title"], "url": r["source_url"],
-                    "note": r["notes"], "relation": rel, "line": int(r["line"])})
+        out.append(
+            {
+                "indicator": r["indicator"],
+                "value": float(r["value"]),
+                "unit": r["unit"],
+                "year": r["year_raw"],
+                "qualifier": _qual(r),
+                "seed": bool(r["seed"]),
+                "low_quality": bool(r["low_quality"]),
+                "title": r["source_title"],
+                "url": r["source_url"],
+                "note": r["notes"],
+                "relation": rel,
+                "line": int(r["line"]),
+            }
+        )
     return out
 
 
 def _qual(r: pd.Series) -> str:
-    q = (">" if r["lower_bound"] else "") + ("<" if r["upper_bound"] else "") + ("~" if r["approximate"] else "")
+    q = (
+        (">" if r["lower_bound"] else "")
+        + ("<" if r["upper_bound"] else "")
+        + ("~" if r["approximate"] else "")
+    )
     return q
 
 
@@ -231,8 +293,10 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     ec = b.entities.resolve(c, where="compare")
     for e, raw in ((ea, a), (ec, c)):
         if e not in b.cross_section.values.index:
-            raise DataError(f"{raw!r} ({e}) has no data in this dataset; cities with data: "
-                            f"{', '.join(b.cross_section.names.tolist())}")
+            raise DataError(
+                f"{raw!r} ({e}) has no data in this dataset; cities with data: "
+                f"{', '.join(b.cross_section.names.tolist())}"
+            )
     fw, cs, agg = b.framework, b.cross_section, b.result.aggregated
     names = {e: f"{cs.names[e]} {b.entities.entities[e].name_en}".strip() for e in (ea, ec)}
     ranks = b.result.all_ranks()
@@ -250,8 +314,18 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     pools = []
     for code in fw.codes(2) + [fw.root]:
         sa, sc = float(agg.at[ea, code]), float(agg.at[ec, code])
-        pools.append({"code": code, "name_zh": fw[code].name_zh, "name_en": fw[code].name_en, "a": sa, "b": sc,
-                      "rank_a": ranks.at[ea, code], "rank_b": ranks.at[ec, code], "leader": leader(code, sa, sc)})
+        pools.append(
+            {
+                "code": code,
+                "name_zh": fw[code].name_zh,
+                "name_en": fw[code].name_en,
+                "a": sa,
+                "b": sc,
+                "rank_a": ranks.at[ea, code],
+                "rank_b": ranks.at[ec, code],
+                "leader": leader(code, sa, sc),
+            }
+        )
     inds = []
     den = cs.denominators
     denominated = b.result.datasets.get("Denominated")
@@ -260,31 +334,62 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
         base = str(node.params.get("indicator", code))
         comparable = {base, *node.params.get("variants", [])}
         series = [base, *node.params.get("variants", []), *node.params.get("related", [])]
-        row = {"code": code, "pool": node.parent, "name_zh": node.name_zh, "name_en": node.name_en,
-               "unit": node.unit, "direction": node.direction, "select": node.params.get("select")}
+        row = {
+            "code": code,
+            "pool": node.parent,
+            "name_zh": node.name_zh,
+            "name_en": node.name_en,
+            "unit": node.unit,
+            "direction": node.direction,
+            "select": node.params.get("select"),
+        }
         for key, e in (("a", ea), ("b", ec)):
             u = used.get((e, code))
-            v = float(denominated.at[e, code] if node.denominator and denominated is not None else cs.values.at[e, code])
-            row[key] = {"value": v, "year": None if u is None else u["year"], "flags": cs.flags.at[e, code],
-                        "qualifier": "" if u is None else _qual(pd.Series(u)),
-                        "title": None if u is None else u["source_title"],
-                        "per_million": v / den.at[e, "resident_population"] * PER_POP
-                        if _is_count(node.unit) and "resident_population" in den else np.nan,
-                        "per_km2": v / den.at[e, "land_area"] if _is_count(node.unit) and "land_area" in den
-                        else np.nan,
-                        "sources": _sources(b, e, series, comparable, u)}
+            v = float(
+                denominated.at[e, code]
+                if node.denominator and denominated is not None
+                else cs.values.at[e, code]
+            )
+            row[key] = {
+                "value": v,
+                "year": None if u is None else u["year"],
+                "flags": cs.flags.at[e, code],
+                "qualifier": "" if u is None else _qual(pd.Series(u)),
+                "title": None if u is None else u["source_title"],
+                "per_million": v / den.at[e, "resident_population"] * PER_POP
+                if _is_count(node.unit) and "resident_population" in den
+                else np.nan,
+                "per_km2": v / den.at[e, "land_area"]
+                if _is_count(node.unit) and "land_area" in den
+                else np.nan,
+                "sources": _sources(b, e, series, comparable, u),
+            }
         va, vc = row["a"]["value"], row["b"]["value"]
         row["ratio"] = va / vc if np.isfinite(va) and np.isfinite(vc) and vc != 0 else np.nan
         row["leader"] = leader(code, va, vc)
         inds.append(row)
-    covered = {s for code in fw.indicators
-               for s in [code, *fw[code].params.get("variants", []), *fw[code].params.get("related", [])]}
+    covered = {
+        s
+        for code in fw.indicators
+        for s in [code, *fw[code].params.get("variants", []), *fw[code].params.get("related", [])]
+    }
     covered |= set(fw.denominators)
     o = b.observations
     others = o[o["entity"].isin([ea, ec]) & ~o["indicator"].isin(covered)]
-    other = [{"indicator": r["indicator"], "entity": r["entity"], "value": float(r["value"]), "unit": r["unit"],
-              "year": r["year_raw"], "qualifier": _qual(r), "seed": bool(r["seed"]), "title": r["source_title"],
-              "note": r["notes"]} for _, r in others.sort_values(["indicator", "entity"]).iterrows()]
+    other = [
+        {
+            "indicator": r["indicator"],
+            "entity": r["entity"],
+            "value": float(r["value"]),
+            "unit": r["unit"],
+            "year": r["year_raw"],
+            "qualifier": _qual(r),
+            "seed": bool(r["seed"]),
+            "title": r["source_title"],
+            "note": r["notes"],
+        }
+        for _, r in others.sort_values(["indicator", "entity"]).iterrows()
+    ]
     dens = {}
     for code in fw.denominators:
         dens[code] = {e: float(den.at[e, code]) if code in den else np.nan for e in (ea, ec)}
@@ -293,11 +398,34 @@ def compare_cities(b: CityBuild, a: str, c: str) -> dict:
     except DataError as exc:
         gap = {"total": np.nan, "leaves": [], "why_not": str(exc)}
     else:
-        gap = {"total": g.attrs["gap"], "why_not": "",
-               "leaves": [{"code": r.node, "pool": r.parent, "contribution": r.contribution, "share": r.share,
-                           "weight_a": r.effective_a, "weight_b": r.effective_b} for r in g[g["leaf"]].itertuples()]}
-    return {"a": ea, "b": ec, "names": names, "pools": pools, "indicators": inds, "other": other,
-            "denominators": dens, "year": b.year, "window": b.window, "policy": b.policy, "gap": gap}
+        gap = {
+            "total": g.attrs["gap"],
+            "why_not": "",
+            "leaves": [
+                {
+                    "code": r.node,
+                    "pool": r.parent,
+                    "contribution": r.contribution,
+                    "share": r.share,
+                    "weight_a": r.effective_a,
+                    "weight_b": r.effective_b,
+                }
+                for r in g[g["leaf"]].itertuples()
+            ],
+        }
+    return {
+        "a": ea,
+        "b": ec,
+        "names": names,
+        "pools": pools,
+        "indicators": inds,
+        "other": other,
+        "denominators": dens,
+        "year": b.year,
+        "window": b.window,
+        "policy": b.policy,
+        "gap": gap,
+    }
 
 
 def in_short(b: CityBuild, cmp: dict, p_outranks: float | None = None, design: str = "") -> list[str]:
@@ -309,8 +437,9 @@ def in_short(b: CityBuild, cmp: dict, p_outranks: float | None = None, design: s
 
     a, c = cmp["a"], cmp["b"]
     names = {e: str(b.cross_section.names[e]) for e in (a, c)}
-    return summary_sentences(b.result, a, c, "en", p_outranks=p_outranks, design=design, year=b.year, names=names,
-                             noun="cities")
+    return summary_sentences(
+        b.result, a, c, "en", p_outranks=p_outranks, design=design, year=b.year, names=names, noun="cities"
+    )
 
 
 def seed_claims(b: CityBuild, entities: list[str] | None = None) -> pd.DataFrame:
@@ -334,20 +463,48 @@ def seed_claims(b: CityBuild, entities: list[str] | None = None) -> pd.DataFrame
         fam = family.get(s["indicator"], set()) | {s["indicator"]}
         ind = o[(o["entity"] == s["entity"]) & o["indicator"].isin(fam) & ~o["seed"]]
         if ind.empty:
-            rows.append({"entity": s["entity"], "indicator": s["indicator"], "claim": float(s["value"]),
-                         "claim_year": s["year_raw"], "source_indicator": "", "value": np.nan, "year": "",
-                         "qualifier": "", "title": "", "relation": "no independent source", "note": s["notes"]})
+            rows.append(
+                {
+                    "entity": s["entity"],
+                    "indicator": s["indicator"],
+                    "claim": float(s["value"]),
+                    "claim_year": s["year_raw"],
+                    "source_indicator": "",
+                    "value": np.nan,
+                    "year": "",
+                    "qualifier": "",
+                    "title": "",
+                    "relation": "no independent source",
+                    "note": s["notes"],
+                }
+            )
             continue
         for _, r in ind.iterrows():
             if r["unit"] in ("rank", "world rank"):
                 rel = "confirms" if r["value"] == s["value"] else f"differs (rank {fmt(r['value'])})"
             else:
-                rel = _relation(float(r["value"]), float(s["value"]), bool(r["lower_bound"]),
-                                bool(s["lower_bound"]), subject="claim")
+                rel = _relation(
+                    float(r["value"]),
+                    float(s["value"]),
+                    bool(r["lower_bound"]),
+                    bool(s["lower_bound"]),
+                    subject="claim",
+                )
             if r["indicator"] != s["indicator"]:
                 rel = f"{rel}; other definition"
-            rows.append({"entity": s["entity"], "indicator": s["indicator"], "claim": float(s["value"]),
-                         "claim_year": s["year_raw"], "source_indicator": r["indicator"], "value": float(r["value"]),
-                         "year": r["year_raw"], "qualifier": _qual(r), "title": r["source_title"],
-                         "relation": rel, "note": r["notes"]})
+            rows.append(
+                {
+                    "entity": s["entity"],
+                    "indicator": s["indicator"],
+                    "claim": float(s["value"]),
+                    "claim_year": s["year_raw"],
+                    "source_indicator": r["indicator"],
+                    "value": float(r["value"]),
+                    "year": r["year_raw"],
+                    "qualifier": _qual(r),
+                    "title": r["source_title"],
+                    "relation": rel,
+                    "note": r["notes"],
+                }
+            )
     return pd.DataFrame(rows)

@@ -41,6 +41,8 @@ def face_validity(b: CityBuild) -> tuple[pd.DataFrame, pd.DataFrame]:
         g["shared_rank"] = g["national_rank"].rank(method="min")
         g["difference"] = g["shared_rank"] - g["rank"]
         rho = float(spearmanr(g["rank"], g["national_rank"]).statistic) if len(g) > 2 else float("nan")
-        rows.append({"ranking": name, "n": len(g), "rho": rho, "source": g["source"].iloc[0], "url": g["url"].iloc[0]})
+        rows.append(
+            {"ranking": name, "n": len(g), "rho": rho, "source": g["source"].iloc[0], "url": g["url"].iloc[0]}
+        )
         detail.append(g[["ranking", "city", "entity", "rank", "national_rank", "shared_rank", "difference"]])
     return pd.DataFrame(rows), pd.concat(detail, ignore_index=True)

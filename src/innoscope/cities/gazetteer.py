@@ -41,8 +41,14 @@ __all__ = ["AGGREGATES", "Gazetteer", "Match", "Place", "aggregate_kind", "name_
 
 Level = Literal["province", "prefecture", "county"]
 LEVELS: tuple[Level, ...] = ("province", "prefecture", "county")
-_RANKS = ("full name", "short form", "a county's short form", "English name", "a county's English name or pinyin",
-          "former name")
+_RANKS = (
+    "full name",
+    "short form",
+    "a county's short form",
+    "English name",
+    "a county's English name or pinyin",
+    "former name",
+)
 _GROUP = (0, 1, 1, 2, 2, 3)  # ranks read together; within a group the lower rank wins only after the context
 _FORMER_SUFFIX_RE = re.compile(r"(市|县|区|地区|盟|自治州)$")
 
@@ -53,16 +59,67 @@ _FOOTNOTE_RE = re.compile(r"(\[\d+\]|[①-⑳]|\*+|[¹²³⁴-⁹]+)$")
 _LATIN_SUFFIX_RE = re.compile(r"(city|shi|municipality|province)$")
 
 AGGREGATES: dict[str, str] = {
-    **{k: "national total" for k in ("全国", "全国合计", "全国总计", "全国总计合计", "中国", "全国城市",
-                                      "地级以上城市", "全部城市", "合计", "总计", "总计合计", "national", "china",
-                                      "total", "nationaltotal", "allcities", "grandtotal", "average", "平均",
-                                      "全国平均")},
-    **{k: "region" for k in ("东部地区", "中部地区", "西部地区", "东北地区", "东部", "中部", "西部", "东北",
-                              "华北地区", "华东地区", "华南地区", "华中地区", "西南地区", "西北地区",
-                              "京津冀", "长三角", "长江三角洲", "珠三角", "珠江三角洲", "粤港澳大湾区",
-                              "成渝地区", "长江经济带", "黄河流域", "eastern", "central", "western",
-                              "northeastern", "easternregion", "centralregion", "westernregion",
-                              "northeasternregion")},
+    **{
+        k: "national total"
+        for k in (
+            "全国",
+            "全国合计",
+            "全国总计",
+            "全国总计合计",
+            "中国",
+            "全国城市",
+            "地级以上城市",
+            "全部城市",
+            "合计",
+            "总计",
+            "总计合计",
+            "national",
+            "china",
+            "total",
+            "nationaltotal",
+            "allcities",
+            "grandtotal",
+            "average",
+            "平均",
+            "全国平均",
+        )
+    },
+    **{
+        k: "region"
+        for k in (
+            "东部地区",
+            "中部地区",
+            "西部地区",
+            "东北地区",
+            "东部",
+            "中部",
+            "西部",
+            "东北",
+            "华北地区",
+            "华东地区",
+            "华南地区",
+            "华中地区",
+            "西南地区",
+            "西北地区",
+            "京津冀",
+            "长三角",
+            "长江三角洲",
+            "珠三角",
+            "珠江三角洲",
+            "粤港澳大湾区",
+            "成渝地区",
+            "长江经济带",
+            "黄河流域",
+            "eastern",
+            "central",
+            "western",
+            "northeastern",
+            "easternregion",
+            "centralregion",
+            "westernregion",
+            "northeasternregion",
+        )
+    },
     **{k: "province total" for k in ("全省", "全省合计", "全区", "全区合计", "全市合计", "省合计")},
 }
 
@@ -131,13 +188,19 @@ class Place:
         if gazetteer is not None and self.level != "province":
             prov = gazetteer.places[self.province].name
             parent = gazetteer.places.get(self.parent)
-            where = f", {prov}" + (f" {parent.name}" if parent is not None and parent.level == "prefecture" else "")
+            where = f", {prov}" + (
+                f" {parent.name}" if parent is not None and parent.level == "prefecture" else ""
+            )
         return f"{self.name} ({self.code}{where})"
 
     def entity(self) -> Entity:
         """The place as a store entity (full and short names as aliases)."""
-        return Entity(id=self.id, name_zh=self.short_name if self.level != "county" else self.name,
-                      name_en=self.name_en, pinyin=self.pinyin)
+        return Entity(
+            id=self.id,
+            name_zh=self.short_name if self.level != "county" else self.name,
+            name_en=self.name_en,
+            pinyin=self.pinyin,
+        )
 
 
 @dataclass(frozen=True)
@@ -180,8 +243,14 @@ class Gazetteer:
                 if len(stem) >= 2:
                     self._add(stem, p.code, 5)
         self._title_names = sorted(
-            ((n, p.code) for p in self.places.values() if p.level != "county"
-             for n in (p.name, *[s for s in p.short if len(s) >= 2])), key=lambda t: -len(t[0]))
+            (
+                (n, p.code)
+                for p in self.places.values()
+                if p.level != "county"
+                for n in (p.name, *[s for s in p.short if len(s) >= 2])
+            ),
+            key=lambda t: -len(t[0]),
+        )
 
     def _add(self, name: str, code: str, rank: int) -> None:
         key = name_key(name) if name else ""
@@ -234,16 +303,23 @@ class Gazetteer:
         """One name alone (see :meth:`resolve_many` for names read together with their table)."""
         return self.resolve_many([name], provinces=[within] if within else None, levels=levels)[0]
 
-    def resolve(self, name: str, *, within: str | None = None, levels: Iterable[Level] | None = None,
-                where: str = "") -> Place:
+    def resolve(
+        self, name: str, *, within: str | None = None, levels: Iterable[Level] | None = None, where: str = ""
+    ) -> Place:
         """The one place ``name`` means; DataError naming the candidates or the closest names otherwise."""
         m = self.match(name, within=within, levels=levels)
         if m.place is None:
             raise DataError(self.problem(m, where))
         return m.place
 
-    def resolve_many(self, names: Sequence[str], *, provinces: Sequence[str | None] | None = None,
-                     title: str | None = None, levels: Iterable[Level] | None = None) -> list[Match]:
+    def resolve_many(
+        self,
+        names: Sequence[str],
+        *,
+        provinces: Sequence[str | None] | None = None,
+        title: str | None = None,
+        levels: Iterable[Level] | None = None,
+    ) -> list[Match]:
         """Read the names of one table together: each distinct name once, ambiguity narrowed by the row's
         province (``provinces``, parallel to ``names``), the ``title``, the province row above and the level
         of the other rows (see the module docstring). Returns one :class:`Match` per name, in order."""
@@ -268,21 +344,44 @@ class Gazetteer:
         out = []
         for i, (n, cands) in enumerate(zip(names, first, strict=True)):
             if i in headers:
-                out.append(Match(n, "place", headers[i], how=f"{_RANKS[min(r for _, r in cands)]}; a province row: "
-                                                             f"the rows below lie in {headers[i].name}"))
+                out.append(
+                    Match(
+                        n,
+                        "place",
+                        headers[i],
+                        how=f"{_RANKS[min(r for _, r in cands)]}; a province row: "
+                        f"the rows below lie in {headers[i].name}",
+                    )
+                )
             elif len(cands) == 1:
                 out.append(Match(n, "place", cands[0][0], how=_RANKS[cands[0][1]]))
             elif i in elsewhere:
-                out.append(Match(n, "unknown", how=f"not a {' or '.join(sorted(allowed))} name",
-                                 suggestions=tuple(p.label(self) for p in elsewhere[i])))
+                out.append(
+                    Match(
+                        n,
+                        "unknown",
+                        how=f"not a {' or '.join(sorted(allowed))} name",
+                        suggestions=tuple(p.label(self) for p in elsewhere[i]),
+                    )
+                )
             elif not cands:
                 out.append(self._no_place(n))
             else:
-                out.append(self._narrow(n, cands, provs[i], title_area, sections[i], row_levels, row_province))
+                out.append(
+                    self._narrow(n, cands, provs[i], title_area, sections[i], row_levels, row_province)
+                )
         return out
 
-    def _narrow(self, name: str, cands: list[tuple[Place, int]], province: str | None, title_area: Place | None,
-                section: Place | None, row_levels: set[str], row_province: Place | None) -> Match:
+    def _narrow(
+        self,
+        name: str,
+        cands: list[tuple[Place, int]],
+        province: str | None,
+        title_area: Place | None,
+        section: Place | None,
+        row_levels: set[str],
+        row_province: Place | None,
+    ) -> Match:
         steps = []
         if province:
             area = [a for a in self.lookup(province)[0] if a.level == "province"]
@@ -291,13 +390,19 @@ class Gazetteer:
         if title_area is not None:
             steps.append((f"title names {title_area.name}", lambda p, r: self.within(p, title_area)))
         if section is not None:
-            steps.append((f"under the row {section.name}", lambda p, r: self.within(p, section) and p != section))
+            steps.append(
+                (f"under the row {section.name}", lambda p, r: self.within(p, section) and p != section)
+            )
         if row_levels:
             steps.append(("level of the other rows", lambda p, r: p.level in row_levels))
         if row_province is not None:
-            steps.append((f"the other rows lie in {row_province.name}", lambda p, r: self.within(p, row_province)))
+            steps.append(
+                (f"the other rows lie in {row_province.name}", lambda p, r: self.within(p, row_province))
+            )
         best = min(r for _, r in cands)
-        steps.append((f"a {_RANKS[best]} before a {_RANKS[max(r for _, r in cands)]}", lambda p, r: r == best))
+        steps.append(
+            (f"a {_RANKS[best]} before a {_RANKS[max(r for _, r in cands)]}", lambda p, r: r == best)
+        )
         used: list[str] = []
         for why, keep in steps:
             kept = [(p, r) for p, r in cands if keep(p, r)]
@@ -305,8 +410,12 @@ class Gazetteer:
                 cands, used = kept, [*used, why]
             if len(cands) == 1:
                 return Match(name, "place", cands[0][0], how="; ".join([_RANKS[cands[0][1]], *used]))
-        return Match(name, "ambiguous", candidates=tuple(sorted((p for p, _ in cands), key=lambda p: p.code)),
-                     how=_RANKS[best])
+        return Match(
+            name,
+            "ambiguous",
+            candidates=tuple(sorted((p for p, _ in cands), key=lambda p: p.code)),
+            how=_RANKS[best],
+        )
 
     def _no_place(self, name: str) -> Match:
         kind = aggregate_kind(name)
@@ -332,12 +441,15 @@ class Gazetteer:
         ambiguous rows read as province rows (``Jilin`` above ``Changchun``): in a table that has province rows,
         a row that may name a province, is not that province's second row, and starts a block (the row below lies
         in that province, the row above does not)."""
+
         def single(i: int) -> Place | None:
             return first[i][0][0] if len(first[i]) == 1 else None
 
         if not any(p is not None and p.level == "province" for p in map(single, range(len(first)))):
             return [None] * len(first), {}
-        below = [p if p is not None and p.level != "province" else None for p in map(single, range(len(first)))]
+        below = [
+            p if p is not None and p.level != "province" else None for p in map(single, range(len(first)))
+        ]
         nxt, prev = _nearest(below[::-1])[::-1], _nearest(below)
         current: Place | None = None
         sections: list[Place | None] = []
@@ -346,8 +458,15 @@ class Gazetteer:
         for i, cands in enumerate(first):
             sections.append(current)
             place = single(i)
-            starts = [p for p, _ in cands if p.level == "province" and p != current and nxt[i] is not None
-                      and nxt[i].province == p.code and (prev[i] is None or prev[i].province != p.code)]
+            starts = [
+                p
+                for p, _ in cands
+                if p.level == "province"
+                and p != current
+                and nxt[i] is not None
+                and nxt[i].province == p.code
+                and (prev[i] is None or prev[i].province != p.code)
+            ]
             if place is None and len(starts) == 1:
                 place = headers[i] = starts[0]
             if place is not None and place.level == "province":
@@ -379,9 +498,11 @@ class Gazetteer:
         """One line saying why ``m`` did not resolve: the candidates or the closest names."""
         loc = f"{where}: " if where else ""
         if m.status == "ambiguous":
-            return (f"{loc}{m.name!r} fits {len(m.candidates)} places: "
-                    f"{'; '.join(p.label(self) for p in m.candidates)} (give a province column, or write the "
-                    f"full name)")
+            return (
+                f"{loc}{m.name!r} fits {len(m.candidates)} places: "
+                f"{'; '.join(p.label(self) for p in m.candidates)} (give a province column, or write the "
+                f"full name)"
+            )
         if m.status == "unknown":
             return f"{loc}unknown place {m.name!r}; did you mean {' or '.join(m.suggestions) or 'nothing close'}?"
         return f"{loc}{m.name!r} is {m.status}"
@@ -396,11 +517,24 @@ def _default() -> Gazetteer:
     text = resources.files("innoscope").joinpath("data/gazetteer.csv").read_text(encoding="utf-8")
     places = []
     for r in csv.DictReader(text.splitlines()):
-        places.append(Place(code=r["code"], id=r["id"], level=r["level"], kind=r["kind"], parent=r["parent"],
-                            name=r["name"], short=tuple(s for s in r["short"].split("|") if s),
-                            name_tc=r["name_tc"], name_en=r["name_en"], pinyin=r["pinyin"],
-                            former=tuple(s for s in r["former"].split("|") if s), lng=_float(r["lng"]),
-                            lat=_float(r["lat"]), coords=r["coords"]))
+        places.append(
+            Place(
+                code=r["code"],
+                id=r["id"],
+                level=r["level"],
+                kind=r["kind"],
+                parent=r["parent"],
+                name=r["name"],
+                short=tuple(s for s in r["short"].split("|") if s),
+                name_tc=r["name_tc"],
+                name_en=r["name_en"],
+                pinyin=r["pinyin"],
+                former=tuple(s for s in r["former"].split("|") if s),
+                lng=_float(r["lng"]),
+                lat=_float(r["lat"]),
+                coords=r["coords"],
+            )
+        )
     return Gazetteer(places)
 
 

@@ -29,8 +29,19 @@ from innoscope.ingest.names import Entity, EntityTable, fold_name
 from innoscope.ingest.readers import read_raw, to_long
 from innoscope.model.errors import DataError
 
-__all__ = ["DATA_YEAR", "MUNICIPALITIES", "TABLES", "YEARBOOK", "Column", "Table", "bundled_dataset",
-           "derive_csv", "import_yearbook", "national_entities", "tables_folder"]
+__all__ = [
+    "DATA_YEAR",
+    "MUNICIPALITIES",
+    "TABLES",
+    "YEARBOOK",
+    "Column",
+    "Table",
+    "bundled_dataset",
+    "derive_csv",
+    "import_yearbook",
+    "national_entities",
+    "tables_folder",
+]
 
 YEARBOOK = "中国城市统计年鉴2024"
 YEARBOOK_EN = "China City Statistical Yearbook 2024"
@@ -40,8 +51,24 @@ DATA_YEAR = 2023
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 """Municipalities (直辖市): unindented like the province headings, but cities with values."""
 DISTRICTS_SUFFIX = "_districts"
-COLUMNS = ("entity", "entity_name", "name_en", "province", "indicator", "series", "year", "value", "raw", "flags",
-           "unit", "source_title", "table", "sheet", "cell", "file")
+COLUMNS = (
+    "entity",
+    "entity_name",
+    "name_en",
+    "province",
+    "indicator",
+    "series",
+    "year",
+    "value",
+    "raw",
+    "flags",
+    "unit",
+    "source_title",
+    "table",
+    "sheet",
+    "cell",
+    "file",
+)
 
 
 @dataclass(frozen=True)
@@ -68,30 +95,74 @@ class Table:
     columns: tuple[Column, ...]
 
 
-def _both(letter_total: str, letter_districts: str, indicator: str, unit: str, header: str) -> tuple[Column, ...]:
-    return (Column(letter_total, indicator, unit, header, "全市"),
-            Column(letter_districts, indicator + DISTRICTS_SUFFIX, unit, header, "市辖区"))
+def _both(
+    letter_total: str, letter_districts: str, indicator: str, unit: str, header: str
+) -> tuple[Column, ...]:
+    return (
+        Column(letter_total, indicator, unit, header, "全市"),
+        Column(letter_districts, indicator + DISTRICTS_SUFFIX, unit, header, "市辖区"),
+    )
 
 
 TABLES: tuple[Table, ...] = (
-    Table("2-1", "2-1_人口数.xlsx", "人口数", 5, 3,
-          _both("C", "D", "population", "万人", "常住人口")),
-    Table("2-6", "2-6_地区生产总值.xlsx", "地区生产总值", 5, 2,
-          _both("C", "D", "gdp", "亿元", "地区生产总值") + _both("E", "F", "gdp_per_capita", "元", "人均地区生产总值")),
-    Table("2-8", "2-8_地方一般公共预算收支状况(全市).xlsx", "地方一般公共预算收支状况(全市)", 9, 2,
-          (Column("D", "budget_expenditure", "万元", "地方一般公共 预算支出"),
-           Column("E", "st_expenditure", "万元", "科学技术支出"),
-           Column("F", "education_expenditure", "万元", "教育支出"))),
-    Table("2-10", "2-10_年末金融机构存贷款余额.xlsx", "年末金融机构存贷款余额", 6, 2,
-          _both("C", "D", "deposits", "万元", "存款余额") + _both("E", "F", "loans", "万元", "贷款余额")),
-    Table("2-17", "2-17_科技创新情况(全市).xlsx", "科技创新情况(全市)", 9, 2,
-          (Column("C", "patents_granted", "件", "专利授权数"),
-           Column("D", "invention_patents_granted", "件", "发明"))),
-    Table("2-18", "2-18_高新技术企业数和技术合同成交额.xlsx", "高新技术企业数和技术合同成交额", 5, 2,
-          _both("C", "D", "high_tech_enterprises", "个", "高新技术企业数(国家级)")
-          + _both("E", "F", "tech_contract_turnover", "万元", "技术合同成交额")),
-    Table("2-19", "2-19_学生数（一）.xlsx", "学生数（一）", 9, 2,
-          (Column("C", "higher_education_students", "人", "普通、职业本专科"),)),
+    Table("2-1", "2-1_人口数.xlsx", "人口数", 5, 3, _both("C", "D", "population", "万人", "常住人口")),
+    Table(
+        "2-6",
+        "2-6_地区生产总值.xlsx",
+        "地区生产总值",
+        5,
+        2,
+        _both("C", "D", "gdp", "亿元", "地区生产总值")
+        + _both("E", "F", "gdp_per_capita", "元", "人均地区生产总值"),
+    ),
+    Table(
+        "2-8",
+        "2-8_地方一般公共预算收支状况(全市).xlsx",
+        "地方一般公共预算收支状况(全市)",
+        9,
+        2,
+        (
+            Column("D", "budget_expenditure", "万元", "地方一般公共 预算支出"),
+            Column("E", "st_expenditure", "万元", "科学技术支出"),
+            Column("F", "education_expenditure", "万元", "教育支出"),
+        ),
+    ),
+    Table(
+        "2-10",
+        "2-10_年末金融机构存贷款余额.xlsx",
+        "年末金融机构存贷款余额",
+        6,
+        2,
+        _both("C", "D", "deposits", "万元", "存款余额") + _both("E", "F", "loans", "万元", "贷款余额"),
+    ),
+    Table(
+        "2-17",
+        "2-17_科技创新情况(全市).xlsx",
+        "科技创新情况(全市)",
+        9,
+        2,
+        (
+            Column("C", "patents_granted", "件", "专利授权数"),
+            Column("D", "invention_patents_granted", "件", "发明"),
+        ),
+    ),
+    Table(
+        "2-18",
+        "2-18_高新技术企业数和技术合同成交额.xlsx",
+        "高新技术企业数和技术合同成交额",
+        5,
+        2,
+        _both("C", "D", "high_tech_enterprises", "个", "高新技术企业数(国家级)")
+        + _both("E", "F", "tech_contract_turnover", "万元", "技术合同成交额"),
+    ),
+    Table(
+        "2-19",
+        "2-19_学生数（一）.xlsx",
+        "学生数（一）",
+        9,
+        2,
+        (Column("C", "higher_education_students", "人", "普通、职业本专科"),),
+    ),
 )
 """Every yearbook column the national dataset reads (title rows and header rows counted by hand from the sheets)."""
 
@@ -115,14 +186,17 @@ def _read_one(folder: Path, t: Table) -> pd.DataFrame:
     for c in t.columns:
         head = by_letter.get(c.letter)
         if head is None or c.header not in head:
-            raise DataError(f"{path}, sheet {raw.sheet!r}, column {c.letter}: expected a header containing "
-                            f"{c.header!r} (table {t.number}), found {head!r}")
+            raise DataError(
+                f"{path}, sheet {raw.sheet!r}, column {c.letter}: expected a header containing "
+                f"{c.header!r} (table {t.number}), found {head!r}"
+            )
         columns[head] = c.indicator
     keep = {by_letter["A"], *(by_letter[c.letter] for c in t.columns)}
     exclude = [h for h in raw.names if h not in keep]
     units = {c.indicator: c.unit for c in t.columns}
-    long = to_long(raw, layout="wide", columns=columns, entities=None, year=DATA_YEAR, units=units,
-                   exclude=exclude)
+    long = to_long(
+        raw, layout="wide", columns=columns, entities=None, year=DATA_YEAR, units=units, exclude=exclude
+    )
     names = raw.columns[by_letter["A"]]
     english = raw.columns[by_letter["B"]]
     raw_name = np.asarray([names.distinct[k] if k >= 0 else "" for k in names.codes], dtype=object)
@@ -133,33 +207,46 @@ def _read_one(folder: Path, t: Table) -> pd.DataFrame:
     series_of = {c.indicator: c.series for c in t.columns}
     k = np.tile(np.arange(n), len(t.columns))
     if len(long) != len(k):
-        raise DataError(f"{path}: read {len(long)} values, expected {len(k)} ({n} rows x {len(t.columns)} columns)")
-    out = pd.DataFrame({
-        "entity_name": long["entity_name"].to_numpy(object),
-        "name_en": [re.sub(r"\s+", " ", str(x)).strip() for x in raw_en[k]],
-        "province": province[k], "province_en": province_en[k],
-        "indicator": long["indicator"].to_numpy(object),
-        "year": DATA_YEAR, "value": long["value"].to_numpy(float), "raw": long["raw"].fillna("").to_numpy(object),
-        "flags": long["flags"].fillna("").to_numpy(object),
-        "unit": long["indicator"].map(units).to_numpy(object),
-        "series": long["indicator"].map(series_of).to_numpy(object),
-        "source_title": f"{YEARBOOK} 表{t.number} {t.title}（{DATA_YEAR}年数据）",
-        "table": t.number, "sheet": raw.sheet,
-        "cell": long["indicator"].map(letter_of).to_numpy(object) + long["row"].astype(str).to_numpy(object),
-        "file": f"yearbook2024/tables/{t.file}",
-        "_city": _is_city(raw_name)[k],
-    })
+        raise DataError(
+            f"{path}: read {len(long)} values, expected {len(k)} ({n} rows x {len(t.columns)} columns)"
+        )
+    out = pd.DataFrame(
+        {
+            "entity_name": long["entity_name"].to_numpy(object),
+            "name_en": [re.sub(r"\s+", " ", str(x)).strip() for x in raw_en[k]],
+            "province": province[k],
+            "province_en": province_en[k],
+            "indicator": long["indicator"].to_numpy(object),
+            "year": DATA_YEAR,
+            "value": long["value"].to_numpy(float),
+            "raw": long["raw"].fillna("").to_numpy(object),
+            "flags": long["flags"].fillna("").to_numpy(object),
+            "unit": long["indicator"].map(units).to_numpy(object),
+            "series": long["indicator"].map(series_of).to_numpy(object),
+            "source_title": f"{YEARBOOK} 表{t.number} {t.title}（{DATA_YEAR}年数据）",
+            "table": t.number,
+            "sheet": raw.sheet,
+            "cell": long["indicator"].map(letter_of).to_numpy(object)
+            + long["row"].astype(str).to_numpy(object),
+            "file": f"yearbook2024/tables/{t.file}",
+            "_city": _is_city(raw_name)[k],
+        }
+    )
     heading_vals = out[~out["_city"] & out["value"].notna()]
     if len(heading_vals):
         r = heading_vals.iloc[0]
-        raise DataError(f"{path}, cell {r['cell']}: province heading {r['entity_name']!r} has a value "
-                        f"{r['raw']!r}; expected a blank cell (headings carry no data)")
+        raise DataError(
+            f"{path}, cell {r['cell']}: province heading {r['entity_name']!r} has a value "
+            f"{r['raw']!r}; expected a blank cell (headings carry no data)"
+        )
     return out[out["_city"]].drop(columns=["_city"])
 
 
 def _is_city(raw_name: np.ndarray) -> np.ndarray:
     """A city row is indented (``'  石家庄市'``) or a municipality; unindented rows are province headings."""
-    return np.asarray([str(x).startswith((" ", "\u3000")) or str(x).strip() in MUNICIPALITIES for x in raw_name])
+    return np.asarray(
+        [str(x).startswith((" ", "\u3000")) or str(x).strip() in MUNICIPALITIES for x in raw_name]
+    )
 
 
 def _provinces(raw_name: np.ndarray, raw_en: np.ndarray, where: str, rows: np.ndarray):
@@ -191,8 +278,10 @@ def import_yearbook(folder: str | Path | None = None) -> pd.DataFrame:
         mine = p.drop_duplicates("entity_name")["entity_name"].tolist()
         if mine != cities:
             diff = sorted(set(mine) ^ set(cities))[:5]
-            raise DataError(f"{folder / t.file}: its cities differ from table 2-1's ({len(mine)} vs {len(cities)}; "
-                            f"e.g. {diff})")
+            raise DataError(
+                f"{folder / t.file}: its cities differ from table 2-1's ({len(mine)} vs {len(cities)}; "
+                f"e.g. {diff})"
+            )
     df = pd.concat(parts, ignore_index=True)
     ents = national_entities(df)
     df.insert(0, "entity", df["entity_name"].map(lambda n: ents.resolve(n, where="yearbook")))
@@ -245,8 +334,12 @@ def derive_csv(folder: str | Path | None = None, out: str | Path | None = None) 
 
 @lru_cache(maxsize=1)
 def _bundled_frame() -> pd.DataFrame:
-    return pd.read_csv(_csv_path(), dtype={"raw": str, "flags": str, "cell": str}, keep_default_na=False,
-                       na_values={"value": [""]})
+    return pd.read_csv(
+        _csv_path(),
+        dtype={"raw": str, "flags": str, "cell": str},
+        keep_default_na=False,
+        na_values={"value": [""]},
+    )
 
 
 def bundled_dataset() -> pd.DataFrame:

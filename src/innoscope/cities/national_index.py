@@ -33,8 +33,14 @@ from innoscope.model.framework import Framework
 from innoscope.pipeline import PipelineSpec, build
 from innoscope.store.panel import prepare
 
-__all__ = ["CITED_FILLS", "SAME_QUANTITY", "coverage", "national_build", "national_observations",
-           "official_vs_cited"]
+__all__ = [
+    "CITED_FILLS",
+    "SAME_QUANTITY",
+    "coverage",
+    "national_build",
+    "national_observations",
+    "official_vs_cited",
+]
 
 CITED_FILLS = ("high_tech_enterprises",)
 """Series whose yearbook blanks may be filled by a cited value of the same year and definition."""
@@ -66,17 +72,22 @@ def _spec(spec: str | PipelineSpec | None) -> PipelineSpec:
 
 def _derived_population(df: pd.DataFrame) -> pd.DataFrame:
     wide = df[df["indicator"].isin(["population", "gdp", "gdp_per_capita"])].pivot(
-        index="entity", columns="indicator", values="value")
-    cells = df[df["indicator"].isin(["gdp", "gdp_per_capita"])].pivot(index="entity", columns="indicator",
-                                                                       values="cell")
+        index="entity", columns="indicator", values="value"
+    )
+    cells = df[df["indicator"].isin(["gdp", "gdp_per_capita"])].pivot(
+        index="entity", columns="indicator", values="cell"
+    )
     need = wide.index[wide["population"].isna() & wide["gdp"].notna() & wide["gdp_per_capita"].notna()]
     base = df[(df["indicator"] == "population") & df["entity"].isin(need)].set_index("entity").loc[need]
     out = base.reset_index().copy()
     out["value"] = (wide.loc[need, "gdp"] * 1e4 / wide.loc[need, "gdp_per_capita"]).round(2).to_numpy()
     out["raw"] = ""
     out["flags"] = "~"
-    out["note"] = [f"derived: GDP 2-6 {cells.at[e, 'gdp']} x 10^4 / GDP per capita 2-6 {cells.at[e, 'gdp_per_capita']}"
-                   f" (2-1 {c} is blank)" for e, c in zip(need, base["cell"], strict=True)]
+    out["note"] = [
+        f"derived: GDP 2-6 {cells.at[e, 'gdp']} x 10^4 / GDP per capita 2-6 {cells.at[e, 'gdp_per_capita']}"
+        f" (2-1 {c} is blank)"
+        for e, c in zip(need, base["cell"], strict=True)
+    ]
     out["table"] = "2-6"
     out["cell"] = [f"{cells.at[e, 'gdp']}/{cells.at[e, 'gdp_per_capita']}" for e in need]
     return out
@@ -87,22 +98,36 @@ def _cited_fills(df: pd.DataFrame, cited: pd.DataFrame) -> pd.DataFrame:
     for series in CITED_FILLS:
         blank = df[(df["indicator"] == series) & df["value"].isna()].set_index("entity")
         other, factor = SAME_QUANTITY[series]
-        c = cited[(cited["indicator"] == other) & (cited["year"] == DATA_YEAR) & ~cited["seed"]
-                  & ~cited["low_quality"] & cited["value"].notna() & cited["entity"].isin(blank.index)]
+        c = cited[
+            (cited["indicator"] == other)
+            & (cited["year"] == DATA_YEAR)
+            & ~cited["seed"]
+            & ~cited["low_quality"]
+            & cited["value"].notna()
+            & cited["entity"].isin(blank.index)
+        ]
         for ent, grp in c.groupby("entity", sort=False):
             pick = grp.sort_values(["lower_bound", "line"], ascending=[False, True]).iloc[0]
             r = blank.loc[ent].to_dict()
-            r.update(entity=ent, value=float(pick["value"]) * factor, raw=str(pick["value_raw"]),
-                     flags=">" if pick["lower_bound"] else "", source_title=str(pick["source_title"]),
-                     source_url=str(pick["source_url"]), table="cited",
-                     note=f"cited layer (data/cities, line {int(pick['line'])}): fills the blank {YEARBOOK} "
-                          f"2-18 cell {r['cell']}; same definition and year",
-                     cell="")
+            r.update(
+                entity=ent,
+                value=float(pick["value"]) * factor,
+                raw=str(pick["value_raw"]),
+                flags=">" if pick["lower_bound"] else "",
+                source_title=str(pick["source_title"]),
+                source_url=str(pick["source_url"]),
+                table="cited",
+                note=f"cited layer (data/cities, line {int(pick['line'])}): fills the blank {YEARBOOK} "
+                f"2-18 cell {r['cell']}; same definition and year",
+                cell="",
+            )
             rows.append(r)
     return pd.DataFrame(rows)
 
 
-def national_observations(dataset: pd.DataFrame | None = None, cited: pd.DataFrame | None = None) -> pd.DataFrame:
+def national_observations(
+    dataset: pd.DataFrame | None = None, cited: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Panel observations: the national dataset (blanks dropped: the panel finds them missing) plus the derived
     populations and the cited fills described in the module docstring, each with a ``note``."""
     if dataset is None and cited is None:
@@ -123,12 +148,25 @@ def _observations(df: pd.DataFrame, cited: pd.DataFrame | None) -> pd.DataFrame:
     cited = import_cities(None).observations if cited is None else cited
     extra = [_derived_population(df), _cited_fills(df, cited)]
     out = pd.concat([df[df["value"].notna()], *[e for e in extra if len(e)]], ignore_index=True)
-    out["city_zh"] = out["entity_name"].str.removesuffix("市").where(out["entity_name"].str.len() > 2,
-                                                                    out["entity_name"])
+    out["city_zh"] = (
+        out["entity_name"].str.removesuffix("市").where(out["entity_name"].str.len() > 2, out["entity_name"])
+    )
     out["note"] = out["note"].fillna("")
     official = out["table"] != "cited"
-    out["excerpt"] = np.where(official, "表" + out["table"] + " " + out["cell"] + " (" + out["sheet"] + "): "
-                              + out["raw"].fillna("") + " " + out["unit"], out.get("excerpt", ""))
+    out["excerpt"] = np.where(
+        official,
+        "表"
+        + out["table"]
+        + " "
+        + out["cell"]
+        + " ("
+        + out["sheet"]
+        + "): "
+        + out["raw"].fillna("")
+        + " "
+        + out["unit"],
+        out.get("excerpt", ""),
+    )
     return out
 
 
@@ -139,10 +177,14 @@ def _by_series(obs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]
     dup = o[o.duplicated(["entity", "indicator"], keep=False)]
     if len(dup):
         r = dup.iloc[0]
-        raise DataError(f"national observations: {r['entity']} / {r['indicator']} has two values for {DATA_YEAR}; "
-                        "expected one")
+        raise DataError(
+            f"national observations: {r['entity']} / {r['indicator']} has two values for {DATA_YEAR}; "
+            "expected one"
+        )
     marks = np.where(o["lower_bound"], "lower_bound", "")
-    o["flags"] = np.where(o["approximate"], np.where(marks == "", "approximate", marks + ",approximate"), marks)
+    o["flags"] = np.where(
+        o["approximate"], np.where(marks == "", "approximate", marks + ",approximate"), marks
+    )
     return o, {k: g.set_index("entity") for k, g in o.groupby("indicator", sort=False)}
 
 
@@ -151,8 +193,9 @@ def _bundled_by_series() -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     return _by_series(_bundled_observations())
 
 
-def _cross_section(o: pd.DataFrame, by_series: dict[str, pd.DataFrame], fw: Framework,
-                   ents: EntityTable) -> tuple[CrossSection, pd.DataFrame]:
+def _cross_section(
+    o: pd.DataFrame, by_series: dict[str, pd.DataFrame], fw: Framework, ents: EntityTable
+) -> tuple[CrossSection, pd.DataFrame]:
     """The cross-section of ``fw`` for 2023, as :func:`~innoscope.store.panel.cross_section_with_choices` builds
     it, but vectorised: the national observations hold one value per city and series, so nothing is chosen.
     Returns the cross-section and the table of values used (``kind``: indicator or denominator)."""
@@ -164,31 +207,61 @@ def _cross_section(o: pd.DataFrame, by_series: dict[str, pd.DataFrame], fw: Fram
         return by_series.get(series, empty)[field].reindex(index)
 
     values = pd.DataFrame({c: column(s, "value").astype(float) for c, s in codes.items()}, index=index)
-    flags = pd.DataFrame({c: column(s, "flags").fillna("").astype(object) for c, s in codes.items()}, index=index)
-    years = pd.DataFrame(np.where(values.notna(), float(DATA_YEAR), np.nan), index=index, columns=values.columns)
+    flags = pd.DataFrame(
+        {c: column(s, "flags").fillna("").astype(object) for c, s in codes.items()}, index=index
+    )
+    years = pd.DataFrame(
+        np.where(values.notna(), float(DATA_YEAR), np.nan), index=index, columns=values.columns
+    )
     denoms = pd.DataFrame({d: column(d, "value").astype(float) for d in fw.denominators}, index=index)
-    used = pd.DataFrame({"indicator": [*codes.values(), *fw.denominators], "code": [*codes, *fw.denominators],
-                         "kind": ["indicator"] * len(codes) + ["denominator"] * len(fw.denominators)})
+    used = pd.DataFrame(
+        {
+            "indicator": [*codes.values(), *fw.denominators],
+            "code": [*codes, *fw.denominators],
+            "kind": ["indicator"] * len(codes) + ["denominator"] * len(fw.denominators),
+        }
+    )
     choices = o.merge(used, on="indicator").assign(candidates=1, alternatives="")
     choices.attrs.update(year=DATA_YEAR, window=0, policy="quality")
     names = pd.Series([ents.entities[e].name_zh for e in index], index=index, dtype=object)
     names_en = pd.Series([ents.entities[e].name_en for e in index], index=index, dtype=object)
-    cs = CrossSection(values=values, names=names, denominators=denoms, flags=flags, years=years,
-                      source=f"{YEARBOOK} ({DATA_YEAR} data)", names_en=names_en)
+    cs = CrossSection(
+        values=values,
+        names=names,
+        denominators=denoms,
+        flags=flags,
+        years=years,
+        source=f"{YEARBOOK} ({DATA_YEAR} data)",
+        names_en=names_en,
+    )
     return cs, choices
 
 
-def national_build(*, framework: str | Framework | None = None, spec: str | PipelineSpec | None = None,
-                   dataset: pd.DataFrame | None = None) -> CityBuild:
+def national_build(
+    *,
+    framework: str | Framework | None = None,
+    spec: str | PipelineSpec | None = None,
+    dataset: pd.DataFrame | None = None,
+) -> CityBuild:
     """Build the national index (default: framework ``national``, spec ``national``, 2023 data only)."""
     fw, sp = _framework(framework), _spec(spec)
     ents = national_entities(dataset)
     o, by_series = _bundled_by_series() if dataset is None else _by_series(national_observations(dataset))
     cs, choices = _cross_section(o, by_series, fw, ents)
     result = build(fw, cs, sp)
-    return CityBuild(framework=fw, observations=o, cross_section=cs, choices=choices, result=result,
-                     spec=sp, year=DATA_YEAR, window=0, policy="quality", entities=ents,
-                     source=f"{YEARBOOK} ({DATA_YEAR} data)")
+    return CityBuild(
+        framework=fw,
+        observations=o,
+        cross_section=cs,
+        choices=choices,
+        result=result,
+        spec=sp,
+        year=DATA_YEAR,
+        window=0,
+        policy="quality",
+        entities=ents,
+        source=f"{YEARBOOK} ({DATA_YEAR} data)",
+    )
 
 
 def coverage(b: CityBuild) -> pd.DataFrame:
@@ -199,7 +272,9 @@ def coverage(b: CityBuild) -> pd.DataFrame:
     choices = b.choices[b.choices["kind"] == "indicator"] if len(b.choices) else pd.DataFrame()
     cited = pd.Series(0, index=values.index)
     if len(choices) and "table" in choices.columns:
-        cited = choices[choices["table"] == "cited"].groupby("entity").size().reindex(values.index, fill_value=0)
+        cited = (
+            choices[choices["table"] == "cited"].groupby("entity").size().reindex(values.index, fill_value=0)
+        )
     reported = values.notna().sum(axis=1) - cited
     ranked = b.result.index.reindex(values.index).notna()
     imputed = pd.Series(0, index=values.index)
@@ -207,9 +282,17 @@ def coverage(b: CityBuild) -> pd.DataFrame:
     if log is not None and len(log):
         imputed = log.groupby("uCode").size().reindex(values.index, fill_value=0)
     n = len(fw.indicators)
-    out = pd.DataFrame({"name": b.cross_section.names.reindex(values.index), "reported": reported,
-                        "cited": cited, "imputed": imputed,
-                        "missing": n - reported - cited - imputed, "n_indicators": n, "ranked": ranked})
+    out = pd.DataFrame(
+        {
+            "name": b.cross_section.names.reindex(values.index),
+            "reported": reported,
+            "cited": cited,
+            "imputed": imputed,
+            "missing": n - reported - cited - imputed,
+            "n_indicators": n,
+            "ranked": ranked,
+        }
+    )
     return out
 
 
@@ -235,11 +318,22 @@ def official_vs_cited(dataset: pd.DataFrame | None = None, cited: pd.DataFrame |
                 rel = "consistent (cited lower bound)"
             else:
                 rel = f"differs ({ratio - 1:+.0%})"
-            rows.append({"entity": r["entity"], "city": o["entity_name"], "series": series, "official": ov,
-                         "official_cell": f"{o['table']} {o['cell']}", "cited": v,
-                         "qualifier": ">" if r["lower_bound"] else "", "cited_year": r["year_raw"],
-                         "seed": bool(r["seed"]), "ratio": ratio, "relation": rel,
-                         "source": r["source_title"]})
+            rows.append(
+                {
+                    "entity": r["entity"],
+                    "city": o["entity_name"],
+                    "series": series,
+                    "official": ov,
+                    "official_cell": f"{o['table']} {o['cell']}",
+                    "cited": v,
+                    "qualifier": ">" if r["lower_bound"] else "",
+                    "cited_year": r["year_raw"],
+                    "seed": bool(r["seed"]),
+                    "ratio": ratio,
+                    "relation": rel,
+                    "source": r["source_title"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -248,5 +342,7 @@ def coordinates(entities: list[str]) -> pd.DataFrame:
     from innoscope.cities.gazetteer import Gazetteer
 
     g = Gazetteer.default()
-    rows = {e: (g.by_id[e].lng, g.by_id[e].lat) for e in entities if e in g.by_id and g.by_id[e].lng is not None}
+    rows = {
+        e: (g.by_id[e].lng, g.by_id[e].lat) for e in entities if e in g.by_id and g.by_id[e].lng is not None
+    }
     return pd.DataFrame.from_dict(rows, orient="index", columns=["lng", "lat"])

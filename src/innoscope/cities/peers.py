@@ -13,16 +13,63 @@ import pandas as pd
 
 from innoscope.cities.citydata import CityBuild
 
-__all__ = ["MUNICIPALITIES", "PROVINCIAL_CAPITALS", "SUB_PROVINCIAL", "national_standing", "peer_groups",
-           "peer_ranks"]
+__all__ = [
+    "MUNICIPALITIES",
+    "PROVINCIAL_CAPITALS",
+    "SUB_PROVINCIAL",
+    "national_standing",
+    "peer_groups",
+    "peer_ranks",
+]
 
 MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
-SUB_PROVINCIAL = ("沈阳", "大连", "长春", "哈尔滨", "南京", "杭州", "宁波", "厦门", "济南", "青岛", "武汉", "广州", "深圳",
-                  "成都", "西安")
+SUB_PROVINCIAL = (
+    "沈阳",
+    "大连",
+    "长春",
+    "哈尔滨",
+    "南京",
+    "杭州",
+    "宁波",
+    "厦门",
+    "济南",
+    "青岛",
+    "武汉",
+    "广州",
+    "深圳",
+    "成都",
+    "西安",
+)
 """The 15 sub-provincial cities (副省级市); table 1-1 of the yearbook counts them per province."""
-PROVINCIAL_CAPITALS = ("石家庄", "太原", "呼和浩特", "沈阳", "长春", "哈尔滨", "南京", "杭州", "合肥", "福州", "南昌", "济南",
-                       "郑州", "武汉", "长沙", "广州", "南宁", "海口", "成都", "贵阳", "昆明", "拉萨", "西安", "兰州", "西宁",
-                       "银川", "乌鲁木齐")
+PROVINCIAL_CAPITALS = (
+    "石家庄",
+    "太原",
+    "呼和浩特",
+    "沈阳",
+    "长春",
+    "哈尔滨",
+    "南京",
+    "杭州",
+    "合肥",
+    "福州",
+    "南昌",
+    "济南",
+    "郑州",
+    "武汉",
+    "长沙",
+    "广州",
+    "南宁",
+    "海口",
+    "成都",
+    "贵阳",
+    "昆明",
+    "拉萨",
+    "西安",
+    "兰州",
+    "西宁",
+    "银川",
+    "乌鲁木齐",
+)
 """Capitals of the 22 provinces and 5 autonomous regions (Hong Kong, Macao and Taiwan are not in the yearbook)."""
 
 
@@ -35,8 +82,10 @@ def peer_groups(b: CityBuild, provinces: tuple[str, ...] = ()) -> dict[str, list
     """Group label -> entity ids: municipalities and sub-provincial cities, provincial capitals, and each
     province named (``广东省`` or ``广东``)."""
     ids = b.entities.resolve_many
-    groups = {"直辖市与副省级市 municipalities and sub-provincial cities": ids([*MUNICIPALITIES, *SUB_PROVINCIAL]),
-              "省会城市 provincial capitals": ids(PROVINCIAL_CAPITALS)}
+    groups = {
+        "直辖市与副省级市 municipalities and sub-provincial cities": ids([*MUNICIPALITIES, *SUB_PROVINCIAL]),
+        "省会城市 provincial capitals": ids(PROVINCIAL_CAPITALS),
+    }
     prov = _province(b)
     for p in provinces:
         full = next((x for x in prov.unique() if x == p or x.startswith(p)), None)
@@ -57,9 +106,17 @@ def national_standing(b: CityBuild, entity: str) -> pd.DataFrame:
         s = agg[code].dropna()
         n = len(s)
         rank = float(_ranks(s).get(entity, np.nan))
-        rows.append({"node": code, "name_zh": fw[code].name_zh, "name_en": fw[code].name_en,
-                     "score": float(agg.at[entity, code]) if entity in agg.index else np.nan, "rank": rank, "n": n,
-                     "percentile": 100 * (n - rank) / (n - 1) if n > 1 and np.isfinite(rank) else np.nan})
+        rows.append(
+            {
+                "node": code,
+                "name_zh": fw[code].name_zh,
+                "name_en": fw[code].name_en,
+                "score": float(agg.at[entity, code]) if entity in agg.index else np.nan,
+                "rank": rank,
+                "n": n,
+                "percentile": 100 * (n - rank) / (n - 1) if n > 1 and np.isfinite(rank) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -69,8 +126,14 @@ def peer_ranks(b: CityBuild, members: list[str]) -> pd.DataFrame:
     members = [m for m in members if m in agg.index]
     nat = _ranks(agg[fw.root].dropna())
     sub = agg.loc[members, [fw.root, *fw.codes(2)]]
-    out = pd.DataFrame({"name": b.cross_section.names.reindex(members), "score": sub[fw.root],
-                        "rank": _ranks(sub[fw.root]), "national_rank": nat.reindex(members)})
+    out = pd.DataFrame(
+        {
+            "name": b.cross_section.names.reindex(members),
+            "score": sub[fw.root],
+            "rank": _ranks(sub[fw.root]),
+            "national_rank": nat.reindex(members),
+        }
+    )
     for p in fw.codes(2):
         out[f"rank_{p}"] = _ranks(sub[p])
     return out.sort_values(["rank", "name"], na_position="last")

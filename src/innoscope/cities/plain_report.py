@@ -39,8 +39,14 @@ def _e(x: object) -> str:
 def _table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric: set[int] = frozenset()) -> str:
     out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in header), "</tr></thead><tbody>"]
     for r in rows:
-        out.append("<tr>" + "".join(f'<td class="n">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
-                                    for i, v in enumerate(r)) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(
+                f'<td class="n">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
+                for i, v in enumerate(r)
+            )
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -48,13 +54,20 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]], numeric: set
 def plain_report(b: CityBuild, *, compare: tuple[str, str] = ("shenzhen", "hangzhou")) -> str:
     """The report as one HTML string."""
     fw, cs = b.framework, b.cross_section
-    parts = [f"<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>{_e(fw[fw.root].name)}"
-             f"</title><style>{_CSS}</style></head><body>"]
+    parts = [
+        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{_e(fw[fw.root].name)}'
+        f"</title><style>{_CSS}</style></head><body>"
+    ]
     parts.append(f"<h1>{_e(fw[fw.root].name_zh)} · {_e(fw[fw.root].name_en)}</h1>")
-    meta = [("data", b.source), ("framework", fw.source), ("pipeline spec", f"{b.spec.name or ''} "
-            f"(hash {b.spec.hash()})"), ("reference year", b.year),
-            ("window", f"{b.window} years back" if b.window is not None else "any earlier year"),
-            ("choice policy", b.policy), ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))]
+    meta = [
+        ("data", b.source),
+        ("framework", fw.source),
+        ("pipeline spec", f"{b.spec.name or ''} (hash {b.spec.hash()})"),
+        ("reference year", b.year),
+        ("window", f"{b.window} years back" if b.window is not None else "any earlier year"),
+        ("choice policy", b.policy),
+        ("generated", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+    ]
     if b.imported is not None:
         meta.insert(1, ("import", b.imported.summary()))
     parts.append(_table(["", ""], meta))
@@ -63,17 +76,36 @@ def plain_report(b: CityBuild, *, compare: tuple[str, str] = ("shenzhen", "hangz
     rk = b.ranking()
     pools = fw.codes(2)
     agg = b.result.aggregated
-    header = ["rank", "city", "", "index", *[f"{fw[p].name_zh} {fw[p].name_en}" for p in pools],
-              "indicators", "pools", "outdated values"]
+    header = [
+        "rank",
+        "city",
+        "",
+        "index",
+        *[f"{fw[p].name_zh} {fw[p].name_en}" for p in pools],
+        "indicators",
+        "pools",
+        "outdated values",
+    ]
     rows = []
     for code, r in rk.iterrows():
-        rows.append([("not ranked" if pd.isna(r["rank"]) else int(r["rank"])), r["name"], r["name_en"],
-                     r["score"], *[agg.at[code, p] for p in pools], f"{r['indicators']}/{r['n_indicators']}",
-                     f"{r['pools']}/{r['n_pools']}", r["outdated"]])
+        rows.append(
+            [
+                ("not ranked" if pd.isna(r["rank"]) else int(r["rank"])),
+                r["name"],
+                r["name_en"],
+                r["score"],
+                *[agg.at[code, p] for p in pools],
+                f"{r['indicators']}/{r['n_indicators']}",
+                f"{r['pools']}/{r['n_pools']}",
+                r["outdated"],
+            ]
+        )
     parts.append(_table(header, rows, numeric={3, 4, 5, 6, 7}))
-    parts.append("<p class=\"muted\">Scores: min-max 0–100 per indicator, arithmetic mean of what is present; a "
-                 "pool needs half of its indicators, the index three of the four pools (see docs/three_pools.md)."
-                 "</p>")
+    parts.append(
+        '<p class="muted">Scores: min-max 0–100 per indicator, arithmetic mean of what is present; a '
+        "pool needs half of its indicators, the index three of the four pools (see docs/three_pools.md)."
+        "</p>"
+    )
 
     a, c = compare
     try:
@@ -84,49 +116,140 @@ def plain_report(b: CityBuild, *, compare: tuple[str, str] = ("shenzhen", "hangz
     if cmp is not None:
         na, nb = cmp["names"][cmp["a"]], cmp["names"][cmp["b"]]
         parts.append(f"<h2>{_e(na)} vs {_e(nb)}</h2>")
-        parts.append(_table(["pool", na, nb, f"rank {na}", f"rank {nb}", "leads"],
-                            [[f"{p['name_zh']} {p['name_en']}", p["a"], p["b"], p["rank_a"], p["rank_b"],
-                              cmp["names"].get(p["leader"], p["leader"])] for p in cmp["pools"]],
-                            numeric={1, 2, 3, 4}))
+        parts.append(
+            _table(
+                ["pool", na, nb, f"rank {na}", f"rank {nb}", "leads"],
+                [
+                    [
+                        f"{p['name_zh']} {p['name_en']}",
+                        p["a"],
+                        p["b"],
+                        p["rank_a"],
+                        p["rank_b"],
+                        cmp["names"].get(p["leader"], p["leader"]),
+                    ]
+                    for p in cmp["pools"]
+                ],
+                numeric={1, 2, 3, 4},
+            )
+        )
         rows = []
         for r in cmp["indicators"]:
-            rows.append([f"{r['name_zh']} {r['name_en']} ({r['unit']})",
-                         _used(r["a"]), _used(r["b"]), r["ratio"], cmp["names"].get(r["leader"], r["leader"]),
-                         r["a"]["per_million"], r["b"]["per_million"], r["a"]["per_km2"], r["b"]["per_km2"]])
-        parts.append(_table(["indicator", f"{na}: value (year) flags", f"{nb}: value (year) flags", "ratio",
-                             "leads", f"{na} per million residents", f"{nb} per million residents",
-                             f"{na} per km²", f"{nb} per km²"], rows, numeric={3, 5, 6, 7, 8}))
+            rows.append(
+                [
+                    f"{r['name_zh']} {r['name_en']} ({r['unit']})",
+                    _used(r["a"]),
+                    _used(r["b"]),
+                    r["ratio"],
+                    cmp["names"].get(r["leader"], r["leader"]),
+                    r["a"]["per_million"],
+                    r["b"]["per_million"],
+                    r["a"]["per_km2"],
+                    r["b"]["per_km2"],
+                ]
+            )
+        parts.append(
+            _table(
+                [
+                    "indicator",
+                    f"{na}: value (year) flags",
+                    f"{nb}: value (year) flags",
+                    "ratio",
+                    "leads",
+                    f"{na} per million residents",
+                    f"{nb} per million residents",
+                    f"{na} per km²",
+                    f"{nb} per km²",
+                ],
+                rows,
+                numeric={3, 5, 6, 7, 8},
+            )
+        )
         parts.append("<h3>Every other source</h3>")
         srows = []
         for r in cmp["indicators"]:
             for key in ("a", "b"):
                 for s in r[key]["sources"]:
-                    srows.append([r["code"], cmp["names"][cmp[key]], s["indicator"], f"{s['qualifier']}"
-                                  f"{fmt(s['value'])} {s['unit']}", s["year"], "seed article" if s["seed"] else
-                                  ("LOW-QUALITY" if s["low_quality"] else ""), s["relation"], s["title"], s["note"]])
-        parts.append(_table(["indicator", "city", "series", "value", "year", "kind", "vs value used", "source",
-                             "definition note"], srows))
+                    srows.append(
+                        [
+                            r["code"],
+                            cmp["names"][cmp[key]],
+                            s["indicator"],
+                            f"{s['qualifier']}{fmt(s['value'])} {s['unit']}",
+                            s["year"],
+                            "seed article" if s["seed"] else ("LOW-QUALITY" if s["low_quality"] else ""),
+                            s["relation"],
+                            s["title"],
+                            s["note"],
+                        ]
+                    )
+        parts.append(
+            _table(
+                [
+                    "indicator",
+                    "city",
+                    "series",
+                    "value",
+                    "year",
+                    "kind",
+                    "vs value used",
+                    "source",
+                    "definition note",
+                ],
+                srows,
+            )
+        )
         sc = seed_claims(b, [cmp["a"], cmp["b"]])
         if len(sc):
             parts.append("<h3>The founding article's figures against independent sources</h3>")
-            parts.append(_table(["city", "series", "article", "article year", "source series", "source value",
-                                 "year", "relation", "source"],
-                                [[cs.names.get(r["entity"], r["entity"]), r["indicator"], r["claim"],
-                                  r["claim_year"], r["source_indicator"], f"{r['qualifier']}{fmt(r['value'])}",
-                                  r["year"], r["relation"], r["title"]] for _, r in sc.iterrows()]))
+            parts.append(
+                _table(
+                    [
+                        "city",
+                        "series",
+                        "article",
+                        "article year",
+                        "source series",
+                        "source value",
+                        "year",
+                        "relation",
+                        "source",
+                    ],
+                    [
+                        [
+                            cs.names.get(r["entity"], r["entity"]),
+                            r["indicator"],
+                            r["claim"],
+                            r["claim_year"],
+                            r["source_indicator"],
+                            f"{r['qualifier']}{fmt(r['value'])}",
+                            r["year"],
+                            r["relation"],
+                            r["title"],
+                        ]
+                        for _, r in sc.iterrows()
+                    ],
+                )
+            )
 
     parts.append("<h2>Values used (year, flags)</h2>")
     rows = []
     for e in cs.values.index:
         rows.append([cs.names[e], *[_cell(cs, e, code) for code in fw.indicators]])
     parts.append(_table(["city", *[f"{fw[c].name_zh} ({fw[c].unit})" for c in fw.indicators]], rows))
-    parts.append("<p class=\"muted\">Flags: outdated = older than the reference year (GII practice); > lower "
-                 "bound; ~ approximate; seed = the founding article only; conflict = another source gives a "
-                 "different value for the same year.</p>")
+    parts.append(
+        '<p class="muted">Flags: outdated = older than the reference year (GII practice); > lower '
+        "bound; ~ approximate; seed = the founding article only; conflict = another source gives a "
+        "different value for the same year.</p>"
+    )
     if b.imported is not None and len(b.imported.report):
         parts.append("<h2>Import report</h2>")
-        parts.append(_table(["line", "column", "raw", "severity", "kind", "message"],
-                            b.imported.report.itertuples(index=False)))
+        parts.append(
+            _table(
+                ["line", "column", "raw", "severity", "kind", "message"],
+                b.imported.report.itertuples(index=False),
+            )
+        )
     parts.append("</body></html>")
     return "\n".join(parts)
 

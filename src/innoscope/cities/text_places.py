@@ -32,7 +32,12 @@ def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
             if level == "county":
                 forms = {p.name, p.name_tc}
             else:
-                forms = {p.name, p.name_tc, p.name_en, *(s for s in p.short if len(s) >= 2 and s not in NOT_PLACES)}
+                forms = {
+                    p.name,
+                    p.name_tc,
+                    p.name_en,
+                    *(s for s in p.short if len(s) >= 2 and s not in NOT_PLACES),
+                }
             pairs.append((p.short_name, {f for f in forms if f}))
     return pairs
 
@@ -43,5 +48,7 @@ def place_index() -> PlaceIndex:
     gaz = Gazetteer.default()
     table = EntityTable.default()
     known = {e.name_zh for e in table.entities.values()}
-    provinces = {p.short_name: 0.5 for p in gaz.level("province") if p.short_name not in known and p.kind != "直辖市"}
+    provinces = {
+        p.short_name: 0.5 for p in gaz.level("province") if p.short_name not in known and p.kind != "直辖市"
+    }
     return PlaceIndex([*entity_forms(table), *gazetteer_forms(gaz)], weights=provinces)

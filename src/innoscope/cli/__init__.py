@@ -19,8 +19,12 @@ from rich.markup import escape
 
 from innoscope.model.errors import InnoscopeError
 
-app = typer.Typer(help="innoscope: transparent composite indices of innovation capacity.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="innoscope: transparent composite indices of innovation capacity.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 err = Console(stderr=True)
 
 
@@ -28,7 +32,6 @@ err = Console(stderr=True)
 def _group() -> None:
     """Always a command group: with one command module loaded, typer would otherwise run its only command
     without its name (``innoscope build ...`` -> "unexpected extra argument (build)")."""
-
 
 
 @functools.cache
@@ -46,10 +49,19 @@ def command_index() -> dict[str, tuple[str, str]]:
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef):
                 for dec in node.decorator_list:
-                    if (isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.func.attr == "command"
-                            and isinstance(dec.func.value, ast.Name) and dec.func.value.id == "app"):
+                    if (
+                        isinstance(dec, ast.Call)
+                        and isinstance(dec.func, ast.Attribute)
+                        and dec.func.attr == "command"
+                        and isinstance(dec.func.value, ast.Name)
+                        and dec.func.value.id == "app"
+                    ):
                         name = dec.args[0].value if dec.args else node.name.replace("_", "-")
-                        helps = [k.value.value for k in dec.keywords if k.arg == "help" and isinstance(k.value, ast.Constant)]
+                        helps = [
+                            k.value.value
+                            for k in dec.keywords
+                            if k.arg == "help" and isinstance(k.value, ast.Constant)
+                        ]
                         index[str(name)] = (path.stem, helps[0] if helps else (ast.get_docstring(node) or ""))
     return index
 
@@ -85,7 +97,9 @@ def with_default_runs(argv: list[str]) -> list[str]:
     for i, arg in enumerate(argv):
         out.append(arg)
         nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if arg == "--uncertainty" and (nxt is None or (nxt.startswith("-") and not nxt.lstrip("-").isdigit())):
+        if arg == "--uncertainty" and (
+            nxt is None or (nxt.startswith("-") and not nxt.lstrip("-").isdigit())
+        ):
             out.append(DEFAULT_RUNS)
     return out
 
@@ -105,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as e:
         kinds = {c.__name__ for c in type(e).__mro__}
-        if "ClickException" in kinds:  # usage errors, from click or from the copy of click typer >= 0.20 ships
+        if (
+            "ClickException" in kinds
+        ):  # usage errors, from click or from the copy of click typer >= 0.20 ships
             e.show()
             return e.exit_code
         if "Abort" in kinds:

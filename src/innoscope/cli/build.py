@@ -43,8 +43,10 @@ def write_result(result: Result, outdir: Path) -> list[Path]:
 
 @app.command("build")
 def build_cmd(
-    data: Annotated[Path, typer.Option("--data", help="COINr-style iData CSV (uCode, uName, groups, denominators, "
-                                                      "indicators)")],
+    data: Annotated[
+        Path,
+        typer.Option("--data", help="COINr-style iData CSV (uCode, uName, groups, denominators, indicators)"),
+    ],
     meta: Annotated[Path, typer.Option("--meta", help="COINr-style iMeta CSV (the indicator tree)")],
     spec: Annotated[Path, typer.Option("--spec", help="pipeline spec (YAML)")],
     outdir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("out"),

@@ -63,8 +63,12 @@ def open_store(path: Path, *, read_only: bool, lock_timeout: float | None = None
     from innoscope.store import Store
 
     err = _err()
-    return Store(str(path), read_only=read_only, lock_timeout=lock_timeout,
-                 on_wait=lambda msg: err.print(escape(msg), soft_wrap=True))
+    return Store(
+        str(path),
+        read_only=read_only,
+        lock_timeout=lock_timeout,
+        on_wait=lambda msg: err.print(escape(msg), soft_wrap=True),
+    )
 
 
 # -- shared loaders (also used by ``innoscope report`` / ``serve``) ---------------------------------------
@@ -91,8 +95,15 @@ def sensitivity_for_report(result, n: int, seed: int):
 
     fw, spec = result.framework, result.spec
     try:
-        return sensitivity(fw, result.data, spec, inputs=None if spec.uncertainty else default_inputs(fw), n=n,
-                           seed=seed, entity_output=None)
+        return sensitivity(
+            fw,
+            result.data,
+            spec,
+            inputs=None if spec.uncertainty else default_inputs(fw),
+            n=n,
+            seed=seed,
+            entity_output=None,
+        )
     except InnoscopeError as e:
         err.print(f"[yellow]no sensitivity analysis: the design cannot run on these data ({e})[/]")
         return None
@@ -119,7 +130,9 @@ def _observations(data: list[Path] | None, fw: Framework, encoding: str | None =
 def _store_observations(store: Path) -> pd.DataFrame:
     """Every candidate row of the store (the panel chooses among them); the store's pick is ``chosen``."""
     if not store.exists():
-        raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+        raise DataError(
+            f"store {store} does not exist; create it with `innoscope import FILE --store {store}`"
+        )
     with open_store(store, read_only=True) as st:
         obs = st.observations(all_rows=True)
     if obs.empty:
@@ -133,20 +146,37 @@ def _store_observations(store: Path) -> pd.DataFrame:
 def to_tidy(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations of the cited importer as the store's tidy long table; year text and definition go into
     ``note`` (``[year: ...]``, ``[definition: ...]``) so that nothing of the raw row is lost."""
-    flags = (np.where(obs["lower_bound"], ">", "") + np.where(obs["upper_bound"], "<", "")
-             + np.where(obs["approximate"], "~", ""))
+    flags = (
+        np.where(obs["lower_bound"], ">", "")
+        + np.where(obs["upper_bound"], "<", "")
+        + np.where(obs["approximate"], "~", "")
+    )
     year_txt = obs["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
     note = obs["notes"].fillna("").astype(str)
-    extra_year = np.where(obs["year_raw"].astype(str) != year_txt, " [year: " + obs["year_raw"].astype(str) + "]", "")
-    extra_def = np.where(obs["definition"].notna(), " [definition: " + obs["definition"].fillna("").astype(str)
-                         + "]", "")
-    return pd.DataFrame({
-        "entity": obs["entity"], "entity_name": obs["city_zh"], "indicator": obs["indicator"],
-        "year": obs["year"].astype("Int64"), "value": obs["value"].astype(float), "raw": obs["value_raw"],
-        "flags": np.where(obs["missing"], "NA", flags), "unit": obs["unit"], "source_title": obs["source_title"],
-        "source_url": obs["source_url"], "excerpt": obs["excerpt"],
-        "note": (note + extra_year + extra_def).str.strip(), "row": obs["line"].astype("int64"),
-        "column": "value"})
+    extra_year = np.where(
+        obs["year_raw"].astype(str) != year_txt, " [year: " + obs["year_raw"].astype(str) + "]", ""
+    )
+    extra_def = np.where(
+        obs["definition"].notna(), " [definition: " + obs["definition"].fillna("").astype(str) + "]", ""
+    )
+    return pd.DataFrame(
+        {
+            "entity": obs["entity"],
+            "entity_name": obs["city_zh"],
+            "indicator": obs["indicator"],
+            "year": obs["year"].astype("Int64"),
+            "value": obs["value"].astype(float),
+            "raw": obs["value_raw"],
+            "flags": np.where(obs["missing"], "NA", flags),
+            "unit": obs["unit"],
+            "source_title": obs["source_title"],
+            "source_url": obs["source_url"],
+            "excerpt": obs["excerpt"],
+            "note": (note + extra_year + extra_def).str.strip(),
+            "row": obs["line"].astype("int64"),
+            "column": "value",
+        }
+    )
 
 
 NATIONAL, CITED = "national", "cited"
@@ -157,8 +187,9 @@ CITED_SPECS = ("default", "per_capita")
 """The bundled specs made for the cited data (``--spec per_capita`` alone builds on it)."""
 
 
-def dataset_of(framework: str | None, data: list[Path] | None, store: Path | None, spec: str | Path | None = None
-               ) -> str:
+def dataset_of(
+    framework: str | None, data: list[Path] | None, store: Path | None, spec: str | Path | None = None
+) -> str:
     """Which data a command builds on: ``national`` (no --data and a framework reading the yearbook series, the
     default), ``cited`` (--data cited, raw cited files, a framework such as three_pools on cited series or a spec
     made for them), or ``store``."""
@@ -178,9 +209,16 @@ def dataset_of(framework: str | None, data: list[Path] | None, store: Path | Non
     return NATIONAL if all(str(fw[c].params.get("indicator", c)) in series for c in fw.indicators) else CITED
 
 
-def city_build(*, framework: str | None = None, spec: str | Path | None = None, data: list[Path] | None = None,
-               store: Path | None = None, year: int | None = None, window: int | None = DEFAULT_WINDOW,
-               policy: str = "quality") -> CityBuild:
+def city_build(
+    *,
+    framework: str | None = None,
+    spec: str | Path | None = None,
+    data: list[Path] | None = None,
+    store: Path | None = None,
+    year: int | None = None,
+    window: int | None = DEFAULT_WINDOW,
+    policy: str = "quality",
+) -> CityBuild:
     """The default city build: the national yearbook data (framework ``national``) unless ``--data cited``, raw
     cited files, a store or a framework on cited series say otherwise; then the cited data or the store's
     observations, the framework and spec, the cross-section for the reference year (window, source policy)."""
@@ -199,8 +237,9 @@ def city_build(*, framework: str | None = None, spec: str | Path | None = None, 
     if obs is None and data and len(data) > 1:
         obs = _observations(data, fw)
     if obs is None:
-        return default_build(data=data[0] if data else None, framework=fw, spec=spec, year=year, window=window,
-                             policy=policy)
+        return default_build(
+            data=data[0] if data else None, framework=fw, spec=spec, year=year, window=window, policy=policy
+        )
     return default_build(observations=obs, framework=fw, spec=spec, year=year, window=window, policy=policy)
 
 
@@ -216,34 +255,66 @@ def _print_ranking(out: Console, b: CityBuild, top: int | None) -> None:
     fw = b.framework
     pools = fw.codes(2)
     agg = b.result.aggregated
-    t = Table(title=f"{fw[fw.root].name_zh} {fw[fw.root].name_en}: reference year {b.year}, "
-                    f"window {b.window} years, policy {b.policy}", title_justify="left")
-    for col in ("rank", "city", "", "index", *[fw[p].name_zh for p in pools], "indicators", "pools",
-                "outdated"):
+    t = Table(
+        title=f"{fw[fw.root].name_zh} {fw[fw.root].name_en}: reference year {b.year}, "
+        f"window {b.window} years, policy {b.policy}",
+        title_justify="left",
+    )
+    for col in (
+        "rank",
+        "city",
+        "",
+        "index",
+        *[fw[p].name_zh for p in pools],
+        "indicators",
+        "pools",
+        "outdated",
+    ):
         t.add_column(col, justify="right" if col not in ("city", "") else "left")
     rk = b.ranking()
     ranked = rk[rk["rank"].notna()]
     unranked = rk[rk["rank"].isna()]
     for code, r in (ranked.head(top) if top else ranked).iterrows():
-        t.add_row(str(int(r["rank"])), escape(r["name"]), escape(r["name_en"]), f"{r['score']:.1f}",
-                  *[_score(agg.at[code, p]) for p in pools], f"{r['indicators']}/{r['n_indicators']}",
-                  f"{r['pools']}/{r['n_pools']}", str(r["outdated"]))
+        t.add_row(
+            str(int(r["rank"])),
+            escape(r["name"]),
+            escape(r["name_en"]),
+            f"{r['score']:.1f}",
+            *[_score(agg.at[code, p]) for p in pools],
+            f"{r['indicators']}/{r['n_indicators']}",
+            f"{r['pools']}/{r['n_pools']}",
+            str(r["outdated"]),
+        )
     for code, r in unranked.iterrows():
-        t.add_row("—", escape(r["name"]), escape(r["name_en"]), "not ranked",
-                  *[_score(agg.at[code, p]) for p in pools], f"{r['indicators']}/{r['n_indicators']}",
-                  f"{r['pools']}/{r['n_pools']}", str(r["outdated"]))
+        t.add_row(
+            "—",
+            escape(r["name"]),
+            escape(r["name_en"]),
+            "not ranked",
+            *[_score(agg.at[code, p]) for p in pools],
+            f"{r['indicators']}/{r['n_indicators']}",
+            f"{r['pools']}/{r['n_pools']}",
+            str(r["outdated"]),
+        )
     out.print(t)
     if len(unranked):
-        out.print(f"not ranked (fewer than 3 of {len(pools)} pools scored): "
-                  f"{escape(', '.join(unranked['name']))}")
+        out.print(
+            f"not ranked (fewer than 3 of {len(pools)} pools scored): {escape(', '.join(unranked['name']))}"
+        )
 
 
 def _score(x: float) -> str:
     return "—" if pd.isna(x) else f"{x:.1f}"
 
 
-_SHORT_FLAGS = {"outdated": "old", "year_approximate": "year~", "low_quality": "LQ", "lower_bound": "",
-                "upper_bound": "", "approximate": ""}
+_SHORT_FLAGS = {
+    "outdated": "old",
+    "year_approximate": "year~",
+    "low_quality": "LQ",
+    "lower_bound": "",
+    "upper_bound": "",
+    "approximate": "",
+}
 
 
 def _used(side: dict) -> str:
@@ -263,8 +334,13 @@ def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
     if gap["why_not"]:
         out.print(f"no split of the index gap: {escape(gap['why_not'])}")
         return
-    t = Table(title=escape(f"where the index gap {za} − {zb} = {gap['total']:+.1f} points comes from "
-                           "(weight x normalised score differences; they add up to the gap)"), title_justify="left")
+    t = Table(
+        title=escape(
+            f"where the index gap {za} − {zb} = {gap['total']:+.1f} points comes from "
+            "(weight x normalised score differences; they add up to the gap)"
+        ),
+        title_justify="left",
+    )
     for col in ("indicator", "pool", "points", "share", f"weight in index {za}", f"weight in index {zb}"):
         t.add_column(escape(col))
     moved = False
@@ -273,87 +349,175 @@ def _print_gap(out: Console, b: CityBuild, cmp: dict, za: str, zb: str) -> None:
         differs = abs(wa - wb) > 1e-12
         mark = " *" if differs else ""
         moved |= differs
-        t.add_row(escape(r["code"]) + mark, escape(b.framework[r["pool"]].name_zh if r["pool"] else ""),
-                  f"{r['contribution']:+.1f}", "—" if not np.isfinite(r["share"]) else f"{100 * r['share']:.0f}%",
-                  f"{wa:.3f}", f"{wb:.3f}")
+        t.add_row(
+            escape(r["code"]) + mark,
+            escape(b.framework[r["pool"]].name_zh if r["pool"] else ""),
+            f"{r['contribution']:+.1f}",
+            "—" if not np.isfinite(r["share"]) else f"{100 * r['share']:.0f}%",
+            f"{wa:.3f}",
+            f"{wb:.3f}",
+        )
     out.print(t)
     if moved:
-        out.print("* the two cities weigh this indicator differently in the index: a city without a value has it "
-                  "carried by the pool's other indicators, and a city without a pool by the other pools")
+        out.print(
+            "* the two cities weigh this indicator differently in the index: a city without a value has it "
+            "carried by the pool's other indicators, and a city without a pool by the other pools"
+        )
 
 
 def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool) -> dict:
     cmp = compare_cities(b, a, c)
     na, nb = cmp["names"][cmp["a"]], cmp["names"][cmp["b"]]
     lead = {cmp["a"]: na, cmp["b"]: nb}
-    t = Table(title=f"{na} vs {nb}: pools (0-100) and index, reference year {cmp['year']}", title_justify="left")
+    t = Table(
+        title=f"{na} vs {nb}: pools (0-100) and index, reference year {cmp['year']}", title_justify="left"
+    )
     for col in ("pool", na, nb, f"rank {na}", f"rank {nb}", "leads"):
         t.add_column(escape(col))
     for p in cmp["pools"]:
-        t.add_row(escape(f"{p['name_zh']} {p['name_en']}"), _score(p["a"]), _score(p["b"]),
-                  _score(p["rank_a"]).removesuffix(".0"), _score(p["rank_b"]).removesuffix(".0"),
-                  escape(lead.get(p["leader"], p["leader"])))
+        t.add_row(
+            escape(f"{p['name_zh']} {p['name_en']}"),
+            _score(p["a"]),
+            _score(p["b"]),
+            _score(p["rank_a"]).removesuffix(".0"),
+            _score(p["rank_b"]).removesuffix(".0"),
+            escape(lead.get(p["leader"], p["leader"])),
+        )
     out.print(t)
     za, zb = b.cross_section.names[cmp["a"]], b.cross_section.names[cmp["b"]]
     short = {cmp["a"]: za, cmp["b"]: zb}
-    t = Table(title=escape(f"{na} vs {nb}: value used (year) flags; per million residents and per km² for counts"),
-              title_justify="left")
-    for col in ("indicator", "unit", za, zb, f"{za}/{zb}", "leads", f"{za} /1M", f"{zb} /1M", f"{za} /km²",
-                f"{zb} /km²"):
+    t = Table(
+        title=escape(f"{na} vs {nb}: value used (year) flags; per million residents and per km² for counts"),
+        title_justify="left",
+    )
+    for col in (
+        "indicator",
+        "unit",
+        za,
+        zb,
+        f"{za}/{zb}",
+        "leads",
+        f"{za} /1M",
+        f"{zb} /1M",
+        f"{za} /km²",
+        f"{zb} /km²",
+    ):
         t.add_column(escape(col), overflow="fold")
     pool = None
     for r in cmp["indicators"]:
         if r["pool"] != pool:
             pool = r["pool"]
             t.add_row(f"[bold]{escape(b.framework[pool].name_zh)} {escape(b.framework[pool].name_en)}[/]")
-        t.add_row(escape(r["code"]), escape(r["unit"] or ""), escape(_used(r["a"])), escape(_used(r["b"])),
-                  "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.2f}",
-                  escape(short.get(r["leader"], r["leader"])),
-                  fmt(r["a"]["per_million"]), fmt(r["b"]["per_million"]), fmt(r["a"]["per_km2"], 3),
-                  fmt(r["b"]["per_km2"], 3))
+        t.add_row(
+            escape(r["code"]),
+            escape(r["unit"] or ""),
+            escape(_used(r["a"])),
+            escape(_used(r["b"])),
+            "—" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.2f}",
+            escape(short.get(r["leader"], r["leader"])),
+            fmt(r["a"]["per_million"]),
+            fmt(r["b"]["per_million"]),
+            fmt(r["a"]["per_km2"], 3),
+            fmt(r["b"]["per_km2"], 3),
+        )
     out.print(t)
     _print_gap(out, b, cmp, za, zb)
-    out.print("flags: > lower bound, ~ approximate, old = older than the reference year, year~ = approximate "
-              "year, seed = the founding article only, LQ = low-quality source, conflict = another source "
-              "differs for the same year")
+    out.print(
+        "flags: > lower bound, ~ approximate, old = older than the reference year, year~ = approximate "
+        "year, seed = the founding article only, LQ = low-quality source, conflict = another source "
+        "differs for the same year"
+    )
     if not sources:
-        out.print(f"every source of each value: innoscope compare {escape(na.split()[0])} {escape(nb.split()[0])}")
+        out.print(
+            f"every source of each value: innoscope compare {escape(na.split()[0])} {escape(nb.split()[0])}"
+        )
         return cmp
-    t = Table(title="every other source (relation to the value used; seed = the founding article)",
-              title_justify="left", show_lines=False)
-    for col in ("indicator", "city", "series", "value", "year", "kind", "vs value used", "source", "definition note"):
+    t = Table(
+        title="every other source (relation to the value used; seed = the founding article)",
+        title_justify="left",
+        show_lines=False,
+    )
+    for col in (
+        "indicator",
+        "city",
+        "series",
+        "value",
+        "year",
+        "kind",
+        "vs value used",
+        "source",
+        "definition note",
+    ):
         t.add_column(col, overflow="fold")
     for r in cmp["indicators"]:
         for key in ("a", "b"):
             srcs = r[key]["sources"]
             if not srcs and np.isfinite(r[key]["value"]):
-                t.add_row(escape(r["code"]), escape(cmp["names"][cmp[key]]), "", "", "", "",
-                          "no other source", "", "")
+                t.add_row(
+                    escape(r["code"]),
+                    escape(cmp["names"][cmp[key]]),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "no other source",
+                    "",
+                    "",
+                )
             for s in srcs:
                 kind = "seed article" if s["seed"] else ("LOW-QUALITY" if s["low_quality"] else "")
-                t.add_row(escape(r["code"]), escape(cmp["names"][cmp[key]]), escape(s["indicator"]),
-                          escape(f"{s['qualifier']}{fmt(s['value'])} {s['unit']}"), escape(str(s["year"])), kind,
-                          escape(s["relation"]), escape(_short(s["title"], 40)), escape(_short(s["note"], 90)))
+                t.add_row(
+                    escape(r["code"]),
+                    escape(cmp["names"][cmp[key]]),
+                    escape(s["indicator"]),
+                    escape(f"{s['qualifier']}{fmt(s['value'])} {s['unit']}"),
+                    escape(str(s["year"])),
+                    kind,
+                    escape(s["relation"]),
+                    escape(_short(s["title"], 40)),
+                    escape(_short(s["note"], 90)),
+                )
     out.print(t)
     sc = seed_claims(b, [cmp["a"], cmp["b"]])
     if len(sc):
         t = Table(title="the founding article's figures against independent sources", title_justify="left")
-        for col in ("city", "series", "article", "source series", "source value", "year", "relation", "source"):
+        for col in (
+            "city",
+            "series",
+            "article",
+            "source series",
+            "source value",
+            "year",
+            "relation",
+            "source",
+        ):
             t.add_column(col, overflow="fold")
         for _, r in sc.iterrows():
-            t.add_row(escape(b.cross_section.names.get(r["entity"], r["entity"])), escape(r["indicator"]),
-                      fmt(r["claim"]), escape(r["source_indicator"]),
-                      escape(f"{r['qualifier']}{fmt(r['value'])}" if np.isfinite(r["value"]) else "—"),
-                      escape(str(r["year"])), escape(r["relation"]), escape(_short(r["title"], 40)))
+            t.add_row(
+                escape(b.cross_section.names.get(r["entity"], r["entity"])),
+                escape(r["indicator"]),
+                fmt(r["claim"]),
+                escape(r["source_indicator"]),
+                escape(f"{r['qualifier']}{fmt(r['value'])}" if np.isfinite(r["value"]) else "—"),
+                escape(str(r["year"])),
+                escape(r["relation"]),
+                escape(_short(r["title"], 40)),
+            )
         out.print(t)
     if cmp["other"]:
         t = Table(title="other series for these cities (not in the index)", title_justify="left")
         for col in ("series", "city", "value", "year", "kind", "source", "note"):
             t.add_column(col, overflow="fold")
         for o in cmp["other"]:
-            t.add_row(escape(o["indicator"]), escape(cmp["names"][o["entity"]]),
-                      escape(f"{o['qualifier']}{fmt(o['value'])} {o['unit']}"), escape(str(o["year"])),
-                      "seed article" if o["seed"] else "", escape(_short(o["title"], 40)), escape(_short(o["note"], 80)))
+            t.add_row(
+                escape(o["indicator"]),
+                escape(cmp["names"][o["entity"]]),
+                escape(f"{o['qualifier']}{fmt(o['value'])} {o['unit']}"),
+                escape(str(o["year"])),
+                "seed article" if o["seed"] else "",
+                escape(_short(o["title"], 40)),
+                escape(_short(o["note"], 80)),
+            )
         out.print(t)
     return cmp
 
@@ -364,38 +528,77 @@ def _short(s: object, n: int) -> str:
 
 
 # -- commands ------------------------------------------------------------------------------------
-FrameworkOpt = Annotated[str | None, typer.Option("--framework", help="bundled framework name or YAML path "
-                                                                      "(default national; three_pools on --data cited)")]
-DataOpt = Annotated[list[Path] | None, typer.Option("--data", help="bundled data: national (the yearbook's 297 "
-                                                                 "cities, default) or cited (12 cities' cited values); "
-                                                                 "or raw cited city CSV(s)")]
+FrameworkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--framework",
+        help="bundled framework name or YAML path (default national; three_pools on --data cited)",
+    ),
+]
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="bundled data: national (the yearbook's 297 "
+        "cities, default) or cited (12 cities' cited values); "
+        "or raw cited city CSV(s)",
+    ),
+]
 StoreOpt = Annotated[Path | None, typer.Option("--store", help="take observations from this DuckDB store")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="reference year (default: latest year in the data)")]
-WindowOpt = Annotated[int, typer.Option("--window", help="years back a value may come from (flagged outdated)")]
-PolicyOpt = Annotated[str, typer.Option("--policy", help="which source wins: quality (non-seed, not low-quality, "
-                                                         "then latest) or latest")]
+YearOpt = Annotated[
+    int | None, typer.Option("--year", help="reference year (default: latest year in the data)")
+]
+WindowOpt = Annotated[
+    int, typer.Option("--window", help="years back a value may come from (flagged outdated)")
+]
+PolicyOpt = Annotated[
+    str,
+    typer.Option(
+        "--policy", help="which source wins: quality (non-seed, not low-quality, then latest) or latest"
+    ),
+]
 
 
 @app.command("run")
 def run_cmd(
     framework: FrameworkOpt = None,
-    spec: Annotated[str | None, typer.Option("--spec", help="pipeline spec: a bundled name (default, per_capita) "
-                                                        "or a YAML path")] = None,
+    spec: Annotated[
+        str | None,
+        typer.Option("--spec", help="pipeline spec: a bundled name (default, per_capita) or a YAML path"),
+    ] = None,
     data: DataOpt = None,
     store: StoreOpt = None,
     year: YearOpt = None,
     window: WindowOpt = DEFAULT_WINDOW,
     policy: PolicyOpt = "quality",
-    report: Annotated[Path, typer.Option("--report", help="plain HTML report to write")] = Path("report.html"),
+    report: Annotated[Path, typer.Option("--report", help="plain HTML report to write")] = Path(
+        "report.html"
+    ),
     no_report: Annotated[bool, typer.Option("--no-report", help="do not write the report")] = False,
-    compare: Annotated[tuple[str, str], typer.Option("--compare", help="two cities to compare")] = ("深圳", "杭州"),
-    top: Annotated[int | None, typer.Option("--top", help="rows of the ranking to print (default all)")] = None,
-    runs: Annotated[int, typer.Option("--uncertainty", help="Monte Carlo runs for rank intervals and "
-                                                            "P(A outranks B) (0: none)")] = 2000,
+    compare: Annotated[tuple[str, str], typer.Option("--compare", help="two cities to compare")] = (
+        "深圳",
+        "杭州",
+    ),
+    top: Annotated[
+        int | None, typer.Option("--top", help="rows of the ranking to print (default all)")
+    ] = None,
+    runs: Annotated[
+        int,
+        typer.Option(
+            "--uncertainty", help="Monte Carlo runs for rank intervals and P(A outranks B) (0: none)"
+        ),
+    ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
-    sensitivity_base: Annotated[int, typer.Option("--sensitivity", help="Sobol base sample (a power of 2) for the "
-                                                                        "report's 'which choice matters' (0: none)")] = 256,
-    plain: Annotated[bool, typer.Option("--plain", help="write the plain report instead of the full one")] = False,
+    sensitivity_base: Annotated[
+        int,
+        typer.Option(
+            "--sensitivity",
+            help="Sobol base sample (a power of 2) for the report's 'which choice matters' (0: none)",
+        ),
+    ] = 256,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="write the plain report instead of the full one")
+    ] = False,
     lang: Annotated[str, typer.Option("--lang", help="language of the report: zh or en")] = "zh",
 ) -> None:
     """Build the index (default: national, the yearbook's 297 cities; --data cited: three_pools on the 12 cities'
@@ -405,7 +608,9 @@ def run_cmd(
 
     check_lang(lang)
     out = _out()
-    b = city_build(framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy)
+    b = city_build(
+        framework=framework, spec=spec, data=data, store=store, year=year, window=window, policy=policy
+    )
     if b.imported is not None:
         out.print(escape(b.imported.summary()))
     pair = (_resolve_city(b, compare[0]), _resolve_city(b, compare[1]))
@@ -433,9 +638,17 @@ def run_cmd(
         b.cross_section.provenance = provenance_from_choices(b.choices)
         sens = sensitivity_for_report(b.result, sensitivity_base, seed)
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(build_report(b.result, lang=lang, uncertainty=unc, compare=compare, sensitivity=sens,
-                                       coordinates=coordinates(list(b.cross_section.values.index))),
-                          encoding="utf-8")
+        report.write_text(
+            build_report(
+                b.result,
+                lang=lang,
+                uncertainty=unc,
+                compare=compare,
+                sensitivity=sens,
+                coordinates=coordinates(list(b.cross_section.values.index)),
+            ),
+            encoding="utf-8",
+        )
         p = report
     out.print(f"wrote {escape(str(p))}")
 
@@ -447,13 +660,17 @@ def _print_coverage(out: Console, b: CityBuild) -> None:
     c = coverage(b)
     n = c["n_indicators"].iloc[0]
     full = int((c["reported"] == n).sum())
-    out.print(f"coverage: {len(c)} cities, {int(c['ranked'].sum())} ranked; {full} report all {n} indicators; "
-              f"{int(c['imputed'].sum())} values imputed as 0 in {int((c['imputed'] > 0).sum())} cities (a missing "
-              f"value is scored as none); {int(c['cited'].sum())} filled from the cited layer "
-              f"({escape(', '.join(c.loc[c['cited'] > 0, 'name']))}); not ranked (under half reported): "
-              f"{escape(', '.join(c.loc[~c['ranked'], 'name'])) or 'none'}")
+    out.print(
+        f"coverage: {len(c)} cities, {int(c['ranked'].sum())} ranked; {full} report all {n} indicators; "
+        f"{int(c['imputed'].sum())} values imputed as 0 in {int((c['imputed'] > 0).sum())} cities (a missing "
+        f"value is scored as none); {int(c['cited'].sum())} filled from the cited layer "
+        f"({escape(', '.join(c.loc[c['cited'] > 0, 'name']))}); not ranked (under half reported): "
+        f"{escape(', '.join(c.loc[~c['ranked'], 'name'])) or 'none'}"
+    )
     worst = c[c["ranked"] & (c["imputed"] > 0)].sort_values("imputed", ascending=False).head(8)
-    out.print("most imputed: " + escape(", ".join(f"{r['name']} {r['imputed']}/{n}" for _, r in worst.iterrows())))
+    out.print(
+        "most imputed: " + escape(", ".join(f"{r['name']} {r['imputed']}/{n}" for _, r in worst.iterrows()))
+    )
 
 
 def _print_standing(out: Console, b: CityBuild, pair: tuple[str, str]) -> None:
@@ -462,30 +679,52 @@ def _print_standing(out: Console, b: CityBuild, pair: tuple[str, str]) -> None:
 
     names = b.cross_section.names
     sa, sb = (national_standing(b, e) for e in pair)
-    t = Table(title=escape(f"national rank (of n ranked) and percentile: {names[pair[0]]} vs {names[pair[1]]}"),
-              title_justify="left")
-    for col in ("node", f"rank {names[pair[0]]}", f"pct {names[pair[0]]}", f"rank {names[pair[1]]}",
-                f"pct {names[pair[1]]}", "n"):
+    t = Table(
+        title=escape(f"national rank (of n ranked) and percentile: {names[pair[0]]} vs {names[pair[1]]}"),
+        title_justify="left",
+    )
+    for col in (
+        "node",
+        f"rank {names[pair[0]]}",
+        f"pct {names[pair[0]]}",
+        f"rank {names[pair[1]]}",
+        f"pct {names[pair[1]]}",
+        "n",
+    ):
         t.add_column(escape(col))
     for (_, ra), (_, rb) in zip(sa.iterrows(), sb.iterrows(), strict=True):
-        t.add_row(escape(f"{ra['name_zh']} {ra['name_en']}"), _score(ra["rank"]).removesuffix(".0"),
-                  _score(ra["percentile"]), _score(rb["rank"]).removesuffix(".0"), _score(rb["percentile"]),
-                  str(ra["n"]))
+        t.add_row(
+            escape(f"{ra['name_zh']} {ra['name_en']}"),
+            _score(ra["rank"]).removesuffix(".0"),
+            _score(ra["percentile"]),
+            _score(rb["rank"]).removesuffix(".0"),
+            _score(rb["percentile"]),
+            str(ra["n"]),
+        )
     out.print(t)
-    provinces = tuple(dict.fromkeys(b.observations.drop_duplicates("entity").set_index("entity")
-                                    .loc[list(pair), "province"]))
+    provinces = tuple(
+        dict.fromkeys(
+            b.observations.drop_duplicates("entity").set_index("entity").loc[list(pair), "province"]
+        )
+    )
     pools = b.framework.codes(2)
     for label, members in peer_groups(b, provinces).items():
         pr = peer_ranks(b, members)
-        t = Table(title=escape(f"peer group {label}: {len(pr)} cities, rank within the group (national rank)"),
-                  title_justify="left")
+        t = Table(
+            title=escape(f"peer group {label}: {len(pr)} cities, rank within the group (national rank)"),
+            title_justify="left",
+        )
         for col in ("rank", "city", "index", "national", *[b.framework[p].name_zh for p in pools]):
             t.add_column(escape(col))
         for e, r in pr.iterrows():
             mark = "[bold]" if e in pair else ""
-            t.add_row(_score(r["rank"]).removesuffix(".0"), f"{mark}{escape(r['name'])}", _score(r["score"]),
-                      _score(r["national_rank"]).removesuffix(".0"),
-                      *[_score(r[f"rank_{p}"]).removesuffix(".0") for p in pools])
+            t.add_row(
+                _score(r["rank"]).removesuffix(".0"),
+                f"{mark}{escape(r['name'])}",
+                _score(r["score"]),
+                _score(r["national_rank"]).removesuffix(".0"),
+                *[_score(r[f"rank_{p}"]).removesuffix(".0") for p in pools],
+            )
         out.print(t)
 
 
@@ -496,12 +735,16 @@ def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: 
     from innoscope.analysis.uncertainty import uncertainty_any_design
     from innoscope.report.i18n import t as ui_text
 
-    res, design = uncertainty_any_design(b.framework, b.cross_section, b.spec, n=runs, seed=seed, pairs=list(pair))
+    res, design = uncertainty_any_design(
+        b.framework, b.cross_section, b.spec, n=runs, seed=seed, pairs=list(pair)
+    )
     names = b.cross_section.names
     na, nb = names[pair[0]], names[pair[1]]
     varied = ui_text(f"design:{design}", "en")
-    t = Table(title=escape(f"How sure? P({na} outranks {nb}) over {runs} Monte Carlo runs ({varied})"),
-              title_justify="left")
+    t = Table(
+        title=escape(f"How sure? P({na} outranks {nb}) over {runs} Monte Carlo runs ({varied})"),
+        title_justify="left",
+    )
     for col in ("node", f"P({na} > {nb})", f"P({nb} > {na})"):
         t.add_column(escape(col))
     table = res.compare(*pair)
@@ -513,8 +756,13 @@ def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: 
     stats = stats.set_index("uCode") if "uCode" in stats.columns else stats
     s = stats.loc[[p for p in pair if p in stats.index]]
     if len(s):
-        out.print("; ".join(f"{escape(names[e])}: nominal rank {r['nominal']:.0f}, 90% interval "
-                            f"{r['q05']:.0f}–{r['q95']:.0f}" for e, r in s.iterrows()))
+        out.print(
+            "; ".join(
+                f"{escape(names[e])}: nominal rank {r['nominal']:.0f}, 90% interval "
+                f"{r['q05']:.0f}–{r['q95']:.0f}"
+                for e, r in s.iterrows()
+            )
+        )
     return res, varied
 
 
@@ -537,9 +785,15 @@ def compare_cmd(
     year: YearOpt = None,
     window: WindowOpt = DEFAULT_WINDOW,
     policy: PolicyOpt = "quality",
-    runs: Annotated[int, typer.Option("--uncertainty", min=0,
-                                      help="Monte Carlo runs for P(A outranks B) on the index and every pool "
-                                           "(--uncertainty alone: 2000; default 0: none)")] = 0,
+    runs: Annotated[
+        int,
+        typer.Option(
+            "--uncertainty",
+            min=0,
+            help="Monte Carlo runs for P(A outranks B) on the index and every pool "
+            "(--uncertainty alone: 2000; default 0: none)",
+        ),
+    ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="seed of the uncertainty analysis")] = 1,
 ) -> None:
     """Two cities side by side: per pool and indicator, value used with year and flags, per-capita and
@@ -555,33 +809,67 @@ def compare_cmd(
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="data file: raw cited city CSV, or CSV/xlsx/parquet (wide or long)")],
+    file: Annotated[
+        Path, typer.Argument(help="data file: raw cited city CSV, or CSV/xlsx/parquet (wide or long)")
+    ],
     framework: FrameworkOpt = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="text encoding (default: detected)")] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="text encoding (default: detected)")
+    ] = None,
     store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet name or 0-based index")] = None,
-    layout: Annotated[str, typer.Option("--layout", help="auto, long (entity, indicator, year, value) or wide "
-                                                         "(entities x indicators)")] = "auto",
-    header_rows: Annotated[int | None, typer.Option("--header-rows", min=1, help="header rows (merged headers "
-                                                    "are joined with ' / '; default 1, Excel: from merged cells)")] = None,
-    skip_rows: Annotated[int, typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles)")] = 0,
-    column: Annotated[list[str] | None, typer.Option("--column", help="HEADER=ROLE (entity, indicator, year, "
-                      "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
-                      "repeatable")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="year of every value (a table without a year "
-                                                            "column)")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")] = None,
-    source_title: Annotated[str | None, typer.Option("--source-title", help="source of every value "
-                                                                            "(e.g. the yearbook's title)")] = None,
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout", help="auto, long (entity, indicator, year, value) or wide (entities x indicators)"
+        ),
+    ] = "auto",
+    header_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--header-rows",
+            min=1,
+            help="header rows (merged headers are joined with ' / '; default 1, Excel: from merged cells)",
+        ),
+    ] = None,
+    skip_rows: Annotated[
+        int, typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles)")
+    ] = 0,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="HEADER=ROLE (entity, indicator, year, "
+            "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
+            "repeatable",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="year of every value (a table without a year column)")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")
+    ] = None,
+    source_title: Annotated[
+        str | None, typer.Option("--source-title", help="source of every value (e.g. the yearbook's title)")
+    ] = None,
     source_url: Annotated[str | None, typer.Option("--source-url", help="address of that source")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="wide layout: a column that is not an "
-                                                                        "indicator; repeatable")] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="wide layout: a column that is not an indicator; repeatable"),
+    ] = None,
     dataset: Annotated[str, typer.Option("--dataset", help="dataset name in the store")] = "default",
     note: Annotated[str | None, typer.Option("--note", help="a note kept with the import")] = None,
     show: Annotated[int, typer.Option("--show", help="issues of the import report to print")] = 20,
-    lock_timeout: Annotated[float | None, typer.Option(
-        "--lock-timeout", min=0, help="seconds to wait while another innoscope process holds the store "
-                                      "(default 30, or INNOSCOPE_LOCK_TIMEOUT)")] = None,
+    lock_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--lock-timeout",
+            min=0,
+            help="seconds to wait while another innoscope process holds the store "
+            "(default 30, or INNOSCOPE_LOCK_TIMEOUT)",
+        ),
+    ] = None,
 ) -> None:
     """Import a file into the store (all rows or none), with an import report.
 
@@ -598,13 +886,16 @@ def import_cmd(
     fw = read_framework_yaml(str(framework_path(framework))) if framework else None
     if is_review_file(file):
         fw_units = fw or read_framework_yaml(str(framework_path(None)))
-        long, decided = read_review(file, units={c: fw_units[c].unit for c in fw_units.indicators
-                                                 if fw_units[c].unit})
+        long, decided = read_review(
+            file, units={c: fw_units[c].unit for c in fw_units.indicators if fw_units[c].unit}
+        )
         report = pd.DataFrame()
         sha = None
-        out.print(f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
-                  f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} rejected, "
-                  f"{decided['unreviewed']} without a decision, not stored)")
+        out.print(
+            f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
+            f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} rejected, "
+            f"{decided['unreviewed']} without a decision, not stored)"
+        )
     elif _is_cited_city_file(file, encoding):
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
         imp = import_cities(file, units=units, encoding=encoding)
@@ -617,31 +908,53 @@ def import_cmd(
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
         units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
-        long = read_table(file, encoding=encoding, sheet=sh, units=units, layout=layout, header_rows=header_rows,
-                          skiprows=skip_rows, columns=columns, year=year, unit=unit, source_title=source_title,
-                          source_url=source_url, exclude=exclude or ())
+        long = read_table(
+            file,
+            encoding=encoding,
+            sheet=sh,
+            units=units,
+            layout=layout,
+            header_rows=header_rows,
+            skiprows=skip_rows,
+            columns=columns,
+            year=year,
+            unit=unit,
+            source_title=source_title,
+            source_url=source_url,
+            exclude=exclude or (),
+        )
         report = pd.DataFrame()
         sha = long.attrs.get("sha256")
         out.print(f"{escape(str(file))}: {len(long)} values read ({long.attrs.get('layout')} layout)")
         if long["year"].isna().all():
-            out.print("[yellow]note:[/] the table has no year column and no --year was given: its values are "
-                      "stored undated (a cross-section uses them only as denominators); pass --year YEAR")
+            out.print(
+                "[yellow]note:[/] the table has no year column and no --year was given: its values are "
+                "stored undated (a cross-section uses them only as denominators); pass --year YEAR"
+            )
         notes = json.loads(long.attrs.get("notes") or "[]")
         if notes:
-            out.print(f"set aside {len(notes)} row(s) that are not data (a title above the header, notes under the table):")
+            out.print(
+                f"set aside {len(notes)} row(s) that are not data (a title above the header, notes under the table):"
+            )
             for row, text in notes:
                 out.print(f"  row {row}: {escape(text[:200])}")
     if fw is not None:
         unknown = sorted(set(long["indicator"]) - set(fw.indicators) - set(fw.denominators))
         if unknown:
-            out.print(f"[yellow]note:[/] {len(unknown)} series are not in framework {escape(str(fw.source))}: "
-                      f"{escape(', '.join(unknown[:12]))}{' ...' if len(unknown) > 12 else ''}")
+            out.print(
+                f"[yellow]note:[/] {len(unknown)} series are not in framework {escape(str(fw.source))}: "
+                f"{escape(', '.join(unknown[:12]))}{' ...' if len(unknown) > 12 else ''}"
+            )
     _print_report(out, report, show)
-    with open_store(store, read_only=False, lock_timeout=lock_timeout) as st:  # the parsed table waits with us
+    with open_store(
+        store, read_only=False, lock_timeout=lock_timeout
+    ) as st:  # the parsed table waits with us
         rec = st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note)
     verb = "already in" if rec.reused else "imported into"
-    out.print(f"{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
-              f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}")
+    out.print(
+        f"{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
+        f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}"
+    )
 
 
 def _column_mapping(items: list[str]) -> dict[str, str]:
@@ -659,7 +972,7 @@ def _is_cited_city_file(file: Path, encoding: str | None) -> bool:
     if file.suffix.lower() not in (".csv", ".txt", ".tsv"):
         return False
     head = file.read_bytes()[:4096]
-    for enc in ([encoding] if encoding else ["utf-8-sig", "gb18030", "big5"]):
+    for enc in [encoding] if encoding else ["utf-8-sig", "gb18030", "big5"]:
         try:
             first = head.decode(enc, errors="strict" if len(head) < 4096 else "ignore").splitlines()[0]
         except (UnicodeDecodeError, IndexError, LookupError):
@@ -680,8 +993,12 @@ def _print_report(out: Console, report: pd.DataFrame, show: int) -> None:
     for col in ("line", "severity", "kind", "message"):
         t.add_column(col, overflow="fold")
     for _, r in report.head(show).iterrows():
-        t.add_row(str(r.get("line", "")), str(r.get("severity", "")), str(r.get("kind", "")),
-                  escape(str(r.get("message", ""))))
+        t.add_row(
+            str(r.get("line", "")),
+            str(r.get("severity", "")),
+            str(r.get("kind", "")),
+            escape(str(r.get("message", ""))),
+        )
     out.print(t)
     if len(report) > show:
         out.print(f"... {len(report) - show} more (--show N)")
@@ -700,19 +1017,27 @@ def list_cmd(
     for f in sorted(root.joinpath("frameworks").iterdir(), key=lambda f: f.name):
         if f.name.endswith(".yaml"):
             fw = read_framework_yaml(str(f))
-            t.add_row("framework", f.name.removesuffix(".yaml"),
-                      f"{len(fw.indicators)} indicators in {len(fw.codes(2))} pools")
+            t.add_row(
+                "framework",
+                f.name.removesuffix(".yaml"),
+                f"{len(fw.indicators)} indicators in {len(fw.codes(2))} pools",
+            )
     for f in sorted(root.joinpath("specs").iterdir(), key=lambda f: f.name):
         if f.name.endswith(".yaml"):
             sp = PipelineSpec.from_yaml(Path(str(f)))
             t.add_row("spec", f.name.removesuffix(".yaml"), ", ".join(s.stage for s in sp.steps))
     p = bundled_path()
     raw = pd.read_csv(p, dtype=str)
-    t.add_row("dataset", "cities (city_indicators.csv)",
-              f"{len(raw)} cited values, {raw['city_zh'].nunique()} cities, {raw['indicator'].nunique()} series, "
-              f"{int(raw['source_url'].str.startswith('seed:').sum())} from the seed article")
+    t.add_row(
+        "dataset",
+        "cities (city_indicators.csv)",
+        f"{len(raw)} cited values, {raw['city_zh'].nunique()} cities, {raw['indicator'].nunique()} series, "
+        f"{int(raw['source_url'].str.startswith('seed:').sum())} from the seed article",
+    )
     ents = EntityTable.default()
-    t.add_row("entities", "entities.yaml", ", ".join(f"{e.name_zh} {e.name_en}" for e in ents.entities.values()))
+    t.add_row(
+        "entities", "entities.yaml", ", ".join(f"{e.name_zh} {e.name_en}" for e in ents.entities.values())
+    )
     out.print(t)
     if not store.exists():
         out.print(f"store {escape(str(store))}: not created yet (innoscope import FILE)")
@@ -741,8 +1066,10 @@ def _import_cell(column: str, value: object) -> str:
 @app.command("export")
 def export_cmd(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel workbook with every table")] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="a .csv file (one row per city) or a folder "
-                                                           "(every table as CSV)")] = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="a .csv file (one row per city) or a folder (every table as CSV)"),
+    ] = None,
     framework: FrameworkOpt = None,
     data: DataOpt = None,
     store: StoreOpt = None,
@@ -791,12 +1118,20 @@ def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
     for d in cs.denominators.columns:
         cities[f"denominator_{d}"] = cs.denominators[d]
     cities = cities.rename_axis("entity").reset_index()
-    tables = {"cities": cities, "scores": agg.rename_axis("entity").reset_index(),
-              "choices": b.choices.copy(), "observations": b.observations.copy(),
-              "framework": fw.to_imeta()}
+    tables = {
+        "cities": cities,
+        "scores": agg.rename_axis("entity").reset_index(),
+        "choices": b.choices.copy(),
+        "observations": b.observations.copy(),
+        "framework": fw.to_imeta(),
+    }
     if b.imported is not None:
         tables["import_report"] = b.imported.report.copy()
-    meta = pd.DataFrame({"key": ["source", "framework", "spec", "reference_year", "window", "policy"],
-                         "value": [b.source, fw.source, b.spec.to_yaml(), b.year, b.window, b.policy]})
+    meta = pd.DataFrame(
+        {
+            "key": ["source", "framework", "spec", "reference_year", "window", "policy"],
+            "value": [b.source, fw.source, b.spec.to_yaml(), b.year, b.window, b.policy],
+        }
+    )
     tables["about"] = meta
     return tables

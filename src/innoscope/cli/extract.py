@@ -32,23 +32,45 @@ def _places(table: EntityTable, subject: str | None) -> str | None:
         return None
     eid = table.get(subject)
     if eid is None:
-        raise DataError(f"--place {subject!r}: unknown place; closest known: {', '.join(table.closest(subject))}")
+        raise DataError(
+            f"--place {subject!r}: unknown place; closest known: {', '.join(table.closest(subject))}"
+        )
     return table.entities[eid].name_zh or eid
 
 
 @app.command("extract")
 def extract_cmd(
-    files: Annotated[list[str], typer.Argument(help="text, HTML, Markdown or PDF-text files; - for standard input")],
+    files: Annotated[
+        list[str], typer.Argument(help="text, HTML, Markdown or PDF-text files; - for standard input")
+    ],
     out: Annotated[Path, typer.Option("-o", "--out", help="review file to write (.csv or .xlsx)")] = Path(
-        "candidates.csv"),
-    date_: Annotated[str | None, typer.Option("--date", help="publication date YYYY-MM-DD (resolves 去年/今年; "
-                                                             "default: the first date in the text)")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="the city a document is about (全市/我市/该市 and "
-                                                              "sentences naming no place); default: the city "
-                                                              "it names most")] = None,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="text encoding (default: detected)")] = None,
-    lexicon: Annotated[Path | None, typer.Option("--lexicon", help="extra indicator lexicon (YAML, the format of "
-                                                                   "data/claims/indicators.yaml)")] = None,
+        "candidates.csv"
+    ),
+    date_: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="publication date YYYY-MM-DD (resolves 去年/今年; default: the first date in the text)",
+        ),
+    ] = None,
+    place: Annotated[
+        str | None,
+        typer.Option(
+            "--place",
+            help="the city a document is about (全市/我市/该市 and "
+            "sentences naming no place); default: the city "
+            "it names most",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="text encoding (default: detected)")
+    ] = None,
+    lexicon: Annotated[
+        Path | None,
+        typer.Option(
+            "--lexicon", help="extra indicator lexicon (YAML, the format of data/claims/indicators.yaml)"
+        ),
+    ] = None,
 ) -> None:
     """Find every figure about a place (Chinese or English) and write candidate values for review: set
     decision to accept, correct (with corrected_value) or reject, then `innoscope import` the file."""
@@ -76,9 +98,11 @@ def extract_cmd(
     for name, k in per_file.items():
         if k == 0:
             console.print(f"[yellow]note:[/] {escape(name)}: no figure about a place found")
-    console.print(f"wrote {n} candidate(s) from {len(per_file)} document(s) to {escape(str(out))}{proposed}; "
-                  "review the decision column (accept / correct / reject), then: "
-                  f"innoscope import {escape(str(out))}")
+    console.print(
+        f"wrote {n} candidate(s) from {len(per_file)} document(s) to {escape(str(out))}{proposed}; "
+        "review the decision column (accept / correct / reject), then: "
+        f"innoscope import {escape(str(out))}"
+    )
 
 
 def _nonempty(candidates, files):

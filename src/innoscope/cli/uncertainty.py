@@ -49,9 +49,14 @@ def make_executor(kind: str | None, workers: int, scheduler: str | None) -> Iter
         try:
             from dask.distributed import Client
         except ImportError:  # pragma: no cover
-            raise SpecError("--executor dask needs the 'distributed' package: pip install 'dask[distributed]'") from None
-        client = Client(scheduler) if scheduler else Client(n_workers=workers, threads_per_worker=1,
-                                                            processes=True, dashboard_address=None)
+            raise SpecError(
+                "--executor dask needs the 'distributed' package: pip install 'dask[distributed]'"
+            ) from None
+        client = (
+            Client(scheduler)
+            if scheduler
+            else Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        )
         try:
             yield client.get_executor()
         finally:
@@ -62,8 +67,14 @@ def make_executor(kind: str | None, workers: int, scheduler: str | None) -> Iter
 
 @contextmanager
 def progress_bar(label: str, total: int) -> Iterator:
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as prog:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as prog:
         task = prog.add_task(label, total=total)
         yield lambda k: prog.advance(task, k)
 
@@ -98,17 +109,26 @@ def uncertainty_cmd(
     data: Annotated[Path, typer.Option("--data", help="COINr-style iData CSV")],
     meta: Annotated[Path, typer.Option("--meta", help="COINr-style iMeta CSV (the indicator tree)")],
     spec: Annotated[Path, typer.Option("--spec", help="pipeline spec (YAML) with an 'uncertainty:' section")],
-    n: Annotated[int | None, typer.Option("-n", "--n", help="replications (default: the spec's n, else 1000)")] = None,
+    n: Annotated[
+        int | None, typer.Option("-n", "--n", help="replications (default: the spec's n, else 1000)")
+    ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="random seed (default: the spec's seed)")] = None,
     outdir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("out"),
-    level: Annotated[list[int] | None, typer.Option("--level", help="levels with rank statistics besides the index "
-                                                                   "(repeatable; default all)")] = None,
+    level: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--level", help="levels with rank statistics besides the index (repeatable; default all)"
+        ),
+    ] = None,
     executor: Annotated[str | None, typer.Option("--executor", help="none | threads | dask")] = None,
     workers: Annotated[int, typer.Option("--workers", help="workers for --executor")] = 2,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="rows of the summary table")] = 15,
-    pair: Annotated[list[str] | None, typer.Option("--pair", help="entity (give twice): P(A outranks B) at "
-                                                               "every node")] = None,
+    pair: Annotated[
+        list[str] | None, typer.Option("--pair", help="entity (give twice): P(A outranks B) at every node")
+    ] = None,
 ) -> None:
     """Monte Carlo uncertainty analysis: each entity's rank interval under the uncertain choices."""
     from innoscope.analysis.uncertainty import uncertainty
@@ -124,8 +144,9 @@ def uncertainty_cmd(
         stat_levels = sorted(set(level) | {fw.n_levels})  # the index is always in rank_stats.csv
     n_rep = int(n or (sp.uncertainty or {}).get("n") or 1000)
     with make_executor(executor, workers, scheduler) as ex, progress_bar("replications", n_rep) as tick:
-        res = uncertainty(fw, cs, sp, n=n_rep, seed=seed, levels=stat_levels, executor=ex, progress=tick,
-                          pairs=pair or None)
+        res = uncertainty(
+            fw, cs, sp, n=n_rep, seed=seed, levels=stat_levels, executor=ex, progress=tick, pairs=pair or None
+        )
     outdir.mkdir(parents=True, exist_ok=True)
     stats = res.rank_stats()
     stats[["uCode", "nominal", "mean", "median", "q05", "q95"]].to_csv(outdir / "rank_stats.csv", index=False)
@@ -134,18 +155,31 @@ def uncertainty_cmd(
         res.prob_outranks().rename_axis("uCode").to_csv(outdir / "prob_outranks.csv")
     write_csv(res.parameters(), outdir / "parameters.csv")
     levels = sorted({fw[c].level for c in res.counts})
-    _json(outdir / "uncertainty.json", {
-        "n": res.n, "seed": seed, "inputs": [i.name for i in res.engine.inputs],
-        "index": res.chart_data(),
-        "levels": {str(lv): [res.chart_data(c) for c in fw.codes(lv)] for lv in levels if lv != fw.n_levels},
-    })
+    _json(
+        outdir / "uncertainty.json",
+        {
+            "n": res.n,
+            "seed": seed,
+            "inputs": [i.name for i in res.engine.inputs],
+            "index": res.chart_data(),
+            "levels": {
+                str(lv): [res.chart_data(c) for c in fw.codes(lv)] for lv in levels if lv != fw.n_levels
+            },
+        },
+    )
     names = res.nominal.data.names
     table = Table(title=f"{fw[fw.root].name}: rank under uncertainty (N = {res.n})")
     for col in ("nominal", "code", "name", "median", "q05-q95", "mean"):
         table.add_column(col, justify="right" if col not in ("code", "name") else "left")
     for r in stats.sort_values(["nominal", "uCode"]).head(top).itertuples(index=False):
-        table.add_row(f"{r.nominal:.0f}", r.uCode, str(names.get(r.uCode, "")), f"{r.median:g}",
-                      f"{r.q05:g}-{r.q95:g}", f"{r.mean:.2f}")
+        table.add_row(
+            f"{r.nominal:.0f}",
+            r.uCode,
+            str(names.get(r.uCode, "")),
+            f"{r.median:g}",
+            f"{r.q05:g}-{r.q95:g}",
+            f"{r.mean:.2f}",
+        )
     out.print(table)
     if pair:
         a, b = pair
@@ -156,8 +190,10 @@ def uncertainty_cmd(
         for row in cmp.itertuples(index=False):
             pt.add_row(str(row[0]), row[1], row[2], f"{row[3]:.3f}", f"{row[4]:.3f}")
         out.print(pt)
-    out.print(f"wrote rank_stats.csv, rank_stats_levels.csv, prob_outranks.csv, parameters.csv, "
-              f"uncertainty.json to {outdir}")
+    out.print(
+        f"wrote rank_stats.csv, rank_stats_levels.csv, prob_outranks.csv, parameters.csv, "
+        f"uncertainty.json to {outdir}"
+    )
 
 
 @app.command("sensitivity")
@@ -165,15 +201,23 @@ def sensitivity_cmd(
     data: Annotated[Path, typer.Option("--data", help="COINr-style iData CSV")],
     meta: Annotated[Path, typer.Option("--meta", help="COINr-style iMeta CSV (the indicator tree)")],
     spec: Annotated[Path, typer.Option("--spec", help="pipeline spec (YAML) with an 'uncertainty:' section")],
-    n: Annotated[int, typer.Option("-n", "--n", help="Sobol: base sample N (power of 2), N(d+2) runs; "
-                                                  "Morris: trajectories")] = 512,
+    n: Annotated[
+        int,
+        typer.Option(
+            "-n", "--n", help="Sobol: base sample N (power of 2), N(d+2) runs; Morris: trajectories"
+        ),
+    ] = 512,
     seed: Annotated[int | None, typer.Option("--seed", help="random seed (default: the spec's seed)")] = None,
     outdir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("out"),
     method: Annotated[str, typer.Option("--method", help="sobol | morris")] = "sobol",
-    entity_output: Annotated[str, typer.Option("--entity-output", help="rank | score | none (per-entity indices)")] = "rank",
+    entity_output: Annotated[
+        str, typer.Option("--entity-output", help="rank | score | none (per-entity indices)")
+    ] = "rank",
     executor: Annotated[str | None, typer.Option("--executor", help="none | threads | dask")] = None,
     workers: Annotated[int, typer.Option("--workers", help="workers for --executor")] = 2,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="address of a running Dask scheduler")
+    ] = None,
 ) -> None:
     """Sensitivity analysis: Sobol indices (or Morris screening) of each uncertain choice on the rank shift."""
     from innoscope.analysis.inputs import parse_inputs
@@ -183,17 +227,26 @@ def sensitivity_cmd(
     d = len(parse_inputs(sp.uncertainty))
     runs = n * (d + 2) if method == "sobol" else n * (d + 1)
     with make_executor(executor, workers, scheduler) as ex, progress_bar("model runs", runs) as tick:
-        res = sensitivity(fw, cs, sp, n=n, method=method, seed=seed,
-                          entity_output=None if entity_output == "none" else entity_output, executor=ex,
-                          progress=tick)
+        res = sensitivity(
+            fw,
+            cs,
+            sp,
+            n=n,
+            method=method,
+            seed=seed,
+            entity_output=None if entity_output == "none" else entity_output,
+            executor=ex,
+            progress=tick,
+        )
     outdir.mkdir(parents=True, exist_ok=True)
     table_df = res.to_df()
     table_df.to_csv(outdir / f"{method}.csv", index=False)
     if res.entity_tables is not None:
         res.entities_df().to_csv(outdir / f"{method}_entities.csv", index=False)
     _json(outdir / "sensitivity.json", res.chart_data())
-    table = Table(title=f"{method.capitalize()} indices on the mean absolute rank shift "
-                        f"({len(res.U)} runs, N = {n})")
+    table = Table(
+        title=f"{method.capitalize()} indices on the mean absolute rank shift ({len(res.U)} runs, N = {n})"
+    )
     for col in table_df.columns:
         table.add_column(col, justify="left" if col == "input" else "right")
     for row in table_df.itertuples(index=False):

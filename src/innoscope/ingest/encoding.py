@@ -22,13 +22,35 @@ __all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_en
 
 _NON_SPACE = re.compile(rb"\S")
 _WIDEN = {
-    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030", "hz": "gb18030",
-    "big5": "big5hkscs", "cp950": "big5hkscs", "big5hkscs": "big5hkscs",
-    "utf_8": "utf-8", "utf-8": "utf-8", "ascii": "utf-8",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "cp936": "gb18030",
+    "hz": "gb18030",
+    "big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "utf_8": "utf-8",
+    "utf-8": "utf-8",
+    "ascii": "utf-8",
 }
 # Encodings whose multibyte sequences never contain bytes < 0x30, so CSV structure (, " \r \n) is byte-exact.
-ASCII_COMPATIBLE = frozenset({"utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950",
-                              "cp936", "ascii", "latin-1", "cp1252"})
+ASCII_COMPATIBLE = frozenset(
+    {
+        "utf-8",
+        "utf-8-sig",
+        "gb18030",
+        "gbk",
+        "gb2312",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "cp936",
+        "ascii",
+        "latin-1",
+        "cp1252",
+    }
+)
 
 
 def normalise_encoding(name: str) -> str:
@@ -75,13 +97,20 @@ def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool =
     loc = f"{where}: " if where else ""
     if not len(data) or _NON_SPACE.search(data) is None:
         raise DataError(f"{loc}file is empty")
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data[:len(bom)] == bom:
+    for bom, enc in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data[: len(bom)] == bom:
             return enc
     if _is_binary(data[:65536]):
-        raise DataError(f"{loc}binary content (NUL or control bytes), not a text/CSV file; is it an Excel, Parquet or "
-                        "archive file with the wrong extension?")
+        raise DataError(
+            f"{loc}binary content (NUL or control bytes), not a text/CSV file; is it an Excel, Parquet or "
+            "archive file with the wrong extension?"
+        )
     if _is_utf8(data):
         return "utf-8"
     from charset_normalizer import from_bytes
@@ -91,21 +120,27 @@ def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool =
         sample = sample[: sample.rfind(b"\n") + 1]  # never cut a multibyte character
     best = from_bytes(sample).best()
     if best is None:
-        raise DataError(f"{loc}cannot detect the text encoding (tried UTF-8, GB18030/GBK, Big5 and others); "
-                        "pass encoding= explicitly")
+        raise DataError(
+            f"{loc}cannot detect the text encoding (tried UTF-8, GB18030/GBK, Big5 and others); "
+            "pass encoding= explicitly"
+        )
     enc = _WIDEN.get(best.encoding, best.encoding)
     if verify:
         check_decodes(data, enc, where=where, detected=True)
     return enc
 
 
-def check_decodes(data: bytes | memoryview, encoding: str, *, where: str = "", detected: bool = False) -> None:
+def check_decodes(
+    data: bytes | memoryview, encoding: str, *, where: str = "", detected: bool = False
+) -> None:
     """Raise DataError naming the line and bytes where ``data`` does not decode as ``encoding``."""
     try:
         str(data, encoding)
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         how = "detected" if detected else "given"
         loc = f"{where}, " if where else ""
-        raise DataError(f"{loc}line {line}: bytes {data[exc.start:exc.end + 3]!r} are not valid {encoding} "
-                        f"({how} encoding); pass the right encoding= explicitly") from None
+        raise DataError(
+            f"{loc}line {line}: bytes {data[exc.start : exc.end + 3]!r} are not valid {encoding} "
+            f"({how} encoding); pass the right encoding= explicitly"
+        ) from None

@@ -31,7 +31,15 @@ import yaml
 from innoscope.ingest.yaml_bounded import load_yaml, yaml_problem
 from innoscope.model.errors import DataError, brief
 
-__all__ = ["Entity", "EntityTable", "drop_tone_marks", "fold_name", "normalise_name", "stray_marks", "unknown_name"]
+__all__ = [
+    "Entity",
+    "EntityTable",
+    "drop_tone_marks",
+    "fold_name",
+    "normalise_name",
+    "stray_marks",
+    "unknown_name",
+]
 
 _SUFFIX_RE = re.compile(r"(市|\s*city|\s+shi)$")
 _DROP_RE = re.compile(r"[\s'’`\-_.·・]+")
@@ -79,8 +87,13 @@ def drop_tone_marks(text: str) -> str:
 def stray_marks(text: str) -> str:
     """A note on combining marks sitting on a non-Latin character (``深\u0301圳``: ``U+0301 on '深'``), else ""."""
     s = unicodedata.normalize("NFD", normalise_name(text))
-    found = [f"U+{ord(c):04X} on {prev!r}" for prev, c in zip(s, s[1:], strict=False)
-             if unicodedata.combining(c) and not unicodedata.combining(prev) and not (prev.isascii() and prev.isalpha())]
+    found = [
+        f"U+{ord(c):04X} on {prev!r}"
+        for prev, c in zip(s, s[1:], strict=False)
+        if unicodedata.combining(c)
+        and not unicodedata.combining(prev)
+        and not (prev.isascii() and prev.isalpha())
+    ]
     return ", ".join(found[:3])
 
 
@@ -151,7 +164,9 @@ class EntityTable:
             raise DataError(f"empty name for entity {entity_id!r}")
         other = self._index.get(key)
         if other is not None and other != entity_id:
-            raise DataError(f"name {name!r} (folded {key!r}) is ambiguous: it names both {other!r} and {entity_id!r}")
+            raise DataError(
+                f"name {name!r} (folded {key!r}) is ambiguous: it names both {other!r} and {entity_id!r}"
+            )
         self._index[key] = entity_id
 
     def __contains__(self, name: str) -> bool:
@@ -176,8 +191,10 @@ class EntityTable:
         loc = f"{where}: " if where else ""
         marks = stray_marks(name)
         note = f" (combining mark {marks}: not part of a name)" if marks else ""
-        raise DataError(f"{loc}unknown entity {brief(name)}{note}; closest known names: "
-                        f"{', '.join(self.closest(name))} (add an alias with EntityTable.add_alias or the entities file)")
+        raise DataError(
+            f"{loc}unknown entity {brief(name)}{note}; closest known names: "
+            f"{', '.join(self.closest(name))} (add an alias with EntityTable.add_alias or the entities file)"
+        )
 
     def closest(self, name: str, limit: int = 3) -> list[str]:
         """The ``limit`` known names nearest to ``name`` (rapidfuzz WRatio on folded keys), as ``name (id)``."""
@@ -208,15 +225,31 @@ class EntityTable:
         return [cache[n] for n in names]
 
     def to_records(self) -> list[dict]:
-        return [{"id": e.id, "name_zh": e.name_zh, "name_en": e.name_en, "pinyin": e.pinyin,
-                 "aliases": tuple(e.aliases)} for e in self.entities.values()]
+        return [
+            {
+                "id": e.id,
+                "name_zh": e.name_zh,
+                "name_en": e.name_en,
+                "pinyin": e.pinyin,
+                "aliases": tuple(e.aliases),
+            }
+            for e in self.entities.values()
+        ]
 
     def to_frame(self):
         import pandas as pd
 
         return pd.DataFrame(
-            [{"id": e.id, "name_zh": e.name_zh, "name_en": e.name_en, "pinyin": e.pinyin,
-              "aliases": "|".join(e.aliases)} for e in self.entities.values()]
+            [
+                {
+                    "id": e.id,
+                    "name_zh": e.name_zh,
+                    "name_en": e.name_en,
+                    "pinyin": e.pinyin,
+                    "aliases": "|".join(e.aliases),
+                }
+                for e in self.entities.values()
+            ]
         )
 
     @classmethod
@@ -225,9 +258,15 @@ class EntityTable:
         for r in records:
             if "id" not in r:
                 raise DataError(f"entity record without an id: {r!r}")
-            ents.append(Entity(id=str(r["id"]), name_zh=str(r.get("name_zh") or ""),
-                               name_en=str(r.get("name_en") or ""), pinyin=str(r.get("pinyin") or ""),
-                               aliases=[str(a) for a in r.get("aliases") or []]))
+            ents.append(
+                Entity(
+                    id=str(r["id"]),
+                    name_zh=str(r.get("name_zh") or ""),
+                    name_en=str(r.get("name_en") or ""),
+                    pinyin=str(r.get("pinyin") or ""),
+                    aliases=[str(a) for a in r.get("aliases") or []],
+                )
+            )
         return cls(ents)
 
     @classmethod

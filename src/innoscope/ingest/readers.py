@@ -70,8 +70,23 @@ from innoscope.model.errors import DataError
 
 __all__ = ["TIDY_COLUMNS", "Cells", "RawTable", "ValueParseError", "read_raw", "read_table", "to_long"]
 
-TIDY_COLUMNS = ("entity", "entity_name", "indicator", "year", "value", "raw", "flags", "unit", "source_title",
-                "source_url", "excerpt", "note", "file", "row", "column")
+TIDY_COLUMNS = (
+    "entity",
+    "entity_name",
+    "indicator",
+    "year",
+    "value",
+    "raw",
+    "flags",
+    "unit",
+    "source_title",
+    "source_url",
+    "excerpt",
+    "note",
+    "file",
+    "row",
+    "column",
+)
 ROLES = ("entity", "indicator", "year", "value", "unit", "source_title", "source_url", "excerpt", "note")
 # Header names recognised without a mapping (compared after fold_name).
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -100,9 +115,18 @@ class Cells:
     ``locate(i)`` names data row i in errors (file, row, column).
     """
 
-    def __init__(self, array: pa.Array | pa.ChunkedArray | Sequence[str | None], *, encoding: str | None = None,
-                 locate: Callable[[int], str] | None = None):
-        arr = array if isinstance(array, pa.Array | pa.ChunkedArray) else pa.array(list(array), type=pa.string())
+    def __init__(
+        self,
+        array: pa.Array | pa.ChunkedArray | Sequence[str | None],
+        *,
+        encoding: str | None = None,
+        locate: Callable[[int], str] | None = None,
+    ):
+        arr = (
+            array
+            if isinstance(array, pa.Array | pa.ChunkedArray)
+            else pa.array(list(array), type=pa.string())
+        )
         if pa.types.is_dictionary(arr.type):
             arr = arr.cast(arr.type.value_type)
         self.locate = locate or (lambda i: f"row {i + 1}")
@@ -144,8 +168,10 @@ class Cells:
                     texts.append(b.decode(self.encoding))
                 except UnicodeDecodeError:
                     i = int(np.flatnonzero(codes == k)[0])
-                    raise DataError(f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
-                                    "encoding= explicitly") from None
+                    raise DataError(
+                        f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
+                        "encoding= explicitly"
+                    ) from None
         return codes, pa.array(texts, pa.string())
 
     @cached_property
@@ -190,12 +216,18 @@ class Cells:
         if len(labels) * 4 > len(idx):
             return pa.array(list(labels) + [None], pa.string()).take(pa.array(idx))
         pos: dict[str, int] = {}
-        remap = np.asarray([-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32)
-        if not has_null and len(pos) == len(labels):  # labels distinct and none missing: the codes as they are
+        remap = np.asarray(
+            [-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32
+        )
+        if not has_null and len(pos) == len(
+            labels
+        ):  # labels distinct and none missing: the codes as they are
             return pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(list(pos), pa.string()), safe=False)
         ind = remap[idx]
         mask = ind < 0 if has_null or any(x is None for x in labels) else None
-        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=mask), pa.array(list(pos), pa.string()), safe=False)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(ind, mask=mask), pa.array(list(pos), pa.string()), safe=False
+        )
 
 
 @dataclass
@@ -230,7 +262,9 @@ class RawTable:
         return pd.DataFrame({n: c.array.to_pandas() for n, c in self.columns.items()})
 
     def where(self, column: str, i: int | None = None) -> str:
-        col = f"column {column!r}" + (f" ({self.column_letters[column]})" if column in self.column_letters else "")
+        col = f"column {column!r}" + (
+            f" ({self.column_letters[column]})" if column in self.column_letters else ""
+        )
         row = "" if i is None else f", row {int(self.rows[i])}"
         sheet = f", sheet {self.sheet!r}" if self.sheet else ""
         return f"{self.file}{sheet}{row}, {col}"
@@ -263,8 +297,24 @@ def read_raw(
     return _set_aside_notes(raw)
 
 
-NOTE_MARKERS = ("注", "註", "说明", "說明", "备注", "備註", "资料来源", "資料來源", "数据来源", "數據來源", "来源",
-                "來源", "note", "source", "*", "※")
+NOTE_MARKERS = (
+    "注",
+    "註",
+    "说明",
+    "說明",
+    "备注",
+    "備註",
+    "资料来源",
+    "資料來源",
+    "数据来源",
+    "數據來源",
+    "来源",
+    "來源",
+    "note",
+    "source",
+    "*",
+    "※",
+)
 """How a trailing note row of a statistical table begins (its first cell; every other cell is empty)."""
 _MAX_NOTES = 50
 
@@ -296,8 +346,16 @@ def _set_aside_notes(raw: RawTable) -> RawTable:
         return raw
     notes = raw.notes + [(int(raw.rows[i]), (_cell_at(first, i) or "").strip()) for i in range(m, n)]
     cols = {name: Cells(c.source.slice(0, m), encoding=c.encoding) for name, c in raw.columns.items()}
-    return RawTable(cols, raw.file, raw.rows[:m], encoding=raw.encoding, sheet=raw.sheet, sha256=raw.sha256,
-                    column_letters=raw.column_letters, notes=notes)
+    return RawTable(
+        cols,
+        raw.file,
+        raw.rows[:m],
+        encoding=raw.encoding,
+        sheet=raw.sheet,
+        sha256=raw.sha256,
+        column_letters=raw.column_letters,
+        notes=notes,
+    )
 
 
 def _sha256(data: bytes) -> str:
@@ -319,8 +377,10 @@ def _join_header(header: list[list[str]], file: str) -> list[str]:
             names[j] = f"column_{j + 1}"
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise DataError(f"{file}: duplicate column names {dup}; rename them, or give the number of header rows "
-                        "(header_rows= / --header-rows) and of title rows above them (skiprows= / --skip-rows)")
+        raise DataError(
+            f"{file}: duplicate column names {dup}; rename them, or give the number of header rows "
+            "(header_rows= / --header-rows) and of title rows above them (skiprows= / --skip-rows)"
+        )
     return names
 
 
@@ -368,8 +428,9 @@ def _read_csv(p: Path, *, encoding: str | None, header_rows: int, skiprows: int)
         hasher.join()
 
 
-def _read_csv_data(data: bytes, file: str, *, encoding: str | None, header_rows: int,
-                   skiprows: int) -> RawTable:
+def _read_csv_data(
+    data: bytes, file: str, *, encoding: str | None, header_rows: int, skiprows: int
+) -> RawTable:
     """``_read_csv`` on the file's bytes (a read-only mapping or bytes; pyarrow copies the fields it splits);
     the caller sets ``sha256``."""
     sha = ""
@@ -441,16 +502,20 @@ def _arrow_csv(body: pa.Buffer, names: list[str], delimiter: str = ",") -> list[
             pa.BufferReader(body),
             read_options=pcsv.ReadOptions(column_names=keys, use_threads=True),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(keys, pa.binary()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid:
         return None
     return [table.column(j) for j in range(table.num_columns)]
 
 
-def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int,
-                     delimiter: str = ",") -> RawTable:
+def _read_csv_python(
+    body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int, delimiter: str = ","
+) -> RawTable:
     check_decodes(body, enc, where=file)
     reader = csv.reader(io.StringIO(body.decode(enc), newline=""), delimiter=delimiter)
     records, rows = [], []
@@ -462,15 +527,19 @@ def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: st
         except StopIteration:
             break
         except csv.Error as exc:
-            raise DataError(f"{file}, row {first_line + reader.line_num - 1}: malformed CSV ({exc}); a field holding "
-                            "a line break or a stray carriage return must be quoted") from None
+            raise DataError(
+                f"{file}, row {first_line + reader.line_num - 1}: malformed CSV ({exc}); a field holding "
+                "a line break or a stray carriage return must be quoted"
+            ) from None
         start = line + 1
         line = first_line - 1 + reader.line_num
         if not rec or not any(c.strip() for c in rec):
             continue
         if len(rec) != len(names):
-            raise DataError(f"{file}, row {start}: malformed CSV, expected {len(names)} fields per row as in the "
-                            f"header ({', '.join(names)}), found {len(rec)}: {','.join(rec)[:120]!r}")
+            raise DataError(
+                f"{file}, row {start}: malformed CSV, expected {len(names)} fields per row as in the "
+                f"header ({', '.join(names)}), found {len(rec)}: {','.join(rec)[:120]!r}"
+            )
         records.append(rec)
         rows.append(start)
     if not records:
@@ -533,8 +602,13 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
     if first is None:
         raise DataError(f"{where}: sheet is empty")
     titles = []
-    while header_rows is None and skiprows == 0 and filled[first] == 1 and first + 1 < len(cells) and \
-            filled[first + 1] >= 2:  # a title above the header (one cell, often merged across the table)
+    while (
+        header_rows is None
+        and skiprows == 0
+        and filled[first] == 1
+        and first + 1 < len(cells)
+        and filled[first + 1] >= 2
+    ):  # a title above the header (one cell, often merged across the table)
         titles.append((first + 1, next(t for t in map(_cell_text, cells[first]) if t.strip()).strip()))
         first = next((i for i in range(first + 1, len(cells)) if filled[i]), first + 1)
     if header_rows is None:
@@ -548,8 +622,8 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
         for r in range(r0, min(r1 + 1, len(grid))):
             for c in range(c0, min(c1 + 1, len(grid[r]))):
                 grid[r][c] = top_left
-    names = _join_header(grid[first: first + header_rows], where)
-    body = grid[first + header_rows:]
+    names = _join_header(grid[first : first + header_rows], where)
+    body = grid[first + header_rows :]
     keep = [i for i, r in enumerate(body) if any(c.strip() for c in r)]
     if not keep:
         raise DataError(f"{where}: has a header ({', '.join(names)}) but no data rows")
@@ -558,7 +632,9 @@ def _read_excel(p: Path, *, sheet: str | int | None, header_rows: int | None, sk
     cols = {n: Cells([r[j] for r in records]) for j, n in enumerate(names)}
     rows = np.asarray(keep, dtype=np.int64) + first + header_rows + skiprows + 1
     letters = {n: _excel_letter(j) for j, n in enumerate(names)}
-    return RawTable(cols, file, rows, sheet=sheet_name, sha256=_sha256(data), column_letters=letters, notes=titles)
+    return RawTable(
+        cols, file, rows, sheet=sheet_name, sha256=_sha256(data), column_letters=letters, notes=titles
+    )
 
 
 def _merged_ranges(data: bytes, sheet_name: str, sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -689,8 +765,10 @@ def _years(raw: RawTable, col: str) -> pa.Array:
         if m:
             parsed[k], valid[k] = int(m.group(1)), True
         elif text:
-            raise DataError(f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
-                            "(e.g. 2024 or 2024年)")
+            raise DataError(
+                f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
+                "(e.g. 2024 or 2024年)"
+            )
     codes = cells.codes
     if valid[:-1].all() and not cells.n_missing:
         return pa.array(parsed[codes], type=pa.int32())
@@ -713,7 +791,9 @@ def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
-def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]]):
+def _parse_values(
+    raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]]
+):
     """Parse a value column; row i uses ``groups[group_codes[i]] = (declared, target)``.
 
     ``declared`` is the unit of a bare number (header ``GDP(亿元)`` or the row's unit column); numbers written
@@ -753,8 +833,10 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
         flags, vunit, text = (pa.concat_arrays([q[j] for q in parts]).take(inv) for j in range(3))
         return value, flags, vunit, text
     except ArrayDecodeError as exc:
-        raise DataError(f"{raw.where(col, exc.index)}: bytes {exc.data!r} are not valid {exc.encoding}; pass the "
-                        "right encoding= explicitly") from None
+        raise DataError(
+            f"{raw.where(col, exc.index)}: bytes {exc.data!r} are not valid {exc.encoding}; pass the "
+            "right encoding= explicitly"
+        ) from None
     except ArrayParseError as exc:
         raise ValueParseError(exc.text, raw.where(col, exc.index), exc.reason) from None
 
@@ -791,32 +873,50 @@ def to_long(
     if layout == "auto":
         layout = "long" if {"entity", "indicator", "value"} <= role_of.keys() else "wide"
     if "entity" not in role_of:
-        raise DataError(f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
-                        f"mapping columns={{'<header>': 'entity'}}; columns are {names}")
+        raise DataError(
+            f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
+            f"mapping columns={{'<header>': 'entity'}}; columns are {names}"
+        )
     ent_id, ent_name = _entities(raw, role_of["entity"], table)
     if "year" in role_of:
         years = _years(raw, role_of["year"])
     elif layout == "long" and year is None:
-        raise DataError(f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
-                        f"mapping or year=; columns are {names}")
+        raise DataError(
+            f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
+            f"mapping or year=; columns are {names}"
+        )
     else:
-        years = pa.array(np.full(n, year if year is not None else 0, dtype=np.int32), mask=np.full(n, year is None),
-                         type=pa.int32())
+        years = pa.array(
+            np.full(n, year if year is not None else 0, dtype=np.int32),
+            mask=np.full(n, year is None),
+            type=pa.int32(),
+        )
 
     def text(role: str, default: str | None) -> pa.Array:
         if role in role_of:
             cells = raw.columns[role_of[role]]
-            return cells.take_labels([clean_cell(u) or None if u is not None else None for u in cells.distinct])
+            return cells.take_labels(
+                [clean_cell(u) or None if u is not None else None for u in cells.distinct]
+            )
         return _const(n, default)
 
-    meta = {r: text(r, d) for r, d in (("source_title", source_title), ("source_url", source_url), ("excerpt", None),
-                                       ("note", None))}
+    meta = {
+        r: text(r, d)
+        for r, d in (
+            ("source_title", source_title),
+            ("source_url", source_url),
+            ("excerpt", None),
+            ("note", None),
+        )
+    }
     parts = []
     if layout == "long":
         missing = [r for r in ("indicator", "value") if r not in role_of]
         if missing:
-            raise DataError(f"{raw.file}: long layout needs columns for {missing}; columns are {names} "
-                            f"(map them with columns={{'<header>': '<role>'}})")
+            raise DataError(
+                f"{raw.file}: long layout needs columns for {missing}; columns are {names} "
+                f"(map them with columns={{'<header>': '<role>'}})"
+            )
         ind_col, val_col = role_of["indicator"], role_of["value"]
         _blank_error(raw, ind_col, "indicator name")
         ind_cells = raw.columns[ind_col]
@@ -825,7 +925,9 @@ def to_long(
         indicator = ind_cells.take_labels(ind_names)
         group_codes, groups = _unit_groups(raw, role_of.get("unit"), ind_cells.codes, ind_names, unit, units)
         value, flags, vunit, text = _parse_values(raw, val_col, group_codes, groups)
-        parts.append(_assemble(raw, val_col, ent_id, ent_name, indicator, years, value, flags, vunit, text, meta))
+        parts.append(
+            _assemble(raw, val_col, ent_id, ent_name, indicator, years, value, flags, vunit, text, meta)
+        )
     else:
         skip = set(role_of.values()) | set(exclude)
         value_cols = [c for c in names if c not in skip and not _is_coinr_meta(c)]
@@ -835,11 +937,21 @@ def to_long(
             name, head_unit = _header_unit(c)
             ind = renames.get(c, renames.get(name, name))
             target = (units or {}).get(ind) or unit
-            value, flags, vunit, text = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(head_unit, target)])
-            parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, text, meta))
+            value, flags, vunit, text = _parse_values(
+                raw, c, np.zeros(n, dtype=np.int64), [(head_unit, target)]
+            )
+            parts.append(
+                _assemble(raw, c, ent_id, ent_name, _const(n, ind), years, value, flags, vunit, text, meta)
+            )
     out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
-    meta_info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
-                 "layout": layout, "notes": json.dumps(raw.notes, ensure_ascii=False)}
+    meta_info = {
+        "file": raw.file,
+        "sha256": raw.sha256,
+        "encoding": raw.encoding or "",
+        "sheet": raw.sheet or "",
+        "layout": layout,
+        "notes": json.dumps(raw.notes, ensure_ascii=False),
+    }
     if as_arrow:
         return out.replace_schema_metadata({f"innoscope.{k}": str(v) for k, v in meta_info.items()})
     df = out.to_pandas()
@@ -847,8 +959,14 @@ def to_long(
     return df
 
 
-def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: list,
-                 unit: str | None, units: Mapping[str, str] | None) -> tuple[np.ndarray, list]:
+def _unit_groups(
+    raw: RawTable,
+    unit_col: str | None,
+    ind_codes: np.ndarray,
+    ind_names: list,
+    unit: str | None,
+    units: Mapping[str, str] | None,
+) -> tuple[np.ndarray, list]:
     """Per row of a long table, codes into a short list of (declared unit, target unit) pairs."""
     n = len(raw)
     if unit_col is None and not units:
@@ -856,8 +974,9 @@ def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind
     target = np.asarray([(units or {}).get(x) or unit for x in ind_names] + [unit], dtype=object)[ind_codes]
     if unit_col is not None:
         uc = raw.columns[unit_col]
-        declared = np.asarray([clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None],
-                              dtype=object)[uc.codes]
+        declared = np.asarray(
+            [clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None], dtype=object
+        )[uc.codes]
     else:
         declared = np.full(n, None, dtype=object)
     pairs = pd.MultiIndex.from_arrays([declared, target])
@@ -867,19 +986,34 @@ def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind
 
 def _plain(t: pa.Table) -> pa.Table:
     """Dictionary columns as plain strings, so that the parts of a wide table concatenate."""
-    return pa.table({c: (t.column(c).cast(pa.string()) if pa.types.is_dictionary(t.column(c).type) else t.column(c))
-                     for c in t.column_names})
+    return pa.table(
+        {
+            c: (t.column(c).cast(pa.string()) if pa.types.is_dictionary(t.column(c).type) else t.column(c))
+            for c in t.column_names
+        }
+    )
 
 
-def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, text,
-              meta) -> pa.Table:
+def _assemble(
+    raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, text, meta
+) -> pa.Table:
     n = len(raw)
-    return pa.table({
-        "entity": ent_id, "entity_name": ent_name, "indicator": indicator, "year": years,
-        "value": pa.array(value, type=pa.float64(), mask=np.isnan(value)), "raw": text,
-        "flags": flags, "unit": vunit, **meta,
-        "file": _const(n, raw.file), "row": pa.array(raw.rows, type=pa.int64()), "column": _const(n, col),
-    })
+    return pa.table(
+        {
+            "entity": ent_id,
+            "entity_name": ent_name,
+            "indicator": indicator,
+            "year": years,
+            "value": pa.array(value, type=pa.float64(), mask=np.isnan(value)),
+            "raw": text,
+            "flags": flags,
+            "unit": vunit,
+            **meta,
+            "file": _const(n, raw.file),
+            "row": pa.array(raw.rows, type=pa.int64()),
+            "column": _const(n, col),
+        }
+    )
 
 
 def read_table(
@@ -903,10 +1037,23 @@ def read_table(
     """:func:`read_raw` then :func:`to_long`: a file as one tidy long table (see both)."""
     raw = read_raw(path, sheet=sheet, encoding=encoding, header_rows=header_rows, skiprows=skiprows)
     try:
-        return to_long(raw, layout=layout, columns=columns, entities=entities, year=year, unit=unit, units=units,
-                       source_title=source_title, source_url=source_url, exclude=exclude, as_arrow=as_arrow)
+        return to_long(
+            raw,
+            layout=layout,
+            columns=columns,
+            entities=entities,
+            year=year,
+            unit=unit,
+            units=units,
+            source_title=source_title,
+            source_url=source_url,
+            exclude=exclude,
+            as_arrow=as_arrow,
+        )
     except DataError as exc:
         if encoding is None and raw.sheet is None and raw.encoding and "unknown entity" in str(exc):
-            raise DataError(f"{exc}; the file was read as {raw.encoding} (detected): if its names look garbled, "
-                            "give the encoding (--encoding gbk, big5 or utf-8)") from None
+            raise DataError(
+                f"{exc}; the file was read as {raw.encoding} (detected): if its names look garbled, "
+                "give the encoding (--encoding gbk, big5 or utf-8)"
+            ) from None
         raise

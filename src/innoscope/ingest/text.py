@@ -32,8 +32,15 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["CleanedText", "Mojibake", "clean_cell", "clean_cells", "clean_web_text", "find_mojibake",
-           "strip_pinyin_annotations"]
+__all__ = [
+    "CleanedText",
+    "Mojibake",
+    "clean_cell",
+    "clean_cells",
+    "clean_web_text",
+    "find_mojibake",
+    "strip_pinyin_annotations",
+]
 
 _SYLLABLES = (
     "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biang biao bie bin bing bo bong bu ca cai "
@@ -117,7 +124,9 @@ def strip_pinyin_annotations(text: str) -> tuple[str, int]:
 
 def find_mojibake(text: str) -> list[Mojibake]:
     """Stretches found by the three detectors (module docstring), by offset; one inside another is dropped."""
-    found = [Mojibake(m.start(), m.end() - m.start(), m.group(0), "replacement") for m in _REPL_RE.finditer(text)]
+    found = [
+        Mojibake(m.start(), m.end() - m.start(), m.group(0), "replacement") for m in _REPL_RE.finditer(text)
+    ]
     for m in _LATIN_RE.finditer(text):
         s = m.group(0)
         try:
@@ -135,10 +144,10 @@ def find_mojibake(text: str) -> list[Mojibake]:
         i = 0
         while i + 3 <= len(run):
             k = 0
-            while i + 3 * (k + 1) <= len(run) and _utf8_as_gbk(run[i: i + 3 * (k + 1)]):
+            while i + 3 * (k + 1) <= len(run) and _utf8_as_gbk(run[i : i + 3 * (k + 1)]):
                 k += 1
             if k:
-                found.append(Mojibake(m.start() + i, 3 * k, run[i: i + 3 * k], "gbk"))
+                found.append(Mojibake(m.start() + i, 3 * k, run[i : i + 3 * k], "gbk"))
                 i += 3 * k
             else:
                 i += 1
@@ -178,7 +187,9 @@ def clean_cells(values: pd.Series) -> pd.Series:
     if len(values) == 0:
         return values
     s = values.astype("string")
-    needs = s.str.contains(r"[(（\u200b\u200c\u200d\u2060\ufeff]|^\s|\s$", regex=True, na=False).to_numpy(bool)
+    needs = s.str.contains(r"[(（\u200b\u200c\u200d\u2060\ufeff]|^\s|\s$", regex=True, na=False).to_numpy(
+        bool
+    )
     if not needs.any():
         return s
     uniq = pd.unique(s[needs].to_numpy(dtype=object))

@@ -73,7 +73,25 @@ MAGNITUDES: dict[str, float] = {
 UNITS: tuple[str, ...] = ("元", "美元", "家", "件", "篇", "人次", "人", "个", "所", "项", "户", "%")
 
 MISSING_MARKERS: frozenset[str] = frozenset(
-    {"", "-", "--", "—", "——", "–", "…", "……", "...", "n/a", "na", "nan", "null", "none", "暂无", "无数据", "不详"}
+    {
+        "",
+        "-",
+        "--",
+        "—",
+        "——",
+        "–",
+        "…",
+        "……",
+        "...",
+        "n/a",
+        "na",
+        "nan",
+        "null",
+        "none",
+        "暂无",
+        "无数据",
+        "不详",
+    }
 )
 
 _LOWER_PREFIX = ("超过", "多于", "大于", "逾", "超", ">=", "≥", ">")
@@ -84,7 +102,13 @@ _PREFIX_FLAG = {
     **{p: "upper_bound" for p in _UPPER_PREFIX},
     **{p: "approximate" for p in _APPROX_PREFIX},
 }
-_SUFFIX_FLAG = {"以上": "lower_bound", "+": "lower_bound", "以下": "upper_bound", "左右": "approximate", "上下": "approximate"}
+_SUFFIX_FLAG = {
+    "以上": "lower_bound",
+    "+": "lower_bound",
+    "以下": "upper_bound",
+    "左右": "approximate",
+    "上下": "approximate",
+}
 
 
 def _alt(words) -> str:
@@ -107,8 +131,23 @@ _VALUE_RE = re.compile(
     re.VERBOSE,
 )
 _UNIT_SPLIT_RE = re.compile(rf"^(?P<mag>{_MAG_RE})?(?P<base>{_UNIT_RE})?$")
-_DASHES = str.maketrans({"−": "-", "－": "-", "﹣": "-", "＋": "+", "﹢": "+", "～": "~", "〜": "~", "萬": "万",
-                         "億": "亿", "個": "个", "項": "项", "戶": "户", "餘": "余"})
+_DASHES = str.maketrans(
+    {
+        "−": "-",
+        "－": "-",
+        "﹣": "-",
+        "＋": "+",
+        "﹢": "+",
+        "～": "~",
+        "〜": "~",
+        "萬": "万",
+        "億": "亿",
+        "個": "个",
+        "項": "项",
+        "戶": "户",
+        "餘": "余",
+    }
+)
 
 
 class ValueParseError(DataError):
@@ -162,8 +201,10 @@ def split_unit(unit: str) -> tuple[float, str | None]:
     u = normalise_text(unit).replace(" ", "")
     m = _UNIT_SPLIT_RE.match(u)
     if not u or m is None:
-        raise DataError(f"unknown unit {unit!r}; known units are {', '.join(UNITS)} with an optional magnitude "
-                        f"({', '.join(MAGNITUDES)})")
+        raise DataError(
+            f"unknown unit {unit!r}; known units are {', '.join(UNITS)} with an optional magnitude "
+            f"({', '.join(MAGNITUDES)})"
+        )
     mag = MAGNITUDES[m["mag"]] if m["mag"] else 1.0
     return mag, m["base"]
 
@@ -210,7 +251,7 @@ def _parse(text: str, unit: str | None) -> ParsedValue:
         for p, flag in _PREFIX_FLAG.items():
             if pre.startswith(p):
                 flags[flag] = True
-                pre = pre[len(p):]
+                pre = pre[len(p) :]
                 break
     if m["more1"] or m["more2"]:
         flags["lower_bound"] = True
@@ -241,8 +282,16 @@ def _parse(text: str, unit: str | None) -> ParsedValue:
             raise _Bad(f"unit {base} where {unit} was expected")
         value = number * (MAGNITUDES[mag] if mag else 1.0) / tmag
         value_unit = unit
-    return ParsedValue(value, False, flags["lower_bound"], flags["upper_bound"], flags["approximate"],
-                       text_unit, raw, value_unit)
+    return ParsedValue(
+        value,
+        False,
+        flags["lower_bound"],
+        flags["upper_bound"],
+        flags["approximate"],
+        text_unit,
+        raw,
+        value_unit,
+    )
 
 
 def _split_target(unit: str) -> tuple[float, str | None]:
@@ -328,7 +377,9 @@ class _Labels:
         return pa.DictionaryArray.from_arrays(indices, pa.array(labels, pa.string()), safe=False)
 
 
-def _dictionary_encode(arr: pa.Array | pa.ChunkedArray, dtype: type | None = np.int64) -> tuple[np.ndarray, pa.Array]:
+def _dictionary_encode(
+    arr: pa.Array | pa.ChunkedArray, dtype: type | None = np.int64
+) -> tuple[np.ndarray, pa.Array]:
     """(codes with -1 for null, dictionary); for chunked input every chunk shares the final dictionary."""
     import pyarrow.compute as pc
 
@@ -382,7 +433,9 @@ def _not_dot_ended(chunk: pa.Array) -> np.ndarray:
     off = np.frombuffer(chunk.buffers()[1], np.int32, n + 1, 4 * chunk.offset)
     start, end = off[:-1], off[1:]
     if chunk.null_count or not (end > start).all():
-        odd = pc.or_(pc.or_(pc.starts_with(chunk, "."), pc.starts_with(chunk, "-.")), pc.ends_with(chunk, "."))
+        odd = pc.or_(
+            pc.or_(pc.starts_with(chunk, "."), pc.starts_with(chunk, "-.")), pc.ends_with(chunk, ".")
+        )
         return _numpy_bool(pc.invert(odd))
     data = np.frombuffer(chunk.buffers()[2], np.uint8)
     first, last = data[start], data[end - 1]
@@ -421,8 +474,13 @@ PARALLEL_ROWS = 1 << 18
 blocks cost more than they save on smaller arrays)."""
 
 
-def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, unit: str | None = None,
-                encoding: str = "utf-8", threads: int | None = None) -> ParsedArray:
+def parse_array(
+    texts: pa.Array | pa.ChunkedArray | Sequence[str | None],
+    *,
+    unit: str | None = None,
+    encoding: str = "utf-8",
+    threads: int | None = None,
+) -> ParsedArray:
     """Parse every text of an array (grammar in the module docstring; nulls are missing).
 
     ``texts`` are strings, or the cells' undecoded bytes (a pyarrow binary array) in ``encoding``, which must be
@@ -451,8 +509,10 @@ def parse_array(texts: pa.Array | pa.ChunkedArray | Sequence[str | None], *, uni
         return _parse_block(arr, unit, encoding)
     bounds = [n * j // k for j in range(k + 1)]
     with ThreadPoolExecutor(k, thread_name_prefix="innoscope-parse") as pool:
-        futures = [pool.submit(_parse_block, arr.slice(a, b - a), unit, encoding)
-                   for a, b in itertools.pairwise(bounds)]
+        futures = [
+            pool.submit(_parse_block, arr.slice(a, b - a), unit, encoding)
+            for a, b in itertools.pairwise(bounds)
+        ]
         parts = []
         for start, future in zip(bounds, futures, strict=False):
             try:
@@ -470,20 +530,29 @@ def _join_arrays(arrays: Sequence[pa.Array | pa.ChunkedArray]) -> pa.Array:
 
 def _chunks(arrays: Sequence[pa.Array | pa.ChunkedArray]) -> pa.ChunkedArray:
     """The blocks' arrays as one chunked array, without copying (DuckDB inserts chunks in parallel)."""
-    return pa.chunked_array([c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])],
-                            arrays[0].type)
+    return pa.chunked_array(
+        [c for a in arrays for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])], arrays[0].type
+    )
 
 
 def _join_blocks(parts: Sequence[ParsedArray], arr: pa.Array | pa.ChunkedArray) -> ParsedArray:
     """The :class:`ParsedArray` of ``arr`` from those of its contiguous blocks ``parts``."""
+
     def cat(name: str) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts])
 
     is_bytes = pa.types.is_binary(arr.type)
-    return ParsedArray(cat("value"), cat("missing"), cat("lower_bound"), cat("upper_bound"), cat("approximate"),
-                       _join_arrays([p.flags for p in parts]), _join_arrays([p.unit for p in parts]),
-                       _join_arrays([p.value_unit for p in parts]),
-                       _chunks([p.text for p in parts]) if is_bytes else arr)
+    return ParsedArray(
+        cat("value"),
+        cat("missing"),
+        cat("lower_bound"),
+        cat("upper_bound"),
+        cat("approximate"),
+        _join_arrays([p.flags for p in parts]),
+        _join_arrays([p.unit for p in parts]),
+        _join_arrays([p.value_unit for p in parts]),
+        _chunks([p.text for p in parts]) if is_bytes else arr,
+    )
 
 
 def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: str) -> ParsedArray:
@@ -507,7 +576,9 @@ def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: st
     all_fast = bool(n) and bool(fast.all())
     text = None
     if fast.any():
-        si, suf_dict = _dictionary_encode(suffix if all_fast else pc.if_else(pa.array(fast), suffix, ""), None)
+        si, suf_dict = _dictionary_encode(
+            suffix if all_fast else pc.if_else(pa.array(fast), suffix, ""), None
+        )
         sufs = _view(suf_dict, pa.binary()).to_pylist()
         k_n = len(sufs)
         mag = np.ones(k_n)
@@ -542,7 +613,9 @@ def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: st
             all_fast = bool(fast.all())
         value = mag[si]
         value *= num
-        if unit is not None:  # a bare number is in ``unit`` already; a number with magnitude/unit is converted
+        if (
+            unit is not None
+        ):  # a bare number is in ``unit`` already; a number with magnitude/unit is converted
             scaled = np.asarray([bool(s) for s in suf_texts], dtype=bool)
             value = np.where(scaled[si], value / div, num)
         unit_c, vunit_c = tu_codes[si], vu_codes[si]
@@ -555,8 +628,17 @@ def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: st
     if all_fast:
         no = np.zeros(n, bool)
         no.flags.writeable = False
-        return ParsedArray(value, no, no, no, no, flag_l.take(np.zeros(n, np.int32)), unit_l.take(unit_c),
-                           vunit_l.take(vunit_c), text if is_bytes else arr)
+        return ParsedArray(
+            value,
+            no,
+            no,
+            no,
+            no,
+            flag_l.take(np.zeros(n, np.int32)),
+            unit_l.take(unit_c),
+            vunit_l.take(vunit_c),
+            text if is_bytes else arr,
+        )
     value[~fast] = np.nan
     missing = np.zeros(n, bool)
     lower = np.zeros(n, bool)
@@ -581,7 +663,9 @@ def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: st
             try:
                 cell = cell.decode(encoding)
             except UnicodeDecodeError:
-                raise ArrayDecodeError(int(slow[np.flatnonzero(codes == k)[0]]), distinct[k], encoding) from None
+                raise ArrayDecodeError(
+                    int(slow[np.flatnonzero(codes == k)[0]]), distinct[k], encoding
+                ) from None
         d_text.append(cell)
         try:
             pv = _parse(cell, unit)
@@ -598,8 +682,17 @@ def _parse_block(arr: pa.Array | pa.ChunkedArray, unit: str | None, encoding: st
     if is_bytes:
         slow_text = pa.array([*d_text, None], pa.string()).take(pa.array(codes))
         text = slow_text if len(slow) == n else pc.replace_with_mask(text, pa.array(~fast), slow_text)
-    return ParsedArray(value, missing, lower, upper, approx, flag_l.take(flag_c), unit_l.take(unit_c),
-                       vunit_l.take(vunit_c), text if is_bytes else arr)
+    return ParsedArray(
+        value,
+        missing,
+        lower,
+        upper,
+        approx,
+        flag_l.take(flag_c),
+        unit_l.take(unit_c),
+        vunit_l.take(vunit_c),
+        text if is_bytes else arr,
+    )
 
 
 def parse_series(
@@ -620,12 +713,24 @@ def parse_series(
         v = s.to_numpy(dtype="float64", na_value=np.nan)
         miss = np.isnan(v)
         none = pa.nulls(len(v), pa.string())
-        parsed = ParsedArray(v, miss, np.zeros(len(v), bool), np.zeros(len(v), bool), np.zeros(len(v), bool),
-                             pa.array(np.where(miss, "NA", ""), pa.string()), none,
-                             pa.array([unit] * len(v), pa.string()))
+        parsed = ParsedArray(
+            v,
+            miss,
+            np.zeros(len(v), bool),
+            np.zeros(len(v), bool),
+            np.zeros(len(v), bool),
+            pa.array(np.where(miss, "NA", ""), pa.string()),
+            none,
+            pa.array([unit] * len(v), pa.string()),
+        )
     else:
-        texts = pa.array([None if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else str(x)
-                          for x in s.astype(object)], pa.string())
+        texts = pa.array(
+            [
+                None if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)) else str(x)
+                for x in s.astype(object)
+            ],
+            pa.string(),
+        )
         try:
             parsed = parse_array(texts, unit=unit)
         except ArrayParseError as exc:
@@ -633,11 +738,16 @@ def parse_series(
             loc = f"{where}, row {label}" if where else f"row {label}"
             raise ValueParseError(exc.text, loc, exc.reason) from None
     return pd.DataFrame(
-        {"value": parsed.value, "missing": parsed.missing, "lower_bound": parsed.lower_bound,
-         "upper_bound": parsed.upper_bound, "approximate": parsed.approximate,
-         "unit": pd.Series(parsed.unit.to_pylist(), index=s.index, dtype=object),
-         "value_unit": pd.Series(parsed.value_unit.to_pylist(), index=s.index, dtype=object),
-         "flags": pd.Series(parsed.flags.to_pylist(), index=s.index, dtype=object)},
+        {
+            "value": parsed.value,
+            "missing": parsed.missing,
+            "lower_bound": parsed.lower_bound,
+            "upper_bound": parsed.upper_bound,
+            "approximate": parsed.approximate,
+            "unit": pd.Series(parsed.unit.to_pylist(), index=s.index, dtype=object),
+            "value_unit": pd.Series(parsed.value_unit.to_pylist(), index=s.index, dtype=object),
+            "flags": pd.Series(parsed.flags.to_pylist(), index=s.index, dtype=object),
+        },
         index=s.index,
     )
 

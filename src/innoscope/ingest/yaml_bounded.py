@@ -54,14 +54,18 @@ class BoundedSafeLoader(yaml.SafeLoader):
         if self.check_event(AliasEvent):
             self._aliases += 1
             if self._aliases > self.max_aliases:
-                raise YAMLBudgetError(f"line {self._line()}: more than {self.max_aliases} alias uses (*name); "
-                                      "refused (an alias bomb?)")
+                raise YAMLBudgetError(
+                    f"line {self._line()}: more than {self.max_aliases} alias uses (*name); "
+                    "refused (an alias bomb?)"
+                )
             return super().compose_node(parent, index)
         self._depth += 1
         self._nodes += 1
         try:
             if self._depth > self.max_depth:
-                raise YAMLBudgetError(f"line {self._line()}: nested more than {self.max_depth} levels deep; refused")
+                raise YAMLBudgetError(
+                    f"line {self._line()}: nested more than {self.max_depth} levels deep; refused"
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -83,31 +87,40 @@ def _check_expanded_size(root: Node, limit: int, max_depth: int, root_nodes: int
         line = node.start_mark.line + 1
         key = id(node)
         if key in open_:
-            raise YAMLBudgetError(f"line {line}: an alias refers to a node that contains it (a recursive "
-                                  "structure); refused")
+            raise YAMLBudgetError(
+                f"line {line}: an alias refers to a node that contains it (a recursive structure); refused"
+            )
         if key not in seen:
             if depth > max_depth:
-                raise YAMLBudgetError(f"line {line}: nested more than {max_depth} levels deep once aliases are "
-                                      "expanded; refused")
+                raise YAMLBudgetError(
+                    f"line {line}: nested more than {max_depth} levels deep once aliases are "
+                    "expanded; refused"
+                )
             total, height = 1, 1
             if isinstance(node, CollectionNode):
                 open_.add(key)
-                children = [c for pair in node.value for c in pair] if isinstance(node, MappingNode) else (
-                    node.value if isinstance(node, SequenceNode) else [])
+                children = (
+                    [c for pair in node.value for c in pair]
+                    if isinstance(node, MappingNode)
+                    else (node.value if isinstance(node, SequenceNode) else [])
+                )
                 for child in children:
                     n, h = walk(child, depth + 1)
                     total += n
                     height = max(height, h + 1)
                     if total > limit:
-                        raise YAMLBudgetError(f"line {line}: the aliases expand to more than {limit:,} nodes "
-                                              f"({limit - root_nodes:,} beyond the {root_nodes:,} written); "
-                                              "refused (an alias bomb?)")
+                        raise YAMLBudgetError(
+                            f"line {line}: the aliases expand to more than {limit:,} nodes "
+                            f"({limit - root_nodes:,} beyond the {root_nodes:,} written); "
+                            "refused (an alias bomb?)"
+                        )
                 open_.discard(key)
             seen[key] = (total, height)
         total, height = seen[key]
         if depth + height - 1 > max_depth:
-            raise YAMLBudgetError(f"line {line}: nested more than {max_depth} levels deep once aliases are "
-                                  "expanded; refused")
+            raise YAMLBudgetError(
+                f"line {line}: nested more than {max_depth} levels deep once aliases are expanded; refused"
+            )
         return total, height
 
     walk(root, 1)

@@ -45,15 +45,52 @@ from innoscope.model.framework import Framework, Node
 
 __all__ = ["KNOWN_UNITS", "read_framework_yaml", "read_framework_text", "unit_known"]
 
-KNOWN_UNITS: frozenset[str] = frozenset({
-    "km²", "km2", "m²", "万人年", "人年", "件/万人", "件/km²", "家/km²", "家/万人", "元/m²", "元/年", "万元/年",
-    "元/人", "% of GDP", "% y/y", "‰", "ratio", "rank", "world rank", "index", "index points", "score", "years",
-    "count", "yuan", "percent", "people",
-})
+KNOWN_UNITS: frozenset[str] = frozenset(
+    {
+        "km²",
+        "km2",
+        "m²",
+        "万人年",
+        "人年",
+        "件/万人",
+        "件/km²",
+        "家/km²",
+        "家/万人",
+        "元/m²",
+        "元/年",
+        "万元/年",
+        "元/人",
+        "% of GDP",
+        "% y/y",
+        "‰",
+        "ratio",
+        "rank",
+        "world rank",
+        "index",
+        "index points",
+        "score",
+        "years",
+        "count",
+        "yuan",
+        "percent",
+        "people",
+    }
+)
 """Units that are not a magnitude plus a base unit of :mod:`innoscope.ingest.values` (those are known too)."""
 
-_TOP_KEYS = {"id", "name_en", "name_zh", "description", "source", "levels", "units", "denominators", "index",
-             "nodes", "version"}
+_TOP_KEYS = {
+    "id",
+    "name_en",
+    "name_zh",
+    "description",
+    "source",
+    "levels",
+    "units",
+    "denominators",
+    "index",
+    "nodes",
+    "version",
+}
 
 
 class _Map(dict[Any, Any]):
@@ -80,8 +117,10 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
         key = loader.construct_object(knode, deep=True)
         line = knode.start_mark.line + 1
         if key in out:
-            raise FrameworkError(f"{loader.name}: line {line}: key {brief(key)} repeated in one mapping "
-                                 f"(first at line {out.key_lines[key]})")
+            raise FrameworkError(
+                f"{loader.name}: line {line}: key {brief(key)} repeated in one mapping "
+                f"(first at line {out.key_lines[key]})"
+            )
         out[key] = loader.construct_object(vnode, deep=True)
         out.key_lines[key] = line
     return out
@@ -186,12 +225,16 @@ def read_framework_text(text: str, *, source: str = "<framework>") -> Framework:
 
 def _build(doc: Any, src: str) -> Framework:
     if not isinstance(doc, _Map):
-        raise FrameworkError(f"{src}: a framework file is a mapping with an 'index' tree (and optional 'nodes')")
+        raise FrameworkError(
+            f"{src}: a framework file is a mapping with an 'index' tree (and optional 'nodes')"
+        )
     unknown = sorted(set(doc) - _TOP_KEYS, key=str)
     if unknown:
         k = unknown[0]
-        raise FrameworkError(f"{src}: line {doc.key_lines[k]}: unknown top-level key {brief(k)}; "
-                             f"valid keys: {', '.join(sorted(_TOP_KEYS))}")
+        raise FrameworkError(
+            f"{src}: line {doc.key_lines[k]}: unknown top-level key {brief(k)}; "
+            f"valid keys: {', '.join(sorted(_TOP_KEYS))}"
+        )
     if "index" not in doc and "nodes" not in doc:
         raise FrameworkError(f"{src}: no 'index' tree and no 'nodes' list; nothing to read")
     try:
@@ -200,8 +243,10 @@ def _build(doc: Any, src: str) -> Framework:
         err = e.errors()[0]
         key = str(err["loc"][0])
         what = {"units": "a list of unit names", "levels": "a list of level names"}.get(key, "text")
-        raise FrameworkError(f"{src}: line {doc.key_lines.get(key, doc.line)}: {key}: expected {what} "
-                             f"(got {brief(doc.get(key))})") from None
+        raise FrameworkError(
+            f"{src}: line {doc.key_lines.get(key, doc.line)}: {key}: expected {what} "
+            f"(got {brief(doc.get(key))})"
+        ) from None
     units = set(doc.get("units") or [])
 
     denoms = _read_denominators(doc, src, units)
@@ -210,7 +255,9 @@ def _build(doc: Any, src: str) -> Framework:
     if "index" in doc:
         root = doc["index"]
         if not isinstance(root, _Map):
-            raise FrameworkError(f"{src}: line {doc.key_lines['index']}: 'index' must be one node (a mapping)")
+            raise FrameworkError(
+                f"{src}: line {doc.key_lines['index']}: 'index' must be one node (a mapping)"
+            )
         _walk(root, None, raw, src)
     if "nodes" in doc:
         flat = doc["nodes"]
@@ -218,7 +265,9 @@ def _build(doc: Any, src: str) -> Framework:
             raise FrameworkError(f"{src}: line {doc.key_lines['nodes']}: 'nodes' must be a list of nodes")
         for m in flat:
             if not isinstance(m, _Map):
-                raise FrameworkError(f"{src}: line {getattr(flat, 'line', '?')}: each entry of 'nodes' must be a mapping")
+                raise FrameworkError(
+                    f"{src}: line {getattr(flat, 'line', '?')}: each entry of 'nodes' must be a mapping"
+                )
             raw.append((m, None, 0))
 
     specs: list[tuple[_NodeSpec, _Map]] = []
@@ -226,8 +275,10 @@ def _build(doc: Any, src: str) -> Framework:
         spec = _validate_node(m, src)
         if nest_parent is not None:
             if spec.parent is not None and spec.parent != nest_parent:
-                raise FrameworkError(f"{src}: {_where(spec.id, m, 'parent')}: parent {brief(spec.parent)} contradicts the "
-                                     f"nesting (it sits under {brief(nest_parent)}); drop 'parent' inside a nested tree")
+                raise FrameworkError(
+                    f"{src}: {_where(spec.id, m, 'parent')}: parent {brief(spec.parent)} contradicts the "
+                    f"nesting (it sits under {brief(nest_parent)}); drop 'parent' inside a nested tree"
+                )
             spec = spec.model_copy(update={"parent": nest_parent})
         specs.append((spec, m))
 
@@ -240,11 +291,15 @@ def _walk(m: _Map, parent: str | None, out: list[tuple[_Map, str | None, int]], 
     if kids is None:
         return
     if not isinstance(kids, list):
-        raise FrameworkError(f"{src}: {_where(m.get('id'), m, 'children')}: 'children' must be a list of nodes")
+        raise FrameworkError(
+            f"{src}: {_where(m.get('id'), m, 'children')}: 'children' must be a list of nodes"
+        )
     for k in kids:
         if not isinstance(k, _Map):
-            raise FrameworkError(f"{src}: line {getattr(kids, 'line', m.line)}: a child of {brief(m.get('id'))} "
-                                 f"must be a mapping with at least an 'id'")
+            raise FrameworkError(
+                f"{src}: line {getattr(kids, 'line', m.line)}: a child of {brief(m.get('id'))} "
+                f"must be a mapping with at least an 'id'"
+            )
         _walk(k, str(m.get("id")), out, src)
 
 
@@ -284,35 +339,50 @@ def _read_denominators(doc: _Map, src: str, units: set[str]) -> dict[str, tuple[
     if d is None:
         return out
     if not isinstance(d, _Map):
-        raise FrameworkError(f"{src}: line {doc.key_lines['denominators']}: 'denominators' must map ids to "
-                             "{name_en, name_zh, unit}")
+        raise FrameworkError(
+            f"{src}: line {doc.key_lines['denominators']}: 'denominators' must map ids to "
+            "{name_en, name_zh, unit}"
+        )
     for code, body in d.items():
         line = d.key_lines[code]
         body = body or _Map()
         if not isinstance(body, dict):
-            raise FrameworkError(f"{src}: denominator {brief(code)} (line {line}): expected a mapping, got {brief(body)}")
+            raise FrameworkError(
+                f"{src}: denominator {brief(code)} (line {line}): expected a mapping, got {brief(body)}"
+            )
         try:
             spec = _DenomSpec.model_validate(dict(body))
         except ValidationError as e:
             err = e.errors()[0]
-            raise FrameworkError(f"{src}: denominator {brief(code)} (line {line}): {err['loc'][0]}: {err['msg']}") from None
+            raise FrameworkError(
+                f"{src}: denominator {brief(code)} (line {line}): {err['loc'][0]}: {err['msg']}"
+            ) from None
         if spec.unit is not None and not unit_known(spec.unit, units):
-            raise FrameworkError(f"{src}: denominator {brief(code)} (line {line}): unknown unit {brief(spec.unit)}; "
-                                 "declare it under 'units:' or use a known unit")
+            raise FrameworkError(
+                f"{src}: denominator {brief(code)} (line {line}): unknown unit {brief(spec.unit)}; "
+                "declare it under 'units:' or use a known unit"
+            )
         out[str(code)] = (spec, line)
     return out
 
 
-def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_DenomSpec, int]], units: set[str],
-              doc: _Map, src: str) -> Framework:
+def _assemble(
+    specs: list[tuple[_NodeSpec, _Map]],
+    denoms: dict[str, tuple[_DenomSpec, int]],
+    units: set[str],
+    doc: _Map,
+    src: str,
+) -> Framework:
     by_id: dict[str, tuple[_NodeSpec, _Map]] = {}
     for spec, m in specs:
         if spec.id in by_id:
             first = by_id[spec.id][1]
             raise FrameworkError(f"{src}: duplicate id {brief(spec.id)} at lines {first.line} and {m.line}")
         if spec.id in denoms:
-            raise FrameworkError(f"{src}: {_where(spec.id, m)}: id {brief(spec.id)} is already a denominator "
-                                 f"(line {denoms[spec.id][1]})")
+            raise FrameworkError(
+                f"{src}: {_where(spec.id, m)}: id {brief(spec.id)} is already a denominator "
+                f"(line {denoms[spec.id][1]})"
+            )
         by_id[spec.id] = (spec, m)
 
     for spec, m in specs:
@@ -320,15 +390,17 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
             from rapidfuzz import process
 
             near = [h[0] for h in process.extract(spec.parent, list(by_id), limit=3)]
-            raise FrameworkError(f"{src}: {_where(spec.id, m, 'parent')}: parent {brief(spec.parent)} is not a node of "
-                                 f"the framework (dangling parent); did you mean {', '.join(near)}?")
+            raise FrameworkError(
+                f"{src}: {_where(spec.id, m, 'parent')}: parent {brief(spec.parent)} is not a node of "
+                f"the framework (dangling parent); did you mean {', '.join(near)}?"
+            )
 
     for spec, _m in specs:
         path = [spec.id]
         cur = spec
         while cur.parent is not None:
             if cur.parent in path:
-                cyc = path[path.index(cur.parent):] + [cur.parent]
+                cyc = path[path.index(cur.parent) :] + [cur.parent]
                 lines = ", ".join(f"{c} (line {by_id[c][1].line})" for c in cyc[:-1])
                 raise FrameworkError(f"{src}: cycle in the tree: {' -> '.join(cyc)}; nodes: {lines}")
             path.append(cur.parent)
@@ -342,8 +414,9 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
     roots = [s.id for s, _ in specs if s.parent is None]
     if len(roots) != 1:
         lines = ", ".join(f"{r} (line {by_id[r][1].line})" for r in roots)
-        raise FrameworkError(f"{src}: the tree needs exactly one root (a node without parent); found "
-                             f"{len(roots)}: {lines}")
+        raise FrameworkError(
+            f"{src}: the tree needs exactly one root (a node without parent); found {len(roots)}: {lines}"
+        )
 
     kinds: dict[str, Literal["indicator", "aggregate"]] = {}
     for spec, m in specs:
@@ -351,8 +424,10 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
         if kind == "aggregate" and not children[spec.id]:
             raise FrameworkError(f"{src}: {_where(spec.id, m)}: aggregate has no children")
         if kind == "indicator" and children[spec.id]:
-            raise FrameworkError(f"{src}: {_where(spec.id, m, 'kind')}: an indicator cannot have children "
-                                 f"({', '.join(children[spec.id])})")
+            raise FrameworkError(
+                f"{src}: {_where(spec.id, m, 'kind')}: an indicator cannot have children "
+                f"({', '.join(children[spec.id])})"
+            )
         kinds[spec.id] = kind
 
     levels: dict[str, int] = {}
@@ -367,8 +442,10 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
                 if len(set(kl.values())) > 1:
                     m = by_id[code][1]
                     detail = ", ".join(f"{k} (line {by_id[k][1].line}) at level {v}" for k, v in kl.items())
-                    raise FrameworkError(f"{src}: {_where(code, m)}: children sit at different levels ({detail}); "
-                                         "every indicator must be at the same depth (add an intermediate node)")
+                    raise FrameworkError(
+                        f"{src}: {_where(code, m)}: children sit at different levels ({detail}); "
+                        "every indicator must be at the same depth (add an intermediate node)"
+                    )
                 levels[code] = 1 + next(iter(kl.values()))
         return levels[code]
 
@@ -379,32 +456,44 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
     for spec, m in specs:
         kind = kinds[spec.id]
         if not spec.weight > 0:
-            raise FrameworkError(f"{src}: {_where(spec.id, m, 'weight')}: weight {spec.weight} is not positive; "
-                                 "weights must be > 0 (drop the node instead of giving it weight 0)")
+            raise FrameworkError(
+                f"{src}: {_where(spec.id, m, 'weight')}: weight {spec.weight} is not positive; "
+                "weights must be > 0 (drop the node instead of giving it weight 0)"
+            )
         if kind == "indicator":
             if spec.unit is None:
                 raise FrameworkError(f"{src}: {_where(spec.id, m)}: indicator has no 'unit'")
             if not unit_known(spec.unit, units):
-                raise FrameworkError(f"{src}: {_where(spec.id, m, 'unit')}: unknown unit {brief(spec.unit)}; use a "
-                                     f"known unit (e.g. 家, 件, 亿元, 万人, %, km², rank, ratio) or declare it "
-                                     "under 'units:'")
+                raise FrameworkError(
+                    f"{src}: {_where(spec.id, m, 'unit')}: unknown unit {brief(spec.unit)}; use a "
+                    f"known unit (e.g. 家, 件, 亿元, 万人, %, km², rank, ratio) or declare it "
+                    "under 'units:'"
+                )
             if spec.denominator is not None:
                 if spec.denominator == spec.id:
-                    raise FrameworkError(f"{src}: {_where(spec.id, m, 'denominator')}: an indicator cannot be its "
-                                         "own denominator")
+                    raise FrameworkError(
+                        f"{src}: {_where(spec.id, m, 'denominator')}: an indicator cannot be its "
+                        "own denominator"
+                    )
                 if spec.denominator in denoms:
                     pass
                 elif spec.denominator in kinds and kinds[spec.denominator] == "indicator":
                     denom_names[spec.denominator] = by_id[spec.denominator][0].name_en or spec.denominator
                 else:
-                    known = sorted(denoms) + [c for c, k in kinds.items() if k == "indicator" and c != spec.id]
-                    raise FrameworkError(f"{src}: {_where(spec.id, m, 'denominator')}: unknown denominator "
-                                         f"{brief(spec.denominator)}; known: {', '.join(known) or 'none'}")
+                    known = sorted(denoms) + [
+                        c for c, k in kinds.items() if k == "indicator" and c != spec.id
+                    ]
+                    raise FrameworkError(
+                        f"{src}: {_where(spec.id, m, 'denominator')}: unknown denominator "
+                        f"{brief(spec.denominator)}; known: {', '.join(known) or 'none'}"
+                    )
         else:
             for k in ("unit", "direction", "denominator", "target", "select", "related", "variants"):
                 if getattr(spec, k) is not None:
-                    raise FrameworkError(f"{src}: {_where(spec.id, m, k)}: {brief(k)} is for indicators; "
-                                         f"{brief(spec.id)} is an aggregate")
+                    raise FrameworkError(
+                        f"{src}: {_where(spec.id, m, k)}: {brief(k)} is for indicators; "
+                        f"{brief(spec.id)} is an aggregate"
+                    )
         params = dict(spec.params)
         if spec.select is not None:
             params["select"] = dict(spec.select)
@@ -412,16 +501,33 @@ def _assemble(specs: list[tuple[_NodeSpec, _Map]], denoms: dict[str, tuple[_Deno
             params["related"] = list(spec.related)
         if spec.variants:
             params["variants"] = list(spec.variants)
-        nodes.append(Node(
-            id=spec.id, level=levels[spec.id], kind=kind, parent=spec.parent, name_en=spec.name_en,
-            name_zh=spec.name_zh, weight=spec.weight, direction=spec.direction or 1, unit=spec.unit,
-            denominator=spec.denominator, target=spec.target, description=spec.description,
-            source=spec.source, params=params, line=m.line,
-        ))
+        nodes.append(
+            Node(
+                id=spec.id,
+                level=levels[spec.id],
+                kind=kind,
+                parent=spec.parent,
+                name_en=spec.name_en,
+                name_zh=spec.name_zh,
+                weight=spec.weight,
+                direction=spec.direction or 1,
+                unit=spec.unit,
+                denominator=spec.denominator,
+                target=spec.target,
+                description=spec.description,
+                source=spec.source,
+                params=params,
+                line=m.line,
+            )
+        )
 
     level_names = doc.get("levels") or []
     n_levels = max(levels.values())
     if level_names and (not isinstance(level_names, list) or len(level_names) != n_levels):
-        raise FrameworkError(f"{src}: line {doc.key_lines['levels']}: 'levels' names {len(level_names)} level(s) "
-                             f"but the tree has {n_levels}")
-    return Framework(nodes=nodes, denominators=denom_names, level_names=[str(x) for x in level_names], source=src)
+        raise FrameworkError(
+            f"{src}: line {doc.key_lines['levels']}: 'levels' names {len(level_names)} level(s) "
+            f"but the tree has {n_levels}"
+        )
+    return Framework(
+        nodes=nodes, denominators=denom_names, level_names=[str(x) for x in level_names], source=src
+    )

@@ -23,8 +23,15 @@ from typing import Any, BinaryIO
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
-__all__ = ["TRIGGERS", "csv_bytes", "is_formula_like", "neutralise", "neutralise_text", "write_csv",
-           "write_xlsx"]
+__all__ = [
+    "TRIGGERS",
+    "csv_bytes",
+    "is_formula_like",
+    "neutralise",
+    "neutralise_text",
+    "write_csv",
+    "write_xlsx",
+]
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

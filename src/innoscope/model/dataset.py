@@ -72,17 +72,23 @@ class CrossSection:
     def subset(self, entities: list[str]) -> CrossSection:
         """The same cross-section restricted to ``entities`` (in that order)."""
         return CrossSection(
-            values=self.values.loc[entities], names=self.names.loc[entities],
-            groups=self.groups.loc[entities], denominators=self.denominators.loc[entities],
+            values=self.values.loc[entities],
+            names=self.names.loc[entities],
+            groups=self.groups.loc[entities],
+            denominators=self.denominators.loc[entities],
             flags=None if self.flags is None else self.flags.loc[entities],
-            years=None if self.years is None else self.years.loc[entities], source=self.source,
+            years=None if self.years is None else self.years.loc[entities],
+            source=self.source,
             names_en=None if self.names_en is None else self.names_en.loc[entities],
-            provenance=None if self.provenance is None else self.provenance[_entity_column(self.provenance)
-                                                                            .isin(entities)],
+            provenance=None
+            if self.provenance is None
+            else self.provenance[_entity_column(self.provenance).isin(entities)],
         )
 
     @classmethod
-    def from_idata(cls, idata: pd.DataFrame, framework: Framework, *, source: str | None = None) -> CrossSection:
+    def from_idata(
+        cls, idata: pd.DataFrame, framework: Framework, *, source: str | None = None
+    ) -> CrossSection:
         """Read COINr's ``iData`` table (``uCode``, ``uName``, ``*_group``, denominators, indicators)."""
         return _crosssection_from_idata(idata, framework, source=source)
 
@@ -124,11 +130,20 @@ def _crosssection_from_idata(idata: pd.DataFrame, fw: Framework, *, source: str 
         bad = idata[col].notna() & conv.isna()
         if bad.any():
             pos = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(f"{where} row {pos + 2}, column {col!r}: denominator value {idata[col].iloc[pos]!r} "
-                            "is not a number")
+            raise DataError(
+                f"{where} row {pos + 2}, column {col!r}: denominator value {idata[col].iloc[pos]!r} "
+                "is not a number"
+            )
     groups = [c for c in idata.columns if c in fw.groups or c.endswith("_group")]
     denoms = [c for c in idata.columns if c in fw.denominators]
-    names = idata["uName"].astype(str) if "uName" in idata.columns else pd.Series(idata.index, index=idata.index)
-    cs = CrossSection(values=vals, names=names, groups=idata[groups].copy(),
-                      denominators=idata[denoms].astype(float), source=source)
+    names = (
+        idata["uName"].astype(str) if "uName" in idata.columns else pd.Series(idata.index, index=idata.index)
+    )
+    cs = CrossSection(
+        values=vals,
+        names=names,
+        groups=idata[groups].copy(),
+        denominators=idata[denoms].astype(float),
+        source=source,
+    )
     return cs

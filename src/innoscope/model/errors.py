@@ -10,8 +10,19 @@ from __future__ import annotations
 import reprlib
 
 _REPR = reprlib.Repr()
-for _k, _v in dict(maxlevel=3, maxdict=4, maxlist=4, maxtuple=4, maxset=4, maxfrozenset=4, maxdeque=4, maxarray=4,
-                   maxstring=60, maxother=60, maxlong=40).items():
+for _k, _v in dict(
+    maxlevel=3,
+    maxdict=4,
+    maxlist=4,
+    maxtuple=4,
+    maxset=4,
+    maxfrozenset=4,
+    maxdeque=4,
+    maxarray=4,
+    maxstring=60,
+    maxother=60,
+    maxlong=40,
+).items():
     setattr(_REPR, _k, _v)  # Repr(**kwargs) needs Python 3.12
 
 

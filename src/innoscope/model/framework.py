@@ -64,7 +64,9 @@ class Framework(BaseModel):
     def model_post_init(self, __context: Any) -> None:
         validate_tree(self.nodes, self.denominators, self.source)
         if not self.level_names:
-            self.level_names = ["Indicator", "Pillar", "Sub-index", "Index", "Level 5", "Level 6"][: self.n_levels]
+            self.level_names = ["Indicator", "Pillar", "Sub-index", "Index", "Level 5", "Level 6"][
+                : self.n_levels
+            ]
             self.level_names[-1] = "Index"
 
     # -- lookups -----------------------------------------------------------------------------
@@ -168,17 +170,27 @@ class Framework(BaseModel):
 
     # -- readers -----------------------------------------------------------------------------
     @classmethod
-    def from_imeta(cls, imeta: pd.DataFrame, *, source: str | None = None,
-                   level_names: list[str] | None = None) -> Framework:
+    def from_imeta(
+        cls, imeta: pd.DataFrame, *, source: str | None = None, level_names: list[str] | None = None
+    ) -> Framework:
         """Read COINr's ``iMeta`` table (columns Level, iCode, iName, Direction, Weight, Parent, Type...)."""
         return _framework_from_imeta(imeta, source=source, level_names=level_names)
 
     def to_imeta(self) -> pd.DataFrame:
         """Write the tree back as a COINr-style ``iMeta`` table."""
         rows = [
-            {"Level": n.level, "iCode": n.id, "iName": n.name, "Direction": n.direction, "Weight": n.weight,
-             "Unit": n.unit, "Target": n.target, "Denominator": n.denominator, "Parent": n.parent,
-             "Type": "Indicator" if n.kind == "indicator" else "Aggregate"}
+            {
+                "Level": n.level,
+                "iCode": n.id,
+                "iName": n.name,
+                "Direction": n.direction,
+                "Weight": n.weight,
+                "Unit": n.unit,
+                "Target": n.target,
+                "Denominator": n.denominator,
+                "Parent": n.parent,
+                "Type": "Indicator" if n.kind == "indicator" else "Aggregate",
+            }
             for n in self.nodes
         ]
         rows += [{"iCode": c, "iName": nm, "Type": "Group"} for c, nm in self.groups.items()]
@@ -195,7 +207,9 @@ def _cell(row: pd.Series, col: str) -> Any:
     return None if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v
 
 
-def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_names: list[str] | None) -> Framework:
+def _framework_from_imeta(
+    imeta: pd.DataFrame, *, source: str | None, level_names: list[str] | None
+) -> Framework:
     where = source or "iMeta"
     missing = [c for c in _IMETA_REQUIRED if c not in imeta.columns]
     if missing:
@@ -229,23 +243,41 @@ def _framework_from_imeta(imeta: pd.DataFrame, *, source: str | None, level_name
             weight = float(_cell(row, "Weight") if _cell(row, "Weight") is not None else 1.0)
         except (TypeError, ValueError) as e:
             raise FrameworkError(
-                f"{where} row {line} ({brief(code)}): Level, Direction and Weight must be numbers ({e})") from None
+                f"{where} row {line} ({brief(code)}): Level, Direction and Weight must be numbers ({e})"
+            ) from None
         if direction != 1 and direction != -1:
-            raise FrameworkError(f"{where} row {line}, column Direction: {direction} for {brief(code)}; expected 1 or -1")
-        extra = {c: _cell(row, c) for c in imeta.columns if c not in _IMETA_KNOWN and _cell(row, c) is not None}
+            raise FrameworkError(
+                f"{where} row {line}, column Direction: {direction} for {brief(code)}; expected 1 or -1"
+            )
+        extra = {
+            c: _cell(row, c) for c in imeta.columns if c not in _IMETA_KNOWN and _cell(row, c) is not None
+        }
         target = _cell(row, "Target")
-        nodes.append(Node(
-            id=code, level=level, kind="indicator" if kind == "Indicator" else "aggregate",
-            parent=None if _cell(row, "Parent") is None else str(_cell(row, "Parent")),
-            name_en=str(_cell(row, "iName") or code), name_zh=str(_cell(row, "name_zh") or ""),
-            weight=weight, direction=1 if direction == 1 else -1, unit=_cell(row, "Unit"),
-            denominator=None if _cell(row, "Denominator") is None else str(_cell(row, "Denominator")),
-            target=None if target is None else float(target), params=extra, line=line,
-        ))
-    return Framework(nodes=nodes, denominators=denoms, groups=groups, level_names=level_names or [], source=source)
+        nodes.append(
+            Node(
+                id=code,
+                level=level,
+                kind="indicator" if kind == "Indicator" else "aggregate",
+                parent=None if _cell(row, "Parent") is None else str(_cell(row, "Parent")),
+                name_en=str(_cell(row, "iName") or code),
+                name_zh=str(_cell(row, "name_zh") or ""),
+                weight=weight,
+                direction=1 if direction == 1 else -1,
+                unit=_cell(row, "Unit"),
+                denominator=None if _cell(row, "Denominator") is None else str(_cell(row, "Denominator")),
+                target=None if target is None else float(target),
+                params=extra,
+                line=line,
+            )
+        )
+    return Framework(
+        nodes=nodes, denominators=denoms, groups=groups, level_names=level_names or [], source=source
+    )
 
 
-def validate_tree(nodes: list[Node], denominators: dict[str, str] | None = None, source: str | None = None) -> None:
+def validate_tree(
+    nodes: list[Node], denominators: dict[str, str] | None = None, source: str | None = None
+) -> None:
     """Raise :class:`FrameworkError` naming the node (and line) for any structural defect.
 
     Checks: duplicate ids, dangling parents, cycles, parent one level up, indicators at level 1
@@ -259,32 +291,41 @@ def validate_tree(nodes: list[Node], denominators: dict[str, str] | None = None,
         if n.id in seen:
             first = seen[n.id]
             raise FrameworkError(
-                f"{pre}duplicate id {brief(n.id)}" + (f" at lines {first.line} and {n.line}" if n.line else "")
+                f"{pre}duplicate id {brief(n.id)}"
+                + (f" at lines {first.line} and {n.line}" if n.line else "")
             )
         seen[n.id] = n
     for n in nodes:
         if n.parent is not None and n.parent not in seen:
-            raise FrameworkError(f"{pre}{n.where()} has parent {brief(n.parent)}, which is not in the framework (dangling parent)")
+            raise FrameworkError(
+                f"{pre}{n.where()} has parent {brief(n.parent)}, which is not in the framework (dangling parent)"
+            )
     for n in nodes:
         path, cur = [n.id], n
         while cur.parent is not None:
             if cur.parent in path:
-                cycle = " -> ".join(path[path.index(cur.parent):] + [cur.parent])
+                cycle = " -> ".join(path[path.index(cur.parent) :] + [cur.parent])
                 raise FrameworkError(f"{pre}cycle in the tree: {cycle}")
             path.append(cur.parent)
             cur = seen[cur.parent]
     for n in nodes:
         if n.kind == "indicator" and n.level != 1:
-            raise FrameworkError(f"{pre}{n.where()} is an indicator at level {n.level}; indicators are level 1")
+            raise FrameworkError(
+                f"{pre}{n.where()} is an indicator at level {n.level}; indicators are level 1"
+            )
         if n.kind == "aggregate" and n.level < 2:
-            raise FrameworkError(f"{pre}{n.where()} is an aggregate at level 1; aggregates are level 2 or higher")
+            raise FrameworkError(
+                f"{pre}{n.where()} is an aggregate at level 1; aggregates are level 2 or higher"
+            )
         if n.parent is not None and seen[n.parent].level != n.level + 1:
             raise FrameworkError(
                 f"{pre}{n.where()} is at level {n.level} but its parent {brief(n.parent)} is at level "
                 f"{seen[n.parent].level}; a parent must be exactly one level up"
             )
         if n.weight < 0 or n.weight != n.weight:
-            raise FrameworkError(f"{pre}{n.where()} has weight {n.weight}; weights must be non-negative numbers")
+            raise FrameworkError(
+                f"{pre}{n.where()} has weight {n.weight}; weights must be non-negative numbers"
+            )
         if n.denominator is not None and denominators is not None and n.denominator not in denominators:
             raise FrameworkError(
                 f"{pre}{n.where()} has denominator {brief(n.denominator)}, which is not a known denominator "

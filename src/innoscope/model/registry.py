@@ -46,7 +46,9 @@ class Registry:
         self._methods: dict[str, Method] = {}
         self._aliases: dict[str, str] = {}
 
-    def register(self, name: str, *, aliases: Iterable[str] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(
+        self, name: str, *, aliases: Iterable[str] = ()
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Decorator: register ``func`` under ``name`` (and ``aliases``)."""
 
         def deco(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -88,8 +88,14 @@ AGGREGATORS: dict[str, Aggregator] = {}
 """Registered name -> :class:`Aggregator` (every method of :data:`METHODS`)."""
 
 
-def aggregator(name: str, *, aliases: tuple[str, ...] = (), stacked: bool = True, weightless: bool = False,
-               power: Callable[[Mapping[str, Any]], float] | None = None) -> Callable[[Kernel], Kernel]:
+def aggregator(
+    name: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    stacked: bool = True,
+    weightless: bool = False,
+    power: Callable[[Mapping[str, Any]], float] | None = None,
+) -> Callable[[Kernel], Kernel]:
     """Decorator: register an aggregation kernel under ``name`` with its capabilities (see :class:`Aggregator`)."""
 
     def deco(func: Kernel) -> Kernel:
@@ -124,8 +130,9 @@ def _check_domain(X: np.ndarray, bad: np.ndarray, method: str, need: str) -> Non
         raise DomainError(method, r, c, float(X[tuple(at)]), need)
 
 
-def _finish(num: np.ndarray, den: np.ndarray, squeeze: bool,
-            f: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+def _finish(
+    num: np.ndarray, den: np.ndarray, squeeze: bool, f: Callable[[np.ndarray], np.ndarray] | None = None
+) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
         if f is not None:
@@ -148,8 +155,9 @@ def _power_domain(X: np.ndarray, P: np.ndarray | None, q: float) -> None:
         _check_domain(X, bad, f"the power mean with p = {q}", "values >= 0")
 
 
-def _power_parts(X: np.ndarray, P: np.ndarray, q: float
-                 ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray] | None, bool]:
+def _power_parts(
+    X: np.ndarray, P: np.ndarray, q: float
+) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray] | None, bool]:
     """``g(X)`` with missing cells 0, the inverse to apply to the mean, and whether ``num / den`` is inverted
     (the harmonic mean is ``(P @ w) / ((1 / X) @ w)``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -255,8 +263,11 @@ def harmonic(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     return power_mean(X, w, -1.0)
 
 
-@aggregator("generalised", aliases=("a_genmean", "genmean", "power_mean", "generalized"),
-            power=lambda params: float(params.get("p", 1.0)))
+@aggregator(
+    "generalised",
+    aliases=("a_genmean", "genmean", "power_mean", "generalized"),
+    power=lambda params: float(params.get("p", 1.0)),
+)
 def generalised(X: np.ndarray, w: np.ndarray, *, p: float = 1.0) -> np.ndarray:
     """Weighted power mean ``(sum_j w_j x_j^p / sum_j w_j)^(1/p)``; ``p = 0`` is its limit, the geometric mean.
 
@@ -273,10 +284,17 @@ def _batch(X: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w = np.asarray(w, dtype=float)
     if X.ndim == 3 and X.shape[0] == 1 and w.ndim == 2:
         X = X[0]
-    if X.ndim not in (2, 3) or w.ndim not in (1, 2) or w.shape[-1] != X.shape[-1] or \
-            (X.ndim == 3 and w.shape[0] != X.shape[0]) or (X.ndim == 3 and w.ndim == 1):
-        raise ValueError("X must be (n, k) with w (k,) or (R, k), or (1 or R, n, k) with w (R, k); "
-                         f"got X {X.shape}, w {w.shape}")
+    if (
+        X.ndim not in (2, 3)
+        or w.ndim not in (1, 2)
+        or w.shape[-1] != X.shape[-1]
+        or (X.ndim == 3 and w.shape[0] != X.shape[0])
+        or (X.ndim == 3 and w.ndim == 1)
+    ):
+        raise ValueError(
+            "X must be (n, k) with w (k,) or (R, k), or (1 or R, n, k) with w (R, k); "
+            f"got X {X.shape}, w {w.shape}"
+        )
     return X, w[..., None, :]
 
 
@@ -389,8 +407,9 @@ def _row_weights(P: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 @aggregator("mazziotta_pareto", aliases=("mpi", "ci_mpi"))
-def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
-                     standardise: bool = True) -> np.ndarray:
+def mazziotta_pareto(
+    X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1, standardise: bool = True
+) -> np.ndarray:
     """Mazziotta-Pareto Index ``MPI = M_i + penalty * S_i * cv_i`` with ``cv_i = S_i / M_i``.
 
     If ``standardise``, children are first rescaled to ``z_ij = 100 + 10 (x_ij - M_j) / S_j``
@@ -404,8 +423,10 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
         raise ValueError(f"penalty must be -1 ('positive') or +1 ('negative'), got {penalty!r}")
     X, wb = _batch(X, w)
     if (wb < 0).any():
-        raise ValueError("the Mazziotta-Pareto index needs weights >= 0 (a weighted standard deviation with a "
-                         "negative weight is undefined)")
+        raise ValueError(
+            "the Mazziotta-Pareto index needs weights >= 0 (a weighted standard deviation with a "
+            "negative weight is undefined)"
+        )
     P = ~np.isnan(X)
     Z = X
     if standardise:
@@ -415,8 +436,13 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
         flat = np.argwhere(~(sd[..., 0, :] > 0).reshape(-1, X.shape[-1]))
         if flat.size:
             r, j = (int(x) for x in flat[0])
-            raise DomainError("Mazziotta-Pareto standardisation", -1, j, float(sd.reshape(-1, X.shape[-1])[r, j]),
-                              "a standard deviation > 0 for every child")
+            raise DomainError(
+                "Mazziotta-Pareto standardisation",
+                -1,
+                j,
+                float(sd.reshape(-1, X.shape[-1])[r, j]),
+                "a standard deviation > 0 for every child",
+            )
         Z = 100.0 + 10.0 * (X - mu) / sd
     Wr = _row_weights(P, wb)
     Z0 = np.where(P, Z, 0.0)
@@ -426,8 +452,13 @@ def mazziotta_pareto(X: np.ndarray, w: np.ndarray, *, penalty: int | str = -1,
     bad = np.argwhere((has & ~(M > 0)).reshape(-1, M.shape[-1]))
     if bad.size:
         r, i = (int(x) for x in bad[0])
-        raise DomainError("the Mazziotta-Pareto index", i, -1, float(M.reshape(-1, M.shape[-1])[r, i]),
-                          "a positive mean of the (standardised) children")
+        raise DomainError(
+            "the Mazziotta-Pareto index",
+            i,
+            -1,
+            float(M.reshape(-1, M.shape[-1])[r, i]),
+            "a positive mean of the (standardised) children",
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(has, M + sign * S * S / M, np.nan)
 
@@ -448,7 +479,7 @@ def topsis(X: np.ndarray, w: np.ndarray, *, normalise: str = "vector") -> np.nda
     Xn = X
     with np.errstate(invalid="ignore", divide="ignore"):
         if normalise == "vector":
-            norm = np.sqrt(np.nansum(Xn ** 2, axis=-2, keepdims=True))
+            norm = np.sqrt(np.nansum(Xn**2, axis=-2, keepdims=True))
             Xn = np.where(norm > 0, Xn / np.where(norm > 0, norm, 1.0), 0.0 * Xn)
         elif normalise == "minmax":
             lo, hi = np.nanmin(Xn, axis=-2, keepdims=True), np.nanmax(Xn, axis=-2, keepdims=True)
@@ -547,22 +578,37 @@ def node_settings(step: Step, framework: Framework) -> list[NodeSettings]:
             if agg is None:
                 agg = checked[key] = AGGREGATORS[METHODS.check_params(method or DEFAULT_METHOD, params).name]
             if negative not in ("error", "allow"):
-                raise StageError("aggregate", f"negative_weights must be 'error' or 'allow', got {negative!r}")
+                raise StageError(
+                    "aggregate", f"negative_weights must be 'error' or 'allow', got {negative!r}"
+                )
             if thresh is not None:
                 try:
                     t = float(thresh)
                 except (TypeError, ValueError):
                     t = float("nan")
                 if not 0 <= t <= 1:
-                    raise StageError("aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}")
+                    raise StageError(
+                        "aggregate", f"node {code!r}: dat_thresh must be in [0, 1], got {thresh!r}"
+                    )
                 thresh = t
-            out.append(NodeSettings(code, level, tuple(fw.children(code)), agg, params,
-                                    None if wname is None else str(wname), thresh, str(negative)))
+            out.append(
+                NodeSettings(
+                    code,
+                    level,
+                    tuple(fw.children(code)),
+                    agg,
+                    params,
+                    None if wname is None else str(wname),
+                    thresh,
+                    str(negative),
+                )
+            )
     return out
 
 
-def child_weights(node: NodeSettings, weight_set: Callable[[str | None], Mapping[str, float] | pd.Series]
-                  ) -> np.ndarray:
+def child_weights(
+    node: NodeSettings, weight_set: Callable[[str | None], Mapping[str, float] | pd.Series]
+) -> np.ndarray:
     """The weights of ``node``'s children (in ``node.children`` order) from the weight set it names.
 
     ``weight_set(name)`` returns a set (code -> weight; None = the active set). ``weights: equal`` or ``none``
@@ -579,13 +625,19 @@ def child_weights(node: NodeSettings, weight_set: Callable[[str | None], Mapping
         raise StageError("aggregate", f"weight set {node.weights or 'active'!r} has no weight for {miss}")
     if (w < 0).any() and node.negative_weights == "error":
         neg = [f"{c} = {v}" for c, v in zip(children, w, strict=True) if v < 0]
-        raise StageError("aggregate", f"node {node.code!r}: negative weights ({', '.join(neg)}); "
-                         "set negative_weights: allow to accept them as COINr does")
+        raise StageError(
+            "aggregate",
+            f"node {node.code!r}: negative weights ({', '.join(neg)}); "
+            "set negative_weights: allow to accept them as COINr does",
+        )
     if node.negative_weights == "allow" and w.sum() != 0:
         return w
     if w.sum() <= 0:
-        raise StageError("aggregate", f"weights of the children of {node.code!r} ({', '.join(children)}) sum to "
-                         f"{w.sum()}; at least one must be positive")
+        raise StageError(
+            "aggregate",
+            f"weights of the children of {node.code!r} ({', '.join(children)}) sum to "
+            f"{w.sum()}; at least one must be positive",
+        )
     return w
 
 
@@ -645,17 +697,29 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         try:
             y = aggregate_node(node, X, weights[node.code])
         except DomainError as e:
-            raise StageError("aggregate", f"node {node.code!r} (level {node.level}), method {node.method!r}: "
-                             f"{_domain_message(e, data.index, node.children)}") from None
+            raise StageError(
+                "aggregate",
+                f"node {node.code!r} (level {node.level}), method {node.method!r}: "
+                f"{_domain_message(e, data.index, node.children)}",
+            ) from None
         except (ValueError, TypeError) as e:
-            raise StageError("aggregate", f"node {node.code!r} (level {node.level}), method {node.method!r}: "
-                             f"{e}") from None
+            raise StageError(
+                "aggregate", f"node {node.code!r} (level {node.level}), method {node.method!r}: {e}"
+            ) from None
         full[:, k] = y
         new[node.code] = k
         k += 1
-        used.append({"iCode": node.code, "Level": node.level, "method": node.method,
-                     "weights": node.weights or ctx.active_weights, "dat_thresh": node.dat_thresh,
-                     "negative_weights": node.negative_weights, **node.params})
+        used.append(
+            {
+                "iCode": node.code,
+                "Level": node.level,
+                "method": node.method,
+                "weights": node.weights or ctx.active_weights,
+                "dat_thresh": node.dat_thresh,
+                "negative_weights": node.negative_weights,
+                **node.params,
+            }
+        )
     pos.update(new)
     order += list(new)
     if len(pos) < len(order):  # an aggregate already among the input columns: every copy shows the new values

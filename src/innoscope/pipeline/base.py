@@ -32,8 +32,9 @@ def label_index(labels: tuple[Hashable, ...]) -> pd.Index:
     return _label_index(labels).view()
 
 
-def indicator_settings(step: Any, framework: Framework, columns: list[str]
-                       ) -> Iterator[tuple[int, str, Node, str | None, dict[str, Any], str]]:
+def indicator_settings(
+    step: Any, framework: Framework, columns: list[str]
+) -> Iterator[tuple[int, str, Node, str | None, dict[str, Any], str]]:
     """``(position, code, node, method, params, key)`` for every indicator column of a stage's input.
 
     Indicators without a ``by_indicator`` override share one resolution of the step, with ``key`` ``""``,
@@ -140,7 +141,10 @@ class Context:
         hit = self._weight_maps.get(key)
         if hit is None or hit[0] is not ws:
             w = ws.astype(float)
-            hit = self._weight_maps[key] = (ws, dict(zip(w.index.tolist(), w.to_numpy().tolist(), strict=True)))
+            hit = self._weight_maps[key] = (
+                ws,
+                dict(zip(w.index.tolist(), w.to_numpy().tolist(), strict=True)),
+            )
         return hit[1]
 
     def weight_set(self, name: str | None, stage: str) -> pd.Series:

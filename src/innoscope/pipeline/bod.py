@@ -43,8 +43,9 @@ def bod_weights(X: np.ndarray, share_bounds: Sequence[float] | None = None) -> t
             A_ub.append(lo * np.tile(xi, (m, 1)) - eye)
             A_ub.append(eye - hi * np.tile(xi, (m, 1)))
             b_ub += [np.zeros(m), np.zeros(m)]
-        res = linprog(-X[i], A_ub=np.vstack(A_ub), b_ub=np.concatenate(b_ub), bounds=[(0, None)] * m,
-                      method="highs")
+        res = linprog(
+            -X[i], A_ub=np.vstack(A_ub), b_ub=np.concatenate(b_ub), bounds=[(0, None)] * m, method="highs"
+        )
         if res.status != 0:
             raise ValueError(f"BoD linear programme for entity {i + 1} failed: {res.message}")
         scores[i] = -res.fun
@@ -53,12 +54,12 @@ def bod_weights(X: np.ndarray, share_bounds: Sequence[float] | None = None) -> t
 
 
 @aggregator("bod", aliases=("benefit_of_doubt",), stacked=False, weightless=True)
-def bod(X: np.ndarray, w: np.ndarray, *, share_bounds: Sequence[float] | None = None,
-        scale: float = 1.0) -> np.ndarray:
+def bod(
+    X: np.ndarray, w: np.ndarray, *, share_bounds: Sequence[float] | None = None, scale: float = 1.0
+) -> np.ndarray:
     """Benefit of the doubt: ``scale * max_w sum_j w_j x_ij`` s.t. no entity scores above 1 with ``w``.
 
     The nominal weights ``w`` are not used (each entity chooses its own); see :func:`bod_weights`.
     Source: Cherchye et al. (2007), Social Indicators Research 82:111-145.
     """
     return scale * bod_weights(X, share_bounds)[0]
-

@@ -57,8 +57,11 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         if denom not in dcols:
             if denom not in dnames:
                 valid = ", ".join(dframe.columns) or "none"
-                raise StageError("denominate", f"indicator {code!r}: denominator column {denom!r} is not in the "
-                                 f"data; denominator columns: {valid}")
+                raise StageError(
+                    "denominate",
+                    f"indicator {code!r}: denominator column {denom!r} is not in the "
+                    f"data; denominator columns: {valid}",
+                )
             if dmat is None:
                 try:
                     dmat = dframe.to_numpy(dtype=float)

@@ -123,8 +123,9 @@ def _row_stat(X: np.ndarray, directions: np.ndarray, normalise_first: bool, stat
 
 
 @METHODS.register("row_mean", aliases=("row", "i_mean_row", "rowwise_mean"))
-def row_mean(X: np.ndarray, directions: np.ndarray, *, group_level: int | None = None,
-             normalise_first: bool = True) -> np.ndarray:
+def row_mean(
+    X: np.ndarray, directions: np.ndarray, *, group_level: int | None = None, normalise_first: bool = True
+) -> np.ndarray:
     """Row-wise mean within a group of indicators (COINr ``impute_by = "row"``, ``f_i = "i_mean"``).
 
     With ``normalise_first`` (default, as COINr): ``z_ij = (d_j x_ij - min_i d_j x_ij) / (max - min)``
@@ -136,14 +137,22 @@ def row_mean(X: np.ndarray, directions: np.ndarray, *, group_level: int | None =
 
 
 @METHODS.register("row_median", aliases=("i_median_row", "rowwise_median"))
-def row_median(X: np.ndarray, directions: np.ndarray, *, group_level: int | None = None,
-               normalise_first: bool = True) -> np.ndarray:
+def row_median(
+    X: np.ndarray, directions: np.ndarray, *, group_level: int | None = None, normalise_first: bool = True
+) -> np.ndarray:
     """As :func:`row_mean` with the row median (COINr ``impute_by = "row"``, ``f_i = "i_median"``)."""
     return _row_stat(X, directions, normalise_first, np.nanmedian)
 
 
-def em_mvn(X: np.ndarray, *, max_iter: int = 500, tol: float = 1e-8, ridge: float = 1e-6,
-           draw: bool = False, seed: int | np.random.Generator | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+def em_mvn(
+    X: np.ndarray,
+    *,
+    max_iter: int = 500,
+    tol: float = 1e-8,
+    ridge: float = 1e-6,
+    draw: bool = False,
+    seed: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """EM for a multivariate normal with values missing at random; returns ``(X', info)``.
 
     Columns are standardised by their observed mean and sd. Start: ``mu = 0``, ``Sigma`` =
@@ -218,9 +227,17 @@ def _e_step(Z, miss, patterns, mu, S):
 
 
 @METHODS.register("em", aliases=("em_mvn", "iterative", "model"))
-def em(X: np.ndarray, directions: np.ndarray, *, group_level: int | None = None, max_iter: int = 500,
-       tol: float = 1e-8, ridge: float = 1e-6, draw: bool = False,
-       seed: int | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+def em(
+    X: np.ndarray,
+    directions: np.ndarray,
+    *,
+    group_level: int | None = None,
+    max_iter: int = 500,
+    tol: float = 1e-8,
+    ridge: float = 1e-6,
+    draw: bool = False,
+    seed: int | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
     """Model-based imputation: EM for a multivariate normal (:func:`em_mvn`), per block of indicators.
 
     Source: Dempster, Laird & Rubin (1977), JRSS B 39:1; Little & Rubin (2002), *Statistical Analysis with
@@ -278,9 +295,12 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         keys[code] = key[1]
         pos[code] = j
         if all_missing[j]:
-            raise StageError("impute", f"indicator {code!r} has no data (all values missing); nothing to impute "
-                             f"from. Remove it from the framework or skip it (by_indicator: {{{code}: {{method: "
-                             f"none}}}})")
+            raise StageError(
+                "impute",
+                f"indicator {code!r} has no data (all values missing); nothing to impute "
+                f"from. Remove it from the framework or skip it (by_indicator: {{{code}: {{method: "
+                f"none}}}})",
+            )
     convergence = []
     arr = None
     group_cache: dict[str, np.ndarray] = {}
@@ -296,11 +316,14 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         if "by" in m.params:
             col = params.get("by")
             if not col:
-                raise SpecError(f"[impute] method {name!r} needs 'by': the entity group column "
-                                f"(one of {', '.join(ctx.data.groups.columns) or 'none'})")
+                raise SpecError(
+                    f"[impute] method {name!r} needs 'by': the entity group column "
+                    f"(one of {', '.join(ctx.data.groups.columns) or 'none'})"
+                )
             if col not in group_cache:
-                group_cache[col] = pd.factorize(ctx.groups(data.index, col, "impute").to_numpy(dtype=object),
-                                                use_na_sentinel=True)[0]
+                group_cache[col] = pd.factorize(
+                    ctx.groups(data.index, col, "impute").to_numpy(dtype=object), use_na_sentinel=True
+                )[0]
             arr[:, js] = m(X0[:, js], group_cache[col])
         else:
             for j in js:
@@ -322,9 +345,12 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
                 res, info = res
                 convergence.append({"block": ", ".join(block), **info})
                 if not info["converged"]:
-                    warnings.warn(f"[impute] EM did not converge for block {block} within {info['iterations']} "
-                                  f"iterations (last change {info['max_change']:.3g})", ImputationWarning,
-                                  stacklevel=2)
+                    warnings.warn(
+                        f"[impute] EM did not converge for block {block} within {info['iterations']} "
+                        f"iterations (last change {info['max_change']:.3g})",
+                        ImputationWarning,
+                        stacklevel=2,
+                    )
             if arr is None:
                 arr = np.array(X0, order="F")
             arr[:, js] = res
@@ -336,8 +362,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     return StageOutput(out, _logs(data.index, cols, miss0, arr, plan, convergence))
 
 
-def _logs(entities: pd.Index, cols: list[str], was: np.ndarray, after: np.ndarray, plan: dict,
-          convergence: list) -> Log:
+def _logs(
+    entities: pd.Index, cols: list[str], was: np.ndarray, after: np.ndarray, plan: dict, convergence: list
+) -> Log:
     now = np.isnan(after)
     ri, ci = np.nonzero(now)
     in_plan = np.array([c in plan for c in cols], dtype=bool)
@@ -345,15 +372,20 @@ def _logs(entities: pd.Index, cols: list[str], was: np.ndarray, after: np.ndarra
     if imputable.size:
         shown = ", ".join(f"{entities[ri[k]]}/{cols[ci[k]]}" for k in imputable[:8])
         more = f" and {imputable.size - 8} more" if imputable.size > 8 else ""
-        warnings.warn(f"[impute] {imputable.size} value(s) are still missing after imputation: {shown}{more} "
-                      f"(see the 'remaining' log)", ImputationWarning, stacklevel=3)
+        warnings.warn(
+            f"[impute] {imputable.size} value(s) are still missing after imputation: {shown}{more} "
+            f"(see the 'remaining' log)",
+            ImputationWarning,
+            stacklevel=3,
+        )
 
     def imputed() -> pd.DataFrame:
         cols_arr = np.asarray(cols, dtype=object)
         methods = np.asarray([plan[c][0] if c in plan else "none" for c in cols], dtype=object)
         r, c = np.nonzero(was & ~now)
-        return pd.DataFrame({"uCode": entities[r], "iCode": cols_arr[c], "method": methods[c],
-                             "value": after[r, c]})
+        return pd.DataFrame(
+            {"uCode": entities[r], "iCode": cols_arr[c], "method": methods[c], "value": after[r, c]}
+        )
 
     def remaining() -> pd.DataFrame:
         reasons = []
@@ -362,8 +394,9 @@ def _logs(entities: pd.Index, cols: list[str], was: np.ndarray, after: np.ndarra
             if code not in plan:
                 reasons.append("not imputed (method none or not an indicator)")
             elif plan[code][0] in ("group_mean", "group_median"):
-                reasons.append(f"no observed value in the entity's {plan[code][1].get('by')} group, or no group "
-                               "label")
+                reasons.append(
+                    f"no observed value in the entity's {plan[code][1].get('by')} group, or no group label"
+                )
             else:
                 reasons.append(f"{plan[code][0]}: no observed value to impute from")
         return pd.DataFrame({"uCode": entities[ri], "iCode": [cols[j] for j in ci], "reason": reasons})

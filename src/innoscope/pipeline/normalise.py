@@ -49,13 +49,18 @@ def _rankdata(x: np.ndarray, **kwargs: Any) -> np.ndarray:
 
     return rankdata(x, **kwargs)
 
+
 NODE_PARAMS: dict[str, dict[str, str | tuple[str, str]]] = {
     "minmax": {"range": ("minmax_lower", "minmax_upper")},
     "zscore": {"m_sd": ("zscore_mean", "zscore_sd")},
     "scaled": {"npara": ("scaled_lower", "scaled_upper")},
     "dist2targ": {"target": "Target", "cap_max": "dist2targ_cap_max"},
-    "goalposts": {"lower": "goalpost_lower", "upper": "goalpost_upper", "scale": "goalpost_scale",
-                  "trunc2posts": "goalpost_trunc2posts"},
+    "goalposts": {
+        "lower": "goalpost_lower",
+        "upper": "goalpost_upper",
+        "scale": "goalpost_scale",
+        "trunc2posts": "goalpost_trunc2posts",
+    },
 }
 """Method -> parameter -> the framework node column(s) it is read from (COINr's iMeta names)."""
 
@@ -95,8 +100,10 @@ def minmax(x: np.ndarray, *, range: Sequence[float] = (0.0, 100.0)) -> np.ndarra
     lo, hi = _pair(range, "range")
     mn, mx = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
     if np.any(mx == mn):
-        raise ValueError(f"max = min = {np.min(mn[mx == mn]) if np.ndim(mn) else mn}: min-max is undefined "
-                         "for an indicator with no variation")
+        raise ValueError(
+            f"max = min = {np.min(mn[mx == mn]) if np.ndim(mn) else mn}: min-max is undefined "
+            "for an indicator with no variation"
+        )
     return lo + (x - mn) / (mx - mn) * (hi - lo)
 
 
@@ -199,8 +206,14 @@ def dist2max(x: np.ndarray) -> np.ndarray:
 
 
 @METHODS.register("dist2ref", aliases=("n_dist2ref", "distance_to_reference"))
-def dist2ref(x: np.ndarray, entities: Sequence[str] | None = None, *, ref: str | None = None,
-             iref: int | None = None, cap_max: bool = False) -> np.ndarray:
+def dist2ref(
+    x: np.ndarray,
+    entities: Sequence[str] | None = None,
+    *,
+    ref: str | None = None,
+    iref: int | None = None,
+    cap_max: bool = False,
+) -> np.ndarray:
     """Distance to a reference entity: ``1 - (x_ref - x) / (x_ref - min x)``, capped at 1 if ``cap_max``.
 
     The reference is an entity code (``ref``, e.g. ``深圳``) or a 1-based position (``iref``, as COINr).
@@ -223,14 +236,22 @@ def dist2ref(x: np.ndarray, entities: Sequence[str] | None = None, *, ref: str |
     if np.isnan(xref):
         raise ValueError(f"the reference entity {who} has no value")
     if xref == mn:
-        raise ValueError(f"the reference entity {who} has the lowest value ({xref}); the distance is undefined")
+        raise ValueError(
+            f"the reference entity {who} has the lowest value ({xref}); the distance is undefined"
+        )
     y = 1.0 - (xref - x) / (xref - mn)
     return np.where(y > 1, 1.0, y) if cap_max else y
 
 
 @METHODS.register("dist2targ", aliases=("n_dist2targ", "distance_to_target"))
-def dist2targ(x: np.ndarray, direction: int = 1, *, target: float | None = None, cap_max: bool = False,
-              range: Sequence[float] | None = None) -> np.ndarray:  # noqa: A002
+def dist2targ(
+    x: np.ndarray,
+    direction: int = 1,
+    *,
+    target: float | None = None,
+    cap_max: bool = False,
+    range: Sequence[float] | None = None,
+) -> np.ndarray:  # noqa: A002
     """Distance to target ``T`` (in the indicator's units), then optionally onto ``range = [l, u]``.
 
     Direction +1: ``(x - min x) / (T - min x)``; direction -1: ``(max x - x) / (max x - T)``.
@@ -257,8 +278,16 @@ def dist2targ(x: np.ndarray, direction: int = 1, *, target: float | None = None,
 
 
 @METHODS.register("goalposts", aliases=("n_goalposts",))
-def goalposts(x: np.ndarray, direction: int = 1, *, lower: float | None = None, upper: float | None = None,
-              scale: float = 1.0, trunc2posts: bool = True, range: Sequence[float] | None = None) -> np.ndarray:  # noqa: A002
+def goalposts(
+    x: np.ndarray,
+    direction: int = 1,
+    *,
+    lower: float | None = None,
+    upper: float | None = None,
+    scale: float = 1.0,
+    trunc2posts: bool = True,
+    range: Sequence[float] | None = None,
+) -> np.ndarray:  # noqa: A002
     """Goalposts ``lower < upper`` (in the indicator's units); the direction says which one is best.
 
     Direction +1: ``(x - lower) / (upper - lower)``; direction -1: ``(upper - x) / (upper - lower)``;
@@ -269,7 +298,9 @@ def goalposts(x: np.ndarray, direction: int = 1, *, lower: float | None = None, 
         raise ValueError("goalposts need 'lower' and 'upper' (spec, or iMeta goalpost_lower/goalpost_upper)")
     lo, hi = float(lower), float(upper)
     if not lo < hi:
-        raise ValueError(f"goalpost lower ({lo}) must be below upper ({hi}); the direction decides which is best")
+        raise ValueError(
+            f"goalpost lower ({lo}) must be below upper ({hi}); the direction decides which is best"
+        )
     if range is not None and float(scale) != 1.0:
         raise ValueError("give either 'scale' or 'range', not both")
     y = (hi - x) / (hi - lo) if direction == -1 else (x - lo) / (hi - lo)
@@ -313,7 +344,9 @@ def _node_params(node: Node, method: str) -> dict[str, Any]:
             if all(v is not None for v in vals):
                 out[param] = tuple(float(v) for v in vals)
             elif any(v is not None for v in vals):
-                raise SpecError(f"[normalise] indicator {node.id!r}: {cols[0]} and {cols[1]} must be given together")
+                raise SpecError(
+                    f"[normalise] indicator {node.id!r}: {cols[0]} and {cols[1]} must be given together"
+                )
         elif node.params.get(cols) is not None:
             out[param] = node.params[cols]
     return out
@@ -326,7 +359,9 @@ def _resolve_ref(ref: str, entities: pd.Index, ctx: Context) -> str:
     hits = [code for code, name in names.items() if str(name) == str(ref)]
     if len(hits) == 1:
         return hits[0]
-    raise SpecError(f"[normalise] reference entity {ref!r} is neither an entity code nor a unique entity name")
+    raise SpecError(
+        f"[normalise] reference entity {ref!r} is neither an entity code nor a unique entity name"
+    )
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
@@ -382,8 +417,14 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             batches.setdefault((m.name, "" if plain else repr(sorted(params.items()))), []).append(plan)
         else:
             singles.append(plan)
-        used.append({"iCode": code, "method": m.name, "direction": d,
-                     **{k: v for k, v in params.items() if k not in ("entities", "direction")}})
+        used.append(
+            {
+                "iCode": code,
+                "method": m.name,
+                "direction": d,
+                **{k: v for k, v in params.items() if k not in ("entities", "direction")},
+            }
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         for plans in batches.values():
             j_s = [p[0] for p in plans]

@@ -71,7 +71,9 @@ class Result:
     def group_ranks(self, group: str, level: int | None = None) -> pd.DataFrame:
         """Ranks within each value of the group column ``group`` (COINr ``use = "groupranks"``)."""
         if group not in self.data.groups.columns:
-            raise DataError(f"no group column {group!r}; group columns: {', '.join(self.data.groups.columns)}")
+            raise DataError(
+                f"no group column {group!r}; group columns: {', '.join(self.data.groups.columns)}"
+            )
         s = self.scores(level)
         g = self.data.groups[group].reindex(s.index)
         return s.groupby(g).rank(ascending=False, method="min", na_option="keep")
@@ -102,12 +104,22 @@ class Result:
             methods = log["methods"]
             hit = methods[methods["iCode"] == node]
             if len(hit):
-                row = {str(k): v for k, v in hit.iloc[0].items() if not (isinstance(v, float) and np.isnan(v))}
+                row = {
+                    str(k): v for k, v in hit.iloc[0].items() if not (isinstance(v, float) and np.isnan(v))
+                }
         agg = capabilities(row.get("method") or DEFAULT_METHOD)
         params = {k: row[k] for k in agg.method.params if k in row and row[k] is not None}
         name = row.get("weights") if isinstance(row.get("weights"), str) else self.active_weights
-        return NodeSettings(node, fw[node].level, tuple(fw.children(node)), agg, params, name,
-                            row.get("dat_thresh"), row.get("negative_weights") or "error")
+        return NodeSettings(
+            node,
+            fw[node].level,
+            tuple(fw.children(node)),
+            agg,
+            params,
+            name,
+            row.get("dat_thresh"),
+            row.get("negative_weights") or "error",
+        )
 
     def explain(self, entity: str, node: str | None = None) -> pd.DataFrame:
         """Trace ``entity``'s score at ``node`` to its children: score, weight, share and raw values.
@@ -119,24 +131,38 @@ class Result:
         fw = self.framework
         node = node or fw.root
         if entity not in self.aggregated.index:
-            raise DataError(f"unknown entity {entity!r}; entities: {', '.join(self.aggregated.index[:10])}...")
+            raise DataError(
+                f"unknown entity {entity!r}; entities: {', '.join(self.aggregated.index[:10])}..."
+            )
         agg = self.aggregated.loc[entity]
         if fw[node].kind == "indicator":
-            rows = {name: ds.loc[entity, node] for name, ds in self.datasets.items()
-                    if node in ds.columns and entity in ds.index}
+            rows = {
+                name: ds.loc[entity, node]
+                for name, ds in self.datasets.items()
+                if node in ds.columns and entity in ds.index
+            }
             return pd.DataFrame({"stage": list(rows), "value": list(rows.values())})
         children = fw.children(node)
         w = self.child_weights(node)
         vals = agg[children].to_numpy(float)
         wp = np.where(np.isnan(vals), 0.0, w)
         share = wp / wp.sum() if wp.sum() > 0 else wp
-        out = pd.DataFrame({"child": children, "name": [fw[c].name for c in children],
-                            "score": vals, "weight": w, "relative_weight": share,
-                            "contribution": share * np.nan_to_num(vals)})
+        out = pd.DataFrame(
+            {
+                "child": children,
+                "name": [fw[c].name for c in children],
+                "score": vals,
+                "weight": w,
+                "relative_weight": share,
+                "contribution": share * np.nan_to_num(vals),
+            }
+        )
         if fw[children[0]].kind == "indicator":
             for name, ds in self.datasets.items():
                 if name != "Aggregated":
-                    out[name] = [ds.loc[entity, c] if entity in ds.index and c in ds.columns else np.nan
-                                 for c in children]
+                    out[name] = [
+                        ds.loc[entity, c] if entity in ds.index and c in ds.columns else np.nan
+                        for c in children
+                    ]
         out.attrs["node_score"] = float(agg[node])
         return out

@@ -64,12 +64,15 @@ def validate_spec(spec: PipelineSpec) -> None:
         supported = getattr(mod, "OVERRIDES", ())
         for table in ("by_indicator", "by_level", "by_node", "by_group"):
             if getattr(step, table) and table not in supported:
-                raise SpecError(f"step {i} ({step.stage}): {table} is not supported by this stage; it reads "
-                                f"{', '.join(supported) or 'no override tables (one method for the whole step)'}")
+                raise SpecError(
+                    f"step {i} ({step.stage}): {table} is not supported by this stage; it reads "
+                    f"{', '.join(supported) or 'no override tables (one method for the whole step)'}"
+                )
         reserved = getattr(mod, "STAGE_PARAMS", ())
         tables = [(step.method, step.params)] + [
             (o.get("method", step.method), {k: v for k, v in o.items() if k != "method"})
-            for t in (step.by_indicator, step.by_level, step.by_node, step.by_group) for o in t.values()
+            for t in (step.by_indicator, step.by_level, step.by_node, step.by_group)
+            for o in t.values()
         ]
         default = getattr(mod, "DEFAULT_METHOD", None)
         for method, params in tables:
@@ -94,8 +97,11 @@ def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str
     except InnoscopeError:
         raise
     except (TypeError, ValueError) as e:  # a parameter of the wrong type or form, e.g. winmax: {a: 1}
-        raise StageError(step.stage, f"method {step.method or 'default'!r} with {dict(step.params)}: {e}; check the "
-                                     "parameters' types and values (docs/methods.md)") from None
+        raise StageError(
+            step.stage,
+            f"method {step.method or 'default'!r} with {dict(step.params)}: {e}; check the "
+            "parameters' types and values (docs/methods.md)",
+        ) from None
     name = step.output or mod.OUTPUT
     if out.weights is not None:
         ctx.weights[name] = out.weights
@@ -106,20 +112,29 @@ def run_step(ctx: Context, step: Step, last: str) -> tuple[str, StageOutput, str
     return name, out, last
 
 
-def initial_context(framework: Framework, data: CrossSection,
-                    weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None) -> Context:
+def initial_context(
+    framework: Framework,
+    data: CrossSection,
+    weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None,
+) -> Context:
     """The context before the first step: the raw data set ``Raw`` and the framework's weights ``Original``."""
     ctx = Context(framework=framework, data=data, weight_patch=weight_patch)
     nominal = framework.weights()
-    ctx.weights["Original"] = pd.Series(np.fromiter(nominal.values(), float, len(nominal)),
-                                        index=label_index(tuple(nominal)), copy=False)
+    ctx.weights["Original"] = pd.Series(
+        np.fromiter(nominal.values(), float, len(nominal)), index=label_index(tuple(nominal)), copy=False
+    )
     ctx._weight_maps["Original"] = (ctx.weights["Original"], {k: float(v) for k, v in nominal.items()})
     ctx.datasets["Raw"] = data.values.copy(deep=False)  # copy-on-write: edits to either never reach the other
     return ctx
 
 
-def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | list | str, *,
-          weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None) -> Result:
+def build(
+    framework: Framework,
+    data: CrossSection,
+    spec: PipelineSpec | dict | list | str,
+    *,
+    weight_patch: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None,
+) -> Result:
     """Build the index: run every step of ``spec`` and keep every stage's output.
 
     ``weight_patch``: applied by every aggregate step to the child weights it resolved (parent code ->
@@ -134,12 +149,22 @@ def build(framework: Framework, data: CrossSection, spec: PipelineSpec | dict | 
     for step in spec.steps:
         name, out, last = run_step(ctx, step, last)
         logs[name] = out.log
-    return Result(framework=framework, data=data, spec=spec, datasets=ctx.datasets, logs=logs,
-                  weights=ctx.weights, active_weights=ctx.active_weights)
+    return Result(
+        framework=framework,
+        data=data,
+        spec=spec,
+        datasets=ctx.datasets,
+        logs=logs,
+        weights=ctx.weights,
+        active_weights=ctx.active_weights,
+    )
 
 
 def step(stage: str, method: str | None = None, **params) -> Step:
     """Convenience for Python users: ``step("normalise", "zscore", m_sd=(0, 1))``."""
-    fields = {k: params.pop(k) for k in ("input", "output", "by_indicator", "by_level", "by_node", "by_group")
-              if k in params}
+    fields = {
+        k: params.pop(k)
+        for k in ("input", "output", "by_indicator", "by_level", "by_node", "by_group")
+        if k in params
+    }
     return Step(stage=stage, method=method, params=params, **fields)

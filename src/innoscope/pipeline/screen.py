@@ -42,34 +42,43 @@ def data_summary(X: np.ndarray) -> dict[str, np.ndarray]:
     n_zero = (X == 0).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         non_zero = 1 - n_zero / (X.shape[1] - n_missing)
-    return {"N_missing": n_missing, "N_zero": n_zero, "N_miss_or_zero": n_missing + n_zero,
-            "Dat_Avail": 1 - n_missing / X.shape[1], "Non_Zero": non_zero}
+    return {
+        "N_missing": n_missing,
+        "N_zero": n_zero,
+        "N_miss_or_zero": n_missing + n_zero,
+        "Dat_Avail": 1 - n_missing / X.shape[1],
+        "Non_Zero": non_zero,
+    }
 
 
 @METHODS.register("byNA", aliases=("by_na", "na", "availability"))
-def by_na(low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3,
-          nonzero_thresh: float = 0.05) -> np.ndarray:
+def by_na(
+    low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3, nonzero_thresh: float = 0.05
+) -> np.ndarray:
     """Keep entities with ``Dat_Avail >= dat_thresh``. Source: COINr ``Screen(unit_screen = "byNA")``."""
     return ~low_data
 
 
 @METHODS.register("byzeros", aliases=("by_zeros", "zeros"))
-def by_zeros(low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3,
-             nonzero_thresh: float = 0.05) -> np.ndarray:
+def by_zeros(
+    low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3, nonzero_thresh: float = 0.05
+) -> np.ndarray:
     """Keep entities with ``Non_Zero >= nonzero_thresh``. Source: COINr ``Screen(unit_screen = "byzeros")``."""
     return ~low_nonzero
 
 
 @METHODS.register("byNAandzeros", aliases=("by_na_and_zeros", "na_and_zeros"))
-def by_na_and_zeros(low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3,
-                    nonzero_thresh: float = 0.05) -> np.ndarray:
+def by_na_and_zeros(
+    low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3, nonzero_thresh: float = 0.05
+) -> np.ndarray:
     """Keep entities passing both rules. Source: COINr ``Screen(unit_screen = "byNAandzeros")``."""
     return ~(low_data | low_nonzero)
 
 
 @METHODS.register("none", aliases=("summary",))
-def no_rule(low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3,
-            nonzero_thresh: float = 0.05) -> np.ndarray:
+def no_rule(
+    low_data: np.ndarray, low_nonzero: np.ndarray, *, dat_thresh: float = 2 / 3, nonzero_thresh: float = 0.05
+) -> np.ndarray:
     """Keep every entity (only ``group_level`` and ``force_out`` can remove); the summary is still written."""
     return np.ones(low_data.shape, dtype=bool)
 
@@ -113,17 +122,23 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     s = data_summary(X)
     low_data = s["Dat_Avail"] < dat_thresh
     low_nonzero = s["Non_Zero"] < nonzero_thresh
-    included = np.asarray(m(low_data, low_nonzero, dat_thresh=dat_thresh, nonzero_thresh=nonzero_thresh), bool)
+    included = np.asarray(
+        m(low_data, low_nonzero, dat_thresh=dat_thresh, nonzero_thresh=nonzero_thresh), bool
+    )
     reasons: dict[int, list[str]] = {}
     n_cols = X.shape[1]
     for i in np.flatnonzero(~included).tolist():
         why = reasons[i] = []
         if m.name in ("byNA", "byNAandzeros") and low_data[i]:
-            why.append(f"data availability {s['Dat_Avail'][i]:.3f} < dat_thresh {dat_thresh:g} "
-                       f"({s['N_missing'][i]} of {n_cols} values missing)")
+            why.append(
+                f"data availability {s['Dat_Avail'][i]:.3f} < dat_thresh {dat_thresh:g} "
+                f"({s['N_missing'][i]} of {n_cols} values missing)"
+            )
         if m.name in ("byzeros", "byNAandzeros") and low_nonzero[i]:
-            why.append(f"share of non-zero values {s['Non_Zero'][i]:.3f} < nonzero_thresh "
-                       f"{nonzero_thresh:g} ({s['N_zero'][i]} zeros)")
+            why.append(
+                f"share of non-zero values {s['Non_Zero'][i]:.3f} < nonzero_thresh "
+                f"{nonzero_thresh:g} ({s['N_zero'][i]} zeros)"
+            )
     logs = Log()
     extra: dict[str, np.ndarray] = {}
     if group_level is not None:
@@ -131,7 +146,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         if not 0 <= gt <= 1:
             raise SpecError(f"[screen] group_thresh must be between 0 and 1, got {gt}")
         if not 2 <= int(group_level) <= fw.n_levels:
-            raise SpecError(f"[screen] group_level {group_level} is out of range; levels are 2..{fw.n_levels}")
+            raise SpecError(
+                f"[screen] group_level {group_level} is out of range; levels are 2..{fw.n_levels}"
+            )
         pos = {c: j for j, c in enumerate(data.columns.tolist())}
         aggs, avail = [], []
         for agg in fw.codes(int(group_level)):
@@ -145,8 +162,12 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
         extra["Worst_Group_Avail"] = ga.min(axis=1) if aggs else np.full(len(X), np.nan)
         for i in np.flatnonzero(low_group).tolist():
             bad = [(k, v) for k, v in zip(aggs, ga[i].tolist(), strict=True) if v < gt]
-            reasons.setdefault(i, []).append("; ".join(f"data availability {v:.3f} in {k!r} (level {group_level}) "
-                                                       f"< group_thresh {gt:g}" for k, v in bad))
+            reasons.setdefault(i, []).append(
+                "; ".join(
+                    f"data availability {v:.3f} in {k!r} (level {group_level}) < group_thresh {gt:g}"
+                    for k, v in bad
+                )
+            )
         included &= ~low_group
         logs["GroupAvail"] = lambda: pd.DataFrame(ga, index=data.index, columns=aggs).reset_index()
     where = {c: i for i, c in enumerate(data.index.tolist())} if force_in or force_out else {}
@@ -158,19 +179,32 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     out_rows = np.flatnonzero(~included)
 
     def summary() -> pd.DataFrame:
-        return pd.DataFrame({"uCode": data.index, **s, "LowData": low_data, "LowNonZero": low_nonzero,
-                             "LowDatOrZeroFlag": low_data | low_nonzero, **extra, "Included": included})
+        return pd.DataFrame(
+            {
+                "uCode": data.index,
+                **s,
+                "LowData": low_data,
+                "LowNonZero": low_nonzero,
+                "LowDatOrZeroFlag": low_data | low_nonzero,
+                **extra,
+                "Included": included,
+            }
+        )
 
     def removed() -> pd.DataFrame:
-        return pd.DataFrame([(data.index[i], "; ".join(reasons.get(i, []))) for i in out_rows],
-                            columns=["RemovedUnits", "Reason"])
+        return pd.DataFrame(
+            [(data.index[i], "; ".join(reasons.get(i, []))) for i in out_rows],
+            columns=["RemovedUnits", "Reason"],
+        )
 
     logs["DataSummary"] = summary
     logs["RemovedUnits"] = removed
-    logs["Forced"] = lambda: pd.DataFrame([(c, "in") for c in force_in] + [(c, "out") for c in force_out],
-                                          columns=["uCode", "Force"])
+    logs["Forced"] = lambda: pd.DataFrame(
+        [(c, "in") for c in force_in] + [(c, "out") for c in force_out], columns=["uCode", "Force"]
+    )
     if included.all():
         return StageOutput(data.copy(deep=False), logs)
-    kept = pd.DataFrame(np.asfortranarray(X[included]), index=data.index[included], columns=data.columns,
-                        copy=False)
+    kept = pd.DataFrame(
+        np.asfortranarray(X[included]), index=data.index[included], columns=data.columns, copy=False
+    )
     return StageOutput(kept, logs)

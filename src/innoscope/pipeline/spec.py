@@ -53,8 +53,9 @@ class Step(BaseModel):
     by_group: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-entity-group overrides, where a stage supports them (none does yet: validation rejects it)."""
 
-    def resolve(self, *, indicator: str | None = None, level: int | None = None,
-                node: str | None = None) -> tuple[str | None, dict[str, Any]]:
+    def resolve(
+        self, *, indicator: str | None = None, level: int | None = None, node: str | None = None
+    ) -> tuple[str | None, dict[str, Any]]:
         """The method and parameters that apply to one indicator / level / node (most specific wins)."""
         method, params = self.method, dict(self.params)
         for table, key in ((self.by_level, level), (self.by_node, node), (self.by_indicator, indicator)):
@@ -108,8 +109,9 @@ class PipelineSpec(BaseModel):
     @classmethod
     def from_yaml(cls, path_or_text: str | Path) -> PipelineSpec:
         p = Path(path_or_text)
-        if isinstance(path_or_text, Path) or (len(str(path_or_text)) < 4096 and "\n" not in str(path_or_text)
-                                              and p.suffix in (".yaml", ".yml")):
+        if isinstance(path_or_text, Path) or (
+            len(str(path_or_text)) < 4096 and "\n" not in str(path_or_text) and p.suffix in (".yaml", ".yml")
+        ):
             if not p.exists():
                 raise SpecError(f"spec file {p} does not exist")
             text, source = p.read_text(encoding="utf-8"), str(p)
@@ -134,7 +136,9 @@ class PipelineSpec(BaseModel):
         return yaml.safe_dump(self.to_obj(), sort_keys=False, allow_unicode=True)
 
     def hash(self) -> str:
-        return hashlib.sha256(json.dumps(self.to_obj(), sort_keys=True, default=str).encode()).hexdigest()[:16]
+        return hashlib.sha256(json.dumps(self.to_obj(), sort_keys=True, default=str).encode()).hexdigest()[
+            :16
+        ]
 
     def replace_step(self, stage: str, **changes: Any) -> PipelineSpec:
         """A copy with the first step of ``stage`` updated (used by what-if and Monte Carlo)."""
@@ -151,7 +155,7 @@ def _parse_step(raw: Any, i: int, where: str) -> Step:
     if isinstance(raw, str):
         return Step(stage=raw)
     if isinstance(raw, dict) and len(raw) == 1:
-        (stage, body), = raw.items()
+        ((stage, body),) = raw.items()
         if body is None:
             body = {}
         if not isinstance(stage, str):
@@ -166,8 +170,10 @@ def _parse_step(raw: Any, i: int, where: str) -> Step:
         by_level = fields.get("by_level")
         if by_level is not None:
             if not isinstance(by_level, dict) or not all(_is_level(k) for k in by_level):
-                raise SpecError(f"{where}step {i} ({label}): by_level: expected a mapping from level numbers "
-                                f"to overrides, got {brief(by_level)}")
+                raise SpecError(
+                    f"{where}step {i} ({label}): by_level: expected a mapping from level numbers "
+                    f"to overrides, got {brief(by_level)}"
+                )
             fields["by_level"] = {int(k): v for k, v in by_level.items()}
         try:
             return Step(stage=stage, params=body, **fields)
@@ -177,7 +183,9 @@ def _parse_step(raw: Any, i: int, where: str) -> Step:
 
 
 def _is_level(key: Any) -> bool:
-    return (isinstance(key, int) and not isinstance(key, bool)) or (isinstance(key, str) and key.strip().isdigit())
+    return (isinstance(key, int) and not isinstance(key, bool)) or (
+        isinstance(key, str) and key.strip().isdigit()
+    )
 
 
 def _field_error(e: ValidationError, given: dict[str, Any]) -> str:

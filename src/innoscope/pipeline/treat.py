@@ -79,8 +79,9 @@ def _row_moments(XT: np.ndarray) -> tuple[list[float], list[float], list[float]]
     return s2, s3, np.multiply(D2, D2, out=D2).sum(axis=1).tolist()
 
 
-def _check_from_moments(n: int, s2: float, s3: float, s4: float, skew_thresh: float,
-                        kurt_thresh: float) -> tuple[Any, float, float]:
+def _check_from_moments(
+    n: int, s2: float, s3: float, s4: float, skew_thresh: float, kurt_thresh: float
+) -> tuple[Any, float, float]:
     sk, kt = _g1(n, s2, s3), _g2(n, s2, s4)
     if math.isnan(sk) or math.isnan(kt):
         return pd.NA, sk, kt
@@ -123,7 +124,9 @@ def kurt(x: np.ndarray) -> float:
     return _g2(n, s2, s4)
 
 
-def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> tuple[Any, float, float]:
+def check_skew_kurt(
+    x: np.ndarray, skew_thresh: float = 2.0, kurt_thresh: float = 3.5
+) -> tuple[Any, float, float]:
     """COINr ``check_SkewKurt``: pass if ``|skew| < skew_thresh`` OR ``kurt < kurt_thresh`` (NA if undefined)."""
     n, s2, s3, s4 = _moments(x)
     if n < 4:
@@ -214,8 +217,10 @@ def boxcox(x: np.ndarray, *, lmbda: float = 0.0, makepos: bool = True) -> Treatm
     else:
         bad = x[~np.isnan(x) & (x <= 0)]
         if bad.size:
-            raise ValueError(f"Box-Cox with makepos = false needs positive values; {bad.size} value(s) are "
-                             f"<= 0 (smallest {bad.min()})")
+            raise ValueError(
+                f"Box-Cox with makepos = false needs positive values; {bad.size} value(s) are "
+                f"<= 0 (smallest {bad.min()})"
+            )
         y = x
     out = np.log(y) if lmbda == 0 else (y**lmbda - 1.0) / lmbda
     return Treatment(out, "boxcox")
@@ -237,12 +242,25 @@ def percentile(x: np.ndarray, *, lower: float = 0.05, upper: float = 0.95) -> Tr
     pts = _labels(x.size, "")
     pts[x > hi] = "winhi"
     pts[x < lo] = "winlo"
-    return Treatment(out, pts, {"percentile.nwin": int((x > hi).sum() + (x < lo).sum()),
-                                "percentile.lo": float(lo), "percentile.hi": float(hi)})
+    return Treatment(
+        out,
+        pts,
+        {
+            "percentile.nwin": int((x > hi).sum() + (x < lo).sum()),
+            "percentile.lo": float(lo),
+            "percentile.hi": float(hi),
+        },
+    )
 
 
-def winsorise_points(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0,
-                     kurt_thresh: float = 3.5, force_win: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
+def winsorise_points(
+    x: np.ndarray,
+    *,
+    winmax: int | None = 5,
+    skew_thresh: float = 2.0,
+    kurt_thresh: float = 3.5,
+    force_win: bool = False,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """COINr ``winsorise()``: returns ``(x', labels, nwin)``.
 
     While the column fails the skew/kurtosis check (or ``force_win``) and fewer than ``winmax``
@@ -279,9 +297,17 @@ def _check_cols(prefix: str, res: tuple[Any, float, float]) -> dict[str, Any]:
 
 
 @METHODS.register("winsorise", aliases=("winsorize", "coinr", "gii", "winsorise_log"))
-def winsorise(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5,
-              force_win: bool = False, fallback: str | None = "log_CT", fallback_params: dict | None = None,
-              combine_treat: bool = False) -> Treatment:
+def winsorise(
+    x: np.ndarray,
+    *,
+    winmax: int | None = 5,
+    skew_thresh: float = 2.0,
+    kurt_thresh: float = 3.5,
+    force_win: bool = False,
+    fallback: str | None = "log_CT",
+    fallback_params: dict | None = None,
+    combine_treat: bool = False,
+) -> Treatment:
     """COINr/GII two-stage treatment (COINr 1.1.14 ``Treat.numeric``, f1 = winsorise, f2 = ``fallback``).
 
     Check -> winsorise (:func:`winsorise_points`) -> check -> if still failing, ``fallback`` on the
@@ -294,8 +320,9 @@ def winsorise(x: np.ndarray, *, winmax: int | None = 5, skew_thresh: float = 2.0
     passing = dets["check_SkewKurt0.Pass"]
     x1 = x
     if passing is not pd.NA and not passing:
-        x1, lab1, nwin = winsorise_points(x, winmax=winmax, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh,
-                                          force_win=force_win)
+        x1, lab1, nwin = winsorise_points(
+            x, winmax=winmax, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh, force_win=force_win
+        )
         dets["winsorise.nwin"] = nwin
         check1 = check_skew_kurt(x1, skew_thresh, kurt_thresh)
         dets.update(_check_cols("check_SkewKurt1", check1))
@@ -351,12 +378,15 @@ def _canonical(params: dict[str, Any]) -> dict[str, Any]:
 def _no_unsupported_overrides(step: Step, stage: str, allowed: tuple[str, ...]) -> None:
     for name in ("by_indicator", "by_level", "by_node", "by_group"):
         if getattr(step, name) and name not in allowed:
-            raise SpecError(f"[{stage}] {name} is not supported by this stage; use "
-                            f"{' or '.join(allowed) if allowed else 'one method for the whole step'}")
+            raise SpecError(
+                f"[{stage}] {name} is not supported by this stage; use "
+                f"{' or '.join(allowed) if allowed else 'one method for the whole step'}"
+            )
 
 
-def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, float, float]]
-                    ) -> list[Treatment | None]:
+def _winsorise_rows(
+    XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, float, float]]
+) -> list[Treatment | None]:
     """:func:`winsorise` on every row of a NaN-free C-contiguous ``XT`` whose first check fails.
 
     One winsorisation step moves the extreme point(s) of every still-failing row at once (the
@@ -381,8 +411,10 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
         sub = X if act.size == k else X[act]
         up = np.array([checks[i][1] >= 0 for i in act.tolist()])
         moved = np.empty(act.size)
-        for rows, extreme, beyond, mask, count in ((np.flatnonzero(up), np.max, -np.inf, hi, n_hi),
-                                                   (np.flatnonzero(~up), np.min, np.inf, lo, n_lo)):
+        for rows, extreme, beyond, mask, count in (
+            (np.flatnonzero(up), np.max, -np.inf, hi, n_hi),
+            (np.flatnonzero(~up), np.min, np.inf, lo, n_lo),
+        ):
             if not rows.size:
                 continue
             part = sub if rows.size == act.size else sub[rows]
@@ -435,7 +467,9 @@ def _winsorise_rows(XT: np.ndarray, p: dict[str, Any], check0: list[tuple[Any, f
     if clean:
         m2, m3, m4 = _row_moments(np.vstack([x2 for _, x2 in clean]))
         for r, (i, _) in enumerate(clean):
-            out[i].dets.update(_check_cols("check_SkewKurt2", _check_from_moments(n, m2[r], m3[r], m4[r], st, kt)))
+            out[i].dets.update(
+                _check_cols("check_SkewKurt2", _check_from_moments(n, m2[r], m3[r], m4[r], st, kt))
+            )
     for i, x2 in logged:
         if "check_SkewKurt2.Pass" not in out[i].dets:
             out[i].dets.update(_check_cols("check_SkewKurt2", check_skew_kurt(x2, st, kt)))
@@ -465,8 +499,11 @@ def _check_finite(code: str, m: Any, x: np.ndarray, t: Treatment, entities: pd.I
     bad = ~np.isnan(x) & ~np.isfinite(t.x)
     if bad.any():
         who = list(entities[bad][:5])
-        raise StageError("treat", f"indicator {code!r}, method {m.name!r}: transform gives non-finite values "
-                         f"for {who} (values {x[bad][:5].tolist()})")
+        raise StageError(
+            "treat",
+            f"indicator {code!r}, method {m.name!r}: transform gives non-finite values "
+            f"for {who} (values {x[bad][:5].tolist()})",
+        )
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
@@ -505,7 +542,9 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             n_ok = int(XT.shape[1] - missing[j].sum()) if has_nan[j] else XT.shape[1]
             if n_ok < 4:
                 what = "no data (all values missing)" if n_ok == 0 else f"only {n_ok} non-missing value(s)"
-                raise StageError("treat", f"indicator {code!r} has {what}; skewness and kurtosis need at least 4")
+                raise StageError(
+                    "treat", f"indicator {code!r} has {what}; skewness and kurtosis need at least 4"
+                )
         except Exception:
             slow(jobs)  # an earlier indicator's error comes first, as when treating one by one
             raise
@@ -534,12 +573,25 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             tp_arr[:, c] = _points(lab)
         return pd.DataFrame(tp_arr, index=data.index, columns=list(points), dtype=object)
 
-    return StageOutput(out, Log({"Dets_Table": lambda: pd.DataFrame(rows), "Treated_Points": treated_points,
-                                 "methods": lambda: pd.DataFrame(used)}))
+    return StageOutput(
+        out,
+        Log(
+            {
+                "Dets_Table": lambda: pd.DataFrame(rows),
+                "Treated_Points": treated_points,
+                "methods": lambda: pd.DataFrame(used),
+            }
+        ),
+    )
 
 
-def _treat_jobs(jobs: list[tuple[int, str, Any, dict[str, Any]]], keys: dict[int, str], XT: np.ndarray,
-                has_nan: np.ndarray, entities: pd.Index) -> tuple[dict[int, Treatment], dict[int, dict[str, Any]]]:
+def _treat_jobs(
+    jobs: list[tuple[int, str, Any, dict[str, Any]]],
+    keys: dict[int, str],
+    XT: np.ndarray,
+    has_nan: np.ndarray,
+    entities: pd.Index,
+) -> tuple[dict[int, Treatment], dict[int, dict[str, Any]]]:
     """Treat every planned column: the first skew/kurtosis check of all ``winsorise`` columns at once,
     the columns that fail it winsorised together (:func:`_winsorise_rows`), the rest one by one."""
     treated: dict[int, Treatment] = {}

@@ -51,6 +51,7 @@ def _complete_rows(X: np.ndarray) -> np.ndarray:
 
 # -- group kernels ------------------------------------------------------------------------------
 
+
 @METHODS.register("framework", aliases=("nominal", "original"))
 def framework(X: np.ndarray, w0: np.ndarray) -> np.ndarray:
     """Nominal weights: the base set unchanged (initially the framework's / iMeta's ``Weight``)."""
@@ -123,8 +124,10 @@ def entropy(X: np.ndarray, w0: np.ndarray) -> np.ndarray:
     Xc = _complete_rows(X)
     if (Xc < 0).any():
         j = int(np.where((Xc < 0).any(axis=0))[0][0])
-        raise ValueError(f"entropy weights need non-negative values (child {j + 1} has negative values); "
-                         "normalise first (e.g. min-max)")
+        raise ValueError(
+            f"entropy weights need non-negative values (child {j + 1} has negative values); "
+            "normalise first (e.g. min-max)"
+        )
     if (Xc.sum(axis=0) == 0).any():
         raise ValueError("a child is zero for every entity; its entropy is undefined")
     return np.array([1.0 - _entropy_col(Xc[:, j]) for j in range(Xc.shape[1])])
@@ -174,8 +177,10 @@ def ahp_weights(matrix: Any) -> tuple[np.ndarray, float, float, float]:
         raise ValueError("pairwise judgements must be positive numbers")
     if not np.allclose(A * A.T, 1.0, rtol=1e-3) or not np.allclose(np.diag(A), 1.0):
         i, j = np.unravel_index(np.argmax(np.abs(A * A.T - 1.0)), A.shape)
-        raise ValueError(f"the pairwise matrix is not reciprocal: a[{i}][{j}] * a[{j}][{i}] = {A[i, j] * A[j, i]:g}, "
-                         "expected a_ji = 1 / a_ij and a_ii = 1")
+        raise ValueError(
+            f"the pairwise matrix is not reciprocal: a[{i}][{j}] * a[{j}][{i}] = {A[i, j] * A[j, i]:g}, "
+            "expected a_ji = 1 / a_ij and a_ii = 1"
+        )
     vals, vecs = np.linalg.eig(A)
     k = int(np.argmax(vals.real))
     lam = float(vals[k].real)
@@ -190,8 +195,15 @@ def ahp_weights(matrix: Any) -> tuple[np.ndarray, float, float, float]:
 
 
 @METHODS.register("ahp")
-def ahp(X: np.ndarray, w0: np.ndarray, *, matrix: Any = None, order: list[str] | None = None,
-        cr_max: float = 0.1, inconsistent: str = "error") -> np.ndarray:
+def ahp(
+    X: np.ndarray,
+    w0: np.ndarray,
+    *,
+    matrix: Any = None,
+    order: list[str] | None = None,
+    cr_max: float = 0.1,
+    inconsistent: str = "error",
+) -> np.ndarray:
     """AHP: principal eigenvector of the pairwise matrix ``matrix`` (rows/columns in ``order``,
     default the children's framework order). If Saaty's consistency ratio ``CR > cr_max``
     (default 0.1) the step fails (``inconsistent: error``) or warns (``inconsistent: warn``).
@@ -221,11 +233,14 @@ def _ahp_checked(matrix: Any, n: int, cr_max: float, inconsistent: str, where: s
 def bod(X: np.ndarray, w0: np.ndarray) -> np.ndarray:
     """Benefit of the doubt is not a weight set: each entity gets its own weights. Use it as an
     aggregation method, ``aggregate: {method: bod}`` (:mod:`innoscope.pipeline.bod`)."""
-    raise ValueError("benefit of the doubt gives entity-specific weights, not one weight set; "
-                     "use it as an aggregation method: aggregate: {method: bod}")
+    raise ValueError(
+        "benefit of the doubt gives entity-specific weights, not one weight set; "
+        "use it as an aggregation method: aggregate: {method: bod}"
+    )
 
 
 # -- level-wide kernel: optimised weights -------------------------------------------------------
+
 
 @dataclass
 class LevelProblem:
@@ -238,9 +253,17 @@ class LevelProblem:
 
 
 @METHODS.register("optimised", aliases=("optimized", "opt", "get_opt_weights"))
-def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "balance", cortype: str = "pearson",
-              toler: float = 1e-10, maxiter: int = 2000, aggregate: dict | None = None,
-              solver: str = "l-bfgs-b") -> tuple[pd.Series, dict]:
+def optimised(
+    problem: LevelProblem,
+    *,
+    itarg: Any = "equal",
+    optype: str = "balance",
+    cortype: str = "pearson",
+    toler: float = 1e-10,
+    maxiter: int = 2000,
+    aggregate: dict | None = None,
+    solver: str = "l-bfgs-b",
+) -> tuple[pd.Series, dict]:
     """Weights at one level optimised so that each node's correlation with the index meets a target.
 
     For the weights ``w`` of every node at the level (jointly, as COINr), the index is
@@ -273,7 +296,9 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
         else:
             t = np.asarray(itarg, dtype=float)
             if len(t) != len(codes):
-                raise ValueError(f"itarg has {len(t)} values but level {problem.level} has {len(codes)} nodes")
+                raise ValueError(
+                    f"itarg has {len(t)} values but level {problem.level} has {len(codes)} nodes"
+                )
         t = t / t.sum()
         x0 = t.copy()
     else:
@@ -287,12 +312,21 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
     data = problem.data[[c for c in problem.data.columns if c in fw and fw[c].level == 1]]
 
     def aggregate_with(ws: pd.Series) -> pd.DataFrame:
-        ctx = Context(framework=fw, data=problem.ctx.data, datasets=problem.ctx.datasets,
-                      weights={"_opt": ws}, active_weights="_opt")
+        ctx = Context(
+            framework=fw,
+            data=problem.ctx.data,
+            datasets=problem.ctx.datasets,
+            weights={"_opt": ws},
+            active_weights="_opt",
+        )
         return agg_mod.run(data, ctx, agg_step).data
 
-    fast = (agg_mod.METHODS.get(agg_step.method).name == "arithmetic" and not agg_step.params
-            and not agg_step.by_level and not agg_step.by_node)
+    fast = (
+        agg_mod.METHODS.get(agg_step.method).name == "arithmetic"
+        and not agg_step.params
+        and not agg_step.by_level
+        and not agg_step.by_node
+    )
     if fast:
         # Level-L scores do not depend on level-L weights: aggregate once, then, per trial, only the
         # levels above, each as one matrix product with a 0/1 membership matrix G (children x parents).
@@ -318,7 +352,7 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
                 V = (np.where(P, V, 0.0) * wv) @ G / ((P * wv) @ G)
         return V[:, 0]
 
-    level_data = (below if fast else aggregate_with(problem.base)[codes].to_numpy(float))
+    level_data = below if fast else aggregate_with(problem.base)[codes].to_numpy(float)
     level_frame = pd.DataFrame(level_data, columns=codes)
     numpy_corr = cortype in ("pearson", "spearman") and not np.isnan(level_data).any()
     if numpy_corr:
@@ -332,7 +366,11 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
                 y = pd.Series(y).rank().to_numpy()
             z = (y - y.mean()) / y.std(ddof=1)
             return Zl.T @ z / (len(z) - 1)
-        return level_frame.astype(float).corrwith(pd.Series(y, index=level_frame.index), method=cortype).to_numpy()
+        return (
+            level_frame.astype(float)
+            .corrwith(pd.Series(y, index=level_frame.index), method=cortype)
+            .to_numpy()
+        )
 
     groups = [[codes.index(c) for c in fw.children(p)] for p in fw.codes(problem.level + 1)]
 
@@ -346,20 +384,39 @@ def optimised(problem: LevelProblem, *, itarg: Any = "equal", optype: str = "bal
         return float(np.log(np.mean((t - cn) ** 2) + 1e-300))
 
     if solver == "nelder-mead":
-        res = minimize(objective, x0, method="Nelder-Mead", bounds=[(0, None)] * len(codes),
-                       options={"xatol": toler, "fatol": toler, "maxiter": int(maxiter),
-                                "adaptive": len(codes) > 5})
+        res = minimize(
+            objective,
+            x0,
+            method="Nelder-Mead",
+            bounds=[(0, None)] * len(codes),
+            options={"xatol": toler, "fatol": toler, "maxiter": int(maxiter), "adaptive": len(codes) > 5},
+        )
     elif solver == "l-bfgs-b":
-        res = minimize(objective, x0, method="L-BFGS-B", bounds=[(1e-9, None)] * len(codes),
-                       options={"ftol": toler, "maxiter": int(maxiter)})
+        res = minimize(
+            objective,
+            x0,
+            method="L-BFGS-B",
+            bounds=[(1e-9, None)] * len(codes),
+            options={"ftol": toler, "maxiter": int(maxiter)},
+        )
     else:
         raise ValueError(f"solver must be 'l-bfgs-b' or 'nelder-mead', not {solver!r}")
     w = res.x / res.x.sum()
     c = correlations(res.x)
-    info = pd.DataFrame({"iCode": codes, "Desired": t if t is not None else np.nan,
-                         "Obtained": c / c.sum() if optype == "balance" else c, "OptWeight": w})
-    info.attrs.update(success=bool(res.success), nit=int(res.nit), objective=float(res.fun),
-                      objective_start=float(objective(x0)))
+    info = pd.DataFrame(
+        {
+            "iCode": codes,
+            "Desired": t if t is not None else np.nan,
+            "Obtained": c / c.sum() if optype == "balance" else c,
+            "OptWeight": w,
+        }
+    )
+    info.attrs.update(
+        success=bool(res.success),
+        nit=int(res.nit),
+        objective=float(res.fun),
+        objective_start=float(objective(x0)),
+    )
     return pd.Series(w, index=codes), {"optimisation": info}
 
 
@@ -374,6 +431,7 @@ def _agg_spec(aggregate: dict | None) -> dict:
 
 
 # -- the stage ----------------------------------------------------------------------------------
+
 
 def _levels(level: Any, n_levels: int, data_free: bool) -> list[int]:
     if level is None:
@@ -398,8 +456,11 @@ def check_group_sums(weights: pd.Series, fw, levels: list[int] | None = None) ->
             ch = fw.children(parent)
             s = float(np.nansum(np.array([vals[pos[c]] if c in pos else np.nan for c in ch])))
             if not s > 0:
-                raise StageError("weight", f"the weights of group {parent!r} (children {', '.join(ch)}) sum to {s:g}; "
-                                 "weights are relative within a group, so their sum must be positive")
+                raise StageError(
+                    "weight",
+                    f"the weights of group {parent!r} (children {', '.join(ch)}) sum to {s:g}; "
+                    "weights are relative within a group, so their sum must be positive",
+                )
 
 
 def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
@@ -408,13 +469,18 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
     base_name = top_params.get("base")
     base = ctx.weight_set(base_name, "weight").reindex([n.id for n in fw.nodes]).astype(float)
     nominal = fw.weights()
-    base = base.fillna(pd.Series(np.fromiter(nominal.values(), float, len(nominal)),
-                                 index=label_index(tuple(nominal)), copy=False))
+    base = base.fillna(
+        pd.Series(
+            np.fromiter(nominal.values(), float, len(nominal)), index=label_index(tuple(nominal)), copy=False
+        )
+    )
     codes = base.index.tolist()
     pos = {c: i for i, c in enumerate(codes)}
     w0 = base.to_numpy(dtype=float)
     w = w0.copy()
-    data_free = (top_method or DEFAULT_METHOD).lower() in _DATA_FREE and not step.by_level and not step.by_node
+    data_free = (
+        (top_method or DEFAULT_METHOD).lower() in _DATA_FREE and not step.by_level and not step.by_node
+    )
     levels = _levels(top_params.get("level"), fw.n_levels, data_free)
     rows: list[dict] = []
     logs = Log()
@@ -432,8 +498,10 @@ def run(data: pd.DataFrame, ctx: Context, step: Step) -> StageOutput:
             w[[pos[c] for c in wl.index]] = wl.to_numpy()
             for k, v in extra.items():
                 logs[f"{k}_L{level}"] = v
-            rows += [{"group": fw[c].parent, "level": level, "iCode": c, "method": m_l.name, "weight": wl[c]}
-                     for c in wl.index]
+            rows += [
+                {"group": fw[c].parent, "level": level, "iCode": c, "method": m_l.name, "weight": wl[c]}
+                for c in wl.index
+            ]
             continue
         for parent in fw.codes(level + 1):
             rows += _weight_group(columns, ctx, step, w, w0, pos, level, parent)
@@ -460,24 +528,37 @@ class _Columns:
         return self._T[[self.pos[c] for c in codes]].T
 
 
-def _weight_group(columns: _Columns, ctx: Context, step: Step, w: np.ndarray, base: np.ndarray,
-                  pos: dict[str, int], level: int, parent: str) -> list[dict]:
+def _weight_group(
+    columns: _Columns,
+    ctx: Context,
+    step: Step,
+    w: np.ndarray,
+    base: np.ndarray,
+    pos: dict[str, int],
+    level: int,
+    parent: str,
+) -> list[dict]:
     fw = ctx.framework
     children = fw.children(parent)
     method, params = step.resolve(level=level, node=parent)
     params = {k: v for k, v in params.items() if k not in STAGE_PARAMS}
     m = METHODS.check_params(method or DEFAULT_METHOD, params)
     if getattr(m.func, "level_wide", False):
-        raise SpecError(f"[weight] method {m.name!r} weights a whole level; set it for the step or in by_level, "
-                        f"not for group {parent!r}")
+        raise SpecError(
+            f"[weight] method {m.name!r} weights a whole level; set it for the step or in by_level, "
+            f"not for group {parent!r}"
+        )
     at = [pos[c] for c in children]
     w0 = base[at]
     needs_data = m.name not in _DATA_FREE
     if needs_data:
         missing = [c for c in children if c not in columns]
         if missing:
-            raise StageError("weight", f"group {parent!r}: columns {missing} are not in the input data set; "
-                             "weight aggregates from an aggregated data set (input: Aggregated)")
+            raise StageError(
+                "weight",
+                f"group {parent!r}: columns {missing} are not in the input data set; "
+                "weight aggregates from an aggregated data set (input: Aggregated)",
+            )
         X = columns.block(children)
         empty = [c for c, e in zip(children, np.isnan(X).all(axis=0), strict=True) if e]
         if empty:
@@ -489,8 +570,13 @@ def _weight_group(columns: _Columns, ctx: Context, step: Step, w: np.ndarray, ba
         if m.name == "ahp":
             matrix = params.get("matrix")
             order = params.get("order")
-            wv, lam, ci, cr = _ahp_checked(matrix, len(children), float(params.get("cr_max", 0.1)),
-                                           params.get("inconsistent", "error"), where=f"group {parent!r}: ")
+            wv, lam, ci, cr = _ahp_checked(
+                matrix,
+                len(children),
+                float(params.get("cr_max", 0.1)),
+                params.get("inconsistent", "error"),
+                where=f"group {parent!r}: ",
+            )
             if order is not None:
                 if sorted(order) != sorted(children):
                     raise ValueError(f"order {order} must list the children {children}")
@@ -503,5 +589,7 @@ def _weight_group(columns: _Columns, ctx: Context, step: Step, w: np.ndarray, ba
     if not np.isfinite(wv).all():
         raise StageError("weight", f"group {parent!r}, method {m.name!r}: weights are not finite ({wv})")
     w[at] = wv
-    return [{"group": parent, "level": level, "iCode": c, "method": m.name, "weight": float(v), **extra}
-            for c, v in zip(children, wv, strict=True)]
+    return [
+        {"group": parent, "level": level, "iCode": c, "method": m.name, "weight": float(v), **extra}
+        for c, v in zip(children, wv, strict=True)
+    ]

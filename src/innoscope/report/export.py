@@ -23,8 +23,16 @@ from innoscope.pipeline.result import Result
 from innoscope.report.html import PLOTLY_CONFIG, plotly_js, report_figures
 
 CHROMIUM = os.environ.get("INNOSCOPE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def safe_name(name: str) -> str:
@@ -32,9 +40,18 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "figure"
 
 
-def write_figures(result: Result, outdir: str | Path, *, lang: str = "zh", uncertainty: Any = None,
-                  compare: tuple[str, str] = ("shenzhen", "hangzhou"), static: tuple[str, ...] = ("svg", "png"),
-                  browser: Any = None, profiles: bool = True, sensitivity: Any = None) -> tuple[list[Path], str | None]:
+def write_figures(
+    result: Result,
+    outdir: str | Path,
+    *,
+    lang: str = "zh",
+    uncertainty: Any = None,
+    compare: tuple[str, str] = ("shenzhen", "hangzhou"),
+    static: tuple[str, ...] = ("svg", "png"),
+    browser: Any = None,
+    profiles: bool = True,
+    sensitivity: Any = None,
+) -> tuple[list[Path], str | None]:
     """Write every figure to ``outdir``; return the files and a note if static export was skipped.
 
     ``browser``: an open Playwright browser to reuse (else the system Chromium is launched);
@@ -42,8 +59,14 @@ def write_figures(result: Result, outdir: str | Path, *, lang: str = "zh", uncer
     """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, profiles=profiles,
-                          sensitivity=sensitivity)
+    figs = report_figures(
+        result,
+        lang=lang,
+        uncertainty=uncertainty,
+        compare=compare,
+        profiles=profiles,
+        sensitivity=sensitivity,
+    )
     (out / "plotly.min.js").write_text(plotly_js(), encoding="utf-8")
     written = [out / "plotly.min.js"]
     for name, fig in figs.items():
@@ -63,19 +86,28 @@ class StaticExportUnavailable(RuntimeError):
     """Chromium or Playwright is missing: static images cannot be rendered offline."""
 
 
-def render_static(figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, ...] = ("svg", "png"),
-                  scale: float = 2.0, browser: Any = None) -> list[Path]:
+def render_static(
+    figs: dict[str, go.Figure],
+    outdir: Path,
+    formats: tuple[str, ...] = ("svg", "png"),
+    scale: float = 2.0,
+    browser: Any = None,
+) -> list[Path]:
     """SVG/PNG of each figure via ``Plotly.toImage`` in headless Chromium."""
     if browser is not None:
         return _render(browser, figs, outdir, formats, scale)
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        raise StaticExportUnavailable(f"static figures skipped: no Chromium at {CHROMIUM} "
-                                      "(install Debian's chromium; kaleido is not used because it downloads Chrome)")
+        raise StaticExportUnavailable(
+            f"static figures skipped: no Chromium at {CHROMIUM} "
+            "(install Debian's chromium; kaleido is not used because it downloads Chrome)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise StaticExportUnavailable("static figures skipped: the playwright Python package is not installed "
-                                      "(pip install playwright; never `playwright install`)") from None
+        raise StaticExportUnavailable(
+            "static figures skipped: the playwright Python package is not installed "
+            "(pip install playwright; never `playwright install`)"
+        ) from None
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -84,8 +116,9 @@ def render_static(figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, 
             browser.close()
 
 
-def _render(browser: Any, figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, ...],
-            scale: float) -> list[Path]:
+def _render(
+    browser: Any, figs: dict[str, go.Figure], outdir: Path, formats: tuple[str, ...], scale: float
+) -> list[Path]:
     written = []
     page = browser.new_page()
     try:
@@ -98,7 +131,8 @@ def _render(browser: Any, figs: dict[str, go.Figure], outdir: Path, formats: tup
             for fmt in formats:
                 url = page.evaluate(
                     "([s, f, w, h, k]) => Plotly.toImage(JSON.parse(s), {format: f, width: w, height: h, scale: k})",
-                    [spec, fmt, w, h, scale if fmt == "png" else 1])
+                    [spec, fmt, w, h, scale if fmt == "png" else 1],
+                )
                 p = outdir / f"{safe_name(name)}.{fmt}"
                 head, _, body = url.partition(",")
                 if ";base64" in head:

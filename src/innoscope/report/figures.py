@@ -29,8 +29,14 @@ def ptext(s: Any) -> str:
 
 def _layout(fig: go.Figure, title: str, height: int = 420, **kw: Any) -> go.Figure:
     kw.setdefault("margin", {"l": 10, "r": 10, "t": 50, "b": 30})
-    fig.update_layout(title={"text": ptext(title), "x": 0.01}, height=height, font={"family": FONT, "size": 12},
-                      paper_bgcolor="white", plot_bgcolor="white", **kw)
+    fig.update_layout(
+        title={"text": ptext(title), "x": 0.01},
+        height=height,
+        font={"family": FONT, "size": 12},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        **kw,
+    )
     return fig
 
 
@@ -40,9 +46,17 @@ def ranking_bar(result: Result, lang: str, top: int | None = None) -> go.Figure:
     if top:
         r = r.head(top)
     labels = [f"{int(k)}. {ptext(n)}" for k, n in zip(r["rank"], r["name"], strict=True)]
-    fig = go.Figure(go.Bar(x=r["score"], y=labels, orientation="h", marker_color=COLORS[0],
-                           text=[f"{v:.1f}" for v in r["score"]], textposition="outside",
-                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=r["score"],
+            y=labels,
+            orientation="h",
+            marker_color=COLORS[0],
+            text=[f"{v:.1f}" for v in r["score"]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=t("score", lang), gridcolor="#eee")
     root = node_label(result.framework, result.framework.root, lang)
@@ -53,11 +67,22 @@ def rank_intervals(result: Result, table: pd.DataFrame, lang: str) -> go.Figure:
     """Nominal rank with the uncertainty analysis' rank interval as error bars."""
     r = table.dropna(subset=["lo", "hi"])
     labels = [ptext(n) for n in r["name"]]
-    fig = go.Figure(go.Scatter(
-        x=r["rank"], y=labels, mode="markers", marker={"color": COLORS[0], "size": 8},
-        error_x={"type": "data", "symmetric": False, "array": r["hi"] - r["rank"],
-                 "arrayminus": r["rank"] - r["lo"], "color": "#888"},
-        hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=r["rank"],
+            y=labels,
+            mode="markers",
+            marker={"color": COLORS[0], "size": 8},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": r["hi"] - r["rank"],
+                "arrayminus": r["rank"] - r["lo"],
+                "color": "#888",
+            },
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=t("rank", lang), gridcolor="#eee")
     return _layout(fig, t("rank_interval", lang), height=max(300, 20 * len(r) + 90))
@@ -67,11 +92,22 @@ def sobol_bar(table: pd.DataFrame, lang: str) -> go.Figure:
     """Sobol first-order (S1) and total (ST) indices of each uncertain choice, with their intervals."""
     fig = go.Figure()
     for key, color in (("S1", COLORS[0]), ("ST", COLORS[1])):
-        fig.add_trace(go.Bar(x=[ptext(input_label(x, lang)) for x in table["input"]], y=table[key], name=key,
-                             marker_color=color,
-                             error_y={"type": "data", "symmetric": False, "array": table[f"{key}_hi"] - table[key],
-                                      "arrayminus": table[key] - table[f"{key}_lo"], "color": "#666"},
-                             hovertemplate="%{x}: %{y:.2f}<extra>" + key + "</extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[ptext(input_label(x, lang)) for x in table["input"]],
+                y=table[key],
+                name=key,
+                marker_color=color,
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": table[f"{key}_hi"] - table[key],
+                    "arrayminus": table[key] - table[f"{key}_lo"],
+                    "color": "#666",
+                },
+                hovertemplate="%{x}: %{y:.2f}<extra>" + key + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.08})
     fig.update_yaxes(gridcolor="#eee", zeroline=True)
     return _layout(fig, t("which_choice", lang), height=380)
@@ -82,12 +118,18 @@ def framework_sunburst(result: Result, lang: str) -> go.Figure:
     fw = result.framework
     ew = model.effective_weights(result)
     ids = [n.id for n in fw.nodes]
-    fig = go.Figure(go.Sunburst(
-        ids=ids, parents=[fw[c].parent or "" for c in ids], labels=[ptext(node_label(fw, c, lang)) for c in ids],
-        values=[float(ew.get(c, 0.0)) if fw[c].kind == "indicator" else 0.0 for c in ids],
-        branchvalues="remainder", insidetextorientation="radial",
-        hovertext=[ptext(f"{c} · {t('weight', lang)} {100 * ew.get(c, 0.0):.1f}%") for c in ids],
-        hoverinfo="label+text"))
+    fig = go.Figure(
+        go.Sunburst(
+            ids=ids,
+            parents=[fw[c].parent or "" for c in ids],
+            labels=[ptext(node_label(fw, c, lang)) for c in ids],
+            values=[float(ew.get(c, 0.0)) if fw[c].kind == "indicator" else 0.0 for c in ids],
+            branchvalues="remainder",
+            insidetextorientation="radial",
+            hovertext=[ptext(f"{c} · {t('weight', lang)} {100 * ew.get(c, 0.0):.1f}%") for c in ids],
+            hoverinfo="label+text",
+        )
+    )
     return _layout(fig, t("framework", lang), height=620, margin={"l": 0, "r": 0, "t": 40, "b": 0})
 
 
@@ -95,9 +137,18 @@ def pillar_bar(result: Result, code: str, lang: str) -> go.Figure:
     """One pillar's scores, best first."""
     s = result.aggregated[code].dropna().sort_values(ascending=False)
     r = model.rank_desc(s)
-    labels = [f"{int(k)}. {ptext(model.entity_name(result, e, lang))}" for e, k in zip(s.index, r, strict=True)]
-    fig = go.Figure(go.Bar(x=s.to_numpy(), y=labels, orientation="h", marker_color=COLORS[2],
-                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    labels = [
+        f"{int(k)}. {ptext(model.entity_name(result, e, lang))}" for e, k in zip(s.index, r, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=s.to_numpy(),
+            y=labels,
+            orientation="h",
+            marker_color=COLORS[2],
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(gridcolor="#eee")
     return _layout(fig, node_label(result.framework, code, lang), height=max(260, 18 * len(s) + 80))
@@ -113,18 +164,28 @@ def radar(result: Result, code: str, lang: str, other: str | None = None) -> go.
     fig = go.Figure()
 
     def trace(values: np.ndarray, name: str, color: str, dash: str | None = None) -> None:
-        fig.add_trace(go.Scatterpolar(r=list(values) + [values[0]], theta=theta + [theta[0]], name=ptext(name),
-                                      line={"color": color, "dash": dash}, fill="toself" if dash is None else None,
-                                      opacity=0.8))
+        fig.add_trace(
+            go.Scatterpolar(
+                r=list(values) + [values[0]],
+                theta=theta + [theta[0]],
+                name=ptext(name),
+                line={"color": color, "dash": dash},
+                fill="toself" if dash is None else None,
+                opacity=0.8,
+            )
+        )
 
     trace(agg.loc[code, pillars].to_numpy(float), model.entity_name(result, code, lang), COLORS[0])
     if other is not None:
         trace(agg.loc[other, pillars].to_numpy(float), model.entity_name(result, other, lang), COLORS[1])
     else:
         trace(agg[pillars].median().to_numpy(float), t("median", lang), "#888", dash="dot")
-    fig.update_layout(polar={"radialaxis": {"visible": True}}, showlegend=True,
-                      legend={"orientation": "h", "y": -0.1})
-    return _layout(fig, model.entity_name(result, code, lang), height=420, margin={"l": 40, "r": 40, "t": 50, "b": 40})
+    fig.update_layout(
+        polar={"radialaxis": {"visible": True}}, showlegend=True, legend={"orientation": "h", "y": -0.1}
+    )
+    return _layout(
+        fig, model.entity_name(result, code, lang), height=420, margin={"l": 40, "r": 40, "t": 50, "b": 40}
+    )
 
 
 def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
@@ -134,9 +195,15 @@ def comparison_bar(result: Result, a: str, b: str, lang: str) -> go.Figure:
     labels = [ptext(node_label(fw, c, lang)) for c in codes]
     fig = go.Figure()
     for e, color in ((a, COLORS[0]), (b, COLORS[1])):
-        fig.add_trace(go.Bar(x=labels, y=result.aggregated.loc[e, codes].to_numpy(float),
-                             name=ptext(model.entity_name(result, e, lang)), marker_color=color,
-                             hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=result.aggregated.loc[e, codes].to_numpy(float),
+                name=ptext(model.entity_name(result, e, lang)),
+                marker_color=color,
+                hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
+            )
+        )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.08})
     fig.update_yaxes(title=t("score", lang), gridcolor="#eee")
     fig.update_xaxes(automargin=True)
@@ -150,13 +217,21 @@ def gap_bar(result: Result, a: str, b: str, lang: str, cmp: dict[str, Any]) -> g
     rows = cmp["gap"]
     labels = [ptext(r["name"]) + (" *" if r["moved"] else "") for r in rows]
     values = [r["contribution"] for r in rows]
-    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h",
-                           marker_color=[COLORS[0] if v >= 0 else COLORS[1] for v in values],
-                           hovertemplate="%{y}: %{x:+.2f}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=[COLORS[0] if v >= 0 else COLORS[1] for v in values],
+            hovertemplate="%{y}: %{x:+.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=t("contribution", lang), gridcolor="#eee", zeroline=True, zerolinecolor="#888")
     d = f"{cmp['gap_total']:+.1f}"
-    title = t("gap_title", lang, a=model.entity_name(result, a, lang), b=model.entity_name(result, b, lang), d=d)
+    title = t(
+        "gap_title", lang, a=model.entity_name(result, a, lang), b=model.entity_name(result, b, lang), d=d
+    )
     return _layout(fig, title, height=max(300, 26 * len(rows) + 110))
 
 
@@ -165,8 +240,20 @@ def correlation_heatmap(result: Result, corr: pd.DataFrame, lang: str) -> go.Fig
     fw = result.framework
     labels = [ptext(node_label(fw, c, lang) if c in fw else c) for c in corr.columns]
     z = corr.to_numpy(float)
-    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, zmin=-1, zmax=1, colorscale="RdBu", reversescale=True,
-                               text=np.round(z, 2), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=labels,
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            reversescale=True,
+            text=np.round(z, 2),
+            texttemplate="%{text}",
+            hovertemplate="%{y} · %{x}: %{z:.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(automargin=True, tickangle=-40)
     n = len(labels)
@@ -191,22 +278,64 @@ def city_map(result: Result, coordinates: pd.DataFrame, lang: str) -> go.Figure:
         s, r = agg.at[e, c], ranks.at[e, c] if c in ranks.columns else np.nan
         return "—" if not np.isfinite(s) else f"{s:.1f} ({t('rank', lang)} {int(r)}/{n_ranked[c]})"
 
-    hover = ["<b>" + n + "</b><br>" + "<br>".join(f"{lab}: {cell(e, c)}" for lab, c in zip(labels, nodes, strict=True))
-             for e, n in zip(ents, names, strict=True)]
+    hover = [
+        "<b>"
+        + n
+        + "</b><br>"
+        + "<br>".join(f"{lab}: {cell(e, c)}" for lab, c in zip(labels, nodes, strict=True))
+        for e, n in zip(ents, names, strict=True)
+    ]
     top = set(agg[fw.root].dropna().sort_values(ascending=False).index[:15])
-    fig = go.Figure(go.Scatter(
-        x=coordinates.loc[ents, "lng"], y=coordinates.loc[ents, "lat"], mode="markers+text",
-        text=[n if e in top else "" for e, n in zip(ents, names, strict=True)], textposition="top center",
-        textfont={"size": 10}, customdata=[[e] for e in ents], hovertext=hover, hoverinfo="text",
-        marker={"color": agg.loc[ents, fw.root], "colorscale": "Viridis", "size": 9, "line": {"width": 0.5,
-                "color": "#333"}, "colorbar": {"title": {"text": labels[0]}}, "showscale": True},
-        name=labels[0]))
-    buttons = [{"label": lab, "method": "restyle",
-                "args": [{"marker.color": [agg.loc[ents, c].tolist()], "marker.colorbar.title.text": lab}]}
-               for lab, c in zip(labels, nodes, strict=True)]
-    fig.update_layout(updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "y": 1.1,
-                                    "xanchor": "right", "showactive": True}])
+    fig = go.Figure(
+        go.Scatter(
+            x=coordinates.loc[ents, "lng"],
+            y=coordinates.loc[ents, "lat"],
+            mode="markers+text",
+            text=[n if e in top else "" for e, n in zip(ents, names, strict=True)],
+            textposition="top center",
+            textfont={"size": 10},
+            customdata=[[e] for e in ents],
+            hovertext=hover,
+            hoverinfo="text",
+            marker={
+                "color": agg.loc[ents, fw.root],
+                "colorscale": "Viridis",
+                "size": 9,
+                "line": {"width": 0.5, "color": "#333"},
+                "colorbar": {"title": {"text": labels[0]}},
+                "showscale": True,
+            },
+            name=labels[0],
+        )
+    )
+    buttons = [
+        {
+            "label": lab,
+            "method": "restyle",
+            "args": [{"marker.color": [agg.loc[ents, c].tolist()], "marker.colorbar.title.text": lab}],
+        }
+        for lab, c in zip(labels, nodes, strict=True)
+    ]
+    fig.update_layout(
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 1.0,
+                "y": 1.1,
+                "xanchor": "right",
+                "showactive": True,
+            }
+        ]
+    )
     fig.update_xaxes(title=t("longitude", lang), gridcolor="#eee", zeroline=False)
-    fig.update_yaxes(title=t("latitude", lang), gridcolor="#eee", zeroline=False, scaleanchor="x",
-                     scaleratio=1 / np.cos(np.radians(35)))
-    return _layout(fig, f"{labels[0]}: {t('map', lang)}", height=620, margin={"l": 10, "r": 10, "t": 90, "b": 30})
+    fig.update_yaxes(
+        title=t("latitude", lang),
+        gridcolor="#eee",
+        zeroline=False,
+        scaleanchor="x",
+        scaleratio=1 / np.cos(np.radians(35)),
+    )
+    return _layout(
+        fig, f"{labels[0]}: {t('map', lang)}", height=620, margin={"l": 10, "r": 10, "t": 90, "b": 30}
+    )

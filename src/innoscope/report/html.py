@@ -37,8 +37,13 @@ def plotly_js() -> str:
 def script_json(obj: Any) -> Markup:
     """JSON safe to place inside a ``<script>`` element (``<``, ``>``, ``&``, U+2028/9 escaped)."""
     text = obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False, default=str)
-    for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                    ("\u2029", "\\u2029")):
+    for ch, rep in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(ch, rep)
     return Markup(text)  # noqa: S704 - escaped above for the script context
 
@@ -49,17 +54,26 @@ def figure_json(fig: go.Figure) -> Markup:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("innoscope.report", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(
+        loader=PackageLoader("innoscope.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     env.filters["num"] = model.fmt_num
     env.filters["pct"] = lambda x: "–" if x is None or x != x else f"{100 * float(x):.1f}%"
     return env
 
 
-def report_figures(result: Result, *, lang: str = "zh", uncertainty: Any = None,
-                   compare: tuple[str, str] = ("shenzhen", "hangzhou"), profiles: bool = True,
-                   audit: model.AuditView | None = None, sensitivity: Any = None,
-                   coordinates: pd.DataFrame | None = None) -> dict[str, go.Figure]:
+def report_figures(
+    result: Result,
+    *,
+    lang: str = "zh",
+    uncertainty: Any = None,
+    compare: tuple[str, str] = ("shenzhen", "hangzhou"),
+    profiles: bool = True,
+    audit: model.AuditView | None = None,
+    sensitivity: Any = None,
+    coordinates: pd.DataFrame | None = None,
+) -> dict[str, go.Figure]:
     """Every figure of the report, by file-friendly name (``map`` when ``coordinates`` are given)."""
     lang = check_lang(lang)
     figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
@@ -102,9 +116,15 @@ def profiled(result: Result, compare: tuple[str, str]) -> list[str]:
     return [e for e in order if e in set(top) | set(pair)]
 
 
-def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
-                 compare: tuple[str, str] = ("shenzhen", "hangzhou"), sensitivity: Any = None,
-                 coordinates: pd.DataFrame | None = None) -> str:
+def build_report(
+    result: Result,
+    *,
+    lang: str = "zh",
+    uncertainty: Any = None,
+    compare: tuple[str, str] = ("shenzhen", "hangzhou"),
+    sensitivity: Any = None,
+    coordinates: pd.DataFrame | None = None,
+) -> str:
     """The report as one self-contained HTML document (opens offline; no CDN, no web fonts).
 
     ``uncertainty``: an :func:`~innoscope.analysis.uncertainty.uncertainty` result (rank intervals, P(A outranks
@@ -113,8 +133,15 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     lang = check_lang(lang)
     fw = result.framework
     audit = model.audit_view(result, lang)
-    figs = report_figures(result, lang=lang, uncertainty=uncertainty, compare=compare, audit=audit,
-                          sensitivity=sensitivity, coordinates=coordinates)
+    figs = report_figures(
+        result,
+        lang=lang,
+        uncertainty=uncertainty,
+        compare=compare,
+        audit=audit,
+        sensitivity=sensitivity,
+        coordinates=coordinates,
+    )
     ranking = model.ranking_table(result, uncertainty, lang)
     has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()
     scores, ranks = model.pillar_table(result)
@@ -126,34 +153,58 @@ def build_report(result: Result, *, lang: str = "zh", uncertainty: Any = None,
     w = result.weights.get(result.active_weights)
     all_ranks = result.all_ranks()
     ctx = {
-        "lang": lang, "t": lambda k, **f: t(k, lang, **f), "flag_label": lambda f: flag_label(f, lang),
+        "lang": lang,
+        "t": lambda k, **f: t(k, lang, **f),
+        "flag_label": lambda f: flag_label(f, lang),
         "title": f"{node_label(fw, fw.root, lang)} · {t('title', lang)}",
         "root_name": node_label(fw, fw.root, lang),
-        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), "version": __version__,
-        "spec_hash": result.spec.hash(), "spec_name": result.spec.name or "",
-        "source": result.data.source or "", "n_entities": len(result.aggregated.index),
+        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": __version__,
+        "spec_hash": result.spec.hash(),
+        "spec_name": result.spec.name or "",
+        "source": result.data.source or "",
+        "n_entities": len(result.aggregated.index),
         "n_indicators": len(fw.indicators),
-        "ranking": ranking.reset_index(names="code").to_dict("records"), "has_intervals": has_iv,
+        "ranking": ranking.reset_index(names="code").to_dict("records"),
+        "has_intervals": has_iv,
         "uncertainty_design": _design(uncertainty),
-        "sens_rows": [] if sensitivity is None else
-        [r | {"label": input_label(r["input"], lang)} for r in sensitivity.table.to_dict("records")],
-        "sens_design": "" if sensitivity is None else
-        f"N = {sensitivity.n_base}, {len(sensitivity.U)} runs; {', '.join(sensitivity.table['input'])}",
+        "sens_rows": []
+        if sensitivity is None
+        else [r | {"label": input_label(r["input"], lang)} for r in sensitivity.table.to_dict("records")],
+        "sens_design": ""
+        if sensitivity is None
+        else f"N = {sensitivity.n_base}, {len(sensitivity.U)} runs; {', '.join(sensitivity.table['input'])}",
         "pillars": [{"code": c, "name": node_label(fw, c, lang), "level": fw[c].level} for c in pillars],
-        "pillar_rows": [{"code": e, "name": model.entity_name(result, e, lang),
-                         "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars]} for e in scores.index],
+        "pillar_rows": [
+            {
+                "code": e,
+                "name": model.entity_name(result, e, lang),
+                "cells": [(scores.loc[e, c], ranks.loc[e, c]) for c in pillars],
+            }
+            for e in scores.index
+        ],
         "profiles": [model.profile(result, e, lang, ranks=all_ranks) for e in profiled(result, compare)],
-        "profiles_limited": len(result.ranking().index) > PROFILE_LIMIT, "has_map": "map" in figs,
+        "profiles_limited": len(result.ranking().index) > PROFILE_LIMIT,
+        "has_map": "map" in figs,
         "cmp": cmp,
-        "in_short": model.summary_sentences(result, a, b, lang, p_outranks=cmp["p_outrank"],
-                                            design=_varied(uncertainty, lang), gap=cmp),
-        "audit": audit, "audit_flags": audit.flags.to_dict("records"),
+        "in_short": model.summary_sentences(
+            result, a, b, lang, p_outranks=cmp["p_outrank"], design=_varied(uncertainty, lang), gap=cmp
+        ),
+        "audit": audit,
+        "audit_flags": audit.flags.to_dict("records"),
         "prov": prov.to_dict("records"),
         "steps": model.methodology(result),
-        "weights": [{"code": n.id, "name": node_label(fw, n.id, lang), "level": n.level,
-                     "weight": float(w.get(n.id, n.weight)) if w is not None else n.weight,
-                     "effective": float(ew.get(n.id, float("nan"))), "direction": n.direction if n.kind == "indicator" else None}
-                    for n in sorted(fw.nodes, key=lambda n: -n.level)],
+        "weights": [
+            {
+                "code": n.id,
+                "name": node_label(fw, n.id, lang),
+                "level": n.level,
+                "weight": float(w.get(n.id, n.weight)) if w is not None else n.weight,
+                "effective": float(ew.get(n.id, float("nan"))),
+                "direction": n.direction if n.kind == "indicator" else None,
+            }
+            for n in sorted(fw.nodes, key=lambda n: -n.level)
+        ],
         "figs": {k: figure_json(v) for k, v in figs.items()},
         "plotly_config": script_json(PLOTLY_CONFIG),
         "plotly_js": Markup(plotly_js()),  # noqa: S704 - the installed plotly bundle
@@ -165,7 +216,9 @@ def _varied(uncertainty: Any, lang: str) -> str:
     """The uncertain choices a Monte Carlo varied, named in ``lang`` ("" without a run)."""
     if uncertainty is None or not hasattr(uncertainty, "engine"):
         return ""
-    return ("、" if lang == "zh" else ", ").join(input_label(inp.name, lang) for inp in uncertainty.engine.inputs)
+    return ("、" if lang == "zh" else ", ").join(
+        input_label(inp.name, lang) for inp in uncertainty.engine.inputs
+    )
 
 
 def _design(uncertainty: Any) -> str:

@@ -25,26 +25,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "name": {"zh": "名称", "en": "Name"},
     "code": {"zh": "代码", "en": "Code"},
     "rank_interval": {"zh": "排名区间", "en": "Rank interval"},
-    "rank_interval_note": {"zh": "不确定性分析给出的 5%–95% 排名区间（中位数）。",
-                           "en": "5%-95% rank interval from the uncertainty analysis (median in brackets)."},
-    "no_uncertainty": {"zh": "未进行不确定性分析：排名区间不可用。",
-                       "en": "No uncertainty analysis was run: rank intervals are not available."},
+    "rank_interval_note": {
+        "zh": "不确定性分析给出的 5%–95% 排名区间（中位数）。",
+        "en": "5%-95% rank interval from the uncertainty analysis (median in brackets).",
+    },
+    "no_uncertainty": {
+        "zh": "未进行不确定性分析：排名区间不可用。",
+        "en": "No uncertainty analysis was run: rank intervals are not available.",
+    },
     "framework": {"zh": "指标体系", "en": "Framework"},
-    "framework_note": {"zh": "扇区大小为各节点在总指数中的有效权重。",
-                       "en": "Wedge size is each node's effective weight in the index."},
+    "framework_note": {
+        "zh": "扇区大小为各节点在总指数中的有效权重。",
+        "en": "Wedge size is each node's effective weight in the index.",
+    },
     "pillars": {"zh": "分项排名", "en": "Pillar rankings"},
     "pillar": {"zh": "分项", "en": "Pillar"},
     "pillar_note": {"zh": "每格：得分（排名）。", "en": "Each cell: score (rank)."},
     "profiles": {"zh": "城市画像", "en": "Entity profiles"},
     "map": {"zh": "全国城市分布图", "en": "Map of the cities"},
-    "map_note": {"zh": "每个点为一个城市（驻地坐标，来自内置行政区划表）；颜色为总指数，可在右上角菜单切换为各分项；"
-                       "悬停查看得分与全国排名。仅为点位示意，不含边界底图。",
-                 "en": "One dot per city at its seat's coordinates (bundled gazetteer); colour = the index, or a pool "
-                       "chosen in the menu top right; hover for scores and national ranks. Dots only: no boundaries."},
+    "map_note": {
+        "zh": "每个点为一个城市（驻地坐标，来自内置行政区划表）；颜色为总指数，可在右上角菜单切换为各分项；"
+        "悬停查看得分与全国排名。仅为点位示意，不含边界底图。",
+        "en": "One dot per city at its seat's coordinates (bundled gazetteer); colour = the index, or a pool "
+        "chosen in the menu top right; hover for scores and national ranks. Dots only: no boundaries.",
+    },
     "longitude": {"zh": "经度", "en": "Longitude"},
     "latitude": {"zh": "纬度", "en": "Latitude"},
-    "profiles_limited": {"zh": "城市较多：仅列出排名前列的城市和对比的两个城市的画像。",
-                         "en": "Many entities: profiles of the top ones and of the compared pair only."},
+    "profiles_limited": {
+        "zh": "城市较多：仅列出排名前列的城市和对比的两个城市的画像。",
+        "en": "Many entities: profiles of the top ones and of the compared pair only.",
+    },
     "strengths": {"zh": "优势指标", "en": "Strengths"},
     "weaknesses": {"zh": "短板指标", "en": "Weaknesses"},
     "value": {"zh": "数值", "en": "Value"},
@@ -56,17 +66,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "leads": {"zh": "领先", "en": "leads"},
     "leader": {"zh": "领先者", "en": "Leader"},
     "difference": {"zh": "差值", "en": "Difference"},
-    "lead_summary": {"zh": "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。",
-                     "en": "{a} leads in {na} pillars, {b} in {nb}."},
+    "lead_summary": {
+        "zh": "{a} 在 {na} 个分项领先，{b} 在 {nb} 个分项领先。",
+        "en": "{a} leads in {na} pillars, {b} in {nb}.",
+    },
     "prob_outrank": {"zh": "{a} 排名高于 {b} 的概率：{p}", "en": "Probability that {a} outranks {b}: {p}"},
-    "no_prob": {"zh": "未进行不确定性分析：排名高于对方的概率不可用。",
-                "en": "No uncertainty analysis was run: the probability of outranking is not available."},
+    "no_prob": {
+        "zh": "未进行不确定性分析：排名高于对方的概率不可用。",
+        "en": "No uncertainty analysis was run: the probability of outranking is not available.",
+    },
     "in_short": {"zh": "简而言之：", "en": "In short."},
     "design:spec": {"zh": "规格中设定的不确定选择", "en": "the spec's uncertain choices"},
-    "design:default": {"zh": "权重 ±25%，最小-最大 vs z 分数标准化，算术 vs 几何平均",
-                       "en": "weights ±25%, min-max vs z-score, arithmetic vs geometric mean"},
-    "design:weights": {"zh": "仅权重 ±25%：通用设计无法用于这些数据",
-                       "en": "weights ±25% only: the generic design cannot run on these data"},
+    "design:default": {
+        "zh": "权重 ±25%，最小-最大 vs z 分数标准化，算术 vs 几何平均",
+        "en": "weights ±25%, min-max vs z-score, arithmetic vs geometric mean",
+    },
+    "design:weights": {
+        "zh": "仅权重 ±25%：通用设计无法用于这些数据",
+        "en": "weights ±25% only: the generic design cannot run on these data",
+    },
     "input:Weights": {"zh": "权重", "en": "Weights"},
     "input:Normalisation": {"zh": "标准化", "en": "Normalisation"},
     "input:Aggregation": {"zh": "聚合", "en": "Aggregation"},
@@ -74,22 +92,34 @@ STRINGS: dict[str, dict[str, str]] = {
     "input:Treatment": {"zh": "异常值处理", "en": "Treatment"},
     "input:Winmax": {"zh": "缩尾上限", "en": "Winmax"},
     "input:Exclusion": {"zh": "剔除指标", "en": "Exclusion"},
-    "which_choice": {"zh": "哪个选择最要紧？（Sobol 敏感性分析）", "en": "Which choice matters most? (Sobol sensitivity)"},
+    "which_choice": {
+        "zh": "哪个选择最要紧？（Sobol 敏感性分析）",
+        "en": "Which choice matters most? (Sobol sensitivity)",
+    },
     "choice": {"zh": "选择", "en": "Choice"},
-    "sobol_note": {"zh": "目标：总指数排名相对名义排名的平均绝对变动。S1：该选择单独解释的方差占比；ST：连同交互作用；"
-                         "方括号内为 90% 自助法区间。",
-                   "en": "Target: the mean absolute shift of the index ranks from the nominal ranking. S1: share of its "
-                         "variance explained by the choice alone; ST: with its interactions; 90% bootstrap intervals "
-                         "in brackets."},
-    "no_sensitivity": {"zh": "未进行敏感性分析（innoscope report --sensitivity 256）。",
-                       "en": "No sensitivity analysis was run (innoscope report --sensitivity 256)."},
-    "gap_title": {"zh": "差距从何而来：{a} − {b} = {d} 分", "en": "Where the gap comes from: {a} − {b} = {d} points"},
-    "gap_note": {"zh": "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距。标 * 的指标在两城总指数中"
-                       "的权重不同：缺少数值的城市由同一分项的其他指标承担，缺少整个分项的城市由其他分项承担。",
-                 "en": "Each indicator's contribution to the index gap (weight x difference of normalised scores); "
-                       "they add up to the gap. * the two entities weigh the indicator differently in the index: an "
-                       "entity without a value has it carried by the pillar's other indicators, or by the other "
-                       "pillars."},
+    "sobol_note": {
+        "zh": "目标：总指数排名相对名义排名的平均绝对变动。S1：该选择单独解释的方差占比；ST：连同交互作用；"
+        "方括号内为 90% 自助法区间。",
+        "en": "Target: the mean absolute shift of the index ranks from the nominal ranking. S1: share of its "
+        "variance explained by the choice alone; ST: with its interactions; 90% bootstrap intervals "
+        "in brackets.",
+    },
+    "no_sensitivity": {
+        "zh": "未进行敏感性分析（innoscope report --sensitivity 256）。",
+        "en": "No sensitivity analysis was run (innoscope report --sensitivity 256).",
+    },
+    "gap_title": {
+        "zh": "差距从何而来：{a} − {b} = {d} 分",
+        "en": "Where the gap comes from: {a} − {b} = {d} points",
+    },
+    "gap_note": {
+        "zh": "各指标对总指数差距的贡献（权重 × 标准化得分之差），合计等于差距。标 * 的指标在两城总指数中"
+        "的权重不同：缺少数值的城市由同一分项的其他指标承担，缺少整个分项的城市由其他分项承担。",
+        "en": "Each indicator's contribution to the index gap (weight x difference of normalised scores); "
+        "they add up to the gap. * the two entities weigh the indicator differently in the index: an "
+        "entity without a value has it carried by the pillar's other indicators, or by the other "
+        "pillars.",
+    },
     "contribution": {"zh": "贡献（分）", "en": "Contribution (points)"},
     "share_of_gap": {"zh": "占差距", "en": "Share of gap"},
     "weight_in_pillar": {"zh": "在总指数中的权重", "en": "Weight in the index"},
@@ -100,7 +130,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag": {"zh": "提示", "en": "Flag"},
     "detail": {"zh": "说明", "en": "Detail"},
     "data": {"zh": "数据表", "en": "Data table"},
-    "data_note": {"zh": "每个数值附来源、年份、原文摘录与标记。", "en": "Every value with its source, year, excerpt and flags."},
+    "data_note": {
+        "zh": "每个数值附来源、年份、原文摘录与标记。",
+        "en": "Every value with its source, year, excerpt and flags.",
+    },
     "year": {"zh": "年份", "en": "Year"},
     "source": {"zh": "来源", "en": "Source"},
     "excerpt": {"zh": "摘录", "en": "Excerpt"},

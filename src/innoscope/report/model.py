@@ -26,7 +26,21 @@ from innoscope.report.i18n import node_label
 
 FLAG_NAMES = ("outdated", "lower_bound", "imputed", "conflicting")
 _POP = re.compile(r"pop|人口", re.I)
-COUNT_UNITS = ("家", "件", "所", "篇", "人", "个", "项", "元", "number", "count", "thousand", "million", "billion")
+COUNT_UNITS = (
+    "家",
+    "件",
+    "所",
+    "篇",
+    "人",
+    "个",
+    "项",
+    "元",
+    "number",
+    "count",
+    "thousand",
+    "million",
+    "billion",
+)
 """Units of extensive quantities (counts, money): per-capita and per-km² views make sense for them."""
 _AREA = re.compile(r"area|面积|km", re.I)
 
@@ -151,8 +165,13 @@ def rank_intervals(uncertainty: Any, entities: list[str]) -> pd.DataFrame | None
         return None
     if "uCode" in tab.columns:
         tab = tab.set_index("uCode")
-    out = pd.DataFrame({"lo": tab[lo].astype(float), "hi": tab[hi].astype(float),
-                        "median": tab[med].astype(float) if med else np.nan})
+    out = pd.DataFrame(
+        {
+            "lo": tab[lo].astype(float),
+            "hi": tab[hi].astype(float),
+            "median": tab[med].astype(float) if med else np.nan,
+        }
+    )
     return out.reindex(entities)
 
 
@@ -201,7 +220,9 @@ def denominator_columns(result: Result) -> dict[str, str | None]:
     return {"population": pop, "area": area}
 
 
-def profile(result: Result, code: str, lang: str, n: int = 3, ranks: pd.DataFrame | None = None) -> dict[str, Any]:
+def profile(
+    result: Result, code: str, lang: str, n: int = 3, ranks: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """One entity: pillar scores and ranks, strengths, weaknesses, indicator values (raw, per capita, per km²)."""
     fw = result.framework
     lvl = radar_level(result)
@@ -217,27 +238,60 @@ def profile(result: Result, code: str, lang: str, n: int = 3, ranks: pd.DataFram
     for ind in fw.indicators:
         v = float(raw.loc[code, ind]) if ind in raw.columns else np.nan
         unit = str(fw[ind].unit or "").lower()
-        extensive = fw[ind].denominator is not None or any(unit.startswith(u) or unit.endswith(u)
-                                                           for u in COUNT_UNITS)
-        rows.append({
-            "code": ind, "name": node_label(fw, ind, lang), "pillar": node_label(fw, fw[ind].parent, lang),
-            "value": v, "unit": fw[ind].unit or "", "rank": ranks.loc[code, ind] if ind in ranks.columns else np.nan,
-            "per_capita": v / pop if extensive and pop and not np.isnan(v) else np.nan,
-            "per_km2": v / area if extensive and area and not np.isnan(v) else np.nan,
-        })
+        extensive = fw[ind].denominator is not None or any(
+            unit.startswith(u) or unit.endswith(u) for u in COUNT_UNITS
+        )
+        rows.append(
+            {
+                "code": ind,
+                "name": node_label(fw, ind, lang),
+                "pillar": node_label(fw, fw[ind].parent, lang),
+                "value": v,
+                "unit": fw[ind].unit or "",
+                "rank": ranks.loc[code, ind] if ind in ranks.columns else np.nan,
+                "per_capita": v / pop if extensive and pop and not np.isnan(v) else np.nan,
+                "per_km2": v / area if extensive and area and not np.isnan(v) else np.nan,
+            }
+        )
+
     def sw_rows(t: pd.DataFrame) -> list[dict[str, Any]]:
-        return [{"code": r.iCode, "name": node_label(fw, r.iCode, lang), "rank": r.rank, "value": r.value,
-                 "unit": fw[r.iCode].unit or ""} for r in t.itertuples()]
+        return [
+            {
+                "code": r.iCode,
+                "name": node_label(fw, r.iCode, lang),
+                "rank": r.rank,
+                "value": r.value,
+                "unit": fw[r.iCode].unit or "",
+            }
+            for r in t.itertuples()
+        ]
+
     return {
-        "code": code, "name": entity_name(result, code, lang),
-        "index": float(agg.loc[code, fw.root]), "rank": ranks.loc[code, fw.root], "n": int(agg[fw.root].notna().sum()),
+        "code": code,
+        "name": entity_name(result, code, lang),
+        "index": float(agg.loc[code, fw.root]),
+        "rank": ranks.loc[code, fw.root],
+        "n": int(agg[fw.root].notna().sum()),
         "radar_level": lvl,
-        "pillars": [{"code": p, "name": node_label(fw, p, lang), "score": float(agg.loc[code, p]),
-                     "rank": ranks.loc[code, p], "median": float(agg[p].median())} for p in pillars],
-        "strengths": sw_rows(sw["strengths"]), "weaknesses": sw_rows(sw["weaknesses"]),
-        "values": rows, "has_per_capita": pop is not None, "has_per_km2": area is not None,
+        "pillars": [
+            {
+                "code": p,
+                "name": node_label(fw, p, lang),
+                "score": float(agg.loc[code, p]),
+                "rank": ranks.loc[code, p],
+                "median": float(agg[p].median()),
+            }
+            for p in pillars
+        ],
+        "strengths": sw_rows(sw["strengths"]),
+        "weaknesses": sw_rows(sw["weaknesses"]),
+        "values": rows,
+        "has_per_capita": pop is not None,
+        "has_per_km2": area is not None,
         "denominators": den,
-        "denominator_names": {k: result.framework.denominators.get(v, v) if v else None for k, v in den.items()},
+        "denominator_names": {
+            k: result.framework.denominators.get(v, v) if v else None for k, v in den.items()
+        },
     }
 
 
@@ -251,17 +305,39 @@ def comparison(result: Result, a: str, b: str, lang: str, uncertainty: Any = Non
         sa, sb = float(agg.loc[a, code]), float(agg.loc[b, code])
         diff = sa - sb
         leader = None if np.isnan(diff) or diff == 0 else (a if diff > 0 else b)
-        rows.append({"code": code, "name": node_label(fw, code, lang), "level": fw[code].level,
-                     "a": sa, "b": sb, "diff": diff, "rank_a": ranks.loc[a, code], "rank_b": ranks.loc[b, code],
-                     "leader": leader, "leader_name": entity_name(result, leader, lang) if leader else ""})
+        rows.append(
+            {
+                "code": code,
+                "name": node_label(fw, code, lang),
+                "level": fw[code].level,
+                "a": sa,
+                "b": sb,
+                "diff": diff,
+                "rank_a": ranks.loc[a, code],
+                "rank_b": ranks.loc[b, code],
+                "leader": leader,
+                "leader_name": entity_name(result, leader, lang) if leader else "",
+            }
+        )
     pillars = [r for r in rows if r["code"] != fw.root]
-    return {"a": a, "b": b, "name_a": entity_name(result, a, lang), "name_b": entity_name(result, b, lang), "rows": rows,
-            "n_a": sum(r["leader"] == a for r in pillars), "n_b": sum(r["leader"] == b for r in pillars),
-            "p_outrank": outrank_probability(uncertainty, a, b), **gap_rows(result, a, b, lang)}
+    return {
+        "a": a,
+        "b": b,
+        "name_a": entity_name(result, a, lang),
+        "name_b": entity_name(result, b, lang),
+        "rows": rows,
+        "n_a": sum(r["leader"] == a for r in pillars),
+        "n_b": sum(r["leader"] == b for r in pillars),
+        "p_outrank": outrank_probability(uncertainty, a, b),
+        **gap_rows(result, a, b, lang),
+    }
 
 
 SUMMARY = {
-    "ranks": {"en": "{a} {ra} and {b} {rb} of {n} ranked {noun}", "zh": "{a}{ra}，{b}{rb}（共 {n} 个有排名）"},
+    "ranks": {
+        "en": "{a} {ra} and {b} {rb} of {n} ranked {noun}",
+        "zh": "{a}{ra}，{b}{rb}（共 {n} 个有排名）",
+    },
     "rank": {"en": "ranks {r}", "zh": "排名第 {r}"},
     "unranked": {"en": "not ranked", "zh": "未排名"},
     "gap": {"en": "; the index gap is {d} points", "zh": "；总指数相差 {d} 分"},
@@ -276,19 +352,32 @@ SUMMARY = {
     "outdated": {"en": "; {x} outdated", "zh": "，{x} 个已过时"},
     "bound": {"en": ", {x} a bound", "zh": "，{x} 个为界值"},
     "seed": {"en": ", {x} only from the founding article", "zh": "，{x} 个仅来自创始文章"},
-    "sep": {"en": "; ", "zh": "；"}, "list": {"en": ", ", "zh": "、"}, "end": {"en": ".", "zh": "。"},
+    "sep": {"en": "; ", "zh": "；"},
+    "list": {"en": ", ", "zh": "、"},
+    "end": {"en": ".", "zh": "。"},
 }
 
 
-def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: float | None = None,
-                      design: str = "", year: int | None = None, names: dict[str, str] | None = None,
-                      noun: str = "entities", gap: dict[str, Any] | None = None) -> list[str]:
+def summary_sentences(
+    result: Result,
+    a: str,
+    b: str,
+    lang: str,
+    *,
+    p_outranks: float | None = None,
+    design: str = "",
+    year: int | None = None,
+    names: dict[str, str] | None = None,
+    noun: str = "entities",
+    gap: dict[str, Any] | None = None,
+) -> list[str]:
     """Two entities' comparison in a few sentences, every figure from the build: ranks and the index gap, how
     sure (``p_outranks`` from a Monte Carlo varying ``design``), the pillars each leads, the largest parts of
     the gap (:func:`innoscope.analysis.gap`; an entity without a value named), and per entity how many indicators have a
     value and, where the data has flags, how many are outdated (older than ``year``), bounds or the founding
     article's own. ``names`` overrides the display names; ``noun`` names the entities in English; ``gap``: the
     :func:`gap_rows` of ``a`` and ``b`` when the caller has them (e.g. from :func:`comparison`)."""
+
     def w(key: str, **f: Any) -> str:
         return SUMMARY[key][lang].format(**f)
 
@@ -301,19 +390,33 @@ def summary_sentences(result: Result, a: str, b: str, lang: str, *, p_outranks: 
         return w("unranked") if r is None or not np.isfinite(r) else w("rank", r=int(r))
 
     d = float(agg.at[a, fw.root] - agg.at[b, fw.root])
-    first = w("ranks", a=name[a], ra=rank(a), b=name[b], rb=rank(b), n=int(agg[fw.root].notna().sum()),
-              noun=noun)
+    first = w(
+        "ranks", a=name[a], ra=rank(a), b=name[b], rb=rank(b), n=int(agg[fw.root].notna().sum()), noun=noun
+    )
     lines = [first + (w("gap", d=f"{d:+.1f}") if np.isfinite(d) else "") + w("end")]
     if p_outranks is not None:
-        lines.append(w("sure", a=name[a], b=name[b], p=f"{p_outranks:.3f}") + (w("varying", x=design) if design
-                                                                               else "") + w("end"))
+        lines.append(
+            w("sure", a=name[a], b=name[b], p=f"{p_outranks:.3f}")
+            + (w("varying", x=design) if design else "")
+            + w("end")
+        )
     top = fw.codes(fw.n_levels - 1)
-    lead = {e: [node_label(fw, c, lang) for c in top if np.isfinite(agg.at[a, c] - agg.at[b, c])
-                and (agg.at[a, c] - agg.at[b, c]) * (1 if e == a else -1) > 0] for e in (a, b)}
-    lines.append(w("sep").join(w("leads", a=name[e], x=w("list").join(lead[e]) or w("none")) for e in (a, b))
-                 + w("end"))
+    lead = {
+        e: [
+            node_label(fw, c, lang)
+            for c in top
+            if np.isfinite(agg.at[a, c] - agg.at[b, c])
+            and (agg.at[a, c] - agg.at[b, c]) * (1 if e == a else -1) > 0
+        ]
+        for e in (a, b)
+    }
+    lines.append(
+        w("sep").join(w("leads", a=name[e], x=w("list").join(lead[e]) or w("none")) for e in (a, b))
+        + w("end")
+    )
     parts = (gap if gap is not None else gap_rows(result, a, b, lang))["gap"][:3]
     if parts:
+
         def part(r: dict[str, Any]) -> str:
             lacking = [name[e] for e, wt in ((a, r["weight_a"]), (b, r["weight_b"])) if wt == 0]
             return f"{r['name']} {r['contribution']:+.1f}" + (w("no_value", a=lacking[0]) if lacking else "")
@@ -343,11 +446,22 @@ def gap_rows(result: Result, a: str, b: str, lang: str) -> dict[str, Any]:
     except DataError:
         return {"gap_total": None, "gap": []}
     leaves = g[g["leaf"]].assign(size=lambda d: -d["contribution"].abs()).sort_values("size", kind="stable")
-    return {"gap_total": g.attrs["gap"], "gap": [
-        {"code": r.node, "name": node_label(fw, r.node, lang),
-         "pillar": node_label(fw, r.parent, lang) if isinstance(r.parent, str) else "",
-         "contribution": r.contribution, "share": r.share, "weight_a": r.effective_a, "weight_b": r.effective_b,
-         "moved": bool(abs(r.effective_a - r.effective_b) > 1e-12)} for r in leaves.itertuples()]}
+    return {
+        "gap_total": g.attrs["gap"],
+        "gap": [
+            {
+                "code": r.node,
+                "name": node_label(fw, r.node, lang),
+                "pillar": node_label(fw, r.parent, lang) if isinstance(r.parent, str) else "",
+                "contribution": r.contribution,
+                "share": r.share,
+                "weight_a": r.effective_a,
+                "weight_b": r.effective_b,
+                "moved": bool(abs(r.effective_a - r.effective_b) > 1e-12),
+            }
+            for r in leaves.itertuples()
+        ],
+    }
 
 
 # -- audit --------------------------------------------------------------------------------------
@@ -382,15 +496,25 @@ def audit_view(result: Result, lang: str) -> AuditView:
             for k in kids:
                 r = agg[k].corr(agg[parent])
                 if r < 0:
-                    flags.append({"flag": "negative correlation with parent", "code": k,
-                                  "detail": f"r({k}, {parent}) = {r:.2f}"})
+                    flags.append(
+                        {
+                            "flag": "negative correlation with parent",
+                            "code": k,
+                            "detail": f"r({k}, {parent}) = {r:.2f}",
+                        }
+                    )
             if len(kids) > 1:
                 cm = agg[kids].corr().to_numpy()
                 for i in range(len(kids)):
                     for j in range(i + 1, len(kids)):
                         if cm[i, j] > 0.9:
-                            flags.append({"flag": "collinear (r > 0.9)", "code": f"{kids[i]}, {kids[j]}",
-                                          "detail": f"r = {cm[i, j]:.2f} within {parent}"})
+                            flags.append(
+                                {
+                                    "flag": "collinear (r > 0.9)",
+                                    "code": f"{kids[i]}, {kids[j]}",
+                                    "detail": f"r = {cm[i, j]:.2f} within {parent}",
+                                }
+                            )
     cs_flags = result.data.flags
     if cs_flags is not None:
         counts = _flag_counts(cs_flags)
@@ -402,17 +526,30 @@ def audit_view(result: Result, lang: str) -> AuditView:
 def _audit_flags(audit: Any) -> list[dict[str, str]]:
     """Flags from :class:`innoscope.analysis.audit.Audit`: collinear and negative pairs, denominator links."""
     out: list[dict[str, str]] = []
-    for attr, label in (("flags_high", "collinear (r > 0.9)"), ("flags_low", "negative correlation (r < -0.4)")):
+    for attr, label in (
+        ("flags_high", "collinear (r > 0.9)"),
+        ("flags_low", "negative correlation (r < -0.4)"),
+    ):
         tab = getattr(audit, attr, None)
         if isinstance(tab, pd.DataFrame):
             for r in tab.to_dict("records"):
-                out.append({"flag": label, "code": f"{r.get('Ind1', '')}, {r.get('Ind2', '')}",
-                            "detail": f"r = {r.get('Corr', '')} within {r.get('Group', '')}"})
+                out.append(
+                    {
+                        "flag": label,
+                        "code": f"{r.get('Ind1', '')}, {r.get('Ind2', '')}",
+                        "detail": f"r = {r.get('Corr', '')} within {r.get('Group', '')}",
+                    }
+                )
     tab = getattr(audit, "denom_corr", None)
     if isinstance(tab, pd.DataFrame):
         for r in tab.to_dict("records"):
-            out.append({"flag": "correlated with a denominator", "code": str(r.get("Indicator", r.get("iCode", ""))),
-                        "detail": ", ".join(f"{k} = {v}" for k, v in r.items())})
+            out.append(
+                {
+                    "flag": "correlated with a denominator",
+                    "code": str(r.get("Indicator", r.get("iCode", ""))),
+                    "detail": ", ".join(f"{k} = {v}" for k, v in r.items()),
+                }
+            )
     return out
 
 
@@ -457,7 +594,9 @@ def provenance_table(result: Result, lang: str) -> pd.DataFrame:
 
     years = [cell(cs.years, e, i) for e, i in zip(long["entity"], long["indicator"], strict=True)]
     long["year"] = pd.Series([_year(y) for y in years], index=long.index, dtype=object)
-    long["flags"] = [_split_flags(cell(cs.flags, e, i)) for e, i in zip(long["entity"], long["indicator"], strict=True)]
+    long["flags"] = [
+        _split_flags(cell(cs.flags, e, i)) for e, i in zip(long["entity"], long["indicator"], strict=True)
+    ]
     long["source"] = [fw[i].source or cs.source or "" for i in long["indicator"]]
     long["excerpt"] = ""
     prov = getattr(cs, "provenance", None)
@@ -470,12 +609,18 @@ def provenance_table(result: Result, lang: str) -> pd.DataFrame:
             vals = p[c].reindex(pd.MultiIndex.from_tuples(key))
             got = [v for v in vals]
             if c == "flags":
-                long[c] = [sorted(set(old) | set(_split_flags(v))) for old, v in zip(long[c], got, strict=True)]
+                long[c] = [
+                    sorted(set(old) | set(_split_flags(v))) for old, v in zip(long[c], got, strict=True)
+                ]
             else:
-                long[c] = [old if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v
-                           for old, v in zip(long[c], got, strict=True)]
-    long["flags"] = [fl + (["missing"] if np.isnan(v) and "missing" not in fl else [])
-                     for fl, v in zip(long["flags"], long["value"], strict=True)]
+                long[c] = [
+                    old if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v
+                    for old, v in zip(long[c], got, strict=True)
+                ]
+    long["flags"] = [
+        fl + (["missing"] if np.isnan(v) and "missing" not in fl else [])
+        for fl, v in zip(long["flags"], long["value"], strict=True)
+    ]
     return long
 
 
@@ -499,9 +644,14 @@ def provenance_from_choices(choices: pd.DataFrame) -> pd.DataFrame:
     title = c.get("source_title", pd.Series("", index=c.index)).fillna("").astype(str)
     url = c.get("source_url", pd.Series("", index=c.index)).fillna("").astype(str)
     source = [" — ".join(x for x in (t, u) if x) for t, u in zip(title, url, strict=True)]
-    return pd.DataFrame({"uCode": c["entity"].astype(str).to_numpy(), "iCode": c["code"].astype(str).to_numpy(),
-                         "source": source, "excerpt": c.get("excerpt", pd.Series("", index=c.index)).fillna("")
-                         .astype(str).to_numpy()})
+    return pd.DataFrame(
+        {
+            "uCode": c["entity"].astype(str).to_numpy(),
+            "iCode": c["code"].astype(str).to_numpy(),
+            "source": source,
+            "excerpt": c.get("excerpt", pd.Series("", index=c.index)).fillna("").astype(str).to_numpy(),
+        }
+    )
 
 
 # -- methodology --------------------------------------------------------------------------------
@@ -514,20 +664,36 @@ def methodology(result: Result) -> list[dict[str, Any]]:
         mod = stage_module(step.stage)
         name = step.method or getattr(mod, "DEFAULT_METHOD", None) or _default_method(mod)
         methods = []
-        names = [name] + [o.get("method") for t in (step.by_indicator, step.by_level, step.by_node, step.by_group)
-                          for o in t.values() if o.get("method")]
+        names = [name] + [
+            o.get("method")
+            for t in (step.by_indicator, step.by_level, step.by_node, step.by_group)
+            for o in t.values()
+            if o.get("method")
+        ]
         for nm in dict.fromkeys(n for n in names if n and n != "none"):
             try:
                 m = mod.METHODS.get(nm)
             except Exception:  # noqa: BLE001 - a spec the engine accepted; keep the report going
                 continue
-            methods.append({"name": m.name, "formula": inspect.getdoc(m.func) or "", "defaults": dict(m.params)})
-        overrides = {k: v for k in ("by_indicator", "by_level", "by_node", "by_group")
-                     if (v := getattr(step, k))}
-        out.append({"n": i, "stage": step.stage, "method": methods[0]["name"] if methods else (name or "none"),
-                    "params": dict(step.params), "overrides": overrides, "methods": methods,
-                    "module_doc": (inspect.getdoc(mod) or "").split("\n\n")[0], "input": step.input,
-                    "output": step.output or getattr(mod, "OUTPUT", "")})
+            methods.append(
+                {"name": m.name, "formula": inspect.getdoc(m.func) or "", "defaults": dict(m.params)}
+            )
+        overrides = {
+            k: v for k in ("by_indicator", "by_level", "by_node", "by_group") if (v := getattr(step, k))
+        }
+        out.append(
+            {
+                "n": i,
+                "stage": step.stage,
+                "method": methods[0]["name"] if methods else (name or "none"),
+                "params": dict(step.params),
+                "overrides": overrides,
+                "methods": methods,
+                "module_doc": (inspect.getdoc(mod) or "").split("\n\n")[0],
+                "input": step.input,
+                "output": step.output or getattr(mod, "OUTPUT", ""),
+            }
+        )
     return out
 
 
@@ -556,6 +722,6 @@ def fmt_num(x: Any, digits: int = 2) -> str:
         return f"{int(f):,}"
     if abs(f) >= 1e5:
         return f"{f:,.0f}"
-    if abs(f) > 0 and abs(f) < 10 ** -digits:
+    if abs(f) > 0 and abs(f) < 10**-digits:
         return f"{f:.{digits}g}" if digits > 0 else f"{f:.2g}"
     return f"{f:,.{digits}f}"

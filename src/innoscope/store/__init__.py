@@ -9,4 +9,11 @@ from innoscope.store.store import (
     default_lock_timeout,
 )
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "DEFAULT_PATH", "LOCK_WAIT_MESSAGE", "ImportRecord", "Store", "default_lock_timeout"]
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_PATH",
+    "LOCK_WAIT_MESSAGE",
+    "ImportRecord",
+    "Store",
+    "default_lock_timeout",
+]

@@ -37,8 +37,17 @@ from innoscope.model.framework import Framework
 __all__ = ["FLAG_NAMES", "POLICIES", "choose", "cross_section", "cross_section_with_choices", "prepare"]
 
 POLICIES = ("quality", "latest")
-FLAG_NAMES = ("outdated", "lower_bound", "upper_bound", "approximate", "year_approximate", "seed", "low_quality",
-              "conflict", "undated")
+FLAG_NAMES = (
+    "outdated",
+    "lower_bound",
+    "upper_bound",
+    "approximate",
+    "year_approximate",
+    "seed",
+    "low_quality",
+    "conflict",
+    "undated",
+)
 _TEXT_COLS = ("notes", "year_raw", "source_title", "unit_raw", "definition")
 _BOOL_COLS = ("lower_bound", "upper_bound", "approximate", "seed", "low_quality", "missing")
 
@@ -56,7 +65,12 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
             o["line"] = o[alt]
     if "flags" in o.columns:  # tidy tables of innoscope.ingest.readers: ">", "<", "~", "NA"
         fl = o["flags"].fillna("").astype(str)
-        for col, mark in (("lower_bound", ">"), ("upper_bound", "<"), ("approximate", "~"), ("missing", "NA")):
+        for col, mark in (
+            ("lower_bound", ">"),
+            ("upper_bound", "<"),
+            ("approximate", "~"),
+            ("missing", "NA"),
+        ):
             if col not in o.columns:
                 o[col] = fl.str.contains(mark, regex=False)
     if "seed" not in o.columns and "source_url" in o.columns:
@@ -107,8 +121,17 @@ def _select(rows: pd.DataFrame, select: dict | None) -> pd.DataFrame:
     return rows[keep]
 
 
-def choose(obs: pd.DataFrame, indicator: str, *, year: int, window: int | None = 3, policy: str = "quality",
-           select: dict | None = None, undated: bool = False, code: str | None = None) -> pd.DataFrame:
+def choose(
+    obs: pd.DataFrame,
+    indicator: str,
+    *,
+    year: int,
+    window: int | None = 3,
+    policy: str = "quality",
+    select: dict | None = None,
+    undated: bool = False,
+    code: str | None = None,
+) -> pd.DataFrame:
     """The chosen observation per entity for one data series (one row per entity that has a candidate).
 
     Columns: the observation's columns plus ``code`` (the framework code), ``flags`` (comma-joined),
@@ -126,7 +149,9 @@ def choose(obs: pd.DataFrame, indicator: str, *, year: int, window: int | None =
         return cand.assign(code=code or indicator, flags="", candidates=0, alternatives="")
     cand["_undated"] = cand["year"].isna()
     cand["_neg_year"] = -cand["year"].fillna(-1e9)
-    cand["_exact"] = np.where(cand["lower_bound"] | cand["upper_bound"], 2, np.where(cand["approximate"], 1, 0))
+    cand["_exact"] = np.where(
+        cand["lower_bound"] | cand["upper_bound"], 2, np.where(cand["approximate"], 1, 0)
+    )
     cand["_notchosen"] = ~cand["chosen"]
     keys = ["_undated", "seed", "low_quality", "_neg_year", "_notchosen", "_exact", "_row"]
     if policy == "latest":
@@ -150,18 +175,32 @@ def choose(obs: pd.DataFrame, indicator: str, *, year: int, window: int | None =
             flags.append("conflict")
         alts = mine[mine["_row"] != b["_row"]]
         rec = b.to_dict()
-        rec.update(entity=ent, code=code or indicator, flags=",".join(flags), candidates=len(mine),
-                   alternatives="; ".join(f"{v:g} ({'undated' if pd.isna(y) else int(y)})"
-                                          for v, y in zip(alts["value"], alts["year"], strict=True)))
+        rec.update(
+            entity=ent,
+            code=code or indicator,
+            flags=",".join(flags),
+            candidates=len(mine),
+            alternatives="; ".join(
+                f"{v:g} ({'undated' if pd.isna(y) else int(y)})"
+                for v, y in zip(alts["value"], alts["year"], strict=True)
+            ),
+        )
         out.append(rec)
     res = pd.DataFrame(out)
     return res.drop(columns=[c for c in res.columns if c.startswith("_")])
 
 
-def cross_section_with_choices(obs: pd.DataFrame, framework: Framework, *, year: int | None = None,
-                               window: int | None = 3, policy: str = "quality",
-                               denominator_window: int | None = None, names: pd.Series | dict | None = None,
-                               entities: list[str] | None = None) -> tuple[CrossSection, pd.DataFrame]:
+def cross_section_with_choices(
+    obs: pd.DataFrame,
+    framework: Framework,
+    *,
+    year: int | None = None,
+    window: int | None = 3,
+    policy: str = "quality",
+    denominator_window: int | None = None,
+    names: pd.Series | dict | None = None,
+    entities: list[str] | None = None,
+) -> tuple[CrossSection, pd.DataFrame]:
     """:func:`cross_section` plus the table of chosen observations (indicators and denominators, ``kind``)."""
     o = prepare(obs)
     codes = {c: str(framework[c].params.get("indicator", c)) for c in framework.indicators}
@@ -176,8 +215,15 @@ def cross_section_with_choices(obs: pd.DataFrame, framework: Framework, *, year:
     flags = pd.DataFrame("", index=values.index, columns=framework.indicators, dtype=object)
     chosen = []
     for code, series in codes.items():
-        ch = choose(o, series, year=year, window=window, policy=policy,
-                    select=framework[code].params.get("select"), code=code)
+        ch = choose(
+            o,
+            series,
+            year=year,
+            window=window,
+            policy=policy,
+            select=framework[code].params.get("select"),
+            code=code,
+        )
         ch = ch[ch["entity"].isin(ents)] if len(ch) else ch
         if len(ch):
             idx = ch["entity"].to_numpy()
@@ -202,20 +248,44 @@ def cross_section_with_choices(obs: pd.DataFrame, framework: Framework, *, year:
             names = o.drop_duplicates("entity").set_index("entity")["city_zh"]
         else:
             names = pd.Series(ents, index=ents)
-    names = pd.Series(names).reindex(values.index).fillna(pd.Series(values.index, index=values.index)).astype(str)
-    cs = CrossSection(values=values, names=names, denominators=denoms, flags=flags, years=years_df,
-                      source=f"panel: reference year {year}, window {window}, policy {policy}")
+    names = (
+        pd.Series(names).reindex(values.index).fillna(pd.Series(values.index, index=values.index)).astype(str)
+    )
+    cs = CrossSection(
+        values=values,
+        names=names,
+        denominators=denoms,
+        flags=flags,
+        years=years_df,
+        source=f"panel: reference year {year}, window {window}, policy {policy}",
+    )
     table = pd.concat(chosen, ignore_index=True) if chosen else pd.DataFrame()
     table.attrs.update(year=year, window=window, policy=policy)
     return cs, table
 
 
-def cross_section(obs: pd.DataFrame, framework: Framework, *, year: int | None = None, window: int | None = 3,
-                  policy: str = "quality", denominator_window: int | None = None,
-                  names: pd.Series | dict | None = None, entities: list[str] | None = None) -> CrossSection:
+def cross_section(
+    obs: pd.DataFrame,
+    framework: Framework,
+    *,
+    year: int | None = None,
+    window: int | None = 3,
+    policy: str = "quality",
+    denominator_window: int | None = None,
+    names: pd.Series | dict | None = None,
+    entities: list[str] | None = None,
+) -> CrossSection:
     """The cross-section of ``framework``'s indicators for reference ``year`` (default: the latest year of
     any framework indicator). ``values``, ``years`` and ``flags`` are entities x indicators; denominators
     are the framework's denominator series. See the module docstring for the choice rules.
     """
-    return cross_section_with_choices(obs, framework, year=year, window=window, policy=policy,
-                                      denominator_window=denominator_window, names=names, entities=entities)[0]
+    return cross_section_with_choices(
+        obs,
+        framework,
+        year=year,
+        window=window,
+        policy=policy,
+        denominator_window=denominator_window,
+        names=names,
+        entities=entities,
+    )[0]

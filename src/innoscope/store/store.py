@@ -59,7 +59,14 @@ import pyarrow as pa
 from innoscope.ingest.names import Entity, EntityTable
 from innoscope.model.errors import DataError, ImportFailed, InnoscopeError, StoreLocked
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "DEFAULT_PATH", "LOCK_WAIT_MESSAGE", "ImportRecord", "Store", "default_lock_timeout"]
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_PATH",
+    "LOCK_WAIT_MESSAGE",
+    "ImportRecord",
+    "Store",
+    "default_lock_timeout",
+]
 
 DEFAULT_PATH = "innoscope.duckdb"
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -68,8 +75,22 @@ LOCK_WAIT_MESSAGE = "waiting for the store lock held by another innoscope proces
 _LOCK_RE = re.compile(r"Could not set lock on file|Conflicting lock is held")
 _PID_RE = re.compile(r"\(PID (\d+)\)")
 SCHEMA_VERSION = "3"
-_OBS_COLUMNS = ("entity", "indicator", "year", "value", "raw", "flags", "unit", "source_title", "source_url",
-                "excerpt", "note", "entity_name", "row", "column")
+_OBS_COLUMNS = (
+    "entity",
+    "indicator",
+    "year",
+    "value",
+    "raw",
+    "flags",
+    "unit",
+    "source_title",
+    "source_url",
+    "excerpt",
+    "note",
+    "entity_name",
+    "row",
+    "column",
+)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS imports (
@@ -93,8 +114,18 @@ CREATE VIEW observations AS
     FROM observations_data r JOIN observations_detail d ON d.detail = r.detail
     JOIN observations_indicator i ON i.indicator_id = r.indicator_id;
 """
-_DETAIL_COLUMNS = ("entity", "entity_name", "year", "flags", "unit", "source_title", "source_url", "excerpt",
-                   "note", "column")
+_DETAIL_COLUMNS = (
+    "entity",
+    "entity_name",
+    "year",
+    "flags",
+    "unit",
+    "source_title",
+    "source_url",
+    "excerpt",
+    "note",
+    "column",
+)
 # Schema 1 kept observations as one table; schema 2 kept the indicator name in every row of observations_data.
 # Opening an older store moves its rows to the current tables (same rows, values and text), in one transaction.
 _MIGRATE_1_TO_2 = """
@@ -130,9 +161,9 @@ UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """
 _HASHED = {
     "imports": "id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged, "
-               "encoding, sheet, layout, note",
+    "encoding, sheet, layout, note",
     "observations": "import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, "
-                    "excerpt, note, entity_name, file_row, file_column",
+    "excerpt, note, entity_name, file_row, file_column",
     "entities": "id, name_zh, name_en, pinyin",
     "aliases": "alias, entity_id",
 }
@@ -154,9 +185,15 @@ class ImportRecord:
 class Store:
     """A DuckDB store of imports, observations and entities (see the module docstring)."""
 
-    def __init__(self, path: str | Path = DEFAULT_PATH, *, entities: EntityTable | None = None,
-                 read_only: bool = False, lock_timeout: float | None = None,
-                 on_wait: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_PATH,
+        *,
+        entities: EntityTable | None = None,
+        read_only: bool = False,
+        lock_timeout: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ):
         self.path = str(path)
         self.read_only = read_only
         self._entity_table: EntityTable | None = None
@@ -176,8 +213,10 @@ class Store:
     def _open_read_only(self, timeout: float, on_wait: Callable[[str], None] | None) -> None:
         """Connect read-only (no DDL); an older schema is upgraded first by a short write."""
         if not Path(self.path).is_file():
-            raise DataError(f"store {self.path} does not exist; create it with "
-                            f"`innoscope import FILE --store {self.path}`")
+            raise DataError(
+                f"store {self.path} does not exist; create it with "
+                f"`innoscope import FILE --store {self.path}`"
+            )
         self.con = _connect(self.path, read_only=True, timeout=timeout, on_wait=on_wait)
         version = self._schema_version()
         if version in ("1", "2"):
@@ -204,7 +243,9 @@ class Store:
                 self.con.commit()
             except duckdb.Error as exc:
                 self.con.rollback()
-                raise DataError(f"store {self.path}: cannot upgrade schema {version} to {SCHEMA_VERSION}: {exc}") from None
+                raise DataError(
+                    f"store {self.path}: cannot upgrade schema {version} to {SCHEMA_VERSION}: {exc}"
+                ) from None
         elif version != SCHEMA_VERSION:
             raise DataError(f"store {self.path} has schema version {version}, expected {SCHEMA_VERSION}")
 
@@ -243,7 +284,9 @@ class Store:
         """sha256 over every table's row count and order-independent sum of row hashes."""
         h = hashlib.sha256()
         for table, cols in _HASHED.items():
-            n, s = self.con.execute(f"SELECT count(*), coalesce(sum(hash({cols})::HUGEINT), 0) FROM {table}").fetchone()
+            n, s = self.con.execute(
+                f"SELECT count(*), coalesce(sum(hash({cols})::HUGEINT), 0) FROM {table}"
+            ).fetchone()
             h.update(f"{table}:{n}:{s};".encode())
         return h.hexdigest()
 
@@ -251,11 +294,15 @@ class Store:
     def _write_entities(self, table: EntityTable) -> None:
         rows = [(e.id, e.name_zh, e.name_en, e.pinyin) for e in table.entities.values()]
         aliases = [(a, e.id) for e in table.entities.values() for a in e.aliases]
-        for name, cols, records in (("entities", ["id", "name_zh", "name_en", "pinyin"], rows),
-                                    ("aliases", ["alias", "entity_id"], aliases)):
+        for name, cols, records in (
+            ("entities", ["id", "name_zh", "name_en", "pinyin"], rows),
+            ("aliases", ["alias", "entity_id"], aliases),
+        ):
             if records:
-                self.con.register("_new_rows", pa.table([pa.array(c, pa.string()) for c in zip(*records, strict=True)],
-                                                        names=cols))
+                self.con.register(
+                    "_new_rows",
+                    pa.table([pa.array(c, pa.string()) for c in zip(*records, strict=True)], names=cols),
+                )
                 try:
                     self.con.execute(f"INSERT INTO {name} SELECT * FROM _new_rows")
                 finally:
@@ -264,9 +311,15 @@ class Store:
     def entity_table(self) -> EntityTable:
         """The store's entities and aliases as an :class:`EntityTable`."""
         if self._entity_table is None:
-            ents = {r[0]: Entity(r[0], r[1] or "", r[2] or "", r[3] or "")
-                    for r in self.con.execute("SELECT id, name_zh, name_en, pinyin FROM entities ORDER BY id").fetchall()}
-            for alias, eid in self.con.execute("SELECT alias, entity_id FROM aliases ORDER BY rowid").fetchall():
+            ents = {
+                r[0]: Entity(r[0], r[1] or "", r[2] or "", r[3] or "")
+                for r in self.con.execute(
+                    "SELECT id, name_zh, name_en, pinyin FROM entities ORDER BY id"
+                ).fetchall()
+            }
+            for alias, eid in self.con.execute(
+                "SELECT alias, entity_id FROM aliases ORDER BY rowid"
+            ).fetchall():
                 ents[eid].aliases.append(alias)
             self._entity_table = EntityTable(ents.values())
         return self._entity_table
@@ -298,8 +351,9 @@ class Store:
                            FROM imports i LEFT JOIN observations o ON o.import_id = i.id
                            GROUP BY i.dataset ORDER BY i.dataset""")
 
-    def import_file(self, path: str | Path, *, dataset: str = "default", note: str | None = None,
-                    **read_options: Any) -> ImportRecord:
+    def import_file(
+        self, path: str | Path, *, dataset: str = "default", note: str | None = None, **read_options: Any
+    ) -> ImportRecord:
         """Read ``path`` with :func:`~innoscope.ingest.readers.read_table` (names resolved with the store's
         entity table) and import it (:meth:`import_long`). Any error leaves the store unchanged."""
         self._writable("import")
@@ -312,16 +366,24 @@ class Store:
             raise ImportFailed(f"{path}: import rejected, store unchanged: {exc}") from exc
         return self.import_long(table, file=str(path), dataset=dataset, note=note)
 
-    def import_long(self, table: pd.DataFrame | pa.Table, *, file: str, dataset: str = "default",
-                    sha256: str | None = None, note: str | None = None) -> ImportRecord:
+    def import_long(
+        self,
+        table: pd.DataFrame | pa.Table,
+        *,
+        file: str,
+        dataset: str = "default",
+        sha256: str | None = None,
+        note: str | None = None,
+    ) -> ImportRecord:
         """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
         ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged."""
         self._writable("import")
         try:
             arrow, meta = _as_arrow(table)
             sha = sha256 or meta.get("sha256") or _table_sha(arrow)
-            previous = self.con.execute("SELECT id FROM imports WHERE dataset = ? AND sha256 = ?",
-                                        [dataset, sha]).fetchone()
+            previous = self.con.execute(
+                "SELECT id FROM imports WHERE dataset = ? AND sha256 = ?", [dataset, sha]
+            ).fetchone()
             if previous is not None:
                 return self._record(previous[0], reused=True)
             arrow = self._canonical_entities(arrow, file)
@@ -332,23 +394,49 @@ class Store:
                 self.con.begin()
                 try:
                     new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
-                    base = self.con.execute("SELECT coalesce(max(detail), 0) + 1 FROM observations_detail").fetchone()[0]
+                    base = self.con.execute(
+                        "SELECT coalesce(max(detail), 0) + 1 FROM observations_detail"
+                    ).fetchone()[0]
                     ibase = self.con.execute(
-                        "SELECT coalesce(max(indicator_id), 0) + 1 FROM observations_indicator").fetchone()[0]
+                        "SELECT coalesce(max(indicator_id), 0) + 1 FROM observations_indicator"
+                    ).fetchone()[0]
                     self.con.execute(
                         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [new_id, dataset, Path(file).name, file, sha, datetime.now(UTC).replace(tzinfo=None),
-                         *stats, meta.get("encoding") or None, meta.get("sheet") or None,
-                         meta.get("layout") or None, note])
+                        [
+                            new_id,
+                            dataset,
+                            Path(file).name,
+                            file,
+                            sha,
+                            datetime.now(UTC).replace(tzinfo=None),
+                            *stats,
+                            meta.get("encoding") or None,
+                            meta.get("sheet") or None,
+                            meta.get("layout") or None,
+                            note,
+                        ],
+                    )
                     details = arrow.select(list(_DETAIL_COLUMNS)).take(pa.array(first))
-                    details = details.add_column(0, "detail", pa.array(np.arange(len(first), dtype=np.int64) + base))
+                    details = details.add_column(
+                        0, "detail", pa.array(np.arange(len(first), dtype=np.int64) + base)
+                    )
                     ind_codes, ind_names = _indicator_codes(arrow.column("indicator"))
                     no_ind = arrow.column("indicator").null_count > 0  # NOT NULL rejects the import
-                    indicators = pa.table({"indicator_id": pa.array(np.arange(len(ind_names), dtype=np.int64) + ibase),
-                                           "indicator": ind_names})
-                    rows = pa.table({"detail": pa.array(detail + base),
-                                     "indicator_id": pa.array(ind_codes + ibase, mask=(ind_codes < 0) if no_ind else None),
-                                     **{c: arrow.column(c) for c in ("value", "raw", "row")}})
+                    indicators = pa.table(
+                        {
+                            "indicator_id": pa.array(np.arange(len(ind_names), dtype=np.int64) + ibase),
+                            "indicator": ind_names,
+                        }
+                    )
+                    rows = pa.table(
+                        {
+                            "detail": pa.array(detail + base),
+                            "indicator_id": pa.array(
+                                ind_codes + ibase, mask=(ind_codes < 0) if no_ind else None
+                            ),
+                            **{c: arrow.column(c) for c in ("value", "raw", "row")},
+                        }
+                    )
                     self.con.register("_incoming_detail", details)
                     self.con.register("_incoming_indicator", indicators)
                     self.con.register("_incoming", rows)
@@ -375,8 +463,11 @@ class Store:
         return self._record(new_id)
 
     def _record(self, import_id: int, reused: bool = False) -> ImportRecord:
-        r = self.con.execute("""SELECT id, dataset, file_name, sha256, n_rows, n_values, n_missing, n_flagged
-                                FROM imports WHERE id = ?""", [import_id]).fetchone()
+        r = self.con.execute(
+            """SELECT id, dataset, file_name, sha256, n_rows, n_values, n_missing, n_flagged
+                                FROM imports WHERE id = ?""",
+            [import_id],
+        ).fetchone()
         return ImportRecord(*r, reused=reused)
 
     def _canonical_entities(self, arrow: pa.Table, file: str) -> pa.Table:
@@ -407,7 +498,9 @@ class Store:
         plain = ent.cast(pa.string()) if pa.types.is_dictionary(ent.type) else ent
         keys = pa.array(list(mapping), pa.string())
         idx = pc.index_in(plain, value_set=keys)
-        mapped = pc.if_else(pc.is_valid(idx), pc.take(pa.array(list(mapping.values()), pa.string()), idx), plain)
+        mapped = pc.if_else(
+            pc.is_valid(idx), pc.take(pa.array(list(mapping.values()), pa.string()), idx), plain
+        )
         return arrow.set_column(arrow.schema.get_field_index("entity"), "entity", mapped)
 
     def _check_duplicates(self, arrow: pa.Table, file: str) -> None:
@@ -439,8 +532,11 @@ class Store:
         if policy == "source_priority" and not priority:
             raise DataError("policy 'source_priority' needs priority=[patterns, best first]")
         pats = list(priority) if policy == "source_priority" else []
-        case = " ".join(f"WHEN lower(coalesce(o.source_title, '') || ' ' || coalesce(o.source_url, '')) "
-                        f"LIKE '%' || lower(${k + 1}) || '%' THEN {k}" for k in range(len(pats)))
+        case = " ".join(
+            f"WHEN lower(coalesce(o.source_title, '') || ' ' || coalesce(o.source_url, '')) "
+            f"LIKE '%' || lower(${k + 1}) || '%' THEN {k}"
+            for k in range(len(pats))
+        )
         prank = f"CASE {case} ELSE {len(pats)} END" if pats else "0"
         params: list[Any] = list(pats)
         where = ""
@@ -457,7 +553,7 @@ class Store:
             r AS (
                 SELECT *, row_number() OVER (PARTITION BY entity, indicator, year
                     ORDER BY (value IS NULL), prio, import_id DESC, file_row) AS rank
-                FROM o {'' if all_rows else 'QUALIFY rank = 1'})
+                FROM o {"" if all_rows else "QUALIFY rank = 1"})
             SELECT r.entity, r.indicator, r.year, value, flags, unit, raw, source_title, source_url, excerpt, note,
                    import_id, file_name, file_row, file_column, dataset, prio, rank, n_candidates, n_values
             FROM r JOIN g ON g.entity = r.entity AND g.indicator = r.indicator AND g.year IS NOT DISTINCT FROM r.year
@@ -469,7 +565,8 @@ class Store:
     def conflicts(self, dataset: str | None = None) -> pd.DataFrame:
         """Keys whose rows hold more than one distinct value, with the values and their sources."""
         where = "WHERE i.dataset = ?" if dataset else ""
-        return self._df(f"""
+        return self._df(
+            f"""
             WITH o AS (SELECT o.*, i.file_name FROM observations o JOIN imports i ON i.id = o.import_id {where}),
             k AS (SELECT entity, indicator, year FROM o GROUP BY entity, indicator, year
                   HAVING min(value) IS DISTINCT FROM max(value))
@@ -479,7 +576,9 @@ class Store:
                               ' | ') AS candidates
             FROM o JOIN k ON k.entity = o.entity AND k.indicator = o.indicator AND k.year IS NOT DISTINCT FROM o.year
             GROUP BY o.entity, o.indicator, o.year
-            ORDER BY o.entity, o.indicator, o.year""", [dataset] if dataset else None)
+            ORDER BY o.entity, o.indicator, o.year""",
+            [dataset] if dataset else None,
+        )
 
 
 def default_lock_timeout() -> float:
@@ -496,8 +595,9 @@ def default_lock_timeout() -> float:
     return value
 
 
-def _connect(path: str, *, read_only: bool, timeout: float,
-             on_wait: Callable[[str], None] | None) -> duckdb.DuckDBPyConnection:
+def _connect(
+    path: str, *, read_only: bool, timeout: float, on_wait: Callable[[str], None] | None
+) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting up to ``timeout`` seconds while another process holds a conflicting lock
     (a writer excludes everyone; readers exclude writers). ``on_wait`` gets one message when the wait starts;
     a lock still held at the end raises :class:`StoreLocked`."""
@@ -515,9 +615,11 @@ def _connect(path: str, *, read_only: bool, timeout: float,
             if waited >= timeout:
                 pid = _PID_RE.search(text)
                 holder = f"process {pid.group(1)}" if pid else "another process"
-                raise StoreLocked(f"store {path} is locked by {holder} (another innoscope command); gave up "
-                                  f"after {timeout:g} s: try again when it has finished, or wait longer "
-                                  f"(--lock-timeout SECONDS or INNOSCOPE_LOCK_TIMEOUT)") from None
+                raise StoreLocked(
+                    f"store {path} is locked by {holder} (another innoscope command); gave up "
+                    f"after {timeout:g} s: try again when it has finished, or wait longer "
+                    f"(--lock-timeout SECONDS or INNOSCOPE_LOCK_TIMEOUT)"
+                ) from None
             if not told and on_wait is not None:
                 on_wait(f"{LOCK_WAIT_MESSAGE} ({path}; waiting up to {timeout:g} s)")
             told = True
@@ -532,7 +634,9 @@ def _reasons(df: pd.DataFrame, policy: str, pats: list[str]) -> pd.Series:
     imp = "import #" + df["import_id"].astype(str) + " (" + df["file_name"].astype(str) + ")"
     if policy == "source_priority":
         prio = df["prio"].astype("int64")
-        labels = np.asarray([f"source matches priority {k + 1} {p!r}" for k, p in enumerate(pats)] + [""], dtype=object)
+        labels = np.asarray(
+            [f"source matches priority {k + 1} {p!r}" for k, p in enumerate(pats)] + [""], dtype=object
+        )
         why = np.where(prio < len(pats), labels[prio.clip(upper=len(pats))], "no priority source; " + imp)
     else:
         why = np.where(rank == 1, "latest " + imp, imp)
@@ -570,7 +674,9 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
         if hi - lo < 2**40:
             if col.null_count == 0:
                 return np.subtract(col.to_numpy(zero_copy_only=False), lo, dtype=np.int64), hi - lo + 1
-            return np.subtract(col.fill_null(hi + 1).to_numpy(zero_copy_only=False), lo, dtype=np.int64), hi - lo + 2
+            return np.subtract(
+                col.fill_null(hi + 1).to_numpy(zero_copy_only=False), lo, dtype=np.int64
+            ), hi - lo + 2
     codes, dictionary = _dictionary_encode(col)
     return codes.astype(np.int64, copy=False) + 1, len(dictionary) + 1
 
@@ -683,10 +789,13 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
         return
     firsts = np.minimum.reduceat(order, starts)  # order is stable, so each run starts with its first row
     g = int(np.flatnonzero(bad)[np.argmin(firsts[bad])])
-    members = np.sort(order[starts[g]: starts[g] + sizes[g]])
+    members = np.sort(order[starts[g] : starts[g] + sizes[g]])
     first = int(members[0])
-    other = next(int(m) for m in members[1:] if not (value[m] == value[first] or
-                                                     (np.isnan(value[m]) and np.isnan(value[first]))))
+    other = next(
+        int(m)
+        for m in members[1:]
+        if not (value[m] == value[first] or (np.isnan(value[m]) and np.isnan(value[first])))
+    )
     rows = arrow.column("row").to_numpy(zero_copy_only=False)
     raw = arrow.column("raw")
 
@@ -695,8 +804,10 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
         return f"row {r if r == r else i + 1}: {raw[i].as_py()!r}"
 
     e, ind, y = (arrow.column(c)[first].as_py() for c in ("entity", "indicator", "year"))
-    raise DataError(f"{file}: duplicate key ({e}, {ind}, {'no year' if y is None else y}) from the same source "
-                    f"with different values: {show(first)} vs {show(other)}")
+    raise DataError(
+        f"{file}: duplicate key ({e}, {ind}, {'no year' if y is None else y}) from the same source "
+        f"with different values: {show(first)} vs {show(other)}"
+    )
 
 
 def _stats(arrow: pa.Table) -> list[int]:
@@ -709,8 +820,11 @@ def _stats(arrow: pa.Table) -> list[int]:
     if pa.types.is_dictionary(flags.type):
         flags = flags.unify_dictionaries()
         counts = pc.value_counts(flags)  # per distinct label: cheap for dictionary columns
-        plain = sum(c for v, c in zip(counts.field(0).to_pylist(), counts.field(1).to_pylist(), strict=True)
-                    if v in (None, "", "NA"))
+        plain = sum(
+            c
+            for v, c in zip(counts.field(0).to_pylist(), counts.field(1).to_pylist(), strict=True)
+            if v in (None, "", "NA")
+        )
     else:
         plain = int(pc.sum(pc.is_in(pc.fill_null(flags, ""), pa.array(["", "NA"]))).as_py() or 0)
     return [n, n - missing, missing, n - plain]
@@ -724,8 +838,11 @@ def _as_arrow(table: pd.DataFrame | pa.Table) -> tuple[pa.Table, dict[str, str]]
         arrow = pa.Table.from_pandas(table, preserve_index=False)
     elif isinstance(table, pa.Table):
         md = table.schema.metadata or {}
-        meta = {k.decode().removeprefix("innoscope."): v.decode() for k, v in md.items()
-                if k.startswith(b"innoscope.")}
+        meta = {
+            k.decode().removeprefix("innoscope."): v.decode()
+            for k, v in md.items()
+            if k.startswith(b"innoscope.")
+        }
         arrow = table
     else:
         raise DataError(f"expected a pandas DataFrame or pyarrow Table, got {type(table).__name__}")

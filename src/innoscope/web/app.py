@@ -37,18 +37,32 @@ STATUS = ((NotFound, 404), (TooLarge, 413), (Busy, 503), (InnoscopeError, 422))
 
 def validation_detail(errors: list[dict]) -> dict:
     """The first few validation errors, each cut short, and how many there were (never the input itself)."""
-    shown = [{"loc": [shorten(x, 60) for x in err.get("loc", ())], "msg": shorten(err.get("msg", ""), 200),
-              "type": shorten(err.get("type", ""), 60)} for err in errors[:MAX_ERRORS]]
+    shown = [
+        {
+            "loc": [shorten(x, 60) for x in err.get("loc", ())],
+            "msg": shorten(err.get("msg", ""), 200),
+            "type": shorten(err.get("type", ""), 60),
+        }
+        for err in errors[:MAX_ERRORS]
+    ]
     out: dict = {"detail": shown, "count": len(errors)}
     if len(errors) > MAX_ERRORS:
         out["more"] = f"{len(errors) - MAX_ERRORS:,} more errors at " + first_few(
-            (".".join(map(str, e.get("loc", ()))) for e in errors[MAX_ERRORS:]), n=3)
+            (".".join(map(str, e.get("loc", ()))) for e in errors[MAX_ERRORS:]), n=3
+        )
     return out
 
 
-def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int | None = None,
-               limits: UploadLimits | None = None, hosts: Iterable[str] = DEFAULT_HOSTS,
-               max_json: int = MAX_JSON, max_depth: int = MAX_DEPTH, upload_workers: int = 2) -> FastAPI:
+def create_app(
+    datasets: Datasets | list[Dataset] | Dataset,
+    *,
+    max_upload: int | None = None,
+    limits: UploadLimits | None = None,
+    hosts: Iterable[str] = DEFAULT_HOSTS,
+    max_json: int = MAX_JSON,
+    max_depth: int = MAX_DEPTH,
+    upload_workers: int = 2,
+) -> FastAPI:
     """The dashboard app over ``datasets`` (the first is the default).
 
     ``max_upload``: bytes an upload may send (overrides ``limits.max_bytes``); ``limits``: the
@@ -66,9 +80,15 @@ def create_app(datasets: Datasets | list[Dataset] | Dataset, *, max_upload: int 
         yield
         pool.shutdown()
 
-    app = FastAPI(title="innoscope dashboard API", version="1", docs_url=None, redoc_url=None,
-                  lifespan=lifespan, description="What-if weights and methods on an innoscope index; every "
-                                                 "response is computed by innoscope.build.")
+    app = FastAPI(
+        title="innoscope dashboard API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        description="What-if weights and methods on an innoscope index; every "
+        "response is computed by innoscope.build.",
+    )
     app.state.datasets = store
     limits = limits or UploadLimits()
     app.state.upload_limits = limits if max_upload is None else replace(limits, max_bytes=max_upload)

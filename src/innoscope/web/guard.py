@@ -102,8 +102,15 @@ def json_depth(obj: Any) -> int:
 class RequestGuard:
     """The checks above, in front of the dashboard app."""
 
-    def __init__(self, app: ASGIApp, *, hosts: Iterable[str] = DEFAULT_HOSTS,
-                 upload_path: str = "/api/upload", max_json: int = MAX_JSON, max_depth: int = MAX_DEPTH):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hosts: Iterable[str] = DEFAULT_HOSTS,
+        upload_path: str = "/api/upload",
+        max_json: int = MAX_JSON,
+        max_depth: int = MAX_DEPTH,
+    ):
         self.app = app
         self.hosts = frozenset(h.lower() for h in hosts)
         self.upload_path = upload_path
@@ -122,8 +129,11 @@ class RequestGuard:
                 if scope["path"] != self.upload_path:
                     receive = await self.checked_json(headers, receive)
                 elif media_type(headers) not in UPLOAD_TYPES:
-                    raise Refused(415, f"uploads need a Content-Type of {', '.join(sorted(UPLOAD_TYPES))}; "
-                                       f"got {shorten(media_type(headers) or 'none', 80)!r}")
+                    raise Refused(
+                        415,
+                        f"uploads need a Content-Type of {', '.join(sorted(UPLOAD_TYPES))}; "
+                        f"got {shorten(media_type(headers) or 'none', 80)!r}",
+                    )
         except Refused as e:
             await refusal(e.status, e.detail)(scope, receive, send)
             return
@@ -132,8 +142,11 @@ class RequestGuard:
     def check_host(self, headers: Headers) -> None:
         hp = _host_port(headers.get("host", ""))
         if hp is None or hp[0] not in self.hosts:
-            raise Refused(400, f"Host {shorten(headers.get('host', ''), 80)!r} is not served here; allowed: "
-                               f"{', '.join(sorted(self.hosts))} (innoscope serve --allow-host NAME)")
+            raise Refused(
+                400,
+                f"Host {shorten(headers.get('host', ''), 80)!r} is not served here; allowed: "
+                f"{', '.join(sorted(self.hosts))} (innoscope serve --allow-host NAME)",
+            )
 
     def check_same_origin(self, headers: Headers) -> None:
         site = headers.get("sec-fetch-site")
@@ -145,16 +158,20 @@ class RequestGuard:
             if value is None:
                 continue
             if _origin(value) != here:
-                raise Refused(403, f"cross-site request refused: {name.title()} {shorten(value, 80)!r} "
-                                   f"is not this server ({shorten(headers.get('host', ''), 80)})")
+                raise Refused(
+                    403,
+                    f"cross-site request refused: {name.title()} {shorten(value, 80)!r} "
+                    f"is not this server ({shorten(headers.get('host', ''), 80)})",
+                )
             return
 
     async def checked_json(self, headers: Headers, receive: Receive) -> Receive:
         """Refuse a non-JSON, oversized or too deeply nested body; hand the route the body it was sent."""
         media = media_type(headers)
         if not is_json(media):
-            raise Refused(422, "send JSON (Content-Type: application/json); "
-                               f"got {shorten(media or 'none', 80)!r}")
+            raise Refused(
+                422, f"send JSON (Content-Type: application/json); got {shorten(media or 'none', 80)!r}"
+            )
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_json:
             raise Refused(413, f"JSON body too large: {int(declared):,} bytes; limit {self.max_json:,}")
@@ -166,8 +183,9 @@ class RequestGuard:
                 raise Refused(400, "the client disconnected")
             body += message.get("body", b"")
             if len(body) > self.max_json:
-                raise Refused(413, f"JSON body too large: over {self.max_json:,} bytes; "
-                                   f"limit {self.max_json:,}")
+                raise Refused(
+                    413, f"JSON body too large: over {self.max_json:,} bytes; limit {self.max_json:,}"
+                )
             more = message.get("more_body", False)
         try:
             depth = json_depth(json.loads(body)) if body else 0

@@ -66,8 +66,10 @@ def _check_shape(where: str, rows: int, columns: int, limits: UploadLimits) -> N
     if columns > limits.max_columns:
         raise TooLarge(f"{where}: {columns:,} columns; limit {limits.max_columns:,}")
     if rows * columns > limits.max_cells:
-        raise TooLarge(f"{where}: {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; "
-                       f"limit {limits.max_cells:,}")
+        raise TooLarge(
+            f"{where}: {rows:,} rows x {columns:,} columns = {rows * columns:,} cells; "
+            f"limit {limits.max_cells:,}"
+        )
 
 
 def check_csv(raw: bytes, filename: str, limits: UploadLimits) -> None:
@@ -89,20 +91,30 @@ def check_xlsx(raw: bytes, filename: str, limits: UploadLimits) -> None:
             raise TooLarge(f"{filename}: {len(infos):,} files in the archive; limit {limits.max_members:,}")
         total = sum(i.file_size for i in infos)
         if total > limits.max_unpacked:
-            raise TooLarge(f"{filename}: unpacks to {total:,} bytes; limit {limits.max_unpacked:,} "
-                           "(refused unopened: a workbook this size may be a zip bomb)")
+            raise TooLarge(
+                f"{filename}: unpacks to {total:,} bytes; limit {limits.max_unpacked:,} "
+                "(refused unopened: a workbook this size may be a zip bomb)"
+            )
         for i in infos:
             if i.file_size > MiB and i.file_size > limits.max_ratio * max(i.compress_size, 1):
                 ratio = i.file_size / max(i.compress_size, 1)
-                raise TooLarge(f"{filename}: {i.filename} is compressed {ratio:,.0f} to 1; limit "
-                               f"{limits.max_ratio:g} to 1 (refused unopened: may be a zip bomb)")
+                raise TooLarge(
+                    f"{filename}: {i.filename} is compressed {ratio:,.0f} to 1; limit "
+                    f"{limits.max_ratio:g} to 1 (refused unopened: may be a zip bomb)"
+                )
         rows, letters = 0, set()
         for i in infos:
             sheet = i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
             try:
                 rows = max(rows, _stream_member(zf, i, sheet, letters))
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError,
-                    EOFError) as e:
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                NotImplementedError,
+                RuntimeError,
+                OSError,
+                EOFError,
+            ) as e:
                 raise DataError(f"{filename}: cannot read as an xlsx workbook: {i.filename}: {e}") from None
     columns = max((column_number(c) for c in letters), default=0)
     _check_shape(filename, rows, columns, limits)

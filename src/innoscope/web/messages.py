@@ -19,7 +19,7 @@ def shorten(text: Any, limit: int = MAX_DETAIL) -> str:
     if len(s) <= limit:
         return s
     head, tail = (2 * limit) // 3, limit // 3
-    return f"{s[:head]} ...[{len(s) - head - tail:,} characters left out]... {s[len(s) - tail:]}"
+    return f"{s[:head]} ...[{len(s) - head - tail:,} characters left out]... {s[len(s) - tail :]}"
 
 
 def first_few(items: Iterable[Any], n: int = 5, width: int = 60) -> str:

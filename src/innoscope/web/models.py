@@ -16,12 +16,14 @@ class WhatIf(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dataset: str | None = Field(None, max_length=100, description="data set id (default: the first)")
-    weights: dict[Code, Weight] = Field(default_factory=dict, max_length=5000,
-                                        description="node code -> weight (>= 0)")
+    weights: dict[Code, Weight] = Field(
+        default_factory=dict, max_length=5000, description="node code -> weight (>= 0)"
+    )
     normalise: str | None = Field(None, max_length=50, description="normalise method (registry name)")
     aggregate: str | None = Field(None, max_length=50, description="aggregate method (registry name)")
-    entities: list[Code] | None = Field(None, max_length=5000,
-                                        description="entity codes to include (default: all)")
+    entities: list[Code] | None = Field(
+        None, max_length=5000, description="entity codes to include (default: all)"
+    )
     lang: Literal["zh", "en"] = "zh"
 
 
@@ -37,15 +39,22 @@ class ProfileRequest(WhatIf):
 class UncertaintyRequest(WhatIf):
     n: int = Field(1000, ge=100, le=20000, description="Monte Carlo replications")
     seed: int = Field(1, ge=0, le=2**31 - 1, description="random seed (same seed, same answer)")
-    a: str | None = Field(None, max_length=200, description="first entity of P(A outranks B) (default: the "
-                                                           "data set's comparison)")
+    a: str | None = Field(
+        None,
+        max_length=200,
+        description="first entity of P(A outranks B) (default: the data set's comparison)",
+    )
     b: str | None = Field(None, max_length=200)
 
 
 class SensitivityRequest(WhatIf):
     n: Literal[64, 128, 256, 512, 1024, 2048] = Field(
-        256, description="Sobol base sample (runs: n x (inputs + 2))")
+        256, description="Sobol base sample (runs: n x (inputs + 2))"
+    )
     seed: int = Field(1, ge=0, le=2**31 - 1, description="random seed (same seed, same answer)")
-    a: str | None = Field(None, max_length=200, description="entities whose own rank is analysed too "
-                                                           "(default: the data set's comparison)")
+    a: str | None = Field(
+        None,
+        max_length=200,
+        description="entities whose own rank is analysed too (default: the data set's comparison)",
+    )
     b: str | None = Field(None, max_length=200)

@@ -46,14 +46,28 @@ def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
     R = rank_desc(pd.DataFrame(S)).to_numpy(float)
     codes = list(agg.index)
     names = [model.entity_name(result, e, lang) for e in codes]
-    order = sorted(range(len(codes)), key=lambda i: (np.isnan(R[i, 0]), R[i, 0] if R[i, 0] == R[i, 0] else 0,
-                                                     names[i]))
+    order = sorted(
+        range(len(codes)), key=lambda i: (np.isnan(R[i, 0]), R[i, 0] if R[i, 0] == R[i, 0] else 0, names[i])
+    )
     S = np.where(np.isnan(S), None, S).tolist()
     R = np.where(np.isnan(R), None, R).tolist()
-    rows = [{"code": codes[i], "name": names[i], "score": S[i][0], "rank": R[i][0],
-             "pillars": {p: [S[i][j], R[i][j]] for j, p in enumerate(pillars, start=1)}} for i in order]
-    return {"root": fw.root, "rows": rows,
-            "pillars": [{"code": p, "name": model.node_label(fw, p, lang), "level": fw[p].level} for p in pillars]}
+    rows = [
+        {
+            "code": codes[i],
+            "name": names[i],
+            "score": S[i][0],
+            "rank": R[i][0],
+            "pillars": {p: [S[i][j], R[i][j]] for j, p in enumerate(pillars, start=1)},
+        }
+        for i in order
+    ]
+    return {
+        "root": fw.root,
+        "rows": rows,
+        "pillars": [
+            {"code": p, "name": model.node_label(fw, p, lang), "level": fw[p].level} for p in pillars
+        ],
+    }
 
 
 def uncertainty_payload(result: Result, res: Any, a: str, b: str, lang: str) -> dict[str, Any]:
@@ -61,24 +75,49 @@ def uncertainty_payload(result: Result, res: Any, a: str, b: str, lang: str) -> 
     fw = result.framework
     q_lo, q_hi = f"q{round(100 * min(res.quantiles)):02d}", f"q{round(100 * max(res.quantiles)):02d}"
     stats = res.rank_stats().sort_values(["nominal", "uCode"])
-    rows = [{"code": r["uCode"], "name": model.entity_name(result, r["uCode"], lang), "nominal": r["nominal"],
-             "median": r["median"], "lo": r[q_lo], "hi": r[q_hi]} for _, r in stats.iterrows()]
+    rows = [
+        {
+            "code": r["uCode"],
+            "name": model.entity_name(result, r["uCode"], lang),
+            "nominal": r["nominal"],
+            "median": r["median"],
+            "lo": r[q_lo],
+            "hi": r[q_hi],
+        }
+        for _, r in stats.iterrows()
+    ]
     cmp = res.compare(a, b)
     p_ab, p_ba = cmp.columns[-2], cmp.columns[-1]
-    probs = [{"node": r["node"], "name": node_label(fw, r["node"], lang), "p_ab": r[p_ab], "p_ba": r[p_ba]}
-             for _, r in cmp.iterrows() if r["level"] >= fw.n_levels - 1]
-    return {"n": res.n, "interval": [min(res.quantiles), max(res.quantiles)], "rows": rows, "a": a, "b": b,
-            "name_a": model.entity_name(result, a, lang), "name_b": model.entity_name(result, b, lang),
-            "outranks": probs}
+    probs = [
+        {"node": r["node"], "name": node_label(fw, r["node"], lang), "p_ab": r[p_ab], "p_ba": r[p_ba]}
+        for _, r in cmp.iterrows()
+        if r["level"] >= fw.n_levels - 1
+    ]
+    return {
+        "n": res.n,
+        "interval": [min(res.quantiles), max(res.quantiles)],
+        "rows": rows,
+        "a": a,
+        "b": b,
+        "name_a": model.entity_name(result, a, lang),
+        "name_b": model.entity_name(result, b, lang),
+        "outranks": probs,
+    }
 
 
 def options(req: WhatIf) -> dict[str, Any]:
     """The keyword arguments of :func:`.state.rebuild` / :func:`.state.whatif` a request asks for."""
-    return {"weights": req.weights, "normalise": req.normalise, "aggregate": req.aggregate, "entities": req.entities}
+    return {
+        "weights": req.weights,
+        "normalise": req.normalise,
+        "aggregate": req.aggregate,
+        "entities": req.entities,
+    }
 
 
-def whatif_pair(ds: Dataset, req: UncertaintyRequest | SensitivityRequest
-                ) -> tuple[dict[str, Any], Result, tuple[str, str]]:
+def whatif_pair(
+    ds: Dataset, req: UncertaintyRequest | SensitivityRequest
+) -> tuple[dict[str, Any], Result, tuple[str, str]]:
     """The what-if's options, its build, and the two entities asked about (default: the data set's comparison)."""
     kw = options(req)
     result = rebuild(ds, **kw)
@@ -88,7 +127,6 @@ def whatif_pair(ds: Dataset, req: UncertaintyRequest | SensitivityRequest
         if code is None:
             raise NotFound(model.unknown_entity(result, key))
     return kw, result, (a, b)
-
 
 
 def ranking_table(result: Result) -> pd.DataFrame:

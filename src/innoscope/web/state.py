@@ -67,8 +67,15 @@ class Datasets:
             return list(self._d.values())
 
     def add_upload(self, base: Dataset, data: CrossSection, label: str) -> Dataset:
-        ds = Dataset(id=f"upload-{uuid.uuid4().hex[:10]}", label=label, framework=base.framework, data=data,
-                     spec=base.spec, compare=base.compare, uploaded=True)
+        ds = Dataset(
+            id=f"upload-{uuid.uuid4().hex[:10]}",
+            label=label,
+            framework=base.framework,
+            data=data,
+            spec=base.spec,
+            compare=base.compare,
+            uploaded=True,
+        )
         ds.base  # noqa: B018 - build now so a bad upload fails here, not on the next request
         with self._lock:
             self._d[ds.id] = ds
@@ -85,9 +92,16 @@ def with_weights(fw: Framework, weights: dict[str, float]) -> Framework:
     unknown = sorted(set(weights) - set(fw.by_id))
     if unknown:
         raise DataError(f"unknown node(s) {first_few(unknown)} in weights; nodes: {first_few(fw.by_id, 20)}")
-    nodes = [n.model_copy(update={"weight": float(weights[n.id])}) if n.id in weights else n for n in fw.nodes]
-    return Framework(nodes=nodes, denominators=fw.denominators, groups=fw.groups, level_names=fw.level_names,
-                     source=fw.source)
+    nodes = [
+        n.model_copy(update={"weight": float(weights[n.id])}) if n.id in weights else n for n in fw.nodes
+    ]
+    return Framework(
+        nodes=nodes,
+        denominators=fw.denominators,
+        groups=fw.groups,
+        level_names=fw.level_names,
+        source=fw.source,
+    )
 
 
 def with_methods(spec: PipelineSpec, normalise: str | None, aggregate: str | None) -> PipelineSpec:
@@ -108,9 +122,14 @@ def with_methods(spec: PipelineSpec, normalise: str | None, aggregate: str | Non
     return spec
 
 
-def whatif(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: str | None = None,
-           aggregate: str | None = None, entities: list[str] | None = None
-           ) -> tuple[Framework, CrossSection, PipelineSpec]:
+def whatif(
+    ds: Dataset,
+    *,
+    weights: dict[str, float] | None = None,
+    normalise: str | None = None,
+    aggregate: str | None = None,
+    entities: list[str] | None = None,
+) -> tuple[Framework, CrossSection, PipelineSpec]:
     """The framework, data and spec of a what-if (unknown nodes, methods or entities rejected)."""
     fw = with_weights(ds.framework, weights or {})
     spec = with_methods(ds.spec, normalise, aggregate)
@@ -118,15 +137,23 @@ def whatif(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: s
     if entities:
         unknown = [e for e in entities if e not in data.values.index]
         if unknown:
-            raise NotFound(f"unknown entity {unknown[0]!r}; entities include: {', '.join(data.entities[:8])}...")
+            raise NotFound(
+                f"unknown entity {unknown[0]!r}; entities include: {', '.join(data.entities[:8])}..."
+            )
         if len(set(entities)) < 2:
             raise DataError("pick at least 2 entities")
         data = data.subset(list(dict.fromkeys(entities)))
     return fw, data, spec
 
 
-def rebuild(ds: Dataset, *, weights: dict[str, float] | None = None, normalise: str | None = None,
-            aggregate: str | None = None, entities: list[str] | None = None) -> Result:
+def rebuild(
+    ds: Dataset,
+    *,
+    weights: dict[str, float] | None = None,
+    normalise: str | None = None,
+    aggregate: str | None = None,
+    entities: list[str] | None = None,
+) -> Result:
     """The index for a what-if: ``innoscope.build`` on the modified framework, spec and entities."""
     if not weights and not normalise and not aggregate and not entities:
         return ds.base

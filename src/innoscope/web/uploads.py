@@ -43,8 +43,15 @@ def decode_csv(raw: bytes, where: str) -> str:
     # GB18030, the encoding of mainland yearbook tables.
     prefer = ["gb18030", "big5", "utf_16", "cp1252"]
     matches = list(from_bytes(raw, cp_isolation=prefer))
-    best = min(matches, key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3), prefer.index(m.encoding)
-                                       if m.encoding in prefer else 99), default=None)
+    best = min(
+        matches,
+        key=lambda m: (
+            round(m.chaos, 3),
+            -round(m.coherence, 3),
+            prefer.index(m.encoding) if m.encoding in prefer else 99,
+        ),
+        default=None,
+    )
     if best is None:
         raise DataError(f"{where}: cannot detect the text encoding (expected UTF-8, GBK, GB18030 or Big5)")
     return str(best)
@@ -76,18 +83,24 @@ def read_table(raw: bytes, filename: str, limits: UploadLimits | None = None) ->
     return df
 
 
-def crosssection_from_upload(raw: bytes, filename: str, framework: Framework,
-                             limits: UploadLimits | None = None) -> CrossSection:
+def crosssection_from_upload(
+    raw: bytes, filename: str, framework: Framework, limits: UploadLimits | None = None
+) -> CrossSection:
     """Validate an uploaded iData table against ``framework`` (same checks as ``innoscope build``)."""
     df = read_table(raw, filename, limits)
     try:
         cs = CrossSection.from_idata(df, framework, source=filename)
     except InnoscopeError:
         raise
-    except (ValueError, TypeError) as e:  # e.g. a non-numeric denominator column, which from_idata does not name
+    except (
+        ValueError,
+        TypeError,
+    ) as e:  # e.g. a non-numeric denominator column, which from_idata does not name
         raise DataError(f"{filename}: {e} (denominator and indicator columns must hold numbers)") from None
     if len(cs.entities) < 2:
-        raise DataError(f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}")
+        raise DataError(
+            f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}"
+        )
     return cs
 
 
@@ -104,8 +117,9 @@ def is_city_file(raw: bytes, filename: str) -> bool:
     return set(COLUMNS) <= cols
 
 
-def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framework, spec,
-                                  limits: UploadLimits | None = None) -> CrossSection:
+def crosssection_from_city_upload(
+    raw: bytes, filename: str, framework: Framework, spec, limits: UploadLimits | None = None
+) -> CrossSection:
     """Import a cited city file as ``innoscope run --data FILE`` does; the cross-section carries provenance."""
     from innoscope.cities.citydata import default_build
     from innoscope.report.model import provenance_from_choices
@@ -121,7 +135,9 @@ def crosssection_from_city_upload(raw: bytes, filename: str, framework: Framewor
     cs.source = filename
     cs.provenance = provenance_from_choices(b.choices)
     if len(cs.entities) < 2:
-        raise DataError(f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}")
+        raise DataError(
+            f"{filename}: at least 2 entities are needed to build an index; found {len(cs.entities)}"
+        )
     return cs
 
 
@@ -134,8 +150,14 @@ class _Parts:
         self.field, self.value, self.data = b"", b"", bytearray()
 
     def callbacks(self) -> dict:
-        return {"on_part_begin": self.begin, "on_header_field": self.on_field, "on_header_value": self.on_value,
-                "on_header_end": self.header_end, "on_part_data": self.on_data, "on_part_end": self.end}
+        return {
+            "on_part_begin": self.begin,
+            "on_header_field": self.on_field,
+            "on_header_value": self.on_value,
+            "on_header_end": self.header_end,
+            "on_part_data": self.on_data,
+            "on_part_end": self.end,
+        }
 
     def begin(self) -> None:
         self.headers, self.field, self.value, self.data = {}, b"", b"", bytearray()

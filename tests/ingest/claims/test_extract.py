@@ -18,15 +18,24 @@ ARTICLE = Path(__file__).resolve().parents[2] / "data" / "000_56324c709aa1581a.t
 
 # (place, series, value in base units) as in the seed rows of the bundled cited data
 SEED = [
-    ("深圳", "high_tech_enterprises", 26600), ("杭州", "high_tech_enterprises", 16500),
-    ("深圳", "little_giants_cumulative", 1040), ("杭州", "little_giants_cumulative", 478),
-    ("深圳", "unicorns", 34), ("杭州", "unicorns", 19),
-    ("深圳", "papers_10yr", 256000), ("杭州", "papers_10yr", 344000),
-    ("深圳", "invention_patents_held", 1844000), ("杭州", "invention_patents_held", 850000),
-    ("深圳", "rd_expenditure", 2236.6e8), ("深圳", "rd_enterprise_share", 93.3),
-    ("深圳", "high_tech_enterprises_per_km2", 12), ("深圳", "robot_enterprises", 51100),
-    ("深圳", "robot_industry_chain_output", 1700e8), ("深圳", "service_robot_output_growth", 25.8),
-    ("深圳", "industrial_robot_output_growth", 31.8), ("深圳", "ai_enterprises_rank", 2),
+    ("深圳", "high_tech_enterprises", 26600),
+    ("杭州", "high_tech_enterprises", 16500),
+    ("深圳", "little_giants_cumulative", 1040),
+    ("杭州", "little_giants_cumulative", 478),
+    ("深圳", "unicorns", 34),
+    ("杭州", "unicorns", 19),
+    ("深圳", "papers_10yr", 256000),
+    ("杭州", "papers_10yr", 344000),
+    ("深圳", "invention_patents_held", 1844000),
+    ("杭州", "invention_patents_held", 850000),
+    ("深圳", "rd_expenditure", 2236.6e8),
+    ("深圳", "rd_enterprise_share", 93.3),
+    ("深圳", "high_tech_enterprises_per_km2", 12),
+    ("深圳", "robot_enterprises", 51100),
+    ("深圳", "robot_industry_chain_output", 1700e8),
+    ("深圳", "service_robot_output_growth", 25.8),
+    ("深圳", "industrial_robot_output_growth", 31.8),
+    ("深圳", "ai_enterprises_rank", 2),
     ("深圳", "pct_applications_rank", 1),
 ]
 
@@ -37,8 +46,10 @@ def article():
 
 
 def _has(cands, place, series, value):
-    return any(c.entity == place and c.indicator == series and c.value == pytest.approx(value, rel=1e-9)
-               for c in cands)
+    return any(
+        c.entity == place and c.indicator == series and c.value == pytest.approx(value, rel=1e-9)
+        for c in cands
+    )
 
 
 @pytest.mark.parametrize(("place", "series", "value"), SEED)
@@ -57,7 +68,7 @@ def test_article_offsets_point_at_the_figure(article):
 
     cleaned = clean(text)
     for c in article:
-        assert cleaned[c.start:c.end].strip() == c.figure
+        assert cleaned[c.start : c.end].strip() == c.figure
         assert c.sentence in cleaned
 
 
@@ -69,13 +80,18 @@ def test_article_qualifiers(article):
 
 
 def one(text, **kw):
-    return [(c.entity, c.indicator, c.value, c.unit, c.year, c.kind) for c in extract_text(text, **kw)
-            if c.indicator]
+    return [
+        (c.entity, c.indicator, c.value, c.unit, c.year, c.kind)
+        for c in extract_text(text, **kw)
+        if c.indicator
+    ]
 
 
 def test_implicit_subject_and_relative_year():
-    got = one("杭州市科技局：创新驱动发展\n去年，我市新增国家高新技术企业2000余家，总数达1.65万家。",
-              doc_date=date(2025, 3, 1))
+    got = one(
+        "杭州市科技局：创新驱动发展\n去年，我市新增国家高新技术企业2000余家，总数达1.65万家。",
+        doc_date=date(2025, 3, 1),
+    )
     assert ("杭州", "high_tech_enterprises", 16500.0, "家", 2024, "level") in got
     assert ("杭州", "high_tech_enterprises_change", 2000.0, "家", 2024, "change") in got
 
@@ -94,14 +110,17 @@ def test_bulletin_title_gives_the_year():
 def test_ratio_share_rank_are_kept_as_what_they_are():
     assert one("深圳独角兽企业数量是杭州的1.6倍。") == [("深圳", "unicorns_ratio", 1.6, "倍", None, "ratio")]
     assert ("杭州", "invention_patents_held_rank", 4.0, "rank", None, "rank") in one(
-        "杭州有效发明专利拥有量10.9万件，居全国第三，省会城市第一。".replace("第三", "第四"))
+        "杭州有效发明专利拥有量10.9万件，居全国第三，省会城市第一。".replace("第三", "第四")
+    )
     assert one("合肥全社会研发投入强度达3.91%。") == [("合肥", "rd_intensity", 3.91, "%", None, "share")]
 
 
 def test_respective_places():
     got = one("广州、深圳的本科高校分别为37所和5所。")
-    assert got == [("广州", "universities_undergrad", 37.0, "所", None, "level"),
-                   ("深圳", "universities_undergrad", 5.0, "所", None, "level")]
+    assert got == [
+        ("广州", "universities_undergrad", 37.0, "所", None, "level"),
+        ("深圳", "universities_undergrad", 5.0, "所", None, "level"),
+    ]
 
 
 def test_places_written_before_figures():
@@ -112,15 +131,19 @@ def test_places_written_before_figures():
 
 def test_national_average_is_not_the_city():
     got = one("深圳每万人口高价值发明专利拥有量98.36件，是全国平均水平(11.8件)的8.3倍")
-    assert [g[:3] for g in got] == [("深圳", "high_value_invention_patents_per_10k_pop", 98.36),
-                                    ("深圳", "high_value_invention_patents_per_10k_pop_ratio", 8.3)]
+    assert [g[:3] for g in got] == [
+        ("深圳", "high_value_invention_patents_per_10k_pop", 98.36),
+        ("深圳", "high_value_invention_patents_per_10k_pop_ratio", 8.3),
+    ]
 
 
 def test_english():
     assert one("In 2023 Shenzhen's R&D expenditure reached RMB 223.66 billion.") == [
-        ("深圳", "rd_expenditure", 223.66e9, "元", 2023, "level")]
+        ("深圳", "rd_expenditure", 223.66e9, "元", 2023, "level")
+    ]
     assert one("Hangzhou is home to more than 24,000 high-tech enterprises.") == [
-        ("杭州", "high_tech_enterprises", 24000.0, "家", None, "level")]
+        ("杭州", "high_tech_enterprises", 24000.0, "家", None, "level")
+    ]
 
 
 def test_traditional_and_simplified_agree():
@@ -145,7 +168,9 @@ def test_streaming_gives_the_same_candidates(tmp_path):
     p.write_text(ARTICLE.read_text(encoding="utf-8") * 3, encoding="utf-8")
     ex = Extractor()
     whole = [(c.start, c.entity, c.indicator, c.value) for c in extract_file(p, extractor=ex)]
-    small = [(c.start, c.entity, c.indicator, c.value) for c in extract_file(p, extractor=ex, chunk_chars=1500)]
+    small = [
+        (c.start, c.entity, c.indicator, c.value) for c in extract_file(p, extractor=ex, chunk_chars=1500)
+    ]
     assert whole == small and len(whole) == 3 * 25
 
 
@@ -166,8 +191,10 @@ def test_bad_input(tmp_path):
 def test_gbk_and_html(tmp_path):
     (tmp_path / "g.txt").write_bytes("南京的独角兽企业有三十四家。".encode("gbk"))
     assert [(c.entity, c.value) for c in extract_file(tmp_path / "g.txt")] == [("南京", 34.0)]
-    html = ("<html><head><title>t</title><script>var x=5;</script></head><body><table>"
-            "<tr><th>城市</th><th>独角兽企业</th></tr><tr><td>北京</td><td>114家</td></tr></table></body></html>")
+    html = (
+        "<html><head><title>t</title><script>var x=5;</script></head><body><table>"
+        "<tr><th>城市</th><th>独角兽企业</th></tr><tr><td>北京</td><td>114家</td></tr></table></body></html>"
+    )
     (tmp_path / "t.html").write_text(html, encoding="utf-8")
     got = [(c.entity, c.indicator, c.value) for c in extract_file(tmp_path / "t.html")]
     assert ("北京", "unicorns", 114.0) in got

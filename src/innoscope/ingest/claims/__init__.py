@@ -16,4 +16,12 @@ from innoscope.ingest.claims.extract import (
 from innoscope.ingest.claims.indicators import Lexicon
 from innoscope.ingest.claims.places import PlaceIndex
 
-__all__ = ["CANDIDATE_COLUMNS", "Candidate", "Extractor", "Lexicon", "PlaceIndex", "extract_file", "extract_text"]
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "Candidate",
+    "Extractor",
+    "Lexicon",
+    "PlaceIndex",
+    "extract_file",
+    "extract_text",
+]

@@ -20,8 +20,21 @@ _YEAR_RE = re.compile(
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|last year|this year)"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
-_REL = {"去年": -1, "上年": -1, "上一年": -1, "last year": -1, "前年": -2, "今年": 0, "本年": 0, "当年": 0,
-        "目前": 0, "现有": 0, "当前": 0, "截至目前": 0, "this year": 0}
+_REL = {
+    "去年": -1,
+    "上年": -1,
+    "上一年": -1,
+    "last year": -1,
+    "前年": -2,
+    "今年": 0,
+    "本年": 0,
+    "当年": 0,
+    "目前": 0,
+    "现有": 0,
+    "当前": 0,
+    "截至目前": 0,
+    "this year": 0,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +69,23 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
             out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"]), "explicit"))
             continue
         word = m["rel"]
-        if word in ("上年", "上一年") and text[max(0, m.start() - 1):m.start()] in ("比", "较", "同", "与", "于"):
+        if word in ("上年", "上一年") and text[max(0, m.start() - 1) : m.start()] in (
+            "比",
+            "较",
+            "同",
+            "与",
+            "于",
+        ):
             continue
         if doc_date is None:
             out.append(YearMention(m.start(), m.end(), None, f"relative: {word} (no document date)"))
         else:
-            out.append(YearMention(m.start(), m.end(), doc_date.year + _REL[word],
-                                   f"relative: {word} (document date {doc_date.isoformat()})"))
+            out.append(
+                YearMention(
+                    m.start(),
+                    m.end(),
+                    doc_date.year + _REL[word],
+                    f"relative: {word} (document date {doc_date.isoformat()})",
+                )
+            )
     return out

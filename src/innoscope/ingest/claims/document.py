@@ -50,8 +50,17 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
-_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xFFE5: ord("¥"), 0x2212: ord("-"),
-          0xFF0D: ord("-"), 0xFF5E: ord("~"), 0x301C: ord("~"), 0xFE6A: ord("%"), 0x00B2: ord("2")}
+_WIDTH = {
+    **{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)},
+    0x3000: 0x20,
+    0xFFE5: ord("¥"),
+    0x2212: ord("-"),
+    0xFF0D: ord("-"),
+    0xFF5E: ord("~"),
+    0x301C: ord("~"),
+    0xFE6A: ord("%"),
+    0x00B2: ord("2"),
+}
 
 
 @lru_cache(maxsize=8192)
@@ -79,8 +88,34 @@ def clean(text: str) -> str:
 
 
 class _HTMLText(HTMLParser):
-    _BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
-                        "article", "title", "header", "footer", "ul", "ol", "blockquote", "pre", "hr", "dd", "dt"})
+    _BLOCK = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "tr",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "table",
+            "section",
+            "article",
+            "title",
+            "header",
+            "footer",
+            "ul",
+            "ol",
+            "blockquote",
+            "pre",
+            "hr",
+            "dd",
+            "dt",
+        }
+    )
     _SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
 
     def __init__(self) -> None:
@@ -117,9 +152,13 @@ class _HTMLText(HTMLParser):
         return re.sub(r" *\n[ \n]*", "\n", s)
 
 
-_MD_RULES = [(re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""), (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
-             (re.compile(r"(\*\*|__|`)"), ""), (re.compile(r"^\s*[-*+]\s+", re.M), ""),
-             (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), "")]
+_MD_RULES = [
+    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(\*\*|__|`)"), ""),
+    (re.compile(r"^\s*[-*+]\s+", re.M), ""),
+    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), ""),
+]
 
 
 def _markdown(text: str) -> str:
@@ -140,10 +179,14 @@ def _kind(name: str, sample: bytes) -> str:
 
 def _check_bytes(name: str, sample: bytes) -> None:
     if sample.startswith(b"%PDF"):
-        raise DataError(f"{name}: a PDF file; extract its text first (e.g. `pdftotext -layout {name} out.txt`) "
-                        "and give the text file")
+        raise DataError(
+            f"{name}: a PDF file; extract its text first (e.g. `pdftotext -layout {name} out.txt`) "
+            "and give the text file"
+        )
     if sample.startswith(b"PK\x03\x04"):
-        raise DataError(f"{name}: a zip container (docx, xlsx, ...), not text; save it as plain text or HTML first")
+        raise DataError(
+            f"{name}: a zip container (docx, xlsx, ...), not text; save it as plain text or HTML first"
+        )
 
 
 def _open(path: str | Path) -> tuple[BinaryIO, str]:
@@ -157,7 +200,9 @@ def _open(path: str | Path) -> tuple[BinaryIO, str]:
     return open(p, "rb"), str(p)
 
 
-def iter_text(path: str | Path, *, encoding: str | None = None, chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+def iter_text(
+    path: str | Path, *, encoding: str | None = None, chunk_chars: int = CHUNK_CHARS
+) -> Iterator[str]:
     """The document's text as chunks (see the module docstring), raw (not cleaned)."""
     fh, name = _open(path)
     try:
@@ -178,9 +223,11 @@ def iter_text(path: str | Path, *, encoding: str | None = None, chunk_chars: int
             try:
                 piece = decoder.decode(block, final=final)
             except UnicodeDecodeError as exc:
-                raise DataError(f"{name}: bytes {block[exc.start:exc.end + 3]!r} at byte offset "
-                                f"{offset + exc.start} are not valid {enc} (detected: {not encoding}); pass "
-                                f"--encoding") from None
+                raise DataError(
+                    f"{name}: bytes {block[exc.start : exc.end + 3]!r} at byte offset "
+                    f"{offset + exc.start} are not valid {enc} (detected: {not encoding}); pass "
+                    f"--encoding"
+                ) from None
             offset += len(block)
             if parser is not None:
                 parser.feed(piece)
@@ -207,4 +254,4 @@ def _cut(text: str, size: int, final: bool) -> tuple[str, str]:
         at = max(text.rfind("。", 0, size), text.rfind(". ", 0, size))
     if at < size // 4:
         at = size - 1
-    return text[: at + 1], text[at + 1:]
+    return text[: at + 1], text[at + 1 :]

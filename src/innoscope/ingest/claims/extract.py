@@ -37,8 +37,23 @@ from innoscope.ingest.names import EntityTable
 
 __all__ = ["CANDIDATE_COLUMNS", "Candidate", "Extractor", "extract_file", "extract_text"]
 
-CANDIDATE_COLUMNS = ("document", "entity", "indicator", "phrase", "value", "unit", "year", "year_source",
-                     "qualifier", "kind", "figure", "status", "sentence", "start", "end")
+CANDIDATE_COLUMNS = (
+    "document",
+    "entity",
+    "indicator",
+    "phrase",
+    "value",
+    "unit",
+    "year",
+    "year_source",
+    "qualifier",
+    "kind",
+    "figure",
+    "status",
+    "sentence",
+    "start",
+    "end",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +92,12 @@ _COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
 _FOLLOW_GAP_RE = re.compile(r"^[\s的国家级省市规模以上各类相关]{0,4}$")
 _RESPECTIVE_RE = re.compile(r"分别|respectively")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?")
-_PROPOSE_STRIP_RE = re.compile(r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$")
-_TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s?年.*(?:公报|报告|年鉴|统计|白皮书|通报)|(?:bulletin|report|yearbook)",
-                            re.IGNORECASE)
+_PROPOSE_STRIP_RE = re.compile(
+    r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
+)
+_TITLE_YEAR_RE = re.compile(
+    r"((?:19|20)\d{2})\s?年.*(?:公报|报告|年鉴|统计|白皮书|通报)|(?:bulletin|report|yearbook)", re.IGNORECASE
+)
 _SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
 _IS_RE = re.compile(r"是|为|相当于")
 _CUMULATIVE_RE = re.compile(r"累计|总数")
@@ -108,8 +126,14 @@ class Extractor:
         self.lexicon = lexicon or Lexicon.default()
 
     # -- documents ------------------------------------------------------------------------------
-    def extract_chunks(self, chunks: Iterable[str], *, document: str = "", doc_date: date | None = None,
-                       subject: str | None = None) -> Iterator[Candidate]:
+    def extract_chunks(
+        self,
+        chunks: Iterable[str],
+        *,
+        document: str = "",
+        doc_date: date | None = None,
+        subject: str | None = None,
+    ) -> Iterator[Candidate]:
         """Candidates of a document given as raw text chunks (read in order; see :func:`iter_text`)."""
         offset = 0
         ctx: _Ctx | None = None
@@ -138,8 +162,10 @@ class Extractor:
         places = self.places.find(norm)
         phrases = self.lexicon.find(norm)
         years = find_years(norm, ctx.date)
-        idx = {k: [x.start for x in v] for k, v in
-               (("f", figures), ("r", ranks), ("p", places), ("i", phrases), ("y", years))}
+        idx = {
+            k: [x.start for x in v]
+            for k, v in (("f", figures), ("r", ranks), ("p", places), ("i", phrases), ("y", years))
+        }
         header: list[PhraseMention | None] = []
         for s0, s1 in _sentences(norm):
             sl = {k: slice(bisect.bisect_left(v, s0), bisect.bisect_left(v, s1)) for k, v in idx.items()}
@@ -154,9 +180,23 @@ class Extractor:
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
             sent.column = _columns(norm, s0, s1, f_s, header)
             for c in sent.candidates():
-                yield Candidate(ctx.document, c["entity"], c["indicator"], c["phrase"], c["value"], c["unit"],
-                                c["year"], c["year_source"], c["qualifier"], c["kind"], c["figure"], c["status"],
-                                text[s0:s1].strip(), base + c["start"], base + c["end"])
+                yield Candidate(
+                    ctx.document,
+                    c["entity"],
+                    c["indicator"],
+                    c["phrase"],
+                    c["value"],
+                    c["unit"],
+                    c["year"],
+                    c["year_source"],
+                    c["qualifier"],
+                    c["kind"],
+                    c["figure"],
+                    c["status"],
+                    text[s0:s1].strip(),
+                    base + c["start"],
+                    base + c["end"],
+                )
 
 
 def _each_place(row: Row, names: list[str], seen: Seen) -> Iterator[Row]:
@@ -178,8 +218,9 @@ def _header(norm: str, s0: int, s1: int, phrases: list[PhraseMention]) -> list[P
     return [next((p for p in phrases if a <= p.start and p.end <= b), None) for a, b in _cells(norm, s0, s1)]
 
 
-def _columns(norm: str, s0: int, s1: int, figures: list[Figure],
-             header: list[PhraseMention | None]) -> dict[int, PhraseMention]:
+def _columns(
+    norm: str, s0: int, s1: int, figures: list[Figure], header: list[PhraseMention | None]
+) -> dict[int, PhraseMention]:
     """Figure start -> the header phrase of its column, for a ``|`` row under a header with as many cells."""
     if not header or "|" not in norm[s0:s1]:
         return {}
@@ -212,10 +253,27 @@ def _sentences(norm: str) -> Iterator[tuple[int, int]]:
 class _Sentence:
     """The rules applied to one sentence (see the module docstring)."""
 
-    def __init__(self, norm: str, text: str, s0: int, s1: int, figures: list[Figure], ranks: list[RankMention],
-                 places: list[PlaceMention], phrases: list[PhraseMention], years: list[YearMention], ctx: _Ctx):
+    def __init__(
+        self,
+        norm: str,
+        text: str,
+        s0: int,
+        s1: int,
+        figures: list[Figure],
+        ranks: list[RankMention],
+        places: list[PlaceMention],
+        phrases: list[PhraseMention],
+        years: list[YearMention],
+        ctx: _Ctx,
+    ):
         self.norm, self.text, self.s0, self.s1 = norm, text, s0, s1
-        self.figures, self.ranks, self.places, self.phrases, self.years = figures, ranks, places, phrases, years
+        self.figures, self.ranks, self.places, self.phrases, self.years = (
+            figures,
+            ranks,
+            places,
+            phrases,
+            years,
+        )
         self.ctx = ctx
         self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
         self.run_last: dict[int, Figure] = {}
@@ -231,7 +289,7 @@ class _Sentence:
         j = i
         while j > 0:
             a, b = self.places[j - 1], self.places[j]
-            if a.place in ("", "*") or not _LIST_SEP_RE.match(self.norm[a.end:b.start]):
+            if a.place in ("", "*") or not _LIST_SEP_RE.match(self.norm[a.end : b.start]):
                 break
             out.insert(0, a.place)
             j -= 1
@@ -254,8 +312,11 @@ class _Sentence:
             cuts = [m.start() for m in _IS_RE.finditer(self.norm, self.s0, start)]
             limit = cuts[-1] if cuts else start
         cs = self.clause_start(start)
-        near = [q for q in self.places if self.s0 <= q.start and q.end <= limit and (
-            q.place != "" or self._scope_owns(q, cs))]
+        near = [
+            q
+            for q in self.places
+            if self.s0 <= q.start and q.end <= limit and (q.place != "" or self._scope_owns(q, cs))
+        ]
         place = near[-1].place if near else "*"
         if place == "":
             return []
@@ -269,12 +330,12 @@ class _Sentence:
         hit = self._place_before(start, self.s0)
         if hit is not None:
             i, p = hit
-            gap = self.norm[p.end:start]
+            gap = self.norm[p.end : start]
             if p.place not in ("", "*") and _ADJ_RE.match(gap):
                 return self._coordinated(i) if _COORD_RE.search(gap) else [p.place]
             if p.place == "" and _ADJ_RE.match(gap) and kind != "rank":
                 return []  # a scope written right before the figure owns it (长三角37所)
-        if self.norm[max(self.s0, start - 2):start].replace(" ", "")[-1:] in ("(", "（"):
+        if self.norm[max(self.s0, start - 2) : start].replace(" ", "")[-1:] in ("(", "（"):
             return []  # a parenthesis after a name that is not a known place (宁波(397家), Tianjin (no. 18))
         return None
 
@@ -294,7 +355,8 @@ class _Sentence:
                 continue
             group = [f for f in self.figures if f.start > m.end()][: len(names)]
             if len(group) == len(names) and all(
-                    _LIST_SEP_RE.match(self.norm[a.end:b.start]) for a, b in zip(group, group[1:], strict=False)):
+                _LIST_SEP_RE.match(self.norm[a.end : b.start]) for a, b in zip(group, group[1:], strict=False)
+            ):
                 for f, n in zip(group, names, strict=True):
                     out.setdefault(f.start, n)
         return out
@@ -305,7 +367,7 @@ class _Sentence:
         gap = self.norm[a:b]
         for p in self.places:
             if a <= p.start and p.end <= b:
-                gap = gap.replace(self.norm[p.start:p.end], "", 1)
+                gap = gap.replace(self.norm[p.start : p.end], "", 1)
         return _LIST_SEP_RE.match(_PAREN_SPACE_RE.sub("", gap) or "x") is not None
 
     def group_units(self) -> tuple[dict[int, str], dict[int, str]]:
@@ -314,8 +376,12 @@ class _Sentence:
         units, kinds = {}, {}
         run: list[Figure] = []
         for f in [*self.figures, None]:
-            if f is not None and run and self._list_gap(run[-1].end, f.start) and (
-                    f.unit is None or run[-1].unit is None or unit_class(f.unit) == unit_class(run[-1].unit)):
+            if (
+                f is not None
+                and run
+                and self._list_gap(run[-1].end, f.start)
+                and (f.unit is None or run[-1].unit is None or unit_class(f.unit) == unit_class(run[-1].unit))
+            ):
                 run.append(f)
                 continue
             if len(run) > 1:
@@ -326,7 +392,9 @@ class _Sentence:
                         if g.unit is None and (g.magnitude != 1.0 or run[-1].magnitude == 1.0):
                             units[g.start] = run[-1].unit
                 first = run[0]
-                k = kind_of(first.unit or run[-1].unit, self.norm[self.clause_start(first.start):first.start])
+                k = kind_of(
+                    first.unit or run[-1].unit, self.norm[self.clause_start(first.start) : first.start]
+                )
                 for g in run[1:]:
                     kinds[g.start] = k
             run = [f] if f is not None else []
@@ -350,12 +418,15 @@ class _Sentence:
             return any(unit in g and num in g for g in _SAME_COUNT)
         return unit_class(unit) == unit_class(num) == "money"
 
-    def indicator_of(self, f_start: int, f_end: int, unit: str | None, kind: str, magnitude: float,
-                     allow_follow: bool) -> PhraseMention | None:
+    def indicator_of(
+        self, f_start: int, f_end: int, unit: str | None, kind: str, magnitude: float, allow_follow: bool
+    ) -> PhraseMention | None:
         if allow_follow:
             for p in self.phrases:
-                if p.start >= f_end and _FOLLOW_GAP_RE.match(self.norm[f_end:p.start]):
-                    if self._fits(p.indicator, unit, kind, magnitude) or (unit is None and p.phrase.isascii()):
+                if p.start >= f_end and _FOLLOW_GAP_RE.match(self.norm[f_end : p.start]):
+                    if self._fits(p.indicator, unit, kind, magnitude) or (
+                        unit is None and p.phrase.isascii()
+                    ):
                         return p
                     break
                 if p.start > f_end + 6:
@@ -428,11 +499,15 @@ class _Sentence:
             return True
         if hit.start < self.s0:
             return False
-        return hit.indicator.unit in _DIMENSIONLESS or f.magnitude != 1.0 or (
-            hit.start >= f.end and hit.phrase.isascii())
+        return (
+            hit.indicator.unit in _DIMENSIONLESS
+            or f.magnitude != 1.0
+            or (hit.start >= f.end and hit.phrase.isascii())
+        )
 
-    def _series(self, hit: PhraseMention | None, kind: str, unit: str, f: Figure, before: str
-                ) -> tuple[str, str, str, str]:
+    def _series(
+        self, hit: PhraseMention | None, kind: str, unit: str, f: Figure, before: str
+    ) -> tuple[str, str, str, str]:
         """(series id, unit, phrase, status) of a figure named by ``hit`` (or proposed)."""
         if hit is None:
             return "", unit, self._propose(f.start), "proposed"
@@ -441,7 +516,9 @@ class _Sentence:
         series = ind.series(kind)
         if kind == "level" and ind.cumulative and _CUMULATIVE_RE.search(before):
             series = ind.cumulative
-        out_unit = num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
+        out_unit = (
+            num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
+        )
         if kind == "level" and "/" in ind.unit and num == out_unit:
             out_unit = ind.unit
         if kind in ("level", "share") and ind.unit in _DIMENSIONLESS and f.unit is None:
@@ -449,14 +526,15 @@ class _Sentence:
         if kind == "level" and "每平方公里" in before:
             series, out_unit = f"{ind.id}_per_km2", f"{unit}/km²"
         in_sentence = hit.start >= self.s0
-        phrase = self.text[hit.start:hit.end] if in_sentence else hit.phrase
+        phrase = self.text[hit.start : hit.end] if in_sentence else hit.phrase
         return series, out_unit, phrase, "lexicon" if in_sentence else "lexicon (title)"
 
-    def _figure(self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str],
-                seen: Seen) -> Iterator[Row]:
+    def _figure(
+        self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str], seen: Seen
+    ) -> Iterator[Row]:
         unit = f.unit or units.get(f.start)
         cs = self.clause_start(f.start)
-        before = self.norm[cs:f.start]
+        before = self.norm[cs : f.start]
         kind = kinds.get(f.start) or kind_of(unit, before)
         hit = self._figure_indicator(f, unit, kind)
         if unit is None:
@@ -466,11 +544,27 @@ class _Sentence:
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
         year, ysrc = self.year_of(f.start)
-        qual = qualifier_of(self.norm[max(cs, f.start - 8):f.start], self.norm[f.end:f.end + 3], more=f.more,
-                            high=f.high, clause_before=before)
-        row = {"indicator": series, "phrase": phrase, "value": f.value, "unit": out_unit, "year": year,
-               "year_source": ysrc, "qualifier": qual, "kind": kind, "figure": self.text[f.start:f.end].strip(),
-               "status": status, "start": f.start, "end": f.end}
+        qual = qualifier_of(
+            self.norm[max(cs, f.start - 8) : f.start],
+            self.norm[f.end : f.end + 3],
+            more=f.more,
+            high=f.high,
+            clause_before=before,
+        )
+        row = {
+            "indicator": series,
+            "phrase": phrase,
+            "value": f.value,
+            "unit": out_unit,
+            "year": year,
+            "year_source": ysrc,
+            "qualifier": qual,
+            "kind": kind,
+            "figure": self.text[f.start : f.end].strip(),
+            "status": status,
+            "start": f.start,
+            "end": f.end,
+        }
         yield from _each_place(row, names, seen)
 
     def _rank_series(self, hit: PhraseMention | None, at: int) -> tuple[str, str, str]:
@@ -478,13 +572,14 @@ class _Sentence:
         if hit is None:
             return "", self._propose(at), "proposed"
         if hit.start >= self.s0:
-            return hit.indicator.series("rank"), self.text[hit.start:hit.end], "lexicon"
+            return hit.indicator.series("rank"), self.text[hit.start : hit.end], "lexicon"
         return hit.indicator.series("rank"), hit.phrase, "lexicon (title)"
 
     def _phrase_before(self, pos: int) -> PhraseMention | None:
         """The nearest phrase before ``pos`` in the sentence, else the title's."""
-        return next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= pos),
-                    self.ctx.title_phrase)
+        return next(
+            (p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= pos), self.ctx.title_phrase
+        )
 
     def _rank(self, r: RankMention, seen: Seen) -> Iterator[Row]:
         names = self.places_of(r.start, "rank")
@@ -493,9 +588,20 @@ class _Sentence:
             names = [self.ctx.subject] if hit_place is None or hit_place[1].place == "" else []
         series, phrase, status = self._rank_series(self._phrase_before(r.start), r.start)
         year, ysrc = self.year_of(r.start)
-        row = {"indicator": series, "phrase": phrase, "value": r.rank, "unit": "rank", "year": year,
-               "year_source": ysrc, "qualifier": f"scope: {r.scope}" if r.scope else "", "kind": "rank",
-               "figure": self.text[r.start:r.end].strip(), "status": status, "start": r.start, "end": r.end}
+        row = {
+            "indicator": series,
+            "phrase": phrase,
+            "value": r.rank,
+            "unit": "rank",
+            "year": year,
+            "year_source": ysrc,
+            "qualifier": f"scope: {r.scope}" if r.scope else "",
+            "kind": "rank",
+            "figure": self.text[r.start : r.end].strip(),
+            "status": status,
+            "start": r.start,
+            "end": r.end,
+        }
         yield from _each_place(row, names, seen)
 
     def _chain(self, at: int) -> list[PlaceMention]:
@@ -505,7 +611,7 @@ class _Sentence:
             return []
         chain = [after[0]]
         for a, b in itertools.pairwise(after):
-            if not _LIST_SEP_RE.match(self.norm[a.end:b.start]):
+            if not _LIST_SEP_RE.match(self.norm[a.end : b.start]):
                 break
             chain.append(b)
         if any(at < f.start < chain[-1].end for f in self.figures):
@@ -519,25 +625,49 @@ class _Sentence:
             series, phrase, status = self._rank_series(self._phrase_before(m.start()), m.start())
             year, ysrc = self.year_of(m.start())
             for k, p in enumerate(chain, start=1):
-                row = {"indicator": series, "phrase": phrase, "value": float(k), "unit": "rank", "year": year,
-                       "year_source": ysrc, "qualifier": "list order", "kind": "rank",
-                       "figure": self.text[p.start:p.end], "status": status, "start": p.start, "end": p.end}
+                row = {
+                    "indicator": series,
+                    "phrase": phrase,
+                    "value": float(k),
+                    "unit": "rank",
+                    "year": year,
+                    "year_source": ysrc,
+                    "qualifier": "list order",
+                    "kind": "rank",
+                    "figure": self.text[p.start : p.end],
+                    "status": status,
+                    "start": p.start,
+                    "end": p.end,
+                }
                 yield from _each_place(row, [p.place], seen)
 
 
-def extract_text(text: str, *, document: str = "", doc_date: date | None = None, subject: str | None = None,
-                 extractor: Extractor | None = None) -> list[Candidate]:
+def extract_text(
+    text: str,
+    *,
+    document: str = "",
+    doc_date: date | None = None,
+    subject: str | None = None,
+    extractor: Extractor | None = None,
+) -> list[Candidate]:
     """Candidates of one text held in memory."""
     ex = extractor or Extractor()
     return list(ex.extract_chunks([text], document=document, doc_date=doc_date, subject=subject))
 
 
-def extract_file(path: str | Path, *, doc_date: date | None = None, subject: str | None = None,
-                 encoding: str | None = None, extractor: Extractor | None = None,
-                 chunk_chars: int | None = None) -> Iterator[Candidate]:
+def extract_file(
+    path: str | Path,
+    *,
+    doc_date: date | None = None,
+    subject: str | None = None,
+    encoding: str | None = None,
+    extractor: Extractor | None = None,
+    chunk_chars: int | None = None,
+) -> Iterator[Candidate]:
     """Candidates of a file (``-``: standard input), streamed chunk by chunk (:func:`iter_text`)."""
     ex = extractor or Extractor()
     kw = {"chunk_chars": chunk_chars} if chunk_chars else {}
     name = "<stdin>" if str(path) == "-" else str(path)
-    yield from ex.extract_chunks(iter_text(path, encoding=encoding, **kw), document=name, doc_date=doc_date,
-                                 subject=subject)
+    yield from ex.extract_chunks(
+        iter_text(path, encoding=encoding, **kw), document=name, doc_date=doc_date, subject=subject
+    )

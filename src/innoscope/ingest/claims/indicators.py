@@ -82,11 +82,19 @@ class Lexicon:
         inds = {}
         for i, r in enumerate(records):
             if not isinstance(r, dict) or not r.get("id") or not r.get("unit"):
-                raise DataError(f"{label}: indicator entry {i + 1}: expected a mapping with id, unit, zh and/or en; "
-                                f"got {r!r}")
-            inds[str(r["id"])] = Indicator(str(r["id"]), str(r["unit"]), tuple(map(str, r.get("zh") or ())),
-                                           tuple(map(str, r.get("en") or ())), str(r.get("growth") or ""),
-                                           str(r.get("rank") or ""), str(r.get("cumulative") or ""))
+                raise DataError(
+                    f"{label}: indicator entry {i + 1}: expected a mapping with id, unit, zh and/or en; "
+                    f"got {r!r}"
+                )
+            inds[str(r["id"])] = Indicator(
+                str(r["id"]),
+                str(r["unit"]),
+                tuple(map(str, r.get("zh") or ())),
+                tuple(map(str, r.get("en") or ())),
+                str(r.get("growth") or ""),
+                str(r.get("rank") or ""),
+                str(r.get("cumulative") or ""),
+            )
         return cls(inds)
 
     @classmethod
@@ -117,8 +125,10 @@ class Lexicon:
         """Indicator phrases of ``text`` (the matching text), by position; overlaps resolved longest-first."""
         out = [PhraseMention(end + 1 - len(p), end + 1, self._by_phrase[p], p) for end, p in self._zh(text)]
         if any(c.isascii() and c.isalpha() for c in text[:4096]) or self._en_map:
-            out += [PhraseMention(m.start(), m.end(), self._en_map[m.group(0).lower()], m.group(0))
-                    for m in self._en.finditer(text)]
+            out += [
+                PhraseMention(m.start(), m.end(), self._en_map[m.group(0).lower()], m.group(0))
+                for m in self._en.finditer(text)
+            ]
             out.sort(key=lambda p: p.start)
         return out
 

@@ -24,16 +24,61 @@ from dataclasses import dataclass
 
 __all__ = ["COUNT_UNITS", "Figure", "find_figures", "unit_class"]
 
-MAGNITUDE = {"千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10,
-             "千亿": 1e11, "万亿": 1e12}
+MAGNITUDE = {
+    "千": 1e3,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "十亿": 1e9,
+    "百亿": 1e10,
+    "千亿": 1e11,
+    "万亿": 1e12,
+}
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
-COUNT_UNITS = ("家", "户", "件", "篇", "所", "项", "个", "位", "名", "人次", "人年", "人", "座", "台", "套", "条",
-               "次", "辆", "款", "只")
+COUNT_UNITS = (
+    "家",
+    "户",
+    "件",
+    "篇",
+    "所",
+    "项",
+    "个",
+    "位",
+    "名",
+    "人次",
+    "人年",
+    "人",
+    "座",
+    "台",
+    "套",
+    "条",
+    "次",
+    "辆",
+    "款",
+    "只",
+)
 _UNIT_BASE = {
     **{u: u for u in COUNT_UNITS},
-    "元": "元", "美元": "美元", "港元": "港元", "%": "%", "‰": "‰", "个百分点": "pp", "倍": "倍",
-    "平方公里": "km²", "平方千米": "km²", "km2": "km²", "k㎡": "km²", "平方米": "m²", "平米": "m²", "㎡": "m²",
-    "元/平米": "元/m²", "元/平方米": "元/m²", "元/㎡": "元/m²", "元/m2": "元/m²",
+    "元": "元",
+    "美元": "美元",
+    "港元": "港元",
+    "%": "%",
+    "‰": "‰",
+    "个百分点": "pp",
+    "倍": "倍",
+    "平方公里": "km²",
+    "平方千米": "km²",
+    "km2": "km²",
+    "k㎡": "km²",
+    "平方米": "m²",
+    "平米": "m²",
+    "㎡": "m²",
+    "元/平米": "元/m²",
+    "元/平方米": "元/m²",
+    "元/㎡": "元/m²",
+    "元/m2": "元/m²",
 }
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_BASE, key=len, reverse=True))
 _MAG_ALT = "|".join(sorted(MAGNITUDE, key=len, reverse=True))
@@ -49,11 +94,15 @@ _EN_RE = re.compile(
     r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?",
     re.IGNORECASE,
 )
-_AFTER_NOT_FIGURE = re.compile(r"\s?(?:年|月|日|号|时|点|分钟|天|周|岁|个月|小时|世纪|代|届|期|次方|[GK](?![A-Za-z])|nm|纳米)")
+_AFTER_NOT_FIGURE = re.compile(
+    r"\s?(?:年|月|日|号|时|点|分钟|天|周|岁|个月|小时|世纪|代|届|期|次方|[GK](?![A-Za-z])|nm|纳米)"
+)
 _CUR_BEFORE_RE = re.compile(r"(?:RMB|CNY|US\$|\$|¥)\s?$")
 _WORDISH = re.compile(r"[A-Za-z_]")
-_DATE_RE = re.compile(r"(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
-                      r"|\d{1,2}:\d{2}(?::\d{2})?")
+_DATE_RE = re.compile(
+    r"(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
+    r"|\d{1,2}:\d{2}(?::\d{2})?"
+)
 _YEARLIKE_RE = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -110,12 +159,16 @@ def _number(text: str) -> float | None:
 
 
 def _is_date_or_duration(text: str, start: int, end: int, raw: str) -> bool:
-    before = text[max(0, start - 1):start]
+    before = text[max(0, start - 1) : start]
     if before == "第" or before == "-" and start >= 2 and text[start - 2].isdigit():
         return True
     if start and (text[start - 1] in ".:/" and start >= 2 and text[start - 2].isdigit()):
         return True
-    if start and _WORDISH.match(text[start - 1]) and not text[max(0, start - 3):start].endswith(("RMB", "CNY")):
+    if (
+        start
+        and _WORDISH.match(text[start - 1])
+        and not text[max(0, start - 3) : start].endswith(("RMB", "CNY"))
+    ):
         return True
     return _AFTER_NOT_FIGURE.match(text, end) is not None
 
@@ -151,8 +204,15 @@ def _from_match(text: str, m: re.Match[str]) -> Figure | None:
         return None
     mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
     unit = _UNIT_BASE.get(unit_raw) if unit_raw else None
-    return Figure(m.start(), end, _exact(value * mag), unit, mag, bool(m["more1"] or m["more2"]),
-                  None if high is None else _exact(high * mag))
+    return Figure(
+        m.start(),
+        end,
+        _exact(value * mag),
+        unit,
+        mag,
+        bool(m["more1"] or m["more2"]),
+        None if high is None else _exact(high * mag),
+    )
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -196,6 +256,14 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
         currency = (m["cur"] or m["cur2"] or "").lower()
         unit = "美元" if currency in ("$", "us$", "dollars", "us dollars") else "元" if currency else None
-        out.append(Figure(m.start() if m["cur"] else f.start, m.end(), _exact(f.value * scale), unit, scale,
-                          english=True))
+        out.append(
+            Figure(
+                m.start() if m["cur"] else f.start,
+                m.end(),
+                _exact(f.value * scale),
+                unit,
+                scale,
+                english=True,
+            )
+        )
     return out

@@ -20,12 +20,35 @@ from typing import Any
 
 from innoscope.ingest.names import EntityTable
 
-__all__ = ["IMPLICIT_SUBJECTS", "SCOPES", "PlaceIndex", "PlaceMention", "entity_forms", "longest_matcher", "main_place",
-           "trie_pattern"]
+__all__ = [
+    "IMPLICIT_SUBJECTS",
+    "SCOPES",
+    "PlaceIndex",
+    "PlaceMention",
+    "entity_forms",
+    "longest_matcher",
+    "main_place",
+    "trie_pattern",
+]
 
 IMPLICIT_SUBJECTS = ("全市", "我市", "该市", "本市", "市内", "the city", "The city")
-SCOPES = ("全国", "全省", "全球", "全世界", "世界", "省会城市", "副省级城市", "大中城市", "长三角", "珠三角",
-          "国内", "nationally", "national", "worldwide", "global")
+SCOPES = (
+    "全国",
+    "全省",
+    "全球",
+    "全世界",
+    "世界",
+    "省会城市",
+    "副省级城市",
+    "大中城市",
+    "长三角",
+    "珠三角",
+    "国内",
+    "nationally",
+    "national",
+    "worldwide",
+    "global",
+)
 """Words that name the scope of a rank or an average (全国平均水平), not a place the figure is about."""
 
 
@@ -78,7 +101,9 @@ class PlaceMention:
 class PlaceIndex:
     """Written forms of places -> canonical Chinese names, and a matcher over text."""
 
-    def __init__(self, names: Iterable[tuple[str, Iterable[str]]], *, weights: dict[str, float] | None = None):
+    def __init__(
+        self, names: Iterable[tuple[str, Iterable[str]]], *, weights: dict[str, float] | None = None
+    ):
         self.weights = weights or {}
         self.names: dict[str, str] = {}
         for canonical, forms in names:
@@ -102,11 +127,16 @@ class PlaceIndex:
     def find(self, text: str) -> list[PlaceMention]:
         """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
         scope, names = self._scope, self.names
-        found = [PlaceMention(end + 1 - len(w), end + 1, scope[w] if w in scope else names[w])
-                 for end, w in self._zh(text)]
+        found = [
+            PlaceMention(end + 1 - len(w), end + 1, scope[w] if w in scope else names[w])
+            for end, w in self._zh(text)
+        ]
         if _LATIN_RE.search(text):
-            found += [PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])
-                      for m in self._en.finditer(text) for w in (m.group(0),)]
+            found += [
+                PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])
+                for m in self._en.finditer(text)
+                for w in (m.group(0),)
+            ]
             found.sort(key=lambda p: p.start)
         return found
 
@@ -120,8 +150,14 @@ def entity_forms(table: EntityTable) -> list[tuple[str, set[str]]]:
     pairs = []
     for e in table.entities.values():
         zh = e.name_zh or e.id
-        forms = {zh, zh + "市", *(t2s.convert(a) for a in e.aliases if not a.isascii()), e.name_en,
-                 e.name_en.replace("'", "’"), *(a for a in e.aliases if a.isascii() and a[:1].isupper())}
+        forms = {
+            zh,
+            zh + "市",
+            *(t2s.convert(a) for a in e.aliases if not a.isascii()),
+            e.name_en,
+            e.name_en.replace("'", "’"),
+            *(a for a in e.aliases if a.isascii() and a[:1].isupper()),
+        }
         pairs.append((zh, {f for f in forms if f}))
     return pairs
 

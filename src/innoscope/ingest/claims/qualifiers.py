@@ -24,9 +24,33 @@ __all__ = ["KINDS", "RankMention", "find_ranks", "kind_of", "qualifier_of"]
 KINDS = ("level", "growth", "change", "share", "rank", "ratio")
 
 _APPROX_BEFORE = ("大约", "约为", "约", "about ", "around ", "approximately ", "some ", "roughly ")
-_LOWER_BEFORE = ("超过", "突破", "多于", "大于", "高于", "逾", "超", "more than ", "over ", "at least ", "above ")
-_UPPER_BEFORE = ("将近", "接近", "不到", "不足", "低于", "少于", "近", "nearly ", "almost ", "less than ", "under ",
-                 "close to ")
+_LOWER_BEFORE = (
+    "超过",
+    "突破",
+    "多于",
+    "大于",
+    "高于",
+    "逾",
+    "超",
+    "more than ",
+    "over ",
+    "at least ",
+    "above ",
+)
+_UPPER_BEFORE = (
+    "将近",
+    "接近",
+    "不到",
+    "不足",
+    "低于",
+    "少于",
+    "近",
+    "nearly ",
+    "almost ",
+    "less than ",
+    "under ",
+    "close to ",
+)
 _APPROX_AFTER = ("左右", "上下")
 _LOWER_AFTER = ("以上", "+")
 _UPPER_AFTER = ("以下",)
@@ -35,16 +59,21 @@ _GROWTH_RE = re.compile(
     r"growth of|grew by|grew|increased by|increase of|up by|up|rose by|rose|fell by|fell|down by|down)"
     r"(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
-_CHANGE_RE = re.compile(r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$")
+_CHANGE_RE = re.compile(
+    r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+)
 _CHANGE_VERB_RE = re.compile(r"新增|净增|新认定|新设立|增加了?(?=\D)|减少了?(?=\D)")
 _LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|合计|总计")
-_TO_RE = re.compile(r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$")
+_TO_RE = re.compile(
+    r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$"
+)
 _IS_RE = re.compile(r"是|为|相当于")
 _SHARE_RE = re.compile(r"(?:占|来自|比重|占比|比例|share of|accounting for|accounted for)")
 
 
-def qualifier_of(before: str, after: str, *, more: bool = False, high: float | None = None,
-                 clause_before: str = "") -> str:
+def qualifier_of(
+    before: str, after: str, *, more: bool = False, high: float | None = None, clause_before: str = ""
+) -> str:
     """The qualifier of a figure from the text just ``before`` and ``after`` it (see the module docstring)."""
     qs = []
     b = before.rstrip()
@@ -52,8 +81,13 @@ def qualifier_of(before: str, after: str, *, more: bool = False, high: float | N
     b_en = before.lower()
     if b.endswith(_APPROX_BEFORE) or b_en.endswith(_APPROX_BEFORE) or after.startswith(_APPROX_AFTER):
         qs.append("approximate")
-    if b.endswith(_LOWER_BEFORE) or b_en.endswith(_LOWER_BEFORE) or bl.endswith(_LOWER_BEFORE) or more \
-            or after.startswith(_LOWER_AFTER):
+    if (
+        b.endswith(_LOWER_BEFORE)
+        or b_en.endswith(_LOWER_BEFORE)
+        or bl.endswith(_LOWER_BEFORE)
+        or more
+        or after.startswith(_LOWER_AFTER)
+    ):
         qs.append("lower bound")
     elif b.endswith(_UPPER_BEFORE) or b_en.endswith(_UPPER_BEFORE) or after.startswith(_UPPER_AFTER):
         qs.append("upper bound")
@@ -65,8 +99,14 @@ def qualifier_of(before: str, after: str, *, more: bool = False, high: float | N
 
 
 _QUALIFIER_END_RE = re.compile(
-    "(?:" + "|".join(re.escape(w.strip()) for w in sorted((*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE), key=len,
-                                                          reverse=True)) + r")\s*$", re.IGNORECASE)
+    "(?:"
+    + "|".join(
+        re.escape(w.strip())
+        for w in sorted((*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE), key=len, reverse=True)
+    )
+    + r")\s*$",
+    re.IGNORECASE,
+)
 
 
 def _strip_qualifier(before: str) -> str:
@@ -103,8 +143,21 @@ class RankMention:
 
 
 _CN_ORD = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_EN_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-           "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3}
+_EN_ORD = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+}
 _RANK_RE = re.compile(
     r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
     r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市)?"
@@ -137,7 +190,11 @@ def find_ranks(text: str) -> list[RankMention]:
     for m in _RANK_RE.finditer(text):
         if m["n"] is not None:
             r = _cn_ordinal(m["n"])
-            nxt = text[m.end() - 1:m.end() + 1] if m.group(0).endswith(("位", "名")) else text[m.end():m.end() + 1]
+            nxt = (
+                text[m.end() - 1 : m.end() + 1]
+                if m.group(0).endswith(("位", "名"))
+                else text[m.end() : m.end() + 1]
+            )
             if m["pre"] is None and m["scope"] is None and nxt[:1] not in ("位", "名"):
                 continue
         elif m["top"] is not None:

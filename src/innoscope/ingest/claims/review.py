@@ -35,7 +35,15 @@ from innoscope.ingest.claims.extract import CANDIDATE_COLUMNS, Candidate
 from innoscope.ingest.values import ValueParseError, convert_unit, parse_value
 from innoscope.model.errors import DataError
 
-__all__ = ["DECISIONS", "REVIEW_COLUMNS", "is_review_file", "read_review", "to_unit", "write_review", "write_rows"]
+__all__ = [
+    "DECISIONS",
+    "REVIEW_COLUMNS",
+    "is_review_file",
+    "read_review",
+    "to_unit",
+    "write_review",
+    "write_rows",
+]
 
 REVIEW_COLUMNS = (*CANDIDATE_COLUMNS, "decision", "corrected_value", "review_note")
 DECISIONS = ("accept", "correct", "reject", "")
@@ -70,7 +78,9 @@ def write_review(candidates: Iterable[Candidate], path: str | Path) -> int:
     """Write the review file (CSV, or xlsx by suffix) atomically; returns the number of candidates."""
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True) if str(p.parent) not in ("", ".") else None
-    fd, tmp = tempfile.mkstemp(prefix=".extract-", suffix=p.suffix, dir=str(p.parent) if str(p.parent) else ".")
+    fd, tmp = tempfile.mkstemp(
+        prefix=".extract-", suffix=p.suffix, dir=str(p.parent) if str(p.parent) else "."
+    )
     os.close(fd)
     n = 0
     try:
@@ -102,7 +112,9 @@ def _frame(path: Path) -> pd.DataFrame:
     else:
         data = path.read_bytes()
         if not data.strip():
-            raise DataError(f"{path}: the file is empty; expected a review file with columns {', '.join(_REQUIRED)}")
+            raise DataError(
+                f"{path}: the file is empty; expected a review file with columns {', '.join(_REQUIRED)}"
+            )
         from innoscope.ingest.encoding import detect_encoding
 
         enc = detect_encoding(data, where=str(path))
@@ -131,8 +143,11 @@ def is_review_file(path: str | Path) -> bool:
 
 
 def _flags(qualifier: str) -> str:
-    return (">" if "lower bound" in qualifier else "") + ("<" if "upper bound" in qualifier else "") + (
-        "~" if "approximate" in qualifier else "")
+    return (
+        (">" if "lower bound" in qualifier else "")
+        + ("<" if "upper bound" in qualifier else "")
+        + ("~" if "approximate" in qualifier else "")
+    )
 
 
 def to_unit(value: float, unit: str, target: str | None) -> tuple[float, str]:
@@ -155,21 +170,27 @@ def _value(r: dict[str, str], where: str, decision: str) -> tuple[float, str]:
     if decision == "correct":
         raw = r.get("corrected_value", "").strip()
         if not raw:
-            raise DataError(f"{where}, column corrected_value: empty; decision 'correct' needs the value to store")
+            raise DataError(
+                f"{where}, column corrected_value: empty; decision 'correct' needs the value to store"
+            )
         try:
             pv = parse_value(raw, where=f"{where}, column corrected_value")
         except ValueParseError as exc:
             raise DataError(str(exc)) from None
         if pv.value is None:
-            raise DataError(f"{where}, column corrected_value: {raw!r} is a missing marker; reject the row instead")
+            raise DataError(
+                f"{where}, column corrected_value: {raw!r} is a missing marker; reject the row instead"
+            )
         value = float(pv.value)
     else:
         raw = r["value"].strip()
         try:
             value = float(raw)
         except ValueError:
-            raise DataError(f"{where}, column value: {raw!r} is not a number; edit it or use decision 'correct' "
-                            "with corrected_value") from None
+            raise DataError(
+                f"{where}, column value: {raw!r} is not a number; edit it or use decision 'correct' "
+                "with corrected_value"
+            ) from None
     if not math.isfinite(value):
         raise DataError(f"{where}, column value: {raw!r} is not a finite number")
     return value, raw
@@ -184,23 +205,32 @@ def _year(r: dict[str, str], where: str) -> int | None:
 
 
 def _note(r: dict[str, str], decision: str) -> str:
-    parts = (f"extract: {r.get('kind', '')}", f"phrase {r['phrase']!r}" if r.get("phrase") else "",
-             f"year from {r['year_source']}" if r.get("year_source") else "",
-             f"qualifier {r['qualifier']}" if r.get("qualifier") else "",
-             f"chars {r.get('start', '')}-{r.get('end', '')}", f"decision {decision}", r.get("review_note", "").strip())
+    parts = (
+        f"extract: {r.get('kind', '')}",
+        f"phrase {r['phrase']!r}" if r.get("phrase") else "",
+        f"year from {r['year_source']}" if r.get("year_source") else "",
+        f"qualifier {r['qualifier']}" if r.get("qualifier") else "",
+        f"chars {r.get('start', '')}-{r.get('end', '')}",
+        f"decision {decision}",
+        r.get("review_note", "").strip(),
+    )
     return "; ".join(x for x in parts if x)
 
 
 def _decision(r: dict[str, str], where: str) -> str:
     decision = r["decision"].strip().lower()
     if decision not in DECISIONS:
-        raise DataError(f"{where}, column decision: {r['decision']!r} is not a decision; expected accept, correct, "
-                        "reject or empty")
+        raise DataError(
+            f"{where}, column decision: {r['decision']!r} is not a decision; expected accept, correct, "
+            "reject or empty"
+        )
     if decision in ("accept", "correct"):
         for col in ("entity", "indicator"):
             if not r[col].strip():
-                raise DataError(f"{where}, column {col}: empty; an accepted row needs a "
-                                f"{'place' if col == 'entity' else 'series id (e.g. high_tech_enterprises)'}")
+                raise DataError(
+                    f"{where}, column {col}: empty; an accepted row needs a "
+                    f"{'place' if col == 'entity' else 'series id (e.g. high_tech_enterprises)'}"
+                )
     return decision
 
 
@@ -210,34 +240,53 @@ def _tidy_row(r: dict[str, str], i: int, p: Path, decision: str, units: dict[str
     indicator = r["indicator"].strip()
     value, unit = to_unit(value, r["unit"].strip(), units.get(indicator))
     doc = r["document"].strip()
-    return {"entity": r["entity"].strip(), "entity_name": r["entity"].strip(), "indicator": indicator,
-            "year": _year(r, where), "value": value, "raw": r.get("figure", "") or raw,
-            "flags": _flags(r.get("qualifier", "")), "unit": unit, "source_title": Path(doc).name if doc else "",
-            "source_url": doc, "excerpt": r["sentence"], "note": _note(r, decision), "file": str(p), "row": i,
-            "column": "value"}
+    return {
+        "entity": r["entity"].strip(),
+        "entity_name": r["entity"].strip(),
+        "indicator": indicator,
+        "year": _year(r, where),
+        "value": value,
+        "raw": r.get("figure", "") or raw,
+        "flags": _flags(r.get("qualifier", "")),
+        "unit": unit,
+        "source_title": Path(doc).name if doc else "",
+        "source_url": doc,
+        "excerpt": r["sentence"],
+        "note": _note(r, decision),
+        "file": str(p),
+        "row": i,
+        "column": "value",
+    }
 
 
-def read_review(path: str | Path, *, units: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
+def read_review(
+    path: str | Path, *, units: dict[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """The accepted rows of a review file as a tidy long table, and counts per decision. ``units``: series ->
     unit to store it in (a framework's units), see :func:`to_unit`."""
     p = Path(path)
     df = _frame(p)
     missing = [c for c in _REQUIRED if c not in df.columns]
     if missing:
-        raise DataError(f"{p}: missing column(s) {', '.join(missing)}; a review file of `innoscope extract` has "
-                        f"{', '.join(REVIEW_COLUMNS)}")
+        raise DataError(
+            f"{p}: missing column(s) {', '.join(missing)}; a review file of `innoscope extract` has "
+            f"{', '.join(REVIEW_COLUMNS)}"
+        )
     counts = {"accept": 0, "correct": 0, "reject": 0, "unreviewed": 0}
     rows = []
-    records: list[dict[str, str]] = [{str(k): _unsafe(str(v)) for k, v in rec.items()}
-                                     for rec in df.to_dict("records")]
+    records: list[dict[str, str]] = [
+        {str(k): _unsafe(str(v)) for k, v in rec.items()} for rec in df.to_dict("records")
+    ]
     for i, r in enumerate(records, start=2):
         decision = _decision(r, f"{p}, row {i}")
         counts[decision or "unreviewed"] += 1
         if decision in ("accept", "correct"):
             rows.append(_tidy_row(r, i, p, decision, units or {}))
     if not rows:
-        raise DataError(f"{p}: no row is accepted (decisions: {counts['reject']} reject, {counts['unreviewed']} "
-                        "empty); set decision to accept or correct on the rows to store")
+        raise DataError(
+            f"{p}: no row is accepted (decisions: {counts['reject']} reject, {counts['unreviewed']} "
+            "empty); set decision to accept or correct on the rows to store"
+        )
     out = pd.DataFrame(rows)
     out["year"] = out["year"].astype("Int64")
     out["row"] = out["row"].astype("int64")

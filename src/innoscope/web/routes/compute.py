@@ -39,8 +39,11 @@ def compare(req: CompareRequest, store: Store) -> dict[str, Any]:
     return clean(cmp | {"in_short": model.summary_sentences(result, a, b, req.lang, gap=cmp)})
 
 
-@router.post("/api/profile", summary="One entity's pillars, strengths, weaknesses and values, each value "
-                                     "with its year, flags, source and excerpt")
+@router.post(
+    "/api/profile",
+    summary="One entity's pillars, strengths, weaknesses and values, each value "
+    "with its year, flags, source and excerpt",
+)
 def profile(req: ProfileRequest, store: Store) -> dict[str, Any]:
     ds = store.get(req.dataset)
     result = rebuild(ds, **options(req))
@@ -48,8 +51,10 @@ def profile(req: ProfileRequest, store: Store) -> dict[str, Any]:
     if code is None:
         raise NotFound(model.unknown_entity(result, req.entity))
     prov = model.provenance_table(result, req.lang)
-    sources = {r.indicator: {"year": r.year, "flags": r.flags, "source": r.source, "excerpt": r.excerpt}
-               for r in prov[prov["entity"] == code].itertuples()}
+    sources = {
+        r.indicator: {"year": r.year, "flags": r.flags, "source": r.source, "excerpt": r.excerpt}
+        for r in prov[prov["entity"] == code].itertuples()
+    }
     out = model.profile(result, code, req.lang)
     for row in out["values"]:
         row.update(sources.get(row["code"], {}))

@@ -42,14 +42,20 @@ def workbook(result: Result) -> bytes:
     return buf.getvalue()
 
 
-@router.post("/api/download/{kind}", summary="The what-if as an HTML report, a CSV or an xlsx workbook",
-             response_class=Response)
+@router.post(
+    "/api/download/{kind}",
+    summary="The what-if as an HTML report, a CSV or an xlsx workbook",
+    response_class=Response,
+)
 def download(kind: Literal["report", "csv", "xlsx"], req: WhatIf, store: Store) -> Response:
     ds = store.get(req.dataset)
     result = rebuild(ds, **options(req))
     if kind == "report":
-        body, mt, fn = build_report(result, lang=req.lang, compare=ds.compare).encode(), "text/html", \
-            "report.html"
+        body, mt, fn = (
+            build_report(result, lang=req.lang, compare=ds.compare).encode(),
+            "text/html",
+            "report.html",
+        )
     elif kind == "csv":
         body, mt, fn = ranking_csv(result), "text/csv", "ranking.csv"
     else:

@@ -26,14 +26,23 @@ def index() -> FileResponse:
 
 @router.get("/vendor/plotly.min.js", include_in_schema=False)
 def plotly() -> Response:
-    return Response(plotly_js(), media_type="application/javascript",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(
+        plotly_js(), media_type="application/javascript", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/api/datasets", summary="The data sets available (bundled, loaded and uploaded)")
 def list_datasets(store: Store) -> list[dict[str, Any]]:
-    return [{"id": d.id, "label": d.label, "uploaded": d.uploaded, "n_entities": len(d.data.entities),
-             "n_indicators": len(d.framework.indicators)} for d in store.all()]
+    return [
+        {
+            "id": d.id,
+            "label": d.label,
+            "uploaded": d.uploaded,
+            "n_entities": len(d.data.entities),
+            "n_indicators": len(d.framework.indicators),
+        }
+        for d in store.all()
+    ]
 
 
 @router.get("/api/meta", summary="Framework tree, entities, methods and the default comparison of a data set")
@@ -43,19 +52,41 @@ def meta(store: Store, dataset: Annotated[str | None, Query(max_length=100)] = N
     base = ds.base
     a, b = model.compare_pair(base, ds.compare)
     steps = {s.stage: s.method for s in ds.spec.steps}
-    return clean({
-        "dataset": ds.id, "label": ds.label, "root": fw.root, "n_levels": fw.n_levels,
-        "level_names": fw.level_names,
-        "nodes": [{"code": n.id, "level": n.level, "kind": n.kind, "parent": n.parent, "name_en": n.name_en,
-                   "name_zh": n.name_zh, "weight": n.weight, "unit": n.unit, "direction": n.direction}
-                  for n in fw.nodes],
-        "entities": [{"code": e, "name": model.entity_name(base, e),
-                      "name_en": model.entity_name(base, e, "en")} for e in ds.data.entities],
-        "methods": {st: stage_module(st).METHODS.names() for st in ("normalise", "aggregate")},
-        "current": {"normalise": steps.get("normalise") or "minmax",
-                    "aggregate": steps.get("aggregate") or "arithmetic"},
-        "compare": [a, b], "spec": ds.spec.to_obj(), "coords": _coords(list(ds.data.entities)),
-    })
+    return clean(
+        {
+            "dataset": ds.id,
+            "label": ds.label,
+            "root": fw.root,
+            "n_levels": fw.n_levels,
+            "level_names": fw.level_names,
+            "nodes": [
+                {
+                    "code": n.id,
+                    "level": n.level,
+                    "kind": n.kind,
+                    "parent": n.parent,
+                    "name_en": n.name_en,
+                    "name_zh": n.name_zh,
+                    "weight": n.weight,
+                    "unit": n.unit,
+                    "direction": n.direction,
+                }
+                for n in fw.nodes
+            ],
+            "entities": [
+                {"code": e, "name": model.entity_name(base, e), "name_en": model.entity_name(base, e, "en")}
+                for e in ds.data.entities
+            ],
+            "methods": {st: stage_module(st).METHODS.names() for st in ("normalise", "aggregate")},
+            "current": {
+                "normalise": steps.get("normalise") or "minmax",
+                "aggregate": steps.get("aggregate") or "arithmetic",
+            },
+            "compare": [a, b],
+            "spec": ds.spec.to_obj(),
+            "coords": _coords(list(ds.data.entities)),
+        }
+    )
 
 
 def _coords(entities: list[str]) -> dict[str, list[float]]:

@@ -66,20 +66,30 @@ def page() -> FileResponse:
 @router.post("/api/review/extract", summary="Figures about places in a text, as candidates to review")
 def extract(req: ExtractRequest) -> list[dict[str, Any]]:
     cleaned = clean(req.text)
-    cands = extract_text(req.text, document=req.document, doc_date=req.date, subject=req.place,
-                         extractor=_extractor())
+    cands = extract_text(
+        req.text, document=req.document, doc_date=req.date, subject=req.place, extractor=_extractor()
+    )
     return [_marked(c, cleaned) for c in cands]
 
 
-@router.post("/api/review/file", summary="The review file (CSV) of the decisions taken on the candidates",
-             response_class=Response)
+@router.post(
+    "/api/review/file",
+    summary="The review file (CSV) of the decisions taken on the candidates",
+    response_class=Response,
+)
 def review_file(req: ReviewFile) -> Response:
-    rows = [[r.candidate.get(k, "") if r.candidate.get(k) is not None else "" for k in CANDIDATE_COLUMNS]
-            + [r.decision, r.corrected_value, r.review_note] for r in req.rows]
+    rows = [
+        [r.candidate.get(k, "") if r.candidate.get(k) is not None else "" for k in CANDIDATE_COLUMNS]
+        + [r.decision, r.corrected_value, r.review_note]
+        for r in req.rows
+    ]
     buf = io.StringIO()
     write_rows(rows, buf)
-    return Response(buf.getvalue().encode("utf-8-sig"), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="candidates.csv"'})
+    return Response(
+        buf.getvalue().encode("utf-8-sig"),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="candidates.csv"'},
+    )
 
 
 @functools.cache

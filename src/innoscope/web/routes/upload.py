@@ -50,24 +50,43 @@ def import_upload(store: Datasets, base: Dataset, raw: bytes, filename: str, lim
     return store.add_upload(base, cs, label=f"{filename} ({len(cs.entities)})")
 
 
-@router.post("/api/upload", summary="Import an iData table (CSV or xlsx) or a cited city CSV as a new data "
-                                    "set: the raw body (application/octet-stream) or a multipart file field",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                     "file": {"type": "string", "format": "binary"}}}}}}})
-async def upload(request: Request, store: Store,
-                 filename: Annotated[str, Query(min_length=1, max_length=200)],
-                 dataset: Annotated[str | None, Query(max_length=100)] = None) -> Any:
+@router.post(
+    "/api/upload",
+    summary="Import an iData table (CSV or xlsx) or a cited city CSV as a new data "
+    "set: the raw body (application/octet-stream) or a multipart file field",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    },
+)
+async def upload(
+    request: Request,
+    store: Store,
+    filename: Annotated[str, Query(min_length=1, max_length=200)],
+    dataset: Annotated[str | None, Query(max_length=100)] = None,
+) -> Any:
     limits: UploadLimits = request.app.state.upload_limits
     pool: ParsePool = request.app.state.parse_pool
     base = store.get(dataset)
     if not filename.lower().endswith(SUFFIXES):
-        return JSONResponse({"detail": f"{filename}: unsupported file type; upload one of "
-                                       f"{', '.join(SUFFIXES)}"}, status_code=415)
+        return JSONResponse(
+            {"detail": f"{filename}: unsupported file type; upload one of {', '.join(SUFFIXES)}"},
+            status_code=415,
+        )
     raw = await read_body(request, limits.max_bytes)
     if media_type(request.headers) == "multipart/form-data":
         raw, _ = file_from_multipart(raw, request.headers["content-type"])
-    ds = await pool.run(lambda: import_upload(store, base, raw, filename, limits), limits.max_seconds,
-                        filename)
+    ds = await pool.run(
+        lambda: import_upload(store, base, raw, filename, limits), limits.max_seconds, filename
+    )
     return {"dataset": ds.id, "label": ds.label, "n_entities": len(ds.data.entities)}
