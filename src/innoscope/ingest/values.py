@@ -235,9 +235,14 @@ class _Bad(Exception):
     pass
 
 
+_CIRCLED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+
+
 @lru_cache(maxsize=65536)
 def _parse(text: str, unit: str | None) -> ParsedValue:
     raw = text
+    if _CIRCLED.search(text):  # NFKC reads ① as 1: a footnote mark must never become a digit
+        raise _Bad("a footnote mark (①) in the number")
     s = normalise_text(text)
     if s.lower() in MISSING_MARKERS:
         return ParsedValue(None, True, False, False, False, None, raw, unit)
