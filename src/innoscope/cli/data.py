@@ -809,55 +809,38 @@ def compare_cmd(
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="data file: raw cited city CSV, or CSV/xlsx/parquet (wide or long)")
-    ],
+    files: Annotated[list[Path], typer.Argument(help="data file(s): raw cited city CSV, or CSV/xlsx/parquet tables "
+                                                     "(wide, long, years as columns, NBS exports, yearbook tables)")],
     framework: FrameworkOpt = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="text encoding (default: detected)")
     ] = None,
     store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet name or 0-based index")] = None,
-    layout: Annotated[
-        str,
-        typer.Option(
-            "--layout", help="auto, long (entity, indicator, year, value) or wide (entities x indicators)"
-        ),
-    ] = "auto",
-    header_rows: Annotated[
-        int | None,
-        typer.Option(
-            "--header-rows",
-            min=1,
-            help="header rows (merged headers are joined with ' / '; default 1, Excel: from merged cells)",
-        ),
-    ] = None,
-    skip_rows: Annotated[
-        int, typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles)")
-    ] = 0,
-    column: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--column",
-            help="HEADER=ROLE (entity, indicator, year, "
-            "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
-            "repeatable",
-        ),
-    ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", help="year of every value (a table without a year column)")
-    ] = None,
-    unit: Annotated[
-        str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")
-    ] = None,
-    source_title: Annotated[
-        str | None, typer.Option("--source-title", help="source of every value (e.g. the yearbook's title)")
-    ] = None,
+    layout: Annotated[str, typer.Option("--layout", help="auto, long (entity, indicator, year, value) or wide "
+                                                         "(entities x indicators)")] = "auto",
+    header_rows: Annotated[int | None, typer.Option("--header-rows", min=1, help="header rows (merged headers "
+                                                    "are joined with ' / '; default: detected)")] = None,
+    skip_rows: Annotated[int, typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles; "
+                                                                      "default: detected)")] = 0,
+    column: Annotated[list[str] | None, typer.Option("--column", help="HEADER=ROLE (entity, indicator, year, "
+                      "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
+                      "repeatable")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="year of every value (a table without a year "
+                                                            "column or title line)")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="indicator of a table with years as "
+                                                                      "columns whose title does not name it")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")] = None,
+    source_title: Annotated[str | None, typer.Option("--source-title", help="source of every value "
+                                                                            "(e.g. the yearbook's title)")] = None,
     source_url: Annotated[str | None, typer.Option("--source-url", help="address of that source")] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", help="wide layout: a column that is not an indicator; repeatable"),
-    ] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="wide layout: a column that is not an "
+                                                                        "indicator; repeatable")] = None,
+    on_bad_cell: Annotated[str, typer.Option("--on-bad-cell", help="a cell with no readable number: reject "
+                                             "(default: the import fails, listing every such cell) or flag "
+                                             "(stored as missing with its raw text and reason)")] = "reject",
+    allow: Annotated[list[str] | None, typer.Option("--allow", help="insist on values a check rejects: "
+                                                    "negative, share, year, indicator; repeatable")] = None,
     dataset: Annotated[str, typer.Option("--dataset", help="dataset name in the store")] = "default",
     note: Annotated[str | None, typer.Option("--note", help="a note kept with the import")] = None,
     show: Annotated[int, typer.Option("--show", help="issues of the import report to print")] = 20,
@@ -871,90 +854,105 @@ def import_cmd(
         ),
     ] = None,
 ) -> None:
-    """Import a file into the store (all rows or none), with an import report.
+    """Import files into the store: every file lands or none does, with an import report.
 
-    Statistical tables come as they are: wide or long, a multi-row merged header (--header-rows), title rows
-    above it (--skip-rows; an Excel title of one cell is recognised), headers mapped to roles or indicator ids
-    (--column 地区=entity), a year and a source for the whole table (--year, --source-title). Note rows under
-    the table (注：…, 数据来源：…) are set aside and listed."""
+    Official tables come as published: title lines (a title, NBS 数据库：/指标：/地区：/时间：, 单位：万元),
+    merged bilingual headers with units and 全市/市辖区 series, years as columns, footer lines (注：…, 数据来源：…)
+    are recognised; what is not data is set aside and listed. Options remain for what a file cannot say
+    (--year, --column 地区=entity, --indicator, --sheet, --source-title). A cell with no readable number
+    (OCR damage such as £05, two numbers, a date) rejects the import, listing every such cell, unless
+    --on-bad-cell flag. Values that make no sense (negative count, 1e999, year 3024, share > 100 %, with
+    --framework an indicator it does not know) are rejected unless --allow. Importing the same file with the
+    same options again changes nothing; with other options it is a new import."""
+    from innoscope.ingest.badcells import BAD_CELL_POLICIES
+    from innoscope.ingest.checks import CHECKS
+
     out = _out()
-    if not file.is_file():
-        raise DataError(f"{file}: {'is a directory, not a file' if file.is_dir() else 'no such file'}")
+    for file in files:
+        if not file.is_file():
+            raise DataError(f"{file}: {'is a directory, not a file' if file.is_dir() else 'no such file'}")
     if layout not in ("auto", "long", "wide"):
         raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
+    if on_bad_cell not in BAD_CELL_POLICIES:
+        raise DataError(f"--on-bad-cell must be {' or '.join(BAD_CELL_POLICIES)}, got {on_bad_cell!r}")
+    bad_allow = sorted(set(allow or ()) - set(CHECKS))
+    if bad_allow:
+        raise DataError(f"--allow {bad_allow[0]!r}: expected one of {', '.join(CHECKS)}")
     columns = _column_mapping(column or [])
     fw = read_framework_yaml(str(framework_path(framework))) if framework else None
-    if is_review_file(file):
-        fw_units = fw or read_framework_yaml(str(framework_path(None)))
-        long, decided = read_review(
-            file, units={c: fw_units[c].unit for c in fw_units.indicators if fw_units[c].unit}
-        )
-        report = pd.DataFrame()
-        sha = None
-        out.print(
-            f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
-            f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} rejected, "
-            f"{decided['unreviewed']} without a decision, not stored)"
-        )
-    elif _is_cited_city_file(file, encoding):
-        units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
-        imp = import_cities(file, units=units, encoding=encoding)
-        long = to_tidy(imp.observations)
-        report = imp.report
-        out.print(escape(imp.summary()))
-        sha = imp.sha256
-    else:
+    units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
+    known = (set(fw.indicators) | set(fw.denominators)) if fw is not None else None
+    entities = _store_entities(store)
+    read = []
+    for file in files:
+        if is_review_file(file):
+            fw_units = fw or read_framework_yaml(str(framework_path(None)))
+            long, decided = read_review(file, units={c: fw_units[c].unit for c in fw_units.indicators
+                                                     if fw_units[c].unit})
+            out.print(f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
+                      f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} "
+                      f"rejected, {decided['unreviewed']} without a decision, not stored)")
+            read.append((file, long, None, {"reader": "review"}))
+            continue
+        if _is_cited_city_file(file, encoding):
+            imp = import_cities(file, units=units, encoding=encoding, entities=entities)
+            long = to_tidy(imp.observations)
+            out.print(escape(imp.summary()))
+            _print_report(out, imp.report, show)
+            read.append((file, long, imp.sha256, {"reader": "cited", **({"encoding": encoding} if encoding else {})}))
+            continue
         from innoscope.ingest.readers import read_table
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-        units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
-        long = read_table(
-            file,
-            encoding=encoding,
-            sheet=sh,
-            units=units,
-            layout=layout,
-            header_rows=header_rows,
-            skiprows=skip_rows,
-            columns=columns,
-            year=year,
-            unit=unit,
-            source_title=source_title,
-            source_url=source_url,
-            exclude=exclude or (),
-        )
-        report = pd.DataFrame()
-        sha = long.attrs.get("sha256")
-        out.print(f"{escape(str(file))}: {len(long)} values read ({long.attrs.get('layout')} layout)")
-        if long["year"].isna().all():
-            out.print(
-                "[yellow]note:[/] the table has no year column and no --year was given: its values are "
-                "stored undated (a cross-section uses them only as denominators); pass --year YEAR"
-            )
-        notes = json.loads(long.attrs.get("notes") or "[]")
-        if notes:
-            out.print(
-                f"set aside {len(notes)} row(s) that are not data (a title above the header, notes under the table):"
-            )
-            for row, text in notes:
-                out.print(f"  row {row}: {escape(text[:200])}")
-    if fw is not None:
-        unknown = sorted(set(long["indicator"]) - set(fw.indicators) - set(fw.denominators))
-        if unknown:
-            out.print(
-                f"[yellow]note:[/] {len(unknown)} series are not in framework {escape(str(fw.source))}: "
-                f"{escape(', '.join(unknown[:12]))}{' ...' if len(unknown) > 12 else ''}"
-            )
-    _print_report(out, report, show)
-    with open_store(
-        store, read_only=False, lock_timeout=lock_timeout
-    ) as st:  # the parsed table waits with us
-        rec = st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note)
-    verb = "already in" if rec.reused else "imported into"
-    out.print(
-        f"{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
-        f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}"
-    )
+        long = read_table(file, encoding=encoding, sheet=sh, units=units, layout=layout, header_rows=header_rows,
+                          skiprows=skip_rows, columns=columns, year=year, unit=unit, source_title=source_title,
+                          source_url=source_url, exclude=exclude or (), indicator=indicator,
+                          on_bad_cell=on_bad_cell, entities=entities)
+        _print_table_report(out, file, long, show)
+        read.append((file, long, long.attrs.get("sha256"), None))
+    with open_store(store, read_only=False, lock_timeout=lock_timeout) as st, st.transaction():
+        recs = [st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note, options=opts,
+                               check=True, allow=allow or (), known_indicators=known)
+                for file, long, sha, opts in read]
+    for (file, *_), rec in zip(read, recs, strict=True):
+        verb = "already in" if rec.reused else "imported into"
+        name = f"{escape(str(file))}: " if len(files) > 1 else ""
+        out.print(f"{name}{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
+                  f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}")
+
+
+def _store_entities(store: Path) -> EntityTable:
+    """The entity table of an existing store (the default table for a store not created yet)."""
+    if not store.exists():
+        return EntityTable.default()
+    with open_store(store, read_only=True) as st:
+        return st.entity_table()
+
+
+def _print_table_report(out: Console, file: Path, long: pd.DataFrame, show: int) -> None:
+    """What the reader made of a table: layout, title metadata, rows set aside, bad cells flagged."""
+    meta = json.loads(long.attrs.get("meta") or "{}")
+    said = ", ".join(f"{k}: {v}" for k, v in meta.items() if k != "title")
+    out.print(f"{escape(str(file))}: {len(long)} values read ({escape(str(long.attrs.get('layout')))} layout)"
+              + (f"; the title says {escape(said)}" if said else ""))
+    if long["year"].isna().all():
+        out.print("[yellow]note:[/] the table has no year column, title line or year header and no --year was "
+                  "given: its values are stored undated (a cross-section uses them only as denominators); pass "
+                  "--year YEAR")
+    notes = json.loads(long.attrs.get("notes") or "[]")
+    if notes:
+        out.print(f"set aside {len(notes)} row(s) that are not data (titles, units, headings, notes under the "
+                  "table):")
+        for row, text in notes[:show] if show > 0 else []:
+            out.print(f"  row {row}: {escape(text[:200])}")
+        if 0 < show < len(notes):
+            out.print(f"  ... {len(notes) - show} more (--show N)")
+    bad = json.loads(long.attrs.get("bad_cells") or "[]")
+    if bad:
+        out.print(f"[yellow]{len(bad)} bad cell(s)[/] stored as missing, flagged 'bad':")
+        for f, sheet, cell, raw, reason in bad:
+            out.print(f"  {escape(Path(f).name)}{escape(f', sheet {sheet}' if sheet else '')}, {escape(cell)}: "
+                      f"{escape(repr(raw))} ({escape(reason)})")
 
 
 def _column_mapping(items: list[str]) -> dict[str, str]:
@@ -1063,6 +1061,31 @@ def _import_cell(column: str, value: object) -> str:
     return str(value)
 
 
+@app.command("show")
+def show_cmd(
+    store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
+    top: Annotated[int, typer.Option("--top", help="rows of each table to print (0: all)")] = 0,
+) -> None:
+    """What a store holds: its imports (with the options that shaped them), the entities with observations,
+    and every indicator with its units, years and counts."""
+    if not store.is_file():
+        raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+
+    with open_store(store, read_only=True) as st:
+        tables = st.summary()
+    out = _out()
+    for name, df in tables.items():
+        shown = df.head(top) if top else df
+        t = Table(title=f"{name} in {escape(str(store))}: {len(df)}", title_justify="left")
+        for col in df.columns:
+            t.add_column(escape(str(col)), overflow="fold")
+        for _, r in shown.iterrows():
+            t.add_row(*[escape(_import_cell(c, v)) for c, v in r.items()])
+        out.print(t)
+        if len(shown) < len(df):
+            out.print(f"... {len(df) - len(shown)} more (--top 0 for all)")
+
+
 @app.command("export")
 def export_cmd(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Excel workbook with every table")] = None,
@@ -1076,15 +1099,36 @@ def export_cmd(
     year: YearOpt = None,
     window: WindowOpt = DEFAULT_WINDOW,
     policy: PolicyOpt = "quality",
+    observations: Annotated[Path | None, typer.Option("--observations", help="with --store: every stored "
+                            "observation, any indicator, in long form (entity, entity_code, indicator, unit, year, "
+                            "value, flags, source_file, source_cell, ...) as CSV")] = None,
 ) -> None:
-    """Export the default build: ranking and scores, values with years and flags, choices, observations.
+    """Export the default build: ranking and scores, values with years and flags, choices, observations;
+    with --store S --observations FILE.csv, everything the store holds, as imported.
 
     Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is written as text
     (docs/methods/report.md, "Exports").
     """
-    if xlsx is None and csv is None:
-        raise DataError("nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER")
+    if xlsx is None and csv is None and observations is None:
+        raise DataError("nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER, or --store S "
+                        "--observations FILE.csv")
     out = _out()
+    if observations is not None:
+        if store is None:
+            raise DataError("--observations exports a store: give --store S")
+        if not store.is_file():
+            raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+
+        with open_store(store, read_only=True) as st:
+            obs = st.export_observations()
+        if obs.empty:
+            raise DataError(f"store {store} holds no observations")
+        observations.parent.mkdir(parents=True, exist_ok=True)
+        write_csv(obs, observations)
+        out.print(f"wrote {escape(str(observations))} ({len(obs)} observations, {obs['indicator'].nunique()} "
+                  f"indicators, {obs['entity_code'].nunique()} entities)")
+        if xlsx is None and csv is None:
+            return
     b = city_build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
     tables = export_tables(b)
     if xlsx is not None:

@@ -7,8 +7,11 @@ Decision order for :func:`detect_encoding` (an explicit ``encoding=`` always win
 3. binary content (a NUL byte, or more than 1 % control bytes other than tab/CR/LF/FF in the first 64 KiB) ->
    :class:`DataError`;
 4. the whole content is strict UTF-8 -> ``utf-8``;
-5. otherwise charset-normalizer on the first 256 KiB (cut at a line end); its GB2312/GBK/GB18030 answers are widened to ``gb18030``
-   (a superset) and Big5/CP950 to ``big5hkscs``; the whole content must then decode strictly, else DataError.
+5. otherwise charset-normalizer on the first 256 KiB (cut at a line end), choosing among :data:`PREFERRED`
+   (GB18030, Big5, UTF-16, cp1252; least chaos, then most coherence, then that order), else among all; its
+   GB2312/GBK/GB18030 answers are widened to ``gb18030`` (a superset) and Big5/CP950 to ``big5hkscs``; the
+   whole content must then decode strictly, else DataError. The dashboard's upload and the COINr reader use
+   this same policy (through :mod:`~innoscope.ingest.readers`).
 """
 
 from __future__ import annotations
@@ -89,6 +92,16 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+PREFERRED = ("gb18030", "big5", "utf_16", "cp1252")
+"""Encodings charset-normalizer chooses among first, in this order when equally plausible (short Chinese
+text among ASCII fits several code pages; mainland statistics are GB18030/GBK, Taiwan's and Hong Kong's Big5)."""
+
+
+def _best_match(matches):
+    return min(matches, key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3),
+                                       PREFERRED.index(m.encoding) if m.encoding in PREFERRED else 99), default=None)
+
+
 def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool = True) -> str:
     """The encoding of ``data`` by the rules in the module docstring.
 
@@ -118,7 +131,9 @@ def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool =
     sample = data[:262144]
     if len(data) > len(sample) and b"\n" in sample:
         sample = sample[: sample.rfind(b"\n") + 1]  # never cut a multibyte character
-    best = from_bytes(sample).best()
+    best = _best_match(from_bytes(sample, cp_isolation=list(PREFERRED)))
+    if best is None:
+        best = from_bytes(sample).best()
     if best is None:
         raise DataError(
             f"{loc}cannot detect the text encoding (tried UTF-8, GB18030/GBK, Big5 and others); "

@@ -167,9 +167,14 @@ def read_table(
                    on_bad_cell=on_bad_cell, check=check, allow=allow, known_indicators=known_indicators, as_arrow=as_arrow)
 
 
+NA_TEXTS = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+"""Cells :func:`read_frame` reads as missing (pandas.read_csv's defaults, which COINr's tables rely on)."""
+
+
 def read_frame(source: str | Path | bytes, name: str | None = None) -> pd.DataFrame:
     """A whole table as a DataFrame: the cells of :func:`read_raw` (or :func:`read_bytes` of ``source`` bytes
-    named ``name``), empty cells as NaN, and a column of numbers wherever every non-empty cell is one."""
+    named ``name``), empty cells and :data:`NA_TEXTS` as NaN, and a column of numbers wherever every non-empty cell is one."""
     if isinstance(source, bytes):
         if name is None:
             raise DataError("read_frame of bytes needs the file name")
@@ -178,7 +183,9 @@ def read_frame(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
         raw = read_bytes(source, name)
     else:
         raw = read_raw(source)
-    df = raw.frame.replace("", None)
+    df = raw.frame
+    for c in df.columns:
+        df[c] = df[c].where(~df[c].isin(NA_TEXTS) & df[c].notna(), None)
     for c in df.columns:
         s = df[c].str.strip() if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]) else df[c]
         num = pd.to_numeric(s, errors="coerce")

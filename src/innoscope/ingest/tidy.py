@@ -458,7 +458,10 @@ def to_long(
                  "layout": "years as columns" if year_cols else layout,
                  "notes": json.dumps(raw.notes, ensure_ascii=False),
                  "meta": json.dumps(raw.meta, ensure_ascii=False),
-                 "options": json.dumps(raw.options, ensure_ascii=False, sort_keys=True, default=str),
+                 "options": json.dumps(_options(raw, layout=layout, columns=columns, year=year, unit=unit, units=units,
+                                                source_title=source_title, source_url=source_url, exclude=exclude,
+                                                indicator=indicator, on_bad_cell=on_bad_cell),
+                                       ensure_ascii=False, sort_keys=True, default=str),
                  "letters": json.dumps(raw.column_letters, ensure_ascii=False),
                  "bad_cells": json.dumps([[b.file, b.sheet, b.cell, b.raw, b.reason] for b in bad],
                                          ensure_ascii=False)}
@@ -467,6 +470,17 @@ def to_long(
     df = out.to_pandas()
     df.attrs.update(meta_info)
     return df
+
+
+def _options(raw: RawTable, **given: object) -> dict[str, object]:
+    """The options that shaped the table (the reader's and those of :func:`to_long` that were given): with the
+    file's content, the identity of an import."""
+    out = dict(raw.options)
+    for k, v in given.items():
+        if v is None or v == () or v == {} or v == [] or (k, v) in (("layout", "auto"), ("on_bad_cell", "reject")):
+            continue
+        out[k] = dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, list | tuple) else v
+    return out
 
 
 def _meta_year(raw: RawTable) -> int | None:

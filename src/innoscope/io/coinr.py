@@ -12,13 +12,13 @@ from innoscope.model.framework import Framework
 
 
 def _read_csv(path: str | Path) -> pd.DataFrame:
+    """The table through the importer's reader registry and encoding policy (any encoding it detects)."""
+    from .ingest.readers import read_frame
+
     p = Path(path)
     if not p.exists():
         raise DataError(f"file {p} does not exist")
-    try:
-        return pd.read_csv(p, keep_default_na=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as e:
-        raise DataError(f"{p}: cannot read as CSV: {e}") from None
+    return read_frame(p)
 
 
 def read_coinr(data: str | Path, meta: str | Path) -> tuple[Framework, CrossSection]:

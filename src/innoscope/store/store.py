@@ -10,6 +10,7 @@ Tables::
         observations_detail(detail, import_id, entity, entity_name, year, flags, unit, source_title,
                             source_url, excerpt, note, file_column)   one row per distinct combination of these
         observations_indicator(indicator_id, indicator)                one row per distinct indicator of an import
+    import_identity(import_id, options, identity, report)     what shaped each import's reading, and its report
     entities(id, name_zh, name_en, pinyin)          aliases(alias, entity_id)
 
 Per-row columns that repeat (the entity and its name as written, the year, the unit and flags, the source,
@@ -22,7 +23,16 @@ as given. Schema 3; schema-1 and schema-2 stores are upgraded when opened.
 entities, no key with two different values from the same source), then writes the import record and every
 row inside one transaction (``BEGIN`` ... ``COMMIT``; ``ROLLBACK`` on any error). Either the whole file lands or
 nothing does: on failure :class:`~innoscope.errors.ImportFailed` is raised and :meth:`content_hash` is
-unchanged. Importing content already imported into the same dataset (same sha256) returns the earlier import.
+unchanged. Files are checked against their meaning first (:meth:`Store.import_file`, ``innoscope import``:
+:func:`~innoscope.ingest.checks.check_values`: no infinite number, negative count, share above 100 %, year
+outside 1949..next year, unless allowed).
+
+**Import identity.** An import is the file's content (sha256) *and* the options that shaped its reading (sheet,
+encoding, header rows, layout, column mapping, year, units, bad-cell policy...: ``import_identity.options``,
+hashed with the content into ``import_identity.identity``, beside the import report: rows set aside, title
+metadata, bad cells). Importing the same content with the same options into the same dataset returns
+the earlier import ("already in"); with other options it is a new import, and the earlier one stays: both are
+listed, and :meth:`Store.observations` prefers the latest import for a key (policy ``latest_import``).
 
 **Several sources, one key.** Rows for the same (entity, indicator, year) from different sources or imports are
 all kept. Inside one file, the same key *and* source (source_title, source_url) with two different values is an
@@ -42,10 +52,12 @@ opened read-only is upgraded once by a short write, then read.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,6 +109,8 @@ CREATE TABLE IF NOT EXISTS imports (
     id INTEGER PRIMARY KEY, dataset VARCHAR NOT NULL, file_name VARCHAR, file_path VARCHAR,
     sha256 VARCHAR NOT NULL, imported_at TIMESTAMP NOT NULL, n_rows BIGINT, n_values BIGINT, n_missing BIGINT,
     n_flagged BIGINT, encoding VARCHAR, sheet VARCHAR, layout VARCHAR, note VARCHAR);
+CREATE TABLE IF NOT EXISTS import_identity (
+    import_id INTEGER NOT NULL, options VARCHAR, identity VARCHAR NOT NULL, report VARCHAR);
 CREATE TABLE IF NOT EXISTS entities (id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, pinyin VARCHAR);
 CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR NOT NULL, entity_id VARCHAR NOT NULL);
 """
@@ -161,7 +175,8 @@ UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """
 _HASHED = {
     "imports": "id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged, "
-    "encoding, sheet, layout, note",
+               "encoding, sheet, layout, note",
+    "import_identity": "import_id, options, identity, report",
     "observations": "import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, "
     "excerpt, note, entity_name, file_row, file_column",
     "entities": "id, name_zh, name_en, pinyin",
@@ -197,6 +212,7 @@ class Store:
         self.path = str(path)
         self.read_only = read_only
         self._entity_table: EntityTable | None = None
+        self._outer = False
         timeout = default_lock_timeout() if lock_timeout is None else lock_timeout
         if read_only:
             self._open_read_only(timeout, on_wait)
@@ -265,6 +281,24 @@ class Store:
         return None if row is None else str(row[0])
 
     # ------------------------------------------------------------------ basics
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Several imports as one: every one lands or none does (ROLLBACK on any error, then re-raised)."""
+        if self._outer:
+            yield self
+            return
+        self.con.begin()
+        self._outer = True
+        try:
+            yield self
+        except BaseException:
+            self.con.rollback()
+            raise
+        else:
+            self.con.commit()
+        finally:
+            self._outer = False
+
     def close(self) -> None:
         self.con.close()
 
@@ -360,38 +394,51 @@ class Store:
         from innoscope.ingest.readers import read_table
 
         read_options.setdefault("entities", self.entity_table())
+        allow = read_options.pop("allow", ())
         try:
             table = read_table(path, as_arrow=True, **read_options)
         except InnoscopeError as exc:
             raise ImportFailed(f"{path}: import rejected, store unchanged: {exc}") from exc
-        return self.import_long(table, file=str(path), dataset=dataset, note=note)
+        return self.import_long(table, file=str(path), dataset=dataset, note=note, check=True, allow=allow)
 
-    def import_long(
-        self,
-        table: pd.DataFrame | pa.Table,
-        *,
-        file: str,
-        dataset: str = "default",
-        sha256: str | None = None,
-        note: str | None = None,
-    ) -> ImportRecord:
+    def import_long(self, table: pd.DataFrame | pa.Table, *, file: str, dataset: str = "default",
+                    sha256: str | None = None, note: str | None = None, options: dict | None = None,
+                    check: bool = False, allow: Collection[str] = (),
+                    known_indicators: Collection[str] | None = None) -> ImportRecord:
         """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
-        ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged."""
+        ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged.
+
+        ``options``: what shaped the reading (default: the table's ``options`` metadata, as the readers set
+        it); with the content hash it is the import's identity (module docstring). ``check=True``: values
+        checked against their meaning first (:func:`~innoscope.ingest.checks.check_values`, with ``allow``
+        and ``known_indicators``), as :meth:`import_file` and ``innoscope import`` do."""
         self._writable("import")
+        from innoscope.ingest.checks import check_values
+
         try:
             arrow, meta = _as_arrow(table)
             sha = sha256 or meta.get("sha256") or _table_sha(arrow)
+            opts = options if options is not None else json.loads(meta.get("options") or "{}")
+            opts_text = json.dumps(opts, ensure_ascii=False, sort_keys=True, default=str)
+            identity = hashlib.sha256(f"{sha}\n{opts_text}".encode()).hexdigest()
             previous = self.con.execute(
-                "SELECT id FROM imports WHERE dataset = ? AND sha256 = ?", [dataset, sha]
-            ).fetchone()
+                "SELECT i.id FROM imports i LEFT JOIN import_identity d ON d.import_id = i.id WHERE i.dataset = ? "
+                "AND (d.identity = ? OR (d.identity IS NULL AND i.sha256 = ? AND ?)) ORDER BY i.id LIMIT 1",
+                [dataset, identity, sha, not opts]).fetchone()
             if previous is not None:
                 return self._record(previous[0], reused=True)
+            if check:
+                check_values(arrow, file=file, sheet=meta.get("sheet") or None,
+                             letters=json.loads(meta.get("letters") or "{}"), allow=allow,
+                             known_indicators=known_indicators)
+            report = {k: json.loads(meta[k]) for k in ("notes", "meta", "letters", "bad_cells") if meta.get(k)}
             arrow = self._canonical_entities(arrow, file)
             self._check_duplicates(arrow, file)
             stats = _stats(arrow)
             detail, first = _detail_ids(arrow)
             try:
-                self.con.begin()
+                if not self._outer:
+                    self.con.begin()
                 try:
                     new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
                     base = self.con.execute(
@@ -402,20 +449,12 @@ class Store:
                     ).fetchone()[0]
                     self.con.execute(
                         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            new_id,
-                            dataset,
-                            Path(file).name,
-                            file,
-                            sha,
-                            datetime.now(UTC).replace(tzinfo=None),
-                            *stats,
-                            meta.get("encoding") or None,
-                            meta.get("sheet") or None,
-                            meta.get("layout") or None,
-                            note,
-                        ],
-                    )
+                        [new_id, dataset, Path(file).name, file, sha, datetime.now(UTC).replace(tzinfo=None),
+                         *stats, meta.get("encoding") or None, meta.get("sheet") or None,
+                         meta.get("layout") or None, note])
+                    self.con.execute("INSERT INTO import_identity VALUES (?, ?, ?, ?)",
+                                     [new_id, opts_text, identity,
+                                      json.dumps(report, ensure_ascii=False) if report else None])
                     details = arrow.select(list(_DETAIL_COLUMNS)).take(pa.array(first))
                     details = details.add_column(
                         0, "detail", pa.array(np.arange(len(first), dtype=np.int64) + base)
@@ -446,9 +485,11 @@ class Store:
                     self.con.execute("INSERT INTO observations_indicator SELECT * FROM _incoming_indicator")
                     self.con.execute("""INSERT INTO observations_data SELECT detail, indicator_id, value, raw, "row"
                         FROM _incoming""")
-                    self.con.commit()
+                    if not self._outer:
+                        self.con.commit()
                 except BaseException:
-                    self.con.rollback()
+                    if not self._outer:
+                        self.con.rollback()
                     raise
             finally:
                 for name in ("_incoming", "_incoming_detail", "_incoming_indicator"):
@@ -562,6 +603,55 @@ class Store:
         df["reason"] = _reasons(df, policy, pats)
         return df.drop(columns=["prio"] + ([] if all_rows else ["rank"]))
 
+    def _identity(self) -> str:
+        """The import_identity table, or an empty relation of its shape in a store opened read-only that was
+        written before the table existed."""
+        if self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_identity'").fetchone()[0]:
+            return "import_identity"
+        return ("(SELECT NULL::INTEGER AS import_id, NULL::VARCHAR AS options, NULL::VARCHAR AS identity, "
+                "NULL::VARCHAR AS report WHERE false)")
+
+    def export_observations(self, dataset: str | None = None) -> pd.DataFrame:
+        """Every stored observation in long form, any indicator: entity (canonical Chinese name), entity_code
+        (the store's entity id), indicator, unit, year, value, raw, flags, note, source_file, source_cell
+        (``Sheet1!C12`` for a workbook, ``row 12, column 'GDP'`` otherwise), source_title, source_url, import_id,
+        dataset."""
+        where = "WHERE i.dataset = ?" if dataset else ""
+        df = self._df(f"""
+            SELECT coalesce(e.name_zh, o.entity) AS entity, o.entity AS entity_code, o.indicator, o.unit, o.year,
+                   o.value, o.raw, o.flags, o.note, i.file_name AS source_file, i.sheet, o.file_row, o.file_column,
+                   d.report, o.source_title, o.source_url, o.import_id, i.dataset
+            FROM observations o JOIN imports i ON i.id = o.import_id
+            LEFT JOIN entities e ON e.id = o.entity LEFT JOIN {self._identity()} d ON d.import_id = o.import_id
+            {where} ORDER BY o.import_id, o.file_row, o.file_column, o.indicator""", [dataset] if dataset else None)
+        letters = {r: json.loads(r).get("letters", {}) for r in df["report"].dropna().unique()}
+        df["source_cell"] = [_source_cell(sheet, letters.get(rep, {}) if isinstance(rep, str) else {}, row, col)
+                             for sheet, rep, row, col in zip(df["sheet"], df["report"], df["file_row"],
+                                                             df["file_column"], strict=True)]
+        df["year"] = df["year"].astype("Int64")
+        cols = ["entity", "entity_code", "indicator", "unit", "year", "value", "flags", "source_file", "source_cell",
+                "raw", "note", "source_title", "source_url", "import_id", "dataset"]
+        return df[cols]
+
+    def summary(self) -> dict[str, pd.DataFrame]:
+        """What is in the store: imports (with their options), entities with observations, and indicators with
+        units, years and counts (values, missing, flagged)."""
+        imports = self._df(f"""SELECT i.id, i.dataset, i.file_name, i.sheet, i.layout, i.n_rows, i.n_values,
+                                      i.n_missing, i.n_flagged, substr(i.sha256, 1, 12) AS sha256, d.options,
+                                      i.imported_at
+                               FROM imports i LEFT JOIN {self._identity()} d ON d.import_id = i.id ORDER BY i.id""")
+        entities = self._df("""SELECT o.entity AS entity_code, coalesce(e.name_zh, o.entity) AS entity,
+                                      e.name_en, count(*) AS observations, count(DISTINCT o.indicator) AS indicators
+                               FROM observations o LEFT JOIN entities e ON e.id = o.entity
+                               GROUP BY ALL ORDER BY o.entity""")
+        indicators = self._df("""SELECT indicator, string_agg(DISTINCT coalesce(unit, ''), ', ') AS units,
+                                        min(year)::VARCHAR AS first_year, max(year)::VARCHAR AS last_year,
+                                        count(DISTINCT year) AS years, count(DISTINCT entity) AS entities,
+                                        count(value) AS "values", count(*) - count(value) AS missing,
+                                        count(*) FILTER (WHERE coalesce(flags, '') NOT IN ('', 'NA')) AS flagged
+                                 FROM observations GROUP BY indicator ORDER BY indicator""")
+        return {"imports": imports, "entities": entities, "indicators": indicators}
+
     def conflicts(self, dataset: str | None = None) -> pd.DataFrame:
         """Keys whose rows hold more than one distinct value, with the values and their sources."""
         where = "WHERE i.dataset = ?" if dataset else ""
@@ -625,6 +715,14 @@ def _connect(
             told = True
             time.sleep(min(delay, max(timeout - waited, 0.0)))
             delay = min(delay * 1.5, 0.5)
+
+
+def _source_cell(sheet: object, letters: dict[str, str], row: object, column: object) -> str:
+    """``Sheet1!C12`` when the column's letter is known, else ``row 12, column 'GDP'``."""
+    r = "" if row is None or pd.isna(row) else str(int(row))
+    if isinstance(column, str) and column in letters and r:
+        return f"{sheet}!{letters[column]}{r}" if isinstance(sheet, str) and sheet else f"{letters[column]}{r}"
+    return f"row {r}, column {column!r}" if r else ""
 
 
 def _reasons(df: pd.DataFrame, policy: str, pats: list[str]) -> pd.Series:

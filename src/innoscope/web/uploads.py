@@ -16,8 +16,6 @@ field of ``multipart/form-data``.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from python_multipart.multipart import MultipartParser, parse_options_header
 
@@ -58,26 +56,22 @@ def decode_csv(raw: bytes, where: str) -> str:
 
 
 def read_table(raw: bytes, filename: str, limits: UploadLimits | None = None) -> pd.DataFrame:
-    """A DataFrame from CSV or xlsx bytes within ``limits``; :class:`DataError` naming the file if unreadable."""
+    """A DataFrame from CSV or xlsx bytes within ``limits``, read by the importer's reader registry and
+    encoding policy (:func:`innoscope.ingest.readers.read_frame`); :class:`DataError` naming the file if
+    unreadable."""
+    from innoscope.ingest.readers import read_frame
+
     limits = limits or UploadLimits()
     name = filename.lower()
     if not raw.strip():
         raise DataError(f"{filename}: the file is empty")
     if name.endswith(".csv"):
         check_csv(raw, filename, limits)
-        text = decode_csv(raw, filename)
-        try:
-            df = pd.read_csv(io.StringIO(text))
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as e:
-            raise DataError(f"{filename}: cannot read as CSV: {e}") from None
     elif name.endswith(".xlsx"):
         check_xlsx(raw, filename, limits)
-        try:
-            df = pd.read_excel(io.BytesIO(raw), engine="calamine")
-        except Exception as e:  # noqa: BLE001 - calamine raises its own error types for corrupt files
-            raise DataError(f"{filename}: cannot read as an xlsx workbook: {e}") from None
     else:
         raise DataError(f"{filename}: unsupported file type; upload one of {', '.join(SUFFIXES)}")
+    df = read_frame(raw, filename)
     if df.empty or len(df.columns) < 2:
         raise DataError(f"{filename}: no data rows (need a header row, then one row per entity)")
     return df
