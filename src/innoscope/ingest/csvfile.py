@@ -133,14 +133,15 @@ def _head_shape(data: bytes, start: int, enc: str) -> tuple[int, int, list[tuple
     return shape.header_start, shape.header_rows, notes, shape.meta
 
 
-def _footer_start(data: bytes, body_start: int, enc: str, first_line: int) -> tuple[int, list[tuple[int, str]]]:
+def _footer_start(data: bytes, body_start: int, enc: str, first_line: int,
+                  width: int) -> tuple[int, list[tuple[int, str]]]:
     """Offset where footer lines begin (len(data) when none) and the footer lines as (line, text)."""
     spans = _tail_spans(data, body_start, _TAIL_LINES)
     rows = []
     for a, b in spans:
         rec = _fields(data[a:b], enc)
         rows.append(rec if rec is not None else ["?", "?"])
-    k = find_footer(rows, 0)
+    k = find_footer(rows, 0, width)
     if k >= len(rows):
         return len(data), []
     n_before = data.count(b"\n", body_start, spans[k][0])
@@ -193,7 +194,7 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
     if not header or not any(c.strip() for c in header[0]):
         raise DataError(f"{file}: file is empty (no header row)")
     names = join_header(fill_csv_header(header), file)
-    body_end, footer = (_footer_start(data, head_end, enc, n_head + 1) if detected
+    body_end, footer = (_footer_start(data, head_end, enc, n_head + 1, len(names)) if detected
                         else (len(data), []))
     notes += footer
     options = {"encoding": source_encoding, "header_rows": header_rows, "skip_rows": skiprows}

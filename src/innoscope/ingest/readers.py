@@ -192,5 +192,5 @@ def read_frame(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
         if num.notna().sum() == s.notna().sum():
             df[c] = num
         else:
-            df[c] = s.astype(object)
+            df[c] = df[c].astype(object)
     return df

@@ -131,14 +131,17 @@ def find_shape(rows: list[list[str]], *, detect: bool = True, header_rows: int |
     return Shape(start, depth, end, notes, meta)
 
 
-def find_footer(rows: list[list[str]], body_start: int) -> int:
+def find_footer(rows: list[list[str]], body_start: int, width: int | None = None) -> int:
     """Index of the first footer row (len(rows) when none): the highest row from which, to the end, every
-    non-empty row holds one cell, the first of them starting with a note word."""
+    non-empty row holds one cell, the first of them starting with a note word. With ``width`` (CSV: the
+    header's number of fields), a row that starts with a note word and has another number of fields is a
+    footer line too (a note split at its commas: ``Source: NBS, 2024``)."""
     end = len(rows)
     i = len(rows) - 1
     while i >= body_start:
         cells = _filled(rows[i])
-        if cells and len(cells) > 1:
+        split_note = width is not None and len(rows[i]) != width and bool(cells) and _is_note(cells[0])
+        if cells and len(cells) > 1 and not split_note:
             break
         if cells and _is_note(cells[0]):
             end = i

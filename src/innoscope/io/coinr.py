@@ -13,7 +13,7 @@ from innoscope.model.framework import Framework
 
 def _read_csv(path: str | Path) -> pd.DataFrame:
     """The table through the importer's reader registry and encoding policy (any encoding it detects)."""
-    from .ingest.readers import read_frame
+    from innoscope.ingest.readers import read_frame
 
     p = Path(path)
     if not p.exists():
