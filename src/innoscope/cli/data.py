@@ -882,7 +882,7 @@ def import_cmd(
     fw = read_framework_yaml(str(framework_path(framework))) if framework else None
     units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
     known = (set(fw.indicators) | set(fw.denominators)) if fw is not None else None
-    entities = _store_entities(store)
+    entities = _store_entities(store, lock_timeout)
     read = []
     for file in files:
         if is_review_file(file):
@@ -921,11 +921,11 @@ def import_cmd(
                   f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}")
 
 
-def _store_entities(store: Path) -> EntityTable:
+def _store_entities(store: Path, lock_timeout: float | None) -> EntityTable:
     """The entity table of an existing store (the default table for a store not created yet)."""
     if not store.exists():
         return EntityTable.default()
-    with open_store(store, read_only=True) as st:
+    with open_store(store, read_only=True, lock_timeout=lock_timeout) as st:
         return st.entity_table()
 
 
@@ -1114,19 +1114,7 @@ def export_cmd(
                         "--observations FILE.csv")
     out = _out()
     if observations is not None:
-        if store is None:
-            raise DataError("--observations exports a store: give --store S")
-        if not store.is_file():
-            raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
-
-        with open_store(store, read_only=True) as st:
-            obs = st.export_observations()
-        if obs.empty:
-            raise DataError(f"store {store} holds no observations")
-        observations.parent.mkdir(parents=True, exist_ok=True)
-        write_csv(obs, observations)
-        out.print(f"wrote {escape(str(observations))} ({len(obs)} observations, {obs['indicator'].nunique()} "
-                  f"indicators, {obs['entity_code'].nunique()} entities)")
+        _export_observations(out, store, observations)
         if xlsx is None and csv is None:
             return
     b = city_build(framework=framework, data=data, store=store, year=year, window=window, policy=policy)
@@ -1145,6 +1133,22 @@ def export_cmd(
             for name, df in tables.items():
                 write_csv(df, csv / f"{name}.csv")
             out.print(f"wrote {len(tables)} CSV files to {escape(str(csv))}")
+
+
+def _export_observations(out: Console, store: Path | None, path: Path) -> None:
+    """Every observation of ``store`` in long form, as CSV (spreadsheet formulas written as text)."""
+    if store is None:
+        raise DataError("--observations exports a store: give --store S")
+    if not store.is_file():
+        raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+    with open_store(store, read_only=True) as st:
+        obs = st.export_observations()
+    if obs.empty:
+        raise DataError(f"store {store} holds no observations")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(obs, path)
+    out.print(f"wrote {escape(str(path))} ({len(obs)} observations, {obs['indicator'].nunique()} "
+              f"indicators, {obs['entity_code'].nunique()} entities)")
 
 
 def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:

@@ -98,32 +98,43 @@ def read_cell(text: str, unit: str | None) -> CellReading:
         return got
     s = text.strip()
     if _DATE.match(s):
-        return CellReading(None, "bad", None, None, "a date, not a number: Excel turns text such as 1-3 into a "
-                                                    "date serial and the text is lost")
+        return _bad("a date, not a number: Excel turns text such as 1-3 into a date serial and the text is lost")
     if _TWO.match(normalise_text(s)):
-        return CellReading(None, "bad", None, None, "two numbers in one cell; the header does not say what the "
-                                                    "second is")
+        return _bad("two numbers in one cell; the header does not say what the second is")
+    return _with_mark(s, unit) or _with_note(s, unit) or _bad(_why_not(s))
+
+
+def _bad(reason: str) -> CellReading:
+    return CellReading(None, "bad", None, None, reason)
+
+
+def _with_mark(s: str, unit: str | None) -> CellReading | None:
+    """A number followed by a footnote mark (``1234[12]``, ``1234①``, ``1234a``), else None."""
     m = _MARK_TAIL.match(s)
-    if m and not re.search(r"[\u2460-\u24ff\u2776-\u2793]", m["value"]):
-        got = _plain(m["value"], unit)
-        if got is not None:
-            return CellReading(got.value, got.flags, got.unit, f"footnote {m['mark']}")
+    if m is None or re.search(r"[\u2460-\u24ff\u2776-\u2793]", m["value"]):
+        return None
+    got = _plain(m["value"], unit)
+    return None if got is None else CellReading(got.value, got.flags, got.unit, f"footnote {m['mark']}")
+
+
+def _with_note(s: str, unit: str | None) -> CellReading | None:
+    """A number followed by a bracketed unit or note (``1234（年末常住人口）``), else None."""
     m = _NOTE_TAIL.match(s)
-    if m:
-        inner = m["note"].strip()
-        if is_unit(inner):
-            got = _plain(m["value"] + inner, unit)
-            if got is not None:
-                return got
-        else:
-            got = read_cell(m["value"], unit)
-            if got.bad is None:
-                note = inner if got.note is None else f"{got.note}; {inner}"
-                return CellReading(got.value, got.flags, got.unit, note)
-    stray = sorted(set(_STRAY.findall(normalise_text(s)) if re.search(r"\d", s) else []))
+    if m is None:
+        return None
+    inner = m["note"].strip()
+    if is_unit(inner):
+        return _plain(m["value"] + inner, unit)
+    got = read_cell(m["value"], unit)
+    if got.bad is not None:
+        return None
+    return CellReading(got.value, got.flags, got.unit, inner if got.note is None else f"{got.note}; {inner}")
+
+
+def _why_not(s: str) -> str:
+    if not re.search(r"\d", s):
+        return "text where a number was expected"
+    stray = sorted(set(_STRAY.findall(normalise_text(s))))
     if stray:
-        return CellReading(None, "bad", None, None, f"stray characters {' '.join(stray)} beside the digits "
-                                                    "(OCR damage?); not read as a number")
-    if re.search(r"\d", s):
-        return CellReading(None, "bad", None, None, "digits in a form that is not a number (OCR damage?)")
-    return CellReading(None, "bad", None, None, "text where a number was expected")
+        return f"stray characters {' '.join(stray)} beside the digits (OCR damage?); not read as a number"
+    return "digits in a form that is not a number (OCR damage?)"

@@ -88,7 +88,7 @@ class Cells:
     def n_missing(self) -> int:
         """Number of missing cells (every distinct text occurs at least once: the dictionary holds only what
         the column holds)."""
-        return self.source.null_count
+        return int(self.source.null_count)
 
     @property
     def codes(self) -> np.ndarray:
@@ -100,7 +100,7 @@ class Cells:
 
     @cached_property
     def distinct(self) -> list[str]:
-        return self.texts.to_pylist()
+        return list(self.texts.to_pylist())
 
     def first_row(self, k: int) -> int:
         return int(np.flatnonzero(self.codes == k)[0])

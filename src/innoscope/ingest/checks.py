@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +40,7 @@ _GROWTH = re.compile(r"增长|增速|增幅|同比|比上年|变化|变动|growt
 _SHOWN = 5
 
 
-def _distinct_flags(col: pa.ChunkedArray | pa.Array, test) -> np.ndarray:
+def _distinct_flags(col: pa.ChunkedArray | pa.Array, test: Callable[[str], bool]) -> np.ndarray:
     """Per row, ``test(text)`` evaluated once per distinct text (False for null)."""
     enc = pc.dictionary_encode(col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
     enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
@@ -65,52 +65,61 @@ def _did_you_mean(name: str, known: Collection[str]) -> str:
     return " or ".join(repr(b[0]) for b in best) if best else "(no indicator known)"
 
 
-def check_values(t: pa.Table, *, file: str, sheet: str | None = None, letters: dict[str, str] | None = None,
-                 allow: Collection[str] = (), known_indicators: Collection[str] | None = None) -> None:
-    """Raise one :class:`DataError` listing what breaks the checks in the module docstring."""
-    letters = letters or {}
-    unknown = sorted(set(allow) - set(CHECKS))
-    if unknown:
-        raise DataError(f"unknown check {unknown[0]!r} to allow; expected one of {', '.join(CHECKS)}")
-    value = t.column("value").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0)
-    value = np.asarray(value, dtype=float)
-    problems: list[tuple[str, np.ndarray, str]] = []
-    problems.append(("infinite", np.isinf(value), "an infinite or overflowing number; check the cell"))
+def _problems(t: pa.Table, allow: Collection[str]) -> list[tuple[str, np.ndarray, str]]:
+    """(check, rows breaking it, what to do) for every check not allowed."""
+    value = np.asarray(t.column("value").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float)
+    out = [("infinite", np.isinf(value), "an infinite or overflowing number; check the cell")]
     if "negative" not in allow:
         count = _distinct_flags(t.column("unit"), lambda u: bool(_COUNT_UNIT.match(u.replace(" ", ""))))
-        problems.append(("negative", count & (value < 0), "a negative count; pass --allow negative if it is right"))
+        out.append(("negative", count & (value < 0), "a negative count; pass --allow negative if it is right"))
     if "share" not in allow:
         pct = _distinct_flags(t.column("unit"), lambda u: u.strip() in ("%", "％"))
         growth = _distinct_flags(t.column("indicator"), lambda s: bool(_GROWTH.search(s)))
-        problems.append(("share", pct & ~growth & (value > 100), "a share above 100 %; pass --allow share if the "
-                                                                 "source defines it so"))
+        out.append(("share", pct & ~growth & (value > 100), "a share above 100 %; pass --allow share if the source "
+                                                            "defines it so"))
     if "year" not in allow:
-        year = t.column("year").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0)
-        year = np.asarray(year, dtype=float)
+        year = np.asarray(t.column("year").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float)
         last = _dt.date.today().year + 1
-        problems.append(("year", (year < FIRST_YEAR) | (year > last),
-                         f"a year outside {FIRST_YEAR}..{last}; pass --allow year if it is right"))
+        out.append(("year", (year < FIRST_YEAR) | (year > last),
+                    f"a year outside {FIRST_YEAR}..{last}; pass --allow year if it is right"))
+    return out
+
+
+def _unknown_indicators(t: pa.Table, where: Callable[[int], str], known: Collection[str]) -> str | None:
+    names = pc.unique(t.column("indicator").cast(pa.string())).to_pylist() if t.num_rows else []
+    strange = sorted(n for n in names if n is not None and n not in known)
+    if not strange:
+        return None
+    first = strange[0]
+    i = int(np.flatnonzero(_distinct_flags(t.column("indicator"), lambda s: s == first))[0])
+    more = f"; {len(strange) - 1} more unknown: {', '.join(strange[1:6])}" if len(strange) > 1 else ""
+    return (f"{where(i)}: indicator {first!r} is not in the framework in use (did you mean "
+            f"{_did_you_mean(first, known)}?){more}; map it with --column HEADER=ID, or pass --allow indicator to "
+            "keep it")
+
+
+def check_values(t: pa.Table, *, file: str, sheet: str | None = None, letters: dict[str, str] | None = None,
+                 allow: Collection[str] = (), known_indicators: Collection[str] | None = None) -> None:
+    """Raise one :class:`DataError` listing what breaks the checks in the module docstring."""
+    unknown = sorted(set(allow) - set(CHECKS))
+    if unknown:
+        raise DataError(f"unknown check {unknown[0]!r} to allow; expected one of {', '.join(CHECKS)}")
+
+    def where(i: int) -> str:
+        return _where(t, i, file, sheet, letters or {})
+
     messages = []
-    for kind, mask, expected in problems:
+    for kind, mask, expected in _problems(t, allow):
         rows = np.flatnonzero(mask)
         if not len(rows):
             continue
-        shown = []
-        for i in rows[:_SHOWN]:
-            i = int(i)
-            raw = t.column("raw")[i].as_py() if kind != "year" else t.column("year")[i].as_py()
-            shown.append(f"{_where(t, i, file, sheet, letters)}: {raw!r}")
+        col = "year" if kind == "year" else "raw"
+        shown = "; ".join(f"{where(int(i))}: {t.column(col)[int(i)].as_py()!r}" for i in rows[:_SHOWN])
         more = f" (and {len(rows) - _SHOWN} more)" if len(rows) > _SHOWN else ""
-        messages.append(f"{'; '.join(shown)}{more}: {expected}")
+        messages.append(f"{shown}{more}: {expected}")
     if known_indicators is not None and "indicator" not in allow:
-        names = pc.unique(t.column("indicator").cast(pa.string())).to_pylist() if t.num_rows else []
-        strange = sorted(n for n in names if n is not None and n not in known_indicators)
-        if strange:
-            first = strange[0]
-            i = int(np.flatnonzero(_distinct_flags(t.column("indicator"), lambda s: s == first))[0])
-            messages.append(f"{_where(t, i, file, sheet, letters)}: indicator {first!r} is not in the framework in "
-                            f"use (did you mean {_did_you_mean(first, known_indicators)}?)"
-                            + (f"; {len(strange) - 1} more unknown: {', '.join(strange[1:6])}" if len(strange) > 1
-                               else "") + "; map it with --column HEADER=ID, or pass --allow indicator to keep it")
+        msg = _unknown_indicators(t, where, known_indicators)
+        if msg:
+            messages.append(msg)
     if messages:
         raise DataError(" | ".join(messages))

@@ -80,7 +80,7 @@ def read_csv(p: Path, *, encoding: str | None = None, header_rows: int | None = 
 
 def _line_spans(data: bytes, start: int, limit: int) -> list[tuple[int, int]]:
     """(start, end) offsets of the first ``limit`` lines from ``start`` (end past the newline)."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = start
     while pos < len(data) and len(spans) < limit:
         nl = data.find(b"\n", pos)
@@ -150,12 +150,9 @@ def _footer_start(data: bytes, body_start: int, enc: str, first_line: int,
     return spans[k][0], notes
 
 
-def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, header_rows: int | None = None,
-                   skiprows: int = 0, **_: object) -> RawTable:
-    """:func:`read_csv` on the file's bytes (pyarrow copies the fields it splits); the caller sets ``sha256``.
-
-    With neither ``header_rows`` nor ``skiprows`` given, title lines, header depth and footer lines are
-    detected (module docstring)."""
+def _splittable(data: bytes, file: str, encoding: str | None) -> tuple[bytes, int, str, str]:
+    """(bytes in an encoding pyarrow can split undecoded, offset past a BOM, that encoding, the file's
+    encoding): the encoding given or detected; UTF-16/32 and other encodings transcoded to UTF-8."""
     if encoding is not None:
         enc = normalise_encoding(encoding)
         if not len(data) or _NON_SPACE.search(data) is None:
@@ -173,16 +170,26 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
             check_decodes(data, enc, where=file)  # raises, naming the line
         start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
         enc = "utf-8"
+    return data, start, enc, source_encoding
+
+
+def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, header_rows: int | None = None,
+                   skiprows: int = 0, **_: object) -> RawTable:
+    """:func:`read_csv` on the file's bytes (pyarrow copies the fields it splits); the caller sets ``sha256``.
+
+    With neither ``header_rows`` nor ``skiprows`` given, title lines, header depth and footer lines are
+    detected (module docstring)."""
+    data, start, enc, source_encoding = _splittable(data, file, encoding)
     notes: list[tuple[int, str]] = []
     meta: dict[str, str] = {}
     detected = header_rows is None and skiprows == 0
     shape = _head_shape(data, start, enc) if detected else None
     if shape is not None:
-        skiprows, header_rows, notes, meta = shape
+        skiprows, header_rows, notes, meta = shape[0], shape[1], shape[2], shape[3]
     header_rows = header_rows or 1
     n_head = skiprows + header_rows
     head_end = start
-    for _ in range(n_head):
+    for _line in range(n_head):
         nl = data.find(b"\n", head_end)
         head_end = len(data) if nl < 0 else nl + 1
     head_bytes = data[start:head_end]

@@ -18,8 +18,13 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from innoscope.model.errors import DataError
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch
 
 __all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_encoding"]
 
@@ -97,7 +102,7 @@ PREFERRED = ("gb18030", "big5", "utf_16", "cp1252")
 text among ASCII fits several code pages; mainland statistics are GB18030/GBK, Taiwan's and Hong Kong's Big5)."""
 
 
-def _best_match(matches):
+def _best_match(matches: Iterable[CharsetMatch]) -> CharsetMatch | None:
     return min(matches, key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3),
                                        PREFERRED.index(m.encoding) if m.encoding in PREFERRED else 99), default=None)
 
@@ -131,7 +136,7 @@ def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool =
     sample = data[:262144]
     if len(data) > len(sample) and b"\n" in sample:
         sample = sample[: sample.rfind(b"\n") + 1]  # never cut a multibyte character
-    best = _best_match(from_bytes(sample, cp_isolation=list(PREFERRED)))
+    best = _best_match(from_bytes(bytes(sample), cp_isolation=list(PREFERRED)))
     if best is None:
         best = from_bytes(sample).best()
     if best is None:

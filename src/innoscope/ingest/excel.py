@@ -11,7 +11,9 @@ header cells top to bottom joined by ``" / "``.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +21,9 @@ from innoscope.ingest.cells import Cells, RawTable
 from innoscope.ingest.csvfile import sha256
 from innoscope.ingest.headers import join_header
 from innoscope.ingest.shape import find_shape
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet
 from innoscope.model.errors import DataError
 
 __all__ = ["EXCEL_SUFFIXES", "cell_text", "excel_letter", "read_excel", "read_excel_bytes"]
@@ -35,7 +40,7 @@ def cell_text(v: object) -> str:
     if isinstance(v, bool):
         return str(v)
     if hasattr(v, "isoformat"):
-        return v.isoformat()
+        return str(v.isoformat())
     return str(v)
 
 
@@ -58,49 +63,24 @@ def read_excel(p: Path, *, sheet: str | int | None = None, header_rows: int | No
 def read_excel_bytes(data: bytes, file: str, *, sheet: str | int | None = None, header_rows: int | None = None,
                      skiprows: int = 0, **_: object) -> RawTable:
     """:func:`read_excel` on the workbook's bytes."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     if not data or data.isspace():
         raise DataError(f"{file}: file is empty")
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = wb.sheet_names
-        if sheet is None:
-            sh = wb.get_sheet_by_index(0)
-        elif isinstance(sheet, int):
-            if not 0 <= sheet < len(sheets):
-                raise DataError(f"{file}: no sheet number {sheet}; sheets are {sheets}")
-            sh = wb.get_sheet_by_index(sheet)
-        else:
-            if sheet not in sheets:
-                raise DataError(f"{file}: no sheet {sheet!r}; sheets are {sheets}")
-            sh = wb.get_sheet_by_name(sheet)
-        cells = sh.to_python(skip_empty_area=False)
-    except CalamineError as exc:
-        raise DataError(f"{file}: not a readable Excel workbook (truncated or corrupt: {exc})") from None
+    cells, sh = _sheet(data, file, sheet)
     sheet_name = sh.name
-    merged = _merged_ranges(data, sheet_name, sh)
-    cells = cells[skiprows:]
-    merged = [((r0 - skiprows, c0), (r1 - skiprows, c1)) for (r0, c0), (r1, c1) in merged if r0 >= skiprows]
+    merged = [((r0 - skiprows, c0), (r1 - skiprows, c1))
+              for (r0, c0), (r1, c1) in _merged_ranges(data, sheet_name, sh) if r0 >= skiprows]
     where = f"{file}, sheet {sheet_name!r}"
-    grid = [[cell_text(v) for v in r] for r in cells]
+    grid = [[cell_text(v) for v in r] for r in cells[skiprows:]]
     if not any(c.strip() for r in grid for c in r):
         raise DataError(f"{where}: sheet is empty")
     detect = header_rows is None and skiprows == 0
-    probe = find_shape(grid, detect=detect, header_rows=header_rows)
-    first = probe.header_start
-    merged_depth = 1
-    for (r0, c0), (r1, c1) in merged:
-        if r0 == first:
-            merged_depth = max(merged_depth, r1 - first + 1, 2 if c1 > c0 else 1)
+    first = find_shape(grid, detect=detect, header_rows=header_rows).header_start
+    merged_depth = max([1] + [max(r1 - first + 1, 2 if c1 > c0 else 1) for (r0, c0), (r1, c1) in merged
+                              if r0 == first])
     shape = find_shape(grid, detect=detect, header_rows=header_rows, merged_depth=merged_depth)
     if shape.header_start >= len(grid):
         raise DataError(f"{where}: no header row found (a row of two or more cells under the title)")
-    for (r0, c0), (r1, c1) in merged:
-        top_left = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
-        for r in range(r0, min(r1 + 1, len(grid))):
-            for c in range(c0, min(c1 + 1, len(grid[r]))):
-                grid[r][c] = top_left
+    _fill_merged(grid, merged)
     first, depth = shape.header_start, shape.header_rows
     names = join_header(_sub_items(grid[first: first + depth], first, merged), where)
     body = grid[first + depth: shape.body_end]
@@ -118,7 +98,36 @@ def read_excel_bytes(data: bytes, file: str, *, sheet: str | int | None = None, 
                     meta=shape.meta, options=options)
 
 
-def _sub_items(header: list[list[str]], first: int, merged: list) -> list[list[str]]:
+def _sheet(data: bytes, file: str, sheet: str | int | None) -> tuple[Sequence[Sequence[object]], CalamineSheet]:
+    """The cells of the sheet asked for (default: the first), every row as the sheet has it."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = wb.sheet_names
+        if isinstance(sheet, int) and not 0 <= sheet < len(sheets):
+            raise DataError(f"{file}: no sheet number {sheet}; sheets are {sheets}")
+        if isinstance(sheet, str) and sheet not in sheets:
+            raise DataError(f"{file}: no sheet {sheet!r}; sheets are {sheets}")
+        sh = wb.get_sheet_by_name(sheet) if isinstance(sheet, str) else wb.get_sheet_by_index(sheet or 0)
+        return sh.to_python(skip_empty_area=False), sh
+    except CalamineError as exc:
+        raise DataError(f"{file}: not a readable Excel workbook (truncated or corrupt: {exc})") from None
+
+
+def _fill_merged(grid: list[list[str]], merged: Ranges) -> None:
+    """Every cell of a merged range takes the range's top-left value."""
+    for (r0, c0), (r1, c1) in merged:
+        top_left = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1 + 1, len(grid))):
+            for c in range(c0, min(c1 + 1, len(grid[r]))):
+                grid[r][c] = top_left
+
+
+Ranges = list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def _sub_items(header: list[list[str]], first: int, merged: Ranges) -> list[list[str]]:
     """A column whose top header cell is empty and whose label sits lower is a part of the item to its left
     when that item is one column wide, its top cell merged down over the label's height or alone (yearbooks:
     ``专利授权数`` merged down, ``发明`` beside it): it takes the top cell, so that ``发明`` reads
@@ -126,7 +135,7 @@ def _sub_items(header: list[list[str]], first: int, merged: list) -> list[list[s
     ``header`` is filled (merged ranges), ``first`` its row in the sheet."""
     if len(header) < 2:
         return header
-    span = {}
+    span: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     for (r0, c0), (r1, c1) in merged:
         for r in range(max(r0, first), min(r1, first + len(header) - 1) + 1):
             for c in range(c0, c1 + 1):
@@ -136,25 +145,25 @@ def _sub_items(header: list[list[str]], first: int, merged: list) -> list[list[s
     for j in range(1, len(top)):
         if given[j].strip():
             continue
-        r = next((k for k in range(1, len(out)) if j < len(out[k]) and out[k][j].strip()), None)
+        low = next((k for k in range(1, len(out)) if j < len(out[k]) and out[k][j].strip()), None)
         left = next((k for k in range(j - 1, -1, -1) if given[k].strip()), None)
-        if r is None or left is None or left == 0:
+        if low is None or left is None or left == 0:
             continue
         block = span.get((0, left))
         if block is not None and block[3] > block[1]:
             continue
-        below = span.get((r, left))
-        if (below is not None and below[0] == 0) or (below is None and not header[r][left].strip()):
+        below = span.get((low, left))
+        if (below is not None and below[0] == 0) or (below is None and not header[low][left].strip()):
             top[j] = top[left]
     return out
 
 
-def _merged_ranges(data: bytes, sheet_name: str, sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def _merged_ranges(data: bytes, sheet_name: str, sheet: CalamineSheet) -> Ranges:
     """Merged ranges of a sheet as 0-based ((row0, col0), (row1, col1)): calamine's own list (read with the
     cells, ~50x faster than loading the workbook with openpyxl), openpyxl when calamine has none to give."""
     ranges = sheet.merged_cell_ranges
     if ranges is not None:
-        return [tuple(map(tuple, r)) for r in ranges]
+        return [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in ranges]
     import openpyxl
 
     try:

@@ -109,7 +109,7 @@ def _text(cells: Cells, i: int) -> str | None:
             return v.decode(cells.encoding)
         except UnicodeDecodeError:
             return None
-    return v
+    return None if v is None else str(v)
 
 
 _MAX_NOTES = 50

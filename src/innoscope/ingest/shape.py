@@ -87,48 +87,57 @@ def find_shape(rows: list[list[str]], *, detect: bool = True, header_rows: int |
     """The table's shape in ``rows`` (see the module docstring). ``detect=False``: the header is the first
     non-empty row (the caller skipped the title rows). ``merged_depth``: header rows that merged cells starting
     in the header's first row reach (Excel)."""
-    notes: list[tuple[int, str]] = []
-    meta: dict[str, str] = {}
-    start = None
-    for i, row in enumerate(rows):
-        cells = _filled(row)
-        if not cells:
-            continue
-        if not detect:
-            start = i
-            break
-        unit = _unit_row(cells)
-        kv = meta_line(cells[0]) if len(cells) == 1 else None
-        if unit is not None:
-            meta.setdefault("单位", unit)
-        elif kv is not None:
-            meta.setdefault(kv[0], kv[1])
-        elif len(cells) >= 2 and not _is_note(cells[0]):
-            start = i
-            break
-        elif not _is_note(cells[0]):
-            meta.setdefault("title", cells[0])
-            s = _SERIES_RE.search(cells[0])
-            if s:
-                meta.setdefault("series", s.group(1))
-        notes.append((i, " ".join(cells)))
+    start, notes, meta = _title_lines(rows, detect)
     if start is None:  # no row of two cells: the first non-empty row is the header (a one-column table)
         if not notes:
             return Shape(len(rows), 0, len(rows), notes, meta)
         start, notes, meta = notes[0][0], [], {}
-    depth = header_rows
-    if depth is None:
-        depth = 1
-        for row in rows[start + 1: start + _MAX_HEADER_ROWS]:
-            cells = _filled(row)
-            first = str(row[0]).strip() if row and row[0] is not None else ""
-            if not cells or first or not _header_like(cells):
-                break
-            depth += 1
-        depth = max(depth, merged_depth)
+    depth = header_rows if header_rows is not None else max(_header_depth(rows, start), merged_depth)
     end = find_footer(rows, start + depth)
     notes += [(i, " ".join(_filled(rows[i]))) for i in range(end, len(rows)) if _filled(rows[i])]
     return Shape(start, depth, end, notes, meta)
+
+
+def _title_lines(rows: list[list[str]], detect: bool) -> tuple[int | None, list[tuple[int, str]], dict[str, str]]:
+    """(header row or None, title lines as (row, text), what they say) from the top of ``rows``."""
+    notes: list[tuple[int, str]] = []
+    meta: dict[str, str] = {}
+    for i, row in enumerate(rows):
+        cells = _filled(row)
+        if not cells:
+            continue
+        if not detect or (len(cells) >= 2 and not _is_note(cells[0]) and _unit_row(cells) is None):
+            return i, notes, meta
+        _read_title_line(cells, meta)
+        notes.append((i, " ".join(cells)))
+    return None, notes, meta
+
+
+def _read_title_line(cells: list[str], meta: dict[str, str]) -> None:
+    """What one title line says, into ``meta`` (the first mention of a key wins)."""
+    unit = _unit_row(cells)
+    kv = meta_line(cells[0]) if len(cells) == 1 else None
+    if unit is not None:
+        meta.setdefault("单位", unit)
+    elif kv is not None:
+        meta.setdefault(kv[0], kv[1])
+    elif not _is_note(cells[0]):
+        meta.setdefault("title", cells[0])
+        s = _SERIES_RE.search(cells[0])
+        if s:
+            meta.setdefault("series", s.group(1))
+
+
+def _header_depth(rows: list[list[str]], start: int) -> int:
+    """1 + the rows under the header's first row whose first cell is empty and whose cells are header-like."""
+    depth = 1
+    for row in rows[start + 1: start + _MAX_HEADER_ROWS]:
+        cells = _filled(row)
+        first = str(row[0]).strip() if row and row[0] is not None else ""
+        if not cells or first or not _header_like(cells):
+            break
+        depth += 1
+    return depth
 
 
 def find_footer(rows: list[list[str]], body_start: int, width: int | None = None) -> int:

@@ -25,8 +25,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -232,8 +233,18 @@ def _conversion(raw: RawTable, col: str, declared: str | None, target: str | Non
         raise DataError(f"{raw.where(col)}: {exc}") from None
 
 
+class Parsed(NamedTuple):
+    """A value column parsed: value, flags, unit of the value, the cells as decoded, notes (or None)."""
+
+    value: np.ndarray
+    flags: pa.Array
+    unit: pa.Array
+    text: pa.Array
+    note: pa.Array | None = None
+
+
 def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]],
-                  bad: list[BadCell]):
+                  bad: list[BadCell]) -> Parsed:
     """Parse a value column; row i uses ``groups[group_codes[i]] = (declared, target)``.
 
     ``declared`` is the unit of a bare number (header ``GDP(亿元)``, a unit row or the row's unit column); numbers
@@ -242,7 +253,7 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
     and note arrays (note None when no cell carries one); cells that hold no number are appended to ``bad``.
     """
     try:
-        return (*_parse_fast(raw, col, group_codes, groups), None)
+        return _parse_fast(raw, col, group_codes, groups)
     except ArrayDecodeError as exc:
         raise DataError(f"{raw.where(col, exc.index)}: bytes {exc.data!r} are not valid {exc.encoding}; pass the "
                         "right encoding= explicitly") from None
@@ -250,7 +261,8 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
         return _parse_slow(raw, col, group_codes, groups, bad)
 
 
-def _parse_fast(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]]):
+def _parse_fast(raw: RawTable, col: str, group_codes: np.ndarray,
+                groups: list[tuple[str | None, str | None]]) -> Parsed:
     cells = raw.columns[col]
     arr = cells.source
     n = len(arr)
@@ -272,17 +284,17 @@ def _parse_fast(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[t
             v = v * factor
             vu = pa.repeat(pa.scalar(target, pa.string()), len(v))
         if rows is None:
-            return v, p.flags, vu, p.text
+            return Parsed(v, p.flags, vu, p.text)
         value[rows] = v
-        parts.append(tuple(flat(a.cast(pa.string())) for a in (p.flags, vu, p.text)))
+        parts.append(tuple(flat(a.cast(pa.string())) for a in (p.flags, vu, p.text) if a is not None))
         order.append(rows)
     inv = pa.array(np.argsort(np.concatenate(order), kind="stable"))
     flags, vunit, text = (pa.concat_arrays([q[j] for q in parts]).take(inv) for j in range(3))
-    return value, flags, vunit, text
+    return Parsed(value, flags, vunit, text)
 
 
 def _parse_slow(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]],
-                bad: list[BadCell]):
+                bad: list[BadCell]) -> Parsed:
     """Every distinct (unit group, text) read once by :func:`read_cell`."""
     cells = raw.columns[col]
     texts = cells.distinct
@@ -319,8 +331,8 @@ def _parse_slow(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[t
     take = pa.array(inv)
     text_arr = pa.array([*texts, None], pa.string()).take(pa.array(codes))
     note_arr = pa.array(notes, pa.string()).take(take) if any(x is not None for x in notes) else None
-    return (vals[inv], pa.array(flags, pa.string()).take(take), pa.array(units, pa.string()).take(take), text_arr,
-            note_arr)
+    return Parsed(vals[inv], pa.array(flags, pa.string()).take(take), pa.array(units, pa.string()).take(take),
+                  text_arr, note_arr)
 
 
 def _year_columns(value_cols: list[str]) -> dict[str, int]:
@@ -369,19 +381,66 @@ def to_long(
     """
     if on_bad_cell not in BAD_CELL_POLICIES:
         raise DataError(f"on_bad_cell must be one of {', '.join(BAD_CELL_POLICIES)}, got {on_bad_cell!r}")
-    table = EntityTable.default() if entities == "default" else entities
-    names = raw.names
-    role_of, renames = _roles(names, columns)
+    role_of, renames = _roles(raw.names, columns)
     if layout == "auto":
         layout = "long" if {"entity", "indicator", "value"} <= role_of.keys() else "wide"
-    place = raw.meta.get("地区")
-    if "entity" not in role_of and not place:
-        raise DataError(f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
-                        f"mapping columns={{'<header>': 'entity'}}; columns are {names}")
-    labels = _name_columns(names, role_of)
-    skip = set(role_of.values()) | set(exclude) | labels
-    value_cols = [c for c in names if c not in skip and not _is_coinr_meta(c)] if layout == "wide" else []
+    skip = set(role_of.values()) | set(exclude) | _name_columns(raw.names, role_of)
+    value_cols = [c for c in raw.names if c not in skip and not _is_coinr_meta(c)] if layout == "wide" else []
     year_cols = _year_columns(value_cols)
+    raw = _prepare(raw, role_of, value_cols, year_cols, year, layout)
+    ctx = _Context(raw, role_of, renames, unit, units, raw.meta.get("单位"), [])
+    ids = _entity_arrays(raw, role_of, EntityTable.default() if entities == "default" else entities)
+    years = _year_array(raw, role_of, layout, year)
+    meta = {r: ctx.text(r, d) for r, d in (("source_title", source_title), ("source_url", source_url),
+                                           ("excerpt", None), ("note", None))}
+    if layout == "long":
+        parts = _long_parts(ctx, ids, years, meta)
+    elif year_cols:
+        parts = _years_as_columns(ctx, year_cols, ids, meta, indicator)
+    else:
+        if not value_cols:
+            raise DataError(f"{raw.file}: wide layout but no indicator columns besides {sorted(skip)}")
+        parts = _wide_parts(ctx, value_cols, ids, years, meta)
+    if ctx.bad and on_bad_cell == "reject":
+        raise BadCellsError(ctx.bad)
+    out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
+    if check:
+        check_values(out, file=raw.file, sheet=raw.sheet, letters=raw.column_letters, allow=allow,
+                     known_indicators=known_indicators)
+    options = _options(raw, layout=layout, columns=columns, year=year, unit=unit, units=units,
+                       source_title=source_title, source_url=source_url, exclude=exclude, indicator=indicator,
+                       on_bad_cell=on_bad_cell)
+    return _with_meta(out, raw, "years as columns" if year_cols else layout, options, ctx.bad, as_arrow)
+
+
+@dataclass
+class _Context:
+    """What the parts of one table share: the raw table, roles, units and the bad cells found so far."""
+
+    raw: RawTable
+    role_of: dict[str, str]
+    renames: dict[str, str]
+    unit: str | None
+    units: Mapping[str, str] | None
+    table_unit: str | None
+    bad: list[BadCell]
+
+    def target(self, indicator: str | None) -> str | None:
+        return (self.units or {}).get(indicator or "") or self.unit
+
+    def text(self, role: str, default: str | None) -> pa.Array:
+        if role in self.role_of:
+            cells = self.raw.columns[self.role_of[role]]
+            return cells.take_labels([clean_cell(u) or None if u is not None else None for u in cells.distinct])
+        return _const(len(self.raw), default)
+
+
+def _prepare(raw: RawTable, role_of: dict[str, str], value_cols: list[str], year_cols: dict[str, int],
+             year: int | None, layout: str) -> RawTable:
+    """Checks that need no parsing; stacked blocks filled down, headings set aside."""
+    if "entity" not in role_of and not raw.meta.get("地区"):
+        raise DataError(f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
+                        f"mapping columns={{'<header>': 'entity'}}; columns are {raw.names}")
     if year_cols and year is not None:
         raise DataError(f"{raw.file}: the years are the columns ({', '.join(list(year_cols)[:4])} ...); drop "
                         f"year={year} (--year)")
@@ -389,86 +448,82 @@ def to_long(
         raw = _fill_down(raw, role_of["indicator"])
     if layout == "wide" and "entity" in role_of:
         raw = _drop_headings(raw, role_of["entity"], value_cols)
-    n = len(raw)
+    return raw
+
+
+def _entity_arrays(raw: RawTable, role_of: dict[str, str], table: EntityTable | None) -> tuple[pa.Array, pa.Array]:
+    """(ids, names as written) per row: from the entity column, or the title's ``地区：`` line."""
     if "entity" in role_of:
-        ent_id, ent_name = _entities(raw, role_of["entity"], table)
-    else:
-        ent_name = _const(n, clean_cell(place or ""))
-        try:
-            eid = clean_cell(place or "") if table is None else table.resolve(clean_cell(place or ""))
-        except DataError as exc:
-            raise DataError(f"{raw.file}: title line 地区：{place}: {exc}") from None
-        ent_id = _const(n, eid)
+        return _entities(raw, role_of["entity"], table)
+    n = len(raw)
+    place = clean_cell(raw.meta.get("地区") or "")
+    try:
+        eid = place if table is None else table.resolve(place)
+    except DataError as exc:
+        raise DataError(f"{raw.file}: title line 地区：{place}: {exc}") from None
+    return _const(n, eid), _const(n, place)
+
+
+def _year_array(raw: RawTable, role_of: dict[str, str], layout: str, year: int | None) -> pa.Array:
+    """Per row: the year column, else ``year``, else the title's ``时间：`` line when it names one year."""
     if "year" in role_of:
-        years = _years(raw, role_of["year"])
-    elif layout == "long" and year is None:
+        return _years(raw, role_of["year"])
+    if layout == "long" and year is None:
         raise DataError(f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
-                        f"mapping or year=; columns are {names}")
-    else:
-        y = year if year is not None else _meta_year(raw)
-        years = pa.array(np.full(n, y if y is not None else 0, dtype=np.int32), mask=np.full(n, y is None),
-                         type=pa.int32())
+                        f"mapping or year=; columns are {raw.names}")
+    n = len(raw)
+    y = year if year is not None else _meta_year(raw)
+    return pa.array(np.full(n, y if y is not None else 0, dtype=np.int32), mask=np.full(n, y is None),
+                    type=pa.int32())
 
-    def text(role: str, default: str | None) -> pa.Array:
-        if role in role_of:
-            cells = raw.columns[role_of[role]]
-            return cells.take_labels([clean_cell(u) or None if u is not None else None for u in cells.distinct])
-        return _const(n, default)
 
-    meta = {r: text(r, d) for r, d in (("source_title", source_title), ("source_url", source_url), ("excerpt", None),
-                                       ("note", None))}
-    bad: list[BadCell] = []
+def _long_parts(ctx: _Context, ids: tuple[pa.Array, pa.Array], years: pa.Array,
+                meta: dict[str, pa.Array]) -> list[pa.Table]:
+    raw, role_of = ctx.raw, ctx.role_of
+    missing = [r for r in ("indicator", "value") if r not in role_of]
+    if missing:
+        raise DataError(f"{raw.file}: long layout needs columns for {missing}; columns are {raw.names} "
+                        f"(map them with columns={{'<header>': '<role>'}})")
+    ind_col, val_col = role_of["indicator"], role_of["value"]
+    _blank_error(raw, ind_col, "indicator name")
+    ind_cells = raw.columns[ind_col]
+    ind_names = [ctx.renames.get(x, x) if x is not None else None
+                 for x in (clean_cell(u) if u is not None else None for u in ind_cells.distinct)]
+    group_codes, groups = _unit_groups(raw, role_of.get("unit"), ind_cells.codes, ind_names, ctx.unit, ctx.units)
+    parsed = _parse_values(raw, val_col, group_codes, groups, ctx.bad)
+    return [_assemble(raw, val_col, ids, ind_cells.take_labels(ind_names), years, parsed, meta)]
+
+
+def _wide_parts(ctx: _Context, value_cols: list[str], ids: tuple[pa.Array, pa.Array], years: pa.Array,
+                meta: dict[str, pa.Array]) -> list[pa.Table]:
+    raw = ctx.raw
+    n = len(raw)
+    series = raw.meta.get("series")
     parts = []
-    table_unit = raw.meta.get("单位")
-    if layout == "long":
-        missing = [r for r in ("indicator", "value") if r not in role_of]
-        if missing:
-            raise DataError(f"{raw.file}: long layout needs columns for {missing}; columns are {names} "
-                            f"(map them with columns={{'<header>': '<role>'}})")
-        ind_col, val_col = role_of["indicator"], role_of["value"]
-        _blank_error(raw, ind_col, "indicator name")
-        ind_cells = raw.columns[ind_col]
-        ind_names = [clean_cell(u) if u is not None else None for u in ind_cells.distinct]
-        ind_names = [renames.get(x, x) for x in ind_names]
-        ind_arr = ind_cells.take_labels(ind_names)
-        group_codes, groups = _unit_groups(raw, role_of.get("unit"), ind_cells.codes, ind_names, unit, units)
-        parsed = _parse_values(raw, val_col, group_codes, groups, bad)
-        parts.append(_assemble(raw, val_col, ent_id, ent_name, ind_arr, years, *parsed, meta))
-    elif year_cols:
-        parts += _years_as_columns(raw, role_of, renames, year_cols, ent_id, ent_name, meta, indicator, unit, units,
-                                   table_unit, bad)
-    else:
-        if not value_cols:
-            raise DataError(f"{raw.file}: wide layout but no indicator columns besides {sorted(skip)}")
-        series = raw.meta.get("series")
-        for c in value_cols:
-            h = parse_header(c)
-            name = h.indicator if h.series or not series else f"{h.indicator} / {series}"
-            ind = renames.get(c, renames.get(h.indicator, name))
-            target = (units or {}).get(ind) or unit
-            parsed = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(h.unit or table_unit, target)], bad)
-            parts.append(_assemble(raw, c, ent_id, ent_name, _const(n, ind), years, *parsed, meta))
-    if bad and on_bad_cell == "reject":
-        raise BadCellsError(bad)
-    out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
-    if check:
-        check_values(out, file=raw.file, sheet=raw.sheet, letters=raw.column_letters, allow=allow,
-                     known_indicators=known_indicators)
-    meta_info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
-                 "layout": "years as columns" if year_cols else layout,
-                 "notes": json.dumps(raw.notes, ensure_ascii=False),
-                 "meta": json.dumps(raw.meta, ensure_ascii=False),
-                 "options": json.dumps(_options(raw, layout=layout, columns=columns, year=year, unit=unit, units=units,
-                                                source_title=source_title, source_url=source_url, exclude=exclude,
-                                                indicator=indicator, on_bad_cell=on_bad_cell),
-                                       ensure_ascii=False, sort_keys=True, default=str),
-                 "letters": json.dumps(raw.column_letters, ensure_ascii=False),
-                 "bad_cells": json.dumps([[b.file, b.sheet, b.cell, b.raw, b.reason] for b in bad],
-                                         ensure_ascii=False)}
+    for c in value_cols:
+        h = parse_header(c)
+        name = h.indicator if h.series or not series else f"{h.indicator} / {series}"
+        ind = ctx.renames.get(c, ctx.renames.get(h.indicator, name))
+        parsed = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(h.unit or ctx.table_unit, ctx.target(ind))],
+                               ctx.bad)
+        parts.append(_assemble(raw, c, ids, _const(n, ind), years, parsed, meta))
+    return parts
+
+
+def _with_meta(out: pa.Table, raw: RawTable, layout: str, options: dict[str, object], bad: list[BadCell],
+               as_arrow: bool) -> pd.DataFrame | pa.Table:
+    """The table with what the import report and the store keep: file, hash, layout, set-aside rows, title
+    metadata, options, column letters, bad cells."""
+    info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
+            "layout": layout, "notes": json.dumps(raw.notes, ensure_ascii=False),
+            "meta": json.dumps(raw.meta, ensure_ascii=False),
+            "options": json.dumps(options, ensure_ascii=False, sort_keys=True, default=str),
+            "letters": json.dumps(raw.column_letters, ensure_ascii=False),
+            "bad_cells": json.dumps([[b.file, b.sheet, b.cell, b.raw, b.reason] for b in bad], ensure_ascii=False)}
     if as_arrow:
-        return out.replace_schema_metadata({f"innoscope.{k}": str(v) for k, v in meta_info.items()})
+        return out.replace_schema_metadata({f"innoscope.{k}": str(v) for k, v in info.items()})
     df = out.to_pandas()
-    df.attrs.update(meta_info)
+    df.attrs.update(info)
     return df
 
 
@@ -490,51 +545,56 @@ def _meta_year(raw: RawTable) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _years_as_columns(raw: RawTable, role_of: dict[str, str], renames: dict[str, str], year_cols: dict[str, int],
-                      ent_id, ent_name, meta, indicator: str | None, unit: str | None,
-                      units: Mapping[str, str] | None, table_unit: str | None, bad: list[BadCell]) -> list[pa.Table]:
+def _years_as_columns(ctx: _Context, year_cols: dict[str, int], ids: tuple[pa.Array, pa.Array],
+                      meta: dict[str, pa.Array], indicator: str | None) -> list[pa.Table]:
     """One part per year column; the indicator from its column (per row) or the title (``指标：``)."""
+    raw = ctx.raw
     n = len(raw)
-    parts = []
-    if "indicator" in role_of:
-        ind_col = role_of["indicator"]
-        _blank_error(raw, ind_col, "indicator name")
-        ind_cells = raw.columns[ind_col]
-        heads = [parse_header(clean_cell(u)) if u is not None else None for u in ind_cells.distinct]
-        ind_names = [renames.get(h.indicator, h.indicator) if h else None for h in heads]
-        ind_arr = ind_cells.take_labels(ind_names)
-        declared = [(h.unit if h else None) or table_unit for h in heads]
-        pairs = [(d, (units or {}).get(x) or unit) for d, x in zip(declared, ind_names, strict=True)] + [(None, unit)]
-        uniq = list(dict.fromkeys(pairs))
-        lookup = np.asarray([uniq.index(p) for p in pairs], dtype=np.int64)
-        codes = ind_cells.codes
-        group_codes = lookup[np.where(codes < 0, len(pairs) - 1, codes)]
-        groups = uniq
+    if "indicator" in ctx.role_of:
+        ind_arr, group_codes, groups = _indicator_rows(ctx)
     else:
         head = _meta_indicator(raw)
-        if head is None and indicator is None:
+        name = indicator or (head.indicator if head is not None else None)
+        if name is None:
             raise DataError(f"{raw.file}: the years are the columns ({', '.join(list(year_cols)[:4])} ...) but "
                             "nothing names the indicator: no indicator column and no 指标： title line; pass "
                             "indicator= (--indicator NAME)")
-        name = indicator or head.indicator
-        name = renames.get(name, name)
+        name = ctx.renames.get(name, name)
         ind_arr = _const(n, name)
         group_codes = np.zeros(n, dtype=np.int64)
-        groups = [((head.unit if head else None) or table_unit, (units or {}).get(name) or unit)]
+        groups = [((head.unit if head else None) or ctx.table_unit, ctx.target(name))]
+    parts = []
     for c, y in year_cols.items():
         years = pa.array(np.full(n, y, dtype=np.int32), type=pa.int32())
-        parsed = _parse_values(raw, c, group_codes, groups, bad)
-        parts.append(_assemble(raw, c, ent_id, ent_name, ind_arr, years, *parsed, meta))
+        parsed = _parse_values(raw, c, group_codes, groups, ctx.bad)
+        parts.append(_assemble(raw, c, ids, ind_arr, years, parsed, meta))
     return parts
 
 
-def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: list,
-                 unit: str | None, units: Mapping[str, str] | None) -> tuple[np.ndarray, list]:
+def _indicator_rows(ctx: _Context) -> tuple[pa.Array, np.ndarray, list[tuple[str | None, str | None]]]:
+    """An indicator column whose names carry units (``地区生产总值(亿元)``): names, and per row a unit group."""
+    raw = ctx.raw
+    ind_col = ctx.role_of["indicator"]
+    _blank_error(raw, ind_col, "indicator name")
+    ind_cells = raw.columns[ind_col]
+    heads = [parse_header(clean_cell(u)) if u is not None else None for u in ind_cells.distinct]
+    ind_names = [ctx.renames.get(h.indicator, h.indicator) if h else None for h in heads]
+    declared = [(h.unit if h else None) or ctx.table_unit for h in heads]
+    pairs = [(d, ctx.target(x)) for d, x in zip(declared, ind_names, strict=True)] + [(None, ctx.unit)]
+    uniq = list(dict.fromkeys(pairs))
+    lookup = np.asarray([uniq.index(p) for p in pairs], dtype=np.int64)
+    codes = ind_cells.codes
+    return ind_cells.take_labels(ind_names), lookup[np.where(codes < 0, len(pairs) - 1, codes)], uniq
+
+
+def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: Sequence[str | None],
+                 unit: str | None, units: Mapping[str, str] | None
+                 ) -> tuple[np.ndarray, list[tuple[str | None, str | None]]]:
     """Per row of a long table, codes into a short list of (declared unit, target unit) pairs."""
     n = len(raw)
     if unit_col is None and not units:
         return np.zeros(n, dtype=np.int64), [(None, unit)]
-    target = np.asarray([(units or {}).get(x) or unit for x in ind_names] + [unit], dtype=object)[ind_codes]
+    target = np.array([(units or {}).get(x or "") or unit for x in ind_names] + [unit], dtype=object)[ind_codes]
     if unit_col is not None:
         uc = raw.columns[unit_col]
         declared = np.asarray([clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None],
@@ -552,17 +612,18 @@ def _plain(t: pa.Table) -> pa.Table:
                      for c in t.column_names})
 
 
-def _assemble(raw: RawTable, col: str, ent_id, ent_name, indicator, years, value, flags, vunit, text, cell_notes,
-              meta) -> pa.Table:
+def _assemble(raw: RawTable, col: str, ids: tuple[pa.Array, pa.Array], indicator: pa.Array, years: pa.Array,
+              parsed: Parsed, meta: dict[str, pa.Array]) -> pa.Table:
     n = len(raw)
     meta = dict(meta)
-    if cell_notes is not None:
-        base = meta["note"].cast(pa.string()) if pa.types.is_dictionary(meta["note"].type) else meta["note"]
-        both = pc.binary_join_element_wise(base, cell_notes, "; ")
-        meta["note"] = pc.coalesce(both, cell_notes, base)
+    if parsed.note is not None:
+        note = meta["note"]
+        base = note.cast(pa.string()) if pa.types.is_dictionary(note.type) else note
+        both = pc.binary_join_element_wise(base, parsed.note, "; ")
+        meta["note"] = pc.coalesce(both, parsed.note, base)
     return pa.table({
-        "entity": ent_id, "entity_name": ent_name, "indicator": indicator, "year": years,
-        "value": pa.array(value, type=pa.float64(), mask=np.isnan(value)), "raw": text,
-        "flags": flags, "unit": vunit, **meta,
+        "entity": ids[0], "entity_name": ids[1], "indicator": indicator, "year": years,
+        "value": pa.array(parsed.value, type=pa.float64(), mask=np.isnan(parsed.value)), "raw": parsed.text,
+        "flags": parsed.flags, "unit": parsed.unit, **meta,
         "file": _const(n, raw.file), "row": pa.array(raw.rows, type=pa.int64()), "column": _const(n, col),
     })

@@ -238,11 +238,16 @@ class _Bad(Exception):
 _CIRCLED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
 
 
+def _refuse_marks(text: str) -> None:
+    """NFKC reads ① as 1: a footnote mark must never become a digit."""
+    if _CIRCLED.search(text):
+        raise _Bad("a footnote mark (①) in the number")
+
+
 @lru_cache(maxsize=65536)
 def _parse(text: str, unit: str | None) -> ParsedValue:
     raw = text
-    if _CIRCLED.search(text):  # NFKC reads ① as 1: a footnote mark must never become a digit
-        raise _Bad("a footnote mark (①) in the number")
+    _refuse_marks(text)
     s = normalise_text(text)
     if s.lower() in MISSING_MARKERS:
         return ParsedValue(None, True, False, False, False, None, raw, unit)

@@ -402,7 +402,7 @@ class Store:
         return self.import_long(table, file=str(path), dataset=dataset, note=note, check=True, allow=allow)
 
     def import_long(self, table: pd.DataFrame | pa.Table, *, file: str, dataset: str = "default",
-                    sha256: str | None = None, note: str | None = None, options: dict | None = None,
+                    sha256: str | None = None, note: str | None = None, options: dict[str, object] | None = None,
                     check: bool = False, allow: Collection[str] = (),
                     known_indicators: Collection[str] | None = None) -> ImportRecord:
         """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
@@ -421,12 +421,9 @@ class Store:
             opts = options if options is not None else json.loads(meta.get("options") or "{}")
             opts_text = json.dumps(opts, ensure_ascii=False, sort_keys=True, default=str)
             identity = hashlib.sha256(f"{sha}\n{opts_text}".encode()).hexdigest()
-            previous = self.con.execute(
-                "SELECT i.id FROM imports i LEFT JOIN import_identity d ON d.import_id = i.id WHERE i.dataset = ? "
-                "AND (d.identity = ? OR (d.identity IS NULL AND i.sha256 = ? AND ?)) ORDER BY i.id LIMIT 1",
-                [dataset, identity, sha, not opts]).fetchone()
+            previous = self._previous(dataset, identity, sha, bool(opts))
             if previous is not None:
-                return self._record(previous[0], reused=True)
+                return self._record(previous, reused=True)
             if check:
                 check_values(arrow, file=file, sheet=meta.get("sheet") or None,
                              letters=json.loads(meta.get("letters") or "{}"), allow=allow,
@@ -437,8 +434,7 @@ class Store:
             stats = _stats(arrow)
             detail, first = _detail_ids(arrow)
             try:
-                if not self._outer:
-                    self.con.begin()
+                self._begin()
                 try:
                     new_id = self.con.execute("SELECT coalesce(max(id), 0) + 1 FROM imports").fetchone()[0]
                     base = self.con.execute(
@@ -485,11 +481,9 @@ class Store:
                     self.con.execute("INSERT INTO observations_indicator SELECT * FROM _incoming_indicator")
                     self.con.execute("""INSERT INTO observations_data SELECT detail, indicator_id, value, raw, "row"
                         FROM _incoming""")
-                    if not self._outer:
-                        self.con.commit()
+                    self._end(commit=True)
                 except BaseException:
-                    if not self._outer:
-                        self.con.rollback()
+                    self._end(commit=False)
                     raise
             finally:
                 for name in ("_incoming", "_incoming_detail", "_incoming_indicator"):
@@ -502,6 +496,24 @@ class Store:
         except (InnoscopeError, duckdb.Error, pa.ArrowException) as exc:
             raise ImportFailed(f"{file}: import rejected, store unchanged: {exc}") from exc
         return self._record(new_id)
+
+    def _previous(self, dataset: str, identity: str, sha: str, has_options: bool) -> int | None:
+        """The import with this identity in ``dataset`` (an import made before identities: same sha256 and no
+        options given), else None."""
+        row = self.con.execute(
+            "SELECT i.id FROM imports i LEFT JOIN import_identity d ON d.import_id = i.id WHERE i.dataset = ? "
+            "AND (d.identity = ? OR (d.identity IS NULL AND i.sha256 = ? AND ?)) ORDER BY i.id LIMIT 1",
+            [dataset, identity, sha, not has_options]).fetchone()
+        return None if row is None else int(row[0])
+
+    def _begin(self) -> None:
+        if not self._outer:
+            self.con.begin()
+
+    def _end(self, *, commit: bool) -> None:
+        """Commit or roll back an import's own transaction (inside :meth:`transaction`, the outer one decides)."""
+        if not self._outer:
+            (self.con.commit if commit else self.con.rollback)()
 
     def _record(self, import_id: int, reused: bool = False) -> ImportRecord:
         r = self.con.execute(
@@ -606,7 +618,7 @@ class Store:
     def _identity(self) -> str:
         """The import_identity table, or an empty relation of its shape in a store opened read-only that was
         written before the table existed."""
-        if self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_identity'").fetchone()[0]:
+        if self.con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'import_identity'").fetchall():
             return "import_identity"
         return ("(SELECT NULL::INTEGER AS import_id, NULL::VARCHAR AS options, NULL::VARCHAR AS identity, "
                 "NULL::VARCHAR AS report WHERE false)")
@@ -719,7 +731,7 @@ def _connect(
 
 def _source_cell(sheet: object, letters: dict[str, str], row: object, column: object) -> str:
     """``Sheet1!C12`` when the column's letter is known, else ``row 12, column 'GDP'``."""
-    r = "" if row is None or pd.isna(row) else str(int(row))
+    r = str(int(row)) if isinstance(row, int | float | np.integer) and row == row else ""
     if isinstance(column, str) and column in letters and r:
         return f"{sheet}!{letters[column]}{r}" if isinstance(sheet, str) and sheet else f"{letters[column]}{r}"
     return f"row {r}, column {column!r}" if r else ""
