@@ -10,7 +10,7 @@ second thread. Row numbers are line numbers; when a blank line or a field spanni
 ambiguous, or pyarrow rejects a row, the body is re-read with Python's ``csv`` module, which tracks lines
 exactly.
 
-Title lines above the header (NBS export metadata, a title, a unit row) and footer lines under the table
+A first line holding tabs and no comma makes the file tab-separated. Title lines above the header (NBS export metadata, a title, a unit row) and footer lines under the table
 (``注：…``, ``数据来源：国家统计局``) are found by :func:`~innoscope.ingest.shape.find_shape` on the first and last
 lines, whatever their number of fields, and set aside before the body is split; a header of several rows (the
 lower rows start with an empty cell) is joined as in Excel.
@@ -102,25 +102,36 @@ def _tail_spans(data: bytes, stop: int, limit: int) -> list[tuple[int, int]]:
     return spans[::-1]
 
 
-def _fields(line: bytes, enc: str) -> list[str] | None:
+def _fields(line: bytes, enc: str, sep: str = ",") -> list[str] | None:
     try:
         text = line.decode(enc)
     except UnicodeDecodeError:
         return None
     try:
-        rec = next(csv.reader([text.rstrip("\r\n")]), [])
+        rec = next(csv.reader([text.rstrip("\r\n")], delimiter=sep), [])
     except csv.Error:
         return None
     return rec
 
 
-def _head_shape(data: bytes, start: int, enc: str) -> tuple[int, int, list[tuple[int, str]], dict[str, str]] | None:
+def _delimiter(data: bytes, start: int) -> str:
+    """``\t`` when the first line holding a tab or a comma holds tabs and no comma (a tab-separated file),
+    else ``,``."""
+    for a, b in _line_spans(data, start, _HEAD_LINES):
+        line = data[a:b]
+        if b"\t" in line or b"," in line:
+            return "\t" if b"," not in line else ","
+    return ","
+
+
+def _head_shape(data: bytes, start: int, enc: str,
+                sep: str) -> tuple[int, int, list[tuple[int, str]], dict[str, str]] | None:
     """(title lines, header lines, set-aside title lines as (line, text), metadata) of the first lines, or None
     when no header is found among them."""
     spans = _line_spans(data, start, _HEAD_LINES)
     rows = []
     for a, b in spans:
-        rec = _fields(data[a:b], enc)
+        rec = _fields(data[a:b], enc, sep)
         if rec is None:
             break
         rows.append(rec)
@@ -133,13 +144,13 @@ def _head_shape(data: bytes, start: int, enc: str) -> tuple[int, int, list[tuple
     return shape.header_start, shape.header_rows, notes, shape.meta
 
 
-def _footer_start(data: bytes, body_start: int, enc: str, first_line: int,
-                  width: int) -> tuple[int, list[tuple[int, str]]]:
+def _footer_start(data: bytes, body_start: int, enc: str, first_line: int, width: int,
+                  sep: str) -> tuple[int, list[tuple[int, str]]]:
     """Offset where footer lines begin (len(data) when none) and the footer lines as (line, text)."""
     spans = _tail_spans(data, body_start, _TAIL_LINES)
     rows = []
     for a, b in spans:
-        rec = _fields(data[a:b], enc)
+        rec = _fields(data[a:b], enc, sep)
         rows.append(rec if rec is not None else ["?", "?"])
     k = find_footer(rows, 0, width)
     if k >= len(rows):
@@ -183,7 +194,8 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
     notes: list[tuple[int, str]] = []
     meta: dict[str, str] = {}
     detected = header_rows is None and skiprows == 0
-    shape = _head_shape(data, start, enc) if detected else None
+    sep = _delimiter(data, start)
+    shape = _head_shape(data, start, enc, sep) if detected else None
     if shape is not None:
         skiprows, header_rows, notes, meta = shape[0], shape[1], shape[2], shape[3]
     header_rows = header_rows or 1
@@ -195,20 +207,20 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
     head_bytes = data[start:head_end]
     check_decodes(head_bytes, enc, where=file)
     try:
-        header = list(csv.reader(io.StringIO(head_bytes.decode(enc), newline="")))[skiprows:]
+        header = list(csv.reader(io.StringIO(head_bytes.decode(enc), newline=""), delimiter=sep))[skiprows:]
     except csv.Error as exc:
         raise DataError(f"{file}: malformed header ({exc})") from None
     if not header or not any(c.strip() for c in header[0]):
         raise DataError(f"{file}: file is empty (no header row)")
     names = join_header(fill_csv_header(header), file)
-    body_end, footer = (_footer_start(data, head_end, enc, n_head + 1, len(names)) if detected
+    body_end, footer = (_footer_start(data, head_end, enc, n_head + 1, len(names), sep) if detected
                         else (len(data), []))
     notes += footer
     options = {"encoding": source_encoding, "header_rows": header_rows, "skip_rows": skiprows}
     if _NON_SPACE.search(data[head_end:body_end]) is None:
         raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
     body = data[head_end:body_end]
-    cols = _arrow_csv(pa.py_buffer(body), names)
+    cols = _arrow_csv(pa.py_buffer(body), names, sep)
     # pyarrow skips blank lines and a quoted field may span lines: row numbers are line numbers only when there
     # are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
     if cols is not None:
@@ -219,11 +231,11 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
         rows = np.arange(len(cols[0]), dtype=np.int64) + n_head + 1
         cells = {n: Cells(c, encoding=enc) for n, c in zip(names, cols, strict=True)}
         return RawTable(cells, file, rows, encoding=source_encoding, notes=notes, meta=meta, options=options)
-    raw = _read_csv_python(body, enc, names, file, "", first_line=n_head + 1)
+    raw = _read_csv_python(body, enc, names, file, "", first_line=n_head + 1, delimiter=sep)
     raw.encoding = source_encoding
     raw.notes, raw.meta, raw.options = notes, meta, options
     return raw
-def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | None:
+def _arrow_csv(body: pa.Buffer, names: list[str], delimiter: str = ",") -> list[pa.ChunkedArray] | None:
     """Split the body into fields without decoding: one binary array per column; None when pyarrow rejects the
     body (a row with another number of fields), which Python's csv module then reads, naming the line."""
     import pyarrow.csv as pcsv
@@ -233,7 +245,7 @@ def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | Non
         table = pcsv.read_csv(
             pa.BufferReader(body),
             read_options=pcsv.ReadOptions(column_names=keys, use_threads=True),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
@@ -242,9 +254,10 @@ def _arrow_csv(body: pa.Buffer, names: list[str]) -> list[pa.ChunkedArray] | Non
     return [table.column(j) for j in range(table.num_columns)]
 
 
-def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int) -> RawTable:
+def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int,
+                     delimiter: str = ",") -> RawTable:
     check_decodes(body, enc, where=file)
-    reader = csv.reader(io.StringIO(body.decode(enc), newline=""))
+    reader = csv.reader(io.StringIO(body.decode(enc), newline=""), delimiter=delimiter)
     records, rows = [], []
     line = first_line - 1
     it = iter(reader)
