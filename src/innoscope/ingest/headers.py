@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from innoscope.ingest.names import _t2s
 from innoscope.ingest.text import clean_cell
 from innoscope.model.errors import DataError
 
@@ -62,8 +63,13 @@ class Header:
 
 
 def is_unit(text: str) -> bool:
-    """A unit word with an optional magnitude (``万元``, ``人``, ``%``, ``万平方米``)."""
-    return bool(_UNIT_RE.match(text.replace(" ", "")))
+    """A unit word with an optional magnitude (``万元``, ``人``, ``%``, ``万平方米``; Traditional ``萬人`` too)."""
+    return bool(_UNIT_RE.match(simplified_unit(text)))
+
+
+def simplified_unit(text: str) -> str:
+    """A unit in Simplified characters without spaces (``萬 人`` -> ``万人``), as the value parser knows them."""
+    return _t2s().convert(text.replace(" ", ""))
 
 
 def english_unit(text: str) -> str | None:
@@ -105,13 +111,13 @@ def _part(text: str) -> tuple[str, str | None]:
     unit = None
     for m in reversed(list(_BRACKET.finditer(zh))):
         if is_unit(m.group(1)):
-            unit = m.group(1).replace(" ", "")
+            unit = simplified_unit(m.group(1))
             zh = (zh[:m.start()] + zh[m.end():]).strip()
             break
     if unit is None and "_" in zh:
         head, _, tail = zh.rpartition("_")
         if head and is_unit(tail):
-            zh, unit = head, tail
+            zh, unit = head, simplified_unit(tail)
     if unit is None and english:
         for m in reversed(list(_BRACKET.finditer(english))):
             unit = english_unit(m.group(1))

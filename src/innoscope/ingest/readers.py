@@ -162,9 +162,16 @@ def read_table(
 ) -> pd.DataFrame | pa.Table:
     """:func:`read_raw` then :func:`to_long`: a file as one tidy long table (see both)."""
     raw = read_raw(path, sheet=sheet, encoding=encoding, header_rows=header_rows, skiprows=skiprows)
-    return to_long(raw, layout=layout, columns=columns, entities=entities, year=year, unit=unit, units=units,
-                   source_title=source_title, source_url=source_url, exclude=exclude, indicator=indicator,
-                   on_bad_cell=on_bad_cell, check=check, allow=allow, known_indicators=known_indicators, as_arrow=as_arrow)
+    try:
+        return to_long(raw, layout=layout, columns=columns, entities=entities, year=year, unit=unit, units=units,
+                       source_title=source_title, source_url=source_url, exclude=exclude, indicator=indicator,
+                       on_bad_cell=on_bad_cell, check=check, allow=allow, known_indicators=known_indicators,
+                       as_arrow=as_arrow)
+    except DataError as exc:
+        if encoding is None and raw.sheet is None and raw.encoding and "unknown entit" in str(exc):
+            raise DataError(f"{exc}; the file was read as {raw.encoding} (detected): if its names look garbled, "
+                            "give the encoding (--encoding gbk, big5 or utf-8)") from None
+        raise
 
 
 NA_TEXTS = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",

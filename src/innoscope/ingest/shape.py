@@ -33,8 +33,8 @@ META_KEYS: dict[str, str] = {
 """Keys of ``key：value`` title lines, mapped to the name kept in ``meta``."""
 _META_RE = re.compile(r"^\s*(?P<key>[^:：]{1,12}?)\s*[:：]\s*(?P<value>.*?)\s*$")
 _SERIES_RE = re.compile(r"[(（]\s*(全市|市辖区)\s*[)）]")
+_PLAIN_NUMBER = re.compile(r"^\s*[-+]?[\d,]+(\.\d+)?\s*%?\s*$")
 _MAX_HEADER_ROWS = 5
-_LETTER = re.compile(r"[A-Za-z\u3400-\u9fff]")
 
 
 @dataclass
@@ -78,13 +78,16 @@ def _is_note(text: str) -> bool:
 
 
 def _header_like(cells: list[str]) -> bool:
-    """A lower header row: text without digits, or years; never a cell with a number in it (a data row whose
+    """A lower header row: text cells (units such as ``(10 000 persons)`` included), or years; not a row of
+    numbers, not a row with a missing marker (``…``, ``-``), not a lone year-like number (a data row whose
     first cell is empty stays data)."""
-    years = sum(header_year(c) is not None for c in cells)
-    if years and years == len(cells) and years < 2:  # one number that could be a year: data
+    filled = [c for c in cells if c.strip()]
+    if any(c.strip().lower() in MISSING_MARKERS for c in filled):
         return False
-    return all(header_year(c) is not None or (not re.search(r"\d", c) and bool(_LETTER.search(c))
-                                              and c.strip().lower() not in MISSING_MARKERS) for c in cells)
+    if len(filled) == 1 and header_year(filled[0]) is not None:
+        return False
+    return any(not _PLAIN_NUMBER.match(c) or header_year(c) is not None for c in cells) and not any(
+        _PLAIN_NUMBER.match(c) and header_year(c) is None for c in cells)
 
 
 def find_shape(rows: list[list[str]], *, detect: bool = True, header_rows: int | None = None,
