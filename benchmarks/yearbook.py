@@ -66,8 +66,23 @@ def main() -> None:
             store = Path(tmp) / "y.duckdb"
             seed_store(store, good)
             t = time.perf_counter()
-            r = subprocess.run([str(Path(sys.executable).parent / "innoscope"), "import", *map(str, good), "--store", str(store),
-                                "--year", "2023", "--on-bad-cell", "flag", "--show", "0"], capture_output=True, text=True)
+            r = subprocess.run(
+                [
+                    str(Path(sys.executable).parent / "innoscope"),
+                    "import",
+                    *map(str, good),
+                    "--store",
+                    str(store),
+                    "--year",
+                    "2023",
+                    "--on-bad-cell",
+                    "flag",
+                    "--show",
+                    "0",
+                ],
+                capture_output=True,
+                text=True,
+            )
             cmd.append(time.perf_counter() - t)
             if r.returncode != 0:
                 raise SystemExit(r.stderr)
@@ -85,13 +100,21 @@ def main() -> None:
             pd.read_excel(p, sheet_name=0, engine="calamine")
         base.append(time.perf_counter() - t)
     print(f"uptime after: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
-    print(f"{len(files)} files: {len(good)} tables of numbers, {len(lists)} lists of names; {n_obs} observations")
-    print(f"innoscope import of the {len(good)} tables, one command (s): median {statistics.median(cmd):.2f}, "
-          f"min {min(cmd):.2f}")
-    print(f"read_table of all {len(files)} files in-process (s): median {statistics.median(read_all):.2f}, "
-          f"min {min(read_all):.2f}")
-    print(f"baseline pandas.read_excel of all {len(files)} files (s): median {statistics.median(base):.2f}, "
-          f"min {min(base):.2f}")
+    print(
+        f"{len(files)} files: {len(good)} tables of numbers, {len(lists)} lists of names; {n_obs} observations"
+    )
+    print(
+        f"innoscope import of the {len(good)} tables, one command (s): median {statistics.median(cmd):.2f}, "
+        f"min {min(cmd):.2f}"
+    )
+    print(
+        f"read_table of all {len(files)} files in-process (s): median {statistics.median(read_all):.2f}, "
+        f"min {min(read_all):.2f}"
+    )
+    print(
+        f"baseline pandas.read_excel of all {len(files)} files (s): median {statistics.median(base):.2f}, "
+        f"min {min(base):.2f}"
+    )
 
 
 if __name__ == "__main__":

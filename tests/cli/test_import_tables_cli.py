@@ -41,8 +41,10 @@ def rejected(capsys, args, store) -> str:
     return lines[0]
 
 
-BAD_CELLS = ("城市,指标,年份,数值\n深圳,a,2024,£05\n杭州,a,2024,_ 2317\n北京,a,2024,12.5/3\n上海,a,2024,1234①\n"
-             "广州,a,2024,880（年末常住人口）\n成都,a,2024,约500\n")
+BAD_CELLS = (
+    "城市,指标,年份,数值\n深圳,a,2024,£05\n杭州,a,2024,_ 2317\n北京,a,2024,12.5/3\n上海,a,2024,1234①\n"
+    "广州,a,2024,880（年末常住人口）\n成都,a,2024,约500\n"
+)
 
 
 def test_reject_lists_every_bad_cell(store, tmp_path, capsys):
@@ -70,10 +72,18 @@ def test_flag_stores_bad_cells_as_missing_and_lists_them(store, tmp_path, capsys
     assert got["chengdu"][:2] == (500.0, "~")  # 约: approximate
 
 
-@pytest.mark.parametrize(("text", "value", "note"), [
-    ("1234[12]", 1234.0, "footnote [12]"), ("1234a", 1234.0, "footnote a"), ("3.1万[2]", 31000.0, "footnote [2]"),
-    ("1234(万元)", 12340000.0, None), ("500以上", 500.0, None), ("超过30", 30.0, None), ("100左右", 100.0, None),
-])
+@pytest.mark.parametrize(
+    ("text", "value", "note"),
+    [
+        ("1234[12]", 1234.0, "footnote [12]"),
+        ("1234a", 1234.0, "footnote a"),
+        ("3.1万[2]", 31000.0, "footnote [2]"),
+        ("1234(万元)", 12340000.0, None),
+        ("500以上", 500.0, None),
+        ("超过30", 30.0, None),
+        ("100左右", 100.0, None),
+    ],
+)
 def test_recognised_instead_of_rejected(text, value, note):
     r = read_cell(text, None)
     assert (r.value, r.note, r.bad) == (value, note, None)
@@ -98,12 +108,15 @@ def test_excel_date_serial_is_a_bad_cell(store, tmp_path, capsys):
     assert "row 2, column '数值' (D): '2024-01-03' (a date" in line
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ("深圳,high_tech_enterprises,2024,-5", "'-5': a negative count"),
-    ("深圳,b,2024,1e999", "'1e999': an infinite or overflowing number"),
-    ("深圳,b,3024,1", "3024: a year outside 1949.."),
-    ("深圳,rd_intensity,2024,120%", "'120%': a share above 100 %"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("深圳,high_tech_enterprises,2024,-5", "'-5': a negative count"),
+        ("深圳,b,2024,1e999", "'1e999': an infinite or overflowing number"),
+        ("深圳,b,3024,1", "3024: a year outside 1949.."),
+        ("深圳,rd_intensity,2024,120%", "'120%': a share above 100 %"),
+    ],
+)
 def test_values_that_make_no_sense(store, tmp_path, capsys, row, message):
     text = "城市,指标,年份,数值,单位\n" + row + (",家\n" if "high_tech" in row else ",\n")
     (tmp_path / "v.csv").write_text(text, encoding="utf-8")
@@ -123,11 +136,18 @@ def test_growth_rate_above_100_percent_is_not_a_share(store, tmp_path):
 
 
 def test_unknown_indicator_of_the_framework_in_use(store, tmp_path, capsys):
-    (tmp_path / "u.csv").write_text("城市,指标,年份,数值\n深圳,high_tech_enterprise,2024,3\n", encoding="utf-8")
+    (tmp_path / "u.csv").write_text(
+        "城市,指标,年份,数值\n深圳,high_tech_enterprise,2024,3\n", encoding="utf-8"
+    )
     line = rejected(capsys, ["import", "u.csv", "--store", "s.duckdb", "--framework", "three_pools"], store)
-    assert "indicator 'high_tech_enterprise' is not in the framework in use (did you mean " \
-           "'high_tech_enterprises'" in line
-    assert main(["import", "u.csv", "--store", "s.duckdb", "--framework", "three_pools", "--allow", "indicator"]) == 0
+    assert (
+        "indicator 'high_tech_enterprise' is not in the framework in use (did you mean "
+        "'high_tech_enterprises'" in line
+    )
+    assert (
+        main(["import", "u.csv", "--store", "s.duckdb", "--framework", "three_pools", "--allow", "indicator"])
+        == 0
+    )
 
 
 def test_several_files_land_together_or_not_at_all(store, tmp_path, capsys):
@@ -144,13 +164,17 @@ def test_import_identity_is_content_and_options(store, tmp_path, capsys):
     assert "imported into" in capsys.readouterr().out
     assert main(["import", "t.csv", "--store", "s.duckdb", "--year", "2023"]) == 0
     assert "already in" in capsys.readouterr().out
-    assert main(["import", "t.csv", "--store", "s.duckdb", "--year", "2022"]) == 0  # other options: imports again
+    assert (
+        main(["import", "t.csv", "--store", "s.duckdb", "--year", "2022"]) == 0
+    )  # other options: imports again
     assert "imported into" in capsys.readouterr().out
     with Store(str(store), read_only=True) as st:
         imports = st.summary()["imports"]
     assert len(imports) == 3 and sum(imports["file_name"] == "t.csv") == 2
-    assert set(imports[imports["file_name"] == "t.csv"]["options"].map(lambda o: '"year": 2022' in o)) == {True,
-                                                                                                           False}
+    assert set(imports[imports["file_name"] == "t.csv"]["options"].map(lambda o: '"year": 2022' in o)) == {
+        True,
+        False,
+    }
 
 
 def test_show_and_export_observations(store, tmp_path, capsys):
@@ -159,14 +183,29 @@ def test_show_and_export_observations(store, tmp_path, capsys):
     capsys.readouterr()
     assert main(["show", "--store", "s.duckdb"]) == 0
     out = capsys.readouterr().out
-    assert "imports in s.duckdb: 2" in out and "indicators in s.duckdb: 2" in out and "GDP" in out and "亿元" in out
+    assert (
+        "imports in s.duckdb: 2" in out
+        and "indicators in s.duckdb: 2" in out
+        and "GDP" in out
+        and "亿元" in out
+    )
     assert main(["export", "--store", "s.duckdb", "--observations", "obs.csv"]) == 0
     obs = pd.read_csv(tmp_path / "obs.csv")
-    assert list(obs.columns[:9]) == ["entity", "entity_code", "indicator", "unit", "year", "value", "flags",
-                                     "source_file", "source_cell"]
+    assert list(obs.columns[:9]) == [
+        "entity",
+        "entity_code",
+        "indicator",
+        "unit",
+        "year",
+        "value",
+        "flags",
+        "source_file",
+        "source_cell",
+    ]
     gdp = obs[obs["indicator"] == "GDP"].set_index("entity_code")
-    assert gdp.loc["hangzhou", ["entity", "unit", "year", "value", "source_file", "source_cell"]].tolist() == \
-        ["杭州", "亿元", 2023, 20059.0, "t.csv", "row 4, column 'GDP'"]
+    assert gdp.loc[
+        "hangzhou", ["entity", "unit", "year", "value", "source_file", "source_cell"]
+    ].tolist() == ["杭州", "亿元", 2023, 20059.0, "t.csv", "row 4, column 'GDP'"]
     assert set(obs["indicator"]) == {"GDP", "high_tech_enterprises"}  # any indicator, framework or not
 
 

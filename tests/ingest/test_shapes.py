@@ -20,14 +20,18 @@ def write(path, text: str, encoding: str = "utf-8"):
     return path
 
 
-NBS_BY_REGION = ("数据库：分省年度数据\n指标：地区生产总值(亿元)\n时间：最近3年\n"
-                 "地区,2023年,2022年,2021年\n北京市,43760.7,41610.9,41045.6\n广东省,135673.2,129118.6,124369.7\n"
-                 "注：2023年数据为初步核算数。\n数据来源：国家统计局\n")
+NBS_BY_REGION = (
+    "数据库：分省年度数据\n指标：地区生产总值(亿元)\n时间：最近3年\n"
+    "地区,2023年,2022年,2021年\n北京市,43760.7,41610.9,41045.6\n广东省,135673.2,129118.6,124369.7\n"
+    "注：2023年数据为初步核算数。\n数据来源：国家统计局\n"
+)
 
 
 def values(df):
-    return {(r.entity_name, r.indicator, r.year): (r.value, r.unit if isinstance(r.unit, str) else None)
-            for r in df.itertuples()}
+    return {
+        (r.entity_name, r.indicator, r.year): (r.value, r.unit if isinstance(r.unit, str) else None)
+        for r in df.itertuples()
+    }
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
@@ -35,26 +39,44 @@ def test_nbs_export_by_region(tmp_path, encoding):
     p = write(tmp_path / "nbs.csv", NBS_BY_REGION, encoding)
     df = read_table(p, entities=None)
     assert values(df) == {
-        ("北京市", "地区生产总值", 2023): (43760.7, "亿元"), ("北京市", "地区生产总值", 2022): (41610.9, "亿元"),
-        ("北京市", "地区生产总值", 2021): (41045.6, "亿元"), ("广东省", "地区生产总值", 2023): (135673.2, "亿元"),
-        ("广东省", "地区生产总值", 2022): (129118.6, "亿元"), ("广东省", "地区生产总值", 2021): (124369.7, "亿元"),
+        ("北京市", "地区生产总值", 2023): (43760.7, "亿元"),
+        ("北京市", "地区生产总值", 2022): (41610.9, "亿元"),
+        ("北京市", "地区生产总值", 2021): (41045.6, "亿元"),
+        ("广东省", "地区生产总值", 2023): (135673.2, "亿元"),
+        ("广东省", "地区生产总值", 2022): (129118.6, "亿元"),
+        ("广东省", "地区生产总值", 2021): (124369.7, "亿元"),
     }
-    assert json.loads(df.attrs["meta"]) == {"数据库": "分省年度数据", "指标": "地区生产总值(亿元)", "时间": "最近3年"}
+    assert json.loads(df.attrs["meta"]) == {
+        "数据库": "分省年度数据",
+        "指标": "地区生产总值(亿元)",
+        "时间": "最近3年",
+    }
     notes = json.loads(df.attrs["notes"])
-    assert notes == [[1, "数据库：分省年度数据"], [2, "指标：地区生产总值(亿元)"], [3, "时间：最近3年"],
-                     [7, "注：2023年数据为初步核算数。"], [8, "数据来源：国家统计局"]]
+    assert notes == [
+        [1, "数据库：分省年度数据"],
+        [2, "指标：地区生产总值(亿元)"],
+        [3, "时间：最近3年"],
+        [7, "注：2023年数据为初步核算数。"],
+        [8, "数据来源：国家统计局"],
+    ]
     assert sorted(set(df["row"])) == [5, 6]
     assert df.attrs["layout"] == "years as columns"
 
 
 def test_nbs_transposed_layout_place_in_title(tmp_path):
-    p = write(tmp_path / "bj.csv", "数据库：分省年度数据\n地区：北京市\n时间：最近2年\n指标,2023年,2022年\n"
-                                   "地区生产总值(亿元),43760.7,41610.9\n年末常住人口(万人),2185.8,2184.3\n"
-                                   "数据来源：国家统计局\n", "gbk")
+    p = write(
+        tmp_path / "bj.csv",
+        "数据库：分省年度数据\n地区：北京市\n时间：最近2年\n指标,2023年,2022年\n"
+        "地区生产总值(亿元),43760.7,41610.9\n年末常住人口(万人),2185.8,2184.3\n"
+        "数据来源：国家统计局\n",
+        "gbk",
+    )
     df = read_table(p, entities=None)
     assert values(df) == {
-        ("北京市", "地区生产总值", 2023): (43760.7, "亿元"), ("北京市", "地区生产总值", 2022): (41610.9, "亿元"),
-        ("北京市", "年末常住人口", 2023): (2185.8, "万人"), ("北京市", "年末常住人口", 2022): (2184.3, "万人"),
+        ("北京市", "地区生产总值", 2023): (43760.7, "亿元"),
+        ("北京市", "地区生产总值", 2022): (41610.9, "亿元"),
+        ("北京市", "年末常住人口", 2023): (2185.8, "万人"),
+        ("北京市", "年末常住人口", 2022): (2184.3, "万人"),
     }
     assert set(df["entity"]) == {"北京市"}
 
@@ -88,8 +110,11 @@ def test_years_as_columns_without_an_indicator_asks_for_one(tmp_path):
 
 
 def test_stacked_indicator_blocks(tmp_path):
-    p = write(tmp_path / "s.csv", "指标,城市,2024,2023\n高新技术企业(家),深圳,26600,24000\n,杭州,16500,15000\n"
-                                  "独角兽企业(家),深圳,34,32\n,杭州,19,\n")
+    p = write(
+        tmp_path / "s.csv",
+        "指标,城市,2024,2023\n高新技术企业(家),深圳,26600,24000\n,杭州,16500,15000\n"
+        "独角兽企业(家),深圳,34,32\n,杭州,19,\n",
+    )
     df = read_table(p, entities=None)
     v = values(df)
     assert v[("杭州", "高新技术企业", 2024)] == (16500.0, "家")
@@ -99,8 +124,11 @@ def test_stacked_indicator_blocks(tmp_path):
 
 
 def test_multirow_csv_header_rows_of_unequal_length(tmp_path):
-    p = write(tmp_path / "m.csv", "2023年主要城市科技统计\n城市,科技投入,,专利\n,R&D经费(亿元),R&D强度(%)\n"
-                                  "深圳,2236.61,6.46,6.2万\n杭州,667,3.68,3.1万\n注：数据来源于各市统计公报。\n")
+    p = write(
+        tmp_path / "m.csv",
+        "2023年主要城市科技统计\n城市,科技投入,,专利\n,R&D经费(亿元),R&D强度(%)\n"
+        "深圳,2236.61,6.46,6.2万\n杭州,667,3.68,3.1万\n注：数据来源于各市统计公报。\n",
+    )
     raw = read_raw(p)
     assert raw.names == ["城市", "科技投入 / R&D经费(亿元)", "科技投入 / R&D强度(%)", "专利"]
     assert raw.rows.tolist() == [4, 5]
@@ -118,12 +146,15 @@ def test_footer_lines_whatever_their_field_count(tmp_path):
 
 
 def test_yearbook_like_csv_with_unit_row_and_series(tmp_path):
-    p = write(tmp_path / "yb.csv",
-              "2-18高新技术企业数和技术合同成交额,,,,,\n单位：万元,,,,,(10 000 yuan)\n"
-              "城 市,City,技术合同成交额 Technical Contract Turnover,,高新技术企业数(个) Number (unit),\n"
-              ",,全市 Total City,市辖区 Districts under City,全市 Total City,市辖区 Districts under City\n"
-              "北京市,Beijing,85369393,85369393,28330,28330\n河北省,Hebei,,,,\n  石家庄市,  Shijiazhuang,2050000,"
-              "1995098,3572,2801\n", "gbk")
+    p = write(
+        tmp_path / "yb.csv",
+        "2-18高新技术企业数和技术合同成交额,,,,,\n单位：万元,,,,,(10 000 yuan)\n"
+        "城 市,City,技术合同成交额 Technical Contract Turnover,,高新技术企业数(个) Number (unit),\n"
+        ",,全市 Total City,市辖区 Districts under City,全市 Total City,市辖区 Districts under City\n"
+        "北京市,Beijing,85369393,85369393,28330,28330\n河北省,Hebei,,,,\n  石家庄市,  Shijiazhuang,2050000,"
+        "1995098,3572,2801\n",
+        "gbk",
+    )
     df = read_table(p, entities=None, year=2023)
     v = values(df)
     assert v[("北京市", "技术合同成交额 / 全市", 2023)] == (85369393.0, "万元")
@@ -133,32 +164,47 @@ def test_yearbook_like_csv_with_unit_row_and_series(tmp_path):
     assert "河北省" not in set(df["entity_name"]) and "City" not in set(df["indicator"])
 
 
-@pytest.mark.parametrize(("header", "indicator", "unit", "series"), [
-    ("技术合同成交额(万元) Technical Contract Turnover (10 000 yuan) / 全市 Total City", "技术合同成交额 / 全市",
-     "万元", "全市"),
-    ("GDP_亿元", "GDP", "亿元", None),
-    ("常住人口（万人） Permanent Resident Population (10 000 persons) / 市辖区 Districts under City",
-     "常住人口 / 市辖区", "万人", "市辖区"),
-    ("普通高中 Ordinary high school (10 000 persons)", "普通高中", "万人", None),
-    ("高新技术企业数(国家级)(个)", "高新技术企业数(国家级)", "个", None),
-    ("GDP①", "GDP", None, None),
-    ("专利授权数[2]", "专利授权数", None, None),
-    ("年末实有城市 道路面积 （万平方米）", "年末实有城市道路面积", "万平方米", None),
-])
+@pytest.mark.parametrize(
+    ("header", "indicator", "unit", "series"),
+    [
+        (
+            "技术合同成交额(万元) Technical Contract Turnover (10 000 yuan) / 全市 Total City",
+            "技术合同成交额 / 全市",
+            "万元",
+            "全市",
+        ),
+        ("GDP_亿元", "GDP", "亿元", None),
+        (
+            "常住人口（万人） Permanent Resident Population (10 000 persons) / 市辖区 Districts under City",
+            "常住人口 / 市辖区",
+            "万人",
+            "市辖区",
+        ),
+        ("普通高中 Ordinary high school (10 000 persons)", "普通高中", "万人", None),
+        ("高新技术企业数(国家级)(个)", "高新技术企业数(国家级)", "个", None),
+        ("GDP①", "GDP", None, None),
+        ("专利授权数[2]", "专利授权数", None, None),
+        ("年末实有城市 道路面积 （万平方米）", "年末实有城市道路面积", "万平方米", None),
+    ],
+)
 def test_header_says_indicator_unit_and_series(header, indicator, unit, series):
     h = parse_header(header)
     assert (h.indicator, h.unit, h.series) == (indicator, unit, series)
 
 
 def test_whole_city_and_districts_never_mixed(tmp_path):
-    p = write(tmp_path / "s.csv", "城市,GDP(亿元) / 全市,GDP(亿元) / 市辖区\n深圳,34606,34606\n杭州,20059,18859\n")
+    p = write(
+        tmp_path / "s.csv", "城市,GDP(亿元) / 全市,GDP(亿元) / 市辖区\n深圳,34606,34606\n杭州,20059,18859\n"
+    )
     v = values(read_table(p, entities=None, year=2023))
     assert v[("杭州", "GDP / 全市", 2023)] == (20059.0, "亿元")
     assert v[("杭州", "GDP / 市辖区", 2023)] == (18859.0, "亿元")
 
 
 def test_units_converted_consistently(tmp_path):
-    p = write(tmp_path / "u.csv", "单位：万元\n城市,GDP,R&D经费(亿元)\n深圳,346060000,2236.6\n杭州,2.0059万亿,667\n")
+    p = write(
+        tmp_path / "u.csv", "单位：万元\n城市,GDP,R&D经费(亿元)\n深圳,346060000,2236.6\n杭州,2.0059万亿,667\n"
+    )
     df = read_table(p, entities=None, year=2023, units={"GDP": "亿元", "R&D经费": "万元"})
     v = values(df)
     assert v[("深圳", "GDP", 2023)] == (pytest.approx(34606.0), "亿元")  # 346060000 万元 = 34606 亿元

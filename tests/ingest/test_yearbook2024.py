@@ -34,8 +34,10 @@ T1_2 = HERE / "1-2_分地区城市情况一览表.xlsx"
 def cells(path: Path, **kw) -> dict[tuple[str, str], tuple[float | None, str | None, int]]:
     """(city, indicator) -> (value, unit, file row), names as written in the sheet."""
     df = read_table(path, entities=None, year=2023, **kw)
-    return {(r.entity_name, r.indicator): (None if r.value != r.value else r.value, r.unit, r.row)
-            for r in df.itertuples()}
+    return {
+        (r.entity_name, r.indicator): (None if r.value != r.value else r.value, r.unit, r.row)
+        for r in df.itertuples()
+    }
 
 
 def test_2_18_high_tech_enterprises_and_contract_turnover():
@@ -50,7 +52,9 @@ def test_2_18_high_tech_enterprises_and_contract_turnover():
     # row 212: 深圳市 leaves the high-tech count blank: missing, never 0
     assert got[("深圳市", "高新技术企业数(国家级) / 全市")] == (None, "个", 212)
     assert got[("深圳市", "技术合同成交额 / 全市")] == (15802486.0, "万元", 212)
-    assert len({k[0] for k in got}) == 297  # cities at prefecture level and above; province headings set aside
+    assert (
+        len({k[0] for k in got}) == 297
+    )  # cities at prefecture level and above; province headings set aside
 
 
 def test_2_1_population_three_row_header_and_two_series():
@@ -133,7 +137,9 @@ def test_ocr_damage_is_never_a_number():
     assert xining["商品房销售面积 / 市辖区"] == 94.0 and xining["住宅 / 全市"] == 96.0
     df27 = read_table(T2_27, entities=None, year=2023, on_bad_cell="flag")
     bad27 = df27[df27["flags"] == "bad"]
-    assert list(zip(bad27["entity_name"], bad27["row"], bad27["raw"], strict=True)) == [("烟台市", 154, "_ 2317")]
+    assert list(zip(bad27["entity_name"], bad27["row"], bad27["raw"], strict=True)) == [
+        ("烟台市", 154, "_ 2317")
+    ]
     assert bad27["value"].isna().all()
     # row 9: 北京市 554030 554030 25720 19399; the note above the header is set aside
     got = {(r.entity_name, r.indicator): r.value for r in df27.itertuples()}
@@ -157,7 +163,9 @@ def _store_with_cities(path: Path, table: Path) -> None:
 def test_cli_imports_yearbook_tables_as_published(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     _store_with_cities(tmp_path / "y.duckdb", T2_18)
-    assert main(["import", str(T2_18), str(T2_17), "--store", "y.duckdb", "--year", "2023", "--show", "0"]) == 0
+    assert (
+        main(["import", str(T2_18), str(T2_17), "--store", "y.duckdb", "--year", "2023", "--show", "0"]) == 0
+    )
     out = capsys.readouterr().out
     assert "1188 values read" in out and "594 values read" in out and out.count("imported into y.duckdb") == 2
     assert main(["export", "--store", "y.duckdb", "--observations", "obs.csv"]) == 0
@@ -165,7 +173,21 @@ def test_cli_imports_yearbook_tables_as_published(tmp_path, monkeypatch, capsys)
 
     obs = pd.read_csv(tmp_path / "obs.csv")
     row = obs[(obs["entity"] == "杭州市") & (obs["indicator"] == "技术合同成交额 / 全市")].iloc[0]
-    assert (row["value"], row["unit"], row["year"], row["source_cell"]) == (21597611.0, "万元", 2023, "Sheet56!E97")
+    assert (row["value"], row["unit"], row["year"], row["source_cell"]) == (
+        21597611.0,
+        "万元",
+        2023,
+        "Sheet56!E97",
+    )
     assert row["source_file"] == T2_18.name
-    assert set(obs.columns) >= {"entity", "entity_code", "indicator", "unit", "year", "value", "flags",
-                                "source_file", "source_cell"}
+    assert set(obs.columns) >= {
+        "entity",
+        "entity_code",
+        "indicator",
+        "unit",
+        "year",
+        "value",
+        "flags",
+        "source_file",
+        "source_cell",
+    }

@@ -208,23 +208,32 @@ def _read_one(folder: Path, t: Table) -> pd.DataFrame:
     pos = {int(r): i for i, r in enumerate(raw.rows)}  # the importer sets province headings aside
     k = np.asarray([pos[int(r)] for r in long["row"]], dtype=np.int64)
     if len(long) != len(set(long["row"])) * len(t.columns) or len(set(long["row"])) > n:
-        raise DataError(f"{path}: read {len(long)} values, expected {len(t.columns)} per row ({n} rows x "
-                        f"{len(t.columns)} columns, headings excepted)")
-    out = pd.DataFrame({
-        "entity_name": long["entity_name"].to_numpy(object),
-        "name_en": [re.sub(r"\s+", " ", str(x)).strip() for x in raw_en[k]],
-        "province": province[k], "province_en": province_en[k],
-        "indicator": long["indicator"].to_numpy(object),
-        "year": DATA_YEAR, "value": long["value"].to_numpy(float), "raw": long["raw"].fillna("").to_numpy(object),
-        "flags": long["flags"].fillna("").to_numpy(object),
-        "unit": long["indicator"].map(units).to_numpy(object),
-        "series": long["indicator"].map(series_of).to_numpy(object),
-        "source_title": f"{YEARBOOK} 表{t.number} {t.title}（{DATA_YEAR}年数据）",
-        "table": t.number, "sheet": raw.sheet,
-        "cell": long["indicator"].map(letter_of).to_numpy(object) + long["row"].astype(str).to_numpy(object),
-        "file": f"yearbook2024/tables/{t.file}",
-        "_city": _is_city(raw_name)[k],
-    })
+        raise DataError(
+            f"{path}: read {len(long)} values, expected {len(t.columns)} per row ({n} rows x "
+            f"{len(t.columns)} columns, headings excepted)"
+        )
+    out = pd.DataFrame(
+        {
+            "entity_name": long["entity_name"].to_numpy(object),
+            "name_en": [re.sub(r"\s+", " ", str(x)).strip() for x in raw_en[k]],
+            "province": province[k],
+            "province_en": province_en[k],
+            "indicator": long["indicator"].to_numpy(object),
+            "year": DATA_YEAR,
+            "value": long["value"].to_numpy(float),
+            "raw": long["raw"].fillna("").to_numpy(object),
+            "flags": long["flags"].fillna("").to_numpy(object),
+            "unit": long["indicator"].map(units).to_numpy(object),
+            "series": long["indicator"].map(series_of).to_numpy(object),
+            "source_title": f"{YEARBOOK} 表{t.number} {t.title}（{DATA_YEAR}年数据）",
+            "table": t.number,
+            "sheet": raw.sheet,
+            "cell": long["indicator"].map(letter_of).to_numpy(object)
+            + long["row"].astype(str).to_numpy(object),
+            "file": f"yearbook2024/tables/{t.file}",
+            "_city": _is_city(raw_name)[k],
+        }
+    )
     heading_vals = out[~out["_city"] & out["value"].notna()]
     if len(heading_vals):
         r = heading_vals.iloc[0]

@@ -809,38 +809,82 @@ def compare_cmd(
 
 @app.command("import")
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="data file(s): raw cited city CSV, or CSV/xlsx/parquet tables "
-                                                     "(wide, long, years as columns, NBS exports, yearbook tables)")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="data file(s): raw cited city CSV, or CSV/xlsx/parquet tables "
+            "(wide, long, years as columns, NBS exports, yearbook tables)"
+        ),
+    ],
     framework: FrameworkOpt = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="text encoding (default: detected)")
     ] = None,
     store: Annotated[Path, typer.Option("--store", help="DuckDB store file")] = Path(DEFAULT_STORE),
     sheet: Annotated[str | None, typer.Option("--sheet", help="Excel sheet name or 0-based index")] = None,
-    layout: Annotated[str, typer.Option("--layout", help="auto, long (entity, indicator, year, value) or wide "
-                                                         "(entities x indicators)")] = "auto",
-    header_rows: Annotated[int | None, typer.Option("--header-rows", min=1, help="header rows (merged headers "
-                                                    "are joined with ' / '; default: detected)")] = None,
-    skip_rows: Annotated[int, typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles; "
-                                                                      "default: detected)")] = 0,
-    column: Annotated[list[str] | None, typer.Option("--column", help="HEADER=ROLE (entity, indicator, year, "
-                      "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
-                      "repeatable")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="year of every value (a table without a year "
-                                                            "column or title line)")] = None,
-    indicator: Annotated[str | None, typer.Option("--indicator", help="indicator of a table with years as "
-                                                                      "columns whose title does not name it")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")] = None,
-    source_title: Annotated[str | None, typer.Option("--source-title", help="source of every value "
-                                                                            "(e.g. the yearbook's title)")] = None,
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout", help="auto, long (entity, indicator, year, value) or wide (entities x indicators)"
+        ),
+    ] = "auto",
+    header_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--header-rows",
+            min=1,
+            help="header rows (merged headers are joined with ' / '; default: detected)",
+        ),
+    ] = None,
+    skip_rows: Annotated[
+        int,
+        typer.Option("--skip-rows", min=0, help="rows above the header to skip (titles; default: detected)"),
+    ] = 0,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="HEADER=ROLE (entity, indicator, year, "
+            "value, unit, source_title, source_url, excerpt, note) or, wide, HEADER=INDICATOR_ID; "
+            "repeatable",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="year of every value (a table without a year column or title line)"),
+    ] = None,
+    indicator: Annotated[
+        str | None,
+        typer.Option(
+            "--indicator", help="indicator of a table with years as columns whose title does not name it"
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="unit to convert every value to (e.g. 亿元)")
+    ] = None,
+    source_title: Annotated[
+        str | None, typer.Option("--source-title", help="source of every value (e.g. the yearbook's title)")
+    ] = None,
     source_url: Annotated[str | None, typer.Option("--source-url", help="address of that source")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="wide layout: a column that is not an "
-                                                                        "indicator; repeatable")] = None,
-    on_bad_cell: Annotated[str, typer.Option("--on-bad-cell", help="a cell with no readable number: reject "
-                                             "(default: the import fails, listing every such cell) or flag "
-                                             "(stored as missing with its raw text and reason)")] = "reject",
-    allow: Annotated[list[str] | None, typer.Option("--allow", help="insist on values a check rejects: "
-                                                    "negative, share, year, indicator; repeatable")] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="wide layout: a column that is not an indicator; repeatable"),
+    ] = None,
+    on_bad_cell: Annotated[
+        str,
+        typer.Option(
+            "--on-bad-cell",
+            help="a cell with no readable number: reject "
+            "(default: the import fails, listing every such cell) or flag "
+            "(stored as missing with its raw text and reason)",
+        ),
+    ] = "reject",
+    allow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow", help="insist on values a check rejects: negative, share, year, indicator; repeatable"
+        ),
+    ] = None,
     dataset: Annotated[str, typer.Option("--dataset", help="dataset name in the store")] = "default",
     note: Annotated[str | None, typer.Option("--note", help="a note kept with the import")] = None,
     show: Annotated[int, typer.Option("--show", help="issues of the import report to print")] = 20,
@@ -887,11 +931,14 @@ def import_cmd(
     for file in files:
         if is_review_file(file):
             fw_units = fw or read_framework_yaml(str(framework_path(None)))
-            long, decided = read_review(file, units={c: fw_units[c].unit for c in fw_units.indicators
-                                                     if fw_units[c].unit})
-            out.print(f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
-                      f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} "
-                      f"rejected, {decided['unreviewed']} without a decision, not stored)")
+            long, decided = read_review(
+                file, units={c: fw_units[c].unit for c in fw_units.indicators if fw_units[c].unit}
+            )
+            out.print(
+                f"{escape(str(file))}: review file of innoscope extract: {len(long)} value(s) to store "
+                f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} "
+                f"rejected, {decided['unreviewed']} without a decision, not stored)"
+            )
             read.append((file, long, None, {"reader": "review"}))
             continue
         if _is_cited_city_file(file, encoding):
@@ -899,26 +946,55 @@ def import_cmd(
             long = to_tidy(imp.observations)
             out.print(escape(imp.summary()))
             _print_report(out, imp.report, show)
-            read.append((file, long, imp.sha256, {"reader": "cited", **({"encoding": encoding} if encoding else {})}))
+            read.append(
+                (file, long, imp.sha256, {"reader": "cited", **({"encoding": encoding} if encoding else {})})
+            )
             continue
         from innoscope.ingest.readers import read_table
 
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-        long = read_table(file, encoding=encoding, sheet=sh, units=units, layout=layout, header_rows=header_rows,
-                          skiprows=skip_rows, columns=columns, year=year, unit=unit, source_title=source_title,
-                          source_url=source_url, exclude=exclude or (), indicator=indicator,
-                          on_bad_cell=on_bad_cell, entities=entities)
+        long = read_table(
+            file,
+            encoding=encoding,
+            sheet=sh,
+            units=units,
+            layout=layout,
+            header_rows=header_rows,
+            skiprows=skip_rows,
+            columns=columns,
+            year=year,
+            unit=unit,
+            source_title=source_title,
+            source_url=source_url,
+            exclude=exclude or (),
+            indicator=indicator,
+            on_bad_cell=on_bad_cell,
+            entities=entities,
+        )
         _print_table_report(out, file, long, show)
         read.append((file, long, long.attrs.get("sha256"), None))
     with open_store(store, read_only=False, lock_timeout=lock_timeout) as st, st.transaction():
-        recs = [st.import_long(long, file=str(file), sha256=sha, dataset=dataset, note=note, options=opts,
-                               check=True, allow=allow or (), known_indicators=known)
-                for file, long, sha, opts in read]
+        recs = [
+            st.import_long(
+                long,
+                file=str(file),
+                sha256=sha,
+                dataset=dataset,
+                note=note,
+                options=opts,
+                check=True,
+                allow=allow or (),
+                known_indicators=known,
+            )
+            for file, long, sha, opts in read
+        ]
     for (file, *_), rec in zip(read, recs, strict=True):
         verb = "already in" if rec.reused else "imported into"
         name = f"{escape(str(file))}: " if len(files) > 1 else ""
-        out.print(f"{name}{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
-                  f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}")
+        out.print(
+            f"{name}{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
+            f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}"
+        )
 
 
 def _store_entities(store: Path, lock_timeout: float | None) -> EntityTable:
@@ -933,16 +1009,22 @@ def _print_table_report(out: Console, file: Path, long: pd.DataFrame, show: int)
     """What the reader made of a table: layout, title metadata, rows set aside, bad cells flagged."""
     meta = json.loads(long.attrs.get("meta") or "{}")
     said = ", ".join(f"{k}: {v}" for k, v in meta.items() if k != "title")
-    out.print(f"{escape(str(file))}: {len(long)} values read ({escape(str(long.attrs.get('layout')))} layout)"
-              + (f"; the title says {escape(said)}" if said else ""))
+    out.print(
+        f"{escape(str(file))}: {len(long)} values read ({escape(str(long.attrs.get('layout')))} layout)"
+        + (f"; the title says {escape(said)}" if said else "")
+    )
     if long["year"].isna().all():
-        out.print("[yellow]note:[/] the table has no year column, title line or year header and no --year was "
-                  "given: its values are stored undated (a cross-section uses them only as denominators); pass "
-                  "--year YEAR")
+        out.print(
+            "[yellow]note:[/] the table has no year column, title line or year header and no --year was "
+            "given: its values are stored undated (a cross-section uses them only as denominators); pass "
+            "--year YEAR"
+        )
     notes = json.loads(long.attrs.get("notes") or "[]")
     if notes:
-        out.print(f"set aside {len(notes)} row(s) that are not data (titles, units, headings, notes under the "
-                  "table):")
+        out.print(
+            f"set aside {len(notes)} row(s) that are not data (titles, units, headings, notes under the "
+            "table):"
+        )
         for row, text in notes[:show] if show > 0 else []:
             out.print(f"  row {row}: {escape(text[:200])}")
         if 0 < show < len(notes):
@@ -951,8 +1033,10 @@ def _print_table_report(out: Console, file: Path, long: pd.DataFrame, show: int)
     if bad:
         out.print(f"[yellow]{len(bad)} bad cell(s)[/] stored as missing, flagged 'bad':")
         for f, sheet, cell, raw, reason in bad:
-            out.print(f"  {escape(Path(f).name)}{escape(f', sheet {sheet}' if sheet else '')}, {escape(cell)}: "
-                      f"{escape(repr(raw))} ({escape(reason)})")
+            out.print(
+                f"  {escape(Path(f).name)}{escape(f', sheet {sheet}' if sheet else '')}, {escape(cell)}: "
+                f"{escape(repr(raw))} ({escape(reason)})"
+            )
 
 
 def _column_mapping(items: list[str]) -> dict[str, str]:
@@ -1069,7 +1153,9 @@ def show_cmd(
     """What a store holds: its imports (with the options that shaped them), the entities with observations,
     and every indicator with its units, years and counts."""
     if not store.is_file():
-        raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+        raise DataError(
+            f"store {store} does not exist; create it with `innoscope import FILE --store {store}`"
+        )
 
     with open_store(store, read_only=True) as st:
         tables = st.summary()
@@ -1099,9 +1185,15 @@ def export_cmd(
     year: YearOpt = None,
     window: WindowOpt = DEFAULT_WINDOW,
     policy: PolicyOpt = "quality",
-    observations: Annotated[Path | None, typer.Option("--observations", help="with --store: every stored "
-                            "observation, any indicator, in long form (entity, entity_code, indicator, unit, year, "
-                            "value, flags, source_file, source_cell, ...) as CSV")] = None,
+    observations: Annotated[
+        Path | None,
+        typer.Option(
+            "--observations",
+            help="with --store: every stored "
+            "observation, any indicator, in long form (entity, entity_code, indicator, unit, year, "
+            "value, flags, source_file, source_cell, ...) as CSV",
+        ),
+    ] = None,
 ) -> None:
     """Export the default build: ranking and scores, values with years and flags, choices, observations;
     with --store S --observations FILE.csv, everything the store holds, as imported.
@@ -1110,8 +1202,10 @@ def export_cmd(
     (docs/methods/report.md, "Exports").
     """
     if xlsx is None and csv is None and observations is None:
-        raise DataError("nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER, or --store S "
-                        "--observations FILE.csv")
+        raise DataError(
+            "nothing to export: give --xlsx FILE and/or --csv FILE|FOLDER, or --store S "
+            "--observations FILE.csv"
+        )
     out = _out()
     if observations is not None:
         _export_observations(out, store, observations)
@@ -1140,15 +1234,19 @@ def _export_observations(out: Console, store: Path | None, path: Path) -> None:
     if store is None:
         raise DataError("--observations exports a store: give --store S")
     if not store.is_file():
-        raise DataError(f"store {store} does not exist; create it with `innoscope import FILE --store {store}`")
+        raise DataError(
+            f"store {store} does not exist; create it with `innoscope import FILE --store {store}`"
+        )
     with open_store(store, read_only=True) as st:
         obs = st.export_observations()
     if obs.empty:
         raise DataError(f"store {store} holds no observations")
     path.parent.mkdir(parents=True, exist_ok=True)
     write_csv(obs, path)
-    out.print(f"wrote {escape(str(path))} ({len(obs)} observations, {obs['indicator'].nunique()} "
-              f"indicators, {obs['entity_code'].nunique()} entities)")
+    out.print(
+        f"wrote {escape(str(path))} ({len(obs)} observations, {obs['indicator'].nunique()} "
+        f"indicators, {obs['entity_code'].nunique()} entities)"
+    )
 
 
 def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:

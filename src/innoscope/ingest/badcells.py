@@ -35,7 +35,9 @@ __all__ = ["BAD_CELL_POLICIES", "BadCell", "BadCellsError", "CellReading", "read
 BAD_CELL_POLICIES = ("reject", "flag")
 
 _NUM = r"[-+]?\d[\d,]*(?:\.\d+)?"
-_MARK_TAIL = re.compile(r"^(?P<value>.*?\d[%万亿元]*)\s*(?P<mark>\[\d{1,3}\]|[\u2460-\u24ff\u2776-\u2793]|\*+|[a-zA-Z])$")
+_MARK_TAIL = re.compile(
+    r"^(?P<value>.*?\d[%万亿元]*)\s*(?P<mark>\[\d{1,3}\]|[\u2460-\u24ff\u2776-\u2793]|\*+|[a-zA-Z])$"
+)
 _NOTE_TAIL = re.compile(r"^(?P<value>.*?\S)\s*[(（](?P<note>[^()（）]+)[)）]\s*$")
 _TWO = re.compile(rf"^\s*{_NUM}\s*[/／]\s*{_NUM}\s*$")
 _DATE = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
@@ -77,10 +79,13 @@ class BadCellsError(ValueParseError):
         self.raw = cells[0].raw
         self.where = cells[0].where
         more = f"; ... {len(cells) - shown} more" if len(cells) > shown else ""
-        DataError.__init__(self, f"{len(cells)} bad cell(s): {'; '.join(map(str, cells[:shown]))}{more}; expected a "
-                                 "number such as '1,040', '2.66万', '2236.6亿元', '93.3%', '>2200' or a missing "
-                                 "marker (—, n/a, 暂无); correct them in the file, or pass --on-bad-cell flag "
-                                 "(on_bad_cell='flag') to import them as missing values flagged 'bad'")
+        DataError.__init__(
+            self,
+            f"{len(cells)} bad cell(s): {'; '.join(map(str, cells[:shown]))}{more}; expected a "
+            "number such as '1,040', '2.66万', '2236.6亿元', '93.3%', '>2200' or a missing "
+            "marker (—, n/a, 暂无); correct them in the file, or pass --on-bad-cell flag "
+            "(on_bad_cell='flag') to import them as missing values flagged 'bad'",
+        )
 
 
 def _plain(text: str, unit: str | None) -> CellReading | None:
@@ -98,7 +103,9 @@ def read_cell(text: str, unit: str | None) -> CellReading:
         return got
     s = text.strip()
     if _DATE.match(s):
-        return _bad("a date, not a number: Excel turns text such as 1-3 into a date serial and the text is lost")
+        return _bad(
+            "a date, not a number: Excel turns text such as 1-3 into a date serial and the text is lost"
+        )
     if _TWO.match(normalise_text(s)):
         return _bad("two numbers in one cell; the header does not say what the second is")
     return _with_mark(s, unit) or _with_note(s, unit) or _bad(_why_not(s))

@@ -27,9 +27,18 @@ class Cells:
     ``locate(i)`` names data row i in errors (file, row, column).
     """
 
-    def __init__(self, array: pa.Array | pa.ChunkedArray | Sequence[str | None], *, encoding: str | None = None,
-                 locate: Callable[[int], str] | None = None):
-        arr = array if isinstance(array, pa.Array | pa.ChunkedArray) else pa.array(list(array), type=pa.string())
+    def __init__(
+        self,
+        array: pa.Array | pa.ChunkedArray | Sequence[str | None],
+        *,
+        encoding: str | None = None,
+        locate: Callable[[int], str] | None = None,
+    ):
+        arr = (
+            array
+            if isinstance(array, pa.Array | pa.ChunkedArray)
+            else pa.array(list(array), type=pa.string())
+        )
         if pa.types.is_dictionary(arr.type):
             arr = arr.cast(arr.type.value_type)
         self.locate = locate or (lambda i: f"row {i + 1}")
@@ -71,8 +80,10 @@ class Cells:
                     texts.append(b.decode(self.encoding))
                 except UnicodeDecodeError:
                     i = int(np.flatnonzero(codes == k)[0])
-                    raise DataError(f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
-                                    "encoding= explicitly") from None
+                    raise DataError(
+                        f"{self.locate(i)}: bytes {b!r} are not valid {self.encoding}; pass the right "
+                        "encoding= explicitly"
+                    ) from None
         return codes, pa.array(texts, pa.string())
 
     @cached_property
@@ -117,12 +128,18 @@ class Cells:
         if len(labels) * 4 > len(idx):
             return pa.array(list(labels) + [None], pa.string()).take(pa.array(idx))
         pos: dict[str, int] = {}
-        remap = np.asarray([-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32)
-        if not has_null and len(pos) == len(labels):  # labels distinct and none missing: the codes as they are
+        remap = np.asarray(
+            [-1 if x is None else pos.setdefault(x, len(pos)) for x in labels] + [-1], dtype=np.int32
+        )
+        if not has_null and len(pos) == len(
+            labels
+        ):  # labels distinct and none missing: the codes as they are
             return pa.DictionaryArray.from_arrays(pa.array(idx), pa.array(list(pos), pa.string()), safe=False)
         ind = remap[idx]
         mask = ind < 0 if has_null or any(x is None for x in labels) else None
-        return pa.DictionaryArray.from_arrays(pa.array(ind, mask=mask), pa.array(list(pos), pa.string()), safe=False)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(ind, mask=mask), pa.array(list(pos), pa.string()), safe=False
+        )
 
 
 @dataclass
@@ -163,7 +180,9 @@ class RawTable:
         return pd.DataFrame({n: c.array.to_pandas() for n, c in self.columns.items()})
 
     def where(self, column: str, i: int | None = None) -> str:
-        col = f"column {column!r}" + (f" ({self.column_letters[column]})" if column in self.column_letters else "")
+        col = f"column {column!r}" + (
+            f" ({self.column_letters[column]})" if column in self.column_letters else ""
+        )
         row = "" if i is None else f", row {int(self.rows[i])}"
         sheet = f", sheet {self.sheet!r}" if self.sheet else ""
         return f"{self.file}{sheet}{row}, {col}"
@@ -177,8 +196,18 @@ class RawTable:
         """The table restricted to data rows ``keep`` (positions, in order)."""
         idx = pa.array(keep)
         cols = {n: Cells(c.source.take(idx), encoding=c.encoding) for n, c in self.columns.items()}
-        return RawTable(cols, self.file, self.rows[keep], encoding=self.encoding, sheet=self.sheet, sha256=self.sha256,
-                        column_letters=self.column_letters, notes=self.notes, meta=self.meta, options=self.options)
+        return RawTable(
+            cols,
+            self.file,
+            self.rows[keep],
+            encoding=self.encoding,
+            sheet=self.sheet,
+            sha256=self.sha256,
+            column_letters=self.column_letters,
+            notes=self.notes,
+            meta=self.meta,
+            options=self.options,
+        )
 
 
 def flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:

@@ -35,7 +35,9 @@ __all__ = ["CHECKS", "FIRST_YEAR", "check_values"]
 CHECKS = ("negative", "share", "year", "indicator")
 """Checks a user may override with ``allow``."""
 FIRST_YEAR = 1949
-_COUNT_UNIT = re.compile(r"^(?:十|百|千|万|十万|百万|千万|亿)?(?:个|家|件|篇|人|人次|所|项|户|张|册|辆|床|名|次|座|台|部|套)$")
+_COUNT_UNIT = re.compile(
+    r"^(?:十|百|千|万|十万|百万|千万|亿)?(?:个|家|件|篇|人|人次|所|项|户|张|册|辆|床|名|次|座|台|部|套)$"
+)
 _GROWTH = re.compile(r"增长|增速|增幅|同比|比上年|变化|变动|growth|change", re.I)
 _SHOWN = 5
 
@@ -44,7 +46,9 @@ def _distinct_flags(col: pa.ChunkedArray | pa.Array, test: Callable[[str], bool]
     """Per row, ``test(text)`` evaluated once per distinct text (False for null)."""
     enc = pc.dictionary_encode(col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
     enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
-    verdict = np.asarray([bool(t is not None and test(t)) for t in enc.dictionary.to_pylist()] + [False], dtype=bool)
+    verdict = np.asarray(
+        [bool(t is not None and test(t)) for t in enc.dictionary.to_pylist()] + [False], dtype=bool
+    )
     idx = enc.indices.to_numpy(zero_copy_only=False)
     idx = np.where(pc.is_null(enc.indices).to_numpy(zero_copy_only=False), len(verdict) - 1, idx)
     return verdict[idx.astype(np.int64)]
@@ -67,21 +71,37 @@ def _did_you_mean(name: str, known: Collection[str]) -> str:
 
 def _problems(t: pa.Table, allow: Collection[str]) -> list[tuple[str, np.ndarray, str]]:
     """(check, rows breaking it, what to do) for every check not allowed."""
-    value = np.asarray(t.column("value").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float)
+    value = np.asarray(
+        t.column("value").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float
+    )
     out = [("infinite", np.isinf(value), "an infinite or overflowing number; check the cell")]
     if "negative" not in allow:
         count = _distinct_flags(t.column("unit"), lambda u: bool(_COUNT_UNIT.match(u.replace(" ", ""))))
-        out.append(("negative", count & (value < 0), "a negative count; pass --allow negative if it is right"))
+        out.append(
+            ("negative", count & (value < 0), "a negative count; pass --allow negative if it is right")
+        )
     if "share" not in allow:
         pct = _distinct_flags(t.column("unit"), lambda u: u.strip() in ("%", "％"))
         growth = _distinct_flags(t.column("indicator"), lambda s: bool(_GROWTH.search(s)))
-        out.append(("share", pct & ~growth & (value > 100), "a share above 100 %; pass --allow share if the source "
-                                                            "defines it so"))
+        out.append(
+            (
+                "share",
+                pct & ~growth & (value > 100),
+                "a share above 100 %; pass --allow share if the source defines it so",
+            )
+        )
     if "year" not in allow:
-        year = np.asarray(t.column("year").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float)
+        year = np.asarray(
+            t.column("year").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float
+        )
         last = _dt.date.today().year + 1
-        out.append(("year", (year < FIRST_YEAR) | (year > last),
-                    f"a year outside {FIRST_YEAR}..{last}; pass --allow year if it is right"))
+        out.append(
+            (
+                "year",
+                (year < FIRST_YEAR) | (year > last),
+                f"a year outside {FIRST_YEAR}..{last}; pass --allow year if it is right",
+            )
+        )
     return out
 
 
@@ -93,13 +113,22 @@ def _unknown_indicators(t: pa.Table, where: Callable[[int], str], known: Collect
     first = strange[0]
     i = int(np.flatnonzero(_distinct_flags(t.column("indicator"), lambda s: s == first))[0])
     more = f"; {len(strange) - 1} more unknown: {', '.join(strange[1:6])}" if len(strange) > 1 else ""
-    return (f"{where(i)}: indicator {first!r} is not in the framework in use (did you mean "
-            f"{_did_you_mean(first, known)}?){more}; map it with --column HEADER=ID, or pass --allow indicator to "
-            "keep it")
+    return (
+        f"{where(i)}: indicator {first!r} is not in the framework in use (did you mean "
+        f"{_did_you_mean(first, known)}?){more}; map it with --column HEADER=ID, or pass --allow indicator to "
+        "keep it"
+    )
 
 
-def check_values(t: pa.Table, *, file: str, sheet: str | None = None, letters: dict[str, str] | None = None,
-                 allow: Collection[str] = (), known_indicators: Collection[str] | None = None) -> None:
+def check_values(
+    t: pa.Table,
+    *,
+    file: str,
+    sheet: str | None = None,
+    letters: dict[str, str] | None = None,
+    allow: Collection[str] = (),
+    known_indicators: Collection[str] | None = None,
+) -> None:
     """Raise one :class:`DataError` listing what breaks the checks in the module docstring."""
     unknown = sorted(set(allow) - set(CHECKS))
     if unknown:

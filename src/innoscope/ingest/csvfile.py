@@ -61,8 +61,9 @@ def _file_bytes(p: Path) -> bytes:
 _NON_SPACE = re.compile(rb"\S")
 
 
-def read_csv(p: Path, *, encoding: str | None = None, header_rows: int | None = None,
-             skiprows: int = 0, **_: object) -> RawTable:
+def read_csv(
+    p: Path, *, encoding: str | None = None, header_rows: int | None = None, skiprows: int = 0, **_: object
+) -> RawTable:
     """The content hash (sha256 of the file's bytes) runs on a second thread while the bytes are split (both
     release the GIL); the file is read by :func:`read_csv_bytes`."""
     data = _file_bytes(p)
@@ -124,8 +125,9 @@ def _delimiter(data: bytes, start: int) -> str:
     return ","
 
 
-def _head_shape(data: bytes, start: int, enc: str,
-                sep: str) -> tuple[int, int, list[tuple[int, str]], dict[str, str]] | None:
+def _head_shape(
+    data: bytes, start: int, enc: str, sep: str
+) -> tuple[int, int, list[tuple[int, str]], dict[str, str]] | None:
     """(title lines, header lines, set-aside title lines as (line, text), metadata) of the first lines, or None
     when no header is found among them."""
     spans = _line_spans(data, start, _HEAD_LINES)
@@ -144,8 +146,9 @@ def _head_shape(data: bytes, start: int, enc: str,
     return shape.header_start, shape.header_rows, notes, shape.meta
 
 
-def _footer_start(data: bytes, body_start: int, enc: str, first_line: int, width: int,
-                  sep: str) -> tuple[int, list[tuple[int, str]]]:
+def _footer_start(
+    data: bytes, body_start: int, enc: str, first_line: int, width: int, sep: str
+) -> tuple[int, list[tuple[int, str]]]:
     """Offset where footer lines begin (len(data) when none) and the footer lines as (line, text)."""
     spans = _tail_spans(data, body_start, _TAIL_LINES)
     rows = []
@@ -156,8 +159,11 @@ def _footer_start(data: bytes, body_start: int, enc: str, first_line: int, width
     if k >= len(rows):
         return len(data), []
     n_before = data.count(b"\n", body_start, spans[k][0])
-    notes = [(first_line + n_before + j, " ".join(c.strip() for c in rows[i] if c.strip()))
-             for j, i in enumerate(range(k, len(rows))) if any(c.strip() for c in rows[i])]
+    notes = [
+        (first_line + n_before + j, " ".join(c.strip() for c in rows[i] if c.strip()))
+        for j, i in enumerate(range(k, len(rows)))
+        if any(c.strip() for c in rows[i])
+    ]
     return spans[k][0], notes
 
 
@@ -184,8 +190,15 @@ def _splittable(data: bytes, file: str, encoding: str | None) -> tuple[bytes, in
     return data, start, enc, source_encoding
 
 
-def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, header_rows: int | None = None,
-                   skiprows: int = 0, **_: object) -> RawTable:
+def read_csv_bytes(
+    data: bytes,
+    file: str,
+    *,
+    encoding: str | None = None,
+    header_rows: int | None = None,
+    skiprows: int = 0,
+    **_: object,
+) -> RawTable:
     """:func:`read_csv` on the file's bytes (pyarrow copies the fields it splits); the caller sets ``sha256``.
 
     With neither ``header_rows`` nor ``skiprows`` given, title lines, header depth and footer lines are
@@ -213,8 +226,9 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
     if not header or not any(c.strip() for c in header[0]):
         raise DataError(f"{file}: file is empty (no header row)")
     names = join_header(fill_csv_header(header), file)
-    body_end, footer = (_footer_start(data, head_end, enc, n_head + 1, len(names), sep) if detected
-                        else (len(data), []))
+    body_end, footer = (
+        _footer_start(data, head_end, enc, n_head + 1, len(names), sep) if detected else (len(data), [])
+    )
     notes += footer
     options = {"encoding": source_encoding, "header_rows": header_rows, "skip_rows": skiprows}
     if _NON_SPACE.search(data[head_end:body_end]) is None:
@@ -235,6 +249,8 @@ def read_csv_bytes(data: bytes, file: str, *, encoding: str | None = None, heade
     raw.encoding = source_encoding
     raw.notes, raw.meta, raw.options = notes, meta, options
     return raw
+
+
 def _arrow_csv(body: pa.Buffer, names: list[str], delimiter: str = ",") -> list[pa.ChunkedArray] | None:
     """Split the body into fields without decoding: one binary array per column; None when pyarrow rejects the
     body (a row with another number of fields), which Python's csv module then reads, naming the line."""
@@ -246,16 +262,20 @@ def _arrow_csv(body: pa.Buffer, names: list[str], delimiter: str = ",") -> list[
             pa.BufferReader(body),
             read_options=pcsv.ReadOptions(column_names=keys, use_threads=True),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(keys, pa.binary()),
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(keys, pa.binary()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid:
         return None
     return [table.column(j) for j in range(table.num_columns)]
 
 
-def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int,
-                     delimiter: str = ",") -> RawTable:
+def _read_csv_python(
+    body: bytes, enc: str, names: list[str], file: str, sha: str, first_line: int, delimiter: str = ","
+) -> RawTable:
     check_decodes(body, enc, where=file)
     reader = csv.reader(io.StringIO(body.decode(enc), newline=""), delimiter=delimiter)
     records, rows = [], []
@@ -267,19 +287,22 @@ def _read_csv_python(body: bytes, enc: str, names: list[str], file: str, sha: st
         except StopIteration:
             break
         except csv.Error as exc:
-            raise DataError(f"{file}, row {first_line + reader.line_num - 1}: malformed CSV ({exc}); a field holding "
-                            "a line break or a stray carriage return must be quoted") from None
+            raise DataError(
+                f"{file}, row {first_line + reader.line_num - 1}: malformed CSV ({exc}); a field holding "
+                "a line break or a stray carriage return must be quoted"
+            ) from None
         start = line + 1
         line = first_line - 1 + reader.line_num
         if not rec or not any(c.strip() for c in rec):
             continue
         if len(rec) != len(names):
-            raise DataError(f"{file}, row {start}: malformed CSV, expected {len(names)} fields per row as in the "
-                            f"header ({', '.join(names)}), found {len(rec)}: {','.join(rec)[:120]!r}")
+            raise DataError(
+                f"{file}, row {start}: malformed CSV, expected {len(names)} fields per row as in the "
+                f"header ({', '.join(names)}), found {len(rec)}: {','.join(rec)[:120]!r}"
+            )
         records.append(rec)
         rows.append(start)
     if not records:
         raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
     cols = {n: Cells([r[j] for r in records]) for j, n in enumerate(names)}
     return RawTable(cols, file, np.asarray(rows, dtype=np.int64), encoding=enc, sha256=sha)
-

@@ -103,8 +103,15 @@ text among ASCII fits several code pages; mainland statistics are GB18030/GBK, T
 
 
 def _best_match(matches: Iterable[CharsetMatch]) -> CharsetMatch | None:
-    return min(matches, key=lambda m: (round(m.chaos, 3), -round(m.coherence, 3),
-                                       PREFERRED.index(m.encoding) if m.encoding in PREFERRED else 99), default=None)
+    return min(
+        matches,
+        key=lambda m: (
+            round(m.chaos, 3),
+            -round(m.coherence, 3),
+            PREFERRED.index(m.encoding) if m.encoding in PREFERRED else 99,
+        ),
+        default=None,
+    )
 
 
 def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool = True) -> str:

@@ -54,36 +54,48 @@ def excel_letter(j: int) -> str:
     return s
 
 
-def read_excel(p: Path, *, sheet: str | int | None = None, header_rows: int | None = None,
-               skiprows: int = 0, **_: object) -> RawTable:
+def read_excel(
+    p: Path, *, sheet: str | int | None = None, header_rows: int | None = None, skiprows: int = 0, **_: object
+) -> RawTable:
     """One sheet as a :class:`RawTable` (module docstring)."""
     return read_excel_bytes(p.read_bytes(), str(p), sheet=sheet, header_rows=header_rows, skiprows=skiprows)
 
 
-def read_excel_bytes(data: bytes, file: str, *, sheet: str | int | None = None, header_rows: int | None = None,
-                     skiprows: int = 0, **_: object) -> RawTable:
+def read_excel_bytes(
+    data: bytes,
+    file: str,
+    *,
+    sheet: str | int | None = None,
+    header_rows: int | None = None,
+    skiprows: int = 0,
+    **_: object,
+) -> RawTable:
     """:func:`read_excel` on the workbook's bytes."""
     if not data or data.isspace():
         raise DataError(f"{file}: file is empty")
     cells, sh = _sheet(data, file, sheet)
     sheet_name = sh.name
-    merged = [((r0 - skiprows, c0), (r1 - skiprows, c1))
-              for (r0, c0), (r1, c1) in _merged_ranges(data, sheet_name, sh) if r0 >= skiprows]
+    merged = [
+        ((r0 - skiprows, c0), (r1 - skiprows, c1))
+        for (r0, c0), (r1, c1) in _merged_ranges(data, sheet_name, sh)
+        if r0 >= skiprows
+    ]
     where = f"{file}, sheet {sheet_name!r}"
     grid = [[cell_text(v) for v in r] for r in cells[skiprows:]]
     if not any(c.strip() for r in grid for c in r):
         raise DataError(f"{where}: sheet is empty")
     detect = header_rows is None and skiprows == 0
     first = find_shape(grid, detect=detect, header_rows=header_rows).header_start
-    merged_depth = max([1] + [max(r1 - first + 1, 2 if c1 > c0 else 1) for (r0, c0), (r1, c1) in merged
-                              if r0 == first])
+    merged_depth = max(
+        [1] + [max(r1 - first + 1, 2 if c1 > c0 else 1) for (r0, c0), (r1, c1) in merged if r0 == first]
+    )
     shape = find_shape(grid, detect=detect, header_rows=header_rows, merged_depth=merged_depth)
     if shape.header_start >= len(grid):
         raise DataError(f"{where}: no header row found (a row of two or more cells under the title)")
     _fill_merged(grid, merged)
     first, depth = shape.header_start, shape.header_rows
-    names = join_header(_sub_items(grid[first: first + depth], first, merged), where)
-    body = grid[first + depth: shape.body_end]
+    names = join_header(_sub_items(grid[first : first + depth], first, merged), where)
+    body = grid[first + depth : shape.body_end]
     keep = [i for i, r in enumerate(body) if any(c.strip() for c in r)]
     if not keep:
         raise DataError(f"{where}: has a header ({', '.join(names)}) but no data rows")
@@ -94,11 +106,22 @@ def read_excel_bytes(data: bytes, file: str, *, sheet: str | int | None = None, 
     letters = {n: excel_letter(j) for j, n in enumerate(names)}
     notes = [(i + skiprows + 1, t) for i, t in shape.notes]
     options = {"sheet": sheet_name, "header_rows": depth, "skip_rows": skiprows + first}
-    return RawTable(cols, file, rows, sheet=sheet_name, sha256=sha256(data), column_letters=letters, notes=notes,
-                    meta=shape.meta, options=options)
+    return RawTable(
+        cols,
+        file,
+        rows,
+        sheet=sheet_name,
+        sha256=sha256(data),
+        column_letters=letters,
+        notes=notes,
+        meta=shape.meta,
+        options=options,
+    )
 
 
-def _sheet(data: bytes, file: str, sheet: str | int | None) -> tuple[Sequence[Sequence[object]], CalamineSheet]:
+def _sheet(
+    data: bytes, file: str, sheet: str | int | None
+) -> tuple[Sequence[Sequence[object]], CalamineSheet]:
     """The cells of the sheet asked for (default: the first), every row as the sheet has it."""
     from python_calamine import CalamineError, CalamineWorkbook
 

@@ -24,25 +24,104 @@ from innoscope.ingest.names import _t2s
 from innoscope.ingest.text import clean_cell
 from innoscope.model.errors import DataError
 
-__all__ = ["ENGLISH_UNITS", "SERIES", "Header", "english_unit", "header_year", "is_unit", "join_header",
-           "parse_header", "strip_english"]
+__all__ = [
+    "ENGLISH_UNITS",
+    "SERIES",
+    "Header",
+    "english_unit",
+    "header_year",
+    "is_unit",
+    "join_header",
+    "parse_header",
+    "strip_english",
+]
 
 SERIES = ("全市", "市辖区")
 """Series words of city tables: whole city (全市 Total City) and city districts (市辖区 Districts under City)."""
 
 _MAG = r"(?:十|百|千|万|十万|百万|千万|亿|十亿|百亿|千亿|万亿)?"
-_BASES = ("元", "美元", "人民币", "人", "人次", "个", "件", "张", "册", "公里", "千米", "米", "吨", "户", "辆", "所", "项",
-          "家", "篇", "座", "台", "部", "平方米", "平方公里", "公顷", "立方米", "千瓦时", "千瓦", "小时", "天", "年", "岁",
-          "标准箱", "吨公里", "人公里", "床", "名", "种", "次", "套", "间", "株", "头", "只")
-_UNIT_RE = re.compile(rf"^(?:{_MAG}(?:{'|'.join(sorted(map(re.escape, _BASES), key=len, reverse=True))})"
-                      r"|%|‰|百分比|百分点|微克/立方米|毫克/立方米|元/平方米|元/人|元/吨|万元/人|千克|公斤)$")
+_BASES = (
+    "元",
+    "美元",
+    "人民币",
+    "人",
+    "人次",
+    "个",
+    "件",
+    "张",
+    "册",
+    "公里",
+    "千米",
+    "米",
+    "吨",
+    "户",
+    "辆",
+    "所",
+    "项",
+    "家",
+    "篇",
+    "座",
+    "台",
+    "部",
+    "平方米",
+    "平方公里",
+    "公顷",
+    "立方米",
+    "千瓦时",
+    "千瓦",
+    "小时",
+    "天",
+    "年",
+    "岁",
+    "标准箱",
+    "吨公里",
+    "人公里",
+    "床",
+    "名",
+    "种",
+    "次",
+    "套",
+    "间",
+    "株",
+    "头",
+    "只",
+)
+_UNIT_RE = re.compile(
+    rf"^(?:{_MAG}(?:{'|'.join(sorted(map(re.escape, _BASES), key=len, reverse=True))})"
+    r"|%|‰|百分比|百分点|微克/立方米|毫克/立方米|元/平方米|元/人|元/吨|万元/人|千克|公斤)$"
+)
 ENGLISH_UNITS: dict[str, str] = {
-    "yuan": "元", "10000yuan": "万元", "100000000yuan": "亿元", "108yuan": "亿元", "person": "人", "persons": "人",
-    "10000persons": "万人", "10000person": "万人", "unit": "个", "units": "个", "piece": "件", "pieces": "件",
-    "10000sq.m": "万平方米", "sq.m": "平方米", "ton": "吨", "tons": "吨", "10000tons": "万吨", "km": "公里",
-    "10000kwh": "万千瓦时", "kwh": "千瓦时", "10000cubicmeters": "万立方米", "cubicmeters": "立方米",
-    "108cu.m": "亿立方米", "100000000cu.m": "亿立方米", "10000cu.m": "万立方米", "bed": "张", "beds": "张",
-    "10000copies": "万册", "10000households": "万户", "10000persontimes": "万人次", "%": "%",
+    "yuan": "元",
+    "10000yuan": "万元",
+    "100000000yuan": "亿元",
+    "108yuan": "亿元",
+    "person": "人",
+    "persons": "人",
+    "10000persons": "万人",
+    "10000person": "万人",
+    "unit": "个",
+    "units": "个",
+    "piece": "件",
+    "pieces": "件",
+    "10000sq.m": "万平方米",
+    "sq.m": "平方米",
+    "ton": "吨",
+    "tons": "吨",
+    "10000tons": "万吨",
+    "km": "公里",
+    "10000kwh": "万千瓦时",
+    "kwh": "千瓦时",
+    "10000cubicmeters": "万立方米",
+    "cubicmeters": "立方米",
+    "108cu.m": "亿立方米",
+    "100000000cu.m": "亿立方米",
+    "10000cu.m": "万立方米",
+    "bed": "张",
+    "beds": "张",
+    "10000copies": "万册",
+    "10000households": "万户",
+    "10000persontimes": "万人次",
+    "%": "%",
 }
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ENGLISH_TAIL = re.compile(r"\s+[A-Za-z(（]")
@@ -84,9 +163,9 @@ def strip_english(text: str) -> str:
     if not _CJK.search(text):
         return text
     for m in _ENGLISH_TAIL.finditer(text):
-        tail = text[m.start():]
-        if _CJK.search(text[:m.start()]) and not _CJK.search(tail) and re.search(r"[A-Za-z]", tail):
-            return text[:m.start()].strip()
+        tail = text[m.start() :]
+        if _CJK.search(text[: m.start()]) and not _CJK.search(tail) and re.search(r"[A-Za-z]", tail):
+            return text[: m.start()].strip()
     return text
 
 
@@ -94,25 +173,30 @@ def _strip_footnote(name: str) -> str:
     """Without a trailing footnote mark: ``[1]`` or a circled number always, a lower-case letter or ``*`` right
     after Chinese or a bracket."""
     while (m := _MARK.search(name)) is not None and m.start() > 0:
-        name = name[:m.start()].rstrip()
+        name = name[: m.start()].rstrip()
     while True:
         m = _FOOTNOTE.search(name)
-        if m is None or m.start() == 0 or not _CJK.search(name[m.start() - 1]) and name[m.start() - 1] not in ")）":
+        if (
+            m is None
+            or m.start() == 0
+            or not _CJK.search(name[m.start() - 1])
+            and name[m.start() - 1] not in ")）"
+        ):
             return name
-        name = name[:m.start()].rstrip()
+        name = name[: m.start()].rstrip()
 
 
 def _part(text: str) -> tuple[str, str | None]:
     """(name, unit) of one header part."""
     full = clean_cell(text)
     zh = strip_english(full)
-    english = full[len(zh):]
+    english = full[len(zh) :]
     zh = _CJK_SPACE.sub("", _strip_footnote(zh))
     unit = None
     for m in reversed(list(_BRACKET.finditer(zh))):
         if is_unit(m.group(1)):
             unit = simplified_unit(m.group(1))
-            zh = (zh[:m.start()] + zh[m.end():]).strip()
+            zh = (zh[: m.start()] + zh[m.end() :]).strip()
             break
     if unit is None and "_" in zh:
         head, _, tail = zh.rpartition("_")
@@ -166,8 +250,10 @@ def join_header(header: list[list[str]], file: str) -> list[str]:
             names[j] = f"column_{j + 1}"
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise DataError(f"{file}: duplicate column names {dup}; rename them, or give the number of header rows "
-                        "(header_rows= / --header-rows) and of title rows above them (skiprows= / --skip-rows)")
+        raise DataError(
+            f"{file}: duplicate column names {dup}; rename them, or give the number of header rows "
+            "(header_rows= / --header-rows) and of title rows above them (skiprows= / --skip-rows)"
+        )
     return names
 
 

@@ -40,4 +40,3 @@ def read_parquet_bytes(data: bytes, file: str, **_: object) -> RawTable:
             col = col.cast(col.type.value_type)
         cols[name] = Cells(pc.cast(col, pa.string()))
     return RawTable(cols, file, np.arange(table.num_rows, dtype=np.int64) + 1, sha256=sha256(data))
-

@@ -36,8 +36,22 @@ from innoscope.ingest.tidy import DEFAULT_HEADERS, ROLES, TIDY_COLUMNS, to_long
 from innoscope.ingest.values import ValueParseError
 from innoscope.model.errors import DataError
 
-__all__ = ["DEFAULT_HEADERS", "READERS", "ROLES", "TIDY_COLUMNS", "Cells", "RawTable", "Reader", "ValueParseError",
-           "read_bytes", "read_frame", "read_raw", "read_table", "reader_for", "to_long"]
+__all__ = [
+    "DEFAULT_HEADERS",
+    "READERS",
+    "ROLES",
+    "TIDY_COLUMNS",
+    "Cells",
+    "RawTable",
+    "Reader",
+    "ValueParseError",
+    "read_bytes",
+    "read_frame",
+    "read_raw",
+    "read_table",
+    "reader_for",
+    "to_long",
+]
 
 
 @dataclass(frozen=True)
@@ -54,9 +68,12 @@ _CSV = Reader("csv", read_csv_bytes, ("encoding", "header_rows", "skiprows"))
 _EXCEL = Reader("excel", read_excel_bytes, ("sheet", "header_rows", "skiprows"))
 _PARQUET = Reader("parquet", read_parquet_bytes, ())
 READERS: dict[str, Reader] = {
-    ".csv": _CSV, ".txt": _CSV, ".tsv": _CSV,
+    ".csv": _CSV,
+    ".txt": _CSV,
+    ".tsv": _CSV,
     **dict.fromkeys(EXCEL_SUFFIXES, _EXCEL),
-    ".parquet": _PARQUET, ".pq": _PARQUET,
+    ".parquet": _PARQUET,
+    ".pq": _PARQUET,
 }
 """File suffix -> reader. A suffix not listed is read as CSV."""
 
@@ -66,8 +83,15 @@ def reader_for(name: str | Path) -> Reader:
     return READERS.get(Path(str(name)).suffix.lower(), _CSV)
 
 
-def read_bytes(data: bytes, name: str, *, sheet: str | int | None = None, encoding: str | None = None,
-               header_rows: int | None = None, skiprows: int = 0) -> RawTable:
+def read_bytes(
+    data: bytes,
+    name: str,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    header_rows: int | None = None,
+    skiprows: int = 0,
+) -> RawTable:
     """A file's bytes (``name`` says its type and names it in errors) as a :class:`RawTable`."""
     reader = reader_for(name)
     raw = reader.read(data, name, sheet=sheet, encoding=encoding, header_rows=header_rows, skiprows=skiprows)
@@ -98,8 +122,9 @@ def read_raw(
         raw = read_csv(p, encoding=encoding, header_rows=header_rows, skiprows=skiprows)
         raw.options = {"reader": reader.kind, **raw.options}
         return _set_aside_notes(raw)
-    return read_bytes(p.read_bytes(), str(p), sheet=sheet, encoding=encoding, header_rows=header_rows,
-                      skiprows=skiprows)
+    return read_bytes(
+        p.read_bytes(), str(p), sheet=sheet, encoding=encoding, header_rows=header_rows, skiprows=skiprows
+    )
 
 
 def _text(cells: Cells, i: int) -> str | None:
@@ -163,19 +188,56 @@ def read_table(
     """:func:`read_raw` then :func:`to_long`: a file as one tidy long table (see both)."""
     raw = read_raw(path, sheet=sheet, encoding=encoding, header_rows=header_rows, skiprows=skiprows)
     try:
-        return to_long(raw, layout=layout, columns=columns, entities=entities, year=year, unit=unit, units=units,
-                       source_title=source_title, source_url=source_url, exclude=exclude, indicator=indicator,
-                       on_bad_cell=on_bad_cell, check=check, allow=allow, known_indicators=known_indicators,
-                       as_arrow=as_arrow)
+        return to_long(
+            raw,
+            layout=layout,
+            columns=columns,
+            entities=entities,
+            year=year,
+            unit=unit,
+            units=units,
+            source_title=source_title,
+            source_url=source_url,
+            exclude=exclude,
+            indicator=indicator,
+            on_bad_cell=on_bad_cell,
+            check=check,
+            allow=allow,
+            known_indicators=known_indicators,
+            as_arrow=as_arrow,
+        )
     except DataError as exc:
         if encoding is None and raw.sheet is None and raw.encoding and "unknown entit" in str(exc):
-            raise DataError(f"{exc}; the file was read as {raw.encoding} (detected): if its names look garbled, "
-                            "give the encoding (--encoding gbk, big5 or utf-8)") from None
+            raise DataError(
+                f"{exc}; the file was read as {raw.encoding} (detected): if its names look garbled, "
+                "give the encoding (--encoding gbk, big5 or utf-8)"
+            ) from None
         raise
 
 
-NA_TEXTS = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+NA_TEXTS = frozenset(
+    {
+        "",
+        "#N/A",
+        "#N/A N/A",
+        "#NA",
+        "-1.#IND",
+        "-1.#QNAN",
+        "-NaN",
+        "-nan",
+        "1.#IND",
+        "1.#QNAN",
+        "<NA>",
+        "N/A",
+        "NA",
+        "NULL",
+        "NaN",
+        "None",
+        "n/a",
+        "nan",
+        "null",
+    }
+)
 """Cells :func:`read_frame` reads as missing (pandas.read_csv's defaults, which COINr's tables rely on)."""
 
 

@@ -22,13 +22,39 @@ from innoscope.ingest.values import MISSING_MARKERS
 
 __all__ = ["META_KEYS", "NOTE_MARKERS", "Shape", "find_footer", "find_shape", "meta_line"]
 
-NOTE_MARKERS = ("注", "註", "说明", "說明", "备注", "備註", "资料来源", "資料來源", "数据来源", "數據來源", "来源",
-                "來源", "note", "source", "*", "※")
+NOTE_MARKERS = (
+    "注",
+    "註",
+    "说明",
+    "說明",
+    "备注",
+    "備註",
+    "资料来源",
+    "資料來源",
+    "数据来源",
+    "數據來源",
+    "来源",
+    "來源",
+    "note",
+    "source",
+    "*",
+    "※",
+)
 """How a note row of a statistical table begins (its first cell; every other cell is empty)."""
 
 META_KEYS: dict[str, str] = {
-    "数据库": "数据库", "指标": "指标", "地区": "地区", "时间": "时间", "單位": "单位", "单位": "单位", "计量单位": "单位",
-    "database": "数据库", "indicator": "指标", "region": "地区", "time": "时间", "unit": "单位",
+    "数据库": "数据库",
+    "指标": "指标",
+    "地区": "地区",
+    "时间": "时间",
+    "單位": "单位",
+    "单位": "单位",
+    "计量单位": "单位",
+    "database": "数据库",
+    "indicator": "指标",
+    "region": "地区",
+    "time": "时间",
+    "unit": "单位",
 }
 """Keys of ``key：value`` title lines, mapped to the name kept in ``meta``."""
 _META_RE = re.compile(r"^\s*(?P<key>[^:：]{1,12}?)\s*[:：]\s*(?P<value>.*?)\s*$")
@@ -87,11 +113,13 @@ def _header_like(cells: list[str]) -> bool:
     if len(filled) == 1 and header_year(filled[0]) is not None:
         return False
     return any(not _PLAIN_NUMBER.match(c) or header_year(c) is not None for c in cells) and not any(
-        _PLAIN_NUMBER.match(c) and header_year(c) is None for c in cells)
+        _PLAIN_NUMBER.match(c) and header_year(c) is None for c in cells
+    )
 
 
-def find_shape(rows: list[list[str]], *, detect: bool = True, header_rows: int | None = None,
-               merged_depth: int = 1) -> Shape:
+def find_shape(
+    rows: list[list[str]], *, detect: bool = True, header_rows: int | None = None, merged_depth: int = 1
+) -> Shape:
     """The table's shape in ``rows`` (see the module docstring). ``detect=False``: the header is the first
     non-empty row (the caller skipped the title rows). ``merged_depth``: header rows that merged cells starting
     in the header's first row reach (Excel)."""
@@ -106,7 +134,9 @@ def find_shape(rows: list[list[str]], *, detect: bool = True, header_rows: int |
     return Shape(start, depth, end, notes, meta)
 
 
-def _title_lines(rows: list[list[str]], detect: bool) -> tuple[int | None, list[tuple[int, str]], dict[str, str]]:
+def _title_lines(
+    rows: list[list[str]], detect: bool
+) -> tuple[int | None, list[tuple[int, str]], dict[str, str]]:
     """(header row or None, title lines as (row, text), what they say) from the top of ``rows``."""
     notes: list[tuple[int, str]] = []
     meta: dict[str, str] = {}
@@ -139,7 +169,7 @@ def _read_title_line(cells: list[str], meta: dict[str, str]) -> None:
 def _header_depth(rows: list[list[str]], start: int) -> int:
     """1 + the rows under the header's first row whose first cell is empty and whose cells are header-like."""
     depth = 1
-    for row in rows[start + 1: start + _MAX_HEADER_ROWS]:
+    for row in rows[start + 1 : start + _MAX_HEADER_ROWS]:
         cells = _filled(row)
         first = str(row[0]).strip() if row and row[0] is not None else ""
         if not cells or first or not _header_like(cells):

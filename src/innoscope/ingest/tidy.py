@@ -51,8 +51,23 @@ from innoscope.model.errors import DataError
 
 __all__ = ["DEFAULT_HEADERS", "ROLES", "TIDY_COLUMNS", "to_long"]
 
-TIDY_COLUMNS = ("entity", "entity_name", "indicator", "year", "value", "raw", "flags", "unit", "source_title",
-                "source_url", "excerpt", "note", "file", "row", "column")
+TIDY_COLUMNS = (
+    "entity",
+    "entity_name",
+    "indicator",
+    "year",
+    "value",
+    "raw",
+    "flags",
+    "unit",
+    "source_title",
+    "source_url",
+    "excerpt",
+    "note",
+    "file",
+    "row",
+    "column",
+)
 ROLES = ("entity", "indicator", "year", "value", "unit", "source_title", "source_url", "excerpt", "note")
 # Header names recognised without a mapping (compared after fold_name).
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -160,8 +175,10 @@ def _years(raw: RawTable, col: str) -> pa.Array:
         if m:
             parsed[k], valid[k] = int(m.group(1)), True
         elif text:
-            raise DataError(f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
-                            "(e.g. 2024 or 2024年)")
+            raise DataError(
+                f"{raw.where(col, cells.first_row(k))}: year {u!r} is not a four-digit year "
+                "(e.g. 2024 or 2024年)"
+            )
     codes = cells.codes
     if valid[:-1].all() and not cells.n_missing:
         return pa.array(parsed[codes], type=pa.int32())
@@ -171,7 +188,6 @@ def _years(raw: RawTable, col: str) -> pa.Array:
 def _is_coinr_meta(name: str) -> bool:
     f = fold_name(name)
     return f in ("ucode", "uname", "time", "year") or f.startswith("group") or f.endswith("group")
-
 
 
 def _name_columns(names: Sequence[str], role_of: dict[str, str]) -> set[str]:
@@ -203,8 +219,13 @@ def _drop_headings(raw: RawTable, ent_col: str, value_cols: list[str]) -> RawTab
     heading[-1] = False
     if not heading.any():
         return raw
-    notes = [(int(raw.rows[i]), f"{clean_cell(ent.distinct[ent.codes[i]])}: a heading over the rows below "
-                                f"(no values)") for i in np.flatnonzero(heading)]
+    notes = [
+        (
+            int(raw.rows[i]),
+            f"{clean_cell(ent.distinct[ent.codes[i]])}: a heading over the rows below (no values)",
+        )
+        for i in np.flatnonzero(heading)
+    ]
     out = raw.take(np.flatnonzero(~heading))
     out.notes = raw.notes + notes
     return out
@@ -220,8 +241,18 @@ def _fill_down(raw: RawTable, col: str) -> RawTable:
     np.maximum.accumulate(idx, out=idx)
     filled = dict(raw.columns)
     filled[col] = Cells(cells.source.take(pa.array(idx)), encoding=cells.encoding)
-    return RawTable(filled, raw.file, raw.rows, encoding=raw.encoding, sheet=raw.sheet, sha256=raw.sha256,
-                    column_letters=raw.column_letters, notes=raw.notes, meta=raw.meta, options=raw.options)
+    return RawTable(
+        filled,
+        raw.file,
+        raw.rows,
+        encoding=raw.encoding,
+        sheet=raw.sheet,
+        sha256=raw.sha256,
+        column_letters=raw.column_letters,
+        notes=raw.notes,
+        meta=raw.meta,
+        options=raw.options,
+    )
 
 
 def _conversion(raw: RawTable, col: str, declared: str | None, target: str | None) -> float:
@@ -243,8 +274,13 @@ class Parsed(NamedTuple):
     note: pa.Array | None = None
 
 
-def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]],
-                  bad: list[BadCell]) -> Parsed:
+def _parse_values(
+    raw: RawTable,
+    col: str,
+    group_codes: np.ndarray,
+    groups: list[tuple[str | None, str | None]],
+    bad: list[BadCell],
+) -> Parsed:
     """Parse a value column; row i uses ``groups[group_codes[i]] = (declared, target)``.
 
     ``declared`` is the unit of a bare number (header ``GDP(亿元)``, a unit row or the row's unit column); numbers
@@ -255,14 +291,17 @@ def _parse_values(raw: RawTable, col: str, group_codes: np.ndarray, groups: list
     try:
         return _parse_fast(raw, col, group_codes, groups)
     except ArrayDecodeError as exc:
-        raise DataError(f"{raw.where(col, exc.index)}: bytes {exc.data!r} are not valid {exc.encoding}; pass the "
-                        "right encoding= explicitly") from None
+        raise DataError(
+            f"{raw.where(col, exc.index)}: bytes {exc.data!r} are not valid {exc.encoding}; pass the "
+            "right encoding= explicitly"
+        ) from None
     except ArrayParseError:
         return _parse_slow(raw, col, group_codes, groups, bad)
 
 
-def _parse_fast(raw: RawTable, col: str, group_codes: np.ndarray,
-                groups: list[tuple[str | None, str | None]]) -> Parsed:
+def _parse_fast(
+    raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]]
+) -> Parsed:
     cells = raw.columns[col]
     arr = cells.source
     n = len(arr)
@@ -293,8 +332,13 @@ def _parse_fast(raw: RawTable, col: str, group_codes: np.ndarray,
     return Parsed(value, flags, vunit, text)
 
 
-def _parse_slow(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[tuple[str | None, str | None]],
-                bad: list[BadCell]) -> Parsed:
+def _parse_slow(
+    raw: RawTable,
+    col: str,
+    group_codes: np.ndarray,
+    groups: list[tuple[str | None, str | None]],
+    bad: list[BadCell],
+) -> Parsed:
     """Every distinct (unit group, text) read once by :func:`read_cell`."""
     cells = raw.columns[col]
     texts = cells.distinct
@@ -318,7 +362,9 @@ def _parse_slow(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[t
         r = read_cell(text, declared or target)
         if r.bad is not None:
             for i in np.flatnonzero(inv == j):
-                bad.append(BadCell(raw.file, raw.sheet, raw.cell(col, int(i)), text, r.bad, raw.where(col, int(i))))
+                bad.append(
+                    BadCell(raw.file, raw.sheet, raw.cell(col, int(i)), text, r.bad, raw.where(col, int(i)))
+                )
             flags.append("bad")
             units.append(target or declared)
             notes.append(f"bad cell: {r.bad}")
@@ -331,8 +377,13 @@ def _parse_slow(raw: RawTable, col: str, group_codes: np.ndarray, groups: list[t
     take = pa.array(inv)
     text_arr = pa.array([*texts, None], pa.string()).take(pa.array(codes))
     note_arr = pa.array(notes, pa.string()).take(take) if any(x is not None for x in notes) else None
-    return Parsed(vals[inv], pa.array(flags, pa.string()).take(take), pa.array(units, pa.string()).take(take),
-                  text_arr, note_arr)
+    return Parsed(
+        vals[inv],
+        pa.array(flags, pa.string()).take(take),
+        pa.array(units, pa.string()).take(take),
+        text_arr,
+        note_arr,
+    )
 
 
 def _year_columns(value_cols: list[str]) -> dict[str, int]:
@@ -391,8 +442,15 @@ def to_long(
     ctx = _Context(raw, role_of, renames, unit, units, raw.meta.get("单位"), [])
     ids = _entity_arrays(raw, role_of, EntityTable.default() if entities == "default" else entities)
     years = _year_array(raw, role_of, layout, year)
-    meta = {r: ctx.text(r, d) for r, d in (("source_title", source_title), ("source_url", source_url),
-                                           ("excerpt", None), ("note", None))}
+    meta = {
+        r: ctx.text(r, d)
+        for r, d in (
+            ("source_title", source_title),
+            ("source_url", source_url),
+            ("excerpt", None),
+            ("note", None),
+        )
+    }
     if layout == "long":
         parts = _long_parts(ctx, ids, years, meta)
     elif year_cols:
@@ -405,11 +463,27 @@ def to_long(
         raise BadCellsError(ctx.bad)
     out = pa.concat_tables([_plain(t) for t in parts]) if len(parts) > 1 else parts[0]
     if check:
-        check_values(out, file=raw.file, sheet=raw.sheet, letters=raw.column_letters, allow=allow,
-                     known_indicators=known_indicators)
-    options = _options(raw, layout=layout, columns=columns, year=year, unit=unit, units=units,
-                       source_title=source_title, source_url=source_url, exclude=exclude, indicator=indicator,
-                       on_bad_cell=on_bad_cell)
+        check_values(
+            out,
+            file=raw.file,
+            sheet=raw.sheet,
+            letters=raw.column_letters,
+            allow=allow,
+            known_indicators=known_indicators,
+        )
+    options = _options(
+        raw,
+        layout=layout,
+        columns=columns,
+        year=year,
+        unit=unit,
+        units=units,
+        source_title=source_title,
+        source_url=source_url,
+        exclude=exclude,
+        indicator=indicator,
+        on_bad_cell=on_bad_cell,
+    )
     return _with_meta(out, raw, "years as columns" if year_cols else layout, options, ctx.bad, as_arrow)
 
 
@@ -431,19 +505,31 @@ class _Context:
     def text(self, role: str, default: str | None) -> pa.Array:
         if role in self.role_of:
             cells = self.raw.columns[self.role_of[role]]
-            return cells.take_labels([clean_cell(u) or None if u is not None else None for u in cells.distinct])
+            return cells.take_labels(
+                [clean_cell(u) or None if u is not None else None for u in cells.distinct]
+            )
         return _const(len(self.raw), default)
 
 
-def _prepare(raw: RawTable, role_of: dict[str, str], value_cols: list[str], year_cols: dict[str, int],
-             year: int | None, layout: str) -> RawTable:
+def _prepare(
+    raw: RawTable,
+    role_of: dict[str, str],
+    value_cols: list[str],
+    year_cols: dict[str, int],
+    year: int | None,
+    layout: str,
+) -> RawTable:
     """Checks that need no parsing; stacked blocks filled down, headings set aside."""
     if "entity" not in role_of and not raw.meta.get("地区"):
-        raise DataError(f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
-                        f"mapping columns={{'<header>': 'entity'}}; columns are {raw.names}")
+        raise DataError(
+            f"{raw.file}: no entity column; expected one of {list(DEFAULT_HEADERS['entity'][:4])} or a "
+            f"mapping columns={{'<header>': 'entity'}}; columns are {raw.names}"
+        )
     if year_cols and year is not None:
-        raise DataError(f"{raw.file}: the years are the columns ({', '.join(list(year_cols)[:4])} ...); drop "
-                        f"year={year} (--year)")
+        raise DataError(
+            f"{raw.file}: the years are the columns ({', '.join(list(year_cols)[:4])} ...); drop "
+            f"year={year} (--year)"
+        )
     if year_cols and "indicator" in role_of:
         raw = _fill_down(raw, role_of["indicator"])
     if layout == "wide" and "entity" in role_of:
@@ -451,7 +537,9 @@ def _prepare(raw: RawTable, role_of: dict[str, str], value_cols: list[str], year
     return raw
 
 
-def _entity_arrays(raw: RawTable, role_of: dict[str, str], table: EntityTable | None) -> tuple[pa.Array, pa.Array]:
+def _entity_arrays(
+    raw: RawTable, role_of: dict[str, str], table: EntityTable | None
+) -> tuple[pa.Array, pa.Array]:
     """(ids, names as written) per row: from the entity column, or the title's ``地区：`` line."""
     if "entity" in role_of:
         return _entities(raw, role_of["entity"], table)
@@ -469,33 +557,48 @@ def _year_array(raw: RawTable, role_of: dict[str, str], layout: str, year: int |
     if "year" in role_of:
         return _years(raw, role_of["year"])
     if layout == "long" and year is None:
-        raise DataError(f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
-                        f"mapping or year=; columns are {raw.names}")
+        raise DataError(
+            f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
+            f"mapping or year=; columns are {raw.names}"
+        )
     n = len(raw)
     y = year if year is not None else _meta_year(raw)
-    return pa.array(np.full(n, y if y is not None else 0, dtype=np.int32), mask=np.full(n, y is None),
-                    type=pa.int32())
+    return pa.array(
+        np.full(n, y if y is not None else 0, dtype=np.int32), mask=np.full(n, y is None), type=pa.int32()
+    )
 
 
-def _long_parts(ctx: _Context, ids: tuple[pa.Array, pa.Array], years: pa.Array,
-                meta: dict[str, pa.Array]) -> list[pa.Table]:
+def _long_parts(
+    ctx: _Context, ids: tuple[pa.Array, pa.Array], years: pa.Array, meta: dict[str, pa.Array]
+) -> list[pa.Table]:
     raw, role_of = ctx.raw, ctx.role_of
     missing = [r for r in ("indicator", "value") if r not in role_of]
     if missing:
-        raise DataError(f"{raw.file}: long layout needs columns for {missing}; columns are {raw.names} "
-                        f"(map them with columns={{'<header>': '<role>'}})")
+        raise DataError(
+            f"{raw.file}: long layout needs columns for {missing}; columns are {raw.names} "
+            f"(map them with columns={{'<header>': '<role>'}})"
+        )
     ind_col, val_col = role_of["indicator"], role_of["value"]
     _blank_error(raw, ind_col, "indicator name")
     ind_cells = raw.columns[ind_col]
-    ind_names = [ctx.renames.get(x, x) if x is not None else None
-                 for x in (clean_cell(u) if u is not None else None for u in ind_cells.distinct)]
-    group_codes, groups = _unit_groups(raw, role_of.get("unit"), ind_cells.codes, ind_names, ctx.unit, ctx.units)
+    ind_names = [
+        ctx.renames.get(x, x) if x is not None else None
+        for x in (clean_cell(u) if u is not None else None for u in ind_cells.distinct)
+    ]
+    group_codes, groups = _unit_groups(
+        raw, role_of.get("unit"), ind_cells.codes, ind_names, ctx.unit, ctx.units
+    )
     parsed = _parse_values(raw, val_col, group_codes, groups, ctx.bad)
     return [_assemble(raw, val_col, ids, ind_cells.take_labels(ind_names), years, parsed, meta)]
 
 
-def _wide_parts(ctx: _Context, value_cols: list[str], ids: tuple[pa.Array, pa.Array], years: pa.Array,
-                meta: dict[str, pa.Array]) -> list[pa.Table]:
+def _wide_parts(
+    ctx: _Context,
+    value_cols: list[str],
+    ids: tuple[pa.Array, pa.Array],
+    years: pa.Array,
+    meta: dict[str, pa.Array],
+) -> list[pa.Table]:
     raw = ctx.raw
     n = len(raw)
     series = raw.meta.get("series")
@@ -504,22 +607,32 @@ def _wide_parts(ctx: _Context, value_cols: list[str], ids: tuple[pa.Array, pa.Ar
         h = parse_header(c)
         name = h.indicator if h.series or not series else f"{h.indicator} / {series}"
         ind = ctx.renames.get(c, ctx.renames.get(h.indicator, name))
-        parsed = _parse_values(raw, c, np.zeros(n, dtype=np.int64), [(h.unit or ctx.table_unit, ctx.target(ind))],
-                               ctx.bad)
+        parsed = _parse_values(
+            raw, c, np.zeros(n, dtype=np.int64), [(h.unit or ctx.table_unit, ctx.target(ind))], ctx.bad
+        )
         parts.append(_assemble(raw, c, ids, _const(n, ind), years, parsed, meta))
     return parts
 
 
-def _with_meta(out: pa.Table, raw: RawTable, layout: str, options: dict[str, object], bad: list[BadCell],
-               as_arrow: bool) -> pd.DataFrame | pa.Table:
+def _with_meta(
+    out: pa.Table, raw: RawTable, layout: str, options: dict[str, object], bad: list[BadCell], as_arrow: bool
+) -> pd.DataFrame | pa.Table:
     """The table with what the import report and the store keep: file, hash, layout, set-aside rows, title
     metadata, options, column letters, bad cells."""
-    info = {"file": raw.file, "sha256": raw.sha256, "encoding": raw.encoding or "", "sheet": raw.sheet or "",
-            "layout": layout, "notes": json.dumps(raw.notes, ensure_ascii=False),
-            "meta": json.dumps(raw.meta, ensure_ascii=False),
-            "options": json.dumps(options, ensure_ascii=False, sort_keys=True, default=str),
-            "letters": json.dumps(raw.column_letters, ensure_ascii=False),
-            "bad_cells": json.dumps([[b.file, b.sheet, b.cell, b.raw, b.reason] for b in bad], ensure_ascii=False)}
+    info = {
+        "file": raw.file,
+        "sha256": raw.sha256,
+        "encoding": raw.encoding or "",
+        "sheet": raw.sheet or "",
+        "layout": layout,
+        "notes": json.dumps(raw.notes, ensure_ascii=False),
+        "meta": json.dumps(raw.meta, ensure_ascii=False),
+        "options": json.dumps(options, ensure_ascii=False, sort_keys=True, default=str),
+        "letters": json.dumps(raw.column_letters, ensure_ascii=False),
+        "bad_cells": json.dumps(
+            [[b.file, b.sheet, b.cell, b.raw, b.reason] for b in bad], ensure_ascii=False
+        ),
+    }
     if as_arrow:
         return out.replace_schema_metadata({f"innoscope.{k}": str(v) for k, v in info.items()})
     df = out.to_pandas()
@@ -532,7 +645,13 @@ def _options(raw: RawTable, **given: object) -> dict[str, object]:
     file's content, the identity of an import."""
     out = dict(raw.options)
     for k, v in given.items():
-        if v is None or v == () or v == {} or v == [] or (k, v) in (("layout", "auto"), ("on_bad_cell", "reject")):
+        if (
+            v is None
+            or v == ()
+            or v == {}
+            or v == []
+            or (k, v) in (("layout", "auto"), ("on_bad_cell", "reject"))
+        ):
             continue
         out[k] = dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, list | tuple) else v
     return out
@@ -545,8 +664,13 @@ def _meta_year(raw: RawTable) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _years_as_columns(ctx: _Context, year_cols: dict[str, int], ids: tuple[pa.Array, pa.Array],
-                      meta: dict[str, pa.Array], indicator: str | None) -> list[pa.Table]:
+def _years_as_columns(
+    ctx: _Context,
+    year_cols: dict[str, int],
+    ids: tuple[pa.Array, pa.Array],
+    meta: dict[str, pa.Array],
+    indicator: str | None,
+) -> list[pa.Table]:
     """One part per year column; the indicator from its column (per row) or the title (``指标：``)."""
     raw = ctx.raw
     n = len(raw)
@@ -556,9 +680,11 @@ def _years_as_columns(ctx: _Context, year_cols: dict[str, int], ids: tuple[pa.Ar
         head = _meta_indicator(raw)
         name = indicator or (head.indicator if head is not None else None)
         if name is None:
-            raise DataError(f"{raw.file}: the years are the columns ({', '.join(list(year_cols)[:4])} ...) but "
-                            "nothing names the indicator: no indicator column and no 指标： title line; pass "
-                            "indicator= (--indicator NAME)")
+            raise DataError(
+                f"{raw.file}: the years are the columns ({', '.join(list(year_cols)[:4])} ...) but "
+                "nothing names the indicator: no indicator column and no 指标： title line; pass "
+                "indicator= (--indicator NAME)"
+            )
         name = ctx.renames.get(name, name)
         ind_arr = _const(n, name)
         group_codes = np.zeros(n, dtype=np.int64)
@@ -587,18 +713,26 @@ def _indicator_rows(ctx: _Context) -> tuple[pa.Array, np.ndarray, list[tuple[str
     return ind_cells.take_labels(ind_names), lookup[np.where(codes < 0, len(pairs) - 1, codes)], uniq
 
 
-def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind_names: Sequence[str | None],
-                 unit: str | None, units: Mapping[str, str] | None
-                 ) -> tuple[np.ndarray, list[tuple[str | None, str | None]]]:
+def _unit_groups(
+    raw: RawTable,
+    unit_col: str | None,
+    ind_codes: np.ndarray,
+    ind_names: Sequence[str | None],
+    unit: str | None,
+    units: Mapping[str, str] | None,
+) -> tuple[np.ndarray, list[tuple[str | None, str | None]]]:
     """Per row of a long table, codes into a short list of (declared unit, target unit) pairs."""
     n = len(raw)
     if unit_col is None and not units:
         return np.zeros(n, dtype=np.int64), [(None, unit)]
-    target = np.array([(units or {}).get(x or "") or unit for x in ind_names] + [unit], dtype=object)[ind_codes]
+    target = np.array([(units or {}).get(x or "") or unit for x in ind_names] + [unit], dtype=object)[
+        ind_codes
+    ]
     if unit_col is not None:
         uc = raw.columns[unit_col]
-        declared = np.asarray([clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None],
-                              dtype=object)[uc.codes]
+        declared = np.asarray(
+            [clean_cell(u) or None if u is not None else None for u in uc.distinct] + [None], dtype=object
+        )[uc.codes]
     else:
         declared = np.full(n, None, dtype=object)
     pairs = pd.MultiIndex.from_arrays([declared, target])
@@ -608,12 +742,23 @@ def _unit_groups(raw: RawTable, unit_col: str | None, ind_codes: np.ndarray, ind
 
 def _plain(t: pa.Table) -> pa.Table:
     """Dictionary columns as plain strings, so that the parts of a wide table concatenate."""
-    return pa.table({c: (t.column(c).cast(pa.string()) if pa.types.is_dictionary(t.column(c).type) else t.column(c))
-                     for c in t.column_names})
+    return pa.table(
+        {
+            c: (t.column(c).cast(pa.string()) if pa.types.is_dictionary(t.column(c).type) else t.column(c))
+            for c in t.column_names
+        }
+    )
 
 
-def _assemble(raw: RawTable, col: str, ids: tuple[pa.Array, pa.Array], indicator: pa.Array, years: pa.Array,
-              parsed: Parsed, meta: dict[str, pa.Array]) -> pa.Table:
+def _assemble(
+    raw: RawTable,
+    col: str,
+    ids: tuple[pa.Array, pa.Array],
+    indicator: pa.Array,
+    years: pa.Array,
+    parsed: Parsed,
+    meta: dict[str, pa.Array],
+) -> pa.Table:
     n = len(raw)
     meta = dict(meta)
     if parsed.note is not None:
@@ -621,9 +766,19 @@ def _assemble(raw: RawTable, col: str, ids: tuple[pa.Array, pa.Array], indicator
         base = note.cast(pa.string()) if pa.types.is_dictionary(note.type) else note
         both = pc.binary_join_element_wise(base, parsed.note, "; ")
         meta["note"] = pc.coalesce(both, parsed.note, base)
-    return pa.table({
-        "entity": ids[0], "entity_name": ids[1], "indicator": indicator, "year": years,
-        "value": pa.array(parsed.value, type=pa.float64(), mask=np.isnan(parsed.value)), "raw": parsed.text,
-        "flags": parsed.flags, "unit": parsed.unit, **meta,
-        "file": _const(n, raw.file), "row": pa.array(raw.rows, type=pa.int64()), "column": _const(n, col),
-    })
+    return pa.table(
+        {
+            "entity": ids[0],
+            "entity_name": ids[1],
+            "indicator": indicator,
+            "year": years,
+            "value": pa.array(parsed.value, type=pa.float64(), mask=np.isnan(parsed.value)),
+            "raw": parsed.text,
+            "flags": parsed.flags,
+            "unit": parsed.unit,
+            **meta,
+            "file": _const(n, raw.file),
+            "row": pa.array(raw.rows, type=pa.int64()),
+            "column": _const(n, col),
+        }
+    )

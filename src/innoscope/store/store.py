@@ -175,7 +175,7 @@ UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """
 _HASHED = {
     "imports": "id, dataset, file_name, file_path, sha256, imported_at, n_rows, n_values, n_missing, n_flagged, "
-               "encoding, sheet, layout, note",
+    "encoding, sheet, layout, note",
     "import_identity": "import_id, options, identity, report",
     "observations": "import_id, entity, indicator, year, value, raw, flags, unit, source_title, source_url, "
     "excerpt, note, entity_name, file_row, file_column",
@@ -401,10 +401,19 @@ class Store:
             raise ImportFailed(f"{path}: import rejected, store unchanged: {exc}") from exc
         return self.import_long(table, file=str(path), dataset=dataset, note=note, check=True, allow=allow)
 
-    def import_long(self, table: pd.DataFrame | pa.Table, *, file: str, dataset: str = "default",
-                    sha256: str | None = None, note: str | None = None, options: dict[str, object] | None = None,
-                    check: bool = False, allow: Collection[str] = (),
-                    known_indicators: Collection[str] | None = None) -> ImportRecord:
+    def import_long(
+        self,
+        table: pd.DataFrame | pa.Table,
+        *,
+        file: str,
+        dataset: str = "default",
+        sha256: str | None = None,
+        note: str | None = None,
+        options: dict[str, object] | None = None,
+        check: bool = False,
+        allow: Collection[str] = (),
+        known_indicators: Collection[str] | None = None,
+    ) -> ImportRecord:
         """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
         ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged.
 
@@ -425,10 +434,17 @@ class Store:
             if previous is not None:
                 return self._record(previous, reused=True)
             if check:
-                check_values(arrow, file=file, sheet=meta.get("sheet") or None,
-                             letters=json.loads(meta.get("letters") or "{}"), allow=allow,
-                             known_indicators=known_indicators)
-            report = {k: json.loads(meta[k]) for k in ("notes", "meta", "letters", "bad_cells") if meta.get(k)}
+                check_values(
+                    arrow,
+                    file=file,
+                    sheet=meta.get("sheet") or None,
+                    letters=json.loads(meta.get("letters") or "{}"),
+                    allow=allow,
+                    known_indicators=known_indicators,
+                )
+            report = {
+                k: json.loads(meta[k]) for k in ("notes", "meta", "letters", "bad_cells") if meta.get(k)
+            }
             arrow = self._canonical_entities(arrow, file)
             self._check_duplicates(arrow, file)
             stats = _stats(arrow)
@@ -445,12 +461,29 @@ class Store:
                     ).fetchone()[0]
                     self.con.execute(
                         "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [new_id, dataset, Path(file).name, file, sha, datetime.now(UTC).replace(tzinfo=None),
-                         *stats, meta.get("encoding") or None, meta.get("sheet") or None,
-                         meta.get("layout") or None, note])
-                    self.con.execute("INSERT INTO import_identity VALUES (?, ?, ?, ?)",
-                                     [new_id, opts_text, identity,
-                                      json.dumps(report, ensure_ascii=False) if report else None])
+                        [
+                            new_id,
+                            dataset,
+                            Path(file).name,
+                            file,
+                            sha,
+                            datetime.now(UTC).replace(tzinfo=None),
+                            *stats,
+                            meta.get("encoding") or None,
+                            meta.get("sheet") or None,
+                            meta.get("layout") or None,
+                            note,
+                        ],
+                    )
+                    self.con.execute(
+                        "INSERT INTO import_identity VALUES (?, ?, ?, ?)",
+                        [
+                            new_id,
+                            opts_text,
+                            identity,
+                            json.dumps(report, ensure_ascii=False) if report else None,
+                        ],
+                    )
                     details = arrow.select(list(_DETAIL_COLUMNS)).take(pa.array(first))
                     details = details.add_column(
                         0, "detail", pa.array(np.arange(len(first), dtype=np.int64) + base)
@@ -503,7 +536,8 @@ class Store:
         row = self.con.execute(
             "SELECT i.id FROM imports i LEFT JOIN import_identity d ON d.import_id = i.id WHERE i.dataset = ? "
             "AND (d.identity = ? OR (d.identity IS NULL AND i.sha256 = ? AND ?)) ORDER BY i.id LIMIT 1",
-            [dataset, identity, sha, not has_options]).fetchone()
+            [dataset, identity, sha, not has_options],
+        ).fetchone()
         return None if row is None else int(row[0])
 
     def _begin(self) -> None:
@@ -620,8 +654,10 @@ class Store:
         written before the table existed."""
         if self.con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'import_identity'").fetchall():
             return "import_identity"
-        return ("(SELECT NULL::INTEGER AS import_id, NULL::VARCHAR AS options, NULL::VARCHAR AS identity, "
-                "NULL::VARCHAR AS report WHERE false)")
+        return (
+            "(SELECT NULL::INTEGER AS import_id, NULL::VARCHAR AS options, NULL::VARCHAR AS identity, "
+            "NULL::VARCHAR AS report WHERE false)"
+        )
 
     def export_observations(self, dataset: str | None = None) -> pd.DataFrame:
         """Every stored observation in long form, any indicator: entity (canonical Chinese name), entity_code
@@ -629,20 +665,41 @@ class Store:
         (``Sheet1!C12`` for a workbook, ``row 12, column 'GDP'`` otherwise), source_title, source_url, import_id,
         dataset."""
         where = "WHERE i.dataset = ?" if dataset else ""
-        df = self._df(f"""
+        df = self._df(
+            f"""
             SELECT coalesce(e.name_zh, o.entity) AS entity, o.entity AS entity_code, o.indicator, o.unit, o.year,
                    o.value, o.raw, o.flags, o.note, i.file_name AS source_file, i.sheet, o.file_row, o.file_column,
                    d.report, o.source_title, o.source_url, o.import_id, i.dataset
             FROM observations o JOIN imports i ON i.id = o.import_id
             LEFT JOIN entities e ON e.id = o.entity LEFT JOIN {self._identity()} d ON d.import_id = o.import_id
-            {where} ORDER BY o.import_id, o.file_row, o.file_column, o.indicator""", [dataset] if dataset else None)
+            {where} ORDER BY o.import_id, o.file_row, o.file_column, o.indicator""",
+            [dataset] if dataset else None,
+        )
         letters = {r: json.loads(r).get("letters", {}) for r in df["report"].dropna().unique()}
-        df["source_cell"] = [_source_cell(sheet, letters.get(rep, {}) if isinstance(rep, str) else {}, row, col)
-                             for sheet, rep, row, col in zip(df["sheet"], df["report"], df["file_row"],
-                                                             df["file_column"], strict=True)]
+        df["source_cell"] = [
+            _source_cell(sheet, letters.get(rep, {}) if isinstance(rep, str) else {}, row, col)
+            for sheet, rep, row, col in zip(
+                df["sheet"], df["report"], df["file_row"], df["file_column"], strict=True
+            )
+        ]
         df["year"] = df["year"].astype("Int64")
-        cols = ["entity", "entity_code", "indicator", "unit", "year", "value", "flags", "source_file", "source_cell",
-                "raw", "note", "source_title", "source_url", "import_id", "dataset"]
+        cols = [
+            "entity",
+            "entity_code",
+            "indicator",
+            "unit",
+            "year",
+            "value",
+            "flags",
+            "source_file",
+            "source_cell",
+            "raw",
+            "note",
+            "source_title",
+            "source_url",
+            "import_id",
+            "dataset",
+        ]
         return df[cols]
 
     def summary(self) -> dict[str, pd.DataFrame]:
@@ -733,7 +790,9 @@ def _source_cell(sheet: object, letters: dict[str, str], row: object, column: ob
     """``Sheet1!C12`` when the column's letter is known, else ``row 12, column 'GDP'``."""
     r = str(int(row)) if isinstance(row, int | float | np.integer) and row == row else ""
     if isinstance(column, str) and column in letters and r:
-        return f"{sheet}!{letters[column]}{r}" if isinstance(sheet, str) and sheet else f"{letters[column]}{r}"
+        return (
+            f"{sheet}!{letters[column]}{r}" if isinstance(sheet, str) and sheet else f"{letters[column]}{r}"
+        )
     return f"row {r}, column {column!r}" if r else ""
 
 
