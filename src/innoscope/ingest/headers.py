@@ -148,7 +148,7 @@ def is_unit(text: str) -> bool:
 
 def simplified_unit(text: str) -> str:
     """A unit in Simplified characters without spaces (``萬 人`` -> ``万人``), as the value parser knows them."""
-    return _t2s().convert(text.replace(" ", ""))
+    return str(_t2s().convert(text.replace(" ", "")))
 
 
 def english_unit(text: str) -> str | None:
