@@ -22,20 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from innoscope.ingest.values import MAGNITUDES
+
 __all__ = ["COUNT_UNITS", "Figure", "find_figures", "unit_class"]
 
-MAGNITUDE = {
-    "千": 1e3,
-    "万": 1e4,
-    "十万": 1e5,
-    "百万": 1e6,
-    "千万": 1e7,
-    "亿": 1e8,
-    "十亿": 1e9,
-    "百亿": 1e10,
-    "千亿": 1e11,
-    "万亿": 1e12,
-}
+MAGNITUDE = {k: v for k, v in MAGNITUDES.items() if k != "百"}
+"""The value parser's magnitudes, without a bare 百 (in running text 百家, 百强 are words, not hundreds)."""
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
 COUNT_UNITS = (
     "家",
