@@ -53,3 +53,17 @@ def test_compare_any_two_cities_and_the_cited_path_stays(here, capsys):
 def test_a_year_the_yearbook_does_not_have_is_a_clean_error(here, capsys):
     assert main(["run", "--year", "2021", "--no-report"]) == 1
     assert "only 2023" in capsys.readouterr().err
+
+
+def test_run_shows_the_cited_lists_with_their_semantics(here, capsys):
+    assert main(["run", "--no-report", "--uncertainty", "0", "--sensitivity", "0"]) == 0
+    out = capsys.readouterr().out
+    lists = out[out.index("cited layer, lists (beside the index, not scored): 深圳 vs 杭州") :]
+    # NI 2024: 深圳 not among the 9 mainland cities of the top 20 -> "> 20", tied 10th; 杭州 13th world, 6th here
+    assert re.search(
+        r"自然指数2024科研城市全球排名（2023年数据）\s+│ top 20\s+│ > 20 \(10\)\s+│ 13 \(6\)", lists
+    )
+    assert re.search(
+        r"│ partial\s+│ 32 \(3\)\s+│ 19 \(5\)\s+│ not collected \(partial list\): missing", lists
+    )
+    assert "≤ 315, censored (not missing)" in lists

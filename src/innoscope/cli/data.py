@@ -621,6 +621,7 @@ def run_cmd(
     cmp = _print_compare(out, b, *compare, sources=False)
     if national:
         _print_standing(out, b, pair)
+        _print_lists(out, b, pair)
     unc = _print_uncertainty(out, b, pair, runs, seed) if runs > 0 else None
     _print_in_short(out, b, cmp, unc)
     unc = unc[0] if unc is not None else None
@@ -726,6 +727,35 @@ def _print_standing(out: Console, b: CityBuild, pair: tuple[str, str]) -> None:
                 *[_score(r[f"rank_{p}"]).removesuffix(".0") for p in pools],
             )
         out.print(t)
+
+
+def _print_lists(out: Console, b: CityBuild, pair: tuple[str, str]) -> None:
+    """The cited layer's lists beside the index (never scored): each list's completeness and what a city's absence
+    means, and both cities' values and places among the yearbook cities (docs/national.md section 4)."""
+    from innoscope.cities.cited_lists import STATUS, list_layer
+
+    lay = list_layer(b.entities).set_index(["list", "entity"])
+    names = b.cross_section.names
+    t = Table(
+        title=escape(
+            f"cited layer, lists (beside the index, not scored): {names[pair[0]]} vs {names[pair[1]]}; "
+            "place among the yearbook cities"
+        ),
+        title_justify="left",
+    )
+    for col in ("list", "kind", *(f"{names[e]} (place)" for e in pair), "a city not on it"):
+        t.add_column(escape(col))
+    for lid, g in lay.groupby(level="list", sort=False):
+        first = g.iloc[0]
+        absent = g[g["status"] != "listed"]
+        rule = STATUS[absent["status"].iloc[0]].format(shown=absent["shown"].iloc[0]) if len(absent) else "—"
+        cells = [
+            f"{g.at[(lid, e), 'shown']} ({_score(g.at[(lid, e), 'place']).removesuffix('.0')})" for e in pair
+        ]
+        t.add_row(
+            escape(str(first["list_zh"])), escape(str(first["completeness"])), *map(escape, cells), rule
+        )
+    out.print(t)
 
 
 def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: int, seed: int):
