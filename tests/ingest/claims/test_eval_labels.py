@@ -1,0 +1,46 @@
+"""The complete labels of the dev split (``tests/data/extract/complete_dev.csv``) are well formed: each row
+names a dev sentence by the first 12 hex digits of its sha256, a series the lexicon names (directly or as its
+growth/change/rank/ratio/share/cumulative/per-km² form) or ``?``, a number, and a kind."""
+
+import csv
+import hashlib
+from pathlib import Path
+
+from innoscope.ingest.claims import Lexicon
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "extract"
+KINDS = {"level", "growth", "change", "share", "rank", "ratio"}
+SUFFIXES = ("", "_growth", "_change", "_rank", "_ratio", "_share", "_per_km2", "_per_km2_rank")
+
+
+def _dev_shas() -> set[str]:
+    shas = set()
+    for name in ("cited_eval.csv", "sentences.csv"):
+        with (DATA / name).open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["split"] == "dev":
+                    shas.add(hashlib.sha256(row["sentence"].encode("utf-8")).hexdigest()[:12])
+    return shas
+
+
+def _known_ids() -> set[str]:
+    ids = set()
+    for ind in Lexicon.default().indicators.values():
+        bases = {ind.id, ind.growth, ind.rank, ind.cumulative} - {""}
+        ids |= {b + s for b in bases for s in SUFFIXES}
+    return ids
+
+
+def test_complete_dev_labels_are_well_formed():
+    with (DATA / "complete_dev.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    dev, ids = _dev_shas(), _known_ids()
+    assert len(rows) > 300
+    for i, r in enumerate(rows, start=2):
+        assert r["sentence_sha12"] in dev, (i, r)
+        assert r["indicator"] == "?" or r["indicator"] in ids, (i, r)
+        assert r["indicator"] != "?" or r["note"], (i, r)
+        float(r["value"])
+        assert r["year"] == "" or 1990 <= int(r["year"]) <= 2030, (i, r)
+        assert r["kind"] in KINDS, (i, r)
+        assert r["entity"], (i, r)
