@@ -290,7 +290,8 @@ def test_ambiguous_names_are_reported_with_candidates(g):
     m = g.match("吉林")
     assert m.status == "ambiguous" and {p.code for p in m.candidates} == {"220000", "220200"}
     with pytest.raises(
-        DataError, match=r"'吉林' fits 2 places: 吉林省 \(220000\); 吉林市 \(220200, 吉林省\)"
+        DataError,
+        match=r"'吉林' fits 2 places: 吉林省 \(jilin_province\) 220000; 吉林市 \(jilin\) 220200 吉林省",
     ):
         g.resolve("吉林")
     m = g.match("朝阳区")
@@ -340,12 +341,14 @@ def test_aggregates(g, name, kind):
 
 
 def test_unknown_names_get_did_you_mean_ranked_by_similarity(g):
-    assert g.match("杭洲").suggestions[0] == "杭州市 (330100, 浙江省)"
-    assert g.match("石家装").suggestions[0] == "石家庄市 (130100, 河北省)"
+    assert g.match("杭洲").suggestions[0] == "杭州市 (hangzhou) 330100 浙江省"
+    assert g.match("石家装").suggestions[0] == "石家庄市 (shijiazhuang) 130100 河北省"
     # three places one character away: the prefecture-level city first
-    assert g.match("深玔").suggestions[0] == "深圳市 (440300, 广东省)"
-    assert g.match("Hangzou").suggestions[0] == "杭州市 (330100, 浙江省)"
-    with pytest.raises(DataError, match=r"unknown place '杭洲'; did you mean 杭州市 \(330100, 浙江省\)"):
+    assert g.match("深玔").suggestions[0] == "深圳市 (shenzhen) 440300 广东省"
+    assert g.match("Hangzou").suggestions[0] == "杭州市 (hangzhou) 330100 浙江省"
+    with pytest.raises(
+        DataError, match=r"unknown place '杭洲'; did you mean 杭州市 \(hangzhou\) 330100 浙江省"
+    ):
         g.resolve("杭洲")
 
 

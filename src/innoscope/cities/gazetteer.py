@@ -34,7 +34,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from innoscope.ingest.names import Entity
+from innoscope.ingest.names import unknown_name
 from innoscope.model.errors import DataError
 
 __all__ = ["AGGREGATES", "Gazetteer", "Match", "Place", "aggregate_kind", "name_key"]
@@ -183,24 +183,15 @@ class Place:
         return self.short[0] if self.short and self.level != "county" else self.name
 
     def label(self, gazetteer: Gazetteer | None = None) -> str:
-        """``朝阳区 (110105, 北京市)``: name, code and the province, for messages."""
+        """``朝阳区 (chaoyangqu_beijing) 110105 北京市``: name, entity id, code and where it lies, for messages."""
         where = ""
         if gazetteer is not None and self.level != "province":
             prov = gazetteer.places[self.province].name
             parent = gazetteer.places.get(self.parent)
-            where = f", {prov}" + (
+            where = f" {prov}" + (
                 f" {parent.name}" if parent is not None and parent.level == "prefecture" else ""
             )
-        return f"{self.name} ({self.code}{where})"
-
-    def entity(self) -> Entity:
-        """The place as a store entity (full and short names as aliases)."""
-        return Entity(
-            id=self.id,
-            name_zh=self.short_name if self.level != "county" else self.name,
-            name_en=self.name_en,
-            pinyin=self.pinyin,
-        )
+        return f"{self.name} ({self.id}) {self.code}{where}"
 
 
 @dataclass(frozen=True)
@@ -504,7 +495,7 @@ class Gazetteer:
                 f"full name)"
             )
         if m.status == "unknown":
-            return f"{loc}unknown place {m.name!r}; did you mean {' or '.join(m.suggestions) or 'nothing close'}?"
+            return loc + unknown_name("place", m.name, m.suggestions[:3])
         return f"{loc}{m.name!r} is {m.status}"
 
 

@@ -36,6 +36,7 @@ from innoscope.cities.citydata import (
     in_short,
     seed_claims,
 )
+from innoscope.cities.entities import NEW_ENTITIES, problems_error, resolve_entities
 from innoscope.cli import app, err
 from innoscope.ingest.claims.review import is_review_file, read_review
 from innoscope.ingest.names import EntityTable, unknown_name
@@ -927,8 +928,21 @@ def import_cmd(
             "(default 30, or INNOSCOPE_LOCK_TIMEOUT)",
         ),
     ] = None,
+    new_entities: Annotated[
+        str,
+        typer.Option(
+            "--new-entities",
+            help="a name neither the store nor the gazetteer knows: reject (default: the import is refused, "
+            "every such name listed) or add (it becomes a new entity of the store)",
+        ),
+    ] = "reject",
 ) -> None:
     """Import files into the store: every file lands or none does, with an import report.
+
+    Names are read against the store's entities and the gazetteer of every Chinese province, prefecture and
+    county (深圳, 深圳市, Shenzhen; 吉林市 vs 吉林省 and 朝阳区 in two cities settled by the table's title and other
+    rows, or reported); places the store does not have yet are added with the import; totals and regions
+    (全国合计, 东部地区) are set aside and listed; every name that does not resolve is listed in one error.
 
     Official tables come as published: title lines (a title, NBS 数据库：/指标：/地区：/时间：, 单位：万元),
     merged bilingual headers with units and 全市/市辖区 series, years as columns, footer lines (注：…, 数据来源：…)
@@ -938,20 +952,8 @@ def import_cmd(
     --on-bad-cell flag. Values that make no sense (negative count, 1e999, year 3024, share > 100 %, with
     --framework an indicator it does not know) are rejected unless --allow. Importing the same file with the
     same options again changes nothing; with other options it is a new import."""
-    from innoscope.ingest.badcells import BAD_CELL_POLICIES
-    from innoscope.ingest.checks import CHECKS
-
     out = _out()
-    for file in files:
-        if not file.is_file():
-            raise DataError(f"{file}: {'is a directory, not a file' if file.is_dir() else 'no such file'}")
-    if layout not in ("auto", "long", "wide"):
-        raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
-    if on_bad_cell not in BAD_CELL_POLICIES:
-        raise DataError(f"--on-bad-cell must be {' or '.join(BAD_CELL_POLICIES)}, got {on_bad_cell!r}")
-    bad_allow = sorted(set(allow or ()) - set(CHECKS))
-    if bad_allow:
-        raise DataError(f"--allow {bad_allow[0]!r}: expected one of {', '.join(CHECKS)}")
+    _check_import_options(files, layout, on_bad_cell, allow or [], new_entities)
     columns = _column_mapping(column or [])
     fw = read_framework_yaml(str(framework_path(framework))) if framework else None
     units = {c: fw[c].unit for c in fw.indicators if fw[c].unit} if fw else None
@@ -969,7 +971,7 @@ def import_cmd(
                 f"({decided['accept']} accepted, {decided['correct']} corrected; {decided['reject']} "
                 f"rejected, {decided['unreviewed']} without a decision, not stored)"
             )
-            read.append((file, long, None, {"reader": "review"}))
+            read.append((file, long, None, {"reader": "review"}, []))
             continue
         if _is_cited_city_file(file, encoding):
             imp = import_cities(file, units=units, encoding=encoding, entities=entities)
@@ -977,14 +979,17 @@ def import_cmd(
             out.print(escape(imp.summary()))
             _print_report(out, imp.report, show)
             read.append(
-                (file, long, imp.sha256, {"reader": "cited", **({"encoding": encoding} if encoding else {})})
+                (
+                    file,
+                    long,
+                    imp.sha256,
+                    {"reader": "cited", **({"encoding": encoding} if encoding else {})},
+                    [],
+                )
             )
             continue
-        from innoscope.ingest.readers import read_table
-
         sh: str | int | None = int(sheet) if sheet is not None and sheet.isdigit() else sheet
-        long = read_table(
-            file,
+        opts = dict(
             encoding=encoding,
             sheet=sh,
             units=units,
@@ -999,10 +1004,15 @@ def import_cmd(
             exclude=exclude or (),
             indicator=indicator,
             on_bad_cell=on_bad_cell,
-            entities=entities,
         )
+        from innoscope.ingest.readers import read_table
+
+        long = read_table(file, entities=None, **opts)
         _print_table_report(out, file, long, show)
-        read.append((file, long, long.attrs.get("sha256"), None))
+        long, added = _resolve_names(out, long, entities, new_entities, str(file))
+        for ent in added:
+            entities.add(ent)
+        read.append((file, long, long.attrs.get("sha256"), None, added))
     with open_store(store, read_only=False, lock_timeout=lock_timeout) as st, st.transaction():
         recs = [
             st.import_long(
@@ -1015,8 +1025,9 @@ def import_cmd(
                 check=True,
                 allow=allow or (),
                 known_indicators=known,
+                entities=added,
             )
-            for file, long, sha, opts in read
+            for file, long, sha, opts, added in read
         ]
     for (file, *_), rec in zip(read, recs, strict=True):
         verb = "already in" if rec.reused else "imported into"
@@ -1025,14 +1036,6 @@ def import_cmd(
             f"{name}{verb} {escape(str(store))}: import {rec.id}, {rec.n_rows} rows, {rec.n_values} values, "
             f"{rec.n_flagged} flagged, sha256 {rec.sha256[:12]}"
         )
-
-
-def _store_entities(store: Path, lock_timeout: float | None) -> EntityTable:
-    """The entity table of an existing store (the default table for a store not created yet)."""
-    if not store.exists():
-        return EntityTable.default()
-    with open_store(store, read_only=True, lock_timeout=lock_timeout) as st:
-        return st.entity_table()
 
 
 def _print_table_report(out: Console, file: Path, long: pd.DataFrame, show: int) -> None:
@@ -1067,6 +1070,79 @@ def _print_table_report(out: Console, file: Path, long: pd.DataFrame, show: int)
                 f"  {escape(Path(f).name)}{escape(f', sheet {sheet}' if sheet else '')}, {escape(cell)}: "
                 f"{escape(repr(raw))} ({escape(reason)})"
             )
+
+
+def _store_entities(store: Path, lock_timeout: float | None = None) -> EntityTable:
+    """The store's entities, or those a new store starts with (the store is not created before the import)."""
+    if not store.exists():
+        return EntityTable.default()
+    with open_store(store, read_only=True, lock_timeout=lock_timeout) as st:
+        return st.entity_table()
+
+
+def _check_import_options(
+    files: list[Path], layout: str, on_bad_cell: str, allow: list[str], new_entities: str
+) -> None:
+    """Every file exists and every option has a known value, before anything is read."""
+    from innoscope.ingest.badcells import BAD_CELL_POLICIES
+    from innoscope.ingest.checks import CHECKS
+
+    for file in files:
+        if not file.is_file():
+            raise DataError(f"{file}: {'is a directory, not a file' if file.is_dir() else 'no such file'}")
+    if layout not in ("auto", "long", "wide"):
+        raise DataError(f"--layout must be auto, long or wide, got {layout!r}")
+    if on_bad_cell not in BAD_CELL_POLICIES:
+        raise DataError(f"--on-bad-cell must be {' or '.join(BAD_CELL_POLICIES)}, got {on_bad_cell!r}")
+    bad_allow = sorted(set(allow) - set(CHECKS))
+    if bad_allow:
+        raise DataError(f"--allow {bad_allow[0]!r}: expected one of {', '.join(CHECKS)}")
+    if new_entities not in NEW_ENTITIES:
+        raise DataError(f"--new-entities must be {' or '.join(NEW_ENTITIES)}, got {new_entities!r}")
+
+
+def _resolve_names(
+    out: Console, long: pd.DataFrame, table: EntityTable, new_entities: str, file: str
+) -> tuple[pd.DataFrame, list]:
+    """Entity names of a read table resolved (:func:`~innoscope.cities.entities.resolve_entities`, the set-aside
+    title and note rows as the title): ids in ``entity``, aggregate rows set aside and listed, and the entities the
+    import adds. Every name that does not resolve is listed in one error."""
+    order = long.sort_values("row", kind="stable") if "row" in long.columns else long
+    title = " ".join(text for _, text in json.loads(long.attrs.get("notes") or "[]"))
+    res = resolve_entities(
+        order["entity"].astype(str).tolist(), table, title=title or None, new_entities=new_entities
+    )
+    if res.problems:
+        exc = problems_error(file, res.problems)
+        enc = long.attrs.get("encoding")
+        if (
+            enc
+            and not long.attrs.get("sheet")
+            and not json.loads(long.attrs.get("options") or "{}").get("encoding")
+        ):
+            exc = DataError(
+                f"{exc}; the file was read as {enc} (detected): if its names look garbled, give the encoding "
+                "(--encoding gbk, big5 or utf-8)"
+            )
+        raise exc
+    attrs = dict(long.attrs)
+    if res.aggregates:
+        drop = long["entity"].isin(list(res.aggregates))
+        out.print(
+            f"set aside {int(drop.sum())} value(s) of {len(res.aggregates)} total or regional row(s), not "
+            f"places: " + ", ".join(f"{escape(n)} ({k})" for n, k in res.aggregates.items())
+        )
+        long = long[~drop].reset_index(drop=True)
+    long = long.assign(entity=long["entity"].map(res.ids))
+    long.attrs = attrs
+    fresh = [n for n, h in res.how.items() if h == "new entity"]
+    if res.new:
+        out.print(
+            f"{len(res.new)} new entit{'y' if len(res.new) == 1 else 'ies'} for the store: "
+            f"{len(res.new) - len(fresh)} place(s) of the gazetteer"
+            + (f", {len(fresh)} not in it (--new-entities add): {escape(', '.join(fresh))}" if fresh else "")
+        )
+    return long, res.new
 
 
 def _column_mapping(items: list[str]) -> dict[str, str]:

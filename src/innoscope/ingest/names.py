@@ -140,15 +140,18 @@ class EntityTable:
     def __init__(self, entities: Iterable[Entity] = ()):
         self.entities: dict[str, Entity] = {}
         self._index: dict[str, str] = {}
+        self._shared: dict[str, list[str]] = {}
         for e in entities:
             self.add(e)
 
     def add(self, entity: Entity) -> None:
+        """Add an entity. A name it shares with another entity (吉林 the province and the city, 朝阳区 in two
+        cities) is kept as shared: it no longer resolves alone, and :meth:`resolve` lists both."""
         if entity.id in self.entities:
             raise DataError(f"duplicate entity id {entity.id!r}")
         self.entities[entity.id] = entity
         for name in entity.names():
-            self._register(name, entity.id)
+            self._register(name, entity.id, shared_ok=True)
 
     def add_alias(self, entity_id: str, alias: str) -> None:
         """Make ``alias`` resolve to ``entity_id``; an alias already bound to another entity is an error."""
@@ -158,19 +161,33 @@ class EntityTable:
         if alias not in self.entities[entity_id].aliases:
             self.entities[entity_id].aliases.append(alias)
 
-    def _register(self, name: str, entity_id: str) -> None:
+    def _register(self, name: str, entity_id: str, *, shared_ok: bool = False) -> None:
         key = fold_name(name)
         if not key:
             raise DataError(f"empty name for entity {entity_id!r}")
-        other = self._index.get(key)
-        if other is not None and other != entity_id:
-            raise DataError(
-                f"name {name!r} (folded {key!r}) is ambiguous: it names both {other!r} and {entity_id!r}"
-            )
-        self._index[key] = entity_id
+        owners = self._shared.get(key) or ([self._index[key]] if key in self._index else [])
+        if owners and entity_id not in owners:
+            if not shared_ok:
+                raise DataError(
+                    f"name {name!r} (folded {key!r}) is ambiguous: it names both {owners[0]!r} and "
+                    f"{entity_id!r}"
+                )
+            self._shared[key] = [*owners, entity_id]
+            self._index.pop(key, None)
+            return
+        if key not in self._shared:
+            self._index[key] = entity_id
+
+    def owners(self, name: str) -> list[str]:
+        """Every entity id ``name`` names: one, several (a shared name) or none."""
+        if name in self.entities:
+            return [name]
+        key = fold_name(name)
+        return list(self._shared.get(key) or ([self._index[key]] if key in self._index else []))
 
     def __contains__(self, name: str) -> bool:
-        return fold_name(name) in self._index
+        key = fold_name(name)
+        return key in self._index or key in self._shared
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -180,15 +197,24 @@ class EntityTable:
         return list(self.entities)
 
     def get(self, name: str) -> str | None:
-        """The id for ``name``, or None."""
+        """The id for ``name`` (an id, or a name of exactly one entity), or None."""
+        if name in self.entities:
+            return name
         return self._index.get(fold_name(name))
 
     def resolve(self, name: str, *, where: str = "") -> str:
-        """The canonical id for ``name``; unknown names raise DataError with the closest known names."""
-        found = self._index.get(fold_name(name))
+        """The canonical id for ``name``; unknown names raise DataError with the closest known names, a name shared
+        by several entities with their ids."""
+        found = self.get(name)
         if found is not None:
             return found
         loc = f"{where}: " if where else ""
+        shared = self._shared.get(fold_name(name))
+        if shared:
+            raise DataError(
+                f"{loc}entity name {brief(name)} is ambiguous: it names "
+                f"{', '.join(map(self._label, shared))}; write the id or a name of one of them"
+            )
         marks = stray_marks(name)
         note = f" (combining mark {marks}: not part of a name)" if marks else ""
         raise DataError(

@@ -363,11 +363,21 @@ class Store:
             raise DataError(f"store {self.path} is open read-only: cannot {what}")
 
     def add_entity(self, entity: Entity) -> None:
+        self.add_entities([entity])
+
+    def add_entities(self, entities: Sequence[Entity]) -> None:
+        """Add entities in one transaction: all or none (an id already in the store is an error)."""
         self._writable("add an entity")
-        table = self.entity_table()
-        table.add(entity)  # validates id and names against the existing ones
-        self._entity_table = None
-        self._write_entities(EntityTable([entity]))
+        EntityTable([*self.entity_table().entities.values(), *entities])  # validates the ids
+        self.con.begin()
+        try:
+            self._write_entities(EntityTable(entities))
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            self._entity_table = None
 
     def add_alias(self, entity_id: str, alias: str) -> None:
         self._writable("add an alias")
@@ -413,6 +423,7 @@ class Store:
         check: bool = False,
         allow: Collection[str] = (),
         known_indicators: Collection[str] | None = None,
+        entities: Sequence[Entity] = (),
     ) -> ImportRecord:
         """Import a tidy long table (columns as :data:`~innoscope.ingest.readers.TIDY_COLUMNS`; ``entity``,
         ``indicator``, ``year``, ``value`` required) in one transaction. Raises ImportFailed, store unchanged.
@@ -420,7 +431,8 @@ class Store:
         ``options``: what shaped the reading (default: the table's ``options`` metadata, as the readers set
         it); with the content hash it is the import's identity (module docstring). ``check=True``: values
         checked against their meaning first (:func:`~innoscope.ingest.checks.check_values`, with ``allow``
-        and ``known_indicators``), as :meth:`import_file` and ``innoscope import`` do."""
+        and ``known_indicators``), as :meth:`import_file` and ``innoscope import`` do. ``entities``: the new
+        entities its rows name (places of the gazetteer, entities a user let the import add), stored with it."""
         self._writable("import")
         from innoscope.ingest.checks import check_values
 
@@ -445,7 +457,8 @@ class Store:
             report = {
                 k: json.loads(meta[k]) for k in ("notes", "meta", "letters", "bad_cells") if meta.get(k)
             }
-            arrow = self._canonical_entities(arrow, file)
+            known = EntityTable([*self.entity_table().entities.values(), *entities]) if entities else None
+            arrow = self._canonical_entities(arrow, file, known)
             self._check_duplicates(arrow, file)
             stats = _stats(arrow)
             detail, first = _detail_ids(arrow)
@@ -514,6 +527,9 @@ class Store:
                     self.con.execute("INSERT INTO observations_indicator SELECT * FROM _incoming_indicator")
                     self.con.execute("""INSERT INTO observations_data SELECT detail, indicator_id, value, raw, "row"
                         FROM _incoming""")
+                    if entities:
+                        self._write_entities(EntityTable(entities))
+                        self._entity_table = None
                     self._end(commit=True)
                 except BaseException:
                     self._end(commit=False)
@@ -557,7 +573,7 @@ class Store:
         ).fetchone()
         return ImportRecord(*r, reused=reused)
 
-    def _canonical_entities(self, arrow: pa.Table, file: str) -> pa.Table:
+    def _canonical_entities(self, arrow: pa.Table, file: str, table: EntityTable | None = None) -> pa.Table:
         """Entities must be known ids; names (深圳, Shenzhen...) are resolved through the store's table, each
         distinct name once."""
         import pyarrow.compute as pc
@@ -570,7 +586,7 @@ class Store:
             distinct = pc.unique(ent.chunk(0).dictionary if ent.num_chunks else pa.array([], pa.string()))
         else:
             distinct = pc.unique(ent)
-        table = self.entity_table()
+        table = table or self.entity_table()
         mapping = {}
         for name in distinct.to_pylist():
             if name in table.entities:
