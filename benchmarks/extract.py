@@ -20,6 +20,15 @@ figures someone needed, so a sentence's other figures count against precision al
 "precision on labelled figures" counts only extracted tuples whose value is a labelled value of that
 sentence (does the engine put a labelled figure in the right place, series, unit and year?).
 
+Complete labels (``complete_heldout.csv``, ``complete_dev.csv`` when present; guide in docs/extract.md): every
+figure about a place of a sentence, keyed by ``sentence_sha12`` (first 12 hex digits of sha256 of the sentence).
+Scored against cited ∪ complete: for a completely labelled sentence the labels are its complete labels plus
+any cited label that no complete label covers (same place, value within 0.5 %); a complete label supersedes
+the cited one for the same figure (a year the title gives, a unit or series it corrects, noted in ``note``).
+A figure labelled ``?`` (no lexicon id names its series) is left out of recall, and an extracted tuple of it
+counts as wrong. A sentence without complete labels keeps its cited labels. The cited-only columns stay for
+comparability with earlier runs.
+
 Throughput: two corpora of about ``--mb`` MB of UTF-8 text each, written to a file and read by
 :func:`innoscope.ingest.claims.extract_file` (reading, decoding, clean-up, rules, all candidates built): the
 founding article repeated (news-like density of figures) and the article with the dev sentences (a figure in
@@ -37,6 +46,7 @@ Usage: python benchmarks/extract.py [--split heldout|dev|all] [--show-misses] [-
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import platform
 import re
@@ -75,6 +85,43 @@ def items(split: str) -> pd.DataFrame:
     return both if split == "all" else both[both["split"] == split]
 
 
+def sha12(sentence: str) -> str:
+    """First 12 hex digits of sha256 of the sentence: the key of the complete labels."""
+    return hashlib.sha256(sentence.encode("utf-8")).hexdigest()[:12]
+
+
+def complete_labels(split: str) -> dict[str, list[tuple]]:
+    """Complete labels of ``split`` by sentence key (``complete_<split>.csv``; {} when the file is absent).
+
+    A sentence with no figure about a place has one row with an empty entity and maps to [].
+    """
+    path = DATA / f"complete_{split}.csv"
+    if not path.exists():
+        return {}
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out: dict[str, list[tuple]] = {}
+    for r in df.itertuples():
+        labels = out.setdefault(r.sentence_sha12, [])
+        if r.entity:
+            year = int(r.year) if r.year else None
+            labels.append((r.entity, r.indicator, float(r.value), r.unit, year))
+    return out
+
+
+def union_labels(cited: list[tuple], complete: list[tuple] | None) -> tuple[list[tuple], list[tuple]]:
+    """(labels to score, ``?`` figures) of one sentence: its complete labels plus the cited labels they do not
+    cover (same place, value within 0.5 %); the cited labels alone when the sentence is not completely labelled.
+    """
+    if complete is None:
+        return list(cited), []
+    named = [x for x in complete if x[1] != "?"]
+    unnamed = [x for x in complete if x[1] == "?"]
+    rest = [
+        g for g in cited if not any(g[0] == x[0] and math.isclose(g[2], x[2], rel_tol=5e-3) for x in complete)
+    ]
+    return named + rest, unnamed
+
+
 def _match(e: tuple, g: tuple) -> bool:
     if e[0] != g[0] or e[1] != g[1] or e[3] != g[3]:
         return False
@@ -86,8 +133,14 @@ def _match(e: tuple, g: tuple) -> bool:
 def evaluate(split: str, extractor: Extractor | None = None, show: bool = False) -> dict:
     ex = extractor or Extractor(place_index())
     df = items(split)
+    complete = {
+        k: v
+        for s in ([split] if split != "all" else ["dev", "heldout"])
+        for k, v in complete_labels(s).items()
+    }
     n_gold = n_gold_hit = n_ext = n_ext_hit = n_lab = n_lab_hit = 0
-    misses, wrong = [], []
+    n_full = n_full_hit = n_full_ext_hit = n_complete = n_unnamed = 0
+    misses, wrong, full_misses, full_wrong = [], [], [], []
     for (title, d, sentence), g in df.groupby(["title", "date", "sentence"], sort=False):
         gold = [
             (r.entity, r.indicator, float(r.value), r.unit, None if pd.isna(r.year) else int(r.year))
@@ -120,11 +173,25 @@ def evaluate(split: str, extractor: Extractor | None = None, show: bool = False)
                 if not h:
                     wrong.append((sentence, e))
         misses += [(sentence, x, ext) for x, h in zip(gold, hit_g, strict=True) if not h]
+        full, unnamed = union_labels(gold, complete.get(sha12(sentence)))
+        n_complete += sha12(sentence) in complete
+        n_unnamed += len(unnamed)
+        n_full += len(full)
+        hit_f = [any(_match(e, x) for e in ext) for x in full]
+        n_full_hit += sum(hit_f)
+        hit_fe = [any(_match(e, x) for x in full) for e in ext]
+        n_full_ext_hit += sum(hit_fe)
+        full_misses += [(sentence, x, ext) for x, h in zip(full, hit_f, strict=True) if not h]
+        full_wrong += [(sentence, e) for e, h in zip(ext, hit_fe, strict=True) if not h]
     if show:
         for s, x, ext in misses:
             print(f"MISS {x}\n     {s[:160]!r}\n     got {ext}")
         for s, e in wrong:
             print(f"WRONG {e}\n     {s[:160]!r}")
+        for s, x, ext in full_misses:
+            print(f"MISS (cited ∪ complete) {x}\n     {s[:160]!r}\n     got {ext}")
+        for s, e in full_wrong:
+            print(f"WRONG (cited ∪ complete) {e}\n     {s[:160]!r}")
     return {
         "split": split,
         "sentences": df.groupby(["title", "sentence"]).ngroups,
@@ -134,6 +201,11 @@ def evaluate(split: str, extractor: Extractor | None = None, show: bool = False)
         "precision": n_ext_hit / n_ext if n_ext else float("nan"),
         "labelled_figures": n_lab,
         "precision_labelled": n_lab_hit / n_lab if n_lab else float("nan"),
+        "complete_sentences": n_complete,
+        "labels_full": n_full,
+        "unnamed": n_unnamed,
+        "recall_full": n_full_hit / n_full if n_full else float("nan"),
+        "precision_full": n_full_ext_hit / n_ext if n_ext else float("nan"),
     }
 
 
@@ -275,6 +347,19 @@ def _write(path: Path, scores: list[dict], tps: list[dict], mem: list[dict], bef
         lines.append(
             f"| {s['split']} | {s['sentences']} | {s['labelled']} | {s['recall']:.3f} | {s['extracted']} | "
             f"{s['precision']:.3f} | {s['labelled_figures']} | {s['precision_labelled']:.3f} |"
+        )
+    lines += [
+        "",
+        "Against cited ∪ complete labels (every figure about a place of a completely labelled sentence; "
+        "`?` figures, whose series no lexicon id names, are out of recall and wrong when extracted):",
+        "",
+        "| split | completely labelled sentences | labels | `?` figures | recall | extracted tuples | precision |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        lines.append(
+            f"| {s['split']} | {s['complete_sentences']} of {s['sentences']} | {s['labels_full']} | "
+            f"{s['unnamed']} | {s['recall_full']:.3f} | {s['extracted']} | {s['precision_full']:.3f} |"
         )
     lines += [
         "",
