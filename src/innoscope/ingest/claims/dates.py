@@ -2,8 +2,15 @@
 上年, 今年, 前年), and the document's date itself.
 
 A relative year is resolved from the document date (``--date``, else the first date written in the document's
-first 2,000 characters): 去年/上年 = year - 1, 前年 = year - 2, 今年/本年/目前/现有 = year. 上年 after 比/较/同/与
-(比上年增长) names the base of a comparison, not the figure's year, and is ignored.
+first 2,000 characters): 去年/上年 = year - 1, 前年 = year - 2, 今年/本年/目前/现有 = year. 上年/去年 after
+比/较/同/与 (比上年增长) names the base of a comparison, not the figure's year, and is ignored; an explicit year
+after them (较2022年增长, 与2023年末相比) is kept but marked as a ``base``: it dates a level written inside the
+comparison, never a growth or a change.
+
+The year of a document's title line (:func:`title_year`): the first year written as such (2023年, 2021年度),
+else a four-digit year that is not part of a date or an amount (《2023上海科技进步报告》, 评价报告2022, Nature
+Index 2024); a government work report (政府工作报告, Report on the Work of the Government) reviews the year
+before the one it is presented in, so its year is one less.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["YearMention", "document_date", "find_years", "parse_date"]
+__all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_year"]
 
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
@@ -20,6 +27,14 @@ _YEAR_RE = re.compile(
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|last year|this year)"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
+_BASE_BEFORE = ("比", "较", "同", "与", "于")
+_BASE_EXPLICIT_RE = re.compile(r"(?:比|较|与|同|相比|对比|相较)\s?$")
+_TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s?年(?!\s?\d{1,2}\s?月)")
+_TITLE_BARE_RE = re.compile(
+    r"(?<![\d./-])((?:19|20)\d{2})(?![\d./-]|\s?(?:年|月|亿|万|千|家|元|件|所|人|个|%|余|多))"
+)
+_MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s?$")
+_WORK_REPORT_RE = re.compile(r"政府工作报告|Report on the Work of", re.IGNORECASE)
 _REL = {
     "去年": -1,
     "上年": -1,
@@ -43,6 +58,7 @@ class YearMention:
     end: int
     year: int | None  # None: relative, no document date to resolve it
     source: str  # "explicit" or "relative: 去年 (document date 2025-02-16)"
+    base: bool = False  # the base of a comparison (较2022年增长): dates no growth or change
 
 
 def parse_date(text: str) -> date | None:
@@ -66,16 +82,11 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     out = []
     for m in _YEAR_RE.finditer(text):
         if m["y"] or m["ye"]:
-            out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"]), "explicit"))
+            base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None
+            out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"]), "explicit", base))
             continue
         word = m["rel"]
-        if word in ("上年", "上一年") and text[max(0, m.start() - 1) : m.start()] in (
-            "比",
-            "较",
-            "同",
-            "与",
-            "于",
-        ):
+        if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:
             continue
         if doc_date is None:
             out.append(YearMention(m.start(), m.end(), None, f"relative: {word} (no document date)"))
@@ -89,3 +100,17 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
                 )
             )
     return out
+
+
+def title_year(title: str) -> int | None:
+    """The year a document's title line gives its figures (module docstring), or None."""
+    m = _TITLE_YEAR_RE.search(title)
+    year = int(m[1]) if m else None
+    if year is None:
+        for b in _TITLE_BARE_RE.finditer(title):
+            if not _DATE_RE.match(title, b.start()) and not _MONTH_BEFORE_RE.search(title, 0, b.start()):
+                year = int(b[1])
+                break
+    if year is not None and _WORK_REPORT_RE.search(title):
+        year -= 1
+    return year

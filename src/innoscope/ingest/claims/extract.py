@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from innoscope.ingest.claims.dates import YearMention, document_date, find_years
+from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
 from innoscope.ingest.claims.document import clean, fold, iter_text
 from innoscope.ingest.claims.indicators import Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import Figure, find_figures, unit_class
@@ -95,9 +95,6 @@ _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?"
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
 )
-_TITLE_YEAR_RE = re.compile(
-    r"((?:19|20)\d{2})\s?年.*(?:公报|报告|年鉴|统计|白皮书|通报)|(?:bulletin|report|yearbook)", re.IGNORECASE
-)
 _SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
 _IS_RE = re.compile(r"是|为|相当于")
 _CUMULATIVE_RE = re.compile(r"累计|总数")
@@ -114,6 +111,7 @@ class _Ctx:
     subject: str | None
     title_year: int | None
     title_phrase: PhraseMention | None
+    title_end: int = 0
 
 
 class Extractor:
@@ -150,10 +148,10 @@ class Extractor:
         main = subject or main_place(self.places.find(norm[:200_000]), self.places.weights)
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
         first = first if len(first) <= 80 else ""
-        ty = _TITLE_YEAR_RE.search(first)
-        title_year = int(ty.group(1)) if ty and ty.group(1) else None
         phrases = self.lexicon.find(first)
-        return _Ctx(document, d, main, title_year, phrases[0] if phrases else None)
+        end = norm.find(first) + len(first) if first else 0
+        ty = title_year(first) if first else None
+        return _Ctx(document, d, main, ty, phrases[0] if phrases else None, end)
 
     # -- one chunk --------------------------------------------------------------------------------
     def _chunk(self, text: str, norm: str, base: int, ctx: _Ctx) -> Iterator[Candidate]:
@@ -175,10 +173,11 @@ class Extractor:
                     header = _header(norm, s0, s1, phrases[sl["i"]])
             elif norm[s0:s1].strip():
                 header = []
-            if not f_s and not r_s:
+            if not f_s and not r_s and not _RANK_LIST_RE.search(norm, s0, s1):
                 continue
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
             sent.column = _columns(norm, s0, s1, f_s, header)
+            sent.in_title = base == 0 and s0 < ctx.title_end
             for c in sent.candidates():
                 yield Candidate(
                     ctx.document,
@@ -278,6 +277,7 @@ class _Sentence:
         self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}
+        self.in_title = False
 
     def clause_start(self, pos: int) -> int:
         return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
@@ -448,16 +448,25 @@ class _Sentence:
         return words
 
     # -- years ----------------------------------------------------------------------------------
-    def year_of(self, start: int) -> tuple[int | None, str]:
-        before = [y for y in self.years if y.end <= start]
+    def _dates(self, y: YearMention, start: int, kind: str) -> bool:
+        """Whether year mention ``y`` can date a figure at ``start``: a comparison's base (较2022年) dates only a
+        level written in its own clause (与2023年末常住人口1252.2万人相比)."""
+        if not y.base:
+            return True
+        return kind not in ("growth", "change") and self.clause_start(y.start) == self.clause_start(start)
+
+    def year_of(self, start: int, kind: str = "level") -> tuple[int | None, str]:
+        before = [y for y in self.years if y.end <= start and self._dates(y, start, kind)]
         if before:
             y = before[-1]
             return y.year, y.source
         cs = self.clause_start(start)
-        after = [y for y in self.years if y.start >= start and self.clause_start(y.start) == cs]
+        after = [
+            y for y in self.years if y.start >= start and self.clause_start(y.start) == cs and not y.base
+        ]
         if after:
             return after[0].year, after[0].source
-        if self.ctx.title_year is not None:
+        if self.ctx.title_year is not None and not self.in_title:
             return self.ctx.title_year, "document title"
         return None, ""
 
@@ -543,7 +552,7 @@ class _Sentence:
             unit = hit.indicator.unit
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
-        year, ysrc = self.year_of(f.start)
+        year, ysrc = self.year_of(f.start, kind)
         qual = qualifier_of(
             self.norm[max(cs, f.start - 8) : f.start],
             self.norm[f.end : f.end + 3],
