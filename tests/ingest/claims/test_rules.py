@@ -15,7 +15,11 @@ def ex():
 
 
 def got(ex, text, **kw):
-    return [(c.entity, c.indicator, c.value, c.unit, c.year, c.kind) for c in ex.extract_chunks([text], **kw)]
+    return [
+        (c.entity, c.indicator, c.value, c.unit, c.year, c.kind)
+        for c in ex.extract_chunks([text], **kw)
+        if c.indicator
+    ]
 
 
 @pytest.mark.parametrize(
@@ -79,4 +83,111 @@ def test_rank_list_without_figures(ex):
         ("深圳", "innovative_city_capacity_rank", 1.0, "rank", None, "rank"),
         ("南京", "innovative_city_capacity_rank", 2.0, "rank", None, "rank"),
         ("杭州", "innovative_city_capacity_rank", 3.0, "rank", None, "rank"),
+    ]
+
+
+def test_media_name_is_not_a_place(ex):
+    # 天津日报 is a newspaper: the document is about 深圳
+    assert got(ex, "天津日报：深圳 专精特新第一城\n国家级专精特新小巨人企业1333家。") == [
+        ("深圳", "little_giants_valid", 1333.0, "家", None, "level")
+    ]
+
+
+def test_abbreviations_of_several_cities(ex):
+    rows = got(ex, "2023年百城房价收入比\n京沪两城居第三、第四，房价收入比分别为29.8、29.4。")
+    assert ("北京", "house_price_income_ratio", 29.8, "ratio", 2023, "level") in rows
+    assert ("上海", "house_price_income_ratio", 29.4, "ratio", 2023, "level") in rows
+    assert ("北京", "house_price_income_ratio_rank", 3.0, "rank", 2023, "rank") in rows
+    assert ("上海", "house_price_income_ratio_rank", 4.0, "rank", 2023, "rank") in rows
+    assert len(rows) == 4
+
+
+def test_respective_list_from_an_earlier_line(ex):
+    text = "Shenzhen vs Hangzhou: a comparison\n独角兽企业分别为34家和19家。"
+    assert got(ex, text) == [
+        ("深圳", "unicorns", 34.0, "家", None, "level"),
+        ("杭州", "unicorns", 19.0, "家", None, "level"),
+    ]
+    # three sentences later the list is forgotten: the figures go to the document's main city
+    far = "深圳和杭州。甲。乙。丙。丁。独角兽企业分别为34家和19家。"
+    assert {r[0] for r in got(ex, far)} == {"深圳"}
+
+
+def test_respective_list_of_series(ex):
+    rows = got(ex, "广州高新技术企业、科技型中小企业分别增至1.3万家和2.1万家。")
+    assert rows == [("广州", "high_tech_enterprises", 13000.0, "家", None, "level")]  # 2.1万家: no id
+    rows = got(ex, "深圳3D打印设备、服务机器人、电子元件产量分别增长56.0%、38.0%、26.6%。")
+    assert rows == [("深圳", "service_robot_output_growth", 38.0, "%", None, "growth")]
+
+
+def test_unnamed_series_do_not_borrow_a_neighbour(ex):
+    assert got(ex, "2024年重庆GDP达到3.2万亿元，人均GDP突破10万元。") == [
+        ("重庆", "gdp", 3.2e12, "元", 2024, "level")
+    ]
+    assert got(ex, "武汉拥有7所双一流高校、2所985高校。") == [
+        ("武汉", "double_first_class_universities", 7.0, "所", None, "level")
+    ]
+    cands = list(ex.extract_chunks(["苏州潜在独角兽企业75家。"]))
+    assert [(c.indicator, c.phrase, c.status, c.value) for c in cands] == [
+        ("", "潜在独角兽企业", "proposed", 75.0)
+    ]
+
+
+def test_ranks_shared_listed_and_respective(ex):
+    rows = got(ex, "苏州高新技术企业超过1.57万家，独角兽企业17家，均位居全国第四。")
+    assert ("苏州", "high_tech_enterprises_rank", 4.0, "rank", None, "rank") in rows
+    assert ("苏州", "unicorns_rank", 4.0, "rank", None, "rank") in rows
+    rows = got(ex, "合肥全社会研发投入强度4%、万人发明专利拥有量82.7件，分别居省会城市第2位、第5位。")
+    assert ("合肥", "rd_intensity_rank", 2.0, "rank", None, "rank") in rows
+    assert ("合肥", "invention_patents_per_10k_pop_rank", 5.0, "rank", None, "rank") in rows
+    rows = got(ex, "北京和上海分别以79家、66家独角兽企业排名全球第三、四位。")
+    assert ("北京", "unicorns_rank", 3.0, "rank", None, "rank") in rows
+    assert ("上海", "unicorns_rank", 4.0, "rank", None, "rank") in rows
+    rows = got(ex, "广州和杭州(同为22家独角兽企业，并列第八位)")
+    assert ("广州", "unicorns_rank", 8.0, "rank", None, "rank") in rows
+    assert ("杭州", "unicorns_rank", 8.0, "rank", None, "rank") in rows
+
+
+def test_rank_of_a_total_a_density_an_increase(ex):
+    rows = got(ex, "2024年深圳全社会研发投入2236.6亿元，93.3%来自企业，总量居全国城市第一。")
+    assert ("深圳", "rd_expenditure_rank", 1.0, "rank", 2024, "rank") in rows
+    rows = got(ex, "深圳平均每平方公里拥有12家国家级高新技术企业，密度位居全国第一。")
+    assert ("深圳", "high_tech_enterprises_per_km2_rank", 1.0, "rank", None, "rank") in rows
+    rows = got(ex, "广州入选全球独角兽企业22家，增量全国第一。")
+    assert rows == [("广州", "unicorns", 22.0, "家", None, "level")]
+
+
+def test_figures_of_the_whole_before_its_part(ex):
+    rows = got(ex, "北京报告\n区域研发投入强度为4.22%，其中北京为6.58%，保持各省区市首位。")
+    assert rows == [
+        ("北京", "rd_intensity", 6.58, "%", None, "share"),
+        ("北京", "rd_intensity_rank", 1.0, "rank", None, "rank"),
+    ]
+
+
+def test_decrease_is_negative(ex):
+    assert got(ex, "年末北京常住人口2183.2万人，比上年末减少2.6万人。")[1] == (
+        "北京",
+        "resident_population_change",
+        -26000.0,
+        "人",
+        None,
+        "change",
+    )
+    assert got(ex, "深圳地区生产总值下降1.5%。") == [("深圳", "gdp_growth", -1.5, "%", None, "growth")]
+
+
+def test_change_of_a_cumulative_total(ex):
+    rows = got(ex, "深圳新增国家级专精特新小巨人企业296家，总数达1025家。")
+    assert rows == [
+        ("深圳", "little_giants_cumulative_change", 296.0, "家", None, "change"),
+        ("深圳", "little_giants_cumulative", 1025.0, "家", None, "level"),
+    ]
+
+
+def test_table_row_without_header_takes_the_title_series(ex):
+    rows = got(ex, "PCT国际专利申请受理量\n北京 | Beijing | 11463 | 11438")
+    assert rows == [
+        ("北京", "pct_applications", 11463.0, "件", None, "level"),
+        ("北京", "pct_applications", 11438.0, "件", None, "level"),
     ]

@@ -22,14 +22,14 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
 from innoscope.ingest.claims.document import clean, fold, iter_text
-from innoscope.ingest.claims.indicators import Indicator, Lexicon, PhraseMention
+from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import Figure, find_figures, unit_class
 from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
 from innoscope.ingest.claims.qualifiers import RankMention, find_ranks, kind_of, qualifier_of
@@ -87,6 +87,16 @@ _SENT_RE = re.compile(r"[^。！？!?\n]*(?:[。！？!?\n]|$)")
 _EN_STOP_RE = re.compile(r"(?<![Nn]o)(?<=[A-Za-z)\]])\.\s+(?=[A-Z\"“])")
 _CLAUSE_RE = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
 _LIST_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and)\s?$")
+_PLACE_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and|vs\.?|VS|对比|PK)\s?$")
+_ITEM_SEP_RE = re.compile(r"、|和|以及")
+_WHOLE_RE = re.compile(r"其中\s?")
+_ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
+_RANK_OF_CHANGE_RE = re.compile(r"(?:增量|增速|增幅|增长率|增长速度)\s?$")
+_DECREASE_RE = re.compile(
+    r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
+)
+_PRIOR_AGE = 3
+_DENSITY_RE = re.compile(r"密度\s?$")
 _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
 _COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
 _FOLLOW_GAP_RE = re.compile(r"^[\s的国家级省市规模以上各类相关]{0,4}$")
@@ -112,6 +122,8 @@ class _Ctx:
     title_year: int | None
     title_phrase: PhraseMention | None
     title_end: int = 0
+    prior: list[str] = field(default_factory=list)  # the last list of places of an earlier sentence
+    prior_age: int = _PRIOR_AGE + 1
 
 
 class Extractor:
@@ -147,7 +159,7 @@ class Extractor:
         d = doc_date or document_date(norm)
         main = subject or main_place(self.places.find(norm[:200_000]), self.places.weights)
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
-        first = first if len(first) <= 80 else ""
+        first = first if len(first) <= 120 and "。" not in first else ""
         phrases = self.lexicon.find(first)
         end = norm.find(first) + len(first) if first else 0
         ty = title_year(first) if first else None
@@ -173,12 +185,17 @@ class Extractor:
                     header = _header(norm, s0, s1, phrases[sl["i"]])
             elif norm[s0:s1].strip():
                 header = []
+            lists = [names for i in range(len(p_s)) if len(set(names := _coordinated_at(norm, p_s, i))) > 1]
             if not f_s and not r_s and not _RANK_LIST_RE.search(norm, s0, s1):
+                _remember(ctx, lists)
                 continue
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
             sent.column = _columns(norm, s0, s1, f_s, header)
             sent.in_title = base == 0 and s0 < ctx.title_end
-            for c in sent.candidates():
+            sent.table_row = "|" in norm[s0:s1] and not header
+            cands = list(sent.candidates())
+            _remember(ctx, lists)
+            for c in cands:
                 yield Candidate(
                     ctx.document,
                     c["entity"],
@@ -196,6 +213,40 @@ class Extractor:
                     base + c["start"],
                     base + c["end"],
                 )
+
+
+def _remember(ctx: _Ctx, lists: list[list[str]]) -> None:
+    """Keep the last list of places written (深圳和杭州, Shenzhen vs Hangzhou) for the next sentences."""
+    if lists:
+        ctx.prior, ctx.prior_age = lists[-1], 0
+    else:
+        ctx.prior_age += 1
+
+
+def _coordinated_at(norm: str, places: list[PlaceMention], i: int) -> list[str]:
+    """The list of places ending at place mention ``i`` (深圳和杭州, 北京、深圳, 京沪, Shenzhen vs Hangzhou)."""
+    out = [places[i].place]
+    j = i
+    while j > 0:
+        a, b = places[j - 1], places[j]
+        gap = norm[a.end : b.start]
+        if a.place in ("", "*") or b.place in ("", "*"):
+            break
+        if not (_PLACE_SEP_RE.match(gap) or (a.abbr and b.abbr and not gap)):
+            break
+        out.insert(0, a.place)
+        j -= 1
+    return out
+
+
+def _cumulative_series(ind: Indicator, kind: str, before: str, sentence: str) -> str:
+    """The series of a level stated with 累计/总数 (the lexicon's cumulative series), and of a change in a
+    sentence that gives such a total (新增296家,总数达1025家: a change of the cumulative series)."""
+    if ind.cumulative and kind == "level" and _CUMULATIVE_RE.search(before):
+        return ind.cumulative
+    if ind.cumulative and kind == "change" and _CUMULATIVE_RE.search(sentence):
+        return f"{ind.cumulative}_change"
+    return ind.series(kind)
 
 
 def _each_place(row: Row, names: list[str], seen: Seen) -> Iterator[Row]:
@@ -278,6 +329,10 @@ class _Sentence:
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}
         self.in_title = False
+        self.table_row = False
+        self.resp_series: dict[int, PhraseMention | None] = {}
+        self.fig_places: dict[int, list[str]] = {}
+        self.fig_phrase: dict[int, PhraseMention | None] = {}
 
     def clause_start(self, pos: int) -> int:
         return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
@@ -285,15 +340,7 @@ class _Sentence:
     # -- places -----------------------------------------------------------------------------------
     def _coordinated(self, i: int) -> list[str]:
         """The place list ending at place mention ``i`` (深圳和杭州, 北京、深圳)."""
-        out = [self.places[i].place]
-        j = i
-        while j > 0:
-            a, b = self.places[j - 1], self.places[j]
-            if a.place in ("", "*") or not _LIST_SEP_RE.match(self.norm[a.end : b.start]):
-                break
-            out.insert(0, a.place)
-            j -= 1
-        return out
+        return _coordinated_at(self.norm, self.places, i)
 
     def _place_before(self, pos: int, lo: int) -> tuple[int, PlaceMention] | None:
         best = None
@@ -321,8 +368,15 @@ class _Sentence:
         if place == "":
             return []
         if place == "*":
-            return [self.ctx.subject] if self.ctx.subject else []
+            return [self.ctx.subject] if self.ctx.subject and not self._whole_of_part(start) else []
         return [place]
+
+    def _whole_of_part(self, start: int) -> bool:
+        """A figure before 其中 + a place (区域……4.22%……其中北京为6.58%) is about the whole, not a city."""
+        for m in _WHOLE_RE.finditer(self.norm, start, self.s1):
+            if any(p.start == m.end() and p.place not in ("", "*") for p in self.places):
+                return True
+        return False
 
     def _adjacent(self, start: int, kind: str) -> list[str] | None:
         """The place(s) written right before the figure; [] when a scope word or an unknown name owns it; None
@@ -347,18 +401,53 @@ class _Sentence:
         """Figure start -> place for 深圳和杭州分别为A和B (and carried on to later 分别 of the sentence)."""
         out: dict[int, str] = {}
         for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, self.s1):
-            hit = self._place_before(m.start(), self.s0)
-            if hit is None or hit[1].place in ("", "*"):
-                continue
-            names = self._coordinated(hit[0])
-            if len(names) < 2:
-                continue
-            group = [f for f in self.figures if f.start > m.end()][: len(names)]
-            if len(group) == len(names) and all(
-                _LIST_SEP_RE.match(self.norm[a.end : b.start]) for a, b in zip(group, group[1:], strict=False)
-            ):
-                for f, n in zip(group, names, strict=True):
-                    out.setdefault(f.start, n)
+            names = self._respective_names(m.start())
+            group = self._group_after(m.end(), len(names)) if len(names) > 1 else []
+            for f, n in zip(group, names, strict=False):
+                out.setdefault(f.start, n)
+        return out
+
+    def _respective_names(self, pos: int) -> list[str]:
+        """The places a 分别 at ``pos`` goes through: the list written before it, else (no place written before it
+        and no list of series) the list of places of a sentence just before (the title's Shenzhen vs Hangzhou)."""
+        hit = self._place_before(pos, self.s0)
+        if hit is not None:
+            return self._coordinated(hit[0]) if hit[1].place not in ("", "*") else []
+        if self.ctx.prior_age <= _PRIOR_AGE and not self._series_items(pos):
+            return self.ctx.prior
+        return []
+
+    def _group_after(self, pos: int, n: int) -> list[Figure]:
+        """The ``n`` figures written as a list right after ``pos`` (分别为2.66万家和1.65万家), or []."""
+        group = [f for f in self.figures if f.start > pos][:n]
+        if len(group) == n and all(
+            _LIST_SEP_RE.match(self.norm[a.end : b.start]) for a, b in itertools.pairwise(group)
+        ):
+            return group
+        return []
+
+    def _series_items(self, pos: int) -> list[PhraseMention | None]:
+        """The series listed before a 分别 at ``pos`` in its clause (高新技术企业、科技型中小企业分别……): each item's
+        phrase, None for an item no phrase names; [] when the clause holds no such list (a place after its first
+        item, a figure, or no phrase at all)."""
+        cs = self.clause_start(pos)
+        cuts = [cs, *(m.end() for m in _ITEM_SEP_RE.finditer(self.norm, cs, pos)), pos]
+        spans = list(itertools.pairwise(cuts))
+        if len(spans) < 2 or any(cs <= f.start < pos and not f.bare for f in self.figures):
+            return []
+        if any(spans[0][1] <= p.start < pos and p.place not in ("", "*") for p in self.places):
+            return []
+        items = [next((p for p in self.phrases if a <= p.start and p.end <= b), None) for a, b in spans]
+        return items if any(items) else []
+
+    def respective_series(self) -> dict[int, PhraseMention | None]:
+        """Figure start -> its series for 3D打印设备、服务机器人、电子元件产品产量分别增长56.0%、38.0%、26.6%
+        (None: an item no lexicon phrase names)."""
+        out: dict[int, PhraseMention | None] = {}
+        for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, self.s1):
+            items = self._series_items(m.start())
+            for f, p in zip(self._group_after(m.end(), len(items)) if items else [], items, strict=False):
+                out.setdefault(f.start, p)
         return out
 
     def _list_gap(self, a: int, b: int) -> bool:
@@ -402,7 +491,7 @@ class _Sentence:
 
     # -- indicators ---------------------------------------------------------------------------------
     def _fits(self, ind: Indicator, unit: str | None, kind: str, magnitude: float) -> bool:
-        if kind in ("growth", "ratio", "rank"):
+        if kind in ("growth", "ratio", "rank") or not ind.id:
             return True
         iu = ind.unit
         num = iu.split("/")[0]
@@ -473,16 +562,23 @@ class _Sentence:
     # -- all together ---------------------------------------------------------------------------------
     def candidates(self) -> Iterator[Row]:
         resp = self.respective()
+        self.resp_series = self.respective_series()
         units, kinds = self.group_units()
         seen: Seen = set()
         for f in self.figures:
             yield from self._figure(f, resp, units, kinds, seen)
+        targets = self.rank_targets()
         for r in self.ranks:
-            yield from self._rank(r, seen)
+            for names, hit in targets.get(r.start) or [(None, self._rank_phrase(r.start))]:
+                yield from self._rank(r, seen, names, hit)
         yield from self._rank_list(seen)
 
     def _figure_indicator(self, f: Figure, unit: str | None, kind: str) -> PhraseMention | None:
         """The phrase naming a figure's series: its own, its list's, its table column's (module docstring)."""
+        if f.start in self.resp_series:
+            return self.resp_series[f.start]
+        if self.table_row and not self.column and self.ctx.title_phrase is not None:
+            return self.ctx.title_phrase  # a table row without its header: the title names the series
         if kind == "share":
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
             if hit is None or hit.indicator.unit not in _SHARE_UNITS:
@@ -502,9 +598,9 @@ class _Sentence:
     def _bare_ok(self, f: Figure, hit: PhraseMention | None) -> bool:
         """A number with neither magnitude nor unit is a figure only with a table column, a dimensionless series
         named in its sentence, a magnitude, or an English phrase right after it."""
-        if hit is None:
+        if hit is None or not hit.indicator.id:
             return False
-        if self.column.get(f.start) is hit:
+        if self.column.get(f.start) is hit or (self.table_row and hit is self.ctx.title_phrase):
             return True
         if hit.start < self.s0:
             return False
@@ -518,13 +614,12 @@ class _Sentence:
         self, hit: PhraseMention | None, kind: str, unit: str, f: Figure, before: str
     ) -> tuple[str, str, str, str]:
         """(series id, unit, phrase, status) of a figure named by ``hit`` (or proposed)."""
-        if hit is None:
-            return "", unit, self._propose(f.start), "proposed"
+        if hit is None or not hit.indicator.id:
+            phrase = self._propose(f.start) if hit is None else self.text[hit.start : hit.end]
+            return "", unit, phrase, "proposed"
         ind = hit.indicator
         num = ind.unit.split("/")[0]
-        series = ind.series(kind)
-        if kind == "level" and ind.cumulative and _CUMULATIVE_RE.search(before):
-            series = ind.cumulative
+        series = _cumulative_series(ind, kind, before, self.norm[self.s0 : self.s1])
         out_unit = (
             num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
         )
@@ -551,7 +646,9 @@ class _Sentence:
                 return
             unit = hit.indicator.unit
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
+        self.fig_places[f.start], self.fig_phrase[f.start] = names, hit
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
+        sign = -1.0 if kind in ("growth", "change") and _DECREASE_RE.search(before) else 1.0
         year, ysrc = self.year_of(f.start, kind)
         qual = qualifier_of(
             self.norm[max(cs, f.start - 8) : f.start],
@@ -563,7 +660,7 @@ class _Sentence:
         row = {
             "indicator": series,
             "phrase": phrase,
-            "value": f.value,
+            "value": sign * f.value,
             "unit": out_unit,
             "year": year,
             "year_source": ysrc,
@@ -580,9 +677,85 @@ class _Sentence:
         """(series id, phrase, status) of a rank whose series is named by ``hit`` (or proposed)."""
         if hit is None:
             return "", self._propose(at), "proposed"
+        if not hit.indicator.id:
+            return "", self.text[hit.start : hit.end] if hit.start >= self.s0 else hit.phrase, "proposed"
+        series = hit.indicator.series("rank")
+        if _DENSITY_RE.search(self.norm, max(self.s0, at - 4), at):
+            series = f"{hit.indicator.id}_per_km2_rank"
         if hit.start >= self.s0:
-            return hit.indicator.series("rank"), self.text[hit.start : hit.end], "lexicon"
-        return hit.indicator.series("rank"), hit.phrase, "lexicon (title)"
+            return series, self.text[hit.start : hit.end], "lexicon"
+        return series, hit.phrase, "lexicon (title)"
+
+    def _rank_phrase(self, pos: int) -> PhraseMention | None:
+        """The series a rank at ``pos`` is about: none for the rank of an increase (增量全国第一); for a total
+        (总量居全国第一) the nearest phrase of a level, not of a share; else the nearest phrase before it."""
+        cs = self.clause_start(pos)
+        before = self.norm[cs:pos]
+        if m := _RANK_OF_CHANGE_RE.search(before):
+            return PhraseMention(cs + m.start(), cs + m.end(), UNNAMED, m.group(0).strip())
+        if "总量" in before[-4:]:
+            return next(
+                (
+                    p
+                    for p in reversed(self.phrases)
+                    if self.s0 <= p.start and p.end <= pos and p.indicator.unit not in _SHARE_UNITS
+                ),
+                self._phrase_before(pos),
+            )
+        return self._phrase_before(pos)
+
+    def rank_targets(self) -> dict[int, list[tuple[list[str] | None, PhraseMention | None]]]:
+        """Rank start -> (places, series phrase) for ranks that go with several figures or places: 均居全国第一
+        after figures of two series (one rank each); a list of ranks after a list of as many places (京沪两城居
+        第三、第四) or after as many figures with 分别 (研发投入强度4%、万人发明专利拥有量82.7件,分别居第2位、第5位);
+        a rank after a figure given to several places (北京、深圳以1027家……位居全国第一; 同为22家,并列第八位)."""
+        out: dict[int, list[tuple[list[str] | None, PhraseMention | None]]] = {}
+        for group in self._rank_groups():
+            out.update(self._list_targets(group))
+        for r in self.ranks:
+            if r.start not in out:
+                out[r.start] = self._shared_targets(r)
+        return {k: v for k, v in out.items() if v}
+
+    def _rank_groups(self) -> list[list[RankMention]]:
+        groups: list[list[RankMention]] = []
+        for r in self.ranks:
+            if groups and _LIST_SEP_RE.match(self.norm[groups[-1][-1].end : r.start]):
+                groups[-1].append(r)
+            else:
+                groups.append([r])
+        return [g for g in groups if len(g) > 1]
+
+    def _list_targets(self, group: list[RankMention]) -> dict[int, list[tuple[list[str] | None, Any]]]:
+        n, first = len(group), group[0].start
+        hit = self._place_before(first, self.s0)
+        resp = [m.start() for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, first)]
+        if hit is not None and hit[1].place not in ("", "*"):
+            names = self._coordinated(hit[0])
+            between = [f for f in self.figures if hit[1].end <= f.start < first]
+            if len(names) == n and (not between or resp):
+                phrase = self._rank_phrase(first)
+                return {r.start: [([p], phrase)] for r, p in zip(group, names, strict=True)}
+        figs = [f for f in self.figures if resp and f.end <= resp[-1] and f.start in self.fig_places][-n:]
+        if resp and len(figs) == n:
+            return {
+                r.start: [(self.fig_places[f.start], self.fig_phrase[f.start])]
+                for r, f in zip(group, figs, strict=True)
+            }
+        return {}
+
+    def _shared_targets(self, r: RankMention) -> list[tuple[list[str] | None, PhraseMention | None]]:
+        figs = [f for f in self.figures if f.end <= r.start and f.start in self.fig_places]
+        if not figs:
+            return []
+        if _ALL_RE.search(self.norm, max(self.s0, r.start - 3), r.start):
+            phrases = {id(h): (self.fig_places[f.start], h) for f in figs if (h := self.fig_phrase[f.start])}
+            return list(phrases.values()) if len(phrases) > 1 else []
+        last = figs[-1]
+        names = self.fig_places[last.start]
+        if len(names) > 1 and not any(last.end <= p.start < r.start for p in self.places):
+            return [(names, self._rank_phrase(r.start))]
+        return []
 
     def _phrase_before(self, pos: int) -> PhraseMention | None:
         """The nearest phrase before ``pos`` in the sentence, else the title's."""
@@ -590,12 +763,11 @@ class _Sentence:
             (p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= pos), self.ctx.title_phrase
         )
 
-    def _rank(self, r: RankMention, seen: Seen) -> Iterator[Row]:
-        names = self.places_of(r.start, "rank")
-        if not names and self.ctx.subject:
-            hit_place = self._place_before(r.start, self.s0)
-            names = [self.ctx.subject] if hit_place is None or hit_place[1].place == "" else []
-        series, phrase, status = self._rank_series(self._phrase_before(r.start), r.start)
+    def _rank(
+        self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
+    ) -> Iterator[Row]:
+        names = names if names is not None else self._rank_places(r)
+        series, phrase, status = self._rank_series(hit, r.start)
         year, ysrc = self.year_of(r.start)
         row = {
             "indicator": series,
@@ -612,6 +784,13 @@ class _Sentence:
             "end": r.end,
         }
         yield from _each_place(row, names, seen)
+
+    def _rank_places(self, r: RankMention) -> list[str]:
+        names = self.places_of(r.start, "rank")
+        if not names and self.ctx.subject:
+            hit_place = self._place_before(r.start, self.s0)
+            names = [self.ctx.subject] if hit_place is None or hit_place[1].place == "" else []
+        return names
 
     def _chain(self, at: int) -> list[PlaceMention]:
         """The list of places right after ``at`` (深圳、南京、杭州), without figures in between."""

@@ -4,10 +4,15 @@ Each entry: ``id``, ``unit`` (base unit of a level of the series), Chinese phras
 phrases ``en`` (matched case-insensitively as whole words), optional ``growth``/``rank`` ids (default
 ``<id>_growth``, ``<id>_rank``) and ``cumulative`` (the series of a figure stated with 累计/总数). Longest phrase first, so 人工智能相关企业 is not read as 人工智能企业. A user
 lexicon (same format) extends or overrides the bundled one by id.
+
+``unnamed``: phrases of series no id names (潜在独角兽企业, 科技型中小企业, 商标注册量, 人均GDP, 985高校). They are
+matched like the others (so 潜在独角兽企业 is not read as 独角兽企业 and a figure after 人均GDP does not take GDP)
+but give :data:`UNNAMED`, an indicator without id: the figure is proposed with that phrase.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +26,7 @@ from innoscope.ingest.claims.document import fold
 from innoscope.ingest.claims.places import longest_matcher, trie_pattern
 from innoscope.model.errors import DataError
 
-__all__ = ["Indicator", "Lexicon", "PhraseMention"]
+__all__ = ["UNNAMED", "Indicator", "Lexicon", "PhraseMention"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,10 @@ class Indicator:
         return self.id
 
 
+UNNAMED = Indicator("", "")
+"""The indicator of a phrase that names a series no lexicon id names."""
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseMention:
     start: int
@@ -60,6 +69,7 @@ class PhraseMention:
 @dataclass
 class Lexicon:
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    unnamed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._compile()
@@ -72,13 +82,17 @@ class Lexicon:
                 self._by_phrase.setdefault(fold(p), ind)
             for p in ind.en:
                 en.setdefault(p.lower(), ind)
+        for p in self.unnamed:
+            self._by_phrase.setdefault(fold(p), UNNAMED)
         self._zh = longest_matcher(self._by_phrase)
         en_alt = trie_pattern(en)
         self._en = re.compile(rf"(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])", re.IGNORECASE)
         self._en_map = en
 
     @classmethod
-    def from_records(cls, records: list[dict[str, Any]], label: str) -> Lexicon:
+    def from_records(
+        cls, records: list[dict[str, Any]], label: str, unnamed: tuple[str, ...] = ()
+    ) -> Lexicon:
         inds = {}
         for i, r in enumerate(records):
             if not isinstance(r, dict) or not r.get("id") or not r.get("unit"):
@@ -95,7 +109,7 @@ class Lexicon:
                 str(r.get("rank") or ""),
                 str(r.get("cumulative") or ""),
             )
-        return cls(inds)
+        return cls(inds, unnamed)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Lexicon:
@@ -110,7 +124,7 @@ class Lexicon:
             raise DataError(f"{label}: invalid YAML: {exc}") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("indicators"), list):
             raise DataError(f"{label}: expected a mapping with an 'indicators' list")
-        return cls.from_records(doc["indicators"], label)
+        return cls.from_records(doc["indicators"], label, tuple(map(str, doc.get("unnamed") or ())))
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -119,18 +133,26 @@ class Lexicon:
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with ``other``'s entries added (same id: ``other`` wins)."""
-        return Lexicon({**self.indicators, **other.indicators})
+        return Lexicon({**self.indicators, **other.indicators}, (*self.unnamed, *other.unnamed))
 
     def find(self, text: str) -> list[PhraseMention]:
         """Indicator phrases of ``text`` (the matching text), by position; overlaps resolved longest-first."""
         out = [PhraseMention(end + 1 - len(p), end + 1, self._by_phrase[p], p) for end, p in self._zh(text)]
         if any(c.isascii() and c.isalpha() for c in text[:4096]) or self._en_map:
+            ends = [p.end for p in out]
             out += [
                 PhraseMention(m.start(), m.end(), self._en_map[m.group(0).lower()], m.group(0))
                 for m in self._en.finditer(text)
+                if not _inside(out, ends, m.start())
             ]
             out.sort(key=lambda p: p.start)
         return out
+
+
+def _inside(zh: list[PhraseMention], ends: list[int], pos: int) -> bool:
+    """Whether ``pos`` falls inside a Chinese phrase (GDP of 人均GDP is not a phrase of its own)."""
+    i = bisect.bisect_right(ends, pos)
+    return i < len(zh) and zh[i].start <= pos
 
 
 @lru_cache(maxsize=1)

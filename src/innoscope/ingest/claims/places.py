@@ -6,6 +6,10 @@ It is built from an :class:`~innoscope.ingest.names.EntityTable` (the store's or
 ``(canonical name, names)`` pairs, such as a gazetteer. Matching is longest-first over one regular expression;
 English names match as whole words.
 
+A place name inside the name of a newspaper or broadcaster (天津日报, 香港商报, 深圳新闻网) is not a place.
+Well-known abbreviations of several cities (京沪, 沪深, 北上广深) are read as the list of their cities, one
+mention per character (flag ``abbr``), so that 京沪两城……分别为29.8、29.4 is about 北京 and 上海.
+
 The implicit subject (全市, 我市, 该市, 本市, the city) of a document is its main city: the place it names
 most often (the first named among equals), unless the user gives it. An index may weigh places (the gazetteer's
 provinces count half, so 陕西省西安市 makes 西安 the subject).
@@ -43,6 +47,10 @@ SCOPES = (
     "大中城市",
     "长三角",
     "珠三角",
+    "京津冀",
+    "粤港澳大湾区",
+    "大湾区",
+    "长江经济带",
     "国内",
     "nationally",
     "national",
@@ -50,6 +58,61 @@ SCOPES = (
     "global",
 )
 """Words that name the scope of a rank or an average (全国平均水平), not a place the figure is about."""
+
+ABBREVIATIONS = {
+    "京": "北京",
+    "沪": "上海",
+    "津": "天津",
+    "渝": "重庆",
+    "深": "深圳",
+    "广": "广州",
+    "穗": "广州",
+    "杭": "杭州",
+    "宁": "南京",
+    "苏": "苏州",
+    "锡": "无锡",
+    "常": "常州",
+    "长": "长沙",
+    "株": "株洲",
+    "潭": "湘潭",
+    "甬": "宁波",
+    "蓉": "成都",
+    "成": "成都",
+    "港": "香港",
+    "莞": "东莞",
+    "佛": "佛山",
+    "北": "北京",
+    "上": "上海",
+}
+"""One-character abbreviations of cities, read only inside the combinations of :data:`ABBREVIATION_LISTS`."""
+ABBREVIATION_LISTS = (
+    "京沪",
+    "沪京",
+    "京沪深",
+    "京沪广深",
+    "北上广深",
+    "北上广",
+    "北上深",
+    "沪深",
+    "深沪",
+    "京深",
+    "沪杭",
+    "杭沪",
+    "沪宁",
+    "宁杭",
+    "沪苏",
+    "苏杭",
+    "杭甬",
+    "深港",
+    "港深",
+    "成渝",
+    "深莞",
+    "京津",
+    "苏锡常",
+    "长株潭",
+)
+"""Abbreviations of several cities written together (京沪 = 北京, 上海)."""
+_MEDIA_RE = re.compile(r"日报|晚报|商报|早报|晨报|都市报|工人报|青年报|新闻网|电视台|卫视|广播电视")
 
 
 def longest_matcher(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
@@ -96,6 +159,7 @@ class PlaceMention:
     start: int
     end: int
     place: str  # canonical Chinese name; "" for a scope word, "*" for an implicit subject
+    abbr: bool = False  # one character of an abbreviation list (京 of 京沪)
 
 
 class PlaceIndex:
@@ -114,7 +178,13 @@ class PlaceIndex:
         zh = sorted((n for n in self.names if not n.isascii()), key=len, reverse=True)
         en = sorted((n for n in self.names if n.isascii()), key=len, reverse=True)
         self._scope = {w: ("*" if w in IMPLICIT_SUBJECTS else "") for w in (*IMPLICIT_SUBJECTS, *SCOPES)}
-        zh_all = [*zh, *(w for w in self._scope if not w.isascii())]
+        known = set(self.names.values())
+        self._abbr = {
+            w: [ABBREVIATIONS[c] for c in w]
+            for w in ABBREVIATION_LISTS
+            if w not in self.names and all(ABBREVIATIONS[c] in known for c in w)
+        }
+        zh_all = [*zh, *(w for w in self._scope if not w.isascii()), *self._abbr]
         en_all = [*en, *(w for w in self._scope if w.isascii())]
         self._zh = longest_matcher(zh_all)
         self._en = re.compile(rf"(?<![A-Za-z])(?:{trie_pattern(en_all)})(?![A-Za-z])")
@@ -126,11 +196,14 @@ class PlaceIndex:
 
     def find(self, text: str) -> list[PlaceMention]:
         """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
-        scope, names = self._scope, self.names
-        found = [
-            PlaceMention(end + 1 - len(w), end + 1, scope[w] if w in scope else names[w])
-            for end, w in self._zh(text)
-        ]
+        scope, names, abbr = self._scope, self.names, self._abbr
+        found = []
+        for end, w in self._zh(text):
+            start = end + 1 - len(w)
+            if w in abbr:
+                found += [PlaceMention(start + k, start + k + 1, p, True) for k, p in enumerate(abbr[w])]
+            elif _MEDIA_RE.match(text, end + 1) is None:
+                found.append(PlaceMention(start, end + 1, scope[w] if w in scope else names[w]))
         if _LATIN_RE.search(text):
             found += [
                 PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])

@@ -160,7 +160,7 @@ _EN_ORD = {
 }
 _RANK_RE = re.compile(
     r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
-    r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市)?"
+    r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份)?"
     r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?"
     r"|(?P<top>首位|榜首|首|第一))"
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
@@ -190,11 +190,7 @@ def find_ranks(text: str) -> list[RankMention]:
     for m in _RANK_RE.finditer(text):
         if m["n"] is not None:
             r = _cn_ordinal(m["n"])
-            nxt = (
-                text[m.end() - 1 : m.end() + 1]
-                if m.group(0).endswith(("位", "名"))
-                else text[m.end() : m.end() + 1]
-            )
+            nxt = _after_ordinal(text, m)
             if m["pre"] is None and m["scope"] is None and nxt[:1] not in ("位", "名"):
                 continue
         elif m["top"] is not None:
@@ -212,4 +208,36 @@ def find_ranks(text: str) -> list[RankMention]:
         if r is None:
             continue
         out.append(RankMention(m.start(), m.end(), r, m["scope"] or ""))
+        out += _continued(text, m.end(), m["scope"] or "")
+    return _distinct(out)
+
+
+_ORD = r"\d+|[一二三四五六七八九十]+"
+_CONTINUED_RE = re.compile(
+    rf"[、和及]\s?(?:第(?P<a>{_ORD})(?:位|名)?|(?P<b>{_ORD})(?=[位名]|[、和及]\s?第?(?:{_ORD})))"
+)
+
+
+def _continued(text: str, end: int, scope: str) -> list[RankMention]:
+    """Ordinals continuing a rank (第三、四位: 3 and 4; 第六和第三: 6 and 3)."""
+    out = []
+    while (m := _CONTINUED_RE.match(text, end)) is not None:
+        r = _cn_ordinal(m["a"] or m["b"])
+        if r is None:
+            break
+        last = m.end() if m["a"] else m.end("b") + (text[m.end("b") : m.end("b") + 1] in ("位", "名"))
+        out.append(RankMention(m.start() + 1, last, r, scope))
+        end = last
     return out
+
+
+def _after_ordinal(text: str, m: re.Match[str]) -> str:
+    """The character after an ordinal's 位/名, or after the list of ordinals it starts (第三、四位)."""
+    if m.group(0).endswith(("位", "名")):
+        return text[m.end() - 1 : m.end() + 1]
+    more = _continued(text, m.end(), "")
+    return text[more[-1].end - 1 : more[-1].end] if more else text[m.end() : m.end() + 1]
+
+
+def _distinct(ranks: list[RankMention]) -> list[RankMention]:
+    return sorted({r.start: r for r in reversed(ranks)}.values(), key=lambda r: r.start)
