@@ -191,3 +191,39 @@ def test_table_row_without_header_takes_the_title_series(ex):
         ("北京", "pct_applications", 11463.0, "件", None, "level"),
         ("北京", "pct_applications", 11438.0, "件", None, "level"),
     ]
+
+
+def test_english_ranks_and_adjectives(ex):
+    assert got(ex, "Shenzhen ranked second nationwide with more than 2,200 AI companies.") == [
+        ("深圳", "ai_enterprises", 2200.0, "家", None, "level"),
+        ("深圳", "ai_enterprises_rank", 2.0, "rank", None, "rank"),
+    ]
+    assert got(ex, "Shenzhen is home to 24,000 national high-tech enterprises.") == [
+        ("深圳", "high_tech_enterprises", 24000.0, "家", None, "level")
+    ]
+
+
+def test_magnitude_without_number_and_ranges_with_magnitudes(ex):
+    # 突破千亿元 = more than 1e11 yuan
+    assert got(ex, "武汉全社会研发投入突破千亿元。") == [
+        ("武汉", "rd_expenditure", 1e11, "元", None, "level")
+    ]
+    (c,) = [c for c in ex.extract_chunks(["深圳新增高新技术企业1.5万至2万家。"]) if c.indicator]
+    assert (c.indicator, c.value, c.qualifier) == ("high_tech_enterprises_change", 15000.0, "range to 20000")
+
+
+def test_table_columns_headed_by_years(ex):
+    text = "国家高新技术企业数量\n城市 | 2023年 | 2024年\n深圳 | 23000 | 26600"
+    assert got(ex, text) == [
+        ("深圳", "high_tech_enterprises", 23000.0, "家", 2023, "level"),
+        ("深圳", "high_tech_enterprises", 26600.0, "家", 2024, "level"),
+    ]
+
+
+def test_ranks_are_not_counts_and_the_country_is_no_city(ex):
+    # 四位 of 第三、四位 is a rank, not four of something; 中国316家 is the country's count
+    text = "2023胡润全球独角兽榜，中国316家\n北京和上海分别以79家、66家独角兽企业排名全球第三、四位。"
+    rows = got(ex, text)
+    assert all(r[2] != 316.0 for r in rows)
+    assert [r for r in rows if r[3] == "位"] == []
+    assert len(list(ex.extract_chunks([text]))) == 4

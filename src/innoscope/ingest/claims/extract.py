@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
 from innoscope.ingest.claims.document import clean, fold, iter_text
@@ -99,7 +99,10 @@ _PRIOR_AGE = 3
 _DENSITY_RE = re.compile(r"密度\s?$")
 _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
 _COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
-_FOLLOW_GAP_RE = re.compile(r"^[\s的国家级省市规模以上各类相关]{0,4}$")
+_FOLLOW_GAP_RE = re.compile(
+    r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$",
+    re.IGNORECASE,
+)
 _RESPECTIVE_RE = re.compile(r"分别|respectively")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?")
 _PROPOSE_STRIP_RE = re.compile(
@@ -177,14 +180,16 @@ class Extractor:
             for k, v in (("f", figures), ("r", ranks), ("p", places), ("i", phrases), ("y", years))
         }
         header: list[PhraseMention | None] = []
+        header_years: list[YearMention | None] = []
         for s0, s1 in _sentences(norm):
             sl = {k: slice(bisect.bisect_left(v, s0), bisect.bisect_left(v, s1)) for k, v in idx.items()}
             f_s, r_s, p_s = figures[sl["f"]], ranks[sl["r"]], places[sl["p"]]
             if "|" in norm[s0:s1]:
                 if not f_s:
                     header = _header(norm, s0, s1, phrases[sl["i"]])
+                    header_years = _header(norm, s0, s1, years[sl["y"]])
             elif norm[s0:s1].strip():
-                header = []
+                header, header_years = [], []
             lists = [names for i in range(len(p_s)) if len(set(names := _coordinated_at(norm, p_s, i))) > 1]
             if not f_s and not r_s and not _RANK_LIST_RE.search(norm, s0, s1):
                 _remember(ctx, lists)
@@ -192,7 +197,8 @@ class Extractor:
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
             sent.column = _columns(norm, s0, s1, f_s, header)
             sent.in_title = base == 0 and s0 < ctx.title_end
-            sent.table_row = "|" in norm[s0:s1] and not header
+            sent.table_row = "|" in norm[s0:s1] and not any(header)
+            sent.column_year = _columns(norm, s0, s1, f_s, header_years)
             cands = list(sent.candidates())
             _remember(ctx, lists)
             for c in cands:
@@ -263,21 +269,23 @@ def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
     return [(a + 1, b) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
-def _header(norm: str, s0: int, s1: int, phrases: list[PhraseMention]) -> list[PhraseMention | None]:
-    """The indicator phrase of each cell of a table's header row (a ``|`` line without figures)."""
-    return [next((p for p in phrases if a <= p.start and p.end <= b), None) for a, b in _cells(norm, s0, s1)]
+_M = TypeVar("_M", PhraseMention, YearMention)
 
 
-def _columns(
-    norm: str, s0: int, s1: int, figures: list[Figure], header: list[PhraseMention | None]
-) -> dict[int, PhraseMention]:
-    """Figure start -> the header phrase of its column, for a ``|`` row under a header with as many cells."""
+def _header(norm: str, s0: int, s1: int, mentions: list[_M]) -> list[_M | None]:
+    """The indicator phrase (or the year) of each cell of a table's header row (a ``|`` line without figures)."""
+    return [next((p for p in mentions if a <= p.start and p.end <= b), None) for a, b in _cells(norm, s0, s1)]
+
+
+def _columns(norm: str, s0: int, s1: int, figures: list[Figure], header: list[_M | None]) -> dict[int, _M]:
+    """Figure start -> the header phrase (or year) of its column, for a ``|`` row under a header with as many
+    cells."""
     if not header or "|" not in norm[s0:s1]:
         return {}
     cells = _cells(norm, s0, s1)
     if len(cells) != len(header):
         return {}
-    out: dict[int, PhraseMention] = {}
+    out: dict[int, _M] = {}
     for f in figures:
         k = next((i for i, (a, b) in enumerate(cells) if a <= f.start < b), None)
         h = header[k] if k is not None else None
@@ -325,11 +333,13 @@ class _Sentence:
             years,
         )
         self.ctx = ctx
+        self.figures = [f for f in figures if not any(r.start <= f.start < r.end for r in ranks)]
         self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}
         self.in_title = False
         self.table_row = False
+        self.column_year: dict[int, YearMention] = {}
         self.resp_series: dict[int, PhraseMention | None] = {}
         self.fig_places: dict[int, list[str]] = {}
         self.fig_phrase: dict[int, PhraseMention | None] = {}
@@ -649,7 +659,8 @@ class _Sentence:
         self.fig_places[f.start], self.fig_phrase[f.start] = names, hit
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
         sign = -1.0 if kind in ("growth", "change") and _DECREASE_RE.search(before) else 1.0
-        year, ysrc = self.year_of(f.start, kind)
+        col_year = self.column_year.get(f.start)
+        year, ysrc = (col_year.year, "table column") if col_year else self.year_of(f.start, kind)
         qual = qualifier_of(
             self.norm[max(cs, f.start - 8) : f.start],
             self.norm[f.end : f.end + 3],
@@ -728,11 +739,11 @@ class _Sentence:
 
     def _list_targets(self, group: list[RankMention]) -> dict[int, list[tuple[list[str] | None, Any]]]:
         n, first = len(group), group[0].start
-        hit = self._place_before(first, self.s0)
+        named = [(i, p) for i, p in enumerate(self.places) if p.end <= first and p.place not in ("", "*")]
         resp = [m.start() for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, first)]
-        if hit is not None and hit[1].place not in ("", "*"):
-            names = self._coordinated(hit[0])
-            between = [f for f in self.figures if hit[1].end <= f.start < first]
+        if named:
+            names = self._coordinated(named[-1][0])
+            between = [f for f in self.figures if named[-1][1].end <= f.start < first]
             if len(names) == n and (not between or resp):
                 phrase = self._rank_phrase(first)
                 return {r.start: [([p], phrase)] for r, p in zip(group, names, strict=True)}

@@ -3,14 +3,14 @@
 Grammar (on the matching text of :mod:`.document`: Simplified, half-width digits, same length as the text)::
 
     figure    := number more? magnitude? more? unit?          (2.66万家, 2236.6亿元, 1,779.01万人, 93.3%, 三十四家)
-               | 万 unit        after 突破/超过/超/逾            (突破万户 = 10000 户)
+               | magnitude unit after 突破/超过/超/逾           (突破万户 = 10000 户, 突破千亿元 = 1e11 元)
                | currency? number scale? currency?            (RMB 223.66 billion, 66.7 billion yuan, 24,000)
     number    := digits with ``,`` thousands groups and decimals | a Chinese numeral (cn2an)
     more      := 余 | 多                                       (a lower bound: 2200余家)
     magnitude := 千 | 万 | 十万 | 百万 | 千万 | 亿 | 十亿 | 百亿 | 千亿 | 万亿
     scale     := thousand | million | billion | trillion
 
-A range ``2-3个`` / ``2至3家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
+A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
 its magnitude, in the base unit (``2236.6亿元`` = 2.2366e11 元; ``46.1万人年`` = 461000 人年). Numbers that are
 dates or durations (``2024年``, ``10年``, ``3个月``), ordinals (``第三``) and digits inside words (``5G``,
 ``985高校``) are not figures. A Chinese numeral is a figure only with a unit and, when it is one character,
@@ -77,10 +77,12 @@ _MAG_ALT = "|".join(sorted(MAGNITUDE, key=len, reverse=True))
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+(?:点[零〇一二三四五六七八九]+)?"
 _FIGURE_RE = re.compile(
-    rf"(?P<num>{_NUM})(?:\s?(?:-|~|至|到)\s?(?P<high>{_NUM}))?"
+    rf"(?P<num>{_NUM})(?:(?P<mag0>{_MAG_ALT})?\s?(?:-|~|至|到)\s?(?P<high>{_NUM}))?"
     rf"(?P<more1>余|多)?\s?(?P<mag>{_MAG_ALT})?(?P<more2>余|多)?\s?(?P<unit>{_UNIT_ALT})?"
 )
-_LONE_WAN_RE = re.compile(r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))万(?P<unit>户|家|人|件|个)")
+_LONE_WAN_RE = re.compile(
+    r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)"
+)
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?",
@@ -199,7 +201,7 @@ def _from_match(text: str, m: re.Match[str]) -> Figure | None:
     return Figure(
         m.start(),
         end,
-        _exact(value * mag),
+        _exact(value * (MAGNITUDE[m["mag0"]] if m["mag0"] else mag)),
         unit,
         mag,
         bool(m["more1"] or m["more2"]),
@@ -224,7 +226,10 @@ def find_figures(text: str) -> list[Figure]:
         if f is not None:
             out.append(f)
             taken = f.end
-    out += [Figure(m.start(), m.end(), 1e4, _UNIT_BASE[m["unit"]], 1e4) for m in _LONE_WAN_RE.finditer(text)]
+    out += [
+        Figure(m.start(), m.end(), MAGNITUDE[m["mag"]], _UNIT_BASE[m["unit"]], MAGNITUDE[m["mag"]])
+        for m in _LONE_WAN_RE.finditer(text)
+    ]
     out.sort(key=lambda f: f.start)
     return _english(text, out)
 

@@ -38,6 +38,8 @@ __all__ = [
 IMPLICIT_SUBJECTS = ("全市", "我市", "该市", "本市", "市内", "the city", "The city")
 SCOPES = (
     "全国",
+    "中国",
+    "我国",
     "全省",
     "全球",
     "全世界",

@@ -167,6 +167,7 @@ _RANK_RE = re.compile(
     r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
     r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
     r"|(?P<enp>first|second|third|fourth|fifth) place"
+    r"|(?:ranked|ranks|ranking|ranked at)\s(?:(?:No\.|number)\s?(?P<enn>\d+)|(?P<enr>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))"
 )
 
 
@@ -204,7 +205,7 @@ def find_ranks(text: str) -> list[RankMention]:
         elif m["enw"] is not None:
             r = float(_EN_ORD[m["enw"]])
         else:
-            r = float(_EN_ORD[m["enp"]])
+            r = _english_rank(m)
         if r is None:
             continue
         out.append(RankMention(m.start(), m.end(), r, m["scope"] or ""))
@@ -229,6 +230,13 @@ def _continued(text: str, end: int, scope: str) -> list[RankMention]:
         out.append(RankMention(m.start() + 1, last, r, scope))
         end = last
     return out
+
+
+def _english_rank(m: re.Match[str]) -> float:
+    """second place, ranked second, ranked No. 2."""
+    if m["enn"] is not None:
+        return float(m["enn"])
+    return float(_EN_ORD[m["enp"] or m["enr"]])
 
 
 def _after_ordinal(text: str, m: re.Match[str]) -> str:
