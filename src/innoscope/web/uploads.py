@@ -28,33 +28,6 @@ from innoscope.web.limits import UploadLimits, check_csv, check_xlsx
 SUFFIXES = (".csv", ".xlsx")
 
 
-def decode_csv(raw: bytes, where: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    # Equally plausible decodings (short Chinese text among ASCII) are resolved in favour of
-    # GB18030, the encoding of mainland yearbook tables.
-    prefer = ["gb18030", "big5", "utf_16", "cp1252"]
-    matches = list(from_bytes(raw, cp_isolation=prefer))
-    best = min(
-        matches,
-        key=lambda m: (
-            round(m.chaos, 3),
-            -round(m.coherence, 3),
-            prefer.index(m.encoding) if m.encoding in prefer else 99,
-        ),
-        default=None,
-    )
-    if best is None:
-        raise DataError(f"{where}: cannot detect the text encoding (expected UTF-8, GBK, GB18030 or Big5)")
-    return str(best)
-
-
 def read_table(raw: bytes, filename: str, limits: UploadLimits | None = None) -> pd.DataFrame:
     """A DataFrame from CSV or xlsx bytes within ``limits``, read by the importer's reader registry and
     encoding policy (:func:`innoscope.ingest.readers.read_frame`); :class:`DataError` naming the file if
@@ -102,9 +75,11 @@ def is_city_file(raw: bytes, filename: str) -> bool:
     """True for a CSV whose header has every column of the cited city format."""
     if not filename.lower().endswith(".csv"):
         return False
+    from innoscope.ingest.encoding import detect_encoding
+
     head = raw[:4096].split(b"\n", 1)[0]
     try:
-        text = decode_csv(head, filename)
+        text = head.decode(detect_encoding(head, where=filename))
     except (DataError, UnicodeDecodeError):
         return False
     cols = {c.strip().strip('"').lstrip("\ufeff") for c in text.strip().split(",")}
