@@ -199,3 +199,31 @@ def test_a_place_added_later_does_not_take_a_name_the_store_already_uses(here, c
     (here / "c.csv").write_text("城市,年份,高新技术企业\n宿州市,2022,850\n", encoding="utf-8")
     assert main(["import", "c.csv", "--store", "s.duckdb"]) == 0, capsys.readouterr().err
     assert ("suzhou_anhui", 850.0) in {(e, v) for e, _, v in _observed(here / "s.duckdb")}
+
+
+def test_a_province_column_settles_a_name_shared_by_two_places(here, capsys):
+    """朝阳区 is a district of Beijing (GB/T 2260 code 110105) and of Changchun, Jilin (220104): the row's 省份
+    decides, and the province column is context, not an indicator."""
+    (here / "d.csv").write_text(
+        "省份,城市,年份,GDP\n北京,朝阳区,2023,100\n吉林,朝阳区,2023,50\n", encoding="utf-8"
+    )
+    assert main(["import", "d.csv", "--store", "s.duckdb"]) == 0, capsys.readouterr().err
+    con = duckdb.connect(str(here / "s.duckdb"), read_only=True)
+    try:
+        obs = set(con.execute("SELECT entity, indicator, value FROM observations").fetchall())
+    finally:
+        con.close()
+    assert obs == {("chaoyangqu_beijing", "GDP", 100.0), ("chaoyangqu_changchun", "GDP", 50.0)}
+
+
+def test_a_province_column_alone_names_the_entities(here, capsys):
+    """A provincial panel whose only name column is 省份: 吉林 among provinces is the province, 全国 a total."""
+    (here / "e.csv").write_text(
+        "省份,年份,GDP\n北京,2023,100\n吉林,2023,50\n全国,2023,900\n", encoding="utf-8"
+    )
+    assert main(["import", "e.csv", "--store", "s.duckdb"]) == 0, capsys.readouterr().err
+    assert "全国" in capsys.readouterr().out
+    assert {(e, v) for e, _, v in _observed(here / "s.duckdb")} == {
+        ("beijing", 100.0),
+        ("jilin_province", 50.0),
+    }

@@ -47,10 +47,12 @@ in two; ``add``: each becomes a new entity of the store."""
 
 @dataclass
 class Resolved:
-    """How the names of one file were read: ``ids`` (name -> entity id), the ``new`` entities the import adds to the
-    store, the ``aggregates`` set aside (name -> kind), ``how`` each name was read, and the ``problems``."""
+    """How the names of one file were read: ``ids`` (name -> entity id), ``by_row`` ((name, province) -> entity id:
+    one name in two provinces, 朝阳区 under 北京 and under 吉林, is two places), the ``new`` entities the import adds
+    to the store, the ``aggregates`` set aside (name -> kind), ``how`` each name was read, and the ``problems``."""
 
     ids: dict[str, str] = field(default_factory=dict)
+    by_row: dict[tuple[str, str | None], str] = field(default_factory=dict)
     new: list[Entity] = field(default_factory=list)
     aggregates: dict[str, str] = field(default_factory=dict)
     how: dict[str, str] = field(default_factory=dict)
@@ -116,9 +118,14 @@ def resolve_entities(
     matches = gaz.resolve_many([n for n, _ in order], provinces=[p for _, p in order], title=title)
     out = Resolved()
     work = _Work(table, set(table.entities) | set(gaz.by_id))
-    for (name, _), m in zip(order, matches, strict=True):
-        if name not in out.ids and name not in out.aggregates:
-            _read_one(name, m, table.get(name), gaz, work, out, new_entities)
+    for (name, prov), m in zip(order, matches, strict=True):
+        if name in out.aggregates:
+            continue
+        if provinces is None and name in out.ids:
+            continue
+        _read_one(name, m, table.get(name), gaz, work, out, new_entities)
+        if name in out.ids:
+            out.by_row[(name, prov)] = out.ids[name]
     return out
 
 

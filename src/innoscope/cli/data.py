@@ -1109,8 +1109,15 @@ def _resolve_names(
     import adds. Every name that does not resolve is listed in one error."""
     order = long.sort_values("row", kind="stable") if "row" in long.columns else long
     title = " ".join(text for _, text in json.loads(long.attrs.get("notes") or "[]"))
+    provinces = None
+    if "province" in long.columns:
+        provinces = [None if pd.isna(p) else str(p) for p in order["province"]]
     res = resolve_entities(
-        order["entity"].astype(str).tolist(), table, title=title or None, new_entities=new_entities
+        order["entity"].astype(str).tolist(),
+        table,
+        title=title or None,
+        provinces=provinces,
+        new_entities=new_entities,
     )
     if res.problems:
         exc = problems_error(file, res.problems)
@@ -1133,7 +1140,12 @@ def _resolve_names(
             f"places: " + ", ".join(f"{escape(n)} ({k})" for n, k in res.aggregates.items())
         )
         long = long[~drop].reset_index(drop=True)
-    long = long.assign(entity=long["entity"].map(res.ids))
+    if provinces is None:
+        long = long.assign(entity=long["entity"].map(res.ids))
+    else:
+        provs = [None if pd.isna(p) else str(p) for p in long["province"]]
+        keys = zip(long["entity"].astype(str), provs, strict=True)
+        long = long.assign(entity=[res.by_row[k] for k in keys])
     long.attrs = attrs
     fresh = [n for n, h in res.how.items() if h == "new entity"]
     if res.new:

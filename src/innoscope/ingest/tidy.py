@@ -68,10 +68,22 @@ TIDY_COLUMNS = (
     "row",
     "column",
 )
-ROLES = ("entity", "indicator", "year", "value", "unit", "source_title", "source_url", "excerpt", "note")
+ROLES = (
+    "entity",
+    "province",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "source_title",
+    "source_url",
+    "excerpt",
+    "note",
+)
 # Header names recognised without a mapping (compared after fold_name).
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "entity": ("entity", "城市", "城市名称", "地区", "地市", "city", "city_zh", "region", "ucode"),
+    "province": ("province", "省份", "省", "省区", "省区市", "所属省份", "省级单位", "省(自治区、直辖市)"),
     "indicator": ("indicator", "指标", "指标名称", "icode"),
     "year": ("year", "年份", "年度", "年", "time"),
     "value": ("value", "数值", "值", "数据"),
@@ -105,6 +117,8 @@ def _roles(names: Sequence[str], columns: Mapping[str, str] | None) -> tuple[dic
             if c is not None and c not in role_of.values() and c not in renames:
                 role_of[role] = c
                 break
+    if "province" in role_of and "entity" not in role_of:
+        role_of["entity"] = role_of.pop("province")
     return role_of, renames
 
 
@@ -451,6 +465,8 @@ def to_long(
             ("note", None),
         )
     }
+    if "province" in role_of:
+        meta["province"] = ctx.text("province", None)
     if layout == "long":
         parts = _long_parts(ctx, ids, years, meta)
     elif year_cols:
