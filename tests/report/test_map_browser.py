@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from innoscope.cities.basemap import china
 from innoscope.cities.national_index import coordinates, national_build
 from innoscope.report import build_report
 from tests._browser import ARTIFACTS, local_only
@@ -15,7 +16,8 @@ def national_report(tmp_path_factory):
     b = national_build()
     coords = coordinates(list(b.cross_section.values.index))
     path = tmp_path_factory.mktemp("map") / "national.html"
-    path.write_text(build_report(b.result, lang="zh", coordinates=coords), encoding="utf-8")
+    html = build_report(b.result, lang="zh", coordinates=coords, basemap=china())
+    path.write_text(html, encoding="utf-8")
     return path, b, coords
 
 
@@ -66,4 +68,45 @@ def test_map_renders_offline_and_finds_a_city(browser, national_report):
     assert after == pytest.approx(talent.to_numpy()[:5].tolist())
     assert errors == []
     page.locator("#map").screenshot(path=str(ARTIFACTS / "report_map.png"))
+    page.close()
+
+
+def test_map_draws_provinces_and_finds_hangzhou_by_search_and_by_hover(browser, national_report):
+    path, b, _ = national_report
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.innoscopeRendered === true")
+    page.locator("#map").scroll_into_view_if_needed()
+    page.wait_for_selector('#map .fig[data-done="1"] .main-svg')
+    shapes = page.locator("#map .layer-subplot .shapelayer path")  # shapes below the traces
+    assert shapes.count() == 3  # land, province borders, coast and national border
+    assert "浙江" in page.locator("#map .main-svg").first.text_content()
+    rank = int(b.result.index.rank(ascending=False, method="min")["hangzhou"])
+
+    page.fill("#map-find", "杭州")
+    page.wait_for_function("document.getElementById('map-found').textContent.indexOf('杭州') >= 0")
+    found = page.locator("#map-found").text_content()
+    assert f"排名 {rank}/296" in found and "人才池" in found
+    page.wait_for_selector("#map .hoverlayer .hovertext")
+    assert "杭州" in page.locator("#map .hoverlayer").text_content()
+
+    fig = "document.querySelector('#map .fig')"
+    page.evaluate(f"Plotly.Fx.unhover({fig})")
+    page.wait_for_function("!document.querySelector('#map .hoverlayer .hovertext')")
+    x, y = page.evaluate(
+        f"""(() => {{ const gd = {fig}, d = gd._fullData[0], L = gd._fullLayout;
+        const i = d.customdata.findIndex(c => c[0] === 'hangzhou');
+        const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        return [box.left + L.xaxis.l2p(d.x[i]), box.top + L.yaxis.l2p(d.y[i])]; }})()"""
+    )
+    page.mouse.move(x, y)
+    page.wait_for_selector("#map .hoverlayer .hovertext")
+    hover = page.locator("#map .hoverlayer").text_content()
+    assert "杭州" in hover and f"排名 {rank}/296" in hover
+    assert requests and all(local_only(u) for u in requests), [u for u in requests if not local_only(u)]
+    assert errors == []
+    page.locator("#map").screenshot(path=str(ARTIFACTS / "report_map_hangzhou.png"))
     page.close()

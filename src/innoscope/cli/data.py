@@ -633,6 +633,7 @@ def run_cmd(
 
         p = write_plain_report(b, report, compare=pair)
     else:
+        from innoscope.cities.basemap import china
         from innoscope.cities.national_index import coordinates
         from innoscope.report import build_report
         from innoscope.report.model import provenance_from_choices
@@ -648,6 +649,7 @@ def run_cmd(
                 compare=compare,
                 sensitivity=sens,
                 coordinates=coordinates(list(b.cross_section.values.index)),
+                basemap=china(),
             ),
             encoding="utf-8",
         )

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from innoscope.model.basemap import Basemap
 from innoscope.pipeline.result import Result
 from innoscope.report import model
 from innoscope.report.i18n import input_label, node_label, t
@@ -260,11 +261,51 @@ def correlation_heatmap(result: Result, corr: pd.DataFrame, lang: str) -> go.Fig
     return _layout(fig, t("correlation", lang), height=max(380, 28 * n + 160))
 
 
-def city_map(result: Result, coordinates: pd.DataFrame, lang: str) -> go.Figure:
+LAND, BORDER, OUTLINE = "#f3f1ec", "#b9b4aa", "#7d776c"
+
+
+def _svg_path(lines: list[np.ndarray], closed: bool) -> str:
+    """An SVG path through each line (``M x,y L ...``, ``Z`` when closed) in data coordinates."""
+    end = "Z" if closed else ""
+    return "".join("M" + "L".join(f"{x:g},{y:g}" for x, y in ln.tolist()) + end for ln in lines)
+
+
+def basemap_shapes(basemap: Basemap) -> list[dict[str, Any]]:
+    """Plotly layout shapes drawing the outline map under the data: land filled, province borders thin, coast and
+    national border darker. Shapes, not traces, so the cities stay trace 0 and nothing is fetched."""
+    rings = [ring for r in basemap.regions for poly in r.polygons for ring in poly[:1]]
+    common = {"type": "path", "xref": "x", "yref": "y", "layer": "below"}
+    return [
+        common | {"path": _svg_path(rings, True), "fillcolor": LAND, "line": {"width": 0}},
+        common | {"path": _svg_path(basemap.lines("border"), False), "line": {"color": BORDER, "width": 0.6}},
+        common
+        | {"path": _svg_path(basemap.lines("outline"), False), "line": {"color": OUTLINE, "width": 0.8}},
+    ]
+
+
+def basemap_labels(basemap: Basemap, lang: str) -> go.Scatter:
+    """Province names at their label points (grey text, no hover)."""
+    labels = basemap.labels(lang)
+    return go.Scatter(
+        x=[x for _, x, _ in labels],
+        y=[y for _, _, y in labels],
+        text=[ptext(n) for n, _, _ in labels],
+        mode="text",
+        textfont={"size": 10, "color": "#8a8478"},
+        hoverinfo="skip",
+        showlegend=False,
+        name="provinces",
+    )
+
+
+def city_map(
+    result: Result, coordinates: pd.DataFrame, lang: str, basemap: Basemap | None = None
+) -> go.Figure:
     """Cities at their seats' coordinates (x = longitude, y = latitude, the y axis stretched by 1/cos 35° so that
     China keeps its shape), coloured by the index or, through the menu, by a pool; hover: name, score and rank of
-    every pool. Drawn on plain axes: no base map is fetched, so the figure opens offline. ``coordinates``: index
-    entity id, columns ``lng``, ``lat`` (entities without coordinates are left out)."""
+    every pool. Drawn on plain axes over the bundled ``basemap`` (province outlines as layout shapes, names as
+    trace 1): nothing is fetched, so the figure opens offline. ``coordinates``: index entity id, columns ``lng``,
+    ``lat`` (entities without coordinates are left out)."""
     fw = result.framework
     agg = result.aggregated
     ranks = result.all_ranks()
@@ -294,7 +335,7 @@ def city_map(result: Result, coordinates: pd.DataFrame, lang: str) -> go.Figure:
             text=[n if e in top else "" for e, n in zip(ents, names, strict=True)],
             textposition="top center",
             textfont={"size": 10},
-            customdata=[[e] for e in ents],
+            customdata=[[e, n] for e, n in zip(ents, names, strict=True)],
             hovertext=hover,
             hoverinfo="text",
             marker={
@@ -312,7 +353,7 @@ def city_map(result: Result, coordinates: pd.DataFrame, lang: str) -> go.Figure:
         {
             "label": lab,
             "method": "restyle",
-            "args": [{"marker.color": [agg.loc[ents, c].tolist()], "marker.colorbar.title.text": lab}],
+            "args": [{"marker.color": [agg.loc[ents, c].tolist()], "marker.colorbar.title.text": lab}, [0]],
         }
         for lab, c in zip(labels, nodes, strict=True)
     ]
@@ -336,6 +377,21 @@ def city_map(result: Result, coordinates: pd.DataFrame, lang: str) -> go.Figure:
         scaleanchor="x",
         scaleratio=1 / np.cos(np.radians(35)),
     )
+    if basemap is not None:
+        _draw_basemap(fig, basemap, lang)
     return _layout(
-        fig, f"{labels[0]}: {t('map', lang)}", height=620, margin={"l": 10, "r": 10, "t": 90, "b": 30}
+        fig,
+        f"{labels[0]}: {t('map', lang)}",
+        height=620 if basemap is None else 760,
+        margin={"l": 10, "r": 10, "t": 90, "b": 30},
     )
+
+
+def _draw_basemap(fig: go.Figure, basemap: Basemap, lang: str) -> None:
+    """Outlines under the cities, province names, and bare axes framed on the map."""
+    fig.add_trace(basemap_labels(basemap, lang))
+    fig.update_layout(shapes=basemap_shapes(basemap), showlegend=False)
+    x0, y0, x1, y1 = basemap.bounds()
+    axis = {"visible": False, "showgrid": False, "zeroline": False}
+    fig.update_xaxes(range=[x0 - 0.5, x1 + 0.5], **axis)
+    fig.update_yaxes(range=[y0 - 0.5, y1 + 0.5], **axis)

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from innoscope import __version__
+from innoscope.model.basemap import Basemap
 from innoscope.pipeline.result import Result
 from innoscope.report import figures, model
 from innoscope.report.i18n import check_lang, flag_label, input_label, node_label, t
@@ -73,12 +74,14 @@ def report_figures(
     audit: model.AuditView | None = None,
     sensitivity: Any = None,
     coordinates: pd.DataFrame | None = None,
+    basemap: Basemap | None = None,
 ) -> dict[str, go.Figure]:
-    """Every figure of the report, by file-friendly name (``map`` when ``coordinates`` are given)."""
+    """Every figure of the report, by file-friendly name (``map`` when ``coordinates`` are given, drawn over
+    ``basemap``'s outlines when given)."""
     lang = check_lang(lang)
     figs: dict[str, go.Figure] = {"ranking": figures.ranking_bar(result, lang)}
     if coordinates is not None:
-        figs["map"] = figures.city_map(result, coordinates, lang)
+        figs["map"] = figures.city_map(result, coordinates, lang, basemap=basemap)
     table = model.ranking_table(result, uncertainty, lang)
     if "lo" in table.columns and table["lo"].notna().any():
         figs["rank_intervals"] = figures.rank_intervals(result, table, lang)
@@ -124,12 +127,14 @@ def build_report(
     compare: tuple[str, str] = ("shenzhen", "hangzhou"),
     sensitivity: Any = None,
     coordinates: pd.DataFrame | None = None,
+    basemap: Basemap | None = None,
 ) -> str:
     """The report as one self-contained HTML document (opens offline; no CDN, no web fonts).
 
     ``uncertainty``: an :func:`~innoscope.analysis.uncertainty.uncertainty` result (rank intervals, P(A outranks
     B)); ``sensitivity``: a Sobol :func:`~innoscope.analysis.sensitivity.sensitivity` result (which choice
-    matters most); ``coordinates``: entity id -> ``lng``, ``lat`` for the map of the cities."""
+    matters most); ``coordinates``: entity id -> ``lng``, ``lat`` for the map of the cities; ``basemap``: outlines
+    drawn under them (:func:`innoscope.cities.basemap.china`)."""
     lang = check_lang(lang)
     fw = result.framework
     audit = model.audit_view(result, lang)
@@ -141,6 +146,7 @@ def build_report(
         audit=audit,
         sensitivity=sensitivity,
         coordinates=coordinates,
+        basemap=basemap,
     )
     ranking = model.ranking_table(result, uncertainty, lang)
     has_iv = "lo" in ranking.columns and ranking["lo"].notna().any()

@@ -45,10 +45,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "map": {"zh": "全国城市分布图", "en": "Map of the cities"},
     "map_note": {
         "zh": "每个点为一个城市（驻地坐标，来自内置行政区划表）；颜色为总指数，可在右上角菜单切换为各分项；"
-        "悬停查看得分与全国排名。仅为点位示意，不含边界底图。",
+        "悬停或在下方输入城市名查看得分与全国排名。底图为省级界线（Natural Earth，公有领域），仅作定位示意，"
+        "不是标准地图；没有地级市边界。",
         "en": "One dot per city at its seat's coordinates (bundled gazetteer); colour = the index, or a pool "
-        "chosen in the menu top right; hover for scores and national ranks. Dots only: no boundaries.",
+        "chosen in the menu top right; hover, or type a city's name below, for scores and national ranks. "
+        "Province outlines from Natural Earth (public domain), for orientation only; no prefecture boundaries.",
     },
+    "find_city": {"zh": "查找城市", "en": "Find a city"},
     "longitude": {"zh": "经度", "en": "Longitude"},
     "latitude": {"zh": "纬度", "en": "Latitude"},
     "profiles_limited": {
