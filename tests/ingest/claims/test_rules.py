@@ -227,3 +227,36 @@ def test_ranks_are_not_counts_and_the_country_is_no_city(ex):
     assert all(r[2] != 316.0 for r in rows)
     assert [r for r in rows if r[3] == "位"] == []
     assert len(list(ex.extract_chunks([text]))) == 4
+
+
+def test_ranks_in_the_order_written(ex):
+    # a numbered line of a page titled as a ranking
+    assert got(ex, "重庆面积排名（汇编页）\n4. 广州:7434.4平方千米") == [
+        ("广州", "land_area", 7434.4, "km²", None, "level"),
+        ("广州", "land_area_rank", 4.0, "rank", None, "rank"),
+    ]
+    # the same line under a title that names no ranking is no rank
+    assert [r[1] for r in got(ex, "广州行政区域面积\n4. 广州:7434.4平方千米")] == ["land_area"]
+    # 前三 after a list of three places
+    assert got(ex, "北京、上海、深圳的独角兽企业数量稳居前三。") == [
+        ("北京", "unicorns_rank", 1.0, "rank", None, "rank"),
+        ("上海", "unicorns_rank", 2.0, "rank", None, "rank"),
+        ("深圳", "unicorns_rank", 3.0, "rank", None, "rank"),
+    ]
+    assert got(ex, "北京、上海的独角兽企业数量稳居前三。") == []  # two places, three ranks: not a list
+
+
+def test_shares_in_words_and_ranks_in_words(ex):
+    rows = got(ex, "深圳研发投入近三分之一来自中小企业。")
+    assert [(r[0], r[3], r[5]) for r in rows] == [("深圳", "%", "share")]
+    assert rows[0][2] == pytest.approx(100 / 3)
+    assert got(ex, "深圳PCT国际专利申请量为全国之最。") == [
+        ("深圳", "pct_applications_rank", 1.0, "rank", None, "rank")
+    ]
+
+
+def test_rank_outside_the_scope_of_a_global_ranking_and_edition_years(ex):
+    # 自然指数 is a global ranking: 全国第5 is a rank among Chinese cities, which no id names
+    assert got(ex, "武汉跃居2025自然指数—科研城市排名全球第8、全国第5。") == [
+        ("武汉", "nature_index_city_rank", 8.0, "rank", 2025, "rank")
+    ]

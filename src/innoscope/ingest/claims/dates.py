@@ -1,4 +1,5 @@
-"""Years of figures: explicit (2024年, 2023年末, 截至2023年底, in 2023), relative to the document's date (去年,
+"""Years of figures: explicit (2024年, 2023年末, 截至2023年底, in 2023, and the edition year of a ranking:
+2024自然指数, 2025胡润全球独角兽榜), relative to the document's date (去年,
 上年, 今年, 前年), and the document's date itself.
 
 A relative year is resolved from the document date (``--date``, else the first date written in the document's
@@ -24,6 +25,7 @@ __all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_ye
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
     r"|(?:in|In|end of|end-|as of|As of)\s(?P<ye>(?:19|20)\d{2})\b"
+    r"|(?<![\d.])(?P<yr>(?:19|20)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|last year|this year)"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
@@ -81,9 +83,9 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
     for m in _YEAR_RE.finditer(text):
-        if m["y"] or m["ye"]:
+        if m["y"] or m["ye"] or m["yr"]:
             base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None
-            out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"]), "explicit", base))
+            out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"] or m["yr"]), "explicit", base))
             continue
         word = m["rel"]
         if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:

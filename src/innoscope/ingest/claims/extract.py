@@ -22,7 +22,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -105,6 +105,13 @@ _FOLLOW_GAP_RE = re.compile(
 )
 _RESPECTIVE_RE = re.compile(r"分别|respectively")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?")
+_TOP_N_RE = re.compile(
+    r"(?:稳居|位居|位列|排名|排在|跻身|居|列)前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
+)
+_ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
+_NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．]\s?")
+_RANKING_TITLE_RE = re.compile(r"排名|排行|榜|top\s?\d+", re.IGNORECASE)
+_TOP_GAP_RE = re.compile(r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:分列|分别|依次|的城市|均)?\s?$")
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
 )
@@ -127,6 +134,7 @@ class _Ctx:
     title_end: int = 0
     prior: list[str] = field(default_factory=list)  # the last list of places of an earlier sentence
     prior_age: int = _PRIOR_AGE + 1
+    ranking: bool = False  # the title names a ranking (面积排名, Top30): a numbered line is a rank
 
 
 class Extractor:
@@ -166,7 +174,8 @@ class Extractor:
         phrases = self.lexicon.find(first)
         end = norm.find(first) + len(first) if first else 0
         ty = title_year(first) if first else None
-        return _Ctx(document, d, main, ty, phrases[0] if phrases else None, end)
+        ranking = _RANKING_TITLE_RE.search(first) is not None
+        return _Ctx(document, d, main, ty, phrases[0] if phrases else None, end, ranking=ranking)
 
     # -- one chunk --------------------------------------------------------------------------------
     def _chunk(self, text: str, norm: str, base: int, ctx: _Ctx) -> Iterator[Candidate]:
@@ -191,7 +200,7 @@ class Extractor:
             elif norm[s0:s1].strip():
                 header, header_years = [], []
             lists = [names for i in range(len(p_s)) if len(set(names := _coordinated_at(norm, p_s, i))) > 1]
-            if not f_s and not r_s and not _RANK_LIST_RE.search(norm, s0, s1):
+            if not f_s and not r_s and not _ORDER_RE.search(norm, s0, s1):
                 _remember(ctx, lists)
                 continue
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
@@ -778,6 +787,8 @@ class _Sentence:
         self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
     ) -> Iterator[Row]:
         names = names if names is not None else self._rank_places(r)
+        if hit is not None and hit.indicator.scope and r.scope not in ("", hit.indicator.scope, "世界"):
+            hit = replace(hit, indicator=UNNAMED)  # 全国第5 of a global ranking
         series, phrase, status = self._rank_series(hit, r.start)
         year, ysrc = self.year_of(r.start)
         row = {
@@ -817,13 +828,46 @@ class _Sentence:
             return []
         return chain if len(chain) > 1 else []
 
-    def _rank_list(self, seen: Seen) -> Iterator[Row]:
-        """排名前十的城市依次为深圳、南京、杭州: ranks 1, 2, 3 ... in the order written."""
+    def _ordered(self) -> Iterator[tuple[int, list[PlaceMention]]]:
+        """Places ranked by the order they are written in, with where their series is looked up: 排名前十的城市依次
+        为深圳、南京、杭州 (1, 2, 3); 北京、上海、深圳稳居前三 (as many places as the 前N); a numbered line of a page
+        titled as a ranking (4. 广州:7434.4平方千米 under 重庆面积排名: 4)."""
         for m in _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1):
-            chain = self._chain(m.end())
-            series, phrase, status = self._rank_series(self._phrase_before(m.start()), m.start())
-            year, ysrc = self.year_of(m.start())
+            yield m.start(), self._chain(m.end())
+        for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1):
+            named = [i for i, p in enumerate(self.places) if p.end <= m.start() and p.place not in ("", "*")]
+            if named and _TOP_GAP_RE.match(self._without_phrases(self.places[named[-1]].end, m.start())):
+                chain = self._chain_before(named[-1])
+                n = _cn_count(m["n"])
+                yield m.start(), chain if len(chain) == n else []
+        num = _NUMBERED_RE.match(self.norm, self.s0)
+        if self.ctx.ranking and num and self.places and self.places[0].start == num.end():
+            yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]  # type: ignore[list-item]
+
+    def _without_phrases(self, a: int, b: int) -> str:
+        """The text between ``a`` and ``b`` without the indicator phrases written in it."""
+        cuts = [(p.start, p.end) for p in self.phrases if a <= p.start and p.end <= b]
+        starts, ends = [a, *(e for _, e in cuts)], [*(s for s, _ in cuts), b]
+        return "".join(self.norm[x:y] for x, y in zip(starts, ends, strict=True))
+
+    def _chain_before(self, i: int) -> list[PlaceMention]:
+        chain = [self.places[i]]
+        while i > 0 and self.places[i - 1].place not in ("", "*"):
+            gap = self.norm[self.places[i - 1].end : self.places[i].start]
+            if not (_PLACE_SEP_RE.match(gap) or (self.places[i].abbr and not gap)):
+                break
+            i -= 1
+            chain.insert(0, self.places[i])
+        return chain
+
+    def _rank_list(self, seen: Seen) -> Iterator[Row]:
+        """Ranks of places in the order written (:meth:`_ordered`)."""
+        for at, chain in self._ordered():
+            series, phrase, status = self._rank_series(self._phrase_before(at), at)
+            year, ysrc = self.year_of(at)
             for k, p in enumerate(chain, start=1):
+                if p is None:
+                    continue
                 row = {
                     "indicator": series,
                     "phrase": phrase,
@@ -839,6 +883,11 @@ class _Sentence:
                     "end": p.end,
                 }
                 yield from _each_place(row, [p.place], seen)
+
+
+def _cn_count(n: str) -> int:
+    """前三 -> 3, 前10 -> 10."""
+    return int(n) if n.isdigit() else {"两": 2, "十": 10}.get(n, "一二三四五六七八九".find(n) + 1)
 
 
 def extract_text(

@@ -2,7 +2,8 @@
 
 Each entry: ``id``, ``unit`` (base unit of a level of the series), Chinese phrases ``zh`` (Simplified), English
 phrases ``en`` (matched case-insensitively as whole words), optional ``growth``/``rank`` ids (default
-``<id>_growth``, ``<id>_rank``) and ``cumulative`` (the series of a figure stated with 累计/总数). Longest phrase first, so 人工智能相关企业 is not read as 人工智能企业. A user
+``<id>_growth``, ``<id>_rank``), ``cumulative`` (the series of a figure stated with 累计/总数) and ``scope`` (of a
+ranking series: a rank stated in another scope, 全国第5 of a global ranking, names no id). Longest phrase first, so 人工智能相关企业 is not read as 人工智能企业. A user
 lexicon (same format) extends or overrides the bundled one by id.
 
 ``unnamed``: phrases of series no id names (潜在独角兽企业, 科技型中小企业, 商标注册量, 人均GDP, 985高校). They are
@@ -38,6 +39,7 @@ class Indicator:
     growth: str = ""
     rank: str = ""
     cumulative: str = ""
+    scope: str = ""  # the scope of a ranking series (全球: a rank among the world's cities)
 
     def series(self, kind: str) -> str:
         """The series id a figure of this ``kind`` is stored as."""
@@ -108,6 +110,7 @@ class Lexicon:
                 str(r.get("growth") or ""),
                 str(r.get("rank") or ""),
                 str(r.get("cumulative") or ""),
+                str(r.get("scope") or ""),
             )
         return cls(inds, unnamed)
 

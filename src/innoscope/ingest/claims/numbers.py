@@ -10,7 +10,7 @@ Grammar (on the matching text of :mod:`.document`: Simplified, half-width digits
     magnitude := 千 | 万 | 十万 | 百万 | 千万 | 亿 | 十亿 | 百亿 | 千亿 | 万亿
     scale     := thousand | million | billion | trillion
 
-A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
+A share written in words is a percent (三分之一 = 33.33 %, 占一半 = 50 %). A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
 its magnitude, in the base unit (``2236.6亿元`` = 2.2366e11 元; ``46.1万人年`` = 461000 人年). Numbers that are
 dates or durations (``2024年``, ``10年``, ``3个月``), ordinals (``第三``) and digits inside words (``5G``,
 ``985高校``) are not figures. A Chinese numeral is a figure only with a unit and, when it is one character,
@@ -82,6 +82,9 @@ _FIGURE_RE = re.compile(
 )
 _LONE_WAN_RE = re.compile(
     r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)"
+)
+_FRACTION_RE = re.compile(
+    r"(?P<d>[一二三四五六七八九十]|\d+)分之(?P<n>[一二三四五六七八九]|\d+)|(?<=[占近超约逾的])一半"
 )
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
@@ -209,6 +212,14 @@ def _from_match(text: str, m: re.Match[str]) -> Figure | None:
     )
 
 
+def _fraction(m: re.Match[str]) -> Figure:
+    """三分之一 = 33.33 %, 一半 (after 占/近/超/约) = 50 %: a share written in words."""
+    if m["d"] is None:
+        return Figure(m.start(), m.end(), 50.0, "%")
+    d, n = (float(x) if x.isdigit() else float("一二三四五六七八九十".index(x) + 1) for x in (m["d"], m["n"]))
+    return Figure(m.start(), m.end(), _exact(100.0 * n / d), "%")
+
+
 def find_figures(text: str) -> list[Figure]:
     """Every figure of ``text`` (the matching text), by position; bare numbers included (:attr:`Figure.bare`)."""
     out: list[Figure] = []
@@ -230,6 +241,7 @@ def find_figures(text: str) -> list[Figure]:
         Figure(m.start(), m.end(), MAGNITUDE[m["mag"]], _UNIT_BASE[m["unit"]], MAGNITUDE[m["mag"]])
         for m in _LONE_WAN_RE.finditer(text)
     ]
+    out += [_fraction(m) for m in _FRACTION_RE.finditer(text)]
     out.sort(key=lambda f: f.start)
     return _english(text, out)
 

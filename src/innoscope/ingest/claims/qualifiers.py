@@ -162,7 +162,7 @@ _RANK_RE = re.compile(
     r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
     r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份)?"
     r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?"
-    r"|(?P<top>首位|榜首|首|第一))"
+    r"|(?P<top>首位|榜首|首|第一|之最))"
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
     r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
     r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
