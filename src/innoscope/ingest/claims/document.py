@@ -25,7 +25,7 @@ import codecs
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,7 +35,7 @@ from innoscope.ingest.encoding import detect_encoding, normalise_encoding
 from innoscope.ingest.text import strip_pinyin_annotations
 from innoscope.model.errors import DataError
 
-__all__ = ["clean", "fold", "iter_text"]
+__all__ = ["clean", "fold", "fold_reference", "iter_text"]
 
 CHUNK_CHARS = 1 << 20
 _SAMPLE = 1 << 18
@@ -69,14 +69,41 @@ def _t2s_char(c: str) -> str:
     return s if len(s) == 1 else c
 
 
+def _char_map(table: dict[int, int] | dict[int, str]) -> Callable[[str], str]:
+    """``str.translate(table)`` as one character-class substitution: translate looks every character up in a
+    dict (25 ms per 400,000 characters of Chinese text); the class scan skips the characters it leaves alone."""
+    to = {chr(k): v if isinstance(v, str) else chr(v) for k, v in table.items()}
+    rx = re.compile("[" + "".join(re.escape(c) for c in to) + "]")
+
+    def sub(text: str) -> str:
+        return rx.sub(lambda m: to[m.group()], text)
+
+    return sub
+
+
+_width = _char_map(_WIDTH)
+_fold_extra = _char_map(_FOLD_EXTRA)
+
+
 def fold(text: str) -> str:
     """Same-length matching text: Simplified (OpenCC t2s), half-width digits, letters and signs (see the module
     docstring)."""
-    s = text.translate(_WIDTH)
+    s = _width(text)
     if s.isascii():
         return s
     conv: str = _t2s().convert(s)
     if len(conv) != len(s):  # a phrase conversion changed the length: convert character by character
+        conv = "".join(_t2s_char(c) for c in s)
+    return _fold_extra(conv)
+
+
+def fold_reference(text: str) -> str:
+    """:func:`fold` with ``str.translate`` (the plain definition it is tested against)."""
+    s = text.translate(_WIDTH)
+    if s.isascii():
+        return s
+    conv: str = _t2s().convert(s)
+    if len(conv) != len(s):
         conv = "".join(_t2s_char(c) for c in s)
     return conv.translate(_FOLD_EXTRA)
 

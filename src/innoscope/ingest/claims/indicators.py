@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from innoscope.ingest.claims.document import fold
-from innoscope.ingest.claims.places import longest_matcher, trie_pattern
+from innoscope.ingest.claims.places import WordMatcher, longest_matcher
 from innoscope.model.errors import DataError
 
 __all__ = ["UNNAMED", "Indicator", "Lexicon", "PhraseMention"]
@@ -87,8 +87,7 @@ class Lexicon:
         for p in self.unnamed:
             self._by_phrase.setdefault(fold(p), UNNAMED)
         self._zh = longest_matcher(self._by_phrase)
-        en_alt = trie_pattern(en)
-        self._en = re.compile(rf"(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])", re.IGNORECASE)
+        self._en = WordMatcher(en, re.IGNORECASE)
         self._en_map = en
 
     @classmethod
