@@ -144,13 +144,10 @@ class _RefWords:
 def _reference_extractor(monkeypatch, places) -> Extractor:
     """An extractor whose matching, fold and clean-up are the slow references."""
     lex = Lexicon.default().merged(Lexicon({}))  # a fresh lexicon object, not the cached one
-    pvocab = list(places.names) + list(places._scope)
-    lvocab = list(lex._by_phrase)
     ref_places = copy.copy(places)
-    ref_places._zh = lambda t: iter(longest_matches_reference(pvocab, t))
-    ref_places._en = _RefWords(places._en)
-    lex._zh = lambda t: iter(longest_matches_reference(lvocab, t))
-    lex._en = _RefWords(lex._en)
+    for obj in (ref_places, lex):
+        obj._zh = obj._zh.reference
+        obj._en = _RefWords(obj._en)
     monkeypatch.setattr(extract_mod, "fold", fold_reference)
     monkeypatch.setattr(document_mod, "strip_pinyin_annotations", strip_pinyin_annotations_reference)
     return Extractor(ref_places, lex)

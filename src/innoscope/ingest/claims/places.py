@@ -27,6 +27,7 @@ from innoscope.ingest.names import EntityTable
 
 __all__ = [
     "IMPLICIT_SUBJECTS",
+    "LongestMatcher",
     "SCOPES",
     "PlaceIndex",
     "PlaceMention",
@@ -120,23 +121,35 @@ ABBREVIATION_LISTS = (
 _MEDIA_RE = re.compile(r"日报|晚报|商报|早报|晨报|都市报|工人报|青年报|新闻网|电视台|卫视|广播电视")
 
 
-def longest_matcher(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
+class LongestMatcher:
     """Leftmost-longest, non-overlapping matches of ``words`` in a text as ``(index of the last character, word)``:
     an Aho-Corasick automaton (ahocorasick-rs, the Rust ``aho-corasick`` crate: one pass over the text whatever
-    the number of words; pyahocorasick took 10x the time on the gazetteer's names, its root node having one
-    branch per first character). :func:`longest_matches_reference` is the plain definition it is tested against.
-    """
-    import ahocorasick_rs
+    the number of words; pyahocorasick took 10x the time on the gazetteer's names). :meth:`reference` is the
+    plain definition it is tested against."""
 
-    vocab = list(dict.fromkeys(w for w in words if w))
-    if not vocab:
-        return lambda text: iter(())
-    auto = ahocorasick_rs.AhoCorasick(vocab, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
+    def __init__(self, words: Iterable[str]):
+        import ahocorasick_rs
 
-    def matches(text: str) -> Iterator[tuple[int, str]]:
-        return ((end - 1, vocab[i]) for i, _, end in auto.find_matches_as_indexes(text))
+        self.words = list(dict.fromkeys(w for w in words if w))
+        self._auto = (
+            ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
+            if self.words
+            else None
+        )
 
-    return matches
+    def __call__(self, text: str) -> Iterator[tuple[int, str]]:
+        if self._auto is None:
+            return iter(())
+        words = self.words
+        return ((end - 1, words[i]) for i, _, end in self._auto.find_matches_as_indexes(text))
+
+    def reference(self, text: str) -> Iterator[tuple[int, str]]:
+        return iter(longest_matches_reference(self.words, text))
+
+
+def longest_matcher(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
+    """A :class:`LongestMatcher` of ``words``."""
+    return LongestMatcher(words)
 
 
 def longest_matches_reference(words: Iterable[str], text: str) -> list[tuple[int, str]]:
