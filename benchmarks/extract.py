@@ -36,10 +36,15 @@ nearly every sentence). Baseline in the same run: reading and decoding the same 
 over it for digits (``\\d+``). Median of ``--repeats`` runs, wall and CPU time (``time.process_time``), with
 ``uptime`` before and after.
 
-Memory: peak resident memory (``ru_maxrss``) of a fresh process streaming ``--memory`` sizes of the article.
+Memory: peak resident memory (``ru_maxrss``) of a fresh process streaming ``--memory`` sizes of the article
+(``--memory 2 20 100`` for the 100 MB file), with that process's CPU and wall time.
+
+Before/after (``--before-src DIR``, the ``src/`` of a checkout before a change, e.g. a ``git worktree add
+--detach``): both corpora at ``--mb`` run by the old and the current code in fresh processes taking turns; the
+median CPU times, their ratio, and whether every candidate is the same (digest of the candidates' fields).
 
 Usage: python benchmarks/extract.py [--split heldout|dev|all] [--show-misses] [--mb 20] [--repeats 3]
-       [--memory 2 20] [--out benchmarks/results/extract.md]
+       [--memory 2 20 100] [--before-src DIR] [--out benchmarks/results/extract.md]
        (``--show-misses`` is refused on the held-out split)
 """
 
@@ -48,6 +53,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
+import os
 import platform
 import re
 import statistics
@@ -255,28 +261,87 @@ def throughput(mb: float, repeats: int, kind: str) -> dict:
 
 
 _CHILD = """
-import resource, sys
+import hashlib, resource, sys, time
+import innoscope
 from innoscope.cities.text_places import place_index
 from innoscope.ingest.claims import Extractor, extract_file
-n = sum(1 for _ in extract_file(sys.argv[1], extractor=Extractor(place_index())))
-print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+ex = Extractor(place_index())
+with open(sys.argv[1], encoding="utf-8") as fh:
+    sum(1 for _ in ex.extract_chunks([fh.read(20000)]))  # warm-up: lazy imports, caches
+h, n = hashlib.sha256(), 0
+c, t = time.process_time(), time.perf_counter()
+for cand in extract_file(sys.argv[1], extractor=ex):
+    n += 1
+    h.update(repr(cand).encode("utf-8"))
+cpu, wall = time.process_time() - c, time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(n, rss, cpu, wall, h.hexdigest()[:16], innoscope.__file__)
 """
 
 
+def _child(path: Path, src: str | None = None) -> dict:
+    """One fresh process running extract_file over ``path`` (with ``src`` first on the path if given): candidates,
+    peak RSS, CPU and wall time of the extraction, a digest of every candidate, the package it ran."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if src:
+        env["PYTHONPATH"] = src
+    r = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True, env=env
+    )
+    n, rss, cpu, wall, digest, package = r.stdout.split()
+    mb = path.stat().st_size / 1e6
+    return {
+        "mb": mb,
+        "candidates": int(n),
+        "peak_rss_mb": int(rss) / 1024,
+        "cpu_s": float(cpu),
+        "wall_s": float(wall),
+        "mb_per_cpu_s": mb / float(cpu),
+        "digest": digest,
+        "package": package,
+    }
+
+
+def _write_corpus(path: Path, kind: str, mb: float) -> Path:
+    base = _corpus(kind)
+    with path.open("w", encoding="utf-8") as fh:
+        for _ in range(max(1, int(mb * 1e6 / len(base.encode("utf-8"))))):
+            fh.write(base)
+    return path
+
+
 def memory(sizes: list[float]) -> list[dict]:
-    """Peak resident memory of a fresh process running extract_file over the article repeated to each size."""
-    base = _corpus("article")
+    """Peak resident memory and time of a fresh process running extract_file over the article repeated to each
+    size (the file written piece by piece, so a 100 MB file costs the parent nothing)."""
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for mb in sizes:
-            path = Path(tmp) / f"m{mb}.txt"
-            path.write_text(base * max(1, int(mb * 1e6 / len(base.encode("utf-8")))), encoding="utf-8")
-            r = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(path)], capture_output=True, text=True, check=True
-            )
-            n, rss = r.stdout.split()
+            out.append(_child(_write_corpus(Path(tmp) / f"m{mb}.txt", "article", mb)))
+    return out
+
+
+def before_after(src: str, mb: float, repeats: int) -> list[dict]:
+    """CPU time of the code in ``src`` (a checkout's ``src/`` before a change) and of this checkout on both
+    corpora, in fresh processes taking turns; the candidates' digests must be equal."""
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("article", "dense"):
+            path = _write_corpus(Path(tmp) / f"{kind}.txt", kind, mb)
+            runs: dict[str, list[dict]] = {"before": [], "after": []}
+            for _ in range(repeats):
+                runs["before"].append(_child(path, src))
+                runs["after"].append(_child(path))
+            b, a = runs["before"], runs["after"]
             out.append(
-                {"mb": path.stat().st_size / 1e6, "candidates": int(n), "peak_rss_mb": int(rss) / 1024}
+                {
+                    "corpus": kind,
+                    "mb": a[0]["mb"],
+                    "before_cpu_s": statistics.median(r["cpu_s"] for r in b),
+                    "after_cpu_s": statistics.median(r["cpu_s"] for r in a),
+                    "same_candidates": {r["digest"] for r in a} == {r["digest"] for r in b},
+                    "candidates": a[0]["candidates"],
+                    "before_package": b[0]["package"],
+                }
             )
     return out
 
@@ -304,6 +369,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--memory", type=float, nargs="*", default=[2.0, 20.0], help="file sizes (MB) for peak memory"
     )
+    ap.add_argument(
+        "--before-src",
+        default=None,
+        help="src/ of a checkout before a change: its CPU time against this checkout's, same run",
+    )
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
     if a.show_misses and a.split != "dev":
@@ -322,12 +392,23 @@ def main(argv: list[str] | None = None) -> None:
         print(tp)
     mem = memory(a.memory)
     print(mem)
+    ab = before_after(a.before_src, a.mb, a.repeats) if a.before_src else []
+    for x in ab:
+        print(x)
     after = _uptime()
     if a.out:
-        _write(Path(a.out), scores, tps, mem, before, after)
+        _write(Path(a.out), scores, tps, mem, before, after, ab)
 
 
-def _write(path: Path, scores: list[dict], tps: list[dict], mem: list[dict], before: str, after: str) -> None:
+def _write(
+    path: Path,
+    scores: list[dict],
+    tps: list[dict],
+    mem: list[dict],
+    before: str,
+    after: str,
+    ab: list[dict] | None = None,
+) -> None:
     import innoscope
 
     lines = [
@@ -382,12 +463,33 @@ def _write(path: Path, scores: list[dict], tps: list[dict], mem: list[dict], bef
     lines += [
         "",
         "Bounded memory: peak resident memory of a fresh process reading the article repeated to each size "
-        "(the text is read in chunks of about 1 M characters and candidates are counted as they stream):",
+        "(the text is read in chunks of about 1 M characters and candidates are counted as they stream), "
+        "with the CPU and wall time of the extraction in that process:",
         "",
-        "| file | candidates | peak RSS |",
-        "|---|---|---|",
+        "| file | candidates | peak RSS | CPU | MB/s (CPU) | wall |",
+        "|---|---|---|---|---|---|",
     ]
-    lines += [f"| {m['mb']:.0f} MB | {m['candidates']} | {m['peak_rss_mb']:.0f} MB |" for m in mem]
+    lines += [
+        f"| {m['mb']:.0f} MB | {m['candidates']} | {m['peak_rss_mb']:.0f} MB | {m['cpu_s']:.1f} s | "
+        f"{m['mb_per_cpu_s']:.2f} | {m['wall_s']:.1f} s |"
+        for m in mem
+    ]
+    if ab:
+        lines += [
+            "",
+            f"Before and after a change, same run: CPU time of extract_file in fresh processes taking turns "
+            f"(median), the code before the change from `{ab[0]['before_package'].rsplit('/src/', 1)[0]}`; "
+            "same candidates = equal digests of every candidate's fields:",
+            "",
+            "| corpus | size | candidates | CPU before | CPU after | speed-up | same candidates |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {names[x['corpus']]} | {x['mb']:.1f} MB | {x['candidates']} | {x['before_cpu_s']:.2f} s | "
+            f"{x['after_cpu_s']:.2f} s | {x['before_cpu_s'] / x['after_cpu_s']:.2f}x | "
+            f"{'yes' if x['same_candidates'] else 'NO'} |"
+            for x in ab
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -3,8 +3,8 @@
 A :class:`PlaceIndex` maps every written form of a place (Chinese name with and without 市, aliases, English
 name; Traditional forms are matched after the text is converted to Simplified) to its canonical Chinese name.
 It is built from an :class:`~innoscope.ingest.names.EntityTable` (the store's or the bundled table) or from any
-``(canonical name, names)`` pairs, such as a gazetteer. Matching is longest-first over one regular expression;
-English names match as whole words.
+``(canonical name, names)`` pairs, such as a gazetteer. Matching is leftmost-longest: Chinese forms by one
+Aho-Corasick automaton (:class:`LongestMatcher`), English names as whole words (:class:`WordMatcher`).
 
 A place name inside the name of a newspaper or broadcaster (天津日报, 香港商报, 深圳新闻网) is not a place.
 Well-known abbreviations of several cities (京沪, 沪深, 北上广深) are read as the list of their cities, one
