@@ -7,7 +7,7 @@ CSV and xlsx are written by :mod:`innoscope.io.spreadsheet`: text a spreadsheet 
 from __future__ import annotations
 
 import io
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -42,6 +42,15 @@ def workbook(result: Result) -> bytes:
     return buf.getvalue()
 
 
+def map_inputs(result: Result) -> dict[str, Any]:
+    """Seat coordinates and the outline map of China when the gazetteer knows the entities (else no map)."""
+    from innoscope.cities.basemap import china
+    from innoscope.cities.national_index import coordinates
+
+    c = coordinates(list(result.aggregated.index))
+    return {} if c.empty else {"coordinates": c, "basemap": china()}
+
+
 @router.post(
     "/api/download/{kind}",
     summary="The what-if as an HTML report, a CSV or an xlsx workbook",
@@ -52,7 +61,7 @@ def download(kind: Literal["report", "csv", "xlsx"], req: WhatIf, store: Store) 
     result = rebuild(ds, **options(req))
     if kind == "report":
         body, mt, fn = (
-            build_report(result, lang=req.lang, compare=ds.compare).encode(),
+            build_report(result, lang=req.lang, compare=ds.compare, **map_inputs(result)).encode(),
             "text/html",
             "report.html",
         )

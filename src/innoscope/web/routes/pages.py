@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -95,3 +97,29 @@ def _coords(entities: list[str]) -> dict[str, list[float]]:
 
     c = coordinates(entities)
     return {e: [float(r.lng), float(r.lat)] for e, r in c.iterrows()}
+
+
+@router.get("/api/basemap", summary="Outlines of China's provinces for the map, as Plotly layout shapes")
+def basemap(lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> Response:
+    return Response(
+        _basemap_json(lang), media_type="application/json", headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+@lru_cache(maxsize=2)
+def _basemap_json(lang: str) -> str:
+    """The bundled outline map drawn the report's way (shapes below the data, province names), serialised once."""
+    from innoscope.cities.basemap import china
+    from innoscope.report.figures import basemap_labels, basemap_shapes
+
+    bm = china()
+    labels = basemap_labels(bm, lang)
+    return json.dumps(
+        {
+            "shapes": basemap_shapes(bm),
+            "labels": {"x": list(labels.x), "y": list(labels.y), "text": list(labels.text)},
+            "bounds": list(bm.bounds()),
+            "source": bm.source,
+        },
+        ensure_ascii=False,
+    )

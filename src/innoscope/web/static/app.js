@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var I18N = {
-    zh: {map: "城市分布图（驻地坐标；颜色与悬停随排名依据）", longitude: "经度", latitude: "纬度", dataset: "数据集", language: "语言", normalise: "标准化", aggregate: "聚合", rank_by: "排名依据", reset: "重置",
+    zh: {map: "全国城市分布图（省级界线为示意；颜色随排名依据，悬停看各分项排名）", find_city: "查找城市", longitude: "经度", latitude: "纬度", dataset: "数据集", language: "语言", normalise: "标准化", aggregate: "聚合", rank_by: "排名依据", reset: "重置",
       dl_report: "下载报告", upload: "导入数据（iData 表 CSV/xlsx，或城市引用数据 CSV）", import: "导入", weights: "权重", entities: "城市/实体",
       all: "全选", none: "全不选", rank: "排名", name: "名称", score: "得分", change: "变化", comparison: "城市对比",
       pillar: "分项", difference: "差值", leader: "领先者", index: "总指数", recomputed: "重新计算用时",
@@ -17,7 +17,8 @@
       year: "年份", flags: "标记", source: "来源", of: "共", source_note: "鼠标悬停在来源上可查看原文摘录。",
       which_choice: "哪个选择最要紧？（Sobol 敏感性分析）", run_sobol: "运行 Sobol（N = 256）", choice: "选择",
       sa_note: "S1：该选择单独解释的排名变动方差占比；ST：连同与其他选择的交互作用；方括号内为 90% 区间。最后两列：各城市自身排名的 ST。"},
-    en: {map: "Map of the cities (seat coordinates; colour and hover follow Rank by)", longitude: "Longitude",
+    en: {map: "Map of the cities (province outlines for orientation; colour follows Rank by, hover for every pool)",
+      find_city: "Find a city", longitude: "Longitude",
       latitude: "Latitude", dataset: "Data set", language: "Language", normalise: "Normalise", aggregate: "Aggregate", rank_by: "Rank by",
       reset: "Reset", dl_report: "Download report", upload: "Import data (iData CSV/xlsx, or cited city CSV)", import: "Import",
       weights: "Weights", entities: "Entities", all: "All", none: "None", rank: "Rank", name: "Name", score: "Score",
@@ -256,7 +257,7 @@
       tb.appendChild(trow);
     });
     var shown = rows.filter(function (r) { return r.score !== null; });
-    renderMap(shown, by);
+    renderMap(shown, by, p);
     Plotly.react("rank-chart", [{type: "bar", orientation: "h", x: shown.map(function (r) { return r.score; }),
       y: shown.map(function (r) { return fmt(r.rank, 0) + ". " + esc(r.name); }), marker: {color: "#1f5fa8"},
       hovertemplate: "%{y}: %{x:.2f}<extra></extra>"}],
@@ -265,22 +266,73 @@
       {displaylogo: false, responsive: true});
   }
 
-  function renderMap(rows, by) {
+  function mapHover(p, counts, row, by) {
+    var nodes = [by].concat([p.root].concat(p.pillars.map(function (x) { return x.code; })).filter(function (c) { return c !== by; }));
+    var lines = nodes.map(function (c) {
+      var s = c === p.root ? [row.score, row.rank] : (row.pillars[c] || [null, null]);
+      return esc(nodeName(c)) + ": " + (s[0] === null ? "–" : fmt(s[0], 1) + " (" + tr("rank") + " " + fmt(s[1], 0) + "/" + counts[c] + ")");
+    });
+    return "<b>" + esc(row.name) + "</b><br>" + lines.join("<br>");
+  }
+
+  function rankedCounts(p) {
+    var counts = {};
+    counts[p.root] = p.rows.filter(function (r) { return r.score !== null; }).length;
+    Object.keys(p.rows.length ? p.rows[0].pillars : {}).forEach(function (c) {
+      counts[c] = p.rows.filter(function (r) { return (r.pillars[c] || [null])[0] !== null; }).length;
+    });
+    return counts;
+  }
+
+  function loadBasemap() {
+    var lang = state.lang;
+    if (state.basemap && state.basemap.lang === lang) return Promise.resolve(state.basemap);
+    return api("/api/basemap?lang=" + lang).then(function (r) { return r.json(); }).then(function (b) {
+      b.lang = lang; state.basemap = b; return b;
+    });
+  }
+
+  function renderMap(rows, by, p) {
     var xy = state.meta.coords || {};
     var pts = rows.filter(function (r) { return xy[r.code]; });
     $("map-chart").style.display = pts.length ? "" : "none";
+    $("map-find-row").style.display = pts.length ? "" : "none";
     if (!pts.length) return;
-    var n = pts.length;
-    Plotly.react("map-chart", [{type: "scatter", mode: "markers", x: pts.map(function (r) { return xy[r.code][0]; }),
+    var full = {}, counts = rankedCounts(p);
+    p.rows.forEach(function (r) { full[r.code] = r; });
+    var cities = {type: "scatter", mode: "markers", x: pts.map(function (r) { return xy[r.code][0]; }),
       y: pts.map(function (r) { return xy[r.code][1]; }), customdata: pts.map(function (r) { return r.code; }),
-      text: pts.map(function (r) { return "<b>" + esc(r.name) + "</b><br>" + esc(nodeName(by)) + ": " + fmt(r.score) +
-        "<br>" + tr("rank") + " " + fmt(r.rank, 0) + "/" + n; }), hoverinfo: "text",
+      text: pts.map(function (r) { return mapHover(p, counts, full[r.code], by); }), hoverinfo: "text",
       marker: {color: pts.map(function (r) { return r.score; }), colorscale: "Viridis", size: 9, showscale: true,
-        line: {width: 0.5, color: "#333"}, colorbar: {title: {text: esc(nodeName(by))}}}}],
-      {height: 520, margin: {l: 40, r: 10, t: 30, b: 40}, font: {family: FONT, size: 11}, plot_bgcolor: "white",
-       title: {text: esc(tr("map")), x: 0.01}, xaxis: {title: {text: tr("longitude")}, gridcolor: "#eee"},
-       yaxis: {title: {text: tr("latitude")}, gridcolor: "#eee", scaleanchor: "x", scaleratio: 1 / Math.cos(35 * Math.PI / 180)}},
-      {displaylogo: false, responsive: true});
+        line: {width: 0.5, color: "#333"}, colorbar: {title: {text: esc(nodeName(by))}}}};
+    loadBasemap().then(function (b) {
+      state.mapNames = pts.map(function (r) { return r.name; });
+      fillDatalist($("map-cities"), state.mapNames);
+      var pad = 0.5, axis = {visible: false, showgrid: false, zeroline: false};
+      Plotly.react("map-chart", [cities, {type: "scatter", mode: "text", x: b.labels.x, y: b.labels.y,
+        text: b.labels.text, textfont: {size: 10, color: "#8a8478"}, hoverinfo: "skip", showlegend: false}],
+        {height: 620, margin: {l: 10, r: 10, t: 30, b: 10}, font: {family: FONT, size: 11}, plot_bgcolor: "white",
+         title: {text: esc(tr("map")), x: 0.01}, showlegend: false, shapes: b.shapes,
+         xaxis: Object.assign({range: [b.bounds[0] - pad, b.bounds[2] + pad]}, axis),
+         yaxis: Object.assign({range: [b.bounds[1] - pad, b.bounds[3] + pad], scaleanchor: "x",
+           scaleratio: 1 / Math.cos(35 * Math.PI / 180)}, axis)},
+        {displaylogo: false, responsive: true}).then(findOnMap);
+    });
+  }
+
+  function fillDatalist(list, names) {
+    list.replaceChildren();
+    names.forEach(function (n) { var o = document.createElement("option"); o.value = n; list.appendChild(o); });
+  }
+
+  function findOnMap() {
+    var q = $("map-find").value.trim(), names = state.mapNames || [], gd = $("map-chart");
+    var i = names.indexOf(q);
+    if (i < 0 && q) i = names.findIndex(function (n) { return n.indexOf(q) === 0; });
+    if (i < 0 || !gd.data) { $("map-found").textContent = q ? "–" : ""; return; }
+    var text = gd.data[0].text[i].replace(/<br>/g, " · ");
+    $("map-found").textContent = new DOMParser().parseFromString(text, "text/html").body.textContent;
+    Plotly.Fx.hover(gd, [{curveNumber: 0, pointNumber: i}]);
   }
 
   function renderCompare(c) {
@@ -489,6 +541,7 @@
   });
   ["normalise", "aggregate", "cmp-a", "cmp-b"].forEach(function (id) { $(id).addEventListener("change", refresh); });
   $("rankby").addEventListener("change", refresh);
+  $("map-find").addEventListener("input", findOnMap);
   $("dataset").addEventListener("change", function () { loadMeta($("dataset").value).then(refresh); });
   $("reset").addEventListener("click", function () { loadMeta(state.meta.dataset).then(refresh); });
   $("ent-all").addEventListener("click", function () { document.querySelectorAll("#entities input").forEach(function (c) { c.checked = true; }); schedule(); });
