@@ -25,7 +25,7 @@ __all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_ye
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
     r"|(?:in|In|end of|end-|as of|As of)\s(?P<ye>(?:19|20)\d{2})\b"
-    r"|(?<![\d.])(?P<yr>(?:19|20)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
+    r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|last year|this year)"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")

@@ -199,9 +199,8 @@ class Extractor:
                     header_years = _header(norm, s0, s1, years[sl["y"]])
             elif norm[s0:s1].strip():
                 header, header_years = [], []
-            lists = [names for i in range(len(p_s)) if len(set(names := _coordinated_at(norm, p_s, i))) > 1]
             if not f_s and not r_s and not _ORDER_RE.search(norm, s0, s1):
-                _remember(ctx, lists)
+                _remember(ctx, norm, p_s)
                 continue
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
             sent.column = _columns(norm, s0, s1, f_s, header)
@@ -209,7 +208,7 @@ class Extractor:
             sent.table_row = "|" in norm[s0:s1] and not any(header)
             sent.column_year = _columns(norm, s0, s1, f_s, header_years)
             cands = list(sent.candidates())
-            _remember(ctx, lists)
+            _remember(ctx, norm, p_s)
             for c in cands:
                 yield Candidate(
                     ctx.document,
@@ -230,12 +229,14 @@ class Extractor:
                 )
 
 
-def _remember(ctx: _Ctx, lists: list[list[str]]) -> None:
-    """Keep the last list of places written (深圳和杭州, Shenzhen vs Hangzhou) for the next sentences."""
-    if lists:
-        ctx.prior, ctx.prior_age = lists[-1], 0
-    else:
-        ctx.prior_age += 1
+def _remember(ctx: _Ctx, norm: str, places: list[PlaceMention]) -> None:
+    """Keep the last list of places of a sentence (深圳和杭州, Shenzhen vs Hangzhou) for the next sentences."""
+    ctx.prior_age += 1
+    for i in range(len(places) - 1, 0, -1):
+        names = _coordinated_at(norm, places, i)
+        if len(set(names)) > 1:
+            ctx.prior, ctx.prior_age = names, 0
+            return
 
 
 def _coordinated_at(norm: str, places: list[PlaceMention], i: int) -> list[str]:
@@ -342,7 +343,8 @@ class _Sentence:
             years,
         )
         self.ctx = ctx
-        self.figures = [f for f in figures if not any(r.start <= f.start < r.end for r in ranks)]
+        if ranks:
+            self.figures = [f for f in figures if not any(r.start <= f.start < r.end for r in ranks)]
         self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}
@@ -564,7 +566,7 @@ class _Sentence:
         return kind not in ("growth", "change") and self.clause_start(y.start) == self.clause_start(start)
 
     def year_of(self, start: int, kind: str = "level") -> tuple[int | None, str]:
-        before = [y for y in self.years if y.end <= start and self._dates(y, start, kind)]
+        before = [y for y in self.years if y.end <= start and (not y.base or self._dates(y, start, kind))]
         if before:
             y = before[-1]
             return y.year, y.source

@@ -254,13 +254,21 @@ class PlaceIndex:
     def find(self, text: str) -> list[PlaceMention]:
         """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
         scope, names, abbr = self._scope, self.names, self._abbr
-        found = []
-        for end, w in self._zh(text):
-            start = end + 1 - len(w)
-            if w in abbr:
-                found += [PlaceMention(start + k, start + k + 1, p, True) for k, p in enumerate(abbr[w])]
-            elif _MEDIA_RE.match(text, end + 1) is None:
-                found.append(PlaceMention(start, end + 1, scope[w] if w in scope else names[w]))
+        hits = list(self._zh(text))
+        media = {m.start() for m in _MEDIA_RE.finditer(text)}
+        found = [
+            PlaceMention(end + 1 - len(w), end + 1, scope[w] if w in scope else names[w])
+            for end, w in hits
+            if w not in abbr and end + 1 not in media
+        ]
+        several = [
+            PlaceMention(end + 1 - len(w) + k, end + 2 - len(w) + k, p, True)
+            for end, w in hits
+            if w in abbr
+            for k, p in enumerate(abbr[w])
+        ]
+        if several:
+            found = sorted(found + several, key=lambda p: p.start)
         if _LATIN_RE.search(text):
             found += [
                 PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])
