@@ -352,6 +352,17 @@ def _chunks(path: Path):
     return iter_text(path)
 
 
+def _commit(package: str) -> str:
+    """The git commit of the checkout a package file lives in ("?" outside a checkout)."""
+    r = subprocess.run(
+        ["git", "-C", str(Path(package).parent), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return r.stdout.strip() or "?"
+
+
 def _uptime() -> str:
     try:
         return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
@@ -478,7 +489,7 @@ def _write(
         lines += [
             "",
             f"Before and after a change, same run: CPU time of extract_file in fresh processes taking turns "
-            f"(median), the code before the change from `{ab[0]['before_package'].rsplit('/src/', 1)[0]}`; "
+            f"(median), the code before the change: commit {_commit(ab[0]['before_package'])}; "
             "same candidates = equal digests of every candidate's fields:",
             "",
             "| corpus | size | candidates | CPU before | CPU after | speed-up | same candidates |",
