@@ -43,15 +43,19 @@ _SHOWN = 5
 
 
 def _distinct_flags(col: pa.ChunkedArray | pa.Array, test: Callable[[str], bool]) -> np.ndarray:
-    """Per row, ``test(text)`` evaluated once per distinct text (False for null)."""
-    enc = pc.dictionary_encode(col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col)
-    enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
+    """Per row, ``test(text)`` evaluated once per distinct text (False for null). A dictionary column is read
+    through its own dictionary and indices (no text materialised per row)."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.unify_dictionaries() if pa.types.is_dictionary(col.type) else col
+        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    enc = col if pa.types.is_dictionary(col.type) else pc.dictionary_encode(col)
     verdict = np.asarray(
         [bool(t is not None and test(t)) for t in enc.dictionary.to_pylist()] + [False], dtype=bool
     )
-    idx = enc.indices.to_numpy(zero_copy_only=False)
-    idx = np.where(pc.is_null(enc.indices).to_numpy(zero_copy_only=False), len(verdict) - 1, idx)
-    return verdict[idx.astype(np.int64)]
+    if not verdict.any():
+        return np.zeros(len(col), dtype=bool)
+    indices = enc.indices.fill_null(len(verdict) - 1) if enc.indices.null_count else enc.indices
+    return verdict[indices.to_numpy(zero_copy_only=False)]
 
 
 def _where(t: pa.Table, i: int, file: str, sheet: str | None, letters: dict[str, str]) -> str:
@@ -70,30 +74,28 @@ def _did_you_mean(name: str, known: Collection[str]) -> str:
 
 
 def _problems(t: pa.Table, allow: Collection[str]) -> list[tuple[str, np.ndarray, str]]:
-    """(check, rows breaking it, what to do) for every check not allowed."""
-    value = np.asarray(
-        t.column("value").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float
-    )
+    """(check, rows breaking it, what to do) for every check not allowed. The unit and indicator texts are
+    looked at only when some value is negative or above 100 (most files: none)."""
+    value = _numbers(t, "value")
     out = [("infinite", np.isinf(value), "an infinite or overflowing number; check the cell")]
-    if "negative" not in allow:
+    negative = value < 0
+    if "negative" not in allow and negative.any():
         count = _distinct_flags(t.column("unit"), lambda u: bool(_COUNT_UNIT.match(u.replace(" ", ""))))
-        out.append(
-            ("negative", count & (value < 0), "a negative count; pass --allow negative if it is right")
-        )
-    if "share" not in allow:
-        pct = _distinct_flags(t.column("unit"), lambda u: u.strip() in ("%", "％"))
-        growth = _distinct_flags(t.column("indicator"), lambda s: bool(_GROWTH.search(s)))
+        out.append(("negative", count & negative, "a negative count; pass --allow negative if it is right"))
+    above = value > 100
+    if "share" not in allow and above.any():
+        share = above & _distinct_flags(t.column("unit"), lambda u: u.strip() in ("%", "％"))
+        if share.any():
+            share &= ~_distinct_flags(t.column("indicator"), lambda s: bool(_GROWTH.search(s)))
         out.append(
             (
                 "share",
-                pct & ~growth & (value > 100),
+                share,
                 "a share above 100 %; pass --allow share if the source defines it so",
             )
         )
     if "year" not in allow:
-        year = np.asarray(
-            t.column("year").to_numpy(zero_copy_only=False) if t.num_rows else np.empty(0), dtype=float
-        )
+        year = _numbers(t, "year")
         last = _dt.date.today().year + 1
         out.append(
             (
@@ -103,6 +105,13 @@ def _problems(t: pa.Table, allow: Collection[str]) -> list[tuple[str, np.ndarray
             )
         )
     return out
+
+
+def _numbers(t: pa.Table, name: str) -> np.ndarray:
+    """A numeric column as float (null as NaN, which no check flags)."""
+    if not t.num_rows:
+        return np.empty(0)
+    return np.asarray(t.column(name).to_numpy(zero_copy_only=False), dtype=float)
 
 
 def _unknown_indicators(t: pa.Table, where: Callable[[int], str], known: Collection[str]) -> str | None:

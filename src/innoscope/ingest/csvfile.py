@@ -231,21 +231,22 @@ def read_csv_bytes(
     )
     notes += footer
     options = {"encoding": source_encoding, "header_rows": header_rows, "skip_rows": skiprows}
-    if _NON_SPACE.search(data[head_end:body_end]) is None:
+    if _NON_SPACE.search(data, head_end, body_end) is None:
         raise DataError(f"{file}: has a header ({', '.join(names)}) but no data rows")
-    body = data[head_end:body_end]
-    cols = _arrow_csv(pa.py_buffer(body), names, sep)
+    cols = _arrow_csv(pa.py_buffer(memoryview(data)[head_end:body_end]), names, sep)
     # pyarrow skips blank lines and a quoted field may span lines: row numbers are line numbers only when there
     # are as many rows as lines, else Python's csv module re-reads the body and tracks lines exactly.
     if cols is not None:
-        n_lines = int(np.count_nonzero(np.frombuffer(body, np.uint8) == 10))
-        if len(cols[0]) != n_lines + (body[-1:] != b"\n"):
+        n_lines = int(np.count_nonzero(np.frombuffer(data, np.uint8)[head_end:body_end] == 10))
+        if len(cols[0]) != n_lines + (data[body_end - 1 : body_end] != b"\n"):
             cols = None
     if cols is not None:
         rows = np.arange(len(cols[0]), dtype=np.int64) + n_head + 1
         cells = {n: Cells(c, encoding=enc) for n, c in zip(names, cols, strict=True)}
         return RawTable(cells, file, rows, encoding=source_encoding, notes=notes, meta=meta, options=options)
-    raw = _read_csv_python(body, enc, names, file, "", first_line=n_head + 1, delimiter=sep)
+    raw = _read_csv_python(
+        data[head_end:body_end], enc, names, file, "", first_line=n_head + 1, delimiter=sep
+    )
     raw.encoding = source_encoding
     raw.notes, raw.meta, raw.options = notes, meta, options
     return raw
