@@ -108,6 +108,56 @@ def test_excel_date_serial_is_a_bad_cell(store, tmp_path, capsys):
     assert "row 2, column '数值' (D): '2024-01-03' (a date" in line
 
 
+def _workbook_with_error_cells(path) -> None:
+    """A title row, the header, then 深圳 1, 杭州 #REF!, 广州 #DIV/0! (a formula =1/0 with its cached error, as
+    Excel saves it), 南京 empty, 武汉 #N/A. openpyxl writes an error text as an error cell (t="e"); the formula's
+    cached value is patched into the sheet XML because openpyxl writes formulas without one."""
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表1"
+    ws.append(["2024年专利"])
+    ws.append(["城市", "专利授权量(件)"])
+    for row in (["深圳", 1], ["杭州", "#REF!"], ["广州", "=1/0"], ["南京", None], ["武汉", "#N/A"]):
+        ws.append(row)
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                formula = b'<c r="B5"><f>1/0</f><v /></c>'
+                assert formula in data
+                data = data.replace(formula, b'<c r="B5" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+            zout.writestr(item, data)
+    tmp.unlink()
+
+
+def test_excel_error_cells_are_rejected_all_at_once(store, tmp_path, capsys):
+    _workbook_with_error_cells(tmp_path / "err.xlsx")
+    line = rejected(capsys, ["import", "err.xlsx", "--year", "2024", "--store", "s.duckdb"], store)
+    assert "3 bad cell(s)" in line
+    for row, text in ((4, "#REF!"), (5, "#DIV/0!"), (7, "#N/A")):
+        assert f"sheet '表1', row {row}, column '专利授权量(件)' (B): '{text}' (an Excel error value" in line
+
+
+def test_excel_error_cells_flagged_keep_their_text(store, tmp_path, capsys):
+    _workbook_with_error_cells(tmp_path / "err.xlsx")
+    args = ["import", "err.xlsx", "--year", "2024", "--store", "s.duckdb", "--on-bad-cell", "flag"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "3 bad cell(s) stored as missing" in out and "B5: '#DIV/0!'" in out
+    with Store(str(store), read_only=True) as st:
+        obs = st.observations(all_rows=True)
+    got = {r.entity: (r.value, r.flags, r.raw, r.note) for r in obs.itertuples() if r.year == 2024}
+    assert got["shenzhen"][:3] == (1.0, "", "1")
+    for city, text in (("hangzhou", "#REF!"), ("guangzhou", "#DIV/0!"), ("wuhan", "#N/A")):
+        value, flags, raw, note = got[city]
+        assert value != value and (flags, raw) == ("bad", text) and "an Excel error value" in note
+    assert got["nanjing"][1:3] == ("NA", "")  # an empty cell stays a plain missing value
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [

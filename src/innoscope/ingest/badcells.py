@@ -14,6 +14,7 @@ and reports as a bad cell, with its reason, never as a number:
 
 * two numbers in one cell (``12.5/3``);
 * a date (``2024-01-03``; Excel turns text such as ``1-3`` into a date serial and the text is lost);
+* an Excel error value (``#REF!``, ``#DIV/0!``, ``#N/A`` ...: a formula that failed in the workbook);
 * OCR damage: a number with stray characters (``£05``, ``_ 2317``): never read as 5, 105 or 2317;
 * any other text.
 
@@ -41,6 +42,11 @@ _MARK_TAIL = re.compile(
 _NOTE_TAIL = re.compile(r"^(?P<value>.*?\S)\s*[(（](?P<note>[^()（）]+)[)）]\s*$")
 _TWO = re.compile(rf"^\s*{_NUM}\s*[/／]\s*{_NUM}\s*$")
 _DATE = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+_EXCEL_ERROR = re.compile(
+    r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!"
+    r"|UNKNOWN!|EXTERNAL!|PYTHON!)$",
+    re.I,
+)
 _STRAY = re.compile(r"[^\d.,\s%+\-万亿元]")
 
 
@@ -102,6 +108,8 @@ def read_cell(text: str, unit: str | None) -> CellReading:
     if got is not None:
         return got
     s = text.strip()
+    if _EXCEL_ERROR.match(s):
+        return _bad(f"an Excel error value ({s}): a formula that failed in the workbook, not a number")
     if _DATE.match(s):
         return _bad(
             "a date, not a number: Excel turns text such as 1-3 into a date serial and the text is lost"
