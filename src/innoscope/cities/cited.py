@@ -15,7 +15,10 @@ provenance (url, title, excerpt, notes, the raw texts and the file line), plus f
   year), ``2024 Jan-Sep`` (partial year), ``as stated (~2024)`` / ``likely 2022`` (approximate), ``n/a
   (undated)`` (undated), ``as stated`` / ``last 10 years`` (no year: kept, reported, never placed in a
   cross-section);
-* ``seed`` rows (``source_url`` starting ``seed:``) and ``LOW-QUALITY`` rows (in ``notes``) are flagged.
+* ``seed`` rows (``source_url`` starting ``seed:``) and ``LOW-QUALITY`` rows (in ``notes``) are flagged;
+* qualifiers written in the ``year`` or ``notes`` column (:func:`qualifiers`) flag the value: ``approximate``
+  (``2023 (approx.)``, ``'左右' (approx.)``), ``preliminary`` (``preliminary``, ``初步``, ``预计``) and ``rounded``
+  (``rounded in source``); ``approximate`` counts as ``~`` does in the value.
 
 Several rows for one (entity, indicator, year) are all kept; :data:`CHOICE_ORDER` states which one is
 ``chosen``: non-seed before seed, not low-quality before low-quality, exact before approximate before a
@@ -47,10 +50,12 @@ from innoscope.model.errors import DataError, ImportFailed
 __all__ = [
     "CHOICE_ORDER",
     "COLUMNS",
+    "QUALIFIERS",
     "CityImport",
     "bundled_path",
     "import_cities",
     "parse_year",
+    "qualifiers",
     "read_cities",
 ]
 
@@ -87,6 +92,8 @@ OBS_COLUMNS = [
     "lower_bound",
     "upper_bound",
     "approximate",
+    "preliminary",
+    "rounded",
     "missing",
     "rank",
     "seed",
@@ -152,6 +159,36 @@ def parse_year(text: str) -> tuple[int | None, str]:
             return century + int(m.group(1)), "range"
         return int(m.group(1)), flag
     return None, "unstated"
+
+
+# -- qualifiers in the year and notes columns ------------------------------------------------------
+QUALIFIERS: dict[str, re.Pattern[str]] = {
+    "approximate": re.compile(r"\bapprox(?:\.|imate(?:ly)?\b)|左右|大约"),
+    "preliminary": re.compile(r"\bpreliminary\b|\bprovisional\b|初步|预计"),
+    "rounded": re.compile(r"\brounded\b|取整|四舍五入"),
+}
+"""Qualifier -> the words that state it in a ``year`` or ``notes`` cell (the value's own ``~``, ``约``, ``左右``
+are read by :func:`~innoscope.ingest.values.parse_value`). ``~`` is not one of them here: in these columns it
+qualifies a year or another figure (``as stated (~2024)``, ``ranking of ~97 cities``)."""
+_NEGATED = re.compile(r"(?:\bnot|\bnon|\bun|非|不)[\s-]*$", re.IGNORECASE)
+
+
+def qualifiers(*texts: str) -> tuple[str, ...]:
+    """The qualifiers of :data:`QUALIFIERS` that ``texts`` (a row's year and notes cells) state, in that order;
+    a negated word (``not rounded``, ``unrounded``) states nothing.
+
+    >>> qualifiers("2024 (preliminary, 'expected')", "rounded, preliminary estimate in government work report")
+    ('preliminary', 'rounded')
+    >>> qualifiers("2022 round", "147 universities nationally in 2nd round")
+    ()
+    """
+    found = []
+    for name, rx in QUALIFIERS.items():
+        for text in texts:
+            if any(not _NEGATED.search(text[: m.start()]) for m in rx.finditer(text or "")):
+                found.append(name)
+                break
+    return tuple(found)
 
 
 # -- values and units -----------------------------------------------------------------------------
@@ -519,6 +556,17 @@ def import_cities(
                         f"= {expect:g}",
                     )
         notes = r["notes"]
+        stated = qualifiers(r["year"], notes)
+        for q in stated:
+            issue(
+                ln,
+                "notes",
+                notes,
+                "info",
+                "qualifier",
+                f"{where}: the year or notes column says {q}: flagged",
+            )
+        approx = approx or "approximate" in stated
         if bad:
             continue
         recs.append(
@@ -532,6 +580,8 @@ def import_cities(
                 "lower_bound": lower,
                 "upper_bound": upper,
                 "approximate": approx,
+                "preliminary": "preliminary" in stated,
+                "rounded": "rounded" in stated,
                 "missing": missing,
                 "rank": rank,
                 "seed": r["source_url"].strip().startswith("seed:"),

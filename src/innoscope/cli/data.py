@@ -146,11 +146,19 @@ def _store_observations(store: Path) -> pd.DataFrame:
 
 def to_tidy(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations of the cited importer as the store's tidy long table; year text and definition go into
-    ``note`` (``[year: ...]``, ``[definition: ...]``) so that nothing of the raw row is lost."""
-    flags = (
+    ``note`` (``[year: ...]``, ``[definition: ...]``) so that nothing of the raw row is lost. Flags: ``>``, ``<``,
+    ``~`` as the table readers write them, then the qualifiers ``preliminary`` and ``rounded`` (``~,rounded``)."""
+    marks = (
         np.where(obs["lower_bound"], ">", "")
         + np.where(obs["upper_bound"], "<", "")
         + np.where(obs["approximate"], "~", "")
+    )
+    words = [
+        np.where(obs[q].fillna(False).astype(bool), q, "") if q in obs.columns else np.full(len(obs), "")
+        for q in ("preliminary", "rounded")
+    ]
+    flags = np.asarray(
+        [",".join(w for w in parts if w) for parts in zip(marks, *words, strict=True)], dtype=object
     )
     year_txt = obs["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
     note = obs["notes"].fillna("").astype(str)
@@ -315,6 +323,7 @@ _SHORT_FLAGS = {
     "lower_bound": "",
     "upper_bound": "",
     "approximate": "",
+    "preliminary": "prelim.",
 }
 
 
@@ -424,9 +433,9 @@ def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool)
     out.print(t)
     _print_gap(out, b, cmp, za, zb)
     out.print(
-        "flags: > lower bound, ~ approximate, old = older than the reference year, year~ = approximate "
-        "year, seed = the founding article only, LQ = low-quality source, conflict = another source "
-        "differs for the same year"
+        "flags: > lower bound, ~ approximate, prelim. = preliminary figure, rounded = rounded in the source, "
+        "old = older than the reference year, year~ = approximate year, seed = the founding article only, "
+        "LQ = low-quality source, conflict = another source differs for the same year"
     )
     if not sources:
         out.print(

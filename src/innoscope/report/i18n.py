@@ -157,6 +157,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag_outdated": {"zh": "数据过时", "en": "outdated"},
     "flag_lower_bound": {"zh": "下限值", "en": "lower bound"},
     "flag_imputed": {"zh": "插补值", "en": "imputed"},
+    "flag_preliminary": {"zh": "初步数", "en": "preliminary"},
+    "flag_rounded": {"zh": "取整数", "en": "rounded"},
     "flag_conflicting": {"zh": "来源冲突", "en": "conflicting sources"},
     "flag_missing": {"zh": "缺失", "en": "missing"},
     "a_vs_b": {"zh": "{a} 对比 {b}", "en": "{a} vs {b}"},

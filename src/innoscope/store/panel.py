@@ -11,11 +11,13 @@ the order of the policy:
 
 A value older than ``Y`` is flagged ``outdated`` and keeps its year, as the Global Innovation Index does
 (values from earlier years stand in and the report shows each year). Other flags: ``lower_bound``,
-``upper_bound``, ``approximate``, ``year_approximate`` (approximate, range or part-year), ``seed``,
-``low_quality`` and ``conflict`` (another source gives a different value for the same year).
+``upper_bound``, ``approximate``, ``preliminary``, ``rounded`` (qualifiers of the source),
+``year_approximate`` (approximate, range or part-year), ``seed``, ``low_quality`` and ``conflict`` (another
+source gives a different value for the same year).
 
 Tidy tables from :mod:`innoscope.ingest.readers` or the store work too: their ``flags`` string (``>``, ``<``,
-``~``) gives the bound and approximate flags, ``note`` the notes, ``source_url`` starting ``seed:`` the seed flag.
+``~``, ``preliminary``, ``rounded``) gives the bound, approximate and qualifier flags, ``note`` the notes,
+``source_url`` starting ``seed:`` the seed flag.
 
 An indicator node may narrow its rows with ``params["select"]``: ``{contains: text or [texts]}`` keeps rows
 whose notes, year text, source title, unit text or definition contain one of the texts; ``{excludes: ...}``
@@ -42,6 +44,8 @@ FLAG_NAMES = (
     "lower_bound",
     "upper_bound",
     "approximate",
+    "preliminary",
+    "rounded",
     "year_approximate",
     "seed",
     "low_quality",
@@ -49,7 +53,16 @@ FLAG_NAMES = (
     "undated",
 )
 _TEXT_COLS = ("notes", "year_raw", "source_title", "unit_raw", "definition")
-_BOOL_COLS = ("lower_bound", "upper_bound", "approximate", "seed", "low_quality", "missing")
+_BOOL_COLS = (
+    "lower_bound",
+    "upper_bound",
+    "approximate",
+    "preliminary",
+    "rounded",
+    "seed",
+    "low_quality",
+    "missing",
+)
 
 
 def prepare(obs: pd.DataFrame) -> pd.DataFrame:
@@ -63,12 +76,14 @@ def prepare(obs: pd.DataFrame) -> pd.DataFrame:
     for alt in ("row", "file_row"):
         if "line" not in o.columns and alt in o.columns:
             o["line"] = o[alt]
-    if "flags" in o.columns:  # tidy tables of innoscope.ingest.readers: ">", "<", "~", "NA"
-        fl = o["flags"].fillna("").astype(str)
+    if "flags" in o.columns:  # tidy tables of innoscope.ingest.readers: ">", "<", "~", "NA"; the cited data's
+        fl = o["flags"].fillna("").astype(str)  # qualifiers after a comma: "~,rounded"
         for col, mark in (
             ("lower_bound", ">"),
             ("upper_bound", "<"),
             ("approximate", "~"),
+            ("preliminary", "preliminary"),
+            ("rounded", "rounded"),
             ("missing", "NA"),
         ):
             if col not in o.columns:
@@ -167,7 +182,7 @@ def choose(
             flags.append("undated")
         elif b["year"] < year:
             flags.append("outdated")
-        flags += [f for f in ("lower_bound", "upper_bound", "approximate") if b[f]]
+        flags += [f for f in ("lower_bound", "upper_bound", "approximate", "preliminary", "rounded") if b[f]]
         if b["year_flag"] in ("approximate", "range", "partial"):
             flags.append("year_approximate")
         flags += [f for f in ("seed", "low_quality") if b[f]]
