@@ -191,6 +191,21 @@ def qualifiers(*texts: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _qualifier_notes(stated: tuple[str, ...], line: int, notes: str, where: str) -> list[dict]:
+    """One report row (info) per qualifier a row's year or notes column states."""
+    return [
+        {
+            "line": line,
+            "column": "notes",
+            "raw": notes,
+            "severity": "info",
+            "kind": "qualifier",
+            "message": f"{where}: the year or notes column says {q}: flagged",
+        }
+        for q in stated
+    ]
+
+
 # -- values and units -----------------------------------------------------------------------------
 _ORDINAL = re.compile(r"^(\d+)\s*(?:st|nd|rd|th)\b\s*(.*)$", re.IGNORECASE)
 _PAREN = re.compile(r"^(.*?)\s*\((.*)\)\s*$")
@@ -557,15 +572,7 @@ def import_cities(
                     )
         notes = r["notes"]
         stated = qualifiers(r["year"], notes)
-        for q in stated:
-            issue(
-                ln,
-                "notes",
-                notes,
-                "info",
-                "qualifier",
-                f"{where}: the year or notes column says {q}: flagged",
-            )
+        issues.extend(_qualifier_notes(stated, ln, notes, where))
         approx = approx or "approximate" in stated
         if bad:
             continue

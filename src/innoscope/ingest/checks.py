@@ -55,7 +55,8 @@ def _distinct_flags(col: pa.ChunkedArray | pa.Array, test: Callable[[str], bool]
     if not verdict.any():
         return np.zeros(len(col), dtype=bool)
     indices = enc.indices.fill_null(len(verdict) - 1) if enc.indices.null_count else enc.indices
-    return verdict[indices.to_numpy(zero_copy_only=False)]
+    flags: np.ndarray = verdict[indices.to_numpy(zero_copy_only=False)]
+    return flags
 
 
 def _where(t: pa.Table, i: int, file: str, sheet: str | None, letters: dict[str, str]) -> str:
