@@ -1,9 +1,9 @@
 """``innoscope import`` as users run it (``innoscope.cli.main``) on 1,050 generated files (issue 9, evidence).
 
 Seeded. Shapes: long (entity, indicator, year, value [, source]) and wide (entities x indicators, units in the
-headers, a year column or ``--year`` or none), English or Chinese headers, a title row above (``--skip-rows``),
-note rows under the table; comma- or tab-separated CSV in UTF-8, UTF-8 with BOM, GBK or Big5 (Traditional names,
-萬/億), and some xlsx and parquet files. Values: integers, decimals, 万/亿 magnitudes, missing cells and
+headers, a year column or ``--year`` or none: refused, the file does not say its year), English or Chinese
+headers, a title row above (``--skip-rows``), note rows under the table; comma- or tab-separated CSV in UTF-8,
+UTF-8 with BOM, GBK or Big5 (Traditional names, 萬/億), and some xlsx and parquet files. Values: integers, decimals, 万/亿 magnitudes, missing cells and
 markers. About half the files carry one defect (a bad value, an unknown or empty city, a conflicting duplicate,
 a bad year, a ragged row, a truncated or garbled file, an empty file).
 
@@ -89,6 +89,7 @@ TRAD_WORDS = {
     "R&D经费": "R&D經費",
 }
 MUST_FAIL = {"bad value", "unknown city", "empty city", "conflict", "bad year", "ragged", "empty file"}
+REFUSED = MUST_FAIL | {"no year"}  # "no year": a wide file without a year column, --year or a year it states
 MAY_FAIL = {"truncated", "garbled"}
 
 
@@ -217,6 +218,8 @@ def generate(rng: random.Random, i: int) -> Generated:
     notes = fmt in ("csv", "tsv") and rng.random() < 0.2
     if fmt in ("xlsx", "parquet") and defect in ("ragged", "truncated", "garbled", "empty file"):
         defect = None
+    if defect is None and "--year" not in args and not {"年份", "year"} & set(header):
+        defect = "no year"  # a wide table that says its year nowhere: refused, --year suggested
     name = f"f{i:04d}.{ {'csv': 'csv', 'tsv': rng.choice(['tsv', 'txt', 'csv']), 'xlsx': 'xlsx', 'parquet': 'parquet'}[fmt] }"
     if fmt == "xlsx":
         return Generated(name, _xlsx(header, rows), args, defect, expected)
@@ -317,7 +320,7 @@ def test_cli_import_fuzz(tmp_path):
                 problems.append(f"{g.name}: a clean file was refused: {lines[:1]}")
         elif code == 0:
             outcomes["imported"] += 1
-            if g.defect in MUST_FAIL:
+            if g.defect in REFUSED:
                 problems.append(f"{g.name}: imported although it has a defect ({g.defect})")
             if g.defect is None and "imported into" in out.getvalue():
                 clean[g.name] = (g, store)

@@ -138,5 +138,8 @@ def test_cli_import_option_errors(tmp_path, monkeypatch, capsys):
     assert main(["import", "y.xlsx", "--layout", "diagonal"]) == 1
     assert "--layout must be auto, long or wide" in capsys.readouterr().err
     assert not (tmp_path / "innoscope.duckdb").exists()
-    assert main(["import", "y.xlsx", "--column", "地区=entity"]) == 0  # no year column and no --year: said
-    assert "undated" in capsys.readouterr().out
+    # no year column and no --year, but the title says 2023年: read from it, and the report says where
+    assert main(["import", "y.xlsx", "--column", "地区=entity"]) == 0
+    assert "year 2023 read from the title '2023年主要城市科技统计'" in capsys.readouterr().out
+    with Store("innoscope.duckdb", read_only=True) as st:
+        assert set(st.observations()["year"]) == {2023}

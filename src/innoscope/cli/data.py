@@ -893,7 +893,11 @@ def import_cmd(
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", help="year of every value (a table without a year column or title line)"),
+        typer.Option(
+            "--year",
+            help="year of every value, for a table that does not say it (no year column or years as columns, "
+            "no year in its 时间： line, title, sheet name or file name)",
+        ),
     ] = None,
     indicator: Annotated[
         str | None,
@@ -1015,6 +1019,7 @@ def import_cmd(
             exclude=exclude or (),
             indicator=indicator,
             on_bad_cell=on_bad_cell,
+            require_year=True,
         )
         from innoscope.ingest.readers import read_table
 
@@ -1057,6 +1062,11 @@ def _print_table_report(out: Console, file: Path, long: pd.DataFrame, show: int)
         f"{escape(str(file))}: {len(long)} values read ({escape(str(long.attrs.get('layout')))} layout)"
         + (f"; the title says {escape(said)}" if said else "")
     )
+    source = str(long.attrs.get("year_source") or "")
+    if source and source != "--year" and not source.startswith("column "):
+        years = sorted({int(y) for y in long["year"].dropna().unique()})
+        said = ", ".join(map(str, years[:6])) + (" ..." if len(years) > 6 else "")
+        out.print(f"year {escape(said)} read from {escape(source)}")
     if long["year"].isna().all():
         out.print(
             "[yellow]note:[/] the table has no year column, title line or year header and no --year was "

@@ -183,6 +183,7 @@ def read_table(
     check: bool = False,
     allow: Collection[str] = (),
     known_indicators: Collection[str] | None = None,
+    require_year: bool = False,
     as_arrow: bool = False,
 ) -> pd.DataFrame | pa.Table:
     """:func:`read_raw` then :func:`to_long`: a file as one tidy long table (see both)."""
@@ -204,6 +205,7 @@ def read_table(
             check=check,
             allow=allow,
             known_indicators=known_indicators,
+            require_year=require_year,
             as_arrow=as_arrow,
         )
     except DataError as exc:

@@ -12,6 +12,12 @@ Layouts, recognised from the headers and the title lines (:mod:`~innoscope.inges
   title's ``指标：`` line, and the place from an entity column or the title's ``地区：`` line (the transposed
   NBS layout: a row per indicator, the place only in the title).
 
+The year of a table without a year column or years as columns: ``year=`` (``--year``), else the year the file
+states (:func:`said_year`: an NBS ``时间：`` line, the title, the sheet name or the file name, in that order; the
+import report names where), else, for an import (``require_year``), an error saying so and suggesting
+``--year``: a yearbook's edition is not the year of its data (the China City Statistical Yearbook 2024 reports
+2023 data), so it is never guessed.
+
 Units: a unit in the header, an indicator name (``地区生产总值(亿元)``) or a unit row (``单位：万元``) is the
 unit of bare numbers; numbers written with a unit are converted to it, and everything to ``units[indicator]``
 or ``unit`` when given. Cells are parsed by :func:`~innoscope.ingest.values.parse_array`, and the cells it
@@ -27,6 +33,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -94,6 +101,8 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "note": ("note", "notes", "备注", "说明"),
 }
 _YEAR_RE = re.compile(r"^\s*(\d{4})(?:\.0+)?\s*年?\s*$")
+_YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!鉴|鑑)")
+_YEAR_ALONE = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
 _INDENT = re.compile(r"^[\s\u3000]+\S")
 
 
@@ -428,6 +437,7 @@ def to_long(
     check: bool = False,
     allow: Collection[str] = (),
     known_indicators: Collection[str] | None = None,
+    require_year: bool = False,
     as_arrow: bool = False,
 ) -> pd.DataFrame | pa.Table:
     """The tidy long table of ``raw`` (columns :data:`TIDY_COLUMNS`; ``as_arrow=True``: a pyarrow Table).
@@ -442,7 +452,9 @@ def to_long(
     ``reject`` (default: one error listing every bad cell, store unchanged) or ``flag`` (bad cells stored as
     missing, flagged ``bad``, with raw text and reason). ``check=True``: values checked against their meaning
     (:func:`~innoscope.ingest.checks.check_values`, with ``allow`` and ``known_indicators``), as every import
-    into the store does.
+    into the store does. ``require_year=True`` (``innoscope import``, :meth:`Store.import_file`): a table whose
+    year is nowhere (no year column, no ``year``, not stated in the file: module docstring) is an error; else
+    its values have no year.
     """
     if on_bad_cell not in BAD_CELL_POLICIES:
         raise DataError(f"on_bad_cell must be one of {', '.join(BAD_CELL_POLICIES)}, got {on_bad_cell!r}")
@@ -453,9 +465,12 @@ def to_long(
     value_cols = [c for c in raw.names if c not in skip and not _is_coinr_meta(c)] if layout == "wide" else []
     year_cols = _year_columns(value_cols)
     raw = _prepare(raw, role_of, value_cols, year_cols, year, layout)
+    if require_year and value_cols and not year_cols and "year" not in role_of and year is None:
+        if said_year(raw) is None:
+            raise DataError(_no_year(raw))
     ctx = _Context(raw, role_of, renames, unit, units, raw.meta.get("单位"), [])
     ids = _entity_arrays(raw, role_of, EntityTable.default() if entities == "default" else entities)
-    years = _year_array(raw, role_of, layout, year)
+    years, year_source = _year_array(raw, role_of, layout, year)
     meta = {
         r: ctx.text(r, d)
         for r, d in (
@@ -500,7 +515,9 @@ def to_long(
         indicator=indicator,
         on_bad_cell=on_bad_cell,
     )
-    return _with_meta(out, raw, "years as columns" if year_cols else layout, options, ctx.bad, as_arrow)
+    layout_said = "years as columns" if year_cols else layout
+    source = "the columns' headers" if year_cols else year_source
+    return _with_meta(out, raw, layout_said, options, ctx.bad, as_arrow, source)
 
 
 @dataclass
@@ -568,19 +585,50 @@ def _entity_arrays(
     return _const(n, eid), _const(n, place)
 
 
-def _year_array(raw: RawTable, role_of: dict[str, str], layout: str, year: int | None) -> pa.Array:
-    """Per row: the year column, else ``year``, else the title's ``时间：`` line when it names one year."""
+def _year_array(
+    raw: RawTable, role_of: dict[str, str], layout: str, year: int | None
+) -> tuple[pa.Array, str]:
+    """(per row: the year column, else ``year``, else the year the file states (:func:`said_year`); where the
+    year comes from, "" when nowhere: all null)."""
     if "year" in role_of:
-        return _years(raw, role_of["year"])
+        return _years(raw, role_of["year"]), f"column {role_of['year']!r}"
     if layout == "long" and year is None:
         raise DataError(
             f"{raw.file}: no year column; expected one of {list(DEFAULT_HEADERS['year'][:4])}, a "
             f"mapping or year=; columns are {raw.names}"
         )
     n = len(raw)
-    y = year if year is not None else _meta_year(raw)
-    return pa.array(
-        np.full(n, y if y is not None else 0, dtype=np.int32), mask=np.full(n, y is None), type=pa.int32()
+    said = (year, "--year") if year is not None else said_year(raw)
+    y, source = said if said is not None else (None, "")
+    years = np.full(n, y if y is not None else 0, dtype=np.int32)
+    return pa.array(years, mask=np.full(n, y is None), type=pa.int32()), source
+
+
+def said_year(raw: RawTable) -> tuple[int, str] | None:
+    """(year, where the file says it) for a table without a year column: an NBS ``时间：2023年`` line, else one
+    year written ``2023年`` in the title, the sheet name (or a sheet named ``2023``) or the file name; None
+    when none of them names exactly one year (a place naming two says nothing)."""
+    places = (
+        ("the title line 时间：", raw.meta.get("时间"), (_YEAR_RE,)),
+        ("the title", raw.meta.get("title"), (_YEAR_WORD,)),
+        ("the sheet name", raw.sheet, (_YEAR_WORD, _YEAR_ALONE)),
+        ("the file name", Path(raw.file).stem, (_YEAR_WORD,)),
+    )
+    for where, text, patterns in places:
+        found = {int(y) for rx in patterns for y in rx.findall(text or "")}
+        if len(found) == 1:
+            return found.pop(), f"{where} {text!r}"
+    return None
+
+
+def _no_year(raw: RawTable) -> str:
+    title = raw.meta.get("title")
+    sheet = f", the sheet name ({raw.sheet!r})" if raw.sheet else ""
+    return (
+        f"{raw.file}: the file does not say the year of its data: no year column, no years as columns, and no "
+        f"year in a 时间： line, the title ({title!r}){sheet} or the file name; pass --year YEAR (year= in "
+        "Python). A yearbook's edition is not its data year: the China City Statistical Yearbook 2024 reports "
+        "2023 data, so its tables take --year 2023"
     )
 
 
@@ -631,11 +679,18 @@ def _wide_parts(
 
 
 def _with_meta(
-    out: pa.Table, raw: RawTable, layout: str, options: dict[str, object], bad: list[BadCell], as_arrow: bool
+    out: pa.Table,
+    raw: RawTable,
+    layout: str,
+    options: dict[str, object],
+    bad: list[BadCell],
+    as_arrow: bool,
+    year_source: str = "",
 ) -> pd.DataFrame | pa.Table:
     """The table with what the import report and the store keep: file, hash, layout, set-aside rows, title
-    metadata, options, column letters, bad cells."""
+    metadata, options, column letters, bad cells, where the year comes from."""
     info = {
+        "year_source": year_source,
         "file": raw.file,
         "sha256": raw.sha256,
         "encoding": raw.encoding or "",
@@ -671,13 +726,6 @@ def _options(raw: RawTable, **given: object) -> dict[str, object]:
             continue
         out[k] = dict(v) if isinstance(v, Mapping) else list(v) if isinstance(v, list | tuple) else v
     return out
-
-
-def _meta_year(raw: RawTable) -> int | None:
-    """The year of the title's ``时间：`` line when it names one year (``2023年``)."""
-    t = raw.meta.get("时间")
-    m = _YEAR_RE.match(t) if t else None
-    return int(m.group(1)) if m else None
 
 
 def _years_as_columns(

@@ -399,11 +399,13 @@ class Store:
         self, path: str | Path, *, dataset: str = "default", note: str | None = None, **read_options: Any
     ) -> ImportRecord:
         """Read ``path`` with :func:`~innoscope.ingest.readers.read_table` (names resolved with the store's
-        entity table) and import it (:meth:`import_long`). Any error leaves the store unchanged."""
+        entity table; the year required: a table that states it nowhere needs ``year=``) and import it
+        (:meth:`import_long`). Any error leaves the store unchanged."""
         self._writable("import")
         from innoscope.ingest.readers import read_table
 
         read_options.setdefault("entities", self.entity_table())
+        read_options.setdefault("require_year", True)
         allow = read_options.pop("allow", ())
         try:
             table = read_table(path, as_arrow=True, **read_options)
@@ -456,7 +458,7 @@ class Store:
                 )
             report = {
                 k: json.loads(meta[k]) for k in ("notes", "meta", "letters", "bad_cells") if meta.get(k)
-            }
+            } | {k: meta[k] for k in ("year_source",) if meta.get(k)}
             known = EntityTable([*self.entity_table().entities.values(), *entities]) if entities else None
             arrow = self._canonical_entities(arrow, file, known)
             self._check_duplicates(arrow, file)
