@@ -260,3 +260,9 @@ def test_rank_outside_the_scope_of_a_global_ranking_and_edition_years(ex):
     assert got(ex, "武汉跃居2025自然指数—科研城市排名全球第8、全国第5。") == [
         ("武汉", "nature_index_city_rank", 8.0, "rank", 2025, "rank")
     ]
+
+
+def test_a_zero_denominator_is_no_fraction(ex):
+    # regression: 0分之1 raised ZeroDivisionError
+    rows = [(c.value, c.unit) for c in ex.extract_chunks(["深圳0分之1的企业，10分之3来自杭州。"])]
+    assert rows == [(30.0, "%")]
