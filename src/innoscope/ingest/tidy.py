@@ -471,17 +471,7 @@ def to_long(
     ctx = _Context(raw, role_of, renames, unit, units, raw.meta.get("单位"), [])
     ids = _entity_arrays(raw, role_of, EntityTable.default() if entities == "default" else entities)
     years, year_source = _year_array(raw, role_of, layout, year)
-    meta = {
-        r: ctx.text(r, d)
-        for r, d in (
-            ("source_title", source_title),
-            ("source_url", source_url),
-            ("excerpt", None),
-            ("note", None),
-        )
-    }
-    if "province" in role_of:
-        meta["province"] = ctx.text("province", None)
+    meta = ctx.row_texts(source_title, source_url)
     if layout == "long":
         parts = _long_parts(ctx, ids, years, meta)
     elif year_cols:
@@ -534,6 +524,19 @@ class _Context:
 
     def target(self, indicator: str | None) -> str | None:
         return (self.units or {}).get(indicator or "") or self.unit
+
+    def row_texts(self, source_title: str | None, source_url: str | None) -> dict[str, pa.Array]:
+        """Per row: source title and URL (column, else the option), excerpt, note, and the province when a
+        province column gives one (context for the names, not stored)."""
+        roles = [
+            ("source_title", source_title),
+            ("source_url", source_url),
+            ("excerpt", None),
+            ("note", None),
+        ]
+        if "province" in self.role_of:
+            roles.append(("province", None))
+        return {r: self.text(r, d) for r, d in roles}
 
     def text(self, role: str, default: str | None) -> pa.Array:
         if role in self.role_of:
