@@ -114,6 +114,61 @@ def test_official_vs_cited_shows_the_article_figure_against_the_yearbook():
     assert bj["cited"] == pytest.approx(8536.9e4) and bj["relation"] == "confirms"  # 亿元 -> 万元
 
 
+def test_half_unit_of_a_figure_as_written():
+    from innoscope.cities.national_index import _half_unit
+
+    # 1.3万 written 13000: rounded to the thousand; 28300 to the hundred; 15062 exact; 1779.01 to the hundredth
+    assert [_half_unit(x) for x in ("13000", "28300", "15062", "1779.01", ">24000", "0")] == [
+        500,
+        50,
+        0.5,
+        pytest.approx(0.005),
+        500,
+        0.5,
+    ]
+
+
+def test_official_vs_cited_says_which_value_is_used_and_why():
+    t = official_vs_cited()
+    hte = t[t["series"] == "high_tech_enterprises"].set_index(["entity", "line"])
+    # 杭州: yearbook 2023 15,062 vs the article's 1.65万 (undated, ~2024): another year, the yearbook is used
+    hz = hte.loc[("hangzhou", 72)]
+    assert (hz["verdict"], hz["used"]) == ("another year", "yearbook") and "founding article" in hz["why"]
+    # 深圳: blank 2-18 C212; >24000 (新华社, 2023) fills it; >25000 (2024) and the article's 2.66万 do not
+    sz = hte.loc["shenzhen"]
+    assert sz["verdict"].eq("official blank").all()
+    assert sz.loc[9, "used"] == "cited" and "lower bound" in sz.loc[9, "why"]
+    assert (
+        sz.loc[10, "used"] == sz.loc[11, "used"] == "—"
+        and "filled by another cited value" in sz.loc[10, "why"]
+    )
+    # 北京 28,330 vs 2.83万 (to the hundred: +-50) and 广州 13,183 vs 1.3万 (to the thousand: +-500) agree
+    assert (
+        hte.loc[("beijing", 101), "verdict"] == "agrees"
+        and hte.loc[("guangzhou", 156), "verdict"] == "agrees"
+    )
+    assert hte.loc[("suzhou", 184), "verdict"] == "bound holds"  # >15,700 <= 15,714
+    assert not t["verdict"].eq("conflict").any()  # no cited value of 2023 contradicts the yearbook
+
+
+def test_a_same_year_conflict_is_found_and_the_yearbook_kept():
+    from innoscope.cities.cited import import_cities
+
+    cited = import_cities(None).observations.copy()
+    bj = (cited["entity"] == "beijing") & (cited["indicator"] == "high_tech_enterprises")
+    cited.loc[bj, ["value", "value_raw"]] = [27000.0, "27000"]  # |28,330 - 27,000| = 1,330 > 500
+    sz = (
+        (cited["entity"] == "suzhou")
+        & (cited["indicator"] == "high_tech_enterprises")
+        & (cited["year"] == 2023)
+    )
+    cited.loc[sz, ["value", "value_raw"]] = [16000.0, ">16000"]  # a lower bound above 15,714
+    t = official_vs_cited(cited=cited).set_index(["entity", "line"])
+    assert t.loc[("beijing", 101), "verdict"] == "conflict" and t.loc[("beijing", 101), "used"] == "yearbook"
+    assert "conflicts" in t.loc[("beijing", 101), "why"]
+    assert t.loc[("suzhou", 184), "verdict"] == "conflict"
+
+
 # -- missing data never rewarded ---------------------------------------------------------------------------
 def test_coverage_per_city_counts_reported_cited_and_imputed_values(b):
     c = coverage(b)

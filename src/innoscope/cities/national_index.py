@@ -17,6 +17,7 @@ coverage, otherwise scored as 0). :func:`coverage` says per city how many values
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -93,35 +94,45 @@ def _derived_population(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _cited_fills(df: pd.DataFrame, cited: pd.DataFrame) -> pd.DataFrame:
-    rows = []
+def _fill_picks(df: pd.DataFrame, cited: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
+    """(series, entity) -> the cited row that fills a blank yearbook cell of a :data:`CITED_FILLS` series: same year,
+    not the founding article's, not low-quality; a lower bound first (it cannot over-state), then file order."""
+    picks = {}
     for series in CITED_FILLS:
-        blank = df[(df["indicator"] == series) & df["value"].isna()].set_index("entity")
-        other, factor = SAME_QUANTITY[series]
+        blank = df.loc[(df["indicator"] == series) & df["value"].isna(), "entity"]
+        other = SAME_QUANTITY[series][0]
         c = cited[
             (cited["indicator"] == other)
             & (cited["year"] == DATA_YEAR)
             & ~cited["seed"]
             & ~cited["low_quality"]
             & cited["value"].notna()
-            & cited["entity"].isin(blank.index)
+            & cited["entity"].isin(blank)
         ]
         for ent, grp in c.groupby("entity", sort=False):
-            pick = grp.sort_values(["lower_bound", "line"], ascending=[False, True]).iloc[0]
-            r = blank.loc[ent].to_dict()
-            r.update(
-                entity=ent,
-                value=float(pick["value"]) * factor,
-                raw=str(pick["value_raw"]),
-                flags=">" if pick["lower_bound"] else "",
-                source_title=str(pick["source_title"]),
-                source_url=str(pick["source_url"]),
-                table="cited",
-                note=f"cited layer (data/cities, line {int(pick['line'])}): fills the blank {YEARBOOK} "
-                f"2-18 cell {r['cell']}; same definition and year",
-                cell="",
-            )
-            rows.append(r)
+            picks[(series, str(ent))] = grp.sort_values(
+                ["lower_bound", "line"], ascending=[False, True]
+            ).iloc[0]
+    return picks
+
+
+def _cited_fills(df: pd.DataFrame, cited: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for (series, ent), pick in _fill_picks(df, cited).items():
+        r = df[(df["indicator"] == series) & (df["entity"] == ent)].iloc[0].to_dict()
+        r.update(
+            entity=ent,
+            value=float(pick["value"]) * SAME_QUANTITY[series][1],
+            raw=str(pick["value_raw"]),
+            flags=">" if pick["lower_bound"] else "",
+            source_title=str(pick["source_title"]),
+            source_url=str(pick["source_url"]),
+            table="cited",
+            note=f"cited layer (data/cities, line {int(pick['line'])}): fills the blank {YEARBOOK} "
+            f"2-18 cell {r['cell']}; same definition and year",
+            cell="",
+        )
+        rows.append(r)
     return pd.DataFrame(rows)
 
 
@@ -296,11 +307,67 @@ def coverage(b: CityBuild) -> pd.DataFrame:
     return out
 
 
+def _half_unit(raw: object) -> float:
+    """Half the unit of the last significant digit of a figure as written (``13000`` and ``1.3万`` -> 500, ``1779.01``
+    -> 0.005, ``15062`` -> 0.5): how far the true value may be from a rounded one."""
+    text = re.sub(r"[^0-9.]", "", str(raw).split("(")[0])
+    if not text or not re.search(r"\d", text):
+        return 0.0
+    if "." in text:
+        return 0.5 * 10.0 ** -len(text.split(".", 1)[1])
+    digits = text.lstrip("0")
+    return 0.5 * 10.0 ** (len(digits) - len(digits.rstrip("0"))) if digits else 0.5
+
+
+def _verdict(ov: float, v: float, r: pd.Series, o_raw: object, factor: float) -> str:
+    """How a cited value (row ``r``, converted: ``v``) stands against the official one ``ov`` of the same quantity
+    (see :func:`official_vs_cited`)."""
+    if not np.isfinite(ov):
+        return "official blank"
+    if r["seed"] or pd.isna(r["year"]) or int(r["year"]) != DATA_YEAR:
+        return "another year"
+    if r["lower_bound"]:
+        return "bound holds" if v <= ov else "conflict"
+    tolerance = max(_half_unit(o_raw), _half_unit(r["value_raw"]) * factor, 0.005 * abs(ov))
+    return "agrees" if abs(v - ov) <= tolerance else "conflict"
+
+
+USE_WHY = {
+    "agrees": "yearbook: the index's source; the cited value agrees (to its rounding)",
+    "bound holds": "yearbook: the cited lower bound is consistent with it",
+    "conflict": "yearbook: the official statistic of the index's year and definition; the cited value conflicts",
+    "another year": "yearbook: the index's year ({year}); the cited value is {cited_year}: a count of another "
+    "year differs without contradicting it",
+    "filled": "cited: the yearbook cell is blank; a cited value of the same year and definition fills it, "
+    "{bound}flagged",
+    "blank": "neither: the yearbook cell is blank and this cited value is {why_not}; the blank is {fate}",
+}
+"""Which value the index uses for each (city, series) of :func:`official_vs_cited`, and why."""
+
+
+def _use(verdict: str, r: pd.Series, filled: bool, fill_exists: bool) -> tuple[str, str]:
+    if verdict == "official blank":
+        if filled:
+            bound = "a lower bound (it cannot over-state), " if r["lower_bound"] else ""
+            return "cited", USE_WHY["filled"].format(bound=bound)
+        why_not = "the founding article's" if r["seed"] else f"for {r['year_raw']}, not {DATA_YEAR}"
+        fate = "filled by another cited value" if fill_exists else "scored 0 (section 3)"
+        return "—", USE_WHY["blank"].format(why_not=why_not, fate=fate)
+    cited_year = "the founding article's, undated (~2024)" if r["seed"] else f"for {r['year_raw']}"
+    return "yearbook", USE_WHY[verdict].format(year=DATA_YEAR, cited_year=cited_year)
+
+
 def official_vs_cited(dataset: pd.DataFrame | None = None, cited: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every cited value beside the official 2023 value of the same quantity and city: official, cited (converted
-    to the official unit), cited year, ratio cited / official, seed (the founding article), and a relation."""
+    to the official unit), cited year, ratio cited / official, seed (the founding article), a relation, and
+
+    * ``verdict``: ``agrees`` (same year, equal to the rounding of either figure, or within 0.5%), ``bound holds``
+      (a cited lower bound at most the official value), ``conflict`` (same year, beyond rounding: the two sources
+      disagree), ``another year`` (not comparable: a difference is not a conflict), ``official blank``;
+    * ``used`` (``yearbook``, ``cited`` or ``—``) and ``why``: which value the index uses and why."""
     df = bundled_dataset() if dataset is None else dataset
     cited = import_cities(None).observations if cited is None else cited
+    picks = {k: int(v["line"]) for k, v in _fill_picks(df, cited).items()}
     rows = []
     for series, (other, factor) in SAME_QUANTITY.items():
         off = df[df["indicator"] == series].set_index("entity")
@@ -318,6 +385,9 @@ def official_vs_cited(dataset: pd.DataFrame | None = None, cited: pd.DataFrame |
                 rel = "consistent (cited lower bound)"
             else:
                 rel = f"differs ({ratio - 1:+.0%})"
+            verdict = _verdict(ov, v, r, o["raw"], factor)
+            key = (series, str(r["entity"]))
+            used, why = _use(verdict, r, picks.get(key) == int(r["line"]), key in picks)
             rows.append(
                 {
                     "entity": r["entity"],
@@ -331,7 +401,11 @@ def official_vs_cited(dataset: pd.DataFrame | None = None, cited: pd.DataFrame |
                     "seed": bool(r["seed"]),
                     "ratio": ratio,
                     "relation": rel,
+                    "verdict": verdict,
+                    "used": used,
+                    "why": why,
                     "source": r["source_title"],
+                    "line": int(r["line"]),
                 }
             )
     return pd.DataFrame(rows)

@@ -632,6 +632,7 @@ def run_cmd(
     if national:
         _print_standing(out, b, pair)
         _print_lists(out, b, pair)
+        _print_official_vs_cited(out, pair)
     unc = _print_uncertainty(out, b, pair, runs, seed) if runs > 0 else None
     _print_in_short(out, b, cmp, unc)
     unc = unc[0] if unc is not None else None
@@ -659,11 +660,70 @@ def run_cmd(
                 sensitivity=sens,
                 coordinates=coordinates(list(b.cross_section.values.index)),
                 basemap=china(),
+                tables=_national_tables(b) if national else None,
             ),
             encoding="utf-8",
         )
         p = report
     out.print(f"wrote {escape(str(p))}")
+
+
+def _national_tables(b: CityBuild) -> list:
+    """The report's sections for the national data: the cited lists with their semantics, official vs cited."""
+    from innoscope.cities.cited_lists import STATUS, cited_lists
+    from innoscope.cities.national_index import official_vs_cited
+    from innoscope.report.model import ReportTable
+
+    lists = pd.DataFrame(
+        [
+            {
+                "list": f"{x.name_zh} / {x.name_en}",
+                "kind": x.completeness if x.completeness != "top_n" else f"top {x.n}",
+                "members": "、".join(f"{k} {v:g}" for k, v in x.members.items()),
+                "a city not on it": {"complete": STATUS["zero"], "top_n": STATUS["censored"]}.get(
+                    x.completeness, STATUS["not_collected"]
+                ).format(shown=x.bound),
+                "why": x.why,
+                "source": f"{x.source_title} {x.source_url}",
+            }
+            for x in cited_lists()
+        ]
+    )
+    t = official_vs_cited()
+    cmp = pd.DataFrame(
+        {
+            "city": t["city"],
+            "series": t["series"],
+            "yearbook 2023 (cell)": [
+                f"{_num(v)} ({c})" for v, c in zip(t["official"], t["official_cell"], strict=True)
+            ],
+            "cited (year)": [
+                f"{q}{_num(v)} ({'article ~2024' if s else y})"
+                for q, v, s, y in zip(t["qualifier"], t["cited"], t["seed"], t["cited_year"], strict=True)
+            ],
+            "cited/yearbook": t["ratio"].map(lambda r: "—" if pd.isna(r) else f"{r:.3f}"),
+            "verdict": t["verdict"],
+            "used: why": t["why"],
+            "source": t["source"],
+        }
+    )
+    counts = ", ".join(f"{n} {v}" for v, n in t["verdict"].value_counts().items())
+    return [
+        ReportTable(
+            "cited-lists",
+            "引用层榜单 cited lists",
+            "What a city's absence from each cited list means (docs/national.md section 4); shown beside the index, "
+            "never scored in it.",
+            lists,
+        ),
+        ReportTable(
+            "official-vs-cited",
+            "官方与引用 official vs cited",
+            f"Every cited value beside the yearbook's value of the same quantity ({len(t)} pairs: {counts}); the "
+            "value the index uses and why.",
+            cmp,
+        ),
+    ]
 
 
 def _print_coverage(out: Console, b: CityBuild) -> None:
@@ -768,6 +828,55 @@ def _print_lists(out: Console, b: CityBuild, pair: tuple[str, str]) -> None:
             escape(str(first["list_zh"])), escape(str(first["completeness"])), *map(escape, cells), rule
         )
     out.print(t)
+
+
+def _print_official_vs_cited(out: Console, pair: tuple[str, str]) -> None:
+    """Cited values beside the yearbook's of the same quantity: how many agree, conflict or are of another year,
+    then the rows of both cities and every conflict or blank, with the value the index uses and why."""
+    from innoscope.cities.national_index import official_vs_cited
+
+    t = official_vs_cited()
+    counts = t["verdict"].value_counts()
+    out.print(
+        escape(
+            f"official vs cited (same quantity, {len(t)} pairs): "
+            + ", ".join(f"{n} {v}" for v, n in counts.items())
+            + f"; conflicts in the same year: {int(counts.get('conflict', 0))}"
+        )
+    )
+    pair_rows = t["entity"].isin(pair) & (
+        (t["verdict"] != "another year") | (t["series"] == "high_tech_enterprises")
+    )
+    show = t[pair_rows | t["verdict"].isin(["conflict", "official blank"])]
+    table = Table(
+        title="official (yearbook 2023) vs cited: both cities (other years: firms only), every conflict and blank"
+    )
+    for col in (
+        "city",
+        "series",
+        "yearbook (cell)",
+        "cited (year)",
+        "cited/yearbook",
+        "verdict",
+        "used: why",
+    ):
+        table.add_column(escape(col))
+    for _, r in show.iterrows():
+        cited_year = "article ~2024" if r["seed"] else str(r["cited_year"])
+        table.add_row(
+            escape(str(r["city"])),
+            escape(str(r["series"])),
+            escape(f"{_num(r['official'])} ({r['official_cell']})"),
+            escape(f"{r['qualifier']}{_num(r['cited'])} ({cited_year})"),
+            "—" if pd.isna(r["ratio"]) else f"{r['ratio']:.3f}",
+            escape(str(r["verdict"])),
+            escape(str(r["why"])),
+        )
+    out.print(table)
+
+
+def _num(x: float) -> str:
+    return "blank" if pd.isna(x) else f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
 
 
 def _print_uncertainty(out: Console, b: CityBuild, pair: tuple[str, str], runs: int, seed: int):

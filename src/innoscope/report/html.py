@@ -128,13 +128,15 @@ def build_report(
     sensitivity: Any = None,
     coordinates: pd.DataFrame | None = None,
     basemap: Basemap | None = None,
+    tables: list[model.ReportTable] | None = None,
 ) -> str:
     """The report as one self-contained HTML document (opens offline; no CDN, no web fonts).
 
     ``uncertainty``: an :func:`~innoscope.analysis.uncertainty.uncertainty` result (rank intervals, P(A outranks
     B)); ``sensitivity``: a Sobol :func:`~innoscope.analysis.sensitivity.sensitivity` result (which choice
     matters most); ``coordinates``: entity id -> ``lng``, ``lat`` for the map of the cities; ``basemap``: outlines
-    drawn under them (:func:`innoscope.cities.basemap.china`)."""
+    drawn under them (:func:`innoscope.cities.basemap.china`); ``tables``: sections the caller adds (title, note and
+    a table each). Entities the screen set aside are listed under the ranking."""
     lang = check_lang(lang)
     fw = result.framework
     audit = model.audit_view(result, lang)
@@ -169,9 +171,21 @@ def build_report(
         "spec_hash": result.spec.hash(),
         "spec_name": result.spec.name or "",
         "source": result.data.source or "",
-        "n_entities": len(result.aggregated.index),
+        "n_entities": len(result.aggregated.index) + len(model.unranked(result)),
         "n_indicators": len(fw.indicators),
         "ranking": ranking.reset_index(names="code").to_dict("records"),
+        "unranked": model.unranked(result, lang),
+        "screen_rule": model.screen_rule(result),
+        "tables": [
+            {
+                "id": x.id,
+                "title": x.title,
+                "note": x.note,
+                "columns": list(x.frame.columns),
+                "rows": x.frame.values,
+            }
+            for x in tables or []
+        ],
         "has_intervals": has_iv,
         "uncertainty_design": _design(uncertainty),
         "sens_rows": []

@@ -133,6 +133,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "flag": {"zh": "提示", "en": "Flag"},
     "detail": {"zh": "说明", "en": "Detail"},
     "data": {"zh": "数据表", "en": "Data table"},
+    "unranked": {"zh": "未排名", "en": "not ranked"},
+    "unranked_note": {
+        "zh": "未排名（{n} 个）：数据覆盖不足，被筛选步骤（{rule}）排除在排名之外，仍列于表中并在数据表中标为缺失。",
+        "en": "Not ranked ({n}): set aside by the screen step ({rule}) for too little data; still listed, with "
+        "its missing values marked in the data table.",
+    },
+    "list_sep": {"zh": "；", "en": "; "},
     "data_note": {
         "zh": "每个数值附来源、年份、原文摘录与标记。",
         "en": "Every value with its source, year, excerpt and flags.",

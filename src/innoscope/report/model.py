@@ -203,6 +203,41 @@ def ranking_table(result: Result, uncertainty: Any = None, lang: str = "zh") -> 
     return r
 
 
+def unranked(result: Result, lang: str = "zh") -> list[dict[str, Any]]:
+    """Entities the screen stage set aside, with its reason (``data availability 0.000 < dat_thresh 0.5 ...``): the
+    report lists them under the ranking, never drops them."""
+    log = result.logs.get("Screened")
+    if log is None or "RemovedUnits" not in log:
+        return []
+    return [
+        {
+            "code": str(r["RemovedUnits"]),
+            "name": entity_name(result, str(r["RemovedUnits"]), lang),
+            "reason": r["Reason"],
+        }
+        for r in log["RemovedUnits"].to_dict("records")
+    ]
+
+
+def screen_rule(result: Result) -> str:
+    """The spec's screen step as written (``byNA, dat_thresh 0.5``), or '' without one."""
+    steps = [s for s in result.spec.steps if s.stage == "screen"]
+    return "; ".join(
+        ", ".join([s.method or "byNA", *(f"{k} {v}" for k, v in s.params.items() if k != "method")])
+        for s in steps
+    )
+
+
+@dataclass
+class ReportTable:
+    """A table the caller adds to the report as a section of its own (e.g. the national data's cited layer)."""
+
+    id: str
+    title: str
+    note: str
+    frame: pd.DataFrame
+
+
 def pillar_table(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scores and ranks of every pillar, rows in headline-rank order."""
     codes = pillar_codes(result)
