@@ -3,6 +3,8 @@ every value traceable to its table, sheet and cell. Expected values are read by 
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 
 import numpy as np
@@ -28,6 +30,17 @@ def derived():
 def test_bundled_csv_is_what_the_importer_derives_from_the_raw_tables(derived):
     bundled = tables_folder().parent / "national.csv"
     assert to_csv_text(derived) == bundled.read_text(encoding="utf-8")
+
+
+def test_raw_tables_are_the_published_files_by_git_blob():
+    # the README records `git hash-object FILE` of each table in the repository it was taken from
+    readme = (tables_folder().parent / "README.md").read_text(encoding="utf-8")
+    recorded = dict(re.findall(r"\| `([^`]+\.xlsx)` \|[^|]*\| `([0-9a-f]{40})` \|", readme))
+    shipped = sorted(p.name for p in tables_folder().glob("*.xlsx"))
+    assert sorted(recorded) == shipped and len(shipped) == 8
+    for name, blob in recorded.items():
+        data = (tables_folder() / name).read_bytes()
+        assert hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() == blob, name
 
 
 def _one(df, city: str, indicator: str):

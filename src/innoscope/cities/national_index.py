@@ -10,7 +10,8 @@ observations, with two additions, each flagged and said where it comes from:
   definition (深圳, 上海: ">24000", both lower bounds) gets that value from the cited layer (flag ``>``), the
   source named. The lower bound under-states, never over-states: it cannot reward the gap.
 
-Everything else missing stays missing and the spec decides (``data/specs/national.yaml``: screened below half
+A value below 0 is not a count or an amount: :func:`set_aside` drops it like a blank, and says so. Everything else
+missing stays missing and the spec decides (``data/specs/national.yaml``: screened below half
 coverage, otherwise scored as 0). :func:`coverage` says per city how many values were reported, filled, imputed.
 :func:`official_vs_cited` lays the cited values beside the official ones where both measure the same thing.
 """
@@ -41,6 +42,7 @@ __all__ = [
     "national_build",
     "national_observations",
     "official_vs_cited",
+    "set_aside",
 ]
 
 CITED_FILLS = ("high_tech_enterprises",)
@@ -136,6 +138,16 @@ def _cited_fills(df: pd.DataFrame, cited: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def set_aside(dataset: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Values of the national dataset below 0, as published: every series it holds is a count or an amount
+    (people, firms, patents, yuan), so a negative one is not a value of it (葫芦岛's science and technology
+    expenditure, 2-8 E62: -164 万元). They are set aside like a blank, so the spec scores them as a gap (0, the least
+    an amount can be), and listed by ``innoscope run``; kept, one such value would break the argument that a
+    removed value (scored 0) is never above the value it replaces (docs/national.md section 3)."""
+    df = bundled_dataset() if dataset is None else dataset
+    return df[df["value"] < 0]
+
+
 def national_observations(
     dataset: pd.DataFrame | None = None, cited: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -158,7 +170,8 @@ def _observations(df: pd.DataFrame, cited: pd.DataFrame | None) -> pd.DataFrame:
         df["source_url"] = ""
     cited = import_cities(None).observations if cited is None else cited
     extra = [_derived_population(df), _cited_fills(df, cited)]
-    out = pd.concat([df[df["value"].notna()], *[e for e in extra if len(e)]], ignore_index=True)
+    valid = df["value"].notna() & ~df.index.isin(set_aside(df).index)
+    out = pd.concat([df[valid], *[e for e in extra if len(e)]], ignore_index=True)
     out["city_zh"] = (
         out["entity_name"].str.removesuffix("市").where(out["entity_name"].str.len() > 2, out["entity_name"])
     )

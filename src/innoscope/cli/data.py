@@ -728,7 +728,7 @@ def _national_tables(b: CityBuild) -> list:
 
 def _print_coverage(out: Console, b: CityBuild) -> None:
     """How many values are reported, filled from the cited layer, imputed (scored 0) or missing, per city."""
-    from innoscope.cities.national_index import coverage
+    from innoscope.cities.national_index import coverage, set_aside
 
     c = coverage(b)
     n = c["n_indicators"].iloc[0]
@@ -740,6 +740,17 @@ def _print_coverage(out: Console, b: CityBuild) -> None:
         f"({escape(', '.join(c.loc[c['cited'] > 0, 'name']))}); not ranked (under half reported): "
         f"{escape(', '.join(c.loc[~c['ranked'], 'name'])) or 'none'}"
     )
+    aside = set_aside()
+    if len(aside):
+        out.print(
+            "set aside (below 0: not a count or an amount; scored as a gap): "
+            + escape(
+                "; ".join(
+                    f"{r['entity_name']} {r['indicator']} {r['raw']} {r['unit']} ({r['table']} {r['cell']})"
+                    for _, r in aside.iterrows()
+                )
+            )
+        )
     worst = c[c["ranked"] & (c["imputed"] > 0)].sort_values("imputed", ascending=False).head(8)
     out.print(
         "most imputed: " + escape(", ".join(f"{r['name']} {r['imputed']}/{n}" for _, r in worst.iterrows()))
