@@ -44,6 +44,14 @@ def _git() -> str:
     ).stdout.strip()
 
 
+def _uptime() -> str:
+    """``uptime`` as the shell prints it (load averages over 1, 5 and 15 minutes): how busy the shared machine was."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def _cpu_children() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -107,12 +115,12 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=50)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "national.md")
     args = ap.parse_args()
-    load0 = os.getloadavg()[0]
+    load0, up0 = os.getloadavg()[0], _uptime()
     with threadpool_limits(1):
         fast, fast_cpu, slow = bench_build(args.repeats)
         mc, mc_cpu, k = bench_mc()
     run, run_cpu, size = bench_run()
-    load1 = os.getloadavg()[0]
+    load1, up1 = os.getloadavg()[0], _uptime()
     rows = [
         (
             "national build in process (297 cities x 12 indicators), median",
@@ -149,6 +157,7 @@ def main() -> None:
         f"Date {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {_git()}; machine: {os.cpu_count()} cores, "
         f"{platform.machine()}, Python {platform.python_version()}; load average (1 min) {load0:.1f} before, "
         f"{load1:.1f} after (the machine is shared: wall times under load).",
+        f"`uptime` before: `{up0}`; after: `{up1}`.",
         "Method: `benchmarks/national.py` (docstring).",
         "",
         "| case | wall | CPU | target | note |",

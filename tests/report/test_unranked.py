@@ -56,6 +56,9 @@ def national_html(tmp_path_factory):
 def test_national_report_lists_every_city_sansha_not_ranked(national_html):
     rows = _ranking_rows(national_html)
     assert len(rows) == 297  # every city at prefecture level and above in the yearbook
+    assert (
+        len(national_html.encode("utf-8")) < 8e6
+    )  # with the map and the cited-layer tables: still under 8 MB
     sansha = [r for r in rows if "三沙" in r]
     assert len(sansha) == 1 and 'class="unranked"' in sansha[0] and "未排名" in sansha[0]
     assert "12 of 12 values missing" in sansha[0]  # every yearbook cell of 三沙 the framework reads is blank
