@@ -96,6 +96,7 @@ def test_map_draws_provinces_and_finds_hangzhou_by_search_and_by_hover(browser, 
     fig = "document.querySelector('#map .fig')"
     page.evaluate(f"Plotly.Fx.unhover({fig})")
     page.wait_for_function("!document.querySelector('#map .hoverlayer .hovertext')")
+    page.evaluate(f"{fig}.scrollIntoView({{block: 'center'}})")  # the whole plot inside the 900 px viewport
     x, y = page.evaluate(
         f"""(() => {{ const gd = {fig}, d = gd._fullData[0], L = gd._fullLayout;
         const i = d.customdata.findIndex(c => c[0] === 'hangzhou');
