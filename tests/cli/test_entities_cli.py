@@ -227,3 +227,12 @@ def test_a_province_column_alone_names_the_entities(here, capsys):
         ("beijing", 100.0),
         ("jilin_province", 50.0),
     }
+
+
+def test_year_option_beside_a_year_column_is_an_error_not_ignored(here, capsys):
+    """Before, --year 2024 on a file with a 年份 column was silently ignored (the rows kept 2023)."""
+    (here / "f.csv").write_text("城市,年份,GDP\n北京,2023,100\n", encoding="utf-8")
+    assert main(["import", "f.csv", "--store", "s.duckdb", "--year", "2024"]) == 1
+    err = capsys.readouterr().err
+    assert "f.csv" in err and "--year" in err and "'年份'" in err
+    assert not (here / "s.duckdb").exists()

@@ -594,6 +594,12 @@ def _year_array(
     """(per row: the year column, else ``year``, else the year the file states (:func:`said_year`); where the
     year comes from, "" when nowhere: all null)."""
     if "year" in role_of:
+        if year is not None:
+            raise DataError(
+                f"{raw.file}: year={year} (--year) was given, but the table has a year column "
+                f"{role_of['year']!r}, which gives each row its year; drop --year (or map that column to "
+                "another role with --column)"
+            )
         return _years(raw, role_of["year"]), f"column {role_of['year']!r}"
     if layout == "long" and year is None:
         raise DataError(
