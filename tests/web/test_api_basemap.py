@@ -7,11 +7,11 @@ import warnings
 
 import pytest
 
-from innoscope import PipelineSpec
 from innoscope.cities.basemap import china
 from innoscope.report.figures import basemap_shapes
 from innoscope.web.app import create_app
 from innoscope.web.state import Dataset
+from tests.web._asem import asem_client
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
@@ -20,15 +20,7 @@ with warnings.catch_warnings():
 
 @pytest.fixture(scope="module")
 def client(asem):
-    fw, cs = asem
-    ds = Dataset(
-        id="asem",
-        label="ASEM",
-        framework=fw,
-        data=cs,
-        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
-    )
-    return TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
+    return asem_client(asem)
 
 
 def test_basemap_is_the_reports_shapes_with_names_in_either_language(client):

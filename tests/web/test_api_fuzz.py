@@ -8,21 +8,14 @@ every JSON type plus unknown fields. Hypothesis derandomized: CI sees the same r
 from __future__ import annotations
 
 import json
-import warnings
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from innoscope import PipelineSpec
-from innoscope.web.app import create_app
-from innoscope.web.state import Dataset
+from tests.web._asem import asem_client
 
 pytestmark = pytest.mark.slow  # end-to-end runs and fuzzing: make test-fast skips them
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)
-    from fastapi.testclient import TestClient
 
 ENDPOINTS = [
     "/api/compute",
@@ -106,16 +99,7 @@ def body() -> st.SearchStrategy[dict]:
 
 @pytest.fixture(scope="module")
 def client(asem):
-    fw, cs = asem
-    ds = Dataset(
-        id="asem",
-        label="ASEM",
-        framework=fw,
-        data=cs,
-        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
-        compare=("CHN", "JPN"),
-    )
-    return TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
+    return asem_client(asem, compare=("CHN", "JPN"))
 
 
 requests = st.sampled_from(ENDPOINTS).flatmap(lambda p: st.tuples(st.just(p), plausible(p) | body()))

@@ -6,19 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 import zipfile
 
 import openpyxl
 import pytest
 
-from innoscope import PipelineSpec
-from innoscope.web.app import create_app
-from innoscope.web.state import Dataset
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)
-    from fastapi.testclient import TestClient
+from tests.web._asem import asem_client
 
 RAW = {"Content-Type": "application/octet-stream"}
 NAMES = {
@@ -33,15 +26,8 @@ NAMES = {
 
 @pytest.fixture(scope="module")
 def hostile(asem):
+    c = asem_client(asem)
     fw, cs = asem
-    ds = Dataset(
-        id="asem",
-        label="ASEM",
-        framework=fw,
-        data=cs,
-        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
-    )
-    c = TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
     df = cs.to_idata()
     df["uName"] = [NAMES.get(code, name) for code, name in zip(df["uCode"], df["uName"], strict=True)]
     r = c.post("/api/upload?filename=hostile.csv", content=df.to_csv(index=False).encode(), headers=RAW)

@@ -3,33 +3,17 @@ review file of the decisions, which `innoscope import` reads (driven through HTT
 
 from __future__ import annotations
 
-import warnings
-
 import pytest
 
-from innoscope import PipelineSpec
 from innoscope.ingest.claims.review import read_review
-from innoscope.web.app import create_app
-from innoscope.web.state import Dataset
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)
-    from fastapi.testclient import TestClient
+from tests.web._asem import asem_client
 
 TEXT = "杭州市科技局\n去年，我市国家高新技术企业达1.65万家，独角兽企业22家。"
 
 
 @pytest.fixture(scope="module")
 def client(asem):
-    fw, cs = asem
-    ds = Dataset(
-        id="asem",
-        label="ASEM",
-        framework=fw,
-        data=cs,
-        spec=PipelineSpec.from_obj(["denominate", "normalise", "aggregate"]),
-    )
-    return TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1:8050")
+    return asem_client(asem, base_url="http://127.0.0.1:8050")
 
 
 def test_page(client):
