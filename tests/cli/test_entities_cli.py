@@ -236,3 +236,25 @@ def test_year_option_beside_a_year_column_is_an_error_not_ignored(here, capsys):
     err = capsys.readouterr().err
     assert "f.csv" in err and "--year" in err and "'年份'" in err
     assert not (here / "s.duckdb").exists()
+
+
+def test_a_yearbook_table_as_published_imports_with_no_options(here, capsys):
+    """Table 2-17 of the China City Statistical Yearbook 2024, byte for byte as published: its year (2023, the
+    yearbook's README) comes from the file being that publication; 杭州's patents granted, read off the sheet by
+    hand: 107675 patents granted, 31981 of them invention patents."""
+    from pathlib import Path
+
+    table = (
+        Path(__file__).resolve().parents[2]
+        / "src/innoscope/data/yearbook2024/tables/2-17_科技创新情况(全市).xlsx"
+    )
+    assert main(["import", str(table), "--store", "s.duckdb"]) == 0, capsys.readouterr().err
+    assert "year 2023 read from the published file it is" in capsys.readouterr().out
+    con = duckdb.connect(str(here / "s.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT DISTINCT year FROM observations").fetchall()
+        hz = con.execute("SELECT value FROM observations WHERE entity = 'hangzhou' ORDER BY value").fetchall()
+    finally:
+        con.close()
+    assert rows == [(2023,)]
+    assert [v for (v,) in hz] == [31981.0, 107675.0]

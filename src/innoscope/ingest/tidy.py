@@ -46,6 +46,7 @@ from innoscope.ingest.cells import Cells, RawTable, flat
 from innoscope.ingest.checks import check_values
 from innoscope.ingest.headers import Header, header_year, parse_header
 from innoscope.ingest.names import EntityTable, fold_name
+from innoscope.ingest.publications import known_publication
 from innoscope.ingest.text import clean_cell
 from innoscope.ingest.values import (
     ArrayDecodeError,
@@ -615,8 +616,9 @@ def _year_array(
 
 def said_year(raw: RawTable) -> tuple[int, str] | None:
     """(year, where the file says it) for a table without a year column: an NBS ``时间：2023年`` line, else one
-    year written ``2023年`` in the title, the sheet name (or a sheet named ``2023``) or the file name; None
-    when none of them names exactly one year (a place naming two says nothing)."""
+    year written ``2023年`` in the title, the sheet name (or a sheet named ``2023``) or the file name, else the
+    data year of the published file it is byte for byte (:mod:`~innoscope.ingest.publications`); None when
+    none of them names exactly one year (a place naming two says nothing)."""
     places = (
         ("the title line 时间：", raw.meta.get("时间"), (_YEAR_RE,)),
         ("the title", raw.meta.get("title"), (_YEAR_WORD,)),
@@ -627,6 +629,12 @@ def said_year(raw: RawTable) -> tuple[int, str] | None:
         found = {int(y) for rx in patterns for y in rx.findall(text or "")}
         if len(found) == 1:
             return found.pop(), f"{where} {text!r}"
+    pub = known_publication(raw.sha256) if raw.sha256 else None
+    if pub is not None:
+        return (
+            pub.data_year,
+            f"the published file it is ({pub.publication}, table {pub.table}: {pub.data_year} data)",
+        )
     return None
 
 
