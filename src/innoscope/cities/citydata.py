@@ -29,6 +29,7 @@ from innoscope.pipeline.result import Result
 from innoscope.store.panel import cross_section_with_choices, prepare
 
 __all__ = [
+    "SOURCE_COLUMNS",
     "DEFAULT_WINDOW",
     "CityBuild",
     "compare_cities",
@@ -41,6 +42,19 @@ __all__ = [
     "seed_claims",
     "spec_path",
 ]
+
+SOURCE_COLUMNS = (
+    "indicator",
+    "city",
+    "series",
+    "value",
+    "year",
+    "kind",
+    "vs value used",
+    "source",
+    "definition note",
+)
+"""Columns of the table of every source of each compared value (the CLI's and the plain report's)."""
 
 DEFAULT_WINDOW = 4
 """Years back from the reference year for the bundled data (see docs/three_pools.md)."""

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from innoscope.cities.citydata import CityBuild, compare_cities, fmt, seed_claims
+from innoscope.cities.citydata import SOURCE_COLUMNS, CityBuild, compare_cities, fmt, seed_claims
 
 __all__ = ["plain_report", "write_plain_report"]
 
@@ -185,17 +185,7 @@ def plain_report(b: CityBuild, *, compare: tuple[str, str] = ("shenzhen", "hangz
                     )
         parts.append(
             _table(
-                [
-                    "indicator",
-                    "city",
-                    "series",
-                    "value",
-                    "year",
-                    "kind",
-                    "vs value used",
-                    "source",
-                    "definition note",
-                ],
+                list(SOURCE_COLUMNS),
                 srows,
             )
         )

@@ -26,6 +26,7 @@ from innoscope.cities.cited import COLUMNS as CITY_COLUMNS
 from innoscope.cities.cited import bundled_path, import_cities
 from innoscope.cities.citydata import (
     DEFAULT_WINDOW,
+    SOURCE_COLUMNS,
     CityBuild,
     bundled_yaml,
     compare_cities,
@@ -447,17 +448,7 @@ def _print_compare(out: Console, b: CityBuild, a: str, c: str, *, sources: bool)
         title_justify="left",
         show_lines=False,
     )
-    for col in (
-        "indicator",
-        "city",
-        "series",
-        "value",
-        "year",
-        "kind",
-        "vs value used",
-        "source",
-        "definition note",
-    ):
+    for col in SOURCE_COLUMNS:
         t.add_column(col, overflow="fold")
     for r in cmp["indicators"]:
         for key in ("a", "b"):
