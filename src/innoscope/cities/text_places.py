@@ -2,8 +2,10 @@
 
 Written forms, first registered wins: the entity table's (the bundled 12 cities and their aliases), then for each
 province and prefecture-level division its full name (深圳市, 广东省), Traditional name, short forms of two or more
-characters (深圳, 广东) and English name, then for each county-level division its full and Traditional names
-only (朝阳区; a county's short form such as 朝阳 is too often an ordinary word). Short forms that are mostly
+characters (深圳, 广东) and English name, then for each county-level division of the mainland its full and
+Traditional names only (朝阳区; a county's short form such as 朝阳 is too often an ordinary word). The districts of
+Taiwan, Hong Kong and Macao are left out of running text: many are ordinary words (新社区 "new community", 大社区,
+新市区 "new urban area", 东区, 北区, 大堂 "lobby"). Short forms that are mostly
 something else in news text (:data:`NOT_PLACES`: 阿里 for Alibaba, 大同 in 大同小异) are left out. A place is
 named by its usual short form (深圳, 内蒙古) or, for a county, its full name; ``innoscope import`` resolves these
 names through the store and the gazetteer and reports any name that fits two places. When the document's main
@@ -29,6 +31,8 @@ def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
     pairs = []
     for level in ("province", "prefecture", "county"):
         for p in gaz.level(level):
+            if level == "county" and not p.mainland:
+                continue
             if level == "county":
                 forms = {p.name, p.name_tc}
             else:
