@@ -207,3 +207,19 @@ def test_chunks_are_bounded_and_lose_nothing(tmp_path):
     chunks = list(iter_text(p, chunk_chars=100_000))
     assert max(len(c) for c in chunks) <= 100_000 and len(chunks) >= 10
     assert "".join(chunks) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("Shenzhen had more than 24,000 national high-tech enterprises in 2023.", "lower bound"),
+        ("Hangzhou is home to approximately 16,500 high-tech enterprises.", "approximate"),
+        ("Chengdu had less than 13,000 high-tech enterprises.", "upper bound"),
+        ("深圳国家高新技术企业超过2.4万家。", "lower bound"),
+    ],
+)
+def test_english_qualifiers_longer_than_eight_characters(text, qualifier):
+    """'more than ' is ten characters: the qualifier was looked for in the eight before the figure only, so an
+    English lower bound was stored as an exact count (regression)."""
+    (c,) = [c for c in extract_text(text) if c.indicator == "high_tech_enterprises"]
+    assert c.qualifier == qualifier

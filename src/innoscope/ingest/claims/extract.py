@@ -32,7 +32,13 @@ from innoscope.ingest.claims.document import clean, fold, iter_text
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import Figure, find_figures, unit_class
 from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
-from innoscope.ingest.claims.qualifiers import RankMention, find_ranks, kind_of, qualifier_of
+from innoscope.ingest.claims.qualifiers import (
+    QUALIFIER_REACH,
+    RankMention,
+    find_ranks,
+    kind_of,
+    qualifier_of,
+)
 from innoscope.ingest.names import EntityTable
 
 __all__ = ["CANDIDATE_COLUMNS", "Candidate", "Extractor", "extract_file", "extract_text"]
@@ -673,7 +679,7 @@ class _Sentence:
         col_year = self.column_year.get(f.start)
         year, ysrc = (col_year.year, "table column") if col_year else self.year_of(f.start, kind)
         qual = qualifier_of(
-            self.norm[max(cs, f.start - 8) : f.start],
+            self.norm[max(cs, f.start - QUALIFIER_REACH) : f.start],
             self.norm[f.end : f.end + 3],
             more=f.more,
             high=f.high,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "RankMention", "find_ranks", "kind_of", "qualifier_of"]
+__all__ = ["KINDS", "QUALIFIER_REACH", "RankMention", "find_ranks", "kind_of", "qualifier_of"]
 
 KINDS = ("level", "growth", "change", "share", "rank", "ratio")
 
@@ -51,6 +51,8 @@ _UPPER_BEFORE = (
     "under ",
     "close to ",
 )
+QUALIFIER_REACH = max(len(w) for w in (*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE)) + 1
+"""How far before a figure its qualifier is looked for: the longest qualifier (``approximately ``) and a space."""
 _APPROX_AFTER = ("左右", "上下")
 _LOWER_AFTER = ("以上", "+")
 _UPPER_AFTER = ("以下",)
