@@ -62,6 +62,16 @@ def test_extract_bad_input_is_one_line_exit_1(tmp_path, capsys):
     assert "YYYY-MM-DD" in capsys.readouterr().err
 
 
+def test_extract_undecodable_text_says_which_encoding_and_what_to_pass(tmp_path, capsys):
+    """A UTF-16 byte-order mark followed by a lone surrogate: the message names the offset, the encoding and
+    how it was chosen, and the option to pass (it printed 'detected: True')."""
+    (tmp_path / "odd.txt").write_bytes(b"\xff\xfe\x00\xd8abc")
+    assert main(["extract", str(tmp_path / "odd.txt"), "-o", str(tmp_path / "o.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "byte offset 2" in err and "not valid utf-16 (detected from the first bytes)" in err
+    assert "--encoding" in err and "True" not in err and "Traceback" not in err
+
+
 def test_extract_review_import_compare(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "400")
     cands = tmp_path / "candidates.csv"

@@ -250,10 +250,11 @@ def iter_text(
             try:
                 piece = decoder.decode(block, final=final)
             except UnicodeDecodeError as exc:
+                how = "given" if encoding else "detected from the first bytes"
                 raise DataError(
                     f"{name}: bytes {block[exc.start : exc.end + 3]!r} at byte offset "
-                    f"{offset + exc.start} are not valid {enc} (detected: {not encoding}); pass "
-                    f"--encoding"
+                    f"{offset + exc.start} are not valid {enc} ({how}); pass --encoding with the file's "
+                    "encoding (utf-8, gb18030, big5, utf-16)"
                 ) from None
             offset += len(block)
             if parser is not None:
