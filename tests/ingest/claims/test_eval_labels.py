@@ -47,3 +47,23 @@ def test_complete_dev_labels_are_well_formed():
         float(r["value"])
         assert r["year"] == "" or 1990 <= int(r["year"]) <= 2030, (i, r)
         assert r["kind"] in KINDS, (i, r)
+
+
+def test_written_sentences_follow_the_split_rule():
+    """A written sentence is held out exactly when int(sha256[:8], 16) % 10 < 3 (benchmarks/extract.py): new
+    sentences are rephrased until they fall in dev, so no addition moves into or out of the held-out part."""
+    with (DATA / "sentences.csv").open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][0] == rows[0][-1] == "split"
+    for i, r in enumerate(rows[1:], start=2):
+        want = "heldout" if int(hashlib.sha256(r[3].encode("utf-8")).hexdigest()[:8], 16) % 10 < 3 else "dev"
+        assert r[0] == r[-1] == want, (i, r[3])
+
+
+def test_every_written_dev_sentence_is_completely_labelled():
+    with (DATA / "complete_dev.csv").open(encoding="utf-8") as f:
+        labelled = {r["sentence_sha12"] for r in csv.DictReader(f)}
+    with (DATA / "sentences.csv").open(encoding="utf-8") as f:
+        dev = {r["sentence"] for r in csv.DictReader(f) if r["split"] == "dev"}
+    assert len(dev) >= 70
+    assert not [s for s in dev if hashlib.sha256(s.encode("utf-8")).hexdigest()[:12] not in labelled]
