@@ -94,3 +94,31 @@ def test_year_cast_does_not_admit_non_years(tmp_path, bad):
         DataError, match=rf"y\.csv, row 3, column '年份': year '{re.escape(bad)}' is not a four-digit year"
     ):
         read_table(p, encoding="gb18030")
+
+
+def test_whole_characters_never_ends_inside_a_character():
+    """A prefix of a longer file is cut where no multibyte character of UTF-8, GBK/GB18030 or Big5 can be
+    split: after the last newline, else the last byte below 0x30, else before an incomplete UTF-8 sequence."""
+    from innoscope.ingest.encoding import whole_characters
+
+    assert whole_characters("深圳\n杭州".encode()[:-1]) == "深圳\n".encode()
+    assert whole_characters("深圳 杭州".encode("gb18030")[:-1]) == "深圳 ".encode("gb18030")
+    assert whole_characters("深圳杭州".encode()[:-2]) == "深圳杭".encode()  # no ASCII at all: the cut 州 goes
+    assert whole_characters("深圳".encode()) == "深圳".encode()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_extract_reads_a_long_file_that_is_one_line(tmp_path, encoding):
+    """A 300 KB document with no line break (a scraped page flattened): the encoding sample used to end inside a
+    character, so detection failed ('cannot detect the text encoding')."""
+    from innoscope.ingest.claims import extract_file
+
+    text = "2024年深圳全社会研发投入2236.6亿元，a" + "深圳市持续推进科技创新，" * 12000 + "杭州独角兽19家。"
+    path = tmp_path / "long.txt"
+    path.write_bytes(text.encode(encoding))
+    data = path.read_bytes()
+    assert len(data) > 1 << 18 and b"\n" not in data
+    with pytest.raises(UnicodeDecodeError):  # the first 256 KB end inside a character
+        data[: 1 << 18].decode(encoding)
+    got = {(c.entity, c.indicator, c.value) for c in extract_file(path)}
+    assert {("深圳", "rd_expenditure", 223660000000.0), ("杭州", "unicorns", 19.0)} <= got

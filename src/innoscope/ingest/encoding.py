@@ -26,7 +26,7 @@ from innoscope.model.errors import DataError
 if TYPE_CHECKING:
     from charset_normalizer import CharsetMatch
 
-__all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_encoding"]
+__all__ = ["ASCII_COMPATIBLE", "check_decodes", "detect_encoding", "normalise_encoding", "whole_characters"]
 
 _NON_SPACE = re.compile(rb"\S")
 _WIDEN = {
@@ -114,6 +114,27 @@ def _best_match(matches: Iterable[CharsetMatch]) -> CharsetMatch | None:
     )
 
 
+_NEVER_INSIDE = tuple(bytes([b]) for b in range(0x30))
+"""Bytes that are never part of a multibyte character in UTF-8, GBK, GB18030 or Big5 (their trail bytes start at
+0x30, GB18030's four-byte digits, or 0x40): a sample cut just after one ends on a whole character."""
+
+
+def whole_characters(sample: bytes) -> bytes:
+    """The start of ``sample`` (a prefix of a longer file) that ends on a whole character in any of the encodings
+    detected here: cut after the last newline, else after the last byte below 0x30 (space, punctuation, control),
+    else before an incomplete UTF-8 sequence at the end (a long line of Chinese text with no ASCII in it)."""
+    cut = sample.rfind(b"\n")
+    if cut < 0:
+        cut = max(sample.rfind(b) for b in _NEVER_INSIDE)
+    if cut >= 0:
+        return sample[: cut + 1]
+    lead = max((i for i in range(max(0, len(sample) - 4), len(sample)) if sample[i] >= 0xC0), default=None)
+    if lead is None:
+        return sample
+    size = 2 if sample[lead] < 0xE0 else 3 if sample[lead] < 0xF0 else 4
+    return sample[:lead] if len(sample) - lead < size else sample
+
+
 def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool = True) -> str:
     """The encoding of ``data`` by the rules in the module docstring.
 
@@ -141,8 +162,8 @@ def detect_encoding(data: bytes | memoryview, *, where: str = "", verify: bool =
     from charset_normalizer import from_bytes
 
     sample = data[:262144]
-    if len(data) > len(sample) and b"\n" in sample:
-        sample = sample[: sample.rfind(b"\n") + 1]  # never cut a multibyte character
+    if len(data) > len(sample):
+        sample = whole_characters(bytes(sample))
     best = _best_match(from_bytes(bytes(sample), cp_isolation=list(PREFERRED)))
     if best is None:
         best = from_bytes(sample).best()

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from innoscope.ingest.encoding import detect_encoding, normalise_encoding
+from innoscope.ingest.encoding import detect_encoding, normalise_encoding, whole_characters
 from innoscope.ingest.text import strip_pinyin_annotations
 from innoscope.model.errors import DataError
 
@@ -235,9 +235,7 @@ def iter_text(
     try:
         sample = fh.read(_SAMPLE)
         _check_bytes(name, sample)
-        cut = sample
-        if len(sample) == _SAMPLE and b"\n" in sample:
-            cut = sample[: sample.rfind(b"\n") + 1]
+        cut = whole_characters(sample) if len(sample) == _SAMPLE else sample
         enc = normalise_encoding(encoding) if encoding else detect_encoding(cut, where=name, verify=False)
         decoder = codecs.getincrementaldecoder(enc)()
         kind = _kind(name, sample)
