@@ -27,6 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
 from innoscope.ingest.claims.document import clean, fold, iter_text
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
@@ -190,31 +192,32 @@ class Extractor:
         places = self.places.find(norm)
         phrases = self.lexicon.find(norm)
         years = find_years(norm, ctx.date)
-        idx = {
-            k: [x.start for x in v]
-            for k, v in (("f", figures), ("r", ranks), ("p", places), ("i", phrases), ("y", years))
-        }
+        bounds = list(_sentences(norm))
+        fl, rl, pl, il, yl = (_per_sentence(v, bounds) for v in (figures, ranks, places, phrases, years))
+        clause_ends = _clause_ends(norm)
         header: list[PhraseMention | None] = []
         header_years: list[YearMention | None] = []
-        for s0, s1 in _sentences(norm):
-            sl = {k: slice(bisect.bisect_left(v, s0), bisect.bisect_left(v, s1)) for k, v in idx.items()}
-            f_s, r_s, p_s = figures[sl["f"]], ranks[sl["r"]], places[sl["p"]]
-            if "|" in norm[s0:s1]:
+        for k, (s0, s1) in enumerate(bounds):
+            f_s, r_s, p_s = figures[fl[k] : fl[k + 1]], ranks[rl[k] : rl[k + 1]], places[pl[k] : pl[k + 1]]
+            seg = norm[s0:s1]
+            if "|" in seg:
                 if not f_s:
-                    header = _header(norm, s0, s1, phrases[sl["i"]])
-                    header_years = _header(norm, s0, s1, years[sl["y"]])
-            elif norm[s0:s1].strip():
+                    header = _header(norm, s0, s1, phrases[il[k] : il[k + 1]])
+                    header_years = _header(norm, s0, s1, years[yl[k] : yl[k + 1]])
+            elif seg.strip():
                 header, header_years = [], []
             if not f_s and not r_s and not _ORDER_RE.search(norm, s0, s1):
                 _remember(ctx, norm, p_s)
                 continue
-            sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, phrases[sl["i"]], years[sl["y"]], ctx)
+            i_s, y_s = phrases[il[k] : il[k + 1]], years[yl[k] : yl[k + 1]]
+            sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, i_s, y_s, ctx, clause_ends)
             sent.column = _columns(norm, s0, s1, f_s, header)
             sent.in_title = base == 0 and s0 < ctx.title_end
-            sent.table_row = "|" in norm[s0:s1] and not any(header)
+            sent.table_row = "|" in seg and not any(header)
             sent.column_year = _columns(norm, s0, s1, f_s, header_years)
             cands = list(sent.candidates())
             _remember(ctx, norm, p_s)
+            sentence = text[s0:s1].strip()
             for c in cands:
                 yield Candidate(
                     ctx.document,
@@ -229,10 +232,28 @@ class Extractor:
                     c["kind"],
                     c["figure"],
                     c["status"],
-                    text[s0:s1].strip(),
+                    sentence,
                     base + c["start"],
                     base + c["end"],
                 )
+
+
+def _per_sentence(mentions: list[Any], bounds: list[tuple[int, int]]) -> list[int]:
+    """Where each sentence's mentions begin in ``mentions`` (sorted by start), and after the last sentence where
+    its mentions end: sentence k holds ``mentions[out[k] : out[k + 1]]`` (one vectorised search for all
+    sentences; sentences are contiguous, so a sentence's end is the next one's start)."""
+    starts = np.fromiter((m.start for m in mentions), dtype=np.int64, count=len(mentions))
+    cuts = np.fromiter((s0 for s0, _ in bounds), dtype=np.int64, count=len(bounds))
+    last = bounds[-1][1] if bounds else 0
+    out: list[int] = np.searchsorted(starts, np.append(cuts, last), "left").tolist()
+    return out
+
+
+def _clause_ends(norm: str) -> list[int]:
+    """The ends of the clause marks of a chunk, after a sentinel -1: the clause starts of every sentence at once
+    (a mark is one character and its lookarounds see only digits next to it, so one pass over the chunk finds
+    what one pass per sentence finds)."""
+    return [-1, *(m.end() for m in _CLAUSE_RE.finditer(norm))]
 
 
 def _remember(ctx: _Ctx, norm: str, places: list[PlaceMention]) -> None:
@@ -261,12 +282,13 @@ def _coordinated_at(norm: str, places: list[PlaceMention], i: int) -> list[str]:
     return out
 
 
-def _cumulative_series(ind: Indicator, kind: str, before: str, sentence: str) -> str:
+def _cumulative_series(ind: Indicator, kind: str, before: str, norm: str, s0: int, s1: int) -> str:
     """The series of a level stated with 累计/总数 (the lexicon's cumulative series), and of a change in a
-    sentence that gives such a total (新增296家,总数达1025家: a change of the cumulative series)."""
+    sentence (``norm[s0:s1]``) that gives such a total (新增296家,总数达1025家: a change of the cumulative
+    series)."""
     if ind.cumulative and kind == "level" and _CUMULATIVE_RE.search(before):
         return ind.cumulative
-    if ind.cumulative and kind == "change" and _CUMULATIVE_RE.search(sentence):
+    if ind.cumulative and kind == "change" and _CUMULATIVE_RE.search(norm, s0, s1):
         return f"{ind.cumulative}_change"
     return ind.series(kind)
 
@@ -339,6 +361,7 @@ class _Sentence:
         phrases: list[PhraseMention],
         years: list[YearMention],
         ctx: _Ctx,
+        clause_ends: list[int],
     ):
         self.norm, self.text, self.s0, self.s1 = norm, text, s0, s1
         self.figures, self.ranks, self.places, self.phrases, self.years = (
@@ -351,7 +374,7 @@ class _Sentence:
         self.ctx = ctx
         if ranks:
             self.figures = [f for f in figures if not any(r.start <= f.start < r.end for r in ranks)]
-        self.clause_starts = [s0] + [m.end() for m in _CLAUSE_RE.finditer(norm, s0, s1)]
+        self.clause_ends = clause_ends  # of the whole chunk (_clause_ends)
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}
         self.in_title = False
@@ -362,7 +385,8 @@ class _Sentence:
         self.fig_phrase: dict[int, PhraseMention | None] = {}
 
     def clause_start(self, pos: int) -> int:
-        return self.clause_starts[bisect.bisect_right(self.clause_starts, pos) - 1]
+        """The start of the clause holding ``pos``: after the last clause mark before it, else the sentence's."""
+        return max(self.s0, self.clause_ends[bisect.bisect_right(self.clause_ends, pos) - 1])
 
     # -- places -----------------------------------------------------------------------------------
     def _coordinated(self, i: int) -> list[str]:
@@ -370,11 +394,13 @@ class _Sentence:
         return _coordinated_at(self.norm, self.places, i)
 
     def _place_before(self, pos: int, lo: int) -> tuple[int, PlaceMention] | None:
-        best = None
-        for i, p in enumerate(self.places):
+        """The last place mention (and its index) inside ``lo:pos``."""
+        places = self.places
+        for i in range(len(places) - 1, -1, -1):
+            p = places[i]
             if lo <= p.start and p.end <= pos:
-                best = (i, p)
-        return best
+                return i, p
+        return None
 
     def places_of(self, start: int, kind: str) -> list[str]:
         """Where a figure at ``start`` is about (see the module docstring); [] when not about a city."""
@@ -386,12 +412,15 @@ class _Sentence:
             cuts = [m.start() for m in _IS_RE.finditer(self.norm, self.s0, start)]
             limit = cuts[-1] if cuts else start
         cs = self.clause_start(start)
-        near = [
-            q
-            for q in self.places
-            if self.s0 <= q.start and q.end <= limit and (q.place != "" or self._scope_owns(q, cs))
-        ]
-        place = near[-1].place if near else "*"
+        near = next(
+            (
+                q
+                for q in reversed(self.places)
+                if self.s0 <= q.start and q.end <= limit and (q.place != "" or self._scope_owns(q, cs))
+            ),
+            None,
+        )
+        place = near.place if near is not None else "*"
         if place == "":
             return []
         if place == "*":
@@ -572,16 +601,13 @@ class _Sentence:
         return kind not in ("growth", "change") and self.clause_start(y.start) == self.clause_start(start)
 
     def year_of(self, start: int, kind: str = "level") -> tuple[int | None, str]:
-        before = [y for y in self.years if y.end <= start and (not y.base or self._dates(y, start, kind))]
-        if before:
-            y = before[-1]
-            return y.year, y.source
+        for y in reversed(self.years):
+            if y.end <= start and (not y.base or self._dates(y, start, kind)):
+                return y.year, y.source
         cs = self.clause_start(start)
-        after = [
-            y for y in self.years if y.start >= start and self.clause_start(y.start) == cs and not y.base
-        ]
-        if after:
-            return after[0].year, after[0].source
+        for y in self.years:
+            if y.start >= start and not y.base and self.clause_start(y.start) == cs:
+                return y.year, y.source
         if self.ctx.title_year is not None and not self.in_title:
             return self.ctx.title_year, "document title"
         return None, ""
@@ -646,7 +672,7 @@ class _Sentence:
             return "", unit, phrase, "proposed"
         ind = hit.indicator
         num = ind.unit.split("/")[0]
-        series = _cumulative_series(ind, kind, before, self.norm[self.s0 : self.s1])
+        series = _cumulative_series(ind, kind, before, self.norm, self.s0, self.s1)
         out_unit = (
             num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
         )
