@@ -22,6 +22,8 @@ from innoscope.ingest import text as text_mod
 from innoscope.ingest.claims import Extractor, Lexicon
 from innoscope.ingest.claims import document as document_mod
 from innoscope.ingest.claims import extract as extract_mod
+from innoscope.ingest.claims import numbers as numbers_mod
+from innoscope.ingest.claims import qualifiers as qualifiers_mod
 from innoscope.ingest.claims.document import clean, fold, fold_reference
 from innoscope.ingest.claims.places import WordMatcher, longest_matcher, longest_matches_reference
 from innoscope.ingest.text import strip_pinyin_annotations, strip_pinyin_annotations_reference
@@ -162,3 +164,159 @@ def test_whole_extractor_same_candidates(monkeypatch, places):
         got = [list(ref.extract_chunks([t], document="d")) for t in TEXTS]
     assert got == want
     assert text_mod.strip_pinyin_annotations is strip_pinyin_annotations
+
+
+# -- scans that skip where their pattern cannot match (ranks, 分之/一半, 突破万户) ---------------------------------
+
+
+def _groups(matches):
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+_RANK_TOKENS = [
+    "第", "三", "十二", "3", "位", "名", "首", "首位", "榜首", "之最", "第一", "全国", "全国大中城市", "各省区市",
+    "居", "位居", "跃升至", "居于", "并列", "No.", "no. ", "13", "ranked ", "ranks ", "3rd", "number ", "one ",
+    "position", "national ", "world ", "second ", "place", "first", "、", "和", " ", "x", "城市", "，",
+]  # fmt: skip
+
+
+def test_rank_matches_on_real_text():
+    for t in (fold(clean(ARTICLE)), *map(fold, DEV)):
+        assert _groups(qualifiers_mod.rank_matches(t)) == _groups(qualifiers_mod._RANK_RE.finditer(t))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_RANK_TOKENS), max_size=24).map("".join))
+def test_rank_matches_generated(t):
+    assert _groups(qualifiers_mod.rank_matches(t)) == _groups(qualifiers_mod._RANK_RE.finditer(t))
+
+
+def test_rank_lead_is_the_longest_way_to_an_anchor():
+    # 居于 + 全国大中城市 = 9 characters before 第; "national " = 9 before number
+    for t in ("居于全国大中城市第三", "national number one position", "xx居于全国大中城市第三位"):
+        ms = list(qualifiers_mod._RANK_RE.finditer(t))
+        assert _groups(qualifiers_mod.rank_matches(t)) == _groups(ms)
+        assert ms and ms[0].group(0) in t and len(ms[0].group(0)) > qualifiers_mod._RANK_LEAD
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["三", "十", "分之", "一", "半", "占", "近", "的", "之", "1", "0", "12", "x", "超"]),
+        max_size=14,
+    ).map("".join)
+)
+def test_fractions_generated(t):
+    want = [numbers_mod._fraction(m) for m in numbers_mod._FRACTION_RE.finditer(t)]
+    assert [numbers_mod._fraction(m) for m in numbers_mod._fractions(t)] == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["突破", "超过", "逾", "超", "过", "万", "亿", "千亿", "万亿", "元", "户", "家", "x", "破"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_lone_magnitudes_generated(t):
+    assert _groups(numbers_mod._lone_magnitudes(t)) == _groups(numbers_mod._LONE_WAN_RE.finditer(t))
+
+
+def test_shares_and_magnitudes_in_words():
+    # hand-read: 三分之一 is 33.33 %, 占一半 50 %, 突破千亿元 1e11 元; 之一半 and 一半 alone are no figure
+    got = [(f.value, f.unit) for f in numbers_mod.find_figures("约三分之一,占一半,之一半,一半,突破千亿元")]
+    assert got == [(33.3333333333, "%"), (50.0, "%"), (1e11, "元")]
+
+
+# -- qualifiers and kinds: suffix tests skipped when the last character ends no word ---------------------------
+
+
+def _qualifier_reference(before, after, *, more=False, high=None, clause_before=""):
+    """qualifier_of as first written (every suffix test run)."""
+    q = qualifiers_mod
+    qs = []
+    b = before.rstrip()
+    bl = b.lower() + " "
+    b_en = before.lower()
+    if b.endswith(q._APPROX_BEFORE) or b_en.endswith(q._APPROX_BEFORE) or after.startswith(q._APPROX_AFTER):
+        qs.append("approximate")
+    if (
+        b.endswith(q._LOWER_BEFORE)
+        or b_en.endswith(q._LOWER_BEFORE)
+        or bl.endswith(q._LOWER_BEFORE)
+        or more
+        or after.startswith(q._LOWER_AFTER)
+    ):
+        qs.append("lower bound")
+    elif b.endswith(q._UPPER_BEFORE) or b_en.endswith(q._UPPER_BEFORE) or after.startswith(q._UPPER_AFTER):
+        qs.append("upper bound")
+    if "累计" in clause_before:
+        qs.append("cumulative")
+    if high is not None:
+        qs.append(f"range to {high:g}")
+    return "; ".join(qs)
+
+
+def _strip_reference(before):
+    b = before.rstrip()
+    m = qualifiers_mod._QUALIFIER_END_RE.search(b, max(0, len(b) - 12))
+    return b[: m.start()].rstrip() if m else b
+
+
+def _kind_reference(unit, before):
+    """kind_of as first written (every pattern run)."""
+    q = qualifiers_mod
+    b = _strip_reference(before)
+    if unit == "倍":
+        return "growth" if q._GROWTH_RE.search(b[-12:]) and not q._IS_RE.search(b[-12:]) else "ratio"
+    if q._TO_RE.search(b[-6:]):
+        return "share" if unit in ("%", "‰") else "level"
+    if unit in ("%", "‰", "pp"):
+        if q._GROWTH_RE.search(b[-14:]) or unit == "pp":
+            return "growth" if unit != "pp" else "change"
+        return "share"
+    if q._CHANGE_RE.search(b[-6:]):
+        return "change"
+    verbs = [m.end() for m in q._CHANGE_VERB_RE.finditer(b)]
+    if verbs and not q._LEVEL_WORD_RE.search(b, verbs[-1]):
+        return "change"
+    return "level"
+
+
+_QUAL_TOKENS = [
+    "约", "大约", "约为", "超过", "突破", "逾", "超", "近", "将近", "不到", "以上", "以下", "左右", "About ",
+    "about", "more than ", "Over", "over ", "at least", "nearly", "less than ", "under ", "close to ", "\u212a",
+    "\u017f", "s", "T", " ", "\n", "增长", "增至", "达到", "达", "新增", "增加了", "减少", "为", "是", "累计",
+    "总数", "同比", "增速", "下降", "增加", "净增", "新认定", "增量", "增长至", "提高到", "x", "1",
+]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(st.sampled_from(_QUAL_TOKENS), max_size=6).map("".join),
+    st.lists(st.sampled_from(_QUAL_TOKENS), max_size=2).map("".join),
+    st.booleans(),
+    st.sampled_from([None, "%", "pp", "倍", "家", "元"]),
+)
+def test_qualifier_and_kind_generated(before, after, more, unit):
+    assert qualifiers_mod.qualifier_of(
+        before, after, more=more, clause_before=before
+    ) == _qualifier_reference(before, after, more=more, clause_before=before)
+    assert qualifiers_mod._strip_qualifier(before) == _strip_reference(before)
+    assert qualifiers_mod.kind_of(unit, before) == _kind_reference(unit, before)
+
+
+def test_fast_scans_whole_extractor_same_candidates(monkeypatch, places):
+    """The whole extractor with each scan of this section swapped for its plain pattern or definition."""
+    fast = Extractor(places)
+    want = [list(fast.extract_chunks([t], document="d")) for t in TEXTS]
+    with monkeypatch.context() as m:
+        m.setattr(qualifiers_mod, "rank_matches", qualifiers_mod._RANK_RE.finditer)
+        m.setattr(numbers_mod, "_fractions", lambda t: list(numbers_mod._FRACTION_RE.finditer(t)))
+        m.setattr(numbers_mod, "_lone_magnitudes", lambda t: list(numbers_mod._LONE_WAN_RE.finditer(t)))
+        m.setattr(extract_mod, "qualifier_of", _qualifier_reference)
+        m.setattr(extract_mod, "kind_of", _kind_reference)
+        got = [list(fast.extract_chunks([t], document="d")) for t in TEXTS]
+    assert got == want

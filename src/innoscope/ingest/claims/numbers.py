@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from innoscope.ingest.values import MAGNITUDES
 
@@ -83,9 +84,12 @@ _FIGURE_RE = re.compile(
 _LONE_WAN_RE = re.compile(
     r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)"
 )
+_LONE_WAN_FAST_RE = re.compile(r"(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)")
+_LONE_WAN_AFTER = ("突破", "超过", "逾", "超")
 _FRACTION_RE = re.compile(
     r"(?P<d>[一二三四五六七八九十]|[1-9]\d*)分之(?P<n>[一二三四五六七八九]|\d+)|(?<=[占近超约逾的])一半"
 )
+_HALF_RE = re.compile(r"一半(?<=[占近超约逾的]一半)")
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?",
@@ -147,6 +151,13 @@ def _exact(x: float) -> float:
 def _number(text: str) -> float | None:
     if text[0].isdigit():
         return float(text.replace(",", ""))
+    return _cn_number(text)
+
+
+@lru_cache(maxsize=4096)
+def _cn_number(text: str) -> float | None:
+    """A Chinese numeral's value (cn2an; cached: cn2an checks its input with regular expressions at each call,
+    and a text writes few distinct numerals)."""
     import cn2an
 
     try:
@@ -212,9 +223,25 @@ def _from_match(text: str, m: re.Match[str]) -> Figure | None:
     )
 
 
+def _lone_magnitudes(text: str) -> list[re.Match[str]]:
+    """The matches of :data:`_LONE_WAN_RE` (突破万户), found as a magnitude + unit (one character-set scan) kept
+    after 突破/超过/逾/超: the lookbehinds the pattern starts with made the scanner try it at every character.
+    Same matches: the characters a match is made of are none of those it must follow."""
+    return [m for m in _LONE_WAN_FAST_RE.finditer(text) if text.endswith(_LONE_WAN_AFTER, 0, m.start())]
+
+
+def _fractions(text: str) -> list[re.Match[str]]:
+    """The matches of :data:`_FRACTION_RE`, the pattern run only where 分之 is written (a substring test); else
+    its second part alone, 一半 by a pattern that starts with its first character (the lookbehind it started
+    with made the scanner try it at every character)."""
+    if "分之" in text:
+        return list(_FRACTION_RE.finditer(text))
+    return list(_HALF_RE.finditer(text)) if "一半" in text else []
+
+
 def _fraction(m: re.Match[str]) -> Figure:
     """三分之一 = 33.33 %, 一半 (after 占/近/超/约) = 50 %: a share written in words."""
-    if m["d"] is None:
+    if m.group(0) == "一半":
         return Figure(m.start(), m.end(), 50.0, "%")
     d, n = (float(x) if x.isdigit() else float("一二三四五六七八九十".index(x) + 1) for x in (m["d"], m["n"]))
     return Figure(m.start(), m.end(), _exact(100.0 * n / d), "%")
@@ -239,9 +266,9 @@ def find_figures(text: str) -> list[Figure]:
             taken = f.end
     out += [
         Figure(m.start(), m.end(), MAGNITUDE[m["mag"]], _UNIT_BASE[m["unit"]], MAGNITUDE[m["mag"]])
-        for m in _LONE_WAN_RE.finditer(text)
+        for m in _lone_magnitudes(text)
     ]
-    out += [_fraction(m) for m in _FRACTION_RE.finditer(text)]
+    out += [_fraction(m) for m in _fractions(text)]
     out.sort(key=lambda f: f.start)
     return _english(text, out)
 

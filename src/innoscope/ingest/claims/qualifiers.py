@@ -17,6 +17,7 @@ of a share series or after 占, 来自, 比重, 占比); ``level`` otherwise. �
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["KINDS", "QUALIFIER_REACH", "RankMention", "find_ranks", "kind_of", "qualifier_of"]
@@ -53,6 +54,12 @@ _UPPER_BEFORE = (
 )
 QUALIFIER_REACH = max(len(w) for w in (*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE)) + 1
 """How far before a figure its qualifier is looked for: the longest qualifier (``approximately ``) and a space."""
+_WORD_LAST = frozenset(w[-1] for w in (*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE))
+_SPACED_WORD_LAST = frozenset(
+    w[-2] for w in (*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE) if w[-1] == " "
+)
+"""The last characters of the words before a figure (and before the space of an English one): a text ending
+otherwise ends with none of them, which spares the suffix tests of most figures."""
 _APPROX_AFTER = ("左右", "上下")
 _LOWER_AFTER = ("以上", "+")
 _UPPER_AFTER = ("以下",)
@@ -69,6 +76,10 @@ _LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|�
 _TO_RE = re.compile(
     r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$"
 )
+_TO_LAST = frozenset("至到达")
+_CHANGE_LAST = frozenset("增加少降设定长量了达到为过超近约逾")
+"""The characters :data:`_TO_RE` and :data:`_CHANGE_RE` can end with (both end at the end of the text, which
+ends with no space), tested before the patterns."""
 _IS_RE = re.compile(r"是|为|相当于")
 _SHARE_RE = re.compile(r"(?:占|来自|比重|占比|比例|share of|accounting for|accounted for)")
 
@@ -81,17 +92,25 @@ def qualifier_of(
     b = before.rstrip()
     bl = b.lower() + " "
     b_en = before.lower()
-    if b.endswith(_APPROX_BEFORE) or b_en.endswith(_APPROX_BEFORE) or after.startswith(_APPROX_AFTER):
+    words = b[-1:] in _WORD_LAST or b_en[-1:] in _WORD_LAST or bl[-2:-1] in _SPACED_WORD_LAST
+    if (
+        words
+        and (b.endswith(_APPROX_BEFORE) or b_en.endswith(_APPROX_BEFORE))
+        or after.startswith(_APPROX_AFTER)
+    ):
         qs.append("approximate")
     if (
-        b.endswith(_LOWER_BEFORE)
-        or b_en.endswith(_LOWER_BEFORE)
-        or bl.endswith(_LOWER_BEFORE)
+        words
+        and (b.endswith(_LOWER_BEFORE) or b_en.endswith(_LOWER_BEFORE) or bl.endswith(_LOWER_BEFORE))
         or more
         or after.startswith(_LOWER_AFTER)
     ):
         qs.append("lower bound")
-    elif b.endswith(_UPPER_BEFORE) or b_en.endswith(_UPPER_BEFORE) or after.startswith(_UPPER_AFTER):
+    elif (
+        words
+        and (b.endswith(_UPPER_BEFORE) or b_en.endswith(_UPPER_BEFORE))
+        or after.startswith(_UPPER_AFTER)
+    ):
         qs.append("upper bound")
     if "累计" in clause_before:
         qs.append("cumulative")
@@ -111,8 +130,17 @@ _QUALIFIER_END_RE = re.compile(
 )
 
 
+_QUALIFIER_LAST_RE = re.compile(
+    "[" + "".join(re.escape(w.strip()[-1]) for w in (*_APPROX_BEFORE, *_LOWER_BEFORE, *_UPPER_BEFORE)) + "]",
+    re.IGNORECASE,
+)
+"""The last characters of the qualifier words, matched as :data:`_QUALIFIER_END_RE` matches them."""
+
+
 def _strip_qualifier(before: str) -> str:
     b = before.rstrip()
+    if not b or _QUALIFIER_LAST_RE.match(b, len(b) - 1) is None:
+        return b  # a qualifier word ends where the text ends: no such last character, no word
     m = _QUALIFIER_END_RE.search(b, max(0, len(b) - 12))
     return b[: m.start()].rstrip() if m else b
 
@@ -122,13 +150,13 @@ def kind_of(unit: str | None, before: str) -> str:
     b = _strip_qualifier(before)
     if unit == "倍":
         return "growth" if _GROWTH_RE.search(b[-12:]) and not _IS_RE.search(b[-12:]) else "ratio"
-    if _TO_RE.search(b[-6:]):
+    if b[-1:] in _TO_LAST and _TO_RE.search(b[-6:]):
         return "share" if unit in ("%", "‰") else "level"
     if unit in ("%", "‰", "pp"):
         if _GROWTH_RE.search(b[-14:]) or unit == "pp":
             return "growth" if unit != "pp" else "change"
         return "share"
-    if _CHANGE_RE.search(b[-6:]):
+    if b[-1:] in _CHANGE_LAST and _CHANGE_RE.search(b[-6:]):
         return "change"
     verbs = [m.end() for m in _CHANGE_VERB_RE.finditer(b)]
     if verbs and not _LEVEL_WORD_RE.search(b, verbs[-1]):
@@ -173,6 +201,28 @@ _RANK_RE = re.compile(
 )
 
 
+_RANK_ANCHOR_RE = re.compile(r"第|首|之最|[Nn]o\.|rank|number|place")
+_RANK_LEAD = 9
+"""Every match of :data:`_RANK_RE` holds one of :data:`_RANK_ANCHOR_RE` at most this many characters after its
+start (居于 + 全国大中城市 before 第; "national " before number)."""
+
+
+def rank_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_RANK_RE.finditer(text)``, tried only up to :data:`_RANK_LEAD` characters before an anchor
+    (第, 首, 之最, No., rank, number, place; one literal scan): the pattern opens with optional words, so the
+    scanner tried it at every character. Same matches: a match starts at most that far before its anchor, and
+    positions are tried left to right from the end of the last match, as ``finditer`` does."""
+    pos = tried = 0
+    for a in _RANK_ANCHOR_RE.finditer(text):
+        for p in range(max(pos, tried, a.start() - _RANK_LEAD), a.start() + 1):
+            m = _RANK_RE.match(text, p)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        tried = max(tried, a.start() + 1)
+
+
 def _cn_ordinal(s: str) -> float | None:
     if s.isdigit():
         return float(s)
@@ -190,7 +240,7 @@ def _cn_ordinal(s: str) -> float | None:
 def find_ranks(text: str) -> list[RankMention]:
     """Ordinal ranks of ``text``: 居全国第三, 位居全国第二, 首位, 榜首, no. 13, ranked 3rd, second place."""
     out = []
-    for m in _RANK_RE.finditer(text):
+    for m in rank_matches(text):
         if m["n"] is not None:
             r = _cn_ordinal(m["n"])
             nxt = _after_ordinal(text, m)
