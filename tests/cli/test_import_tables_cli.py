@@ -13,6 +13,7 @@ import pytest
 from innoscope.cli import main
 from innoscope.ingest.badcells import read_cell
 from innoscope.store import Store
+from tests.ingest import workbooks
 
 GOOD = "城市,指标,年份,数值\n深圳,high_tech_enterprises,2024,2.66万\n杭州,high_tech_enterprises,2024,1.65万\n"
 
@@ -156,6 +157,44 @@ def test_excel_error_cells_flagged_keep_their_text(store, tmp_path, capsys):
         value, flags, raw, note = got[city]
         assert value != value and (flags, raw) == ("bad", text) and "an Excel error value" in note
     assert got["nanjing"][1:3] == ("NA", "")  # an empty cell stays a plain missing value
+
+
+WORKBOOKS = {"xls": workbooks.xls_bytes, "xlsb": workbooks.xlsb_bytes, "ods": workbooks.ods_bytes}
+
+
+@pytest.mark.parametrize("fmt", sorted(WORKBOOKS))
+def test_error_cells_in_xls_xlsb_ods_are_rejected_all_at_once(store, tmp_path, capsys, fmt):
+    """python-calamine reads error cells in .xls, .xlsb and .ods as empty text: they imported as missing values
+    without a flag. The workbooks (tests/ingest/workbooks.py) hold 杭州 #REF! (B4), 广州 #DIV/0! (B5), 武汉 #N/A
+    (B7) on sheet 表1."""
+    (tmp_path / f"err.{fmt}").write_bytes(WORKBOOKS[fmt]())
+    line = rejected(capsys, ["import", f"err.{fmt}", "--year", "2024", "--store", "s.duckdb"], store)
+    assert "3 bad cell(s)" in line
+    for row, text in ((4, "#REF!"), (5, "#DIV/0!"), (7, "#N/A")):
+        assert f"sheet '表1', row {row}, column '专利授权量(件)' (B): '{text}' (an Excel error value" in line
+
+
+@pytest.mark.parametrize("fmt", sorted(WORKBOOKS))
+def test_error_cells_in_xls_xlsb_ods_flagged_keep_their_text(store, tmp_path, capsys, fmt):
+    (tmp_path / f"err.{fmt}").write_bytes(WORKBOOKS[fmt]())
+    args = ["import", f"err.{fmt}", "--year", "2024", "--store", "s.duckdb", "--on-bad-cell", "flag"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "3 bad cell(s) stored as missing" in out and "B5: '#DIV/0!'" in out
+    with Store(str(store), read_only=True) as st:
+        obs = st.observations(all_rows=True)
+    got = {r.entity: (r.value, r.flags, r.raw, r.note) for r in obs.itertuples() if r.year == 2024}
+    assert got["shenzhen"][:3] == (1.0, "", "1")
+    for city, text in (("hangzhou", "#REF!"), ("guangzhou", "#DIV/0!"), ("wuhan", "#N/A")):
+        value, flags, raw, note = got[city]
+        assert value != value and (flags, raw) == ("bad", text) and "an Excel error value" in note
+    assert got["nanjing"][1:3] == ("NA", "")
+
+
+def test_libreoffice_error_text_is_an_excel_error_value():
+    """LibreOffice shows some errors as Err:NNN (Err:508: a bracket missing); it is a failed formula too."""
+    r = read_cell("Err:508", None)
+    assert r.value is None and r.bad is not None and r.bad.startswith("an Excel error value (Err:508)")
 
 
 @pytest.mark.parametrize(

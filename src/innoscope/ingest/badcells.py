@@ -14,7 +14,8 @@ and reports as a bad cell, with its reason, never as a number:
 
 * two numbers in one cell (``12.5/3``);
 * a date (``2024-01-03``; Excel turns text such as ``1-3`` into a date serial and the text is lost);
-* an Excel error value (``#REF!``, ``#DIV/0!``, ``#N/A`` ...: a formula that failed in the workbook);
+* an Excel error value (``#REF!``, ``#DIV/0!``, ``#N/A`` ...: a formula that failed in the workbook; LibreOffice
+  also shows ``Err:502`` and the like);
 * OCR damage: a number with stray characters (``£05``, ``_ 2317``): never read as 5, 105 or 2317;
 * any other text.
 
@@ -44,7 +45,7 @@ _TWO = re.compile(rf"^\s*{_NUM}\s*[/／]\s*{_NUM}\s*$")
 _DATE = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
 _EXCEL_ERROR = re.compile(
     r"^#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!"
-    r"|UNKNOWN!|EXTERNAL!|PYTHON!)$",
+    r"|UNKNOWN!|EXTERNAL!|PYTHON!)$|^Err:\d{3}$",
     re.I,
 )
 _STRAY = re.compile(r"[^\d.,\s%+\-万亿元]")

@@ -9,15 +9,13 @@ header cells top to bottom joined by ``" / "``.
 
 Error cells (``#REF!``, ``#DIV/0!``, ``#N/A`` ...: a formula that failed in the workbook) are read as their
 error text, so that the importer reports them as bad cells instead of storing a missing value without a flag:
-python-calamine (0.9) reads them as empty text, so when a worksheet's XML holds an error cell (``t="e"``, a
-byte search) the sheet's error cells are located with openpyxl. OOXML workbooks only (.xlsx, .xlsm); in .xls,
-.xlsb and .ods an error cell still reads as empty.
+python-calamine (0.9) reads them as empty text, so :func:`~innoscope.ingest.errorcells.error_cells` finds them
+with a reader of the workbook's format (every format above).
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +24,7 @@ import numpy as np
 
 from innoscope.ingest.cells import Cells, RawTable
 from innoscope.ingest.csvfile import sha256
+from innoscope.ingest.errorcells import error_cells
 from innoscope.ingest.headers import join_header
 from innoscope.ingest.shape import find_shape
 
@@ -89,9 +88,8 @@ def read_excel_bytes(
     ]
     where = f"{file}, sheet {sheet_name!r}"
     grid = [[cell_text(v) for v in r] for r in cells]
-    for (r, c), text in _error_cells(data, sheet_name).items():
-        if r < len(grid) and c < len(grid[r]):
-            grid[r][c] = text
+    for (r, c), text in error_cells(data, sheet_name, grid).items():
+        grid[r][c] = text
     grid = grid[skiprows:]
     if not any(c.strip() for r in grid for c in r):
         raise DataError(f"{where}: sheet is empty")
@@ -206,46 +204,3 @@ def _merged_ranges(data: bytes, sheet_name: str, sheet: CalamineSheet) -> Ranges
         return []
     ws = wb[sheet_name]
     return [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1)) for m in ws.merged_cells.ranges]
-
-
-_ERROR_TYPE = b' t="e"'
-
-
-def _has_error_cells(data: bytes) -> bool:
-    """Whether a worksheet of an OOXML workbook holds an error cell (``<c ... t="e">``), read in chunks."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        return False
-    for info in zf.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        tail = b""
-        with zf.open(info) as f:
-            while chunk := f.read(1 << 20):
-                if _ERROR_TYPE in tail + chunk[: len(_ERROR_TYPE)] or _ERROR_TYPE in chunk:
-                    return True
-                tail = chunk[-len(_ERROR_TYPE) :]
-    return False
-
-
-def _error_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
-    """0-based (row, column) -> error text (``#REF!``, ``#DIV/0!``, ``#N/A`` ...) of the sheet's error cells,
-    which calamine reads as empty text (module docstring); empty when no worksheet holds one."""
-    if not _has_error_cells(data):
-        return {}
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - calamine read the workbook; openpyxl cannot: no error cells known
-        return {}
-    try:
-        return {
-            (c.row - 1, c.column - 1): str(c.value)
-            for row in wb[sheet_name].iter_rows()
-            for c in row
-            if getattr(c, "data_type", None) == "e" and c.value is not None
-        }
-    finally:
-        wb.close()
