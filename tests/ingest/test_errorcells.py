@@ -81,6 +81,22 @@ def test_ods_repeated_rows_and_columns_are_counted():
     }
 
 
+def test_xls_without_error_records_is_not_read_again(monkeypatch):
+    """Cheap: an .xls whose workbook stream holds no error record is not read with xlrd (its empty cells are
+    plain blanks); with the records, it is."""
+    import xlrd
+
+    opened = []
+    real = xlrd.open_workbook
+    monkeypatch.setattr(xlrd, "open_workbook", lambda *a, **k: opened.append(1) or real(*a, **k))
+    data = wb.xls_bytes(errors="none")
+    assert error_cells(data, wb.SHEET, _calamine_grid(data)) == {} and opened == []
+    data = wb.xls_bytes(errors="formula")  # a Formula record whose cached value is an error, and no BoolErr
+    assert error_cells(data, wb.SHEET, _calamine_grid(data)) == {(4, 1): "#DIV/0!"} and opened == [1]
+    data = wb.xls_bytes()
+    assert error_cells(data, wb.SHEET, _calamine_grid(data)) == BY_HAND and opened == [1, 1]
+
+
 @pytest.mark.parametrize("fmt", sorted(BUILDERS))
 def test_no_closer_look_without_an_empty_cell(fmt, monkeypatch):
     """Cheap: a sheet in which calamine reports no empty cell is not read again."""

@@ -10,9 +10,10 @@ Every builder writes one sheet ``表1``::
     row 6  南京   (empty)
     row 7  武汉   #N/A       (an error constant)
 
-* .xls: xlwt writes the error constants (BIFF8 BOOLERR records; xlwt cannot write a formula's cached error,
-  so 广州 is a constant too). xlwt's own name table is wrong for ``#VALUE!`` and ``#N/A``, so the codes are
-  given as numbers from [MS-XLS] 2.5.10 BErr: 0x17 ``#REF!``, 0x07 ``#DIV/0!``, 0x2A ``#N/A``.
+* .xls: xlwt writes the error constants (BIFF8 BoolErr records; xlwt's own name table is wrong for ``#VALUE!``
+  and ``#N/A``, so the codes are given as numbers from [MS-XLS] 2.5.10 BErr: 0x17 ``#REF!``, 0x2A ``#N/A``)
+  and the formula 1/0, whose cached value xlwt cannot set: the bytes of that value in the Formula record are
+  replaced by an error, #DIV/0! ([MS-XLS] 2.5.133 FormulaValue).
 * .xlsb: no Python writer exists, so the BIFF12 records are built byte by byte after [MS-XLSB]: a record is
   its type and size (each 7 bits a byte, high bit = more) and its body; the cells are BrtCellIsst (shared
   string), BrtCellReal, BrtCellError (2.4.324, a BErr byte) and BrtFmlaError (2.4.666: BErr, flags, then the
@@ -26,6 +27,7 @@ Every builder writes one sheet ``表1``::
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -39,7 +41,8 @@ ERRORS = [
 ]
 
 
-def xls_bytes() -> bytes:
+def xls_bytes(errors: str = "all") -> bytes:
+    """The sheet above; ``errors="formula"`` writes only 广州's, ``"none"`` leaves the three cells empty."""
     import xlwt
 
     wb = xlwt.Workbook(encoding="utf-8")
@@ -48,12 +51,25 @@ def xls_bytes() -> bytes:
         for c, v in enumerate(row):
             ws.write(r, c, v)
     ws.write(5, 0, "南京")
-    for row, city, code, _text, _formula in ERRORS:
+    for row, city, code, _text, formula in ERRORS:
         ws.write(row - 1, 0, city)
-        ws.row(row - 1).set_cell_error(1, code)
+        if errors == "none" or (errors == "formula" and not formula):
+            continue
+        if formula:
+            ws.write(row - 1, 1, xlwt.Formula("1/0"))
+        else:
+            ws.row(row - 1).set_cell_error(1, code)
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    data = out.getvalue()
+    if errors == "none":
+        return data
+    # the Formula record of B5 (type 0x0006, then size, row 4, column 1): its cached value (FormulaValue, after
+    # row, column and XF) becomes an error, #DIV/0! (byte 0 = 2, byte 2 = the BErr code, bytes 6-7 = 0xFFFF)
+    at = [m.start() for m in re.finditer(rb"\x06\x00..\x04\x00\x01\x00", data, re.S)]
+    assert len(at) == 1, at
+    value = at[0] + 10
+    return data[:value] + bytes([2, 0, 0x07, 0, 0, 0, 0xFF, 0xFF]) + data[value + 8 :]
 
 
 def _record(kind: int, body: bytes = b"") -> bytes:

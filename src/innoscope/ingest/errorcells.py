@@ -5,8 +5,9 @@ Only a sheet in which calamine reports an empty cell is looked at again, by a re
 (told from its bytes, not its name; one registry, :data:`READERS`):
 
 * OOXML (.xlsx, .xlsm): a byte search of the worksheet XML for an error cell (``t="e"``), then openpyxl.
-* BIFF8 (.xls): xlrd, cells of type ``XL_CELL_ERROR`` (a constant or a formula's cached result); the text by
-  xlrd's table of BErr codes ([MS-XLS] 2.5.10: 0x07 ``#DIV/0!``, 0x17 ``#REF!``, 0x2A ``#N/A`` ...).
+* BIFF8 (.xls): a byte search of the workbook stream for an error record (BoolErr with fError, or a Formula
+  whose cached value is an error), then xlrd, cells of type ``XL_CELL_ERROR``; the text by xlrd's table of
+  BErr codes ([MS-XLS] 2.5.10: 0x07 ``#DIV/0!``, 0x17 ``#REF!``, 0x2A ``#N/A`` ...).
 * BIFF12 (.xlsb): pyxlsb, which gives an error cell (BrtCellError, BrtFmlaError) as its code in hex
   (``'0x17'``); such a value counts only where calamine read an empty cell, so a text cell ``0x17`` stays text.
 * OpenDocument (.ods): a byte search of ``content.xml`` for ``value-type="error"``, then the cells that
@@ -103,11 +104,31 @@ def _xlsx(data: bytes, sheet: str, _shape: Shape) -> Positions:
         wb.close()
 
 
+# [MS-XLS] 2.4.24 BoolErr (0x0205, 8 bytes: rw, col, ixfe, bBoolErr, fError = 1) and 2.4.127 Formula (0x0006:
+# rw, col, ixfe, then FormulaValue 2.5.133 with fExprO = 0xFFFF and byte 0 = 2 for an error)
+_BIFF_ERROR = re.compile(rb"\x05\x02\x08\x00.{7}\x01|\x06\x00.{8}\x02.{5}\xff\xff", re.S)
+
+
+def _biff_may_hold_errors(data: bytes) -> bool:
+    """Whether the workbook stream holds the bytes of an error cell record (a byte search: a false alarm only
+    costs the read); True when the stream cannot be found this way."""
+    from xlrd.compdoc import CompDoc
+
+    try:
+        mem, base, size = CompDoc(data, logfile=io.StringIO()).locate_named_stream("Workbook")
+    except Exception:  # noqa: BLE001 - let xlrd itself decide
+        return True
+    return mem is None or _BIFF_ERROR.search(mem, base, base + size) is not None
+
+
 def _xls(data: bytes, sheet: str, _shape: Shape) -> Positions:
-    """BIFF8: xlrd's cells of type ``XL_CELL_ERROR``, their BErr code as text."""
+    """BIFF8: xlrd's cells of type ``XL_CELL_ERROR``, their BErr code as text, when the workbook stream holds
+    an error record."""
     import xlrd
     from xlrd.biffh import error_text_from_code
 
+    if not _biff_may_hold_errors(data):
+        return {}
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except Exception:  # noqa: BLE001 - calamine read the workbook; xlrd cannot: no error cells known
