@@ -92,6 +92,53 @@ def test_nbs_xlsx_export_reads_like_the_csv(tmp_path):
     assert a == b and len(a) == 6
 
 
+def _nbs_xls(path):
+    """The NBS export as data.stats.gov.cn gives it for download: a BIFF8 .xls, numbers as numeric cells."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("年度数据")
+    for r, line in enumerate(NBS_BY_REGION.strip().split("\n")):
+        for c, cell in enumerate(line.split(",")):
+            try:
+                ws.write(r, c, float(cell))
+            except ValueError:
+                ws.write(r, c, cell)
+    wb.save(str(path))
+    return path
+
+
+def test_nbs_xls_export_reads_like_the_csv(tmp_path):
+    a = values(read_table(_nbs_xls(tmp_path / "nbs.xls"), entities=None))
+    b = values(read_table(write(tmp_path / "nbs.csv", NBS_BY_REGION), entities=None))
+    assert a == b and len(a) == 6
+
+
+def test_cli_imports_the_nbs_xls_export_without_options(tmp_path, monkeypatch, capsys):
+    """`innoscope import 分省年度数据.xls` with no option: title lines read as metadata, the years from the
+    columns, the footer set aside, 北京市 and 广东省 through the gazetteer (values as written above)."""
+    import duckdb
+
+    from innoscope.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    _nbs_xls(tmp_path / "分省年度数据.xls")
+    assert main(["import", "分省年度数据.xls", "--store", "s.duckdb"]) == 0
+    out = capsys.readouterr().out
+    assert "数据来源：国家统计局" in out and "2021, 2022, 2023" in out
+    con = duckdb.connect("s.duckdb", read_only=True)
+    got = con.execute("SELECT entity, year, value FROM observations ORDER BY entity, year").fetchall()
+    con.close()
+    assert got == [
+        ("beijing", 2021, 41045.6),
+        ("beijing", 2022, 41610.9),
+        ("beijing", 2023, 43760.7),
+        ("guangdong", 2021, 124369.7),
+        ("guangdong", 2022, 129118.6),
+        ("guangdong", 2023, 135673.2),
+    ]
+
+
 def test_years_as_plain_numbers_and_conflicting_year_option(tmp_path):
     p = write(tmp_path / "y.csv", "指标：R&D经费_亿元\n城市,2024,2023\n深圳,2236.6,1880.5\n杭州,667,620\n")
     df = read_table(p, entities=None)
