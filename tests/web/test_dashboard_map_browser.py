@@ -83,3 +83,26 @@ def test_dashboard_map_outlines_search_hover_and_choices(browser, national):
     )
     assert errors == []
     page.close()
+
+
+def test_dashboard_ranking_lists_sansha_as_not_ranked_with_the_rule(browser, national):
+    """Issue 12: the report listed 三沙 (every yearbook cell blank) as 未排名; the dashboard dropped it. The rule
+    is specs/national.yaml's screen step (byNA, dat_thresh 0.5), and 三沙 misses all 12 indicators."""
+    url, _b = national
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/")
+    page.wait_for_function("Number(document.getElementById('status').dataset.seq) >= 1")
+    assert page.locator("#rank-table tbody tr").count() == 297  # every city of the yearbook
+    row = page.locator("#rank-table tbody tr.unranked")
+    assert row.count() == 1
+    assert "三沙" in row.text_content() and "未排名" in row.text_content()
+    assert "12 of 12 values missing" in row.get_attribute("title")
+    note = page.locator("#unranked-note")
+    assert note.is_visible()
+    text = note.text_content()
+    assert text.startswith("未排名（1 个）") and "byNA, dat_thresh 0.5" in text and "三沙" in text
+    page.locator("#rank-table tbody tr.unranked").click()  # not a ranked city: no profile request, no error
+    assert errors == []
+    page.close()

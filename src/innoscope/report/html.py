@@ -175,7 +175,7 @@ def build_report(
         "n_indicators": len(fw.indicators),
         "ranking": ranking.reset_index(names="code").to_dict("records"),
         "unranked": model.unranked(result, lang),
-        "screen_rule": model.screen_rule(result),
+        "unranked_note": model.unranked_note(result, lang),
         "tables": [
             {
                 "id": x.id,

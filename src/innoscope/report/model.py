@@ -22,7 +22,7 @@ from innoscope.analysis.summary import get_str_weak
 from innoscope.ingest.names import fold_name, normalise_name, unknown_name
 from innoscope.model.errors import DataError, InnoscopeError
 from innoscope.pipeline.result import Result, rank_desc
-from innoscope.report.i18n import node_label
+from innoscope.report.i18n import node_label, t
 
 FLAG_NAMES = ("outdated", "lower_bound", "imputed", "conflicting")
 _POP = re.compile(r"pop|人口", re.I)
@@ -217,6 +217,16 @@ def unranked(result: Result, lang: str = "zh") -> list[dict[str, Any]]:
         }
         for r in log["RemovedUnits"].to_dict("records")
     ]
+
+
+def unranked_note(result: Result, lang: str = "zh") -> str:
+    """The note under the ranking (report and dashboard): how many entities the screen set aside, its rule, and
+    each one's reason; '' when none."""
+    rows = unranked(result, lang)
+    if not rows:
+        return ""
+    reasons = t("list_sep", lang).join(f"{u['name']}: {u['reason']}" for u in rows)
+    return f"{t('unranked_note', lang, n=len(rows), rule=screen_rule(result))} {reasons}"
 
 
 def screen_rule(result: Result) -> str:

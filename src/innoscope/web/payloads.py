@@ -9,7 +9,7 @@ import pandas as pd
 
 from innoscope.pipeline.result import Result, rank_desc
 from innoscope.report import model
-from innoscope.report.i18n import node_label
+from innoscope.report.i18n import node_label, t
 from innoscope.web.models import SensitivityRequest, UncertaintyRequest, WhatIf
 from innoscope.web.state import Dataset, NotFound, rebuild
 
@@ -38,7 +38,8 @@ def clean(obj: Any) -> Any:
 
 
 def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
-    """Ranking rows in :meth:`Result.ranking` order (rank, then name) with every pillar's score and rank."""
+    """Ranking rows in :meth:`Result.ranking` order (rank, then name) with every pillar's score and rank; the
+    entities the screen set aside, with the report's label, note (rule and reasons) and each reason."""
     fw = result.framework
     pillars = model.pillar_codes(result)
     agg = result.aggregated
@@ -67,6 +68,11 @@ def ranking_payload(result: Result, lang: str) -> dict[str, Any]:
         "pillars": [
             {"code": p, "name": model.node_label(fw, p, lang), "level": fw[p].level} for p in pillars
         ],
+        "unranked": {
+            "label": t("unranked", lang),
+            "note": model.unranked_note(result, lang),
+            "rows": model.unranked(result, lang),
+        },
     }
 
 

@@ -256,6 +256,19 @@
       trow.appendChild(el("td", d ? (d > 0 ? "▲" + d : "▼" + (-d)) : "", "num " + (d > 0 ? "up" : d < 0 ? "down" : "")));
       tb.appendChild(trow);
     });
+    var un = p.unranked || {rows: [], note: ""};
+    un.rows.forEach(function (u) {
+      var trow = el("tr", null, "unranked");
+      trow.dataset.unranked = u.code;
+      trow.title = u.reason;
+      trow.appendChild(el("td", "–", "num"));
+      trow.appendChild(el("td", u.name, "entity-name"));
+      trow.appendChild(el("td", un.label, "num"));
+      trow.appendChild(el("td", "", "num"));
+      tb.appendChild(trow);
+    });
+    $("unranked-note").textContent = un.note;
+    $("unranked-note").hidden = !un.note;
     var shown = rows.filter(function (r) { return r.score !== null; });
     renderMap(shown, by, p);
     Plotly.react("rank-chart", [{type: "bar", orientation: "h", x: shown.map(function (r) { return r.score; }),
