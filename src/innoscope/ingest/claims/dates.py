@@ -5,7 +5,8 @@
 A relative year is resolved from the document date (``--date``, else the first date written in the document's
 first 2,000 characters): 去年/上年 = year - 1, 前年 = year - 2, 今年/本年/目前/现有 = year. 上年/去年 after
 比/较/同/与 (比上年增长) names the base of a comparison, not the figure's year, and is ignored; an explicit year
-after them (较2022年增长, 与2023年末相比) is kept but marked as a ``base``: it dates a level written inside the
+after them (较2022年增长, 与2023年末相比), or the year a ratio is taken against (是2019年的1.7倍), is kept but
+marked as a ``base``: it dates a level written inside the
 comparison, never a growth or a change.
 
 The year of a document's title line (:func:`title_year`): the first year written as such (2023年, 2021年度),
@@ -31,6 +32,8 @@ _YEAR_RE = re.compile(
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
 _BASE_BEFORE = ("比", "较", "同", "与", "于")
 _BASE_EXPLICIT_RE = re.compile(r"(?:比|较|与|同|相比|对比|相较)\s?$")
+_BASE_RATIO_RE = re.compile(r"(?:是|为|相当于)\s?$")
+_OF_AFTER_RE = re.compile(r"\s?(?:末|底)?的")
 _TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s?年(?!\s?\d{1,2}\s?月)")
 _TITLE_BARE_RE = re.compile(
     r"(?<![\d./-])((?:19|20)\d{2})(?![\d./-]|\s?(?:年|月|亿|万|千|家|元|件|所|人|个|%|余|多))"
@@ -84,7 +87,10 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     out = []
     for m in _YEAR_RE.finditer(text):
         if m["y"] or m["ye"] or m["yr"]:
-            base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None
+            base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None or (
+                _BASE_RATIO_RE.search(text, max(0, m.start() - 3), m.start()) is not None
+                and _OF_AFTER_RE.match(text, m.end()) is not None
+            )
             out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"] or m["yr"]), "explicit", base))
             continue
         word = m["rel"]

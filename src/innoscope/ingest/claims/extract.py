@@ -39,6 +39,7 @@ from innoscope.ingest.claims.qualifiers import (
     RankMention,
     find_ranks,
     kind_of,
+    ordinal,
     qualifier_of,
 )
 from innoscope.ingest.names import EntityTable
@@ -99,7 +100,8 @@ _PLACE_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and|vs\.?
 _ITEM_SEP_RE = re.compile(r"、|和|以及")
 _WHOLE_RE = re.compile(r"其中\s?")
 _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
-_RANK_OF_CHANGE_RE = re.compile(r"(?:增量|增速|增幅|增长率|增长速度)\s?$")
+_RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
+_AVERAGE_GROWTH_RE = re.compile(r"年均|平均每年|average annual|annual average", re.IGNORECASE)
 _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
@@ -119,12 +121,24 @@ _TOP_N_RE = re.compile(
 _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
 _NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．]\s?")
 _RANKING_TITLE_RE = re.compile(r"排名|排行|榜|top\s?\d+", re.IGNORECASE)
+_RANKING_WORD_RE = re.compile(
+    r"排名|排行|排序|位次|名次|榜|前[二两三四五六七八九十\d]+|最多|最高|最大|最强|最少|最低"
+)
+_ORD = r"\d+|[一二三四五六七八九十]+"
+_RANK_RANGE_RE = re.compile(rf"第(?P<a>{_ORD})(?:名|位)?\s?(?:至|到|~|-|—|－)\s?第?(?P<b>{_ORD})(?:名|位)?")
+_RANGE_AFTER_RE = re.compile(r"\s?(?:的城市|城市)?\s?(?:依次为|依次是|分别为|分别是|为|是)[:：]?")
+_RANGE_BEFORE_RE = re.compile(
+    r"(?:分列|分别位列|分别位居|分别排名|分别排在|分别居|分居|依次位列|依次排名|依次排在)\s?$"
+)
 _TOP_GAP_RE = re.compile(r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:分列|分别|依次|的城市|均)?\s?$")
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
 )
 _SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
 _IS_RE = re.compile(r"是|为|相当于")
+_OF_WHOLE_RE = re.compile(r"占|相当于")
+_OF_PLACE_GAP_RE = re.compile(r"\s?的\s?(?:近|约|超过|不到|不足|仅)?\s?")
+_CLAUSE_HEAD_RE = re.compile(r"[\s\d年月日底末初截至止到上下半前后季度一二三四去今本当目同期间以来“”]*")
 _CUMULATIVE_RE = re.compile(r"累计|总数")
 _PAREN_SPACE_RE = re.compile(r"[()（）\s]")
 _SHARE_UNITS = ("%", "‰")
@@ -372,6 +386,18 @@ class _Sentence:
             years,
         )
         self.ctx = ctx
+        self.rank_ranges = [
+            m
+            for m in _RANK_RANGE_RE.finditer(norm, s0, s1)
+            if (ordinal(m["a"]) or 0) < (ordinal(m["b"]) or 0)
+        ]
+        if self.rank_ranges:
+            ranks = [
+                r
+                for r in ranks
+                if not any(m.start() <= r.end and r.start < m.end() for m in self.rank_ranges)
+            ]
+            self.ranks = ranks
         if ranks:
             self.figures = [f for f in figures if not any(r.start <= f.start < r.end for r in ranks)]
         self.clause_ends = clause_ends  # of the whole chunk (_clause_ends)
@@ -404,19 +430,20 @@ class _Sentence:
 
     def places_of(self, start: int, kind: str) -> list[str]:
         """Where a figure at ``start`` is about (see the module docstring); [] when not about a city."""
-        adjacent = self._adjacent(start, kind)
+        limit = self._owner_limit(start, kind)
+        if limit == start and kind == "share" and self._of_place(start):
+            return []
+        adjacent = self._adjacent(start, kind) if limit == start else None
         if adjacent is not None:
             return adjacent
-        limit = start
-        if kind == "ratio":
-            cuts = [m.start() for m in _IS_RE.finditer(self.norm, self.s0, start)]
-            limit = cuts[-1] if cuts else start
         cs = self.clause_start(start)
         near = next(
             (
                 q
                 for q in reversed(self.places)
-                if self.s0 <= q.start and q.end <= limit and (q.place != "" or self._scope_owns(q, cs))
+                if self.s0 <= q.start
+                and q.end <= limit
+                and (q.place != "" or self._scope_owns(q, cs) or self._scope_is_subject(q))
             ),
             None,
         )
@@ -426,6 +453,29 @@ class _Sentence:
         if place == "*":
             return [self.ctx.subject] if self.ctx.subject and not self._whole_of_part(start) else []
         return [place]
+
+    def _owner_limit(self, start: int, kind: str) -> int:
+        """Where the owner of a figure must be written before: a ratio's before 是/为 (深圳……是杭州的1.6倍), a
+        share's before 占 (深圳……占广东省的一半: 广东 is the whole, not the owner)."""
+        cut = {"ratio": _IS_RE, "share": _OF_WHOLE_RE}.get(kind)
+        if cut is None:
+            return start
+        cuts = [m.start() for m in cut.finditer(self.norm, self.s0, start)]
+        return cuts[-1] if cuts else start
+
+    def _of_place(self, start: int) -> bool:
+        """A share written right after a place and 的 (不及合肥的一半, 仅为北京的三分之一) compares with that place: it
+        is no share of a city's series."""
+        hit = self._place_before(start, self.s0)
+        return hit is not None and _OF_PLACE_GAP_RE.fullmatch(self.norm, hit[1].end, start) is not None
+
+    def _scope_is_subject(self, q: PlaceMention) -> bool:
+        """A Chinese scope word at the head of its clause, after at most a time (2023年全国R&D经费支出……,
+        全国高新技术企业超过46万家): the figures after it are the scope's until a place is written."""
+        if self.norm[q.start].isascii():
+            return False
+        cs = self.clause_start(q.start)
+        return _CLAUSE_HEAD_RE.fullmatch(self.norm, cs, q.start) is not None
 
     def _whole_of_part(self, start: int) -> bool:
         """A figure before 其中 + a place (区域……4.22%……其中北京为6.58%) is about the whole, not a city."""
@@ -595,10 +645,12 @@ class _Sentence:
     # -- years ----------------------------------------------------------------------------------
     def _dates(self, y: YearMention, start: int, kind: str) -> bool:
         """Whether year mention ``y`` can date a figure at ``start``: a comparison's base (较2022年) dates only a
-        level written in its own clause (与2023年末常住人口1252.2万人相比)."""
+        level written in its own clause (与2023年末常住人口1252.2万人相比), never a growth, change or ratio."""
         if not y.base:
             return True
-        return kind not in ("growth", "change") and self.clause_start(y.start) == self.clause_start(start)
+        return kind not in ("growth", "change", "ratio") and self.clause_start(y.start) == self.clause_start(
+            start
+        )
 
     def year_of(self, start: int, kind: str = "level") -> tuple[int | None, str]:
         for y in reversed(self.years):
@@ -636,6 +688,7 @@ class _Sentence:
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
             if hit is None or hit.indicator.unit not in _SHARE_UNITS:
                 hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, False)
+                hit = self._share_of_whole(f.start, hit)
         else:
             follow = bool(self.phrases) and unit_class(unit) in ("count", "none")
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
@@ -647,6 +700,18 @@ class _Sentence:
         if col is not None and (kind != "level" or self._fits(col.indicator, unit, kind, f.magnitude)):
             hit = col
         return hit
+
+    def _share_of_whole(self, start: int, hit: PhraseMention | None) -> PhraseMention | None:
+        """A phrase written after 占 names the whole a share is of: the share is of that series only when the part
+        before 占 is the same series (常住人口……占全省常住人口的14.8%); 研发投入占全市GDP比重5.81% or
+        民营经济占GDP的60% is a share no id names."""
+        cuts = [m.start() for m in _OF_WHOLE_RE.finditer(self.norm, self.clause_start(start), start)]
+        if hit is None or not cuts or hit.start < cuts[-1]:
+            return hit
+        part = next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= cuts[-1]), None)
+        if part is not None and part.indicator.id == hit.indicator.id:
+            return hit
+        return replace(hit, indicator=UNNAMED)
 
     def _bare_ok(self, f: Figure, hit: PhraseMention | None) -> bool:
         """A number with neither magnitude nor unit is a figure only with a table column, a dimensionless series
@@ -694,6 +759,10 @@ class _Sentence:
         before = self.norm[cs : f.start]
         kind = kinds.get(f.start) or kind_of(unit, before)
         hit = self._figure_indicator(f, unit, kind)
+        if hit is not None and kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
+            hit = replace(
+                hit, indicator=UNNAMED
+            )  # 年均增长6.2%: an average over years, not the year's growth
         if unit is None:
             if hit is None or not self._bare_ok(f, hit):
                 return
@@ -741,12 +810,14 @@ class _Sentence:
         return series, hit.phrase, "lexicon (title)"
 
     def _rank_phrase(self, pos: int) -> PhraseMention | None:
-        """The series a rank at ``pos`` is about: none for the rank of an increase (增量全国第一); for a total
-        (总量居全国第一) the nearest phrase of a level, not of a share; else the nearest phrase before it."""
+        """The series a rank at ``pos`` is about: none for the rank of an increase or a growth rate written in its
+        clause (增量全国第一, 增速位居全国GDP前十城市第一); for a total
+        (总量居全国第一) the nearest phrase of a level, not of a share; else the phrase of the figure right before it
+        when that names no id; else the nearest phrase before it."""
         cs = self.clause_start(pos)
         before = self.norm[cs:pos]
-        if m := _RANK_OF_CHANGE_RE.search(before):
-            return PhraseMention(cs + m.start(), cs + m.end(), UNNAMED, m.group(0).strip())
+        if ms := list(_RANK_OF_CHANGE_RE.finditer(before)):
+            return PhraseMention(cs + ms[-1].start(), cs + ms[-1].end(), UNNAMED, ms[-1].group(0))
         if "总量" in before[-4:]:
             return next(
                 (
@@ -756,7 +827,18 @@ class _Sentence:
                 ),
                 self._phrase_before(pos),
             )
-        return self._phrase_before(pos)
+        return self._unnamed_figure_before(pos) or self._phrase_before(pos)
+
+    def _unnamed_figure_before(self, pos: int) -> PhraseMention | None:
+        """The phrase of the figure right before a rank when it names no id (研发投入占全市GDP比重达5.81%，全国第二:
+        the rank is of that share, not of GDP), or None."""
+        figs = [f for f in self.figures if f.end <= pos and f.start in self.fig_phrase]
+        if not figs:
+            return None
+        hit = self.fig_phrase[figs[-1].start]
+        if hit is None or hit.indicator.id or any(figs[-1].end <= p.start < pos for p in self.phrases):
+            return None
+        return hit
 
     def rank_targets(self) -> dict[int, list[tuple[list[str] | None, PhraseMention | None]]]:
         """Rank start -> (places, series phrase) for ranks that go with several figures or places: 均居全国第一
@@ -864,9 +946,14 @@ class _Sentence:
 
     def _ordered(self) -> Iterator[tuple[int, list[PlaceMention]]]:
         """Places ranked by the order they are written in, with where their series is looked up: 排名前十的城市依次
-        为深圳、南京、杭州 (1, 2, 3); 北京、上海、深圳稳居前三 (as many places as the 前N); a numbered line of a page
+        为深圳、南京、杭州 (1, 2, 3; after 分别为 only where the sentence names a ranking: 最多的城市分别是); 北京、上海、深圳稳居前三 (as many places as the 前N); a numbered line of a page
         titled as a ranking (4. 广州:7434.4平方千米 under 重庆面积排名: 4)."""
+        yield from self._ranged()
         for m in _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1):
+            if m.group(0).startswith("分别") and not _RANKING_WORD_RE.search(self.norm, self.s0, m.start()):
+                continue  # 超过千亿元的地市有2个，分别为深圳和广州: members, not an order
+            if any(_RANGE_AFTER_RE.fullmatch(self.norm, r.end(), m.end()) for r in self.rank_ranges):
+                continue  # ranked by _ranged
             yield m.start(), self._chain(m.end())
         for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1):
             named = [i for i, p in enumerate(self.places) if p.end <= m.start() and p.place not in ("", "*")]
@@ -877,6 +964,41 @@ class _Sentence:
         num = _NUMBERED_RE.match(self.norm, self.s0)
         if self.ctx.ranking and num and self.places and self.places[0].start == num.end():
             yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]  # type: ignore[list-item]
+
+    def _ranged(self) -> Iterator[tuple[int, list[PlaceMention]]]:
+        """Places ranked by a range of ranks (第三至第七名依次为苏州、杭州……: 3 to 7; 天津(288家)、青岛(264家)……分列第
+        十一至十六位: 11 to 16), when the list has as many places as the range has ranks."""
+        for m in self.rank_ranges:
+            lo, hi = ordinal(m["a"]), ordinal(m["b"])
+            after = _RANGE_AFTER_RE.match(self.norm, m.end())
+            if after is not None:
+                chain = self._chain(after.end())
+            elif _RANGE_BEFORE_RE.search(self.norm, max(self.s0, m.start() - 6), m.start()):
+                chain = self._listed_before(m.start())
+            else:
+                continue
+            if lo is not None and hi is not None and len(chain) == hi - lo + 1:
+                yield m.start(), [*([None] * (int(lo) - 1)), *chain]  # type: ignore[list-item]
+
+    def _listed_before(self, pos: int) -> list[PlaceMention]:
+        """The list of places right before ``pos``, each with its figures (天津(288家)、青岛(264家)分列……)."""
+        named = [p for p in self.places if self.s0 <= p.start and p.end <= pos and p.place not in ("", "*")]
+        chain: list[PlaceMention] = []
+        end = _RANGE_BEFORE_RE.search(self.norm, max(self.s0, pos - 6), pos)
+        right = end.start() if end else pos
+        for p in reversed(named):
+            gap = self._without_figures(p.end, right)
+            if (chain and not _LIST_SEP_RE.match(gap or "x")) or (not chain and gap):
+                break
+            chain.insert(0, p)
+            right = p.start
+        return chain
+
+    def _without_figures(self, a: int, b: int) -> str:
+        """The text between ``a`` and ``b`` without figures, parentheses and spaces."""
+        cuts = [(f.start, f.end) for f in self.figures if a <= f.start and f.end <= b]
+        starts, ends = [a, *(e for _, e in cuts)], [*(s for s, _ in cuts), b]
+        return _PAREN_SPACE_RE.sub("", "".join(self.norm[x:y] for x, y in zip(starts, ends, strict=True)))
 
     def _without_phrases(self, a: int, b: int) -> str:
         """The text between ``a`` and ``b`` without the indicator phrases written in it."""

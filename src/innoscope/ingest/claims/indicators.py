@@ -6,6 +6,10 @@ phrases ``en`` (matched case-insensitively as whole words), optional ``growth``/
 ranking series: a rank stated in another scope, 全国第5 of a global ranking, names no id). Longest phrase first, so 人工智能相关企业 is not read as 人工智能企业. A user
 lexicon (same format) extends or overrides the bundled one by id.
 
+``zh_after``/``en_after`` with ``after`` (ids): phrases that name the series only right after a phrase of one of
+those series in the same sentence. 占GDP的比重 is the R&D intensity after 研发投入 (研发投入占GDP的比重), but after
+数字经济核心产业增加值 it is a share no id names; a relative phrase with no such series before it is unnamed.
+
 ``unnamed``: phrases of series no id names (潜在独角兽企业, 科技型中小企业, 商标注册量, 人均GDP, 985高校). They are
 matched like the others (so 潜在独角兽企业 is not read as 独角兽企业 and a figure after 人均GDP does not take GDP)
 but give :data:`UNNAMED`, an indicator without id: the figure is proposed with that phrase.
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -40,6 +44,7 @@ class Indicator:
     rank: str = ""
     cumulative: str = ""
     scope: str = ""  # the scope of a ranking series (全球: a rank among the world's cities)
+    after: tuple[str, ...] = ()  # ids whose phrase must come before a relative phrase (zh_after, en_after)
 
     def series(self, kind: str) -> str:
         """The series id a figure of this ``kind`` is stored as."""
@@ -72,6 +77,7 @@ class PhraseMention:
 class Lexicon:
     indicators: dict[str, Indicator] = field(default_factory=dict)
     unnamed: tuple[str, ...] = ()
+    relative: tuple[tuple[Indicator, tuple[str, ...], tuple[str, ...]], ...] = ()  # (with after, zh, en)
 
     def __post_init__(self) -> None:
         self._compile()
@@ -84,6 +90,11 @@ class Lexicon:
                 self._by_phrase.setdefault(fold(p), ind)
             for p in ind.en:
                 en.setdefault(p.lower(), ind)
+        for ind, zh_after, en_after in self.relative:
+            for p in zh_after:
+                self._by_phrase.setdefault(fold(p), ind)
+            for p in en_after:
+                en.setdefault(p.lower(), ind)
         for p in self.unnamed:
             self._by_phrase.setdefault(fold(p), UNNAMED)
         self._zh = longest_matcher(self._by_phrase)
@@ -95,6 +106,7 @@ class Lexicon:
         cls, records: list[dict[str, Any]], label: str, unnamed: tuple[str, ...] = ()
     ) -> Lexicon:
         inds = {}
+        relative = []
         for i, r in enumerate(records):
             if not isinstance(r, dict) or not r.get("id") or not r.get("unit"):
                 raise DataError(
@@ -111,7 +123,15 @@ class Lexicon:
                 str(r.get("cumulative") or ""),
                 str(r.get("scope") or ""),
             )
-        return cls(inds, unnamed)
+            if r.get("after"):
+                relative.append(
+                    (
+                        replace(inds[str(r["id"])], after=tuple(map(str, r["after"]))),
+                        tuple(map(str, r.get("zh_after") or ())),
+                        tuple(map(str, r.get("en_after") or ())),
+                    )
+                )
+        return cls(inds, unnamed, tuple(relative))
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Lexicon:
@@ -135,7 +155,11 @@ class Lexicon:
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with ``other``'s entries added (same id: ``other`` wins)."""
-        return Lexicon({**self.indicators, **other.indicators}, (*self.unnamed, *other.unnamed))
+        ids = set(other.indicators)
+        relative = (*(r for r in self.relative if r[0].id not in ids), *other.relative)
+        return Lexicon(
+            {**self.indicators, **other.indicators}, (*self.unnamed, *other.unnamed), tuple(relative)
+        )
 
     def find(self, text: str) -> list[PhraseMention]:
         """Indicator phrases of ``text`` (the matching text), by position; overlaps resolved longest-first."""
@@ -148,7 +172,28 @@ class Lexicon:
                 if not _inside(out, ends, m.start())
             ]
             out.sort(key=lambda p: p.start)
-        return out
+        return _resolve_relative(text, out) if self.relative else out
+
+
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+
+
+def _resolve_relative(text: str, mentions: list[PhraseMention]) -> list[PhraseMention]:
+    """A relative phrase (占GDP的比重) names its series right after a phrase of one of its ``after`` series in
+    the same sentence (研发投入……占GDP的比重), else no series (数字经济增加值占GDP的比重)."""
+    out = list(mentions)
+    for i, m in enumerate(out):
+        after = m.indicator.after
+        if not after:
+            continue
+        prev = out[i - 1] if i else None
+        ok = (
+            prev is not None
+            and prev.indicator.id in after
+            and _SENTENCE_END_RE.search(text, prev.end, m.start) is None
+        )
+        out[i] = replace(m, indicator=replace(m.indicator, after=()) if ok else UNNAMED)
+    return out
 
 
 def _inside(zh: list[PhraseMention], ends: list[int], pos: int) -> bool:

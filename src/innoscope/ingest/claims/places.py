@@ -6,7 +6,8 @@ It is built from an :class:`~innoscope.ingest.names.EntityTable` (the store's or
 ``(canonical name, names)`` pairs, such as a gazetteer. Matching is leftmost-longest: Chinese forms by one
 Aho-Corasick automaton (:class:`LongestMatcher`), English names as whole words (:class:`WordMatcher`).
 
-A place name inside the name of a newspaper or broadcaster (天津日报, 香港商报, 深圳新闻网) is not a place.
+A place name inside the name of a newspaper or broadcaster (天津日报, 香港商报, 深圳新闻网) is not a place; a place
+name followed by a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区) names the zone, a scope like 全国.
 Well-known abbreviations of several cities (京沪, 沪深, 北上广深) are read as the list of their cities, one
 mention per character (flag ``abbr``), so that 京沪两城……分别为29.8、29.4 is about 北京 and 上海.
 
@@ -119,6 +120,11 @@ ABBREVIATION_LISTS = (
 )
 """Abbreviations of several cities written together (京沪 = 北京, 上海)."""
 _MEDIA_RE = re.compile(r"日报|晚报|商报|早报|晨报|都市报|工人报|青年报|新闻网|电视台|卫视|广播电视")
+_ZONE_RE = re.compile(
+    r"[^\s\d,，。、；;:：和与及的在建设造进快推有为是了将以达共]{0,4}?"
+    r"(?:高新技术产业开发区|经济技术开发区|高新区|新区|开发区|工业园区|产业园区|经开区|自贸试验区|自贸区|片区|"
+    r"科学城|科技城|综合保税区)"
+)
 
 
 class LongestMatcher:
@@ -257,7 +263,9 @@ class PlaceIndex:
         hits = list(self._zh(text))
         media = {m.start() for m in _MEDIA_RE.finditer(text)}
         found = [
-            PlaceMention(end + 1 - len(w), end + 1, scope[w] if w in scope else names[w])
+            PlaceMention(
+                end + 1 - len(w), end + 1, scope[w] if w in scope else _zone(text, end + 1, names[w])
+            )
             for end, w in hits
             if w not in abbr and end + 1 not in media
         ]
@@ -277,6 +285,12 @@ class PlaceIndex:
             ]
             found.sort(key=lambda p: p.start)
         return found
+
+
+def _zone(text: str, end: int, place: str) -> str:
+    """A place name followed by the name of a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区) names the
+    zone, whose figures are not the city's: a scope ("")."""
+    return "" if _ZONE_RE.match(text, end) else place
 
 
 def entity_forms(table: EntityTable) -> list[tuple[str, set[str]]]:

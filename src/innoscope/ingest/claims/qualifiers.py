@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "QUALIFIER_REACH", "RankMention", "find_ranks", "kind_of", "qualifier_of"]
+__all__ = ["KINDS", "QUALIFIER_REACH", "RankMention", "find_ranks", "kind_of", "ordinal", "qualifier_of"]
 
 KINDS = ("level", "growth", "change", "share", "rank", "ratio")
 
@@ -71,7 +71,7 @@ _GROWTH_RE = re.compile(
 _CHANGE_RE = re.compile(
     r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
-_CHANGE_VERB_RE = re.compile(r"新增|净增|新认定|新设立|增加了?(?=\D)|减少了?(?=\D)")
+_CHANGE_VERB_RE = re.compile(r"新增|净增|新认定|新设立|增加了?(?=[^\d值])|减少了?(?=\D)")
 _LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|合计|总计")
 _TO_RE = re.compile(
     r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$"
@@ -235,6 +235,11 @@ def _cn_ordinal(s: str) -> float | None:
     if len(s) == 3 and s[1] == "十":
         return 10.0 * _CN_ORD.get(s[0], 0) + _CN_ORD.get(s[2], 0)
     return None
+
+
+def ordinal(s: str) -> float | None:
+    """The number of an ordinal as written after 第: 3 -> 3, 三 -> 3, 十六 -> 16, 二十一 -> 21."""
+    return _cn_ordinal(s)
 
 
 def find_ranks(text: str) -> list[RankMention]:

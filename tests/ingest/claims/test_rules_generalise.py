@@ -1,0 +1,160 @@
+"""Rules written to generalise beyond the dev split (issue 13, precision first): each on sentences written for
+it, expected values read by hand from the sentence."""
+
+import pytest
+
+from innoscope.cities.text_places import place_index
+from innoscope.ingest.claims import Extractor, Lexicon
+from innoscope.ingest.claims.dates import find_years
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return Extractor(place_index())
+
+
+def got(ex, text, **kw):
+    return [
+        (c.entity, c.indicator, float(f"{c.value:.10g}"), c.unit, c.year, c.kind)
+        for c in ex.extract_chunks([text], **kw)
+        if c.indicator
+    ]
+
+
+def test_scope_at_the_head_of_a_clause_owns_the_figures_after_it(ex):
+    # 全国 is the subject: its 46万家 is no city's; 深圳's share after it is 深圳's
+    assert got(ex, "全国高新技术企业数量超过46万家，深圳占比约5.8%。") == [
+        ("深圳", "high_tech_enterprises_share", 5.8, "%", None, "share")
+    ]
+    # the national growth in the next clause is not the document's city's either
+    text = "深圳科技创新报告\n2023年全国R&D经费支出33357.1亿元，比上年增长8.1%。"
+    assert got(ex, text) == []
+    # a scope after a verb is no subject (深圳拥有全国重点实验室……)
+    assert got(ex, "深圳拥有全国重点实验室6家，高新技术企业2.5万家。") == [
+        ("深圳", "high_tech_enterprises", 25000.0, "家", None, "level")
+    ]
+
+
+def test_place_after_zhan_is_the_whole_not_the_owner(ex):
+    assert got(ex, "深圳拥有国家级高新技术企业2.5万家，占广东省的一半以上。") == [
+        ("深圳", "high_tech_enterprises", 25000.0, "家", None, "level"),
+        ("深圳", "high_tech_enterprises_share", 50.0, "%", None, "share"),
+    ]
+    assert got(ex, "2024年，广州市黄埔区高新技术企业超过2700家，占全市近五分之一。") == [
+        ("黄埔区", "high_tech_enterprises", 2700.0, "家", 2024, "level"),
+        ("黄埔区", "high_tech_enterprises_share", 20.0, "%", 2024, "share"),
+    ]
+
+
+def test_share_compared_with_a_place_is_not_that_places(ex):
+    # 不及合肥的一半: a comparison with 合肥, not 合肥's share
+    assert got(ex, "苏州至今仅有8所本科高校，不及合肥的一半。") == [
+        ("苏州", "universities_undergrad", 8.0, "所", None, "level")
+    ]
+
+
+def test_share_of_gdp_names_rd_intensity_only_after_rd_spending(ex):
+    assert got(ex, "青岛市2024年R&D经费投入占GDP比重达到3.1%。") == [
+        ("青岛", "rd_intensity", 3.1, "%", 2024, "share")
+    ]
+    text = "北京全年研究与试验发展(R&D)经费支出2947.1亿元，比上年增长6.8%，相当于地区生产总值的6.0%。"
+    assert got(ex, text) == [
+        ("北京", "rd_expenditure", 2.9471e11, "元", None, "level"),
+        ("北京", "rd_expenditure_growth", 6.8, "%", None, "growth"),
+        ("北京", "rd_intensity", 6.0, "%", None, "share"),
+    ]
+    # 民营经济 / 数字经济 shares of GDP name no id, and are not GDP's share either
+    assert got(ex, "2024年佛山市民营经济增加值占GDP的比重超过60%。") == []
+    assert got(ex, "杭州数字经济核心产业增加值6305亿元、增长7.1%，占GDP比重达28.8%。") == []
+    cands = list(ex.extract_chunks(["佛山民营经济占全市GDP的60%。"]))
+    assert [(c.entity, c.indicator, c.value, c.status) for c in cands] == [("佛山", "", 60.0, "proposed")]
+
+
+def test_relative_phrase_of_a_user_lexicon():
+    lex = Lexicon.from_records(
+        [
+            {"id": "exports", "unit": "元", "zh": ["出口额"]},
+            {"id": "export_share", "unit": "%", "after": ["exports"], "zh_after": ["占比"]},
+        ],
+        "test",
+    )
+    found = [(p.phrase, p.indicator.id) for p in lex.find("出口额100亿元，占比12%。进口占比8%")]
+    assert found == [("出口额", "exports"), ("占比", "export_share"), ("占比", "")]
+
+
+def test_rank_after_an_unnamed_share_is_not_the_wholes(ex):
+    text = "深圳2023年全社会研发投入1880.49亿元，占全市GDP比重达5.81%，全国第二。"
+    assert got(ex, text) == [
+        ("深圳", "rd_expenditure", 1.8804900e11, "元", 2023, "level"),
+        ("深圳", "rd_intensity", 5.81, "%", 2023, "share"),
+        ("深圳", "rd_intensity_rank", 2.0, "rank", 2023, "rank"),
+    ]
+    cands = list(ex.extract_chunks(["深圳民营经济增加值占全市GDP比重达60%，全国第一。"]))
+    assert [(c.indicator, c.value, c.kind) for c in cands] == [("", 60.0, "share"), ("", 1.0, "rank")]
+
+
+def test_ratio_base_year_dates_neither_the_ratio_nor_the_growth(ex):
+    assert [y.base for y in find_years("是2019年的1.7倍，2024年的", None)] == [True, False]
+    assert got(ex, "深圳2024年研发投入2236.6亿元，是2019年的1.7倍。") == [
+        ("深圳", "rd_expenditure", 2.2366e11, "元", 2024, "level"),
+        ("深圳", "rd_expenditure_ratio", 1.7, "倍", 2024, "ratio"),
+    ]
+
+
+def test_average_annual_growth_is_no_years_growth(ex):
+    rows = got(ex, "成都GDP从2019年的1.70万亿元增长到2024年的2.35万亿元，年均增长6.2%。")
+    assert rows == [
+        ("成都", "gdp", 1.7e12, "元", 2019, "level"),
+        ("成都", "gdp", 2.35e12, "元", 2024, "level"),
+    ]
+    cands = [c for c in ex.extract_chunks(["成都GDP年均增长6.2%。"]) if c.kind == "growth"]
+    assert [(c.indicator, c.status) for c in cands] == [("", "proposed")]
+
+
+def test_rank_of_a_growth_rate_names_no_id(ex):
+    text = "2024年苏州实现地区生产总值2.67万亿元，同比增长6.0%，增速位居全国GDP前十城市第一。"
+    assert got(ex, text) == [
+        ("苏州", "gdp", 2.67e12, "元", 2024, "level"),
+        ("苏州", "gdp_growth", 6.0, "%", 2024, "growth"),
+    ]
+
+
+def test_zone_of_a_city_is_not_the_city(ex):
+    assert got(ex, "重庆两江新区2024年实现地区生产总值4800亿元，增长6.5%。") == []
+    assert got(ex, "2024年，武汉东湖高新区高新技术企业超过6000家。") == []
+    assert got(ex, "苏州工业园区2024年GDP为3686亿元。") == []
+    # a city followed by an ordinary verb is still the city
+    assert got(ex, "深圳加快建设科学城，高新技术企业2.5万家。") == [
+        ("深圳", "high_tech_enterprises", 25000.0, "家", None, "level")
+    ]
+
+
+def test_value_added_is_no_increase(ex):
+    cands = list(ex.extract_chunks(["杭州数字经济核心产业增加值6305亿元。"]))
+    assert [(c.value, c.kind) for c in cands] == [(6.305e11, "level")]
+
+
+def test_members_listed_after_fenbiewei_are_no_ranking(ex):
+    text = "分地市看，R&D经费投入超过千亿元的地市有2个，分别为深圳和广州。"
+    assert [c for c in ex.extract_chunks([text]) if c.kind == "rank"] == []
+
+
+def test_range_of_ranks_over_a_list(ex):
+    title = "专精特新“小巨人”企业数量Top30城市\n"
+    rows = got(ex, title + "第三至第七名依次为苏州、杭州、宁波、武汉、广州。")
+    assert rows == [
+        ("苏州", "little_giants_valid_rank", 3.0, "rank", None, "rank"),
+        ("杭州", "little_giants_valid_rank", 4.0, "rank", None, "rank"),
+        ("宁波", "little_giants_valid_rank", 5.0, "rank", None, "rank"),
+        ("武汉", "little_giants_valid_rank", 6.0, "rank", None, "rank"),
+        ("广州", "little_giants_valid_rank", 7.0, "rank", None, "rank"),
+    ]
+    rows = got(ex, title + "天津(288家)、青岛(264家)、南京(258家)分列第十一至十三位。")
+    assert [r for r in rows if r[5] == "rank"] == [
+        ("天津", "little_giants_valid_rank", 11.0, "rank", None, "rank"),
+        ("青岛", "little_giants_valid_rank", 12.0, "rank", None, "rank"),
+        ("南京", "little_giants_valid_rank", 13.0, "rank", None, "rank"),
+    ]
+    # a range whose list has another length ranks nobody (and its ends are no ranks of their own)
+    rows = got(ex, title + "天津(288家)、青岛(264家)分列第十一至十三位。")
+    assert [r for r in rows if r[5] == "rank"] == []
