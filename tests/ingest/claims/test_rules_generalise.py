@@ -158,3 +158,112 @@ def test_range_of_ranks_over_a_list(ex):
     # a range whose list has another length ranks nobody (and its ends are no ranks of their own)
     rows = got(ex, title + "天津(288家)、青岛(264家)分列第十一至十三位。")
     assert [r for r in rows if r[5] == "rank"] == []
+
+
+def test_a_title_ending_in_a_comparison_word_makes_no_base_year(ex):
+    # 对比 ends the title line: the 2024年 of the next line is the figures' year, not a comparison's base
+    assert [y.base for y in find_years("三城创新指标对比\n2024年，福州", None)] == [False]
+    assert [y.base for y in find_years("较 2022年增长", None)] == [True]
+    text = "闽东南三城创新指标对比\n2024年，福州的高新技术企业数量为4106家。"
+    assert got(ex, text) == [("福州", "high_tech_enterprises", 4106.0, "家", 2024, "level")]
+
+
+def test_own_series_in_the_clause_borrows_no_phrase(ex):
+    rows = got(ex, "年末全市常住人口977.2万人，比上年末增加7.5万人，其中城镇人口770.6万人。", subject="宁波")
+    assert rows == [
+        ("宁波", "resident_population", 9772000.0, "人", None, "level"),
+        ("宁波", "resident_population_change", 75000.0, "人", None, "change"),
+    ]
+    cands = list(ex.extract_chunks(["长沙有效发明专利拥有量5.8万件，其中高价值发明专利2.7万件。"]))
+    assert [(c.indicator, c.value, c.status) for c in cands] == [
+        ("invention_patents_held", 58000.0, "lexicon"),
+        ("", 27000.0, "proposed"),
+    ]
+    # a clause with only a verb still takes the sentence's phrase
+    assert got(ex, "长沙有效发明专利拥有量5.8万件，同比增长16.5%。")[1] == (
+        "长沙",
+        "invention_patents_held_growth",
+        16.5,
+        "%",
+        None,
+        "growth",
+    )
+
+
+def test_share_whose_clause_names_the_whole_takes_no_other_clauses_share_series(ex):
+    text = "浙江省研发投入强度3.2%，其中杭州占全省研发经费的三分之一以上。"
+    assert got(ex, text) == [("浙江", "rd_intensity", 3.2, "%", None, "share")]
+
+
+def test_compared_places_own_nothing(ex):
+    rows = got(ex, "南京2024年高新技术企业数量达9800家，仅次于北京、上海、深圳、广州，居全国第五。")
+    assert rows == [
+        ("南京", "high_tech_enterprises", 9800.0, "家", 2024, "level"),
+        ("南京", "high_tech_enterprises_rank", 5.0, "rank", 2024, "rank"),
+    ]
+    rows = got(ex, "从发明专利拥有量看，苏州是无锡的2.3倍，是常州的3.1倍。")
+    assert rows == [
+        ("苏州", "invention_patents_held_ratio", 2.3, "倍", None, "ratio"),
+        ("苏州", "invention_patents_held_ratio", 3.1, "倍", None, "ratio"),
+    ]
+    # a list joined by 与 is no comparison
+    assert got(ex, "深圳与杭州的独角兽企业分别为34家和19家。") == [
+        ("深圳", "unicorns", 34.0, "家", None, "level"),
+        ("杭州", "unicorns", 19.0, "家", None, "level"),
+    ]
+
+
+def test_differences_and_totals_of_several_places_are_no_citys(ex):
+    assert got(ex, "苏州的高新技术企业比无锡多约1万家。") == []
+    assert got(ex, "成都的技术合同成交额约为重庆的1.8倍，两市合计超过2200亿元。") == [
+        ("成都", "tech_contract_turnover_ratio", 1.8, "倍", None, "ratio")
+    ]
+    assert got(ex, "2024年，京津两地技术合同成交额合计超过1.1万亿元，其中天津为1960亿元。") == [
+        ("天津", "tech_contract_turnover", 1.96e11, "元", 2024, "level")
+    ]
+    assert got(ex, "Changzhou, Wuxi and Suzhou together host over 400 national little giants.") == []
+
+
+def test_year_carried_from_an_earlier_sentence_of_the_line(ex):
+    text = "合肥去年全社会研发投入强度达到3.95%。全市技术合同成交额增长18%。\n全市常住人口985万人。"
+    from datetime import date
+
+    assert got(ex, text, doc_date=date(2025, 2, 1)) == [
+        ("合肥", "rd_intensity", 3.95, "%", 2024, "share"),
+        ("合肥", "tech_contract_turnover_growth", 18.0, "%", 2024, "growth"),
+        ("合肥", "resident_population", 9850000.0, "人", None, "level"),  # a new line carries no year
+    ]
+    cands = list(ex.extract_chunks(["问：2024年厦门技术合同成交额是多少？答：约225.3亿元。"]))
+    assert [(c.year, c.year_source) for c in cands] == [(2024, "earlier sentence: explicit")]
+
+
+def test_years_written_as_dates_and_in_english_phrases():
+    assert [y.year for y in find_years("截至2024/12/31,湖州市", None)] == [2024]
+    assert [y.year for y in find_years("as of late 2024, by 2023", None)] == [2024, 2023]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "value"),
+    [
+        ("绵阳全年全社会研发经费投入强度为7.2%。", "rd_intensity", 7.2),
+        ("香港研发总开支约为282亿港元。", "rd_expenditure", 2.82e10),
+        ("杭州技术市场成交额1200亿元。", "tech_contract_turnover", 1.2e11),
+        ("南京有“双一流”建设高校13所。", "double_first_class_universities", 13.0),
+        ("By the end of 2024, Suzhou had 1,200 valid invention patents.", "invention_patents_held", 1200.0),
+    ],
+)
+def test_lexicon_synonyms_as_sources_write_them(ex, text, indicator, value):
+    assert [(c.indicator, c.value) for c in ex.extract_chunks([text]) if c.indicator] == [(indicator, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年北京城镇私营单位就业人员年平均工资为10.5万元。",  # private-sector wage: not avg_wage_nonprivate
+        "深圳建成区面积达到956平方公里。",  # built-up area: not land_area
+        "长沙在校大学生80余万人。",  # students: not universities_total
+    ],
+)
+def test_near_phrases_of_series_no_id_names_are_proposed(ex, text):
+    cands = list(ex.extract_chunks([text]))
+    assert cands and all(c.status == "proposed" and not c.indicator for c in cands)

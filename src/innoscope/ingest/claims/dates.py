@@ -25,14 +25,15 @@ __all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_ye
 
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
-    r"|(?:in|In|end of|end-|as of|As of)\s(?P<ye>(?:19|20)\d{2})\b"
+    r"|(?:in|In|end of|end-|as of|As of|by|By)\s(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
+    r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
-    r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|last year|this year)"
+    r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
 _BASE_BEFORE = ("比", "较", "同", "与", "于")
-_BASE_EXPLICIT_RE = re.compile(r"(?:比|较|与|同|相比|对比|相较)\s?$")
-_BASE_RATIO_RE = re.compile(r"(?:是|为|相当于)\s?$")
+_BASE_EXPLICIT_RE = re.compile(r"(?:比|较|与|同|相比|对比|相较)[ \t]?\Z")
+_BASE_RATIO_RE = re.compile(r"(?:是|为|相当于)[ \t]?\Z")
 _OF_AFTER_RE = re.compile(r"\s?(?:末|底)?的")
 _TITLE_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s?年(?!\s?\d{1,2}\s?月)")
 _TITLE_BARE_RE = re.compile(
@@ -53,6 +54,7 @@ _REL = {
     "现有": 0,
     "当前": 0,
     "截至目前": 0,
+    "如今": 0,
     "this year": 0,
 }
 
@@ -86,12 +88,16 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
     for m in _YEAR_RE.finditer(text):
-        if m["y"] or m["ye"] or m["yr"]:
+        if m["y"] or m["ye"] or m["yr"] or m["yd"]:
             base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None or (
                 _BASE_RATIO_RE.search(text, max(0, m.start() - 3), m.start()) is not None
                 and _OF_AFTER_RE.match(text, m.end()) is not None
             )
-            out.append(YearMention(m.start(), m.end(), int(m["y"] or m["ye"] or m["yr"]), "explicit", base))
+            out.append(
+                YearMention(
+                    m.start(), m.end(), int(m["y"] or m["ye"] or m["yr"] or m["yd"]), "explicit", base
+                )
+            )
             continue
         word = m["rel"]
         if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:

@@ -137,6 +137,29 @@ _PROPOSE_STRIP_RE = re.compile(
 _SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
 _IS_RE = re.compile(r"是|为|相当于")
 _OF_WHOLE_RE = re.compile(r"占|相当于")
+_FUNCTION_WORDS_RE = re.compile(
+    r"其中|同比|比上年末?|较上年末?|比去年|较去年|上年|去年|今年|全年|年末|年底|年初|截至|截止|全市|我市|该市|本市|"
+    r"共有|拥有|达到|首次|实现|完成|累计|总数|总量|数量|合计|占比|比重|左右|以上|年均|平均|每年|按年|初步核算|据统计|"
+    r"数据显示|同期|继续|保持|持续|进一步|稳步|快速|大幅|明显|小幅|增长|增加|新增|净增|提高|提升|上升|下降|减少|降低|"
+    r"回落|增速|增幅|分别|依次|已经|超过|突破|[共有达为是约近超逾和及与、的了已比较至到末底占仅只也都均各多余]"
+)
+_OWN_NOUN_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}(?:企业|公司|人口|人才|专利|产值|收入|投资|项目|机构|学校|院校|高校|产量|总额|金额|"
+    r"经费|支出|规模|面积|产品|平台|实验室|中心|基地|人员|学生|在校生|职工|机器人|汽车|设备|商标|论文)"
+)
+_COMPARED_BEFORE_RE = re.compile(
+    r"(?:仅次于|次于|超越|超过|高于|低于|不及|落后于|领先于|领先|比|较|"
+    r"second only to|behind|ahead of|than|surpassing|overtaking|outpacing)\s?\Z"
+)
+_DIFFERENCE_RE = re.compile(
+    r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
+)
+_GROUP_TOTAL_RE = re.compile(
+    r"(?:[两二三四五六七八九十\d]|几)\s?(?:市|地|城|区|省|县)(?:的)?[^，,。；;]{0,16}(?:合计|合共|共计|总计|总和|加起来|共)"
+    r"|\b(?:together|combined)\b",
+    re.IGNORECASE,
+)
+_IS_BEFORE_RE = re.compile(r"(?:是|为|相当于)\s?\Z")
 _OF_PLACE_GAP_RE = re.compile(r"\s?的\s?(?:近|约|超过|不到|不足|仅)?\s?")
 _CLAUSE_HEAD_RE = re.compile(r"[\s\d年月日底末初截至止到上下半前后季度一二三四去今本当目同期间以来“”]*")
 _CUMULATIVE_RE = re.compile(r"累计|总数")
@@ -157,6 +180,7 @@ class _Ctx:
     prior: list[str] = field(default_factory=list)  # the last list of places of an earlier sentence
     prior_age: int = _PRIOR_AGE + 1
     ranking: bool = False  # the title names a ranking (面积排名, Top30): a numbered line is a rank
+    line_year: YearMention | None = None  # the last year stated by the sentences of the current line
 
 
 class Extractor:
@@ -213,6 +237,7 @@ class Extractor:
         header_years: list[YearMention | None] = []
         for k, (s0, s1) in enumerate(bounds):
             f_s, r_s, p_s = figures[fl[k] : fl[k + 1]], ranks[rl[k] : rl[k + 1]], places[pl[k] : pl[k + 1]]
+            carried = _carry_year(ctx, norm, s0, years[yl[k] : yl[k + 1]])
             seg = norm[s0:s1]
             if "|" in seg:
                 if not f_s:
@@ -229,6 +254,7 @@ class Extractor:
             sent.in_title = base == 0 and s0 < ctx.title_end
             sent.table_row = "|" in seg and not any(header)
             sent.column_year = _columns(norm, s0, s1, f_s, header_years)
+            sent.carried = carried
             cands = list(sent.candidates())
             _remember(ctx, norm, p_s)
             sentence = text[s0:s1].strip()
@@ -268,6 +294,18 @@ def _clause_ends(norm: str) -> list[int]:
     (a mark is one character and its lookarounds see only digits next to it, so one pass over the chunk finds
     what one pass per sentence finds)."""
     return [-1, *(m.end() for m in _CLAUSE_RE.finditer(norm))]
+
+
+def _carry_year(ctx: _Ctx, norm: str, s0: int, years: list[YearMention]) -> YearMention | None:
+    """The year an earlier sentence of the same line states (合肥去年……。全市……是2020年的2.4倍: 去年), for the
+    figures of this sentence that state none; then this sentence's last year (not a base) for the next ones."""
+    if s0 == 0 or norm[s0 - 1] == "\n":
+        ctx.line_year = None
+    carried = ctx.line_year
+    own = [y for y in years if not y.base]
+    if own:
+        ctx.line_year = own[-1] if own[-1].year is not None else None
+    return carried
 
 
 def _remember(ctx: _Ctx, norm: str, places: list[PlaceMention]) -> None:
@@ -409,6 +447,8 @@ class _Sentence:
         self.resp_series: dict[int, PhraseMention | None] = {}
         self.fig_places: dict[int, list[str]] = {}
         self.fig_phrase: dict[int, PhraseMention | None] = {}
+        self._compared: set[int] | None = None
+        self.carried: YearMention | None = None
 
     def clause_start(self, pos: int) -> int:
         """The start of the clause holding ``pos``: after the last clause mark before it, else the sentence's."""
@@ -437,22 +477,29 @@ class _Sentence:
         if adjacent is not None:
             return adjacent
         cs = self.clause_start(start)
-        near = next(
-            (
-                q
-                for q in reversed(self.places)
-                if self.s0 <= q.start
-                and q.end <= limit
-                and (q.place != "" or self._scope_owns(q, cs) or self._scope_is_subject(q))
-            ),
-            None,
-        )
+        near = self._nearest_owner(limit, cs)
         place = near.place if near is not None else "*"
         if place == "":
             return []
         if place == "*":
             return [self.ctx.subject] if self.ctx.subject and not self._whole_of_part(start) else []
         return [place]
+
+    def _nearest_owner(self, limit: int, cs: int) -> PlaceMention | None:
+        """The nearest place (or owning scope) written before ``limit`` in the sentence that the sentence does not
+        compare with."""
+        compared = self.compared()
+        for i in range(len(self.places) - 1, -1, -1):
+            q = self.places[i]
+            if q.start < self.s0:
+                break
+            if (
+                q.end <= limit
+                and i not in compared
+                and (q.place != "" or self._scope_owns(q, cs) or self._scope_is_subject(q))
+            ):
+                return q
+        return None
 
     def _owner_limit(self, start: int, kind: str) -> int:
         """Where the owner of a figure must be written before: a ratio's before 是/为 (深圳……是杭州的1.6倍), a
@@ -462,6 +509,43 @@ class _Sentence:
             return start
         cuts = [m.start() for m in cut.finditer(self.norm, self.s0, start)]
         return cuts[-1] if cuts else start
+
+    def _between_places(self, cs: int, start: int) -> bool:
+        """A difference between places (苏州的高新技术企业比无锡多约1万家) or a total of several (两市合计超过2200
+        亿元, Changzhou, Wuxi and Suzhou together host over 400): no figure of one city."""
+        before = self.norm[cs:start]
+        if _GROUP_TOTAL_RE.search(before):
+            return True
+        m = _DIFFERENCE_RE.search(before)
+        return m is not None and any(
+            p.start == cs + m.end("than") and p.place not in ("", "*") for p in self.places
+        )
+
+    def compared(self) -> set[int]:
+        """Indices of the places a sentence compares with (仅次于北京、上海, 超越北京, 是无锡的2.3倍, 比无锡多,
+        second only to Shenzhen): they own no figure found by looking back for the nearest place."""
+        if self._compared is None:
+            self._compared = set()
+            for i, q in enumerate(self.places):
+                if i in self._compared or q.place in ("", "*") or q.start < self.s0:
+                    continue
+                lo = max(self.s0, q.start - 16)
+                if _COMPARED_BEFORE_RE.search(self.norm, lo, q.start) or (
+                    _IS_BEFORE_RE.search(self.norm, lo, q.start) and self.norm.startswith("的", q.end)
+                ):
+                    self._compared.add(i)
+                    self._compared.update(self._chain_after(i))
+        return self._compared
+
+    def _chain_after(self, i: int) -> list[int]:
+        """Indices of the places listed right after place ``i`` (北京、上海、深圳和广州)."""
+        out = []
+        while i + 1 < len(self.places) and _PLACE_SEP_RE.match(
+            self.norm[self.places[i].end : self.places[i + 1].start]
+        ):
+            i += 1
+            out.append(i)
+        return out
 
     def _of_place(self, start: int) -> bool:
         """A share written right after a place and 的 (不及合肥的一半, 仅为北京的三分之一) compares with that place: it
@@ -627,14 +711,44 @@ class _Sentence:
                 if p.start > f_end + 6:
                     break
         cs = self.clause_start(f_start)
-        for lo in (cs, self.s0):
-            for p in reversed(self.phrases):
-                if lo <= p.start and p.end <= f_start and self._fits(p.indicator, unit, kind, magnitude):
-                    return p
+        hit = self._phrase_from(cs, f_start, unit, kind, magnitude)
+        if hit is not None or self._names_own_series(cs, f_start, kind):
+            return hit
+        hit = self._phrase_from(self.s0, f_start, unit, kind, magnitude)
+        if hit is not None:
+            return hit
         t = self.ctx.title_phrase
         if t is not None and t.start < self.s0 and self._fits(t.indicator, unit, kind, magnitude):
             return t
         return None
+
+    def _phrase_from(
+        self, lo: int, pos: int, unit: str | None, kind: str, magnitude: float
+    ) -> PhraseMention | None:
+        """The nearest phrase between ``lo`` and ``pos`` whose unit fits."""
+        for p in reversed(self.phrases):
+            if lo <= p.start and p.end <= pos and self._fits(p.indicator, unit, kind, magnitude):
+                return p
+        return None
+
+    def _names_own_series(self, cs: int, pos: int, kind: str) -> bool:
+        """Whether the clause before a figure names a series of its own that no phrase of the lexicon names
+        (其中城镇人口770.6万人, 其中高价值发明专利2.7万件, 省级专精特新中小企业一千二百余家), or, for a share, any
+        phrase (其中杭州占全省研发经费的三分之一): then no phrase of another clause or of the title is borrowed."""
+        inside = [p for p in self.phrases if cs <= p.start and p.end <= pos]
+        if kind == "share" and inside:
+            return True
+        spans = [(m.start, m.end) for m in inside]
+        spans += [(m.start, m.end) for m in self.places if cs <= m.start and m.end <= pos]
+        spans += [(m.start, m.end) for m in self.years if cs <= m.start and m.end <= pos]
+        cuts = sorted(spans)
+        parts, at = [], cs
+        for a, b in cuts:
+            parts.append(self.norm[at:a])
+            at = max(at, b)
+        parts.append(self.norm[at:pos])
+        words = _FUNCTION_WORDS_RE.sub(" ", " ".join(parts))
+        return _OWN_NOUN_RE.search(words) is not None
 
     def _propose(self, start: int) -> str:
         cs = self.clause_start(start)
@@ -660,6 +774,8 @@ class _Sentence:
         for y in self.years:
             if y.start >= start and not y.base and self.clause_start(y.start) == cs:
                 return y.year, y.source
+        if self.carried is not None:
+            return self.carried.year, f"earlier sentence: {self.carried.source}"
         if self.ctx.title_year is not None and not self.in_title:
             return self.ctx.title_year, "document title"
         return None, ""
@@ -768,6 +884,8 @@ class _Sentence:
                 return
             unit = hit.indicator.unit
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
+        if self._between_places(cs, f.start):
+            names = []
         self.fig_places[f.start], self.fig_phrase[f.start] = names, hit
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
         sign = -1.0 if kind in ("growth", "change") and _DECREASE_RE.search(before) else 1.0
