@@ -277,7 +277,7 @@ def _kind_reference(unit, before):
         if q._GROWTH_RE.search(b[-14:]) or unit == "pp":
             return "growth" if unit != "pp" else "change"
         return "share"
-    if q._CHANGE_RE.search(b[-6:]):
+    if q._CHANGE_RE.search(b[-6:]) or q._CHANGE_EN_RE.search(b[-28:]):
         return "change"
     verbs = [m.end() for m in q._CHANGE_VERB_RE.finditer(b)]
     if verbs and not q._LEVEL_WORD_RE.search(b, verbs[-1]):

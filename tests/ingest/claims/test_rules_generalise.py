@@ -246,7 +246,7 @@ def test_years_written_as_dates_and_in_english_phrases():
     ("text", "indicator", "value"),
     [
         ("绵阳全年全社会研发经费投入强度为7.2%。", "rd_intensity", 7.2),
-        ("香港研发总开支约为282亿港元。", "rd_expenditure", 2.82e10),
+        ("香港研发总开支约为282亿元。", "rd_expenditure", 2.82e10),
         ("杭州技术市场成交额1200亿元。", "tech_contract_turnover", 1.2e11),
         ("南京有“双一流”建设高校13所。", "double_first_class_universities", 13.0),
         ("By the end of 2024, Suzhou had 1,200 valid invention patents.", "invention_patents_held", 1200.0),
@@ -267,3 +267,83 @@ def test_lexicon_synonyms_as_sources_write_them(ex, text, indicator, value):
 def test_near_phrases_of_series_no_id_names_are_proposed(ex, text):
     cands = list(ex.extract_chunks([text]))
     assert cands and all(c.status == "proposed" and not c.indicator for c in cands)
+
+
+def test_range_with_a_unit_on_each_end_is_one_figure():
+    from innoscope.ingest.claims.numbers import find_figures
+
+    got_ = [(f.value, f.unit, f.high) for f in find_figures("在3500家至3800家之间，在1.2万—1.5万家之间")]
+    assert got_ == [(3500.0, "家", 3800.0), (12000.0, "家", 15000.0)]
+    assert [(f.value, f.high) for f in find_figures("北京114家—上海63家")] == [(114.0, None), (63.0, None)]
+
+
+def test_changes_written_with_tigao_or_in_english(ex):
+    rows = got(ex, "长沙每万人高价值发明专利拥有量达到19.6件，较上年提高3.1件。")
+    assert rows == [
+        ("长沙", "high_value_invention_patents_per_10k_pop", 19.6, "件/万人", None, "level"),
+        ("长沙", "high_value_invention_patents_per_10k_pop_change", 3.1, "件/万人", None, "change"),
+    ]
+    assert got(ex, "Hangzhou added 1,800 high-tech enterprises in 2024.") == [
+        ("杭州", "high_tech_enterprises_change", 1800.0, "家", 2024, "change")
+    ]
+
+
+def test_respective_lists_with_yici_and_english_respectively(ex):
+    assert got(ex, "福州、厦门、泉州三市研发投入强度依次为2.3%、3.3%和1.8%。") == [
+        ("福州", "rd_intensity", 2.3, "%", None, "share"),
+        ("厦门", "rd_intensity", 3.3, "%", None, "share"),
+        ("泉州", "rd_intensity", 1.8, "%", None, "share"),
+    ]
+    text = (
+        "Shijiazhuang and Baoding had 3,100 and 2,200 high-tech enterprises respectively at the end of 2024."
+    )
+    assert got(ex, text) == [
+        ("石家庄", "high_tech_enterprises", 3100.0, "家", 2024, "level"),
+        ("保定", "high_tech_enterprises", 2200.0, "家", 2024, "level"),
+    ]
+
+
+def test_rank_scopes_and_words_that_are_no_ranks(ex):
+    # 江西省 after 居 is the rank's scope; the rank is 赣州's
+    rows = got(ex, "赣州国家高新技术企业1618家，数量居江西省第二位。")
+    assert rows[-1] == ("赣州", "high_tech_enterprises_rank", 2.0, "rank", None, "rank")
+    # 全国第5 of a global ranking names no id, also when written in English
+    rows = got(ex, "Nanjing ranked No. 2 in China in the Nature Index research cities table.")
+    assert rows == []
+    assert got(ex, "南京国家高新技术企业突破1万家，跻身全国第一梯队。") == [
+        ("南京", "high_tech_enterprises", 10000.0, "家", None, "level")
+    ]
+
+
+def test_quanqu_is_a_district_not_the_city(ex):
+    assert got(ex, "全区研发投入强度达到11.2%，居全省各县（市、区）首位。", subject="杭州") == []
+    assert got(ex, "全区研发投入强度达到11.2%。", subject="滨江区") == [
+        ("滨江区", "rd_intensity", 11.2, "%", None, "share")
+    ]
+
+
+def test_share_of_the_phrase_after_it(ex):
+    rows = got(ex, "滨江区集聚了全市约20%的国家高新技术企业。")
+    assert rows == [("滨江区", "high_tech_enterprises_share", 20.0, "%", None, "share")]
+
+
+def test_one_months_figure_and_foreign_money_are_proposed(ex):
+    cands = list(ex.extract_chunks(["台州市12月份工业机器人产量1860台，全年产量1.9万台。"]))
+    assert [(c.indicator, c.value) for c in cands] == [("", 1860.0), ("industrial_robot_output", 19000.0)]
+    cands = list(ex.extract_chunks(["香港研发总开支约为282亿港元。"]))
+    assert [(c.indicator, c.value, c.unit, c.status) for c in cands] == [("", 2.82e10, "港元", "proposed")]
+
+
+def test_tables_rank_column_and_title_unit(ex):
+    text = "表1 2024年部分城市“小巨人”企业数量\n排名 | 城市 | 数量（家）\n1 | 北京 | 1081\n2 | 深圳 | 1040"
+    assert got(ex, text) == [
+        ("北京", "little_giants_valid", 1081.0, "家", 2024, "level"),
+        ("北京", "little_giants_valid_rank", 1.0, "rank", 2024, "rank"),
+        ("深圳", "little_giants_valid", 1040.0, "家", 2024, "level"),
+        ("深圳", "little_giants_valid_rank", 2.0, "rank", 2024, "rank"),
+    ]
+    text = "部分城市技术合同成交额（亿元）\n城市 | 2023年 | 2024年\n西安 | 4120.6 | 4753.9"
+    assert got(ex, text) == [
+        ("西安", "tech_contract_turnover", 4.120600e11, "元", 2023, "level"),
+        ("西安", "tech_contract_turnover", 4.753900e11, "元", 2024, "level"),
+    ]

@@ -32,7 +32,7 @@ import numpy as np
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
 from innoscope.ingest.claims.document import clean, fold, iter_text
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
-from innoscope.ingest.claims.numbers import Figure, find_figures, unit_class
+from innoscope.ingest.claims.numbers import MAGNITUDE, Figure, find_figures, unit_class
 from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
 from innoscope.ingest.claims.qualifiers import (
     QUALIFIER_REACH,
@@ -101,6 +101,14 @@ _ITEM_SEP_RE = re.compile(r"、|和|以及")
 _WHOLE_RE = re.compile(r"其中\s?")
 _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
+_FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元"})
+_TITLE_UNIT_RE = re.compile(
+    r"(?:[(（]\s?(?:单位[:：]\s?)?|单位[:：]\s?)(?P<mag>万亿|亿|万|千)?(?P<unit>元|家|件|人|所|个|项|篇)\s?(?:[)）]|$)"
+)
+_COUNTY_SUBJECTS = frozenset({"全区", "该区", "本区", "全县", "该县", "本县"})
+_ONE_MONTH_RE = re.compile(
+    r"(?<![\d至到~\-—])(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月份|当月|单月"
+)
 _AVERAGE_GROWTH_RE = re.compile(r"年均|平均每年|average annual|annual average", re.IGNORECASE)
 _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
@@ -113,7 +121,7 @@ _FOLLOW_GAP_RE = re.compile(
     r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$",
     re.IGNORECASE,
 )
-_RESPECTIVE_RE = re.compile(r"分别|respectively")
+_RESPECTIVE_RE = re.compile(r"分别|依次|respectively")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?")
 _TOP_N_RE = re.compile(
     r"(?:稳居|位居|位列|排名|排在|跻身|居|列)前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
@@ -121,6 +129,7 @@ _TOP_N_RE = re.compile(
 _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
 _NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．]\s?")
 _RANKING_TITLE_RE = re.compile(r"排名|排行|榜|top\s?\d+", re.IGNORECASE)
+_RANK_VERB_RE = re.compile(r"(?:居|位居|位列|排名|列|排|稳居|跃居|名列|排在|居于)\s?\Z")
 _RANKING_WORD_RE = re.compile(
     r"排名|排行|排序|位次|名次|榜|前[二两三四五六七八九十\d]+|最多|最高|最大|最强|最少|最低"
 )
@@ -177,6 +186,7 @@ class _Ctx:
     title_year: int | None
     title_phrase: PhraseMention | None
     title_end: int = 0
+    title_unit: tuple[float, str] | None = None  # (亿元) of a table's title: (1e8, 元)
     prior: list[str] = field(default_factory=list)  # the last list of places of an earlier sentence
     prior_age: int = _PRIOR_AGE + 1
     ranking: bool = False  # the title names a ranking (面积排名, Top30): a numbered line is a rank
@@ -221,7 +231,18 @@ class Extractor:
         end = norm.find(first) + len(first) if first else 0
         ty = title_year(first) if first else None
         ranking = _RANKING_TITLE_RE.search(first) is not None
-        return _Ctx(document, d, main, ty, phrases[0] if phrases else None, end, ranking=ranking)
+        unit = _TITLE_UNIT_RE.search(first)
+        title_unit = (MAGNITUDE.get(unit["mag"] or "", 1.0), unit["unit"]) if unit else None
+        return _Ctx(
+            document,
+            d,
+            main,
+            ty,
+            phrases[0] if phrases else None,
+            end,
+            ranking=ranking,
+            title_unit=title_unit,
+        )
 
     # -- one chunk --------------------------------------------------------------------------------
     def _chunk(self, text: str, norm: str, base: int, ctx: _Ctx) -> Iterator[Candidate]:
@@ -241,7 +262,7 @@ class Extractor:
             seg = norm[s0:s1]
             if "|" in seg:
                 if not f_s:
-                    header = _header(norm, s0, s1, phrases[il[k] : il[k + 1]])
+                    header = _header(norm, s0, s1, _with_rank_heads(norm, s0, s1, phrases[il[k] : il[k + 1]]))
                     header_years = _header(norm, s0, s1, years[yl[k] : yl[k + 1]])
             elif seg.strip():
                 header, header_years = [], []
@@ -252,7 +273,9 @@ class Extractor:
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, i_s, y_s, ctx, clause_ends)
             sent.column = _columns(norm, s0, s1, f_s, header)
             sent.in_title = base == 0 and s0 < ctx.title_end
-            sent.table_row = "|" in seg and not any(header)
+            sent.table_row = "|" in seg and not any(
+                h is not None and h.indicator is not RANK_COLUMN for h in header
+            )
             sent.column_year = _columns(norm, s0, s1, f_s, header_years)
             sent.carried = carried
             cands = list(sent.candidates())
@@ -294,6 +317,14 @@ def _clause_ends(norm: str) -> list[int]:
     (a mark is one character and its lookarounds see only digits next to it, so one pass over the chunk finds
     what one pass per sentence finds)."""
     return [-1, *(m.end() for m in _CLAUSE_RE.finditer(norm))]
+
+
+def _not_the_series(kind: str, before: str) -> bool:
+    """A figure of a period that is not the series' (年均增长6.2%: an average over years, not a year's growth;
+    12月份……产量1860台: one month's output)."""
+    if kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
+        return True
+    return _ONE_MONTH_RE.search(before) is not None
 
 
 def _carry_year(ctx: _Ctx, norm: str, s0: int, years: list[YearMention]) -> YearMention | None:
@@ -360,6 +391,19 @@ def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
 
 
 _M = TypeVar("_M", PhraseMention, YearMention)
+
+RANK_COLUMN = Indicator("", "rank")
+"""The indicator of a table column headed 排名/名次/位次: its numbers are ranks, not figures."""
+_RANK_HEAD_RE = re.compile(r"排名|名次|位次|排序")
+
+
+def _with_rank_heads(norm: str, s0: int, s1: int, phrases: list[PhraseMention]) -> list[PhraseMention]:
+    """The phrases of a header row, with a :data:`RANK_COLUMN` mention for each cell that heads a rank column."""
+    heads = [
+        PhraseMention(m.start(), m.end(), RANK_COLUMN, m.group(0))
+        for m in _RANK_HEAD_RE.finditer(norm, s0, s1)
+    ]
+    return sorted([*phrases, *heads], key=lambda p: p.start) if heads else phrases
 
 
 def _header(norm: str, s0: int, s1: int, mentions: list[_M]) -> list[_M | None]:
@@ -449,6 +493,7 @@ class _Sentence:
         self.fig_phrase: dict[int, PhraseMention | None] = {}
         self._compared: set[int] | None = None
         self.carried: YearMention | None = None
+        self.row_place: str | None = None  # the place of a table row with a rank column
 
     def clause_start(self, pos: int) -> int:
         """The start of the clause holding ``pos``: after the last clause mark before it, else the sentence's."""
@@ -482,6 +527,8 @@ class _Sentence:
         if place == "":
             return []
         if place == "*":
+            if near is not None and self._part_of_subject(near):
+                return []
             return [self.ctx.subject] if self.ctx.subject and not self._whole_of_part(start) else []
         return [place]
 
@@ -561,6 +608,12 @@ class _Sentence:
         cs = self.clause_start(q.start)
         return _CLAUSE_HEAD_RE.fullmatch(self.norm, cs, q.start) is not None
 
+    def _part_of_subject(self, q: PlaceMention) -> bool:
+        """全区/全县 (该区, 本县) in a document about a city is a district or county of it, not the city."""
+        return self.norm[q.start : q.end] in _COUNTY_SUBJECTS and not (self.ctx.subject or "").endswith(
+            ("区", "县", "旗")
+        )
+
     def _whole_of_part(self, start: int) -> bool:
         """A figure before 其中 + a place (区域……4.22%……其中北京为6.58%) is about the whole, not a city."""
         for m in _WHOLE_RE.finditer(self.norm, start, self.s1):
@@ -593,6 +646,8 @@ class _Sentence:
         for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, self.s1):
             names = self._respective_names(m.start())
             group = self._group_after(m.end(), len(names)) if len(names) > 1 else []
+            if not group and len(names) > 1 and m.group(0) == "respectively":
+                group = self._group_before(m.start(), len(names))
             for f, n in zip(group, names, strict=False):
                 out.setdefault(f.start, n)
         return out
@@ -610,6 +665,16 @@ class _Sentence:
     def _group_after(self, pos: int, n: int) -> list[Figure]:
         """The ``n`` figures written as a list right after ``pos`` (分别为2.66万家和1.65万家), or []."""
         group = [f for f in self.figures if f.start > pos][:n]
+        if len(group) == n and all(
+            _LIST_SEP_RE.match(self.norm[a.end : b.start]) for a, b in itertools.pairwise(group)
+        ):
+            return group
+        return []
+
+    def _group_before(self, pos: int, n: int) -> list[Figure]:
+        """The ``n`` figures written as a list right before an English 'respectively' at ``pos`` (3,100 and 2,200
+        high-tech enterprises respectively), or []."""
+        group = [f for f in self.figures if f.end <= pos][-n:]
         if len(group) == n and all(
             _LIST_SEP_RE.match(self.norm[a.end : b.start]) for a, b in itertools.pairwise(group)
         ):
@@ -781,7 +846,24 @@ class _Sentence:
         return None, ""
 
     # -- all together ---------------------------------------------------------------------------------
+    def _table_ranks(self) -> None:
+        """The numbers of a rank column (排名 | 城市 | 数量: 1 | 北京 | 1081) are ranks of the row's place."""
+        col = [
+            f
+            for f in self.figures
+            if (h := self.column.get(f.start)) is not None and h.indicator is RANK_COLUMN
+        ]
+        if not col:
+            return
+        self.figures = [f for f in self.figures if f not in col]
+        self.column = {k: h for k, h in self.column.items() if h.indicator is not RANK_COLUMN}
+        self.ranks = sorted(
+            [*self.ranks, *(RankMention(f.start, f.end, f.value, "") for f in col)], key=lambda r: r.start
+        )
+        self.row_place = next((p.place for p in self.places if p.place not in ("", "*")), None)
+
     def candidates(self) -> Iterator[Row]:
+        self._table_ranks()
         resp = self.respective()
         self.resp_series = self.respective_series()
         units, kinds = self.group_units()
@@ -803,7 +885,10 @@ class _Sentence:
         if kind == "share":
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
             if hit is None or hit.indicator.unit not in _SHARE_UNITS:
-                hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, False)
+                follow = self.norm.startswith(
+                    "的", f.end
+                )  # 约20%的国家高新技术企业: the share of what follows
+                hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, follow)
                 hit = self._share_of_whole(f.start, hit)
         else:
             follow = bool(self.phrases) and unit_class(unit) in ("count", "none")
@@ -829,6 +914,14 @@ class _Sentence:
             return hit
         return replace(hit, indicator=UNNAMED)
 
+    def _table_scale(self, unit: str) -> float:
+        """The magnitude a table's title gives its bare numbers (部分城市技术合同成交额（亿元）: 1438.7 is 1438.7亿元),
+        when the title's unit is the series'."""
+        tu = self.ctx.title_unit
+        if (self.table_row or self.column or self.column_year) and tu is not None and tu[1] == unit:
+            return tu[0]
+        return 1.0
+
     def _bare_ok(self, f: Figure, hit: PhraseMention | None) -> bool:
         """A number with neither magnitude nor unit is a figure only with a table column, a dimensionless series
         named in its sentence, a magnitude, or an English phrase right after it."""
@@ -847,8 +940,9 @@ class _Sentence:
     def _series(
         self, hit: PhraseMention | None, kind: str, unit: str, f: Figure, before: str
     ) -> tuple[str, str, str, str]:
-        """(series id, unit, phrase, status) of a figure named by ``hit`` (or proposed)."""
-        if hit is None or not hit.indicator.id:
+        """(series id, unit, phrase, status) of a figure named by ``hit`` (or proposed). An amount in another
+        currency than yuan (282亿港元, 3 billion dollars) is proposed: the money series are in yuan."""
+        if hit is None or not hit.indicator.id or unit in _FOREIGN_MONEY:
             phrase = self._propose(f.start) if hit is None else self.text[hit.start : hit.end]
             return "", unit, phrase, "proposed"
         ind = hit.indicator
@@ -857,7 +951,7 @@ class _Sentence:
         out_unit = (
             num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
         )
-        if kind == "level" and "/" in ind.unit and num == out_unit:
+        if kind in ("level", "change") and "/" in ind.unit and num == out_unit:
             out_unit = ind.unit
         if kind in ("level", "share") and ind.unit in _DIMENSIONLESS and f.unit is None:
             out_unit = ind.unit
@@ -875,14 +969,14 @@ class _Sentence:
         before = self.norm[cs : f.start]
         kind = kinds.get(f.start) or kind_of(unit, before)
         hit = self._figure_indicator(f, unit, kind)
-        if hit is not None and kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
-            hit = replace(
-                hit, indicator=UNNAMED
-            )  # 年均增长6.2%: an average over years, not the year's growth
+        if hit is not None and _not_the_series(kind, before):
+            hit = replace(hit, indicator=UNNAMED)
+        scale = 1.0
         if unit is None:
             if hit is None or not self._bare_ok(f, hit):
                 return
             unit = hit.indicator.unit
+            scale = self._table_scale(unit)
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
         if self._between_places(cs, f.start):
             names = []
@@ -901,7 +995,7 @@ class _Sentence:
         row = {
             "indicator": series,
             "phrase": phrase,
-            "value": sign * f.value,
+            "value": sign * (f.value if scale == 1.0 else float(f"{f.value * scale:.12g}")),
             "unit": out_unit,
             "year": year,
             "year_source": ysrc,
@@ -1042,6 +1136,15 @@ class _Sentence:
         yield from _each_place(row, names, seen)
 
     def _rank_places(self, r: RankMention) -> list[str]:
+        if self.row_place is not None:
+            return [self.row_place]
+        hit = self._place_before(r.start, self.s0)
+        if (
+            hit is not None
+            and not self.norm[hit[1].end : r.start].strip()
+            and _RANK_VERB_RE.search(self.norm, max(self.s0, hit[1].start - 3), hit[1].start)
+        ):
+            return self.places_of(hit[1].start, "rank")  # 居江西省第二位: 江西 is the rank's scope
         names = self.places_of(r.start, "rank")
         if not names and self.ctx.subject:
             hit_place = self._place_before(r.start, self.s0)

@@ -10,7 +10,7 @@ Grammar (on the matching text of :mod:`.document`: Simplified, half-width digits
     magnitude := 千 | 万 | 十万 | 百万 | 千万 | 亿 | 十亿 | 百亿 | 千亿 | 万亿
     scale     := thousand | million | billion | trillion
 
-A share written in words is a percent (三分之一 = 33.33 %, 占一半 = 50 %). A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
+A share written in words is a percent (三分之一 = 33.33 %, 占一半 = 50 %). A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` / ``3500家至3800家`` / ``1.2万—1.5万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
 its magnitude, in the base unit (``2236.6亿元`` = 2.2366e11 元; ``46.1万人年`` = 461000 人年). Numbers that are
 dates or durations (``2024年``, ``10年``, ``3个月``), ordinals (``第三``) and digits inside words (``5G``,
 ``985高校``) are not figures. A Chinese numeral is a figure only with a unit and, when it is one character,
@@ -270,7 +270,32 @@ def find_figures(text: str) -> list[Figure]:
     ]
     out += [_fraction(m) for m in _fractions(text)]
     out.sort(key=lambda f: f.start)
-    return _english(text, out)
+    return _english(text, _join_ranges(text, out))
+
+
+_RANGE_GAP_RE = re.compile(r"\s?(?:-|~|至|到|—|－|–|～)\s?")
+
+
+def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
+    """Two figures written as a range with a unit or magnitude on each end (3500家至3800家, 1.2万—1.5万家) are one
+    figure, the lower end with ``high`` set, as 2-3个 is."""
+    out: list[Figure] = []
+    for f in figures:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.high is None
+            and not prev.bare
+            and not f.bare
+            and (prev.unit is None or prev.unit == f.unit)
+            and _RANGE_GAP_RE.fullmatch(text, prev.end, f.start)
+        ):
+            out[-1] = Figure(
+                prev.start, f.end, prev.value, f.unit, prev.magnitude, prev.more, _exact(f.value)
+            )
+            continue
+        out.append(f)
+    return out
 
 
 def _english(text: str, figures: list[Figure]) -> list[Figure]:

@@ -11,7 +11,8 @@ name followed by a zone inside it (重庆两江新区, 武汉东湖高新区, �
 Well-known abbreviations of several cities (京沪, 沪深, 北上广深) are read as the list of their cities, one
 mention per character (flag ``abbr``), so that 京沪两城……分别为29.8、29.4 is about 北京 and 上海.
 
-The implicit subject (全市, 我市, 该市, 本市, the city) of a document is its main city: the place it names
+The implicit subject (全市, 我市, 该市, 本市, the city; 全区/全县 only for a document about a district or county)
+of a document is its main place: the place it names
 most often (the first named among equals), unless the user gives it. An index may weigh places (the gazetteer's
 provinces count half, so 陕西省西安市 makes 西安 the subject).
 """
@@ -40,7 +41,21 @@ __all__ = [
     "trie_pattern",
 ]
 
-IMPLICIT_SUBJECTS = ("全市", "我市", "该市", "本市", "市内", "the city", "The city")
+IMPLICIT_SUBJECTS = (
+    "全市",
+    "我市",
+    "该市",
+    "本市",
+    "市内",
+    "全区",
+    "该区",
+    "本区",
+    "全县",
+    "该县",
+    "本县",
+    "the city",
+    "The city",
+)
 SCOPES = (
     "全国",
     "中国",

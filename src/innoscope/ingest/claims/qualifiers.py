@@ -69,7 +69,12 @@ _GROWTH_RE = re.compile(
     r"(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
 _CHANGE_RE = re.compile(
-    r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+    r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量|提高|提升|上升|降低)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+)
+_CHANGE_EN_RE = re.compile(
+    r"(?:added|adding|increase of|increased by|rose by|grew by|up by|fell by|down by|decreased by|dropped by)"
+    r"(?:\s(?:about|around|some|nearly|more than|over))?\s?$",
+    re.IGNORECASE,
 )
 _CHANGE_VERB_RE = re.compile(r"新增|净增|新认定|新设立|增加了?(?=[^\d值])|减少了?(?=\D)")
 _LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|合计|总计")
@@ -77,7 +82,7 @@ _TO_RE = re.compile(
     r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$"
 )
 _TO_LAST = frozenset("至到达")
-_CHANGE_LAST = frozenset("增加少降设定长量了达到为过超近约逾")
+_CHANGE_LAST = frozenset("增加少降设定长量了达到为过超近约逾高升")
 """The characters :data:`_TO_RE` and :data:`_CHANGE_RE` can end with (both end at the end of the text, which
 ends with no space), tested before the patterns."""
 _IS_RE = re.compile(r"是|为|相当于")
@@ -157,6 +162,8 @@ def kind_of(unit: str | None, before: str) -> str:
             return "growth" if unit != "pp" else "change"
         return "share"
     if b[-1:] in _CHANGE_LAST and _CHANGE_RE.search(b[-6:]):
+        return "change"
+    if (b[-1:].isascii() or b[-1:].isspace()) and _CHANGE_EN_RE.search(b[-28:]):
         return "change"
     verbs = [m.end() for m in _CHANGE_VERB_RE.finditer(b)]
     if verbs and not _LEVEL_WORD_RE.search(b, verbs[-1]):
@@ -263,11 +270,30 @@ def find_ranks(text: str) -> list[RankMention]:
             r = float(_EN_ORD[m["enw"]])
         else:
             r = _english_rank(m)
-        if r is None:
+        if r is None or _NOT_RANK_AFTER_RE.match(text, m.end()):
             continue
-        out.append(RankMention(m.start(), m.end(), r, m["scope"] or ""))
-        out += _continued(text, m.end(), m["scope"] or "")
+        scope = m["scope"] or _english_scope(text, m)
+        out.append(RankMention(m.start(), m.end(), r, scope))
+        out += _continued(text, m.end(), scope)
     return _distinct(out)
+
+
+_NOT_RANK_AFTER_RE = re.compile(r"梯队|方阵|阵营|批|届|期|次")
+_EN_SCOPE_RE = re.compile(
+    r"\s(?:(?P<nat>in China|nationally|in the country|in the nation|among Chinese cities|domestically)"
+    r"|(?P<glob>globally|in the world|worldwide|in the global))",
+    re.IGNORECASE,
+)
+
+
+def _english_scope(text: str, m: re.Match[str]) -> str:
+    """The scope written after an English rank (No. 2 in China: 全国; 5th globally: 全球), else ""."""
+    if m["n"] is not None or m["top"] is not None:
+        return ""
+    s = _EN_SCOPE_RE.match(text, m.end())
+    if s is None:
+        return ""
+    return "全国" if s["nat"] else "全球"
 
 
 _ORD = r"\d+|[一二三四五六七八九十]+"
