@@ -347,3 +347,27 @@ def test_tables_rank_column_and_title_unit(ex):
         ("西安", "tech_contract_turnover", 4.120600e11, "元", 2023, "level"),
         ("西安", "tech_contract_turnover", 4.753900e11, "元", 2024, "level"),
     ]
+
+
+def test_gdp_written_against_its_figure(ex):
+    assert got(ex, "宁波市2024年实现GDP18147.7亿元，增长5.4%。") == [
+        ("宁波", "gdp", 1.81477e12, "元", 2024, "level"),
+        ("宁波", "gdp_growth", 5.4, "%", 2024, "growth"),
+    ]
+
+
+def test_certified_in_the_year_is_a_change(ex):
+    assert got(ex, "无锡全年认定国家高新技术企业1200家，年末有效期内高新技术企业达到6800家。") == [
+        ("无锡", "high_tech_enterprises_change", 1200.0, "家", None, "change"),
+        ("无锡", "high_tech_enterprises", 6800.0, "家", None, "level"),
+    ]
+
+
+def test_two_places_total_and_top_n_list(ex):
+    assert got(ex, "据统计，成都、重庆两地高新技术企业总数超过2.1万家。") == []
+    # 分列前三位: ranks 1-3 in the order written; 三位 is no count of 位
+    assert got(ex, "深圳、杭州、广州的研发投入强度分列前三位。") == [
+        ("深圳", "rd_intensity_rank", 1.0, "rank", None, "rank"),
+        ("杭州", "rd_intensity_rank", 2.0, "rank", None, "rank"),
+        ("广州", "rd_intensity_rank", 3.0, "rank", None, "rank"),
+    ]

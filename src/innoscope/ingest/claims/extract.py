@@ -139,7 +139,7 @@ _RANGE_AFTER_RE = re.compile(r"\s?(?:的城市|城市)?\s?(?:依次为|依次是
 _RANGE_BEFORE_RE = re.compile(
     r"(?:分列|分别位列|分别位居|分别排名|分别排在|分别居|分居|依次位列|依次排名|依次排在)\s?$"
 )
-_TOP_GAP_RE = re.compile(r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:分列|分别|依次|的城市|均)?\s?$")
+_TOP_GAP_RE = re.compile(r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:分列|分别|依次|的城市|均|分)?\s?$")
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
 )
@@ -164,7 +164,7 @@ _DIFFERENCE_RE = re.compile(
     r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
 )
 _GROUP_TOTAL_RE = re.compile(
-    r"(?:[两二三四五六七八九十\d]|几)\s?(?:市|地|城|区|省|县)(?:的)?[^，,。；;]{0,16}(?:合计|合共|共计|总计|总和|加起来|共)"
+    r"(?:[两二三四五六七八九十\d]|几)\s?(?:市|地|城|区|省|县)(?:的)?[^，,。；;]{0,16}(?:合计|合共|共计|总计|总和|加起来|总数|总量|共)"
     r"|\b(?:together|combined)\b",
     re.IGNORECASE,
 )
@@ -480,8 +480,10 @@ class _Sentence:
                 if not any(m.start() <= r.end and r.start < m.end() for m in self.rank_ranges)
             ]
             self.ranks = ranks
-        if ranks:
-            self.figures = [f for f in figures if not any(r.start <= f.start < r.end for r in ranks)]
+        tops = [m.span() for m in _TOP_N_RE.finditer(norm, s0, s1)] if "前" in norm[s0:s1] else []
+        if ranks or tops:
+            spans = [(r.start, r.end) for r in ranks] + tops
+            self.figures = [f for f in figures if not any(a <= f.start < b for a, b in spans)]
         self.clause_ends = clause_ends  # of the whole chunk (_clause_ends)
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}

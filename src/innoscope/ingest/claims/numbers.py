@@ -175,7 +175,7 @@ def _is_date_or_duration(text: str, start: int, end: int, raw: str) -> bool:
     if (
         start
         and _WORDISH.match(text[start - 1])
-        and not text[max(0, start - 3) : start].endswith(("RMB", "CNY"))
+        and not text[max(0, start - 3) : start].endswith(("RMB", "CNY", "GDP"))
     ):
         return True
     return _AFTER_NOT_FIGURE.match(text, end) is not None
