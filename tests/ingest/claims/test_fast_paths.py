@@ -193,7 +193,13 @@ def test_rank_matches_generated(t):
 
 def test_rank_lead_is_the_longest_way_to_an_anchor():
     # 居于 + 全国大中城市 = 9 characters before 第; "national " = 9 before number
-    for t in ("居于全国大中城市第三", "national number one position", "xx居于全国大中城市第三位"):
+    # 跃升至 + 全国大中城市 = 9 characters before 榜 of 榜首 (hypothesis found it when 首 was the only anchor)
+    for t in (
+        "居于全国大中城市第三",
+        "national number one position",
+        "xx居于全国大中城市第三位",
+        "跃升至全国大中城市榜首",
+    ):
         ms = list(qualifiers_mod._RANK_RE.finditer(t))
         assert _groups(qualifiers_mod.rank_matches(t)) == _groups(ms)
         assert ms and ms[0].group(0) in t and len(ms[0].group(0)) > qualifiers_mod._RANK_LEAD

@@ -210,15 +210,15 @@ _RANK_RE = re.compile(
 )
 
 
-_RANK_ANCHOR_RE = re.compile(r"第|首|之最|[Nn]o\.|rank|number|place")
+_RANK_ANCHOR_RE = re.compile(r"第|榜|首|之最|[Nn]o\.|rank|number|place")
 _RANK_LEAD = 9
 """Every match of :data:`_RANK_RE` holds one of :data:`_RANK_ANCHOR_RE` at most this many characters after its
-start (居于 + 全国大中城市 before 第; "national " before number)."""
+start (居于 + 全国大中城市 before 第; 跃升至 + 全国大中城市 before 榜 of 榜首; "national " before number)."""
 
 
 def rank_matches(text: str) -> Iterator[re.Match[str]]:
     """The matches of ``_RANK_RE.finditer(text)``, tried only up to :data:`_RANK_LEAD` characters before an anchor
-    (第, 首, 之最, No., rank, number, place; one literal scan): the pattern opens with optional words, so the
+    (第, 榜, 首, 之最, No., rank, number, place; one literal scan): the pattern opens with optional words, so the
     scanner tried it at every character. Same matches: a match starts at most that far before its anchor, and
     positions are tried left to right from the end of the last match, as ``finditer`` does."""
     pos = tried = 0
