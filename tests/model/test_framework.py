@@ -107,21 +107,19 @@ def test_roundtrip_imeta(imeta):
     assert again.indicators == fw.indicators and again.weights() == fw.weights()
 
 
-def test_non_numeric_denominator_names_row_and_column(imeta):
+@pytest.mark.parametrize(
+    ("column", "pos", "raw", "message"),
+    [
+        ("GDP", 3, "n/a?", r"row 5, column 'GDP': denominator value 'n/a\?' is not a number"),
+        ("LPI", 0, "12..5", r"iData.csv row 2, column 'LPI': value '12..5' is not a number"),
+    ],
+    ids=["denominator", "indicator"],
+)
+def test_non_numeric_cell_names_row_and_column(imeta, column, pos, raw, message):
     from innoscope import CrossSection, DataError
 
     idata = pd.read_csv(REF / "data" / "ASEM_iData.csv")
-    idata["GDP"] = idata["GDP"].astype(object)
-    idata.loc[3, "GDP"] = "n/a?"
-    with pytest.raises(DataError, match=r"row 5, column 'GDP': denominator value 'n/a\?' is not a number"):
-        CrossSection.from_idata(idata, Framework.from_imeta(imeta), source="iData.csv")
-
-
-def test_non_numeric_indicator_names_row_and_column(imeta):
-    from innoscope import CrossSection, DataError
-
-    idata = pd.read_csv(REF / "data" / "ASEM_iData.csv")
-    idata["LPI"] = idata["LPI"].astype(object)
-    idata.loc[0, "LPI"] = "12..5"
-    with pytest.raises(DataError, match=r"iData.csv row 2, column 'LPI': value '12..5' is not a number"):
+    idata[column] = idata[column].astype(object)
+    idata.loc[pos, column] = raw
+    with pytest.raises(DataError, match=message):
         CrossSection.from_idata(idata, Framework.from_imeta(imeta), source="iData.csv")

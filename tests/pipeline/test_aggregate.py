@@ -15,6 +15,7 @@ from pymcdm import normalizations
 
 from innoscope import CrossSection, SpecError, StageError, build
 from innoscope.pipeline.aggregate import (
+    DomainError,
     arithmetic,
     copeland,
     generalised,
@@ -218,6 +219,27 @@ def test_mazziotta_pareto_by_hand():
     np.testing.assert_allclose(mazziotta_pareto(X, w, penalty=1), [95 + 75 / 95, 95 + 75 / 95, 110, 101])
     Z = np.array([[90.0, 110, 90], [100, 100, 100]])
     np.testing.assert_allclose(mazziotta_pareto(Z, eq, standardise=False), [290 / 3 - 80 / 87, 100])
+
+
+def test_mpi_domain_errors_name_the_child_or_the_entity():
+    """A constant child (population sd 0) is its column's fault: row -1; an entity whose weighted mean is not
+    positive is its row's fault: column -1. Batched (R, n, k), the indices are within the replication."""
+    flat = np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]])  # child 1 is 5 everywhere: sd 0
+    varied = np.array([[1.0, 5.0], [2.0, 6.0], [3.0, 4.0]])
+    zero_mean = np.array([[1.0, 2.0], [0.0, 0.0], [-1.0, 1.0]])  # equal weights: means 1.5, 0, 0
+    positive = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    cases = [
+        (flat, np.ones(2), True, (-1, 1, 0.0)),
+        (np.stack([varied, flat]), np.ones((2, 2)), True, (-1, 1, 0.0)),
+        (zero_mean, np.ones(2), False, (1, -1, 0.0)),
+        (np.stack([positive, zero_mean]), np.ones((2, 2)), False, (1, -1, 0.0)),
+    ]
+    for X, w, standardise, where in cases:
+        with pytest.raises(DomainError) as err:
+            mazziotta_pareto(X, w, standardise=standardise)
+        assert (err.value.row, err.value.col, err.value.value) == where
+    with pytest.raises(DomainError, match=r"^the Mazziotta-Pareto index needs a positive mean"):
+        mazziotta_pareto(zero_mean, np.ones(2), standardise=False)
 
 
 def test_copeland_by_hand():

@@ -54,6 +54,13 @@ def _seed_int(seed: int | np.random.Generator | None) -> int:
     return int(as_generator(seed).integers(2**31 - 1))
 
 
+def _quietly(analyze: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A SALib ``analyze`` call with Python warnings silenced, as both the Sobol and the Morris analyses run it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return analyze(*args, **kwargs)
+
+
 def problem(names: Sequence[str], groups: Sequence[str] | None = None) -> dict[str, Any]:
     """A SALib problem on the unit hypercube; ``groups`` (one label per variable) makes each group one input."""
     p: dict[str, Any] = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
@@ -98,17 +105,16 @@ def sobol_indices(
         return pd.DataFrame(
             {"input": labels, "S1": nan, "S1_lo": nan, "S1_hi": nan, "ST": nan, "ST_lo": nan, "ST_hi": nan}
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = sobol_analyze.analyze(
-            prob,
-            Y,
-            calc_second_order=False,
-            num_resamples=num_resamples,
-            conf_level=conf_level,
-            keep_resamples=True,
-            seed=_seed_int(seed),
-        )
+    r = _quietly(
+        sobol_analyze.analyze,
+        prob,
+        Y,
+        calc_second_order=False,
+        num_resamples=num_resamples,
+        conf_level=conf_level,
+        keep_resamples=True,
+        seed=_seed_int(seed),
+    )
     a = (1 - conf_level) / 2
     lo = {k: np.nanquantile(r[f"{k}_conf_all"], a, axis=0) for k in ("S1", "ST")}
     hi = {k: np.nanquantile(r[f"{k}_conf_all"], 1 - a, axis=0) for k in ("S1", "ST")}
@@ -355,17 +361,16 @@ def _morris(
     labels = input_labels(prob)
     if not np.isfinite(y).all():
         raise SpecError("Morris screening needs a finite output in every run")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = morris_analyze.analyze(
-            prob,
-            U,
-            y,
-            num_levels=num_levels,
-            num_resamples=num_resamples,
-            conf_level=conf_level,
-            seed=_seed_int(rng),
-        )
+    r = _quietly(
+        morris_analyze.analyze,
+        prob,
+        U,
+        y,
+        num_levels=num_levels,
+        num_resamples=num_resamples,
+        conf_level=conf_level,
+        seed=_seed_int(rng),
+    )
     return pd.DataFrame(
         {
             "input": labels,

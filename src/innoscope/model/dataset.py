@@ -102,6 +102,17 @@ def _entity_column(table: pd.DataFrame) -> pd.Series:
     return table["entity"] if "entity" in table.columns else table["uCode"]
 
 
+def _check_numbers(col: pd.Series, where: str, what: str) -> None:
+    """DataError naming the first cell of ``col`` that holds something other than a number (file row: the header
+    is row 1)."""
+    bad = col.notna() & pd.to_numeric(col, errors="coerce").isna()
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"{where} row {pos + 2}, column {col.name!r}: {what} {col.iloc[pos]!r} is not a number"
+        )
+
+
 def _crosssection_from_idata(idata: pd.DataFrame, fw: Framework, *, source: str | None) -> CrossSection:
     where = source or "iData"
     if "uCode" not in idata.columns:
@@ -116,24 +127,10 @@ def _crosssection_from_idata(idata: pd.DataFrame, fw: Framework, *, source: str 
         raise DataError(f"{where}: indicator column(s) {missing} named in the framework are not in the data")
     vals = idata[fw.indicators]
     for col in vals.columns:
-        if not pd.api.types.is_numeric_dtype(vals[col]):
-            conv = pd.to_numeric(vals[col], errors="coerce")
-            bad = vals[col].notna() & conv.isna()
-            if bad.any():
-                pos = int(np.flatnonzero(bad.to_numpy())[0])
-                raise DataError(
-                    f"{where} row {pos + 2}, column {col!r}: value {vals[col].iloc[pos]!r} is not a number"
-                )
+        _check_numbers(vals[col], where, "value")
     vals = vals.apply(pd.to_numeric)
     for col in [c for c in idata.columns if c in fw.denominators]:
-        conv = pd.to_numeric(idata[col], errors="coerce")
-        bad = idata[col].notna() & conv.isna()
-        if bad.any():
-            pos = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(
-                f"{where} row {pos + 2}, column {col!r}: denominator value {idata[col].iloc[pos]!r} "
-                "is not a number"
-            )
+        _check_numbers(idata[col], where, "denominator value")
     groups = [c for c in idata.columns if c in fw.groups or c.endswith("_group")]
     denoms = [c for c in idata.columns if c in fw.denominators]
     names = (

@@ -130,6 +130,16 @@ def _check_domain(X: np.ndarray, bad: np.ndarray, method: str, need: str) -> Non
         raise DomainError(method, r, c, float(X[tuple(at)]), need)
 
 
+def _check_last_axis(V: np.ndarray, bad: np.ndarray, method: str, need: str, *, rows: bool = False) -> None:
+    """:class:`DomainError` at the first ``bad`` cell of ``V`` whose last axis is children (or entities when
+    ``rows``), any leading axes replications; the other index is -1 (the fault is a whole column's or row's)."""
+    k = V.shape[-1]
+    at = np.argwhere(bad.reshape(-1, k))
+    if at.size:
+        r, j = (int(x) for x in at[0])
+        raise DomainError(method, j if rows else -1, -1 if rows else j, float(V.reshape(-1, k)[r, j]), need)
+
+
 def _finish(
     num: np.ndarray, den: np.ndarray, squeeze: bool, f: Callable[[np.ndarray], np.ndarray] | None = None
 ) -> np.ndarray:
@@ -433,32 +443,23 @@ def mazziotta_pareto(
         with np.errstate(invalid="ignore", divide="ignore"):
             mu = np.nanmean(X, axis=-2, keepdims=True)
             sd = np.sqrt(np.nanmean((X - mu) ** 2, axis=-2, keepdims=True))
-        flat = np.argwhere(~(sd[..., 0, :] > 0).reshape(-1, X.shape[-1]))
-        if flat.size:
-            r, j = (int(x) for x in flat[0])
-            raise DomainError(
-                "Mazziotta-Pareto standardisation",
-                -1,
-                j,
-                float(sd.reshape(-1, X.shape[-1])[r, j]),
-                "a standard deviation > 0 for every child",
-            )
+        sd_j = sd[..., 0, :]
+        _check_last_axis(
+            sd_j, ~(sd_j > 0), "Mazziotta-Pareto standardisation", "a standard deviation > 0 for every child"
+        )
         Z = 100.0 + 10.0 * (X - mu) / sd
     Wr = _row_weights(P, wb)
     Z0 = np.where(P, Z, 0.0)
     M = (Wr * Z0).sum(axis=-1)
     S = np.sqrt((Wr * np.where(P, (Z0 - M[..., None]) ** 2, 0.0)).sum(axis=-1))
     has = (Wr != 0).any(axis=-1)
-    bad = np.argwhere((has & ~(M > 0)).reshape(-1, M.shape[-1]))
-    if bad.size:
-        r, i = (int(x) for x in bad[0])
-        raise DomainError(
-            "the Mazziotta-Pareto index",
-            i,
-            -1,
-            float(M.reshape(-1, M.shape[-1])[r, i]),
-            "a positive mean of the (standardised) children",
-        )
+    _check_last_axis(
+        M,
+        has & ~(M > 0),
+        "the Mazziotta-Pareto index",
+        "a positive mean of the (standardised) children",
+        rows=True,
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(has, M + sign * S * S / M, np.nan)
 
