@@ -461,9 +461,10 @@ class Store:
             } | {k: meta[k] for k in ("year_source",) if meta.get(k)}
             known = EntityTable([*self.entity_table().entities.values(), *entities]) if entities else None
             arrow = self._canonical_entities(arrow, file, known)
-            self._check_duplicates(arrow, file)
+            codes: dict[str, tuple[np.ndarray, int]] = {}
+            _check_duplicates(arrow, file, codes)
             stats = _stats(arrow)
-            detail, first = _detail_ids(arrow)
+            detail, first = _detail_ids(arrow, codes)
             try:
                 self._begin()
                 try:
@@ -607,14 +608,6 @@ class Store:
             pc.is_valid(idx), pc.take(pa.array(list(mapping.values()), pa.string()), idx), plain
         )
         return arrow.set_column(arrow.schema.get_field_index("entity"), "entity", mapped)
-
-    def _check_duplicates(self, arrow: pa.Table, file: str) -> None:
-        """Same (entity, indicator, year, source_title, source_url) with different values -> DataError.
-
-        Vectorised: the key columns are dictionary-encoded to integer codes, rows sorted by key, and each run of
-        equal keys compared (NaN-aware min/max, and missing mixed with non-missing) with numpy reductions.
-        """
-        _check_duplicates(arrow, file)
 
     # ------------------------------------------------------------------ reading back
     def observations(
@@ -851,9 +844,11 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
     if pa.types.is_dictionary(col.type):
         d = col.dictionary
         if d.null_count == 0 and len(pc.unique(d)) == len(d):
-            indices = col.indices.cast(pa.int64())
+            indices = col.indices
             if col.null_count == 0:
                 return indices.to_numpy(zero_copy_only=False), len(d)
+            if indices.type.bit_width < 32:
+                indices = indices.cast(pa.int32())
             return indices.fill_null(len(d)).to_numpy(zero_copy_only=False), len(d) + 1
         col = col.cast(col.type.value_type)
     if pa.types.is_integer(col.type):
@@ -868,12 +863,22 @@ def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int]:
     return codes.astype(np.int64, copy=False) + 1, len(dictionary) + 1
 
 
-def _combined_key(arrow: pa.Table, columns: Sequence[str], limit: int) -> tuple[np.ndarray, int]:
+def _combined_key(
+    arrow: pa.Table,
+    columns: Sequence[str],
+    limit: int,
+    codes: dict[str, tuple[np.ndarray, int]] | None = None,
+) -> tuple[np.ndarray, int]:
     """One integer per row, equal exactly when the rows agree on ``columns`` (mixed radix over their codes),
     and one more than the largest; renumbered densely whenever the radix would pass ``limit``. int32 when the
-    whole radix fits (half the memory of int64, one scratch array for all columns)."""
+    whole radix fits (half the memory of int64, one scratch array for all columns). ``codes``: the columns'
+    codes computed so far (read and filled in, so that two keys over the same table share them)."""
     n = arrow.num_rows
-    parts = [(codes, card) for codes, card in (_codes(arrow.column(c)) for c in columns) if card > 1]
+    known = {} if codes is None else codes
+    for c in columns:
+        if c not in known:
+            known[c] = _codes(arrow.column(c))
+    parts = [known[c] for c in columns if known[c][1] > 1]
     if not parts:
         return np.zeros(n, dtype=np.int64), 1
     total = int(np.prod([card for _, card in parts], dtype=object))
@@ -926,18 +931,22 @@ def _dense(key: np.ndarray, radix: int) -> tuple[np.ndarray, int]:
     return inv.astype(np.int64), len(uniq)
 
 
-def _detail_ids(arrow: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+def _detail_ids(
+    arrow: pa.Table, codes: dict[str, tuple[np.ndarray, int]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the number (0..k-1) of its combination of the :data:`_DETAIL_COLUMNS` values, and per
     combination its first row."""
     n = arrow.num_rows
-    key, radix = _combined_key(arrow, _DETAIL_COLUMNS, 2 * n + 1024)
+    key, radix = _combined_key(arrow, _DETAIL_COLUMNS, 2 * n + 1024, codes)
     key, k = _dense(key, radix)
     first = np.empty(k, dtype=np.int64)
     first[key[::-1]] = np.arange(n - 1, -1, -1)
     return key, first
 
 
-def _check_duplicates(arrow: pa.Table, file: str) -> None:
+def _check_duplicates(
+    arrow: pa.Table, file: str, codes: dict[str, tuple[np.ndarray, int]] | None = None
+) -> None:
     """Rows with equal (entity, indicator, year, source_title, source_url) must hold equal values (NaN = NaN).
 
     The key columns become one integer per row (mixed radix over their codes). When the key space is small
@@ -945,7 +954,9 @@ def _check_duplicates(arrow: pa.Table, file: str) -> None:
     sorted and each run compared (NaN-aware min/max, missing mixed with non-missing) with numpy reductions.
     """
     n = arrow.num_rows
-    key, radix = _combined_key(arrow, ("entity", "indicator", "year", "source_title", "source_url"), 2**62)
+    key, radix = _combined_key(
+        arrow, ("entity", "indicator", "year", "source_title", "source_url"), 2**62, codes
+    )
     if radix <= 2 * n + 1024:
         counts = np.bincount(key, minlength=radix)
         if counts.max(initial=0) <= 1:
