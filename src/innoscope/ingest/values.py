@@ -471,7 +471,7 @@ def _plain_numbers(number: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.n
             ok = _numpy_bool(pc.match_substring_regex(chunk.view(pa.binary()), _PLAIN_NUMBER_RE))
             v = pc.cast(pc.if_else(pa.array(ok), chunk, "0"), pa.float64())
         oks.append(ok)
-        nums.append(v.fill_null(0.0).to_numpy(zero_copy_only=False))
+        nums.append((v.fill_null(0.0) if v.null_count else v).to_numpy(zero_copy_only=False))
     if len(oks) == 1:
         return oks[0], nums[0]
     if not oks:
