@@ -111,3 +111,23 @@ def test_check_duplicates_large_radix_int8_codes():
     dup = pa.concat_tables([table, table.slice(5, 1).set_column(5, "value", pa.array([2.0]))])
     with pytest.raises(Exception, match="duplicate key"):
         _check_duplicates(dup, "t.csv")
+
+
+def test_combined_key_int8_dictionary_full_with_nulls():
+    """A full int8 dictionary (128 names) with missing cells: the missing cells get a key of their own (code
+    128 does not fit the int8 indices), distinct from every name's."""
+    n = 1000
+    idx = np.arange(n) % 129
+    ent = pa.DictionaryArray.from_arrays(
+        pa.array(np.where(idx == 128, 0, idx), pa.int8(), mask=idx == 128),
+        pa.array([f"e{k}" for k in range(128)]),
+    )
+    table = pa.table({"a": ent, "b": pa.array(np.arange(n) % 2, pa.int32())})
+    key, radix = _combined_key(table, ["a", "b"], 2**62)
+    assert key.min() >= 0 and key.max() < radix
+    truth = {}
+    for k, t in zip(
+        key.tolist(), zip(ent.to_pylist(), (np.arange(n) % 2).tolist(), strict=True), strict=True
+    ):
+        assert truth.setdefault(t, k) == k
+    assert len(set(truth.values())) == len(truth) == 129 * 2

@@ -122,3 +122,24 @@ def test_extract_reads_a_long_file_that_is_one_line(tmp_path, encoding):
         data[: 1 << 18].decode(encoding)
     got = {(c.entity, c.indicator, c.value) for c in extract_file(path)}
     assert {("深圳", "rd_expenditure", 223660000000.0), ("杭州", "unicorns", 19.0)} <= got
+
+
+def test_line_ends_counted_across_blocks():
+    """The block-wise count of line ends equals Python's own count, for spans that start and end inside
+    a block and cross several 1 MiB blocks."""
+    from innoscope.ingest.csvfile import _count_newlines
+
+    data = b"".join(b"x" * (k % 97) + b"\n" for k in range(60_000))
+    assert len(data) > 2 * (1 << 20)
+    for a, b in ((0, len(data)), (5, len(data) - 7), ((1 << 20) - 1, (1 << 20) + 1), (10, 10)):
+        assert _count_newlines(data, a, b) == data.count(b"\n", a, b)
+
+
+def test_blank_line_past_the_first_megabyte_keeps_line_numbers(tmp_path):
+    p = tmp_path / "long_blank.csv"
+    rows = [f"深圳,i{k},2024,{k}\n" for k in range(120_000)]
+    rows.insert(100_000, "\n")
+    p.write_bytes((HEAD + "".join(rows)).encode("gbk"))
+    assert p.stat().st_size > 2 * (1 << 20)
+    got = read_raw(p).rows
+    assert got[99_999] == 100_001 and got[100_000] == 100_003 and got[-1] == 120_002
