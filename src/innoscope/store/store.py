@@ -867,14 +867,14 @@ def _combined_key(
     arrow: pa.Table,
     columns: Sequence[str],
     limit: int,
-    codes: dict[str, tuple[np.ndarray, int]] | None = None,
+    cache: dict[str, tuple[np.ndarray, int]] | None = None,
 ) -> tuple[np.ndarray, int]:
     """One integer per row, equal exactly when the rows agree on ``columns`` (mixed radix over their codes),
     and one more than the largest; renumbered densely whenever the radix would pass ``limit``. int32 when the
-    whole radix fits (half the memory of int64, one scratch array for all columns). ``codes``: the columns'
+    whole radix fits (half the memory of int64, one scratch array for all columns). ``cache``: the columns'
     codes computed so far (read and filled in, so that two keys over the same table share them)."""
     n = arrow.num_rows
-    known = {} if codes is None else codes
+    known = {} if cache is None else cache
     for c in columns:
         if c not in known:
             known[c] = _codes(arrow.column(c))
