@@ -37,8 +37,8 @@ def test_national_report_profiles_the_top_cities_and_the_pair(national_report):
     assert path.stat().st_size < 8e6 and '<section id="map">' in html
 
 
-def test_map_renders_offline_and_finds_a_city(browser, national_report):
-    path, b, _ = national_report
+def _open_map(browser, path):
+    """A page on the report scrolled to its drawn map, with the list of URLs it requests and its script errors."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     requests, errors = [], []
     page.on("request", lambda r: requests.append(r.url))
@@ -47,6 +47,12 @@ def test_map_renders_offline_and_finds_a_city(browser, national_report):
     page.wait_for_function("window.innoscopeRendered === true")
     page.locator("#map").scroll_into_view_if_needed()
     page.wait_for_selector('#map .fig[data-done="1"] .main-svg')
+    return page, requests, errors
+
+
+def test_map_renders_offline_and_finds_a_city(browser, national_report):
+    path, b, _ = national_report
+    page, requests, errors = _open_map(browser, path)
     assert requests and all(local_only(u) for u in requests), [u for u in requests if not local_only(u)]
     fig = "document.querySelector('#map .fig')"
     n_points = page.evaluate(f"{fig}._fullData[0].x.length")
@@ -73,14 +79,7 @@ def test_map_renders_offline_and_finds_a_city(browser, national_report):
 
 def test_map_draws_provinces_and_finds_hangzhou_by_search_and_by_hover(browser, national_report):
     path, b, _ = national_report
-    page = browser.new_page(viewport={"width": 1300, "height": 900})
-    requests, errors = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.innoscopeRendered === true")
-    page.locator("#map").scroll_into_view_if_needed()
-    page.wait_for_selector('#map .fig[data-done="1"] .main-svg')
+    page, requests, errors = _open_map(browser, path)
     shapes = page.locator("#map .layer-subplot .shapelayer path")  # shapes below the traces
     assert shapes.count() == 3  # land, province borders, coast and national border
     assert "浙江" in page.locator("#map .main-svg").first.text_content()
