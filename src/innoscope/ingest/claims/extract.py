@@ -281,10 +281,10 @@ class Extractor:
             cands = list(sent.candidates())
             _remember(ctx, norm, p_s)
             sentence = text[s0:s1].strip()
-            for c in cands:
+            for entity, c in cands:
                 yield Candidate(
                     ctx.document,
-                    c["entity"],
+                    entity,
                     c["indicator"],
                     c["phrase"],
                     c["value"],
@@ -376,13 +376,13 @@ def _cumulative_series(ind: Indicator, kind: str, before: str, norm: str, s0: in
     return ind.series(kind)
 
 
-def _each_place(row: Row, names: list[str], seen: Seen) -> Iterator[Row]:
-    """``row`` once per place, skipping a (figure, place, series) already given."""
+def _each_place(row: Row, names: list[str], seen: Seen) -> Iterator[tuple[str, Row]]:
+    """``(place, row)`` once per place, skipping a (figure, place, series) already given."""
     for name in names:
         key = (row["start"], name, row["indicator"])
         if key not in seen:
             seen.add(key)
-            yield {"entity": name, **row}
+            yield name, row
 
 
 def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
@@ -864,10 +864,12 @@ class _Sentence:
         )
         self.row_place = next((p.place for p in self.places if p.place not in ("", "*")), None)
 
-    def candidates(self) -> Iterator[Row]:
+    def candidates(self) -> Iterator[tuple[str, Row]]:
+        """``(place, row)`` of each figure and rank of the sentence."""
         self._table_ranks()
-        resp = self.respective()
-        self.resp_series = self.respective_series()
+        respective = _RESPECTIVE_RE.search(self.norm, self.s0, self.s1) is not None
+        resp = self.respective() if respective else {}
+        self.resp_series = self.respective_series() if respective else {}
         units, kinds = self.group_units()
         seen: Seen = set()
         for f in self.figures:
@@ -965,7 +967,7 @@ class _Sentence:
 
     def _figure(
         self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str], seen: Seen
-    ) -> Iterator[Row]:
+    ) -> Iterator[tuple[str, Row]]:
         unit = f.unit or units.get(f.start)
         cs = self.clause_start(f.start)
         before = self.norm[cs : f.start]
@@ -1115,7 +1117,7 @@ class _Sentence:
 
     def _rank(
         self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
-    ) -> Iterator[Row]:
+    ) -> Iterator[tuple[str, Row]]:
         names = names if names is not None else self._rank_places(r)
         if hit is not None and hit.indicator.scope and r.scope not in ("", hit.indicator.scope, "世界"):
             hit = replace(hit, indicator=UNNAMED)  # 全国第5 of a global ranking
@@ -1172,20 +1174,23 @@ class _Sentence:
         为深圳、南京、杭州 (1, 2, 3; after 分别为 only where the sentence names a ranking: 最多的城市分别是); 北京、上海、深圳稳居前三 (as many places as the 前N); a numbered line of a page
         titled as a ranking (4. 广州:7434.4平方千米 under 重庆面积排名: 4)."""
         yield from self._ranged()
-        for m in _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1):
+        seg = self.norm[self.s0 : self.s1]
+        for m in (
+            _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1) if "依次" in seg or "分别" in seg else ()
+        ):
             if m.group(0).startswith("分别") and not _RANKING_WORD_RE.search(self.norm, self.s0, m.start()):
                 continue  # 超过千亿元的地市有2个，分别为深圳和广州: members, not an order
             if any(_RANGE_AFTER_RE.fullmatch(self.norm, r.end(), m.end()) for r in self.rank_ranges):
                 continue  # ranked by _ranged
             yield m.start(), self._chain(m.end())
-        for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1):
+        for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1) if "前" in seg else ():
             named = [i for i, p in enumerate(self.places) if p.end <= m.start() and p.place not in ("", "*")]
             if named and _TOP_GAP_RE.match(self._without_phrases(self.places[named[-1]].end, m.start())):
                 chain = self._chain_before(named[-1])
                 n = _cn_count(m["n"])
                 yield m.start(), chain if len(chain) == n else []
-        num = _NUMBERED_RE.match(self.norm, self.s0)
-        if self.ctx.ranking and num and self.places and self.places[0].start == num.end():
+        num = _NUMBERED_RE.match(self.norm, self.s0) if self.ctx.ranking else None
+        if num and self.places and self.places[0].start == num.end():
             yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]  # type: ignore[list-item]
 
     def _ranged(self) -> Iterator[tuple[int, list[PlaceMention]]]:
@@ -1239,7 +1244,7 @@ class _Sentence:
             chain.insert(0, self.places[i])
         return chain
 
-    def _rank_list(self, seen: Seen) -> Iterator[Row]:
+    def _rank_list(self, seen: Seen) -> Iterator[tuple[str, Row]]:
         """Ranks of places in the order written (:meth:`_ordered`)."""
         for at, chain in self._ordered():
             series, phrase, status = self._rank_series(self._phrase_before(at), at)

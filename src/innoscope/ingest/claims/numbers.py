@@ -20,6 +20,7 @@ other than 一 (``一家公司`` is an article, ``六家企业`` a figure).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,7 +100,7 @@ _AFTER_NOT_FIGURE = re.compile(
     r"\s?(?:年|月|日|号|时|点|分钟|天|周|岁|个月|小时|世纪|代|届|期|次方|[GK](?![A-Za-z])|nm|纳米)"
 )
 _CUR_BEFORE_RE = re.compile(r"(?:RMB|CNY|US\$|\$|¥)\s?$")
-_WORDISH = re.compile(r"[A-Za-z_]")
+_WORDISH = frozenset(string.ascii_letters + "_")
 _DATE_RE = re.compile(
     r"(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
     r"|\d{1,2}:\d{2}(?::\d{2})?"
@@ -167,17 +168,12 @@ def _cn_number(text: str) -> float | None:
 
 
 def _is_date_or_duration(text: str, start: int, end: int, raw: str) -> bool:
-    before = text[max(0, start - 1) : start]
-    if before == "第" or before == "-" and start >= 2 and text[start - 2].isdigit():
-        return True
-    if start and (text[start - 1] in ".:/" and start >= 2 and text[start - 2].isdigit()):
-        return True
-    if (
-        start
-        and _WORDISH.match(text[start - 1])
-        and not text[max(0, start - 3) : start].endswith(("RMB", "CNY", "GDP"))
-    ):
-        return True
+    if start:
+        before = text[start - 1]
+        if before == "第" or before in "-.:/" and start >= 2 and text[start - 2].isdigit():
+            return True
+        if before in _WORDISH and not text[max(0, start - 3) : start].endswith(("RMB", "CNY", "GDP")):
+            return True
     return _AFTER_NOT_FIGURE.match(text, end) is not None
 
 
@@ -192,22 +188,26 @@ def _cn_rejected(num: str, unit_raw: str | None) -> bool:
     return len(num) == 1 and num in "一两十百千"
 
 
+_GROUPS = ("num", "unit", "mag", "high", "mag0", "more1", "more2")
+
+
 def _from_match(text: str, m: re.Match[str]) -> Figure | None:
     """The figure of one match of the grammar, or None when it is not one (see the module docstring)."""
-    num, unit_raw, mag_raw = m["num"], m["unit"], m["mag"]
-    if not num[0].isdigit() and _cn_rejected(num, unit_raw):
+    num, unit_raw, mag_raw, high_raw, mag0, more1, more2 = m.group(*_GROUPS)
+    digits = num[0].isdigit()
+    if not digits and _cn_rejected(num, unit_raw):
         return None
     end = m.end()
     if unit_raw is None and mag_raw is None:
-        end = m.end("num") if m["high"] is None else m.end("high")
+        end = m.end("num") if high_raw is None else m.end("high")
         if _YEARLIKE_RE.fullmatch(num):
             return None
-    if _is_date_or_duration(text, m.start(), m.end("high") if m["high"] else m.end("num"), num):
+    if _is_date_or_duration(text, m.start(), m.end("high") if high_raw else m.end("num"), num):
         return None
-    if m["high"] is not None and m["high"][0].isdigit() != num[0].isdigit():
+    if high_raw is not None and high_raw[0].isdigit() != digits:
         return None
     value = _number(num)
-    high = _number(m["high"]) if m["high"] else None
+    high = _number(high_raw) if high_raw else None
     if value is None:
         return None
     mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
@@ -215,10 +215,10 @@ def _from_match(text: str, m: re.Match[str]) -> Figure | None:
     return Figure(
         m.start(),
         end,
-        _exact(value * (MAGNITUDE[m["mag0"]] if m["mag0"] else mag)),
+        _exact(value * (MAGNITUDE[mag0] if mag0 else mag)),
         unit,
         mag,
-        bool(m["more1"] or m["more2"]),
+        bool(more1 or more2),
         None if high is None else _exact(high * mag),
     )
 
