@@ -22,10 +22,10 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -65,9 +65,11 @@ CANDIDATE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One figure about a place, for review. ``start``/``end``: the figure's span in the cleaned document text."""
+class Candidate(NamedTuple):
+    """One figure about a place, for review. ``start``/``end``: the figure's span in the cleaned document text.
+
+    A named tuple (immutable, fields by name): the engine builds one per figure, and a frozen dataclass set each
+    of its 15 fields through ``object.__setattr__`` (3.7 us a candidate, 7 % of the extraction of dense text)."""
 
     document: str
     entity: str
@@ -86,7 +88,7 @@ class Candidate:
     end: int
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 Row = dict[str, Any]
