@@ -378,13 +378,15 @@ def _cumulative_series(ind: Indicator, kind: str, before: str, norm: str, s0: in
     return ind.series(kind)
 
 
-def _each_place(row: Row, names: list[str], seen: Seen) -> Iterator[tuple[str, Row]]:
+def _each_place(row: Row, names: list[str], seen: Seen) -> list[tuple[str, Row]]:
     """``(place, row)`` once per place, skipping a (figure, place, series) already given."""
+    out = []
     for name in names:
         key = (row["start"], name, row["indicator"])
         if key not in seen:
             seen.add(key)
-            yield name, row
+            out.append((name, row))
+    return out
 
 
 def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
@@ -487,6 +489,8 @@ class _Sentence:
             spans = [(r.start, r.end) for r in ranks] + tops
             self.figures = [f for f in figures if not any(a <= f.start < b for a, b in spans)]
         self.clause_ends = clause_ends  # of the whole chunk (_clause_ends)
+        self.place_starts = [p.start for p in places]
+        self.phrase_starts = [p.start for p in phrases]
         self.run_last: dict[int, Figure] = {}
         self.column: dict[int, PhraseMention] = {}
         self.in_title = False
@@ -511,9 +515,11 @@ class _Sentence:
     def _place_before(self, pos: int, lo: int) -> tuple[int, PlaceMention] | None:
         """The last place mention (and its index) inside ``lo:pos``."""
         places = self.places
-        for i in range(len(places) - 1, -1, -1):
+        for i in range(bisect.bisect_left(self.place_starts, pos) - 1, -1, -1):
             p = places[i]
-            if lo <= p.start and p.end <= pos:
+            if p.start < lo:
+                return None
+            if p.end <= pos:
                 return i, p
         return None
 
@@ -769,16 +775,11 @@ class _Sentence:
     def indicator_of(
         self, f_start: int, f_end: int, unit: str | None, kind: str, magnitude: float, allow_follow: bool
     ) -> PhraseMention | None:
-        if allow_follow:
-            for p in self.phrases:
-                if p.start >= f_end and _FOLLOW_GAP_RE.match(self.norm[f_end : p.start]):
-                    if self._fits(p.indicator, unit, kind, magnitude) or (
-                        unit is None and p.phrase.isascii()
-                    ):
-                        return p
-                    break
-                if p.start > f_end + 6:
-                    break
+        """The phrase naming a figure's series: right after it (with ``allow_follow``), else the nearest before it
+        in its clause whose unit fits (none when the clause names a series of its own), then in its sentence, else
+        the title's."""
+        if allow_follow and (after := self._phrase_after(f_end, unit, kind, magnitude)) is not None:
+            return after
         cs = self.clause_start(f_start)
         hit = self._phrase_from(cs, f_start, unit, kind, magnitude)
         if hit is not None or self._names_own_series(cs, f_start, kind):
@@ -794,9 +795,13 @@ class _Sentence:
     def _phrase_from(
         self, lo: int, pos: int, unit: str | None, kind: str, magnitude: float
     ) -> PhraseMention | None:
-        """The nearest phrase between ``lo`` and ``pos`` whose unit fits."""
-        for p in reversed(self.phrases):
-            if lo <= p.start and p.end <= pos and self._fits(p.indicator, unit, kind, magnitude):
+        """The nearest phrase between ``lo`` and ``pos`` whose unit fits (from a bisection of the phrases' starts)."""
+        phrases = self.phrases
+        for i in range(bisect.bisect_left(self.phrase_starts, pos) - 1, -1, -1):
+            p = phrases[i]
+            if p.start < lo:
+                return None
+            if p.end <= pos and self._fits(p.indicator, unit, kind, magnitude):
                 return p
         return None
 
@@ -818,6 +823,21 @@ class _Sentence:
         parts.append(self.norm[at:pos])
         words = _FUNCTION_WORDS_RE.sub(" ", " ".join(parts))
         return _OWN_NOUN_RE.search(words) is not None
+
+
+    def _phrase_after(
+        self, f_end: int, unit: str | None, kind: str, magnitude: float
+    ) -> PhraseMention | None:
+        """The phrase written right after a figure (only a gap such as 的, 国家级 between) if its unit fits."""
+        phrases = self.phrases
+        for i in range(bisect.bisect_left(self.phrase_starts, f_end), len(phrases)):
+            p = phrases[i]
+            if _FOLLOW_GAP_RE.match(self.norm[f_end : p.start]):
+                fits = self._fits(p.indicator, unit, kind, magnitude) or (unit is None and p.phrase.isascii())
+                return p if fits else None
+            if p.start > f_end + 6:
+                return None
+        return None
 
     def _propose(self, start: int) -> str:
         cs = self.clause_start(start)
@@ -866,7 +886,7 @@ class _Sentence:
         )
         self.row_place = next((p.place for p in self.places if p.place not in ("", "*")), None)
 
-    def candidates(self) -> Iterator[tuple[str, Row]]:
+    def candidates(self) -> list[tuple[str, Row]]:
         """``(place, row)`` of each figure and rank of the sentence."""
         self._table_ranks()
         respective = _RESPECTIVE_RE.search(self.norm, self.s0, self.s1) is not None
@@ -874,13 +894,15 @@ class _Sentence:
         self.resp_series = self.respective_series() if respective else {}
         units, kinds = self.group_units()
         seen: Seen = set()
+        out = []
         for f in self.figures:
-            yield from self._figure(f, resp, units, kinds, seen)
+            out += self._figure(f, resp, units, kinds, seen)
         targets = self.rank_targets()
         for r in self.ranks:
             for names, hit in targets.get(r.start) or [(None, self._rank_phrase(r.start))]:
-                yield from self._rank(r, seen, names, hit)
-        yield from self._rank_list(seen)
+                out += self._rank(r, seen, names, hit)
+        out += self._rank_list(seen)
+        return out
 
     def _figure_indicator(self, f: Figure, unit: str | None, kind: str) -> PhraseMention | None:
         """The phrase naming a figure's series: its own, its list's, its table column's (module docstring)."""
@@ -969,7 +991,7 @@ class _Sentence:
 
     def _figure(
         self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str], seen: Seen
-    ) -> Iterator[tuple[str, Row]]:
+    ) -> list[tuple[str, Row]]:
         unit = f.unit or units.get(f.start)
         cs = self.clause_start(f.start)
         before = self.norm[cs : f.start]
@@ -980,7 +1002,7 @@ class _Sentence:
         scale = 1.0
         if unit is None:
             if hit is None or not self._bare_ok(f, hit):
-                return
+                return []
             unit = hit.indicator.unit
             scale = self._table_scale(unit)
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
@@ -1012,7 +1034,7 @@ class _Sentence:
             "start": f.start,
             "end": f.end,
         }
-        yield from _each_place(row, names, seen)
+        return _each_place(row, names, seen)
 
     def _rank_series(self, hit: PhraseMention | None, at: int) -> tuple[str, str, str]:
         """(series id, phrase, status) of a rank whose series is named by ``hit`` (or proposed)."""
@@ -1119,7 +1141,7 @@ class _Sentence:
 
     def _rank(
         self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
-    ) -> Iterator[tuple[str, Row]]:
+    ) -> list[tuple[str, Row]]:
         names = names if names is not None else self._rank_places(r)
         if hit is not None and hit.indicator.scope and r.scope not in ("", hit.indicator.scope, "世界"):
             hit = replace(hit, indicator=UNNAMED)  # 全国第5 of a global ranking
@@ -1139,7 +1161,7 @@ class _Sentence:
             "start": r.start,
             "end": r.end,
         }
-        yield from _each_place(row, names, seen)
+        return _each_place(row, names, seen)
 
     def _rank_places(self, r: RankMention) -> list[str]:
         if self.row_place is not None:
