@@ -213,7 +213,7 @@ def test_rank_lead_is_the_longest_way_to_an_anchor():
     ).map("".join)
 )
 def test_fractions_generated(t):
-    want = [numbers_mod._fraction(m) for m in numbers_mod._FRACTION_RE.finditer(t)]
+    want = [numbers_mod._fraction(m) for m in numbers_mod._FRACTION_REFERENCE_RE.finditer(t)]
     assert [numbers_mod._fraction(m) for m in numbers_mod._fractions(t)] == want
 
 
@@ -228,6 +228,32 @@ def test_fractions_generated(t):
 )
 def test_lone_magnitudes_generated(t):
     assert _groups(numbers_mod._lone_magnitudes(t)) == _groups(numbers_mod._LONE_WAN_RE.finditer(t))
+
+
+_FIGURE_TOKENS = [
+    "1", "23", "0", "2024", "1,234", ",567", ".5", "12.", "三", "十四", "两", "〇", "零", "点五", "万", "亿", "千亿",
+    "余", "多", "-", "~", "至", "到", " ", "家", "元", "%", "个百分点", "平方公里", "元/平米", "年", ":", "30",
+    "/", "12-31", "x", "第", "G",
+]  # fmt: skip
+
+
+def test_figure_and_date_patterns_on_real_text():
+    for t in (fold(clean(ARTICLE)), *map(fold, DEV)):
+        assert _groups(numbers_mod._FIGURE_RE.finditer(t)) == _groups(
+            numbers_mod._FIGURE_REFERENCE_RE.finditer(t)
+        )
+        assert _groups(numbers_mod._DATE_RE.finditer(t)) == _groups(
+            numbers_mod._DATE_REFERENCE_RE.finditer(t)
+        )
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_FIGURE_TOKENS), max_size=12).map("".join))
+def test_figure_and_date_patterns_generated(t):
+    assert _groups(numbers_mod._FIGURE_RE.finditer(t)) == _groups(
+        numbers_mod._FIGURE_REFERENCE_RE.finditer(t)
+    )
+    assert _groups(numbers_mod._DATE_RE.finditer(t)) == _groups(numbers_mod._DATE_REFERENCE_RE.finditer(t))
 
 
 def test_shares_and_magnitudes_in_words():
@@ -320,7 +346,9 @@ def test_fast_scans_whole_extractor_same_candidates(monkeypatch, places):
     want = [list(fast.extract_chunks([t], document="d")) for t in TEXTS]
     with monkeypatch.context() as m:
         m.setattr(qualifiers_mod, "rank_matches", qualifiers_mod._RANK_RE.finditer)
-        m.setattr(numbers_mod, "_fractions", lambda t: list(numbers_mod._FRACTION_RE.finditer(t)))
+        m.setattr(numbers_mod, "_fractions", lambda t: list(numbers_mod._FRACTION_REFERENCE_RE.finditer(t)))
+        m.setattr(numbers_mod, "_FIGURE_RE", numbers_mod._FIGURE_REFERENCE_RE)
+        m.setattr(numbers_mod, "_DATE_RE", numbers_mod._DATE_REFERENCE_RE)
         m.setattr(numbers_mod, "_lone_magnitudes", lambda t: list(numbers_mod._LONE_WAN_RE.finditer(t)))
         m.setattr(extract_mod, "qualifier_of", _qualifier_reference)
         m.setattr(extract_mod, "kind_of", _kind_reference)

@@ -78,19 +78,35 @@ _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_BASE, key=len, reverse=T
 _MAG_ALT = "|".join(sorted(MAGNITUDE, key=len, reverse=True))
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+(?:点[零〇一二三四五六七八九]+)?"
-_FIGURE_RE = re.compile(
-    rf"(?P<num>{_NUM})(?:(?P<mag0>{_MAG_ALT})?\s?(?:-|~|至|到)\s?(?P<high>{_NUM}))?"
-    rf"(?P<more1>余|多)?\s?(?P<mag>{_MAG_ALT})?(?P<more2>余|多)?\s?(?P<unit>{_UNIT_ALT})?"
+_NUM_LEAD = (
+    rf"[\d{_CN}](?:(?<=\d)(?:\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?)"
+    rf"|(?<=[{_CN}])[{_CN}]*(?:点[零〇一二三四五六七八九]+)?)"
 )
+""":data:`_NUM` with its first character taken before the alternatives (the same numbers, tried in the same
+order): a pattern that starts with a character class is scanned for that class in C; one that starts with
+alternatives is tried at every character."""
+_FIGURE = (
+    r"(?P<num>{n})(?:(?P<mag0>{m})?\s?(?:-|~|至|到)\s?(?P<high>{n}))?"
+    r"(?P<more1>余|多)?\s?(?P<mag>{m})?(?P<more2>余|多)?\s?(?P<unit>{u})?"
+)
+_FIGURE_RE = re.compile(_FIGURE.format(n=_NUM_LEAD, m=_MAG_ALT, u=_UNIT_ALT))
+_FIGURE_REFERENCE_RE = re.compile(_FIGURE.format(n=_NUM, m=_MAG_ALT, u=_UNIT_ALT))
+"""The figure grammar as first written (the plain pattern :data:`_FIGURE_RE` is tested against)."""
 _LONE_WAN_RE = re.compile(
     r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)"
 )
 _LONE_WAN_FAST_RE = re.compile(r"(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)")
 _LONE_WAN_AFTER = ("突破", "超过", "逾", "超")
-_FRACTION_RE = re.compile(
+_FRACTION_REFERENCE_RE = re.compile(
     r"(?P<d>[一二三四五六七八九十]|[1-9]\d*)分之(?P<n>[一二三四五六七八九]|\d+)|(?<=[占近超约逾的])一半"
 )
-_HALF_RE = re.compile(r"一半(?<=[占近超约逾的]一半)")
+"""Shares in words as first written (the plain pattern :data:`_FRACTION_RE` is tested against)."""
+_FRACTION_RE = re.compile(
+    r"(?P<d>[一二三四五六七八九十1-9](?:(?<=[1-9])\d*)?)"
+    r"(?:分之(?P<n>[一二三四五六七八九]|\d+)|(?<=一)半(?<=[占近超约逾的]一半))"
+)
+""":data:`_FRACTION_REFERENCE_RE` opening with a character class (scanned in C, instead of a lookbehind tried at
+every character); 一半 is read as its 一 followed by 半."""
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?",
@@ -101,10 +117,13 @@ _AFTER_NOT_FIGURE = re.compile(
 )
 _CUR_BEFORE_RE = re.compile(r"(?:RMB|CNY|US\$|\$|¥)\s?$")
 _WORDISH = frozenset(string.ascii_letters + "_")
+_DATE_SUFFIX = r"(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
+_DATE_REFERENCE_RE = re.compile(rf"(?:19|20)\d{{2}}{_DATE_SUFFIX}|\d{{1,2}}:\d{{2}}(?::\d{{2}})?")
+"""Dates and times as first written (the plain pattern :data:`_DATE_RE` is tested against)."""
 _DATE_RE = re.compile(
-    r"(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|/\d{1,2}/\d{1,2}|\.\d{1,2}\.\d{1,2}|-(?:0?[1-9]|1[0-2])(?!\d))"
-    r"|\d{1,2}:\d{2}(?::\d{2})?"
+    rf"\d(?:(?<=1)9\d{{2}}{_DATE_SUFFIX}|(?<=2)0\d{{2}}{_DATE_SUFFIX}|\d?:\d{{2}}(?::\d{{2}})?)"
 )
+""":data:`_DATE_REFERENCE_RE` opening with its first digit (scanned in C instead of tried at every character)."""
 _YEARLIKE_RE = re.compile(r"(?:19|20)\d{2}")
 
 
@@ -232,12 +251,8 @@ def _lone_magnitudes(text: str) -> list[re.Match[str]]:
 
 
 def _fractions(text: str) -> list[re.Match[str]]:
-    """The matches of :data:`_FRACTION_RE`, the pattern run only where 分之 is written (a substring test); else
-    its second part alone, 一半 by a pattern that starts with its first character (the lookbehind it started
-    with made the scanner try it at every character)."""
-    if "分之" in text:
-        return list(_FRACTION_RE.finditer(text))
-    return list(_HALF_RE.finditer(text)) if "一半" in text else []
+    """The matches of :data:`_FRACTION_RE`."""
+    return list(_FRACTION_RE.finditer(text))
 
 
 def _fraction(m: re.Match[str]) -> Figure:
