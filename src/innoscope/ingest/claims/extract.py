@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -266,19 +267,20 @@ class Extractor:
                 if not f_s:
                     header = _header(norm, s0, s1, _with_rank_heads(norm, s0, s1, phrases[il[k] : il[k + 1]]))
                     header_years = _header(norm, s0, s1, years[yl[k] : yl[k + 1]])
-            elif seg.strip():
+            elif not seg.isspace():
                 header, header_years = [], []
             if not f_s and not r_s and not _ORDER_RE.search(norm, s0, s1):
                 _remember(ctx, norm, p_s)
                 continue
             i_s, y_s = phrases[il[k] : il[k + 1]], years[yl[k] : yl[k + 1]]
             sent = _Sentence(norm, text, s0, s1, f_s, r_s, p_s, i_s, y_s, ctx, clause_ends)
-            sent.column = _columns(norm, s0, s1, f_s, header)
+            if header:
+                sent.column = _columns(norm, s0, s1, f_s, header)
+                sent.column_year = _columns(norm, s0, s1, f_s, header_years)
             sent.in_title = base == 0 and s0 < ctx.title_end
             sent.table_row = "|" in seg and not any(
                 h is not None and h.indicator is not RANK_COLUMN for h in header
             )
-            sent.column_year = _columns(norm, s0, s1, f_s, header_years)
             sent.carried = carried
             cands = list(sent.candidates())
             _remember(ctx, norm, p_s)
@@ -376,6 +378,24 @@ def _cumulative_series(ind: Indicator, kind: str, before: str, norm: str, s0: in
     if ind.cumulative and kind == "change" and _CUMULATIVE_RE.search(norm, s0, s1):
         return f"{ind.cumulative}_change"
     return ind.series(kind)
+
+
+@lru_cache(maxsize=1024)
+def _unit_fits(iu: str, unit: str | None, kind: str, scaled: bool) -> bool:
+    """Whether a figure in ``unit`` (``scaled``: written with 万/亿) of ``kind`` can be a value of a series in ``iu``
+    (cached: a handful of units and kinds)."""
+    num = iu.split("/")[0]
+    if unit is None:
+        return iu in _DIMENSIONLESS or scaled
+    if kind == "share" or unit in _SHARE_UNITS:
+        return iu in _SHARE_UNITS
+    if kind == "change":
+        return unit_class(unit) == unit_class(num) or unit == num
+    if unit == iu or unit == num:
+        return True
+    if unit_class(unit) == "count" and unit_class(num) == "count":
+        return any(unit in g and num in g for g in _SAME_COUNT)
+    return unit_class(unit) == unit_class(num) == "money"
 
 
 def _each_place(row: Row, names: list[str], seen: Seen) -> list[tuple[str, Row]]:
@@ -756,21 +776,11 @@ class _Sentence:
 
     # -- indicators ---------------------------------------------------------------------------------
     def _fits(self, ind: Indicator, unit: str | None, kind: str, magnitude: float) -> bool:
-        if kind in ("growth", "ratio", "rank") or not ind.id:
-            return True
-        iu = ind.unit
-        num = iu.split("/")[0]
-        if unit is None:
-            return iu in _DIMENSIONLESS or magnitude != 1.0
-        if kind == "share" or unit in _SHARE_UNITS:
-            return iu in _SHARE_UNITS
-        if kind == "change":
-            return unit_class(unit) == unit_class(num) or unit == num
-        if unit == iu or unit == num:
-            return True
-        if unit_class(unit) == "count" and unit_class(num) == "count":
-            return any(unit in g and num in g for g in _SAME_COUNT)
-        return unit_class(unit) == unit_class(num) == "money"
+        return (
+            kind in ("growth", "ratio", "rank")
+            or not ind.id
+            or _unit_fits(ind.unit, unit, kind, magnitude != 1.0)
+        )
 
     def indicator_of(
         self, f_start: int, f_end: int, unit: str | None, kind: str, magnitude: float, allow_follow: bool
@@ -823,7 +833,6 @@ class _Sentence:
         parts.append(self.norm[at:pos])
         words = _FUNCTION_WORDS_RE.sub(" ", " ".join(parts))
         return _OWN_NOUN_RE.search(words) is not None
-
 
     def _phrase_after(
         self, f_end: int, unit: str | None, kind: str, magnitude: float
