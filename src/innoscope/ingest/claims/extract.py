@@ -155,10 +155,13 @@ _FUNCTION_WORDS_RE = re.compile(
     r"数据显示|同期|继续|保持|持续|进一步|稳步|快速|大幅|明显|小幅|增长|增加|新增|净增|提高|提升|上升|下降|减少|降低|"
     r"回落|增速|增幅|分别|依次|已经|超过|突破|[共有达为是约近超逾和及与、的了已比较至到末底占仅只也都均各多余]"
 )
-_OWN_NOUN_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,12}(?:企业|公司|人口|人才|专利|产值|收入|投资|项目|机构|学校|院校|高校|产量|总额|金额|"
-    r"经费|支出|规模|面积|产品|平台|实验室|中心|基地|人员|学生|在校生|职工|机器人|汽车|设备|商标|论文)"
+_OWN_NOUNS = (
+    r"企业|公司|人口|人才|专利|产值|收入|投资|项目|机构|学校|院校|高校|产量|总额|金额|"
+    r"经费|支出|规模|面积|产品|平台|实验室|中心|基地|人员|学生|在校生|职工|机器人|汽车|设备|商标|论文"
 )
+_OWN_NOUN_RE = re.compile(rf"[\u4e00-\u9fff]{{1,12}}(?:{_OWN_NOUNS})")
+_OWN_NOUN_END_RE = re.compile(_OWN_NOUNS)
+"""The nouns :data:`_OWN_NOUN_RE` ends with: a clause without one names no series of its own."""
 _COMPARED_BEFORE_RE = re.compile(
     r"(?:仅次于|次于|超越|超过|高于|低于|不及|落后于|领先于|领先|比|较|"
     r"second only to|behind|ahead of|than|surpassing|overtaking|outpacing)\s?\Z"
@@ -415,6 +418,13 @@ def _cells(norm: str, s0: int, s1: int) -> list[tuple[int, int]]:
 
 
 _M = TypeVar("_M", PhraseMention, YearMention)
+_N = TypeVar("_N", PhraseMention, PlaceMention, YearMention)
+
+
+def _within(mentions: list[_N], starts: list[int], a: int, b: int) -> list[_N]:
+    """The mentions inside ``a:b`` (``starts``: their starts, sorted), from a bisection of the starts."""
+    return [m for m in mentions[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)] if m.end <= b]
+
 
 RANK_COLUMN = Indicator("", "rank")
 """The indicator of a table column headed 排名/名次/位次: its numbers are ranks, not figures."""
@@ -819,12 +829,14 @@ class _Sentence:
         """Whether the clause before a figure names a series of its own that no phrase of the lexicon names
         (其中城镇人口770.6万人, 其中高价值发明专利2.7万件, 省级专精特新中小企业一千二百余家), or, for a share, any
         phrase (其中杭州占全省研发经费的三分之一): then no phrase of another clause or of the title is borrowed."""
-        inside = [p for p in self.phrases if cs <= p.start and p.end <= pos]
+        inside = _within(self.phrases, self.phrase_starts, cs, pos)
         if kind == "share" and inside:
             return True
+        if _OWN_NOUN_END_RE.search(self.norm, cs, pos) is None:
+            return False  # the words left once phrases, places and years are cut out hold none of the nouns
         spans = [(m.start, m.end) for m in inside]
-        spans += [(m.start, m.end) for m in self.places if cs <= m.start and m.end <= pos]
-        spans += [(m.start, m.end) for m in self.years if cs <= m.start and m.end <= pos]
+        spans += [(m.start, m.end) for m in _within(self.places, self.place_starts, cs, pos)]
+        spans += [(m.start, m.end) for m in _within(self.years, [y.start for y in self.years], cs, pos)]
         cuts = sorted(spans)
         parts, at = [], cs
         for a, b in cuts:
