@@ -576,7 +576,7 @@ class _Sentence:
         """The nearest place (or owning scope) written before ``limit`` in the sentence that the sentence does not
         compare with."""
         compared = self.compared()
-        for i in range(len(self.places) - 1, -1, -1):
+        for i in range(bisect.bisect_left(self.place_starts, limit) - 1, -1, -1):
             q = self.places[i]
             if q.start < self.s0:
                 break
@@ -995,7 +995,7 @@ class _Sentence:
             phrase = self._propose(f.start) if hit is None else self.text[hit.start : hit.end]
             return "", unit, phrase, "proposed"
         ind = hit.indicator
-        num = ind.unit.split("/")[0]
+        num = ind.unit.partition("/")[0]
         series = _cumulative_series(ind, kind, before, self.norm, self.s0, self.s1)
         out_unit = (
             num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
