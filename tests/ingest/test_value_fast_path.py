@@ -231,7 +231,7 @@ def plain_texts(n: int, seed: int = 7) -> list[str]:
 
 
 @pytest.mark.parametrize("unit", TARGETS)
-@pytest.mark.parametrize("encoding", [None, "gb18030"])
+@pytest.mark.parametrize("encoding", [None, "utf-8", "gb18030"])
 def test_cast_checked_numbers_agree_with_parse_value(unit, encoding):
     good, _ = reference(plain_texts(3000), unit)
     ok = [t for t, _ in good]
@@ -292,3 +292,18 @@ def test_blocks_report_the_first_bad_row_of_the_array(small_blocks):
     with pytest.raises(ArrayDecodeError) as dec:
         parse_array(pa.array(data, pa.binary()), encoding="gbk", threads=4)
     assert dec.value.index == 700
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_cells_all_on_the_fast_path_keep_their_text(encoding):
+    """Every cell a plain number with a magnitude/unit suffix (the common export): the texts are the cells as
+    written, in UTF-8 taken as they are, in GB18030 number and decoded suffix joined; values as parse_value's."""
+    rng = np.random.default_rng(7)
+    suffixes = ["万", "亿元", "", "万家", "万件", "元"]
+    numbers, kinds = rng.integers(1, 10**6, 2000) / 100, rng.integers(0, 6, 2000)
+    texts = [f"{v:.2f}{suffixes[k]}" for v, k in zip(numbers, kinds, strict=True)]
+    got = parse_array(as_input(texts, encoding), encoding=encoding)
+    assert got.text.to_pylist() == texts
+    want = np.asarray([parse_value(t).value for t in texts])
+    assert np.array_equal(got.value, want)
+    assert not got.missing.any() and got.flags.to_pylist() == [""] * len(texts)
