@@ -90,9 +90,11 @@ reports of the 18 imports that land and the messages of the 1,026 that are rejec
 used as they are instead of being copied to int64 (detail ids 0.035 -> 0.019 s, duplicate check 0.021 ->
 0.017 s); line ends are counted in 1 MiB blocks instead of through a file-sized scratch array; a float cast
 without nulls is not copied by `fill_null`. Same runs, both codes in worker processes, full import CPU median
-725efae -> now: 0.740 -> 0.679 s (15 repeats, load 12.5), 0.814 -> 0.797 s (25 repeats, load 13.8), and
-0.772 -> 0.837 s in the table above (5 repeats, load 12.5-13.2): a few percent at best, within the noise of
-this machine today. The ratio in the table above is a machine at load 12-13; it says nothing about load 2.
+725efae -> now: 0.740 -> 0.679 s (`ab` script, 15 repeats, load 12.5), 0.814 -> 0.797 s (25 repeats, load 13.8),
+0.773 -> 0.689 s (9 repeats, load 7-8), this script 0.772 -> 0.837 s (14:04, 5 repeats, load 12.5-13.2),
+0.558 -> 0.774 s (14:22, 5 repeats, load 5-5.8) and 0.708 -> 0.676 s (the table above, 7 repeats, load
+5.9-6.8): four of six runs favour the change, two do not; a few percent at most, below the noise of this
+machine today. The ratio in the table above (0.33x) is a machine at load 6, with no core free for the threads.
 
 Not measured by this GBK file: in a UTF-8 file whose value cells are all plain numbers with a magnitude/unit
 suffix, the cells' bytes are now their text (number and suffix tile the cell), so no million joined strings are
