@@ -371,3 +371,24 @@ def test_two_places_total_and_top_n_list(ex):
         ("杭州", "rd_intensity_rank", 2.0, "rank", None, "rank"),
         ("广州", "rd_intensity_rank", 3.0, "rank", None, "rank"),
     ]
+
+
+def test_edition_year_inside_a_report_title():
+    assert [y.year for y in find_years("《国家创新型城市创新能力评价报告2024》显示", None)] == [2024]
+    assert [y.year for y in find_years("In the Nature Index 2024 Research Cities ranking", None)] == [2024]
+
+
+def test_subset_of_a_series_is_proposed(ex):
+    cands = list(ex.extract_chunks(["据统计，宁波营收亿元以上的高新技术企业超过900家。"]))
+    assert [(c.indicator, c.value, c.status) for c in cands] == [("", 900.0, "proposed")]
+
+
+def test_zones_without_a_city_name_and_inside_abbreviations(ex):
+    assert got(ex, "深港科技创新合作区内已集聚高新技术企业140余家。") == []
+    text = "南京市科技局\n江北新区高新技术企业超过1000家，占南京全市的比重接近十分之一。"
+    assert got(ex, text) == []
+
+
+def test_other_currencies_are_not_yuan(ex):
+    cands = list(ex.extract_chunks(["澳门去年本地生产总值为4033亿澳门元。"]))
+    assert [(c.indicator, c.unit, c.status) for c in cands] == [("", "澳门元", "proposed")]

@@ -27,6 +27,7 @@ _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
     r"|(?:in|In|end of|end-|as of|As of|by|By)\s(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
     r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
+    r"|(?P<yb>(?:19|20)\d{2})(?=\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
 )
@@ -91,14 +92,18 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
     for m in _YEAR_RE.finditer(text):
-        if m["y"] or m["ye"] or m["yr"] or m["yd"]:
+        if m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"]:
             base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None or (
                 _BASE_RATIO_RE.search(text, max(0, m.start() - 3), m.start()) is not None
                 and _OF_AFTER_RE.match(text, m.end()) is not None
             )
             out.append(
                 YearMention(
-                    m.start(), m.end(), int(m["y"] or m["ye"] or m["yr"] or m["yd"]), "explicit", base
+                    m.start(),
+                    m.end(),
+                    int(m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"]),
+                    "explicit",
+                    base,
                 )
             )
             continue

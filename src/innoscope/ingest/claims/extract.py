@@ -104,7 +104,11 @@ _ITEM_SEP_RE = re.compile(r"、|和|以及")
 _WHOLE_RE = re.compile(r"其中\s?")
 _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
-_FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元"})
+_FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元", "日元", "英镑"})
+_ZONE_NAME_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,6}?(?:新区|高新区|开发区|经开区|工业园区|合作区|自贸区|科学城|科技城|园区)(?:内|里)?"
+)
+_SUBSET_RE = re.compile(r"以上的|以下的|及以上|亿元以上|万元以上")
 _TITLE_UNIT_RE = re.compile(
     r"(?:[(（]\s?(?:单位[:：]\s?)?|单位[:：]\s?)(?P<mag>万亿|亿|万|千)?(?P<unit>元|家|件|人|所|个|项|篇)\s?(?:[)）]|$)"
 )
@@ -162,19 +166,20 @@ _OWN_NOUNS = (
 _OWN_NOUN_RE = re.compile(rf"[\u4e00-\u9fff]{{1,12}}(?:{_OWN_NOUNS})")
 _OWN_NOUN_END_RE = re.compile(_OWN_NOUNS)
 """The nouns :data:`_OWN_NOUN_RE` ends with: a clause without one names no series of its own."""
-_COMPARED_BEFORE_RE = re.compile(
-    r"(?:仅次于|次于|超越|超过|高于|低于|不及|落后于|领先于|领先|比|较|"
-    r"second only to|behind|ahead of|than|surpassing|overtaking|outpacing)\s?\Z"
+_COMPARED_BEFORE = (
+    *("仅次于", "次于", "超越", "超过", "高于", "低于", "不及", "落后于", "领先于", "领先", "比", "较"),
+    *("second only to", "behind", "ahead of", "than", "surpassing", "overtaking", "outpacing"),
 )
+_IS_BEFORE = ("是", "为", "相当于")
 _DIFFERENCE_RE = re.compile(
     r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
 )
+_GROUP_TRIGGER_RE = re.compile(r"[合共总加]|together|combined", re.IGNORECASE)
 _GROUP_TOTAL_RE = re.compile(
     r"(?:[两二三四五六七八九十\d]|几)\s?(?:市|地|城|区|省|县)(?:的)?[^，,。；;]{0,16}(?:合计|合共|共计|总计|总和|加起来|总数|总量|共)"
     r"|\b(?:together|combined)\b",
     re.IGNORECASE,
 )
-_IS_BEFORE_RE = re.compile(r"(?:是|为|相当于)\s?\Z")
 _OF_PLACE_GAP_RE = re.compile(r"\s?的\s?(?:近|约|超过|不到|不足|仅)?\s?")
 _CLAUSE_HEAD_RE = re.compile(r"[\s\d年月日底末初截至止到上下半前后季度一二三四去今本当目同期间以来“”]*")
 _CUMULATIVE_RE = re.compile(r"累计|总数")
@@ -331,7 +336,7 @@ def _not_the_series(kind: str, before: str) -> bool:
     12月份……产量1860台: one month's output)."""
     if kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
         return True
-    return _ONE_MONTH_RE.search(before) is not None
+    return "月" in before and _ONE_MONTH_RE.search(before) is not None
 
 
 def _carry_year(ctx: _Ctx, norm: str, s0: int, years: list[YearMention]) -> YearMention | None:
@@ -514,7 +519,7 @@ class _Sentence:
                 if not any(m.start() <= r.end and r.start < m.end() for m in self.rank_ranges)
             ]
             self.ranks = ranks
-        tops = [m.span() for m in _TOP_N_RE.finditer(norm, s0, s1)] if "前" in norm[s0:s1] else []
+        tops = [m.span() for m in _TOP_N_RE.finditer(norm, s0, s1)] if norm.find("前", s0, s1) >= 0 else []
         if ranks or tops:
             spans = [(r.start, r.end) for r in ranks] + tops
             self.figures = [f for f in figures if not any(a <= f.start < b for a, b in spans)]
@@ -567,7 +572,7 @@ class _Sentence:
         if place == "":
             return []
         if place == "*":
-            if near is not None and self._part_of_subject(near):
+            if (near is not None and self._part_of_subject(near)) or self._zone_before(limit):
                 return []
             return [self.ctx.subject] if self.ctx.subject and not self._whole_of_part(start) else []
         return [place]
@@ -601,9 +606,9 @@ class _Sentence:
         """A difference between places (苏州的高新技术企业比无锡多约1万家) or a total of several (两市合计超过2200
         亿元, Changzhou, Wuxi and Suzhou together host over 400): no figure of one city."""
         before = self.norm[cs:start]
-        if _GROUP_TOTAL_RE.search(before):
+        if _GROUP_TRIGGER_RE.search(before) and _GROUP_TOTAL_RE.search(before):
             return True
-        m = _DIFFERENCE_RE.search(before)
+        m = _DIFFERENCE_RE.search(before) if "比" in before else None
         return m is not None and any(
             p.start == cs + m.end("than") and p.place not in ("", "*") for p in self.places
         )
@@ -616,9 +621,9 @@ class _Sentence:
             for i, q in enumerate(self.places):
                 if i in self._compared or q.place in ("", "*") or q.start < self.s0:
                     continue
-                lo = max(self.s0, q.start - 16)
-                if _COMPARED_BEFORE_RE.search(self.norm, lo, q.start) or (
-                    _IS_BEFORE_RE.search(self.norm, lo, q.start) and self.norm.startswith("的", q.end)
+                end = q.start - 1 if q.start > self.s0 and self.norm[q.start - 1] == " " else q.start
+                if self.norm.endswith(_COMPARED_BEFORE, self.s0, end) or (
+                    self.norm.endswith(_IS_BEFORE, self.s0, end) and self.norm.startswith("的", q.end)
                 ):
                     self._compared.add(i)
                     self._compared.update(self._chain_after(i))
@@ -647,6 +652,14 @@ class _Sentence:
             return False
         cs = self.clause_start(q.start)
         return _CLAUSE_HEAD_RE.fullmatch(self.norm, cs, q.start) is not None
+
+    def _zone_before(self, start: int) -> bool:
+        """A zone named before the figure with no place after it (江北新区高新技术企业超过1000家, 合作区内已集聚): the
+        figure is the zone's, not the document's city's."""
+        if self.norm.find("区", self.s0, start) < 0 and self.norm.find("城", self.s0, start) < 0:
+            return False
+        zones = list(_ZONE_NAME_RE.finditer(self.norm, self.s0, start))
+        return bool(zones) and not any(zones[-1].end() <= p.start < start and p.place for p in self.places)
 
     def _part_of_subject(self, q: PlaceMention) -> bool:
         """全区/全县 (该区, 本县) in a document about a city is a district or county of it, not the city."""
@@ -963,6 +976,16 @@ class _Sentence:
             return hit
         return replace(hit, indicator=UNNAMED)
 
+    def _subset(self, hit: PhraseMention, start: int) -> bool:
+        """A phrase restricted by a clause before it names a subset, not the series (营收亿元以上的高新技术企业超过
+        900家)."""
+        if not self.s0 <= hit.start < start:
+            return False
+        return (
+            _SUBSET_RE.search(self.norm, max(self.clause_start(hit.start), hit.start - 10), hit.start)
+            is not None
+        )
+
     def _table_scale(self, unit: str) -> float:
         """The magnitude a table's title gives its bare numbers (部分城市技术合同成交额（亿元）: 1438.7 is 1438.7亿元),
         when the title's unit is the series'."""
@@ -1018,7 +1041,7 @@ class _Sentence:
         before = self.norm[cs : f.start]
         kind = kinds.get(f.start) or kind_of(unit, before)
         hit = self._figure_indicator(f, unit, kind)
-        if hit is not None and _not_the_series(kind, before):
+        if hit is not None and (_not_the_series(kind, before) or self._subset(hit, f.start)):
             hit = replace(hit, indicator=UNNAMED)
         scale = 1.0
         if unit is None:

@@ -58,6 +58,13 @@ _UNIT_BASE = {
     "元": "元",
     "美元": "美元",
     "港元": "港元",
+    "港币": "港元",
+    "澳门元": "澳门元",
+    "澳门币": "澳门元",
+    "新台币": "新台币",
+    "欧元": "欧元",
+    "日元": "日元",
+    "英镑": "英镑",
     "%": "%",
     "‰": "‰",
     "个百分点": "pp",
@@ -156,7 +163,7 @@ def unit_class(unit: str | None) -> str:
         return "none"
     if unit in COUNT_UNITS:
         return "count"
-    if unit in ("元", "美元", "港元"):
+    if unit in ("元", "美元", "港元", "澳门元", "新台币", "欧元", "日元", "英镑"):
         return "money"
     if unit in ("%", "‰"):
         return "percent"
@@ -300,6 +307,7 @@ def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
         prev = out[-1] if out else None
         if (
             prev is not None
+            and f.start - prev.end <= 3
             and prev.high is None
             and not prev.bare
             and not f.bare

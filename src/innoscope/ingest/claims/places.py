@@ -138,7 +138,7 @@ _MEDIA_RE = re.compile(r"日报|晚报|商报|早报|晨报|都市报|工人报|
 _ZONE_RE = re.compile(
     r"[^\s\d,，。、；;:：和与及的在建设造进快推有为是了将以达共]{0,4}?"
     r"(?:高新技术产业开发区|经济技术开发区|高新区|新区|开发区|工业园区|产业园区|经开区|自贸试验区|自贸区|片区|"
-    r"科学城|科技城|综合保税区)"
+    r"科学城|科技城|综合保税区|合作区)"
 )
 
 
@@ -291,7 +291,7 @@ class PlaceIndex:
             PlaceMention(end + 1 - len(w) + k, end + 2 - len(w) + k, p, True)
             for end, w in hits
             if w in abbr
-            for k, p in enumerate(abbr[w])
+            for k, p in enumerate(abbr[w] if not _ZONE_RE.match(text, end + 1) else [""] * len(w))
         ]
         if several:
             found = sorted(found + several, key=lambda p: p.start)
