@@ -981,9 +981,10 @@ class _Sentence:
         900家)."""
         if not self.s0 <= hit.start < start:
             return False
+        lo = max(self.clause_start(hit.start), hit.start - 10)
         return (
-            _SUBSET_RE.search(self.norm, max(self.clause_start(hit.start), hit.start - 10), hit.start)
-            is not None
+            self.norm.find("以", lo, hit.start) >= 0
+            and _SUBSET_RE.search(self.norm, lo, hit.start) is not None
         )
 
     def _table_scale(self, unit: str) -> float:
