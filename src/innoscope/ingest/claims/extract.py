@@ -524,6 +524,7 @@ class _Sentence:
             spans = [(r.start, r.end) for r in ranks] + tops
             self.figures = [f for f in figures if not any(a <= f.start < b for a, b in spans)]
         self.clause_ends = clause_ends  # of the whole chunk (_clause_ends)
+        self._clause_of: dict[int, int] = {}
         self.place_starts = [p.start for p in places]
         self.phrase_starts = [p.start for p in phrases]
         self.run_last: dict[int, Figure] = {}
@@ -539,8 +540,14 @@ class _Sentence:
         self.row_place: str | None = None  # the place of a table row with a rank column
 
     def clause_start(self, pos: int) -> int:
-        """The start of the clause holding ``pos``: after the last clause mark before it, else the sentence's."""
-        return max(self.s0, self.clause_ends[bisect.bisect_right(self.clause_ends, pos) - 1])
+        """The start of the clause holding ``pos``: after the last clause mark before it, else the sentence's
+        (remembered: the rules ask it of the same figure several times)."""
+        cs = self._clause_of.get(pos)
+        if cs is None:
+            cs = self._clause_of[pos] = max(
+                self.s0, self.clause_ends[bisect.bisect_right(self.clause_ends, pos) - 1]
+            )
+        return cs
 
     # -- places -----------------------------------------------------------------------------------
     def _coordinated(self, i: int) -> list[str]:
