@@ -67,3 +67,18 @@ def test_run_shows_the_cited_lists_with_their_semantics(here, capsys):
         r"│ partial\s+│ 32 \(3\)\s+│ 19 \(5\)\s+│ not collected \(partial list\): missing", lists
     )
     assert "≤ 315, censored (not missing)" in lists
+
+
+def test_export_lists_every_city_and_says_why_one_is_not_ranked(here, capsys):
+    """`innoscope export --csv` wrote the 296 ranked cities only: 三沙, which the report and the dashboard list
+    as not ranked, was missing from the file. Now it is the last row, unscored, with the screen's reason (all
+    12 yearbook cells of 三沙 are blank, read off the tables: tests/cities coverage checks)."""
+    import pandas as pd
+
+    assert main(["export", "--csv", "cities.csv"]) == 0
+    df = pd.read_csv(here / "cities.csv")
+    assert len(df) == 297 and df["rank"].notna().sum() == 296
+    last = df.iloc[-1]
+    assert last["name"] == "三沙" and pd.isna(last["rank"]) and pd.isna(last["score"])
+    assert last["not_ranked"] == "data availability 0.000 < dat_thresh 0.5 (12 of 12 values missing)"
+    assert df["not_ranked"].iloc[:296].isna().all()

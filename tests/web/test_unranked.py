@@ -53,3 +53,29 @@ def test_without_a_screen_nothing_is_unranked(asem):
     p = asem_client(asem).post("/api/compute", json={"lang": "en"}).json()
     assert len(p["rows"]) == 51
     assert p["unranked"] == {"label": "not ranked", "note": "", "rows": []}
+
+
+def test_the_ranking_download_lists_the_screened_entity_last_with_its_reason(asem):
+    """The CSV and xlsx downloads carried only the ranked entities: China, set aside by the screen, was missing
+    from the file while the page listed it."""
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    fw, cs = _without_china(asem)
+    ds = Dataset(id="asem", label="ASEM", framework=fw, data=cs, spec=PipelineSpec.from_obj(SCREEN))
+    c = TestClient(create_app(ds), raise_server_exceptions=False, base_url="http://127.0.0.1")
+    df = pd.read_csv(io.BytesIO(c.post("/api/download/csv", json={}).content), encoding="utf-8-sig")
+    n = len(fw.indicators)
+    assert len(df) == 51 and df["uCode"].iloc[-1] == "CHN"
+    assert (
+        df["not_ranked"].iloc[-1] == f"data availability 0.000 < dat_thresh 0.5 ({n} of {n} values missing)"
+    )
+    assert (
+        df["not_ranked"].iloc[:50].isna().all()
+        and df.iloc[-1].drop(["uCode", "uName", "not_ranked"]).isna().all()
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(c.post("/api/download/xlsx", json={}).content), read_only=True)
+    rows = list(wb["Ranking"].values)
+    assert rows[-1][0] == "CHN" and len(rows) == 52

@@ -1499,6 +1499,32 @@ def _export_observations(out: Console, store: Path | None, path: Path) -> None:
     )
 
 
+def _with_unranked(cities: pd.DataFrame, b: CityBuild) -> pd.DataFrame:
+    """The ranked cities, then those the screen set aside (三沙 on the national data), with their values and
+    their reason in ``not_ranked``, as the report and the dashboard list them: no city silently missing."""
+    from innoscope.report.model import unranked
+
+    cities = cities.assign(not_ranked="")
+    aside = [u for u in unranked(b.result) if u["code"] not in set(cities["entity"])]
+    if not aside:
+        return cities
+    cs, names = b.cross_section, b.entities.entities
+    rows = []
+    for u in aside:
+        e = u["code"]
+        row = {"entity": e, "name": u["name"], "not_ranked": u["reason"]}
+        row["name_en"] = names[e].name_en if e in names else e
+        for c in b.framework.indicators:
+            row[c], row[f"{c}_year"], row[f"{c}_flags"] = (
+                cs.values.at[e, c],
+                cs.years.at[e, c],
+                cs.flags.at[e, c],
+            )
+        row.update({f"denominator_{d}": cs.denominators.at[e, d] for d in cs.denominators.columns})
+        rows.append(row)
+    return pd.concat([cities, pd.DataFrame(rows)], ignore_index=True)[cities.columns]
+
+
 def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
     """Tables of a build: cities (rank, scores, values, years, flags), choices, observations, import report."""
     fw, cs = b.framework, b.cross_section
@@ -1513,7 +1539,7 @@ def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
         cities[f"{c}_flags"] = cs.flags[c]
     for d in cs.denominators.columns:
         cities[f"denominator_{d}"] = cs.denominators[d]
-    cities = cities.rename_axis("entity").reset_index()
+    cities = _with_unranked(cities.rename_axis("entity").reset_index(), b)
     tables = {
         "cities": cities,
         "scores": agg.rename_axis("entity").reset_index(),

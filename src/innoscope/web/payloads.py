@@ -136,11 +136,19 @@ def whatif_pair(
 
 
 def ranking_table(result: Result) -> pd.DataFrame:
-    """The download's ranking: code, name, and the index's and every pillar's score and rank, by index rank."""
+    """The download's ranking: code, name, and the index's and every pillar's score and rank, by index rank; then
+    the entities the screen set aside, with no score and their reason in ``not_ranked`` (as the report and the
+    dashboard list them: a city is never silently missing from the file)."""
     fw = result.framework
     agg = result.aggregated
     out = pd.DataFrame({"uCode": agg.index, "uName": [model.entity_name(result, e) for e in agg.index]})
     for c in [fw.root, *model.pillar_codes(result)]:
         out[c] = agg[c].to_numpy()
         out[f"{c}_rank"] = rank_desc(agg[c]).to_numpy()
-    return out.sort_values(f"{fw.root}_rank", kind="stable").reset_index(drop=True)
+    out = out.sort_values(f"{fw.root}_rank", kind="stable").reset_index(drop=True)
+    out["not_ranked"] = ""
+    aside = pd.DataFrame(
+        [{"uCode": u["code"], "uName": u["name"], "not_ranked": u["reason"]} for u in model.unranked(result)],
+        columns=["uCode", "uName", "not_ranked"],
+    )
+    return pd.concat([out, aside], ignore_index=True) if len(aside) else out
