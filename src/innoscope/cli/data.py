@@ -1499,30 +1499,19 @@ def _export_observations(out: Console, store: Path | None, path: Path) -> None:
     )
 
 
-def _with_unranked(cities: pd.DataFrame, b: CityBuild) -> pd.DataFrame:
-    """The ranked cities, then those the screen set aside (三沙 on the national data), with their values and
+def _every_city(rk: pd.DataFrame, b: CityBuild) -> pd.DataFrame:
+    """The ranking's name columns, then the cities the screen set aside (三沙 on the national data), unscored, with
     their reason in ``not_ranked``, as the report and the dashboard list them: no city silently missing."""
     from innoscope.report.model import unranked
 
-    cities = cities.assign(not_ranked="")
-    aside = [u for u in unranked(b.result) if u["code"] not in set(cities["entity"])]
-    if not aside:
-        return cities
-    cs, names = b.cross_section, b.entities.entities
-    rows = []
-    for u in aside:
-        e = u["code"]
-        row = {"entity": e, "name": u["name"], "not_ranked": u["reason"]}
-        row["name_en"] = names[e].name_en if e in names else e
-        for c in b.framework.indicators:
-            row[c], row[f"{c}_year"], row[f"{c}_flags"] = (
-                cs.values.at[e, c],
-                cs.years.at[e, c],
-                cs.flags.at[e, c],
-            )
-        row.update({f"denominator_{d}": cs.denominators.at[e, d] for d in cs.denominators.columns})
-        rows.append(row)
-    return pd.concat([cities, pd.DataFrame(rows)], ignore_index=True)[cities.columns]
+    aside = {u["code"]: u for u in unranked(b.result) if u["code"] not in rk.index}
+    cities = rk[["name", "name_en", "rank", "score", "indicators", "pools", "outdated"]].reindex(
+        [*rk.index, *aside]
+    )
+    names = b.entities.entities
+    for e, u in aside.items():
+        cities.loc[e, ["name", "name_en"]] = [u["name"], names[e].name_en if e in names else e]
+    return cities.assign(not_ranked=[aside[e]["reason"] if e in aside else "" for e in cities.index])
 
 
 def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
@@ -1530,7 +1519,7 @@ def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
     fw, cs = b.framework, b.cross_section
     rk = b.ranking()
     agg = b.result.aggregated
-    cities = rk[["name", "name_en", "rank", "score", "indicators", "pools", "outdated"]].copy()
+    cities = _every_city(rk, b)
     for p in fw.codes(2):
         cities[f"score_{p}"] = agg[p]
     for c in fw.indicators:
@@ -1539,7 +1528,7 @@ def export_tables(b: CityBuild) -> dict[str, pd.DataFrame]:
         cities[f"{c}_flags"] = cs.flags[c]
     for d in cs.denominators.columns:
         cities[f"denominator_{d}"] = cs.denominators[d]
-    cities = _with_unranked(cities.rename_axis("entity").reset_index(), b)
+    cities = cities[[*cities.columns.drop("not_ranked"), "not_ranked"]].rename_axis("entity").reset_index()
     tables = {
         "cities": cities,
         "scores": agg.rename_axis("entity").reset_index(),
