@@ -135,39 +135,25 @@ def _workbook_with_error_cells(path) -> None:
     tmp.unlink()
 
 
-def test_excel_error_cells_are_rejected_all_at_once(store, tmp_path, capsys):
-    _workbook_with_error_cells(tmp_path / "err.xlsx")
-    line = rejected(capsys, ["import", "err.xlsx", "--year", "2024", "--store", "s.duckdb"], store)
-    assert "3 bad cell(s)" in line
-    for row, text in ((4, "#REF!"), (5, "#DIV/0!"), (7, "#N/A")):
-        assert f"sheet '表1', row {row}, column '专利授权量(件)' (B): '{text}' (an Excel error value" in line
+def _xlsx_bytes(tmp_path) -> bytes:
+    _workbook_with_error_cells(tmp_path / "made.xlsx")
+    return (tmp_path / "made.xlsx").read_bytes()
 
 
-def test_excel_error_cells_flagged_keep_their_text(store, tmp_path, capsys):
-    _workbook_with_error_cells(tmp_path / "err.xlsx")
-    args = ["import", "err.xlsx", "--year", "2024", "--store", "s.duckdb", "--on-bad-cell", "flag"]
-    assert main(args) == 0
-    out = capsys.readouterr().out
-    assert "3 bad cell(s) stored as missing" in out and "B5: '#DIV/0!'" in out
-    with Store(str(store), read_only=True) as st:
-        obs = st.observations(all_rows=True)
-    got = {r.entity: (r.value, r.flags, r.raw, r.note) for r in obs.itertuples() if r.year == 2024}
-    assert got["shenzhen"][:3] == (1.0, "", "1")
-    for city, text in (("hangzhou", "#REF!"), ("guangzhou", "#DIV/0!"), ("wuhan", "#N/A")):
-        value, flags, raw, note = got[city]
-        assert value != value and (flags, raw) == ("bad", text) and "an Excel error value" in note
-    assert got["nanjing"][1:3] == ("NA", "")  # an empty cell stays a plain missing value
-
-
-WORKBOOKS = {"xls": workbooks.xls_bytes, "xlsb": workbooks.xlsb_bytes, "ods": workbooks.ods_bytes}
+WORKBOOKS = {
+    "xlsx": _xlsx_bytes,
+    "xls": lambda _: workbooks.xls_bytes(),
+    "xlsb": lambda _: workbooks.xlsb_bytes(),
+    "ods": lambda _: workbooks.ods_bytes(),
+}
 
 
 @pytest.mark.parametrize("fmt", sorted(WORKBOOKS))
-def test_error_cells_in_xls_xlsb_ods_are_rejected_all_at_once(store, tmp_path, capsys, fmt):
-    """python-calamine reads error cells in .xls, .xlsb and .ods as empty text: they imported as missing values
-    without a flag. The workbooks (tests/ingest/workbooks.py) hold 杭州 #REF! (B4), 广州 #DIV/0! (B5), 武汉 #N/A
-    (B7) on sheet 表1."""
-    (tmp_path / f"err.{fmt}").write_bytes(WORKBOOKS[fmt]())
+def test_excel_error_cells_are_rejected_all_at_once(store, tmp_path, capsys, fmt):
+    """python-calamine reads error cells as empty text: they imported as missing values without a flag. Each
+    workbook (.xlsx: :func:`_workbook_with_error_cells`; the others: tests/ingest/workbooks.py) holds 杭州 #REF!
+    (B4), 广州 #DIV/0! (B5), 武汉 #N/A (B7) on sheet 表1."""
+    (tmp_path / f"err.{fmt}").write_bytes(WORKBOOKS[fmt](tmp_path))
     line = rejected(capsys, ["import", f"err.{fmt}", "--year", "2024", "--store", "s.duckdb"], store)
     assert "3 bad cell(s)" in line
     for row, text in ((4, "#REF!"), (5, "#DIV/0!"), (7, "#N/A")):
@@ -175,8 +161,8 @@ def test_error_cells_in_xls_xlsb_ods_are_rejected_all_at_once(store, tmp_path, c
 
 
 @pytest.mark.parametrize("fmt", sorted(WORKBOOKS))
-def test_error_cells_in_xls_xlsb_ods_flagged_keep_their_text(store, tmp_path, capsys, fmt):
-    (tmp_path / f"err.{fmt}").write_bytes(WORKBOOKS[fmt]())
+def test_excel_error_cells_flagged_keep_their_text(store, tmp_path, capsys, fmt):
+    (tmp_path / f"err.{fmt}").write_bytes(WORKBOOKS[fmt](tmp_path))
     args = ["import", f"err.{fmt}", "--year", "2024", "--store", "s.duckdb", "--on-bad-cell", "flag"]
     assert main(args) == 0
     out = capsys.readouterr().out
