@@ -392,3 +392,116 @@ def test_zones_without_a_city_name_and_inside_abbreviations(ex):
 def test_other_currencies_are_not_yuan(ex):
     cands = list(ex.extract_chunks(["澳门去年本地生产总值为4033亿澳门元。"]))
     assert [(c.indicator, c.unit, c.status) for c in cands] == [("", "澳门元", "proposed")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ningbo's GDP rose 5.4 percent year-on-year to 1.81 trillion yuan in 2024.",
+            [("宁波", "gdp_growth", 5.4, "%", 2024, "growth"), ("宁波", "gdp", 1.81e12, "元", 2024, "level")],
+        ),
+        (
+            "Hefei's economy grew 6.1 per cent in 2024.",
+            [("合肥", "gdp_growth", 6.1, "%", 2024, "growth")],
+        ),
+        (
+            "Dongguan's R&D spending totaled RMB 48.2 billion in 2024, accounting for 4.1 percent of its GDP.",
+            [
+                ("东莞", "rd_expenditure", 4.82e10, "元", 2024, "level"),
+                ("东莞", "rd_intensity", 4.1, "%", 2024, "share"),
+            ],
+        ),
+        (
+            "In 2024 Wuxi's GDP expanded 5.2% and Changzhou's climbed 6.1%.",
+            [
+                ("无锡", "gdp_growth", 5.2, "%", 2024, "growth"),
+                ("常州", "gdp_growth", 6.1, "%", 2024, "growth"),
+            ],
+        ),
+    ],
+)
+def test_english_percent_words_and_growth_verbs(ex, text, expected):
+    # "percent" / "per cent" are the unit % (they were bare numbers, so the growth was lost); expanded, climbed
+    # are growth verbs like rose and grew
+    assert got(ex, text) == expected
+
+
+def test_percentage_points_are_a_change_not_a_percent():
+    from innoscope.ingest.claims.numbers import find_figures
+
+    (f,) = find_figures("up 0.3 percentage points")
+    assert (f.value, f.unit) == (0.3, "pp")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "南山区国家高新技术企业达到4800家，连续多年居深圳各区首位。",
+            [
+                ("南山区", "high_tech_enterprises", 4800.0, "家", None, "level"),
+                ("南山区", "high_tech_enterprises_rank", 1.0, "rank", None, "rank"),
+            ],
+        ),
+        (
+            "昆山市地区生产总值超过5000亿元，位居全国百强县之首。",
+            [
+                ("昆山市", "gdp", 5e11, "元", None, "level"),
+                ("昆山市", "gdp_rank", 1.0, "rank", None, "rank"),
+            ],
+        ),
+        (
+            "2024年，常州研发投入强度3.5%，居长三角城市第六。",
+            [
+                ("常州", "rd_intensity", 3.5, "%", 2024, "share"),  # a percent of a percent series
+                ("常州", "rd_intensity_rank", 6.0, "rank", 2024, "rank"),
+            ],
+        ),
+    ],
+)
+def test_rank_with_any_short_scope_between_verb_and_ordinal(ex, text, expected):
+    assert got(ex, text) == expected
+
+
+def test_first_place_word_without_a_rank_verb_is_no_rank(ex):
+    # 首位 after 放在 (put first) is not a rank: no verb of ranking is written
+    assert got(ex, "苏州把科技创新放在首位，高新技术企业1.6万家。") == [
+        ("苏州", "high_tech_enterprises", 16000.0, "家", None, "level")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "朝阳区2024年独角兽企业31家，约占北京市的三成。",
+            [
+                ("朝阳区", "unicorns", 31.0, "家", 2024, "level"),
+                ("朝阳区", "unicorns_share", 30.0, "%", 2024, "share"),
+            ],
+        ),
+        (
+            "佛山的国家高新技术企业中，顺德区占比超过四成。",
+            [("顺德区", "high_tech_enterprises_share", 40.0, "%", None, "share")],
+        ),
+    ],
+)
+def test_shares_in_tenths(ex, text, expected):
+    assert got(ex, text) == expected
+
+
+def test_cheng_in_words_is_no_share(ex):
+    # 成为, 成都, 完成, 建成: 成 after a numeral only in 九成 etc. after 占/约/近/超过
+    assert got(ex, "成都完成三成改造任务后成为试点，高新技术企业1.3万家。") == [
+        ("成都", "high_tech_enterprises", 13000.0, "家", None, "level")
+    ]
+
+
+def test_the_whole_after_zhan_owns_no_rank_after_it(ex):
+    # 北京市 after 约占 is the whole of the share; the rank after it is still 朝阳区's
+    assert got(ex, "朝阳区独角兽企业31家，约占北京市的三成，位列全国区县第二。") == [
+        ("朝阳区", "unicorns", 31.0, "家", None, "level"),
+        ("朝阳区", "unicorns_share", 30.0, "%", None, "share"),
+        ("朝阳区", "unicorns_rank", 2.0, "rank", None, "rank"),
+    ]

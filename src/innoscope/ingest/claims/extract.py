@@ -170,7 +170,7 @@ _COMPARED_BEFORE = (
     *("仅次于", "次于", "超越", "超过", "高于", "低于", "不及", "落后于", "领先于", "领先", "比", "较"),
     *("second only to", "behind", "ahead of", "than", "surpassing", "overtaking", "outpacing"),
 )
-_IS_BEFORE = ("是", "为", "相当于")
+_IS_BEFORE = ("是", "为", "相当于", "占")
 _DIFFERENCE_RE = re.compile(
     r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
 )

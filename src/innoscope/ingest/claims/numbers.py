@@ -10,7 +10,7 @@ Grammar (on the matching text of :mod:`.document`: Simplified, half-width digits
     magnitude := 千 | 万 | 十万 | 百万 | 千万 | 亿 | 十亿 | 百亿 | 千亿 | 万亿
     scale     := thousand | million | billion | trillion
 
-A share written in words is a percent (三分之一 = 33.33 %, 占一半 = 50 %). A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` / ``3500家至3800家`` / ``1.2万—1.5万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
+A share written in words is a percent (三分之一 = 33.33 %, 占一半 = 50 %, 约六成 = 60 %). A range ``2-3个`` / ``2至3家`` / ``1.5万至2万家`` / ``3500家至3800家`` / ``1.2万—1.5万家`` gives its lower end with :attr:`Figure.high` set. The value is the number times
 its magnitude, in the base unit (``2236.6亿元`` = 2.2366e11 元; ``46.1万人年`` = 461000 人年). Numbers that are
 dates or durations (``2024年``, ``10年``, ``3个月``), ordinals (``第三``) and digits inside words (``5G``,
 ``985高校``) are not figures. A Chinese numeral is a figure only with a unit and, when it is one character,
@@ -116,7 +116,8 @@ _FRACTION_RE = re.compile(
 every character); 一半 is read as its 一 followed by 半."""
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
-    r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?",
+    r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?"
+    r"(?:\s?(?P<pct>percentage points?|per ?cent\b|pct\b))?",
     re.IGNORECASE,
 )
 _AFTER_NOT_FIGURE = re.compile(
@@ -262,6 +263,19 @@ def _fractions(text: str) -> list[re.Match[str]]:
     return list(_FRACTION_RE.finditer(text))
 
 
+_TENTHS_RE = re.compile(r"[一二三四五六七八九]成(?![为都功果长本立交效绩员果熟型])")
+_TENTHS_AFTER = frozenset("占近超约逾的过达有足比")
+
+
+def _tenths(text: str) -> list[Figure]:
+    """六成 = 60 %: a share in tenths, after 占, 约, 近, 超过, 逾, 的, 达, 有, 不足 or 占比 (成为, 成都, 完成 are words)."""
+    return [
+        Figure(m.start(), m.end(), 10.0 * ("一二三四五六七八九".index(text[m.start()]) + 1), "%")
+        for m in _TENTHS_RE.finditer(text)
+        if m.start() and text[m.start() - 1] in _TENTHS_AFTER
+    ]
+
+
 def _fraction(m: re.Match[str]) -> Figure:
     """三分之一 = 33.33 %, 一半 (after 占/近/超/约) = 50 %: a share written in words."""
     if m.group(0) == "一半":
@@ -292,6 +306,8 @@ def find_figures(text: str) -> list[Figure]:
         for m in _lone_magnitudes(text)
     ]
     out += [_fraction(m) for m in _fractions(text)]
+    if "成" in text:
+        out += _tenths(text)
     out.sort(key=lambda f: f.start)
     return _english(text, _join_ranges(text, out))
 
@@ -323,7 +339,8 @@ def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
 
 
 def _english(text: str, figures: list[Figure]) -> list[Figure]:
-    """Replace bare figures followed by an English scale or currency (``223.66 billion``, ``RMB 66.7 bn``)."""
+    """Replace bare figures followed by an English scale, currency or percent (``223.66 billion``, ``RMB 66.7 bn``,
+    ``5.8 percent``, ``5.8 per cent``, ``0.3 percentage points``)."""
     if not any(f.bare for f in figures):
         return figures
     out = []
@@ -335,12 +352,14 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         m = _EN_RE.match(text, cur.start()) if cur is not None else None
         if m is None or m.start("num") != f.start:
             m = _EN_RE.match(text, f.start)
-        if m is None or not (m["scale"] or m["cur"] or m["cur2"]):
+        if m is None or not (m["scale"] or m["cur"] or m["cur2"] or m["pct"]):
             out.append(f)
             continue
         scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
         currency = (m["cur"] or m["cur2"] or "").lower()
         unit = "美元" if currency in ("$", "us$", "dollars", "us dollars") else "元" if currency else None
+        if m["pct"] and not currency and not m["scale"]:
+            unit = "pp" if m["pct"].lower().startswith("percentage") else "%"
         out.append(
             Figure(
                 m.start() if m["cur"] else f.start,

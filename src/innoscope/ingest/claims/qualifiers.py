@@ -65,7 +65,9 @@ _LOWER_AFTER = ("以上", "+")
 _UPPER_AFTER = ("以下",)
 _GROWTH_RE = re.compile(
     r"(?:同比|比上年|较上年|比去年|年均|累计)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|"
-    r"growth of|grew by|grew|increased by|increase of|up by|up|rose by|rose|fell by|fell|down by|down)"
+    r"growth of|grew by|grew|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
+    r"expanded by|expanded|climbed by|climbed|jumped by|jumped|surged by|surged|gained|declined by|declined|"
+    r"dropped by|dropped|decreased by|decreased)"
     r"(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
 _CHANGE_RE = re.compile(
@@ -280,7 +282,32 @@ def find_ranks(text: str) -> list[RankMention]:
         scope = m["scope"] or _english_scope(text, m)
         out.append(RankMention(m.start(), m.end(), r, scope))
         out += _continued(text, m.end(), scope)
-    return _distinct(out)
+    return _distinct(_with_free_scopes(text, out))
+
+
+_FREE_SCOPE_RE = re.compile(
+    r"(?P<pre>位居|位列|稳居|居于|跃居|名列|排名|排在|位于|居)"
+    r"(?P<scope>[^\d\s，。；,;：:！？!?“”\"第居位列排]{2,14}?)"
+    r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?|(?P<top>首位|之首|榜首))"
+)
+
+
+def _with_free_scopes(text: str, ranks: list[RankMention]) -> list[RankMention]:
+    """Ranks whose scope is any short phrase between the rank verb and the ordinal (居广州各区首位, 位列全国区县之首,
+    位居福建省县域经济首位, 居长三角城市第三): :data:`_RANK_RE` names its scopes, this takes the phrase as written.
+    Only where no rank was read; a verb is required, so 首位 alone stays no rank."""
+    if "首" not in text and "第" not in text:
+        return ranks
+    taken = [(r.start, r.end) for r in ranks]
+    out = list(ranks)
+    for m in _FREE_SCOPE_RE.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        r = 1.0 if m["top"] else _cn_ordinal(m["n"])
+        if r is None or _NOT_RANK_AFTER_RE.match(text, m.end()):
+            continue
+        out.append(RankMention(m.start(), m.end(), r, m["scope"]))
+    return sorted(out, key=lambda x: x.start) if len(out) > len(ranks) else ranks
 
 
 _NOT_RANK_AFTER_RE = re.compile(r"梯队|方阵|阵营|批|届|期|次")
