@@ -482,6 +482,10 @@ def test_first_place_word_without_a_rank_verb_is_no_rank(ex):
             ],
         ),
         (
+            "南海区的高新技术企业占佛山全市的两成。",
+            [("南海区", "high_tech_enterprises_share", 20.0, "%", None, "share")],
+        ),
+        (
             "佛山的国家高新技术企业中，顺德区占比超过四成。",
             [("顺德区", "high_tech_enterprises_share", 40.0, "%", None, "share")],
         ),
@@ -504,4 +508,49 @@ def test_the_whole_after_zhan_owns_no_rank_after_it(ex):
         ("朝阳区", "unicorns", 31.0, "家", None, "level"),
         ("朝阳区", "unicorns_share", 30.0, "%", None, "share"),
         ("朝阳区", "unicorns_rank", 2.0, "rank", None, "rank"),
+    ]
+
+
+def test_respectively_heading_its_clause_refers_to_the_clauses_before(ex):
+    # 分别 with no series of its own: the growths are those of the two clauses before, in order
+    assert got(ex, "2024年，合肥高新技术企业8000家，独角兽企业12家，分别增长15%和20%。") == [
+        ("合肥", "high_tech_enterprises", 8000.0, "家", 2024, "level"),
+        ("合肥", "unicorns", 12.0, "家", 2024, "level"),
+        ("合肥", "high_tech_enterprises_growth", 15.0, "%", 2024, "growth"),
+        ("合肥", "unicorns_growth", 20.0, "%", 2024, "growth"),
+    ]
+    # a clause of a series no id names keeps its growth unnamed (proposed), not the other clause's
+    assert got(ex, "2024年，长沙高新技术企业7000家，科技型中小企业1.2万家，分别增长11%和19%。") == [
+        ("长沙", "high_tech_enterprises", 7000.0, "家", 2024, "level"),
+        ("长沙", "high_tech_enterprises_growth", 11.0, "%", 2024, "growth"),
+    ]
+
+
+def test_english_sentence_ending_with_its_year(ex):
+    assert got(ex, "Xiamen's R&D spending was RMB 31.2 billion, or 3.4 percent of GDP, in 2024.") == [
+        ("厦门", "rd_expenditure", 3.12e10, "元", 2024, "level"),
+        ("厦门", "rd_intensity", 3.4, "%", 2024, "share"),
+    ]
+    # a year after "from" is the base's, not the figure's
+    assert got(ex, "Hangzhou had 15,000 high-tech firms, up from 12,000 in 2022.") == [
+        ("杭州", "high_tech_enterprises", 15000.0, "家", None, "level")
+    ]
+
+
+def test_a_percent_written_as_rd_spending_is_the_intensity(ex):
+    # the lexicon's `percent`: R&D input was 3.1% is the intensity, and the growth right after it is the
+    # intensity's; after 占 a percent stays a share of the spending
+    assert got(ex, "Ningbo's R&D investment stood at 3.1%, up 0.2% year on year.") == [
+        ("宁波", "rd_intensity", 3.1, "%", None, "share"),
+        ("宁波", "rd_intensity_growth", 0.2, "%", None, "growth"),
+    ]
+    assert got(ex, "2024年，宁波研发投入占全省的16%。") == [
+        ("宁波", "rd_expenditure_share", 16.0, "%", 2024, "share")
+    ]
+
+
+def test_clause_opening_with_a_total_after_several_places_is_no_ones(ex):
+    assert got(ex, "江北区、渝中区的高新技术企业分别为900家和500家，合计占重庆全市的三成左右。") == [
+        ("江北区", "high_tech_enterprises", 900.0, "家", None, "level"),
+        ("渝中区", "high_tech_enterprises", 500.0, "家", None, "level"),
     ]

@@ -121,6 +121,7 @@ _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
+_EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
 _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
 _COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
@@ -153,6 +154,7 @@ _PROPOSE_STRIP_RE = re.compile(
 _SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
 _IS_RE = re.compile(r"是|为|相当于")
 _OF_WHOLE_RE = re.compile(r"占|相当于")
+_OF_WHOLE_WORD_RE = re.compile(r"占|相当于|比重|比例|share|accounting|accounted|of\b", re.IGNORECASE)
 _FUNCTION_WORDS_RE = re.compile(
     r"其中|同比|比上年末?|较上年末?|比去年|较去年|上年|去年|今年|全年|年末|年底|年初|截至|截止|全市|我市|该市|本市|"
     r"共有|拥有|达到|首次|实现|完成|累计|总数|总量|数量|合计|占比|比重|左右|以上|年均|平均|每年|按年|初步核算|据统计|"
@@ -174,6 +176,7 @@ _IS_BEFORE = ("是", "为", "相当于", "占")
 _DIFFERENCE_RE = re.compile(
     r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
 )
+_TOTAL_HEAD_RE = re.compile(r"\s?(?:合计|共计|总计|合共|加起来|together|combined)")
 _GROUP_TRIGGER_RE = re.compile(r"[合共总加]|together|combined", re.IGNORECASE)
 _GROUP_TOTAL_RE = re.compile(
     r"(?:[两二三四五六七八九十\d]|几)\s?(?:市|地|城|区|省|县)(?:的)?[^，,。；;]{0,16}(?:合计|合共|共计|总计|总和|加起来|总数|总量|共)"
@@ -615,10 +618,18 @@ class _Sentence:
         before = self.norm[cs:start]
         if _GROUP_TRIGGER_RE.search(before) and _GROUP_TOTAL_RE.search(before):
             return True
+        if _TOTAL_HEAD_RE.match(before) and self._respective_places_before(cs):
+            return True
         m = _DIFFERENCE_RE.search(before) if "比" in before else None
         return m is not None and any(
             p.start == cs + m.end("than") and p.place not in ("", "*") for p in self.places
         )
+
+    def _respective_places_before(self, cs: int) -> bool:
+        """Whether the sentence lists several places before ``cs`` (江宁区、雨花台区……分别为……，合计占……: the
+        clause that opens with 合计 is the list's total)."""
+        named = {p.place for p in self.places if self.s0 <= p.start < cs and p.place not in ("", "*")}
+        return len(named) > 1
 
     def compared(self) -> set[int]:
         """Indices of the places a sentence compares with (仅次于北京、上海, 超越北京, 是无锡的2.3倍, 比无锡多,
@@ -761,9 +772,44 @@ class _Sentence:
         out: dict[int, PhraseMention | None] = {}
         for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, self.s1):
             items = self._series_items(m.start())
-            for f, p in zip(self._group_after(m.end(), len(items)) if items else [], items, strict=False):
+            group = self._group_after(m.end(), len(items)) if items else []
+            if not items:
+                group, items = self._clauses_before(m.start())
+            for f, p in zip(group, items, strict=False):
                 out.setdefault(f.start, p)
         return out
+
+    def _list_after(self, pos: int) -> list[Figure]:
+        """The figures written as a list right after ``pos`` (增长10.5%和18.2%), however many."""
+        group: list[Figure] = []
+        for f in self.figures:
+            if f.start <= pos:
+                continue
+            if group and not _LIST_SEP_RE.match(self.norm[group[-1].end : f.start]):
+                break
+            group.append(f)
+        return group
+
+    def _clauses_before(self, pos: int) -> tuple[list[Figure], list[PhraseMention | None]]:
+        """A 分别 heading its clause refers to the clauses before it, one figure each (高新技术企业总数达到7720家，
+        科技型中小企业1.3万家，分别比上年增长10.5%和18.2%): the list after it and each clause's series, in order
+        (None for a clause no phrase names); ([], []) when the clauses do not pair up one to one."""
+        cs = self.clause_start(pos)
+        if any(cs <= p.start < pos for p in self.phrases) or cs <= self.s0:
+            return [], []
+        group = self._list_after(pos)
+        series: list[PhraseMention | None] = []
+        end = cs
+        for _ in group:
+            start = self.clause_start(end - 1)
+            figs = [f for f in self.figures if start <= f.start < end and not f.bare]
+            if len(figs) != 1 or start < self.s0 or end <= self.s0:
+                return [], []
+            series.append(
+                next((p for p in reversed(self.phrases) if start <= p.start and p.end <= figs[0].start), None)
+            )
+            end = start
+        return (group, series[::-1]) if len(group) > 1 else ([], [])
 
     def _list_gap(self, a: int, b: int) -> bool:
         """Whether two figures are neighbours in a list: only a separator, a place and parentheses between them
@@ -904,6 +950,15 @@ class _Sentence:
         for y in self.years:
             if y.start >= start and not y.base and self.clause_start(y.start) == cs:
                 return y.year, y.source
+        later = {y.year: y for y in self.years if y.start >= start and y.end <= self.s1 and not y.base}
+        if len(later) == 1:
+            y = next(iter(later.values()))
+            gap = self.norm[start : y.start]
+            if gap.isascii() and _EN_BASE_RE.search(gap) is None:
+                return (
+                    y.year,
+                    y.source,
+                )  # an English sentence ending with its year (…, 3.3 percent of GDP, in 2024.)
         if self.carried is not None:
             return self.carried.year, f"earlier sentence: {self.carried.source}"
         if self.ctx.title_year is not None and not self.in_title:
@@ -1035,11 +1090,29 @@ class _Sentence:
             out_unit = ind.unit
         if kind in ("level", "share") and ind.unit in _DIMENSIONLESS and f.unit is None:
             out_unit = ind.unit
+        if ind.percent and self._of_percent(hit, kind, unit, f, before):
+            series = ind.percent if kind == "share" else f"{ind.percent}_growth"
         if kind == "level" and "每平方公里" in before:
             series, out_unit = f"{ind.id}_per_km2", f"{unit}/km²"
         in_sentence = hit.start >= self.s0
         phrase = self.text[hit.start : hit.end] if in_sentence else hit.phrase
         return series, out_unit, phrase, "lexicon" if in_sentence else "lexicon (title)"
+
+    def _of_percent(self, hit: PhraseMention, kind: str, unit: str, f: Figure, before: str) -> bool:
+        """Whether a percent named by a series with a ``percent`` series is of that one: a share written as the
+        series' value (R&D input was 3.68%), not after 占/比重/of (a share of a whole), and a growth right after
+        such a percent (…3.68%, increased by 0.11%: the intensity's growth)."""
+        if unit not in _SHARE_UNITS:
+            return False
+        if kind == "share":
+            return _OF_WHOLE_WORD_RE.search(before) is None
+        if kind != "growth":
+            return False
+        prev = next((g for g in reversed(self.figures) if hit.end <= g.start and g.end <= f.start), None)
+        if prev is None or prev.unit not in _SHARE_UNITS:
+            return False
+        gap = self.norm[hit.end : prev.start]
+        return _OF_WHOLE_WORD_RE.search(gap) is None and kind_of(prev.unit, gap) == "share"
 
     def _figure(
         self, f: Figure, resp: dict[int, str], units: dict[int, str], kinds: dict[int, str], seen: Seen

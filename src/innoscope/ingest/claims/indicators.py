@@ -2,7 +2,8 @@
 
 Each entry: ``id``, ``unit`` (base unit of a level of the series), Chinese phrases ``zh`` (Simplified), English
 phrases ``en`` (matched case-insensitively as whole words), optional ``growth``/``rank`` ids (default
-``<id>_growth``, ``<id>_rank``), ``cumulative`` (the series of a figure stated with 累计/总数) and ``scope`` (of a
+``<id>_growth``, ``<id>_rank``), ``cumulative`` (the series of a figure stated with 累计/总数), ``percent`` (the series a percent written as
+this series' value is: R&D input was 3.68% is the R&D intensity; a percent after 占 stays a share) and ``scope`` (of a
 ranking series: a rank stated in another scope, 全国第5 of a global ranking, names no id). Longest phrase first, so 人工智能相关企业 is not read as 人工智能企业. A user
 lexicon (same format) extends or overrides the bundled one by id.
 
@@ -44,6 +45,7 @@ class Indicator:
     rank: str = ""
     cumulative: str = ""
     scope: str = ""  # the scope of a ranking series (全球: a rank among the world's cities)
+    percent: str = ""  # the series a bare percent of this one is (R&D input was 3.68%: the R&D intensity)
     after: tuple[str, ...] = ()  # ids whose phrase must come before a relative phrase (zh_after, en_after)
 
     def series(self, kind: str) -> str:
@@ -125,6 +127,7 @@ class Lexicon:
                 str(r.get("rank") or ""),
                 str(r.get("cumulative") or ""),
                 str(r.get("scope") or ""),
+                str(r.get("percent") or ""),
             )
             if r.get("after"):
                 relative.append(

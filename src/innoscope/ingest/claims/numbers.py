@@ -263,14 +263,19 @@ def _fractions(text: str) -> list[re.Match[str]]:
     return list(_FRACTION_RE.finditer(text))
 
 
-_TENTHS_RE = re.compile(r"[一二三四五六七八九]成(?![为都功果长本立交效绩员果熟型])")
+_TENTHS_RE = re.compile(r"[一二两三四五六七八九]成(?![为都功果长本立交效绩员果熟型])")
 _TENTHS_AFTER = frozenset("占近超约逾的过达有足比")
 
 
 def _tenths(text: str) -> list[Figure]:
     """六成 = 60 %: a share in tenths, after 占, 约, 近, 超过, 逾, 的, 达, 有, 不足 or 占比 (成为, 成都, 完成 are words)."""
     return [
-        Figure(m.start(), m.end(), 10.0 * ("一二三四五六七八九".index(text[m.start()]) + 1), "%")
+        Figure(
+            m.start(),
+            m.end(),
+            10.0 * ("一二三四五六七八九".index(text[m.start()].replace("两", "二")) + 1),
+            "%",
+        )
         for m in _TENTHS_RE.finditer(text)
         if m.start() and text[m.start() - 1] in _TENTHS_AFTER
     ]
