@@ -554,3 +554,11 @@ def test_clause_opening_with_a_total_after_several_places_is_no_ones(ex):
         ("江北区", "high_tech_enterprises", 900.0, "家", None, "level"),
         ("渝中区", "high_tech_enterprises", 500.0, "家", None, "level"),
     ]
+
+
+def test_share_concentrated_in_a_place_is_that_places(ex):
+    # 集中在 names the owner after the share: a district's, or no one's when a zone is written there
+    assert got(ex, "深圳的独角兽企业中，近四成集中在南山区。") == [
+        ("南山区", "unicorns_share", 40.0, "%", None, "share")
+    ]
+    assert got(ex, "无锡的高新技术企业中，约三成集中在无锡高新技术产业开发区。") == []

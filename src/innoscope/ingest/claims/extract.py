@@ -176,6 +176,7 @@ _IS_BEFORE = ("是", "为", "相当于", "占")
 _DIFFERENCE_RE = re.compile(
     r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
 )
+_SHARE_OF_AFTER_RE = re.compile(r"\s?(?:的企业|的)?\s?(?:集中在|集中于|分布在|分布于|位于|落户)")
 _TOTAL_HEAD_RE = re.compile(r"\s?(?:合计|共计|总计|合共|加起来|together|combined)")
 _GROUP_TRIGGER_RE = re.compile(r"[合共总加]|together|combined", re.IGNORECASE)
 _GROUP_TOTAL_RE = re.compile(
@@ -624,6 +625,16 @@ class _Sentence:
         return m is not None and any(
             p.start == cs + m.end("than") and p.place not in ("", "*") for p in self.places
         )
+
+    def _place_after(self, pos: int) -> list[str]:
+        """The place written right after a share's 集中在/位于 (近两成集中在南山区: 南山区's share), or none when a
+        zone or an unknown name is written there (近两成集中在盐城经济技术开发区: no city's)."""
+        m = _SHARE_OF_AFTER_RE.match(self.norm, pos)
+        at = m.end() if m is not None else pos
+        q = next((p for p in self.places if p.start >= at), None)
+        if q is None or q.start != at or q.place in ("", "*") or _ZONE_NAME_RE.match(self.norm, q.end):
+            return []
+        return [q.place]
 
     def _respective_places_before(self, cs: int) -> bool:
         """Whether the sentence lists several places before ``cs`` (江宁区、雨花台区……分别为……，合计占……: the
@@ -1131,6 +1142,8 @@ class _Sentence:
             unit = hit.indicator.unit
             scale = self._table_scale(unit)
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
+        if kind == "share" and _SHARE_OF_AFTER_RE.match(self.norm, f.end):
+            names = self._place_after(f.end)
         if self._between_places(cs, f.start):
             names = []
         self.fig_places[f.start], self.fig_phrase[f.start] = names, hit
