@@ -562,3 +562,44 @@ def test_share_concentrated_in_a_place_is_that_places(ex):
         ("南山区", "unicorns_share", 40.0, "%", None, "share")
     ]
     assert got(ex, "无锡的高新技术企业中，约三成集中在无锡高新技术产业开发区。") == []
+
+
+def test_pdf_lines_wrapped_inside_a_word_are_joined(ex):
+    text = (
+        "宁波市2024年国民经济和社会发展统计公报\n年末全市有效期内国家高新技\n术企业5880家，比上年增\n长9.1%。"
+    )
+    assert got(ex, text) == [
+        ("宁波", "high_tech_enterprises", 5880.0, "家", 2024, "level"),
+        ("宁波", "high_tech_enterprises_growth", 9.1, "%", 2024, "growth"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "expected"),
+    [
+        ("全市国家高新技术企\n业达到1.36万家", False, "全市国家高新技术企业达到1.36万家"),
+        # the title line, a short line, a heading and table rows keep their breaks
+        ("成都市统计公报\n全市国家高新技术企业", True, "成都市统计公报\n全市国家高新技术企业"),
+        ("科技创新\n全市国家高新技术企业", False, "科技创新\n全市国家高新技术企业"),
+        (
+            "二、科学技术和教育工作\n全市国家高新技术企业",
+            False,
+            "二、科学技术和教育工作\n全市国家高新技术企业",
+        ),
+        (
+            "城市 | 独角兽企业 | 高新技术企业\n北京 | 114家",
+            False,
+            "城市 | 独角兽企业 | 高新技术企业\n北京 | 114家",
+        ),
+        # a line ending with punctuation or a digit is a line of its own
+        (
+            "全市国家高新技术企业1.36万家。\n全市技术合同成交额",
+            False,
+            "全市国家高新技术企业1.36万家。\n全市技术合同成交额",
+        ),
+    ],
+)
+def test_join_wrapped_lines(text, first, expected):
+    from innoscope.ingest.claims.document import join_wrapped_lines
+
+    assert join_wrapped_lines(text, first=first) == expected

@@ -12,7 +12,8 @@
 * Streaming: the text is cut into chunks of about ``chunk_chars`` characters at a line end (or a 。 when a line is
   longer), so a 100 MB file is read with bounded memory; a figure's sentence never spans two chunks.
 * Clean-up (:func:`clean`): pinyin annotations (``產(chǎn)業``) and zero-width characters removed
-  (:func:`~innoscope.ingest.text.strip_pinyin_annotations`). Offsets (``start``, ``end``) are into this cleaned
+  (:func:`~innoscope.ingest.text.strip_pinyin_annotations`), lines of PDF text wrapped inside a word joined
+  (:func:`join_wrapped_lines`). Offsets (``start``, ``end``) are into this cleaned
   text, counted from the start of the document.
 * Matching text (:func:`fold`): the cleaned text with the same length, Traditional -> Simplified (OpenCC t2s),
   full-width forms (U+FF01-FF5E, ideographic space) -> ASCII, so rules see one script and every offset stays
@@ -35,7 +36,7 @@ from innoscope.ingest.encoding import detect_encoding, normalise_encoding, whole
 from innoscope.ingest.text import strip_pinyin_annotations
 from innoscope.model.errors import DataError
 
-__all__ = ["clean", "fold", "fold_reference", "iter_text"]
+__all__ = ["clean", "fold", "fold_reference", "iter_text", "join_wrapped_lines"]
 
 CHUNK_CHARS = 1 << 20
 _SAMPLE = 1 << 18
@@ -108,10 +109,47 @@ def fold_reference(text: str) -> str:
     return conv.translate(_FOLD_EXTRA)
 
 
-def clean(text: str) -> str:
-    """Pinyin annotations and zero-width characters removed (NFC first)."""
+def clean(text: str, *, first: bool = False) -> str:
+    """Pinyin annotations and zero-width characters removed (NFC first), lines wrapped inside a word joined
+    (:func:`join_wrapped_lines`; ``first``: the text starts the document, whose first line is its title)."""
     s = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text))
-    return strip_pinyin_annotations(s)[0]
+    return join_wrapped_lines(strip_pinyin_annotations(s)[0], first=first)
+
+
+_WRAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])\n(?=[\u4e00-\u9fff])")
+_HEADING_RE = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部篇条]|[（(][一二三四五六七八九十\d]+[）)])"
+)
+_WRAPPED_MIN = 8
+
+
+def _is_table_line(text: str, line_start: int, next_start: int) -> bool:
+    """Whether the line before or after a break is a table row (cells joined with | or tabs)."""
+    nl = text.find("\n", next_start)
+    return any(c in text[line_start : nl if nl >= 0 else len(text)] for c in "|\t")
+
+
+def join_wrapped_lines(text: str, *, first: bool = False) -> str:
+    """Lines of a paragraph wrapped inside a word, as PDF text (pdftotext) writes them (国家高新技术企\n业达到1.36万家),
+    joined: a line break between two Chinese characters is dropped when the line before it holds at least
+    :data:`_WRAPPED_MIN` characters and is neither a heading (一、…, 第二章, （三）) nor the document's title (the
+    first line, with ``first``), nor a table row (cells joined with | or tabs). A line ending with punctuation, a
+    digit or a Latin letter is kept."""
+    if "\n" not in text:
+        return text
+    out, at = [], 0
+    for m in _WRAP_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if (first and line_start == 0) or m.start() - line_start < _WRAPPED_MIN:
+            continue
+        if _HEADING_RE.match(text, line_start) or _is_table_line(text, line_start, m.end()):
+            continue
+        out.append(text[at : m.start()])
+        at = m.end()
+    if not out:
+        return text
+    out.append(text[at:])
+    return "".join(out)
 
 
 class _HTMLText(HTMLParser):

@@ -230,7 +230,7 @@ class Extractor:
         offset = 0
         ctx: _Ctx | None = None
         for raw in chunks:
-            text = clean(raw)
+            text = clean(raw, first=ctx is None)
             norm = fold(text)
             if ctx is None:
                 ctx = self._context(norm, document, doc_date, subject)
