@@ -16,6 +16,7 @@ of a share series or after 占, 来自, 比重, 占比); ``level`` otherwise. �
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -298,11 +299,12 @@ def _with_free_scopes(text: str, ranks: list[RankMention]) -> list[RankMention]:
     Only where no rank was read; a verb is required, so 首位 alone stays no rank."""
     if "首" not in text and "第" not in text:
         return ranks
-    taken = [(r.start, r.end) for r in ranks]
+    starts = [r.start for r in ranks]
     out = list(ranks)
     for m in _FREE_SCOPE_RE.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
+        i = bisect.bisect_left(starts, m.end())
+        if i and ranks[i - 1].end > m.start():
+            continue  # overlaps the last rank starting before its end (ranks do not nest)
         r = 1.0 if m["top"] else _cn_ordinal(m["n"])
         if r is None or _NOT_RANK_AFTER_RE.match(text, m.end()):
             continue
