@@ -603,3 +603,53 @@ def test_join_wrapped_lines(text, first, expected):
     from innoscope.ingest.claims.document import join_wrapped_lines
 
     assert join_wrapped_lines(text, first=first) == expected
+
+
+def test_last_year_in_a_dated_title_gives_the_year(ex):
+    from datetime import date
+
+    text = "星島日報 2025-02-10：無錫去年高企淨增逾千家\n無錫全市高新技術企業總數達1.0萬家"
+    assert got(ex, text, doc_date=date(2025, 2, 10)) == [
+        ("无锡", "high_tech_enterprises", 10000.0, "家", 2024, "level")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "力争到2028年，全市高新技术企业达到1万家，研发投入强度达到3.5%。",
+        "按照规划，长沙2027年高新技术企业数量将超过1万家。",
+        "Hefei aims to have 10,000 high-tech enterprises by 2027.",
+    ],
+)
+def test_targets_are_no_values(ex, text):
+    assert got(ex, "合肥科技创新行动方案\n" + text) == []
+
+
+def test_a_preliminary_value_is_a_value(ex):
+    # 预计 in a communiqué is the year's preliminary value, not a target
+    assert got(ex, "2024年全市R&D经费支出预计达到300亿元。", subject="温州") == [
+        ("温州", "rd_expenditure", 3e10, "元", 2024, "level")
+    ]
+
+
+def test_part_of_a_year_is_not_the_years_series(ex):
+    assert got(ex, "2024年上半年，佛山地区生产总值6200亿元；全年佛山地区生产总值1.34万亿元，增长1.5%。") == [
+        ("佛山", "gdp", 1.34e12, "元", 2024, "level"),
+        ("佛山", "gdp_growth", 1.5, "%", 2024, "growth"),
+    ]
+    assert got(ex, "前三季度，东莞研发投入150亿元，同比增长8%。") == []
+
+
+def test_order_after_yixu_is_a_ranking(ex):
+    assert got(ex, "2024年研发投入强度前三的城市依序為深圳、西安、北京")[:3] == [
+        ("深圳", "rd_intensity_rank", 1.0, "rank", 2024, "rank"),
+        ("西安", "rd_intensity_rank", 2.0, "rank", 2024, "rank"),
+        ("北京", "rd_intensity_rank", 3.0, "rank", 2024, "rank"),
+    ]
+
+
+def test_share_of_local_gdp_after_rd_spending_is_the_intensity(ex):
+    assert got(ex, "澳門去年研發經費約為30億澳門元，佔本地生產總值的0.7%") == [
+        ("澳门", "rd_intensity", 0.7, "%", None, "share")
+    ]

@@ -121,6 +121,16 @@ _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
+_PERIOD_RE = re.compile(
+    r"(?P<part>上半年|下半年|前三季度|[一二三四1-4]季度|第[一二三四]季度|1\s?[-—至~]\s?(?:1[01]|[2-9])月|"
+    r"first half|second half|first quarter|first three quarters|\bH1\b|\bQ[1-4]\b)"
+    r"|(?P<year>全年|年末|年底|全年度|the whole year|full year|for the year)"
+)
+_PLANNED_RE = re.compile(
+    r"力争|目标|计划|规划|有望|争取|aims? to|aiming to|targets?\b|plans? to|will reach|is set to",
+    re.IGNORECASE,
+)
+_LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
 _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
@@ -130,7 +140,7 @@ _FOLLOW_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 _RESPECTIVE_RE = re.compile(r"分别|依次|respectively")
-_RANK_LIST_RE = re.compile(r"(?:依次为|依次是|分别是|分别为)[:：]?")
+_RANK_LIST_RE = re.compile(r"(?:依次为|依次是|依序为|依序是|分别是|分别为)[:：]?")
 _TOP_N_RE = re.compile(
     r"(?:稳居|位居|位列|排名|排在|跻身|居|列)前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
 )
@@ -245,6 +255,8 @@ class Extractor:
         phrases = self.lexicon.find(first)
         end = norm.find(first) + len(first) if first else 0
         ty = title_year(first) if first else None
+        if ty is None and d is not None and _LAST_YEAR_RE.search(first):
+            ty = d.year - 1  # 苏州去年高新企业净增逾千家 with a date: the year before the date's
         ranking = _RANKING_TITLE_RE.search(first) is not None
         unit = _TITLE_UNIT_RE.search(first)
         title_unit = (MAGNITUDE.get(unit["mag"] or "", 1.0), unit["unit"]) if unit else None
@@ -1049,6 +1061,20 @@ class _Sentence:
             return hit
         return replace(hit, indicator=UNNAMED)
 
+    def _planned(self, pos: int) -> bool:
+        """Whether a figure is a target, not a value (力争到2027年……达到8000家, 目标, 计划, aims to reach): a word of
+        planning before it in its sentence. Such a figure is proposed, under no id. 预计 is not one: a communiqué's
+        预计达到570亿元 is the year's preliminary value."""
+        return _PLANNED_RE.search(self.norm, self.s0, pos) is not None
+
+    def _part_year(self, pos: int) -> bool:
+        """Whether a figure is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the last period word
+        before it in its sentence is such a part, not 全年/年末 (a year's series takes no half-year value)."""
+        last = None
+        for m in _PERIOD_RE.finditer(self.norm, self.s0, pos):
+            last = m
+        return last is not None and last.lastgroup == "part"
+
     def _subset(self, hit: PhraseMention, start: int) -> bool:
         """A phrase restricted by a clause before it names a subset, not the series (营收亿元以上的高新技术企业超过
         900家)."""
@@ -1133,7 +1159,12 @@ class _Sentence:
         before = self.norm[cs : f.start]
         kind = kinds.get(f.start) or kind_of(unit, before)
         hit = self._figure_indicator(f, unit, kind)
-        if hit is not None and (_not_the_series(kind, before) or self._subset(hit, f.start)):
+        if hit is not None and (
+            _not_the_series(kind, before)
+            or self._subset(hit, f.start)
+            or self._planned(f.start)
+            or self._part_year(f.start)
+        ):
             hit = replace(hit, indicator=UNNAMED)
         scale = 1.0
         if unit is None:
@@ -1283,6 +1314,8 @@ class _Sentence:
         names = names if names is not None else self._rank_places(r)
         if hit is not None and hit.indicator.scope and r.scope not in ("", hit.indicator.scope, "世界"):
             hit = replace(hit, indicator=UNNAMED)  # 全国第5 of a global ranking
+        if hit is not None and self._planned(r.start):
+            hit = replace(hit, indicator=UNNAMED)
         series, phrase, status = self._rank_series(hit, r.start)
         year, ysrc = self.year_of(r.start)
         row = {
@@ -1338,7 +1371,9 @@ class _Sentence:
         yield from self._ranged()
         seg = self.norm[self.s0 : self.s1]
         for m in (
-            _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1) if "依次" in seg or "分别" in seg else ()
+            _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1)
+            if "依次" in seg or "依序" in seg or "分别" in seg
+            else ()
         ):
             if m.group(0).startswith("分别") and not _RANKING_WORD_RE.search(self.norm, self.s0, m.start()):
                 continue  # 超过千亿元的地市有2个，分别为深圳和广州: members, not an order
