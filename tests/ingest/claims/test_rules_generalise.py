@@ -653,3 +653,27 @@ def test_share_of_local_gdp_after_rd_spending_is_the_intensity(ex):
     assert got(ex, "澳門去年研發經費約為30億澳門元，佔本地生產總值的0.7%") == [
         ("澳门", "rd_intensity", 0.7, "%", None, "share")
     ]
+
+
+def test_table_header_under_a_title_names_the_columns_and_their_units(ex):
+    # the header is the second line: bare numbers take its columns' series, and 亿元 in a header cell scales
+    text = "2024年部分城市创新指标\n城市 | 研发投入强度（%） | 高新技术企业（家） | 研发投入(亿元)\n嘉兴 | 3.4 | 3010 | 250.7"
+    assert got(ex, text) == [
+        ("嘉兴", "rd_intensity", 3.4, "%", 2024, "level"),
+        ("嘉兴", "high_tech_enterprises", 3010.0, "家", 2024, "level"),
+        ("嘉兴", "rd_expenditure", 2.507e10, "元", 2024, "level"),
+    ]
+
+
+def test_serial_and_growth_columns(ex):
+    # 序号 counts rows (no figure); 增速 holds growth rates of the series the title (or the column to the left) names
+    text = "附表 2024年各市技术合同成交额（亿元）\n序号 | 地区 | 成交额 | 增速(%)\n1 | 烟台 | 320.5 | 12.4"
+    assert got(ex, text) == [
+        ("烟台", "tech_contract_turnover", 3.205e10, "元", 2024, "level"),
+        ("烟台", "tech_contract_turnover_growth", 12.4, "%", 2024, "growth"),
+    ]
+    text = "2024年\n城市 | 高新技术企业（家） | 增速（%）\n台州 | 2980 | 9.5"
+    assert got(ex, text) == [
+        ("台州", "high_tech_enterprises", 2980.0, "家", 2024, "level"),
+        ("台州", "high_tech_enterprises_growth", 9.5, "%", 2024, "growth"),
+    ]

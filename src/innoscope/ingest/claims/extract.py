@@ -283,6 +283,7 @@ class Extractor:
         clause_ends = _clause_ends(norm)
         header: list[PhraseMention | None] = []
         header_years: list[YearMention | None] = []
+        header_units: list[tuple[float, str] | None] = []
         for k, (s0, s1) in enumerate(bounds):
             f_s, r_s, p_s = figures[fl[k] : fl[k + 1]], ranks[rl[k] : rl[k + 1]], places[pl[k] : pl[k + 1]]
             carried = _carry_year(ctx, norm, s0, years[yl[k] : yl[k + 1]])
@@ -291,8 +292,9 @@ class Extractor:
                 if not f_s:
                     header = _header(norm, s0, s1, _with_rank_heads(norm, s0, s1, phrases[il[k] : il[k + 1]]))
                     header_years = _header(norm, s0, s1, years[yl[k] : yl[k + 1]])
+                    header_units = _header_units(norm, s0, s1)
             elif not seg.isspace():
-                header, header_years = [], []
+                header, header_years, header_units = [], [], []
             if not f_s and not r_s and not _ORDER_RE.search(norm, s0, s1):
                 _remember(ctx, norm, p_s)
                 continue
@@ -301,9 +303,10 @@ class Extractor:
             if header:
                 sent.column = _columns(norm, s0, s1, f_s, header)
                 sent.column_year = _columns(norm, s0, s1, f_s, header_years)
+                sent.column_unit = _columns(norm, s0, s1, f_s, header_units)
             sent.in_title = base == 0 and s0 < ctx.title_end
             sent.table_row = "|" in seg and not any(
-                h is not None and h.indicator is not RANK_COLUMN for h in header
+                h is not None and h.indicator not in _SPECIAL_COLUMNS for h in header
             )
             sent.carried = carried
             cands = list(sent.candidates())
@@ -449,14 +452,25 @@ def _within(mentions: list[_N], starts: list[int], a: int, b: int) -> list[_N]:
 
 RANK_COLUMN = Indicator("", "rank")
 """The indicator of a table column headed 排名/名次/位次: its numbers are ranks, not figures."""
-_RANK_HEAD_RE = re.compile(r"排名|名次|位次|排序")
+SERIAL_COLUMN = Indicator("", "serial")
+"""A column headed 序号/编号: its numbers count the rows, they are no figures."""
+GROWTH_COLUMN = Indicator("", "growth")
+"""A column headed 增速/增长率/同比增长/增幅: its numbers are growth rates (percent) of the series to its left, or of
+the title's."""
+_SPECIAL_COLUMNS = (RANK_COLUMN, SERIAL_COLUMN, GROWTH_COLUMN)
+_COLUMN_HEAD_RE = re.compile(
+    r"(?P<rank>排名|名次|位次|排序)|(?P<serial>序号|编号)|(?P<growth>增速|增长率|同比增长|增幅)"
+)
+_HEAD_OF = {"rank": RANK_COLUMN, "serial": SERIAL_COLUMN, "growth": GROWTH_COLUMN}
 
 
 def _with_rank_heads(norm: str, s0: int, s1: int, phrases: list[PhraseMention]) -> list[PhraseMention]:
-    """The phrases of a header row, with a :data:`RANK_COLUMN` mention for each cell that heads a rank column."""
+    """The phrases of a header row, with a :data:`RANK_COLUMN`, :data:`SERIAL_COLUMN` or :data:`GROWTH_COLUMN`
+    mention for each cell that heads such a column (where no phrase of the lexicon is in that cell)."""
     heads = [
-        PhraseMention(m.start(), m.end(), RANK_COLUMN, m.group(0))
-        for m in _RANK_HEAD_RE.finditer(norm, s0, s1)
+        PhraseMention(m.start(), m.end(), _HEAD_OF[m.lastgroup or "rank"], m.group(0))
+        for m in _COLUMN_HEAD_RE.finditer(norm, s0, s1)
+        if not any(p.start <= m.start() < p.end for p in phrases)
     ]
     return sorted([*phrases, *heads], key=lambda p: p.start) if heads else phrases
 
@@ -466,7 +480,19 @@ def _header(norm: str, s0: int, s1: int, mentions: list[_M]) -> list[_M | None]:
     return [next((p for p in mentions if a <= p.start and p.end <= b), None) for a, b in _cells(norm, s0, s1)]
 
 
-def _columns(norm: str, s0: int, s1: int, figures: list[Figure], header: list[_M | None]) -> dict[int, _M]:
+def _header_units(norm: str, s0: int, s1: int) -> list[tuple[float, str] | None]:
+    """The unit each cell of a header row writes (研发投入(亿元) -> (1e8, 元); 高新技术企业（家）-> (1, 家))."""
+    out: list[tuple[float, str] | None] = []
+    for a, b in _cells(norm, s0, s1):
+        m = _TITLE_UNIT_RE.search(norm, a, b)
+        out.append((MAGNITUDE.get(m["mag"] or "", 1.0), m["unit"]) if m else None)
+    return out
+
+
+_T = TypeVar("_T")
+
+
+def _columns(norm: str, s0: int, s1: int, figures: list[Figure], header: list[_T | None]) -> dict[int, _T]:
     """Figure start -> the header phrase (or year) of its column, for a ``|`` row under a header with as many
     cells."""
     if not header or "|" not in norm[s0:s1]:
@@ -474,7 +500,7 @@ def _columns(norm: str, s0: int, s1: int, figures: list[Figure], header: list[_M
     cells = _cells(norm, s0, s1)
     if len(cells) != len(header):
         return {}
-    out: dict[int, _M] = {}
+    out: dict[int, _T] = {}
     for f in figures:
         k = next((i for i, (a, b) in enumerate(cells) if a <= f.start < b), None)
         h = header[k] if k is not None else None
@@ -548,6 +574,8 @@ class _Sentence:
         self.in_title = False
         self.table_row = False
         self.column_year: dict[int, YearMention] = {}
+        self.column_unit: dict[int, tuple[float, str]] = {}
+        self.growth_cells: dict[int, PhraseMention | None] = {}
         self.resp_series: dict[int, PhraseMention | None] = {}
         self.fig_places: dict[int, list[str]] = {}
         self.fig_phrase: dict[int, PhraseMention | None] = {}
@@ -989,6 +1017,19 @@ class _Sentence:
         return None, ""
 
     # -- all together ---------------------------------------------------------------------------------
+    def _special_columns(self) -> None:
+        """Numbers of a 序号 column are dropped; those of a 增速 column are growth rates of the series of the
+        nearest column to their left that a phrase heads (else of the title's)."""
+        serial = {k for k, h in self.column.items() if h.indicator is SERIAL_COLUMN}
+        growth = sorted(k for k, h in self.column.items() if h.indicator is GROWTH_COLUMN)
+        if not serial and not growth:
+            return
+        self.figures = [f for f in self.figures if f.start not in serial]
+        for k in growth:
+            left = [h for j, h in self.column.items() if j < k and h.indicator not in _SPECIAL_COLUMNS]
+            self.growth_cells[k] = left[-1] if left else self.ctx.title_phrase
+        self.column = {k: h for k, h in self.column.items() if h.indicator not in _SPECIAL_COLUMNS[1:]}
+
     def _table_ranks(self) -> None:
         """The numbers of a rank column (排名 | 城市 | 数量: 1 | 北京 | 1081) are ranks of the row's place."""
         col = [
@@ -996,6 +1037,7 @@ class _Sentence:
             for f in self.figures
             if (h := self.column.get(f.start)) is not None and h.indicator is RANK_COLUMN
         ]
+        self._special_columns()
         if not col:
             return
         self.figures = [f for f in self.figures if f not in col]
@@ -1027,6 +1069,8 @@ class _Sentence:
         """The phrase naming a figure's series: its own, its list's, its table column's (module docstring)."""
         if f.start in self.resp_series:
             return self.resp_series[f.start]
+        if f.start in self.growth_cells:
+            return self.growth_cells[f.start]
         if self.table_row and not self.column and self.ctx.title_phrase is not None:
             return self.ctx.title_phrase  # a table row without its header: the title names the series
         if kind == "share":
@@ -1045,8 +1089,10 @@ class _Sentence:
             other = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
             hit = other if other is not None and other.start >= last.end else hit
         col = self.column.get(f.start)
-        if col is not None and (kind != "level" or self._fits(col.indicator, unit, kind, f.magnitude)):
-            hit = col
+        if col is not None and (
+            kind != "level" or f.bare or self._fits(col.indicator, unit, kind, f.magnitude)
+        ):
+            hit = col  # a bare number takes its column's series (and its header's unit)
         return hit
 
     def _share_of_whole(self, start: int, hit: PhraseMention | None) -> PhraseMention | None:
@@ -1086,9 +1132,12 @@ class _Sentence:
             and _SUBSET_RE.search(self.norm, lo, hit.start) is not None
         )
 
-    def _table_scale(self, unit: str) -> float:
-        """The magnitude a table's title gives its bare numbers (部分城市技术合同成交额（亿元）: 1438.7 is 1438.7亿元),
-        when the title's unit is the series'."""
+    def _table_scale(self, unit: str, start: int) -> float:
+        """The magnitude a table's column header or title gives its bare numbers (研发投入(亿元) | 440.5, or
+        部分城市技术合同成交额（亿元）: 1438.7 is 1438.7亿元), when that unit is the series'."""
+        cu = self.column_unit.get(start)
+        if cu is not None and cu[1] == unit:
+            return cu[0]
         tu = self.ctx.title_unit
         if (self.table_row or self.column or self.column_year) and tu is not None and tu[1] == unit:
             return tu[0]
@@ -1133,6 +1182,10 @@ class _Sentence:
             series, out_unit = f"{ind.id}_per_km2", f"{unit}/km²"
         in_sentence = hit.start >= self.s0
         phrase = self.text[hit.start : hit.end] if in_sentence else hit.phrase
+        if self.column.get(f.start) is hit or (
+            f.start in self.growth_cells and hit is not self.ctx.title_phrase
+        ):
+            return series, out_unit, phrase, "lexicon (table header)"
         return series, out_unit, phrase, "lexicon" if in_sentence else "lexicon (title)"
 
     def _of_percent(self, hit: PhraseMention, kind: str, unit: str, f: Figure, before: str) -> bool:
@@ -1158,6 +1211,8 @@ class _Sentence:
         cs = self.clause_start(f.start)
         before = self.norm[cs : f.start]
         kind = kinds.get(f.start) or kind_of(unit, before)
+        if f.start in self.growth_cells:
+            unit, kind = unit or "%", "growth"
         hit = self._figure_indicator(f, unit, kind)
         if hit is not None and (
             _not_the_series(kind, before)
@@ -1171,7 +1226,7 @@ class _Sentence:
             if hit is None or not self._bare_ok(f, hit):
                 return []
             unit = hit.indicator.unit
-            scale = self._table_scale(unit)
+            scale = self._table_scale(unit, f.start)
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
         if kind == "share" and _SHARE_OF_AFTER_RE.match(self.norm, f.end):
             names = self._place_after(f.end)
