@@ -6,7 +6,8 @@ more pinyin syllables (a fixed inventory of the 423 Mandarin syllables, taken fr
 tone marks or tone digits, separated by nothing, spaces or apostrophes, and either carrying a tone mark or being
 all lower case (so ``人工智能(AI)`` and ``(DeepSeek)`` stay). Annotations are removed with their parentheses.
 
-**Mojibake** (reported, never "repaired"): three detectors, each a precise rule.
+**Mojibake** (reported; only ``latin1`` stretches can be repaired, by :func:`repair_latin1_mojibake`, since their
+bytes round-trip exactly): three detectors, each a precise rule.
 
 * ``replacement``: a run of two or more ``?`` or any run holding U+FFFD (a single ``?`` is punctuation), plus its
   *misaligned tail*: the characters directly after the run, up to 6, while they are CJK ideographs, ASCII letters,
@@ -39,6 +40,7 @@ __all__ = [
     "clean_cells",
     "clean_web_text",
     "find_mojibake",
+    "repair_latin1_mojibake",
     "strip_pinyin_annotations",
 ]
 
@@ -154,15 +156,7 @@ def find_mojibake(text: str) -> list[Mojibake]:
     ]
     for m in _LATIN_RE.finditer(text):
         s = m.group(0)
-        try:
-            b = s.encode("cp1252")
-        except UnicodeEncodeError:
-            b = s.encode("latin-1", errors="ignore")
-        try:
-            dec = b.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if any(ord(c) > 127 for c in dec):
+        if _latin1_decoded(s) is not None:
             found.append(Mojibake(m.start(), len(s), s, "latin1"))
     for m in _CJK_RUN_RE.finditer(text):
         run = m.group(0)
@@ -183,6 +177,29 @@ def find_mojibake(text: str) -> list[Mojibake]:
             continue  # inside a stretch already reported by another detector
         kept.append(f)
     return kept
+
+
+def _latin1_decoded(run: str) -> str | None:
+    """The text a ``latin1`` run stands for (its cp1252/latin-1 bytes read as UTF-8: ``å¸‚`` -> ``市``), or None
+    when those bytes are no UTF-8 holding a non-ASCII character (``café`` stays)."""
+    try:
+        b = run.encode("cp1252")
+    except UnicodeEncodeError:
+        b = run.encode("latin-1", errors="ignore")
+    try:
+        dec = b.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return dec if any(ord(c) > 127 for c in dec) else None
+
+
+def repair_latin1_mojibake(text: str) -> str:
+    """``text`` with each ``latin1`` stretch (UTF-8 read as latin-1/cp1252, module docstring) decoded back:
+    ``贵阳å¸‚2024å¹´`` -> ``贵阳市2024年``. Only this detector's stretches are repaired: their bytes round-trip
+    exactly, while ``replacement`` and ``gbk`` stretches have lost bytes or are guesses."""
+    if _LATIN_RE.search(text) is None:
+        return text
+    return _LATIN_RE.sub(lambda m: _latin1_decoded(m.group(0)) or m.group(0), text)
 
 
 def _utf8_as_gbk(window: str) -> bool:

@@ -677,3 +677,50 @@ def test_serial_and_growth_columns(ex):
         ("台州", "high_tech_enterprises", 2980.0, "家", 2024, "level"),
         ("台州", "high_tech_enterprises_growth", 9.5, "%", 2024, "growth"),
     ]
+
+
+def test_utf8_read_as_latin1_is_decoded_back(ex):
+    # 市 is e5 b8 82 in UTF-8, read as cp1252 it is å¸‚; 年 is å¹´; the full-width comma ï¼Œ
+    text = (
+        "昆明"
+        + "市2024年".encode().decode("cp1252")
+        + "地区生产总值8000亿元"
+        + "，".encode().decode("cp1252")
+        + "增长5%"
+    )
+    assert "å¸‚" in text and "å¹´" in text
+    assert got(ex, text) == [
+        ("昆明", "gdp", 8e11, "元", 2024, "level"),
+        ("昆明", "gdp_growth", 5.0, "%", 2024, "growth"),
+    ]
+
+
+def test_repair_latin1_mojibake_leaves_real_latin1_alone():
+    from innoscope.ingest.text import repair_latin1_mojibake
+
+    assert repair_latin1_mojibake("café Zürich") == "café Zürich"
+    assert repair_latin1_mojibake("å¸‚") == "市"
+
+
+def test_a_section_heading_gives_its_year_to_the_lines_below(ex):
+    text = "统计公报\n一、2024年经济运行情况\n南昌市实现地区生产总值7800亿元，增长5%\n二、工业\n南昌市高新技术企业3000家"
+    assert got(ex, text) == [
+        ("南昌", "gdp", 7.8e11, "元", 2024, "level"),
+        ("南昌", "gdp_growth", 5.0, "%", 2024, "growth"),
+        ("南昌", "high_tech_enterprises", 3000.0, "家", None, "level"),
+    ]
+
+
+def test_prices_per_square_metre_and_renminbi(ex):
+    assert got(ex, "2024年，嘉兴新建商品住宅平均销售价格为每平方米1.8万元。") == [
+        ("嘉兴", "avg_home_price", 18000.0, "元/m²", 2024, "level")
+    ]
+    assert got(ex, "台州新建住宅均價每平方公尺約2.1萬人民幣") == [
+        ("台州", "avg_home_price", 21000.0, "元/m²", None, "level")
+    ]
+
+
+def test_hyphenated_amount_is_an_adjective_not_a_figure(ex):
+    assert got(
+        ex, "Foshan's GDP rose 1.8 per cent, keeping it among the nation's 27 trillion-yuan cities."
+    ) == [("佛山", "gdp_growth", 1.8, "%", None, "growth")]

@@ -12,7 +12,8 @@
 * Streaming: the text is cut into chunks of about ``chunk_chars`` characters at a line end (or a 。 when a line is
   longer), so a 100 MB file is read with bounded memory; a figure's sentence never spans two chunks.
 * Clean-up (:func:`clean`): pinyin annotations (``產(chǎn)業``) and zero-width characters removed
-  (:func:`~innoscope.ingest.text.strip_pinyin_annotations`), lines of PDF text wrapped inside a word joined
+  (:func:`~innoscope.ingest.text.strip_pinyin_annotations`), UTF-8 read as latin-1 decoded back
+  (:func:`~innoscope.ingest.text.repair_latin1_mojibake`), lines of PDF text wrapped inside a word joined
   (:func:`join_wrapped_lines`). Offsets (``start``, ``end``) are into this cleaned
   text, counted from the start of the document.
 * Matching text (:func:`fold`): the cleaned text with the same length, Traditional -> Simplified (OpenCC t2s),
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from innoscope.ingest.encoding import detect_encoding, normalise_encoding, whole_characters
-from innoscope.ingest.text import strip_pinyin_annotations
+from innoscope.ingest.text import repair_latin1_mojibake, strip_pinyin_annotations
 from innoscope.model.errors import DataError
 
 __all__ = ["clean", "fold", "fold_reference", "iter_text", "join_wrapped_lines"]
@@ -110,9 +111,10 @@ def fold_reference(text: str) -> str:
 
 
 def clean(text: str, *, first: bool = False) -> str:
-    """Pinyin annotations and zero-width characters removed (NFC first), lines wrapped inside a word joined
+    """Pinyin annotations and zero-width characters removed (NFC first), UTF-8 read as latin-1 decoded back
+    (:func:`~innoscope.ingest.text.repair_latin1_mojibake`: 贵阳å¸‚ -> 贵阳市), lines wrapped inside a word joined
     (:func:`join_wrapped_lines`; ``first``: the text starts the document, whose first line is its title)."""
-    s = _ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text))
+    s = repair_latin1_mojibake(_ZERO_WIDTH_RE.sub("", unicodedata.normalize("NFC", text)))
     return join_wrapped_lines(strip_pinyin_annotations(s)[0], first=first)
 
 

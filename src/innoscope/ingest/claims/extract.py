@@ -121,6 +121,10 @@ _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
+_PER_M2_RE = re.compile(r"每平方米|每平方公尺|每平米|每㎡|per square met(?:re|er)")
+_SECTION_HEAD_RE = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部篇]|[(（][一二三四五六七八九十]+[)）])"
+)
 _PERIOD_RE = re.compile(
     r"(?P<part>上半年|下半年|前三季度|[一二三四1-4]季度|第[一二三四]季度|1\s?[-—至~]\s?(?:1[01]|[2-9])月|"
     r"first half|second half|first quarter|first three quarters|\bH1\b|\bQ[1-4]\b)"
@@ -216,6 +220,7 @@ class _Ctx:
     prior_age: int = _PRIOR_AGE + 1
     ranking: bool = False  # the title names a ranking (面积排名, Top30): a numbered line is a rank
     line_year: YearMention | None = None  # the last year stated by the sentences of the current line
+    section_year: YearMention | None = None  # the year of the last section heading (一、2024年经济运行情况)
 
 
 class Extractor:
@@ -359,12 +364,15 @@ def _not_the_series(kind: str, before: str) -> bool:
 
 
 def _carry_year(ctx: _Ctx, norm: str, s0: int, years: list[YearMention]) -> YearMention | None:
-    """The year an earlier sentence of the same line states (合肥去年……。全市……是2020年的2.4倍: 去年), for the
-    figures of this sentence that state none; then this sentence's last year (not a base) for the next ones."""
+    """The year an earlier sentence of the same line states (合肥去年……。全市……是2020年的2.4倍: 去年), else the
+    year of the section heading above (一、2024年经济运行情况), for the figures of this sentence that state none;
+    then this sentence's last year (not a base) for the next ones."""
+    own = [y for y in years if not y.base]
     if s0 == 0 or norm[s0 - 1] == "\n":
         ctx.line_year = None
-    carried = ctx.line_year
-    own = [y for y in years if not y.base]
+        if _SECTION_HEAD_RE.match(norm, s0):
+            ctx.section_year = own[-1] if own and own[-1].year is not None else None
+    carried = ctx.line_year or ctx.section_year
     if own:
         ctx.line_year = own[-1] if own[-1].year is not None else None
     return carried
@@ -1178,6 +1186,8 @@ class _Sentence:
             out_unit = ind.unit
         if ind.percent and self._of_percent(hit, kind, unit, f, before):
             series = ind.percent if kind == "share" else f"{ind.percent}_growth"
+        if kind == "level" and unit == "元" and _PER_M2_RE.search(before[-8:]):
+            out_unit = "元/m²"  # 每平方米2.15万元, 每平方公尺约5.6万人民币: a price per square metre
         if kind == "level" and "每平方公里" in before:
             series, out_unit = f"{ind.id}_per_km2", f"{unit}/km²"
         in_sentence = hit.start >= self.s0

@@ -56,6 +56,8 @@ COUNT_UNITS = (
 _UNIT_BASE = {
     **{u: u for u in COUNT_UNITS},
     "元": "元",
+    "人民币": "元",
+    "元人民币": "元",
     "美元": "美元",
     "港元": "港元",
     "港币": "港元",
@@ -77,6 +79,7 @@ _UNIT_BASE = {
     "平米": "m²",
     "㎡": "m²",
     "元/平米": "元/m²",
+    "元/平方公尺": "元/m²",
     "元/平方米": "元/m²",
     "元/㎡": "元/m²",
     "元/m2": "元/m²",
@@ -360,6 +363,8 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         if m is None or not (m["scale"] or m["cur"] or m["cur2"] or m["pct"]):
             out.append(f)
             continue
+        if text.startswith("-", m.end()):
+            continue  # a compound adjective (27 trillion-yuan cities, a 10-billion-yuan fund): no figure
         scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
         currency = (m["cur"] or m["cur2"] or "").lower()
         unit = "美元" if currency in ("$", "us$", "dollars", "us dollars") else "元" if currency else None
