@@ -195,11 +195,28 @@ def _latin1_decoded(run: str) -> str | None:
 
 def repair_latin1_mojibake(text: str) -> str:
     """``text`` with each ``latin1`` stretch (UTF-8 read as latin-1/cp1252, module docstring) decoded back:
-    ``贵阳å¸‚2024å¹´`` -> ``贵阳市2024年``. Only this detector's stretches are repaired: their bytes round-trip
-    exactly, while ``replacement`` and ``gbk`` stretches have lost bytes or are guesses."""
+    ``贵阳å¸‚2024å¹´`` -> ``贵阳市2024年``; and a run of GBK read as latin-1 that decodes to Chinese characters
+    only (``ÉîÛÚÊÐ`` -> ``深圳市``). Only these are repaired: their bytes round-trip exactly, while
+    ``replacement`` and ``gbk`` stretches have lost bytes or are guesses."""
     if _LATIN_RE.search(text) is None:
         return text
-    return _LATIN_RE.sub(lambda m: _latin1_decoded(m.group(0)) or m.group(0), text)
+    return _LATIN_RE.sub(
+        lambda m: _latin1_decoded(m.group(0)) or _gbk_as_latin1(m.group(0)) or m.group(0), text
+    )
+
+
+def _gbk_as_latin1(run: str) -> str | None:
+    """The Chinese a run of 4+ latin-1 characters stands for when its bytes are GBK (GBK read as latin-1:
+    ``ÉîÛÚÊÐ`` -> ``深圳市``), only when every decoded character is a CJK ideograph; the cp1252 extras after
+    the run (``……``) are kept as they are."""
+    n = next((i for i, c in enumerate(run) if ord(c) > 0xFF), len(run))
+    if n < 4:
+        return None
+    try:
+        dec = run[:n].encode("latin-1").decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    return dec + run[n:] if _CJK_ONLY_RE.match(dec) else None
 
 
 def _utf8_as_gbk(window: str) -> bool:

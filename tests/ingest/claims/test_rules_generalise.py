@@ -724,3 +724,65 @@ def test_hyphenated_amount_is_an_adjective_not_a_figure(ex):
     assert got(
         ex, "Foshan's GDP rose 1.8 per cent, keeping it among the nation's 27 trillion-yuan cities."
     ) == [("佛山", "gdp_growth", 1.8, "%", None, "growth")]
+
+
+def test_month_end_without_a_year_takes_the_documents(ex):
+    from datetime import date
+
+    text = "截至9月底，丽水市高新技术企业达到1200家"
+    assert got(ex, text, doc_date=date(2024, 10, 20)) == [
+        ("丽水", "high_tech_enterprises", 1200.0, "家", 2024, "level")
+    ]
+    # a January release's 截至12月底 is the year before
+    assert got(ex, "截至12月底，丽水市高新技术企业达到1200家", doc_date=date(2025, 1, 15)) == [
+        ("丽水", "high_tech_enterprises", 1200.0, "家", 2024, "level")
+    ]
+
+
+def test_growth_over_several_years_and_yearly_rates_are_not_a_years(ex):
+    assert got(ex, "鞍山市国家高新技术企业突破800家，较五年前增长1.5倍。") == [
+        ("鞍山", "high_tech_enterprises", 800.0, "家", None, "level")
+    ]
+    assert got(ex, "威海每年新增高新技术企业100-150家，总量已达1100家。") == [
+        ("威海", "high_tech_enterprises", 1100.0, "家", None, "level")
+    ]
+
+
+def test_nth_city_to_reach_is_no_rank(ex):
+    assert got(ex, "常州地区生产总值达1.01万亿元，是全省第5个万亿城市。") == [
+        ("常州", "gdp", 1.01e12, "元", None, "level")
+    ]
+
+
+def test_a_share_clause_before_limits_nothing(ex):
+    # 占 of the earlier clause does not send the owner of 4.1% back before it (it is 珠海's, written right before)
+    text = "广东全省R&D经费投入5000亿元，其中深圳、广州两市合计占比超过六成，珠海以4.1%的投入强度居全省第三。"
+    assert ("珠海", "rd_intensity", 4.1, "%", None, "share") in got(ex, text)
+    assert ("珠海", "rd_intensity_rank", 3.0, "rank", None, "rank") in got(ex, text)
+
+
+def test_zhao_amounts_and_second_place_words(ex):
+    assert got(ex, "廣州去年GDP達3.1兆人民幣，深圳3.7兆居次") == [
+        ("广州", "gdp", 3.1e12, "元", None, "level"),
+        ("深圳", "gdp", 3.7e12, "元", None, "level"),
+        ("深圳", "gdp_rank", 2.0, "rank", None, "rank"),
+    ]
+    assert got(ex, "新竹光伏装机100兆瓦") == []
+
+
+def test_english_bare_number_after_a_verb_of_level(ex):
+    assert got(ex, "Nanjing's high-tech enterprises exceeded 9,500 last year.") == [
+        ("南京", "high_tech_enterprises", 9500.0, "家", None, "level")
+    ]
+    assert got(ex, "Wuxi's PCT applications rose 10 percent to 2,100.") == [
+        ("无锡", "pct_applications_growth", 10.0, "%", None, "growth"),
+        ("无锡", "pct_applications", 2100.0, "件", None, "level"),
+    ]
+
+
+def test_gbk_read_as_latin1_is_decoded_back():
+    from innoscope.ingest.text import repair_latin1_mojibake
+
+    garbled = "深圳市科技创新局".encode("gbk").decode("latin-1")
+    assert repair_latin1_mojibake(garbled + "…… 全市") == "深圳市科技创新局…… 全市"
+    assert repair_latin1_mojibake("Société Générale") == "Société Générale"

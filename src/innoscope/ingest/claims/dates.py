@@ -3,7 +3,8 @@
 上年, 今年, 前年), and the document's date itself.
 
 A relative year is resolved from the document date (``--date``, else the first date written in the document's
-first 2,000 characters): 去年/上年 = year - 1, 前年 = year - 2, 今年/本年/目前/现有 = year. 上年/去年 after
+first 2,000 characters): 去年/上年 = year - 1, 前年 = year - 2, 今年/本年/目前/现有 = year; 截至9月底 (a month
+with no year) = the document year, or the year before when that month is after the document's. 上年/去年 after
 比/较/同/与 (比上年增长) names the base of a comparison, not the figure's year, and is ignored; an explicit year
 after them (较2022年增长, 与2023年末相比), or the year a ratio is taken against (是2019年的1.7倍), is kept but
 marked as a ``base``: it dates a level written inside the
@@ -30,6 +31,7 @@ _YEAR_RE = re.compile(
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
+    r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
 _BASE_BEFORE = ("比", "较", "同", "与", "于")
@@ -88,6 +90,17 @@ def document_date(text: str) -> date | None:
     return parse_date(text[:2000])
 
 
+def _month_end(m: re.Match[str], doc_date: date | None) -> YearMention:
+    """截至9月底 without a year: the document year when that month is not after the document's, else the year
+    before (截至12月底 in a January release)."""
+    if doc_date is None:
+        return YearMention(m.start(), m.end(), None, f"relative: {m.group(0)} (no document date)")
+    year = doc_date.year - (int(m["mon"]) > doc_date.month)
+    return YearMention(
+        m.start(), m.end(), year, f"relative: {m.group(0)} (document date {doc_date.isoformat()})"
+    )
+
+
 def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
@@ -106,6 +119,9 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
                     base,
                 )
             )
+            continue
+        if m["mon"]:
+            out.append(_month_end(m, doc_date))
             continue
         word = m["rel"]
         if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:

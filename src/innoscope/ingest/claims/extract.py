@@ -121,6 +121,14 @@ _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
+_EN_LEVEL_BEFORE_RE = re.compile(
+    r"\b(?:exceeded|exceeding|reached|reaching|totaled|totalled|totaling|stood at|standing at|hit|topped|"
+    r"numbered|to|total of)\s(?:more than |over |about |nearly |around |some |almost |roughly )?\Z",
+    re.IGNORECASE,
+)
+_MULTI_YEAR_RE = re.compile(
+    r"[一二三四五六七八九十两\d]+年(?:前|来|以来)|每年|每一年|over the past \w+ years|a decade"
+)
 _PER_M2_RE = re.compile(r"每平方米|每平方公尺|每平米|每㎡|per square met(?:re|er)")
 _SECTION_HEAD_RE = re.compile(
     r"\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部篇]|[(（][一二三四五六七八九十]+[)）])"
@@ -357,9 +365,11 @@ def _clause_ends(norm: str) -> list[int]:
 
 def _not_the_series(kind: str, before: str) -> bool:
     """A figure of a period that is not the series' (年均增长6.2%: an average over years, not a year's growth;
-    12月份……产量1860台: one month's output)."""
+    较五年前增长1.2倍, 十年来, 每年新增: several years' or any year's; 12月份……产量1860台: one month's output)."""
     if kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
         return True
+    if kind in ("growth", "change") and _MULTI_YEAR_RE.search(before):
+        return True  # 较五年前增长1.2倍, 每年新增300-400家: not one year's growth or change
     return "月" in before and _ONE_MONTH_RE.search(before) is not None
 
 
@@ -654,11 +664,13 @@ class _Sentence:
 
     def _owner_limit(self, start: int, kind: str) -> int:
         """Where the owner of a figure must be written before: a ratio's before 是/为 (深圳……是杭州的1.6倍), a
-        share's before 占 (深圳……占广东省的一半: 广东 is the whole, not the owner)."""
+        share's before 占 in its clause (深圳……占广东省的一半: 广东 is the whole, not the owner; a 占 of an earlier clause
+        limits nothing: ……合计占比超过七成,厦门以3.3%……)."""
         cut = {"ratio": _IS_RE, "share": _OF_WHOLE_RE}.get(kind)
         if cut is None:
             return start
-        cuts = [m.start() for m in cut.finditer(self.norm, self.s0, start)]
+        lo = self.clause_start(start) if kind == "share" else self.s0
+        cuts = [m.start() for m in cut.finditer(self.norm, lo, start)]
         return cuts[-1] if cuts else start
 
     def _between_places(self, cs: int, start: int) -> bool:
@@ -1092,6 +1104,8 @@ class _Sentence:
         else:
             follow = bool(self.phrases) and unit_class(unit) in ("count", "none")
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
+            if hit is None and f.bare and kind == "level":
+                hit = self._english_phrase_before(f.start)
         last = self.run_last.get(f.start)
         if last is not None and (hit is None or hit.start < self.s0):
             other = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
@@ -1102,6 +1116,18 @@ class _Sentence:
         ):
             hit = col  # a bare number takes its column's series (and its header's unit)
         return hit
+
+    def _english_phrase_before(self, start: int) -> PhraseMention | None:
+        """The nearest English phrase before a bare number written after a verb of level (its high-tech
+        enterprises exceeded 13,000; PCT applications rose 12 percent to 3,650), whatever its unit."""
+        if _EN_LEVEL_BEFORE_RE.search(self.norm, max(self.s0, start - 16), start) is None:
+            return None
+        for p in reversed(self.phrases):
+            if p.start < self.s0:
+                return None
+            if p.end <= start and p.indicator.id and p.phrase.isascii():
+                return p
+        return None
 
     def _share_of_whole(self, start: int, hit: PhraseMention | None) -> PhraseMention | None:
         """A phrase written after 占 names the whole a share is of: the share is of that series only when the part
@@ -1153,7 +1179,9 @@ class _Sentence:
 
     def _bare_ok(self, f: Figure, hit: PhraseMention | None) -> bool:
         """A number with neither magnitude nor unit is a figure only with a table column, a dimensionless series
-        named in its sentence, a magnitude, or an English phrase right after it."""
+        named in its sentence, a magnitude, an English phrase right after it, or an English phrase before it and a
+        verb of level right before it (its high-tech enterprises exceeded 13,000; stood at 687,000; rose 12
+        percent to 3,650)."""
         if hit is None or not hit.indicator.id:
             return False
         if self.column.get(f.start) is hit or (self.table_row and hit is self.ctx.title_phrase):
@@ -1164,6 +1192,11 @@ class _Sentence:
             hit.indicator.unit in _DIMENSIONLESS
             or f.magnitude != 1.0
             or (hit.start >= f.end and hit.phrase.isascii())
+            or (
+                hit.end <= f.start
+                and hit.phrase.isascii()
+                and _EN_LEVEL_BEFORE_RE.search(self.norm, max(hit.end, f.start - 40), f.start) is not None
+            )
         )
 
     def _series(

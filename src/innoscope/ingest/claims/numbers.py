@@ -28,8 +28,10 @@ from innoscope.ingest.values import MAGNITUDES
 
 __all__ = ["COUNT_UNITS", "Figure", "find_figures", "unit_class"]
 
-MAGNITUDE = {k: v for k, v in MAGNITUDES.items() if k != "百"}
-"""The value parser's magnitudes, without a bare 百 (in running text 百家, 百强 are words, not hundreds)."""
+MAGNITUDE = {**{k: v for k, v in MAGNITUDES.items() if k != "百"}, "兆": 1e12}
+"""The value parser's magnitudes, without a bare 百 (in running text 百家, 百强 are words, not hundreds), with 兆 =
+10^12 as Taiwan and Hong Kong write amounts (5.39兆人民幣; 兆瓦, 兆赫, 兆字节 are units, not amounts)."""
+_MEGA_UNIT = frozenset("瓦赫字帕比焦欧位")
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6, "bn": 1e9}
 COUNT_UNITS = (
     "家",
@@ -240,6 +242,8 @@ def _from_match(text: str, m: re.Match[str]) -> Figure | None:
     value = _number(num)
     high = _number(high_raw) if high_raw else None
     if value is None:
+        return None
+    if mag_raw == "兆" and text[end : end + 1] in _MEGA_UNIT:
         return None
     mag = MAGNITUDE[mag_raw] if mag_raw else 1.0
     unit = _UNIT_BASE.get(unit_raw) if unit_raw else None

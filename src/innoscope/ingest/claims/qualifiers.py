@@ -207,7 +207,7 @@ _RANK_RE = re.compile(
     r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
     r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份)?"
     r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?"
-    r"|(?P<top>首位|榜首|首|第一|之最))"
+    r"|(?P<top>首位|榜首|首|第一|之最)|(?P<second>次席|次之|次(?=[,，;；。、]|$)))"
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
     r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
     r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
@@ -216,7 +216,7 @@ _RANK_RE = re.compile(
 )
 
 
-_RANK_ANCHOR_RE = re.compile(r"第|榜|首|之最|[Nn]o\.|rank|number|place")
+_RANK_ANCHOR_RE = re.compile(r"第|榜|首|之最|次|[Nn]o\.|rank|number|place")
 _RANK_LEAD = 9
 """Every match of :data:`_RANK_RE` holds one of :data:`_RANK_ANCHOR_RE` at most this many characters after its
 start (居于 + 全国大中城市 before 第; 跃升至 + 全国大中城市 before 榜 of 榜首; "national " before number)."""
@@ -258,32 +258,39 @@ def ordinal(s: str) -> float | None:
 
 
 def find_ranks(text: str) -> list[RankMention]:
-    """Ordinal ranks of ``text``: 居全国第三, 位居全国第二, 首位, 榜首, no. 13, ranked 3rd, second place."""
+    """Ordinal ranks of ``text``: 居全国第三, 位居全国第二, 首位, 榜首, 居次/次之 (second), no. 13, ranked 3rd,
+    second place."""
     out = []
     for m in rank_matches(text):
-        if m["n"] is not None:
-            r = _cn_ordinal(m["n"])
-            nxt = _after_ordinal(text, m)
-            if m["pre"] is None and m["scope"] is None and nxt[:1] not in ("位", "名"):
-                continue
-        elif m["top"] is not None:
-            if m["pre"] is None and m["scope"] is None and m["top"] != "榜首":
-                continue
-            r = 1.0
-        elif m["no"] is not None:
-            r = float(m["no"])
-        elif m["en"] is not None:
-            r = float(m["en"])
-        elif m["enw"] is not None:
-            r = float(_EN_ORD[m["enw"]])
-        else:
-            r = _english_rank(m)
+        r = _rank_value(text, m)
         if r is None or _NOT_RANK_AFTER_RE.match(text, m.end()):
             continue
         scope = m["scope"] or _english_scope(text, m)
         out.append(RankMention(m.start(), m.end(), r, scope))
         out += _continued(text, m.end(), scope)
     return _distinct(_with_free_scopes(text, out))
+
+
+def _rank_value(text: str, m: re.Match[str]) -> float | None:
+    """The rank one match of :data:`_RANK_RE` states, or None when it is no rank (第三 with neither a rank verb,
+    a scope nor 位/名 after it; 首位 or 次 without a verb)."""
+    if m["n"] is not None:
+        if m["pre"] is None and m["scope"] is None and _after_ordinal(text, m)[:1] not in ("位", "名"):
+            return None
+        return _cn_ordinal(m["n"])
+    if m["top"] is not None:
+        return None if m["pre"] is None and m["scope"] is None and m["top"] != "榜首" else 1.0
+    if m["second"] is not None:
+        return (
+            None if m["pre"] is None and m["second"] != "次之" else 2.0
+        )  # 居次, 位居次席, 次之 (after the first)
+    if m["no"] is not None:
+        return float(m["no"])
+    if m["en"] is not None:
+        return float(m["en"])
+    if m["enw"] is not None:
+        return float(_EN_ORD[m["enw"]])
+    return _english_rank(m)
 
 
 _FREE_SCOPE_RE = re.compile(
@@ -312,7 +319,7 @@ def _with_free_scopes(text: str, ranks: list[RankMention]) -> list[RankMention]:
     return sorted(out, key=lambda x: x.start) if len(out) > len(ranks) else ranks
 
 
-_NOT_RANK_AFTER_RE = re.compile(r"梯队|方阵|阵营|批|届|期|次")
+_NOT_RANK_AFTER_RE = re.compile(r"梯队|方阵|阵营|批|届|期|次|个")
 _EN_SCOPE_RE = re.compile(
     r"\s(?:(?P<nat>in China|nationally|in the country|in the nation|among Chinese cities|domestically)"
     r"|(?P<glob>globally|in the world|worldwide|in the global))",
