@@ -594,6 +594,8 @@ class _Sentence:
         self.column_year: dict[int, YearMention] = {}
         self.column_unit: dict[int, tuple[float, str]] = {}
         self.growth_cells: dict[int, PhraseMention | None] = {}
+        self._plan_end: int | None = None  # where the sentence's first word of planning ends (computed once)
+        self._periods: list[tuple[int, bool]] | None = None  # (end, part of a year?) of its period words
         self.resp_series: dict[int, PhraseMention | None] = {}
         self.fig_places: dict[int, list[str]] = {}
         self.fig_phrase: dict[int, PhraseMention | None] = {}
@@ -1145,15 +1147,24 @@ class _Sentence:
         """Whether a figure is a target, not a value (力争到2027年……达到8000家, 目标, 计划, aims to reach): a word of
         planning before it in its sentence. Such a figure is proposed, under no id. 预计 is not one: a communiqué's
         预计达到570亿元 is the year's preliminary value."""
-        return _PLANNED_RE.search(self.norm, self.s0, pos) is not None
+        if self._plan_end is None:
+            m = _PLANNED_RE.search(self.norm, self.s0, self.s1)
+            self._plan_end = m.end() if m is not None else self.s1 + 1
+        return self._plan_end <= pos
 
     def _part_year(self, pos: int) -> bool:
         """Whether a figure is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the last period word
         before it in its sentence is such a part, not 全年/年末 (a year's series takes no half-year value)."""
-        last = None
-        for m in _PERIOD_RE.finditer(self.norm, self.s0, pos):
-            last = m
-        return last is not None and last.lastgroup == "part"
+        if self._periods is None:
+            self._periods = [
+                (m.end(), m.lastgroup == "part") for m in _PERIOD_RE.finditer(self.norm, self.s0, self.s1)
+            ]
+        last = False
+        for end, part in self._periods:
+            if end > pos:
+                break
+            last = part
+        return last
 
     def _subset(self, hit: PhraseMention, start: int) -> bool:
         """A phrase restricted by a clause before it names a subset, not the series (营收亿元以上的高新技术企业超过
