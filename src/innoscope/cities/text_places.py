@@ -55,4 +55,8 @@ def place_index() -> PlaceIndex:
     provinces = {
         p.short_name: 0.5 for p in gaz.level("province") if p.short_name not in known and p.kind != "直辖市"
     }
-    return PlaceIndex([*entity_forms(table), *gazetteer_forms(gaz)], weights=provinces)
+    return PlaceIndex(
+        [*entity_forms(table), *gazetteer_forms(gaz)],
+        weights=provinces,
+        provinces={p.short_name for p in gaz.level("province") if p.kind != "直辖市"},
+    )

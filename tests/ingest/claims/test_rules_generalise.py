@@ -786,3 +786,57 @@ def test_gbk_read_as_latin1_is_decoded_back():
     garbled = "深圳市科技创新局".encode("gbk").decode("latin-1")
     assert repair_latin1_mojibake(garbled + "…… 全市") == "深圳市科技创新局…… 全市"
     assert repair_latin1_mojibake("Société Générale") == "Société Générale"
+
+
+def test_a_local_dailys_city_is_the_subject_when_nothing_else_is_named(ex):
+    assert got(ex, "绍兴日报 2025-03-02\n全市研发投入强度达3.3%") == [
+        ("绍兴", "rd_intensity", 3.3, "%", None, "share")
+    ]
+    # a place named in the text wins over the outlet's (天津日报 reporting on 深圳)
+    assert got(ex, "天津日报：深圳专精特新\n全市高新技术企业2.5万家。") == [
+        ("深圳", "high_tech_enterprises", 25000.0, "家", None, "level")
+    ]
+
+
+def test_a_provinces_communique_owns_its_quan_sheng_figures(ex):
+    text = "湖南省2024年国民经济和社会发展统计公报\n全省实现地区生产总值53231亿元，其中长沙市实现地区生产总值15268.8亿元。"
+    assert got(ex, text) == [
+        ("湖南", "gdp", 5.3231e12, "元", 2024, "level"),
+        ("长沙", "gdp", 1.52688e12, "元", 2024, "level"),
+    ]
+    # in a city's document 全省 stays a scope, and 全市 of a province's page is the city it names
+    assert got(ex, "杭州市统计公报\n全省高新技术企业4万家，全市1.5万家") == [
+        ("杭州", "high_tech_enterprises", 15000.0, "家", None, "level")
+    ]
+    assert got(ex, "江苏省人民政府网 2025-01-26\n盐城全市地区生产总值达7800亿元。") == [
+        ("盐城", "gdp", 7.8e11, "元", None, "level")
+    ]
+
+
+def test_headerless_row_gives_the_title_series_to_numbers_of_its_order(ex):
+    text = "2024年各市研发投入（亿元）\n温州 | 300.5 | 3.1\n台州 | 200.3 | 2.9"
+    assert got(ex, text) == [
+        ("温州", "rd_expenditure", 3.005e10, "元", 2024, "level"),
+        ("台州", "rd_expenditure", 2.003e10, "元", 2024, "level"),
+    ]
+    # numbers of one order are years of the series
+    text = "PCT国际专利申请量（件）\n西安 | Xi'an | 560 | 610 | 655"
+    assert [g[2] for g in got(ex, text)] == [560.0, 610.0, 655.0]
+
+
+def test_share_of_the_citys_own_total_is_not_the_citys(ex):
+    assert got(ex, "台州民营经济贡献了全市约70%的GDP、80%的税收。") == []
+    assert got(ex, "余杭区以全市5%的土地面积，集聚了全市约15%的国家高新技术企业。") == [
+        ("余杭区", "land_area_share", 5.0, "%", None, "share"),
+        ("余杭区", "high_tech_enterprises_share", 15.0, "%", None, "share"),
+    ]
+
+
+def test_subsets_written_with_their_own_noun(ex):
+    assert got(ex, "截至2024年6月，西安共有普通高校63所，其中本科院校44所，专科19所") == [
+        ("西安", "universities_total", 63.0, "所", 2024, "level"),
+        ("西安", "universities_undergrad", 44.0, "所", 2024, "level"),
+    ]
+    assert got(ex, "澳門常住人口68.7萬，其中外地僱員約18萬人") == [
+        ("澳门", "resident_population", 687000.0, "人", None, "level")
+    ]

@@ -112,6 +112,7 @@ _SUBSET_RE = re.compile(r"以上的|以下的|及以上|亿元以上|万元以�
 _TITLE_UNIT_RE = re.compile(
     r"(?:[(（]\s?(?:单位[:：]\s?)?|单位[:：]\s?)(?P<mag>万亿|亿|万|千)?(?P<unit>元|家|件|人|所|个|项|篇)\s?(?:[)）]|$)"
 )
+_PROVINCE_SUBJECTS = frozenset({"全省", "该省", "本省", "我省"})
 _COUNTY_SUBJECTS = frozenset({"全区", "该区", "本区", "全县", "该县", "本县"})
 _ONE_MONTH_RE = re.compile(
     r"(?<![\d至到~\-—])(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月份|当月|单月"
@@ -185,7 +186,7 @@ _FUNCTION_WORDS_RE = re.compile(
 )
 _OWN_NOUNS = (
     r"企业|公司|人口|人才|专利|产值|收入|投资|项目|机构|学校|院校|高校|产量|总额|金额|"
-    r"经费|支出|规模|面积|产品|平台|实验室|中心|基地|人员|学生|在校生|职工|机器人|汽车|设备|商标|论文"
+    r"经费|支出|规模|面积|产品|平台|实验室|中心|基地|人员|学生|在校生|职工|雇员|员工|机器人|汽车|设备|商标|论文"
 )
 _OWN_NOUN_RE = re.compile(rf"[\u4e00-\u9fff]{{1,12}}(?:{_OWN_NOUNS})")
 _OWN_NOUN_END_RE = re.compile(_OWN_NOUNS)
@@ -199,6 +200,8 @@ _DIFFERENCE_RE = re.compile(
     r"(?P<than>比\s?)[^，,。；;比]{1,14}?(?:多|少|高|低)(?:出|了)?\s?(?:约|近|超过|逾)?\s?\Z"
 )
 _SHARE_OF_AFTER_RE = re.compile(r"\s?(?:的企业|的)?\s?(?:集中在|集中于|分布在|分布于|位于|落户)")
+_SHARE_OF_WHOLE_BEFORE_RE = re.compile(r"全市(?:的)?\s?(?:约|近|超过|逾|将近)?\s?\Z")
+_CJK_NOUN_AFTER_RE = re.compile(r"的[\u4e00-\u9fff]")
 _TOTAL_HEAD_RE = re.compile(r"\s?(?:合计|共计|总计|合共|加起来|together|combined)")
 _GROUP_TRIGGER_RE = re.compile(r"[合共总加]|together|combined", re.IGNORECASE)
 _GROUP_TOTAL_RE = re.compile(
@@ -229,6 +232,10 @@ class _Ctx:
     ranking: bool = False  # the title names a ranking (面积排名, Top30): a numbered line is a rank
     line_year: YearMention | None = None  # the last year stated by the sentences of the current line
     section_year: YearMention | None = None  # the year of the last section heading (一、2024年经济运行情况)
+    province: bool = False  # the subject is a province (全省 is then the subject)
+    city_subject: str | None = (
+        None  # the place named most often other than a province (全市 of a province's page)
+    )
 
 
 class Extractor:
@@ -262,9 +269,15 @@ class Extractor:
 
     def _context(self, norm: str, document: str, doc_date: date | None, subject: str | None) -> _Ctx:
         d = doc_date or document_date(norm)
-        main = subject or main_place(self.places.find(norm[:200_000]), self.places.weights)
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
         first = first if len(first) <= 120 and "。" not in first else ""
+        main = (
+            subject
+            or _title_place(self.places.find(first))
+            or main_place(self.places.find(norm[:200_000]), self.places.weights)
+        )
+        if main is None:
+            main = self.places.media_place(norm[:200])  # 芜湖日报 2025-03-21 / 全市……: the outlet's city
         phrases = self.lexicon.find(first)
         end = norm.find(first) + len(first) if first else 0
         ty = title_year(first) if first else None
@@ -282,6 +295,10 @@ class Extractor:
             end,
             ranking=ranking,
             title_unit=title_unit,
+            province=main in self.places.provinces,
+            city_subject=main_place(
+                [m for m in self.places.find(norm[:200_000]) if m.place not in self.places.provinces]
+            ),
         )
 
     # -- one chunk --------------------------------------------------------------------------------
@@ -343,6 +360,13 @@ class Extractor:
                     base + c["start"],
                     base + c["end"],
                 )
+
+
+def _title_place(mentions: list[PlaceMention]) -> str | None:
+    """The one place a document's title names (四川省2024年国民经济和社会发展统计公报: 四川), else None: the
+    document's subject before the place it names most often."""
+    named = {m.place for m in mentions if m.place not in ("", "*")}
+    return named.pop() if len(named) == 1 else None
 
 
 def _per_sentence(mentions: list[Any], bounds: list[tuple[int, int]]) -> list[int]:
@@ -640,13 +664,28 @@ class _Sentence:
         cs = self.clause_start(start)
         near = self._nearest_owner(limit, cs)
         place = near.place if near is not None else "*"
+        if place == "" and self._province_subject(near):
+            return [self.ctx.subject or ""]
         if place == "":
             return []
         if place == "*":
             if (near is not None and self._part_of_subject(near)) or self._zone_before(limit):
                 return []
-            return [self.ctx.subject] if self.ctx.subject and not self._whole_of_part(start) else []
+            named = self._named_before(near)
+            if named is not None:
+                return [named]  # 南通全市: the place written right before 全市
+            city_word = near is not None and self.ctx.province and near.place == "*"
+            subject = self.ctx.city_subject if city_word else self.ctx.subject  # 全市 of a province's page
+            return [subject] if subject and not self._whole_of_part(start) else []
         return [place]
+
+    def _named_before(self, q: PlaceMention | None) -> str | None:
+        """The place written right before an implicit subject (南通全市 -> 南通), else None."""
+        if q is None:
+            return None
+        i = bisect.bisect_left(self.place_starts, q.start) - 1
+        p = self.places[i] if i >= 0 else None
+        return p.place if p is not None and p.end == q.start and p.place not in ("", "*") else None
 
     def _nearest_owner(self, limit: int, cs: int) -> PlaceMention | None:
         """The nearest place (or owning scope) written before ``limit`` in the sentence that the sentence does not
@@ -751,6 +790,11 @@ class _Sentence:
             return False
         zones = list(_ZONE_NAME_RE.finditer(self.norm, self.s0, start))
         return bool(zones) and not any(zones[-1].end() <= p.start < start and p.place for p in self.places)
+
+    def _province_subject(self, q: PlaceMention | None) -> bool:
+        """全省 (该省, 本省, 我省) in a document about a province is that province (a provincial communiqué:
+        全省实现地区生产总值64697.0亿元 is 四川's); in a city's document it stays a scope."""
+        return q is not None and self.norm[q.start : q.end] in _PROVINCE_SUBJECTS and self.ctx.province
 
     def _part_of_subject(self, q: PlaceMention) -> bool:
         """全区/全县 (该区, 本县) in a document about a city is a district or county of it, not the city."""
@@ -999,6 +1043,14 @@ class _Sentence:
                 return None
         return None
 
+    def _unnamed_after(self, f_end: int) -> bool:
+        """Whether a share is followed by 的 and a noun no phrase names (80%的税收, 90%的就业): it is a share of
+        that noun, not of a series named before it."""
+        i = bisect.bisect_left(self.phrase_starts, f_end)
+        if i < len(self.phrases) and _FOLLOW_GAP_RE.match(self.norm[f_end : self.phrases[i].start]):
+            return False
+        return _CJK_NOUN_AFTER_RE.match(self.norm, f_end) is not None
+
     def _propose(self, start: int) -> str:
         cs = self.clause_start(start)
         words = re.sub(r"^[\s\d.,%]+", "", self.text[cs:start]).strip()
@@ -1094,13 +1146,16 @@ class _Sentence:
         if f.start in self.growth_cells:
             return self.growth_cells[f.start]
         if self.table_row and not self.column and self.ctx.title_phrase is not None:
-            return self.ctx.title_phrase  # a table row without its header: the title names the series
+            # a table row without its header: the title names the series of its first number column only
+            return self.ctx.title_phrase if self._first_number_cell(f.start) else None
         if kind == "share":
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, True)
             if hit is None or hit.indicator.unit not in _SHARE_UNITS:
                 follow = self.norm.startswith(
                     "的", f.end
                 )  # 约20%的国家高新技术企业: the share of what follows
+                if follow and self._unnamed_after(f.end):
+                    return PhraseMention(f.end, f.end, UNNAMED, "")  # 80%的税收: the share of what follows
                 hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, follow)
                 hit = self._share_of_whole(f.start, hit)
         else:
@@ -1118,6 +1173,18 @@ class _Sentence:
         ):
             hit = col  # a bare number takes its column's series (and its header's unit)
         return hit
+
+    def _first_number_cell(self, start: int) -> bool:
+        """Whether a figure of a headerless table row can be of the title's series: the row's first number, or a
+        later one of the same order (北京 | 6527 | 11463: years of one series), not a small number after a large
+        one (苏州 | 1200.5 | 4.1: 4.1 is another series, a growth or a share)."""
+        row = max(self.s0, self.norm.rfind("\n", 0, start) + 1, self.norm.rfind("...", 0, start) + 3)
+        row = max(row, self.norm.rfind("…", 0, start) + 1)
+        first = next((f for f in self.figures if f.start >= row), None)
+        if first is None or first.start == start or "|" not in self.norm[first.start : start]:
+            return True
+        this = next((f for f in self.figures if f.start == start), None)
+        return this is not None and first.value > 0 and 0.2 <= this.value / first.value <= 5
 
     def _english_phrase_before(self, start: int) -> PhraseMention | None:
         """The nearest English phrase before a bare number written after a verb of level (its high-tech
@@ -1282,6 +1349,10 @@ class _Sentence:
             unit = hit.indicator.unit
             scale = self._table_scale(unit, f.start)
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
+        if kind == "share" and _SHARE_OF_WHOLE_BEFORE_RE.search(before) and "占" not in before:
+            # 民营经济贡献了全市约70%的GDP: a share of the city's own total is owned by something else than the city
+            # (滨江区……集聚了全市约20%的国家高新技术企业 stays the district's)
+            names = [n for n in names if n.endswith(("区", "县", "旗"))]
         if kind == "share" and _SHARE_OF_AFTER_RE.match(self.norm, f.end):
             names = self._place_after(f.end)
         if self._between_places(cs, f.start):

@@ -247,9 +247,16 @@ class PlaceIndex:
     """Written forms of places -> canonical Chinese names, and a matcher over text."""
 
     def __init__(
-        self, names: Iterable[tuple[str, Iterable[str]]], *, weights: dict[str, float] | None = None
+        self,
+        names: Iterable[tuple[str, Iterable[str]]],
+        *,
+        weights: dict[str, float] | None = None,
+        provinces: Iterable[str] = (),
     ):
         self.weights = weights or {}
+        self.provinces = frozenset(
+            provinces
+        )  # names of provinces: 全省 in a province's document is the province
         self.names: dict[str, str] = {}
         for canonical, forms in names:
             for f in {canonical, *forms}:
@@ -274,6 +281,14 @@ class PlaceIndex:
     def from_entities(cls, table: EntityTable) -> PlaceIndex:
         """From an entity table: Chinese name (+市), aliases, English name (and its apostrophe-less form)."""
         return cls(entity_forms(table))
+
+    def media_place(self, text: str) -> str | None:
+        """The place of the first media name in ``text`` (芜湖日报 -> 芜湖), which :meth:`find` leaves out: a
+        document's subject only when it names no place itself."""
+        media = {m.start() for m in _MEDIA_RE.finditer(text)}
+        return next(
+            (self.names[w] for end, w in self._zh(text) if end + 1 in media and w in self.names), None
+        )
 
     def find(self, text: str) -> list[PlaceMention]:
         """Every place, scope word and implicit subject in ``text`` (the matching text), by position."""
