@@ -1355,9 +1355,11 @@ class _Sentence:
             names = [n for n in names if n.endswith(("区", "县", "旗"))]
         if kind == "share" and _SHARE_OF_AFTER_RE.match(self.norm, f.end):
             names = self._place_after(f.end)
-        if self._between_places(cs, f.start):
+        if names and self._between_places(cs, f.start):
             names = []
         self.fig_places[f.start], self.fig_phrase[f.start] = names, hit
+        if not names:
+            return []  # about no place: no candidate (the series, year and qualifier are not needed)
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
         sign = -1.0 if kind in ("growth", "change") and _DECREASE_RE.search(before) else 1.0
         col_year = self.column_year.get(f.start)
