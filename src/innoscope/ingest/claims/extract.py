@@ -271,11 +271,9 @@ class Extractor:
         d = doc_date or document_date(norm)
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
         first = first if len(first) <= 120 and "。" not in first else ""
-        main = (
-            subject
-            or _title_place(self.places.find(first))
-            or main_place(self.places.find(norm[:200_000]), self.places.weights)
-        )
+        mentions = self.places.find(norm[:200_000])
+        main = subject or _title_place(self.places.find(first)) or main_place(mentions, self.places.weights)
+        province = main in self.places.provinces
         if main is None:
             main = self.places.media_place(norm[:200])  # 芜湖日报 2025-03-21 / 全市……: the outlet's city
         phrases = self.lexicon.find(first)
@@ -295,10 +293,10 @@ class Extractor:
             end,
             ranking=ranking,
             title_unit=title_unit,
-            province=main in self.places.provinces,
-            city_subject=main_place(
-                [m for m in self.places.find(norm[:200_000]) if m.place not in self.places.provinces]
-            ),
+            province=province,
+            city_subject=main_place([m for m in mentions if m.place not in self.places.provinces])
+            if province
+            else None,
         )
 
     # -- one chunk --------------------------------------------------------------------------------
