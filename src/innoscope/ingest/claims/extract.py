@@ -122,6 +122,9 @@ _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
+_PART_HINTS = ("季度", "半年", "月", "half", "quarter", "H1", "Q")
+"""Strings one of which a sentence holds when :data:`_PERIOD_RE` can find a part of a year in it (a literal test
+spares the pattern's scan of most sentences)."""
 _EN_LEVEL_BEFORE_RE = re.compile(
     r"\b(?:exceeded|exceeding|reached|reaching|totaled|totalled|totaling|stood at|standing at|hit|topped|"
     r"numbered|to|total of)\s(?:more than |over |about |nearly |around |some |almost |roughly )?\Z",
@@ -1073,7 +1076,11 @@ class _Sentence:
         for y in self.years:
             if y.start >= start and not y.base and self.clause_start(y.start) == cs:
                 return y.year, y.source
-        later = {y.year: y for y in self.years if y.start >= start and y.end <= self.s1 and not y.base}
+        later = (
+            {y.year: y for y in self.years if y.start >= start and y.end <= self.s1 and not y.base}
+            if self.years and self.years[-1].start >= start
+            else {}
+        )
         if len(later) == 1:
             y = next(iter(later.values()))
             gap = self.norm[start : y.start]
@@ -1092,6 +1099,8 @@ class _Sentence:
     def _special_columns(self) -> None:
         """Numbers of a 序号 column are dropped; those of a 增速 column are growth rates of the series of the
         nearest column to their left that a phrase heads (else of the title's)."""
+        if not self.column:
+            return
         serial = {k for k, h in self.column.items() if h.indicator is SERIAL_COLUMN}
         growth = sorted(k for k, h in self.column.items() if h.indicator is GROWTH_COLUMN)
         if not serial and not growth:
@@ -1221,9 +1230,12 @@ class _Sentence:
         """Whether a figure is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the last period word
         before it in its sentence is such a part, not 全年/年末 (a year's series takes no half-year value)."""
         if self._periods is None:
-            self._periods = [
-                (m.end(), m.lastgroup == "part") for m in _PERIOD_RE.finditer(self.norm, self.s0, self.s1)
-            ]
+            seg = self.norm[self.s0 : self.s1]
+            self._periods = (
+                [(m.end(), m.lastgroup == "part") for m in _PERIOD_RE.finditer(self.norm, self.s0, self.s1)]
+                if any(h in seg for h in _PART_HINTS)
+                else []
+            )
         last = False
         for end, part in self._periods:
             if end > pos:
