@@ -142,10 +142,9 @@ _PERIOD_RE = re.compile(
     r"first half|second half|first quarter|first three quarters|\bH1\b|\bQ[1-4]\b)"
     r"|(?P<year>全年|年末|年底|全年度|the whole year|full year|for the year)"
 )
-_PLANNED_RE = re.compile(
-    r"力争|目标|计划|规划|有望|争取|aims? to|aiming to|targets?\b|plans? to|will reach|is set to",
-    re.IGNORECASE,
-)
+_PLANNED_ZH_RE = re.compile(r"力争|目标|计划|规划|有望|争取")
+_PLANNED_EN_RE = re.compile(r"aims? to|aiming to|targets?\b|plans? to|will reach|is set to", re.IGNORECASE)
+_LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
@@ -206,6 +205,7 @@ _SHARE_OF_AFTER_RE = re.compile(r"\s?(?:的企业|的)?\s?(?:集中在|集中于
 _SHARE_OF_WHOLE_BEFORE_RE = re.compile(r"全市(?:的)?\s?(?:约|近|超过|逾|将近)?\s?\Z")
 _CJK_NOUN_AFTER_RE = re.compile(r"的[\u4e00-\u9fff]")
 _TOTAL_HEAD_RE = re.compile(r"\s?(?:合计|共计|总计|合共|加起来|together|combined)")
+_GROUP_TRIGGER_ZH_RE = re.compile(r"[合共总加]")
 _GROUP_TRIGGER_RE = re.compile(r"[合共总加]|together|combined", re.IGNORECASE)
 _GROUP_TOTAL_RE = re.compile(
     r"(?:[两二三四五六七八九十\d]|几)\s?(?:市|地|城|区|省|县)(?:的)?[^，,。；;]{0,16}(?:合计|合共|共计|总计|总和|加起来|总数|总量|共)"
@@ -719,7 +719,10 @@ class _Sentence:
         """A difference between places (苏州的高新技术企业比无锡多约1万家) or a total of several (两市合计超过2200
         亿元, Changzhou, Wuxi and Suzhou together host over 400): no figure of one city."""
         before = self.norm[cs:start]
-        if _GROUP_TRIGGER_RE.search(before) and _GROUP_TOTAL_RE.search(before):
+        trigger = _GROUP_TRIGGER_ZH_RE.search(before) or (
+            _LATIN_LETTER_RE.search(before) and _GROUP_TRIGGER_RE.search(before)
+        )
+        if trigger and _GROUP_TOTAL_RE.search(before):
             return True
         if _TOTAL_HEAD_RE.match(before) and self._respective_places_before(cs):
             return True
@@ -1222,7 +1225,9 @@ class _Sentence:
         planning before it in its sentence. Such a figure is proposed, under no id. 预计 is not one: a communiqué's
         预计达到570亿元 is the year's preliminary value."""
         if self._plan_end is None:
-            m = _PLANNED_RE.search(self.norm, self.s0, self.s1)
+            m = _PLANNED_ZH_RE.search(self.norm, self.s0, self.s1)
+            if m is None and _LATIN_LETTER_RE.search(self.norm, self.s0, self.s1):
+                m = _PLANNED_EN_RE.search(self.norm, self.s0, self.s1)
             self._plan_end = m.end() if m is not None else self.s1 + 1
         return self._plan_end <= pos
 
