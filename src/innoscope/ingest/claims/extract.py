@@ -1500,10 +1500,16 @@ class _Sentence:
         return []
 
     def _phrase_before(self, pos: int) -> PhraseMention | None:
-        """The nearest phrase before ``pos`` in the sentence, else the title's."""
-        return next(
-            (p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= pos), self.ctx.title_phrase
-        )
+        """The nearest phrase before ``pos`` in the sentence, else the title's (walking back from a bisection of
+        the phrases' starts)."""
+        phrases = self.phrases
+        for i in range(bisect.bisect_left(self.phrase_starts, pos) - 1, -1, -1):
+            p = phrases[i]
+            if p.start < self.s0:
+                break
+            if p.end <= pos:
+                return p
+        return self.ctx.title_phrase
 
     def _rank(
         self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
