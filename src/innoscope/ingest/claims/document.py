@@ -37,7 +37,7 @@ from innoscope.ingest.encoding import detect_encoding, normalise_encoding, whole
 from innoscope.ingest.text import repair_latin1_mojibake, strip_pinyin_annotations
 from innoscope.model.errors import DataError
 
-__all__ = ["clean", "fold", "fold_reference", "iter_text", "join_wrapped_lines"]
+__all__ = ["HEADING_RE", "clean", "fold", "fold_reference", "iter_text", "join_wrapped_lines"]
 
 CHUNK_CHARS = 1 << 20
 _SAMPLE = 1 << 18
@@ -119,9 +119,11 @@ def clean(text: str, *, first: bool = False) -> str:
 
 
 _WRAP_RE = re.compile(r"(?<=[\u4e00-\u9fff])\n(?=[\u4e00-\u9fff])")
-_HEADING_RE = re.compile(
+HEADING_RE = re.compile(
     r"\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部篇条]|[（(][一二三四五六七八九十\d]+[）)])"
 )
+"""A section heading at a line start (一、, 第二章, （三）): never joined to the next line, and its year dates the
+lines below it."""
 _WRAPPED_MIN = 8
 
 
@@ -144,7 +146,7 @@ def join_wrapped_lines(text: str, *, first: bool = False) -> str:
         line_start = text.rfind("\n", 0, m.start()) + 1
         if (first and line_start == 0) or m.start() - line_start < _WRAPPED_MIN:
             continue
-        if _HEADING_RE.match(text, line_start) or _is_table_line(text, line_start, m.end()):
+        if HEADING_RE.match(text, line_start) or _is_table_line(text, line_start, m.end()):
             continue
         out.append(text[at : m.start()])
         at = m.end()

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
-from innoscope.ingest.claims.document import clean, fold, iter_text
+from innoscope.ingest.claims.document import HEADING_RE, clean, fold, iter_text
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import MAGNITUDE, Figure, find_figures, unit_class
 from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
@@ -134,9 +134,6 @@ _MULTI_YEAR_RE = re.compile(
     r"[一二三四五六七八九十两\d]+年(?:前|来|以来)|每年|每一年|over the past \w+ years|a decade"
 )
 _PER_M2_RE = re.compile(r"每平方米|每平方公尺|每平米|每㎡|per square met(?:re|er)")
-_SECTION_HEAD_RE = re.compile(
-    r"\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十\d]+[章节部篇]|[(（][一二三四五六七八九十]+[)）])"
-)
 _PERIOD_RE = re.compile(
     r"(?P<part>上半年|下半年|前三季度|[一二三四1-4]季度|第[一二三四]季度|1\s?[-—至~]\s?(?:1[01]|[2-9])月|"
     r"first half|second half|first quarter|first three quarters|\bH1\b|\bQ[1-4]\b)"
@@ -405,7 +402,7 @@ def _carry_year(ctx: _Ctx, norm: str, s0: int, years: list[YearMention]) -> Year
     own = [y for y in years if not y.base]
     if s0 == 0 or norm[s0 - 1] == "\n":
         ctx.line_year = None
-        if _SECTION_HEAD_RE.match(norm, s0):
+        if HEADING_RE.match(norm, s0):
             ctx.section_year = own[-1] if own and own[-1].year is not None else None
     carried = ctx.line_year or ctx.section_year
     if own:
