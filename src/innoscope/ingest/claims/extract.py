@@ -272,12 +272,14 @@ class Extractor:
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
         first = first if len(first) <= 120 and "。" not in first else ""
         mentions = self.places.find(norm[:200_000])
-        main = subject or _title_place(self.places.find(first)) or main_place(mentions, self.places.weights)
+        at = norm.find(first) if first else 0
+        title = [m for m in mentions if at <= m.start and m.end <= at + len(first)] if first else []
+        main = subject or _title_place(title) or main_place(mentions, self.places.weights)
         province = main in self.places.provinces
         if main is None:
             main = self.places.media_place(norm[:200])  # 芜湖日报 2025-03-21 / 全市……: the outlet's city
         phrases = self.lexicon.find(first)
-        end = norm.find(first) + len(first) if first else 0
+        end = at + len(first) if first else 0
         ty = title_year(first) if first else None
         if ty is None and d is not None and _LAST_YEAR_RE.search(first):
             ty = d.year - 1  # 苏州去年高新企业净增逾千家 with a date: the year before the date's
@@ -999,15 +1001,21 @@ class _Sentence:
     def _phrase_from(
         self, lo: int, pos: int, unit: str | None, kind: str, magnitude: float
     ) -> PhraseMention | None:
-        """The nearest phrase between ``lo`` and ``pos`` whose unit fits (from a bisection of the phrases' starts)."""
+        """The nearest phrase between ``lo`` and ``pos`` whose unit fits."""
+        return next(
+            (p for p in self._phrases_back(lo, pos) if self._fits(p.indicator, unit, kind, magnitude)), None
+        )
+
+    def _phrases_back(self, lo: int, pos: int) -> Iterator[PhraseMention]:
+        """The phrases that start at ``lo`` or later and end by ``pos``, nearest first (walking back from a
+        bisection of the phrases' starts)."""
         phrases = self.phrases
         for i in range(bisect.bisect_left(self.phrase_starts, pos) - 1, -1, -1):
             p = phrases[i]
             if p.start < lo:
-                return None
-            if p.end <= pos and self._fits(p.indicator, unit, kind, magnitude):
-                return p
-        return None
+                return
+            if p.end <= pos:
+                yield p
 
     def _names_own_series(self, cs: int, pos: int, kind: str) -> bool:
         """Whether the clause before a figure names a series of its own that no phrase of the lexicon names
@@ -1198,12 +1206,9 @@ class _Sentence:
         enterprises exceeded 13,000; PCT applications rose 12 percent to 3,650), whatever its unit."""
         if _EN_LEVEL_BEFORE_RE.search(self.norm, max(self.s0, start - 16), start) is None:
             return None
-        for p in reversed(self.phrases):
-            if p.start < self.s0:
-                return None
-            if p.end <= start and p.indicator.id and p.phrase.isascii():
-                return p
-        return None
+        return next(
+            (p for p in self._phrases_back(self.s0, start) if p.indicator.id and p.phrase.isascii()), None
+        )
 
     def _share_of_whole(self, start: int, hit: PhraseMention | None) -> PhraseMention | None:
         """A phrase written after 占 names the whole a share is of: the share is of that series only when the part
@@ -1497,16 +1502,8 @@ class _Sentence:
         return []
 
     def _phrase_before(self, pos: int) -> PhraseMention | None:
-        """The nearest phrase before ``pos`` in the sentence, else the title's (walking back from a bisection of
-        the phrases' starts)."""
-        phrases = self.phrases
-        for i in range(bisect.bisect_left(self.phrase_starts, pos) - 1, -1, -1):
-            p = phrases[i]
-            if p.start < self.s0:
-                break
-            if p.end <= pos:
-                return p
-        return self.ctx.title_phrase
+        """The nearest phrase before ``pos`` in the sentence, else the title's."""
+        return next(self._phrases_back(self.s0, pos), self.ctx.title_phrase)
 
     def _rank(
         self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
