@@ -170,6 +170,7 @@ _RANGE_BEFORE_RE = re.compile(
     r"(?:分列|分别位列|分别位居|分别排名|分别排在|分别居|分居|依次位列|依次排名|依次排在)\s?$"
 )
 _TOP_GAP_RE = re.compile(r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:分列|分别|依次|的城市|均|分)?\s?$")
+_PROPOSE_LEAD_RE = re.compile(r"^[\s\d.,%]+")
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
 )
@@ -690,7 +691,7 @@ class _Sentence:
     def _nearest_owner(self, limit: int, cs: int) -> PlaceMention | None:
         """The nearest place (or owning scope) written before ``limit`` in the sentence that the sentence does not
         compare with."""
-        compared = self.compared()
+        compared = self._compared if self._compared is not None else self.compared()
         for i in range(bisect.bisect_left(self.place_starts, limit) - 1, -1, -1):
             q = self.places[i]
             if q.start < self.s0:
@@ -707,9 +708,9 @@ class _Sentence:
         """Where the owner of a figure must be written before: a ratio's before 是/为 (深圳……是杭州的1.6倍), a
         share's before 占 in its clause (深圳……占广东省的一半: 广东 is the whole, not the owner; a 占 of an earlier clause
         limits nothing: ……合计占比超过七成,厦门以3.3%……)."""
-        cut = {"ratio": _IS_RE, "share": _OF_WHOLE_RE}.get(kind)
-        if cut is None:
+        if kind != "ratio" and kind != "share":
             return start
+        cut = _IS_RE if kind == "ratio" else _OF_WHOLE_RE
         lo = self.clause_start(start) if kind == "share" else self.s0
         cuts = [m.start() for m in cut.finditer(self.norm, lo, start)]
         return cuts[-1] if cuts else start
@@ -935,8 +936,10 @@ class _Sentence:
         """Whether two figures are neighbours in a list: only a separator, a place and parentheses between them
         (25.6万和34.4万篇; 北京114家、上海63家; 苏州(595家)、杭州(476家))."""
         gap = self.norm[a:b]
-        for p in self.places:
-            if a <= p.start and p.end <= b:
+        for p in self.places[bisect.bisect_left(self.place_starts, a) :]:
+            if p.start >= b:
+                break
+            if p.end <= b:
                 gap = gap.replace(self.norm[p.start : p.end], "", 1)
         return _LIST_SEP_RE.match(_PAREN_SPACE_RE.sub("", gap) or "x") is not None
 
@@ -1002,9 +1005,13 @@ class _Sentence:
         self, lo: int, pos: int, unit: str | None, kind: str, magnitude: float
     ) -> PhraseMention | None:
         """The nearest phrase between ``lo`` and ``pos`` whose unit fits."""
-        return next(
-            (p for p in self._phrases_back(lo, pos) if self._fits(p.indicator, unit, kind, magnitude)), None
-        )
+        any_unit = kind in ("growth", "ratio", "rank")
+        scaled = magnitude != 1.0
+        for p in self._phrases_back(lo, pos):
+            ind = p.indicator
+            if any_unit or not ind.id or _unit_fits(ind.unit, unit, kind, scaled):
+                return p
+        return None
 
     def _phrases_back(self, lo: int, pos: int) -> Iterator[PhraseMention]:
         """The phrases that start at ``lo`` or later and end by ``pos``, nearest first (walking back from a
@@ -1061,10 +1068,10 @@ class _Sentence:
         return _CJK_NOUN_AFTER_RE.match(self.norm, f_end) is not None
 
     def _propose(self, start: int) -> str:
-        cs = self.clause_start(start)
-        words = re.sub(r"^[\s\d.,%]+", "", self.text[cs:start]).strip()
-        words = _PROPOSE_STRIP_RE.sub("", fold(words)[-16:]).strip()
-        return words
+        """The words before a figure in its clause (at most 16 characters, in the matching text), without the
+        verb or qualifier before the number: the name a reviewer sees for a series no phrase names."""
+        words = _PROPOSE_LEAD_RE.sub("", self.norm[self.clause_start(start) : start]).strip()
+        return _PROPOSE_STRIP_RE.sub("", words[-16:]).strip()
 
     # -- years ----------------------------------------------------------------------------------
     def _dates(self, y: YearMention, start: int, kind: str) -> bool:
