@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,17 @@ def test_extract_writes_the_review_file(tmp_path, capsys):
         ("杭州", "high_tech_enterprises", 16500.0),
     } <= got
     assert "candidate(s) from 1 document(s)" in capsys.readouterr().err
+
+
+def test_extract_shows_a_progress_bar_in_bytes(tmp_path, capsys, monkeypatch):
+    """On a terminal (forced here) the bar counts the bytes of the files read, to their total size (os.stat:
+    8,689 bytes = 8.7 kB), and is gone once the summary is written."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert main(["extract", str(ARTICLE), "-o", str(tmp_path / "c.csv")]) == 0
+    err = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", capsys.readouterr().err)
+    assert ARTICLE.stat().st_size == 8689
+    assert "extract" in err and "8.7/8.7 kB" in err
+    assert err.replace("\n", "").endswith(f"innoscope import {tmp_path / 'c.csv'}")
 
 
 def test_extract_from_stdin_with_date(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from innoscope.cities.text_places import place_index
 from innoscope.cli import app
+from innoscope.cli.progress import bytes_bar
 from innoscope.ingest.claims import Extractor, Lexicon, extract_file
 from innoscope.ingest.claims.review import write_review
 from innoscope.ingest.names import EntityTable
@@ -84,25 +85,35 @@ def extract_cmd(
     subject = _places(table, place)
     per_file: dict[str, int] = {}
 
-    def stream():
+    def stream(tick):
         for f in files:
             name = "<stdin>" if f == "-" else f
             per_file[name] = 0
-            for c in extract_file(f, doc_date=d, subject=subject, encoding=encoding, extractor=ex):
+            cands = extract_file(
+                f, doc_date=d, subject=subject, encoding=encoding, extractor=ex, progress=tick
+            )
+            for c in cands:
                 per_file[name] += 1
                 yield c
 
-    tmp_out = out
-    n = write_review(_nonempty(stream(), files), tmp_out)
-    proposed = ""
+    with bytes_bar("extract", _total_bytes(files)) as tick:
+        n = write_review(_nonempty(stream(tick), files), out)
     for name, k in per_file.items():
         if k == 0:
             console.print(f"[yellow]note:[/] {escape(name)}: no figure about a place found")
     console.print(
-        f"wrote {n} candidate(s) from {len(per_file)} document(s) to {escape(str(out))}{proposed}; "
+        f"wrote {n} candidate(s) from {len(per_file)} document(s) to {escape(str(out))}; "
         "review the decision column (accept / correct / reject), then: "
         f"innoscope import {escape(str(out))}"
     )
+
+
+def _total_bytes(files: list[str]) -> int | None:
+    """The bytes of all files to read, for the progress bar; None when one is standard input (size unknown). A
+    file that cannot be read counts 0 here: reading it raises the error."""
+    if "-" in files:
+        return None
+    return sum(Path(f).stat().st_size if Path(f).is_file() else 0 for f in files)
 
 
 def _nonempty(candidates, files):

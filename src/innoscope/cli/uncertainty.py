@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from innoscope.cli import app
+from innoscope.cli.progress import progress_bar
 from innoscope.io.coinr import read_coinr
 from innoscope.model.errors import SpecError
 from innoscope.pipeline import PipelineSpec
@@ -63,20 +63,6 @@ def make_executor(kind: str | None, workers: int, scheduler: str | None) -> Iter
             client.close()
         return
     raise SpecError(f"--executor must be none, threads or dask; got {kind!r}")
-
-
-@contextmanager
-def progress_bar(label: str, total: int) -> Iterator:
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as prog:
-        task = prog.add_task(label, total=total)
-        yield lambda k: prog.advance(task, k)
 
 
 def _load(data: Path, meta: Path, spec: Path):

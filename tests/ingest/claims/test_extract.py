@@ -209,6 +209,22 @@ def test_chunks_are_bounded_and_lose_nothing(tmp_path):
     assert "".join(chunks) == text
 
 
+def test_progress_is_told_each_chunk_done_and_ends_at_the_file_size(tmp_path):
+    """The progress bar of ``innoscope extract`` advances by the bytes of each chunk once the caller is done with
+    it, and ends at the file's size (os.stat, independent of the reader)."""
+    p = tmp_path / "big.txt"
+    p.write_text(ARTICLE.read_text(encoding="utf-8") * 60, encoding="utf-8")
+    told: list[int] = []
+    chunks = iter_text(p, chunk_chars=50_000, progress=told.append)
+    next(chunks)
+    assert told == []  # the first chunk is not done until the next one is asked for
+    rest = list(chunks)
+    assert (
+        len(rest) >= 3 and len(told) >= 2
+    )  # told once per chunk that follows new bytes read (256 KiB blocks)
+    assert sum(told) == p.stat().st_size
+
+
 @pytest.mark.parametrize(
     ("text", "qualifier"),
     [

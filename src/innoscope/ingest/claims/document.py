@@ -270,9 +270,15 @@ def _open(path: str | Path) -> tuple[BinaryIO, str]:
 
 
 def iter_text(
-    path: str | Path, *, encoding: str | None = None, chunk_chars: int = CHUNK_CHARS
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    chunk_chars: int = CHUNK_CHARS,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
-    """The document's text as chunks (see the module docstring), raw (not cleaned)."""
+    """The document's text as chunks (see the module docstring), raw (not cleaned). ``progress(k)`` is told, each
+    time the caller asks for the next chunk (it is done with the one before), the ``k`` bytes read since it was
+    last told: a progress bar of the work done, in bytes of the file, that ends at the file's size."""
     fh, name = _open(path)
     try:
         sample = fh.read(_SAMPLE)
@@ -283,7 +289,7 @@ def iter_text(
         kind = _kind(name, sample)
         parser = _HTMLText() if kind == "html" else None
         pending = ""
-        offset = 0
+        offset = told = 0
         block = sample
         while True:
             final = not block
@@ -306,6 +312,9 @@ def iter_text(
             while len(pending) >= chunk_chars or (final and pending):
                 head, pending = _cut(pending, chunk_chars, final)
                 yield _markdown(head) if kind == "markdown" else head
+                if progress is not None and offset > told:
+                    progress(offset - told)
+                    told = offset
             if final:
                 break
             block = fh.read(_SAMPLE)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -1696,11 +1696,16 @@ def extract_file(
     encoding: str | None = None,
     extractor: Extractor | None = None,
     chunk_chars: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[Candidate]:
-    """Candidates of a file (``-``: standard input), streamed chunk by chunk (:func:`iter_text`)."""
+    """Candidates of a file (``-``: standard input), streamed chunk by chunk (:func:`iter_text`; ``progress``
+    is told the bytes of each chunk done)."""
     ex = extractor or Extractor()
-    kw = {"chunk_chars": chunk_chars} if chunk_chars else {}
+    kw: dict[str, Any] = {"chunk_chars": chunk_chars} if chunk_chars else {}
     name = "<stdin>" if str(path) == "-" else str(path)
     yield from ex.extract_chunks(
-        iter_text(path, encoding=encoding, **kw), document=name, doc_date=doc_date, subject=subject
+        iter_text(path, encoding=encoding, progress=progress, **kw),
+        document=name,
+        doc_date=doc_date,
+        subject=subject,
     )
