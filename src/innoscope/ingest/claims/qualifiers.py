@@ -64,6 +64,10 @@ otherwise ends with none of them, which spares the suffix tests of most figures.
 _APPROX_AFTER = ("左右", "上下")
 _LOWER_AFTER = ("以上", "+")
 _UPPER_AFTER = ("以下",)
+_ALL_AFTER = (*_APPROX_AFTER, *_LOWER_AFTER, *_UPPER_AFTER)
+_LAST_LOWER = _WORD_LAST | _SPACED_WORD_LAST
+"""The last character of the text before a figure, lower-cased, that can end a qualifier word (as written or
+before the space of an English one)."""
 _GROWTH_RE = re.compile(
     r"(?:同比|比上年|较上年|比去年|年均|累计)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|"
     r"growth of|grew by|grew|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
@@ -100,9 +104,19 @@ def qualifier_of(
     """The qualifier of a figure from the text just ``before`` and ``after`` it (see the module docstring)."""
     qs = []
     b = before.rstrip()
+    last = b[-1:]
+    if (
+        not more
+        and high is None
+        and last not in _WORD_LAST
+        and last.lower() not in _LAST_LOWER
+        and before[-1:].lower() not in _WORD_LAST
+        and not after.startswith(_ALL_AFTER)
+    ):
+        return "cumulative" if "累计" in clause_before else ""  # no qualifier word can end here (most figures)
     bl = b.lower() + " "
     b_en = before.lower()
-    words = b[-1:] in _WORD_LAST or b_en[-1:] in _WORD_LAST or bl[-2:-1] in _SPACED_WORD_LAST
+    words = last in _WORD_LAST or b_en[-1:] in _WORD_LAST or bl[-2:-1] in _SPACED_WORD_LAST
     if (
         words
         and (b.endswith(_APPROX_BEFORE) or b_en.endswith(_APPROX_BEFORE))
