@@ -840,3 +840,66 @@ def test_subsets_written_with_their_own_noun(ex):
     assert got(ex, "澳門常住人口68.7萬，其中外地僱員約18萬人") == [
         ("澳门", "resident_population", 687000.0, "人", None, "level")
     ]
+
+
+def test_a_class_threshold_is_no_value(ex):
+    # 2000万 and 千亿元 describe a class of cities or provinces; the place's own figure stays
+    assert got(ex, "2024年，昆明常住人口868.0万人，是西南地区常住人口超过800万的城市之一。") == [
+        ("昆明", "resident_population", 8680000.0, "人", 2024, "level")
+    ]
+    assert got(ex, "R&D经费投入超过千亿元的省（市）有12个，其中湖北（1408.2亿元）居中部首位。")[:1] == [
+        ("湖北", "rd_expenditure", 140820000000.0, "元", None, "level")
+    ]
+    assert got(ex, "营收超过100亿元的企业，常州有21家。") == []
+    # a percent before 的国家…企业 is a share, not a threshold
+    assert got(ex, "南山区集聚了全市约三成的国家高新技术企业。") == [
+        ("南山区", "high_tech_enterprises_share", 30.0, "%", None, "share")
+    ]
+
+
+def test_a_forecast_with_jiang_is_proposed_in_its_clause_only(ex):
+    text = "漳州高新技术企业总量今年将突破1500家；全市技术合同成交额2024年为21.3亿元"
+    assert got(ex, text) == [("漳州", "tech_contract_turnover", 2130000000.0, "元", 2024, "level")]
+    text = "预计到2027年，漳州高新技术企业总量达到2000家。"
+    assert got(ex, text) == []
+
+
+def test_an_english_month_after_a_figure_is_part_of_a_year(ex):
+    assert (
+        got(ex, "Nanning's industrial output grew 6.5 percent, and its GDP grew 4.8 percent in April.") == []
+    )
+    assert got(ex, "Nanning's GDP grew 4.8 percent year on year in the first three quarters.") == []
+    # a month before the figure may be when the news was told; a comma ends the clause
+    assert got(ex, "In April, Nanning's GDP grew 4.8 percent.") == [
+        ("南宁", "gdp_growth", 4.8, "%", None, "growth")
+    ]
+    assert got(ex, "Nanning's GDP grew 4.8 percent, the bureau said in April.") == [
+        ("南宁", "gdp_growth", 4.8, "%", None, "growth")
+    ]
+
+
+def test_the_province_of_an_english_apposition_owns_nothing(ex):
+    text = "Guiyang, capital of southwest China's Guizhou Province, saw its GDP reach 566.2 billion yuan in 2024."
+    assert got(ex, text) == [("贵阳", "gdp", 566200000000.0, "元", 2024, "level")]
+    text = (
+        "Guiyang News 2025-01-20\nGuiyang, the capital of Guizhou, had 2,100 high-tech enterprises in 2024."
+    )
+    assert got(ex, text) == [("贵阳", "high_tech_enterprises", 2100.0, "家", 2024, "level")]
+
+
+def test_us_dollars_written_with_dots_are_dollars(ex):
+    text = "Ningbo's GDP reached 1.81 trillion yuan (about 254 billion U.S. dollars) in 2024."
+    assert got(ex, text) == [("宁波", "gdp", 1.81e12, "元", 2024, "level")]
+
+
+def test_jun_after_a_list_of_places_gives_the_figure_to_each(ex):
+    assert got(ex, "徐州、盐城GDP增速均为5.6%。") == [
+        ("徐州", "gdp_growth", 5.6, "%", None, "growth"),
+        ("盐城", "gdp_growth", 5.6, "%", None, "growth"),
+    ]
+    assert got(ex, "Xuzhou and Yancheng both had more than 3,000 high-tech enterprises.") == [
+        ("徐州", "high_tech_enterprises", 3000.0, "家", None, "level"),
+        ("盐城", "high_tech_enterprises", 3000.0, "家", None, "level"),
+    ]
+    # 人均 is no 均: the per-capita figure stays with the nearest place
+    assert [c.entity for c in ex.extract_chunks(["徐州、盐城人均GDP超过13万元。"])] == ["盐城"]

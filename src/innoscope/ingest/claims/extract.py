@@ -122,7 +122,25 @@ _DECREASE_RE = re.compile(
     r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
-_PART_HINTS = ("季度", "半年", "月", "half", "quarter", "H1", "Q")
+_EN_TAIL_RE = re.compile(r"[A-Za-z\s-]{0,40}")
+"""English words between a figure and a period written after it in its clause (5.5 percent year on year in)."""
+_PART_HINTS = (
+    "季度",
+    "半年",
+    "月",
+    "half",
+    "quarter",
+    "H1",
+    "Q",
+    "ary",
+    "ch",
+    "il",
+    "May",
+    "ne",
+    "ly",
+    "ust",
+    "ber",
+)
 """Strings one of which a sentence holds when :data:`_PERIOD_RE` can find a part of a year in it (a literal test
 spares the pattern's scan of most sentences)."""
 _EN_LEVEL_BEFORE_RE = re.compile(
@@ -137,11 +155,28 @@ _PER_M2_RE = re.compile(r"每平方米|每平方公尺|每平米|每㎡|per squa
 _PERIOD_RE = re.compile(
     r"(?P<part>上半年|下半年|前三季度|[一二三四1-4]季度|第[一二三四]季度|1\s?[-—至~]\s?(?:1[01]|[2-9])月|"
     r"first half|second half|first quarter|first three quarters|\bH1\b|\bQ[1-4]\b)"
+    r"|(?P<month>\b(?:in|for|during) (?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b(?! \d{4}\b))"
     r"|(?P<year>全年|年末|年底|全年度|the whole year|full year|for the year)"
 )
-_PLANNED_ZH_RE = re.compile(r"力争|目标|计划|规划|有望|争取")
+_PLANNED_ZH_RE = re.compile(r"力争|目标|计划|规划|有望|争取|预计到\d{4}年")
+_FORECAST_RE = re.compile(r"将(?:突破|达到|超过|超|达|增至|增加到|增加至|提升至|提升到|提高到|提高至)")
+"""A forecast in a figure's clause (总量将突破3500家): a figure to come, not a value; the clauses after it may state
+values (；全市技术合同成交额去年为46.8亿元)."""
 _PLANNED_EN_RE = re.compile(r"aims? to|aiming to|targets?\b|plans? to|will reach|is set to", re.IGNORECASE)
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+_ALL_OF_RE = re.compile(r"(?<![人年平户日])均(?![值衡价])|(?<![成首])都(?!市)|\bboth\b")
+_CLASS_AFTER_RE = re.compile(
+    r"\s?(?:以上|以下|左右)?的(?:城市|省份|省区市|省市|省[(（]市[)）]|省|地区|国家(?![级高重])|经济体|区县|县市|县[(（]市[)）]|县|"
+    r"企业)"
+)
+"""After a figure that is a class's threshold, not a value: 常住人口超过2000万的城市, 投入超过千亿元的省（市）, 营收超过
+1亿元的企业."""
+_CAPITAL_OF_RE = re.compile(
+    r"\bcapital(?: city)? of (?:the )?(?:[A-Za-z-]+ ){0,2}(?:China's )?\Z", re.IGNORECASE
+)
+"""Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
+of Anhui province reported ...): the province is not what the figures are about."""
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
@@ -620,7 +655,7 @@ class _Sentence:
         self.column_unit: dict[int, tuple[float, str]] = {}
         self.growth_cells: dict[int, PhraseMention | None] = {}
         self._plan_end: int | None = None  # where the sentence's first word of planning ends (computed once)
-        self._periods: list[tuple[int, bool]] | None = None  # (end, part of a year?) of its period words
+        self._periods: list[tuple[int, int, str | None]] | None = None  # (start, end, kind) of its period words
         self.resp_series: dict[int, PhraseMention | None] = {}
         self.fig_places: dict[int, list[str]] = {}
         self.fig_phrase: dict[int, PhraseMention | None] = {}
@@ -669,6 +704,8 @@ class _Sentence:
             return [self.ctx.subject or ""]
         if place == "":
             return []
+        if place != "*" and near is not None and self._distributed(near, start):
+            return self._coordinated(self.places.index(near))  # 南京、无锡GDP增速均为5.0%: each place's
         if place == "*":
             if (near is not None and self._part_of_subject(near)) or self._zone_before(limit):
                 return []
@@ -679,6 +716,13 @@ class _Sentence:
             subject = self.ctx.city_subject if city_word else self.ctx.subject  # 全市 of a province's page
             return [subject] if subject and not self._whole_of_part(start) else []
         return [place]
+
+    def _distributed(self, q: PlaceMention, start: int) -> bool:
+        """Whether the figure at ``start`` is each place's of the list ending at ``q`` (南京、无锡GDP增速均为5.0%,
+        both ... stood at): 均/都 between them and no other figure."""
+        if _ALL_OF_RE.search(self.norm, q.end, start) is None:
+            return False
+        return not any(q.end <= f.start < start for f in self.figures)
 
     def _named_before(self, q: PlaceMention | None) -> str | None:
         """The place written right before an implicit subject (南通全市 -> 南通), else None."""
@@ -756,8 +800,10 @@ class _Sentence:
                 if i in self._compared or q.place in ("", "*") or q.start < self.s0:
                     continue
                 end = q.start - 1 if q.start > self.s0 and self.norm[q.start - 1] == " " else q.start
-                if self.norm.endswith(_COMPARED_BEFORE, self.s0, end) or (
-                    self.norm.endswith(_IS_BEFORE, self.s0, end) and self.norm.startswith("的", q.end)
+                if (
+                    self.norm.endswith(_COMPARED_BEFORE, self.s0, end)
+                    or (self.norm.endswith(_IS_BEFORE, self.s0, end) and self.norm.startswith("的", q.end))
+                    or _CAPITAL_OF_RE.search(self.norm, max(self.s0, q.start - 40), q.start) is not None
                 ):
                     self._compared.add(i)
                     self._compared.update(self._chain_after(i))
@@ -1238,23 +1284,32 @@ class _Sentence:
             if m is None and _LATIN_LETTER_RE.search(self.norm, self.s0, self.s1):
                 m = _PLANNED_EN_RE.search(self.norm, self.s0, self.s1)
             self._plan_end = m.end() if m is not None else self.s1 + 1
-        return self._plan_end <= pos
+        return self._plan_end <= pos or (
+            self.norm.find("将", self.s0, pos) >= 0
+            and _FORECAST_RE.search(self.norm, self.clause_start(pos), pos) is not None
+        )
 
-    def _part_year(self, pos: int) -> bool:
-        """Whether a figure is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the last period word
-        before it in its sentence is such a part, not 全年/年末 (a year's series takes no half-year value)."""
+    def _part_year(self, pos: int, end: int) -> bool:
+        """Whether a figure at ``pos:end`` is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the
+        last period word before it in its sentence is such a part, not 全年/年末 (a year's series takes no
+        half-year value); or, in English, a part or a month written right after it in its clause (grew 5.5 percent
+        in March; a month before it may be when the news was told)."""
         if self._periods is None:
             seg = self.norm[self.s0 : self.s1]
             self._periods = (
-                [(m.end(), m.lastgroup == "part") for m in _PERIOD_RE.finditer(self.norm, self.s0, self.s1)]
+                [m.span() + (m.lastgroup,) for m in _PERIOD_RE.finditer(self.norm, self.s0, self.s1)]
                 if any(h in seg for h in _PART_HINTS)
                 else []
             )
         last = False
-        for end, part in self._periods:
-            if end > pos:
-                break
-            last = part
+        for start, stop, group in self._periods:
+            if stop > pos:
+                tail = group != "year" and _EN_TAIL_RE.fullmatch(self.norm, end, start) is not None
+                return last or tail
+            if (
+                group != "month"
+            ):  # In March, the city said it had ...: a month before a figure may be the news's
+                last = group == "part"
         return last
 
     def _subset(self, hit: PhraseMention, start: int) -> bool:
@@ -1363,7 +1418,7 @@ class _Sentence:
             _not_the_series(kind, before)
             or self._subset(hit, f.start)
             or self._planned(f.start)
-            or self._part_year(f.start)
+            or self._part_year(f.start, f.end)
         ):
             hit = replace(hit, indicator=UNNAMED)
         scale = 1.0
@@ -1372,6 +1427,8 @@ class _Sentence:
                 return []
             unit = hit.indicator.unit
             scale = self._table_scale(unit, f.start)
+        if unit not in _SHARE_UNITS and _CLASS_AFTER_RE.match(self.norm, f.end):
+            return []  # 常住人口超过2000万的城市, 经费投入超过千亿元的省(市): a threshold of a class, no place's value
         names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
         if kind == "share" and _SHARE_OF_WHOLE_BEFORE_RE.search(before) and "占" not in before:
             # 民营经济贡献了全市约70%的GDP: a share of the city's own total is owned by something else than the city

@@ -121,7 +121,7 @@ _FRACTION_RE = re.compile(
 every character); 一半 is read as its 一 followed by 半."""
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
-    r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars))?"
+    r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars|U\.S\. dollars|USD))?"
     r"(?:\s?(?P<pct>percentage points?|per ?cent\b|pct\b))?",
     re.IGNORECASE,
 )
@@ -371,7 +371,13 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
             continue  # a compound adjective (27 trillion-yuan cities, a 10-billion-yuan fund): no figure
         scale = SCALE[m["scale"].lower()] if m["scale"] else 1.0
         currency = (m["cur"] or m["cur2"] or "").lower()
-        unit = "美元" if currency in ("$", "us$", "dollars", "us dollars") else "元" if currency else None
+        unit = (
+            "美元"
+            if currency in ("$", "us$", "dollars", "us dollars", "u.s. dollars", "usd")
+            else "元"
+            if currency
+            else None
+        )
         if m["pct"] and not currency and not m["scale"]:
             unit = "pp" if m["pct"].lower().startswith("percentage") else "%"
         out.append(

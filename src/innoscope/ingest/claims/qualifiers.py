@@ -73,7 +73,7 @@ _GROWTH_RE = re.compile(
     r"growth of|grew by|grew|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
     r"expanded by|expanded|climbed by|climbed|jumped by|jumped|surged by|surged|gained|declined by|declined|"
     r"dropped by|dropped|decreased by|decreased)"
-    r"(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+    r"(?:均|都|分别|同样)?(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
 _CHANGE_RE = re.compile(
     r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量|提高|提升|上升|降低)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
@@ -113,7 +113,9 @@ def qualifier_of(
         and before[-1:].lower() not in _WORD_LAST
         and not after.startswith(_ALL_AFTER)
     ):
-        return "cumulative" if "累计" in clause_before else ""  # no qualifier word can end here (most figures)
+        return (
+            "cumulative" if "累计" in clause_before else ""
+        )  # no qualifier word can end here (most figures)
     bl = b.lower() + " "
     b_en = before.lower()
     words = last in _WORD_LAST or b_en[-1:] in _WORD_LAST or bl[-2:-1] in _SPACED_WORD_LAST
