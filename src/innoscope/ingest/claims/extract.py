@@ -655,7 +655,7 @@ class _Sentence:
         self.column_unit: dict[int, tuple[float, str]] = {}
         self.growth_cells: dict[int, PhraseMention | None] = {}
         self._plan_end: int | None = None  # where the sentence's first word of planning ends (computed once)
-        self._periods: list[tuple[int, int, str | None]] | None = None  # (start, end, kind) of its period words
+        self._periods: list[tuple[int, int, str | None]] | None = None  # (start, end, kind) of period words
         self.resp_series: dict[int, PhraseMention | None] = {}
         self.fig_places: dict[int, list[str]] = {}
         self.fig_phrase: dict[int, PhraseMention | None] = {}
