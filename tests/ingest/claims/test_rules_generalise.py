@@ -903,3 +903,63 @@ def test_jun_after_a_list_of_places_gives_the_figure_to_each(ex):
     ]
     # 人均 is no 均: the per-capita figure stays with the nearest place
     assert [c.entity for c in ex.extract_chunks(["徐州、盐城人均GDP超过13万元。"])] == ["盐城"]
+
+
+def test_ranks_after_a_list_of_places_with_their_figures_in_parentheses(ex):
+    text = "2024年全国独角兽企业：广州(24家)、杭州(22家)分列全国第四、第五"
+    assert [g for g in got(ex, text) if g[5] == "rank"] == [
+        ("广州", "unicorns_rank", 4.0, "rank", 2024, "rank"),
+        ("杭州", "unicorns_rank", 5.0, "rank", 2024, "rank"),
+    ]
+    # 第二、三 at the end of a sentence is 2 and 3; no 分列 needed when the figures sit in parentheses
+    text = "2024年各省GDP：浙江(9.01万亿元)、四川(6.47万亿元)位列第四、五。"
+    assert [g for g in got(ex, text) if g[5] == "rank"] == [
+        ("浙江", "gdp_rank", 4.0, "rank", 2024, "rank"),
+        ("四川", "gdp_rank", 5.0, "rank", 2024, "rank"),
+    ]
+
+
+def test_ordinals_right_after_places_continue_a_ranking(ex):
+    text = "2024年城市GDP排名中，天津位列第十一，宁波第十二，青岛第十三"
+    assert got(ex, text) == [
+        ("天津", "gdp_rank", 11.0, "rank", 2024, "rank"),
+        ("宁波", "gdp_rank", 12.0, "rank", 2024, "rank"),
+        ("青岛", "gdp_rank", 13.0, "rank", 2024, "rank"),
+    ]
+    # without a rank before it, 第十二 after a place is no rank
+    assert got(ex, "宁波第十二届人才科技周开幕。") == []
+
+
+def test_english_ordinals_of_standing(ex):
+    text = (
+        "In the Nature Index 2025 research cities table, Beijing stayed first, followed by Shanghai (2nd); "
+        "Wuhan climbed to 7th."
+    )
+    assert got(ex, text) == [
+        ("北京", "nature_index_city_rank", 1.0, "rank", 2025, "rank"),
+        ("上海", "nature_index_city_rank", 2.0, "rank", 2025, "rank"),
+        ("武汉", "nature_index_city_rank", 7.0, "rank", 2025, "rank"),
+    ]
+    # the series named after the ranks when none is named before them
+    text = "Beijing came first and Shanghai came second in the Nature Index 2024 research cities ranking."
+    assert [g[:3] for g in got(ex, text)] == [
+        ("北京", "nature_index_city_rank", 1.0),
+        ("上海", "nature_index_city_rank", 2.0),
+    ]
+    text = "Tianjin's economy, the 11th-largest among Chinese cities, grew 5.1 percent in 2024."
+    assert ("天津", "gdp_rank", 11.0, "rank", 2024, "rank") in got(ex, text)
+    # first half, first time: no rank
+    assert got(ex, "Tianjin's GDP grew 5.1 percent in 2024, the first time since 2019.") == [
+        ("天津", "gdp_growth", 5.1, "%", 2024, "growth")
+    ]
+
+
+def test_a_rank_after_a_figure_no_phrase_names_is_proposed(ex):
+    text = "大庆市科技局\n2024年全市高新技术企业达到503家；全市技术转移机构促成交易额12.3亿元，居全省第二"
+    cands = [c for c in ex.extract_chunks([text]) if c.kind == "rank"]
+    assert [(c.entity, c.indicator, c.value, c.status) for c in cands] == [("大庆", "", 2.0, "proposed")]
+    assert "交易额" in cands[0].phrase
+    # 技术合同登记额 names the turnover
+    assert got(ex, "株洲全市技术合同登记额2024年首次突破200亿元。") == [
+        ("株洲", "tech_contract_turnover", 2e10, "元", 2024, "level")
+    ]

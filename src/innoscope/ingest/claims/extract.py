@@ -187,6 +187,9 @@ _FOLLOW_GAP_RE = re.compile(
     re.IGNORECASE,
 )
 _RESPECTIVE_RE = re.compile(r"分别|依次|respectively")
+_PAREN_FIGURE_RE = re.compile(r"^[(（][^()（）]{1,24}[)）]")
+"""A parenthesis right after a place of a list (上海(65家)、北京(61家)分列全国第一、第二): the list goes on after it."""
+_EACH_RANK_RE = re.compile(r"分列|分居|分获|各居|分别")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|依序为|依序是|分别是|分别为)[:：]?")
 _TOP_N_RE = re.compile(
     r"(?:稳居|位居|位列|排名|排在|跻身|居|列)前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
@@ -398,6 +401,27 @@ class Extractor:
                 )
 
 
+_BARE_ORDINAL_RE = re.compile(r"第(\d+|[一二三四五六七八九十]+)(?:位|名)?")
+
+
+def _ordinals_after_places(
+    norm: str, lo: int, hi: int, ranks: list[RankMention], places: list[PlaceMention]
+) -> list[RankMention]:
+    """Ordinals written right after a place, after a rank of the sentence (杭州位列第八，武汉第九，南京第十): ranks of
+    those places, in the scope of the rank before them; alone (第九 with neither verb nor 位) they are no rank."""
+    ends = {p.end for p in places if p.place not in ("", "*")}
+    taken = [(r.start, r.end) for r in ranks]
+    out = []
+    for m in _BARE_ORDINAL_RE.finditer(norm, lo, hi):
+        if m.start() not in ends or any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        value = ordinal(m[1])
+        before = [r for r in ranks if r.end <= m.start()]
+        if value is not None and before:
+            out.append(RankMention(m.start(), m.end(), value, before[-1].scope))
+    return out
+
+
 def _title_place(mentions: list[PlaceMention]) -> str | None:
     """The one place a document's title names (四川省2024年国民经济和社会发展统计公报: 四川), else None: the
     document's subject before the place it names most often."""
@@ -464,7 +488,7 @@ def _coordinated_at(norm: str, places: list[PlaceMention], i: int) -> list[str]:
     j = i
     while j > 0:
         a, b = places[j - 1], places[j]
-        gap = norm[a.end : b.start]
+        gap = _PAREN_FIGURE_RE.sub("", norm[a.end : b.start])
         if a.place in ("", "*") or b.place in ("", "*"):
             break
         if not (_PLACE_SEP_RE.match(gap) or (a.abbr and b.abbr and not gap)):
@@ -639,6 +663,9 @@ class _Sentence:
                 if not any(m.start() <= r.end and r.start < m.end() for m in self.rank_ranges)
             ]
             self.ranks = ranks
+        if ranks and norm.find("第", ranks[0].end, s1) >= 0:
+            more = _ordinals_after_places(norm, ranks[0].end, s1, ranks, places)
+            self.ranks = ranks = sorted([*ranks, *more], key=lambda r: r.start) if more else ranks
         tops = [m.span() for m in _TOP_N_RE.finditer(norm, s0, s1)] if norm.find("前", s0, s1) >= 0 else []
         if ranks or tops:
             spans = [(r.start, r.end) for r in ranks] + tops
@@ -1499,7 +1526,18 @@ class _Sentence:
                 ),
                 self._phrase_before(pos),
             )
-        return self._unnamed_figure_before(pos) or self._phrase_before(pos)
+        hit = self._unnamed_figure_before(pos) or self._phrase_before(pos)
+        if hit is None or hit.start < self.s0:
+            return self._ranking_after(pos) or hit
+        return hit
+
+    def _ranking_after(self, pos: int) -> PhraseMention | None:
+        """The first phrase of a ranking series written after a rank in its sentence, for a rank with no phrase
+        before it (Beijing remains first globally, ... in the Nature Index research cities ranking)."""
+        return next(
+            (p for p in self.phrases if p.start >= pos and p.end <= self.s1 and p.indicator.unit == "rank"),
+            None,
+        )
 
     def _unnamed_figure_before(self, pos: int) -> PhraseMention | None:
         """The phrase of the figure right before a rank when it names no id (研发投入占全市GDP比重达5.81%，全国第二:
@@ -1507,10 +1545,21 @@ class _Sentence:
         figs = [f for f in self.figures if f.end <= pos and f.start in self.fig_phrase]
         if not figs:
             return None
-        hit = self.fig_phrase[figs[-1].start]
-        if hit is None or hit.indicator.id or any(figs[-1].end <= p.start < pos for p in self.phrases):
+        last = figs[-1]
+        hit = self.fig_phrase[last.start]
+        if any(last.end <= p.start < pos for p in self.phrases):
+            return None
+        if hit is None and self.fig_places.get(last.start) and self._next_clause(last.end, pos):
+            # 全市技术转移机构促成交易额12.3亿元，居全省第二: the rank of the series no phrase names
+            return PhraseMention(self.clause_start(last.start), last.start, UNNAMED, "")
+        if hit is None or hit.indicator.id:
             return None
         return hit
+
+    def _next_clause(self, a: int, b: int) -> bool:
+        """Whether ``b`` is in the clause of ``a`` or in the one right after it."""
+        i = bisect.bisect_right(self.clause_ends, a)
+        return bisect.bisect_right(self.clause_ends, b) - i <= 1
 
     def rank_targets(self) -> dict[int, list[tuple[list[str] | None, PhraseMention | None]]]:
         """Rank start -> (places, series phrase) for ranks that go with several figures or places: 均居全国第一
@@ -1541,7 +1590,14 @@ class _Sentence:
         if named:
             names = self._coordinated(named[-1][0])
             between = [f for f in self.figures if named[-1][1].end <= f.start < first]
-            if len(names) == n and (not between or resp):
+            each = (
+                resp
+                or _EACH_RANK_RE.search(self.norm, named[-1][1].end, first + 1) is not None
+                or all(
+                    self.norm[f.start - 1] in "(（" for f in between
+                )  # 江苏(13.7万亿元)、山东(9.86万亿元)位列第二、三
+            )
+            if len(names) == n and (not between or each):
                 phrase = self._rank_phrase(first)
                 return {r.start: [([p], phrase)] for r, p in zip(group, names, strict=True)}
         figs = [f for f in self.figures if resp and f.end <= resp[-1] and f.start in self.fig_places][-n:]

@@ -284,7 +284,40 @@ def find_ranks(text: str) -> list[RankMention]:
         scope = m["scope"] or _english_scope(text, m)
         out.append(RankMention(m.start(), m.end(), r, scope))
         out += _continued(text, m.end(), scope)
+    if _EN_ORD_HINT_RE.search(text):
+        out = sorted(out + _english_ordinals(text, out), key=lambda r: r.start)
     return _distinct(_with_free_scopes(text, out))
+
+
+_EN_ORDINAL = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)"
+_EN_ORD_RE = re.compile(
+    rf"\b(?:came in|came|finished|remains|remained|stays|stayed|holds|held|climbed to|rose to|moved up to|"
+    rf"jumped to|fell to|dropped to|slipped to)\s(?:the\s)?(?P<v>{_EN_ORDINAL})\b(?:\splace)?"
+    rf"|\((?P<p>\d+(?:st|nd|rd|th))\)"
+    rf"|\b(?P<l>{_EN_ORDINAL})[- ]largest\b"
+    rf"|\b(?P<g>\d+(?:st|nd|rd|th))(?=\s(?:globally|nationally|worldwide|in the world|in China|among Chinese cities))",
+    re.IGNORECASE,
+)
+_EN_ORD_HINT_RE = re.compile(
+    r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+)
+
+
+def _english_ordinals(text: str, ranks: list[RankMention]) -> list[RankMention]:
+    """English ranks :data:`_RANK_RE` does not read, where no rank was read: a verb of standing and an ordinal
+    (Beijing remains first, Shanghai came second, Guangzhou climbed to 6th, held first place), an ordinal in
+    parentheses after a place (Shanghai (2nd)), the N-th largest (the fourth-largest among Chinese cities: a rank
+    of the size series) and an ordinal before a scope (5th globally)."""
+    out = []
+    for m in _EN_ORD_RE.finditer(text):
+        if any(r.start < m.end() and m.start() < r.end for r in ranks):
+            continue
+        word = (m["v"] or m["p"] or m["l"] or m["g"]).lower()
+        value = float(word[:-2]) if word[0].isdigit() else float(_EN_ORD[word])
+        s = _EN_SCOPE_RE.match(text, m.end())
+        scope = "" if s is None else "全国" if s["nat"] else "全球"
+        out.append(RankMention(m.start(), m.end(), value, scope))
+    return out
 
 
 def _rank_value(text: str, m: re.Match[str]) -> float | None:
@@ -355,7 +388,7 @@ def _english_scope(text: str, m: re.Match[str]) -> str:
 
 _ORD = r"\d+|[一二三四五六七八九十]+"
 _CONTINUED_RE = re.compile(
-    rf"[、和及]\s?(?:第(?P<a>{_ORD})(?:位|名)?|(?P<b>{_ORD})(?=[位名]|[、和及]\s?第?(?:{_ORD})))"
+    rf"[、和及]\s?(?:第(?P<a>{_ORD})(?:位|名)?|(?P<b>{_ORD})(?=[位名]|[、和及]\s?第?(?:{_ORD})|[。；;]|$))"
 )
 
 
