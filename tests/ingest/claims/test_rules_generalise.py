@@ -963,3 +963,30 @@ def test_a_rank_after_a_figure_no_phrase_names_is_proposed(ex):
     assert got(ex, "株洲全市技术合同登记额2024年首次突破200亿元。") == [
         ("株洲", "tech_contract_turnover", 2e10, "元", 2024, "level")
     ]
+
+
+def test_the_province_of_an_english_apposition_with_in_or_of(ex):
+    text = "Wenzhou, a private-business hub in Zhejiang, has more than 4,000 high-tech enterprises."
+    assert got(ex, text) == [("温州", "high_tech_enterprises", 4000.0, "家", None, "level")]
+
+
+def test_a_target_ends_at_a_semicolon(ex):
+    text = "力争到2027年，全市高新技术企业突破2000家；2024年保定全市高企总数为1520家。"
+    assert got(ex, text) == [("保定", "high_tech_enterprises", 1520.0, "家", 2024, "level")]
+
+
+def test_a_place_inside_a_rank_scope_owns_nothing_after_it(ex):
+    text = "2024年慈溪市实现地区生产总值2500.1亿元，总量居宁波市各区县（市）第二，同比增长5.9%。"
+    assert got(ex, text) == [
+        ("慈溪市", "gdp", 250010000000.0, "元", 2024, "level"),
+        ("慈溪市", "gdp_growth", 5.9, "%", 2024, "growth"),
+        ("慈溪市", "gdp_rank", 2.0, "rank", 2024, "rank"),
+    ]
+
+
+def test_a_list_number_at_a_line_start_is_no_figure(ex):
+    text = "2024年各市高新技术企业\n8、温州市 7300家\n9，台州市 4800家"
+    assert got(ex, text) == [
+        ("温州", "high_tech_enterprises", 7300.0, "家", 2024, "level"),
+        ("台州", "high_tech_enterprises", 4800.0, "家", 2024, "level"),
+    ]

@@ -173,10 +173,12 @@ _CLASS_AFTER_RE = re.compile(
 """After a figure that is a class's threshold, not a value: 常住人口超过2000万的城市, 投入超过千亿元的省（市）, 营收超过
 1亿元的企业."""
 _CAPITAL_OF_RE = re.compile(
-    r"\bcapital(?: city)? of (?:the )?(?:[A-Za-z-]+ ){0,2}(?:China's )?\Z", re.IGNORECASE
+    r"(?:\bcapital(?: city)? of |, (?:a|an|the) [^,;.]{0,40}?\b(?:in|of) )(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China's )?\Z",
+    re.IGNORECASE,
 )
 """Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
-of Anhui province reported ...): the province is not what the figures are about."""
+of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...): the province is not what the figures are
+about."""
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
@@ -195,7 +197,9 @@ _TOP_N_RE = re.compile(
     r"(?:稳居|位居|位列|排名|排在|跻身|居|列)前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
 )
 _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
-_NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．]\s?")
+_NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．，,]\s?")
+"""A list number at a line start (21、东莞市 9800家; 23，宁波市): no figure when a place follows it, a rank on a page
+titled as a ranking."""
 _RANKING_TITLE_RE = re.compile(r"排名|排行|榜|top\s?\d+", re.IGNORECASE)
 _RANK_VERB_RE = re.compile(r"(?:居|位居|位列|排名|列|排|稳居|跃居|名列|排在|居于)\s?\Z")
 _RANKING_WORD_RE = re.compile(
@@ -663,6 +667,10 @@ class _Sentence:
                 if not any(m.start() <= r.end and r.start < m.end() for m in self.rank_ranges)
             ]
             self.ranks = ranks
+        num = _NUMBERED_RE.match(norm, s0) if figures and figures[0].start <= s0 + 3 else None
+        if num is not None and any(p.start == num.end() for p in places):
+            figures = [f for f in figures if f.start != num.start("n")]  # 21、东莞市 9800家: a list number
+            self.figures = figures
         if ranks and norm.find("第", ranks[0].end, s1) >= 0:
             more = _ordinals_after_places(norm, ranks[0].end, s1, ranks, places)
             self.ranks = ranks = sorted([*ranks, *more], key=lambda r: r.start) if more else ranks
@@ -681,6 +689,7 @@ class _Sentence:
         self.column_year: dict[int, YearMention] = {}
         self.column_unit: dict[int, tuple[float, str]] = {}
         self.growth_cells: dict[int, PhraseMention | None] = {}
+        self._plan_stop = s1
         self._plan_end: int | None = None  # where the sentence's first word of planning ends (computed once)
         self._periods: list[tuple[int, int, str | None]] | None = None  # (start, end, kind) of period words
         self.resp_series: dict[int, PhraseMention | None] = {}
@@ -830,7 +839,10 @@ class _Sentence:
                 if (
                     self.norm.endswith(_COMPARED_BEFORE, self.s0, end)
                     or (self.norm.endswith(_IS_BEFORE, self.s0, end) and self.norm.startswith("的", q.end))
-                    or _CAPITAL_OF_RE.search(self.norm, max(self.s0, q.start - 40), q.start) is not None
+                    or _CAPITAL_OF_RE.search(self.norm, max(self.s0, q.start - 60), q.start) is not None
+                    or any(
+                        r.start < q.start and q.end < r.end for r in self.ranks
+                    )  # 居金华市各县（市、区）第一
                 ):
                     self._compared.add(i)
                     self._compared.update(self._chain_after(i))
@@ -1304,14 +1316,18 @@ class _Sentence:
 
     def _planned(self, pos: int) -> bool:
         """Whether a figure is a target, not a value (力争到2027年……达到8000家, 目标, 计划, aims to reach): a word of
-        planning before it in its sentence. Such a figure is proposed, under no id. 预计 is not one: a communiqué's
+        planning before it in its sentence, up to a semicolon. Such a figure is proposed, under no id. 预计 is not one: a communiqué's
         预计达到570亿元 is the year's preliminary value."""
         if self._plan_end is None:
             m = _PLANNED_ZH_RE.search(self.norm, self.s0, self.s1)
             if m is None and _LATIN_LETTER_RE.search(self.norm, self.s0, self.s1):
                 m = _PLANNED_EN_RE.search(self.norm, self.s0, self.s1)
             self._plan_end = m.end() if m is not None else self.s1 + 1
-        return self._plan_end <= pos or (
+            semi = self.norm.find(";", self._plan_end, self.s1) if m is not None else -1
+            self._plan_stop = (
+                semi if semi >= 0 else self.s1
+            )  # 力争……；2024年全市高企总数为1928家: a value again
+        return self._plan_end <= pos < self._plan_stop or (
             self.norm.find("将", self.s0, pos) >= 0
             and _FORECAST_RE.search(self.norm, self.clause_start(pos), pos) is not None
         )
