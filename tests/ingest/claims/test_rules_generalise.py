@@ -990,3 +990,30 @@ def test_a_list_number_at_a_line_start_is_no_figure(ex):
         ("温州", "high_tech_enterprises", 7300.0, "家", 2024, "level"),
         ("台州", "high_tech_enterprises", 4800.0, "家", 2024, "level"),
     ]
+
+
+def test_tables_aligned_with_tabs_or_spaces_are_read_as_tables(ex):
+    want = [
+        ("漳州", "gdp", 6.3e11, "元", 2024, "level"),
+        ("漳州", "gdp_growth", 5.4, "%", 2024, "growth"),
+        ("莆田", "gdp", 3.3e11, "元", 2024, "level"),
+        ("莆田", "gdp_growth", 4.2, "%", 2024, "growth"),
+    ]
+    tabs = "2024年福建各市GDP\n地区\tGDP(亿元)\t增速(%)\n漳州\t6300.0\t5.4\n莆田\t3300.0\t4.2"
+    assert got(ex, tabs) == want
+    spaces = "2024年福建各市GDP\n地区      GDP(亿元)     增速(%)\n漳州      6300.0        5.4\n莆田      3300.0        4.2"
+    assert got(ex, spaces) == want
+
+
+def test_mark_cells_keeps_the_length_and_leaves_prose_alone():
+    from innoscope.ingest.claims.document import mark_cells
+
+    row = "地区    GDP(亿元)    增速(%)\n漳州    6300.0    5.4"
+    marked = mark_cells(row)
+    assert len(marked) == len(row)
+    assert marked == "地区|   GDP(亿元)|   增速(%)\n漳州|   6300.0|   5.4"
+    prose = "Zhangzhou had 2,400 high-tech firms.  Putian had 900.  Both grew."
+    assert mark_cells(prose) == prose
+    title = "2024年  漳州统计公报\n全市高新技术企业1200家。"  # two cells next to no other row: no row
+    assert mark_cells(title) == title
+    assert mark_cells("地区    GDP(亿元)\n漳州    6300.0") == "地区|   GDP(亿元)\n漳州|   6300.0"

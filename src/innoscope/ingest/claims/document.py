@@ -37,7 +37,7 @@ from innoscope.ingest.encoding import detect_encoding, normalise_encoding, whole
 from innoscope.ingest.text import repair_latin1_mojibake, strip_pinyin_annotations
 from innoscope.model.errors import DataError
 
-__all__ = ["HEADING_RE", "clean", "fold", "fold_reference", "iter_text", "join_wrapped_lines"]
+__all__ = ["HEADING_RE", "clean", "fold", "fold_reference", "iter_text", "join_wrapped_lines", "mark_cells"]
 
 CHUNK_CHARS = 1 << 20
 _SAMPLE = 1 << 18
@@ -97,6 +97,45 @@ def fold(text: str) -> str:
     if len(conv) != len(s):  # a phrase conversion changed the length: convert character by character
         conv = "".join(_t2s_char(c) for c in s)
     return _fold_extra(conv)
+
+
+_GAP_RE = re.compile(r"\t| {2,}|\u3000+")
+_MAX_CELL = 40
+_SENTENCE_ENDS = (".", "。", "!", "?", ";", ",", "，", "；", "：", ":")
+
+
+def _row_cells(line: str) -> list[str]:
+    """The cells of a line whose columns are aligned with tabs or runs of spaces ([] when it is no such row)."""
+    if "\t" not in line and "  " not in line and "\u3000" not in line:
+        return []
+    cells = _GAP_RE.split(line.strip())
+    if len(cells) < 2 or any(len(c) > _MAX_CELL or c.endswith(_SENTENCE_ENDS) for c in cells):
+        return []  # prose with two spaces after its full stops is no row
+    return cells
+
+
+def mark_cells(norm: str) -> str:
+    """The matching text with the columns of aligned table rows marked as ``|`` cells (same length: the first
+    character of each tab or run of spaces becomes ``|``). A line is such a row when tabs or runs of two or more
+    spaces cut it into cells of at most 40 characters that end with no punctuation, and it has three cells or
+    more, or two next to another such line (地区    GDP(亿元) above 福州    14237.4): text copied from a spreadsheet
+    or a PDF table, read as the tables flattened with ``|``."""
+    if "\t" not in norm and "  " not in norm and "\u3000" not in norm:
+        return norm
+    lines = norm.split("\n")
+    rows = [_row_cells(ln) for ln in lines]
+    out = []
+    for i, (ln, cells) in enumerate(zip(lines, rows, strict=True)):
+        near = (i and rows[i - 1]) or (i + 1 < len(rows) and rows[i + 1])
+        if len(cells) >= 3 or (cells and near):
+            lead = len(ln) - len(ln.lstrip())
+            ln = (
+                ln[:lead]
+                + _GAP_RE.sub(lambda m: "|" + m.group(0)[1:], ln[lead:].rstrip())
+                + ln[len(ln.rstrip()) :]
+            )
+        out.append(ln)
+    return "\n".join(out)
 
 
 def fold_reference(text: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 
 from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
-from innoscope.ingest.claims.document import HEADING_RE, clean, fold, iter_text
+from innoscope.ingest.claims.document import HEADING_RE, clean, fold, iter_text, mark_cells
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import MAGNITUDE, Figure, find_figures, unit_class
 from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
@@ -304,7 +304,7 @@ class Extractor:
         ctx: _Ctx | None = None
         for raw in chunks:
             text = clean(raw, first=ctx is None)
-            norm = fold(text)
+            norm = mark_cells(fold(text))
             if ctx is None:
                 ctx = self._context(norm, document, doc_date, subject)
             yield from self._chunk(text, norm, offset, ctx)
