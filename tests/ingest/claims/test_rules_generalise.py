@@ -1017,3 +1017,20 @@ def test_mark_cells_keeps_the_length_and_leaves_prose_alone():
     title = "2024年  漳州统计公报\n全市高新技术企业1200家。"  # two cells next to no other row: no row
     assert mark_cells(title) == title
     assert mark_cells("地区    GDP(亿元)\n漳州    6300.0") == "地区|   GDP(亿元)\n漳州|   6300.0"
+
+
+def test_english_bare_numbers_after_change_verbs_and_a_year_earlier(ex):
+    text = "City report\nKunming's resident population rose by 45,000 to 8.68 million at the end of 2024."
+    assert got(ex, text) == [
+        ("昆明", "resident_population_change", 45000.0, "人", 2024, "change"),
+        ("昆明", "resident_population", 8680000.0, "人", 2024, "level"),
+    ]
+    text = "City report\nThe number of unicorns in Suzhou rose to 9 in 2024 from 7 a year earlier."
+    assert got(ex, text) == [
+        ("苏州", "unicorns", 9.0, "家", 2024, "level"),
+        ("苏州", "unicorns", 7.0, "家", 2023, "level"),
+    ]
+    # from a number with no year marker after it is no value
+    assert got(ex, "City report\nSuzhou's unicorns grew from 7 to 9.") == [
+        ("苏州", "unicorns", 9.0, "家", None, "level")
+    ]

@@ -180,6 +180,19 @@ _CAPITAL_OF_RE = re.compile(
 of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...): the province is not what the figures are
 about."""
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
+_EN_CHANGE_BEFORE_RE = re.compile(
+    r"\b(?:(?:rose|increased|grew|fell|decreased|dropped|declined|up|down) by|added|adding)\s"
+    r"(?:about |around |some |nearly |more than |over )?\Z",
+    re.IGNORECASE,
+)
+_EN_FROM_BEFORE_RE = re.compile(
+    r"\bfrom\s(?:about |around |some |nearly |more than |over )?\Z", re.IGNORECASE
+)
+_YEAR_EARLIER_AFTER_RE = re.compile(
+    r"\s(?:a year (?:earlier|ago|before)|the (?:previous|prior) year|the year before|in the previous year)\b",
+    re.IGNORECASE,
+)
+"""After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
 _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
@@ -1268,7 +1281,7 @@ class _Sentence:
         else:
             follow = bool(self.phrases) and unit_class(unit) in ("count", "none")
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
-            if hit is None and f.bare and kind == "level":
+            if hit is None and f.bare and kind in ("level", "change"):
                 hit = self._english_phrase_before(f.start)
         last = self.run_last.get(f.start)
         if last is not None and (hit is None or hit.start < self.s0):
@@ -1293,10 +1306,27 @@ class _Sentence:
         this = next((f for f in self.figures if f.start == start), None)
         return this is not None and first.value > 0 and 0.2 <= this.value / first.value <= 5
 
+    def _en_verb_before(self, lo: int, start: int) -> bool:
+        """Whether an English verb that gives a bare number its meaning is written right before ``start`` (after
+        ``lo``): of a level (exceeded, stood at, reached, to), of a change (rose by, added) or ``from`` before a
+        previous year's value (up from 54.1 a year earlier)."""
+        a = max(self.s0, lo, start - 40)
+        return (
+            _EN_LEVEL_BEFORE_RE.search(self.norm, max(a, start - 16), start) is not None
+            or _EN_CHANGE_BEFORE_RE.search(self.norm, a, start) is not None
+            or (
+                _EN_FROM_BEFORE_RE.search(self.norm, max(a, start - 16), start) is not None
+                and _YEAR_EARLIER_AFTER_RE.match(self.norm, self._end_of(start)) is not None
+            )
+        )
+
+    def _end_of(self, start: int) -> int:
+        return next((f.end for f in self.figures if f.start == start), start)
+
     def _english_phrase_before(self, start: int) -> PhraseMention | None:
         """The nearest English phrase before a bare number written after a verb of level (its high-tech
         enterprises exceeded 13,000; PCT applications rose 12 percent to 3,650), whatever its unit."""
-        if _EN_LEVEL_BEFORE_RE.search(self.norm, max(self.s0, start - 16), start) is None:
+        if not self._en_verb_before(self.s0, start):
             return None
         return next(
             (p for p in self._phrases_back(self.s0, start) if p.indicator.id and p.phrase.isascii()), None
@@ -1392,11 +1422,7 @@ class _Sentence:
             hit.indicator.unit in _DIMENSIONLESS
             or f.magnitude != 1.0
             or (hit.start >= f.end and hit.phrase.isascii())
-            or (
-                hit.end <= f.start
-                and hit.phrase.isascii()
-                and _EN_LEVEL_BEFORE_RE.search(self.norm, max(hit.end, f.start - 40), f.start) is not None
-            )
+            or (hit.end <= f.start and hit.phrase.isascii() and self._en_verb_before(hit.end, f.start))
         )
 
     def _series(
@@ -1488,6 +1514,8 @@ class _Sentence:
         sign = -1.0 if kind in ("growth", "change") and _DECREASE_RE.search(before) else 1.0
         col_year = self.column_year.get(f.start)
         year, ysrc = (col_year.year, "table column") if col_year else self.year_of(f.start, kind)
+        if year is not None and _YEAR_EARLIER_AFTER_RE.match(self.norm, f.end):
+            year, ysrc = year - 1, f"{ysrc}; a year earlier"  # up from 54.1 a year earlier
         qual = qualifier_of(
             self.norm[max(cs, f.start - QUALIFIER_REACH) : f.start],
             self.norm[f.end : f.end + 3],
