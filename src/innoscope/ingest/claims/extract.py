@@ -1512,10 +1512,7 @@ class _Sentence:
             return []  # about no place: no candidate (the series, year and qualifier are not needed)
         series, out_unit, phrase, status = self._series(hit, kind, unit, f, before)
         sign = -1.0 if kind in ("growth", "change") and _DECREASE_RE.search(before) else 1.0
-        col_year = self.column_year.get(f.start)
-        year, ysrc = (col_year.year, "table column") if col_year else self.year_of(f.start, kind)
-        if year is not None and _YEAR_EARLIER_AFTER_RE.match(self.norm, f.end):
-            year, ysrc = year - 1, f"{ysrc}; a year earlier"  # up from 54.1 a year earlier
+        year, ysrc = self._figure_year(f, kind)
         qual = qualifier_of(
             self.norm[max(cs, f.start - QUALIFIER_REACH) : f.start],
             self.norm[f.end : f.end + 3],
@@ -1538,6 +1535,15 @@ class _Sentence:
             "end": f.end,
         }
         return _each_place(row, names, seen)
+
+    def _figure_year(self, f: Figure, kind: str) -> tuple[int | None, str]:
+        """(year, how it was found) of a figure: its table column's, else :meth:`year_of`'s, the year before it
+        when a year-earlier marker follows the figure (up from 54.1 a year earlier)."""
+        col_year = self.column_year.get(f.start)
+        year, ysrc = (col_year.year, "table column") if col_year else self.year_of(f.start, kind)
+        if year is not None and _YEAR_EARLIER_AFTER_RE.match(self.norm, f.end):
+            return year - 1, f"{ysrc}; a year earlier"
+        return year, ysrc
 
     def _rank_series(self, hit: PhraseMention | None, at: int) -> tuple[str, str, str]:
         """(series id, phrase, status) of a rank whose series is named by ``hit`` (or proposed)."""
