@@ -1034,3 +1034,31 @@ def test_english_bare_numbers_after_change_verbs_and_a_year_earlier(ex):
     assert got(ex, "City report\nSuzhou's unicorns grew from 7 to 9.") == [
         ("苏州", "unicorns", 9.0, "家", None, "level")
     ]
+
+
+def test_nian_zeng_is_a_growth(ex):
+    assert got(ex, "新聞\n2024年惠州GDP達6,200億元人民幣，年增4.2%") == [
+        ("惠州", "gdp", 6.2e11, "元", 2024, "level"),
+        ("惠州", "gdp_growth", 4.2, "%", 2024, "growth"),
+    ]
+
+
+def test_a_share_of_firms_rd_is_the_enterprise_share(ex):
+    text = "2023年中山研發經費支出約150億元，其中企業研發經費佔八成以上。"
+    assert got(ex, text) == [
+        ("中山", "rd_expenditure", 1.5e10, "元", 2023, "level"),
+        ("中山", "rd_enterprise_share", 80.0, "%", 2023, "share"),
+    ]
+
+
+def test_a_rank_opening_its_line_is_the_place_after_it(ex):
+    text = "2024年创新型城市排名\n第14名 青岛\n第15名：无锡"
+    assert [(c.entity, c.value) for c in ex.extract_chunks([text]) if c.kind == "rank"] == [
+        ("青岛", 14.0),
+        ("无锡", 15.0),
+    ]
+
+
+def test_a_firm_series_after_a_group_of_firms_is_theirs(ex):
+    text = "新闻\n2024年赣州全市稀土企业实现研发投入12.4亿元；全市研发投入达到90亿元"
+    assert got(ex, text) == [("赣州", "rd_expenditure", 9e9, "元", 2024, "level")]

@@ -109,6 +109,9 @@ _ZONE_NAME_RE = re.compile(
     r"[\u4e00-\u9fff]{2,6}?(?:新区|高新区|开发区|经开区|工业园区|合作区|自贸区|科学城|科技城|园区)(?:内|里)?"
 )
 _SUBSET_RE = re.compile(r"以上的|以下的|及以上|亿元以上|万元以上")
+_PART_NOUN_BEFORE_RE = re.compile(r"(?:企业|产业|集群|公司|行业|集团)(?:实现|的|全年|年)?\Z")
+_FIRM_SERIES = frozenset({"rd_expenditure", "rd_personnel_fte", "patents_granted_all_types", "gdp"})
+"""Series of a whole city that a group of firms written before them restricts (稀土企业实现研发投入)."""
 _TITLE_UNIT_RE = re.compile(
     r"(?:[(（]\s?(?:单位[:：]\s?)?|单位[:：]\s?)(?P<mag>万亿|亿|万|千)?(?P<unit>元|家|件|人|所|个|项|篇)\s?(?:[)）]|$)"
 )
@@ -418,6 +421,7 @@ class Extractor:
                 )
 
 
+_HEAD_GAP_RE = re.compile(r"[\s:：.、|]{0,3}")
 _BARE_ORDINAL_RE = re.compile(r"第(\d+|[一二三四五六七八九十]+)(?:位|名)?")
 
 
@@ -1387,10 +1391,13 @@ class _Sentence:
 
     def _subset(self, hit: PhraseMention, start: int) -> bool:
         """A phrase restricted by a clause before it names a subset, not the series (营收亿元以上的高新技术企业超过
-        900家)."""
+        900家), and so does a phrase of a firm's series right after a group of firms (稀土企业实现研发投入23.6亿元,
+        规上工业企业研发投入, 高新技术企业研发投入: their R&D, not the city's)."""
         if not self.s0 <= hit.start < start:
             return False
         lo = max(self.clause_start(hit.start), hit.start - 10)
+        if _PART_NOUN_BEFORE_RE.search(self.norm, max(lo, hit.start - 4), hit.start) is not None:
+            return hit.indicator.id in _FIRM_SERIES
         return (
             self.norm.find("以", lo, hit.start) >= 0
             and _SUBSET_RE.search(self.norm, lo, hit.start) is not None
@@ -1704,6 +1711,9 @@ class _Sentence:
     def _rank_places(self, r: RankMention) -> list[str]:
         if self.row_place is not None:
             return [self.row_place]
+        head = self._line_head_place(r)
+        if head is not None:
+            return [head]
         hit = self._place_before(r.start, self.s0)
         if (
             hit is not None
@@ -1716,6 +1726,16 @@ class _Sentence:
             hit_place = self._place_before(r.start, self.s0)
             names = [self.ctx.subject] if hit_place is None or hit_place[1].place == "" else []
         return names
+
+    def _line_head_place(self, r: RankMention) -> str | None:
+        """The place written right after a rank that opens its line (第12名 成都, No. 3: Wuhan), else None."""
+        if self.norm[self.s0 : r.start].strip() or (self.s0 and self.norm[self.s0 - 1] != "\n"):
+            return None
+        i = bisect.bisect_left(self.place_starts, r.end)
+        p = self.places[i] if i < len(self.places) else None
+        if p is None or p.place in ("", "*") or not _HEAD_GAP_RE.fullmatch(self.norm, r.end, p.start):
+            return None
+        return p.place
 
     def _chain(self, at: int) -> list[PlaceMention]:
         """The list of places right after ``at`` (深圳、南京、杭州), without figures in between."""

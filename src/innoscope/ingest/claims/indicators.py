@@ -46,6 +46,7 @@ class Indicator:
     cumulative: str = ""
     scope: str = ""  # the scope of a ranking series (全球: a rank among the world's cities)
     percent: str = ""  # the series a bare percent of this one is (R&D input was 3.68%: the R&D intensity)
+    share: str = ""  # the series a share of this one is stored as (企业研发经费占九成: rd_enterprise_share)
     after: tuple[str, ...] = ()  # ids whose phrase must come before a relative phrase (zh_after, en_after)
 
     def series(self, kind: str) -> str:
@@ -59,7 +60,7 @@ class Indicator:
         if kind == "change":
             return f"{self.id}_change"
         if kind == "share" and self.unit not in ("%", "‰"):
-            return f"{self.id}_share"
+            return self.share or f"{self.id}_share"
         return self.id
 
 
@@ -128,6 +129,7 @@ class Lexicon:
                 str(r.get("cumulative") or ""),
                 str(r.get("scope") or ""),
                 str(r.get("percent") or ""),
+                share=str(r.get("share") or ""),
             )
             if r.get("after"):
                 relative.append(
