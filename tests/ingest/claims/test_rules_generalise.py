@@ -1062,3 +1062,11 @@ def test_a_rank_opening_its_line_is_the_place_after_it(ex):
 def test_a_firm_series_after_a_group_of_firms_is_theirs(ex):
     text = "新闻\n2024年赣州全市稀土企业实现研发投入12.4亿元；全市研发投入达到90亿元"
     assert got(ex, text) == [("赣州", "rd_expenditure", 9e9, "元", 2024, "level")]
+
+
+def test_the_whole_of_a_share_names_no_later_amount(ex):
+    text = (
+        "News\nIn Wuhan, R&D expenditure reached RMB 72.5 billion in 2023, equivalent to 3.6 percent of GDP; "
+        "Changsha spent RMB 40.1 billion."
+    )
+    assert got(ex, text)[-1] == ("长沙", "rd_expenditure", 40.1e9, "元", 2023, "level")

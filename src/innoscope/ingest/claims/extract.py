@@ -108,6 +108,10 @@ _FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧�
 _ZONE_NAME_RE = re.compile(
     r"[\u4e00-\u9fff]{2,6}?(?:新区|高新区|开发区|经开区|工业园区|合作区|自贸区|科学城|科技城|园区)(?:内|里)?"
 )
+_WHOLE_BEFORE_RE = re.compile(
+    r"(?:占|相当于|percent of|per cent of|% of|share of)\s?(?:全市|全省|全国|本地|地区|the |its |the city's )?\Z",
+    re.IGNORECASE,
+)
 _SUBSET_RE = re.compile(r"以上的|以下的|及以上|亿元以上|万元以上")
 _PART_NOUN_BEFORE_RE = re.compile(r"(?:企业|产业|集群|公司|行业|集团)(?:实现|的|全年|年)?\Z")
 _FIRM_SERIES = frozenset({"rd_expenditure", "rd_personnel_fte", "patents_granted_all_types", "gdp"})
@@ -1106,14 +1110,21 @@ class _Sentence:
     def _phrase_from(
         self, lo: int, pos: int, unit: str | None, kind: str, magnitude: float
     ) -> PhraseMention | None:
-        """The nearest phrase between ``lo`` and ``pos`` whose unit fits."""
+        """The nearest phrase between ``lo`` and ``pos`` whose unit fits; for a level or change, not the whole of a
+        share written before it (equivalent to 3.36 percent of GDP; Xi'an spent RMB 55.8 billion: no GDP)."""
         any_unit = kind in ("growth", "ratio", "rank")
         scaled = magnitude != 1.0
         for p in self._phrases_back(lo, pos):
             ind = p.indicator
             if any_unit or not ind.id or _unit_fits(ind.unit, unit, kind, scaled):
+                if kind in ("level", "change") and self._whole_of_share(p):
+                    continue
                 return p
         return None
+
+    def _whole_of_share(self, p: PhraseMention) -> bool:
+        """Whether a phrase is written as the whole of a share (占GDP的, 相当于地区生产总值的, percent of GDP)."""
+        return _WHOLE_BEFORE_RE.search(self.norm, max(self.s0, p.start - 14), p.start) is not None
 
     def _phrases_back(self, lo: int, pos: int) -> Iterator[PhraseMention]:
         """The phrases that start at ``lo`` or later and end by ``pos``, nearest first (walking back from a
