@@ -354,3 +354,13 @@ def test_fast_scans_whole_extractor_same_candidates(monkeypatch, places):
         m.setattr(extract_mod, "kind_of", _kind_reference)
         got = [list(fast.extract_chunks([t], document="d")) for t in TEXTS]
     assert got == want
+
+
+def test_english_ordinals_over_latin_stretches_are_the_plain_pattern():
+    extra = (
+        "Beijing stayed first, Shanghai (2nd); Wuhan climbed to 7th. Tianjin, the 11th-largest, 5th globally."
+    )
+    for t in (*map(fold, TEXTS), extra):
+        assert _groups(qualifiers_mod._english_ordinal_matches(t)) == _groups(
+            qualifiers_mod._EN_ORD_RE.finditer(t)
+        )

@@ -303,15 +303,28 @@ _EN_ORD_HINT_RE = re.compile(
 )
 
 
+_LATIN_STRETCH_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()&$%-]*")
+
+
+def _english_ordinal_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_EN_ORD_RE`, tried only over stretches of Latin letters, digits and their punctuation
+    (Chinese text is skipped by one character-class scan; a match holds none of the other characters)."""
+    for s in _LATIN_STRETCH_RE.finditer(text):
+        if s.end() - s.start() > 4:
+            yield from _EN_ORD_RE.finditer(text, s.start(), s.end())
+
+
 def _english_ordinals(text: str, ranks: list[RankMention]) -> list[RankMention]:
     """English ranks :data:`_RANK_RE` does not read, where no rank was read: a verb of standing and an ordinal
     (Beijing remains first, Shanghai came second, Guangzhou climbed to 6th, held first place), an ordinal in
     parentheses after a place (Shanghai (2nd)), the N-th largest (the fourth-largest among Chinese cities: a rank
     of the size series) and an ordinal before a scope (5th globally)."""
     out = []
-    for m in _EN_ORD_RE.finditer(text):
-        if any(r.start < m.end() and m.start() < r.end for r in ranks):
-            continue
+    starts = [r.start for r in ranks]
+    for m in _english_ordinal_matches(text):
+        i = bisect.bisect_left(starts, m.end())
+        if i and ranks[i - 1].end > m.start():
+            continue  # overlaps a rank read already (ranks are sorted and do not nest)
         word = (m["v"] or m["p"] or m["l"] or m["g"]).lower()
         value = float(word[:-2]) if word[0].isdigit() else float(_EN_ORD[word])
         s = _EN_SCOPE_RE.match(text, m.end())
