@@ -725,9 +725,8 @@ class _Sentence:
         (remembered: the rules ask it of the same figure several times)."""
         cs = self._clause_of.get(pos)
         if cs is None:
-            cs = self._clause_of[pos] = max(
-                self.s0, self.clause_ends[bisect.bisect_right(self.clause_ends, pos) - 1]
-            )
+            end = self.clause_ends[bisect.bisect_right(self.clause_ends, pos) - 1]
+            cs = self._clause_of[pos] = end if end > self.s0 else self.s0
         return cs
 
     # -- places -----------------------------------------------------------------------------------
