@@ -1070,3 +1070,29 @@ def test_the_whole_of_a_share_names_no_later_amount(ex):
         "Changsha spent RMB 40.1 billion."
     )
     assert got(ex, text)[-1] == ("长沙", "rd_expenditure", 40.1e9, "元", 2023, "level")
+
+
+def test_a_range_of_ranks_over_places_with_their_figures(ex):
+    text = "2024年湖南各市GDP排名\n第5至7位依次为：衡阳（4500.1亿元）、郴州（3300.2亿元）、永州（2700.3亿元）"
+    assert [g for g in got(ex, text) if g[5] == "rank"] == [
+        ("衡阳", "gdp_rank", 5.0, "rank", 2024, "rank"),
+        ("郴州", "gdp_rank", 6.0, "rank", 2024, "rank"),
+        ("永州", "gdp_rank", 7.0, "rank", 2024, "rank"),
+    ]
+    # without stated ranks, the order of a list whose items carry their values is no rank
+    text = "本科高校最多的城市分别是:郑州(30所)、长沙(28所)、合肥(27所)"
+    assert [g for g in got(ex, text) if g[5] == "rank"] == []
+
+
+def test_years_in_chinese_numerals_and_end_dash(ex):
+    assert got(ex, "二〇二四年，荆门高新技术企业达到620家。") == [
+        ("荆门", "high_tech_enterprises", 620.0, "家", 2024, "level")
+    ]
+    assert got(ex, "News\nJingmen had 620 high-tech firms at end-2024.") == [
+        ("荆门", "high_tech_enterprises", 620.0, "家", 2024, "level")
+    ]
+
+
+def test_growth_since_a_five_year_plan_is_no_years_growth(ex):
+    assert got(ex, "较“十三五”末，荆门高新技术企业增长1.8倍。") == []
+    assert got(ex, "“十四五”以来，荆门新增高新技术企业300家。") == []

@@ -112,6 +112,9 @@ _WHOLE_BEFORE_RE = re.compile(
     r"(?:占|相当于|percent of|per cent of|% of|share of)\s?(?:全市|全省|全国|本地|地区|the |its |the city's )?\Z",
     re.IGNORECASE,
 )
+_PLAN_PERIOD_BASE_RE = re.compile(
+    r"(?:较|比|与|同)[“\"]?十[一二三四五]五[”\"]?(?:末|期末|时期|初)?|十[一二三四五]五[”\"]?(?:期间|以来|时期)"
+)
 _SUBSET_RE = re.compile(r"以上的|以下的|及以上|亿元以上|万元以上")
 _PART_NOUN_BEFORE_RE = re.compile(r"(?:企业|产业|集群|公司|行业|集团)(?:实现|的|全年|年)?\Z")
 _FIRM_SERIES = frozenset({"rd_expenditure", "rd_personnel_fte", "patents_granted_all_types", "gdp"})
@@ -1399,6 +1402,15 @@ class _Sentence:
                 last = group == "part"
         return last
 
+    def _since_plan_period(self, kind: str, start: int) -> bool:
+        """A growth or change over a five-year plan's period (较“十三五”末……增长2.3倍, “十四五”以来……新增300家): not
+        one year's."""
+        return (
+            kind in ("growth", "change")
+            and self.norm.find("五", self.s0, start) >= 0
+            and _PLAN_PERIOD_BASE_RE.search(self.norm, self.s0, start) is not None
+        )
+
     def _subset(self, hit: PhraseMention, start: int) -> bool:
         """A phrase restricted by a clause before it names a subset, not the series (营收亿元以上的高新技术企业超过
         900家), and so does a phrase of a firm's series right after a group of firms (稀土企业实现研发投入23.6亿元,
@@ -1502,6 +1514,7 @@ class _Sentence:
         hit = self._figure_indicator(f, unit, kind)
         if hit is not None and (
             _not_the_series(kind, before)
+            or self._since_plan_period(kind, f.start)
             or self._subset(hit, f.start)
             or self._planned(f.start)
             or self._part_year(f.start, f.end)
@@ -1747,17 +1760,23 @@ class _Sentence:
             return None
         return p.place
 
-    def _chain(self, at: int) -> list[PlaceMention]:
-        """The list of places right after ``at`` (深圳、南京、杭州), without figures in between."""
+    def _chain(self, at: int, figures: bool = False) -> list[PlaceMention]:
+        """The list of places right after ``at`` (深圳、南京、杭州), without figures in between; with ``figures``, each
+        place may carry its figure in parentheses (第38至40位依次为：宜昌（6206.35亿元）、襄阳……: ranks stated as a
+        range; the order of a list whose items carry their values is no rank otherwise)."""
         after = [p for p in self.places if p.start >= at and p.place not in ("", "*")]
         if len(after) < 2 or after[0].start - at > 1:
             return []
         chain = [after[0]]
         for a, b in itertools.pairwise(after):
-            if not _LIST_SEP_RE.match(self.norm[a.end : b.start]):
+            gap = self.norm[a.end : b.start]
+            if not _LIST_SEP_RE.match(_PAREN_FIGURE_RE.sub("", gap) if figures else gap):
                 break
             chain.append(b)
-        if any(at < f.start < chain[-1].end for f in self.figures):
+        if any(
+            at < f.start < chain[-1].end and not (figures and self.norm[f.start - 1] in "(（")
+            for f in self.figures
+        ):
             return []
         return chain if len(chain) > 1 else []
 
@@ -1794,7 +1813,7 @@ class _Sentence:
             lo, hi = ordinal(m["a"]), ordinal(m["b"])
             after = _RANGE_AFTER_RE.match(self.norm, m.end())
             if after is not None:
-                chain = self._chain(after.end())
+                chain = self._chain(after.end(), figures=True)
             elif _RANGE_BEFORE_RE.search(self.norm, max(self.s0, m.start() - 6), m.start()):
                 chain = self._listed_before(m.start())
             else:
