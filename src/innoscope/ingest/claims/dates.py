@@ -27,7 +27,6 @@ __all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_ye
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
     r"|(?:(?:in|In|end of|as of|As of|by|By)\s|end-)(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
-    r"|(?P<yc>[一二][〇零九][〇零一二三四五六七八九]{2})年"
     r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
@@ -103,6 +102,8 @@ def _month_end(m: re.Match[str], doc_date: date | None) -> YearMention:
 
 
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_CN_YEAR_RE = re.compile(r"二[〇零][〇零一二三四五六七八九]{2}年")
+"""A year of this century in Chinese numerals (二〇二四年); scanned only in text holding 〇 or 零."""
 
 
 def _cn_year(digits: str) -> int:
@@ -114,9 +115,6 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
     for m in _YEAR_RE.finditer(text):
-        if m["yc"]:
-            out.append(YearMention(m.start(), m.end(), _cn_year(m["yc"]), "explicit"))
-            continue
         if m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"]:
             base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None or (
                 _BASE_RATIO_RE.search(text, max(0, m.start() - 3), m.start()) is not None
@@ -149,6 +147,12 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
                     f"relative: {word} (document date {doc_date.isoformat()})",
                 )
             )
+    if "〇" in text or "零" in text:
+        out += [
+            YearMention(m.start(), m.end(), _cn_year(m.group(0)[:4]), "explicit")
+            for m in _CN_YEAR_RE.finditer(text)
+        ]
+        out.sort(key=lambda y: y.start)
     return out
 
 

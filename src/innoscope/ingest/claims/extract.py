@@ -135,21 +135,8 @@ _PRIOR_AGE = 3
 _EN_TAIL_RE = re.compile(r"[A-Za-z\s-]{0,40}")
 """English words between a figure and a period written after it in its clause (5.5 percent year on year in)."""
 _PART_HINTS = (
-    "季度",
-    "半年",
-    "月",
-    "half",
-    "quarter",
-    "H1",
-    "Q",
-    "ary",
-    "ch",
-    "il",
-    "May",
-    "ne",
-    "ly",
-    "ust",
-    "ber",
+    *("季度", "半年", "月", "half", "quarter", "H1", "Q"),
+    *("January", "February", "March", "April", "May", "June", "July", "August", "ber"),
 )
 """Strings one of which a sentence holds when :data:`_PERIOD_RE` can find a part of a year in it (a literal test
 spares the pattern's scan of most sentences)."""
@@ -704,6 +691,7 @@ class _Sentence:
             self.figures = [f for f in figures if not any(a <= f.start < b for a, b in spans)]
         self.clause_ends = clause_ends  # of the whole chunk (_clause_ends)
         self._clause_of: dict[int, int] = {}
+        self._whole: dict[int, bool] = {}  # phrase start -> written as the whole of a share (computed once)
         self.place_starts = [p.start for p in places]
         self.phrase_starts = [p.start for p in phrases]
         self.run_last: dict[int, Figure] = {}
@@ -1126,7 +1114,12 @@ class _Sentence:
 
     def _whole_of_share(self, p: PhraseMention) -> bool:
         """Whether a phrase is written as the whole of a share (占GDP的, 相当于地区生产总值的, percent of GDP)."""
-        return _WHOLE_BEFORE_RE.search(self.norm, max(self.s0, p.start - 14), p.start) is not None
+        hit = self._whole.get(p.start)
+        if hit is None:
+            hit = self._whole[p.start] = (
+                _WHOLE_BEFORE_RE.search(self.norm, max(self.s0, p.start - 14), p.start) is not None
+            )
+        return hit
 
     def _phrases_back(self, lo: int, pos: int) -> Iterator[PhraseMention]:
         """The phrases that start at ``lo`` or later and end by ``pos``, nearest first (walking back from a

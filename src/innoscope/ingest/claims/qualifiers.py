@@ -303,12 +303,13 @@ _EN_ORD_HINT_RE = re.compile(
 )
 
 
-_LATIN_STRETCH_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.'()&$%-]*")
+_LATIN_STRETCH_RE = re.compile(r"[0-9(]*[A-Za-z][A-Za-z0-9 ,.'()&$%-]*")
 
 
 def _english_ordinal_matches(text: str) -> Iterator[re.Match[str]]:
-    """The matches of :data:`_EN_ORD_RE`, tried only over stretches of Latin letters, digits and their punctuation
-    (Chinese text is skipped by one character-class scan; a match holds none of the other characters)."""
+    """The matches of :data:`_EN_ORD_RE`, tried only over stretches of Latin text (a letter, after at most digits
+    and a parenthesis; then letters, digits and their punctuation): Chinese text and its numbers are skipped by one
+    scan, and every match starts such a stretch or lies inside one."""
     for s in _LATIN_STRETCH_RE.finditer(text):
         if s.end() - s.start() > 4:
             yield from _EN_ORD_RE.finditer(text, s.start(), s.end())
