@@ -43,8 +43,12 @@ Before/after (``--before-src DIR``, the ``src/`` of a checkout before a change, 
 --detach``): both corpora at ``--mb`` run by the old and the current code in fresh processes taking turns; the
 median CPU times, their ratio, and whether every candidate is the same (digest of the candidates' fields).
 
+Parallel (``--jobs N``, default 2): both corpora read by one process and by N (:mod:`innoscope.ingest.claims.
+parallel`), taking turns; wall time (the workers' CPU is not the parent's), median, and whether the candidates are
+the same.
+
 Usage: python benchmarks/extract.py [--split heldout|dev|all] [--show-misses] [--mb 20] [--repeats 3]
-       [--memory 2 20 100] [--before-src DIR] [--out benchmarks/results/extract.md]
+       [--memory 2 20 100] [--before-src DIR] [--jobs 2] [--out benchmarks/results/extract.md]
        (``--show-misses`` is refused on the held-out split)
 """
 
@@ -67,7 +71,7 @@ from pathlib import Path
 import pandas as pd
 
 from innoscope.cities.text_places import place_index
-from innoscope.ingest.claims import Extractor
+from innoscope.ingest.claims import Extractor, extract_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests/data/extract"
@@ -279,6 +283,37 @@ print(n, rss, cpu, wall, h.hexdigest()[:16], innoscope.__file__)
 """
 
 
+def parallel(mb: float, repeats: int, kind: str, jobs: int) -> dict:
+    """Wall time of extract_file over ``mb`` MB of the corpus ``kind`` read by ``jobs`` processes, against one
+    process in the same run (turns taken, median of ``repeats``); the candidates must be the same."""
+    ex = Extractor(place_index())
+    sum(1 for _ in ex.extract_chunks([_corpus(kind)[:20000]]))
+    walls: dict[int, list[float]] = {1: [], jobs: []}
+    digests: dict[int, set[str]] = {1: set(), jobs: set()}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _write_corpus(Path(tmp) / "big.txt", kind, mb)
+        for _ in range(repeats):
+            for j in (1, jobs):
+                h, t = hashlib.sha256(), time.perf_counter()
+                for c in extract_file(path, extractor=ex, jobs=j):
+                    h.update(repr(c).encode("utf-8"))
+                walls[j].append(time.perf_counter() - t)
+                digests[j].add(h.hexdigest())
+        size = path.stat().st_size
+    one, many = statistics.median(walls[1]), statistics.median(walls[jobs])
+    return {
+        "corpus": kind,
+        "bytes": size,
+        "jobs": jobs,
+        "cores": os.cpu_count(),
+        "wall_1": one,
+        "wall_n": many,
+        "mb_per_s_1": size / 1e6 / one,
+        "mb_per_s_n": size / 1e6 / many,
+        "same_candidates": len(digests[1] | digests[jobs]) == 1,
+    }
+
+
 def _child(path: Path, src: str | None = None) -> dict:
     """One fresh process running extract_file over ``path`` (with ``src`` first on the path if given): candidates,
     peak RSS, CPU and wall time of the extraction, a digest of every candidate, the package it ran."""
@@ -385,6 +420,7 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="src/ of a checkout before a change: its CPU time against this checkout's, same run",
     )
+    ap.add_argument("--jobs", type=int, default=2, help="processes for the parallel reading (0: skip)")
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
     if a.show_misses and a.split != "dev":
@@ -401,6 +437,9 @@ def main(argv: list[str] | None = None) -> None:
     tps = [throughput(a.mb, a.repeats, kind) for kind in ("article", "dense")]
     for tp in tps:
         print(tp)
+    par = [parallel(a.mb, a.repeats, kind, a.jobs) for kind in ("article", "dense")] if a.jobs > 1 else []
+    for x in par:
+        print(x)
     mem = memory(a.memory)
     print(mem)
     ab = before_after(a.before_src, a.mb, a.repeats) if a.before_src else []
@@ -408,7 +447,7 @@ def main(argv: list[str] | None = None) -> None:
         print(x)
     after = _uptime()
     if a.out:
-        _write(Path(a.out), scores, tps, mem, before, after, ab)
+        _write(Path(a.out), scores, tps, mem, before, after, ab, par)
 
 
 def _write(
@@ -419,6 +458,7 @@ def _write(
     before: str,
     after: str,
     ab: list[dict] | None = None,
+    par: list[dict] | None = None,
 ) -> None:
     import innoscope
 
@@ -471,6 +511,22 @@ def _write(
             f"{tp['median_s']:.1f} s | {tp['mb_per_s']:.2f} | {tp['cpu_s']:.1f} s | {tp['mb_per_cpu_s']:.2f} | "
             f"{tp['baseline_cpu_s']:.2f} s | {tp['ratio']:.0f}x |"
         )
+    if par:
+        lines += [
+            "",
+            f"One large document read by several processes (`--jobs`, ingest/claims/parallel.py; "
+            f"{par[0]['cores']} cores, shared): wall time, one process and {par[0]['jobs']} taking turns, median; "
+            "same candidates = equal digests of every candidate's fields:",
+            "",
+            "| corpus | size | wall, 1 process | MB/s | wall, N processes | MB/s | speed-up | same candidates |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {names[x['corpus']]} | {x['bytes'] / 1e6:.1f} MB | {x['wall_1']:.1f} s | {x['mb_per_s_1']:.2f} | "
+            f"{x['wall_n']:.1f} s ({x['jobs']}) | {x['mb_per_s_n']:.2f} | {x['wall_1'] / x['wall_n']:.2f}x | "
+            f"{'yes' if x['same_candidates'] else 'NO'} |"
+            for x in par
+        ]
     lines += [
         "",
         "Bounded memory: peak resident memory of a fresh process reading the article repeated to each size "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,9 @@ from innoscope.ingest.claims import Extractor, Lexicon, extract_file
 from innoscope.ingest.claims.review import write_review
 from innoscope.ingest.names import EntityTable
 from innoscope.model.errors import DataError
+
+DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
+"""Processes for a large document by default: the machine's cores, at most 4 (a small one is read by one)."""
 
 
 def _date(text: str | None) -> date | None:
@@ -72,6 +76,15 @@ def extract_cmd(
             "--lexicon", help="extra indicator lexicon (YAML, the format of data/claims/indicators.yaml)"
         ),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="processes reading a large document (chunks of about 1 M characters); same candidates",
+        ),
+    ] = DEFAULT_JOBS,
 ) -> None:
     """Find every figure about a place (Chinese or English) and write candidate values for review: set
     decision to accept, correct (with corrected_value) or reject, then `innoscope import` the file."""
@@ -90,7 +103,7 @@ def extract_cmd(
             name = "<stdin>" if f == "-" else f
             per_file[name] = 0
             cands = extract_file(
-                f, doc_date=d, subject=subject, encoding=encoding, extractor=ex, progress=tick
+                f, doc_date=d, subject=subject, encoding=encoding, extractor=ex, progress=tick, jobs=jobs
             )
             for c in cands:
                 per_file[name] += 1

@@ -308,8 +308,17 @@ class Extractor:
         document: str = "",
         doc_date: date | None = None,
         subject: str | None = None,
+        jobs: int = 1,
     ) -> Iterator[Candidate]:
-        """Candidates of a document given as raw text chunks (read in order; see :func:`iter_text`)."""
+        """Candidates of a document given as raw text chunks (read in order; see :func:`iter_text`); with ``jobs``
+        above 1 the chunks are read by that many processes, with the same result (:mod:`.parallel`)."""
+        if jobs > 1:
+            from innoscope.ingest.claims import parallel
+
+            if parallel.fork_available():
+                kw = {"document": document, "doc_date": doc_date, "subject": subject}
+                yield from parallel.extract_chunks_parallel(self, chunks, jobs=jobs, **kw)
+                return
         offset = 0
         ctx: _Ctx | None = None
         for raw in chunks:
@@ -1902,9 +1911,10 @@ def extract_file(
     extractor: Extractor | None = None,
     chunk_chars: int | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> Iterator[Candidate]:
     """Candidates of a file (``-``: standard input), streamed chunk by chunk (:func:`iter_text`; ``progress``
-    is told the bytes of each chunk done)."""
+    is told the bytes of each chunk done; ``jobs`` processes read the chunks of a large file)."""
     ex = extractor or Extractor()
     kw: dict[str, Any] = {"chunk_chars": chunk_chars} if chunk_chars else {}
     name = "<stdin>" if str(path) == "-" else str(path)
@@ -1913,4 +1923,5 @@ def extract_file(
         document=name,
         doc_date=doc_date,
         subject=subject,
+        jobs=jobs,
     )

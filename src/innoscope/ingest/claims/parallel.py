@@ -1,0 +1,124 @@
+"""One large document read by several processes: the same candidates, in the same order, as one process gives.
+
+A document is read in chunks of about 1 M characters (:func:`~innoscope.ingest.claims.document.iter_text`), cut
+at line ends. The rules see one sentence at a time, and all a sentence takes from the text before it is held in the
+document's context (:class:`~innoscope.ingest.claims.extract._Ctx`): what the title gives (fixed once the first
+chunk is read) and three things that change as the text is read:
+
+* the year of the current line (reset at each line start, so at each chunk start);
+* the year of the last section heading (一、2024年经济运行情况): the parent finds the last heading of each chunk
+  and passes its year on;
+* the last list of places of a sentence (深圳和杭州), which is used for at most three sentences: each worker first
+  reads, without keeping its candidates, the last lines of the chunk before its own (at least eight sentences),
+  so it holds the same list, or one too old to be used, as the process that read every chunk in turn.
+
+The workers are forked (they share the parent's extractor, its lexicon and place index, without copying them);
+where fork is not available the document is read by one process. At most ``2 * jobs`` chunks are in flight, so
+memory stays bounded on a 100 MB file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from datetime import date
+
+from innoscope.ingest.claims.dates import YearMention, find_years
+from innoscope.ingest.claims.document import HEADING_RE, clean, fold, mark_cells
+from innoscope.ingest.claims.extract import _PRIOR_AGE, Candidate, Extractor, _Ctx, _sentences
+
+LEAD_SENTENCES = 8
+"""Sentences of the chunk before that a worker reads first (more than the three a list of places is used for)."""
+
+_WORKER: Extractor | None = None
+
+
+def fork_available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def extract_chunks_parallel(
+    ex: Extractor,
+    chunks: Iterable[str],
+    *,
+    jobs: int,
+    document: str = "",
+    doc_date: date | None = None,
+    subject: str | None = None,
+) -> Iterator[Candidate]:
+    """Candidates of a document given as raw text chunks, the chunks after the first read by ``jobs`` forked
+    processes (see the module docstring); exactly what :meth:`Extractor.extract_chunks` yields."""
+    it = iter(chunks)
+    first = next(it, None)
+    if first is None:
+        return
+    text = clean(first, first=True)
+    norm = mark_cells(fold(text))
+    ctx = ex._context(norm, document, doc_date, subject)
+    fixed = replace(ctx)
+    second = next(it, None)
+    if second is None:  # one chunk: nothing to share
+        yield from ex._chunk(text, norm, 0, ctx)
+        return
+    global _WORKER
+    _WORKER = ex
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pending: deque[Future[list[Candidate]]] = deque()
+        pending.append(pool.submit(_read, text, 0, "", 0, ctx))
+        section, offset, prev = _last_heading_year(text, fixed.date, None), len(text), text
+        for raw in _chain(second, it):
+            text = clean(raw)
+            lead = _lead(prev)
+            state = replace(fixed, section_year=section, prior=[], prior_age=_PRIOR_AGE + 1)
+            pending.append(pool.submit(_read, text, offset, lead, offset - len(lead), state))
+            section = _last_heading_year(text, fixed.date, section)
+            offset, prev = offset + len(text), text
+            while len(pending) > 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _WORKER = None
+
+
+def _chain(head: str, rest: Iterator[str]) -> Iterator[str]:
+    yield head
+    yield from rest
+
+
+def _read(text: str, base: int, lead: str, lead_base: int, ctx: _Ctx) -> list[Candidate]:
+    """One chunk's candidates in a worker, after reading ``lead`` (the end of the chunk before) for its context."""
+    ex = _WORKER
+    assert ex is not None, "a worker of extract_chunks_parallel"
+    if lead:
+        for _ in ex._chunk(lead, mark_cells(fold(lead)), lead_base, ctx):
+            pass
+    return list(ex._chunk(text, mark_cells(fold(text)), base, ctx))
+
+
+def _lead(text: str) -> str:
+    """The last lines of a chunk holding at least :data:`LEAD_SENTENCES` sentences (the whole chunk if shorter)."""
+    at = len(text)
+    while True:
+        at = text.rfind("\n", 0, max(at - 1, 0)) + 1  # the start of the line before
+        if at == 0 or sum(1 for _ in _sentences(text[at:])) > LEAD_SENTENCES:
+            return text[at:]
+
+
+def _last_heading_year(text: str, doc_date: date | None, before: YearMention | None) -> YearMention | None:
+    """The section year in force at the end of a chunk: that of its last heading line (一、2024年……: the last year of
+    the line's first sentence that is no base, None when it states none), else ``before``."""
+    lines = text.split("\n")
+    for line in reversed(lines):
+        norm = fold(line)
+        if not norm.strip() or HEADING_RE.match(norm) is None:
+            continue
+        s0, s1 = next(iter(_sentences(norm)), (0, len(norm)))
+        own = [y for y in find_years(norm[s0:s1], doc_date) if not y.base]
+        return own[-1] if own and own[-1].year is not None else None
+    return before

@@ -1,0 +1,57 @@
+"""A large document read by several processes gives exactly what one process gives (ingest/claims/parallel.py),
+including the context that crosses chunk boundaries: a section heading's year and a list of places."""
+
+from pathlib import Path
+
+import pytest
+
+from innoscope.cities.text_places import place_index
+from innoscope.ingest.claims import Extractor, extract_file
+from innoscope.ingest.claims.document import iter_text
+from innoscope.ingest.claims.parallel import fork_available
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+ARTICLE = DATA / "000_56324c709aa1581a.txt"
+
+pytestmark = pytest.mark.skipif(not fork_available(), reason="parallel reading forks its workers")
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return Extractor(place_index())
+
+
+def _document(tmp_path: Path) -> Path:
+    """A heading with a year, then 300 pairs of lines: one naming two cities, the next giving their figures with
+    分别 and no year (the list of the line before and the heading's year are needed, chunk boundaries or not)."""
+    pairs = "".join(
+        f"第{i}组：无锡和常州的比较\n两市高新技术企业分别为{i}家和{i + 1000}家。\n" for i in range(1, 301)
+    )
+    p = tmp_path / "doc.txt"
+    p.write_text("无锡市统计公报\n一、2024年科技创新\n" + pairs, encoding="utf-8")
+    return p
+
+
+def test_parallel_equals_sequential_across_chunk_boundaries(ex, tmp_path):
+    p = _document(tmp_path)
+    one = list(extract_file(p, extractor=ex, chunk_chars=500))
+    two = list(extract_file(p, extractor=ex, chunk_chars=500, jobs=2))
+    chunks = list(iter_text(p, chunk_chars=500))
+    assert len(chunks) >= 20
+    assert sum(c.rstrip("\n").endswith("比较") for c in chunks) >= 3  # boundaries between a list and its 分别
+    assert two == one
+    # read by hand: each pair gives 无锡 i and 常州 i + 1000, dated by the heading's year
+    got = sorted((c.entity, c.value, c.year) for c in two if c.indicator == "high_tech_enterprises")
+    want = sorted(
+        [("无锡", float(i), 2024) for i in range(1, 301)]
+        + [("常州", i + 1000.0, 2024) for i in range(1, 301)]
+    )
+    assert got == want
+
+
+def test_parallel_equals_sequential_on_the_article(ex, tmp_path):
+    p = tmp_path / "big.txt"
+    p.write_text(ARTICLE.read_text(encoding="utf-8") * 40, encoding="utf-8")
+    one = list(extract_file(p, extractor=ex, chunk_chars=20_000))
+    assert len(one) >= 1000
+    assert list(extract_file(p, extractor=ex, chunk_chars=20_000, jobs=2)) == one
