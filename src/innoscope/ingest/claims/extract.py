@@ -316,8 +316,9 @@ class Extractor:
             from innoscope.ingest.claims import parallel
 
             if parallel.fork_available():
-                kw = {"document": document, "doc_date": doc_date, "subject": subject}
-                yield from parallel.extract_chunks_parallel(self, chunks, jobs=jobs, **kw)
+                yield from parallel.extract_chunks_parallel(
+                    self, chunks, jobs=jobs, document=document, doc_date=doc_date, subject=subject
+                )
                 return
         offset = 0
         ctx: _Ctx | None = None
