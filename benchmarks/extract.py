@@ -36,7 +36,8 @@ nearly every sentence). Baseline in the same run: reading and decoding the same 
 over it for digits (``\\d+``). Median of ``--repeats`` runs, wall and CPU time (``time.process_time``), with
 ``uptime`` before and after.
 
-Memory: peak resident memory (``ru_maxrss``) of a fresh process streaming ``--memory`` sizes of the article
+Memory: peak resident memory (``VmHWM`` of ``/proc/self/status``, else ``ru_maxrss``, which on Linux keeps the
+peak of the parent it was forked from across exec) of a fresh process streaming ``--memory`` sizes of the article
 (``--memory 2 20 100`` for the 100 MB file), with that process's CPU and wall time.
 
 Before/after (``--before-src DIR``, the ``src/`` of a checkout before a change, e.g. a ``git worktree add
@@ -278,7 +279,10 @@ for cand in extract_file(sys.argv[1], extractor=ex):
     n += 1
     h.update(repr(cand).encode("utf-8"))
 cpu, wall = time.process_time() - c, time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's across exec on Linux)
+    rss = next(int(ln.split()[1]) for ln in open("/proc/self/status") if ln.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(n, rss, cpu, wall, h.hexdigest()[:16], innoscope.__file__)
 """
 
