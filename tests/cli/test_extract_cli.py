@@ -117,3 +117,28 @@ def test_extract_review_import_compare(tmp_path, capsys, monkeypatch):
     assert main(["compare", "深圳", "杭州", "--store", str(store)]) == 0
     out = capsys.readouterr().out
     assert ARTICLE.name[:20] in out  # the extracted values appear among the sources of the comparison
+
+
+def test_extract_many_documents_in_parallel_writes_the_same_file(tmp_path):
+    """Several documents read by two processes (--jobs 2) give the review file one process writes, byte for byte,
+    in the order the files were given; a bad file among them is a one-line error (exit 1)."""
+    docs = []
+    for i, city in enumerate(["杭州", "宁波", "温州", "绍兴"]):
+        p = tmp_path / f"d{i}.txt"
+        p.write_text(f"{city}统计公报\n2024年全市高新技术企业达到{1000 + i}家，研发投入{200 + i}亿元。\n", "utf-8")
+        docs.append(str(p))
+    docs.append(str(ARTICLE))
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert main(["extract", *docs, "--jobs", "1", "-o", str(one)]) == 0
+    assert main(["extract", *docs, "--jobs", "2", "-o", str(two)]) == 0
+    assert two.read_bytes() == one.read_bytes()
+    rows = [(r["entity"], r["indicator"], float(r["value"])) for r in _rows(two)]
+    assert rows[:4] == [
+        ("杭州", "high_tech_enterprises", 1000.0),
+        ("杭州", "rd_expenditure", 2.0e10),
+        ("宁波", "high_tech_enterprises", 1001.0),
+        ("宁波", "rd_expenditure", 2.01e10),
+    ]
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    assert main(["extract", *docs, str(bad), "--jobs", "2", "-o", str(tmp_path / "x.csv")]) == 1

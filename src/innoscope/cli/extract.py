@@ -15,6 +15,7 @@ from innoscope.cities.text_places import place_index
 from innoscope.cli import app
 from innoscope.cli.progress import bytes_bar
 from innoscope.ingest.claims import Extractor, Lexicon, extract_file
+from innoscope.ingest.claims.parallel import extract_files_parallel, fork_available
 from innoscope.ingest.claims.review import write_review
 from innoscope.ingest.names import EntityTable
 from innoscope.model.errors import DataError
@@ -98,14 +99,19 @@ def extract_cmd(
     subject = _places(table, place)
     per_file: dict[str, int] = {}
 
+    opts = {"doc_date": d, "subject": subject, "encoding": encoding}
+
     def stream(tick):
+        if jobs > 1 and len(files) > 1 and "-" not in files and fork_available():
+            for f, cands in extract_files_parallel(ex, files, jobs=jobs, **opts):
+                per_file[f] = len(cands)
+                tick(Path(f).stat().st_size)
+                yield from cands
+            return
         for f in files:
             name = "<stdin>" if f == "-" else f
             per_file[name] = 0
-            cands = extract_file(
-                f, doc_date=d, subject=subject, encoding=encoding, extractor=ex, progress=tick, jobs=jobs
-            )
-            for c in cands:
+            for c in extract_file(f, extractor=ex, progress=tick, jobs=jobs, **opts):
                 per_file[name] += 1
                 yield c
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from innoscope.ingest.claims.dates import YearMention, find_years
 from innoscope.ingest.claims.document import HEADING_RE, clean, fold, mark_cells
@@ -122,3 +123,34 @@ def _last_heading_year(text: str, doc_date: date | None, before: YearMention | N
         own = [y for y in find_years(norm[s0:s1], doc_date) if not y.base]
         return own[-1] if own and own[-1].year is not None else None
     return before
+
+
+def extract_files_parallel(
+    ex: Extractor, paths: list[str], *, jobs: int, **kw: Any
+) -> Iterator[tuple[str, list[Candidate]]]:
+    """``(path, candidates)`` of each file, in the order given, the files read by ``jobs`` forked processes (each
+    file by one of them, as :func:`~innoscope.ingest.claims.extract.extract_file` reads it): hundreds of documents
+    at once. ``kw`` are extract_file's options (doc_date, subject, encoding)."""
+    global _WORKER
+    _WORKER = ex
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pending: deque[tuple[str, Future[list[Candidate]]]] = deque()
+        for p in paths:
+            pending.append((p, pool.submit(_read_file, p, kw)))
+            while len(pending) > 2 * jobs:
+                name, fut = pending.popleft()
+                yield name, fut.result()
+        while pending:
+            name, fut = pending.popleft()
+            yield name, fut.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _WORKER = None
+
+
+def _read_file(path: str, kw: dict[str, Any]) -> list[Candidate]:
+    from innoscope.ingest.claims.extract import extract_file
+
+    assert _WORKER is not None, "a worker of extract_files_parallel"
+    return list(extract_file(path, extractor=_WORKER, **kw))
