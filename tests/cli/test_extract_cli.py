@@ -125,7 +125,9 @@ def test_extract_many_documents_in_parallel_writes_the_same_file(tmp_path):
     docs = []
     for i, city in enumerate(["杭州", "宁波", "温州", "绍兴"]):
         p = tmp_path / f"d{i}.txt"
-        p.write_text(f"{city}统计公报\n2024年全市高新技术企业达到{1000 + i}家，研发投入{200 + i}亿元。\n", "utf-8")
+        p.write_text(
+            f"{city}统计公报\n2024年全市高新技术企业达到{1000 + i}家，研发投入{200 + i}亿元。\n", "utf-8"
+        )
         docs.append(str(p))
     docs.append(str(ARTICLE))
     one, two = tmp_path / "one.csv", tmp_path / "two.csv"

@@ -6,7 +6,8 @@ characters (深圳, 广东) and English name, then for each county-level divisio
 Traditional names only (朝阳区; a county's short form such as 朝阳 is too often an ordinary word). The districts of
 Taiwan, Hong Kong and Macao are left out of running text: many are ordinary words (新社区 "new community", 大社区,
 新市区 "new urban area", 东区, 北区, 大堂 "lobby"). Short forms that are mostly
-something else in news text (:data:`NOT_PLACES`: 阿里 for Alibaba, 大同 in 大同小异) are left out. A place is
+something else in news text (:data:`NOT_PLACES`: 阿里 for Alibaba, 大同 in 大同小异) are left out, and so are
+county names that are ordinary words (:data:`GENERIC_COUNTIES`: 城区, 郊区, 矿区). A place is
 named by its usual short form (深圳, 内蒙古) or, for a county, its full name; ``innoscope import`` resolves these
 names through the store and the gazetteer and reports any name that fits two places. When the document's main
 city is chosen, a province's mentions count half (陕西省西安市: the subject is 西安); the four municipalities
@@ -24,6 +25,9 @@ from innoscope.ingest.names import EntityTable
 __all__ = ["NOT_PLACES", "place_index"]
 
 NOT_PLACES = frozenset({"阿里", "大同"})
+GENERIC_COUNTIES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区"})
+"""County-level names that are ordinary words in running text (城区 "urban area", 郊区 "suburbs"): several cities
+have a district so named, and text about any city uses the words."""
 
 
 def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
@@ -31,7 +35,7 @@ def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
     pairs = []
     for level in ("province", "prefecture", "county"):
         for p in gaz.level(level):
-            if level == "county" and not p.mainland:
+            if level == "county" and (not p.mainland or p.name in GENERIC_COUNTIES):
                 continue
             if level == "county":
                 forms = {p.name, p.name_tc}

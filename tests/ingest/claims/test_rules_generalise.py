@@ -1096,3 +1096,20 @@ def test_years_in_chinese_numerals_and_end_dash(ex):
 def test_growth_since_a_five_year_plan_is_no_years_growth(ex):
     assert got(ex, "较“十三五”末，荆门高新技术企业增长1.8倍。") == []
     assert got(ex, "“十四五”以来，荆门新增高新技术企业300家。") == []
+
+
+def test_the_district_a_title_writes_after_its_city_is_the_subject(ex):
+    assert got(ex, "成都市武侯区2024年统计公报\n全区高新技术企业达到1100家。") == [
+        ("武侯区", "high_tech_enterprises", 1100.0, "家", 2024, "level")
+    ]
+
+
+def test_quan_qu_of_an_autonomous_region_is_the_region(ex):
+    assert got(ex, "宁夏回族自治区2024年统计公报\n全区高新技术企业达到800家。") == [
+        ("宁夏", "high_tech_enterprises", 800.0, "家", 2024, "level")
+    ]
+
+
+def test_county_names_that_are_ordinary_words_are_no_places(ex):
+    # 城区 is a district of several cities and an ordinary word ("urban area")
+    assert [c.entity for c in ex.extract_chunks(["2024年，合肥城区常住人口达到600万人。"])] == ["合肥"]

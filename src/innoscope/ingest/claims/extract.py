@@ -124,6 +124,9 @@ _TITLE_UNIT_RE = re.compile(
 )
 _PROVINCE_SUBJECTS = frozenset({"全省", "该省", "本省", "我省"})
 _COUNTY_SUBJECTS = frozenset({"全区", "该区", "本区", "全县", "该县", "本县"})
+_PARTS = ("区", "县", "旗")
+_AUTONOMOUS_REGIONS = frozenset({"广西", "内蒙古", "西藏", "宁夏", "新疆"})
+"""Provinces whose own text calls them 全区 (the autonomous regions)."""
 _ONE_MONTH_RE = re.compile(
     r"(?<![\d至到~\-—])(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])\s?月份|当月|单月"
 )
@@ -337,10 +340,10 @@ class Extractor:
         mentions = self.places.find(norm[:200_000])
         at = norm.find(first) if first else 0
         title = [m for m in mentions if at <= m.start and m.end <= at + len(first)] if first else []
-        main = subject or _title_place(title) or main_place(mentions, self.places.weights)
-        province = main in self.places.provinces
+        main = subject or _title_place(title, norm) or main_place(mentions, self.places.weights)
         if main is None:
             main = self.places.media_place(norm[:200])  # 芜湖日报 2025-03-21 / 全市……: the outlet's city
+        province = main in self.places.provinces
         phrases = self.lexicon.find(first)
         end = at + len(first) if first else 0
         ty = title_year(first) if first else None
@@ -447,11 +450,20 @@ def _ordinals_after_places(
     return out
 
 
-def _title_place(mentions: list[PlaceMention]) -> str | None:
-    """The one place a document's title names (四川省2024年国民经济和社会发展统计公报: 四川), else None: the
-    document's subject before the place it names most often."""
-    named = {m.place for m in mentions if m.place not in ("", "*")}
-    return named.pop() if len(named) == 1 else None
+def _title_place(mentions: list[PlaceMention], norm: str = "") -> str | None:
+    """The one place a document's title names (四川省2024年国民经济和社会发展统计公报: 四川), or the district or
+    county written right after its city (武汉市洪山区统计公报: 洪山区), else None: the document's subject before the
+    place it names most often."""
+    named = [m for m in mentions if m.place not in ("", "*")]
+    if len({m.place for m in named}) == 1:
+        return named[0].place
+    if (
+        len(named) == 2
+        and named[0].end == named[1].start
+        and norm[named[1].start : named[1].end].endswith(_PARTS)
+    ):
+        return named[1].place
+    return None
 
 
 def _per_sentence(mentions: list[Any], bounds: list[tuple[int, int]]) -> list[int]:
@@ -769,7 +781,9 @@ class _Sentence:
             named = self._named_before(near)
             if named is not None:
                 return [named]  # 南通全市: the place written right before 全市
-            city_word = near is not None and self.ctx.province and near.place == "*"
+            city_word = (
+                near is not None and self.ctx.province and near.place == "*" and not self._region_word(near)
+            )
             subject = self.ctx.city_subject if city_word else self.ctx.subject  # 全市 of a province's page
             return [subject] if subject and not self._whole_of_part(start) else []
         return [place]
@@ -906,8 +920,14 @@ class _Sentence:
         全省实现地区生产总值64697.0亿元 is 四川's); in a city's document it stays a scope."""
         return q is not None and self.norm[q.start : q.end] in _PROVINCE_SUBJECTS and self.ctx.province
 
+    def _region_word(self, q: PlaceMention) -> bool:
+        """全区 (该区, 本区) on an autonomous region's page (广西日报): the region itself."""
+        return self.ctx.subject in _AUTONOMOUS_REGIONS and self.norm[q.start : q.end] in _COUNTY_SUBJECTS
+
     def _part_of_subject(self, q: PlaceMention) -> bool:
         """全区/全县 (该区, 本县) in a document about a city is a district or county of it, not the city."""
+        if self._region_word(q):
+            return False
         return self.norm[q.start : q.end] in _COUNTY_SUBJECTS and not (self.ctx.subject or "").endswith(
             ("区", "县", "旗")
         )
