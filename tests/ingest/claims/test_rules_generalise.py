@@ -1113,3 +1113,11 @@ def test_quan_qu_of_an_autonomous_region_is_the_region(ex):
 def test_county_names_that_are_ordinary_words_are_no_places(ex):
     # 城区 is a district of several cities and an ordinary word ("urban area")
     assert [c.entity for c in ex.extract_chunks(["2024年，合肥城区常住人口达到600万人。"])] == ["合肥"]
+
+
+def test_ordinals_listed_without_di_after_fen_lie(ex):
+    text = "2024年各市GDP：襄阳、宜昌分列全省二、三位"
+    assert got(ex, text) == [
+        ("襄阳", "gdp_rank", 2.0, "rank", 2024, "rank"),
+        ("宜昌", "gdp_rank", 3.0, "rank", 2024, "rank"),
+    ]

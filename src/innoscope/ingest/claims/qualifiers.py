@@ -286,6 +286,8 @@ def find_ranks(text: str) -> list[RankMention]:
         out += _continued(text, m.end(), scope)
     if _EN_ORD_HINT_RE.search(text):
         out = sorted(out + _english_ordinals(text, out), key=lambda r: r.start)
+    if "分" in text or "位列" in text:
+        out = sorted(out + _ordinal_lists(text, out), key=lambda r: r.start)
     return _distinct(_with_free_scopes(text, out))
 
 
@@ -304,6 +306,27 @@ _EN_ORD_HINT_RE = re.compile(
 
 
 _LATIN_STRETCH_RE = re.compile(r"[0-9(]*[A-Za-z][A-Za-z0-9 ,.'()&$%-]*")
+
+
+_ORDINAL_LIST_RE = re.compile(
+    r"(?:分列|分居|分别位列|分别位居|分别居|位列)(?P<scope>全国|全省|全市)?"
+    r"(?P<list>(?:[一二三四五六七八九十]{1,3}|\d{1,3})(?:、(?:[一二三四五六七八九十]{1,3}|\d{1,3}))+)[位名]"
+)
+
+
+def _ordinal_lists(text: str, ranks: list[RankMention]) -> list[RankMention]:
+    """Ordinals listed without 第 after 分列/分居/位列 (岳阳、常德分列二、三位: 2 and 3), where no rank was read."""
+    out = []
+    for m in _ORDINAL_LIST_RE.finditer(text):
+        if any(r.start < m.end() and m.start() < r.end for r in ranks):
+            continue
+        at = m.start("list")
+        for part in m["list"].split("、"):
+            value = _cn_ordinal(part)
+            if value is not None:
+                out.append(RankMention(at, at + len(part), value, m["scope"] or ""))
+            at += len(part) + 1
+    return out
 
 
 def _english_ordinal_matches(text: str) -> Iterator[re.Match[str]]:
