@@ -35,7 +35,8 @@ def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
 @contextmanager
 def bytes_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """A bar of bytes read (MB done of MB, speed); ``total`` None (standard input) shows a pulsing bar. Yields
-    ``tick(k)`` that advances it by ``k`` bytes."""
+    ``tick(k)`` that advances it by ``k`` bytes and redraws it. No refresh thread: ``innoscope extract --jobs``
+    forks its workers while the bar is shown, and a fork must not copy a lock another thread holds."""
     with Progress(
         TextColumn(label),
         BarColumn(),
@@ -44,6 +45,12 @@ def bytes_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        auto_refresh=False,
     ) as prog:
         task = prog.add_task(label, total=total)
-        yield lambda k: prog.advance(task, k)
+
+        def tick(k: int) -> None:
+            prog.advance(task, k)
+            prog.refresh()
+
+        yield tick

@@ -55,3 +55,15 @@ def test_parallel_equals_sequential_on_the_article(ex, tmp_path):
     one = list(extract_file(p, extractor=ex, chunk_chars=20_000))
     assert len(one) >= 1000
     assert list(extract_file(p, extractor=ex, chunk_chars=20_000, jobs=2)) == one
+
+
+def test_parallel_progress_counts_the_chunks_done_to_the_file_size(ex, tmp_path):
+    """With several processes the bar is told each chunk's bytes once its candidates are out (not as chunks are read
+    ahead): told no more than the candidates yielded so far allow, and the file's size at the end (os.stat)."""
+    p = _document(tmp_path)
+    told: list[int] = []
+    it = extract_file(p, extractor=ex, chunk_chars=500, jobs=2, progress=told.append)
+    next(it)
+    assert told == []  # chunks after the first are read ahead, but none is done while its candidates are out
+    list(it)
+    assert sum(told) == p.stat().st_size

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -312,6 +313,7 @@ class Extractor:
         doc_date: date | None = None,
         subject: str | None = None,
         jobs: int = 1,
+        chunk_done: Callable[[], None] | None = None,
     ) -> Iterator[Candidate]:
         """Candidates of a document given as raw text chunks (read in order; see :func:`iter_text`); with ``jobs``
         above 1 the chunks are read by that many processes, with the same result (:mod:`.parallel`)."""
@@ -320,7 +322,13 @@ class Extractor:
 
             if parallel.fork_available():
                 yield from parallel.extract_chunks_parallel(
-                    self, chunks, jobs=jobs, document=document, doc_date=doc_date, subject=subject
+                    self,
+                    chunks,
+                    jobs=jobs,
+                    document=document,
+                    doc_date=doc_date,
+                    subject=subject,
+                    chunk_done=chunk_done,
                 )
                 return
         offset = 0
@@ -1939,10 +1947,20 @@ def extract_file(
     ex = extractor or Extractor()
     kw: dict[str, Any] = {"chunk_chars": chunk_chars} if chunk_chars else {}
     name = "<stdin>" if str(path) == "-" else str(path)
+    ticks: deque[int] = deque()  # with jobs: each chunk's bytes, told once its candidates are out
+    deferred = jobs > 1 and progress is not None
+
+    def chunk_done() -> None:
+        if ticks and progress is not None:
+            progress(ticks.popleft())
+
     yield from ex.extract_chunks(
-        iter_text(path, encoding=encoding, progress=progress, **kw),
+        iter_text(path, encoding=encoding, progress=ticks.append if deferred else progress, **kw),
         document=name,
         doc_date=doc_date,
         subject=subject,
         jobs=jobs,
+        chunk_done=chunk_done if deferred else None,
     )
+    while deferred and ticks:
+        chunk_done()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -49,9 +49,12 @@ def extract_chunks_parallel(
     document: str = "",
     doc_date: date | None = None,
     subject: str | None = None,
+    chunk_done: Callable[[], None] | None = None,
 ) -> Iterator[Candidate]:
-    """Candidates of a document given as raw text chunks, the chunks after the first read by ``jobs`` forked
-    processes (see the module docstring); exactly what :meth:`Extractor.extract_chunks` yields."""
+    """Candidates of a document given as raw text chunks, the chunks read by ``jobs`` forked processes (see the
+    module docstring); exactly what :meth:`Extractor.extract_chunks` yields. ``chunk_done()`` is called each time
+    a chunk's candidates have all been yielded (a progress bar of the work done, not of the chunks read ahead)."""
+    done = chunk_done or (lambda: None)
     it = iter(chunks)
     first = next(it, None)
     if first is None:
@@ -63,6 +66,7 @@ def extract_chunks_parallel(
     second = next(it, None)
     if second is None:  # one chunk: nothing to share
         yield from ex._chunk(text, norm, 0, ctx)
+        done()
         return
     global _WORKER
     _WORKER = ex
@@ -80,8 +84,10 @@ def extract_chunks_parallel(
             offset, prev = offset + len(text), text
             while len(pending) > 2 * jobs:
                 yield from pending.popleft().result()
+                done()
         while pending:
             yield from pending.popleft().result()
+            done()
     finally:
         pool.shutdown(cancel_futures=True)
         _WORKER = None
