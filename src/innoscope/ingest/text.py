@@ -79,6 +79,8 @@ _LATIN_CHARS = "\u0080-\u00ff" + "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”
 _LATIN_RE = re.compile(f"[{_LATIN_CHARS}]{{2,}}")
 _CJK_RUN_RE = re.compile(f"[{_CJK}]{{3,}}")
 _CJK_ONLY_RE = re.compile(f"^[{_CJK}]+$")
+_CJK_TEXT_RE = re.compile(f"^[{_CJK}\u3000-\u303f\uff01-\uff5e]+$")
+"""Chinese characters and full-width punctuation only (亿元，增长): GBK text read as latin-1 decodes to this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +209,9 @@ def repair_latin1_mojibake(text: str) -> str:
 
 def _gbk_as_latin1(run: str) -> str | None:
     """The Chinese a run of 4+ latin-1 characters stands for when its bytes are GBK (GBK read as latin-1:
-    ``ÉîÛÚÊÐ`` -> ``深圳市``), only when every decoded character is a CJK ideograph; the cp1252 extras after
-    the run (``……``) are kept as they are."""
+    ``ÉîÛÚÊÐ`` -> ``深圳市``, ``ÒÚÔª£¬Ôö³¤`` -> ``亿元，增长``), only when every decoded character is a CJK
+    ideograph or full-width punctuation and two at least are ideographs; the cp1252 extras after the run
+    (``……``) are kept as they are."""
     n = next((i for i, c in enumerate(run) if ord(c) > 0xFF), len(run))
     if n < 4:
         return None
@@ -216,7 +219,8 @@ def _gbk_as_latin1(run: str) -> str | None:
         dec = run[:n].encode("latin-1").decode("gbk")
     except UnicodeDecodeError:
         return None
-    return dec + run[n:] if _CJK_ONLY_RE.match(dec) else None
+    ok = _CJK_TEXT_RE.match(dec) is not None and sum(1 for c in dec if "\u4e00" <= c <= "\u9fff") >= 2
+    return dec + run[n:] if ok else None
 
 
 def _utf8_as_gbk(window: str) -> bool:

@@ -1121,3 +1121,14 @@ def test_ordinals_listed_without_di_after_fen_lie(ex):
         ("襄阳", "gdp_rank", 2.0, "rank", 2024, "rank"),
         ("宜昌", "gdp_rank", 3.0, "rank", 2024, "rank"),
     ]
+
+
+def test_gbk_read_as_latin1_with_digits_and_full_width_punctuation_inside(ex):
+    # GBK bytes of 台州市2024年地区生产总值6500亿元，增长5.5% read as latin-1: digits and ASCII survive, the
+    # runs between them hold full-width punctuation (，) as well as ideographs
+    text = "台州市2024年地区生产总值6500亿元，增长5.5%".encode("gbk").decode("latin-1")
+    assert "£¬" in text
+    assert got(ex, text) == [
+        ("台州", "gdp", 6.5e11, "元", 2024, "level"),
+        ("台州", "gdp_growth", 5.5, "%", 2024, "growth"),
+    ]
