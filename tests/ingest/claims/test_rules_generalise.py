@@ -1132,3 +1132,14 @@ def test_gbk_read_as_latin1_with_digits_and_full_width_punctuation_inside(ex):
         ("台州", "gdp", 6.5e11, "元", 2024, "level"),
         ("台州", "gdp_growth", 5.5, "%", 2024, "growth"),
     ]
+
+
+def test_a_compared_places_own_value_written_after_it(ex):
+    assert got(ex, "新闻\n嘉兴高新技术企业3100家，低于宁波的5000家。") == [
+        ("嘉兴", "high_tech_enterprises", 3100.0, "家", None, "level"),
+        ("宁波", "high_tech_enterprises", 5000.0, "家", None, "level"),
+    ]
+    # a fraction after the place is a comparison, no value of it; so is a ratio
+    assert got(ex, "新闻\n嘉兴本科高校有6所，不及宁波的一半。") == [
+        ("嘉兴", "universities_undergrad", 6.0, "所", None, "level")
+    ]

@@ -166,6 +166,7 @@ _FORECAST_RE = re.compile(r"将(?:突破|达到|超过|超|达|增至|增加到|
 values (；全市技术合同成交额去年为46.8亿元)."""
 _PLANNED_EN_RE = re.compile(r"aims? to|aiming to|targets?\b|plans? to|will reach|is set to", re.IGNORECASE)
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+_COMPARED_VALUE_RE = re.compile(r"(?:低于|高于|超过|不及|多于|少于|领先于|落后于)\Z")
 _ALL_OF_RE = re.compile(r"(?<![人年平户日])均(?![值衡价])|(?<![成首])都(?!市)|\bboth\b")
 _CLASS_AFTER_RE = re.compile(
     r"\s?(?:以上|以下|左右)?的(?:城市|省份|省区市|省市|省[(（]市[)）]|省|地区|国家(?![级高重])|经济体|区县|县市|县[(（]市[)）]|县|"
@@ -802,6 +803,24 @@ class _Sentence:
         if _ALL_OF_RE.search(self.norm, q.end, start) is None:
             return False
         return not any(q.end <= f.start < start for f in self.figures)
+
+    def _compared_value(self, f: Figure) -> list[str]:
+        """The place a figure is compared with when the figure is that place's own value (……0.99%，低于深圳的5.8%;
+        仍低於東莞的4.1%增速: 深圳's, 东莞's), written as digits right after the place and 的; [] otherwise (不及合肥的一半
+        is a share, 是杭州的1.6倍 a ratio)."""
+        if (
+            f.unit in (None, "倍")
+            or not self.norm[f.start].isdigit()
+            or not self.norm.startswith("的", f.start - 1)
+        ):
+            return []
+        if self.norm.startswith(("增速", "增幅", "增长率"), f.end):
+            return []  # 低於東莞的4.1%增速: a growth written after its figure, which the kind is not read from
+        hit = self._place_before(f.start - 1, self.s0)
+        if hit is None or hit[1].end != f.start - 1 or hit[1].place in ("", "*"):
+            return []
+        p = hit[1]
+        return [p.place] if _COMPARED_VALUE_RE.search(self.norm, max(self.s0, p.start - 4), p.start) else []
 
     def _named_before(self, q: PlaceMention | None) -> str | None:
         """The place written right before an implicit subject (南通全市 -> 南通), else None."""
@@ -1559,7 +1578,9 @@ class _Sentence:
             scale = self._table_scale(unit, f.start)
         if unit not in _SHARE_UNITS and _CLASS_AFTER_RE.match(self.norm, f.end):
             return []  # 常住人口超过2000万的城市, 经费投入超过千亿元的省(市): a threshold of a class, no place's value
-        names = [resp[f.start]] if f.start in resp else self.places_of(f.start, kind)
+        names = (
+            [resp[f.start]] if f.start in resp else self._compared_value(f) or self.places_of(f.start, kind)
+        )
         if kind == "share" and _SHARE_OF_WHOLE_BEFORE_RE.search(before) and "占" not in before:
             # 民营经济贡献了全市约70%的GDP: a share of the city's own total is owned by something else than the city
             # (滨江区……集聚了全市约20%的国家高新技术企业 stays the district's)
