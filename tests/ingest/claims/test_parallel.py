@@ -1,6 +1,7 @@
 """A large document read by several processes gives exactly what one process gives (ingest/claims/parallel.py),
 including the context that crosses chunk boundaries: a section heading's year and a list of places."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,16 @@ def test_parallel_progress_counts_the_chunks_done_to_the_file_size(ex, tmp_path)
     assert told == []  # chunks after the first are read ahead, but none is done while its candidates are out
     list(it)
     assert sum(told) == p.stat().st_size
+
+
+def _die(*args):
+    os._exit(3)  # a worker killed mid-chunk (out of memory, a signal)
+
+
+def test_a_dead_worker_is_a_one_line_error(ex, tmp_path, monkeypatch):
+    from innoscope.ingest.claims import parallel
+    from innoscope.model.errors import InnoscopeError
+
+    monkeypatch.setattr(parallel, "_read", _die)
+    with pytest.raises(InnoscopeError, match="--jobs 1"):
+        list(extract_file(_document(tmp_path), extractor=ex, chunk_chars=500, jobs=2))

@@ -23,6 +23,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 from innoscope.ingest.claims.dates import YearMention, find_years
 from innoscope.ingest.claims.document import HEADING_RE, clean, fold, mark_cells
 from innoscope.ingest.claims.extract import _PRIOR_AGE, Candidate, Extractor, _Ctx, _sentences
+from innoscope.model.errors import InnoscopeError
 
 LEAD_SENTENCES = 8
 """Sentences of the chunk before that a worker reads first (more than the three a list of places is used for)."""
@@ -83,14 +85,24 @@ def extract_chunks_parallel(
             section = _last_heading_year(text, fixed.date, section)
             offset, prev = offset + len(text), text
             while len(pending) > 2 * jobs:
-                yield from pending.popleft().result()
+                yield from _result(pending.popleft())
                 done()
         while pending:
-            yield from pending.popleft().result()
+            yield from _result(pending.popleft())
             done()
     finally:
         pool.shutdown(cancel_futures=True)
         _WORKER = None
+
+
+def _result(fut: Future[list[Candidate]]) -> list[Candidate]:
+    """A worker's candidates; a worker that died (killed, out of memory) is a one-line error, not a traceback."""
+    try:
+        return fut.result()
+    except BrokenProcessPool:
+        raise InnoscopeError(
+            "a process reading the text stopped (killed or out of memory); run again with --jobs 1"
+        ) from None
 
 
 def _chain(head: str, rest: Iterator[str]) -> Iterator[str]:
@@ -146,10 +158,10 @@ def extract_files_parallel(
             pending.append((p, pool.submit(_read_file, p, kw)))
             while len(pending) > 2 * jobs:
                 name, fut = pending.popleft()
-                yield name, fut.result()
+                yield name, _result(fut)
         while pending:
             name, fut = pending.popleft()
-            yield name, fut.result()
+            yield name, _result(fut)
     finally:
         pool.shutdown(cancel_futures=True)
         _WORKER = None
