@@ -19,6 +19,7 @@ memory stays bounded on a 100 MB file.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -37,6 +38,7 @@ LEAD_SENTENCES = 8
 """Sentences of the chunk before that a worker reads first (more than the three a list of places is used for)."""
 
 _WORKER: Extractor | None = None
+_HEADING_STARTS = frozenset("一二三四五六七八九十第(（")
 
 
 def fork_available() -> bool:
@@ -77,7 +79,7 @@ def extract_chunks_parallel(
         pending: deque[Future[list[Candidate]]] = deque()
         pending.append(pool.submit(_read, text, 0, "", 0, ctx))
         section, offset, prev = _last_heading_year(text, fixed.date, None), len(text), text
-        for raw in _chain(second, it):
+        for raw in itertools.chain([second], it):
             text = clean(raw)
             lead = _lead(prev)
             state = replace(fixed, section_year=section, prior=[], prior_age=_PRIOR_AGE + 1)
@@ -105,11 +107,6 @@ def _result(fut: Future[list[Candidate]]) -> list[Candidate]:
         ) from None
 
 
-def _chain(head: str, rest: Iterator[str]) -> Iterator[str]:
-    yield head
-    yield from rest
-
-
 def _read(text: str, base: int, lead: str, lead_base: int, ctx: _Ctx) -> list[Candidate]:
     """One chunk's candidates in a worker, after reading ``lead`` (the end of the chunk before) for its context."""
     ex = _WORKER
@@ -134,8 +131,10 @@ def _last_heading_year(text: str, doc_date: date | None, before: YearMention | N
     the line's first sentence that is no base, None when it states none), else ``before``."""
     lines = text.split("\n")
     for line in reversed(lines):
+        if line.lstrip()[:1] not in _HEADING_STARTS:
+            continue  # the first character of every heading (fold leaves these as they are or makes them so)
         norm = fold(line)
-        if not norm.strip() or HEADING_RE.match(norm) is None:
+        if HEADING_RE.match(norm) is None:
             continue
         s0, s1 = next(iter(_sentences(norm)), (0, len(norm)))
         own = [y for y in find_years(norm[s0:s1], doc_date) if not y.base]

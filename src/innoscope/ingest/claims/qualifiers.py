@@ -291,7 +291,8 @@ def find_ranks(text: str) -> list[RankMention]:
     return _distinct(_with_free_scopes(text, out))
 
 
-_EN_ORDINAL = r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)"
+_EN_ORD_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+_EN_ORDINAL = rf"{_EN_ORD_WORDS}|\d+(?:st|nd|rd|th)"
 _EN_ORD_RE = re.compile(
     rf"\b(?:came in|came|finished|remains|remained|stays|stayed|holds|held|climbed to|rose to|moved up to|"
     rf"jumped to|fell to|dropped to|slipped to)\s(?:the\s)?(?P<v>{_EN_ORDINAL})\b(?:\splace)?"
@@ -300,9 +301,7 @@ _EN_ORD_RE = re.compile(
     rf"|\b(?P<g>\d+(?:st|nd|rd|th))(?=\s(?:globally|nationally|worldwide|in the world|in China|among Chinese cities))",
     re.IGNORECASE,
 )
-_EN_ORD_HINT_RE = re.compile(
-    r"\d(?:st|nd|rd|th)\b|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
-)
+_EN_ORD_HINT_RE = re.compile(rf"\d(?:st|nd|rd|th)\b|{_EN_ORD_WORDS}")
 
 
 _LATIN_STRETCH_RE = re.compile(r"[0-9(]*[A-Za-z][A-Za-z0-9 ,.'()&$%-]*")
