@@ -1143,3 +1143,35 @@ def test_a_compared_places_own_value_written_after_it(ex):
     assert got(ex, "新闻\n嘉兴本科高校有6所，不及宁波的一半。") == [
         ("嘉兴", "universities_undergrad", 6.0, "所", None, "level")
     ]
+
+
+def test_a_place_starting_an_organisations_name_owns_none_of_its_figures(ex):
+    # a university, a bank, a firm named after a place: their figures are theirs, not the city's
+    assert got(ex, "北京大学2023年研发经费达到120亿元。") == []
+    assert got(ex, "宁德时代2024年研发投入186.07亿元，连续八年排名全球第一。") == []
+    assert got(ex, "南京银行2024年营业收入503亿元，南京市GDP达到1.85万亿元。") == [
+        ("南京", "gdp", 1.85e12, "元", 2024, "level")
+    ]
+    assert got(ex, "西安交通大学科研经费超过40亿元，西安全市研发投入强度达5.23%。") == [
+        ("西安", "rd_intensity", 5.23, "%", None, "share")
+    ]
+    # a city's own listed companies and key laboratories are the city's
+    assert got(ex, "苏州重点实验室数量达到20家，高新技术企业1.57万家。")[-1] == (
+        "苏州",
+        "high_tech_enterprises",
+        15700.0,
+        "家",
+        None,
+        "level",
+    )
+
+
+def test_an_english_place_inside_an_organisations_name_owns_none_of_its_figures(ex):
+    assert got(ex, "Shanghai Jiao Tong University ranked 3rd in the Nature Index.") == []
+    assert got(ex, "Bank of Shanghai reported R&D spending of 5 billion yuan in 2024.") == []
+    assert got(
+        ex, "Peking University published 5,000 papers in 2023, while Beijing's R&D spending reached 250 billion yuan."
+    ) == [("北京", "rd_expenditure", 2.5e11, "元", 2023, "level")]
+    assert got(ex, "Shanghai ranked 3rd in the Nature Index.") == [
+        ("上海", "nature_index_city_rank", 3.0, "rank", None, "rank")
+    ]

@@ -141,6 +141,19 @@ _ZONE_RE = re.compile(
     r"科学城|科技城|综合保税区|合作区)"
 )
 
+_ORG_RE = re.compile(
+    r"[^\s\d,，。、；;:：和与及的在建设造进快推有为是了将以达共年新增全各等家个市省区县]{0,4}?"
+    r"(?:大学|学院|银行|农商行|证券交易所|交易所|集团|控股|时代|研究院)"
+)
+"""The end of an organisation's name written after a place (北京大学, 西安交通大学, 南京银行, 宁德时代):
+its figures are the organisation's. 上市公司 counts of a city are not names (市/省/区 and 新增/全
+stop the name)."""
+
+_EN_ORG_AFTER_RE = re.compile(
+    r"(?:\s+[A-Z][a-z]+){0,3}\s+(?:University|Bank|Stock Exchange|Group|Institute|Academy|Airlines)\b"
+)
+_EN_ORG_BEFORE_RE = re.compile(r"\b(?:University|Bank|Academy|Institute) of (?:the )?\Z")
+
 
 class LongestMatcher:
     """Leftmost-longest, non-overlapping matches of ``words`` in a text as ``(index of the last character, word)``:
@@ -312,7 +325,7 @@ class PlaceIndex:
             found = sorted(found + several, key=lambda p: p.start)
         if _LATIN_RE.search(text):
             found += [
-                PlaceMention(m.start(), m.end(), scope[w] if w in scope else names[w])
+                PlaceMention(m.start(), m.end(), scope[w] if w in scope else _en_org(text, m, names[w]))
                 for m in self._en.finditer(text)
                 for w in (m.group(0),)
             ]
@@ -321,9 +334,18 @@ class PlaceIndex:
 
 
 def _zone(text: str, end: int, place: str) -> str:
-    """A place name followed by the name of a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区) names the
-    zone, whose figures are not the city's: a scope ("")."""
-    return "" if _ZONE_RE.match(text, end) else place
+    """A place name followed by the name of a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区), or
+    starting the name of an organisation (北京大学, 宁德时代, 南京银行), names the zone or the organisation, whose
+    figures are not the city's: a scope ("")."""
+    return "" if _ZONE_RE.match(text, end) or _ORG_RE.match(text, end) else place
+
+
+def _en_org(text: str, m: re.Match[str], place: str) -> str:
+    """An English place name inside an organisation's name (Peking University, Shanghai Jiao Tong University,
+    Bank of Shanghai, the Shenzhen Stock Exchange) names the organisation: a scope ("")."""
+    if _EN_ORG_AFTER_RE.match(text, m.end()) or _EN_ORG_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+        return ""
+    return place
 
 
 def entity_forms(table: EntityTable) -> list[tuple[str, set[str]]]:
