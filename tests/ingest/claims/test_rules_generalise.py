@@ -1170,8 +1170,19 @@ def test_an_english_place_inside_an_organisations_name_owns_none_of_its_figures(
     assert got(ex, "Shanghai Jiao Tong University ranked 3rd in the Nature Index.") == []
     assert got(ex, "Bank of Shanghai reported R&D spending of 5 billion yuan in 2024.") == []
     assert got(
-        ex, "Peking University published 5,000 papers in 2023, while Beijing's R&D spending reached 250 billion yuan."
+        ex,
+        "Peking University published 5,000 papers in 2023, while Beijing's R&D spending reached 250 billion yuan.",
     ) == [("北京", "rd_expenditure", 2.5e11, "元", 2023, "level")]
     assert got(ex, "Shanghai ranked 3rd in the Nature Index.") == [
         ("上海", "nature_index_city_rank", 3.0, "rank", None, "rank")
     ]
+
+
+def test_a_place_saying_where_a_firm_is_owns_none_of_the_firms_figures(ex):
+    # 阿里 is 阿里地区 of Tibet; 阿里巴巴 is a firm; 位于杭州的 only says where it is
+    assert got(ex, "位于杭州的阿里巴巴研发投入超过500亿元。杭州高新技术企业1.5万家。") == [
+        ("杭州", "high_tech_enterprises", 15000.0, "家", None, "level")
+    ]
+    assert got(ex, "总部设在合肥的一家企业研发投入达到45亿元") == []
+    # a place after 位于 that is the subject itself still owns its figures
+    assert got(ex, "位于长江口的上海，GDP达到4.7万亿元") == [("上海", "gdp", 4.7e12, "元", None, "level")]

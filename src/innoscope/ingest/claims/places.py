@@ -81,6 +81,9 @@ SCOPES = (
 )
 """Words that name the scope of a rank or an average (全国平均水平), not a place the figure is about."""
 
+FIRMS = ("阿里巴巴", "阿里云", "阿里集团")
+"""Names of firms that begin with a place's name (阿里 is 阿里地区): matched whole, they name no place."""
+
 ABBREVIATIONS = {
     "京": "北京",
     "沪": "上海",
@@ -149,6 +152,7 @@ _ORG_RE = re.compile(
 its figures are the organisation's. 上市公司 counts of a city are not names (市/省/区 and 新增/全
 stop the name)."""
 
+_LOCATED_RE = re.compile(r"(?:位于|坐落于|地处|总部在|总部设在|落户|落户于|扎根|设在)\Z")
 _EN_ORG_AFTER_RE = re.compile(
     r"(?:\s+[A-Z][a-z]+){0,3}\s+(?:University|Bank|Stock Exchange|Group|Institute|Academy|Airlines)\b"
 )
@@ -278,7 +282,9 @@ class PlaceIndex:
                     self.names[f] = canonical
         zh = sorted((n for n in self.names if not n.isascii()), key=len, reverse=True)
         en = sorted((n for n in self.names if n.isascii()), key=len, reverse=True)
-        self._scope = {w: ("*" if w in IMPLICIT_SUBJECTS else "") for w in (*IMPLICIT_SUBJECTS, *SCOPES)}
+        self._scope = {
+            w: ("*" if w in IMPLICIT_SUBJECTS else "") for w in (*IMPLICIT_SUBJECTS, *SCOPES, *FIRMS)
+        }
         known = set(self.names.values())
         self._abbr = {
             w: [ABBREVIATIONS[c] for c in w]
@@ -310,7 +316,9 @@ class PlaceIndex:
         media = {m.start() for m in _MEDIA_RE.finditer(text)}
         found = [
             PlaceMention(
-                end + 1 - len(w), end + 1, scope[w] if w in scope else _zone(text, end + 1, names[w])
+                end + 1 - len(w),
+                end + 1,
+                scope[w] if w in scope else _zone(text, end + 1 - len(w), end + 1, names[w]),
             )
             for end, w in hits
             if w not in abbr and end + 1 not in media
@@ -333,17 +341,26 @@ class PlaceIndex:
         return found
 
 
-def _zone(text: str, end: int, place: str) -> str:
-    """A place name followed by the name of a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区), or
-    starting the name of an organisation (北京大学, 宁德时代, 南京银行), names the zone or the organisation, whose
-    figures are not the city's: a scope ("")."""
-    return "" if _ZONE_RE.match(text, end) or _ORG_RE.match(text, end) else place
+def _zone(text: str, start: int, end: int, place: str) -> str:
+    """A place name followed by the name of a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区), starting
+    the name of an organisation (北京大学, 宁德时代, 南京银行), or saying where a firm is (总部位于潍坊的潍柴动力)
+    names the zone or the organisation, whose figures are not the city's: a scope ("")."""
+    if _ZONE_RE.match(text, end) or _ORG_RE.match(text, end) or _located(text, start, end):
+        return ""
+    return place
+
+
+def _located(text: str, start: int, end: int) -> bool:
+    """A place in 位于/总部在/落户 + place + 的 (总部位于潍坊的潍柴动力) only says where what follows is."""
+    return text.startswith("的", end) and _LOCATED_RE.search(text, max(0, start - 4), start) is not None
 
 
 def _en_org(text: str, m: re.Match[str], place: str) -> str:
     """An English place name inside an organisation's name (Peking University, Shanghai Jiao Tong University,
     Bank of Shanghai, the Shenzhen Stock Exchange) names the organisation: a scope ("")."""
-    if _EN_ORG_AFTER_RE.match(text, m.end()) or _EN_ORG_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+    if _EN_ORG_AFTER_RE.match(text, m.end()) or _EN_ORG_BEFORE_RE.search(
+        text, max(0, m.start() - 30), m.start()
+    ):
         return ""
     return place
 
