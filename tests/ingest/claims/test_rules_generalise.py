@@ -1186,3 +1186,40 @@ def test_a_place_saying_where_a_firm_is_owns_none_of_the_firms_figures(ex):
     assert got(ex, "总部设在合肥的一家企业研发投入达到45亿元") == []
     # a place after 位于 that is the subject itself still owns its figures
     assert got(ex, "位于长江口的上海，GDP达到4.7万亿元") == [("上海", "gdp", 4.7e12, "元", None, "level")]
+
+
+def test_a_growth_after_an_addition_is_the_additions_not_the_totals(ex):
+    # 新增……268家，增长14.1%: the number added grew, a series no id names
+    assert got(ex, "邯郸全年新增高新技术企业268家，增长14.1%。") == [
+        ("邯郸", "high_tech_enterprises_change", 268.0, "家", None, "change")
+    ]
+    # the growth after the total is the total's
+    assert got(ex, "绍兴新认定高新技术企业836家，比上年增长12.0%；高新技术企业总数达4127家，增长9.5%。") == [
+        ("绍兴", "high_tech_enterprises_change", 836.0, "家", None, "change"),
+        ("绍兴", "high_tech_enterprises", 4127.0, "家", None, "level"),
+        ("绍兴", "high_tech_enterprises_growth", 9.5, "%", None, "growth"),
+    ]
+    # a difference from last year describes the level: its percent is the level's growth
+    assert got(ex, "鹤岗市年末常住人口82.3万人，比上年末减少1.8万人，下降2.1%。")[-1] == (
+        "鹤岗",
+        "resident_population_growth",
+        -2.1,
+        "%",
+        None,
+        "growth",
+    )
+
+
+def test_respectively_after_several_series_in_one_clause(ex):
+    # 分别 pairs with the figures before it, each named by its own phrase, in one clause
+    assert got(ex, "芜湖高新技术企业达到2100家、专精特新小巨人企业65家，分别增长12.5%和8.3%。") == [
+        ("芜湖", "high_tech_enterprises", 2100.0, "家", None, "level"),
+        ("芜湖", "little_giants_valid", 65.0, "家", None, "level"),
+        ("芜湖", "high_tech_enterprises_growth", 12.5, "%", None, "growth"),
+        ("芜湖", "little_giants_valid_growth", 8.3, "%", None, "growth"),
+    ]
+    # places with figures are no series: the growths stay the places' own
+    assert got(ex, "太原、长治地区生产总值分别为5780.2亿元和2820.7亿元，分别增长4.3%和3.1%。")[2:] == [
+        ("太原", "gdp_growth", 4.3, "%", None, "growth"),
+        ("长治", "gdp_growth", 3.1, "%", None, "growth"),
+    ]

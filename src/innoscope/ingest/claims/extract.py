@@ -104,6 +104,7 @@ _PLACE_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and|vs\.?
 _ITEM_SEP_RE = re.compile(r"、|和|以及")
 _WHOLE_RE = re.compile(r"其中\s?")
 _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
+_ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新落户|净增")
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
 _FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元", "日元", "英镑"})
 _ZONE_NAME_RE = re.compile(
@@ -1065,25 +1066,37 @@ class _Sentence:
         return group
 
     def _clauses_before(self, pos: int) -> tuple[list[Figure], list[PhraseMention | None]]:
-        """A 分别 heading its clause refers to the clauses before it, one figure each (高新技术企业总数达到7720家，
-        科技型中小企业1.3万家，分别比上年增长10.5%和18.2%): the list after it and each clause's series, in order
-        (None for a clause no phrase names); ([], []) when the clauses do not pair up one to one."""
+        """A 分别 heading its clause refers to the figures of the clauses before it (高新技术企业总数达到7720家，
+        科技型中小企业1.3万家，分别比上年增长10.5%和18.2%; 新增科技型中小企业1852家、高新技术企业268家，分别增长
+        22.5%和14.1%): the list after it and the series of each figure before, in order (the phrase before it and
+        after the previous figure; None where no phrase names it); ([], []) when they do not pair up one to one."""
         cs = self.clause_start(pos)
         if any(cs <= p.start < pos for p in self.phrases) or cs <= self.s0:
             return [], []
         group = self._list_after(pos)
-        series: list[PhraseMention | None] = []
+        figs: list[Figure] = []
         end = cs
-        for _ in group:
+        while len(figs) < len(group) and end > self.s0:
             start = self.clause_start(end - 1)
-            figs = [f for f in self.figures if start <= f.start < end and not f.bare]
-            if len(figs) != 1 or start < self.s0 or end <= self.s0:
+            here = [f for f in self.figures if start <= f.start < end and not f.bare]
+            if not here or start < self.s0:
                 return [], []
-            series.append(
-                next((p for p in reversed(self.phrases) if start <= p.start and p.end <= figs[0].start), None)
+            figs, end = here + figs, start
+        if len(group) < 2 or len(figs) != len(group):
+            return [], []
+        ends = [0, *(g.end for g in figs[:-1])]
+        series = [
+            next((p for p in reversed(self.phrases) if lo <= p.start and p.end <= f.start), None)
+            for lo, f in zip(
+                (max(self.clause_start(f.start), e) for f, e in zip(figs, ends, strict=True)),
+                figs,
+                strict=True,
             )
-            end = start
-        return (group, series[::-1]) if len(group) > 1 else ([], [])
+        ]
+        shared = len({self.clause_start(f.start) for f in figs}) < len(figs)
+        if shared and (not all(series) or len({p.start for p in series if p}) < len(series)):
+            return [], []  # several figures of a clause pair up only when each has its own phrase
+        return group, series
 
     def _list_gap(self, a: int, b: int) -> bool:
         """Whether two figures are neighbours in a list: only a separator, a place and parentheses between them
@@ -1461,6 +1474,24 @@ class _Sentence:
             and _PLAN_PERIOD_BASE_RE.search(self.norm, self.s0, start) is not None
         )
 
+    def _growth_of_additions(self, kind: str, hit: PhraseMention, start: int) -> bool:
+        """A growth written right after an addition (新增高新技术企业268家，增长14.1%; 新认定……836家，比上年增长12%)
+        is the growth of the additions, a series no id names, not of the total: the figure before it in its
+        sentence, after the growth's phrase, is an addition (新增, 新认定, 新培育; not a difference from last year,
+        比上年末减少1.8万人，下降2.1%, which is the level's); in a list the growths refer to respectively (新增……1852家、
+        高新技术企业268家，分别增长22.5%和14.1%), the figure after the growth's phrase."""
+        if kind != "growth" or hit.start < self.s0:
+            return False
+        after = [g for g in self.figures if hit.end <= g.start and g.end <= start]
+        if not after:
+            return False
+        prev = after[0] if start in self.resp_series else after[-1]
+        m = _ADDITION_RE.search(self.norm, self.clause_start(hit.start), prev.start)
+        return (
+            m is not None
+            and kind_of(prev.unit, self.norm[self.clause_start(prev.start) : prev.start]) == "change"
+        )
+
     def _subset(self, hit: PhraseMention, start: int) -> bool:
         """A phrase restricted by a clause before it names a subset, not the series (营收亿元以上的高新技术企业超过
         900家), and so does a phrase of a firm's series right after a group of firms (稀土企业实现研发投入23.6亿元,
@@ -1568,6 +1599,7 @@ class _Sentence:
             or self._subset(hit, f.start)
             or self._planned(f.start)
             or self._part_year(f.start, f.end)
+            or self._growth_of_additions(kind, hit, f.start)
         ):
             hit = replace(hit, indicator=UNNAMED)
         scale = 1.0
