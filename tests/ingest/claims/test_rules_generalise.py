@@ -1223,3 +1223,16 @@ def test_respectively_after_several_series_in_one_clause(ex):
         ("太原", "gdp_growth", 4.3, "%", None, "growth"),
         ("长治", "gdp_growth", 3.1, "%", None, "growth"),
     ]
+
+
+def test_a_gap_to_a_mark_is_no_level(ex):
+    # 离万亿只差462.6亿: how far 徐州 is from 1 trillion, not its GDP
+    assert got(ex, "徐州去年GDP9537.4亿元，离万亿只差462.6亿；常住人口902.8万。") == [
+        ("徐州", "gdp", 953740000000.0, "元", None, "level"),
+        ("徐州", "resident_population", 9028000.0, "人", None, "level"),
+    ]
+    assert got(ex, "苏州与深圳高新技术企业数量相差约3000家。") == []
+    # 差不多 (about) is no gap
+    assert got(ex, "差不多1000家高新技术企业落户杭州。") == [
+        ("杭州", "high_tech_enterprises", 1000.0, "家", None, "level")
+    ]

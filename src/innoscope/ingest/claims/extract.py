@@ -104,6 +104,9 @@ _PLACE_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and|vs\.?
 _ITEM_SEP_RE = re.compile(r"、|和|以及")
 _WHOLE_RE = re.compile(r"其中\s?")
 _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
+_GAP_BEFORE_RE = re.compile(
+    r"(?:只差|还差|仅差|相差|差距(?:为|是|达)?|缺口(?:为|是|达)?)(?:约|近|不到)?\s?\Z"
+)
 _ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新落户|净增")
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
 _FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元", "日元", "英镑"})
@@ -496,7 +499,10 @@ def _clause_ends(norm: str) -> list[int]:
 
 def _not_the_series(kind: str, before: str) -> bool:
     """A figure of a period that is not the series' (年均增长6.2%: an average over years, not a year's growth;
-    较五年前增长1.2倍, 十年来, 每年新增: several years' or any year's; 12月份……产量1860台: one month's output)."""
+    较五年前增长1.2倍, 十年来, 每年新增: several years' or any year's; 12月份……产量1860台: one month's output), or a
+    gap to a mark or another place (离万亿只差462.6亿, 与深圳相差约3000家)."""
+    if _GAP_BEFORE_RE.search(before[-8:]):
+        return True
     if kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
         return True
     if kind in ("growth", "change") and _MULTI_YEAR_RE.search(before):
