@@ -1236,3 +1236,11 @@ def test_a_gap_to_a_mark_is_no_level(ex):
     assert got(ex, "差不多1000家高新技术企业落户杭州。") == [
         ("杭州", "high_tech_enterprises", 1000.0, "家", None, "level")
     ]
+
+
+def test_a_year_written_before_a_report_card_or_gdp_is_the_figures_year(ex):
+    assert got(ex, "#湖州2024成绩单# 地区生产总值4150亿元左右，增长6.0%") == [
+        ("湖州", "gdp", 4.15e11, "元", 2024, "level"),
+        ("湖州", "gdp_growth", 6.0, "%", 2024, "growth"),
+    ]
+    assert got(ex, "2024GDP前十城市中，杭州增长5.6%。") == [("杭州", "gdp_growth", 5.6, "%", 2024, "growth")]

@@ -1,5 +1,5 @@
 """Years of figures: explicit (2024年, 2023年末, 截至2023年底, in 2023, and the edition year of a ranking:
-2024自然指数, 2025胡润全球独角兽榜), relative to the document's date (去年,
+2024自然指数, 2025胡润全球独角兽榜, #湖州2024成绩单#), relative to the document's date (去年,
 上年, 今年, 前年), and the document's date itself.
 
 A relative year is resolved from the document date (``--date``, else the first date written in the document's
@@ -29,7 +29,7 @@ _YEAR_RE = re.compile(
     r"|(?:(?:in|In|end of|as of|As of|by|By)\s|end-)(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
     r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
-    r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index))"
+    r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index|成绩单|经济成绩单|统计公报|GDP))"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
 )
