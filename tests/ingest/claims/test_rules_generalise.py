@@ -1244,3 +1244,22 @@ def test_a_year_written_before_a_report_card_or_gdp_is_the_figures_year(ex):
         ("湖州", "gdp_growth", 6.0, "%", 2024, "growth"),
     ]
     assert got(ex, "2024GDP前十城市中，杭州增长5.6%。") == [("杭州", "gdp_growth", 5.6, "%", 2024, "growth")]
+
+
+def test_a_month_written_in_the_sentence_dates_its_relative_words(ex):
+    # no document date: "said in February 2025" is when "last year" was said, so last year is 2024
+    text = (
+        "Qingdao added 1,200 high-tech firms last year, bringing the total to more than 8,000, "
+        "the city's science bureau said in February 2025."
+    )
+    assert got(ex, text) == [
+        ("青岛", "high_tech_enterprises_change", 1200.0, "家", 2024, "change"),
+        ("青岛", "high_tech_enterprises", 8000.0, "家", 2024, "level"),
+    ]
+    assert got(ex, "据2025年2月发布的数据，青岛去年新增高新技术企业1200家。") == [
+        ("青岛", "high_tech_enterprises_change", 1200.0, "家", 2024, "change")
+    ]
+    # without it, last year stays unresolved
+    assert got(ex, "青岛去年新增高新技术企业1200家。") == [
+        ("青岛", "high_tech_enterprises_change", 1200.0, "家", None, "change")
+    ]

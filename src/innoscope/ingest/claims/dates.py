@@ -43,6 +43,12 @@ _TITLE_BARE_RE = re.compile(
     r"(?<![\d./-])((?:19|20)\d{2})(?![\d./-]|\s?(?:年|月|亿|万|千|家|元|件|所|人|个|%|余|多))"
 )
 _MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s?$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_YEAR_RE = re.compile(
+    r"(?P<zy>20\d{2})\s?年\s?(?P<zm>1[0-2]|[1-9])\s?月"
+    r"|(?P<em>(?:January|February|March|April|May|June|July|August|September|October|November|December))\s"
+    r"(?P<ey>20\d{2})\b"
+)
 _WORK_REPORT_RE = re.compile(r"政府工作报告|Report on the Work of", re.IGNORECASE)
 _REL = {
     "去年": -1,
@@ -111,6 +117,19 @@ def _cn_year(digits: str) -> int:
     return int("".join(_CN_DIGITS[c] for c in digits))
 
 
+def _sentence_month(text: str, pos: int) -> date | None:
+    """The month and year written in the sentence around ``pos`` (the science bureau said in February 2025;
+    2025年2月发布): when the document has no date, the time its relative words (last year, 去年) count from."""
+    lo = max(text.rfind(c, 0, pos) for c in "。！？!?\n")
+    hi = min((i for i in (text.find(c, pos) for c in "。！？!?\n") if i >= 0), default=len(text))
+    m = _MONTH_YEAR_RE.search(text, lo + 1, hi)
+    if m is None:
+        return None
+    if m["zy"]:
+        return date(int(m["zy"]), int(m["zm"]), 1)
+    return date(int(m["ey"]), _MONTHS.index(m["em"][:3]) + 1, 1)
+
+
 def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
@@ -136,15 +155,16 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
         word = m["rel"]
         if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:
             continue
-        if doc_date is None:
+        ref, said = (doc_date, "document date") if doc_date else (_sentence_month(text, m.start()), "said in")
+        if ref is None:
             out.append(YearMention(m.start(), m.end(), None, f"relative: {word} (no document date)"))
         else:
             out.append(
                 YearMention(
                     m.start(),
                     m.end(),
-                    doc_date.year + _REL[word],
-                    f"relative: {word} (document date {doc_date.isoformat()})",
+                    ref.year + _REL[word],
+                    f"relative: {word} ({said} {ref.isoformat()[:7]})",
                 )
             )
     if "〇" in text or "零" in text:
