@@ -155,18 +155,12 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
         word = m["rel"]
         if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:
             continue
-        ref, said = (doc_date, "document date") if doc_date else (_sentence_month(text, m.start()), "said in")
+        ref = doc_date or _sentence_month(text, m.start())
         if ref is None:
             out.append(YearMention(m.start(), m.end(), None, f"relative: {word} (no document date)"))
         else:
-            out.append(
-                YearMention(
-                    m.start(),
-                    m.end(),
-                    ref.year + _REL[word],
-                    f"relative: {word} ({said} {ref.isoformat()[:7]})",
-                )
-            )
+            said = f"document date {ref.isoformat()}" if doc_date else f"said in {ref.isoformat()[:7]}"
+            out.append(YearMention(m.start(), m.end(), ref.year + _REL[word], f"relative: {word} ({said})"))
     if "〇" in text or "零" in text:
         out += [
             YearMention(m.start(), m.end(), _cn_year(m.group(0)[:4]), "explicit")
