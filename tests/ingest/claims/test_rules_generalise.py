@@ -1263,3 +1263,13 @@ def test_a_month_written_in_the_sentence_dates_its_relative_words(ex):
     assert got(ex, "青岛去年新增高新技术企业1200家。") == [
         ("青岛", "high_tech_enterprises_change", 1200.0, "家", None, "change")
     ]
+
+
+def test_provincial_little_giants_are_not_the_national_list(ex):
+    # 科技小巨人 and a province's 小巨人 are other programmes than the ministry's 专精特新"小巨人"
+    assert got(ex, "龙岩年末拥有国家高新技术企业520家，省级以上科技小巨人企业812家。") == [
+        ("龙岩", "high_tech_enterprises", 520.0, "家", None, "level")
+    ]
+    assert got(ex, "龙岩省级“小巨人”企业40家，国家级小巨人企业12家。") == [
+        ("龙岩", "little_giants_valid", 12.0, "家", None, "level")
+    ]
