@@ -1273,3 +1273,12 @@ def test_provincial_little_giants_are_not_the_national_list(ex):
     assert got(ex, "龙岩省级“小巨人”企业40家，国家级小巨人企业12家。") == [
         ("龙岩", "little_giants_valid", 12.0, "家", None, "level")
     ]
+
+
+def test_the_national_rate_is_the_nations(ex):
+    assert got(ex, "Xiamen's economy grew 5.5 per cent in 2024, above the national rate of 5 per cent.") == [
+        ("厦门", "gdp_growth", 5.5, "%", 2024, "growth")
+    ]
+    assert got(ex, "Xiamen's GDP grew 5.5 percent, beating the national growth of 5 percent.") == [
+        ("厦门", "gdp_growth", 5.5, "%", None, "growth")
+    ]

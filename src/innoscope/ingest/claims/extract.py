@@ -235,7 +235,9 @@ _PROPOSE_LEAD_RE = re.compile(r"^[\s\d.,%]+")
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
 )
-_SCOPE_OWNER_RE = re.compile(r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total)")
+_SCOPE_OWNER_RE = re.compile(
+    r"\s?(?:城市)?(?:平均|水平|总量|合计|共|总计|的|为|有|达|average|total|rate|level|figure|growth)"
+)
 _IS_RE = re.compile(r"是|为|相当于")
 _OF_WHOLE_RE = re.compile(r"占|相当于")
 _OF_WHOLE_WORD_RE = re.compile(r"占|相当于|比重|比例|share|accounting|accounted|of\b", re.IGNORECASE)
