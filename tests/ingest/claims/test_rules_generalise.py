@@ -1,6 +1,8 @@
 """Rules written to generalise beyond the dev split (issue 13, precision first): each on sentences written for
 it, expected values read by hand from the sentence."""
 
+from datetime import date
+
 import pytest
 
 from innoscope.cities.text_places import place_index
@@ -1281,4 +1283,84 @@ def test_the_national_rate_is_the_nations(ex):
     ]
     assert got(ex, "Xiamen's GDP grew 5.5 percent, beating the national growth of 5 percent.") == [
         ("厦门", "gdp_growth", 5.5, "%", None, "growth")
+    ]
+
+
+def test_taiwanese_growth_words_and_a_currency_before_its_amount(ex):
+    # 成長 is 增长; 約新台幣14兆元 is in Taiwan dollars, not yuan
+    assert got(ex, "廣州去年GDP為3.1兆人民幣（約新台幣14兆元），成長2.1%，排名第五。") == [
+        ("广州", "gdp", 3.1e12, "元", None, "level"),
+        ("广州", "gdp_growth", 2.1, "%", None, "growth"),
+        ("广州", "gdp_rank", 5.0, "rank", None, "rank"),
+    ]
+    # 下跌 is a fall; 环比 compares with the month before, not the year
+    assert got(ex, "南京2024年新房均价为31250元/平方米，环比下跌0.8%，同比下跌5.6%。") == [
+        ("南京", "avg_home_price", 31250.0, "元/m²", 2024, "level"),
+        ("南京", "avg_home_price_growth", -5.6, "%", 2024, "growth"),
+    ]
+
+
+def test_dang_nian_is_the_year_just_written(ex):
+    text = "截至2024年底，深圳国家高新技术企业总量达2.5万家，当年新增3126家。"
+    assert got(ex, text, doc_date=date(2025, 3, 1)) == [
+        ("深圳", "high_tech_enterprises", 25000.0, "家", 2024, "level"),
+        ("深圳", "high_tech_enterprises_change", 3126.0, "家", 2024, "change"),
+    ]
+    # alone, 当年 is the document's year
+    assert got(ex, "深圳当年新增高新技术企业3126家。", doc_date=date(2025, 3, 1)) == [
+        ("深圳", "high_tech_enterprises_change", 3126.0, "家", 2025, "change")
+    ]
+
+
+def test_top_n_with_a_scope_word_and_the_edition_year_after_nature_index(ex):
+    text = "在自然指数—科研城市2024榜单中，北京、上海继续位列全球前两位，南京升至第五。"
+    assert sorted(got(ex, text)) == [
+        ("上海", "nature_index_city_rank", 2.0, "rank", 2024, "rank"),
+        ("北京", "nature_index_city_rank", 1.0, "rank", 2024, "rank"),
+        ("南京", "nature_index_city_rank", 5.0, "rank", 2024, "rank"),
+    ]
+    assert got(ex, "在自然指数2024科研城市榜单中，合肥位列全球第15位。") == [
+        ("合肥", "nature_index_city_rank", 15.0, "rank", 2024, "rank")
+    ]
+
+
+def test_the_rank_of_a_cumulative_count_is_the_cumulative_series(ex):
+    text = "国家级专精特新“小巨人”企业累计达到521家，苏州数量位居全国城市第六。"
+    assert got(ex, "苏州" + text[:-1] + "。")[-1] == (
+        "苏州",
+        "little_giants_cumulative_rank",
+        6.0,
+        "rank",
+        None,
+        "rank",
+    )
+    # without 累计 the rank is the list's
+    assert got(ex, "深圳国家级专精特新小巨人企业1333家，居全国首位。")[-1] == (
+        "深圳",
+        "little_giants_valid_rank",
+        1.0,
+        "rank",
+        None,
+        "rank",
+    )
+
+
+def test_english_area_robotics_and_core_ai_phrases(ex):
+    assert got(ex, "Chongqing covers 82,400 square kilometers.") == [
+        ("重庆", "land_area", 82400.0, "km²", None, "level")
+    ]
+    assert got(ex, "Shenzhen is now home to 74,032 robotics companies.") == [
+        ("深圳", "robot_enterprises", 74032.0, "家", None, "level")
+    ]
+    assert got(ex, "In 2024 the scale of Beijing's core AI industry exceeded 350 billion yuan.") == [
+        ("北京", "ai_core_industry_size", 3.5e11, "元", 2024, "level")
+    ]
+
+
+def test_monthly_wages_and_cultivated_unicorns_are_other_series(ex):
+    assert got(ex, "2023年广州市城镇非私营单位在岗职工年平均工资为160580元，月平均工资13382元。") == [
+        ("广州", "avg_wage_nonprivate", 160580.0, "元/年", 2023, "level")
+    ]
+    assert got(ex, "南京独角兽企业16家，培育独角兽企业数量达到167家。") == [
+        ("南京", "unicorns", 16.0, "家", None, "level")
     ]

@@ -29,7 +29,8 @@ _YEAR_RE = re.compile(
     r"|(?:(?:in|In|end of|as of|As of|by|By)\s|end-)(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
     r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
-    r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index|成绩单|经济成绩单|统计公报|GDP))"
+    r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index|成绩单|经济成绩单|统计公报|GDP|榜单|排行榜|白皮书))"
+    r"|(?<=自然指数)(?P<yn>(?:19|20)\d{2})(?!\d)"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
 )
@@ -117,6 +118,10 @@ def _cn_year(digits: str) -> int:
     return int("".join(_CN_DIGITS[c] for c in digits))
 
 
+def _same_sentence(text: str, a: int, b: int) -> bool:
+    return not any(c in text[a:b] for c in "。！？!?\n")
+
+
 def _sentence_month(text: str, pos: int) -> date | None:
     """The month and year written in the sentence around ``pos`` (the science bureau said in February 2025;
     2025年2月发布): when the document has no date, the time its relative words (last year, 去年) count from."""
@@ -134,7 +139,8 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
     for m in _YEAR_RE.finditer(text):
-        if m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"]:
+        explicit = m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"] or m["yn"]
+        if explicit:
             base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None or (
                 _BASE_RATIO_RE.search(text, max(0, m.start() - 3), m.start()) is not None
                 and _OF_AFTER_RE.match(text, m.end()) is not None
@@ -143,7 +149,7 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
                 YearMention(
                     m.start(),
                     m.end(),
-                    int(m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"]),
+                    int(explicit),
                     "explicit",
                     base,
                 )
@@ -155,6 +161,13 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
         word = m["rel"]
         if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:
             continue
+        if (
+            word == "当年"
+            and out
+            and out[-1].source == "explicit"
+            and _same_sentence(text, out[-1].end, m.start())
+        ):
+            continue  # 截至2024年底……当年新增3126家: "that year" is the year just written
         ref = doc_date or _sentence_month(text, m.start())
         if ref is None:
             out.append(YearMention(m.start(), m.end(), None, f"relative: {word} (no document date)"))

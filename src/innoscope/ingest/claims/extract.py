@@ -110,6 +110,8 @@ _GAP_BEFORE_RE = re.compile(
 _ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新落户|净增")
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
 _FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元", "日元", "英镑"})
+_FOREIGN_BEFORE = ("新台币", "港币", "港元", "美元", "澳门币", "澳门元", "欧元", "日元")
+"""A currency written before its amount (约新台币14兆元): the amount is not in yuan."""
 _ZONE_NAME_RE = re.compile(
     r"[\u4e00-\u9fff]{2,6}?(?:新区|高新区|开发区|经开区|工业园区|合作区|自贸区|科学城|科技城|园区)(?:内|里)?"
 )
@@ -137,7 +139,7 @@ _ONE_MONTH_RE = re.compile(
 )
 _AVERAGE_GROWTH_RE = re.compile(r"年均|平均每年|average annual|annual average", re.IGNORECASE)
 _DECREASE_RE = re.compile(
-    r"(?:减少|下降|降低|回落|下滑|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
+    r"(?:减少|下降|降低|回落|下滑|下跌|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
 _EN_TAIL_RE = re.compile(r"[A-Za-z\s-]{0,40}")
@@ -213,7 +215,7 @@ _PAREN_FIGURE_RE = re.compile(r"^[(（][^()（）]{1,24}[)）]")
 _EACH_RANK_RE = re.compile(r"分列|分居|分获|各居|分别")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|依序为|依序是|分别是|分别为)[:：]?")
 _TOP_N_RE = re.compile(
-    r"(?:稳居|位居|位列|排名|排在|跻身|居|列)前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
+    r"(?:稳居|位居|位列|排名|排在|跻身|居|列)(?:全球|全国|全省|世界|国内)?前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
 )
 _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
 _NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．，,]\s?")
@@ -230,7 +232,9 @@ _RANGE_AFTER_RE = re.compile(r"\s?(?:的城市|城市)?\s?(?:依次为|依次是
 _RANGE_BEFORE_RE = re.compile(
     r"(?:分列|分别位列|分别位居|分别排名|分别排在|分别居|分居|依次位列|依次排名|依次排在)\s?$"
 )
-_TOP_GAP_RE = re.compile(r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:分列|分别|依次|的城市|均|分)?\s?$")
+_TOP_GAP_RE = re.compile(
+    r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:继续|仍|依然|持续)?(?:分列|分别|依次|的城市|均|分)?\s?$"
+)
 _PROPOSE_LEAD_RE = re.compile(r"^[\s\d.,%]+")
 _PROPOSE_STRIP_RE = re.compile(
     r"(?:达到|达|为|是|有|拥有|超过|突破|共有|现有|约|近|超|逾|合计|累计|总量|总数)+$"
@@ -503,8 +507,8 @@ def _not_the_series(kind: str, before: str) -> bool:
     """A figure of a period that is not the series' (年均增长6.2%: an average over years, not a year's growth;
     较五年前增长1.2倍, 十年来, 每年新增: several years' or any year's; 12月份……产量1860台: one month's output), or a
     gap to a mark or another place (离万亿只差462.6亿, 与深圳相差约3000家)."""
-    if _GAP_BEFORE_RE.search(before[-8:]):
-        return True
+    if _GAP_BEFORE_RE.search(before[-8:]) or (kind == "growth" and "环比" in before[-8:]):
+        return True  # a gap (离万亿只差); a growth over the month or quarter before (环比), not over the year
     if kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
         return True
     if kind in ("growth", "change") and _MULTI_YEAR_RE.search(before):
@@ -1547,8 +1551,8 @@ class _Sentence:
         self, hit: PhraseMention | None, kind: str, unit: str, f: Figure, before: str
     ) -> tuple[str, str, str, str]:
         """(series id, unit, phrase, status) of a figure named by ``hit`` (or proposed). An amount in another
-        currency than yuan (282亿港元, 3 billion dollars) is proposed: the money series are in yuan."""
-        if hit is None or not hit.indicator.id or unit in _FOREIGN_MONEY:
+        currency than yuan (282亿港元, 3 billion dollars, 新台币14兆元) is proposed: the money series are in yuan."""
+        if hit is None or not hit.indicator.id or unit in _FOREIGN_MONEY or before.endswith(_FOREIGN_BEFORE):
             phrase = self._propose(f.start) if hit is None else self.text[hit.start : hit.end]
             return "", unit, phrase, "proposed"
         ind = hit.indicator
@@ -1674,6 +1678,12 @@ class _Sentence:
         if not hit.indicator.id:
             return "", self.text[hit.start : hit.end] if hit.start >= self.s0 else hit.phrase, "proposed"
         series = hit.indicator.series("rank")
+        if (
+            hit.indicator.cumulative
+            and hit.start >= self.s0
+            and _CUMULATIVE_RE.search(self.norm, hit.end, at)
+        ):
+            series = f"{hit.indicator.cumulative}_rank"  # 小巨人企业累计达到521家，数量位居全国第六: the total's rank
         if _DENSITY_RE.search(self.norm, max(self.s0, at - 4), at):
             series = f"{hit.indicator.id}_per_km2_rank"
         if hit.start >= self.s0:

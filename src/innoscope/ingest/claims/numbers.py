@@ -122,7 +122,8 @@ every character); 一半 is read as its 一 followed by 半."""
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars|U\.S\. dollars|USD))?"
-    r"(?:\s?(?P<pct>percentage points?|per ?cent\b|pct\b))?",
+    r"(?:\s?(?P<pct>percentage points?|per ?cent\b|pct\b))?"
+    r"(?:\s?(?P<area>square kilomet(?:re|er)s?\b|sq\.? ?km\b))?",
     re.IGNORECASE,
 )
 _AFTER_NOT_FIGURE = re.compile(
@@ -364,7 +365,7 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         m = _EN_RE.match(text, cur.start()) if cur is not None else None
         if m is None or m.start("num") != f.start:
             m = _EN_RE.match(text, f.start)
-        if m is None or not (m["scale"] or m["cur"] or m["cur2"] or m["pct"]):
+        if m is None or not (m["scale"] or m["cur"] or m["cur2"] or m["pct"] or m["area"]):
             out.append(f)
             continue
         if text.startswith("-", m.end()):
@@ -380,6 +381,8 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         )
         if m["pct"] and not currency and not m["scale"]:
             unit = "pp" if m["pct"].lower().startswith("percentage") else "%"
+        if m["area"] and not currency:
+            unit = "km²"
         out.append(
             Figure(
                 m.start() if m["cur"] else f.start,

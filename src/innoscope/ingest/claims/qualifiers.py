@@ -69,7 +69,7 @@ _LAST_LOWER = _WORD_LAST | _SPACED_WORD_LAST
 """The last character of the text before a figure, lower-cased, that can end a qualifier word (as written or
 before the space of an English one)."""
 _GROWTH_RE = re.compile(
-    r"(?:同比|比上年|较上年|比去年|年均|累计|按年)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|年增|"
+    r"(?:同比|比上年|较上年|比去年|年均|累计|按年)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|年增|成长|下跌|上涨|"
     r"growth of|grew by|grew|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
     r"expanded by|expanded|climbed by|climbed|jumped by|jumped|surged by|surged|gained|declined by|declined|"
     r"dropped by|dropped|decreased by|decreased)"
