@@ -533,9 +533,10 @@ def test_english_sentence_ending_with_its_year(ex):
         ("厦门", "rd_expenditure", 3.12e10, "元", 2024, "level"),
         ("厦门", "rd_intensity", 3.4, "%", 2024, "share"),
     ]
-    # a year after "from" is the base's, not the figure's
+    # a year after "from" is the earlier value's, not the figure's: 12,000 is Hangzhou's 2022 count
     assert got(ex, "Hangzhou had 15,000 high-tech firms, up from 12,000 in 2022.") == [
-        ("杭州", "high_tech_enterprises", 15000.0, "家", None, "level")
+        ("杭州", "high_tech_enterprises", 15000.0, "家", None, "level"),
+        ("杭州", "high_tech_enterprises", 12000.0, "家", 2022, "level"),
     ]
 
 
@@ -1363,4 +1364,59 @@ def test_monthly_wages_and_cultivated_unicorns_are_other_series(ex):
     ]
     assert got(ex, "南京独角兽企业16家，培育独角兽企业数量达到167家。") == [
         ("南京", "unicorns", 16.0, "家", None, "level")
+    ]
+
+
+def test_an_amount_followed_by_de_and_its_series_after_yi(ex):
+    assert got(ex, "成都以23511.3亿元的经济总量领跑，占全省的36.7%。") == [
+        ("成都", "gdp", 2351130000000.0, "元", None, "level"),
+        ("成都", "gdp_share", 36.7, "%", None, "share"),
+    ]
+    # without 以 an amount before a compound noun names no series
+    assert got(ex, "苏州拥有一个规模达2000亿元的研发投入计划。") == []
+
+
+def test_a_place_surpassed_with_de_and_a_figure_owns_the_figure(ex):
+    assert got(ex, "深圳有效期内国家级“小巨人”企业达1333家，超越北京的1210家。") == [
+        ("深圳", "little_giants_valid", 1333.0, "家", None, "level"),
+        ("北京", "little_giants_valid", 1210.0, "家", None, "level"),
+    ]
+
+
+def test_china_at_the_head_of_an_english_clause_is_a_scope(ex):
+    text = (
+        "China's economy grew 5.0% in 2024 to 134.9 trillion yuan - with Guangdong remaining the largest "
+        "provincial economy at 14.16 trillion yuan."
+    )
+    assert got(ex, text) == [("广东", "gdp", 1.416e13, "元", 2024, "level")]
+    # south China's Guangdong province is an apposition: Shenzhen owns the GDP
+    text = "Shenzhen, in south China's Guangdong province, reported GDP of 3.68 trillion yuan in 2024."
+    assert got(ex, text) == [("深圳", "gdp", 3.68e12, "元", 2024, "level")]
+
+
+def test_english_place_ordinals_r_and_d_share_and_earlier_values(ex):
+    text = "Chengdu's economy grew 5.7% to 2.35 trillion yuan last year, keeping it in seventh place behind Suzhou."
+    assert ("成都", "gdp_rank", 7.0, "rank", None, "rank") in got(ex, text)
+    text = "Hefei, Anhui's provincial capital, spent 3.91 percent of its GDP on R&D in 2023."
+    assert got(ex, text) == [("合肥", "rd_intensity", 3.91, "%", 2023, "share")]
+    text = "Dongguan spent 4.1 per cent of its GDP on research and development in 2023, up from 3.6 per cent in 2020."
+    assert got(ex, text) == [
+        ("东莞", "rd_intensity", 4.1, "%", 2023, "share"),
+        ("东莞", "rd_intensity", 3.6, "%", 2020, "share"),
+    ]
+    assert got(
+        ex, "Shenzhen is now home to 74,032 robotics companies, up from 59,498 at the end of 2023."
+    ) == [
+        ("深圳", "robot_enterprises", 74032.0, "家", None, "level"),
+        ("深圳", "robot_enterprises", 59498.0, "家", 2023, "level"),
+    ]
+
+
+def test_a_table_column_headed_zengzhang_percent_holds_growth_rates(ex):
+    text = "地区    高新技术企业(家)    增长(%)\n南京    9430    12.1\n无锡    6210    10.5"
+    assert got(ex, text) == [
+        ("南京", "high_tech_enterprises", 9430.0, "家", None, "level"),
+        ("南京", "high_tech_enterprises_growth", 12.1, "%", None, "growth"),
+        ("无锡", "high_tech_enterprises", 6210.0, "家", None, "level"),
+        ("无锡", "high_tech_enterprises_growth", 10.5, "%", None, "growth"),
     ]

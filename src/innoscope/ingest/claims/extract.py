@@ -107,6 +107,7 @@ _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
 _GAP_BEFORE_RE = re.compile(
     r"(?:只差|还差|仅差|相差|差距(?:为|是|达)?|缺口(?:为|是|达)?)(?:约|近|不到)?\s?\Z"
 )
+_BY_BEFORE_RE = re.compile(r"以(?:约|近|超过|超)?\Z")
 _ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新落户|净增")
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
 _FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元", "日元", "英镑"})
@@ -172,7 +173,7 @@ _FORECAST_RE = re.compile(r"将(?:突破|达到|超过|超|达|增至|增加到|
 values (；全市技术合同成交额去年为46.8亿元)."""
 _PLANNED_EN_RE = re.compile(r"aims? to|aiming to|targets?\b|plans? to|will reach|is set to", re.IGNORECASE)
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
-_COMPARED_VALUE_RE = re.compile(r"(?:低于|高于|超过|不及|多于|少于|领先于|落后于)\Z")
+_COMPARED_VALUE_RE = re.compile(r"(?:低于|高于|超过|超越|不及|多于|少于|领先于|落后于|领先)\Z")
 _ALL_OF_RE = re.compile(r"(?<![人年平户日])均(?![值衡价])|(?<![成首])都(?!市)|\bboth\b")
 _CLASS_AFTER_RE = re.compile(
     r"\s?(?:以上|以下|左右)?的(?:城市|省份|省区市|省市|省[(（]市[)）]|省|地区|国家(?![级高重])|经济体|区县|县市|县[(（]市[)）]|县|"
@@ -181,12 +182,15 @@ _CLASS_AFTER_RE = re.compile(
 """After a figure that is a class's threshold, not a value: 常住人口超过2000万的城市, 投入超过千亿元的省（市）, 营收超过
 1亿元的企业."""
 _CAPITAL_OF_RE = re.compile(
-    r"(?:\bcapital(?: city)? of |, (?:a|an|the) [^,;.]{0,40}?\b(?:in|of) )(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China's )?\Z",
+    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) [^,;.]{0,40}?\b)?(?:in|of) )(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China's )?\Z",
     re.IGNORECASE,
 )
 """Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
 of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...): the province is not what the figures are
 about."""
+_FROM_YEAR_AFTER_RE = re.compile(r"\s(?:in|at the end of|by the end of|as of)\s(?P<y>(?:19|20)\d{2})\b")
+_CAPITAL_AFTER_RE = re.compile(r"['’]s (?:provincial )?capital\b")
+"""After the province of an English apposition written the other way (Hefei, Anhui's provincial capital, ...)."""
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_CHANGE_BEFORE_RE = re.compile(
     r"\b(?:(?:rose|increased|grew|fell|decreased|dropped|declined|up|down) by|added|adding)\s"
@@ -278,6 +282,7 @@ _GROUP_TOTAL_RE = re.compile(
     re.IGNORECASE,
 )
 _OF_PLACE_GAP_RE = re.compile(r"\s?的\s?(?:近|约|超过|不到|不足|仅)?\s?")
+_EN_CLAUSE_HEAD_RE = re.compile(r"\s*(?:(?:In|in|By|by) (?:the end of )?\d{4},?\s*)?(?:The |the )?")
 _CLAUSE_HEAD_RE = re.compile(r"[\s\d年月日底末初截至止到上下半前后季度一二三四去今本当目同期间以来“”]*")
 _CUMULATIVE_RE = re.compile(r"累计|总数")
 _PAREN_SPACE_RE = re.compile(r"[()（）\s]")
@@ -616,11 +621,12 @@ RANK_COLUMN = Indicator("", "rank")
 SERIAL_COLUMN = Indicator("", "serial")
 """A column headed 序号/编号: its numbers count the rows, they are no figures."""
 GROWTH_COLUMN = Indicator("", "growth")
-"""A column headed 增速/增长率/同比增长/增幅: its numbers are growth rates (percent) of the series to its left, or of
+"""A column headed 增速/增长率/同比增长/增幅/增长(%): its numbers are growth rates (percent) of the series to its left, or of
 the title's."""
 _SPECIAL_COLUMNS = (RANK_COLUMN, SERIAL_COLUMN, GROWTH_COLUMN)
 _COLUMN_HEAD_RE = re.compile(
-    r"(?P<rank>排名|名次|位次|排序)|(?P<serial>序号|编号)|(?P<growth>增速|增长率|同比增长|增幅)"
+    r"(?P<rank>排名|名次|位次|排序)|(?P<serial>序号|编号)"
+    r"|(?P<growth>增速|增长率|同比增长|比上年增长|增幅|增长(?=\s?[(（]\s?%|%))"
 )
 _HEAD_OF = {"rank": RANK_COLUMN, "serial": SERIAL_COLUMN, "growth": GROWTH_COLUMN}
 
@@ -915,6 +921,7 @@ class _Sentence:
                     self.norm.endswith(_COMPARED_BEFORE, self.s0, end)
                     or (self.norm.endswith(_IS_BEFORE, self.s0, end) and self.norm.startswith("的", q.end))
                     or _CAPITAL_OF_RE.search(self.norm, max(self.s0, q.start - 60), q.start) is not None
+                    or _CAPITAL_AFTER_RE.match(self.norm, q.end) is not None
                     or any(
                         r.start < q.start and q.end < r.end for r in self.ranks
                     )  # 居金华市各县（市、区）第一
@@ -940,11 +947,15 @@ class _Sentence:
         return hit is not None and _OF_PLACE_GAP_RE.fullmatch(self.norm, hit[1].end, start) is not None
 
     def _scope_is_subject(self, q: PlaceMention) -> bool:
-        """A Chinese scope word at the head of its clause, after at most a time (2023年全国R&D经费支出……,
-        全国高新技术企业超过46万家): the figures after it are the scope's until a place is written."""
-        if self.norm[q.start].isascii():
-            return False
+        """A scope word at the head of its clause, after at most a time (2023年全国R&D经费支出……, 全国高新技术企业
+        超过46万家; China's economy grew 5.0% in 2024): the figures after it are the scope's until a place is
+        written."""
         cs = self.clause_start(q.start)
+        if self.norm[q.start].isascii():
+            return (
+                self.norm.startswith("China", q.start)
+                and _EN_CLAUSE_HEAD_RE.fullmatch(self.norm, cs, q.start) is not None
+            )
         return _CLAUSE_HEAD_RE.fullmatch(self.norm, cs, q.start) is not None
 
     def _zone_before(self, start: int) -> bool:
@@ -1371,7 +1382,7 @@ class _Sentence:
                 hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, follow)
                 hit = self._share_of_whole(f.start, hit)
         else:
-            follow = bool(self.phrases) and unit_class(unit) in ("count", "none")
+            follow = bool(self.phrases) and (unit_class(unit) in ("count", "none") or self._by_amount_of(f))
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
             if hit is None and f.bare and kind in ("level", "change"):
                 hit = self._english_phrase_before(f.start)
@@ -1385,6 +1396,13 @@ class _Sentence:
         ):
             hit = col  # a bare number takes its column's series (and its header's unit)
         return hit
+
+    def _by_amount_of(self, f: Figure) -> bool:
+        """以 + an amount + 的 + its series (成都以23511.3亿元的经济总量领跑): the series is written after the amount."""
+        return (
+            self.norm.startswith("的", f.end)
+            and _BY_BEFORE_RE.search(self.norm, max(self.s0, f.start - 3), f.start) is not None
+        )
 
     def _first_number_cell(self, start: int) -> bool:
         """Whether a figure of a headerless table row can be of the title's series: the row's first number, or a
@@ -1401,14 +1419,17 @@ class _Sentence:
     def _en_verb_before(self, lo: int, start: int) -> bool:
         """Whether an English verb that gives a bare number its meaning is written right before ``start`` (after
         ``lo``): of a level (exceeded, stood at, reached, to), of a change (rose by, added) or ``from`` before a
-        previous year's value (up from 54.1 a year earlier)."""
+        previous year's value (up from 54.1 a year earlier, up from 59,498 at the end of 2023)."""
         a = max(self.s0, lo, start - 40)
         return (
             _EN_LEVEL_BEFORE_RE.search(self.norm, max(a, start - 16), start) is not None
             or _EN_CHANGE_BEFORE_RE.search(self.norm, a, start) is not None
             or (
                 _EN_FROM_BEFORE_RE.search(self.norm, max(a, start - 16), start) is not None
-                and _YEAR_EARLIER_AFTER_RE.match(self.norm, self._end_of(start)) is not None
+                and (
+                    _YEAR_EARLIER_AFTER_RE.match(self.norm, self._end_of(start)) is not None
+                    or _FROM_YEAR_AFTER_RE.match(self.norm, self._end_of(start)) is not None
+                )
             )
         )
 
@@ -1664,9 +1685,13 @@ class _Sentence:
 
     def _figure_year(self, f: Figure, kind: str) -> tuple[int | None, str]:
         """(year, how it was found) of a figure: its table column's, else :meth:`year_of`'s, the year before it
-        when a year-earlier marker follows the figure (up from 54.1 a year earlier)."""
+        when a year-earlier marker follows the figure (up from 54.1 a year earlier), the year written after an
+        earlier value (up from 3.6 per cent in 2020)."""
         col_year = self.column_year.get(f.start)
         year, ysrc = (col_year.year, "table column") if col_year else self.year_of(f.start, kind)
+        since = _FROM_YEAR_AFTER_RE.match(self.norm, f.end)
+        if since is not None and _EN_FROM_BEFORE_RE.search(self.norm, max(self.s0, f.start - 16), f.start):
+            return int(since["y"]), "explicit"  # up from 3.6 per cent in 2020: the earlier value's own year
         if year is not None and _YEAR_EARLIER_AFTER_RE.match(self.norm, f.end):
             return year - 1, f"{ysrc}; a year earlier"
         return year, ysrc

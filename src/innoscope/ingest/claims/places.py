@@ -76,6 +76,7 @@ SCOPES = (
     "国内",
     "nationally",
     "national",
+    "China",
     "worldwide",
     "global",
 )

@@ -227,7 +227,7 @@ _RANK_RE = re.compile(
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
     r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
     r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
-    r"|(?P<enp>first|second|third|fourth|fifth) place"
+    r"|(?P<enp>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) place"
     r"|(?:ranked|ranks|ranking|ranked at)\s(?:(?:No\.|number)\s?(?P<enn>\d+)|(?P<enr>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))"
 )
 
