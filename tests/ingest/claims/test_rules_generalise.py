@@ -447,7 +447,8 @@ def test_percentage_points_are_a_change_not_a_percent():
             ],
         ),
         (
-            "昆山市地区生产总值超过5000亿元，位居全国百强县之首。",
+            # (a place in the 百强县 list is a composite ranking, no series' rank: see the labelling guide)
+            "昆山市地区生产总值超过5000亿元，位居全国县级市之首。",
             [
                 ("昆山市", "gdp", 5e11, "元", None, "level"),
                 ("昆山市", "gdp_rank", 1.0, "rank", None, "rank"),
@@ -1420,3 +1421,31 @@ def test_a_table_column_headed_zengzhang_percent_holds_growth_rates(ex):
         ("无锡", "high_tech_enterprises", 6210.0, "家", None, "level"),
         ("无锡", "high_tech_enterprises_growth", 10.5, "%", None, "growth"),
     ]
+
+
+def test_a_work_report_titled_with_its_year_dates_its_relative_words(ex):
+    text = "苏州市2025年政府工作报告\n今年的目标是研发投入强度达到4.2%；去年全市研发投入强度为4.1%左右。"
+    assert got(ex, text) == [("苏州", "rd_intensity", 4.1, "%", 2024, "share")]
+
+
+def test_growth_over_several_years_written_as_n_nian(ex):
+    # 五年增长2.6倍: five years' growth, not one year's; 2024年增长 stays the year's
+    assert got(ex, "合肥市高新技术企业数量达8628家，五年增长2.6倍，总数跃居全国城市第十位。") == [
+        ("合肥", "high_tech_enterprises", 8628.0, "家", None, "level"),
+        ("合肥", "high_tech_enterprises_rank", 10.0, "rank", None, "rank"),
+    ]
+    assert got(ex, "合肥高新技术企业2024年增长12%。") == [
+        ("合肥", "high_tech_enterprises_growth", 12.0, "%", 2024, "growth")
+    ]
+
+
+def test_ranks_among_the_top_hundred_counties_or_per_ten_thousand_firms_name_no_series(ex):
+    text = "2024年昆山市高新技术企业达2900家，连续20年位居全国百强县首位。"
+    assert got(ex, text) == [("昆山市", "high_tech_enterprises", 2900.0, "家", 2024, "level")]
+    assert got(ex, "昆山市地区生产总值超过5000亿元，位居全国百强县之首。") == [
+        ("昆山市", "gdp", 5e11, "元", None, "level")
+    ]
+    text = "北京有效国家高新技术企业达2.83万家，每万家企业中高新技术企业数量居全国首位。"
+    assert got(ex, text) == [("北京", "high_tech_enterprises", 28300.0, "家", None, "level")]
+    text = "苏州2024年GDP达2.67万亿元，稳居全国第六，增速6%，在GDP前十城市中位居第二。"
+    assert [g for g in got(ex, text) if g[5] == "rank"] == [("苏州", "gdp_rank", 6.0, "rank", 2024, "rank")]

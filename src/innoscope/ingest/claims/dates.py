@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_year"]
+__all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_year", "work_report_date"]
 
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
@@ -181,6 +181,15 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
         ]
         out.sort(key=lambda y: y.start)
     return out
+
+
+def work_report_date(title: str) -> date | None:
+    """1 January of the year a 政府工作报告 titled with its year is delivered in (2025年政府工作报告): without a
+    document date, its 去年 is the year it reports on, its 今年 the year of its targets."""
+    if not _WORK_REPORT_RE.search(title):
+        return None
+    m = _TITLE_YEAR_RE.search(title)
+    return date(int(m[1]), 1, 1) if m else None
 
 
 def title_year(title: str) -> int | None:

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
-from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year
+from innoscope.ingest.claims.dates import YearMention, document_date, find_years, title_year, work_report_date
 from innoscope.ingest.claims.document import HEADING_RE, clean, fold, iter_text, mark_cells
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import MAGNITUDE, Figure, find_figures, unit_class
@@ -109,6 +109,8 @@ _GAP_BEFORE_RE = re.compile(
 )
 _BY_BEFORE_RE = re.compile(r"以(?:约|近|超过|超)?\Z")
 _ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新落户|净增")
+_RANK_AMONG_FEW_RE = re.compile(r"百强|每万家|每万户|前(?:十|\d+)(?:城市|城|强)中")
+"""A rank in a list of the top 100 counties, per 10,000 firms, or among the top ten cities: no series' rank."""
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
 _FOREIGN_MONEY = frozenset({"港元", "美元", "澳门元", "新台币", "欧元", "日元", "英镑"})
 _FOREIGN_BEFORE = ("新台币", "港币", "港元", "美元", "澳门币", "澳门元", "欧元", "日元")
@@ -158,6 +160,7 @@ _EN_LEVEL_BEFORE_RE = re.compile(
 )
 _MULTI_YEAR_RE = re.compile(
     r"[一二三四五六七八九十两\d]+年(?:前|来|以来)|每年|每一年|over the past \w+ years|a decade"
+    r"|(?<![\d〇零一二三四五六七八九十])(?:[一二三四五六七八九十两]+|\d{1,2})年(?:间|内|里)?(?:累计)?(?=增长|新增|增加|翻)"
 )
 _PER_M2_RE = re.compile(r"每平方米|每平方公尺|每平米|每㎡|per square met(?:re|er)")
 _PERIOD_RE = re.compile(
@@ -358,9 +361,9 @@ class Extractor:
             offset += len(text)
 
     def _context(self, norm: str, document: str, doc_date: date | None, subject: str | None) -> _Ctx:
-        d = doc_date or document_date(norm)
         first = next((ln for ln in norm[:5000].split("\n") if ln.strip()), "")
         first = first if len(first) <= 120 and "。" not in first else ""
+        d = doc_date or document_date(norm) or work_report_date(first)
         mentions = self.places.find(norm[:200_000])
         at = norm.find(first) if first else 0
         title = [m for m in mentions if at <= m.start and m.end <= at + len(first)] if first else []
@@ -1722,9 +1725,10 @@ class _Sentence:
         when that names no id; else the nearest phrase before it."""
         cs = self.clause_start(pos)
         before = self.norm[cs:pos]
-        if ms := list(_RANK_OF_CHANGE_RE.finditer(before)):
+        among = _RANK_AMONG_FEW_RE.search(self.norm, cs, min(self.s1, pos + 8))
+        if ms := [*_RANK_OF_CHANGE_RE.finditer(before), *([among] if among else [])]:
             return PhraseMention(cs + ms[-1].start(), cs + ms[-1].end(), UNNAMED, ms[-1].group(0))
-        if "总量" in before[-4:]:
+        if "总量" in before[-4:] or "总数" in before[-4:]:
             return next(
                 (
                     p
