@@ -181,13 +181,24 @@ def find_mojibake(text: str) -> list[Mojibake]:
     return kept
 
 
+def _sloppy_cp1252(run: str) -> bytes:
+    """The bytes a run of cp1252 text stands for, the five bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90,
+    0x9D) included as the control characters a browser shows for them (``å\x8d—`` -> ``E5 8D 97``, 南), as
+    ftfy's "sloppy-windows-1252"; a character of neither (CJK) is left out."""
+    out = bytearray()
+    for c in run:
+        try:
+            out += c.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(c) < 256:
+                out.append(ord(c))
+    return bytes(out)
+
+
 def _latin1_decoded(run: str) -> str | None:
     """The text a ``latin1`` run stands for (its cp1252/latin-1 bytes read as UTF-8: ``å¸‚`` -> ``市``), or None
     when those bytes are no UTF-8 holding a non-ASCII character (``café`` stays)."""
-    try:
-        b = run.encode("cp1252")
-    except UnicodeEncodeError:
-        b = run.encode("latin-1", errors="ignore")
+    b = _sloppy_cp1252(run)
     try:
         dec = b.decode("utf-8")
     except UnicodeDecodeError:

@@ -1449,3 +1449,51 @@ def test_ranks_among_the_top_hundred_counties_or_per_ten_thousand_firms_name_no_
     assert got(ex, text) == [("北京", "high_tech_enterprises", 28300.0, "家", None, "level")]
     text = "苏州2024年GDP达2.67万亿元，稳居全国第六，增速6%，在GDP前十城市中位居第二。"
     assert [g for g in got(ex, text) if g[5] == "rank"] == [("苏州", "gdp_rank", 6.0, "rank", 2024, "rank")]
+
+
+def test_utf8_read_as_cp1252_with_its_undefined_bytes_is_decoded_back(ex):
+    # 南 is E5 8D 97: 0x8D is undefined in cp1252 and shows as the control character \x8d
+    mangled = "南通市2024年高新技术企业达到3850家".encode().decode("cp1252", errors="surrogateescape")
+    mangled = "".join(chr(ord(c) - 0xDC00) if 0xDC80 <= ord(c) <= 0xDCFF else c for c in mangled)
+    assert "\x8d" in mangled
+    assert got(ex, mangled) == [("南通", "high_tech_enterprises", 3850.0, "家", 2024, "level")]
+
+
+def test_english_shrinking_and_spending_on_a_series(ex):
+    assert got(ex, "Shenyang's population shrank by about 20,000 in 2023 to 9.2 million.") == [
+        ("沈阳", "resident_population_change", -20000.0, "人", 2023, "change"),
+        ("沈阳", "resident_population", 9.2e6, "人", 2023, "level"),
+    ]
+    text = "Suzhou spent 99.6 billion yuan on research and development in 2023, or 4.1 percent of its GDP."
+    assert got(ex, text) == [
+        ("苏州", "rd_expenditure", 9.96e10, "元", 2023, "level"),
+        ("苏州", "rd_intensity", 4.1, "%", 2023, "share"),
+    ]
+    # a firm headquartered in a city, or based there, spends its own money
+    assert got(ex, "BYD, headquartered in Shenzhen, spent 54.2 billion yuan on R&D in 2024.") == []
+    assert got(ex, "Shenzhen-based BYD spent 54.2 billion yuan on R&D in 2024.") == []
+
+
+def test_a_province_saying_what_a_city_is_to_it_is_no_owner(ex):
+    assert got(ex, "合肥市，安徽省辖地级市、省会……总面积11445平方千米。") == [
+        ("合肥", "land_area", 11445.0, "km²", None, "level")
+    ]
+    assert got(ex, "安徽省会合肥GDP达到1.35万亿元。") == [("合肥", "gdp", 1.35e12, "元", None, "level")]
+
+
+def test_a_rank_move_is_no_figure_a_rank_is_of(ex):
+    text = "在自然指数—科研城市排名中，南京较上年上升3位，居全球第5位。"
+    assert got(ex, text) == [("南京", "nature_index_city_rank", 5.0, "rank", None, "rank")]
+
+
+def test_core_industry_after_ai_firms_and_the_firms_count_rank(ex):
+    text = "去年深圳人工智能企业超过2600家，核心产业规模达到3600亿元，企业数量居全国城市第二。"
+    assert got(ex, text) == [
+        ("深圳", "ai_enterprises", 2600.0, "家", None, "level"),
+        ("深圳", "ai_core_industry_size", 3.6e11, "元", None, "level"),
+        ("深圳", "ai_enterprises_rank", 2.0, "rank", None, "rank"),
+    ]
+    # core industry alone names no series; a sub-group's count ranks no lexicon series
+    assert got(ex, "苏州核心产业规模达到3600亿元。") == []
+    text = "北京机器人企业超过400家，其中人形机器人整机企业数量居全国首位。"
+    assert got(ex, text) == [("北京", "robot_enterprises", 400.0, "家", None, "level")]

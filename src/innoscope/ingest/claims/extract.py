@@ -142,7 +142,8 @@ _ONE_MONTH_RE = re.compile(
 )
 _AVERAGE_GROWTH_RE = re.compile(r"年均|平均每年|average annual|annual average", re.IGNORECASE)
 _DECREASE_RE = re.compile(
-    r"(?:减少|下降|降低|回落|下滑|下跌|缩减|fell|declined|decreased|dropped|down)(?:了|约|近|超过|by)?\s?[\d.,%、和及\s]*$"
+    r"(?:减少|下降|降低|回落|下滑|下跌|缩减|fell|declined|decreased|dropped|shrank|shrunk|contracted|down)(?:\s?(?:了|约|近|超过|by))?"
+    r"(?:\s(?:about|around|some|nearly|almost|more than|over))?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
 _EN_TAIL_RE = re.compile(r"[A-Za-z\s-]{0,40}")
@@ -191,12 +192,18 @@ _CAPITAL_OF_RE = re.compile(
 """Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
 of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...): the province is not what the figures are
 about."""
+_FIRM_COUNT_BEFORE_RE = re.compile(r"\s?(?:其中|而且|且|其)?企业(?:数量|总数|数)\s?")
+"""A rank's clause that names only the firms' count (……，企业数量居全国第二): the rank of the firms' series before."""
+_PROVINCE_ROLE_AFTER_RE = re.compile(r"省?(?:辖|下辖|所辖)?(?:地级市|副省级城市|省会|的省会|首府|的首府)")
+"""After a province that only says what a city is to it (合肥市，安徽省辖地级市、省会; 安徽省会合肥)."""
+_RANK_MOVE_BEFORE_RE = re.compile(r"(?:上升|下降|提升|前进|后退|下滑|攀升)了?\Z")
+"""Before a rank's move (较上年上升3位): the places moved, no figure a rank after it is of."""
 _FROM_YEAR_AFTER_RE = re.compile(r"\s(?:in|at the end of|by the end of|as of)\s(?P<y>(?:19|20)\d{2})\b")
 _CAPITAL_AFTER_RE = re.compile(r"['’]s (?:provincial )?capital\b")
 """After the province of an English apposition written the other way (Hefei, Anhui's provincial capital, ...)."""
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_CHANGE_BEFORE_RE = re.compile(
-    r"\b(?:(?:rose|increased|grew|fell|decreased|dropped|declined|up|down) by|added|adding)\s"
+    r"\b(?:(?:rose|increased|grew|fell|decreased|dropped|declined|shrank|shrunk|contracted|up|down) by|added|adding)\s"
     r"(?:about |around |some |nearly |more than |over )?\Z",
     re.IGNORECASE,
 )
@@ -925,6 +932,7 @@ class _Sentence:
                     or (self.norm.endswith(_IS_BEFORE, self.s0, end) and self.norm.startswith("的", q.end))
                     or _CAPITAL_OF_RE.search(self.norm, max(self.s0, q.start - 60), q.start) is not None
                     or _CAPITAL_AFTER_RE.match(self.norm, q.end) is not None
+                    or _PROVINCE_ROLE_AFTER_RE.match(self.norm, q.end) is not None
                     or any(
                         r.start < q.start and q.end < r.end for r in self.ranks
                     )  # 居金华市各县（市、区）第一
@@ -1385,7 +1393,9 @@ class _Sentence:
                 hit = hit or self.indicator_of(f.start, f.end, unit, "growth", f.magnitude, follow)
                 hit = self._share_of_whole(f.start, hit)
         else:
-            follow = bool(self.phrases) and (unit_class(unit) in ("count", "none") or self._by_amount_of(f))
+            follow = bool(self.phrases) and (
+                unit_class(unit) in ("count", "none") or self._by_amount_of(f) or self._spent_on(f)
+            )
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
             if hit is None and f.bare and kind in ("level", "change"):
                 hit = self._english_phrase_before(f.start)
@@ -1406,6 +1416,10 @@ class _Sentence:
             self.norm.startswith("的", f.end)
             and _BY_BEFORE_RE.search(self.norm, max(self.s0, f.start - 3), f.start) is not None
         )
+
+    def _spent_on(self, f: Figure) -> bool:
+        """An English amount followed by on + its series (spent 99.6 billion yuan on research and development)."""
+        return f.english and self.norm.startswith(" on ", f.end)
 
     def _first_number_cell(self, start: int) -> bool:
         """Whether a figure of a headerless table row can be of the title's series: the row's first number, or a
@@ -1737,10 +1751,25 @@ class _Sentence:
                 ),
                 self._phrase_before(pos),
             )
+        if before.lstrip().startswith("其中") and not self._named_in(cs, pos):
+            return PhraseMention(
+                cs, pos, UNNAMED, ""
+            )  # 其中人形机器人整机企业数量居全国首位: a part no id names
+        if _FIRM_COUNT_BEFORE_RE.fullmatch(before):
+            firms = (
+                p for p in reversed(self.phrases) if self.s0 <= p.start < pos and p.indicator.unit == "家"
+            )
+            return next(firms, self._phrase_before(pos))  # ……企业2600家，核心产业规模……，企业数量居全国第二
         hit = self._unnamed_figure_before(pos) or self._phrase_before(pos)
         if hit is None or hit.start < self.s0:
             return self._ranking_after(pos) or hit
         return hit
+
+    def _named_in(self, a: int, b: int) -> bool:
+        """Whether a phrase or a place is written between ``a`` and ``b``."""
+        return any(a <= p.start < b for p in self.phrases) or any(
+            a <= q.start < b and q.place for q in self.places
+        )
 
     def _ranking_after(self, pos: int) -> PhraseMention | None:
         """The first phrase of a ranking series written after a rank in its sentence, for a rank with no phrase
@@ -1753,7 +1782,13 @@ class _Sentence:
     def _unnamed_figure_before(self, pos: int) -> PhraseMention | None:
         """The phrase of the figure right before a rank when it names no id (研发投入占全市GDP比重达5.81%，全国第二:
         the rank is of that share, not of GDP), or None."""
-        figs = [f for f in self.figures if f.end <= pos and f.start in self.fig_phrase]
+        figs = [
+            f
+            for f in self.figures
+            if f.end <= pos
+            and f.start in self.fig_phrase
+            and not (f.unit == "位" and _RANK_MOVE_BEFORE_RE.search(self.norm, self.s0, f.start))
+        ]
         if not figs:
             return None
         last = figs[-1]

@@ -157,7 +157,10 @@ _LOCATED_RE = re.compile(r"(?:位于|坐落于|地处|总部在|总部设在|落
 _EN_ORG_AFTER_RE = re.compile(
     r"(?:\s+[A-Z][a-z]+){0,3}\s+(?:University|Bank|Stock Exchange|Group|Institute|Academy|Airlines)\b"
 )
-_EN_ORG_BEFORE_RE = re.compile(r"\b(?:University|Bank|Academy|Institute) of (?:the )?\Z")
+_EN_ORG_BEFORE_RE = re.compile(
+    r"\b(?:(?:University|Bank|Academy|Institute) of (?:the )?|(?:headquartered|based) in (?:[a-z]+ )?)\Z"
+)
+_EN_BASED_AFTER_RE = re.compile(r"-based\b")
 
 
 class LongestMatcher:
@@ -358,9 +361,12 @@ def _located(text: str, start: int, end: int) -> bool:
 
 def _en_org(text: str, m: re.Match[str], place: str) -> str:
     """An English place name inside an organisation's name (Peking University, Shanghai Jiao Tong University,
-    Bank of Shanghai, the Shenzhen Stock Exchange) names the organisation: a scope ("")."""
-    if _EN_ORG_AFTER_RE.match(text, m.end()) or _EN_ORG_BEFORE_RE.search(
-        text, max(0, m.start() - 30), m.start()
+    Bank of Shanghai, the Shenzhen Stock Exchange) or saying where a firm is (BYD, headquartered in Shenzhen;
+    Shenzhen-based BYD) names the organisation: a scope ("")."""
+    if (
+        _EN_ORG_AFTER_RE.match(text, m.end())
+        or _EN_BASED_AFTER_RE.match(text, m.end())
+        or _EN_ORG_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
     ):
         return ""
     return place

@@ -79,7 +79,8 @@ _CHANGE_RE = re.compile(
     r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量|提高|提升|上升|降低)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
 _CHANGE_EN_RE = re.compile(
-    r"(?:added|adding|increase of|increased by|rose by|grew by|up by|fell by|down by|decreased by|dropped by)"
+    r"(?:added|adding|increase of|increased by|rose by|grew by|up by|fell by|down by|decreased by|dropped by|"
+    r"shrank by|shrunk by|contracted by)"
     r"(?:\s(?:about|around|some|nearly|more than|over))?\s?$",
     re.IGNORECASE,
 )
