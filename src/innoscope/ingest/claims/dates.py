@@ -30,7 +30,7 @@ _YEAR_RE = re.compile(
     r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index|成绩单|经济成绩单|统计公报|GDP|榜单|排行榜|白皮书))"
-    r"|(?<=自然指数)(?P<yn>(?:19|20)\d{2})(?!\d)"
+    r"|自然指数(?P<yn>(?:19|20)\d{2})(?!\d)"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
 )
@@ -44,6 +44,8 @@ _TITLE_BARE_RE = re.compile(
     r"(?<![\d./-])((?:19|20)\d{2})(?![\d./-]|\s?(?:年|月|亿|万|千|家|元|件|所|人|个|%|余|多))"
 )
 _MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s?$")
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
+_SENTENCE_REACH = 300
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_YEAR_RE = re.compile(
     r"(?P<zy>20\d{2})\s?年\s?(?P<zm>1[0-2]|[1-9])\s?月"
@@ -125,9 +127,11 @@ def _same_sentence(text: str, a: int, b: int) -> bool:
 def _sentence_month(text: str, pos: int) -> date | None:
     """The month and year written in the sentence around ``pos`` (the science bureau said in February 2025;
     2025年2月发布): when the document has no date, the time its relative words (last year, 去年) count from."""
-    lo = max(text.rfind(c, 0, pos) for c in "。！？!?\n")
-    hi = min((i for i in (text.find(c, pos) for c in "。！？!?\n") if i >= 0), default=len(text))
-    m = _MONTH_YEAR_RE.search(text, lo + 1, hi)
+    a, b = max(0, pos - _SENTENCE_REACH), min(len(text), pos + _SENTENCE_REACH)
+    ends = [m.start() for m in _SENTENCE_END_RE.finditer(text, a, b)]
+    lo = max((e + 1 for e in ends if e < pos), default=a)
+    hi = min((e for e in ends if e >= pos), default=b)
+    m = _MONTH_YEAR_RE.search(text, lo, hi)
     if m is None:
         return None
     if m["zy"]:

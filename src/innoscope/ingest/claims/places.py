@@ -154,6 +154,7 @@ its figures are the organisation's. 上市公司 counts of a city are not names 
 stop the name)."""
 
 _LOCATED_RE = re.compile(r"(?:位于|坐落于|地处|总部在|总部设在|落户|落户于|扎根|设在)\Z")
+_ZONE_OR_ORG_RE = re.compile(f"{_ZONE_RE.pattern}|{_ORG_RE.pattern}")
 _EN_ORG_AFTER_RE = re.compile(
     r"(?:\s+[A-Z][a-z]+){0,3}\s+(?:University|Bank|Stock Exchange|Group|Institute|Academy|Airlines)\b"
 )
@@ -349,14 +350,14 @@ def _zone(text: str, start: int, end: int, place: str) -> str:
     """A place name followed by the name of a zone inside it (重庆两江新区, 武汉东湖高新区, 苏州工业园区), starting
     the name of an organisation (北京大学, 宁德时代, 南京银行), or saying where a firm is (总部位于潍坊的潍柴动力)
     names the zone or the organisation, whose figures are not the city's: a scope ("")."""
-    if _ZONE_RE.match(text, end) or _ORG_RE.match(text, end) or _located(text, start, end):
+    if _ZONE_OR_ORG_RE.match(text, end) or (text.startswith("的", end) and _located(text, start, end)):
         return ""
     return place
 
 
 def _located(text: str, start: int, end: int) -> bool:
     """A place in 位于/总部在/落户 + place + 的 (总部位于潍坊的潍柴动力) only says where what follows is."""
-    return text.startswith("的", end) and _LOCATED_RE.search(text, max(0, start - 4), start) is not None
+    return _LOCATED_RE.search(text, max(0, start - 4), start) is not None
 
 
 def _en_org(text: str, m: re.Match[str], place: str) -> str:
