@@ -1497,3 +1497,64 @@ def test_core_industry_after_ai_firms_and_the_firms_count_rank(ex):
     assert got(ex, "苏州核心产业规模达到3600亿元。") == []
     text = "北京机器人企业超过400家，其中人形机器人整机企业数量居全国首位。"
     assert got(ex, text) == [("北京", "robot_enterprises", 400.0, "家", None, "level")]
+
+
+def test_top_n_after_places_that_carry_their_figures(ex):
+    text = "深圳1327家、北京1205家、上海1026家位居前三，苏州以706家排名第四。"
+    ranks = [g for g in got(ex, "小巨人企业：" + text) if g[5] == "rank"]
+    assert sorted(r[0] for r in ranks if r[2] <= 3) == ["上海", "北京", "深圳"]
+    assert {(r[0], r[2]) for r in ranks} == {("深圳", 1.0), ("北京", 2.0), ("上海", 3.0), ("苏州", 4.0)}
+    text = "年平均工资上海为221319元、北京为218312元，位居全国前两位。"
+    assert [(g[0], g[2]) for g in got(ex, text) if g[5] == "rank"] == [("上海", 1.0), ("北京", 2.0)]
+    # a duration between the list and 前三
+    assert [
+        (g[0], g[2]) for g in got(ex, "GDP方面，深圳、南京、杭州连续三年位列前三。") if g[5] == "rank"
+    ] == [
+        ("深圳", 1.0),
+        ("南京", 2.0),
+        ("杭州", 3.0),
+    ]
+
+
+def test_english_invested_in_and_ranked_nouns_and_increases_of(ex):
+    text = (
+        "Shenzhen invested 223.66 billion yuan ($30.7 billion) in research and development in 2023, "
+        "accounting for 6.46 percent of its GDP."
+    )
+    assert got(ex, text) == [
+        ("深圳", "rd_expenditure", 2.2366e11, "元", 2023, "level"),
+        ("深圳", "rd_intensity", 6.46, "%", 2023, "share"),
+    ]
+    text = "Wuhan spent 82 billion yuan on R&D in 2023, the fifth-largest R&D budget among sub-provincial cities."
+    assert ("武汉", "rd_expenditure_rank", 5.0, "rank", 2023, "rank") in got(ex, text)
+    text = "Shanghai's permanent population stood at 24.8 million at the end of 2024, an increase of 60,000."
+    assert got(ex, text) == [
+        ("上海", "resident_population", 2.48e7, "人", 2024, "level"),
+        ("上海", "resident_population_change", 60000.0, "人", 2024, "change"),
+    ]
+    assert got(ex, "The number of high-tech enterprises in Wuhan surpassed 16,000 in 2024.") == [
+        ("武汉", "high_tech_enterprises", 16000.0, "家", 2024, "level")
+    ]
+
+
+def test_more_chinese_phrases_of_the_series(ex):
+    assert got(ex, "2024年全年，成都新建商品住宅成交均价为18652元/平方米，同比上涨3.2%。") == [
+        ("成都", "avg_home_price", 18652.0, "元/m²", 2024, "level"),
+        ("成都", "avg_home_price_growth", 3.2, "%", 2024, "growth"),
+    ]
+    text = "全年上海全社会研究与试验发展（R&D）经费支出相当于上海市生产总值的比例为4.35%左右。"
+    assert got(ex, text) == [("上海", "rd_intensity", 4.35, "%", None, "share")]
+    text = "2023年香港本地研究及發展總開支為332.8億港元，相當於本地生產總值的1.11%。"
+    assert got(ex, text) == [("香港", "rd_intensity", 1.11, "%", 2023, "share")]
+    # 新注册 adds to the count
+    assert got(ex, "深圳2024年新注册机器人相关企业1.6万家。") == [
+        ("深圳", "robot_enterprises_change", 16000.0, "家", 2024, "change")
+    ]
+
+
+def test_a_place_after_bei_overtook_the_subject(ex):
+    text = "2024年广州地区生产总值为31032.5亿元，经济总量被重庆反超，退居全国城市第五。"
+    assert got(ex, text) == [
+        ("广州", "gdp", 3.10325e12, "元", 2024, "level"),
+        ("广州", "gdp_rank", 5.0, "rank", 2024, "rank"),
+    ]

@@ -107,8 +107,10 @@ _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
 _GAP_BEFORE_RE = re.compile(
     r"(?:只差|还差|仅差|相差|差距(?:为|是|达)?|缺口(?:为|是|达)?)(?:约|近|不到)?\s?\Z"
 )
+_LIST_FILLER_RE = re.compile(r"[为有达是约近超逾以，,]|位居|位列|排名")
+_ON_AFTER_RE = re.compile(r"(?:\s\((?:US)?\$[\d.,]+ (?:million|billion|trillion)\))?\s(?:on|in)\s")
 _BY_BEFORE_RE = re.compile(r"以(?:约|近|超过|超)?\Z")
-_ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新落户|净增")
+_ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新注册|新落户|净增")
 _RANK_AMONG_FEW_RE = re.compile(r"百强|每万家|每万户|前(?:十|\d+)(?:城市|城|强)中")
 """A rank in a list of the top 100 counties, per 10,000 firms, or among the top ten cities: no series' rank."""
 _RANK_OF_CHANGE_RE = re.compile(r"增量|增速|增幅|增长率|增长速度")
@@ -142,7 +144,7 @@ _ONE_MONTH_RE = re.compile(
 )
 _AVERAGE_GROWTH_RE = re.compile(r"年均|平均每年|average annual|annual average", re.IGNORECASE)
 _DECREASE_RE = re.compile(
-    r"(?:减少|下降|降低|回落|下滑|下跌|缩减|fell|declined|decreased|dropped|shrank|shrunk|contracted|down)(?:\s?(?:了|约|近|超过|by))?"
+    r"(?:减少|下降|降低|回落|下滑|下跌|缩减|fell|declined|decreased|dropped|shrank|shrunk|contracted|down|decrease of|drop of|decline of|fall of)(?:\s?(?:了|约|近|超过|by))?"
     r"(?:\s(?:about|around|some|nearly|almost|more than|over))?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
@@ -155,7 +157,7 @@ _PART_HINTS = (
 """Strings one of which a sentence holds when :data:`_PERIOD_RE` can find a part of a year in it (a literal test
 spares the pattern's scan of most sentences)."""
 _EN_LEVEL_BEFORE_RE = re.compile(
-    r"\b(?:exceeded|exceeding|reached|reaching|totaled|totalled|totaling|stood at|standing at|hit|topped|"
+    r"\b(?:exceeded|exceeding|reached|reaching|totaled|totalled|totaling|stood at|standing at|hit|topped|surpassed|"
     r"numbered|to|total of)\s(?:more than |over |about |nearly |around |some |almost |roughly )?\Z",
     re.IGNORECASE,
 )
@@ -203,7 +205,8 @@ _CAPITAL_AFTER_RE = re.compile(r"['’]s (?:provincial )?capital\b")
 """After the province of an English apposition written the other way (Hefei, Anhui's provincial capital, ...)."""
 _LAST_YEAR_RE = re.compile(r"去年|上年|last year", re.IGNORECASE)
 _EN_CHANGE_BEFORE_RE = re.compile(
-    r"\b(?:(?:rose|increased|grew|fell|decreased|dropped|declined|shrank|shrunk|contracted|up|down) by|added|adding)\s"
+    r"\b(?:(?:rose|increased|grew|fell|decreased|dropped|declined|shrank|shrunk|contracted|up|down) by|added|adding"
+    r"|an? (?:increase|rise|decrease|drop|decline|fall) of)\s"
     r"(?:about |around |some |nearly |more than |over )?\Z",
     re.IGNORECASE,
 )
@@ -220,7 +223,8 @@ _DENSITY_RE = re.compile(r"密度\s?$")
 _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
 _COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
 _FOLLOW_GAP_RE = re.compile(
-    r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$",
+    r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$"
+    r"|^\s\((?:US)?\$[\d.,]+ (?:million|billion|trillion)\)\s$",
     re.IGNORECASE,
 )
 _RESPECTIVE_RE = re.compile(r"分别|依次|respectively")
@@ -247,7 +251,8 @@ _RANGE_BEFORE_RE = re.compile(
     r"(?:分列|分别位列|分别位居|分别排名|分别排在|分别居|分居|依次位列|依次排名|依次排在)\s?$"
 )
 _TOP_GAP_RE = re.compile(
-    r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:继续|仍|依然|持续)?(?:分列|分别|依次|的城市|均|分)?\s?$"
+    r"^\s?(?:的)?(?:数量|总量|规模)?\s?(?:连续[一二三四五六七八九十两\d]+年)?(?:继续|仍|依然|持续)?"
+    r"(?:分列|分别|依次|的城市|均|分)?\s?$"
 )
 _PROPOSE_LEAD_RE = re.compile(r"^[\s\d.,%]+")
 _PROPOSE_STRIP_RE = re.compile(
@@ -273,7 +278,7 @@ _OWN_NOUN_RE = re.compile(rf"[\u4e00-\u9fff]{{1,12}}(?:{_OWN_NOUNS})")
 _OWN_NOUN_END_RE = re.compile(_OWN_NOUNS)
 """The nouns :data:`_OWN_NOUN_RE` ends with: a clause without one names no series of its own."""
 _COMPARED_BEFORE = (
-    *("仅次于", "次于", "超越", "超过", "高于", "低于", "不及", "落后于", "领先于", "领先", "比", "较"),
+    *("仅次于", "次于", "超越", "超过", "高于", "低于", "不及", "落后于", "领先于", "领先", "比", "较", "被"),
     *("second only to", "behind", "ahead of", "than", "surpassing", "overtaking", "outpacing"),
 )
 _IS_BEFORE = ("是", "为", "相当于", "占")
@@ -1368,7 +1373,9 @@ class _Sentence:
             out += self._figure(f, resp, units, kinds, seen)
         targets = self.rank_targets()
         for r in self.ranks:
-            for names, hit in targets.get(r.start) or [(None, self._rank_phrase(r.start))]:
+            for names, hit in targets.get(r.start) or [
+                (None, self._noun_of(r) or self._rank_phrase(r.start))
+            ]:
                 out += self._rank(r, seen, names, hit)
         out += self._rank_list(seen)
         return out
@@ -1418,8 +1425,9 @@ class _Sentence:
         )
 
     def _spent_on(self, f: Figure) -> bool:
-        """An English amount followed by on + its series (spent 99.6 billion yuan on research and development)."""
-        return f.english and self.norm.startswith(" on ", f.end)
+        """An English amount followed by on/in + its series (spent 99.6 billion yuan on research and development;
+        invested 223.66 billion yuan in R&D)."""
+        return f.english and _ON_AFTER_RE.match(self.norm, f.end) is not None
 
     def _first_number_cell(self, start: int) -> bool:
         """Whether a figure of a headerless table row can be of the title's series: the row's first number, or a
@@ -1771,6 +1779,12 @@ class _Sentence:
             a <= q.start < b and q.place for q in self.places
         )
 
+    def _noun_of(self, r: RankMention) -> PhraseMention | None:
+        """The English phrase an ordinal qualifies (the fifth-largest R&D budget: the R&D spending's rank)."""
+        if not self.norm[r.start].isascii():
+            return None
+        return next((p for p in self.phrases if r.end <= p.start <= r.end + 1 and p.indicator.id), None)
+
     def _ranking_after(self, pos: int) -> PhraseMention | None:
         """The first phrase of a ranking series written after a rank in its sentence, for a rank with no phrase
         before it (Beijing remains first globally, ... in the Nature Index research cities ranking)."""
@@ -1964,10 +1978,12 @@ class _Sentence:
             yield m.start(), self._chain(m.end())
         for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1) if "前" in seg else ():
             named = [i for i, p in enumerate(self.places) if p.end <= m.start() and p.place not in ("", "*")]
+            n = _cn_count(m["n"])
             if named and _TOP_GAP_RE.match(self._without_phrases(self.places[named[-1]].end, m.start())):
                 chain = self._chain_before(named[-1])
-                n = _cn_count(m["n"])
                 yield m.start(), chain if len(chain) == n else []
+            elif len(chain := self._listed_before(m.start(), filler=True)) == n:
+                yield m.start(), chain  # 深圳1327家、北京1205家、上海1026家位居前三
         num = _NUMBERED_RE.match(self.norm, self.s0) if self.ctx.ranking else None
         if num and self.places and self.places[0].start == num.end():
             yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]  # type: ignore[list-item]
@@ -1987,14 +2003,17 @@ class _Sentence:
             if lo is not None and hi is not None and len(chain) == hi - lo + 1:
                 yield m.start(), [*([None] * (int(lo) - 1)), *chain]  # type: ignore[list-item]
 
-    def _listed_before(self, pos: int) -> list[PlaceMention]:
-        """The list of places right before ``pos``, each with its figures (天津(288家)、青岛(264家)分列……)."""
+    def _listed_before(self, pos: int, filler: bool = False) -> list[PlaceMention]:
+        """The list of places right before ``pos``, each with its figures (天津(288家)、青岛(264家)分列……; with
+        ``filler``, also 为/有/达 before a figure and a comma before ``pos``: 上海为221319元、北京为218312元，位居全国
+        前两位)."""
         named = [p for p in self.places if self.s0 <= p.start and p.end <= pos and p.place not in ("", "*")]
         chain: list[PlaceMention] = []
         end = _RANGE_BEFORE_RE.search(self.norm, max(self.s0, pos - 6), pos)
         right = end.start() if end else pos
         for p in reversed(named):
             gap = self._without_figures(p.end, right)
+            gap = _LIST_FILLER_RE.sub("", gap) if filler else gap
             if (chain and not _LIST_SEP_RE.match(gap or "x")) or (not chain and gap):
                 break
             chain.insert(0, p)

@@ -76,7 +76,7 @@ _GROWTH_RE = re.compile(
     r"(?:均|都|分别|同样)?(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
 _CHANGE_RE = re.compile(
-    r"(?:新增|净增|增加|减少|下降|新设|新认定|增长|增量|提高|提升|上升|降低)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+    r"(?:新增|净增|增加|减少|下降|新设|新认定|新注册|增长|增量|提高|提升|上升|降低)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
 )
 _CHANGE_EN_RE = re.compile(
     r"(?:added|adding|increase of|increased by|rose by|grew by|up by|fell by|down by|decreased by|dropped by|"
@@ -85,14 +85,14 @@ _CHANGE_EN_RE = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_VERB_RE = re.compile(
-    r"新增|净增|新认定|(?:全年|当年|年内|本年)认定|新设立|增加了?(?=[^\d值])|减少了?(?=\D)"
+    r"新增|净增|新认定|新注册|(?:全年|当年|年内|本年)认定|新设立|增加了?(?=[^\d值])|减少了?(?=\D)"
 )
 _LEVEL_WORD_RE = re.compile(r"达到|达|为|总数|总量|累计|至|到|共|合计|总计")
 _TO_RE = re.compile(
     r"(?:增长至|增长到|增至|增加到|增加至|提高到|提高至|提升至|提升到|上升至|上升到|达到|达)$"
 )
 _TO_LAST = frozenset("至到达")
-_CHANGE_LAST = frozenset("增加少降设定长量了达到为过超近约逾高升")
+_CHANGE_LAST = frozenset("增加少降设定长量了达到为过超近约逾高升册")
 """The characters :data:`_TO_RE` and :data:`_CHANGE_RE` can end with (both end at the end of the text, which
 ends with no space), tested before the patterns."""
 _IS_RE = re.compile(r"是|为|相当于")
@@ -222,7 +222,8 @@ _EN_ORD = {
 }
 _RANK_RE = re.compile(
     r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
-    r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份)?"
+    r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份"
+    r"|全球科研城市|科研城市)?"
     r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?"
     r"|(?P<top>首位|榜首|首|第一|之最)|(?P<second>次席|次之|次(?=[,，;；。、]|$)))"
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
