@@ -1558,3 +1558,18 @@ def test_a_place_after_bei_overtook_the_subject(ex):
         ("广州", "gdp", 3.10325e12, "元", 2024, "level"),
         ("广州", "gdp_rank", 5.0, "rank", 2024, "rank"),
     ]
+
+
+def test_fenbie_after_places_goes_through_the_places_not_the_clauses_before(ex):
+    text = "杭州以22家独角兽企业排名全球第九，较上年减少2家；成都和合肥分别有11家、9家。"
+    assert [g for g in got(ex, text) if g[0] in ("成都", "合肥")] == [
+        ("成都", "unicorns", 11.0, "家", None, "level"),
+        ("合肥", "unicorns", 9.0, "家", None, "level"),
+    ]
+    text = "苏州以26727亿元的GDP总量继续位居全国第六，增速为6%；无锡、南通分别以16263亿元和12422亿元位列第十四和第十九。"
+    assert [g for g in got(ex, text) if g[0] in ("无锡", "南通")] == [
+        ("无锡", "gdp", 1.6263e12, "元", None, "level"),
+        ("南通", "gdp", 1.2422e12, "元", None, "level"),
+        ("无锡", "gdp_rank", 14.0, "rank", None, "rank"),
+        ("南通", "gdp_rank", 19.0, "rank", None, "rank"),
+    ]

@@ -1087,8 +1087,8 @@ class _Sentence:
         for m in _RESPECTIVE_RE.finditer(self.norm, self.s0, self.s1):
             items = self._series_items(m.start())
             group = self._group_after(m.end(), len(items)) if items else []
-            if not items:
-                group, items = self._clauses_before(m.start())
+            if not items and len(self._respective_names(m.start())) < 2:
+                group, items = self._clauses_before(m.start())  # 分别 after places goes through the places
             for f, p in zip(group, items, strict=False):
                 out.setdefault(f.start, p)
         return out
