@@ -81,3 +81,25 @@ def test_a_dead_worker_is_a_one_line_error(ex, tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "_read", _die)
     with pytest.raises(InnoscopeError, match="--jobs 1"):
         list(extract_file(_document(tmp_path), extractor=ex, chunk_chars=500, jobs=2))
+
+
+def test_a_pool_broken_before_a_chunk_is_submitted_is_the_same_one_line_error(ex, tmp_path, monkeypatch):
+    """A worker may die while later chunks are still being handed out: then ``submit`` itself raises (the race
+    that made the test above fail one run in ten), and the user sees the same message."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from innoscope.model.errors import InnoscopeError
+
+    calls = []
+    real = ProcessPoolExecutor.submit
+
+    def submit(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    with pytest.raises(InnoscopeError, match="--jobs 1"):
+        list(extract_file(_document(tmp_path), extractor=ex, chunk_chars=500, jobs=2))

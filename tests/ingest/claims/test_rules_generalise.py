@@ -1573,3 +1573,53 @@ def test_fenbie_after_places_goes_through_the_places_not_the_clauses_before(ex):
         ("无锡", "gdp_rank", 14.0, "rank", None, "rank"),
         ("南通", "gdp_rank", 19.0, "rank", None, "rank"),
     ]
+
+
+def test_more_english_appositions_thresholds_patents_and_years(ex):
+    text = "Shenyang, capital of northeast China’s Liaoning Province, saw its GDP grow 5.6 percent in 2024."
+    assert got(ex, text) == [("沈阳", "gdp_growth", 5.6, "%", 2024, "growth")]
+    text = "Hefei's economy grew 6.1% to 1.35 trillion yuan, one of the 27 Chinese cities with GDP above 1 trillion yuan."
+    assert got(ex, text) == [
+        ("合肥", "gdp_growth", 6.1, "%", None, "growth"),
+        ("合肥", "gdp", 1.35e12, "元", None, "level"),
+    ]
+    # PCT in capitals is the treaty, not a percent
+    assert got(ex, "Shenzhen filed 16,200 PCT international patent applications in 2023.") == [
+        ("深圳", "pct_applications", 16200.0, "件", 2023, "level")
+    ]
+    assert got(ex, "Hefei, whose GDP per capita is about 136,000 yuan, had 19 unicorns.") == [
+        ("合肥", "unicorns", 19.0, "家", None, "level")
+    ]
+    # by the end of October with the document's date; last year after the figure is its year in English
+    text = "Chongqing had 8,000 high-tech enterprises by the end of October, while its R&D spending reached 74.4 billion yuan last year."
+    assert got(ex, text, doc_date=date(2024, 12, 4)) == [
+        ("重庆", "high_tech_enterprises", 8000.0, "家", 2024, "level"),
+        ("重庆", "rd_expenditure", 7.44e10, "元", 2023, "level"),
+    ]
+
+
+def test_growth_from_one_year_to_another_is_no_years_growth(ex):
+    text = (
+        "合肥国家高新技术企业数量从2020年的3300家增加到2024年的近1.3万家，增长近3倍，总数居全国省会城市第五。"
+    )
+    assert got(ex, text) == [
+        ("合肥", "high_tech_enterprises", 3300.0, "家", 2020, "level"),
+        ("合肥", "high_tech_enterprises", 13000.0, "家", 2024, "level"),
+        ("合肥", "high_tech_enterprises_rank", 5.0, "rank", 2024, "rank"),
+    ]
+
+
+def test_parts_and_other_series_inside_a_citys_total(ex):
+    assert got(ex, "杭州市总面积16850平方千米，其中市区面积8289平方千米。") == [
+        ("杭州", "land_area", 16850.0, "km²", None, "level")
+    ]
+    text = "2024年南京实现地区生产总值18500.81亿元，比上年增长4.5%，其中第三产业增加值11510.2亿元。"
+    assert got(ex, text) == [
+        ("南京", "gdp", 1.850081e12, "元", 2024, "level"),
+        ("南京", "gdp_growth", 4.5, "%", 2024, "growth"),
+    ]
+    text = "2024年西安市技术合同成交额达4201.17亿元，其中吸纳技术合同成交额1650亿元。"
+    assert got(ex, text) == [("西安", "tech_contract_turnover", 4.20117e11, "元", 2024, "level")]
+    assert got(ex, "北京拥有人工智能企业2400余家，获备案的大模型105个。") == [
+        ("北京", "ai_enterprises", 2400.0, "家", None, "level")
+    ]

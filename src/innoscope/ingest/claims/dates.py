@@ -33,6 +33,8 @@ _YEAR_RE = re.compile(
     r"|自然指数(?P<yn>(?:19|20)\d{2})(?!\d)"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
+    r"|(?:by|at) the end of (?P<emon>January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b(?!,? (?:19|20)\d{2})"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
 _BASE_BEFORE = ("比", "较", "同", "与", "于")
@@ -104,7 +106,8 @@ def _month_end(m: re.Match[str], doc_date: date | None) -> YearMention:
     before (截至12月底 in a January release)."""
     if doc_date is None:
         return YearMention(m.start(), m.end(), None, f"relative: {m.group(0)} (no document date)")
-    year = doc_date.year - (int(m["mon"]) > doc_date.month)
+    month = int(m["mon"]) if m["mon"] else _MONTHS.index(m["emon"][:3]) + 1
+    year = doc_date.year - (month > doc_date.month)
     return YearMention(
         m.start(), m.end(), year, f"relative: {m.group(0)} (document date {doc_date.isoformat()})"
     )
@@ -159,7 +162,7 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
                 )
             )
             continue
-        if m["mon"]:
+        if m["mon"] or m["emon"]:
             out.append(_month_end(m, doc_date))
             continue
         word = m["rel"]

@@ -181,6 +181,11 @@ _PLANNED_EN_RE = re.compile(r"aims? to|aiming to|targets?\b|plans? to|will reach
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 _COMPARED_VALUE_RE = re.compile(r"(?:低于|高于|超过|超越|不及|多于|少于|领先于|落后于|领先)\Z")
 _ALL_OF_RE = re.compile(r"(?<![人年平户日])均(?![值衡价])|(?<![成首])都(?!市)|\bboth\b")
+_EN_CLASS_BEFORE_RE = re.compile(
+    r"\b(?:cities|provinces|regions|economies|counties|companies|firms) with (?:an? )?[A-Za-z&\- ]{1,30}? "
+    r"(?:above|over|exceeding|of more than|of over|topping)\s\Z"
+)
+"""Before an English threshold of a class (the 27 Chinese cities with GDP above 1 trillion yuan): no value."""
 _CLASS_AFTER_RE = re.compile(
     r"\s?(?:以上|以下|左右)?的(?:城市|省份|省区市|省市|省[(（]市[)）]|省|地区|国家(?![级高重])|经济体|区县|县市|县[(（]市[)）]|县|"
     r"企业)"
@@ -188,7 +193,7 @@ _CLASS_AFTER_RE = re.compile(
 """After a figure that is a class's threshold, not a value: 常住人口超过2000万的城市, 投入超过千亿元的省（市）, 营收超过
 1亿元的企业."""
 _CAPITAL_OF_RE = re.compile(
-    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) [^,;.]{0,40}?\b)?(?:in|of) )(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China's )?\Z",
+    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) [^,;.]{0,40}?\b)?(?:in|of) )(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China['’]s )?\Z",
     re.IGNORECASE,
 )
 """Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
@@ -200,6 +205,7 @@ _PROVINCE_ROLE_AFTER_RE = re.compile(r"省?(?:辖|下辖|所辖)?(?:地级市|�
 """After a province that only says what a city is to it (合肥市，安徽省辖地级市、省会; 安徽省会合肥)."""
 _RANK_MOVE_BEFORE_RE = re.compile(r"(?:上升|下降|提升|前进|后退|下滑|攀升)了?\Z")
 """Before a rank's move (较上年上升3位): the places moved, no figure a rank after it is of."""
+_FROM_YEAR_TO_YEAR_RE = re.compile(r"从(?:19|20)\d{2}年[^。；;]{0,30}?(?:到|至)(?:19|20)\d{2}年")
 _FROM_YEAR_AFTER_RE = re.compile(r"\s(?:in|at the end of|by the end of|as of)\s(?P<y>(?:19|20)\d{2})\b")
 _CAPITAL_AFTER_RE = re.compile(r"['’]s (?:provincial )?capital\b")
 """After the province of an English apposition written the other way (Hefei, Anhui's provincial capital, ...)."""
@@ -1301,13 +1307,21 @@ class _Sentence:
         )
 
     def year_of(self, start: int, kind: str = "level") -> tuple[int | None, str]:
+        cs = self.clause_start(start)
+        after = next(
+            (y for y in self.years if y.start >= start and not y.base and self.clause_start(y.start) == cs),
+            None,
+        )
+        if after is not None and self.norm[cs:start].isascii():
+            return (
+                after.year,
+                after.source,
+            )  # English writes the time after the figure (reached 74.4 billion yuan last year)
         for y in reversed(self.years):
             if y.end <= start and (not y.base or self._dates(y, start, kind)):
                 return y.year, y.source
-        cs = self.clause_start(start)
-        for y in self.years:
-            if y.start >= start and not y.base and self.clause_start(y.start) == cs:
-                return y.year, y.source
+        if after is not None:
+            return after.year, after.source
         later = (
             {y.year: y for y in self.years if y.start >= start and y.end <= self.s1 and not y.base}
             if self.years and self.years[-1].start >= start
@@ -1526,9 +1540,14 @@ class _Sentence:
     def _since_plan_period(self, kind: str, start: int) -> bool:
         """A growth or change over a five-year plan's period (较“十三五”末……增长2.3倍, “十四五”以来……新增300家): not
         one year's."""
+        if kind not in ("growth", "change"):
+            return False
+        if self.norm.find("从", self.s0, start) >= 0 and _FROM_YEAR_TO_YEAR_RE.search(
+            self.norm, self.s0, start
+        ):
+            return True  # 从2020年的3300家增加到2024年的近1.3万家，增长近3倍: four years' growth
         return (
-            kind in ("growth", "change")
-            and self.norm.find("五", self.s0, start) >= 0
+            self.norm.find("五", self.s0, start) >= 0
             and _PLAN_PERIOD_BASE_RE.search(self.norm, self.s0, start) is not None
         )
 
@@ -1666,7 +1685,10 @@ class _Sentence:
                 return []
             unit = hit.indicator.unit
             scale = self._table_scale(unit, f.start)
-        if unit not in _SHARE_UNITS and _CLASS_AFTER_RE.match(self.norm, f.end):
+        if unit not in _SHARE_UNITS and (
+            _CLASS_AFTER_RE.match(self.norm, f.end)
+            or _EN_CLASS_BEFORE_RE.search(self.norm, max(self.s0, f.start - 40), f.start)
+        ):
             return []  # 常住人口超过2000万的城市, 经费投入超过千亿元的省(市): a threshold of a class, no place's value
         names = (
             [resp[f.start]] if f.start in resp else self._compared_value(f) or self.places_of(f.start, kind)
@@ -1750,7 +1772,7 @@ class _Sentence:
         among = _RANK_AMONG_FEW_RE.search(self.norm, cs, min(self.s1, pos + 8))
         if ms := [*_RANK_OF_CHANGE_RE.finditer(before), *([among] if among else [])]:
             return PhraseMention(cs + ms[-1].start(), cs + ms[-1].end(), UNNAMED, ms[-1].group(0))
-        if "总量" in before[-4:] or "总数" in before[-4:]:
+        if "总量" in before[-8:] or "总数" in before[-8:]:
             return next(
                 (
                     p

@@ -122,7 +122,7 @@ every character); 一半 is read as its 一 followed by 半."""
 _EN_RE = re.compile(
     r"(?P<cur>RMB|CNY|US\$|\$|¥|yuan)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s?"
     r"(?P<scale>thousand|million|billion|trillion|mn|bn)?\b(?:\s?(?P<cur2>yuan|RMB|dollars|US dollars|U\.S\. dollars|USD))?"
-    r"(?:\s?(?P<pct>percentage points?|per ?cent\b|pct\b))?"
+    r"(?:\s?(?P<pct>percentage points?|per ?cent\b|(?-i:pct)\b))?"
     r"(?:\s?(?P<area>square kilomet(?:re|er)s?\b|sq\.? ?km\b))?",
     re.IGNORECASE,
 )

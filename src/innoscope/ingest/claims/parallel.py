@@ -77,13 +77,13 @@ def extract_chunks_parallel(
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     try:
         pending: deque[Future[list[Candidate]]] = deque()
-        pending.append(pool.submit(_read, text, 0, "", 0, ctx))
+        pending.append(_submit(pool, _read, text, 0, "", 0, ctx))
         section, offset, prev = _last_heading_year(text, fixed.date, None), len(text), text
         for raw in itertools.chain([second], it):
             text = clean(raw)
             lead = _lead(prev)
             state = replace(fixed, section_year=section, prior=[], prior_age=_PRIOR_AGE + 1)
-            pending.append(pool.submit(_read, text, offset, lead, offset - len(lead), state))
+            pending.append(_submit(pool, _read, text, offset, lead, offset - len(lead), state))
             section = _last_heading_year(text, fixed.date, section)
             offset, prev = offset + len(text), text
             while len(pending) > 2 * jobs:
@@ -97,14 +97,23 @@ def extract_chunks_parallel(
         _WORKER = None
 
 
+_DIED = "a process reading the text stopped (killed or out of memory); run again with --jobs 1"
+
+
 def _result(fut: Future[list[Candidate]]) -> list[Candidate]:
     """A worker's candidates; a worker that died (killed, out of memory) is a one-line error, not a traceback."""
     try:
         return fut.result()
     except BrokenProcessPool:
-        raise InnoscopeError(
-            "a process reading the text stopped (killed or out of memory); run again with --jobs 1"
-        ) from None
+        raise InnoscopeError(_DIED) from None
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """``pool.submit``; a pool broken by a worker that died before is the same one-line error as in :func:`_result`."""
+    try:
+        return pool.submit(fn, *args)
+    except BrokenProcessPool:
+        raise InnoscopeError(_DIED) from None
 
 
 def _read(text: str, base: int, lead: str, lead_base: int, ctx: _Ctx) -> list[Candidate]:
@@ -154,7 +163,7 @@ def extract_files_parallel(
     try:
         pending: deque[tuple[str, Future[list[Candidate]]]] = deque()
         for p in paths:
-            pending.append((p, pool.submit(_read_file, p, kw)))
+            pending.append((p, _submit(pool, _read_file, p, kw)))
             while len(pending) > 2 * jobs:
                 name, fut = pending.popleft()
                 yield name, _result(fut)
