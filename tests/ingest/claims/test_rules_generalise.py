@@ -1623,3 +1623,36 @@ def test_parts_and_other_series_inside_a_citys_total(ex):
     assert got(ex, "北京拥有人工智能企业2400余家，获备案的大模型105个。") == [
         ("北京", "ai_enterprises", 2400.0, "家", None, "level")
     ]
+
+
+def test_report_edition_years_english_dashes_ju_ci_and_rank_moves(ex):
+    text = "根据《中国独角兽企业发展报告（2024）》，合肥拥有独角兽企业13家，排名第九，较上年上升3位。"
+    assert got(ex, text) == [
+        ("合肥", "unicorns", 13.0, "家", 2024, "level"),
+        ("合肥", "unicorns_rank", 9.0, "rank", 2024, "rank"),
+    ]
+    # a spaced dash is punctuation, not a range from 2024 to 4.1
+    text = "Suzhou spent 108.6 billion yuan on R&D in 2024 - 4.1% of its GDP - and counted 17,500 high-tech enterprises."
+    assert ("苏州", "rd_intensity", 4.1, "%", 2024, "share") in got(ex, text)
+    assert got(ex, "苏州高新技术企业2-3家。")[0][2] == 2.0  # an unspaced hyphen is still a range
+    assert got(ex, "上海去年GDP达5.39万亿元，北京以4.98万亿元居次……")[-1] == (
+        "北京",
+        "gdp_rank",
+        2.0,
+        "rank",
+        None,
+        "rank",
+    )
+
+
+def test_gaps_widening_growth_since_an_older_base_year_and_robot_density(ex):
+    text = "重庆2024年GDP为32193.15亿元；广州为31032.5亿元，两者差距拉大到1160亿元左右。"
+    assert got(ex, text) == [
+        ("重庆", "gdp", 3.219315e12, "元", 2024, "level"),
+        ("广州", "gdp", 3.10325e12, "元", 2024, "level"),
+    ]
+    # against 2021 in 2024: three years' growth; against the year before: the year's
+    assert got(ex, "2024年广州“小巨人”企业数量较2021年增长近1.7倍。") == []
+    assert got(ex, "2024年深圳GDP较2023年增长5.8%。") == [("深圳", "gdp_growth", 5.8, "%", 2024, "growth")]
+    assert got(ex, "上海工业机器人应用密度达每万名工人426台。") == []
+    assert got(ex, "合肥GDP十年翻了差不多三倍。") == []

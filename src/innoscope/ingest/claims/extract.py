@@ -105,7 +105,7 @@ _ITEM_SEP_RE = re.compile(r"、|和|以及")
 _WHOLE_RE = re.compile(r"其中\s?")
 _ALL_RE = re.compile(r"(?:均|都|皆)\s?$")
 _GAP_BEFORE_RE = re.compile(
-    r"(?:只差|还差|仅差|相差|差距(?:为|是|达)?|缺口(?:为|是|达)?)(?:约|近|不到)?\s?\Z"
+    r"(?:只差|还差|仅差|相差|差距(?:拉大|扩大|缩小)?(?:到|至|为|是|达)?|缺口(?:为|是|达)?)(?:约|近|不到)?\s?\Z"
 )
 _LIST_FILLER_RE = re.compile(r"[为有达是约近超逾以，,]|位居|位列|排名")
 _ON_AFTER_RE = re.compile(r"(?:\s\((?:US)?\$[\d.,]+ (?:million|billion|trillion)\))?\s(?:on|in)\s")
@@ -205,6 +205,7 @@ _PROVINCE_ROLE_AFTER_RE = re.compile(r"省?(?:辖|下辖|所辖)?(?:地级市|�
 """After a province that only says what a city is to it (合肥市，安徽省辖地级市、省会; 安徽省会合肥)."""
 _RANK_MOVE_BEFORE_RE = re.compile(r"(?:上升|下降|提升|前进|后退|下滑|攀升)了?\Z")
 """Before a rank's move (较上年上升3位): the places moved, no figure a rank after it is of."""
+_BASE_YEAR_RE = re.compile(r"(?:较|比|相比|同)(?P<y>(?:19|20)\d{2})年")
 _FROM_YEAR_TO_YEAR_RE = re.compile(r"从(?:19|20)\d{2}年[^。；;]{0,30}?(?:到|至)(?:19|20)\d{2}年")
 _FROM_YEAR_AFTER_RE = re.compile(r"\s(?:in|at the end of|by the end of|as of)\s(?P<y>(?:19|20)\d{2})\b")
 _CAPITAL_AFTER_RE = re.compile(r"['’]s (?:provincial )?capital\b")
@@ -1384,7 +1385,8 @@ class _Sentence:
         seen: Seen = set()
         out = []
         for f in self.figures:
-            out += self._figure(f, resp, units, kinds, seen)
+            if not self._rank_move(f):
+                out += self._figure(f, resp, units, kinds, seen)
         targets = self.rank_targets()
         for r in self.ranks:
             for names, hit in targets.get(r.start) or [
@@ -1546,10 +1548,21 @@ class _Sentence:
             self.norm, self.s0, start
         ):
             return True  # 从2020年的3300家增加到2024年的近1.3万家，增长近3倍: four years' growth
+        if self._since_base_year(kind, start):
+            return True
         return (
             self.norm.find("五", self.s0, start) >= 0
             and _PLAN_PERIOD_BASE_RE.search(self.norm, self.s0, start) is not None
         )
+
+    def _since_base_year(self, kind: str, start: int) -> bool:
+        """A growth or change against a base year two or more years before the figure's (“小巨人”企业数量较2021年增长
+        近1.7倍, written in 2024): several years', not one year's."""
+        base = _BASE_YEAR_RE.search(self.norm, self.clause_start(start), start)
+        if base is None:
+            return False
+        year = self.year_of(start, kind)[0] or (self.ctx.date.year if self.ctx.date else None)
+        return year is not None and year - int(base["y"]) >= 2
 
     def _growth_of_additions(self, kind: str, hit: PhraseMention, start: int) -> bool:
         """A growth written right after an addition (新增高新技术企业268家，增长14.1%; 新认定……836家，比上年增长12%)
@@ -1795,6 +1808,10 @@ class _Sentence:
             return self._ranking_after(pos) or hit
         return hit
 
+    def _rank_move(self, f: Figure) -> bool:
+        """Whether a figure counts the places a rank moved (较上年上升3位): no figure of a series."""
+        return f.unit == "位" and _RANK_MOVE_BEFORE_RE.search(self.norm, self.s0, f.start) is not None
+
     def _named_in(self, a: int, b: int) -> bool:
         """Whether a phrase or a place is written between ``a`` and ``b``."""
         return any(a <= p.start < b for p in self.phrases) or any(
@@ -1819,11 +1836,7 @@ class _Sentence:
         """The phrase of the figure right before a rank when it names no id (研发投入占全市GDP比重达5.81%，全国第二:
         the rank is of that share, not of GDP), or None."""
         figs = [
-            f
-            for f in self.figures
-            if f.end <= pos
-            and f.start in self.fig_phrase
-            and not (f.unit == "位" and _RANK_MOVE_BEFORE_RE.search(self.norm, self.s0, f.start))
+            f for f in self.figures if f.end <= pos and f.start in self.fig_phrase and not self._rank_move(f)
         ]
         if not figs:
             return None

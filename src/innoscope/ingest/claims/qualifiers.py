@@ -2,7 +2,7 @@
 
 Qualifiers (the words just before or after the figure; several may combine, joined by ``;``):
 
-* ``approximate``: 约, 大约, 左右, 上下, about, around, approximately, some;
+* ``approximate``: 约, 大约, 差不多, 大概, 左右, 上下, about, around, approximately, some;
 * ``lower bound``: 超过, 超, 逾, 突破, 多于, 大于, 以上, 余/多 after the number (2200余家), more than, over, at least;
 * ``upper bound``: 近, 将近, 接近, 不到, 不足, 低于, 少于, 以下, nearly, almost, less than, under;
 * ``cumulative``: 累计 earlier in the clause;
@@ -25,7 +25,18 @@ __all__ = ["KINDS", "QUALIFIER_REACH", "RankMention", "find_ranks", "kind_of", "
 
 KINDS = ("level", "growth", "change", "share", "rank", "ratio")
 
-_APPROX_BEFORE = ("大约", "约为", "约", "about ", "around ", "approximately ", "some ", "roughly ")
+_APPROX_BEFORE = (
+    "大约",
+    "约为",
+    "约",
+    "差不多",
+    "大概",
+    "about ",
+    "around ",
+    "approximately ",
+    "some ",
+    "roughly ",
+)
 _LOWER_BEFORE = (
     "超过",
     "突破",
@@ -70,7 +81,7 @@ _LAST_LOWER = _WORD_LAST | _SPACED_WORD_LAST
 before the space of an English one)."""
 _GROWTH_RE = re.compile(
     r"(?:同比|比上年|较上年|比去年|年均|累计|按年)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|年增|成长|下跌|上涨|"
-    r"growth of|grew by|grew|grow by|grow|grows|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
+    r"翻了|翻|growth of|grew by|grew|grow by|grow|grows|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
     r"expanded by|expanded|climbed by|climbed|jumped by|jumped|surged by|surged|gained|declined by|declined|"
     r"dropped by|dropped|decreased by|decreased)"
     r"(?:均|都|分别|同样)?(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
@@ -225,7 +236,7 @@ _RANK_RE = re.compile(
     r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份"
     r"|全球科研城市|科研城市)?"
     r"(?:第(?P<n>\d+|[一二三四五六七八九十]+)(?:位|名)?"
-    r"|(?P<top>首位|榜首|首|第一|之最)|(?P<second>次席|次之|次(?=[,，;；。、]|$)))"
+    r"|(?P<top>首位|榜首|首|第一|之最)|(?P<second>次席|次之|次(?=[,，;；。、…]|$)))"
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
     r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
     r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
