@@ -1656,3 +1656,26 @@ def test_gaps_widening_growth_since_an_older_base_year_and_robot_density(ex):
     assert got(ex, "2024年深圳GDP较2023年增长5.8%。") == [("深圳", "gdp_growth", 5.8, "%", 2024, "growth")]
     assert got(ex, "上海工业机器人应用密度达每万名工人426台。") == []
     assert got(ex, "合肥GDP十年翻了差不多三倍。") == []
+
+
+def test_english_ranking_prose_of_the_nature_index(ex):
+    text = "Beijing stays top of the science cities table, with Shanghai second."
+    assert got(ex, text) == [
+        ("北京", "nature_index_city_rank", 1.0, "rank", None, "rank"),
+        ("上海", "nature_index_city_rank", 2.0, "rank", None, "rank"),
+    ]
+    text = (
+        "In the Nature Index research cities ranking, Beijing retained the top spot, while Hefei climbed two places "
+        "to 11th and Xi’an entered the top 20 at 19th."
+    )
+    assert got(ex, text) == [
+        ("北京", "nature_index_city_rank", 1.0, "rank", None, "rank"),
+        ("合肥", "nature_index_city_rank", 11.0, "rank", None, "rank"),
+        ("西安", "nature_index_city_rank", 19.0, "rank", None, "rank"),
+    ]
+    # an ordinal after a name that is no place gives nobody a rank
+    text = "In the Nature Index 2024 Research Cities ranking, Beijing held first place, Shanghai came second and New York third."
+    assert [g[:3] for g in got(ex, text)] == [
+        ("北京", "nature_index_city_rank", 1.0),
+        ("上海", "nature_index_city_rank", 2.0),
+    ]

@@ -126,6 +126,7 @@ _EN_RE = re.compile(
     r"(?:\s?(?P<area>square kilomet(?:re|er)s?\b|sq\.? ?km\b))?",
     re.IGNORECASE,
 )
+_TOP_BEFORE_RE = re.compile(r"\b[Tt]op\s\Z")
 _AFTER_NOT_FIGURE = re.compile(
     r"\s?(?:年|月|日|号|时|点|分钟|天|周|岁|个月|小时|世纪|代|届|期|次方|[GK](?![A-Za-z])|nm|纳米)"
 )
@@ -353,7 +354,7 @@ def _join_ranges(text: str, figures: list[Figure]) -> list[Figure]:
 
 def _english(text: str, figures: list[Figure]) -> list[Figure]:
     """Replace bare figures followed by an English scale, currency or percent (``223.66 billion``, ``RMB 66.7 bn``,
-    ``5.8 percent``, ``5.8 per cent``, ``0.3 percentage points``)."""
+    ``5.8 percent``, ``5.8 per cent``, ``0.3 percentage points``); drop the N of "the top 20"."""
     if not any(f.bare for f in figures):
         return figures
     out = []
@@ -366,7 +367,10 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         if m is None or m.start("num") != f.start:
             m = _EN_RE.match(text, f.start)
         if m is None or not (m["scale"] or m["cur"] or m["cur2"] or m["pct"] or m["area"]):
-            out.append(f)
+            if not _TOP_BEFORE_RE.search(text, max(0, f.start - 4), f.start):
+                out.append(
+                    f
+                )  # the N of "the top 20" is no figure, as the N of 前20 (an amount after top stays)
             continue
         if text.startswith("-", m.end()):
             continue  # a compound adjective (27 trillion-yuan cities, a 10-billion-yuan fund): no figure

@@ -307,14 +307,18 @@ def find_ranks(text: str) -> list[RankMention]:
 _EN_ORD_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 _EN_ORDINAL = rf"{_EN_ORD_WORDS}|\d+(?:st|nd|rd|th)"
 _EN_ORD_RE = re.compile(
-    rf"\b(?:came in|came|finished|remains|remained|stays|stayed|holds|held|climbed to|rose to|moved up to|"
-    rf"jumped to|fell to|dropped to|slipped to)\s(?:the\s)?(?P<v>{_EN_ORDINAL})\b(?:\splace)?"
+    rf"\b(?:came in|came|finished|remains|remained|stays|stayed|holds|held|"
+    rf"(?:climbed|rose|moved up|jumped|fell|dropped|slipped)(?: (?:one|two|three|four|five|\d+) places?)? to|at)"
+    rf"\s(?:the\s)?(?P<v>{_EN_ORDINAL})\b(?:\splace)?"
+    rf"|\b(?:retained|kept|held|holds|keeps|stays|stayed|remained|remains|took|takes)\s(?:at\s)?(?:the\s)?"
+    rf"(?P<t>top)\b(?:\s(?:spot|position|place))?"
+    rf"|\bwith [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)? (?P<a>{_EN_ORD_WORDS})\b"
     rf"|\((?P<p>\d+(?:st|nd|rd|th))\)"
     rf"|\b(?P<l>{_EN_ORDINAL})[- ]largest\b"
     rf"|\b(?P<g>\d+(?:st|nd|rd|th))(?=\s(?:globally|nationally|worldwide|in the world|in China|among Chinese cities))",
     re.IGNORECASE,
 )
-_EN_ORD_HINT_RE = re.compile(rf"\d(?:st|nd|rd|th)\b|{_EN_ORD_WORDS}")
+_EN_ORD_HINT_RE = re.compile(rf"\d(?:st|nd|rd|th)\b|{_EN_ORD_WORDS}|\btop\b")
 
 
 _LATIN_STRETCH_RE = re.compile(r"[0-9(]*[A-Za-z][A-Za-z0-9 ,.'()&$%-]*")
@@ -361,11 +365,11 @@ def _english_ordinals(text: str, ranks: list[RankMention]) -> list[RankMention]:
         i = bisect.bisect_left(starts, m.end())
         if i and ranks[i - 1].end > m.start():
             continue  # overlaps a rank read already (ranks are sorted and do not nest)
-        word = (m["v"] or m["p"] or m["l"] or m["g"]).lower()
+        word = (m["v"] or m["p"] or m["l"] or m["g"] or m["a"] or ("first" if m["t"] else "")).lower()
         value = float(word[:-2]) if word[0].isdigit() else float(_EN_ORD[word])
         s = _EN_SCOPE_RE.match(text, m.end())
         scope = "" if s is None else "全国" if s["nat"] else "全球"
-        out.append(RankMention(m.start(), m.end(), value, scope))
+        out.append(RankMention(m.start("a") if m["a"] else m.start(), m.end(), value, scope))
     return out
 
 
