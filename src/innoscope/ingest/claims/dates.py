@@ -24,6 +24,7 @@ from datetime import date
 
 __all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_year", "work_report_date"]
 
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
     r"|(?:(?:in|In|end of|as of|As of|by|By)\s|end-)(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
@@ -33,8 +34,7 @@ _YEAR_RE = re.compile(
     r"|自然指数(?P<yn>(?:19|20)\d{2})(?!\d)"
     r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
-    r"|(?:by|at) the end of (?P<emon>January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b(?!,? (?:19|20)\d{2})"
+    rf"|(?:by|at) the end of (?P<emon>{_MONTH_NAMES})\b(?!,? (?:19|20)\d{{2}})"
 )
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
 _BASE_BEFORE = ("比", "较", "同", "与", "于")
@@ -48,11 +48,8 @@ _TITLE_BARE_RE = re.compile(
 _MONTH_BEFORE_RE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s?$")
 _SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 _SENTENCE_REACH = 300
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH_YEAR_RE = re.compile(
-    r"(?P<zy>20\d{2})\s?年\s?(?P<zm>1[0-2]|[1-9])\s?月"
-    r"|(?P<em>(?:January|February|March|April|May|June|July|August|September|October|November|December))\s"
-    r"(?P<ey>20\d{2})\b"
+    rf"(?P<zy>20\d{{2}})\s?年\s?(?P<zm>1[0-2]|[1-9])\s?月|(?P<em>{_MONTH_NAMES})\s(?P<ey>20\d{{2}})\b"
 )
 _WORK_REPORT_RE = re.compile(r"政府工作报告|Report on the Work of", re.IGNORECASE)
 _REL = {
@@ -106,7 +103,7 @@ def _month_end(m: re.Match[str], doc_date: date | None) -> YearMention:
     before (截至12月底 in a January release)."""
     if doc_date is None:
         return YearMention(m.start(), m.end(), None, f"relative: {m.group(0)} (no document date)")
-    month = int(m["mon"]) if m["mon"] else _MONTHS.index(m["emon"][:3]) + 1
+    month = int(m["mon"]) if m["mon"] else _month_number(m["emon"])
     year = doc_date.year - (month > doc_date.month)
     return YearMention(
         m.start(), m.end(), year, f"relative: {m.group(0)} (document date {doc_date.isoformat()})"
@@ -123,8 +120,14 @@ def _cn_year(digits: str) -> int:
     return int("".join(_CN_DIGITS[c] for c in digits))
 
 
+def _month_number(name: str) -> int:
+    """March -> 3."""
+    return _MONTH_NAMES.split("|").index(name) + 1
+
+
 def _same_sentence(text: str, a: int, b: int) -> bool:
-    return not any(c in text[a:b] for c in "。！？!?\n")
+    """Whether no sentence ends between ``a`` and ``b``."""
+    return _SENTENCE_END_RE.search(text, a, b) is None
 
 
 def _sentence_month(text: str, pos: int) -> date | None:
@@ -139,7 +142,7 @@ def _sentence_month(text: str, pos: int) -> date | None:
         return None
     if m["zy"]:
         return date(int(m["zy"]), int(m["zm"]), 1)
-    return date(int(m["ey"]), _MONTHS.index(m["em"][:3]) + 1, 1)
+    return date(int(m["ey"]), _month_number(m["em"]), 1)
 
 
 def find_years(text: str, doc_date: date | None) -> list[YearMention]:

@@ -108,7 +108,9 @@ _GAP_BEFORE_RE = re.compile(
     r"(?:只差|还差|仅差|相差|差距(?:拉大|扩大|缩小)?(?:到|至|为|是|达)?|缺口(?:为|是|达)?)(?:约|近|不到)?\s?\Z"
 )
 _LIST_FILLER_RE = re.compile(r"[为有达是约近超逾以，,]|位居|位列|排名")
-_ON_AFTER_RE = re.compile(r"(?:\s\((?:US)?\$[\d.,]+ (?:million|billion|trillion)\))?\s(?:on|in)\s")
+_USD_ASIDE = r"\((?:US)?\$[\d.,]+ (?:million|billion|trillion)\)"
+"""A yuan amount's conversion in parentheses (223.66 billion yuan ($30.7 billion)), between it and its phrase."""
+_ON_AFTER_RE = re.compile(rf"(?:\s{_USD_ASIDE})?\s(?:on|in)\s")
 _BY_BEFORE_RE = re.compile(r"以(?:约|近|超过|超)?\Z")
 _ADDITION_RE = re.compile(r"新增|新认定|新培育|新引进|新设立|新登记|新注册|新落户|净增")
 _RANK_AMONG_FEW_RE = re.compile(r"百强|每万家|每万户|前(?:十|\d+)(?:城市|城|强)中")
@@ -231,7 +233,7 @@ _ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有
 _COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
 _FOLLOW_GAP_RE = re.compile(
     r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$"
-    r"|^\s\((?:US)?\$[\d.,]+ (?:million|billion|trillion)\)\s$",
+    rf"|^\s{_USD_ASIDE}\s$",
     re.IGNORECASE,
 )
 _RESPECTIVE_RE = re.compile(r"分别|依次|respectively")
@@ -1309,19 +1311,14 @@ class _Sentence:
 
     def year_of(self, start: int, kind: str = "level") -> tuple[int | None, str]:
         cs = self.clause_start(start)
-        after = next(
-            (y for y in self.years if y.start >= start and not y.base and self.clause_start(y.start) == cs),
-            None,
-        )
-        if after is not None and self.norm[cs:start].isascii():
-            return (
-                after.year,
-                after.source,
-            )  # English writes the time after the figure (reached 74.4 billion yuan last year)
+        # English writes the time after the figure (reached 74.4 billion yuan last year): it comes first there
+        english = self.norm[cs:start].isascii()
+        if english and (after := self._year_after(start, cs)) is not None:
+            return after.year, after.source
         for y in reversed(self.years):
             if y.end <= start and (not y.base or self._dates(y, start, kind)):
                 return y.year, y.source
-        if after is not None:
+        if not english and (after := self._year_after(start, cs)) is not None:
             return after.year, after.source
         later = (
             {y.year: y for y in self.years if y.start >= start and y.end <= self.s1 and not y.base}
@@ -1341,6 +1338,13 @@ class _Sentence:
         if self.ctx.title_year is not None and not self.in_title:
             return self.ctx.title_year, "document title"
         return None, ""
+
+    def _year_after(self, start: int, cs: int) -> YearMention | None:
+        """The first year written after ``start`` in the clause starting at ``cs`` that is no comparison's base."""
+        return next(
+            (y for y in self.years if y.start >= start and not y.base and self.clause_start(y.start) == cs),
+            None,
+        )
 
     # -- all together ---------------------------------------------------------------------------------
     def _special_columns(self) -> None:
@@ -1795,9 +1799,8 @@ class _Sentence:
                 self._phrase_before(pos),
             )
         if before.lstrip().startswith("其中") and not self._named_in(cs, pos):
-            return PhraseMention(
-                cs, pos, UNNAMED, ""
-            )  # 其中人形机器人整机企业数量居全国首位: a part no id names
+            # 其中人形机器人整机企业数量居全国首位: a part no id names
+            return PhraseMention(cs, pos, UNNAMED, "")
         if _FIRM_COUNT_BEFORE_RE.fullmatch(before):
             firms = (
                 p for p in reversed(self.phrases) if self.s0 <= p.start < pos and p.indicator.unit == "家"

@@ -367,10 +367,9 @@ def _english(text: str, figures: list[Figure]) -> list[Figure]:
         if m is None or m.start("num") != f.start:
             m = _EN_RE.match(text, f.start)
         if m is None or not (m["scale"] or m["cur"] or m["cur2"] or m["pct"] or m["area"]):
+            # the N of "the top 20" is no figure, as the N of 前20 (an amount after top stays)
             if not _TOP_BEFORE_RE.search(text, max(0, f.start - 4), f.start):
-                out.append(
-                    f
-                )  # the N of "the top 20" is no figure, as the N of 前20 (an amount after top stays)
+                out.append(f)
             continue
         if text.startswith("-", m.end()):
             continue  # a compound adjective (27 trillion-yuan cities, a 10-billion-yuan fund): no figure

@@ -231,6 +231,7 @@ _EN_ORD = {
     "two": 2,
     "three": 3,
 }
+_EN_ORD_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 _RANK_RE = re.compile(
     r"(?P<pre>居|位居|位列|排名|排|列|位于|稳居|居于|跃居|名列|跃升至|升至|保持|并列|排在|成为)?"
     r"(?P<scope>全国|全球|全省|世界|国内|省会城市|副省级城市|全国城市|全国大中城市|大中城市|城市|各省区市|各省市|各省份"
@@ -240,8 +241,8 @@ _RANK_RE = re.compile(
     r"|(?:[Nn]o\.\s?(?P<no>\d+))"
     r"|(?:(?:ranked|ranks|ranking|ranked at)\s(?P<en>\d+)(?:st|nd|rd|th))"
     r"|(?:(?:global |world |national )?number (?P<enw>one|two|three) position)"
-    r"|(?P<enp>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) place"
-    r"|(?:ranked|ranks|ranking|ranked at)\s(?:(?:No\.|number)\s?(?P<enn>\d+)|(?P<enr>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))"
+    rf"|(?P<enp>{_EN_ORD_WORDS}) place"
+    rf"|(?:ranked|ranks|ranking|ranked at)\s(?:(?:No\.|number)\s?(?P<enn>\d+)|(?P<enr>{_EN_ORD_WORDS}))"
 )
 
 
@@ -304,7 +305,6 @@ def find_ranks(text: str) -> list[RankMention]:
     return _distinct(_with_free_scopes(text, out))
 
 
-_EN_ORD_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 _EN_ORDINAL = rf"{_EN_ORD_WORDS}|\d+(?:st|nd|rd|th)"
 _EN_ORD_RE = re.compile(
     rf"\b(?:came in|came|finished|remains|remained|stays|stayed|holds|held|"
