@@ -1679,3 +1679,79 @@ def test_english_ranking_prose_of_the_nature_index(ex):
         ("北京", "nature_index_city_rank", 1.0),
         ("上海", "nature_index_city_rank", 2.0),
     ]
+
+
+def test_top_n_ranks_a_list_written_before_it_with_a_scope_or_with_its_figures(ex):
+    # a scope between the verb and 前N (中部城市, 全国城市) still ranks the list before it in its order
+    assert got(ex, "长沙、合肥、郑州的高新技术企业数量位居中部城市前三。") == [
+        ("长沙", "high_tech_enterprises_rank", 1.0, "rank", None, "rank"),
+        ("合肥", "high_tech_enterprises_rank", 2.0, "rank", None, "rank"),
+        ("郑州", "high_tech_enterprises_rank", 3.0, "rank", None, "rank"),
+    ]
+    assert [r for r in got(ex, "南京、苏州的独角兽企业数量居全国城市前两位。")] == [
+        ("南京", "unicorns_rank", 1.0, "rank", None, "rank"),
+        ("苏州", "unicorns_rank", 2.0, "rank", None, "rank"),
+    ]
+    # 分别 and the list's own figures between the list and 前N
+    text = "济南、烟台GDP分别以12757.4亿元、10162.5亿元位列全省前两位"
+    assert sorted(got(ex, text)) == [
+        ("济南", "gdp", 1275740000000.0, "元", None, "level"),
+        ("济南", "gdp_rank", 1.0, "rank", None, "rank"),
+        ("烟台", "gdp", 1016250000000.0, "元", None, "level"),
+        ("烟台", "gdp_rank", 2.0, "rank", None, "rank"),
+    ]
+    # a place written between the list and 前N: the list is not the one ranked
+    assert ("济南", "gdp_rank", 1.0, "rank", None, "rank") not in got(
+        ex, "济南、烟台GDP分别为12757.4亿元、10162.5亿元，青岛位列全省前两位"
+    )
+
+
+def test_top_n_followed_by_its_list(ex):
+    assert sorted(got(ex, "研发经费投入排名前三的城市为西安、成都、武汉。")) == [
+        ("成都", "rd_expenditure_rank", 2.0, "rank", None, "rank"),
+        ("武汉", "rd_expenditure_rank", 3.0, "rank", None, "rank"),
+        ("西安", "rd_expenditure_rank", 1.0, "rank", None, "rank"),
+    ]
+    # 依次为 and each place's figure in parentheses: ranks and levels
+    text = "独角兽企业数量排名前三的城市依次为：成都（11家）、重庆（9家）、西安（6家）"
+    assert sorted(got(ex, text)) == [
+        ("成都", "unicorns", 11.0, "家", None, "level"),
+        ("成都", "unicorns_rank", 1.0, "rank", None, "rank"),
+        ("西安", "unicorns", 6.0, "家", None, "level"),
+        ("西安", "unicorns_rank", 3.0, "rank", None, "rank"),
+        ("重庆", "unicorns", 9.0, "家", None, "level"),
+        ("重庆", "unicorns_rank", 2.0, "rank", None, "rank"),
+    ]
+    # a list of another length than N is not ranked by it
+    assert [x for x in got(ex, "研发经费投入排名前三的城市为西安、成都。") if x[5] == "rank"] == []
+
+
+def test_ranks_listed_after_places_each_with_its_figure(ex):
+    text = "从独角兽数量看，广州24家、南京21家分列第五、六位"
+    assert sorted(got(ex, text)) == [
+        ("南京", "unicorns", 21.0, "家", None, "level"),
+        ("南京", "unicorns_rank", 6.0, "rank", None, "rank"),
+        ("广州", "unicorns", 24.0, "家", None, "level"),
+        ("广州", "unicorns_rank", 5.0, "rank", None, "rank"),
+    ]
+    text = "各城市创投活跃度指数中，成都77.5、武汉74.2分列四、五位"
+    assert sorted(x for x in got(ex, text) if x[5] == "rank") == [
+        ("成都", "vc_activity_index_rank", 4.0, "rank", None, "rank"),
+        ("武汉", "vc_activity_index_rank", 5.0, "rank", None, "rank"),
+    ]
+
+
+def test_a_figure_each_place_has_and_a_place_with_its_own_figure(ex):
+    # 各有: each place of the list has the figure, and each the tied rank after it
+    assert sorted(got(ex, "西安、合肥各有6家独角兽企业，并列第九")) == [
+        ("合肥", "unicorns", 6.0, "家", None, "level"),
+        ("合肥", "unicorns_rank", 9.0, "rank", None, "rank"),
+        ("西安", "unicorns", 6.0, "家", None, "level"),
+        ("西安", "unicorns_rank", 9.0, "rank", None, "rank"),
+    ]
+    # 同为 reaches back through the list only to a place without its own figure
+    text = "独角兽企业数量：南京(21家,第五位)、苏州和合肥(同为12家,并列第七位)"
+    assert sorted(x for x in got(ex, text) if x[0] == "南京") == [
+        ("南京", "unicorns", 21.0, "家", None, "level"),
+        ("南京", "unicorns_rank", 5.0, "rank", None, "rank"),
+    ]

@@ -229,8 +229,10 @@ _YEAR_EARLIER_AFTER_RE = re.compile(
 """After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
-_ADJ_RE = re.compile(r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|均|都|各)?\s?$")
-_COORD_RE = re.compile(r"(?:同为|均为|均|都|各|以)\s?$")
+_ADJ_RE = re.compile(
+    r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|各有|均有|都有|均|都|各)?\s?$"
+)
+_COORD_RE = re.compile(r"(?:同为|均为|各有|均有|都有|均|都|各|以)\s?$")
 _FOLLOW_GAP_RE = re.compile(
     r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$"
     rf"|^\s{_USD_ASIDE}\s$",
@@ -239,10 +241,16 @@ _FOLLOW_GAP_RE = re.compile(
 _RESPECTIVE_RE = re.compile(r"分别|依次|respectively")
 _PAREN_FIGURE_RE = re.compile(r"^[(（][^()（）]{1,24}[)）]")
 """A parenthesis right after a place of a list (上海(65家)、北京(61家)分列全国第一、第二): the list goes on after it."""
+_DIGIT_RE = re.compile(r"\d")
 _EACH_RANK_RE = re.compile(r"分列|分居|分获|各居|分别")
 _RANK_LIST_RE = re.compile(r"(?:依次为|依次是|依序为|依序是|分别是|分别为)[:：]?")
 _TOP_N_RE = re.compile(
-    r"(?:稳居|位居|位列|排名|排在|跻身|居|列)(?:全球|全国|全省|世界|国内)?前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
+    r"(?:稳居|位居|位列|排名|排在|跻身|居|列)(?:全球|全国|全省|世界|国内|[^\d\s，。；,;：:！？!?、第前]{1,8}?城市)?"
+    r"前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?"
+)
+_TOP_N_LIST_RE = re.compile(
+    r"前(?P<n>[二两三四五六七八九十]|\d+)(?:位|名|强)?的?(?:城市|地市|地级市|省份|省市|区县|县市|区)?"
+    r"(?:(?P<order>依次|依序)|分别)?(?:为|是)[:：]?"
 )
 _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
 _NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．，,]\s?")
@@ -570,14 +578,17 @@ def _remember(ctx: _Ctx, norm: str, places: list[PlaceMention]) -> None:
             return
 
 
-def _coordinated_at(norm: str, places: list[PlaceMention], i: int) -> list[str]:
-    """The list of places ending at place mention ``i`` (深圳和杭州, 北京、深圳, 京沪, Shenzhen vs Hangzhou)."""
+def _coordinated_at(norm: str, places: list[PlaceMention], i: int, shared: bool = False) -> list[str]:
+    """The list of places ending at place mention ``i`` (深圳和杭州, 北京、深圳, 京沪, Shenzhen vs Hangzhou); with
+    ``shared`` (a figure each place has: 同为, 各有), a place whose own figure is written in parentheses after it
+    ends the list (深圳(33家)、广州和杭州(同为22家): 广州 and 杭州)."""
     out = [places[i].place]
     j = i
     while j > 0:
         a, b = places[j - 1], places[j]
-        gap = _PAREN_FIGURE_RE.sub("", norm[a.end : b.start])
-        if a.place in ("", "*") or b.place in ("", "*"):
+        raw = norm[a.end : b.start]
+        gap = _PAREN_FIGURE_RE.sub("", raw)
+        if a.place in ("", "*") or b.place in ("", "*") or (shared and gap != raw and _DIGIT_RE.search(raw)):
             break
         if not (_PLACE_SEP_RE.match(gap) or (a.abbr and b.abbr and not gap)):
             break
@@ -1023,7 +1034,11 @@ class _Sentence:
             i, p = hit
             gap = self.norm[p.end : start]
             if p.place not in ("", "*") and _ADJ_RE.match(gap):
-                return self._coordinated(i) if _COORD_RE.search(gap) else [p.place]
+                return (
+                    _coordinated_at(self.norm, self.places, i, shared=True)
+                    if _COORD_RE.search(gap)
+                    else [p.place]
+                )
             if p.place == "" and _ADJ_RE.match(gap) and kind != "rank":
                 return []  # a scope written right before the figure owns it (长三角37所)
         if self.norm[max(self.s0, start - 2) : start].replace(" ", "")[-1:] in ("(", "（"):
@@ -1898,6 +1913,10 @@ class _Sentence:
             if len(names) == n and (not between or each):
                 phrase = self._rank_phrase(first)
                 return {r.start: [([p], phrase)] for r, p in zip(group, names, strict=True)}
+        listed = self._listed_ranked(first)
+        if len(listed) == n:
+            phrase = self._rank_phrase(first)
+            return {r.start: [([p.place], phrase)] for r, p in zip(group, listed, strict=True)}
         figs = [f for f in self.figures if resp and f.end <= resp[-1] and f.start in self.fig_places][-n:]
         if resp and len(figs) == n:
             return {
@@ -1905,6 +1924,12 @@ class _Sentence:
                 for r, f in zip(group, figs, strict=True)
             }
         return {}
+
+    def _listed_ranked(self, first: int) -> list[PlaceMention]:
+        """The places, each with its figure, right before the 分列/分居 of a list of ranks starting at ``first``
+        (深圳37家、杭州33家分列第三、四位; 上海91.2、深圳88.4分列二、三位); [] without such a verb."""
+        verb = _EACH_RANK_RE.search(self.norm, max(self.s0, first - 2), first + 2)
+        return self._listed_before(verb.start()) if verb is not None else []
 
     def _shared_targets(self, r: RankMention) -> list[tuple[list[str] | None, PhraseMention | None]]:
         figs = [f for f in self.figures if f.end <= r.start and f.start in self.fig_places]
@@ -2004,27 +2029,57 @@ class _Sentence:
         titled as a ranking (4. 广州:7434.4平方千米 under 重庆面积排名: 4)."""
         yield from self._ranged()
         seg = self.norm[self.s0 : self.s1]
+        listed = dict(self._top_n_lists()) if "前" in seg else {}
+        yield from listed.items()
         for m in (
             _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1)
             if "依次" in seg or "依序" in seg or "分别" in seg
             else ()
         ):
+            if any(a < m.end() and m.start() < a + 12 for a in listed):
+                continue  # ranked by _top_n_lists
             if m.group(0).startswith("分别") and not _RANKING_WORD_RE.search(self.norm, self.s0, m.start()):
                 continue  # 超过千亿元的地市有2个，分别为深圳和广州: members, not an order
             if any(_RANGE_AFTER_RE.fullmatch(self.norm, r.end(), m.end()) for r in self.rank_ranges):
                 continue  # ranked by _ranged
             yield m.start(), self._chain(m.end())
         for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1) if "前" in seg else ():
-            named = [i for i, p in enumerate(self.places) if p.end <= m.start() and p.place not in ("", "*")]
-            n = _cn_count(m["n"])
-            if named and _TOP_GAP_RE.match(self._without_phrases(self.places[named[-1]].end, m.start())):
-                chain = self._chain_before(named[-1])
-                yield m.start(), chain if len(chain) == n else []
-            elif len(chain := self._listed_before(m.start(), filler=True)) == n:
-                yield m.start(), chain  # 深圳1327家、北京1205家、上海1026家位居前三
+            yield m.start(), self._top_n_chain(m)
         num = _NUMBERED_RE.match(self.norm, self.s0) if self.ctx.ranking else None
         if num and self.places and self.places[0].start == num.end():
             yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]  # type: ignore[list-item]
+
+    def _top_n_lists(self) -> Iterator[tuple[int, list[PlaceMention]]]:
+        """The top N named after 前N (排名前三的城市为北京、深圳、绵阳; 排名前五的地市依次为：深圳（2.5万家）、广州
+        （1.3万家）……), only a list of exactly N places; each place may carry its figure in parentheses after 依次
+        (in that order), not otherwise (前三的城市是北京(114家)、上海(66家)……: the members, as the labelling guide
+        reads them)."""
+        for m in _TOP_N_LIST_RE.finditer(self.norm, self.s0, self.s1):
+            chain = self._chain(m.end(), figures=m["order"] is not None)
+            if len(chain) == _cn_count(m["n"]):
+                yield m.start(), chain
+
+    def _top_n_chain(self, m: re.Match[str]) -> list[PlaceMention]:
+        """The places a 前N ranks 1 to N, in the order written: the list right before it (北京、上海、深圳稳居前三),
+        each with its figure (深圳1327家、北京1205家、上海1026家位居前三), or with 分别 and their figures between
+        (福州、泉州GDP分别以14237.5亿元、13102.4亿元位列全省前两位); [] unless the list has N places."""
+        named = [i for i, p in enumerate(self.places) if p.end <= m.start() and p.place not in ("", "*")]
+        n = _cn_count(m["n"])
+        if named and _TOP_GAP_RE.match(self._without_phrases(self.places[named[-1]].end, m.start())):
+            chain = self._chain_before(named[-1])
+        elif len(chain := self._listed_before(m.start(), filler=True)) != n and named:
+            chain = self._respective_before(named[-1], m.start())
+        return chain if len(chain) == n else []
+
+    def _respective_before(self, i: int, pos: int) -> list[PlaceMention]:
+        """The list ending at place mention ``i`` when 分别 follows it before ``pos`` in the sentence with no
+        other place in between, both in the sentence (广东、江苏分别超过7.5万家和5.1万家，位居全国前两位); else []."""
+        last = self.places[i]
+        if last.start < self.s0 or not _RESPECTIVE_RE.search(self.norm, last.end, pos):
+            return []
+        if any(last.end <= p.start < pos for p in self.places):
+            return []
+        return self._chain_before(i)
 
     def _ranged(self) -> Iterator[tuple[int, list[PlaceMention]]]:
         """Places ranked by a range of ranks (第三至第七名依次为苏州、杭州……: 3 to 7; 天津(288家)、青岛(264家)……分列第
