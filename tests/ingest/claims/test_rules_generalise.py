@@ -1755,3 +1755,27 @@ def test_a_figure_each_place_has_and_a_place_with_its_own_figure(ex):
         ("南京", "unicorns", 21.0, "家", None, "level"),
         ("南京", "unicorns_rank", 5.0, "rank", None, "rank"),
     ]
+
+
+def test_numbered_lists_of_a_ranking_page(ex):
+    # list numbers inside a line (after a space or an ellipsis) are ranks on a page titled as a ranking
+    title = "2024年城市每万人发明专利拥有量排行榜\n"
+    assert sorted(x for x in got(ex, title + "……11.宁波 61.2件 12.长沙 58.7件") if x[5] == "rank") == [
+        ("宁波", "invention_patents_per_10k_pop_rank", 11.0, "rank", 2024, "rank"),
+        ("长沙", "invention_patents_per_10k_pop_rank", 12.0, "rank", 2024, "rank"),
+    ]
+    # not on a page that is no ranking
+    assert [x for x in got(ex, "2024年每万人发明专利拥有量\n……11.宁波 61.2件 12.长沙 58.7件") if x[5] == "rank"] == []
+    # an amount with 万亿/亿 and no unit takes the money unit of the ranking's series
+    assert got(ex, "2024年城市GDP排行榜\n5.成都 2.35万亿") == [
+        ("成都", "gdp", 2350000000000.0, "元", 2024, "level"),
+        ("成都", "gdp_rank", 5.0, "rank", 2024, "rank"),
+    ]
+    # a count per square kilometre, and the ranks of a density ranking
+    assert got(ex, "城市高新技术企业密度排行榜\n3.东莞市 4.12家/平方公里") == [
+        ("东莞", "high_tech_enterprises_per_km2", 4.12, "家/km²", None, "level"),
+        ("东莞", "high_tech_enterprises_per_km2_rank", 3.0, "rank", None, "rank"),
+    ]
+    assert got(ex, "东莞高新技术企业达4.12家/平方公里") == [
+        ("东莞", "high_tech_enterprises_per_km2", 4.12, "家/km²", None, "level")
+    ]

@@ -229,6 +229,8 @@ _YEAR_EARLIER_AFTER_RE = re.compile(
 """After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
+_PER_KM2_AFTER_RE = re.compile(r"\s?/\s?(?:平方公里|平方千米|km²|km2)")
+"""After a count per square kilometre (3.21家/平方公里)."""
 _ADJ_RE = re.compile(
     r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|各有|均有|都有|均|都|各)?\s?$"
 )
@@ -256,6 +258,8 @@ _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
 _NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．，,]\s?")
 """A list number at a line start (21、东莞市 9800家; 23，宁波市): no figure when a place follows it, a rank on a page
 titled as a ranking."""
+_NUMBERED_INSIDE_RE = re.compile(r"(?<=[\s…])(?P<n>\d{1,3})\s?[.、．]\s?")
+"""A list number inside a line, after a space or an ellipsis (88.3件 7.西安)."""
 _RANKING_TITLE_RE = re.compile(r"排名|排行|榜|top\s?\d+", re.IGNORECASE)
 _RANK_VERB_RE = re.compile(r"(?:居|位居|位列|排名|列|排|稳居|跃居|名列|排在|居于)\s?\Z")
 _RANKING_WORD_RE = re.compile(
@@ -335,6 +339,9 @@ class _Ctx:
     prior: list[str] = field(default_factory=list)  # the last list of places of an earlier sentence
     prior_age: int = _PRIOR_AGE + 1
     ranking: bool = False  # the title names a ranking (面积排名, Top30): a numbered line is a rank
+    title_density: bool = (
+        False  # 密度 follows the title's phrase (高新技术企业密度排行榜): its ranks are per km²
+    )
     line_year: YearMention | None = None  # the last year stated by the sentences of the current line
     section_year: YearMention | None = None  # the year of the last section heading (一、2024年经济运行情况)
     province: bool = False  # the subject is a province (全省 is then the subject)
@@ -416,6 +423,7 @@ class Extractor:
             phrases[0] if phrases else None,
             end,
             ranking=ranking,
+            title_density=bool(phrases) and first[phrases[0].end :].lstrip().startswith("密度"),
             title_unit=title_unit,
             province=province,
             city_subject=main_place([m for m in mentions if m.place not in self.places.provinces])
@@ -1627,14 +1635,16 @@ class _Sentence:
         return 1.0
 
     def _bare_ok(self, f: Figure, hit: PhraseMention | None) -> bool:
-        """A number with neither magnitude nor unit is a figure only with a table column, a dimensionless series
-        named in its sentence, a magnitude, an English phrase right after it, or an English phrase before it and a
+        """A number without a unit is a figure only with a table column, a magnitude on a page titled as a
+        ranking of the title's series, a dimensionless series named in its sentence, a magnitude, an English phrase right after it, or an English phrase before it and a
         verb of level right before it (its high-tech enterprises exceeded 13,000; stood at 687,000; rose 12
         percent to 3,650)."""
         if hit is None or not hit.indicator.id:
             return False
         if self.column.get(f.start) is hit or (self.table_row and hit is self.ctx.title_phrase):
             return True
+        if hit is self.ctx.title_phrase and self.ctx.ranking and f.magnitude != 1.0:
+            return True  # 1.苏州 2.67万亿 on a page titled as a GDP ranking
         if hit.start < self.s0:
             return False
         return (
@@ -1666,7 +1676,7 @@ class _Sentence:
             series = ind.percent if kind == "share" else f"{ind.percent}_growth"
         if kind == "level" and unit == "元" and _PER_M2_RE.search(before[-8:]):
             out_unit = "元/m²"  # 每平方米2.15万元, 每平方公尺约5.6万人民币: a price per square metre
-        if kind == "level" and "每平方公里" in before:
+        if kind == "level" and ("每平方公里" in before or _PER_KM2_AFTER_RE.match(self.norm, f.end)):
             series, out_unit = f"{ind.id}_per_km2", f"{unit}/km²"
         in_sentence = hit.start >= self.s0
         phrase = self.text[hit.start : hit.end] if in_sentence else hit.phrase
@@ -1788,7 +1798,9 @@ class _Sentence:
             and _CUMULATIVE_RE.search(self.norm, hit.end, at)
         ):
             series = f"{hit.indicator.cumulative}_rank"  # 小巨人企业累计达到521家，数量位居全国第六: the total's rank
-        if _DENSITY_RE.search(self.norm, max(self.s0, at - 4), at):
+        if _DENSITY_RE.search(self.norm, max(self.s0, at - 4), at) or (
+            hit is self.ctx.title_phrase and self.ctx.title_density
+        ):
             series = f"{hit.indicator.id}_per_km2_rank"
         if hit.start >= self.s0:
             return series, self.text[hit.start : hit.end], "lexicon"
@@ -2045,9 +2057,23 @@ class _Sentence:
             yield m.start(), self._chain(m.end())
         for m in _TOP_N_RE.finditer(self.norm, self.s0, self.s1) if "前" in seg else ():
             yield m.start(), self._top_n_chain(m)
-        num = _NUMBERED_RE.match(self.norm, self.s0) if self.ctx.ranking else None
+        if self.ctx.ranking:
+            yield from self._numbered()
+
+    def _numbered(self) -> Iterator[tuple[int, list[PlaceMention | None]]]:
+        """Places after a list number on a page titled as a ranking, at the line start (4. 广州:7434.4平方千米
+        under 重庆面积排名: 4) or after a space or an ellipsis inside the line (……6.苏州 88.3件 7.西安 86.1件: 6, 7)."""
+        num = _NUMBERED_RE.match(self.norm, self.s0)
         if num and self.places and self.places[0].start == num.end():
-            yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]  # type: ignore[list-item]
+            yield self.s0, [*([None] * (int(num["n"]) - 1)), self.places[0]]
+        for m in _NUMBERED_INSIDE_RE.finditer(self.norm, self.s0 + 1, self.s1):
+            i = bisect.bisect_left(self.place_starts, m.end())
+            if (
+                i < len(self.places)
+                and self.places[i].start == m.end()
+                and self.places[i].place not in ("", "*")
+            ):
+                yield m.start(), [*([None] * (int(m["n"]) - 1)), self.places[i]]
 
     def _top_n_lists(self) -> Iterator[tuple[int, list[PlaceMention]]]:
         """The top N named after 前N (排名前三的城市为北京、深圳、绵阳; 排名前五的地市依次为：深圳（2.5万家）、广州
