@@ -1765,7 +1765,9 @@ def test_numbered_lists_of_a_ranking_page(ex):
         ("长沙", "invention_patents_per_10k_pop_rank", 12.0, "rank", 2024, "rank"),
     ]
     # not on a page that is no ranking
-    assert [x for x in got(ex, "2024年每万人发明专利拥有量\n……11.宁波 61.2件 12.长沙 58.7件") if x[5] == "rank"] == []
+    assert [
+        x for x in got(ex, "2024年每万人发明专利拥有量\n……11.宁波 61.2件 12.长沙 58.7件") if x[5] == "rank"
+    ] == []
     # an amount with 万亿/亿 and no unit takes the money unit of the ranking's series
     assert got(ex, "2024年城市GDP排行榜\n5.成都 2.35万亿") == [
         ("成都", "gdp", 2350000000000.0, "元", 2024, "level"),

@@ -22,7 +22,7 @@ import bisect
 import itertools
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -2035,7 +2035,7 @@ class _Sentence:
             return []
         return chain if len(chain) > 1 else []
 
-    def _ordered(self) -> Iterator[tuple[int, list[PlaceMention]]]:
+    def _ordered(self) -> Iterator[tuple[int, Sequence[PlaceMention | None]]]:
         """Places ranked by the order they are written in, with where their series is looked up: 排名前十的城市依次
         为深圳、南京、杭州 (1, 2, 3; after 分别为 only where the sentence names a ranking: 最多的城市分别是); 北京、上海、深圳稳居前三 (as many places as the 前N); a numbered line of a page
         titled as a ranking (4. 广州:7434.4平方千米 under 重庆面积排名: 4)."""
@@ -2060,7 +2060,7 @@ class _Sentence:
         if self.ctx.ranking:
             yield from self._numbered()
 
-    def _numbered(self) -> Iterator[tuple[int, list[PlaceMention | None]]]:
+    def _numbered(self) -> Iterator[tuple[int, Sequence[PlaceMention | None]]]:
         """Places after a list number on a page titled as a ranking, at the line start (4. 广州:7434.4平方千米
         under 重庆面积排名: 4) or after a space or an ellipsis inside the line (……6.苏州 88.3件 7.西安 86.1件: 6, 7)."""
         num = _NUMBERED_RE.match(self.norm, self.s0)
