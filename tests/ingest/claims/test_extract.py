@@ -171,7 +171,9 @@ def test_streaming_gives_the_same_candidates(tmp_path):
     small = [
         (c.start, c.entity, c.indicator, c.value) for c in extract_file(p, extractor=ex, chunk_chars=1500)
     ]
-    assert whole == small and len(whole) == 3 * 25
+    # 24 candidates per copy: 六家科技新贵 of 杭州 is no longer given to 深圳 (its firms, DeepSeek and 宇樹科技, are
+    # named before it)
+    assert whole == small and len(whole) == 3 * 24
 
 
 def test_bad_input(tmp_path):

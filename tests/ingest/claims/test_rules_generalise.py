@@ -1781,3 +1781,22 @@ def test_numbered_lists_of_a_ranking_page(ex):
     assert got(ex, "东莞高新技术企业达4.12家/平方公里") == [
         ("东莞", "high_tech_enterprises_per_km2", 4.12, "家/km²", None, "level")
     ]
+
+
+def test_a_firm_named_as_the_subject_owns_its_figures(ex):
+    # the firm's R&D spending, its share of revenue and its growth are not its city's
+    assert got(ex, "腾讯2024年研发投入706.9亿元，占营业收入的10.6%", subject="深圳") == []
+    assert got(ex, "总部位于杭州的阿里巴巴2024财年研发投入571亿元，同比增长4.5%") == []
+    assert got(ex, "中兴通讯2024年研发投入242亿元，公司总部所在地深圳") == []
+    assert got(ex, "Xiaomi spent 24.1 billion yuan on R&D in 2024, the Beijing-based company said.") == []
+    # firms given as examples are no subject: the city's figure after them stays the city's
+    assert got(ex, "杭州拥有阿里巴巴、海康威视等龙头企业，2024年高新技术企业1.6万家") == [
+        ("杭州", "high_tech_enterprises", 16000.0, "家", 2024, "level")
+    ]
+    assert got(ex, "Hangzhou, home to Alibaba and NetEase, had 16,000 high-tech enterprises in 2024.") == [
+        ("杭州", "high_tech_enterprises", 16000.0, "家", 2024, "level")
+    ]
+    # a place written after the firm owns the figures after it
+    assert got(ex, "比亚迪所在的深圳，2024年研发投入2236.6亿元") == [
+        ("深圳", "rd_expenditure", 223660000000.0, "元", 2024, "level")
+    ]

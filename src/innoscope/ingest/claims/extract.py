@@ -35,7 +35,7 @@ from innoscope.ingest.claims.dates import YearMention, document_date, find_years
 from innoscope.ingest.claims.document import HEADING_RE, clean, fold, iter_text, mark_cells
 from innoscope.ingest.claims.indicators import UNNAMED, Indicator, Lexicon, PhraseMention
 from innoscope.ingest.claims.numbers import MAGNITUDE, Figure, find_figures, unit_class
-from innoscope.ingest.claims.places import PlaceIndex, PlaceMention, main_place
+from innoscope.ingest.claims.places import FIRMS, PlaceIndex, PlaceMention, main_place
 from innoscope.ingest.claims.qualifiers import (
     QUALIFIER_REACH,
     RankMention,
@@ -229,6 +229,11 @@ _YEAR_EARLIER_AFTER_RE = re.compile(
 """After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
+_FIRM_NAMES = frozenset(FIRMS)
+_FIRM_EXAMPLE_AFTER_RE = re.compile(r"\s?(?:、|等|和|与|及|为代表|and\b|or\b)")
+_FIRM_EXAMPLE_BEFORE_RE = re.compile(
+    r"(?:如|像|以|包括|例如|拥有|和|、|与|及|such as|like|including|and|home to|hosts?)\s?\Z"
+)
 _PER_KM2_AFTER_RE = re.compile(r"\s?/\s?(?:平方公里|平方千米|km²|km2)")
 """After a count per square kilometre (3.21家/平方公里)."""
 _ADJ_RE = re.compile(
@@ -903,10 +908,25 @@ class _Sentence:
             if (
                 q.end <= limit
                 and i not in compared
-                and (q.place != "" or self._scope_owns(q, cs) or self._scope_is_subject(q))
+                and (
+                    q.place != ""
+                    or self._scope_owns(q, cs)
+                    or self._scope_is_subject(q)
+                    or self._firm_owns(q)
+                )
             ):
                 return q
         return None
+
+    def _firm_owns(self, q: PlaceMention) -> bool:
+        """A firm named as a subject (华为2024年研发投入1797亿元; 总部位于深圳的比亚迪……研发投入达到542亿元): the
+        figures after it are the firm's until a place is written; not a firm given as an example (华为、腾讯等企业,
+        以比亚迪为代表)."""
+        if self.norm[q.start : q.end] not in _FIRM_NAMES:
+            return False
+        return not _FIRM_EXAMPLE_AFTER_RE.match(self.norm, q.end) and not _FIRM_EXAMPLE_BEFORE_RE.search(
+            self.norm, max(self.s0, q.start - 9), q.start
+        )
 
     def _owner_limit(self, start: int, kind: str) -> int:
         """Where the owner of a figure must be written before: a ratio's before 是/为 (深圳……是杭州的1.6倍), a

@@ -30,6 +30,7 @@ from innoscope.ingest.names import EntityTable
 __all__ = [
     "IMPLICIT_SUBJECTS",
     "LongestMatcher",
+    "FIRMS",
     "SCOPES",
     "PlaceIndex",
     "PlaceMention",
@@ -82,8 +83,21 @@ SCOPES = (
 )
 """Words that name the scope of a rank or an average (全国平均水平), not a place the figure is about."""
 
-FIRMS = ("阿里巴巴", "阿里云", "阿里集团")
-"""Names of firms that begin with a place's name (阿里 is 阿里地区): matched whole, they name no place."""
+FIRMS = (
+    "阿里巴巴", "阿里云", "阿里集团", "蚂蚁集团", "华为", "腾讯", "百度", "京东", "京东方", "字节跳动", "美团",
+    "拼多多", "网易", "快手", "小米", "比亚迪", "大疆", "中兴通讯", "中兴", "荣耀", "传音", "立讯精密", "宁德时代",
+    "海康威视", "大华股份", "科大讯飞", "商汤", "旷视", "寒武纪", "中芯国际", "宇树科技", "宇树", "深度求索",
+    "云深处", "强脑科技", "群核科技", "游戏科学", "蔚来", "小鹏汽车", "理想汽车", "吉利汽车", "吉利控股", "奇瑞",
+    "长城汽车", "上汽集团", "广汽集团", "潍柴动力", "潍柴", "三一重工", "三一集团", "中联重科", "徐工", "中国中车",
+    "埃夫特", "格力电器", "美的集团", "海尔", "联想集团", "隆基绿能", "通威", "药明康德", "恒瑞医药", "迈瑞医疗",
+    "顺丰", "中国移动", "中国电信", "中国联通", "国家电网", "中国石化", "中国石油",
+    "Huawei", "Tencent", "Alibaba", "Baidu", "ByteDance", "Meituan", "Xiaomi", "BYD", "DJI", "ZTE", "CATL",
+    "Hikvision", "iFlytek", "SenseTime", "SMIC", "Unitree", "DeepSeek", "NIO", "XPeng", "Geely", "Chery", "Lenovo",
+    "Haier", "Midea", "Gree", "NetEase",
+)  # fmt: skip
+"""Names of well-known firms (China's largest R&D spenders and the firms the founding article names): a firm
+named as the subject of a figure (华为2024年研发投入1797亿元) owns it, not its city; matched whole, a name that
+begins with a place's name (阿里巴巴: 阿里 is 阿里地区) names no place."""
 
 ABBREVIATIONS = {
     "京": "北京",
