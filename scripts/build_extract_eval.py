@@ -39,7 +39,10 @@ FACTORS = {
     "万家": (1e4, "家"),
     "千亿元": (1e11, "元"),
     "万亿元": (1e12, "元"),
+    "万人年": (1e4, "人年"),
 }
+UNIT_NAMES = {"index points": "index"}
+"""Units the cited data spells otherwise than the labelling guide (docs/extract.md)."""
 
 
 def split_of(excerpt: str, seed: bool) -> str:
@@ -59,7 +62,7 @@ def base(value: float, unit: str, rank: bool) -> tuple[float, str]:
     if num in FACTORS:
         f, b = FACTORS[num]
         return value * f, b + slash + den
-    return value, u
+    return value, UNIT_NAMES.get(u, u)
 
 
 def main() -> None:
