@@ -1800,3 +1800,18 @@ def test_a_firm_named_as_the_subject_owns_its_figures(ex):
     assert got(ex, "比亚迪所在的深圳，2024年研发投入2236.6亿元") == [
         ("深圳", "rd_expenditure", 223660000000.0, "元", 2024, "level")
     ]
+
+
+def test_colloquial_population_written_as_renkou(ex):
+    # 人口 alone is the resident population; a number with 万 and no unit right after it, or before 人口
+    assert got(ex, "无锡GDP 1.63万亿，人口750万，也不算小了") == [
+        ("无锡", "gdp", 1630000000000.0, "元", None, "level"),
+        ("无锡", "resident_population", 7500000.0, "人", None, "level"),
+    ]
+    assert got(ex, "西安人家1300万人口") == [("西安", "resident_population", 13000000.0, "人", None, "level")]
+    # 人均 after it names no series: the per-head figure is not the population's
+    assert [x for x in got(ex, "西安1300万人口，人均才9万出头") if x[1] == "resident_population"] == [
+        ("西安", "resident_population", 13000000.0, "人", None, "level")
+    ]
+    # other populations keep their own phrases
+    assert got(ex, "2024年末全市户籍人口598.3万人，流动人口约300万人") == []

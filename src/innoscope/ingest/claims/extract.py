@@ -1322,7 +1322,9 @@ class _Sentence:
         for i in range(bisect.bisect_left(self.phrase_starts, f_end), len(phrases)):
             p = phrases[i]
             if _FOLLOW_GAP_RE.match(self.norm[f_end : p.start]):
-                fits = self._fits(p.indicator, unit, kind, magnitude) or (unit is None and p.phrase.isascii())
+                fits = self._fits(p.indicator, unit, kind, magnitude) or (
+                    unit is None and (p.phrase.isascii() or (magnitude != 1.0 and p.start == f_end))
+                )  # 3190万人口: a number with 万 and no unit names what follows it
                 return p if fits else None
             if p.start > f_end + 6:
                 return None

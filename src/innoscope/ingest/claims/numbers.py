@@ -86,7 +86,11 @@ _UNIT_BASE = {
     "元/㎡": "元/m²",
     "元/m2": "元/m²",
 }
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_BASE, key=len, reverse=True))
+_UNIT_LOOKAHEAD = {"人": "(?!口(?!径))"}
+"""A unit that is the first character of a noun after the number (1300万人口: 人口 is the series, not 人)."""
+_UNIT_ALT = "|".join(
+    re.escape(u) + _UNIT_LOOKAHEAD.get(u, "") for u in sorted(_UNIT_BASE, key=len, reverse=True)
+)
 _MAG_ALT = "|".join(sorted(MAGNITUDE, key=len, reverse=True))
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+(?:点[零〇一二三四五六七八九]+)?"
