@@ -303,6 +303,8 @@ def _kind_reference(unit, before):
     b = _strip_reference(before)
     if unit == "倍":
         return "growth" if q._GROWTH_RE.search(b[-12:]) and not q._IS_RE.search(b[-12:]) else "ratio"
+    if b.endswith("+"):
+        return "growth" if unit in ("%", "‰") else "change"
     if q._TO_RE.search(b[-6:]):
         return "share" if unit in ("%", "‰") else "level"
     if unit in ("%", "‰", "pp"):

@@ -613,8 +613,10 @@ def test_last_year_in_a_dated_title_gives_the_year(ex):
     from datetime import date
 
     text = "星島日報 2025-02-10：無錫去年高企淨增逾千家\n無錫全市高新技術企業總數達1.0萬家"
+    # the title's 净增逾千家 is a figure too (a net increase of more than 1,000 in 2024)
     assert got(ex, text, doc_date=date(2025, 2, 10)) == [
-        ("无锡", "high_tech_enterprises", 10000.0, "家", 2024, "level")
+        ("无锡", "high_tech_enterprises_change", 1000.0, "家", 2024, "change"),
+        ("无锡", "high_tech_enterprises", 10000.0, "家", 2024, "level"),
     ]
 
 
@@ -1815,3 +1817,61 @@ def test_colloquial_population_written_as_renkou(ex):
     ]
     # other populations keep their own phrases
     assert got(ex, "2024年末全市户籍人口598.3万人，流动人口约300万人") == []
+
+
+def test_compound_amounts_and_a_magnitude_alone_after_tupo(ex):
+    # X兆Y億 (Taiwan, Hong Kong), X亿Y万, X万Y: one amount
+    assert got(ex, "廣州去年GDP達3兆1032億元") == [("广州", "gdp", 3103200000000.0, "元", None, "level")]
+    assert got(ex, "苏州全市研发投入2亿3000万元") == [
+        ("苏州", "rd_expenditure", 230000000.0, "元", None, "level")
+    ]
+    assert got(ex, "北京高新技术企业2万8750家") == [
+        ("北京", "high_tech_enterprises", 28750.0, "家", None, "level")
+    ]
+    # 突破千家, 超过百所: a lower bound written as a magnitude alone; 千家万户 is no figure
+    assert got(ex, "长沙高新技术企业首次突破千家") == [
+        ("长沙", "high_tech_enterprises", 1000.0, "家", None, "level")
+    ]
+    assert got(ex, "长沙的科技成果走进千家万户") == []
+
+
+def test_value_of_the_place_compared_with(ex):
+    # 仅次于北京的78家, 比南京的1.06万家: the compared place's own value
+    assert sorted(got(ex, "杭州独角兽企业31家，仅次于上海的70家")) == [
+        ("上海", "unicorns", 70.0, "家", None, "level"),
+        ("杭州", "unicorns", 31.0, "家", None, "level"),
+    ]
+    assert sorted(got(ex, "成都高新技术企业1.3万家，比重庆的8000家多")) == [
+        ("成都", "high_tech_enterprises", 13000.0, "家", None, "level"),
+        ("重庆", "high_tech_enterprises", 8000.0, "家", None, "level"),
+    ]
+
+
+def test_a_plus_sign_makes_a_growth_or_a_change(ex):
+    assert got(ex, "#武汉2024年GDP# 21106.23亿元，同比+5.2%") == [
+        ("武汉", "gdp", 2110623000000.0, "元", 2024, "level"),
+        ("武汉", "gdp_growth", 5.2, "%", 2024, "growth"),
+    ]
+    assert got(ex, "GDP增量：杭州+1200亿元") == [("杭州", "gdp_change", 120000000000.0, "元", None, "change")]
+
+
+def test_respective_values_after_a_rank_with_its_scope(ex):
+    # the scope of 分列全省前三 is not the list 分别 goes through
+    text = "广州、深圳、佛山分列全省前三，研发投入分别为1050亿元、2236亿元和380亿元"
+    assert sorted(x for x in got(ex, text) if x[1] == "rd_expenditure") == [
+        ("佛山", "rd_expenditure", 38000000000.0, "元", None, "level"),
+        ("广州", "rd_expenditure", 105000000000.0, "元", None, "level"),
+        ("深圳", "rd_expenditure", 223600000000.0, "元", None, "level"),
+    ]
+
+
+def test_a_months_price_is_not_the_years(ex):
+    # 11月 without a day: the month's price and its change are no annual series
+    assert got(ex, "11月，杭州新建住宅均价41230元/平方米，环比上涨0.3%") == []
+    # the year's average after 全年 stays; a dated news day (12月5日) is no month of the figure
+    assert got(ex, "2024年11月，杭州新房均价41230元/平方米，全年均价约为40100元/平方米") == [
+        ("杭州", "avg_home_price", 40100.0, "元/m²", 2024, "level")
+    ]
+    assert got(ex, "12月5日消息，2024年杭州新建住宅均价40100元/平方米") == [
+        ("杭州", "avg_home_price", 40100.0, "元/m²", 2024, "level")
+    ]

@@ -174,6 +174,7 @@ _PERIOD_RE = re.compile(
     r"|(?P<month>\b(?:in|for|during) (?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\b(?! \d{4}\b))"
     r"|(?P<year>全年|年末|年底|全年度|the whole year|full year|for the year)"
+    r"|(?P<cnmonth>(?<![\d.])(?:1[0-2]|[1-9])月(?![\d日号底末初中份]))"
 )
 _PLANNED_ZH_RE = re.compile(r"力争|目标|计划|规划|有望|争取|预计到\d{4}年")
 _FORECAST_RE = re.compile(r"将(?:突破|达到|超过|超|达|增至|增加到|增加至|提升至|提升到|提高到|提高至)")
@@ -181,7 +182,9 @@ _FORECAST_RE = re.compile(r"将(?:突破|达到|超过|超|达|增至|增加到|
 values (；全市技术合同成交额去年为46.8亿元)."""
 _PLANNED_EN_RE = re.compile(r"aims? to|aiming to|targets?\b|plans? to|will reach|is set to", re.IGNORECASE)
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
-_COMPARED_VALUE_RE = re.compile(r"(?:低于|高于|超过|超越|不及|多于|少于|领先于|落后于|领先)\Z")
+_COMPARED_VALUE_RE = re.compile(
+    r"(?:低于|高于|超过|超越|不及|多于|少于|领先于|落后于|领先|仅次于|次于|比|较|对比)\Z"
+)
 _ALL_OF_RE = re.compile(r"(?<![人年平户日])均(?![值衡价])|(?<![成首])都(?!市)|\bboth\b")
 _EN_CLASS_BEFORE_RE = re.compile(
     r"\b(?:cities|provinces|regions|economies|counties|companies|firms) with (?:an? )?[A-Za-z&\- ]{1,30}? "
@@ -1089,10 +1092,16 @@ class _Sentence:
                 out.setdefault(f.start, n)
         return out
 
+    def _rank_scope(self, q: PlaceMention) -> bool:
+        """Whether a scope word is the scope of a rank verb written right before it (分列全省前三, 居全国第一)."""
+        return _RANK_VERB_RE.search(self.norm, max(self.s0, q.start - 4), q.start) is not None
+
     def _respective_names(self, pos: int) -> list[str]:
-        """The places a 分别 at ``pos`` goes through: the list written before it, else (no place written before it
+        """The places a 分别 at ``pos`` goes through: the list written before it (past the scope of a rank), else (no place written before it
         and no list of series) the list of places of a sentence just before (the title's Shenzhen vs Hangzhou)."""
         hit = self._place_before(pos, self.s0)
+        while hit is not None and hit[1].place == "" and self._rank_scope(hit[1]):
+            hit = self._place_before(hit[1].start, self.s0)  # 苏州、南京、无锡分列全省前三，GDP分别为……
         if hit is not None:
             return self._coordinated(hit[0]) if hit[1].place not in ("", "*") else []
         if self.ctx.prior_age <= _PRIOR_AGE and not self._series_items(pos):
@@ -1565,11 +1574,12 @@ class _Sentence:
             and _FORECAST_RE.search(self.norm, self.clause_start(pos), pos) is not None
         )
 
-    def _part_year(self, pos: int, end: int) -> bool:
+    def _part_year(self, pos: int, end: int, price: bool = False) -> bool:
         """Whether a figure at ``pos:end`` is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the
         last period word before it in its sentence is such a part, not 全年/年末 (a year's series takes no
         half-year value); or, in English, a part or a month written right after it in its clause (grew 5.5 percent
-        in March; a month before it may be when the news was told)."""
+        in March; a month before it may be when the news was told). A ``price`` (per m²) after a month without a
+        day (12月，深圳新建住宅均价……) is that month's, not the year's average."""
         if self._periods is None:
             seg = self.norm[self.s0 : self.s1]
             self._periods = (
@@ -1579,13 +1589,15 @@ class _Sentence:
             )
         last = False
         for start, stop, group in self._periods:
+            if group == "cnmonth" and not price:
+                continue
             if stop > pos:
                 tail = group != "year" and _EN_TAIL_RE.fullmatch(self.norm, end, start) is not None
                 return last or tail
             if (
                 group != "month"
             ):  # In March, the city said it had ...: a month before a figure may be the news's
-                last = group == "part"
+                last = group in ("part", "cnmonth")
         return last
 
     def _since_plan_period(self, kind: str, start: int) -> bool:
@@ -1739,7 +1751,7 @@ class _Sentence:
             or self._since_plan_period(kind, f.start)
             or self._subset(hit, f.start)
             or self._planned(f.start)
-            or self._part_year(f.start, f.end)
+            or self._part_year(f.start, f.end, hit.indicator.unit.endswith("/m²"))
             or self._growth_of_additions(kind, hit, f.start)
         ):
             hit = replace(hit, indicator=UNNAMED)

@@ -109,10 +109,12 @@ _FIGURE_RE = re.compile(_FIGURE.format(n=_NUM_LEAD, m=_MAG_ALT, u=_UNIT_ALT))
 _FIGURE_REFERENCE_RE = re.compile(_FIGURE.format(n=_NUM, m=_MAG_ALT, u=_UNIT_ALT))
 """The figure grammar as first written (the plain pattern :data:`_FIGURE_RE` is tested against)."""
 _LONE_WAN_RE = re.compile(
-    r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)"
+    r"(?:(?<=突破)|(?<=超过)|(?<=逾)|(?<=超))(?P<mag>万亿|千亿|百亿|亿|万|千|百)(?P<unit>元|户|家|人|件|个|所|项)"
 )
-_LONE_WAN_FAST_RE = re.compile(r"(?P<mag>万亿|千亿|百亿|亿|万)(?P<unit>元|户|家|人|件|个)")
+_LONE_WAN_FAST_RE = re.compile(r"(?P<mag>万亿|千亿|百亿|亿|万|千|百)(?P<unit>元|户|家|人|件|个|所|项)")
 _LONE_WAN_AFTER = ("突破", "超过", "逾", "超")
+_LONE = {**MAGNITUDE, "百": 100.0}
+"""The value of a magnitude written alone after 突破/超过 (突破千家 = 1000 家, 首次突破百件 = 100 件)."""
 _FRACTION_REFERENCE_RE = re.compile(
     r"(?P<d>[一二三四五六七八九十]|[1-9]\d*)分之(?P<n>[一二三四五六七八九]|\d+)|(?<=[占近超约逾的])一半"
 )
@@ -320,14 +322,36 @@ def find_figures(text: str) -> list[Figure]:
             out.append(f)
             taken = f.end
     out += [
-        Figure(m.start(), m.end(), MAGNITUDE[m["mag"]], _UNIT_BASE[m["unit"]], MAGNITUDE[m["mag"]])
+        Figure(m.start(), m.end(), _LONE[m["mag"]], _UNIT_BASE[m["unit"]], _LONE[m["mag"]])
         for m in _lone_magnitudes(text)
     ]
     out += [_fraction(m) for m in _fractions(text)]
     if "成" in text:
         out += _tenths(text)
     out.sort(key=lambda f: f.start)
-    return _english(text, _join_ranges(text, out))
+    return _english(text, _join_compounds(_join_ranges(text, out)))
+
+
+def _join_compounds(figures: list[Figure]) -> list[Figure]:
+    """A number with a magnitude and no unit written right before a smaller one is one amount: 6万5291家 =
+    65,291 家, 2亿3000万元 = 2.3亿元, 3兆6802亿元 = 3.6802万亿元 (as Taiwan and Hong Kong write large amounts)."""
+    out: list[Figure] = []
+    for f in figures:
+        a = out[-1] if out else None
+        if (
+            a is not None
+            and a.end == f.start
+            and a.unit is None
+            and a.magnitude > 1.0
+            and a.high is None
+            and f.high is None
+            and f.magnitude < a.magnitude
+            and 0 < f.value < a.magnitude
+        ):
+            out[-1] = Figure(a.start, f.end, _exact(a.value + f.value), f.unit, a.magnitude, a.more or f.more)
+        else:
+            out.append(f)
+    return out
 
 
 _RANGE_GAP_RE = re.compile(r"\s?(?:-|~|至|到|—|－|–|～)\s?")

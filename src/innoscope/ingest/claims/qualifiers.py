@@ -184,10 +184,13 @@ def _strip_qualifier(before: str) -> str:
 
 
 def kind_of(unit: str | None, before: str) -> str:
-    """The kind of a non-rank figure in ``unit`` (base unit) with the clause text ``before`` it."""
+    """The kind of a non-rank figure in ``unit`` (base unit) with the clause text ``before`` it (a sign + right
+    before it makes a percent a growth, an amount a change)."""
     b = _strip_qualifier(before)
     if unit == "倍":
         return "growth" if _GROWTH_RE.search(b[-12:]) and not _IS_RE.search(b[-12:]) else "ratio"
+    if b.endswith("+"):
+        return "growth" if unit in ("%", "‰") else "change"  # 同比+5.3%, 上海+1500亿: a signed increase
     if b[-1:] in _TO_LAST and _TO_RE.search(b[-6:]):
         return "share" if unit in ("%", "‰") else "level"
     if unit in ("%", "‰", "pp"):
