@@ -1875,3 +1875,51 @@ def test_a_months_price_is_not_the_years(ex):
     assert got(ex, "12月5日消息，2024年杭州新建住宅均价40100元/平方米") == [
         ("杭州", "avg_home_price", 40100.0, "元/m²", 2024, "level")
     ]
+
+
+def test_a_table_whose_header_writes_bare_years(ex):
+    # tab-aligned and | tables: a header of bare years (2022 2023 2024) dates each column
+    text = "主要城市年末常住人口（万人）\n城市\t2023\t2024\n成都\t2140.3\t2147.6\n西安\t1307.8\t1311.2"
+    assert sorted(got(ex, text)) == [
+        ("成都", "resident_population", 21403000.0, "人", 2023, "level"),
+        ("成都", "resident_population", 21476000.0, "人", 2024, "level"),
+        ("西安", "resident_population", 13078000.0, "人", 2023, "level"),
+        ("西安", "resident_population", 13112000.0, "人", 2024, "level"),
+    ]
+
+
+def test_english_year_after_for(ex):
+    assert got(ex, "Wuxi reported a GDP of 1.63 trillion yuan for 2024.") == [
+        ("无锡", "gdp", 1630000000000.0, "元", 2024, "level")
+    ]
+
+
+def test_ai_industry_phrases(ex):
+    # 人工智能规上企业, then 产业规模 right after it is the AI industry's; 人工智慧 is Taiwan's 人工智能
+    text = "2024年,广州人工智能规上企业210家，产业规模突破1500亿元，同比增长18%"
+    assert got(ex, text) == [
+        ("广州", "ai_enterprises", 210.0, "家", 2024, "level"),
+        ("广州", "ai_industry_output", 150000000000.0, "元", 2024, "level"),
+        ("广州", "ai_industry_growth", 18.0, "%", 2024, "growth"),
+    ]
+    assert got(ex, "深圳人工智慧核心產業規模達2000億元") == [
+        ("深圳", "ai_core_industry_size", 200000000000.0, "元", None, "level")
+    ]
+    # 产业规模 after another industry is not the AI industry's
+    assert got(ex, "广州数字经济企业5000家，产业规模突破1500亿元") == []
+
+
+def test_english_lists_that_drop_their_noun(ex):
+    text = "Nanjing ranked sixth with 21 unicorns, behind Hangzhou (31) and ahead of Suzhou's 17, while Hefei and Wuhan each have 9."
+    assert sorted(got(ex, text)) == [
+        ("南京", "unicorns", 21.0, "家", None, "level"),
+        ("南京", "unicorns_rank", 6.0, "rank", None, "rank"),
+        ("合肥", "unicorns", 9.0, "家", None, "level"),
+        ("杭州", "unicorns", 31.0, "家", None, "level"),
+        ("武汉", "unicorns", 9.0, "家", None, "level"),
+        ("苏州", "unicorns", 17.0, "家", None, "level"),
+    ]
+    # the nation's total is no city's; a list whose first figure counts nothing takes no series
+    text = "Wuhan has 7 of China's 147 Double First-Class universities, while Xi'an has 8 and Chengdu 8."
+    assert [x for x in got(ex, text) if x[2] == 147.0] == []
+    assert got(ex, "Wuhan grew 5.2 percent, while Xi'an has 8 and Chengdu 8.") == []

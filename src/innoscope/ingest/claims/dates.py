@@ -27,7 +27,7 @@ __all__ = ["YearMention", "document_date", "find_years", "parse_date", "title_ye
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 _YEAR_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s?年(?!代)"
-    r"|(?:(?:in|In|end of|as of|As of|by|By)\s|end-)(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
+    r"|(?:(?:in|In|for|For|during|end of|as of|As of|by|By)\s|end-)(?:(?:late|early|mid)[\s-])?(?P<ye>(?:19|20)\d{2})\b"
     r"|(?P<yd>(?:19|20)\d{2})(?=[/.-]\d{1,2}[/.-]\d{1,2})"
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?[)）]?\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index|成绩单|经济成绩单|统计公报|GDP|榜单|排行榜|白皮书))"

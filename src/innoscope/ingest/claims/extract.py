@@ -232,6 +232,10 @@ _YEAR_EARLIER_AFTER_RE = re.compile(
 """After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
+_EN_RANK_OF_RE = re.compile(
+    r"[\w .'’-]{0,60}?\s(?:with|in|by|for)\s(?:(?:more than |over |about |nearly )?[\d,.]+\s)?(?:the\s)?"
+)
+_EN_ELLIPSIS_GAP_RE = re.compile(r"\s?\(|['’]s\s|\s(?:(?:each|both)\s)?(?:has|had|have|with|at)\s|\s")
 _FIRM_NAMES = frozenset(FIRMS)
 _FIRM_EXAMPLE_AFTER_RE = re.compile(r"\s?(?:、|等|和|与|及|为代表|and\b|or\b)")
 _FIRM_EXAMPLE_BEFORE_RE = re.compile(
@@ -241,8 +245,11 @@ _PER_KM2_AFTER_RE = re.compile(r"\s?/\s?(?:平方公里|平方千米|km²|km2)")
 """After a count per square kilometre (3.21家/平方公里)."""
 _ADJ_RE = re.compile(
     r"^\s?(?:[(（]|为|是|有|:|：|达|约|以|市为|市有)?\s?(?:同为|均为|各有|均有|都有|均|都|各)?\s?$"
+    r"|^['’]s\s$|^\s(?:(?:each|both)\s)?(?:has|have|had)\s$"
 )
-_COORD_RE = re.compile(r"(?:同为|均为|各有|均有|都有|均|都|各|以)\s?$")
+"""Between a place and its figure written right after it (北京(67所), 北京为6.58%, 广州和杭州(同为22家), Guangzhou's 25,
+Hefei and Wuhan each have 9)."""
+_COORD_RE = re.compile(r"(?:同为|均为|各有|均有|都有|均|都|各|以|each have |both have )\s?$")
 _FOLLOW_GAP_RE = re.compile(
     r"^[\s的国家级省市规模以上各类相关]{0,4}$|^\s(?:national|state-level|national-level|certified|new)\s$"
     rf"|^\s{_USD_ASIDE}\s$",
@@ -459,7 +466,9 @@ class Extractor:
             if "|" in seg:
                 if not f_s:
                     header = _header(norm, s0, s1, _with_rank_heads(norm, s0, s1, phrases[il[k] : il[k + 1]]))
-                    header_years = _header(norm, s0, s1, years[yl[k] : yl[k + 1]])
+                    header_years = _header(
+                        norm, s0, s1, years[yl[k] : yl[k + 1]] or _cell_years(norm, s0, s1)
+                    )
                     header_units = _header_units(norm, s0, s1)
             elif not seg.isspace():
                 header, header_years, header_units = [], [], []
@@ -696,6 +705,19 @@ def _with_rank_heads(norm: str, s0: int, s1: int, phrases: list[PhraseMention]) 
 def _header(norm: str, s0: int, s1: int, mentions: list[_M]) -> list[_M | None]:
     """The indicator phrase (or the year) of each cell of a table's header row (a ``|`` line without figures)."""
     return [next((p for p in mentions if a <= p.start and p.end <= b), None) for a, b in _cells(norm, s0, s1)]
+
+
+_CELL_YEAR_RE = re.compile(r"\s*((?:19|20)\d{2})\s*")
+
+
+def _cell_years(norm: str, s0: int, s1: int) -> list[YearMention]:
+    """The years a header row writes as bare cells (城市 | 2022 | 2023 | 2024: columns of years)."""
+    out = []
+    for a, b in _cells(norm, s0, s1):
+        m = _CELL_YEAR_RE.fullmatch(norm, a, b)
+        if m is not None:
+            out.append(YearMention(m.start(1), m.end(1), int(m[1]), "explicit"))
+    return out
 
 
 def _header_units(norm: str, s0: int, s1: int) -> list[tuple[float, str] | None]:
@@ -1479,7 +1501,7 @@ class _Sentence:
             )
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
             if hit is None and f.bare and kind in ("level", "change"):
-                hit = self._english_phrase_before(f.start)
+                hit = self._english_phrase_before(f.start) or self._elliptic_phrase(f.start)
         last = self.run_last.get(f.start)
         if last is not None and (hit is None or hit.start < self.s0):
             other = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
@@ -1543,6 +1565,23 @@ class _Sentence:
         return next(
             (p for p in self._phrases_back(self.s0, start) if p.indicator.id and p.phrase.isascii()), None
         )
+
+    def _elliptic_phrase(self, start: int) -> PhraseMention | None:
+        """The series of the last counted figure of the sentence, for an English bare number written right after a
+        place, as a list goes on without its noun (31 unicorns, behind Beijing (109), Shanghai (70); Shanghai has 15
+        and Nanjing 13; ahead of Guangzhou's 25)."""
+        hit = self._place_before(start, self.s0)
+        if (
+            hit is None
+            or hit[1].place in ("", "*")
+            or not _EN_ELLIPSIS_GAP_RE.fullmatch(self.norm, hit[1].end, start)
+        ):
+            return None
+        before = [h for f in self.figures if f.end <= hit[1].start and (h := self.fig_phrase.get(f.start))]
+        last = before[-1] if before else None
+        if last is None or not last.phrase.isascii() or unit_class(last.indicator.unit) != "count":
+            return None
+        return last
 
     def _share_of_whole(self, start: int, hit: PhraseMention | None) -> PhraseMention | None:
         """A phrase written after 占 names the whole a share is of: the share is of that series only when the part
@@ -1684,6 +1723,7 @@ class _Sentence:
         return (
             hit.indicator.unit in _DIMENSIONLESS
             or f.magnitude != 1.0
+            or self._elliptic_phrase(f.start) is hit
             or (hit.start >= f.end and hit.phrase.isascii())
             or (hit.end <= f.start and hit.phrase.isascii() and self._en_verb_before(hit.end, f.start))
         )
@@ -1890,11 +1930,18 @@ class _Sentence:
 
     def _ranking_after(self, pos: int) -> PhraseMention | None:
         """The first phrase of a ranking series written after a rank in its sentence, for a rank with no phrase
-        before it (Beijing remains first globally, ... in the Nature Index research cities ranking)."""
-        return next(
+        before it (Beijing remains first globally, ... in the Nature Index research cities ranking); in English,
+        else the phrase after with/in/by and at most a number in the rank's clause (ranked fourth with 31
+        unicorns, ranked No. 2 in northwest China by technology contract turnover)."""
+        ranking = next(
             (p for p in self.phrases if p.start >= pos and p.end <= self.s1 and p.indicator.unit == "rank"),
             None,
         )
+        if ranking is not None or not self.norm[pos].isascii():
+            return ranking
+        nxt = next((p for p in self.phrases if p.start >= pos and p.indicator.id), None)
+        ok = nxt is not None and _EN_RANK_OF_RE.fullmatch(self.norm, pos, nxt.start) is not None
+        return nxt if ok else None  # Hangzhou ranked fourth with 31 unicorns: the rank of the unicorns
 
     def _unnamed_figure_before(self, pos: int) -> PhraseMention | None:
         """The phrase of the figure right before a rank when it names no id (研发投入占全市GDP比重达5.81%，全国第二:
