@@ -1923,3 +1923,28 @@ def test_english_lists_that_drop_their_noun(ex):
     text = "Wuhan has 7 of China's 147 Double First-Class universities, while Xi'an has 8 and Chengdu 8."
     assert [x for x in got(ex, text) if x[2] == 147.0] == []
     assert got(ex, "Wuhan grew 5.2 percent, while Xi'an has 8 and Chengdu 8.") == []
+
+
+def test_a_change_is_of_the_cumulative_series_only_beside_its_own_total(ex):
+    # 总数 of another series (高新技术企业总数) leaves 新增小巨人 a change of the valid list
+    text = "全年新增高新技术企业500家，高新技术企业总数达到3100家；新增国家级专精特新“小巨人”企业12家"
+    assert ("嘉兴", "little_giants_valid_change", 12.0, "家", None, "change") in got(ex, text, subject="嘉兴")
+    # 总数 right after it, with no other series between: the cumulative series' change
+    assert got(ex, "嘉兴新增国家级专精特新“小巨人”企业12家，总数达到98家") == [
+        ("嘉兴", "little_giants_cumulative_change", 12.0, "家", None, "change"),
+        ("嘉兴", "little_giants_cumulative", 98.0, "家", None, "level"),
+    ]
+
+
+def test_population_density_and_amounts_in_yi_without_a_unit(ex):
+    # 常住人口密度 names no series of the lexicon: proposed, not the population
+    assert got(ex, "杭州常住人口密度每平方公里740人") == []
+    # an amount in 亿 without a unit is money: never the population named before it
+    assert got(ex, "东莞1049万人口干出1.22万亿") == [
+        ("东莞", "resident_population", 10490000.0, "人", None, "level")
+    ]
+    # the compared place's amount written with 兆 and no unit is its own
+    assert sorted(got(ex, "蘇州GDP達2.67兆人民幣，超越重慶的2.5兆")) == [
+        ("苏州", "gdp", 2670000000000.0, "元", None, "level"),
+        ("重庆", "gdp", 2500000000000.0, "元", None, "level"),
+    ]

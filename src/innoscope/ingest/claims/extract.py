@@ -622,13 +622,13 @@ def _coordinated_at(norm: str, places: list[PlaceMention], i: int, shared: bool 
     return out
 
 
-def _cumulative_series(ind: Indicator, kind: str, before: str, norm: str, s0: int, s1: int) -> str:
+def _cumulative_series(ind: Indicator, kind: str, before: str, totals: Callable[[Indicator], bool]) -> str:
     """The series of a level stated with 累计/总数 (the lexicon's cumulative series), and of a change in a
-    sentence (``norm[s0:s1]``) that gives such a total (新增296家,总数达1025家: a change of the cumulative
-    series)."""
+    sentence that gives such a total of the same series (``totals``: 新增296家,总数达1025家: a change of the
+    cumulative series; not 新增小巨人企业21家 beside 高新技术企业总数达到4127家)."""
     if ind.cumulative and kind == "level" and _CUMULATIVE_RE.search(before):
         return ind.cumulative
-    if ind.cumulative and kind == "change" and _CUMULATIVE_RE.search(norm, s0, s1):
+    if ind.cumulative and kind == "change" and totals(ind):
         return f"{ind.cumulative}_change"
     return ind.series(kind)
 
@@ -901,7 +901,8 @@ class _Sentence:
         仍低於東莞的4.1%增速: 深圳's, 东莞's), written as digits right after the place and 的; [] otherwise (不及合肥的一半
         is a share, 是杭州的1.6倍 a ratio)."""
         if (
-            f.unit in (None, "倍")
+            f.unit == "倍"
+            or (f.unit is None and f.magnitude == 1.0)
             or not self.norm[f.start].isdigit()
             or not self.norm.startswith("的", f.start - 1)
         ):
@@ -1313,6 +1314,16 @@ class _Sentence:
             )
         return hit
 
+    def _totals(self, ind: Indicator) -> bool:
+        """Whether the sentence states a 累计/总数 of ``ind``: the phrase holding the word, or the nearest before
+        it, is of ``ind`` (or of its cumulative series), or there is none."""
+        for m in _CUMULATIVE_RE.finditer(self.norm, self.s0, self.s1):
+            holder = next((p for p in self.phrases if p.start <= m.start() < p.end), None)
+            near = holder or next(self._phrases_back(self.s0, m.start()), None)
+            if near is None or near.indicator.id in (ind.id, ind.cumulative):
+                return True
+        return False
+
     def _phrases_back(self, lo: int, pos: int) -> Iterator[PhraseMention]:
         """The phrases that start at ``lo`` or later and end by ``pos``, nearest first (walking back from a
         bisection of the phrases' starts)."""
@@ -1714,6 +1725,8 @@ class _Sentence:
         percent to 3,650)."""
         if hit is None or not hit.indicator.id:
             return False
+        if f.magnitude >= 1e8 and hit.indicator.unit != "元":
+            return False  # 1799万人口干出3.68万亿: an amount in 亿 and no unit is money, never a count
         if self.column.get(f.start) is hit or (self.table_row and hit is self.ctx.title_phrase):
             return True
         if hit is self.ctx.title_phrase and self.ctx.ranking and f.magnitude != 1.0:
@@ -1738,7 +1751,7 @@ class _Sentence:
             return "", unit, phrase, "proposed"
         ind = hit.indicator
         num = ind.unit.partition("/")[0]
-        series = _cumulative_series(ind, kind, before, self.norm, self.s0, self.s1)
+        series = _cumulative_series(ind, kind, before, self._totals)
         out_unit = (
             num if kind in ("level", "change") and unit_class(unit) == unit_class(num) == "count" else unit
         )
