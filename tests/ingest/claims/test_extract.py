@@ -241,3 +241,30 @@ def test_english_qualifiers_longer_than_eight_characters(text, qualifier):
     English lower bound was stored as an exact count (regression)."""
     (c,) = [c for c in extract_text(text) if c.indicator == "high_tech_enterprises"]
     assert c.qualifier == qualifier
+
+
+@pytest.fixture(scope="module")
+def places_ex():
+    from innoscope.cities.text_places import place_index
+
+    return Extractor(place_index())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("北京有效国家高新技术企业达2.83万家，每万家企业中高新技术企业数量居全国首位。", "每万家"),
+        ("苏州2024年GDP达2.67万亿元，稳居全国第六，增速6%，在GDP前十城市中位居第二。", "前十城市中"),
+        ("2024年昆山市高新技术企业达2900家，连续20年位居全国百强县首位。", "百强"),
+    ],
+)
+def test_a_rank_among_a_few_is_proposed_with_its_own_words(sentence, word, places_ex):
+    """A rank among a few (每万家, 前十城市中, 百强) names no series: its phrase is those words as the sentence writes
+    them. The match's offset (already into the text) had the clause's start added again, so the phrase was a slice
+    of text twice as far into the document ('' at the end of a short text, '8章5' in a long one) and depended on
+    where the sentence stood in its chunk (regression)."""
+    pad = "说明。\n" * 40  # the sentence far enough into the text for the doubled offset to land inside it
+    for text in (sentence, pad + sentence + "\n" + pad):
+        cands = extract_text(text, extractor=places_ex)
+        ranks = [c for c in cands if c.kind == "rank" and c.status == "proposed"]
+        assert [c.phrase for c in ranks if word in c.sentence] == [word]

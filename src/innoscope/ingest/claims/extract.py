@@ -1901,8 +1901,8 @@ class _Sentence:
         cs = self.clause_start(pos)
         before = self.norm[cs:pos]
         among = _RANK_AMONG_FEW_RE.search(self.norm, cs, min(self.s1, pos + 8))
-        if ms := [*_RANK_OF_CHANGE_RE.finditer(before), *([among] if among else [])]:
-            return PhraseMention(cs + ms[-1].start(), cs + ms[-1].end(), UNNAMED, ms[-1].group(0))
+        if ms := [*_RANK_OF_CHANGE_RE.finditer(self.norm, cs, pos), *([among] if among else [])]:
+            return PhraseMention(ms[-1].start(), ms[-1].end(), UNNAMED, ms[-1].group(0))
         if "总量" in before[-8:] or "总数" in before[-8:]:
             return next(
                 (
