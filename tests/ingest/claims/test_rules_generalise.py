@@ -1948,3 +1948,39 @@ def test_population_density_and_amounts_in_yi_without_a_unit(ex):
         ("苏州", "gdp", 2670000000000.0, "元", None, "level"),
         ("重庆", "gdp", 2500000000000.0, "元", None, "level"),
     ]
+
+
+def test_ranges_with_a_dash_falls_and_growth_words_before_their_figure(ex):
+    # 500—550家 (an em dash) is a range: its lower end, with the range as qualifier
+    (c,) = [c for c in ex.extract_chunks(["咸阳全市高新技术企业约500—550家"]) if c.indicator]
+    assert (c.value, c.qualifier) == (500.0, "approximate; range to 550")
+    # 跌幅/降幅 are falls, 增速为 a growth
+    assert got(ex, "广州新建住宅均价约3.2万元/平方米，跌幅2.4%") == [
+        ("广州", "avg_home_price", 32000.0, "元/m²", None, "level"),
+        ("广州", "avg_home_price_growth", -2.4, "%", None, "growth"),
+    ]
+    assert got(ex, "2024年杭州GDP增速为4.7%") == [("杭州", "gdp_growth", 4.7, "%", 2024, "growth")]
+
+
+def test_years_of_now_and_of_a_base_two_years_back(ex):
+    from datetime import date
+
+    assert got(ex, "襄阳现在GDP也就6000亿出头", doc_date=date(2025, 3, 1)) == [
+        ("襄阳", "gdp", 600000000000.0, "元", 2025, "level")
+    ]
+    # 比前年 is the base of last year's fall, not its year
+    text = "去年苏州新房均价约2.4万元/平方米，比前年下跌3.5%"
+    assert got(ex, text, doc_date=date(2025, 3, 1)) == [
+        ("苏州", "avg_home_price", 24000.0, "元/m²", 2024, "level"),
+        ("苏州", "avg_home_price_growth", -3.5, "%", 2024, "growth"),
+    ]
+
+
+def test_growth_after_a_share_and_a_level_against_an_earlier_year(ex):
+    # the spending grew, not its share of GDP
+    text = "东莞2024年研发经费投入约450亿元，占地区生产总值比重约3.9%，同比增长7.2%"
+    assert ("东莞", "rd_expenditure_growth", 7.2, "%", 2024, "growth") in got(ex, text)
+    # 恢复至2019年的86.4%: a level against 2019's, no share of anything
+    assert [
+        x for x in got(ex, "澳门2024年本地生产总值实质增长8.8%，恢复至2019年的86.4%") if x[5] == "share"
+    ] == []

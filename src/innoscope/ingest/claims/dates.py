@@ -32,7 +32,7 @@ _YEAR_RE = re.compile(
     r"|(?P<yb>(?:19|20)\d{2})(?=\s?[)）]?\s?》)|(?:Index|Report|Ranking|List)\s(?P<yi>(?:19|20)\d{2})\b"
     r"|(?P<yr>(?:19|20)(?<![\d.]..)\d{2})(?=\s?(?:自然指数|胡润|福布斯|全球|中国|Nature Index|成绩单|经济成绩单|统计公报|GDP|榜单|排行榜|白皮书))"
     r"|自然指数(?P<yn>(?:19|20)\d{2})(?!\d)"
-    r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现有|当前|截至目前|如今|last year|this year)"
+    r"|(?P<rel>去年|上年|上一年|前年|今年|本年|当年|目前|现在|现有|当前|截至目前|如今|last year|this year)"
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
     rf"|(?:by|at) the end of (?P<emon>{_MONTH_NAMES})\b(?!,? (?:19|20)\d{{2}})"
 )
@@ -62,6 +62,7 @@ _REL = {
     "本年": 0,
     "当年": 0,
     "目前": 0,
+    "现在": 0,
     "现有": 0,
     "当前": 0,
     "截至目前": 0,
@@ -169,7 +170,10 @@ def find_years(text: str, doc_date: date | None) -> list[YearMention]:
             out.append(_month_end(m, doc_date))
             continue
         word = m["rel"]
-        if word in ("上年", "上一年", "去年") and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE:
+        if (
+            word in ("上年", "上一年", "去年", "前年")
+            and text[max(0, m.start() - 1) : m.start()] in _BASE_BEFORE
+        ):
             continue
         if (
             word == "当年"

@@ -146,7 +146,7 @@ _ONE_MONTH_RE = re.compile(
 )
 _AVERAGE_GROWTH_RE = re.compile(r"年均|平均每年|average annual|annual average", re.IGNORECASE)
 _DECREASE_RE = re.compile(
-    r"(?:减少|下降|降低|回落|下滑|下跌|缩减|fell|declined|decreased|dropped|shrank|shrunk|contracted|down|decrease of|drop of|decline of|fall of)(?:\s?(?:了|约|近|超过|by))?"
+    r"(?:减少|下降|降低|回落|下滑|下跌|跌幅|降幅|缩减|fell|declined|decreased|dropped|shrank|shrunk|contracted|down|decrease of|drop of|decline of|fall of)(?:\s?(?:了|约|近|超过|by))?"
     r"(?:\s(?:about|around|some|nearly|almost|more than|over))?\s?[\d.,%、和及\s]*$"
 )
 _PRIOR_AGE = 3
@@ -565,12 +565,20 @@ def _clause_ends(norm: str) -> list[int]:
     return [-1, *(m.end() for m in _CLAUSE_RE.finditer(norm))]
 
 
+_RECOVERED_RE = re.compile(
+    r"(?:恢复|恢復|回升|相当于)(?:至|到)?(?:\d{4}年|疫情前|上年|去年)?(?:同期)?(?:水平)?的?$"
+)
+
+
 def _not_the_series(kind: str, before: str) -> bool:
     """A figure of a period that is not the series' (年均增长6.2%: an average over years, not a year's growth;
     较五年前增长1.2倍, 十年来, 每年新增: several years' or any year's; 12月份……产量1860台: one month's output), or a
-    gap to a mark or another place (离万亿只差462.6亿, 与深圳相差约3000家)."""
+    gap to a mark or another place (离万亿只差462.6亿, 与深圳相差约3000家), or a level against an earlier year's
+    (恢复至2019年的86.4%)."""
     if _GAP_BEFORE_RE.search(before[-8:]) or (kind == "growth" and "环比" in before[-8:]):
         return True  # a gap (离万亿只差); a growth over the month or quarter before (环比), not over the year
+    if kind == "share" and _RECOVERED_RE.search(before[-14:]):
+        return True  # 恢复至2019年的86.4%: a level against an earlier year's, no share
     if kind == "growth" and _AVERAGE_GROWTH_RE.search(before[-12:]):
         return True
     if kind in ("growth", "change") and _MULTI_YEAR_RE.search(before):
@@ -1513,6 +1521,7 @@ class _Sentence:
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
             if hit is None and f.bare and kind in ("level", "change"):
                 hit = self._english_phrase_before(f.start) or self._elliptic_phrase(f.start)
+            hit = self._grown_series(hit, kind)
         last = self.run_last.get(f.start)
         if last is not None and (hit is None or hit.start < self.s0):
             other = self.indicator_of(last.start, last.end, last.unit, kind, last.magnitude, True)
@@ -1576,6 +1585,13 @@ class _Sentence:
         return next(
             (p for p in self._phrases_back(self.s0, start) if p.indicator.id and p.phrase.isascii()), None
         )
+
+    def _grown_series(self, hit: PhraseMention | None, kind: str) -> PhraseMention | None:
+        """The series a growth after a share phrase is of: the series the share is taken of (研發經費投入約2400億元，
+        佔本地生產總值比重約6.5%，按年增長8.1%: the spending grew, not its share of GDP)."""
+        if kind != "growth" or hit is None or not hit.phrase.startswith(("占", "佔")):
+            return hit
+        return next((p for p in self._phrases_back(self.s0, hit.start) if p.indicator.id), hit)
 
     def _elliptic_phrase(self, start: int) -> PhraseMention | None:
         """The series of the last counted figure of the sentence, for an English bare number written right after a

@@ -102,7 +102,7 @@ _NUM_LEAD = (
 order): a pattern that starts with a character class is scanned for that class in C; one that starts with
 alternatives is tried at every character."""
 _FIGURE = (
-    r"(?P<num>{n})(?:(?P<mag0>{m})?(?:-|\s?(?:~|至|到)\s?)(?P<high>{n}))?"
+    r"(?P<num>{n})(?:(?P<mag0>{m})?(?:[-—–]|\s?(?:~|至|到)\s?)(?P<high>{n}))?"
     r"(?P<more1>余|多)?\s?(?P<mag>{m})?(?P<more2>余|多)?\s?(?P<unit>{u})?"
 )
 _FIGURE_RE = re.compile(_FIGURE.format(n=_NUM_LEAD, m=_MAG_ALT, u=_UNIT_ALT))

@@ -80,11 +80,11 @@ _LAST_LOWER = _WORD_LAST | _SPACED_WORD_LAST
 """The last character of the text before a figure, lower-cased, that can end a qualifier word (as written or
 before the space of an English one)."""
 _GROWTH_RE = re.compile(
-    r"(?:同比|比上年|较上年|比去年|年均|累计|按年)?(?:增长|增速|增幅|提高|上升|下降|下滑|回落|减少|降低|增加|年增|成长|下跌|上涨|"
+    r"(?:同比|比上年|较上年|比去年|年均|累计|按年)?(?:增长|增速|增幅|涨幅|跌幅|降幅|提高|上升|下降|下滑|回落|减少|降低|增加|年增|成长|下跌|上涨|"
     r"翻了|翻|growth of|grew by|grew|grow by|grow|grows|increased by|increased|increase of|up by|up|rose by|rose|fell by|fell|down by|down|"
     r"expanded by|expanded|climbed by|climbed|jumped by|jumped|surged by|surged|gained|declined by|declined|"
     r"dropped by|dropped|decreased by|decreased)"
-    r"(?:均|都|分别|同样)?(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
+    r"(?:均|都|分别|同样)?(?:将在|将为|将|了|达|达到|为|超过|超|近|约|逾|在)?\s?$"
 )
 _CHANGE_RE = re.compile(
     r"(?:新增|净增|增加|减少|下降|新设|新认定|新注册|增长|增量|提高|提升|上升|降低)(?:了|达|达到|为|超过|超|近|约|逾)?\s?$"
