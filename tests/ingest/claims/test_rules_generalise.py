@@ -193,8 +193,12 @@ def test_own_series_in_the_clause_borrows_no_phrase(ex):
 
 
 def test_share_whose_clause_names_the_whole_takes_no_other_clauses_share_series(ex):
+    # the intensity of the clause before is not the share's series; 杭州 alone before 占 takes the series after it
     text = "浙江省研发投入强度3.2%，其中杭州占全省研发经费的三分之一以上。"
-    assert got(ex, text) == [("浙江", "rd_intensity", 3.2, "%", None, "share")]
+    assert got(ex, text) == [
+        ("浙江", "rd_intensity", 3.2, "%", None, "share"),
+        ("杭州", "rd_expenditure_share", 33.33333333, "%", None, "share"),
+    ]
 
 
 def test_compared_places_own_nothing(ex):
@@ -1984,3 +1988,40 @@ def test_growth_after_a_share_and_a_level_against_an_earlier_year(ex):
     assert [
         x for x in got(ex, "澳门2024年本地生产总值实质增长8.8%，恢复至2019年的86.4%") if x[5] == "share"
     ] == []
+
+
+def test_a_stock_counted_in_part_of_a_year_is_the_count_at_that_time(ex):
+    text = "2025年上半年，杭州人工智能产业规模达2100亿元；拥有规模以上人工智能企业410家"
+    assert got(ex, text) == [("杭州", "ai_enterprises", 410.0, "家", 2025, "level")]
+
+
+def test_ranks_in_parentheses_and_english_superlatives(ex):
+    title = "2024自然指数—科研城市\n"
+    assert sorted(
+        x for x in got(ex, title + "中国城市中，西安(第21)、成都(第24)进入前30") if x[5] == "rank"
+    ) == [
+        ("成都", "nature_index_city_rank", 24.0, "rank", 2024, "rank"),
+        ("西安", "nature_index_city_rank", 21.0, "rank", 2024, "rank"),
+    ]
+    text = "Shanghai's permanent resident population was 24.8 million at the end of 2024, the largest among Chinese cities"
+    assert ("上海", "resident_population_rank", 1.0, "rank", 2024, "rank") in got(ex, text)
+
+
+def test_series_phrases_of_robots_papers_and_ai_firms(ex):
+    assert got(ex, "Beijing's industrial robot output rose 12.5% in 2024.") == [
+        ("北京", "industrial_robot_output_growth", 12.5, "%", 2024, "growth")
+    ]
+    assert got(ex, "武汉地区高校近10年发表SCI论文约20.1万篇") == [
+        ("武汉", "papers_10yr", 201000.0, "篇", None, "level")
+    ]
+    text = "北京人工智能产业规模突破3500亿元;规上企业数量达到500余家"
+    assert ("北京", "ai_enterprises", 500.0, "家", None, "level") in got(ex, text)
+    # 规上企业 after no AI phrase names no series
+    assert got(ex, "成都全市规上企业数量达到4000家") == []
+
+
+def test_a_percentage_point_change_before_a_rank_and_a_list_member_alone(ex):
+    text = "合肥全市研发投入强度达3.91%，较上年提高0.2个百分点，连续两年居省会城市第二"
+    assert ("合肥", "rd_intensity_rank", 2.0, "rank", None, "rank") in got(ex, text)
+    text = "Nanjing, Suzhou and Wuxi together host over 900 national little giants; Suzhou alone has 598."
+    assert got(ex, text) == [("苏州", "little_giants_valid", 598.0, "家", None, "level")]

@@ -235,7 +235,7 @@ _DENSITY_RE = re.compile(r"密度\s?$")
 _EN_RANK_OF_RE = re.compile(
     r"[\w .'’-]{0,60}?\s(?:with|in|by|for)\s(?:(?:more than |over |about |nearly )?[\d,.]+\s)?(?:the\s)?"
 )
-_EN_ELLIPSIS_GAP_RE = re.compile(r"\s?\(|['’]s\s|\s(?:(?:each|both)\s)?(?:has|had|have|with|at)\s|\s")
+_EN_ELLIPSIS_GAP_RE = re.compile(r"\s?\(|['’]s\s|\s(?:(?:each|both|alone)\s)?(?:has|had|have|with|at)\s|\s")
 _FIRM_NAMES = frozenset(FIRMS)
 _FIRM_EXAMPLE_AFTER_RE = re.compile(r"\s?(?:、|等|和|与|及|为代表|and\b|or\b)")
 _FIRM_EXAMPLE_BEFORE_RE = re.compile(
@@ -340,6 +340,8 @@ _PAREN_SPACE_RE = re.compile(r"[()（）\s]")
 _SHARE_UNITS = ("%", "‰")
 _SAME_COUNT = ({"家", "户", "个"}, {"所", "个"}, {"件", "项"}, {"人", "名", "位"})
 _DIMENSIONLESS = ("ratio", "index", "rank")
+_STOCK_UNITS = ("家", "所", "人")
+"""Units of series that count what exists at a time (firms, universities, people), not what a period produced."""
 
 
 @dataclass
@@ -1618,9 +1620,17 @@ class _Sentence:
         if hit is None or not cuts or hit.start < cuts[-1]:
             return hit
         part = next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= cuts[-1]), None)
-        if part is not None and part.indicator.id == hit.indicator.id:
+        if (part is not None and part.indicator.id == hit.indicator.id) or self._place_part(cuts[-1], part):
             return hit
         return replace(hit, indicator=UNNAMED)
+
+    def _place_part(self, cut: int, part: PhraseMention | None) -> bool:
+        """Whether the part before 占 is a place written right before it, with no phrase in its clause (……研发投入
+        强度3.2%，其中杭州占全省研发经费的三分之一: 杭州's share of the R&D spending; not 佛山民营经济占……)."""
+        hit = self._place_before(cut, self.clause_start(cut))
+        if hit is None or hit[1].place in ("", "*") or (part is not None and part.start >= hit[1].start):
+            return False
+        return self.norm[hit[1].end : cut].strip() in ("", "约", "已", "则", "就")
 
     def _planned(self, pos: int) -> bool:
         """Whether a figure is a target, not a value (力争到2027年……达到8000家, 目标, 计划, aims to reach): a word of
@@ -1639,6 +1649,13 @@ class _Sentence:
             self.norm.find("将", self.s0, pos) >= 0
             and _FORECAST_RE.search(self.norm, self.clause_start(pos), pos) is not None
         )
+
+    def _part_of_year(self, f: Figure, hit: PhraseMention, kind: str) -> bool:
+        """Whether a figure of ``hit``'s series is of part of a year (:meth:`_part_year`); a level of a stock
+        (firms, universities, people: 前三季度……拥有规模以上人工智能企业394家) is the count at that time, no part."""
+        if kind == "level" and hit.indicator.unit in _STOCK_UNITS:
+            return False
+        return self._part_year(f.start, f.end, hit.indicator.unit.endswith("/m²"))
 
     def _part_year(self, pos: int, end: int, price: bool = False) -> bool:
         """Whether a figure at ``pos:end`` is of part of a year (上半年, 一季度, 前三季度, 1-11月, first half): the
@@ -1820,7 +1837,7 @@ class _Sentence:
             or self._since_plan_period(kind, f.start)
             or self._subset(hit, f.start)
             or self._planned(f.start)
-            or self._part_year(f.start, f.end, hit.indicator.unit.endswith("/m²"))
+            or self._part_of_year(f, hit, kind)
             or self._growth_of_additions(kind, hit, f.start)
         ):
             hit = replace(hit, indicator=UNNAMED)
@@ -1976,8 +1993,10 @@ class _Sentence:
         """The phrase of the figure right before a rank when it names no id (研发投入占全市GDP比重达5.81%，全国第二:
         the rank is of that share, not of GDP), or None."""
         figs = [
-            f for f in self.figures if f.end <= pos and f.start in self.fig_phrase and not self._rank_move(f)
-        ]
+            f
+            for f in self.figures
+            if f.end <= pos and f.start in self.fig_phrase and not self._rank_move(f) and f.unit != "pp"
+        ]  # a change in percentage points (较上年提高0.12个百分点) is the series' own change, not a series
         if not figs:
             return None
         last = figs[-1]

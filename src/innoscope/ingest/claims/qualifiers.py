@@ -318,10 +318,13 @@ _EN_ORD_RE = re.compile(
     rf"|\bwith [A-Z][\w’'-]*(?: [A-Z][\w’'-]*)? (?P<a>{_EN_ORD_WORDS})\b"
     rf"|\((?P<p>\d+(?:st|nd|rd|th))\)"
     rf"|\b(?P<l>{_EN_ORDINAL})[- ]largest\b"
+    rf"|\bthe (?P<s>largest|biggest|highest)(?= among (?:Chinese|all|China's)| in China\b)"
     rf"|\b(?P<g>\d+(?:st|nd|rd|th))(?=\s(?:globally|nationally|worldwide|in the world|in China|among Chinese cities))",
     re.IGNORECASE,
 )
-_EN_ORD_HINT_RE = re.compile(rf"\d(?:st|nd|rd|th)\b|{_EN_ORD_WORDS}|\btop\b")
+_EN_ORD_HINT_RE = re.compile(
+    rf"\d(?:st|nd|rd|th)\b|{_EN_ORD_WORDS}|\btop\b|\bthe (?:largest|biggest|highest)\b"
+)
 
 
 _LATIN_STRETCH_RE = re.compile(r"[0-9(]*[A-Za-z][A-Za-z0-9 ,.'()&$%-]*")
@@ -368,7 +371,9 @@ def _english_ordinals(text: str, ranks: list[RankMention]) -> list[RankMention]:
         i = bisect.bisect_left(starts, m.end())
         if i and ranks[i - 1].end > m.start():
             continue  # overlaps a rank read already (ranks are sorted and do not nest)
-        word = (m["v"] or m["p"] or m["l"] or m["g"] or m["a"] or ("first" if m["t"] else "")).lower()
+        word = (
+            m["v"] or m["p"] or m["l"] or m["g"] or m["a"] or ("first" if m["t"] or m["s"] else "")
+        ).lower()
         value = float(word[:-2]) if word[0].isdigit() else float(_EN_ORD[word])
         s = _EN_SCOPE_RE.match(text, m.end())
         scope = "" if s is None else "全国" if s["nat"] else "全球"
@@ -378,9 +383,17 @@ def _english_ordinals(text: str, ranks: list[RankMention]) -> list[RankMention]:
 
 def _rank_value(text: str, m: re.Match[str]) -> float | None:
     """The rank one match of :data:`_RANK_RE` states, or None when it is no rank (第三 with neither a rank verb,
-    a scope nor 位/名 after it; 首位 or 次 without a verb)."""
+    a scope, parentheses around it nor 位/名 after it; 首位 or 次 without a verb)."""
     if m["n"] is not None:
-        if m["pre"] is None and m["scope"] is None and _after_ordinal(text, m)[:1] not in ("位", "名"):
+        bracketed = (
+            m.start() > 0 and text[m.start() - 1] in "(（" and text[m.end() : m.end() + 1] in (")", "）")
+        )
+        if (
+            m["pre"] is None
+            and m["scope"] is None
+            and not bracketed  # 上海(第3)、南京(第5): a rank in parentheses after its place
+            and _after_ordinal(text, m)[:1] not in ("位", "名")
+        ):
             return None
         return _cn_ordinal(m["n"])
     if m["top"] is not None:
