@@ -2025,3 +2025,46 @@ def test_a_percentage_point_change_before_a_rank_and_a_list_member_alone(ex):
     assert ("合肥", "rd_intensity_rank", 2.0, "rank", None, "rank") in got(ex, text)
     text = "Nanjing, Suzhou and Wuxi together host over 900 national little giants; Suzhou alone has 598."
     assert got(ex, text) == [("苏州", "little_giants_valid", 598.0, "家", None, "level")]
+
+
+def test_numbered_lines_without_a_dot_on_a_top_n_page_and_an_english_list(ex):
+    text = "2023年城市研发投入强度前五（整理）\n1 北京 6.73%\n2 深圳 6.46%"
+    assert got(ex, text) == [
+        ("北京", "rd_intensity", 6.73, "%", 2023, "share"),
+        ("北京", "rd_intensity_rank", 1.0, "rank", 2023, "rank"),
+        ("深圳", "rd_intensity", 6.46, "%", 2023, "share"),
+        ("深圳", "rd_intensity_rank", 2.0, "rank", 2023, "rank"),
+    ]
+    # an English ranking of unicorns: the value right after each numbered place takes the title's series
+    text = "Global unicorns ranking 2025: top cities\n3. Beijing 78\n4. Shanghai 65"
+    assert got(ex, text) == [
+        ("北京", "unicorns", 78.0, "家", 2025, "level"),
+        ("北京", "unicorns_rank", 3.0, "rank", 2025, "rank"),
+        ("上海", "unicorns", 65.0, "家", 2025, "level"),
+        ("上海", "unicorns_rank", 4.0, "rank", 2025, "rank"),
+    ]
+
+
+def test_ranks_of_a_cumulative_count_of_a_firms_count_and_of_a_scoped_global_ranking(ex):
+    # 累计 before the series: its rank is the cumulative series'
+    text = "宁波累计培育国家级专精特新“小巨人”企业420家……数量居全国城市第五"
+    assert ("宁波", "little_giants_cumulative_rank", 5.0, "rank", None, "rank") in got(ex, text)
+    # 数量 alone after other clauses: the rank of the firms counted before
+    text = "成都独角兽企业数量达12家,较上年增加2家，估值合计超过300亿美元，数量位居全国第七"
+    assert ("成都", "unicorns_rank", 7.0, "rank", None, "rank") in got(ex, text)
+    # a scope that starts with the ranking's own (全球科研城市 of a global ranking)
+    text = "2024自然指数科研城市\n北京继续位居全球科研城市首位"
+    assert got(ex, text) == [("北京", "nature_index_city_rank", 1.0, "rank", 2024, "rank")]
+
+
+def test_an_enterprises_share_of_the_whole_and_ai_firm_counts(ex):
+    assert got(ex, "2024年，佛山企业研发投入占全社会研发投入的比重达到88.2%") == [
+        ("佛山", "rd_enterprise_share", 88.2, "%", 2024, "share")
+    ]
+    text = "杭州人工智能核心产业规模预计达到3,800亿元,企业数量超过2,600家"
+    assert ("杭州", "ai_enterprises", 2600.0, "家", None, "level") in got(ex, text)
+    from datetime import date
+
+    assert got(ex, "广州现存机器人相关企业3.1万余家", doc_date=date(2025, 3, 1)) == [
+        ("广州", "robot_enterprises", 31000.0, "家", 2025, "level")
+    ]

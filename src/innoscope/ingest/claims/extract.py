@@ -204,8 +204,9 @@ _CAPITAL_OF_RE = re.compile(
 """Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
 of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...): the province is not what the figures are
 about."""
-_FIRM_COUNT_BEFORE_RE = re.compile(r"\s?(?:其中|而且|且|其)?企业(?:数量|总数|数)\s?")
-"""A rank's clause that names only the firms' count (……，企业数量居全国第二): the rank of the firms' series before."""
+_FIRM_COUNT_BEFORE_RE = re.compile(r"\s?(?:其中|而且|且|其)?(?:企业)?(?:数量|总数|数)\s?")
+"""A rank's clause that names only the firms' count (……，企业数量居全国第二; ……，数量位居全国第五): the rank of the
+firms' series before."""
 _PROVINCE_ROLE_AFTER_RE = re.compile(r"省?(?:辖|下辖|所辖)?(?:地级市|副省级城市|省会|的省会|首府|的首府)")
 """After a province that only says what a city is to it (合肥市，安徽省辖地级市、省会; 安徽省会合肥)."""
 _RANK_MOVE_BEFORE_RE = re.compile(r"(?:上升|下降|提升|前进|后退|下滑|攀升)了?\Z")
@@ -270,12 +271,15 @@ _TOP_N_LIST_RE = re.compile(
     r"(?:(?P<order>依次|依序)|分别)?(?:为|是)[:：]?"
 )
 _ORDER_RE = re.compile(f"{_RANK_LIST_RE.pattern}|{_TOP_N_RE.pattern}")
-_NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})\s?[.、．，,]\s?")
+_NUMBERED_RE = re.compile(r"\s*(?P<n>\d{1,3})(?:\s?[.、．，,]\s?|\s+(?=\D))")
 """A list number at a line start (21、东莞市 9800家; 23，宁波市): no figure when a place follows it, a rank on a page
 titled as a ranking."""
 _NUMBERED_INSIDE_RE = re.compile(r"(?<=[\s…])(?P<n>\d{1,3})\s?[.、．]\s?")
 """A list number inside a line, after a space or an ellipsis (88.3件 7.西安)."""
-_RANKING_TITLE_RE = re.compile(r"排名|排行|榜|top\s?\d+", re.IGNORECASE)
+_RANKING_TITLE_RE = re.compile(
+    r"排名|排行|榜|top\s?\d+|前(?:[二两三四五六七八九十]|\d+)(?:名|位|强)?(?:[（(]|$)|\btop cities\b|\branking",
+    re.IGNORECASE,
+)
 _RANK_VERB_RE = re.compile(r"(?:居|位居|位列|排名|列|排|稳居|跃居|名列|排在|居于)\s?\Z")
 _RANKING_WORD_RE = re.compile(
     r"排名|排行|排序|位次|名次|榜|前[二两三四五六七八九十\d]+|最多|最高|最大|最强|最少|最低"
@@ -1522,7 +1526,11 @@ class _Sentence:
             )
             hit = self.indicator_of(f.start, f.end, unit, kind, f.magnitude, follow)
             if hit is None and f.bare and kind in ("level", "change"):
-                hit = self._english_phrase_before(f.start) or self._elliptic_phrase(f.start)
+                hit = (
+                    self._english_phrase_before(f.start)
+                    or self._elliptic_phrase(f.start)
+                    or (self.ctx.title_phrase if self.ctx.ranking and self._list_item_value(f) else None)
+                )
             hit = self._grown_series(hit, kind)
         last = self.run_last.get(f.start)
         if last is not None and (hit is None or hit.start < self.s0):
@@ -1622,6 +1630,8 @@ class _Sentence:
         part = next((p for p in reversed(self.phrases) if self.s0 <= p.start and p.end <= cuts[-1]), None)
         if (part is not None and part.indicator.id == hit.indicator.id) or self._place_part(cuts[-1], part):
             return hit
+        if part is not None and part.indicator.share and part.start >= self.clause_start(cuts[-1]):
+            return part  # 企业研发投入占全社会研发投入的比重达91.5%: the part's own share series
         return replace(hit, indicator=UNNAMED)
 
     def _place_part(self, cut: int, part: PhraseMention | None) -> bool:
@@ -1762,8 +1772,12 @@ class _Sentence:
             return False  # 1799万人口干出3.68万亿: an amount in 亿 and no unit is money, never a count
         if self.column.get(f.start) is hit or (self.table_row and hit is self.ctx.title_phrase):
             return True
-        if hit is self.ctx.title_phrase and self.ctx.ranking and f.magnitude != 1.0:
-            return True  # 1.苏州 2.67万亿 on a page titled as a GDP ranking
+        if (
+            hit is self.ctx.title_phrase
+            and self.ctx.ranking
+            and (f.magnitude != 1.0 or self._list_item_value(f))
+        ):
+            return True  # 1.苏州 2.67万亿, 3. Beijing 78 on a page titled as a ranking of the title's series
         if hit.start < self.s0:
             return False
         return (
@@ -1772,6 +1786,17 @@ class _Sentence:
             or self._elliptic_phrase(f.start) is hit
             or (hit.start >= f.end and hit.phrase.isascii())
             or (hit.end <= f.start and hit.phrase.isascii() and self._en_verb_before(hit.end, f.start))
+        )
+
+    def _list_item_value(self, f: Figure) -> bool:
+        """Whether a figure is the value of a numbered line's place, written right after it (3. Beijing 78)."""
+        num = _NUMBERED_RE.match(self.norm, self.s0)
+        hit = self._place_before(f.start, self.s0)
+        return (
+            num is not None
+            and hit is not None
+            and hit[1].start == num.end()
+            and _HEAD_GAP_RE.fullmatch(self.norm, hit[1].end, f.start) is not None
         )
 
     def _series(
@@ -1915,7 +1940,7 @@ class _Sentence:
         if (
             hit.indicator.cumulative
             and hit.start >= self.s0
-            and _CUMULATIVE_RE.search(self.norm, hit.end, at)
+            and _CUMULATIVE_RE.search(self.norm, self.clause_start(hit.start), at)
         ):
             series = f"{hit.indicator.cumulative}_rank"  # 小巨人企业累计达到521家，数量位居全国第六: the total's rank
         if _DENSITY_RE.search(self.norm, max(self.s0, at - 4), at) or (
@@ -2093,7 +2118,12 @@ class _Sentence:
         self, r: RankMention, seen: Seen, names: list[str] | None, hit: PhraseMention | None
     ) -> list[tuple[str, Row]]:
         names = names if names is not None else self._rank_places(r)
-        if hit is not None and hit.indicator.scope and r.scope not in ("", hit.indicator.scope, "世界"):
+        if (
+            hit is not None
+            and hit.indicator.scope
+            and r.scope not in ("", "世界")
+            and not r.scope.startswith(hit.indicator.scope)  # 全球科研城市 of a global ranking
+        ):
             hit = replace(hit, indicator=UNNAMED)  # 全国第5 of a global ranking
         if hit is not None and self._planned(r.start):
             hit = replace(hit, indicator=UNNAMED)
