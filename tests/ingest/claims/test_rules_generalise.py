@@ -2068,3 +2068,22 @@ def test_an_enterprises_share_of_the_whole_and_ai_firm_counts(ex):
     assert got(ex, "广州现存机器人相关企业3.1万余家", doc_date=date(2025, 3, 1)) == [
         ("广州", "robot_enterprises", 31000.0, "家", 2025, "level")
     ]
+
+
+def test_english_now_a_numbers_own_noun_and_unnamed_series(ex):
+    from datetime import date
+
+    assert got(ex, "Wuhan now has more than 300 unicorns.", doc_date=date(2025, 4, 1)) == [
+        ("武汉", "unicorns", 300.0, "家", 2025, "level")
+    ]
+    # 1 million students: the number counts the noun after it, not the series named before
+    text = "Wuhan is home to 83 universities, including seven Double First-Class universities, with over 1 million students."
+    assert got(ex, text) == [("武汉", "universities_total", 83.0, "所", None, "level")]
+    # residents after a change of the population stay the population's
+    text = "Xi'an's population grew by about 20,000 in 2024, while Dalian added 13,000 residents."
+    assert ("大连", "resident_population_change", 13000.0, "人", 2024, "change") in got(ex, text)
+    # the digital economy's value added and the all-units wage name no series
+    assert (
+        got(ex, "Suzhou's digital economy value added reached 450 billion yuan, or 18 percent of GDP") == []
+    )
+    assert got(ex, "2023年，苏州全口径城镇单位就业人员平均工资为128000元") == []

@@ -233,6 +233,10 @@ _YEAR_EARLIER_AFTER_RE = re.compile(
 """After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
+_EN_OWN_NOUN_AFTER_RE = re.compile(
+    r"\s(?:[a-z]+[ -])?(?!(?:years|months|days|points|residents|inhabitants)\b)[a-z]{3,}s\b"
+)
+"""A plural English noun right after a number (1 million students, 300 foreign-funded firms): what it counts."""
 _EN_RANK_OF_RE = re.compile(
     r"[\w .'’-]{0,60}?\s(?:with|in|by|for)\s(?:(?:more than |over |about |nearly )?[\d,.]+\s)?(?:the\s)?"
 )
@@ -1770,6 +1774,8 @@ class _Sentence:
             return False
         if f.magnitude >= 1e8 and hit.indicator.unit != "元":
             return False  # 1799万人口干出3.68万亿: an amount in 亿 and no unit is money, never a count
+        if hit.end <= f.start and _EN_OWN_NOUN_AFTER_RE.match(self.norm, f.end):
+            return False  # with over 1 million students enrolled: the number counts the noun after it
         if self.column.get(f.start) is hit or (self.table_row and hit is self.ctx.title_phrase):
             return True
         if (
