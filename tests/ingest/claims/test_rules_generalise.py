@@ -2087,3 +2087,16 @@ def test_english_now_a_numbers_own_noun_and_unnamed_series(ex):
         got(ex, "Suzhou's digital economy value added reached 450 billion yuan, or 18 percent of GDP") == []
     )
     assert got(ex, "2023年，苏州全口径城镇单位就业人员平均工资为128000元") == []
+
+
+def test_a_later_list_of_as_many_figures_goes_through_the_same_places(ex):
+    text = "绍兴、台州的创投活跃度指数分别为41.5和36.2，较上年提升2.4和1.9"
+    assert sorted(got(ex, text)) == [
+        ("台州", "vc_activity_index", 36.2, "index", None, "level"),
+        ("台州", "vc_activity_index_change", 1.9, "index", None, "change"),
+        ("绍兴", "vc_activity_index", 41.5, "index", None, "level"),
+        ("绍兴", "vc_activity_index_change", 2.4, "index", None, "change"),
+    ]
+    # a place written before the later list: not the same places
+    text = "绍兴、台州的创投活跃度指数分别为41.5和36.2，宁波较上年提升2.4和1.9"
+    assert ("绍兴", "vc_activity_index_change", 2.4, "index", None, "change") not in got(ex, text)
