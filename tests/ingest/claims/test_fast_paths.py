@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from innoscope.cities.text_places import place_index
 from innoscope.ingest import text as text_mod
 from innoscope.ingest.claims import Extractor, Lexicon
+from innoscope.ingest.claims import dates as dates_mod
 from innoscope.ingest.claims import document as document_mod
 from innoscope.ingest.claims import extract as extract_mod
 from innoscope.ingest.claims import numbers as numbers_mod
@@ -178,6 +179,25 @@ _RANK_TOKENS = [
     "居", "位居", "跃升至", "居于", "并列", "No.", "no. ", "13", "ranked ", "ranks ", "3rd", "number ", "one ",
     "position", "national ", "world ", "second ", "place", "first", "、", "和", " ", "x", "城市", "，",
 ]  # fmt: skip
+
+
+_YEAR_TOKENS = [
+    "2024", "19", "20", "1", "2", "0", "9", "年", "年代", "代", "-", "/", ".", "1-2", "》", "）", "自然指数", "全球",
+    "去年", "上年", "上一年", "当年", "当前", "截至", "截至目前", "3月底", "目前", "如今", "现有", "本年", "前年", "今年",
+    "in ", "In ", "for ", "during ", "end of ", "end-", "as of ", "by ", "at ", "the end of ", "March", "late ",
+    "Index ", "Report ", "Ranking ", "List ", "last year", "this year", "l", "t", "a", " ", "x", "，",
+]  # fmt: skip
+
+
+def test_year_matches_on_real_text():
+    for t in (fold(clean(ARTICLE)), *map(fold, DEV)):
+        assert _groups(dates_mod.year_matches(t)) == _groups(dates_mod._YEAR_RE.finditer(t))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(_YEAR_TOKENS), max_size=16).map("".join))
+def test_year_matches_generated(t):
+    assert _groups(dates_mod.year_matches(t)) == _groups(dates_mod._YEAR_RE.finditer(t))
 
 
 def test_rank_matches_on_real_text():
@@ -348,6 +368,7 @@ def test_fast_scans_whole_extractor_same_candidates(monkeypatch, places):
     want = [list(fast.extract_chunks([t], document="d")) for t in TEXTS]
     with monkeypatch.context() as m:
         m.setattr(qualifiers_mod, "rank_matches", qualifiers_mod._RANK_RE.finditer)
+        m.setattr(dates_mod, "year_matches", dates_mod._YEAR_RE.finditer)
         m.setattr(numbers_mod, "_fractions", lambda t: list(numbers_mod._FRACTION_REFERENCE_RE.finditer(t)))
         m.setattr(numbers_mod, "_FIGURE_RE", numbers_mod._FIGURE_REFERENCE_RE)
         m.setattr(numbers_mod, "_DATE_RE", numbers_mod._DATE_REFERENCE_RE)

@@ -19,6 +19,7 @@ before the one it is presented in, so its year is one less.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,6 +37,27 @@ _YEAR_RE = re.compile(
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
     rf"|(?:by|at) the end of (?P<emon>{_MONTH_NAMES})\b(?!,? (?:19|20)\d{{2}})"
 )
+_YEAR_FIRST_RE = re.compile("|".join(("19", "20", *"自去上前今本当目现截如IiFfdeAaBbRLlt")))
+"""Where a match of :data:`_YEAR_RE` can start: 19 or 20, else the first character of 自然指数, a relative word, 截至,
+in/In/for/For/during/end/as/As/by/By/at, Index/Report/Ranking/List or last/this year. Alternatives that each open
+with a literal are scanned for in C (a character class among them would make the scanner try each at every
+character); none starts inside another (9 and 0 open none), so finditer skips none."""
+
+
+def year_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_YEAR_RE.finditer(text)``, tried only where one can start (:data:`_YEAR_FIRST_RE`, one scan
+    in C): the pattern opens with alternatives in groups, so the scanner tried every alternative at every character
+    (half the time of reading the years). Same matches: positions are tried left to right from the end of the last match, as
+    ``finditer`` does, and no match is empty."""
+    pos = 0
+    match = _YEAR_RE.match
+    for a in _YEAR_FIRST_RE.finditer(text):
+        p = a.start()
+        if p >= pos and (m := match(text, p)) is not None:
+            yield m
+            pos = m.end()
+
+
 _DATE_RE = re.compile(r"((?:19|20)\d{2})\s?(?:年|-|/|\.)\s?(\d{1,2})\s?(?:月|-|/|\.)\s?(\d{1,2})")
 _BASE_BEFORE = ("比", "较", "同", "与", "于")
 _BASE_EXPLICIT_RE = re.compile(r"(?:比|较|与|同|相比|对比|相较)[ \t]?\Z")
@@ -151,7 +173,7 @@ def _sentence_month(text: str, pos: int) -> date | None:
 def find_years(text: str, doc_date: date | None) -> list[YearMention]:
     """Year mentions of ``text`` (the matching text), by position."""
     out = []
-    for m in _YEAR_RE.finditer(text):
+    for m in year_matches(text):
         explicit = m["y"] or m["ye"] or m["yr"] or m["yd"] or m["yb"] or m["yi"] or m["yn"]
         if explicit:
             base = _BASE_EXPLICIT_RE.search(text, max(0, m.start() - 3), m.start()) is not None or (
