@@ -1334,7 +1334,13 @@ class _Sentence:
         share written before it (equivalent to 3.36 percent of GDP; Xi'an spent RMB 55.8 billion: no GDP)."""
         any_unit = kind in ("growth", "ratio", "rank")
         scaled = magnitude != 1.0
-        for p in self._phrases_back(lo, pos):
+        phrases = self.phrases
+        for i in range(bisect.bisect_left(self.phrase_starts, pos) - 1, -1, -1):  # _phrases_back, inlined
+            p = phrases[i]
+            if p.start < lo:
+                return None
+            if p.end > pos:
+                continue
             ind = p.indicator
             if any_unit or not ind.id or _unit_fits(ind.unit, unit, kind, scaled):
                 if kind in ("level", "change") and self._whole_of_share(p):
@@ -1376,11 +1382,11 @@ class _Sentence:
         """Whether the clause before a figure names a series of its own that no phrase of the lexicon names
         (其中城镇人口770.6万人, 其中高价值发明专利2.7万件, 省级专精特新中小企业一千二百余家), or, for a share, any
         phrase (其中杭州占全省研发经费的三分之一): then no phrase of another clause or of the title is borrowed."""
-        inside = _within(self.phrases, self.phrase_starts, cs, pos)
-        if kind == "share" and inside:
+        if kind == "share" and _within(self.phrases, self.phrase_starts, cs, pos):
             return True
         if _OWN_NOUN_END_RE.search(self.norm, cs, pos) is None:
             return False  # the words left once phrases, places and years are cut out hold none of the nouns
+        inside = _within(self.phrases, self.phrase_starts, cs, pos)
         spans = [(m.start, m.end) for m in inside]
         spans += [(m.start, m.end) for m in _within(self.places, self.place_starts, cs, pos)]
         spans += [(m.start, m.end) for m in _within(self.years, [y.start for y in self.years], cs, pos)]
