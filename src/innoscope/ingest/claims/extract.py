@@ -631,9 +631,11 @@ def _coordinated_at(norm: str, places: list[PlaceMention], i: int, shared: bool 
     j = i
     while j > 0:
         a, b = places[j - 1], places[j]
+        if a.place in ("", "*") or b.place in ("", "*"):
+            break  # before the gap's parentheses are cut out: most lists end here
         raw = norm[a.end : b.start]
         gap = _PAREN_FIGURE_RE.sub("", raw)
-        if a.place in ("", "*") or b.place in ("", "*") or (shared and gap != raw and _DIGIT_RE.search(raw)):
+        if shared and gap != raw and _DIGIT_RE.search(raw):
             break
         if not (_PLACE_SEP_RE.match(gap) or (a.abbr and b.abbr and not gap)):
             break
@@ -1496,7 +1498,7 @@ class _Sentence:
         """The numbers of a rank column (排名 | 城市 | 数量: 1 | 北京 | 1081) are ranks of the row's place."""
         col = [
             f
-            for f in self.figures
+            for f in (self.figures if self.column else ())
             if (h := self.column.get(f.start)) is not None and h.indicator is RANK_COLUMN
         ]
         self._special_columns()
