@@ -185,8 +185,46 @@ _YEAR_TOKENS = [
     "2024", "19", "20", "1", "2", "0", "9", "年", "年代", "代", "-", "/", ".", "1-2", "》", "）", "自然指数", "全球",
     "去年", "上年", "上一年", "当年", "当前", "截至", "截至目前", "3月底", "目前", "如今", "现有", "本年", "前年", "今年",
     "in ", "In ", "for ", "during ", "end of ", "end-", "as of ", "by ", "at ", "the end of ", "March", "late ",
-    "Index ", "Report ", "Ranking ", "List ", "last year", "this year", "l", "t", "a", " ", "x", "，",
+    "Index ", "Report ", "Ranking ", "List ", "last year", "this year", "now", "know", "l", "t", "a", " ", "x", "，",
 ]  # fmt: skip
+
+
+def _first_chars(items) -> set[str]:
+    """The characters a parsed pattern (re._parser) can start with: literals, sets and branches, through groups
+    and past lookarounds and optional items."""
+    from re import _constants as c
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            return out | {chr(av)}
+        if op is c.IN:
+            return out | {chr(v) for o, v in av if o is c.LITERAL}
+        if op is c.SUBPATTERN:
+            sub = _first_chars(av[3])
+        elif op is c.BRANCH:
+            sub = set().union(*(_first_chars(alt) for alt in av[1]))
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            sub = _first_chars(av[2])
+            if av[0] == 0:
+                out |= sub
+                continue
+        else:
+            raise AssertionError(f"unhandled {op}")
+        return out | sub
+    return out
+
+
+def test_year_anchors_cover_every_alternative_of_the_pattern():
+    """Each alternative of _YEAR_RE must open with an anchor of _YEAR_FIRST_RE (an alternative added to the
+    pattern without its first character missed 'now')."""
+    from re import _parser
+
+    firsts = _first_chars(_parser.parse(dates_mod._YEAR_RE.pattern))
+    anchors = {a[0] for a in dates_mod._YEAR_FIRST_RE.pattern.split("|")}
+    assert firsts and firsts <= anchors, sorted(firsts - anchors)
 
 
 def test_year_matches_on_real_text():

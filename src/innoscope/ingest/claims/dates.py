@@ -37,9 +37,10 @@ _YEAR_RE = re.compile(
     r"|截至\s?(?P<mon>1[0-2]|[1-9])\s?月(?:底|末)"
     rf"|(?:by|at) the end of (?P<emon>{_MONTH_NAMES})\b(?!,? (?:19|20)\d{{2}})"
 )
-_YEAR_FIRST_RE = re.compile("|".join(("19", "20", *"自去上前今本当目现截如IiFfdeAaBbRLlt")))
+_YEAR_FIRST_RE = re.compile("|".join(("19", "20", *"自去上前今本当目现截如IiFfdeAaBbRLltn")))
 """Where a match of :data:`_YEAR_RE` can start: 19 or 20, else the first character of 自然指数, a relative word, 截至,
-in/In/for/For/during/end/as/As/by/By/at, Index/Report/Ranking/List or last/this year. Alternatives that each open
+in/In/for/For/during/end/as/As/by/By/at, Index/Report/Ranking/List or last/this year/now (a test checks that these
+are the first characters of every alternative of the pattern). Alternatives that each open
 with a literal are scanned for in C (a character class among them would make the scanner try each at every
 character); none starts inside another (9 and 0 open none), so finditer skips none."""
 
