@@ -194,17 +194,17 @@ class LongestMatcher:
             else None
         )
 
-    def __call__(self, text: str) -> Iterator[tuple[int, str]]:
+    def __call__(self, text: str) -> list[tuple[int, str]]:
         if self._auto is None:
-            return iter(())
+            return []
         words = self.words
-        return ((end - 1, words[i]) for i, _, end in self._auto.find_matches_as_indexes(text))
+        return [(end - 1, words[i]) for i, _, end in self._auto.find_matches_as_indexes(text)]
 
     def reference(self, text: str) -> Iterator[tuple[int, str]]:
         return iter(longest_matches_reference(self.words, text))
 
 
-def longest_matcher(words: Iterable[str]) -> Callable[[str], Iterator[tuple[int, str]]]:
+def longest_matcher(words: Iterable[str]) -> Callable[[str], Iterable[tuple[int, str]]]:
     """A :class:`LongestMatcher` of ``words``."""
     return LongestMatcher(words)
 
