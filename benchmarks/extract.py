@@ -392,9 +392,10 @@ def _chunks(path: Path):
 
 
 def _commit(package: str) -> str:
-    """The git commit of the checkout a package file lives in ("?" outside a checkout)."""
+    """The git commit of the checkout a package file lives in, ``-dirty`` when its files differ from it (a commit
+    with later ones reverted in the working tree); "?" outside a checkout."""
     r = subprocess.run(
-        ["git", "-C", str(Path(package).parent), "rev-parse", "--short", "HEAD"],
+        ["git", "-C", str(Path(package).parent), "describe", "--always", "--dirty", "--abbrev=7"],
         capture_output=True,
         text=True,
         check=False,
