@@ -45,9 +45,10 @@ from innoscope.model.errors import InnoscopeError
 LEAD_SENTENCES = 8
 """Sentences of the chunk before that a worker reads first (more than the three a list of places is used for)."""
 
-PIECE_CHARS = 1 << 18
-"""Characters of the pieces a chunk is handed out in (a 1 M-character chunk in four): a document of a few chunks
-keeps every process busy to its end (three chunks for two processes left one idle for the third)."""
+PIECE_CHARS = 1 << 17
+"""Characters of the pieces a chunk is handed out in (a 1 M-character chunk in eight): a document of a few chunks
+keeps every process busy to its end (three chunks for two processes left one idle for the third), and the last
+piece, read by one process while the other has none left, is short (smaller pieces cost more leads read twice)."""
 
 _WORKER: Extractor | None = None
 _HEADING_STARTS = frozenset("一二三四五六七八九十第(（")
