@@ -189,6 +189,24 @@ _YEAR_TOKENS = [
 ]  # fmt: skip
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "23", "123", "1234", ",", "，", ";", "；", ":", "：", "a", " "]), max_size=12
+    )
+)
+def test_clause_marks_generated(parts):
+    t = "".join(parts)
+    assert _spans(extract_mod._CLAUSE_RE.finditer(t)) == _spans(extract_mod._CLAUSE_REFERENCE_RE.finditer(t))
+
+
+def test_clause_marks_on_real_text():
+    for t in (fold(clean(ARTICLE)), *map(fold, DEV)):
+        assert _spans(extract_mod._CLAUSE_RE.finditer(t)) == _spans(
+            extract_mod._CLAUSE_REFERENCE_RE.finditer(t)
+        )
+
+
 def _first_chars(items) -> set[str]:
     """The characters a parsed pattern (re._parser) can start with: literals, sets and branches, through groups
     and past lookarounds and optional items."""
@@ -407,6 +425,7 @@ def test_fast_scans_whole_extractor_same_candidates(monkeypatch, places):
     with monkeypatch.context() as m:
         m.setattr(qualifiers_mod, "rank_matches", qualifiers_mod._RANK_RE.finditer)
         m.setattr(dates_mod, "year_matches", dates_mod._YEAR_RE.finditer)
+        m.setattr(extract_mod, "_CLAUSE_RE", extract_mod._CLAUSE_REFERENCE_RE)
         m.setattr(numbers_mod, "_fractions", lambda t: list(numbers_mod._FRACTION_REFERENCE_RE.finditer(t)))
         m.setattr(numbers_mod, "_FIGURE_RE", numbers_mod._FIGURE_REFERENCE_RE)
         m.setattr(numbers_mod, "_DATE_RE", numbers_mod._DATE_REFERENCE_RE)

@@ -98,7 +98,11 @@ Seen = set[tuple[int, str, str]]
 
 _SENT_RE = re.compile(r"[^。！？!?\n]*(?:[。！？!?\n]|$)")
 _EN_STOP_RE = re.compile(r"(?<![Nn]o)(?<=[A-Za-z)\]])\.\s+(?=[A-Z\"“])")
-_CLAUSE_RE = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
+_CLAUSE_REFERENCE_RE = re.compile(r"[，；;：:]|,(?!\d{3})|(?<!\d),")
+"""Clause marks as first written: a comma between digits followed by three digits is a thousands separator."""
+_CLAUSE_RE = re.compile(r"[，；;：:,](?:(?<=[，；;：:])|(?!\d{3})|(?<!\d,))")
+""":data:`_CLAUSE_REFERENCE_RE` opening with one character class (scanned for in C, not tried at every character)
+and the tests on a comma after it: the same one-character matches."""
 _LIST_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and)\s?$")
 _PLACE_SEP_RE = re.compile(r"^\s?(?:和|、|与|及|以及|,|，|and|, and|vs\.?|VS|对比|PK)\s?$")
 _ITEM_SEP_RE = re.compile(r"、|和|以及")
