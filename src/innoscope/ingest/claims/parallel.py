@@ -20,8 +20,8 @@ as the text is read:
 
 The workers are forked (they share the parent's extractor, its lexicon and place index, without copying them);
 where fork is not available the document is read by one process. At most ``2 * jobs`` pieces are in flight, so
-memory stays bounded on a 100 MB file; their candidates come back as plain tuples (a named tuple pickles and loads
-three times slower).
+memory stays bounded on a 100 MB file; their candidates come back as plain tuples (which pickle and load faster
+than the named tuple).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def extract_chunks_parallel(
 
 
 def _drain(item: tuple[Future[list[tuple[Any, ...]]], bool], done: Callable[[], None]) -> Iterator[Candidate]:
-    """A piece's candidates (sent back as plain tuples: a named tuple pickles and loads three times slower), then
+    """A piece's candidates (sent back as plain tuples, which pickle and load faster than the named tuple), then
     ``done()`` when the piece ends its chunk."""
     fut, last = item
     yield from map(Candidate._make, _result(fut))
