@@ -259,10 +259,12 @@ class WordMatcher:
         self.pattern = re.compile(rf"(?<![A-Za-z])(?:{trie_pattern(vocab)})(?![A-Za-z])", flags)
         chars = sorted(set("".join(vocab)) | set(string.ascii_letters))
         self._stretch = re.compile("[" + "".join(re.escape(c) for c in chars) + "]+", flags)
+        self._shortest = min(map(len, vocab), default=1)  # a shorter stretch (a space, a digit) holds no word
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         for s in self._stretch.finditer(text):
-            yield from self.pattern.finditer(text, s.start(), s.end())
+            if s.end() - s.start() >= self._shortest:
+                yield from self.pattern.finditer(text, s.start(), s.end())
 
 
 _LATIN_RE = re.compile("[A-Za-z]")
