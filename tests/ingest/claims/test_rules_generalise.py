@@ -2100,3 +2100,11 @@ def test_a_later_list_of_as_many_figures_goes_through_the_same_places(ex):
     # a place written before the later list: not the same places
     text = "绍兴、台州的创投活跃度指数分别为41.5和36.2，宁波较上年提升2.4和1.9"
     assert ("绍兴", "vc_activity_index_change", 2.4, "index", None, "change") not in got(ex, text)
+
+
+def test_a_parallel_figure_after_a_place_and_cai_takes_the_kind_of_the_first(ex):
+    # 广州才2.1% after 重庆增速5.7%: a growth too, not a share
+    assert got(ex, "2024年重庆GDP增速5.7%，广州才2.1%") == [
+        ("重庆", "gdp_growth", 5.7, "%", 2024, "growth"),
+        ("广州", "gdp_growth", 2.1, "%", 2024, "growth"),
+    ]

@@ -252,6 +252,7 @@ _FIRM_EXAMPLE_AFTER_RE = re.compile(r"\s?(?:、|等|和|与|及|为代表|and\b|
 _FIRM_EXAMPLE_BEFORE_RE = re.compile(
     r"(?:如|像|以|包括|例如|拥有|和|、|与|及|such as|like|including|and|home to|hosts?)\s?\Z"
 )
+_PLACE_FILLER_RE = re.compile(r"(?:才|仅为|仅|只有|则为|则|也|为|是)$")
 _PER_KM2_AFTER_RE = re.compile(r"\s?/\s?(?:平方公里|平方千米|km²|km2)")
 """After a count per square kilometre (3.21家/平方公里)."""
 _ADJ_RE = re.compile(
@@ -1265,15 +1266,19 @@ class _Sentence:
         return group, series
 
     def _list_gap(self, a: int, b: int) -> bool:
-        """Whether two figures are neighbours in a list: only a separator, a place and parentheses between them
-        (25.6万和34.4万篇; 北京114家、上海63家; 苏州(595家)、杭州(476家))."""
+        """Whether two figures are neighbours in a list: only a separator, a place (with 才/为/仅 after it) and
+        parentheses between them (25.6万和34.4万篇; 北京114家、上海63家; 苏州(595家)、杭州(476家); 重庆增速5.7%，广州才2.1%)."""
         gap = self.norm[a:b]
         for p in self.places[bisect.bisect_left(self.place_starts, a) :]:
             if p.start >= b:
                 break
             if p.end <= b:
                 gap = gap.replace(self.norm[p.start : p.end], "", 1)
-        return _LIST_SEP_RE.match(_PAREN_SPACE_RE.sub("", gap) or "x") is not None
+        gap = _PAREN_SPACE_RE.sub("", gap)
+        return (
+            _LIST_SEP_RE.match(_PLACE_FILLER_RE.sub("", gap) if gap != self.norm[a:b] else gap or "x")
+            is not None
+        )
 
     def group_units(self) -> tuple[dict[int, str], dict[int, str]]:
         """Lists of figures (25.6万和34.4万篇; 增长56.0%、38.0%、26.6%): a figure without a unit takes the unit
