@@ -2108,3 +2108,8 @@ def test_a_parallel_figure_after_a_place_and_cai_takes_the_kind_of_the_first(ex)
         ("重庆", "gdp_growth", 5.7, "%", 2024, "growth"),
         ("广州", "gdp_growth", 2.1, "%", 2024, "growth"),
     ]
+
+
+def test_the_whole_of_an_earlier_share_owns_no_later_figure(ex):
+    text = "石嘴山市情\n全市实现地区生产总值700亿元，占全区经济总量的12.5%；高新技术企业达到120家。"
+    assert ("石嘴山", "high_tech_enterprises", 120.0, "家", None, "level") in got(ex, text)

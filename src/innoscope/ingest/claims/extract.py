@@ -958,6 +958,8 @@ class _Sentence:
             q = self.places[i]
             if q.start < self.s0:
                 break
+            if q.start < cs and self.norm[q.start - 1 : q.start] in ("占", "佔"):
+                continue  # ……占全区经济总量的54.8%；高新技术企业达到798家: the whole of an earlier share owns nothing
             if (
                 q.end <= limit
                 and i not in compared
