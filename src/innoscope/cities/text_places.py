@@ -22,12 +22,38 @@ from innoscope.cities.gazetteer import Gazetteer
 from innoscope.ingest.claims.places import PlaceIndex, entity_forms
 from innoscope.ingest.names import EntityTable
 
-__all__ = ["NOT_PLACES", "place_index"]
+__all__ = ["ENGLISH_NAMES", "NOT_PLACES", "place_index"]
 
 NOT_PLACES = frozenset({"阿里", "大同"})
 GENERIC_COUNTIES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "南区", "北区"})
 """County-level names that are ordinary words in running text (城区 "urban area", 郊区 "suburbs"): several cities
 have a district so named, and text about any city uses the words."""
+
+
+ENGLISH_NAMES: dict[str, tuple[str, ...]] = {
+    "鄂尔多斯": ("Ordos",),
+    "澳门": ("Macau",),
+    "西安": ("Xian",),
+    "浦东新区": ("Pudong", "Pudong New Area"),
+    "海淀区": ("Haidian", "Haidian District"),
+    "昆山市": ("Kunshan",),
+    "江阴市": ("Jiangyin",),
+    "常熟市": ("Changshu",),
+    "张家港市": ("Zhangjiagang",),
+    "义乌市": ("Yiwu",),
+    "慈溪市": ("Cixi",),
+    "顺德区": ("Shunde",),
+    "萧山区": ("Xiaoshan",),
+    "余杭区": ("Yuhang",),
+    "滨江区": ("Binjiang District",),
+    "龙岗区": ("Longgang District",),
+    "宝安区": ("Bao'an District", "Baoan District"),
+    "天河区": ("Tianhe District",),
+    "武侯区": ("Wuhou District",),
+}
+"""English names the gazetteer does not write (its name_en is the pinyin: Erdos, Macao), and of county-level
+divisions, which it names in Chinese only: the exonyms and district names English news uses, each naming one
+division (Huangpu District is left out: 黄埔区 of Guangzhou and 黄浦区 of Shanghai)."""
 
 
 def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
@@ -38,12 +64,13 @@ def gazetteer_forms(gaz: Gazetteer) -> list[tuple[str, set[str]]]:
             if level == "county" and (not p.mainland or p.name in GENERIC_COUNTIES):
                 continue
             if level == "county":
-                forms = {p.name, p.name_tc}
+                forms = {p.name, p.name_tc, *ENGLISH_NAMES.get(p.short_name, ())}
             else:
                 forms = {
                     p.name,
                     p.name_tc,
                     p.name_en,
+                    *ENGLISH_NAMES.get(p.short_name, ()),
                     *(s for s in p.short if len(s) >= 2 and s not in NOT_PLACES),
                 }
             pairs.append((p.short_name, {f for f in forms if f}))

@@ -2113,3 +2113,15 @@ def test_a_parallel_figure_after_a_place_and_cai_takes_the_kind_of_the_first(ex)
 def test_the_whole_of_an_earlier_share_owns_no_later_figure(ex):
     text = "石嘴山市情\n全市实现地区生产总值700亿元，占全区经济总量的12.5%；高新技术企业达到120家。"
     assert ("石嘴山", "high_tech_enterprises", 120.0, "家", None, "level") in got(ex, text)
+
+
+def test_english_exonyms_and_districts_and_an_apposition_under_a_city(ex):
+    assert got(ex, "Ordos reported GDP of 628 billion yuan in 2024.") == [
+        ("鄂尔多斯", "gdp", 628000000000.0, "元", 2024, "level")
+    ]
+    assert got(ex, "Haidian District had 11,000 high-tech enterprises at the end of 2024.") == [
+        ("海淀区", "high_tech_enterprises", 11000.0, "家", 2024, "level")
+    ]
+    # Jiangyin, a county-level city under Wuxi: the figure is Jiangyin's, not Wuxi's
+    text = "Jiangyin, a county-level city under Wuxi, reported GDP of 500.6 billion yuan in 2024."
+    assert got(ex, text) == [("江阴市", "gdp", 500600000000.0, "元", 2024, "level")]

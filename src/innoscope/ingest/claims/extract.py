@@ -204,12 +204,13 @@ _CLASS_AFTER_RE = re.compile(
 """After a figure that is a class's threshold, not a value: 常住人口超过2000万的城市, 投入超过千亿元的省（市）, 营收超过
 1亿元的企业."""
 _CAPITAL_OF_RE = re.compile(
-    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) [^,;.]{0,40}?\b)?(?:in|of) )(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China['’]s )?\Z",
+    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) [^,;.]{0,40}?\b)?(?:in|of|under|near|west of|east of|north of|south of) )"
+    r"(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China['’]s )?\Z",
     re.IGNORECASE,
 )
 """Before the province of an English apposition (Wuhan, capital of central China's Hubei Province, ...; the capital
-of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...): the province is not what the figures are
-about."""
+of Anhui province reported ...; Ningbo, a port city in Zhejiang, has ...; Kunshan, a county-level city under
+Suzhou, ...): the province or city it lies in is not what the figures are about."""
 _FIRM_COUNT_BEFORE_RE = re.compile(r"\s?(?:其中|而且|且|其)?(?:企业)?(?:数量|总数|数)\s?")
 """A rank's clause that names only the firms' count (……，企业数量居全国第二; ……，数量位居全国第五): the rank of the
 firms' series before."""
