@@ -2125,3 +2125,13 @@ def test_english_exonyms_and_districts_and_an_apposition_under_a_city(ex):
     # Jiangyin, a county-level city under Wuxi: the figure is Jiangyin's, not Wuxi's
     text = "Jiangyin, a county-level city under Wuxi, reported GDP of 500.6 billion yuan in 2024."
     assert got(ex, text) == [("江阴市", "gdp", 500600000000.0, "元", 2024, "level")]
+
+
+def test_english_people_of_a_place_are_its_population(ex):
+    text = "Wuxi, a manufacturing hub of 7.5 million people east of Nanjing, reported GDP of 1.63 trillion yuan last year."
+    assert got(ex, text) == [
+        ("无锡", "resident_population", 7500000.0, "人", None, "level"),
+        ("无锡", "gdp", 1630000000000.0, "元", None, "level"),
+    ]
+    # people a firm employs or an event draws are no population
+    assert got(ex, "Shenzhen's largest fair drew 20,000 people.") == []

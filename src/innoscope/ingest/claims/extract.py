@@ -204,7 +204,8 @@ _CLASS_AFTER_RE = re.compile(
 """After a figure that is a class's threshold, not a value: 常住人口超过2000万的城市, 投入超过千亿元的省（市）, 营收超过
 1亿元的企业."""
 _CAPITAL_OF_RE = re.compile(
-    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) [^,;.]{0,40}?\b)?(?:in|of|under|near|west of|east of|north of|south of) )"
+    r"(?:\bcapital(?: city)? of |, (?:(?:a|an|the) (?:[^,;.]|\.(?=\d)){0,60}?\b)?"
+    r"(?:in|of|under|near|west of|east of|north of|south of) )"
     r"(?:the )?(?:[A-Za-z-]+ ){0,2}(?:China['’]s )?\Z",
     re.IGNORECASE,
 )
@@ -240,6 +241,13 @@ _YEAR_EARLIER_AFTER_RE = re.compile(
 """After a figure of the year before the sentence's (up from 54.1 a year earlier, from 21 a year ago)."""
 _EN_BASE_RE = re.compile(r"\b(?:from|than|compared|since|versus|vs)\b", re.IGNORECASE)
 _DENSITY_RE = re.compile(r"密度\s?$")
+_PEOPLE_WORDS = frozenset({"people", "inhabitants"})
+_EN_POP_OF_RE = re.compile(
+    r"\b(?:city|hub|metropolis|megacity|home|capital|region|province|municipality|population) of "
+    r"(?:about |around |some |nearly |more than |over |roughly )?[\d.,]+(?: million| billion)?\Z",
+    re.IGNORECASE,
+)
+"""Before a count of people that is a place's population (a manufacturing hub of 12.9 million people)."""
 _EN_OWN_NOUN_AFTER_RE = re.compile(
     r"\s(?:[a-z]+[ -])?(?!(?:years|months|days|points|residents|inhabitants)\b)[a-z]{3,}s\b"
 )
@@ -1421,6 +1429,10 @@ class _Sentence:
         for i in range(bisect.bisect_left(self.phrase_starts, f_end), len(phrases)):
             p = phrases[i]
             if _FOLLOW_GAP_RE.match(self.norm[f_end : p.start]):
+                if p.phrase.lower() in _PEOPLE_WORDS and not _EN_POP_OF_RE.search(
+                    self.norm, max(0, f_end - 60), f_end
+                ):
+                    return None  # 20,000 people of a firm, a fair or a year's births: no population
                 fits = self._fits(p.indicator, unit, kind, magnitude) or (
                     unit is None and (p.phrase.isascii() or (magnitude != 1.0 and p.start == f_end))
                 )  # 3190万人口: a number with 万 and no unit names what follows it
