@@ -1286,10 +1286,9 @@ class _Sentence:
             if p.end <= b:
                 gap = gap.replace(self.norm[p.start : p.end], "", 1)
         gap = _PAREN_SPACE_RE.sub("", gap)
-        return (
-            _LIST_SEP_RE.match(_PLACE_FILLER_RE.sub("", gap) if gap != self.norm[a:b] else gap or "x")
-            is not None
-        )
+        if gap != self.norm[a:b]:
+            gap = _PLACE_FILLER_RE.sub("", gap)  # 广州才: the word after a place goes with it
+        return _LIST_SEP_RE.match(gap or "x") is not None
 
     def group_units(self) -> tuple[dict[int, str], dict[int, str]]:
         """Lists of figures (25.6万和34.4万篇; 增长56.0%、38.0%、26.6%): a figure without a unit takes the unit
@@ -2261,14 +2260,14 @@ class _Sentence:
         titled as a ranking (4. 广州:7434.4平方千米 under 重庆面积排名: 4)."""
         yield from self._ranged()
         seg = self.norm[self.s0 : self.s1]
-        listed = dict(self._top_n_lists()) if "前" in seg else {}
-        yield from listed.items()
+        listed = list(self._top_n_lists()) if "前" in seg else []
+        yield from ((a, chain) for a, _, chain in listed)
         for m in (
             _RANK_LIST_RE.finditer(self.norm, self.s0, self.s1)
             if "依次" in seg or "依序" in seg or "分别" in seg
             else ()
         ):
-            if any(a < m.end() and m.start() < a + 12 for a in listed):
+            if any(a < m.end() and m.start() < b for a, b, _ in listed):
                 continue  # ranked by _top_n_lists
             if m.group(0).startswith("分别") and not _RANKING_WORD_RE.search(self.norm, self.s0, m.start()):
                 continue  # 超过千亿元的地市有2个，分别为深圳和广州: members, not an order
@@ -2295,7 +2294,7 @@ class _Sentence:
             ):
                 yield m.start(), [*([None] * (int(m["n"]) - 1)), self.places[i]]
 
-    def _top_n_lists(self) -> Iterator[tuple[int, list[PlaceMention]]]:
+    def _top_n_lists(self) -> Iterator[tuple[int, int, list[PlaceMention]]]:
         """The top N named after 前N (排名前三的城市为北京、深圳、绵阳; 排名前五的地市依次为：深圳（2.5万家）、广州
         （1.3万家）……), only a list of exactly N places; each place may carry its figure in parentheses after 依次
         (in that order), not otherwise (前三的城市是北京(114家)、上海(66家)……: the members, as the labelling guide
@@ -2303,7 +2302,7 @@ class _Sentence:
         for m in _TOP_N_LIST_RE.finditer(self.norm, self.s0, self.s1):
             chain = self._chain(m.end(), figures=m["order"] is not None)
             if len(chain) == _cn_count(m["n"]):
-                yield m.start(), chain
+                yield m.start(), m.end(), chain
 
     def _top_n_chain(self, m: re.Match[str]) -> list[PlaceMention]:
         """The places a 前N ranks 1 to N, in the order written: the list right before it (北京、上海、深圳稳居前三),
